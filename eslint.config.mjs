@@ -1,0 +1,49 @@
+import nx from '@nx/eslint-plugin';
+
+const boundaries = ({ tests }) => {
+  const testing = tests ? ['type:testing'] : [];
+  return [
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', ...testing] },
+    { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', ...testing] },
+    { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure', ...testing] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
+    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', 'type:testing'] },
+  ];
+};
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/.data', 'reports'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      // Apps never import apps; libraries never import apps; tests' helpers stay out of production code.
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: boundaries({ tests: false }) }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Tests may use libs/testing; production code may not.
+    files: ['**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: boundaries({ tests: true }) }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // The domain is pure: rules only, no framework, database or broker (see docs/architecture.md).
+    files: ['apps/*/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@petalpost/event-store', '@petalpost/kafka', '@petalpost/platform'], message: 'domain/ is pure: keep frameworks, databases and brokers at the edges.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'Date', message: 'time comes in through the command (now)' }],
+    },
+  },
+];

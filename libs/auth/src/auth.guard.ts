@@ -1,0 +1,49 @@
+import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError, type Role } from '@petalpost/contracts';
+import type { Principal } from './principal';
+import { bearerToken, TokenService } from './tokens';
+
+const IS_PUBLIC = 'petalpost:public';
+const ALLOWED_ROLES = 'petalpost:roles';
+
+/** Marks a route that needs no token (health, API docs). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Restricts a route to these roles; other roles get 403 without touching any resource. */
+export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+
+interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+}
+
+/** The caller of this request, as authenticated by AuthGuard. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('CurrentPrincipal used on a public route');
+  return principal;
+});
+
+/** Every HTTP route is authenticated unless marked @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    if (ctx.getType() !== 'http') return true;
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = this.tokens.verify(bearerToken(request.headers.authorization));
+    request.principal = principal;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
+    if (roles && !roles.includes(principal.role)) {
+      throw new DomainError('forbidden', 'ROLE_NOT_ALLOWED', `role ${principal.role} may not do this`);
+    }
+    return true;
+  }
+}

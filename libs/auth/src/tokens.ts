@@ -1,0 +1,40 @@
+import { JwtService } from '@nestjs/jwt';
+import { DomainError } from '@petalpost/contracts';
+import { type Principal, PrincipalSchema } from './principal';
+
+const ISSUER = 'petalpost';
+
+/** Signs and verifies bearer tokens (HS256 with the shared JWT_SECRET). */
+export class TokenService {
+  private readonly jwt: JwtService;
+
+  constructor(secret: string) {
+    this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', issuer: ISSUER }, verifyOptions: { algorithms: ['HS256'], issuer: ISSUER } });
+  }
+
+  sign(principal: Principal, expiresInSeconds = 12 * 60 * 60): string {
+    const { sub, ...claims } = PrincipalSchema.parse(principal);
+    return this.jwt.sign(claims, { subject: sub, expiresIn: expiresInSeconds });
+  }
+
+  /** Throws `unauthenticated` for a missing, expired, forged or malformed token. */
+  verify(token: string | undefined): Principal {
+    if (!token) throw new DomainError('unauthenticated', 'TOKEN_MISSING', 'a bearer token is required');
+    let claims: Record<string, unknown>;
+    try {
+      claims = this.jwt.verify<Record<string, unknown>>(token);
+    } catch (err) {
+      throw new DomainError('unauthenticated', 'TOKEN_INVALID', `token rejected: ${(err as Error).message}`);
+    }
+    const principal = PrincipalSchema.safeParse(claims);
+    if (!principal.success) throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'token claims are not a principal');
+    return principal.data;
+  }
+}
+
+/** Extracts the token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = /^Bearer\s+(\S+)$/i.exec(value ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { DomainError, type EventMetadata } from '@petalpost/contracts';
+import type { Decider } from './decider';
+import { type EventStore, IdempotencyKeyTaken, StreamVersionConflict } from './event-store';
+import type { NewEvent, StoredEvent } from './stored-event';
+
+export interface CommandEnvelope<Command, State> {
+  streamId: string;
+  command: Command;
+  metadata: EventMetadata;
+  /** From If-Match: the version the caller saw. A stale one is refused (412). */
+  expectedVersion?: number;
+  /**
+   * From Idempotency-Key: a retry returns the first result and appends nothing. The fingerprint
+   * identifies the request (not the command, whose ids and time differ on every try).
+   */
+  idempotency?: { key: string; fingerprint: string };
+  /** Refuses callers who may not act on this stream (e.g. another shop's order → 404). */
+  authorize?(state: State): void;
+}
+
+export interface CommandResult<State> {
+  streamId: string;
+  version: number;
+  state: State;
+  /** Appended by this call; empty for an idempotent replay. */
+  events: StoredEvent[];
+  replayed: boolean;
+}
+
+/** Concurrent writers on one stream re-decide against the new state, a few times at most. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one command handler: read the stream, fold it, decide, append with the version read.
+ * Illegal transitions surface as the decider's DomainError (409 with the current state).
+ */
+export async function handleCommand<Command, Event extends NewEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  envelope: CommandEnvelope<Command, State>,
+): Promise<CommandResult<State>> {
+  const { streamId, command, metadata, idempotency } = envelope;
+  for (let attempt = 1; ; attempt++) {
+    if (idempotency) {
+      const earlier = await store.findIdempotentReplay(idempotency.key);
+      if (earlier) return replay(store, decider, idempotency, earlier);
+    }
+    const history = await store.readStream(streamId);
+    const version = history.length;
+    const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+    envelope.authorize?.(state);
+    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
+      throw new DomainError('precondition_failed', 'STALE_VERSION', `stream is at version ${version}, not ${envelope.expectedVersion}`, {
+        currentVersion: version,
+        state,
+      });
+    }
+    const decided = decider.decide(command, state);
+    if (decided.length === 0) return { streamId, version, state, events: [], replayed: false };
+    try {
+      const result = await store.append(streamId, decider.streamType, version, decided, metadata, {
+        idempotency,
+      });
+      const newState = result.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), state);
+      return { streamId, version: result.version, state: newState, events: result.events, replayed: false };
+    } catch (err) {
+      if (err instanceof IdempotencyKeyTaken) continue; // a concurrent retry won: return its result
+      if (!(err instanceof StreamVersionConflict) || envelope.expectedVersion !== undefined || attempt >= MAX_ATTEMPTS) {
+        throw err;
+      }
+    }
+  }
+}
+
+async function replay<Command, Event extends NewEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  idempotency: { key: string; fingerprint: string },
+  earlier: { streamId: string; version: number; fingerprint: string },
+): Promise<CommandResult<State>> {
+  if (earlier.fingerprint !== idempotency.fingerprint) {
+    throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', `idempotency key ${idempotency.key} was used for a different request`);
+  }
+  const history = (await store.readStream(earlier.streamId)).filter((e) => e.streamVersion <= earlier.version);
+  const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+  return { streamId: earlier.streamId, version: earlier.version, state, events: [], replayed: true };
+}
+
+/** Identifies a request for idempotency: same caller, same route, same body. */
+export function requestFingerprint(...parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, type ServiceConfig } from './config';
+import { toErrorResponse } from './error-body';
+import { createLogger } from './logger';
+import { NestPinoLogger } from './nest-logger';
+import { runWithContext } from './request-context';
+
+/** What a service's main.ts hands to startService: its name, its config and its root module. */
+export interface ServiceDefinition<C extends ServiceConfig> {
+  name: string;
+  title: string;
+  description: string;
+  configSchema: z.ZodType<C, unknown>;
+  module(config: C, logger: Logger): DynamicModule;
+}
+
+export interface RunningService<C extends ServiceConfig> {
+  app: NestFastifyApplication;
+  config: C;
+  logger: Logger;
+  /** Base URL the service listens on, e.g. http://127.0.0.1:3001 */
+  url: string;
+}
+
+const CORRELATION_HEADER = 'x-correlation-id';
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP app every service shares: Fastify, JSON logs, correlation ids, validation, OpenAPI. */
+export async function createServiceApp<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C, logger: Logger) {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    // A caller's correlation id is kept when it looks like one, so a trace spans systems.
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers[CORRELATION_HEADER];
+      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(CORRELATION_HEADER, request.id);
+    runWithContext({ correlationId: String(request.id) }, done);
+  });
+  // Body parsing, size and media-type errors happen before Nest's filter can see them.
+  fastify.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorResponse(error, String(request.id));
+    if (status >= 500) logger.error({ err: error }, 'request failed');
+    void reply.status(status).send(body);
+  });
+  app.useGlobalPipes(new ZodValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(definition.title).setDescription(definition.description).setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/json' });
+  return app;
+}
+
+/** Validates config, builds the app and listens. Used by main.ts and by end-to-end tests alike. */
+export async function startService<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningService<C>> {
+  const config = loadConfig(definition.configSchema, env);
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  if (config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    logger.warn('JWT_SECRET is unset: using the development secret; anyone can mint tokens for this service');
+  }
+  const app = await createServiceApp(definition, config, logger);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST}:${port}`;
+  logger.info({ url, docs: `${url}/docs` }, `${definition.name} ready`);
+  return { app, config, logger, url };
+}
+
+/** main.ts entry: start, and on a bad environment print the list of problems and exit 1. */
+export function main<C extends ServiceConfig>(definition: ServiceDefinition<C>): void {
+  startService(definition).then(
+    ({ config, logger }) => {
+      // Shutdown must not hang forever on a stuck dependency.
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+          logger.info({ signal }, 'shutting down');
+          setTimeout(() => {
+            logger.error('shutdown timed out; exiting');
+            process.exit(1);
+          }, config.SHUTDOWN_TIMEOUT_MS).unref();
+        });
+      }
+    },
+    (err: unknown) => {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${definition.name}: ${err.message}\n`);
+      } else {
+        process.stderr.write(`${definition.name}: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+      }
+      process.exit(1);
+    },
+  );
+}

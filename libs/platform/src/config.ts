@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Used when JWT_SECRET is unset; start-up warns loudly, and production refuses it. */
+export const DEVELOPMENT_JWT_SECRET = 'petalpost-development-secret-do-not-use-in-production';
+
+const brokerList = z
+  .string()
+  .min(1)
+  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'expected host:port')).min(1));
+
+/** Variables every service reads. Each service extends this with its own. */
+export const serviceConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+    KAFKA_BROKERS: brokerList,
+    KAFKA_NAMESPACE: z.string().regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default(''),
+    JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
+    HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.JWT_SECRET !== DEVELOPMENT_JWT_SECRET, {
+    path: ['JWT_SECRET'],
+    message: 'must be set in production',
+  });
+
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The one place that reads the environment: validates it once at boot and fails with the
+ * list of bad variables, so a misconfigured service never half-starts.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+}

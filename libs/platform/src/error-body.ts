@@ -1,0 +1,65 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError, type ErrorBody, type ErrorKind } from '@petalpost/contracts';
+import { ZodValidationException } from 'nestjs-zod';
+import type { ZodError } from 'zod';
+
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  precondition_failed: HttpStatus.PRECONDITION_FAILED,
+  too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+};
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_ERROR',
+  503: 'UNAVAILABLE',
+};
+
+/**
+ * Turns anything thrown while handling a request into the one error body of the API
+ * ({ code, message, correlationId, details? }) and its status. Unknown errors become a 500
+ * that reveals nothing of their internals.
+ */
+export function toErrorResponse(error: unknown, correlationId: string): { status: number; body: ErrorBody } {
+  if (error instanceof DomainError) {
+    return { status: STATUS_OF_KIND[error.kind], body: { code: error.code, message: error.message, correlationId, details: error.details } };
+  }
+  if (error instanceof ZodValidationException) {
+    const zodError = error.getZodError() as ZodError;
+    const issues = zodError.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
+    return {
+      status: HttpStatus.BAD_REQUEST,
+      body: { code: 'VALIDATION_FAILED', message: issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '), correlationId, details: { issues } },
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
+    return { status, body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message, correlationId } };
+  }
+  // Errors raised by Fastify itself before Nest sees the request (body parsing, size, media type).
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    const code = status === 400 && fastifyError.code?.includes('JSON') ? 'MALFORMED_JSON' : CODE_OF_STATUS[status] ?? `HTTP_${status}`;
+    return { status, body: { code, message: fastifyError.message ?? 'bad request', correlationId } };
+  }
+  if (error instanceof SyntaxError) {
+    return { status: HttpStatus.BAD_REQUEST, body: { code: 'MALFORMED_JSON', message: 'request body is not valid JSON', correlationId } };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'INTERNAL_ERROR', message: 'internal error', correlationId } };
+}

