@@ -8,6 +8,7 @@ const boundaries = ({ tests }) => {
     { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure', ...testing] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', 'type:testing'] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', 'type:testing'] },
   ];
 };
 
@@ -24,8 +25,8 @@ export default [
     },
   },
   {
-    // Tests may use libs/testing; production code may not.
-    files: ['**/*.spec.ts'],
+    // Tests (and their fixtures) may use libs/testing; production code may not.
+    files: ['**/*.spec.ts', '**/*.fixture.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: boundaries({ tests: true }) }],
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -29,3 +29,4 @@ export {
   type PostgresHandle,
 } from './postgres';
 export { LOOPBACK_HOST, freePort, isPortFree, assertPortFree, type InfraLog } from './ports';
+export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';

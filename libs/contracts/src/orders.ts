@@ -35,13 +35,13 @@ export const OrderPlacedV1 = defineEvent(
 export const OrderAcceptedV1 = defineEvent(
   'OrderAccepted',
   1,
-  z.object({ orderId: z.string(), acceptedAt: z.iso.datetime({ offset: true }) }),
+  z.object({ orderId: z.string(), shopId: z.string(), acceptedAt: z.iso.datetime({ offset: true }) }),
 );
 
 export const OrderCancelledV1 = defineEvent(
   'OrderCancelled',
   1,
-  z.object({ orderId: z.string(), reason: z.string(), cancelledAt: z.iso.datetime({ offset: true }) }),
+  z.object({ orderId: z.string(), shopId: z.string(), reason: z.string(), cancelledAt: z.iso.datetime({ offset: true }) }),
 );
 
 export const ORDER_EVENT_CONTRACTS = [OrderPlacedV1, OrderAcceptedV1, OrderCancelledV1] as const;

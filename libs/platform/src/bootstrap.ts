@@ -5,10 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
+import { DomainError } from '@petalpost/contracts';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, type ServiceConfig } from './config';
-import { toErrorResponse } from './error-body';
 import { createLogger } from './logger';
 import { NestPinoLogger } from './nest-logger';
 import { runWithContext } from './request-context';
@@ -20,6 +20,8 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   description: string;
   configSchema: z.ZodType<C, unknown>;
   module(config: C, logger: Logger): DynamicModule;
+  /** Adapter-level set-up, e.g. a WebSocket adapter. */
+  configure?(app: NestFastifyApplication): void;
 }
 
 export interface RunningService<C extends ServiceConfig> {
@@ -47,19 +49,23 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
+    // JSON only: without Nest's extra parsers, any other media type is refused with 415.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_HEADER, request.id);
     runWithContext({ correlationId: String(request.id) }, done);
   });
-  // Body parsing, size and media-type errors happen before Nest's filter can see them.
-  fastify.setErrorHandler((error, request, reply) => {
-    const { status, body } = toErrorResponse(error, String(request.id));
-    if (status >= 500) logger.error({ err: error }, 'request failed');
-    void reply.status(status).send(body);
-  });
+  // Fastify's own JSON parser (it refuses prototype poisoning), with its failure named for clients.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    parseJson(request, body.toString(), (err, value) =>
+      err ? done(new DomainError('invalid', 'MALFORMED_JSON', `request body is not valid JSON: ${err.message}`), undefined) : done(null, value),
+    ),
+  );
   app.useGlobalPipes(new ZodValidationPipe());
+  definition.configure?.(app);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

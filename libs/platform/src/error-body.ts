@@ -45,21 +45,12 @@ export function toErrorResponse(error: unknown, correlationId: string): { status
       body: { code: 'VALIDATION_FAILED', message: issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '), correlationId, details: { issues } },
     };
   }
+  // Nest turns Fastify's own refusals (body too large, media type, route not found) into these.
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
     return { status, body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message, correlationId } };
-  }
-  // Errors raised by Fastify itself before Nest sees the request (body parsing, size, media type).
-  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    const status = fastifyError.statusCode;
-    const code = status === 400 && fastifyError.code?.includes('JSON') ? 'MALFORMED_JSON' : CODE_OF_STATUS[status] ?? `HTTP_${status}`;
-    return { status, body: { code, message: fastifyError.message ?? 'bad request', correlationId } };
-  }
-  if (error instanceof SyntaxError) {
-    return { status: HttpStatus.BAD_REQUEST, body: { code: 'MALFORMED_JSON', message: 'request body is not valid JSON', correlationId } };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'INTERNAL_ERROR', message: 'internal error', correlationId } };
 }

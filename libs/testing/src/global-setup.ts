@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, resetDatabase, startKafkaBroker, startPostgres, type KafkaBroker, type PostgresHandle } from '@petalpost/infra';
@@ -9,16 +10,23 @@ const repoRoot = join(__dirname, '..', '..', '..');
 const log = (message: string) => process.stderr.write(`[test infra] ${message}\n`);
 
 declare global {
-  var petalpostTestInfra: { broker?: KafkaBroker; postgres?: PostgresHandle } | undefined;
+  var petalpostTestInfra: { broker?: KafkaBroker; postgres?: PostgresHandle; dataDir?: string } | undefined;
 }
+
+/** Each run gets its own folder, so two runs at once (two terminals, two worktrees) never collide. */
+const runDir = join(repoRoot, '.data', `test-run-${process.pid}`);
 
 /**
  * Starts one real Kafka broker and one PostgreSQL database for the whole run (unless given),
  * and fails the run, naming which, when either cannot be reached.
  */
 export default async function globalSetup(): Promise<void> {
-  globalThis.petalpostTestInfra = {};
+  globalThis.petalpostTestInfra = { dataDir: runDir };
+  await rm(runDir, { recursive: true, force: true });
+  await mkdir(runDir, { recursive: true });
   const started = Date.now();
+  // End-to-end tests run the built services as processes: build them fresh (swc, about a second).
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   const [postgresUrl, brokers] = await Promise.all([providePostgres(), provideKafka()]);
   process.env[TEST_DATABASE_URL] = postgresUrl;
   process.env[TEST_KAFKA_BROKERS] = brokers.join(',');
@@ -33,7 +41,7 @@ async function providePostgres(): Promise<string> {
       return given;
     }
     const postgres = await startPostgres({
-      dataDir: join(repoRoot, '.data', 'test-postgres'),
+      dataDir: join(runDir, 'postgres'),
       port: await freePort(),
       database: 'petalpost_test',
       log,
@@ -62,8 +70,7 @@ async function provideKafka(): Promise<string[]> {
       await admin.disconnect();
       return brokers;
     }
-    const dataDir = join(repoRoot, '.data', 'test-kafka');
-    await rm(dataDir, { recursive: true, force: true });
+    const dataDir = join(runDir, 'kafka');
     await mkdir(dataDir, { recursive: true });
     const broker = await startKafkaBroker({
       cacheDir: join(repoRoot, '.cache'),

@@ -1,0 +1,28 @@
+import type { Principal } from './principal';
+import { mayReceive } from './visibility';
+
+const placed = { type: 'OrderPlaced', shopId: 's1', data: { orderId: 'o1' } };
+const accepted = { type: 'OrderAccepted', shopId: 's1', data: { orderId: 'o1' } };
+const assigned = { type: 'RiderAssigned', shopId: 's1', data: { orderId: 'o1', riderId: 'li' } };
+
+const who = (p: Partial<Principal> & Pick<Principal, 'role'>): Principal => ({ sub: 'x', ...p }) as Principal;
+
+describe('who is told about an event', () => {
+  it.each([
+    ['an operator, of any shop', who({ role: 'operator' }), placed, true],
+    ['staff of the shop', who({ role: 'staff', shopId: 's1' }), placed, true],
+    ['staff of another shop', who({ role: 'staff', shopId: 's2' }), placed, false],
+    ['a dispatcher of the shop', who({ role: 'dispatcher', shopId: 's1' }), assigned, true],
+    ['a dispatcher of another shop', who({ role: 'dispatcher', shopId: 's2' }), assigned, false],
+    ['a florist, of an accepted order (their queue)', who({ role: 'florist', shopId: 's1' }), accepted, true],
+    ['a florist, of a placed order not yet accepted', who({ role: 'florist', shopId: 's1' }), placed, false],
+    ['the rider assigned', who({ role: 'rider', shopId: 's1', sub: 'li' }), assigned, true],
+    ['another rider of the shop', who({ role: 'rider', shopId: 's1', sub: 'mo' }), assigned, false],
+    ['a rider, of an order nobody assigned to them', who({ role: 'rider', shopId: 's1', sub: 'li' }), placed, false],
+    ['the customer of the order', who({ role: 'customer', orderId: 'o1' }), accepted, true],
+    ['the customer of another order', who({ role: 'customer', orderId: 'o2' }), accepted, false],
+    ['the customer, of dispatch internals', who({ role: 'customer', orderId: 'o1' }), assigned, false],
+  ])('%s', (_label, principal, event, expected) => {
+    expect(mayReceive(principal, event)).toBe(expected);
+  });
+});

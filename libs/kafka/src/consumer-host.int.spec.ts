@@ -1,0 +1,251 @@
+import { createEventDecoder, deadLetterTopic, PoisonMessageError } from '@petalpost/contracts';
+import { ProcessorRegistry } from '@petalpost/platform';
+import type { EntityManager } from 'typeorm';
+import type { ConsumedMessage } from './message-processor';
+import { createKafka, ensureTopics } from './kafka-client';
+import { eventually, FAST_RETRIES, kafkaTestEnv, readTopic, sleep, testEvent, uncommitted, type KafkaTestEnv } from './kafka-int.fixture';
+
+/** The effect a service would notice: rows in its own schema, written in the message's transaction. */
+async function applyEffect(manager: EntityManager, message: ConsumedMessage): Promise<void> {
+  await manager.query(`INSERT INTO effects (event_id, stream_id) VALUES ($1, $2)`, [message.headers['event-id'], message.key]);
+  await manager.query(
+    `INSERT INTO counters (stream_id, value) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET value = counters.value + 1`,
+    [message.key],
+  );
+}
+
+describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
+  let env: KafkaTestEnv;
+
+  const counter = async (streamId: string): Promise<number> => {
+    const rows = await env.db.dataSource.query<{ value: number }[]>(`SELECT value FROM counters WHERE stream_id = $1`, [streamId]);
+    return rows[0]?.value ?? 0;
+  };
+  const effectsPerEvent = async (): Promise<Map<string, number>> => {
+    const rows = await env.db.dataSource.query<{ event_id: string; n: number }[]>(`SELECT event_id, count(*)::int AS n FROM effects GROUP BY event_id`);
+    return new Map(rows.map((r) => [r.event_id, r.n]));
+  };
+  const inboxHas = async (messageId: string): Promise<boolean> =>
+    (await env.db.dataSource.query<unknown[]>(`SELECT 1 FROM inbox WHERE message_id = $1`, [messageId])).length > 0;
+
+  beforeAll(async () => {
+    env = await kafkaTestEnv('khost');
+    // No unique key on effects: a message applied twice would show as two rows.
+    await env.db.dataSource.query(`CREATE TABLE effects (event_id text NOT NULL, stream_id text, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await env.db.dataSource.query(`CREATE TABLE counters (stream_id text PRIMARY KEY, value integer NOT NULL)`);
+  });
+  afterAll(() => env?.close());
+
+  it('applies an event delivered three times once, and commits every offset', async () => {
+    const topic = await env.topic('dupes', 3);
+    const groupId = env.group('dupes');
+    const event = testEvent('stream-dupes', 1);
+    for (let i = 0; i < 3; i++) await env.publisher.publish(topic, [event]);
+    const later = testEvent('stream-dupes', 2);
+    await env.publisher.publish(topic, [later]);
+
+    let calls = 0;
+    const host = env.consumer({ groupId, topics: [topic], handle: async (message, manager) => {
+      calls++;
+      await applyEffect(manager, message);
+    } });
+    await host.start();
+
+    await eventually(async () => expect(await counter('stream-dupes')).toBe(2));
+    await eventually(async () => {
+      expect(await uncommitted(env.kafka, groupId, topic)).toEqual([0, 0, 0]);
+    });
+    expect(calls).toBe(2);
+    expect((await effectsPerEvent()).get(event.eventId)).toBe(1);
+    expect(host.status().details).toMatchObject({ handled: 2, duplicates: 2, deadLettered: 0 });
+  });
+
+  it('dead-letters poison messages with dlq-* headers and keeps their partition flowing', async () => {
+    const topic = await env.topic('poison', 1);
+    const groupId = env.group('poison');
+    const decode = createEventDecoder([]);
+    const handled: string[] = [];
+    const attempts = new Map<string, number>();
+    const host = env.consumer({
+      groupId,
+      topics: [topic],
+      retries: FAST_RETRIES,
+      handle: async (message) => {
+        const marker = message.headers['test-marker'] ?? 'event';
+        attempts.set(marker, (attempts.get(marker) ?? 0) + 1);
+        decode(message.value); // not JSON -> PoisonMessageError
+        if (marker === 'refused') throw new PoisonMessageError('order 17 names no shop');
+        if (marker === 'broken') throw new TypeError('cannot read properties of undefined');
+        handled.push(message.headers['event-id']);
+      },
+    });
+    await host.start();
+
+    const good = [testEvent('s', 1), testEvent('s', 2), testEvent('s', 3)];
+    await env.publisher.send(topic, [{ key: 'k-json', value: Buffer.from('{not json'), headers: { 'test-marker': 'not-json', 'correlation-id': 'c-1' } }]);
+    await env.publisher.publish(topic, [good[0]]);
+    await env.publisher.send(topic, [{ key: 'k-refused', value: good[0], headers: { 'test-marker': 'refused' } }]);
+    await env.publisher.publish(topic, [good[1]]);
+    await env.publisher.send(topic, [{ key: 'k-broken', value: good[0], headers: { 'test-marker': 'broken' } }]);
+    await env.publisher.publish(topic, [good[2]]);
+
+    await eventually(() => expect(handled).toEqual(good.map((e) => e.eventId)));
+    const dead = await readTopic(env.kafka, deadLetterTopic(groupId).name, 3);
+    const header = (i: number, name: string) => dead[i].headers?.[name]?.toString();
+    expect(dead.map((m) => m.key?.toString())).toEqual(['k-json', 'k-refused', 'k-broken']);
+    expect(dead[0].value?.toString()).toBe('{not json');
+    expect(header(0, 'correlation-id')).toBe('c-1');
+    expect(header(0, 'dlq-error')).toBe('message value is not JSON');
+    expect(header(0, 'dlq-error-class')).toBe('PoisonMessageError');
+    expect(header(1, 'dlq-error')).toBe('order 17 names no shop');
+    expect(header(2, 'dlq-error-class')).toBe('TypeError');
+    for (let i = 0; i < 3; i++) {
+      expect(header(i, 'dlq-original-topic')).toBe(topic);
+      expect(header(i, 'dlq-original-partition')).toBe('0');
+      expect(header(i, 'dlq-original-offset')).toBe(String(i * 2));
+      expect(Date.parse(header(i, 'dlq-failed-at')!)).toBeGreaterThan(Date.now() - 60_000);
+    }
+    // Poison goes at once; a plain error is tried as often as the policy says.
+    expect(Object.fromEntries(attempts)).toMatchObject({ 'not-json': 1, refused: 1, broken: FAST_RETRIES.attempts });
+    await eventually(async () => {
+      expect(await uncommitted(env.kafka, groupId, topic)).toEqual([0]);
+    });
+  });
+
+  it('keeps a message uncommitted while its dead-letter topic cannot be written, and parks it once it can', async () => {
+    const topic = await env.topic('dlq-down', 1);
+    const groupId = env.group('dlq-down');
+    const dlq = deadLetterTopic(groupId);
+    // Short kafkajs retries, so a failing dead-letter send gives up in well under a second.
+    const impatient = createKafka({ clientId: groupId, brokers: env.brokers, logger: env.logger, retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 } });
+    const host = env.consumer({ kafka: impatient, groupId, topics: [topic], retries: FAST_RETRIES, handle: async () => {
+      throw new PoisonMessageError('never valid');
+    } });
+    await host.start();
+    const admin = env.kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [dlq.name] });
+    await env.publisher.publish(topic, [testEvent('stream-dlq-down', 1)]);
+
+    await eventually(() => expect((host.status().details as { retriedLater: number }).retriedLater).toBeGreaterThanOrEqual(2), 20_000);
+    expect(await uncommitted(env.kafka, groupId, topic)).toEqual([1]);
+    expect(host.status().details).toMatchObject({ deadLettered: 0 });
+
+    await eventually(() => ensureTopics(env.kafka, [dlq]), 10_000);
+    await admin.disconnect();
+    await eventually(() => expect(host.status().details).toMatchObject({ deadLettered: 1 }), 20_000);
+    await eventually(async () => expect(await uncommitted(env.kafka, groupId, topic)).toEqual([0]));
+    const [parked] = await readTopic(env.kafka, dlq.name, 1);
+    expect(parked.headers?.['dlq-error']?.toString()).toBe('never valid');
+  });
+
+  it('retries a handler that fails twice, then applies the message once without dead-lettering it', async () => {
+    const topic = await env.topic('flaky', 1);
+    const groupId = env.group('flaky');
+    let calls = 0;
+    const host = env.consumer({ groupId, topics: [topic], retries: FAST_RETRIES, handle: async (message, manager) => {
+      calls++;
+      await applyEffect(manager, message);
+      if (calls <= 2) throw new Error(`database hiccup ${calls}`);
+    } });
+    await host.start();
+    const event = testEvent('stream-flaky', 1);
+    await env.publisher.publish(topic, [event]);
+
+    await eventually(async () => expect(await counter('stream-flaky')).toBe(1));
+    expect(calls).toBe(3);
+    expect((await effectsPerEvent()).get(event.eventId)).toBe(1);
+    expect(host.status().details).toMatchObject({ handled: 1, deadLettered: 0 });
+  });
+
+  it('rolls back the effect and the inbox row of a handler that throws after writing', async () => {
+    const topic = await env.topic('rollback', 1);
+    const groupId = env.group('rollback');
+    const host = env.consumer({ groupId, topics: [topic], retries: { attempts: 2, initialDelayMs: 20, maxDelayMs: 50 }, handle: async (message, manager) => {
+      await applyEffect(manager, message);
+      throw new Error('the rider service said no');
+    } });
+    await host.start();
+    const event = testEvent('stream-rollback', 1);
+    await env.publisher.publish(topic, [event]);
+
+    await eventually(() => expect(host.status().details).toMatchObject({ deadLettered: 1 }));
+    expect(await counter('stream-rollback')).toBe(0);
+    expect((await effectsPerEvent()).get(event.eventId)).toBeUndefined();
+    expect(await inboxHas(event.eventId)).toBe(false);
+  });
+
+  it('neither loses nor repeats messages across a stop in the middle of a handler and a restart', async () => {
+    const topic = await env.topic('restart', 3);
+    const groupId = env.group('restart');
+    const events = Array.from({ length: 30 }, (_, i) => testEvent(`stream-restart-${i % 5}`, Math.floor(i / 5) + 1));
+    await env.publisher.publish(topic, events);
+
+    const admin = env.kafka.admin();
+    await admin.connect();
+    // What the group had committed for a partition while one of its messages was being handled.
+    const committedWhileHandling: { offset: bigint; committed: bigint }[] = [];
+    const handler = (onHandled: (n: number) => void) => {
+      let n = 0;
+      return async (message: ConsumedMessage, manager: EntityManager) => {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const committed = offsets.partitions.find((p) => p.partition === message.partition)!.offset;
+        committedWhileHandling.push({ offset: BigInt(message.offset), committed: BigInt(committed) });
+        await applyEffect(manager, message);
+        await sleep(20);
+        onHandled(++n);
+      };
+    };
+
+    let stopping: Promise<void> | undefined;
+    const first = env.consumer({ groupId, topics: [topic], handle: handler((n) => {
+      // Stop while this message's transaction is still open: it must finish and be committed.
+      if (n === 10) stopping = first.stop();
+    }) });
+    await first.start();
+    await eventually(() => expect(stopping).toBeDefined());
+    await stopping;
+    const firstHandled = (first.status().details as { handled: number }).handled;
+    expect(firstHandled).toBeGreaterThanOrEqual(10);
+    expect(firstHandled).toBeLessThan(30);
+    expect(first.status().ready).toBe(false);
+
+    const second = env.consumer({ groupId, topics: [topic], handle: handler(() => undefined) });
+    await second.start();
+    await eventually(async () => expect((await effectsPerEvent()).size).toBeGreaterThanOrEqual(30));
+    await eventually(async () => {
+      expect(await uncommitted(env.kafka, groupId, topic)).toEqual([0, 0, 0]);
+    });
+    await admin.disconnect();
+
+    const applied = await effectsPerEvent();
+    expect(events.every((e) => applied.get(e.eventId) === 1)).toBe(true);
+    expect((second.status().details as { handled: number }).handled).toBe(30 - firstHandled);
+    // Never was an offset committed past a message still being handled.
+    expect(committedWhileHandling.every(({ offset, committed }) => committed <= offset)).toBe(true);
+  });
+
+  it('reports not ready before joining, lag while behind, progress, and not ready after stop', async () => {
+    const topic = await env.topic('status', 1);
+    const groupId = env.group('status');
+    await env.publisher.publish(topic, Array.from({ length: 5 }, (_, i) => testEvent('stream-status', i + 1)));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const registry = new ProcessorRegistry();
+    const host = env.consumer({ groupId, topics: [topic], registry, handle: () => gate });
+
+    expect(registry.statuses()).toEqual([expect.objectContaining({ name: `kafka:${groupId}`, ready: false })]);
+    await host.start();
+    await eventually(() => expect(host.status()).toMatchObject({ ready: true, lag: 5 }));
+    expect(host.status().lastProgressAt).toBeUndefined();
+
+    release();
+    await eventually(() => expect(host.status()).toMatchObject({ ready: true, lag: 0 }));
+    expect(Date.parse(host.status().lastProgressAt!)).toBeGreaterThan(Date.now() - 10_000);
+    expect(registry.statuses()[0]).toMatchObject({ ready: true, lag: 0 });
+
+    await host.stop();
+    await host.stop(); // idempotent
+    expect(host.status()).toMatchObject({ ready: false, details: { state: 'stopped', handled: 5 } });
+  });
+});

@@ -1,0 +1,62 @@
+import type { IntegrationEvent } from '@petalpost/contracts';
+import { type Kafka, type Message, type Producer, Partitioners } from 'kafkajs';
+import { headersFor } from './headers';
+
+export interface OutgoingMessage {
+  /** Messages with one key land on one partition, in order. */
+  key: string | Buffer | null;
+  /** A Buffer or null is sent as it is; anything else as JSON. */
+  value: unknown;
+  /** A header may repeat (an array): dead letters keep the original headers exactly. */
+  headers?: Record<string, string | Buffer | (string | Buffer)[]>;
+}
+
+/**
+ * One idempotent producer (acks=all, one request in flight): kafkajs' own retries neither duplicate
+ * nor reorder messages of a partition, and send() resolves only once every replica in sync has them.
+ * Its retries are bounded (kafkajs warns about that once per producer): a send that gives up rejects,
+ * and a caller that sends again may duplicate, which consumers drop by event id.
+ */
+export class EventPublisher {
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // Named explicitly: murmur2 like the Java client, and kafkajs stops warning about its v2 default change.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+
+  /** Publishes integration events in order as one batch, keyed by stream id. */
+  publish(topic: string, events: readonly IntegrationEvent[], traceparent?: string): Promise<void> {
+    return this.send(
+      topic,
+      events.map((event) => ({ key: event.streamId, value: event, headers: headersFor(event, traceparent) })),
+    );
+  }
+
+  /** Sends arbitrary messages (commands, dead letters) as one batch. */
+  async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.producer.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
+  }
+}
+
+function toKafkaMessage({ key, value, headers }: OutgoingMessage): Message {
+  return {
+    key,
+    value: value === null || Buffer.isBuffer(value) ? value : JSON.stringify(value),
+    headers,
+  };
+}

@@ -1,0 +1,58 @@
+import { type DynamicModule, type InjectionToken, Module, type Provider } from '@nestjs/common';
+import { namespaced } from '@petalpost/contracts';
+import { LOGGER, ProcessorRegistry, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ConsumerHost } from './consumer-host';
+import type { MessageHandler } from './message-processor';
+import { createKafka } from './kafka-client';
+
+/** The service's kafkajs client. */
+export const KAFKA = Symbol('KAFKA');
+
+/** Provides the service's Kafka client (KAFKA). */
+@Module({})
+export class KafkaModule {
+  static forService(clientId: string, config: Pick<ServiceConfig, 'KAFKA_BROKERS'>, logger: Logger): DynamicModule {
+    return {
+      module: KafkaModule,
+      providers: [{ provide: KAFKA, useFactory: () => createKafka({ clientId, brokers: config.KAFKA_BROKERS, logger }) }],
+      exports: [KAFKA],
+    };
+  }
+}
+
+/** What a service says about one of its consumers; names are un-namespaced contract names. */
+export interface ConsumerDefinition {
+  group: string;
+  topics: string[];
+  handle: MessageHandler;
+}
+
+/**
+ * A consumer as a Nest provider: namespaced by KAFKA_NAMESPACE, counted by readiness, joined to its
+ * group once the app has booted and gone (in-flight message finished and committed) before it closes.
+ */
+export function kafkaConsumer<Deps extends unknown[]>(
+  token: string,
+  define: (...deps: Deps) => ConsumerDefinition,
+  inject: InjectionToken[] = [],
+): Provider {
+  return {
+    provide: token,
+    inject: [DataSource, KAFKA, SERVICE_CONFIG, LOGGER, ProcessorRegistry, ...inject],
+    useFactory: (dataSource: DataSource, kafka: Kafka, config: ServiceConfig, logger: Logger, registry: ProcessorRegistry, ...deps: Deps) => {
+      const { group, topics, handle } = define(...deps);
+      return new ConsumerHost({
+        kafka,
+        dataSource,
+        logger,
+        registry,
+        groupId: namespaced(group, config.KAFKA_NAMESPACE),
+        topics: topics.map((topic) => namespaced(topic, config.KAFKA_NAMESPACE)),
+        handle,
+      });
+    },
+  };
+}

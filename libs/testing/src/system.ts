@@ -1,0 +1,43 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, type ServiceProcess, spawnService, waitUntilReady } from '@petalpost/infra';
+import { uniqueName } from './test-database';
+import { testInfra } from './test-infra';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+
+export type { ServiceProcess };
+
+/**
+ * Runs a built service (dist/apps/<name>/src/main.js, compiled by global setup) as its own
+ * process against the run's Kafka and Postgres, and waits until it is ready — the way
+ * `npm start` runs it.
+ */
+export async function startServiceProcess(name: 'orders' | 'dispatch' | 'messaging' | 'notifications', env: { KAFKA_NAMESPACE: string } & Record<string, string>): Promise<ServiceProcess> {
+  const { kafkaBrokers, databaseUrl } = testInfra();
+  const port = await freePort();
+  const logDir = join(repoRoot, '.data', 'test-logs');
+  await mkdir(logDir, { recursive: true });
+  const service = spawnService(
+    name,
+    join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'),
+    `http://127.0.0.1:${port}`,
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: uniqueName(name),
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      ...env,
+    },
+    join(logDir, `${name}-${port}.log`),
+  );
+  try {
+    await waitUntilReady(service, 60_000);
+  } catch (err) {
+    await service.stop();
+    throw err;
+  }
+  return service;
+}

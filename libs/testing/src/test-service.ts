@@ -1,0 +1,42 @@
+import { allTopics } from '@petalpost/contracts';
+import { type RunningService, type ServiceConfig, type ServiceDefinition, startService } from '@petalpost/platform';
+import { Kafka, logLevel } from 'kafkajs';
+import { uniqueName } from './test-database';
+import { testInfra } from './test-infra';
+
+/** A Kafka namespace of one's own on the shared broker, with every topic created. */
+export async function createTestNamespace(): Promise<string> {
+  const namespace = uniqueName('t').replace('_', '-');
+  // A plain admin client: libs/kafka's own tests use this library, so it must not use libs/kafka.
+  const admin = new Kafka({ clientId: 'test-setup', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: allTopics(namespace).map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })) })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  return namespace;
+}
+
+/**
+ * Starts a real service in this process on a free port, against the run's Kafka and Postgres,
+ * in its own schema and Kafka namespace unless told otherwise.
+ */
+export async function startTestService<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  env: { KAFKA_NAMESPACE: string } & Record<string, string>,
+): Promise<RunningService<C>> {
+  const { kafkaBrokers, databaseUrl } = testInfra();
+  return startService(definition, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    DATABASE_SCHEMA: uniqueName(definition.name),
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    ...env,
+  });
+}
