@@ -1,0 +1,16 @@
+import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
+import { kafkaConsumer } from '@petalpost/kafka';
+import { applyToDeliveries } from '../deliveries/deliveries.projection';
+
+const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
+
+/** Order events in: the dispatch board follows each order's life. */
+export const orderEventsConsumer = kafkaConsumer('OrderEventsConsumer', () => ({
+  group: CONSUMER_GROUPS.dispatchOrders,
+  topics: [TOPICS.ordersEvents.name],
+  handle: async (message, db) => {
+    const decoded = decode(message.value);
+    // Producers may be newer than us: an event type we do not know is skipped, not an error.
+    if (decoded.known) await applyToDeliveries(decoded.event, db);
+  },
+}));

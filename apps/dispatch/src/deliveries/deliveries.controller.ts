@@ -1,0 +1,51 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { DomainError } from '@petalpost/contracts';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import type { Repository } from 'typeorm';
+import { z } from 'zod';
+import { Delivery, DELIVERY_STATUSES } from './delivery.entity';
+
+class DeliveriesQuery extends createZodDto(
+  z.strictObject({
+    shopId: z.string().min(1).optional().describe('Operators choose a shop; everyone else sees their own'),
+    status: z.enum(DELIVERY_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  }),
+) {}
+
+const DeliveryViewSchema = z.object({
+  orderId: z.string(),
+  shopId: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  windowFrom: z.string(),
+  windowTo: z.string(),
+});
+class DeliveryList extends createZodDto(z.object({ items: z.array(DeliveryViewSchema) })) {}
+
+@ApiTags('deliveries')
+@ApiBearerAuth()
+@Controller('deliveries')
+export class DeliveriesController {
+  constructor(@InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>) {}
+
+  @Get()
+  @Roles('dispatcher', 'staff', 'operator')
+  @ApiOperation({ summary: 'The dispatch board of a shop: deliveries by window, soonest first' })
+  @ZodResponse({ status: 200, type: DeliveryList })
+  async list(@Query() query: DeliveriesQuery, @CurrentPrincipal() principal: Principal) {
+    if (principal.role !== 'operator' && query.shopId && query.shopId !== principal.shopId) {
+      throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
+    }
+    const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
+    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
+    const rows = await this.deliveries.find({
+      where: { shopId, ...(query.status ? { status: query.status } : {}) },
+      order: { windowFrom: 'ASC' },
+      take: query.limit,
+    });
+    return { items: rows.map((d) => ({ orderId: d.orderId, shopId: d.shopId, status: d.status, windowFrom: d.windowFrom.toISOString(), windowTo: d.windowTo.toISOString() })) };
+  }
+}

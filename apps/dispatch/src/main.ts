@@ -1,0 +1,4 @@
+import { main } from '@petalpost/platform';
+import { dispatchService } from './dispatch.service';
+
+main(dispatchService);

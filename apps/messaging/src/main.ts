@@ -1,0 +1,4 @@
+import { main } from '@petalpost/platform';
+import { messagingService } from './messaging.service';
+
+main(messagingService);

@@ -1,0 +1,11 @@
+import type { ServiceDefinition } from '@petalpost/platform';
+import { type MessagingConfig, messagingConfigSchema } from './messaging.config';
+import { MessagingModule } from './messaging.module';
+
+export const messagingService: ServiceDefinition<MessagingConfig> = {
+  name: 'messaging',
+  title: 'Petalpost messaging',
+  description: 'Per-order conversations and exception reports. Today: every placed order opens its conversation.',
+  configSchema: messagingConfigSchema,
+  module: (config, logger) => MessagingModule.forRoot(config, logger),
+};

@@ -1,0 +1,4 @@
+import { main } from '@petalpost/platform';
+import { notificationsService } from './notifications.service';
+
+main(notificationsService);

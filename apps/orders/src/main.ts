@@ -1,0 +1,4 @@
+import { main } from '@petalpost/platform';
+import { ordersService } from './orders.service';
+
+main(ordersService);

@@ -1,0 +1,156 @@
+import { TokenService, type Principal } from '@petalpost/auth';
+import { TOPICS, namespaced } from '@petalpost/contracts';
+import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { createTestNamespace, startTestService, testInfra, uniqueName, eventually } from '@petalpost/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import type { OrdersConfig } from './orders.config';
+import { ordersService } from './orders.service';
+
+const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
+const roses = { items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }], deliveryWindow: window };
+
+describe('orders API (real service, Postgres and Kafka)', () => {
+  let service: RunningService<OrdersConfig>;
+  let namespace: string;
+  let shop: string;
+  let staff: string;
+
+  const as = (p: Partial<Principal> & Pick<Principal, 'role'>) => tokens.sign({ sub: 'someone', ...p } as Principal);
+  const call = (method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${service.url}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
+    });
+  const eventCount = async () => Number((await service.app.get(DataSource).query(`SELECT count(*) AS n FROM events`))[0].n);
+  const place = async (token = staff, body: unknown = roses, headers?: Record<string, string>) => {
+    const response = await call('POST', '/orders', token, body, headers);
+    return { response, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    namespace = await createTestNamespace();
+    service = await startTestService(ordersService, { KAFKA_NAMESPACE: namespace });
+    shop = uniqueName('shop');
+    staff = as({ role: 'staff', shopId: shop, sub: 'alice' });
+  });
+  afterAll(() => service?.app.close());
+
+  it('places an order for the staff member’s shop, records one event and publishes it to orders.events', async () => {
+    const { response, body } = await place();
+    expect(response.status).toBe(201);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(body).toMatchObject({ shopId: shop, status: 'placed', items: roses.items, version: 1 });
+
+    const kafka = new Kafka({ brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: uniqueName('probe') });
+    const seen: Array<{ key: string; value: Record<string, unknown>; headers: Record<string, string> }> = [];
+    await consumer.subscribe({ topic: namespaced(TOPICS.ordersEvents.name, namespace), fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push({
+          key: String(message.key),
+          value: JSON.parse(String(message.value)),
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        });
+      },
+    });
+    try {
+      const published = await eventually(() => {
+        const found = seen.find((m) => (m.value.data as { orderId?: string }).orderId === body.orderId);
+        expect(found).toBeDefined();
+        return found!;
+      });
+      expect(published.key).toBe(`order-${body.orderId}`);
+      expect(published.value).toMatchObject({ type: 'OrderPlaced', schemaVersion: 1, shopId: shop, streamVersion: 1 });
+      expect(published.headers['event-type']).toBe('OrderPlaced');
+      expect(published.headers['correlation-id']).toBe(response.headers.get('x-correlation-id'));
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it('lets staff read their shop’s order, and answers 404 to another shop’s staff', async () => {
+    const { body } = await place();
+    const own = await call('GET', `/orders/${body.orderId}`, staff);
+    expect(own.status).toBe(200);
+    const other = await call('GET', `/orders/${body.orderId}`, as({ role: 'staff', shopId: uniqueName('shop') }));
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ code: 'ORDER_NOT_FOUND' });
+  });
+
+  it('refuses callers without a valid token (401) and roles that may not place orders (403), appending nothing', async () => {
+    const before = await eventCount();
+    expect((await call('POST', '/orders', undefined, roses)).status).toBe(401);
+    expect((await call('POST', '/orders', 'not-a-token', roses)).status).toBe(401);
+    const forged = new TokenService('x'.repeat(40)).sign({ role: 'staff', shopId: shop, sub: 'mallory' });
+    expect((await call('POST', '/orders', forged, roses)).status).toBe(401);
+    const rider = await call('POST', '/orders', as({ role: 'rider', shopId: shop }), roses);
+    expect(rider.status).toBe(403);
+    expect(await rider.json()).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    expect(await eventCount()).toBe(before);
+  });
+
+  it.each([
+    ['malformed JSON', '{"items": [', {}, 400, 'MALFORMED_JSON'],
+    ['an unknown field', { ...roses, colour: 'red' }, {}, 400, 'VALIDATION_FAILED'],
+    ['a wrong type', { ...roses, items: 'roses' }, {}, 400, 'VALIDATION_FAILED'],
+    ['a window that ends before it starts', { ...roses, deliveryWindow: { from: window.to, to: window.from } }, {}, 400, 'VALIDATION_FAILED'],
+    ['an oversized body', { ...roses, reference: 'x'.repeat(300 * 1024) }, {}, 413, 'PAYLOAD_TOO_LARGE'],
+    ['a body that is not JSON', 'items=roses', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('answers %s with a clear error and appends nothing', async (_case, body, headers, status, code) => {
+    const before = await eventCount();
+    const response = await call('POST', '/orders', staff, body, headers as Record<string, string>);
+    expect(response.status).toBe(status);
+    const error = (await response.json()) as Record<string, unknown>;
+    expect(error).toMatchObject({ code, correlationId: expect.any(String) });
+    expect(error.message).toEqual(expect.any(String));
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('names the offending field of an invalid body', async () => {
+    const response = await call('POST', '/orders', staff, { ...roses, colour: 'red' });
+    expect(((await response.json()) as { message: string }).message).toContain('colour');
+  });
+
+  it('returns the first result for a retried request with the same Idempotency-Key, appending nothing more', async () => {
+    const first = await place(staff, roses, { 'idempotency-key': 'checkout-42' });
+    const before = await eventCount();
+    const retry = await place(staff, roses, { 'idempotency-key': 'checkout-42' });
+    expect(retry.response.status).toBe(201);
+    expect(retry.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.orderId).toBe(first.body.orderId);
+    expect(await eventCount()).toBe(before);
+    const reused = await place(staff, { ...roses, reference: 'other' }, { 'idempotency-key': 'checkout-42' });
+    expect(reused.response.status).toBe(409);
+    expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('refuses an illegal transition with 409 and the current state, and a stale If-Match with 412', async () => {
+    const { body } = await place();
+    const cancelled = await call('POST', `/orders/${body.orderId}/cancel`, staff, { reason: 'customer changed their mind' });
+    expect(cancelled.status).toBe(200);
+    const accept = await call('POST', `/orders/${body.orderId}/accept`, staff);
+    expect(accept.status).toBe(409);
+    expect(await accept.json()).toMatchObject({ code: 'ORDER_NOT_ACCEPTABLE', details: { status: 'cancelled' } });
+    const stale = await call('POST', `/orders/${body.orderId}/cancel`, staff, { reason: 'again' }, { 'if-match': '"1"' });
+    expect(stale.status).toBe(412);
+    expect(await stale.json()).toMatchObject({ code: 'STALE_VERSION', details: { currentVersion: 2 } });
+  });
+
+  it('serves its OpenAPI document and health without a token', async () => {
+    const docs = await fetch(`${service.url}/docs/json`);
+    expect(docs.status).toBe(200);
+    const document = (await docs.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{orderId}', '/health/ready']));
+    expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
+    const ready = await eventually(async () => {
+      const response = await fetch(`${service.url}/health/ready`);
+      expect(response.status).toBe(200);
+      return response.json();
+    });
+    expect(ready).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  });
+});

@@ -1,0 +1,96 @@
+import { TokenService, type Principal } from '@petalpost/auth';
+import { DEVELOPMENT_JWT_SECRET } from '@petalpost/platform';
+import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
+import { WebSocket } from 'ws';
+
+const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const roses = {
+  items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
+  deliveryWindow: { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' },
+};
+/** The WebSocket close code for a missing or invalid token. */
+const CLOSE_UNAUTHENTICATED = 4401;
+
+interface Client {
+  socket: WebSocket;
+  events: Array<{ type: string; data: { orderId: string } }>;
+}
+
+/**
+ * The thin path through the whole system, each service its own process as `npm start` runs it:
+ * order placed over HTTP → orders' event log → relay → orders.events → notifications → WebSocket.
+ */
+describe('live order updates (orders → Kafka → notifications)', () => {
+  let orders: ServiceProcess;
+  let notifications: ServiceProcess;
+  const clients: Client[] = [];
+
+  const connect = async (principal: Principal): Promise<Client> => {
+    const socket = new WebSocket(`${notifications.url.replace('http', 'ws')}/ws?access_token=${tokens.sign(principal)}`);
+    const client: Client = { socket, events: [] };
+    let welcomed = false;
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'welcome') welcomed = true;
+      if (message.type === 'event') client.events.push(message.event);
+    });
+    clients.push(client);
+    await eventually(() => expect(welcomed).toBe(true));
+    return client;
+  };
+  const placeOrder = async (shopId: string): Promise<string> => {
+    const response = await fetch(`${orders.url}/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.sign({ role: 'staff', shopId, sub: 'alice' })}`, 'content-type': 'application/json' },
+      body: JSON.stringify(roses),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { orderId: string }).orderId;
+  };
+  const heard = (client: Client, orderId: string) => client.events.some((e) => e.data.orderId === orderId);
+
+  beforeAll(async () => {
+    const namespace = await createTestNamespace();
+    [orders, notifications] = await Promise.all([
+      startServiceProcess('orders', { KAFKA_NAMESPACE: namespace }),
+      startServiceProcess('notifications', { KAFKA_NAMESPACE: namespace }),
+    ]);
+  });
+  afterAll(async () => {
+    for (const client of clients) client.socket.close();
+    await Promise.all([orders?.stop(), notifications?.stop()]);
+  });
+
+  it('pushes a new order to the connected staff of its shop', async () => {
+    const shop = uniqueName('shop');
+    const staff = await connect({ role: 'staff', shopId: shop, sub: 'alice' });
+    const orderId = await placeOrder(shop);
+    const pushed = await eventually(() => {
+      const event = staff.events.find((e) => e.data.orderId === orderId);
+      expect(event).toBeDefined();
+      return event!;
+    });
+    expect(pushed.type).toBe('OrderPlaced');
+  });
+
+  it('tells nobody of another shop about it', async () => {
+    const shop = uniqueName('shop');
+    const otherShop = uniqueName('shop');
+    const ownStaff = await connect({ role: 'staff', shopId: shop, sub: 'alice' });
+    const otherStaff = await connect({ role: 'staff', shopId: otherShop, sub: 'bob' });
+    const otherDispatcher = await connect({ role: 'dispatcher', shopId: otherShop, sub: 'carol' });
+    const operator = await connect({ role: 'operator', sub: 'olga' });
+    const ours = await placeOrder(shop);
+    // Each event is offered to every connected client in one pass: once our own staff and the
+    // operator have it, the other shop's people have been passed over for good.
+    await eventually(() => expect(heard(ownStaff, ours) && heard(operator, ours)).toBe(true));
+    expect(heard(otherStaff, ours)).toBe(false);
+    expect(heard(otherDispatcher, ours)).toBe(false);
+  });
+
+  it('closes a connection that has no valid token', async () => {
+    const socket = new WebSocket(`${notifications.url.replace('http', 'ws')}/ws?access_token=forged`);
+    const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
+    expect(code).toBe(CLOSE_UNAUTHENTICATED);
+  });
+});

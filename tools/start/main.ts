@@ -1,0 +1,134 @@
+import { mkdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { allTopics } from '@petalpost/contracts';
+import { assertPortFree, type KafkaBroker, type PostgresHandle, redactUrl, type ServiceProcess, spawnService, startKafkaBroker, startPostgres, waitUntilReady } from '@petalpost/infra';
+import { createKafka, ensureTopics } from '@petalpost/kafka';
+import { ConfigError, createLogger, loadConfig } from '@petalpost/platform';
+
+import { SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * `npm start`: real PostgreSQL and a real Kafka broker (given ones, or local ones), topics,
+ * then the four services; prints where to look; Ctrl-C stops everything it started, in order.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(startConfigSchema);
+  const started = Date.now();
+  const stack: Array<() => Promise<void>> = [];
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    if (stack.length > 0) {
+      say('\nstopping…');
+      for (const stop of stack.reverse()) await stop().catch((err: Error) => say(`  ${err.message}`));
+      say('stopped; data kept in .data/');
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    // Check every port first, so a conflict stops us before anything has started.
+    for (const service of SERVICES) {
+      const variable = `${service.toUpperCase()}_PORT`;
+      await assertPortFree(servicePort(config, service), `set ${variable} to another port, or stop what uses it`);
+    }
+    const dataDir = join(repoRoot, '.data');
+    await mkdir(join(dataDir, 'logs'), { recursive: true });
+
+    const postgres = await provideDatabase(config, dataDir);
+    stack.push(() => postgres.stop());
+    const broker = await provideKafka(config, dataDir);
+    if (broker.stop) stack.push(broker.stop);
+
+    const kafka = createKafka({ clientId: 'petalpost-start', brokers: broker.brokers, logger: createLogger('start', 'warn') });
+    await ensureTopics(kafka, allTopics(config.KAFKA_NAMESPACE));
+    say(`topics ready (${allTopics(config.KAFKA_NAMESPACE).length})`);
+
+    const services: ServiceProcess[] = SERVICES.map((name) => {
+      const url = `http://127.0.0.1:${servicePort(config, name)}`;
+      const env: Record<string, string> = {
+        PORT: String(servicePort(config, name)),
+        HOST: '127.0.0.1',
+        DATABASE_URL: postgres.url,
+        KAFKA_BROKERS: broker.brokers.join(','),
+        KAFKA_NAMESPACE: config.KAFKA_NAMESPACE,
+        LOG_LEVEL: config.LOG_LEVEL,
+        ...(config.JWT_SECRET ? { JWT_SECRET: config.JWT_SECRET } : {}),
+      };
+      return spawnService(name, join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'), url, env, join(dataDir, 'logs', `${name}.log`));
+    });
+    stack.push(() => Promise.all(services.map((s) => s.stop())).then(() => undefined));
+    await Promise.all(services.map((s) => waitUntilReady(s)));
+
+    printSummary(config, services, postgres, broker.brokers, (Date.now() - started) / 1000);
+    for (const service of services) {
+      service.child.once('exit', (code) => {
+        if (shuttingDown) return;
+        say(`${service.name} stopped unexpectedly (code ${code}); see ${service.logFile}`);
+        void shutdown(1);
+      });
+    }
+  } catch (err) {
+    say(`\nnpm start failed: ${err instanceof ConfigError ? err.message : (err as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+async function provideDatabase(config: StartConfig, dataDir: string): Promise<PostgresHandle> {
+  if (!config.DATABASE_URL) await assertPortFree(config.POSTGRES_PORT, 'set POSTGRES_PORT to another port, or DATABASE_URL to use an existing server');
+  const postgres = await startPostgres({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: join(dataDir, 'postgres'),
+    port: config.POSTGRES_PORT,
+    database: 'petalpost',
+    log: (line) => say(line),
+  });
+  say(`postgres ready: ${redactUrl(postgres.url)}${postgres.embedded ? ' (embedded)' : ''}`);
+  return postgres;
+}
+
+async function provideKafka(config: StartConfig, dataDir: string): Promise<{ brokers: string[]; stop?: () => Promise<void> }> {
+  if (config.KAFKA_BROKERS) {
+    say(`kafka: using ${config.KAFKA_BROKERS}`);
+    return { brokers: config.KAFKA_BROKERS.split(',') };
+  }
+  await assertPortFree(config.KAFKA_PORT, 'set KAFKA_PORT to another port, or KAFKA_BROKERS to use an existing cluster');
+  await assertPortFree(config.KAFKA_CONTROLLER_PORT, 'set KAFKA_CONTROLLER_PORT to another port');
+  const broker: KafkaBroker = await startKafkaBroker({
+    cacheDir: join(repoRoot, '.cache'),
+    dataDir: join(dataDir, 'kafka'),
+    port: config.KAFKA_PORT,
+    controllerPort: config.KAFKA_CONTROLLER_PORT,
+    log: (line) => say(line),
+  });
+  return { brokers: broker.brokers, stop: () => broker.stop() };
+}
+
+function printSummary(config: StartConfig, services: ServiceProcess[], postgres: PostgresHandle, brokers: string[], seconds: number): void {
+  const notifications = services.find((s) => s.name === 'notifications')!;
+  say('');
+  say(`Petalpost is running (started in ${seconds.toFixed(1)} s)`);
+  say('');
+  for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${relative(process.cwd(), s.logFile)}`);
+  say('');
+  say(`  live updates   ${notifications.url.replace('http', 'ws')}/ws?access_token=<token>`);
+  say(`  kafka          ${brokers.join(',')}${config.KAFKA_NAMESPACE ? ` (namespace ${config.KAFKA_NAMESPACE})` : ''}`);
+  say(`  postgres       ${redactUrl(postgres.url)}`);
+  say('');
+  say('  a token:       npm run token -- --role staff --shop s1 --sub alice');
+  say(`  place order:   curl -X POST ${services[0].url}/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
+  say(`                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2026-02-14T13:00:00+01:00","to":"2026-02-14T15:00:00+01:00"}}'`);
+  if (!config.JWT_SECRET) say('\n  warning: JWT_SECRET is unset, so the services use the development secret: fine on this machine, never in production');
+  say('\nCtrl-C stops everything started here; data stays in .data/ for the next start.');
+}
+
+main().catch((err: unknown) => {
+  say(`npm start failed: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+/** What `npm start` reads from the environment; every variable is optional. */
+export const startConfigSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  KAFKA_NAMESPACE: z.string().default(''),
+  KAFKA_PORT: port(9092),
+  KAFKA_CONTROLLER_PORT: port(9093),
+  POSTGRES_PORT: port(5433),
+  ORDERS_PORT: port(3001),
+  DISPATCH_PORT: port(3002),
+  MESSAGING_PORT: port(3003),
+  NOTIFICATIONS_PORT: port(3004),
+  JWT_SECRET: z.string().min(32).optional(),
+  LOG_LEVEL: z.string().default('info'),
+});
+
+export type StartConfig = z.infer<typeof startConfigSchema>;
+
+export const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export function servicePort(config: StartConfig, service: ServiceName): number {
+  const ports: Record<ServiceName, number> = {
+    orders: config.ORDERS_PORT,
+    dispatch: config.DISPATCH_PORT,
+    messaging: config.MESSAGING_PORT,
+    notifications: config.NOTIFICATIONS_PORT,
+  };
+  return ports[service];
+}
