@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, type EventMetadata } from '@petalpost/contracts';
-import { createTestDatabase, type TestDatabase } from '@petalpost/testing';
+import { createTestDatabase, eventually, type TestDatabase } from '@petalpost/testing';
 import { EventStore, StreamVersionConflict } from './event-store';
 import { EventStore1764000000000 } from './event-store.migration';
 import { START_OF_LOG } from './stored-event';
@@ -72,39 +72,43 @@ describe('event store (real PostgreSQL)', () => {
     expect((await store.readStream(stream, { asOf: between })).map((e) => e.streamVersion)).toEqual([1]);
   });
 
+  // Readers wait behind every open transaction in the cluster (other test files' too), so these
+  // tests assert what a reader sees eventually, and in which order — never that it is quick.
+  const dataOf = async (streams: string[]) =>
+    (await store.readAll(START_OF_LOG, 100_000)).filter((e) => streams.includes(e.streamId)).map((e) => e.data);
+
   it('never lets a reader of the whole log skip an event whose transaction commits late', async () => {
+    const lateStream = `late-${randomUUID()}`;
+    const earlyStream = `early-${randomUUID()}`;
     const late = db.dataSource.createQueryRunner();
     await late.connect();
-    const before = await store.readAll(START_OF_LOG, 10_000);
-    const from = before.length ? { transactionId: before.at(-1)!.transactionId, globalPosition: before.at(-1)!.globalPosition } : START_OF_LOG;
     try {
       // The late writer takes its transaction id and position first...
       await late.startTransaction();
-      await store.append(`late-${randomUUID()}`, 'counter', 0, [event(1)], metadata, {}, late.manager);
+      await store.append(lateStream, 'counter', 0, [event(1)], metadata, {}, late.manager);
       // ...while a later writer commits at once.
-      const early = await store.append(`early-${randomUUID()}`, 'counter', 0, [event(2)], metadata);
-      expect(early.events[0].globalPosition).toBeGreaterThan(from.globalPosition);
-      // A reader sees nothing yet: the early event waits behind the open transaction.
-      expect(await store.readAll(from, 100)).toEqual([]);
+      await store.append(earlyStream, 'counter', 0, [event(2)], metadata);
+      // A reader sees neither yet: the committed event waits behind the open transaction.
+      expect(await dataOf([lateStream, earlyStream])).toEqual([]);
       await late.commitTransaction();
     } finally {
       await late.release();
     }
-    const after = await store.readAll(from, 100);
-    expect(after.map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    // Both arrive, in commit order by transaction: the late one first, nothing skipped.
+    await eventually(async () => expect(await dataOf([lateStream, earlyStream])).toEqual([{ n: 1 }, { n: 2 }]), 30_000);
   });
 
   it('lets a rolled-back append leave a hole that stalls no reader', async () => {
-    const before = await store.readAll(START_OF_LOG, 10_000);
-    const from = { transactionId: before.at(-1)!.transactionId, globalPosition: before.at(-1)!.globalPosition };
+    const abortedStream = `aborted-${randomUUID()}`;
+    const afterStream = `after-${randomUUID()}`;
     const aborted = db.dataSource.createQueryRunner();
     await aborted.connect();
     await aborted.startTransaction();
-    await store.append(`aborted-${randomUUID()}`, 'counter', 0, [event(1)], metadata, {}, aborted.manager);
+    await store.append(abortedStream, 'counter', 0, [event(1)], metadata, {}, aborted.manager);
     await aborted.rollbackTransaction();
     await aborted.release();
-    await store.append(`after-${randomUUID()}`, 'counter', 0, [event(2)], metadata);
-    expect((await store.readAll(from, 100)).map((e) => e.data)).toEqual([{ n: 2 }]);
+    await store.append(afterStream, 'counter', 0, [event(2)], metadata);
+    await eventually(async () => expect(await dataOf([abortedStream, afterStream])).toEqual([{ n: 2 }]), 30_000);
   });
 
   it('maps a stale expected version to a conflict error the API turns into 409', async () => {
