@@ -66,11 +66,28 @@ export async function handleCommand<Command, Event extends NewEvent, State>(
       return { streamId, version: result.version, state: newState, events: result.events, replayed: false };
     } catch (err) {
       if (err instanceof IdempotencyKeyTaken) continue; // a concurrent retry won: return its result
-      if (!(err instanceof StreamVersionConflict) || envelope.expectedVersion !== undefined || attempt >= MAX_ATTEMPTS) {
-        throw err;
-      }
+      if (!(err instanceof StreamVersionConflict)) throw err;
+      // With If-Match the caller asked for exactly the version it saw: a lost race is a stale precondition.
+      if (envelope.expectedVersion !== undefined) throw await currentStateError(store, decider, streamId, 'precondition_failed', 'STALE_VERSION');
+      if (attempt >= MAX_ATTEMPTS) throw await currentStateError(store, decider, streamId, 'conflict', 'STREAM_VERSION_CONFLICT');
     }
   }
+}
+
+/** A lost race, answered with what the stream is now, so the caller can decide again (409). */
+async function currentStateError<Command, Event extends NewEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+  kind: 'conflict' | 'precondition_failed',
+  code: string,
+) {
+  const history = await store.readStream(streamId);
+  const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+  return new DomainError(kind, code, `stream ${streamId} was changed concurrently; it is now at version ${history.length}`, {
+    currentVersion: history.length,
+    state,
+  });
 }
 
 async function replay<Command, Event extends NewEvent, State>(

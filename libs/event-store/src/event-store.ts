@@ -37,12 +37,21 @@ export class IdempotencyKeyTaken extends Error {
 const UNIQUE_VIOLATION = '23505';
 
 /**
+ * Per event type, functions that turn version n's data into version n + 1's. Events are never
+ * rewritten in the log; readers see every event at its current version.
+ */
+export type Upcasters = Record<string, Record<number, (data: unknown) => unknown>>;
+
+/**
  * Append and read one service's event log (tables of EventStore1764000000000 in the schema on
  * the connection's search_path). Appends are single statements: the stream's version check, the
  * events and the idempotency key commit together or not at all.
  */
 export class EventStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly upcasters: Upcasters = {},
+  ) {}
 
   /**
    * Appends events to a stream that must be at `expectedVersion` (0: must not exist yet).
@@ -110,15 +119,20 @@ export class EventStore {
     return { streamId, version: newVersion, events: rows.map(toStoredEvent) };
   }
 
-  /** A stream's events in version order, optionally only those recorded up to `asOf`. */
-  async readStream(streamId: string, options: { fromVersion?: number; asOf?: Date } = {}): Promise<StoredEvent[]> {
+  /**
+   * A stream's events in version order. For audits, `asOf` (a time) or `atPosition` (a global
+   * position) keep only what had been recorded by then.
+   */
+  async readStream(streamId: string, options: { fromVersion?: number; asOf?: Date; atPosition?: number } = {}): Promise<StoredEvent[]> {
     const rows: EventRow[] = await this.dataSource.query(
       `SELECT ${EVENT_COLUMNS} FROM events
-       WHERE stream_id = $1 AND stream_version >= $2 AND ($3::timestamptz IS NULL OR recorded_at <= $3)
+       WHERE stream_id = $1 AND stream_version >= $2
+         AND ($3::timestamptz IS NULL OR recorded_at <= $3)
+         AND ($4::bigint IS NULL OR global_position <= $4)
        ORDER BY stream_version`,
-      [streamId, options.fromVersion ?? 1, options.asOf ?? null],
+      [streamId, options.fromVersion ?? 1, options.asOf ?? null, options.atPosition ?? null],
     );
-    return rows.map(toStoredEvent);
+    return rows.map((row) => this.upcast(toStoredEvent(row)));
   }
 
   /**
@@ -135,13 +149,21 @@ export class EventStore {
        LIMIT $3`,
       [after.transactionId, after.globalPosition, limit],
     );
-    return rows.map(toStoredEvent);
+    return rows.map((row) => this.upcast(toStoredEvent(row)));
   }
 
   /** The highest position allocated so far (including events not yet visible). */
   async headPosition(): Promise<number> {
     const [row] = await this.dataSource.query(`SELECT coalesce(max(global_position), 0) AS head FROM events`);
     return Number(row.head);
+  }
+
+  private upcast(event: StoredEvent): StoredEvent {
+    const chain = this.upcasters[event.type];
+    if (!chain) return event;
+    let { data, schemaVersion } = event;
+    while (chain[schemaVersion]) data = chain[schemaVersion++](data);
+    return { ...event, data, schemaVersion };
   }
 
   async findIdempotentReplay(key: string): Promise<IdempotentReplay | undefined> {
