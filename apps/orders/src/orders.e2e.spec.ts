@@ -39,7 +39,8 @@ describe('orders API (real service, Postgres and Kafka)', () => {
   afterAll(() => service?.app.close());
 
   it('places an order for the staff member’s shop, records one event and publishes it to orders.events', async () => {
-    const { response, body } = await place();
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const { response, body } = await place(staff, roses, { traceparent });
     expect(response.status).toBe(201);
     expect(response.headers.get('etag')).toBe('"1"');
     expect(body).toMatchObject({ shopId: shop, status: 'placed', items: roses.items, version: 1 });
@@ -66,7 +67,9 @@ describe('orders API (real service, Postgres and Kafka)', () => {
       expect(published.key).toBe(`order-${body.orderId}`);
       expect(published.value).toMatchObject({ type: 'OrderPlaced', schemaVersion: 1, shopId: shop, streamVersion: 1 });
       expect(published.headers['event-type']).toBe('OrderPlaced');
+      // The request's correlation id and trace continue onto Kafka.
       expect(published.headers['correlation-id']).toBe(response.headers.get('x-correlation-id'));
+      expect(published.headers.traceparent).toBe(traceparent);
     } finally {
       await consumer.disconnect();
     }

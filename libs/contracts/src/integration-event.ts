@@ -6,6 +6,8 @@ export const EventMetadataSchema = z.object({
   causationId: z.string().min(1).optional(),
   actor: ActorSchema.optional(),
   occurredAt: z.iso.datetime({ offset: true }),
+  /** W3C trace context of the request or message that caused the event. */
+  traceparent: z.string().optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadataSchema>;
 

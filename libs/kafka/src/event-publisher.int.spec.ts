@@ -57,8 +57,8 @@ describe('publishing and consuming (real Kafka and PostgreSQL)', () => {
         traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
       });
       expect(Number(message.timestamp)).toBeGreaterThan(Date.now() - 60_000);
-      // Logs written while handling carry the message's correlation id.
-      expect(context).toEqual({ correlationId: event.metadata.correlationId, causationId: event.eventId });
+      // Logs and events written while handling carry the message's correlation id and trace.
+      expect(context).toEqual({ correlationId: event.metadata.correlationId, causationId: event.eventId, traceparent: message.headers.traceparent });
     }
     // One key, one partition: order-1's two events share a partition, in order.
     const order1 = seen.filter((s) => s.message.key === 'order-1').map((s) => s.message);

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { IntegrationEvent } from '@petalpost/contracts';
+import { isTraceparent, newTraceparent } from '@petalpost/platform';
 import type { IHeaders } from 'kafkajs';
 
 /** Header names every Petalpost message carries: consumers route, dedupe and log by them without parsing the value. */
@@ -22,21 +22,19 @@ export const DEAD_LETTER_HEADERS = {
   failedAt: 'dlq-failed-at',
 } as const;
 
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+export { newTraceparent };
 
-/** A W3C trace context starting a new trace (version 00, sampled). */
-export function newTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
-}
-
-/** The headers of an integration event; `traceparent` continues the caller's trace when given and valid. */
+/**
+ * The headers of an integration event. The trace continues from `traceparent` when given, else
+ * from the trace that caused the event (its metadata), else a new one starts.
+ */
 export function headersFor(event: IntegrationEvent, traceparent?: string): Record<string, string> {
   const headers: Record<string, string> = {
     [HEADERS.eventId]: event.eventId,
     [HEADERS.eventType]: event.type,
     [HEADERS.schemaVersion]: String(event.schemaVersion),
     [HEADERS.correlationId]: event.metadata.correlationId,
-    [HEADERS.traceparent]: traceparent && TRACEPARENT.test(traceparent) ? traceparent : newTraceparent(),
+    [HEADERS.traceparent]: [traceparent, event.metadata.traceparent].find(isTraceparent) ?? newTraceparent(),
   };
   if (event.metadata.causationId) headers[HEADERS.causationId] = event.metadata.causationId;
   return headers;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, PoisonMessageError } from '@petalpost/contracts';
-import { runWithContext, type Logger } from '@petalpost/platform';
+import { isTraceparent, runWithContext, type Logger } from '@petalpost/platform';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterOf, errorClass, errorMessage } from './dead-letter';
@@ -71,7 +71,12 @@ export class MessageProcessor {
       timestamp: raw.timestamp,
     };
     const eventId = message.headers[HEADERS.eventId];
-    const context = { correlationId: message.headers[HEADERS.correlationId] ?? randomUUID(), causationId: eventId };
+    const traceparent = message.headers[HEADERS.traceparent];
+    const context = {
+      correlationId: message.headers[HEADERS.correlationId] ?? randomUUID(),
+      causationId: eventId,
+      traceparent: isTraceparent(traceparent) ? traceparent : undefined,
+    };
     return runWithContext(context, () => this.handleWithRetries(message, raw, eventId ?? `${topic}:${partition}:${raw.offset}`));
   }
 

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, type ServiceConfig } from './config';
 import { createLogger } from './logger';
 import { NestPinoLogger } from './nest-logger';
-import { runWithContext } from './request-context';
+import { isTraceparent, newTraceparent, runWithContext } from './request-context';
 
 /** What a service's main.ts hands to startService: its name, its config and its root module. */
 export interface ServiceDefinition<C extends ServiceConfig> {
@@ -55,7 +55,8 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_HEADER, request.id);
-    runWithContext({ correlationId: String(request.id) }, done);
+    const traceparent = request.headers.traceparent;
+    runWithContext({ correlationId: String(request.id), traceparent: isTraceparent(traceparent) ? traceparent : newTraceparent() }, done);
   });
   // Fastify's own JSON parser (it refuses prototype poisoning), with its failure named for clients.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');

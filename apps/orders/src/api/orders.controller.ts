@@ -110,6 +110,7 @@ export class OrdersController {
       command,
       metadata: {
         correlationId: context?.correlationId ?? randomUUID(),
+        traceparent: context?.traceparent,
         actor: { role: principal.role, subject: principal.sub, shopId: principal.shopId },
         occurredAt: new Date().toISOString(),
       },
