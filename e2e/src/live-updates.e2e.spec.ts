@@ -1,6 +1,7 @@
 import { TokenService, type Principal } from '@petalpost/auth';
 import { DEVELOPMENT_JWT_SECRET } from '@petalpost/platform';
-import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, testInfra, uniqueName } from '@petalpost/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { WebSocket } from 'ws';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
@@ -23,6 +24,7 @@ interface Client {
 describe('live order updates (orders → Kafka → notifications)', () => {
   let orders: ServiceProcess;
   let notifications: ServiceProcess;
+  let namespace: string;
   const clients: Client[] = [];
 
   const connect = async (principal: Principal): Promise<Client> => {
@@ -50,7 +52,7 @@ describe('live order updates (orders → Kafka → notifications)', () => {
   const heard = (client: Client, orderId: string) => client.events.some((e) => e.data.orderId === orderId);
 
   beforeAll(async () => {
-    const namespace = await createTestNamespace();
+    namespace = await createTestNamespace();
     [orders, notifications] = await Promise.all([
       startServiceProcess('orders', { KAFKA_NAMESPACE: namespace }),
       startServiceProcess('notifications', { KAFKA_NAMESPACE: namespace }),
@@ -86,6 +88,39 @@ describe('live order updates (orders → Kafka → notifications)', () => {
     await eventually(() => expect(heard(ownStaff, ours) && heard(operator, ours)).toBe(true));
     expect(heard(otherStaff, ours)).toBe(false);
     expect(heard(otherDispatcher, ours)).toBe(false);
+  });
+
+  it('parks poison messages on the dead-letter topic and keeps every partition flowing', async () => {
+    const kafka = new Kafka({ brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const poison = [
+      { value: 'this is not JSON' },
+      { value: JSON.stringify({ hello: 'not an event envelope' }) },
+      { value: JSON.stringify({ eventId: '00000000-0000-4000-8000-000000000000', type: 'OrderPlaced', schemaVersion: 1, streamId: 'order-x', streamVersion: 1, shopId: 's', data: { orderId: 'x' }, metadata: { correlationId: 'c', occurredAt: '2026-02-14T10:00:00Z' } }) },
+    ];
+    // The same three on every partition, ahead of the next real order wherever it lands.
+    await producer.send({ topic: `${namespace}.orders.events`, messages: [0, 1, 2].flatMap((partition) => poison.map((m) => ({ ...m, partition }))) });
+    await producer.disconnect();
+
+    const shop = uniqueName('shop');
+    const staff = await connect({ role: 'staff', shopId: shop, sub: 'alice' });
+    const orderId = await placeOrder(shop);
+    await eventually(() => expect(heard(staff, orderId)).toBe(true));
+
+    const dlq: Array<{ error: string; topic: string }> = [];
+    const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
+    await consumer.subscribe({ topic: `${namespace}.petalpost.notifications.push.dlq`, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void dlq.push({ error: String(message.headers?.['dlq-error']), topic: String(message.headers?.['dlq-original-topic']) }) });
+    try {
+      await eventually(() => expect(dlq).toHaveLength(9));
+      expect(dlq.every((m) => m.topic === `${namespace}.orders.events`)).toBe(true);
+      expect(dlq.filter((m) => /not JSON/.test(m.error))).toHaveLength(3);
+      expect(dlq.filter((m) => /envelope/.test(m.error))).toHaveLength(3);
+      expect(dlq.filter((m) => /violates its schema/.test(m.error))).toHaveLength(3);
+    } finally {
+      await consumer.disconnect();
+    }
   });
 
   it('closes a connection that has no valid token', async () => {
