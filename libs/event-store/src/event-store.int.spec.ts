@@ -65,17 +65,31 @@ describe('event store (real PostgreSQL)', () => {
 
   it('reads a stream as it was at a past time', async () => {
     const stream = `s-${randomUUID()}`;
-    await store.append(stream, 'counter', 0, [event(1)], metadata);
-    const between = new Date();
+    const first = await store.append(stream, 'counter', 0, [event(1)], metadata);
     await new Promise((r) => setTimeout(r, 20));
     await store.append(stream, 'counter', 1, [event(2)], metadata);
-    expect((await store.readStream(stream, { asOf: between })).map((e) => e.streamVersion)).toEqual([1]);
+    // The database's own clock, to the microsecond: a JavaScript Date would round it.
+    const [{ recorded }] = await db.dataSource.query(`SELECT recorded_at::text AS recorded FROM events WHERE event_id = $1`, [first.events[0].eventId]);
+    expect((await store.readStream(stream, { asOf: recorded })).map((e) => e.streamVersion)).toEqual([1]);
   });
 
   // Readers wait behind every open transaction in the cluster (other test files' too), so these
   // tests assert what a reader sees eventually, and in which order — never that it is quick.
   const dataOf = async (streams: string[]) =>
     (await store.readAll(START_OF_LOG, 100_000)).filter((e) => streams.includes(e.streamId)).map((e) => e.data);
+
+  it('reads the whole log in commit order where transaction ids gain a digit (9 → 10)', async () => {
+    // Regression: ORDER BY transaction_id named the text cast in the SELECT list, so '10' sorted before '9'.
+    for (const tx of ['9', '10', '99', '100']) {
+      await db.dataSource.query(`INSERT INTO streams (stream_id, stream_type, version) VALUES ($1, 'counter', 1)`, [`s-${tx}`]);
+      await db.dataSource.query(
+        `INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, transaction_id) VALUES ($1, 1, gen_random_uuid(), 'Counted', '{}', '{}', $2::xid8)`,
+        [`s-${tx}`, tx],
+      );
+    }
+    const read = await store.readAll({ transactionId: '0', globalPosition: 0 }, 3);
+    expect(read.map((e) => e.transactionId)).toEqual(['9', '10', '99']);
+  });
 
   it('never lets a reader of the whole log skip an event whose transaction commits late', async () => {
     const lateStream = `late-${randomUUID()}`;

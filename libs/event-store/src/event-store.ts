@@ -123,7 +123,7 @@ export class EventStore {
    * A stream's events in version order. For audits, `asOf` (a time) or `atPosition` (a global
    * position) keep only what had been recorded by then.
    */
-  async readStream(streamId: string, options: { fromVersion?: number; asOf?: Date; atPosition?: number } = {}): Promise<StoredEvent[]> {
+  async readStream(streamId: string, options: { fromVersion?: number; asOf?: Date | string; atPosition?: number } = {}): Promise<StoredEvent[]> {
     const rows: EventRow[] = await this.dataSource.query(
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE stream_id = $1 AND stream_version >= $2
@@ -145,7 +145,8 @@ export class EventStore {
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, global_position
+       -- Qualified: the bare names would sort by the text casts of the SELECT list ('10' < '9').
+       ORDER BY events.transaction_id, events.global_position
        LIMIT $3`,
       [after.transactionId, after.globalPosition, limit],
     );
