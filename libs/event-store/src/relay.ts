@@ -69,7 +69,8 @@ export class OutboxRelay implements Processor {
       try {
         session = this.dataSource.createQueryRunner();
         await session.connect();
-        const [{ locked }] = await session.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [this.options.name]);
+        // Advisory locks are database-wide: key by schema too, so services sharing a database don't share a leader.
+        const [{ locked }] = await session.query(`SELECT pg_try_advisory_lock(hashtext(current_schema() || ':' || $1)) AS locked`, [this.options.name]);
         if (!locked) {
           await sleep(standbyDelayMs);
           continue;
@@ -82,7 +83,7 @@ export class OutboxRelay implements Processor {
         await sleep(standbyDelayMs);
       } finally {
         this.leader = false;
-        // Releasing the connection ends the session's advisory lock with it.
+        // The connection goes back to a pool and lives on: unlock explicitly before releasing it.
         if (session && !session.isReleased) {
           await session.query(`SELECT pg_advisory_unlock_all()`).catch(() => undefined);
           await session.release().catch(() => undefined);

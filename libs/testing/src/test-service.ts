@@ -1,6 +1,7 @@
 import { allTopics } from '@petalpost/contracts';
 import { type RunningService, type ServiceConfig, type ServiceDefinition, startService } from '@petalpost/platform';
 import { Kafka, logLevel } from 'kafkajs';
+import { eventually } from './eventually';
 import { uniqueName } from './test-database';
 import { testInfra } from './test-infra';
 
@@ -11,10 +12,13 @@ export async function createTestNamespace(): Promise<string> {
   const admin = new Kafka({ clientId: 'test-setup', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
+    // A fresh broker may still be settling its metadata: kafkajs' createTopics does not retry that.
+    await eventually(() =>
+      admin.createTopics({
       waitForLeaders: true,
       topics: allTopics(namespace).map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })) })),
-    });
+    }),
+    );
   } finally {
     await admin.disconnect();
   }
