@@ -26,3 +26,10 @@ export function positionOf(event: { transactionId: string; globalPosition: numbe
 }
 
 export { START_OF_LOG };
+
+/** Commit order: transaction id (a 64-bit number), then position. */
+export function compareLogPositions(a: LogPosition, b: LogPosition): number {
+  const byTransaction = BigInt(a.transactionId) - BigInt(b.transactionId);
+  if (byTransaction !== 0n) return byTransaction < 0n ? -1 : 1;
+  return Math.sign(a.globalPosition - b.globalPosition);
+}

@@ -5,3 +5,7 @@ export * from './event-store';
 export * from './event-store.migration';
 export * from './relay';
 export * from './stored-event';
+export * from './projection';
+export * from './projection-host';
+export * from './projection-rebuild';
+export * from './projection-runner';

@@ -1,0 +1,82 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { DomainError, OrderStatusSchema } from '@petalpost/contracts';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, listOrderSummaries } from '../projections/order-summaries/order-summaries.queries';
+
+// PostgreSQL has no year 0, which ISO 8601 (and so zod) allows.
+const time = z.iso.datetime({ offset: true }).refine((t) => !t.startsWith('0000'), 'year 0 does not exist');
+
+/** Unknown parameters are refused (strict): a misspelt filter must not silently list everything. */
+class ListOrdersQuery extends createZodDto(
+  z
+    .strictObject({
+      shopId: z.string().min(1).max(64).optional().describe('Operators: one shop (default: every shop). Everyone else sees their own shop only'),
+      status: OrderStatusSchema.optional(),
+      windowFrom: time.optional().describe('Only orders whose delivery window starts at or after this time'),
+      windowTo: time.optional().describe('Only orders whose delivery window starts before this time'),
+      q: z.string().min(1).max(100).optional().describe("Part of the shop's reference, case-insensitive"),
+      cursor: z.string().min(1).max(512).optional().describe('nextCursor of the previous page'),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    })
+    .refine((query) => !query.windowFrom || !query.windowTo || Date.parse(query.windowFrom) < Date.parse(query.windowTo), {
+      path: ['windowTo'],
+      message: 'windowTo must be after windowFrom',
+    }),
+) {}
+
+const OrderListItemSchema = z.object({
+  orderId: z.string(),
+  shopId: z.string(),
+  status: OrderStatusSchema,
+  reference: z.string().optional(),
+  deliveryWindow: z.object({ from: z.string(), to: z.string() }),
+  placedAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  itemCount: z.number().int(),
+});
+
+class OrderList extends createZodDto(
+  z.object({
+    items: z.array(OrderListItemSchema),
+    nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
+  }),
+) {}
+
+/**
+ * The orders list, read from the order_summaries projection (moments behind the log). Lives
+ * beside OrdersController on /orders: this one answers GET /orders, that one GET /orders/:orderId.
+ */
+@ApiTags('orders')
+@ApiBearerAuth()
+@Controller('orders')
+export class OrdersQueryController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get()
+  @Roles('operator', 'staff', 'florist', 'dispatcher')
+  @ApiOperation({ summary: "A shop's orders by delivery window, a page at a time" })
+  @ZodResponse({ status: 200, type: OrderList })
+  async list(@Query() query: ListOrdersQuery, @CurrentPrincipal() principal: Principal) {
+    if (principal.role !== 'operator' && query.shopId !== undefined && query.shopId !== principal.shopId) {
+      throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
+    }
+    const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
+    // Tokens of shop roles always carry a shop; without one, list nothing rather than every shop.
+    if (principal.role !== 'operator' && shopId === undefined) throw new DomainError('forbidden', 'SHOP_REQUIRED', 'this token names no shop');
+    const page = await listOrderSummaries(this.dataSource.manager, {
+      shopId,
+      status: query.status,
+      windowFrom: query.windowFrom,
+      windowTo: query.windowTo,
+      q: query.q,
+      after: query.cursor !== undefined ? decodeCursor(query.cursor) : undefined,
+      limit: query.limit,
+    });
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+  }
+}

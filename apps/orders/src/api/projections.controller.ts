@@ -1,0 +1,68 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@petalpost/auth';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { z } from 'zod';
+import { OrdersProjections } from '../projections/orders-projections';
+
+const LogPositionSchema = z.object({ transactionId: z.string(), globalPosition: z.number().int() });
+
+const RebuildProgressSchema = z.object({
+  id: z.string(),
+  projection: z.string(),
+  state: z.enum(['running', 'swapping', 'done', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  eventsDone: z.number().int(),
+  eventsPerSecond: z.number(),
+  head: z.number().int(),
+  position: LogPositionSchema,
+  lag: z.number().int(),
+  etaSeconds: z.number().optional(),
+  error: z.string().optional(),
+});
+
+class RebuildProgressView extends createZodDto(RebuildProgressSchema) {}
+
+class ProjectionList extends createZodDto(
+  z.object({
+    items: z.array(
+      z.object({
+        name: z.string(),
+        version: z.number().int(),
+        ready: z.boolean(),
+        checkpoint: LogPositionSchema.optional(),
+        lag: z.number().int().optional().describe('Events in the log after the checkpoint'),
+        eventsPerSecond: z.number(),
+        eventsApplied: z.number().int().describe('Since this instance started'),
+        lastProgressAt: z.string().optional(),
+        lastError: z.string().optional(),
+        rebuild: RebuildProgressSchema.optional().describe('The rebuild in progress, or the last one this instance ran'),
+      }),
+    ),
+  }),
+) {}
+
+/** Operators watch the read models and rebuild one while it keeps serving. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('operator')
+@Controller('admin/projections')
+export class ProjectionsController {
+  constructor(private readonly projections: OrdersProjections) {}
+
+  @Get()
+  @ApiOperation({ summary: "Each projection's checkpoint, lag, rate and rebuild" })
+  @ZodResponse({ status: 200, type: ProjectionList })
+  list() {
+    return { items: this.projections.host.statuses() };
+  }
+
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Rebuild a projection from the start of the log next to the live one, then swap it in (409 while one runs)' })
+  @ZodResponse({ status: 202, type: RebuildProgressView })
+  rebuild(@Param('name') name: string) {
+    return this.projections.host.rebuild(name);
+  }
+}

@@ -1,0 +1,128 @@
+import { DomainError, type OrderStatus } from '@petalpost/contracts';
+import type { EntityManager } from 'typeorm';
+import { ORDER_SUMMARIES } from './order-summaries.projection';
+
+/** Where the previous page ended: its last row's window start (to the microsecond) and order id. */
+export interface OrderListCursor {
+  windowFrom: string;
+  orderId: string;
+}
+
+export interface OrderListQuery {
+  /** Undefined: every shop (the caller has checked who may ask that). */
+  shopId?: string;
+  status?: OrderStatus;
+  /** Orders whose window starts at or after this time. */
+  windowFrom?: string;
+  /** Orders whose window starts before this time. */
+  windowTo?: string;
+  /** Part of the shop's reference, case-insensitive. */
+  q?: string;
+  after?: OrderListCursor;
+  limit: number;
+}
+
+export interface OrderListItem {
+  orderId: string;
+  shopId: string;
+  status: OrderStatus;
+  reference?: string;
+  deliveryWindow: { from: string; to: string };
+  placedAt: string;
+  updatedAt: string;
+  version: number;
+  itemCount: number;
+}
+
+interface ListedRow {
+  order_id: string;
+  shop_id: string;
+  status: OrderStatus;
+  reference: string | null;
+  window_from: Date;
+  window_to: Date;
+  placed_at: Date;
+  updated_at: Date;
+  version: number;
+  item_count: number;
+  cursor_window: string;
+}
+
+/**
+ * One page of the orders list, in window order (then order id, so the order is total and a
+ * cursor never skips or repeats a row). The reference search is a filter on an already narrow
+ * list (a shop, a window); give it a trigram index if operators come to search every shop.
+ */
+export async function listOrderSummaries(db: EntityManager, query: OrderListQuery): Promise<{ items: OrderListItem[]; next?: OrderListCursor }> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where: string[] = [];
+  if (query.shopId !== undefined) where.push(`shop_id = ${param(query.shopId)}`);
+  if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
+  if (query.windowFrom !== undefined) where.push(`window_from >= ${param(query.windowFrom)}::timestamptz`);
+  if (query.windowTo !== undefined) where.push(`window_from < ${param(query.windowTo)}::timestamptz`);
+  if (query.q !== undefined) where.push(`reference ILIKE ${param(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  if (query.after) where.push(`(window_from, order_id) > (${param(query.after.windowFrom)}::timestamptz, ${param(query.after.orderId)})`);
+  const rows: ListedRow[] = await db.query(
+    `SELECT order_id, shop_id, status, reference, window_from, window_to, placed_at, updated_at, version, item_count,
+            to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_window
+     FROM ${ORDER_SUMMARIES}
+     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY window_from, order_id
+     LIMIT ${param(query.limit + 1)}`,
+    params,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toItem),
+    next: rows.length > query.limit ? { windowFrom: last.cursor_window, orderId: last.order_id } : undefined,
+  };
+}
+
+function toItem(row: ListedRow): OrderListItem {
+  return {
+    orderId: row.order_id,
+    shopId: row.shop_id,
+    status: row.status,
+    ...(row.reference !== null ? { reference: row.reference } : {}),
+    deliveryWindow: { from: row.window_from.toISOString(), to: row.window_to.toISOString() },
+    placedAt: row.placed_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    version: row.version,
+    itemCount: row.item_count,
+  };
+}
+
+const CURSOR_WINDOW = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** A time as the cursor carries it, and one PostgreSQL accepts (no 30 February). */
+function isCursorTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !CURSOR_WINDOW.test(value)) return false;
+  const time = new Date(value);
+  return !Number.isNaN(time.getTime()) && time.toISOString().slice(0, 23) === value.slice(0, 23);
+}
+
+/** Cursors are opaque to clients: base64url of the last row's sort key. */
+export function encodeCursor(cursor: OrderListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.windowFrom, cursor.orderId])).toString('base64url');
+}
+
+export function decodeCursor(text: string): OrderListCursor {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    !isCursorTime(decoded[0]) ||
+    typeof decoded[1] !== 'string' ||
+    decoded[1].length > 200
+  ) {
+    throw new DomainError('invalid', 'INVALID_CURSOR', 'cursor is not one this API returned');
+  }
+  return { windowFrom: decoded[0], orderId: decoded[1] };
+}

@@ -1,0 +1,36 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { EventStore, ProjectionHost } from '@petalpost/event-store';
+import { LOGGER, ProcessorRegistry } from '@petalpost/platform';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { orderSummariesProjection } from './order-summaries/order-summaries.projection';
+
+/**
+ * The read models of the order log, kept up to date while the service runs. Read models only:
+ * anything that reaches outside the database (pushes, SMS) is a reactor on Kafka with an inbox,
+ * and a rebuild — which replays the whole log through these projections — never re-runs it.
+ */
+@Injectable()
+export class OrdersProjections implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly host: ProjectionHost;
+  private unregister: Array<() => void> = [];
+
+  constructor(
+    dataSource: DataSource,
+    store: EventStore,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry,
+  ) {
+    this.host = new ProjectionHost(dataSource, store, [orderSummariesProjection], { logger, batchSize: 500, idleDelayMs: 25 });
+  }
+
+  onApplicationBootstrap(): void {
+    this.unregister = this.host.processors().map((processor) => this.registry.register(processor));
+    this.host.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.host.stop();
+    for (const unregister of this.unregister) unregister();
+  }
+}
