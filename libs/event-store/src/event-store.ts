@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, type EventMetadata } from '@petalpost/contracts';
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EVENT_COLUMNS, type EventRow, type LogPosition, type NewEvent, type StoredEvent, toStoredEvent } from './stored-event';
 
@@ -36,22 +37,122 @@ export class IdempotencyKeyTaken extends Error {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** Only what the database makes up: the caller already has ids, types, data and metadata. */
+const GENERATED = 'global_position, transaction_id::text AS transaction_id, recorded_at';
+
+// The stream upsert is each statement's first write, so the transaction id orders this stream's
+// appends the way their versions do (see docs/event-store.md, "append first"). A new stream is
+// created; an existing one moves on only from the version the writer saw. Every statement is a
+// named prepared statement: parsed and planned once per connection, not on every call.
+const CLAIM_NEW = `INSERT INTO streams (stream_id, stream_type, version) VALUES ($1, $2, $3::int + $4::int)
+  ON CONFLICT (stream_id) DO NOTHING RETURNING version`;
+const CLAIM_EXISTING = `UPDATE streams SET version = $3::int + $4::int, updated_at = now()
+  WHERE stream_id = $1 AND version = $3::int AND stream_type = $2 RETURNING version`;
+
+/** One event: scalars only, no arrays to build or parse. $1 stream, $2 type, $3 expected, $4 = 1. */
+const appendOne = (claim: string) => `
+  WITH stream AS (${claim}
+  ), appended AS (
+    INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+    SELECT $1, stream.version, $5::uuid, $6, $7::int, $8::jsonb, $9::jsonb FROM stream
+    RETURNING ${GENERATED}
+  ), remembered AS (
+    INSERT INTO idempotency_keys (idempotency_key, fingerprint, stream_id, stream_version)
+    SELECT $10::text, $11::text, $1, stream.version FROM stream WHERE $10::text IS NOT NULL
+  )
+  SELECT * FROM appended`;
+
+/**
+ * Several events: one row per array element, in array order (a single function scan, so the
+ * positions follow the versions). The data travel as one JSON array, parsed once.
+ */
+const appendMany = (claim: string) => `
+  WITH stream AS (${claim}
+  ), appended AS (
+    INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+    SELECT $1, $3::int + e.i::int, e.event_id, e.type, e.schema_version, $8::jsonb -> (e.i::int - 1), $9::jsonb
+    FROM unnest($5::uuid[], $6::text[], $7::int[]) WITH ORDINALITY AS e(event_id, type, schema_version, i)
+    WHERE EXISTS (SELECT 1 FROM stream)
+    RETURNING stream_version, ${GENERATED}
+  ), remembered AS (
+    INSERT INTO idempotency_keys (idempotency_key, fingerprint, stream_id, stream_version)
+    SELECT $10::text, $11::text, $1, stream.version FROM stream WHERE $10::text IS NOT NULL
+  )
+  SELECT * FROM appended`;
+
+const STATEMENTS = {
+  appendNewOne: { name: 'es_append_new_1', text: appendOne(CLAIM_NEW) },
+  appendExistingOne: { name: 'es_append_existing_1', text: appendOne(CLAIM_EXISTING) },
+  appendNewMany: { name: 'es_append_new_n', text: appendMany(CLAIM_NEW) },
+  appendExistingMany: { name: 'es_append_existing_n', text: appendMany(CLAIM_EXISTING) },
+  readStream: {
+    name: 'es_read_stream',
+    text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+  },
+  /** Audits: the stream as it was at a time or a global position. */
+  readStreamAsOf: {
+    name: 'es_read_stream_as_of',
+    text: `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE stream_id = $1 AND stream_version >= $2
+         AND ($3::timestamptz IS NULL OR recorded_at <= $3)
+         AND ($4::bigint IS NULL OR global_position <= $4)
+       ORDER BY stream_version`,
+  },
+  readAll: {
+    name: 'es_read_all',
+    text: `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY events.transaction_id, events.global_position -- the columns: a bare name would sort the text alias
+       LIMIT $3`,
+  },
+  head: { name: 'es_head', text: `SELECT coalesce(max(global_position), 0) AS head FROM events` },
+  idempotency: {
+    name: 'es_idempotency',
+    text: `SELECT stream_id, stream_version, fingerprint FROM idempotency_keys WHERE idempotency_key = $1`,
+  },
+} as const;
+
 /**
  * Per event type, functions that turn version n's data into version n + 1's. Events are never
  * rewritten in the log; readers see every event at its current version.
  */
 export type Upcasters = Record<string, Record<number, (data: unknown) => unknown>>;
 
+interface Queryable {
+  query<R extends QueryResultRow>(config: QueryConfig): Promise<{ rows: R[] }>;
+}
+
 /**
  * Append and read one service's event log (tables of EventStore1764000000000 in the schema on
  * the connection's search_path). Appends are single statements: the stream's version check, the
- * events and the idempotency key commit together or not at all.
+ * events and the idempotency key commit together or not at all. Statements go to pg directly
+ * (the DataSource's pool, or the connection of the given transaction), as named prepared
+ * statements.
  */
 export class EventStore {
+  private readonly appendedListeners = new Set<() => void>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly upcasters: Upcasters = {},
   ) {}
+
+  /**
+   * Called after each append of this process that committed on its own (not inside a caller's
+   * transaction): lets the relay look at once instead of at its next poll. Returns unsubscribe.
+   */
+  onAppended(listener: () => void): () => void {
+    this.appendedListeners.add(listener);
+    return () => this.appendedListeners.delete(listener);
+  }
+
+  /** The pool, or the connection a transaction's EntityManager holds. */
+  private async db(manager?: EntityManager): Promise<Queryable> {
+    const runner = manager?.queryRunner as unknown as { connect(): Promise<PoolClient> } | undefined;
+    if (runner) return runner.connect();
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
 
   /**
    * Appends events to a stream that must be at `expectedVersion` (0: must not exist yet).
@@ -64,51 +165,38 @@ export class EventStore {
     events: NewEvent[],
     metadata: EventMetadata,
     options: AppendOptions = {},
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const versions = events.map((_, i) => expectedVersion + i + 1);
     const newVersion = expectedVersion + events.length;
     const idempotency = options.idempotency;
-    // The stream upsert is the statement's first write, so the transaction id orders this
-    // stream's appends the way their versions do (see docs/event-store.md, "append first").
-    // A new stream is created; an existing one moves on only from the version the writer saw.
-    const claimStream =
-      expectedVersion === 0
-        ? `INSERT INTO streams (stream_id, stream_type, version) SELECT $1, $2, $4 WHERE $3::int = 0
-           ON CONFLICT (stream_id) DO NOTHING RETURNING version`
-        : `UPDATE streams SET version = $4, updated_at = now() WHERE stream_id = $1 AND version = $3 AND stream_type = $2
-           RETURNING version`;
-    const sql = `
-      WITH stream AS (${claimStream}
-      ), appended AS (
-        INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
-        SELECT $1, e.version, e.event_id, e.type, e.schema_version, e.data, $9::jsonb
-        FROM unnest($5::int[], $6::uuid[], $7::text[], $8::int[], $10::jsonb[])
-             AS e(version, event_id, type, schema_version, data)
-        WHERE EXISTS (SELECT 1 FROM stream)
-        RETURNING ${EVENT_COLUMNS}
-      ), remembered AS (
-        INSERT INTO idempotency_keys (idempotency_key, fingerprint, stream_id, stream_version)
-        SELECT $11, $12, $1, $4 WHERE $11::text IS NOT NULL AND EXISTS (SELECT 1 FROM stream)
-      )
-      SELECT * FROM appended ORDER BY stream_version`;
-    let rows: EventRow[];
+    const ids = events.map(() => randomUUID());
+    const one = events.length === 1;
+    const statement = one
+      ? expectedVersion === 0
+        ? STATEMENTS.appendNewOne
+        : STATEMENTS.appendExistingOne
+      : expectedVersion === 0
+        ? STATEMENTS.appendNewMany
+        : STATEMENTS.appendExistingMany;
+    const metadataJson = JSON.stringify(metadata);
+    const values = one
+      ? [streamId, streamType, expectedVersion, 1, ids[0], events[0].type, events[0].schemaVersion ?? 1, JSON.stringify(events[0].data), metadataJson]
+      : [
+          streamId,
+          streamType,
+          expectedVersion,
+          events.length,
+          ids,
+          events.map((e) => e.type),
+          events.map((e) => e.schemaVersion ?? 1),
+          `[${events.map((e) => JSON.stringify(e.data)).join(',')}]`,
+          metadataJson,
+        ];
+    (values as unknown[]).push(idempotency?.key ?? null, idempotency?.fingerprint ?? null);
+    let rows: { stream_version?: number; global_position: string; transaction_id: string; recorded_at: Date }[];
     try {
-      rows = await manager.query(sql, [
-        streamId,
-        streamType,
-        expectedVersion,
-        newVersion,
-        versions,
-        events.map(() => randomUUID()),
-        events.map((e) => e.type),
-        events.map((e) => e.schemaVersion ?? 1),
-        JSON.stringify(metadata),
-        events.map((e) => JSON.stringify(e.data)),
-        idempotency?.key ?? null,
-        idempotency?.fingerprint ?? null,
-      ]);
+      rows = (await (await this.db(manager)).query({ ...statement, values })).rows as typeof rows;
     } catch (err) {
       if ((err as { code?: string }).code === UNIQUE_VIOLATION && idempotency && String((err as { constraint?: string }).constraint).startsWith('idempotency_keys')) {
         throw new IdempotencyKeyTaken(idempotency.key);
@@ -116,7 +204,24 @@ export class EventStore {
       throw err;
     }
     if (rows.length === 0) throw new StreamVersionConflict(streamId, expectedVersion);
-    return { streamId, version: newVersion, events: rows.map(toStoredEvent) };
+    if (!manager?.queryRunner) for (const listener of this.appendedListeners) listener();
+    if (!one) rows.sort((a, b) => a.stream_version! - b.stream_version!);
+    return {
+      streamId,
+      version: newVersion,
+      events: rows.map((row, i) => ({
+        eventId: ids[i],
+        streamId,
+        streamVersion: expectedVersion + i + 1,
+        globalPosition: Number(row.global_position),
+        transactionId: row.transaction_id,
+        type: events[i].type,
+        schemaVersion: events[i].schemaVersion ?? 1,
+        data: events[i].data,
+        metadata,
+        recordedAt: row.recorded_at,
+      })),
+    };
   }
 
   /**
@@ -124,14 +229,12 @@ export class EventStore {
    * position) keep only what had been recorded by then.
    */
   async readStream(streamId: string, options: { fromVersion?: number; asOf?: Date | string; atPosition?: number } = {}): Promise<StoredEvent[]> {
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM events
-       WHERE stream_id = $1 AND stream_version >= $2
-         AND ($3::timestamptz IS NULL OR recorded_at <= $3)
-         AND ($4::bigint IS NULL OR global_position <= $4)
-       ORDER BY stream_version`,
-      [streamId, options.fromVersion ?? 1, options.asOf ?? null, options.atPosition ?? null],
-    );
+    const fromVersion = options.fromVersion ?? 1;
+    const config =
+      options.asOf || options.atPosition !== undefined
+        ? { ...STATEMENTS.readStreamAsOf, values: [streamId, fromVersion, options.asOf ?? null, options.atPosition ?? null] }
+        : { ...STATEMENTS.readStream, values: [streamId, fromVersion] };
+    const { rows } = await (await this.db()).query<EventRow>(config);
     return rows.map((row) => this.upcast(toStoredEvent(row)));
   }
 
@@ -140,23 +243,18 @@ export class EventStore {
    * every transaction still open are visible, so an event that commits late is never
    * skipped: readers simply wait for it.
    */
-  async readAll(after: LogPosition, limit: number, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
-    const rows: EventRow[] = await manager.query(
-      `SELECT ${EVENT_COLUMNS} FROM events
-       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       -- Qualified: the bare names would sort by the text casts of the SELECT list ('10' < '9').
-       ORDER BY events.transaction_id, events.global_position
-       LIMIT $3`,
-      [after.transactionId, after.globalPosition, limit],
-    );
+  async readAll(after: LogPosition, limit: number, manager?: EntityManager): Promise<StoredEvent[]> {
+    const { rows } = await (await this.db(manager)).query<EventRow>({
+      ...STATEMENTS.readAll,
+      values: [after.transactionId, after.globalPosition, limit],
+    });
     return rows.map((row) => this.upcast(toStoredEvent(row)));
   }
 
   /** The highest position allocated so far (including events not yet visible). */
   async headPosition(): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT coalesce(max(global_position), 0) AS head FROM events`);
-    return Number(row.head);
+    const { rows } = await (await this.db()).query<{ head: string }>({ ...STATEMENTS.head, values: [] });
+    return Number(rows[0].head);
   }
 
   private upcast(event: StoredEvent): StoredEvent {
@@ -168,10 +266,11 @@ export class EventStore {
   }
 
   async findIdempotentReplay(key: string): Promise<IdempotentReplay | undefined> {
-    const [row] = await this.dataSource.query(
-      `SELECT stream_id, stream_version, fingerprint FROM idempotency_keys WHERE idempotency_key = $1`,
-      [key],
-    );
+    const { rows } = await (await this.db()).query<{ stream_id: string; stream_version: number; fingerprint: string }>({
+      ...STATEMENTS.idempotency,
+      values: [key],
+    });
+    const row = rows[0];
     return row ? { streamId: row.stream_id, version: row.stream_version, fingerprint: row.fingerprint } : undefined;
   }
 }

@@ -33,6 +33,10 @@ export class OutboxRelay implements Processor {
   private lag = 0;
   private lastProgressAt?: Date;
   private published = 0;
+  /** Ends the current idle wait early: an append in this process committed. */
+  private wake?: () => void;
+  /** An append committed since the relay last looked: the next idle wait is skipped. */
+  private signalled = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -40,15 +44,41 @@ export class OutboxRelay implements Processor {
     private readonly options: RelayOptions,
   ) {}
 
+  private unsubscribe?: () => void;
+
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.unsubscribe = this.store.onAppended(() => {
+      this.signalled = true;
+      this.wake?.();
+    });
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.unsubscribe?.();
+    this.wake?.();
     await this.loop;
+  }
+
+  /** Waits `ms`, or less when an append of this process commits meanwhile. */
+  private idle(ms: number): Promise<void> {
+    if (this.signalled) {
+      this.signalled = false;
+      return new Promise((resolve) => setImmediate(resolve));
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.signalled = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
   }
 
   status(): ProcessorStatus {
@@ -116,7 +146,7 @@ export class OutboxRelay implements Processor {
         this.lag = Math.max(0, (await this.store.headPosition()) - position.globalPosition);
         lastLagCheck = Date.now();
       }
-      if (batch.length < batchSize) await sleep(idleDelayMs);
+      if (batch.length < batchSize) await this.idle(idleDelayMs);
     }
   }
 }
