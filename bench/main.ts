@@ -1,0 +1,219 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { EventStore, type OutboxRelay } from '@petalpost/event-store';
+import type { DataSource } from 'typeorm';
+import { type AppendSection, appendSection } from './append';
+import { type BenchContext, type Candidate, phase } from './lib/context';
+import { benchMetadata, newEvents, STREAM_TYPE, streamId } from './lib/fixtures';
+import { repoRoot, startBenchInfra } from './lib/infra';
+import { say } from './lib/measure';
+import { profiled, type ProfileSummary } from './lib/profile';
+import { appendTable, type BenchRun, printTable, profileTable, readTable, relayTable, statementsTable, targets, targetsTable, writeMarkdown } from './lib/report';
+import { type ReadSection, readSection } from './read';
+import { type RelaySection, relaySection } from './relay';
+
+/**
+ * `npm run bench`: the event store against baselines on one database in one run. Starts its own
+ * PostgreSQL (production durability) and Kafka broker unless BENCH_DATABASE_URL /
+ * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites docs/benchmarks.md.
+ *
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * BENCH_RELAY_RATES=500,2000  BENCH_DOCS=<file> (or 0 to write nothing)
+ */
+const env = process.env;
+const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay').split(',').map((s) => s.trim()));
+const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
+const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
+const docsFile = env.BENCH_DOCS ?? join(repoRoot, 'docs', 'benchmarks.md');
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const model = cpus()[0]?.model ?? 'unknown';
+  const machine = {
+    cpus: cpus().length,
+    model,
+    memoryGiB: totalmem() / 2 ** 30,
+    node: process.version,
+    kernel: release(),
+    loadAvgStart: loadavg(),
+  } as BenchRun['machine'];
+  say(`petalpost bench — ${machine.cpus} × ${model}, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}, load ${machine.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}`);
+  say(`phases: ${warmupSeconds} s warm-up + ${phaseSeconds} s measured; sections: ${[...sections].join(', ')}`);
+
+  say('\n[infra] starting PostgreSQL and Kafka …');
+  const infra = await startBenchInfra();
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('[infra] stopping …');
+    await infra.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(130));
+  process.on('SIGTERM', () => void stop(143));
+  say(
+    `[infra] PostgreSQL ${infra.serverVersion}, Kafka ${infra.kafkaVersion}, pool ${infra.poolSize}; ` +
+      `fdatasync 8 kB p50 ${infra.fsyncMs.p50.toFixed(2)} ms, p99 ${infra.fsyncMs.p99.toFixed(2)} ms`,
+  );
+
+  const ctx: BenchContext = {
+    infra,
+    store: new EventStore(infra.dataSource),
+    warmupMs: warmupSeconds * 1000,
+    durationMs: phaseSeconds * 1000,
+    candidate: loadCandidate(infra.dataSource),
+  };
+  if (ctx.candidate) say(`[candidate] ${ctx.candidate.label}: ${env.BENCH_CANDIDATE}${ctx.candidate.Relay ? ` + ${env.BENCH_CANDIDATE_RELAY}` : ''}`);
+  const run: BenchRun = {
+    date: execFileSync('date', ['-u']).toString().trim(),
+    command: [
+      ...['BENCH_SECTIONS', 'BENCH_PHASE_SECONDS', 'BENCH_WARMUP_SECONDS', 'BENCH_RELAY_RATES', 'BENCH_CANDIDATE', 'BENCH_CANDIDATE_RELAY', 'BENCH_CANDIDATE_LABEL']
+        .filter((k) => env[k])
+        .map((k) => `${k}=${env[k]}`),
+      'npm run bench',
+    ].join(' '),
+    candidateLabel: env.BENCH_CANDIDATE ? (env.BENCH_CANDIDATE_LABEL ?? 'candidate') : undefined,
+    machine,
+    postgres: {
+      version: infra.serverVersion,
+      embedded: infra.embeddedPostgres,
+      settings: infra.settings,
+      poolSize: infra.poolSize,
+      connectionOptions: '-c idle_in_transaction_session_timeout=30000 -c statement_timeout=30000',
+    },
+    kafka: { version: infra.kafkaVersion, embedded: infra.embeddedKafka },
+    fsyncMs: infra.fsyncMs,
+    warmupSeconds,
+    phaseSeconds,
+    profiles: [],
+  };
+
+  try {
+    await sectionsOf(ctx, run);
+  } catch (err) {
+    say(`bench failed: ${(err as Error).stack ?? String(err)}`);
+    await stop(1);
+    return;
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  run.totalSeconds = totalSeconds;
+  say(`\n[targets]\n${printTable(targetsTable(targets(run)))}\n`);
+  if (docsFile !== '0') {
+    writeMarkdown(docsFile, run);
+    say(`wrote ${docsFile}`);
+  }
+  say(`done in ${totalSeconds.toFixed(0)} s`);
+  await stop(0);
+}
+
+async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
+  try {
+    let append: AppendSection | undefined;
+    if (sections.has('append')) {
+      say('\n[1/3 append] closed loop, ours vs raw INSERT, same pool');
+      append = await appendSection(ctx);
+      run.append = append;
+      say(`\n${printTable(appendTable(append, run.candidateLabel))}\n`);
+      if (append.statements.length) say(`${printTable(statementsTable(append.statements))}\n`);
+    }
+    let read: ReadSection | undefined;
+    if (sections.has('read')) {
+      say('\n[2/3 read] readStream + fold vs a named prepared PK read');
+      read = await readSection(ctx);
+      run.read = read;
+      say(`\n${printTable(readTable(read, run.candidateLabel))}\n`);
+      if (read.statements.length) say(`${printTable(statementsTable(read.statements))}\n`);
+    }
+    if (sections.has('profile') && read) {
+      say('\n[profile] CPU profiles of this process, 16 concurrent calls, 3 s each');
+      run.profiles = await profiles(ctx, read);
+      for (const p of run.profiles) {
+        say(`\n${p.name}: ${Math.round(p.busyUsPerCall)} µs sampled, ${Math.round(p.cpuUsPerCall)} µs on CPU per call\n${printTable(profileTable(p))}`);
+      }
+    }
+    if (sections.has('relay')) {
+      const { rates, note } = relayRates(append);
+      say(`\n[3/3 relay] OutboxRelay + EventPublisher → Kafka → consumer (child process); rates ${rates.join(', ')} appends/s`);
+      if (note) say(`  ${note}`);
+      const relay: RelaySection = await relaySection(ctx, rates, note);
+      run.relay = relay;
+      say(`\n${printTable(relayTable(relay))}\n`);
+    }
+  } finally {
+    run.machine.loadAvgEnd = loadavg();
+  }
+}
+
+/**
+ * BENCH_CANDIDATE=<built module exporting EventStore> (e.g. a scratch copy's
+ * dist/libs/event-store/src/event-store.js) adds "candidate" rows measured in the same turns as
+ * the current store; BENCH_CANDIDATE_RELAY=<module exporting OutboxRelay> runs the relay section
+ * with the candidate store and relay. BENCH_CANDIDATE_LABEL names it in the tables.
+ */
+function loadCandidate(dataSource: DataSource): Candidate | undefined {
+  if (!env.BENCH_CANDIDATE) return undefined;
+  const { EventStore: CandidateStore } = require(resolve(env.BENCH_CANDIDATE)) as { EventStore: typeof EventStore };
+  const Relay = env.BENCH_CANDIDATE_RELAY
+    ? (require(resolve(env.BENCH_CANDIDATE_RELAY)) as { OutboxRelay: typeof OutboxRelay }).OutboxRelay
+    : undefined;
+  return { label: env.BENCH_CANDIDATE_LABEL ?? 'candidate', store: new CandidateStore(dataSource), Relay };
+}
+
+/**
+ * 500/s, then 2000/s unless that is more than half of what single appends reach on this machine
+ * (16 writers, nothing else running): the relay, the broker and the consumer need the rest of
+ * the CPU, and a saturated machine measures its queues, not the relay.
+ */
+function relayRates(append: AppendSection | undefined): { rates: number[]; note?: string } {
+  if (env.BENCH_RELAY_RATES) return { rates: env.BENCH_RELAY_RATES.split(',').map(Number) };
+  const capacity = append?.phases['ours.new.c16']?.itemsPerSec;
+  if (capacity !== undefined && capacity * 0.5 < 2000) {
+    const high = Math.max(500, Math.floor((capacity * 0.5) / 100) * 100);
+    return {
+      rates: [500, high],
+      note: `high rate ${high}/s instead of 2000/s: single appends top out at ${Math.round(capacity)}/s on this machine (16 writers, append section), and the relay, broker and consumer share its ${cpus().length} cores`,
+    };
+  }
+  return { rates: [500, 2000] };
+}
+
+async function profiles(ctx: BenchContext, read: ReadSection): Promise<ProfileSummary[]> {
+  const { store, infra } = ctx;
+  void read; // the read section wrote the streams profiled here
+  const { rows } = await infra.pool.query(`SELECT stream_id FROM streams WHERE version = 10 LIMIT 2000`);
+  const streams = rows.map((r: { stream_id: string }) => r.stream_id);
+  const pctx: BenchContext = { ...ctx, warmupMs: 0, durationMs: 3000 };
+  const out: ProfileSummary[] = [];
+  const run = async (name: string, op: () => Promise<number>) => {
+    const { summary } = await profiled(name, () => phase(pctx, `${name} (profiled)`, 16, op));
+    out.push(summary);
+  };
+  await run('EventStore.append, 1 event, new stream', async () => {
+    await store.append(streamId(), STREAM_TYPE, 0, newEvents(1), benchMetadata());
+    return 1;
+  });
+  await run('EventStore.readStream + fold', async () => {
+    const events = await store.readStream(streams[Math.floor(Math.random() * streams.length)]);
+    return events.length ? 1 : 0;
+  });
+  const candidate = ctx.candidate;
+  if (candidate) {
+    await run(`${candidate.label}: append, 1 event, new stream`, async () => {
+      await candidate.store.append(streamId(), STREAM_TYPE, 0, newEvents(1), benchMetadata());
+      return 1;
+    });
+    await run(`${candidate.label}: readStream + fold`, async () => {
+      const events = await candidate.store.readStream(streams[Math.floor(Math.random() * streams.length)]);
+      return events.length ? 1 : 0;
+    });
+  }
+  return out;
+}
+
+main().catch((err: unknown) => {
+  say(`bench failed: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});
