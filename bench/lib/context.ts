@@ -1,5 +1,5 @@
 import { EventStore, type OutboxRelay } from '@petalpost/event-store';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { benchMetadata, newEvents, STREAM_TYPE } from './fixtures';
 import type { BenchInfra } from './infra';
 import { fmt, mergeSamples, type PhaseOptions, type PhaseResult, runPhase, runSlice, type Sample, say } from './measure';
@@ -101,16 +101,15 @@ export interface CapturedQuery {
  */
 export async function captureEventStoreSql(streamIdValue: string, expectedVersion: number, events = 1): Promise<{ append: CapturedQuery; readStream: CapturedQuery }> {
   const captured: CapturedQuery[] = [];
+  // The store sends named statements to the pg pool it finds on the DataSource's driver.
   const recorder = {
-    query: async (sql: string, parameters: unknown[]) => {
-      captured.push({ sql, parameters });
-      return [];
+    query: async (config: { text: string; values: unknown[] }) => {
+      captured.push({ sql: config.text, parameters: config.values });
+      return { rows: [] };
     },
   };
-  const store = new EventStore({ ...recorder, manager: recorder } as unknown as DataSource);
-  await store
-    .append(streamIdValue, STREAM_TYPE, expectedVersion, newEvents(events), benchMetadata(), {}, recorder as unknown as EntityManager)
-    .catch(() => undefined); // the recorder returns no rows: a "conflict"
+  const store = new EventStore({ driver: { master: recorder } } as unknown as DataSource);
+  await store.append(streamIdValue, STREAM_TYPE, expectedVersion, newEvents(events), benchMetadata()).catch(() => undefined); // no rows back: a "conflict"
   await store.readStream(streamIdValue);
   return { append: captured[0], readStream: captured[1] };
 }
