@@ -70,6 +70,8 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     eventually(async () => {
       const { items } = await listAll(operator, { limit: 200 });
       expect(items).toHaveLength(placed.size);
+      // What a reader sees decides: the lag figure is refreshed only once a second.
+      expect(items.filter((o) => o.status !== placed.get(o.orderId)?.status)).toEqual([]);
       const [summaries] = await projectionsStatus();
       expect(summaries).toMatchObject({ name: 'order-summaries', lag: 0 });
     });
