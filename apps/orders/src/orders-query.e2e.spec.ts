@@ -89,8 +89,7 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
   };
 
   beforeAll(async () => {
-    // kafkajs' createTopics can fail while a fresh broker's metadata settles (tulios/kafkajs#815).
-    const namespace = await eventually(() => createTestNamespace(), 20_000, 250);
+    const namespace = await createTestNamespace();
     service = await startTestService(ordersService, { KAFKA_NAMESPACE: namespace });
     shopA = uniqueName('shop');
     shopB = uniqueName('shop');

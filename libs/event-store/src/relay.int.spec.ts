@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EventMetadata } from '@petalpost/contracts';
 import { createKafka, EventPublisher } from '@petalpost/kafka';
 import { createLogger } from '@petalpost/platform';
-import { createTestDatabase, eventually, type TestDatabase, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestDatabase, createTestTopics, eventually, type TestDatabase, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, logLevel, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { loadCheckpoint } from './checkpoints';
@@ -51,10 +51,7 @@ describe('outbox relay (real PostgreSQL and Kafka)', () => {
     db = await createTestDatabase({ migrations: [EventStore1764000000000], prefix: 'relay' });
     store = new EventStore(db.dataSource);
     topic = `${uniqueName('relay')}.events`;
-    const admin = new Kafka({ brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
-    await admin.disconnect();
+    await createTestTopics([{ name: topic, partitions: 3 }]);
   });
   afterEach(() => db.drop());
 

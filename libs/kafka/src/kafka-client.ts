@@ -58,15 +58,27 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     const missing = specs.filter((spec) => !present.has(spec.name));
     if (missing.length > 0) {
       // Another process may create the same topics at the same moment: kafkajs answers false then, not an error.
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({
-          topic: spec.name,
-          numPartitions: spec.partitions,
-          replicationFactor,
-          configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      const create = () =>
+        admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({
+            topic: spec.name,
+            numPartitions: spec.partitions,
+            replicationFactor,
+            configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      // A broker that has just started may still be settling its metadata, and kafkajs does not
+      // retry that while waiting for leaders (kafkajs#815): a few tries, half a second apart.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await create();
+          break;
+        } catch (err) {
+          if (attempt >= 5) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
     }
     const created = new Set(missing.map((spec) => spec.name));
     return {

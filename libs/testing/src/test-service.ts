@@ -5,23 +5,30 @@ import { eventually } from './eventually';
 import { uniqueName } from './test-database';
 import { testInfra } from './test-infra';
 
-/** A Kafka namespace of one's own on the shared broker, with every topic created. */
-export async function createTestNamespace(): Promise<string> {
-  const namespace = uniqueName('t').replace('_', '-');
-  // A plain admin client: libs/kafka's own tests use this library, so it must not use libs/kafka.
+/**
+ * Creates topics on the run's broker. A plain admin client: libs/kafka's own tests use this
+ * library, so it must not use libs/kafka. A fresh broker may still be settling its metadata,
+ * which kafkajs' createTopics does not retry (kafkajs#815): retry it here.
+ */
+export async function createTestTopics(topics: Array<{ name: string; partitions: number; config?: Record<string, string> }>): Promise<void> {
   const admin = new Kafka({ clientId: 'test-setup', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    // A fresh broker may still be settling its metadata: kafkajs' createTopics does not retry that.
     await eventually(() =>
       admin.createTopics({
-      waitForLeaders: true,
-      topics: allTopics(namespace).map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })) })),
-    }),
+        waitForLeaders: true,
+        topics: topics.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })) })),
+      }),
     );
   } finally {
     await admin.disconnect();
   }
+}
+
+/** A Kafka namespace of one's own on the shared broker, with every topic created. */
+export async function createTestNamespace(): Promise<string> {
+  const namespace = uniqueName('t').replace('_', '-');
+  await createTestTopics(allTopics(namespace));
   return namespace;
 }
 
