@@ -143,6 +143,37 @@ describe('orders API (real service, Postgres and Kafka)', () => {
     expect(await stale.json()).toMatchObject({ code: 'STALE_VERSION', details: { currentVersion: 2 } });
   });
 
+  it('keeps an audit trail of every change with who made it, for staff of the shop only', async () => {
+    const { body } = await place();
+    const manager = as({ role: 'staff', shopId: shop, sub: 'maria' });
+    expect((await call('POST', `/orders/${body.orderId}/accept`, manager)).status).toBe(200);
+    const response = await call('GET', `/orders/${body.orderId}/history`, staff);
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: Array<{ version: number; type: string; actor: { subject: string }; correlationId: string }> };
+    expect(items.map((i) => [i.version, i.type, i.actor.subject])).toEqual([
+      [1, 'OrderPlaced', 'alice'],
+      [2, 'OrderAccepted', 'maria'],
+    ]);
+    expect(items.every((i) => i.correlationId.length > 0)).toBe(true);
+    expect((await call('GET', `/orders/${body.orderId}/history`, as({ role: 'staff', shopId: uniqueName('shop') }))).status).toBe(404);
+    expect((await call('GET', `/orders/${body.orderId}/history`, as({ role: 'florist', shopId: shop }))).status).toBe(403);
+  });
+
+  it('shows an order as it was at a past time', async () => {
+    const { body } = await place();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const beforeCancel = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await call('POST', `/orders/${body.orderId}/cancel`, staff, { reason: 'wrong address' })).status).toBe(200);
+    const then = await call('GET', `/orders/${body.orderId}?asOf=${encodeURIComponent(beforeCancel)}`, staff);
+    expect(await then.json()).toMatchObject({ status: 'placed', version: 1 });
+    const now = await call('GET', `/orders/${body.orderId}`, staff);
+    expect(await now.json()).toMatchObject({ status: 'cancelled', version: 2 });
+    const beforePlaced = await call('GET', `/orders/${body.orderId}?asOf=2020-01-01T00:00:00Z`, staff);
+    expect(beforePlaced.status).toBe(404);
+    expect((await call('GET', `/orders/${body.orderId}?asOf=yesterday`, staff)).status).toBe(400);
+  });
+
   it('serves its OpenAPI document and health without a token', async () => {
     const docs = await fetch(`${service.url}/docs/json`);
     expect(docs.status).toBe(200);

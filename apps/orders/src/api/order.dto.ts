@@ -38,3 +38,25 @@ export const OrderViewSchema = z
   });
 
 export class OrderView extends createZodDto(OrderViewSchema) {}
+
+export class OrderAsOfQuery extends createZodDto(
+  z.strictObject({
+    asOf: z.iso.datetime({ offset: true }).optional().describe('The order as it was at this time (for audits)'),
+  }),
+) {}
+
+export class OrderHistory extends createZodDto(
+  z.object({
+    items: z.array(
+      z.object({
+        version: z.number().int(),
+        type: z.string(),
+        occurredAt: z.string(),
+        recordedAt: z.string(),
+        actor: z.object({ role: z.string(), subject: z.string(), shopId: z.string().optional() }).optional(),
+        correlationId: z.string(),
+        data: z.unknown(),
+      }),
+    ),
+  }),
+) {}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
@@ -11,7 +11,7 @@ import type { OrderCommand } from '../domain/order.commands';
 import { orderDecider } from '../domain/order.decider';
 import { orderStream } from '../domain/order.events';
 import { initialState, type OrderState } from '../domain/order.state';
-import { CancelOrderBody, OrderView, PlaceOrderBody } from './order.dto';
+import { CancelOrderBody, OrderAsOfQuery, OrderHistory, OrderView, PlaceOrderBody } from './order.dto';
 
 const NOT_FOUND = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');
 
@@ -89,13 +89,38 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: 'An order as its events tell it (404 for orders you may not see)' })
+  @ApiOperation({ summary: 'An order as its events tell it, now or as of a past time (404 for orders you may not see)' })
   @ZodResponse({ status: 200, type: OrderView })
-  async get(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
-    const events = await this.store.readStream(orderStream(orderId));
+  async get(
+    @Param('orderId', ParseUUIDPipe) orderId: string,
+    @Query() query: OrderAsOfQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const events = await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
     const state = events.reduce((s, e) => orderDecider.evolve(s, e as never), initialState());
     assertVisible(principal, state);
     return this.respond({ streamId: orderStream(orderId), version: events.length, state, events: [], replayed: false }, reply);
+  }
+
+  @Get(':orderId/history')
+  @Roles('staff', 'operator')
+  @ApiOperation({ summary: "Every change of an order, with who made it and when: the shop's audit trail" })
+  @ZodResponse({ status: 200, type: OrderHistory })
+  async history(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
+    const events = await this.store.readStream(orderStream(orderId));
+    assertVisible(principal, events.reduce((s, e) => orderDecider.evolve(s, e as never), initialState()));
+    return {
+      items: events.map((e) => ({
+        version: e.streamVersion,
+        type: e.type,
+        occurredAt: e.metadata.occurredAt,
+        recordedAt: e.recordedAt.toISOString(),
+        actor: e.metadata.actor,
+        correlationId: e.metadata.correlationId,
+        data: e.data,
+      })),
+    };
   }
 
   private execute(
