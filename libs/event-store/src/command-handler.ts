@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError, type EventMetadata } from '@petalpost/contracts';
-import type { Decider } from './decider';
+import { type Decider, foldEvents } from './decider';
 import { type EventStore, IdempotencyKeyTaken, StreamVersionConflict } from './event-store';
 import type { NewEvent, StoredEvent } from './stored-event';
 
@@ -48,7 +48,7 @@ export async function handleCommand<Command, Event extends NewEvent, State>(
     }
     const history = await store.readStream(streamId);
     const version = history.length;
-    const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+    const state = foldEvents(decider, history);
     envelope.authorize?.(state);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new DomainError('precondition_failed', 'STALE_VERSION', `stream is at version ${version}, not ${envelope.expectedVersion}`, {
@@ -62,7 +62,7 @@ export async function handleCommand<Command, Event extends NewEvent, State>(
       const result = await store.append(streamId, decider.streamType, version, decided, metadata, {
         idempotency,
       });
-      const newState = result.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), state);
+      const newState = foldEvents(decider, result.events, state);
       return { streamId, version: result.version, state: newState, events: result.events, replayed: false };
     } catch (err) {
       if (err instanceof IdempotencyKeyTaken) continue; // a concurrent retry won: return its result
@@ -83,7 +83,7 @@ async function currentStateError<Command, Event extends NewEvent, State>(
   code: string,
 ) {
   const history = await store.readStream(streamId);
-  const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+  const state = foldEvents(decider, history);
   return new DomainError(kind, code, `stream ${streamId} was changed concurrently; it is now at version ${history.length}`, {
     currentVersion: history.length,
     state,
@@ -100,7 +100,7 @@ async function replay<Command, Event extends NewEvent, State>(
     throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', `idempotency key ${idempotency.key} was used for a different request`);
   }
   const history = (await store.readStream(earlier.streamId)).filter((e) => e.streamVersion <= earlier.version);
-  const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+  const state = foldEvents(decider, history);
   return { streamId: earlier.streamId, version: earlier.version, state, events: [], replayed: true };
 }
 

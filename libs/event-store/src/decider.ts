@@ -11,3 +11,12 @@ export interface Decider<Command, Event extends NewEvent, State> {
   evolve(state: State, event: Event): State;
   decide(command: Command, state: State): Event[];
 }
+
+/** The state a history leads to: `events.reduce(evolve, state)`, from the initial state by default. */
+export function foldEvents<Event extends NewEvent, State>(
+  decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
+  events: readonly NewEvent[],
+  state: State = decider.initialState(),
+): State {
+  return events.reduce((s, e) => decider.evolve(s, e as Event), state);
+}

@@ -4,13 +4,13 @@ import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, ErrorBodySchema } from '@petalpost/contracts';
-import { type CommandResult, EventStore, handleCommand, requestFingerprint } from '@petalpost/event-store';
+import { type CommandResult, EventStore, foldEvents, handleCommand, requestFingerprint } from '@petalpost/event-store';
 import { currentContext } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
 import { orderDecider } from '../domain/order.decider';
 import { orderStream } from '../domain/order.events';
-import { initialState, type OrderState } from '../domain/order.state';
+import type { OrderState } from '../domain/order.state';
 import { CancelOrderBody, OrderAsOfQuery, OrderHistory, OrderView, PlaceOrderBody } from './order.dto';
 
 const NOT_FOUND = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');
@@ -98,7 +98,7 @@ export class OrdersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const events = await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
-    const state = events.reduce((s, e) => orderDecider.evolve(s, e as never), initialState());
+    const state = foldEvents(orderDecider, events);
     assertVisible(principal, state);
     return this.respond({ streamId: orderStream(orderId), version: events.length, state, events: [], replayed: false }, reply);
   }
@@ -109,7 +109,7 @@ export class OrdersController {
   @ZodResponse({ status: 200, type: OrderHistory })
   async history(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
     const events = await this.store.readStream(orderStream(orderId));
-    assertVisible(principal, events.reduce((s, e) => orderDecider.evolve(s, e as never), initialState()));
+    assertVisible(principal, foldEvents(orderDecider, events));
     return {
       items: events.map((e) => ({
         version: e.streamVersion,
