@@ -33,3 +33,24 @@ export function compareLogPositions(a: LogPosition, b: LogPosition): number {
   if (byTransaction !== 0n) return byTransaction < 0n ? -1 : 1;
   return Math.sign(a.globalPosition - b.globalPosition);
 }
+
+const EXACT_LAG_UP_TO = 10_000;
+
+/**
+ * Events after `position` in commit order, and the log's head. `head − position` alone is off
+ * when positions were allocated in another order than their transactions committed, so the lag
+ * is counted — exactly near zero, where alarms and the rebuild's swap look, and capped so a
+ * far-behind reader pays for at most EXACT_LAG_UP_TO index entries.
+ */
+export async function measureLag(db: EntityManager, position: LogPosition): Promise<{ head: number; lag: number }> {
+  const [row] = await db.query(
+    `SELECT (SELECT coalesce(max(global_position), 0) FROM events) AS head,
+            (SELECT count(*) FROM (
+               SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) LIMIT ${EXACT_LAG_UP_TO}
+             ) AS behind) AS behind`,
+    [position.transactionId, position.globalPosition],
+  );
+  const head = Number(row.head);
+  const behind = Number(row.behind);
+  return { head, lag: behind < EXACT_LAG_UP_TO ? behind : Math.max(behind, head - position.globalPosition) };
+}

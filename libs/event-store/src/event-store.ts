@@ -106,7 +106,6 @@ const STATEMENTS = {
        ORDER BY events.transaction_id, events.global_position -- the columns: a bare name would sort the text alias
        LIMIT $3`,
   },
-  head: { name: 'es_head', text: `SELECT coalesce(max(global_position), 0) AS head FROM events` },
   idempotency: {
     name: 'es_idempotency',
     text: `SELECT stream_id, stream_version, fingerprint FROM idempotency_keys WHERE idempotency_key = $1`,
@@ -249,12 +248,6 @@ export class EventStore {
       values: [after.transactionId, after.globalPosition, limit],
     });
     return rows.map((row) => this.upcast(toStoredEvent(row)));
-  }
-
-  /** The highest position allocated so far (including events not yet visible). */
-  async headPosition(): Promise<number> {
-    const { rows } = await (await this.db()).query<{ head: string }>({ ...STATEMENTS.head, values: [] });
-    return Number(rows[0].head);
   }
 
   private upcast(event: StoredEvent): StoredEvent {

@@ -6,8 +6,8 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { loadCheckpoint, positionOf } from './checkpoints';
 import type { EventStore } from './event-store';
 import type { Projection, RebuildProgress } from './projection';
-import { compareLogPositions } from './checkpoints';
-import { lockCheckpoint, measureLag, ProjectionRunner, RateMeter, samePosition } from './projection-runner';
+import { compareLogPositions, measureLag } from './checkpoints';
+import { lockCheckpoint, ProjectionRunner, RateMeter, samePosition } from './projection-runner';
 import type { LogPosition } from './stored-event';
 
 export interface RebuildOptions {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Processor, ProcessorStatus } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { advanceCheckpoint, loadCheckpoint, positionOf } from './checkpoints';
+import { advanceCheckpoint, loadCheckpoint, measureLag, positionOf } from './checkpoints';
 import type { EventStore } from './event-store';
 import type { Projection, ProjectionStatus } from './projection';
 import type { LogPosition } from './stored-event';
@@ -202,26 +202,6 @@ export function samePosition(a: LogPosition, b: LogPosition): boolean {
 }
 
 /** Counting is exact up to here; beyond it the lag is estimated from positions. */
-const EXACT_LAG_UP_TO = 10_000;
-
-/**
- * Events after `position` in commit order, and the log's head. `head − position` alone is off
- * when positions were allocated in another order than their transactions committed, so the lag
- * is counted — exactly near zero, where alarms and the rebuild's swap look, and capped so a
- * far-behind reader pays for at most EXACT_LAG_UP_TO index entries.
- */
-export async function measureLag(db: EntityManager, position: LogPosition): Promise<{ head: number; lag: number }> {
-  const [row] = await db.query(
-    `SELECT (SELECT coalesce(max(global_position), 0) FROM events) AS head,
-            (SELECT count(*) FROM (
-               SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) LIMIT ${EXACT_LAG_UP_TO}
-             ) AS behind) AS behind`,
-    [position.transactionId, position.globalPosition],
-  );
-  const head = Number(row.head);
-  const behind = Number(row.behind);
-  return { head, lag: behind < EXACT_LAG_UP_TO ? behind : Math.max(behind, head - position.globalPosition) };
-}
 
 /** Events per second over the last few seconds. */
 export class RateMeter {

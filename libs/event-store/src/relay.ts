@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Processor, ProcessorStatus } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { advanceCheckpoint, loadCheckpoint, positionOf } from './checkpoints';
+import { advanceCheckpoint, loadCheckpoint, measureLag, positionOf } from './checkpoints';
 import type { EventStore } from './event-store';
 import type { LogPosition, StoredEvent } from './stored-event';
 
@@ -143,7 +143,7 @@ export class OutboxRelay implements Processor {
         this.position = position;
       }
       if (Date.now() - lastLagCheck > 1000) {
-        this.lag = Math.max(0, (await this.store.headPosition()) - position.globalPosition);
+        this.lag = (await measureLag(session.manager, position)).lag;
         lastLagCheck = Date.now();
       }
       if (batch.length < batchSize) await this.idle(idleDelayMs);
