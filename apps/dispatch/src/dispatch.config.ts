@@ -1,8 +1,6 @@
-import { serviceConfigSchema } from '@petalpost/platform';
-import { z } from 'zod';
+import { serviceConfigSchemaFor } from '@petalpost/platform';
+import type { z } from 'zod';
 
-export const dispatchConfigSchema = serviceConfigSchema.safeExtend({
-  DATABASE_SCHEMA: z.string().default('dispatch'),
-});
+export const dispatchConfigSchema = serviceConfigSchemaFor('dispatch');
 
 export type DispatchConfig = z.infer<typeof dispatchConfigSchema>;

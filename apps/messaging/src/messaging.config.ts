@@ -1,8 +1,6 @@
-import { serviceConfigSchema } from '@petalpost/platform';
-import { z } from 'zod';
+import { serviceConfigSchemaFor } from '@petalpost/platform';
+import type { z } from 'zod';
 
-export const messagingConfigSchema = serviceConfigSchema.safeExtend({
-  DATABASE_SCHEMA: z.string().default('messaging'),
-});
+export const messagingConfigSchema = serviceConfigSchemaFor('messaging');
 
 export type MessagingConfig = z.infer<typeof messagingConfigSchema>;

@@ -1,8 +1,6 @@
-import { serviceConfigSchema } from '@petalpost/platform';
-import { z } from 'zod';
+import { serviceConfigSchemaFor } from '@petalpost/platform';
+import type { z } from 'zod';
 
-export const notificationsConfigSchema = serviceConfigSchema.safeExtend({
-  DATABASE_SCHEMA: z.string().default('notifications'),
-});
+export const notificationsConfigSchema = serviceConfigSchemaFor('notifications');
 
 export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;

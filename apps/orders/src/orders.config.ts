@@ -1,8 +1,6 @@
-import { serviceConfigSchema } from '@petalpost/platform';
-import { z } from 'zod';
+import { serviceConfigSchemaFor } from '@petalpost/platform';
+import type { z } from 'zod';
 
-export const ordersConfigSchema = serviceConfigSchema.safeExtend({
-  DATABASE_SCHEMA: z.string().default('orders'),
-});
+export const ordersConfigSchema = serviceConfigSchemaFor('orders');
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

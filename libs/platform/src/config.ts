@@ -30,6 +30,11 @@ export const serviceConfigSchema = z
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 
+/** A service's own variables: the shared ones, and its database schema named after it by default. */
+export function serviceConfigSchemaFor(service: string) {
+  return serviceConfigSchema.safeExtend({ DATABASE_SCHEMA: z.string().default(service) });
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
