@@ -1,4 +1,4 @@
-import { RoleSchema } from '@petalpost/contracts';
+import { type Actor, RoleSchema } from '@petalpost/contracts';
 import { z } from 'zod';
 
 /**
@@ -26,4 +26,9 @@ export type Principal = z.infer<typeof PrincipalSchema>;
 /** Operators see every shop; everyone else only their own. */
 export function canSeeShop(principal: Principal, shopId: string): boolean {
   return principal.role === 'operator' || principal.shopId === shopId;
+}
+
+/** The principal as recorded in events' metadata: who did it. */
+export function actorOf(principal: Principal): Actor {
+  return { role: principal.role, subject: principal.sub, ...(principal.shopId ? { shopId: principal.shopId } : {}) };
 }

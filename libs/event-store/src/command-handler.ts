@@ -3,8 +3,9 @@ import { DomainError, type EventMetadata } from '@petalpost/contracts';
 import { type Decider, foldEvents } from './decider';
 import { type EventStore, IdempotencyKeyTaken, StreamVersionConflict } from './event-store';
 import type { NewEvent, StoredEvent } from './stored-event';
+import type { EntityManager } from 'typeorm';
 
-export interface CommandEnvelope<Command, State> {
+export interface CommandEnvelope<Command, State, Event extends NewEvent = NewEvent> {
   streamId: string;
   command: Command;
   metadata: EventMetadata;
@@ -17,6 +18,20 @@ export interface CommandEnvelope<Command, State> {
   idempotency?: { key: string; fingerprint: string };
   /** Refuses callers who may not act on this stream (e.g. another shop's order → 404). */
   authorize?(state: State): void;
+  /**
+   * Other streams that must change with this one, all or nothing: e.g. the delivery slot an
+   * order takes a place in. Each is locked (contenders take turns), read and decided inside
+   * the transaction that appends this stream's events; a refusal there refuses the command.
+   */
+  linked?(decided: Event[], state: State): LinkedChange[];
+}
+
+/** A command for another stream, decided by that stream's own rules. */
+export interface LinkedChange {
+  streamId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each linked stream has its own command, event and state types
+  decider: Decider<any, NewEvent, any>;
+  command: unknown;
 }
 
 export interface CommandResult<State> {
@@ -38,7 +53,7 @@ const MAX_ATTEMPTS = 5;
 export async function handleCommand<Command, Event extends NewEvent, State>(
   store: EventStore,
   decider: Decider<Command, Event, State>,
-  envelope: CommandEnvelope<Command, State>,
+  envelope: CommandEnvelope<Command, State, Event>,
 ): Promise<CommandResult<State>> {
   const { streamId, command, metadata, idempotency } = envelope;
   for (let attempt = 1; ; attempt++) {
@@ -58,10 +73,18 @@ export async function handleCommand<Command, Event extends NewEvent, State>(
     }
     const decided = decider.decide(command, state);
     if (decided.length === 0) return { streamId, version, state, events: [], replayed: false };
+    const linked = envelope.linked?.(decided, state) ?? [];
     try {
-      const result = await store.append(streamId, decider.streamType, version, decided, metadata, {
-        idempotency,
-      });
+      const result =
+        linked.length === 0
+          ? await store.append(streamId, decider.streamType, version, decided, metadata, { idempotency })
+          : await store.transaction(async (manager) => {
+              // Always the same lock order, so two commands touching the same streams cannot deadlock.
+              for (const change of [...linked].sort((a, b) => a.streamId.localeCompare(b.streamId))) {
+                await applyLinked(store, change, metadata, manager);
+              }
+              return store.append(streamId, decider.streamType, version, decided, metadata, { idempotency }, manager);
+            });
       const newState = foldEvents(decider, result.events, state);
       return { streamId, version: result.version, state: newState, events: result.events, replayed: false };
     } catch (err) {
@@ -72,6 +95,13 @@ export async function handleCommand<Command, Event extends NewEvent, State>(
       if (attempt >= MAX_ATTEMPTS) throw await currentStateError(store, decider, streamId, 'conflict', 'STREAM_VERSION_CONFLICT');
     }
   }
+}
+
+async function applyLinked(store: EventStore, change: LinkedChange, metadata: EventMetadata, manager: EntityManager): Promise<void> {
+  await store.lockStream(change.streamId, manager);
+  const history = await store.readStream(change.streamId, {}, manager);
+  const events = change.decider.decide(change.command, foldEvents(change.decider, history));
+  if (events.length > 0) await store.append(change.streamId, change.decider.streamType, history.length, events, metadata, {}, manager);
 }
 
 /** A lost race, answered with what the stream is now, so the caller can decide again (409). */

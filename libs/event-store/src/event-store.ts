@@ -106,6 +106,11 @@ const STATEMENTS = {
        ORDER BY events.transaction_id, events.global_position -- the columns: a bare name would sort the text alias
        LIMIT $3`,
   },
+  /** Writers of one stream queue here for the rest of their transaction (see lockStream). */
+  lockStream: {
+    name: 'es_lock_stream',
+    text: `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':stream:' || $1, 0))`,
+  },
   idempotency: {
     name: 'es_idempotency',
     text: `SELECT stream_id, stream_version, fingerprint FROM idempotency_keys WHERE idempotency_key = $1`,
@@ -224,16 +229,39 @@ export class EventStore {
   }
 
   /**
-   * A stream's events in version order. For audits, `asOf` (a time) or `atPosition` (a global
-   * position) keep only what had been recorded by then.
+   * Runs `work` in one transaction (appends given its manager commit together or not at all)
+   * and tells the onAppended listeners once it has committed.
    */
-  async readStream(streamId: string, options: { fromVersion?: number; asOf?: Date | string; atPosition?: number } = {}): Promise<StoredEvent[]> {
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction(work);
+    for (const listener of this.appendedListeners) listener();
+    return result;
+  }
+
+  /**
+   * Makes other writers of this stream that lock it too wait until the transaction ends: for
+   * streams many commands contend for (a delivery slot), so they take turns instead of
+   * failing on version conflicts.
+   */
+  async lockStream(streamId: string, manager: EntityManager): Promise<void> {
+    await (await this.db(manager)).query({ ...STATEMENTS.lockStream, values: [streamId] });
+  }
+
+  /**
+   * A stream's events in version order. For audits, `asOf` (a time) or `atPosition` (a global
+   * position) keep only what had been recorded by then. `manager`: read inside that transaction.
+   */
+  async readStream(
+    streamId: string,
+    options: { fromVersion?: number; asOf?: Date | string; atPosition?: number } = {},
+    manager?: EntityManager,
+  ): Promise<StoredEvent[]> {
     const fromVersion = options.fromVersion ?? 1;
     const config =
       options.asOf || options.atPosition !== undefined
         ? { ...STATEMENTS.readStreamAsOf, values: [streamId, fromVersion, options.asOf ?? null, options.atPosition ?? null] }
         : { ...STATEMENTS.readStream, values: [streamId, fromVersion] };
-    const { rows } = await (await this.db()).query<EventRow>(config);
+    const { rows } = await (await this.db(manager)).query<EventRow>(config);
     return rows.map((row) => this.upcast(toStoredEvent(row)));
   }
 
