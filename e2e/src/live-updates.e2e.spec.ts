@@ -8,6 +8,8 @@ const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const roses = {
   items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
   deliveryWindow: { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' },
+  buyer: { name: 'Sam Buyer' },
+  recipient: { name: 'Alex Recipient', address: { text: 'Lindenlaan 3, Utrecht' } },
 };
 /** The WebSocket close code for a missing or invalid token. */
 const CLOSE_UNAUTHENTICATED = 4401;

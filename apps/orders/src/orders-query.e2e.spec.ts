@@ -81,7 +81,7 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     const start = new Date(Date.UTC(2026, 1, 14 + (n % 3), 8 + (n % 4)));
     const window = { from: start.toISOString(), to: new Date(start.getTime() + 2 * 3600_000).toISOString() };
     const reference = n % 5 === 0 ? `Rose-${n}` : `WEB-${n}`;
-    const response = await call('POST', '/orders', token, { items, deliveryWindow: window, reference });
+    const response = await call('POST', '/orders', token, { items, deliveryWindow: window, reference, buyer: { name: 'Sam' }, recipient: { name: `Recipient of ${reference}`, address: { text: 'Lindenlaan 3' } } });
     expect(response.status).toBe(201);
     const { orderId } = (await response.json()) as { orderId: string };
     placed.set(orderId, { shopId, status: 'placed', reference, windowFrom: window.from });
@@ -148,7 +148,8 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     const peek = await list(staffB, { shopId: shopA });
     expect(peek.status).toBe(404);
     expect(peek.body.code).toBe('SHOP_NOT_FOUND');
-    expect(idsOf((await listAll(as({ role: 'florist', shopId: shopA }))).items)).toEqual(expected((o) => o.shopId === shopA));
+    // A florist's list is the production queue: accepted orders, not placed or cancelled ones.
+    expect(idsOf((await listAll(as({ role: 'florist', shopId: shopA }))).items)).toEqual(expected((o) => o.shopId === shopA && o.status === 'accepted'));
     expect(idsOf((await listAll(as({ role: 'dispatcher', shopId: shopB }), { shopId: shopB })).items)).toEqual(expected((o) => o.shopId === shopB));
     expect(idsOf((await listAll(operator, { shopId: shopB })).items)).toEqual(expected((o) => o.shopId === shopB));
     expect(idsOf((await listAll(operator, { limit: 7 })).items)).toEqual(expected(() => true));
@@ -168,9 +169,14 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     expect(body.code).toBe(code);
   });
 
-  it('refuses riders and customers (403) and callers without a token (401)', async () => {
+  it('shows a rider only the orders assigned to them', async () => {
+    const { status, body } = await list(as({ role: 'rider', shopId: shopA }));
+    expect(status).toBe(200);
+    expect(body.items).toEqual([]);
+  });
+
+  it('refuses customers (403) and callers without a token (401)', async () => {
     const [someOrder] = placed.keys();
-    expect((await list(as({ role: 'rider', shopId: shopA }))).status).toBe(403);
     expect((await list(as({ role: 'customer', orderId: someOrder }))).status).toBe(403);
     expect((await call('GET', '/orders', undefined)).status).toBe(401);
   });
@@ -188,7 +194,7 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     const [summaries] = await projectionsStatus();
     expect(summaries).toMatchObject({
       name: 'order-summaries',
-      version: 1,
+      version: 2,
       ready: true,
       lag: 0,
       checkpoint: { transactionId: expect.any(String), globalPosition: expect.any(Number) },

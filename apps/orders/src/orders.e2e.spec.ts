@@ -9,7 +9,13 @@ import { ordersService } from './orders.service';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
-const roses = { items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }], deliveryWindow: window };
+const roses = {
+  items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
+  deliveryWindow: window,
+  buyer: { name: 'Sam Buyer', email: 'sam@example.com' },
+  recipient: { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Lindenlaan 3, Utrecht' } },
+  cardMessage: 'Happy birthday, love Sam',
+};
 
 describe('orders API (real service, Postgres and Kafka)', () => {
   let service: RunningService<OrdersConfig>;
@@ -65,7 +71,11 @@ describe('orders API (real service, Postgres and Kafka)', () => {
         return found!;
       });
       expect(published.key).toBe(`order-${body.orderId}`);
-      expect(published.value).toMatchObject({ type: 'OrderPlaced', schemaVersion: 1, shopId: shop, streamVersion: 1 });
+      expect(published.value).toMatchObject({ type: 'OrderPlaced', schemaVersion: 2, shopId: shop, streamVersion: 1 });
+      // The recipient goes out for delivery; the buyer's contact and the card's words never leave the service.
+      expect(published.value.data).toMatchObject({ recipient: roses.recipient, recipientPersonId: expect.any(String) });
+      expect(JSON.stringify(published.value)).not.toContain('Sam Buyer');
+      expect(JSON.stringify(published.value)).not.toContain('Happy birthday');
       expect(published.headers['event-type']).toBe('OrderPlaced');
       // The request's correlation id and trace continue onto Kafka.
       expect(published.headers['correlation-id']).toBe(response.headers.get('x-correlation-id'));

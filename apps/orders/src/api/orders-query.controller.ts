@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { DomainError, OrderStatusSchema } from '@petalpost/contracts';
+import { DomainError, type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -16,9 +16,10 @@ class ListOrdersQuery extends createZodDto(
     .strictObject({
       shopId: z.string().min(1).max(64).optional().describe('Operators: one shop (default: every shop). Everyone else sees their own shop only'),
       status: OrderStatusSchema.optional(),
+      riderId: z.string().min(1).max(100).optional().describe("One rider's orders (riders always see only their own)"),
       windowFrom: time.optional().describe('Only orders whose delivery window starts at or after this time'),
       windowTo: time.optional().describe('Only orders whose delivery window starts before this time'),
-      q: z.string().min(1).max(100).optional().describe("Part of the shop's reference, case-insensitive"),
+      q: z.string().min(1).max(100).optional().describe("Part of the shop's reference or the recipient's name, case-insensitive"),
       cursor: z.string().min(1).max(512).optional().describe('nextCursor of the previous page'),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     })
@@ -33,12 +34,21 @@ const OrderListItemSchema = z.object({
   shopId: z.string(),
   status: OrderStatusSchema,
   reference: z.string().optional(),
+  orderType: z.string(),
   deliveryWindow: z.object({ from: z.string(), to: z.string() }),
+  deadline: z.string().optional(),
   placedAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
   itemCount: z.number().int(),
+  riderId: z.string().optional(),
+  recipientName: z.string().optional().describe('"erased" once the recipient is forgotten'),
+  openExceptions: z.number().int(),
+  paid: z.boolean(),
 });
+
+/** A florist's list is the production queue. */
+const PRODUCTION_QUEUE: readonly OrderStatus[] = ['accepted', 'in_production', 'ready'];
 
 class OrderList extends createZodDto(
   z.object({
@@ -58,8 +68,8 @@ export class OrdersQueryController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
-  @Roles('operator', 'staff', 'florist', 'dispatcher')
-  @ApiOperation({ summary: "A shop's orders by delivery window, a page at a time" })
+  @Roles('operator', 'staff', 'florist', 'dispatcher', 'rider')
+  @ApiOperation({ summary: "A shop's orders by delivery window, a page at a time (florists: the production queue; riders: their own orders)" })
   @ZodResponse({ status: 200, type: OrderList })
   async list(@Query() query: ListOrdersQuery, @CurrentPrincipal() principal: Principal) {
     if (principal.role !== 'operator' && query.shopId !== undefined && query.shopId !== principal.shopId) {
@@ -70,7 +80,8 @@ export class OrdersQueryController {
     if (principal.role !== 'operator' && shopId === undefined) throw new DomainError('forbidden', 'SHOP_REQUIRED', 'this token names no shop');
     const page = await listOrderSummaries(this.dataSource.manager, {
       shopId,
-      status: query.status,
+      statuses: statusesFor(principal, query.status),
+      riderId: principal.role === 'rider' ? principal.sub : query.riderId,
       windowFrom: query.windowFrom,
       windowTo: query.windowTo,
       q: query.q,
@@ -79,4 +90,10 @@ export class OrdersQueryController {
     });
     return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
   }
+}
+
+function statusesFor(principal: Principal, status: OrderStatus | undefined): readonly OrderStatus[] | undefined {
+  if (principal.role !== 'florist') return status && [status];
+  if (status === undefined) return PRODUCTION_QUEUE;
+  return PRODUCTION_QUEUE.includes(status) ? [status] : [];
 }

@@ -1,39 +1,74 @@
 import { randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { DomainError, ErrorBodySchema } from '@petalpost/contracts';
-import { type CommandResult, EventStore, foldEvents, handleCommand, requestFingerprint } from '@petalpost/event-store';
-import { currentContext } from '@petalpost/platform';
+import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { DomainError, ErrorBodySchema, type RecipientContact, type Role } from '@petalpost/contracts';
+import { type CommandResult, EventStore, foldEvents, requestFingerprint } from '@petalpost/event-store';
+import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
 import { orderDecider } from '../domain/order.decider';
 import { orderStream } from '../domain/order.events';
-import type { OrderState } from '../domain/order.state';
-import { CancelOrderBody, OrderAsOfQuery, OrderHistory, OrderView, PlaceOrderBody } from './order.dto';
-
-const NOT_FOUND = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');
+import type { Order, OrderState } from '../domain/order.state';
+import type { Sealed } from '../domain/personal-data';
+import { OrderCommands } from '../order-commands.service';
+import { openWithin, PersonalDataVault, PersonErased } from '../personal-data/personal-data-vault';
+import { assertVisible, orderNotFound } from './order-access';
+import {
+  AssignRiderBody,
+  CardedBody,
+  CorrectAddressBody,
+  DeliverBody,
+  DeliveryFailedBody,
+  NoteBody,
+  OrderAsOfQuery,
+  OrderHistory,
+  OrderView,
+  PhotoBody,
+  PlaceOrderBody,
+  ReasonBody,
+  UnassignRiderBody,
+  WindowBody,
+} from './order.dto';
+import { type OpenedPersonalData, orderViewFor } from './order-view';
 
 const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and changes nothing' });
 const ifMatchHeader = ApiHeader({ name: 'If-Match', required: false, description: 'The order version (ETag) you saw; a stale one gets 412' });
 const ErrorResponses = () =>
   applyDecorators(
-    ...[400, 401, 403, 404, 409, 412, 413].map((status) => ApiResponse({ status, description: 'Error (see code)', schema: ErrorBodySchema.toJSONSchema() as object })),
+    ...[400, 401, 403, 404, 409, 412, 413, 415].map((status) =>
+      ApiResponse({ status, description: 'Error (see code; 409 carries the current status and state)', schema: ErrorBodySchema.toJSONSchema() as object }),
+    ),
   );
 
-/** Turns requests into order commands; the decider decides, the event store records. */
+/** An order command over HTTP: who may send it, and what it says. */
+const OrderCommandRoute = (path: string, summary: string, ...roles: Role[]) =>
+  applyDecorators(Post(path), HttpCode(200), Roles('operator', ...roles), ApiOperation({ summary }), idempotencyHeader, ifMatchHeader, ZodResponse({ status: 200, type: OrderView }));
+
+interface CommandHeaders {
+  idempotencyKey?: string;
+  ifMatch?: string;
+}
+
+/**
+ * The orders API: requests become order commands (OrderCommands runs them through the
+ * decider), answers are the order as the caller may see it (order-view.ts).
+ */
 @ApiTags('orders')
 @ApiBearerAuth()
 @ErrorResponses()
 @Controller('orders')
 export class OrdersController {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly commands: OrderCommands,
+    private readonly vault: PersonalDataVault,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @Roles('staff', 'operator')
-  @ApiOperation({ summary: 'Place an order' })
+  @ApiOperation({ summary: 'Place an order (reserves its place in the delivery slot when the shop plans slots)' })
   @idempotencyHeader
   @ZodResponse({ status: 201, type: OrderView })
   async place(
@@ -46,61 +81,138 @@ export class OrdersController {
     if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop the order is for (shopId)');
     if (body.shopId && body.shopId !== shopId) throw new DomainError('invalid', 'SHOP_MISMATCH', 'staff place orders for their own shop only');
     const orderId = randomUUID();
-    const command: OrderCommand = { type: 'PlaceOrder', orderId, shopId, reference: body.reference, items: body.items, deliveryWindow: body.deliveryWindow, now: new Date().toISOString() };
-    const result = await this.execute(principal, orderStream(orderId), command, { idempotencyKey, route: 'place', body, isNew: true });
-    return this.respond(result, reply);
+    const { customerId, ...buyer } = body.buyer;
+    const { addressType, ...recipient } = body.recipient;
+    // A returning customer is one person across their orders (one erasure forgets them all).
+    const buyerId = customerId !== undefined ? `${shopId}:customer:${customerId}` : randomUUID();
+    const buyerPerson = { personId: buyerId, shopId };
+    const command: OrderCommand = {
+      type: 'PlaceOrder',
+      orderId,
+      shopId,
+      reference: body.reference,
+      orderType: body.orderType,
+      source: body.source,
+      items: body.items,
+      deliveryWindow: body.deliveryWindow,
+      deadline: body.deadline,
+      addressType,
+      anonymousSender: body.anonymousSender,
+      doNotContactRecipient: body.doNotContactRecipient,
+      buyer: await this.vault.seal(buyerPerson, buyer),
+      recipient: await this.vault.seal({ personId: randomUUID(), shopId }, recipient),
+      cardMessage: body.cardMessage !== undefined ? await this.vault.seal(buyerPerson, body.cardMessage) : undefined,
+      price: body.price,
+      paid: body.paid,
+      now: new Date().toISOString(),
+    };
+    return this.run(principal, orderId, command, { idempotencyKey }, 'place', body, reply, true);
   }
 
-  @Post(':orderId/accept')
-  @HttpCode(200)
-  @Roles('staff', 'operator')
-  @ApiOperation({ summary: 'Accept a placed order' })
-  @idempotencyHeader
-  @ifMatchHeader
-  @ZodResponse({ status: 200, type: OrderView })
-  async accept(
-    @Param('orderId', ParseUUIDPipe) orderId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const command: OrderCommand = { type: 'AcceptOrder', now: new Date().toISOString() };
-    return this.respond(await this.execute(principal, orderStream(orderId), command, { idempotencyKey, ifMatch, route: 'accept' }), reply);
+  @OrderCommandRoute(':orderId/accept', 'Accept a placed order', 'staff')
+  accept(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'AcceptOrder', now: now() }, headers(h), 'accept', null, reply);
   }
 
-  @Post(':orderId/cancel')
-  @HttpCode(200)
-  @Roles('staff', 'operator')
-  @ApiOperation({ summary: 'Cancel an order that is not yet out for delivery' })
-  @idempotencyHeader
-  @ifMatchHeader
-  @ZodResponse({ status: 200, type: OrderView })
-  async cancel(
-    @Param('orderId', ParseUUIDPipe) orderId: string,
-    @Body() body: CancelOrderBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const command: OrderCommand = { type: 'CancelOrder', reason: body.reason, now: new Date().toISOString() };
-    return this.respond(await this.execute(principal, orderStream(orderId), command, { idempotencyKey, ifMatch, route: 'cancel', body }), reply);
+  @OrderCommandRoute(':orderId/reject', 'Reject a placed order, with the reason', 'staff')
+  reject(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: ReasonBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'RejectOrder', reason: body.reason, now: now() }, headers(h), 'reject', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/cancel', 'Cancel an order that has not left the shop', 'staff')
+  cancel(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: ReasonBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'CancelOrder', reason: body.reason, now: now() }, headers(h), 'cancel', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/payment', 'Record that the order is paid', 'staff')
+  markPaid(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'MarkPaid', now: now() }, headers(h), 'payment', null, reply);
+  }
+
+  @OrderCommandRoute(':orderId/production/start', 'Start making the arrangement', 'staff', 'florist')
+  startProduction(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'StartProduction', now: now() }, headers(h), 'production/start', null, reply);
+  }
+
+  @OrderCommandRoute(':orderId/production/photos', 'Attach a photo of the arrangement (shown to the buyer, never the recipient)', 'staff', 'florist')
+  attachPhoto(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: PhotoBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'AttachArrangementPhoto', photoRef: body.photoRef, now: now() }, headers(h), 'production/photos', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/production/finish', 'The arrangement is ready for pickup', 'staff', 'florist')
+  finishArrangement(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'FinishArrangement', now: now() }, headers(h), 'production/finish', null, reply);
+  }
+
+  @OrderCommandRoute(':orderId/rider', 'Assign (or reassign) the rider', 'staff', 'dispatcher')
+  assignRider(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: AssignRiderBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'AssignRider', riderId: body.riderId, now: now() }, headers(h), 'rider', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/rider/unassign', 'Take the order away from its rider (before pickup)', 'staff', 'dispatcher')
+  unassignRider(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: UnassignRiderBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'UnassignRider', riderId: body.riderId, reason: body.reason, now: now() }, headers(h), 'rider/unassign', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/pickup', 'The assigned rider picks the order up: out for delivery', 'staff', 'dispatcher', 'rider')
+  pickUp(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'PickUp', riderId: p.role === 'rider' ? p.sub : undefined, now: now() }, headers(h), 'pickup', null, reply);
+  }
+
+  @OrderCommandRoute(':orderId/delivery', 'Delivered: how (to the recipient, a neighbour, a safe place, reception) and the proof', 'staff', 'dispatcher', 'rider')
+  async deliver(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: DeliverBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    const at = now();
+    // Who took the flowers is personal data about the recipient's delivery: sealed under the recipient's key.
+    const receivedBy = body.receivedBy !== undefined ? await this.sealForRecipient(p, orderId, body.receivedBy) : undefined;
+    const command: OrderCommand = { type: 'Deliver', outcome: body.outcome, proof: { ...body.proof, at: body.proof.at ?? at }, receivedBy, now: at };
+    return this.run(p, orderId, command, headers(h), 'delivery', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/delivery/carded', 'Nobody home: a card was left', 'staff', 'dispatcher', 'rider')
+  carded(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: CardedBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'MarkCarded', note: body.note, photoRef: body.photoRef, now: now() }, headers(h), 'delivery/carded', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/delivery/reattempt', 'Try a carded delivery again', 'staff', 'dispatcher', 'rider')
+  reattempt(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'ReattemptDelivery', now: now() }, headers(h), 'delivery/reattempt', null, reply);
+  }
+
+  @OrderCommandRoute(':orderId/delivery/failed', 'The delivery failed, with the reason', 'staff', 'dispatcher', 'rider')
+  failed(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: DeliveryFailedBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'ReportDeliveryFailed', reason: body.reason, note: body.note, now: now() }, headers(h), 'delivery/failed', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/delivery/reschedule', 'After a failed attempt: deliver again in a new window', 'staff', 'dispatcher')
+  reschedule(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: WindowBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'RescheduleDelivery', deliveryWindow: body.deliveryWindow, now: now() }, headers(h), 'delivery/reschedule', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/return', 'After a failed attempt: the flowers are back at the shop', 'staff', 'dispatcher', 'rider')
+  returnToShop(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: NoteBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'ReturnToShop', note: body.note, now: now() }, headers(h), 'return', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/address', "Correct the recipient's contact or address", 'staff', 'dispatcher')
+  async correctAddress(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: CorrectAddressBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { addressType, ...recipient } = body.recipient;
+    const sealed = await this.sealForRecipient(p, orderId, recipient satisfies RecipientContact);
+    return this.run(p, orderId, { type: 'CorrectAddress', addressType, recipient: sealed, now: now() }, headers(h), 'address', body, reply);
+  }
+
+  @OrderCommandRoute(':orderId/window', 'Move the delivery window (moves its place to the new slot)', 'staff')
+  changeWindow(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: WindowBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(p, orderId, { type: 'ChangeWindow', deliveryWindow: body.deliveryWindow, now: now() }, headers(h), 'window', body, reply);
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: 'An order as its events tell it, now or as of a past time (404 for orders you may not see)' })
+  @ApiOperation({ summary: 'An order as its events tell it, now or as of a past time, with the fields your role may see (404 for orders you may not see)' })
   @ZodResponse({ status: 200, type: OrderView })
-  async get(
-    @Param('orderId', ParseUUIDPipe) orderId: string,
-    @Query() query: OrderAsOfQuery,
-    @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async get(@Param('orderId', ParseUUIDPipe) orderId: string, @Query() query: OrderAsOfQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const events = await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
     const state = foldEvents(orderDecider, events);
     assertVisible(principal, state);
-    return this.respond({ streamId: orderStream(orderId), version: events.length, state, events: [], replayed: false }, reply);
+    return this.respond(principal, { streamId: orderStream(orderId), version: events.length, state, events: [], replayed: false }, reply);
   }
 
   @Get(':orderId/history')
@@ -110,55 +222,72 @@ export class OrdersController {
   async history(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
     const events = await this.store.readStream(orderStream(orderId));
     assertVisible(principal, foldEvents(orderDecider, events));
-    return {
-      items: events.map((e) => ({
-        version: e.streamVersion,
-        type: e.type,
-        occurredAt: e.metadata.occurredAt,
-        recordedAt: e.recordedAt.toISOString(),
-        actor: e.metadata.actor,
-        correlationId: e.metadata.correlationId,
-        data: e.data,
-      })),
-    };
+    const items = events.map((e) => ({
+      version: e.streamVersion,
+      type: e.type,
+      occurredAt: e.metadata.occurredAt,
+      recordedAt: e.recordedAt.toISOString(),
+      actor: e.metadata.actor,
+      correlationId: e.metadata.correlationId,
+      data: e.data,
+    }));
+    return { items: (await openWithin(this.vault, items)) as typeof items };
   }
 
-  private execute(
+  private async run(
     principal: Principal,
-    streamId: string,
+    orderId: string,
     command: OrderCommand,
-    request: { idempotencyKey?: string; ifMatch?: string; route: string; body?: unknown; isNew?: boolean },
+    request: CommandHeaders,
+    route: string,
+    body: unknown,
+    reply: FastifyReply,
+    isNew = false,
   ) {
-    const context = currentContext();
-    return handleCommand(this.store, orderDecider, {
-      streamId,
-      command,
-      metadata: {
-        correlationId: context?.correlationId ?? randomUUID(),
-        traceparent: context?.traceparent,
-        actor: { role: principal.role, subject: principal.sub, shopId: principal.shopId },
-        occurredAt: new Date().toISOString(),
-      },
+    const result = await this.commands.execute(orderId, command, {
+      actor: actorOf(principal),
       expectedVersion: parseIfMatch(request.ifMatch),
       // Keys are the caller's own: two clients choosing the same key never collide.
       idempotency: request.idempotencyKey
-        ? { key: `${principal.role}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(request.route, request.isNew ? null : streamId, request.body ?? null) }
+        ? { key: `${principal.role}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(route, isNew ? null : orderId, body) }
         : undefined,
-      authorize: request.isNew ? undefined : (state) => assertVisible(principal, state),
+      authorize: isNew ? undefined : (state) => assertVisible(principal, state),
     });
+    return this.respond(principal, result, reply);
   }
 
-  private respond(result: CommandResult<OrderState>, reply: FastifyReply): OrderView {
-    if (result.state.status === 'none') throw NOT_FOUND();
+  private async respond(principal: Principal, result: CommandResult<OrderState>, reply: FastifyReply) {
+    if (result.state.status === 'none') throw orderNotFound();
     void reply.header('etag', `"${result.version}"`);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return { ...result.state, version: result.version };
+    return orderViewFor(principal, result.state, await this.open(result.state), result.version);
+  }
+
+  private async open(order: Order): Promise<OpenedPersonalData> {
+    const fields = { buyer: order.buyer, recipient: order.recipient, cardMessage: order.cardMessage, receivedBy: order.delivery?.receivedBy };
+    const present = Object.entries(fields).filter((entry): entry is [string, Sealed] => entry[1] !== undefined);
+    const values = await this.vault.openAll(present.map(([, sealed]) => sealed));
+    return Object.fromEntries(present.map(([field], i) => [field, values[i] ?? 'erased'])) as OpenedPersonalData;
+  }
+
+  /** Seals under the order's recipient (a new person when that one was erased or never recorded). */
+  private async sealForRecipient(principal: Principal, orderId: string, value: unknown): Promise<Sealed> {
+    const state = foldEvents(orderDecider, await this.store.readStream(orderStream(orderId)));
+    assertVisible(principal, state);
+    const person = { personId: state.recipient?.personId ?? randomUUID(), shopId: state.shopId };
+    try {
+      return await this.vault.seal(person, value);
+    } catch (err) {
+      if (!(err instanceof PersonErased)) throw err;
+      return this.vault.seal({ personId: randomUUID(), shopId: state.shopId }, value);
+    }
   }
 }
 
-/** Orders of another shop do not exist for the caller: 404, never 403 with details. */
-function assertVisible(principal: Principal, state: OrderState): void {
-  if (state.status === 'none' || !canSeeShop(principal, state.shopId)) throw NOT_FOUND();
+const now = () => new Date().toISOString();
+
+function headers(h: Record<string, string | undefined>): CommandHeaders {
+  return { idempotencyKey: h['idempotency-key'], ifMatch: h['if-match'] };
 }
 
 function parseIfMatch(header: string | undefined): number | undefined {

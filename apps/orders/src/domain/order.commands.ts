@@ -1,16 +1,55 @@
-import type { OrderItem, DeliveryWindow } from './order.state';
+import type { AddressType, DeliveryOutcome, DeliveryWindow, Money, OrderItem, OrderSource, OrderType } from '@petalpost/contracts';
+import type { DeliveryFailureReason, DeliveryProof } from './order.events';
+import type { Sealed } from './personal-data';
 
-/** What people ask of an order, in the imperative. Time and ids come in with the command. */
+/** What people ask of an order, in the imperative. Ids, sealed personal data and time come in with the command. */
 export type PlaceOrder = {
   type: 'PlaceOrder';
   orderId: string;
   shopId: string;
   reference?: string;
+  orderType: OrderType;
+  source: OrderSource;
   items: OrderItem[];
   deliveryWindow: DeliveryWindow;
+  /** The shop's delivery slot the window falls in, when the shop plans slots. */
+  deliverySlot?: string;
+  deadline?: string;
+  addressType: AddressType;
+  anonymousSender: boolean;
+  doNotContactRecipient: boolean;
+  buyer: Sealed;
+  recipient: Sealed;
+  cardMessage?: Sealed;
+  price?: Money;
+  paid: boolean;
   now: string;
 };
-export type AcceptOrder = { type: 'AcceptOrder'; now: string };
-export type CancelOrder = { type: 'CancelOrder'; reason: string; now: string };
 
-export type OrderCommand = PlaceOrder | AcceptOrder | CancelOrder;
+type At = { now: string };
+
+export type OrderCommand =
+  | PlaceOrder
+  | ({ type: 'AcceptOrder' } & At)
+  | ({ type: 'RejectOrder'; reason: string } & At)
+  | ({ type: 'CancelOrder'; reason: string } & At)
+  | ({ type: 'MarkPaid' } & At)
+  | ({ type: 'StartProduction' } & At)
+  | ({ type: 'AttachArrangementPhoto'; photoRef: string } & At)
+  | ({ type: 'FinishArrangement' } & At)
+  | ({ type: 'AssignRider'; riderId: string } & At)
+  | ({ type: 'UnassignRider'; riderId: string; reason?: string } & At)
+  /** riderId: who is picking up; undefined when staff hand it to the assigned rider. */
+  | ({ type: 'PickUp'; riderId?: string } & At)
+  | ({ type: 'Deliver'; outcome: DeliveryOutcome; proof: DeliveryProof; receivedBy?: Sealed } & At)
+  | ({ type: 'MarkCarded'; note?: string; photoRef?: string } & At)
+  | ({ type: 'ReattemptDelivery' } & At)
+  | ({ type: 'ReportDeliveryFailed'; reason: DeliveryFailureReason; note?: string } & At)
+  | ({ type: 'RescheduleDelivery'; deliveryWindow: DeliveryWindow; deliverySlot?: string } & At)
+  | ({ type: 'ReturnToShop'; note?: string } & At)
+  | ({ type: 'CorrectAddress'; addressType: AddressType; recipient: Sealed } & At)
+  | ({ type: 'ChangeWindow'; deliveryWindow: DeliveryWindow; deliverySlot?: string } & At)
+  | ({ type: 'FlagException'; exceptionId: string; kind: string; note?: string } & At)
+  | ({ type: 'ClearException'; exceptionId: string; resolution?: string } & At);
+
+export type OrderCommandType = OrderCommand['type'];

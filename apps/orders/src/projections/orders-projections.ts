@@ -3,6 +3,7 @@ import { EventStore, ProjectionHost } from '@petalpost/event-store';
 import { LOGGER, ProcessorRegistry } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { PersonalDataVault } from '../personal-data/personal-data-vault';
 import { orderSummariesProjection } from './order-summaries/order-summaries.projection';
 
 /**
@@ -20,8 +21,9 @@ export class OrdersProjections implements OnApplicationBootstrap, BeforeApplicat
     store: EventStore,
     @Inject(LOGGER) logger: Logger,
     @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry,
+    vault: PersonalDataVault,
   ) {
-    this.host = new ProjectionHost(dataSource, store, [orderSummariesProjection], { logger, batchSize: 500, idleDelayMs: 25 });
+    this.host = new ProjectionHost(dataSource, store, [orderSummariesProjection(vault)], { logger, batchSize: 500, idleDelayMs: 25 });
   }
 
   onApplicationBootstrap(): void {

@@ -1,21 +1,69 @@
 import type { IntegrationEvent } from '@petalpost/contracts';
 import type { StoredEvent } from '@petalpost/event-store';
-import type { OrderEvent } from '../domain/order.events';
+import { orderStream, type OrderEvent } from '../domain/order.events';
+import { personStream, type Sealed } from '../domain/personal-data';
+import type { PersonalDataVault } from '../personal-data/personal-data-vault';
 
 /**
- * What of the order's log is published on `orders.events`, and in which contract shape.
- * Today each internal event maps one to one onto its v1 contract.
+ * What of the orders log is published on `orders.events`, in the contracts' shapes
+ * (libs/contracts/src/orders.ts). Order events and erasures go out; slot bookkeeping stays in.
+ * Personal data goes out opened as it reads at publishing time (null once erased); the buyer's
+ * contact and the card message never leave the service.
  */
-export function toIntegrationEvent(stored: StoredEvent): IntegrationEvent {
-  const event = stored as unknown as StoredEvent<OrderEvent['type'], OrderEvent['data']>;
-  return {
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: 1,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    shopId: event.data.shopId,
-    data: event.data,
-    metadata: event.metadata,
-  };
+export async function toIntegrationEvents(batch: readonly StoredEvent[], vault: PersonalDataVault): Promise<IntegrationEvent[]> {
+  const published = batch.filter((e) => isOrderStream(e.streamId) || (e.streamId.startsWith(personStream('')) && e.type === 'PersonalDataErased'));
+  const sealed = published.flatMap((e) => sealedIn(e as unknown as OrderEvent));
+  const opened = new Map<Sealed, unknown>();
+  const values = await vault.openAll(sealed);
+  sealed.forEach((s, i) => opened.set(s, values[i] ?? null));
+  return published.map((stored) => {
+    const event = stored as unknown as OrderEvent;
+    const { schemaVersion, data } = contractData(event, (s) => (s === undefined ? null : opened.get(s)));
+    return {
+      eventId: stored.eventId,
+      type: stored.type,
+      schemaVersion,
+      streamId: stored.streamId,
+      streamVersion: stored.streamVersion,
+      shopId: (stored.data as { shopId: string }).shopId,
+      data,
+      metadata: stored.metadata,
+    };
+  });
+}
+
+function isOrderStream(streamId: string): boolean {
+  return streamId.startsWith(orderStream(''));
+}
+
+function sealedIn(event: OrderEvent): Sealed[] {
+  switch (event.type) {
+    case 'OrderPlaced':
+    case 'DeliveryAddressCorrected':
+      return event.data.recipient ? [event.data.recipient] : [];
+    case 'OrderDelivered':
+      return event.data.receivedBy ? [event.data.receivedBy] : [];
+    default:
+      return [];
+  }
+}
+
+function contractData(event: OrderEvent, open: (s: Sealed | undefined) => unknown): { schemaVersion: number; data: unknown } {
+  switch (event.type) {
+    case 'OrderPlaced': {
+      const { buyer: _buyer, cardMessage: _card, deliverySlot: _slot, recipient, ...rest } = event.data;
+      return { schemaVersion: 2, data: { ...rest, recipientPersonId: recipient?.personId ?? null, recipient: open(recipient) } };
+    }
+    case 'DeliveryAddressCorrected':
+      return { schemaVersion: 1, data: { ...event.data, recipientPersonId: event.data.recipient.personId, recipient: open(event.data.recipient) } };
+    case 'OrderDelivered':
+      return { schemaVersion: 1, data: { ...event.data, receivedBy: open(event.data.receivedBy) } };
+    case 'DeliveryWindowChanged':
+    case 'DeliveryRescheduled': {
+      const { deliverySlot: _slot, ...rest } = event.data;
+      return { schemaVersion: 1, data: rest };
+    }
+    default:
+      return { schemaVersion: 1, data: event.data };
+  }
 }

@@ -5,7 +5,8 @@ import { EventPublisher, KAFKA } from '@petalpost/kafka';
 import { LOGGER, ProcessorRegistry, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { toIntegrationEvent } from './order-integration-events';
+import { PersonalDataVault } from '../personal-data/personal-data-vault';
+import { toIntegrationEvents } from './order-integration-events';
 import type { Kafka } from 'kafkajs';
 
 /** Publishes the order log to `orders.events`: the log is the outbox. */
@@ -21,13 +22,14 @@ export class OrdersRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry,
+    vault: PersonalDataVault,
   ) {
     this.publisher = new EventPublisher(kafka);
     const topic = namespaced(TOPICS.ordersEvents.name, config.KAFKA_NAMESPACE);
     this.relay = new OutboxRelay(dataSource, store, {
       name: 'orders.relay',
       logger,
-      publish: (events) => this.publisher.publish(topic, events.map(toIntegrationEvent)),
+      publish: async (events) => this.publisher.publish(topic, await toIntegrationEvents(events, vault)),
     });
   }
 

@@ -11,12 +11,14 @@ export interface OrderListCursor {
 export interface OrderListQuery {
   /** Undefined: every shop (the caller has checked who may ask that). */
   shopId?: string;
-  status?: OrderStatus;
+  /** Any of these statuses. */
+  statuses?: readonly OrderStatus[];
+  riderId?: string;
   /** Orders whose window starts at or after this time. */
   windowFrom?: string;
   /** Orders whose window starts before this time. */
   windowTo?: string;
-  /** Part of the shop's reference, case-insensitive. */
+  /** Part of the shop's reference or of the recipient's name, case-insensitive. */
   q?: string;
   after?: OrderListCursor;
   limit: number;
@@ -27,11 +29,17 @@ export interface OrderListItem {
   shopId: string;
   status: OrderStatus;
   reference?: string;
+  orderType: string;
   deliveryWindow: { from: string; to: string };
+  deadline?: string;
   placedAt: string;
   updatedAt: string;
   version: number;
   itemCount: number;
+  riderId?: string;
+  recipientName?: string;
+  openExceptions: number;
+  paid: boolean;
 }
 
 interface ListedRow {
@@ -39,12 +47,19 @@ interface ListedRow {
   shop_id: string;
   status: OrderStatus;
   reference: string | null;
+  order_type: string;
   window_from: Date;
   window_to: Date;
+  deadline: Date | null;
   placed_at: Date;
   updated_at: Date;
   version: number;
   item_count: number;
+  rider_id: string | null;
+  recipient_name: string | null;
+  recipient_erased: boolean;
+  open_exceptions: number;
+  paid: boolean;
   cursor_window: string;
 }
 
@@ -58,13 +73,18 @@ export async function listOrderSummaries(db: EntityManager, query: OrderListQuer
   const param = (value: unknown) => `$${params.push(value)}`;
   const where: string[] = [];
   if (query.shopId !== undefined) where.push(`shop_id = ${param(query.shopId)}`);
-  if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
+  if (query.statuses !== undefined) where.push(`status = ANY(${param(query.statuses)}::text[])`);
+  if (query.riderId !== undefined) where.push(`rider_id = ${param(query.riderId)}`);
   if (query.windowFrom !== undefined) where.push(`window_from >= ${param(query.windowFrom)}::timestamptz`);
   if (query.windowTo !== undefined) where.push(`window_from < ${param(query.windowTo)}::timestamptz`);
-  if (query.q !== undefined) where.push(`reference ILIKE ${param(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  if (query.q !== undefined) {
+    const pattern = param(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(`(reference ILIKE ${pattern} OR recipient_name ILIKE ${pattern})`);
+  }
   if (query.after) where.push(`(window_from, order_id) > (${param(query.after.windowFrom)}::timestamptz, ${param(query.after.orderId)})`);
   const rows: ListedRow[] = await db.query(
-    `SELECT order_id, shop_id, status, reference, window_from, window_to, placed_at, updated_at, version, item_count,
+    `SELECT order_id, shop_id, status, reference, order_type, window_from, window_to, deadline, placed_at, updated_at, version, item_count,
+            rider_id, recipient_name, recipient_erased, open_exceptions, paid,
             to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_window
      FROM ${ORDER_SUMMARIES}
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
@@ -86,11 +106,17 @@ function toItem(row: ListedRow): OrderListItem {
     shopId: row.shop_id,
     status: row.status,
     ...(row.reference !== null ? { reference: row.reference } : {}),
+    orderType: row.order_type,
     deliveryWindow: { from: row.window_from.toISOString(), to: row.window_to.toISOString() },
+    ...(row.deadline !== null ? { deadline: row.deadline.toISOString() } : {}),
     placedAt: row.placed_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     version: row.version,
     itemCount: row.item_count,
+    ...(row.rider_id !== null ? { riderId: row.rider_id } : {}),
+    ...(row.recipient_erased ? { recipientName: 'erased' } : row.recipient_name !== null ? { recipientName: row.recipient_name } : {}),
+    openExceptions: row.open_exceptions,
+    paid: row.paid,
   };
 }
 

@@ -1,6 +1,7 @@
-import type { OrderStatus } from '@petalpost/contracts';
+import type { OrderStatus, OrderType } from '@petalpost/contracts';
 import type { StoredEvent } from '@petalpost/event-store';
 import type { OrderEvent } from '../../domain/order.events';
+import type { Sealed } from '../../domain/personal-data';
 
 /** One row of `order_summaries`: an order as the shop's lists show it. */
 export interface OrderSummary {
@@ -8,8 +9,10 @@ export interface OrderSummary {
   shopId: string;
   status: OrderStatus;
   reference: string | null;
+  orderType: OrderType;
   windowFrom: string;
   windowTo: string;
+  deadline: string | null;
   placedAt: string;
   /** When the order last changed, as its events tell it (not when the row was written). */
   updatedAt: string;
@@ -17,41 +20,101 @@ export interface OrderSummary {
   version: number;
   /** Pieces to prepare: the sum of the lines' quantities. */
   itemCount: number;
+  riderId: string | null;
+  /** null when erased (recipientErased) or not recorded. */
+  recipientName: string | null;
+  recipientErased: boolean;
+  recipientPersonId: string | null;
+  openExceptions: number;
+  paid: boolean;
 }
 
 export type SummaryEvent = Pick<StoredEvent, 'type' | 'data' | 'streamVersion'>;
+
+/** The recipient's name behind a sealed value, opened by the caller: "erased" once the key is gone. */
+export type NameOf = (recipient: Sealed) => string | 'erased';
+
+const STATUS_OF: Partial<Record<OrderEvent['type'], OrderStatus>> = {
+  OrderAccepted: 'accepted',
+  OrderRejected: 'rejected',
+  OrderCancelled: 'cancelled',
+  ProductionStarted: 'in_production',
+  ArrangementFinished: 'ready',
+  OutForDelivery: 'out_for_delivery',
+  OrderDelivered: 'delivered',
+  DeliveryCarded: 'carded',
+  DeliveryReattempted: 'out_for_delivery',
+  DeliveryFailed: 'delivery_failed',
+  DeliveryRescheduled: 'ready',
+  OrderReturned: 'returned',
+};
+
+/** When the event happened: each event names its time in its own words (acceptedAt, cardedAt …). */
+function occurredAt(event: OrderEvent): string {
+  const data = event.data as Record<string, unknown>;
+  const key = Object.keys(data).find((k) => k.endsWith('At') && typeof data[k] === 'string');
+  return key ? String(data[key]) : '';
+}
+
+function recipientOf(recipient: Sealed | undefined, nameOf: NameOf) {
+  const name = recipient ? nameOf(recipient) : null;
+  return { recipientName: name === 'erased' ? null : name, recipientErased: name === 'erased', recipientPersonId: recipient?.personId ?? null };
+}
 
 /**
  * The summary after one more event of its order (undefined: no row). Pure, so a rebuild gives
  * the same rows as the live projection. An event the row already reflects changes nothing.
  */
-export function evolveSummary(summary: OrderSummary | undefined, stored: SummaryEvent): OrderSummary | undefined {
+export function evolveSummary(summary: OrderSummary | undefined, stored: SummaryEvent, nameOf: NameOf): OrderSummary | undefined {
   if (summary && stored.streamVersion <= summary.version) return summary;
   const event = stored as unknown as OrderEvent;
   const version = stored.streamVersion;
+  if (event.type === 'OrderPlaced') {
+    if (summary) return summary;
+    const { orderId, shopId, reference, orderType, items, deliveryWindow, deadline, placedAt, recipient, paid } = event.data;
+    return {
+      orderId,
+      shopId,
+      status: 'placed',
+      reference: reference ?? null,
+      orderType,
+      windowFrom: deliveryWindow.from,
+      windowTo: deliveryWindow.to,
+      deadline: deadline ?? null,
+      placedAt,
+      updatedAt: placedAt,
+      version,
+      itemCount: items.reduce((sum, item) => sum + item.quantity, 0),
+      riderId: null,
+      ...recipientOf(recipient, nameOf),
+      openExceptions: 0,
+      paid,
+    };
+  }
+  if (!summary) return undefined;
+  const next: OrderSummary = { ...summary, version, updatedAt: occurredAt(event) || summary.updatedAt, status: STATUS_OF[event.type] ?? summary.status };
   switch (event.type) {
-    case 'OrderPlaced': {
-      if (summary) return summary;
-      const { orderId, shopId, reference, items, deliveryWindow, placedAt } = event.data;
-      return {
-        orderId,
-        shopId,
-        status: 'placed',
-        reference: reference ?? null,
-        windowFrom: deliveryWindow.from,
-        windowTo: deliveryWindow.to,
-        placedAt,
-        updatedAt: placedAt,
-        version,
-        itemCount: items.reduce((sum, item) => sum + item.quantity, 0),
-      };
-    }
-    case 'OrderAccepted':
-      return summary && { ...summary, status: 'accepted', updatedAt: event.data.acceptedAt, version };
     case 'OrderCancelled':
-      return summary && { ...summary, status: 'cancelled', updatedAt: event.data.cancelledAt, version };
+    case 'OrderReturned':
+    case 'DeliveryRescheduled':
+      return { ...next, riderId: null, ...(event.type === 'DeliveryRescheduled' ? { windowFrom: event.data.deliveryWindow.from, windowTo: event.data.deliveryWindow.to } : {}) };
+    case 'RiderAssigned':
+    case 'OutForDelivery':
+      return { ...next, riderId: event.data.riderId };
+    case 'RiderUnassigned':
+      return { ...next, riderId: null };
+    case 'DeliveryWindowChanged':
+      return { ...next, windowFrom: event.data.deliveryWindow.from, windowTo: event.data.deliveryWindow.to };
+    case 'DeliveryAddressCorrected':
+      return { ...next, ...recipientOf(event.data.recipient, nameOf) };
+    case 'OrderExceptionFlagged':
+      return { ...next, openExceptions: next.openExceptions + 1 };
+    case 'OrderExceptionCleared':
+      return { ...next, openExceptions: Math.max(0, next.openExceptions - 1) };
+    case 'OrderPaid':
+      return { ...next, paid: true };
     default:
-      // A type newer than this projection: nothing to show yet, but the row keeps the stream's version.
-      return summary && { ...summary, version };
+      // Including types newer than this projection: the row keeps the stream's version.
+      return next;
   }
 }

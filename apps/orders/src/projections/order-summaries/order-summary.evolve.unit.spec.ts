@@ -1,4 +1,8 @@
-import { evolveSummary, type OrderSummary, type SummaryEvent } from './order-summary.evolve';
+import { evolveSummary, type NameOf, type OrderSummary, type SummaryEvent } from './order-summary.evolve';
+
+// The projection opens names with the vault; here a sealed value "erased" stands for a forgotten person.
+const nameOf: NameOf = (recipient) => (recipient.sealed === 'erased' ? 'erased' : `name of ${recipient.sealed}`);
+const evolve = (summary: OrderSummary | undefined, event: SummaryEvent) => evolveSummary(summary, event, nameOf);
 
 const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
 const items = [
@@ -8,7 +12,18 @@ const items = [
 const placed: SummaryEvent = {
   type: 'OrderPlaced',
   streamVersion: 1,
-  data: { orderId: 'o1', shopId: 's1', reference: 'WEB-1', items, deliveryWindow: window, placedAt: '2026-02-14T09:00:00.000Z' },
+  data: {
+    orderId: 'o1',
+    shopId: 's1',
+    reference: 'WEB-1',
+    orderType: 'sympathy',
+    items,
+    deliveryWindow: window,
+    deadline: '2026-02-14T15:30:00+01:00',
+    recipient: { personId: 'p-r', sealed: 'alex' },
+    paid: false,
+    placedAt: '2026-02-14T09:00:00.000Z',
+  },
 };
 const accepted: SummaryEvent = { type: 'OrderAccepted', streamVersion: 2, data: { orderId: 'o1', shopId: 's1', acceptedAt: '2026-02-14T09:05:00.000Z' } };
 const cancelledAfterAccept: SummaryEvent = {
@@ -20,8 +35,8 @@ const cancelledAfterAccept: SummaryEvent = {
 const given = (events: SummaryEvent[]) => ({
   when: (event: SummaryEvent) => ({
     then: (expected: Partial<OrderSummary> | undefined) => {
-      const before = events.reduce(evolveSummary, undefined as OrderSummary | undefined);
-      const after = evolveSummary(before, event);
+      const before = events.reduce(evolve, undefined as OrderSummary | undefined);
+      const after = evolve(before, event);
       if (expected === undefined) expect(after).toBeUndefined();
       else expect(after).toEqual({ ...before, ...expected });
     },
@@ -33,12 +48,20 @@ const summaryOfPlaced: OrderSummary = {
   shopId: 's1',
   status: 'placed',
   reference: 'WEB-1',
+  orderType: 'sympathy',
   windowFrom: window.from,
   windowTo: window.to,
+  deadline: '2026-02-14T15:30:00+01:00',
   placedAt: '2026-02-14T09:00:00.000Z',
   updatedAt: '2026-02-14T09:00:00.000Z',
   version: 1,
   itemCount: 3,
+  riderId: null,
+  recipientName: 'name of alex',
+  recipientErased: false,
+  recipientPersonId: 'p-r',
+  openExceptions: 0,
+  paid: false,
 };
 
 describe('no summary yet', () => {
@@ -77,5 +100,45 @@ describe('an accepted order', () => {
   });
   it('does not go back for an event it already reflects', () => {
     given([placed, accepted, cancelledAfterAccept]).when(accepted).then({});
+  });
+});
+
+describe('on the road', () => {
+  const assigned: SummaryEvent = { type: 'RiderAssigned', streamVersion: 3, data: { orderId: 'o1', shopId: 's1', riderId: 'r7', assignedAt: '2026-02-14T10:00:00.000Z' } };
+  it('shows the assigned rider, and none once unassigned', () => {
+    given([placed, accepted]).when(assigned).then({ riderId: 'r7', version: 3, updatedAt: '2026-02-14T10:00:00.000Z' });
+    given([placed, accepted, assigned])
+      .when({ type: 'RiderUnassigned', streamVersion: 4, data: { orderId: 'o1', shopId: 's1', riderId: 'r7', unassignedAt: '2026-02-14T10:01:00.000Z' } })
+      .then({ riderId: null, version: 4, updatedAt: '2026-02-14T10:01:00.000Z' });
+  });
+  it('follows a failed delivery rescheduled into a new window, back on the shelf without a rider', () => {
+    const failed: SummaryEvent = { type: 'DeliveryFailed', streamVersion: 4, data: { orderId: 'o1', shopId: 's1', reason: 'refused', failedAt: '2026-02-14T14:00:00.000Z' } };
+    given([placed, accepted, assigned]).when(failed).then({ status: 'delivery_failed', version: 4, updatedAt: '2026-02-14T14:00:00.000Z' });
+    const newWindow = { from: '2026-02-15T10:00:00+01:00', to: '2026-02-15T12:00:00+01:00' };
+    given([placed, accepted, assigned, failed])
+      .when({ type: 'DeliveryRescheduled', streamVersion: 5, data: { orderId: 'o1', shopId: 's1', deliveryWindow: newWindow, rescheduledAt: '2026-02-14T15:00:00.000Z' } })
+      .then({ status: 'ready', riderId: null, windowFrom: newWindow.from, windowTo: newWindow.to, version: 5, updatedAt: '2026-02-14T15:00:00.000Z' });
+  });
+  it('counts open exceptions', () => {
+    const flagged: SummaryEvent = { type: 'OrderExceptionFlagged', streamVersion: 3, data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', kind: 'damaged', flaggedAt: '2026-02-14T10:00:00.000Z' } };
+    given([placed, accepted]).when(flagged).then({ openExceptions: 1, version: 3, updatedAt: '2026-02-14T10:00:00.000Z' });
+    given([placed, accepted, flagged])
+      .when({ type: 'OrderExceptionCleared', streamVersion: 4, data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', clearedAt: '2026-02-14T10:30:00.000Z' } })
+      .then({ openExceptions: 0, version: 4, updatedAt: '2026-02-14T10:30:00.000Z' });
+  });
+});
+
+describe('personal data', () => {
+  it('shows a corrected recipient by name, and an erased one as erased without a name', () => {
+    const corrected = (sealed: string): SummaryEvent => ({
+      type: 'DeliveryAddressCorrected',
+      streamVersion: 2,
+      data: { orderId: 'o1', shopId: 's1', addressType: 'business', recipient: { personId: 'p-r', sealed }, correctedAt: '2026-02-14T09:30:00.000Z' },
+    });
+    given([placed]).when(corrected('sam')).then({ recipientName: 'name of sam', version: 2, updatedAt: '2026-02-14T09:30:00.000Z' });
+    given([placed]).when(corrected('erased')).then({ recipientName: null, recipientErased: true, version: 2, updatedAt: '2026-02-14T09:30:00.000Z' });
+  });
+  it('creates the row of an order whose recipient was already erased, without the name', () => {
+    given([]).when({ ...placed, data: { ...(placed.data as object), recipient: { personId: 'p-r', sealed: 'erased' } } }).then({ ...summaryOfPlaced, recipientName: null, recipientErased: true });
   });
 });

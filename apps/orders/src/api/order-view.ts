@@ -1,0 +1,93 @@
+import type { Principal } from '@petalpost/auth';
+import type { BuyerContact, RecipientContact } from '@petalpost/contracts';
+import type { Order } from '../domain/order.state';
+
+/** Personal data as a reader gets it: the value, or "erased" once the person's key is gone. */
+export type Opened<T> = T | 'erased';
+
+export interface OpenedPersonalData {
+  buyer?: Opened<BuyerContact>;
+  recipient?: Opened<RecipientContact>;
+  cardMessage?: Opened<string>;
+  receivedBy?: Opened<string>;
+}
+
+/**
+ * An order as one reader may see it (ARCHITECTURE.md's table): staff and operators see it all;
+ * florists what goes into the arrangement and onto the card, never the buyer's contact;
+ * dispatchers and riders where and to whom it goes, never who sent it; a customer (the buyer)
+ * the progress of their own order. Fields a role may not see are absent, not empty.
+ */
+export function orderViewFor(principal: Principal, order: Order, opened: OpenedPersonalData, version: number) {
+  const progress = {
+    orderId: order.orderId,
+    status: order.status,
+    orderType: order.orderType,
+    items: order.items,
+    deliveryWindow: order.deliveryWindow,
+    ...(order.deadline !== undefined ? { deadline: order.deadline } : {}),
+    reachedAt: order.reachedAt,
+    version,
+  };
+  const delivery = {
+    ...(order.delivery ? { delivery: { ...order.delivery, receivedBy: opened.receivedBy } } : {}),
+    ...(order.lastFailedAttempt ? { lastFailedAttempt: order.lastFailedAttempt } : {}),
+  };
+  const recipientName = (r: Opened<RecipientContact> | undefined) => (r === undefined || r === 'erased' ? r : { name: r.name });
+  const whereTo = {
+    addressType: order.addressType,
+    doNotContactRecipient: order.doNotContactRecipient,
+    recipient: opened.recipient,
+  };
+  switch (principal.role) {
+    case 'operator':
+    case 'staff':
+      return {
+        ...progress,
+        ...whereTo,
+        ...delivery,
+        shopId: order.shopId,
+        reference: order.reference,
+        source: order.source,
+        anonymousSender: order.anonymousSender,
+        buyer: opened.buyer,
+        buyerPersonId: order.buyer?.personId,
+        recipientPersonId: order.recipient?.personId,
+        cardMessage: opened.cardMessage,
+        price: order.price,
+        paid: order.paid,
+        riderId: order.riderId,
+        deliverySlot: order.deliverySlot,
+        arrangementPhotos: order.arrangementPhotos,
+        openExceptions: order.openExceptions,
+        closingReason: order.closingReason,
+        placedAt: order.placedAt,
+        updatedAt: order.updatedAt,
+      };
+    case 'florist':
+      return {
+        ...progress,
+        shopId: order.shopId,
+        reference: order.reference,
+        recipient: recipientName(opened.recipient),
+        cardMessage: opened.cardMessage,
+        arrangementPhotos: order.arrangementPhotos,
+      };
+    case 'dispatcher':
+      return { ...progress, ...whereTo, ...delivery, shopId: order.shopId, reference: order.reference, riderId: order.riderId, openExceptions: order.openExceptions };
+    case 'rider':
+      return { ...progress, ...whereTo, ...delivery, shopId: order.shopId, riderId: order.riderId };
+    case 'customer':
+      // The buyer's own order: the finished arrangement and the proof, never the rider's identity.
+      return {
+        ...progress,
+        ...delivery,
+        recipient: recipientName(opened.recipient),
+        arrangementPhotos: order.arrangementPhotos,
+        price: order.price,
+        paid: order.paid,
+      };
+    default:
+      return progress;
+  }
+}

@@ -1,0 +1,65 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { DomainError } from '@petalpost/contracts';
+import { EventStore } from '@petalpost/event-store';
+import { currentContext } from '@petalpost/platform';
+import { randomUUID } from 'node:crypto';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { z } from 'zod';
+import { personStream } from '../domain/personal-data';
+import { PersonalDataVault } from '../personal-data/personal-data-vault';
+
+class ErasureView extends createZodDto(
+  z.object({
+    personId: z.string(),
+    erasedAt: z.string(),
+    alreadyErased: z.boolean().describe('True when an earlier request had already erased them'),
+  }),
+) {}
+
+/**
+ * A person's right to be forgotten. Their key is deleted and a PersonalDataErased event is
+ * recorded in one transaction: the log stays intact, their names, phones, addresses and card
+ * words become unreadable in every order, read model and (through the event) every consumer.
+ */
+@ApiTags('people')
+@ApiBearerAuth()
+@Controller('people')
+export class PeopleController {
+  constructor(
+    private readonly store: EventStore,
+    private readonly vault: PersonalDataVault,
+  ) {}
+
+  @Post(':personId/erasure')
+  @HttpCode(200)
+  @Roles('staff', 'operator')
+  @ApiOperation({ summary: "Erase a person's personal data (buyerPersonId / recipientPersonId of an order)" })
+  @ZodResponse({ status: 200, type: ErasureView })
+  async erase(@Param('personId') personId: string, @CurrentPrincipal() principal: Principal) {
+    const shopId = await this.vault.shopOf(personId);
+    if (shopId === undefined || !canSeeShop(principal, shopId)) throw new DomainError('not_found', 'PERSON_NOT_FOUND', 'no such person');
+    const context = currentContext();
+    return this.store.transaction(async (manager) => {
+      const erasure = (await this.vault.erase(personId, manager))!;
+      if (!erasure.alreadyErased) {
+        await this.store.append(
+          personStream(personId),
+          'person',
+          0,
+          [{ type: 'PersonalDataErased', data: { personId, shopId, erasedAt: erasure.erasedAt } }],
+          {
+            correlationId: context?.correlationId ?? randomUUID(),
+            traceparent: context?.traceparent,
+            actor: actorOf(principal),
+            occurredAt: erasure.erasedAt,
+          },
+          {},
+          manager,
+        );
+      }
+      return { personId, erasedAt: erasure.erasedAt, alreadyErased: erasure.alreadyErased };
+    });
+  }
+}
