@@ -5,8 +5,27 @@ import { canSeeShop, type Principal } from './principal';
  * ARCHITECTURE.md's visibility table for pushed events, in one place: who may be told about an
  * event. Every push (WebSocket, SSE) asks this before sending anything.
  */
-const FLORIST_EVENTS = new Set(['OrderAccepted', 'OrderCancelled', 'ProductionStarted', 'ArrangementFinished']);
-const CUSTOMER_EVENTS = new Set(['OrderPlaced', 'OrderAccepted', 'OrderCancelled', 'ArrangementFinished', 'OutForDelivery', 'OrderDelivered', 'EtaUpdated']);
+/** The production queue: what is to be made, by when, and what no longer is. */
+const FLORIST_EVENTS = new Set(['OrderAccepted', 'OrderCancelled', 'ProductionStarted', 'ArrangementPhotoAttached', 'ArrangementFinished', 'DeliveryWindowChanged']);
+/** The buyer's own order: its progress, never who rides it or what the shop notes about it. */
+const CUSTOMER_EVENTS = new Set([
+  'OrderPlaced',
+  'OrderAccepted',
+  'OrderRejected',
+  'OrderCancelled',
+  'ProductionStarted',
+  'ArrangementPhotoAttached',
+  'ArrangementFinished',
+  'OutForDelivery',
+  'OrderDelivered',
+  'DeliveryCarded',
+  'DeliveryReattempted',
+  'DeliveryFailed',
+  'DeliveryRescheduled',
+  'DeliveryWindowChanged',
+  'OrderReturned',
+  'EtaUpdated',
+]);
 
 export function mayReceive(principal: Principal, event: Pick<IntegrationEvent, 'type' | 'shopId' | 'data'>): boolean {
   switch (principal.role) {

@@ -4,6 +4,10 @@ import { mayReceive } from './visibility';
 const placed = { type: 'OrderPlaced', shopId: 's1', data: { orderId: 'o1' } };
 const accepted = { type: 'OrderAccepted', shopId: 's1', data: { orderId: 'o1' } };
 const assigned = { type: 'RiderAssigned', shopId: 's1', data: { orderId: 'o1', riderId: 'li' } };
+const photo = { type: 'ArrangementPhotoAttached', shopId: 's1', data: { orderId: 'o1', photoRef: 'p.jpg' } };
+const carded = { type: 'DeliveryCarded', shopId: 's1', data: { orderId: 'o1', riderId: 'li' } };
+const flagged = { type: 'OrderExceptionFlagged', shopId: 's1', data: { orderId: 'o1', riderId: 'li' } };
+const erased = { type: 'PersonalDataErased', shopId: 's1', data: { personId: 'p1', shopId: 's1' } };
 
 const who = (p: Partial<Principal> & Pick<Principal, 'role'>): Principal => ({ sub: 'x', ...p }) as Principal;
 
@@ -22,6 +26,13 @@ describe('who is told about an event', () => {
     ['the customer of the order', who({ role: 'customer', orderId: 'o1' }), accepted, true],
     ['the customer of another order', who({ role: 'customer', orderId: 'o2' }), accepted, false],
     ['the customer, of dispatch internals', who({ role: 'customer', orderId: 'o1' }), assigned, false],
+    ['the customer, of the finished arrangement’s photo', who({ role: 'customer', orderId: 'o1' }), photo, true],
+    ['the customer, of a card left at the door', who({ role: 'customer', orderId: 'o1' }), carded, true],
+    ['the customer, of an exception the shop handles', who({ role: 'customer', orderId: 'o1' }), flagged, false],
+    ['a florist, of the photo of their arrangement', who({ role: 'florist', shopId: 's1' }), photo, true],
+    ['a florist, of a delivery attempt', who({ role: 'florist', shopId: 's1' }), carded, false],
+    ['staff of the shop, of an erasure', who({ role: 'staff', shopId: 's1' }), erased, true],
+    ['a rider, of an erasure', who({ role: 'rider', shopId: 's1', sub: 'li' }), erased, false],
   ])('%s', (_label, principal, event, expected) => {
     expect(mayReceive(principal, event)).toBe(expected);
   });
