@@ -14,6 +14,7 @@ interface Listed {
   status: string;
   reference?: string;
   deliveryWindow: { from: string; to: string };
+  placedAt: string;
   itemCount: number;
   version: number;
 }
@@ -121,6 +122,23 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     expect(first).toMatchObject({ shopId: shopA, status: 'accepted', itemCount: 2, version: 2, reference: placed.get(first.orderId)!.reference });
   });
 
+  it('sorts by window or by placing time, either way, page by page', async () => {
+    const latestWindowFirst = await listAll(staffA, { sort: '-window', limit: 4 });
+    expect(idsOf(latestWindowFirst.items)).toEqual(expected((o) => o.shopId === shopA).reverse());
+
+    const newestFirst = await listAll(staffA, { sort: '-placed', limit: 4 });
+    expect(new Set(idsOf(newestFirst.items))).toEqual(new Set(expected((o) => o.shopId === shopA)));
+    const times = newestFirst.items.map((o) => Date.parse(o.placedAt));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+    expect(idsOf((await listAll(staffA, { sort: 'placed', limit: 6 })).items)).toEqual(idsOf(newestFirst.items).reverse());
+
+    // A cursor continues the sort it came from, and no other.
+    const { body } = await list(staffA, { sort: 'placed', limit: 2 });
+    const mixed = await list(staffA, { sort: 'window', cursor: body.nextCursor! });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.code).toBe('INVALID_CURSOR');
+  });
+
   it('filters by status, delivery window and reference', async () => {
     const accepted = await listAll(staffA, { status: 'accepted', limit: 2 });
     expect(idsOf(accepted.items)).toEqual(expected((o) => o.shopId === shopA && o.status === 'accepted'));
@@ -159,10 +177,11 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     ['an unknown parameter', { colour: 'red' }, 'VALIDATION_FAILED'],
     ['a limit above 200', { limit: 201 }, 'VALIDATION_FAILED'],
     ['a status that does not exist', { status: 'lost' }, 'VALIDATION_FAILED'],
+    ['a sort it does not know', { sort: 'price' }, 'VALIDATION_FAILED'],
     ['a window that is not a time', { windowFrom: 'tomorrow' }, 'VALIDATION_FAILED'],
     ['a window that ends before it starts', { windowFrom: '2026-02-15T00:00:00Z', windowTo: '2026-02-14T00:00:00Z' }, 'VALIDATION_FAILED'],
     ['a cursor it did not hand out', { cursor: 'bm90LWEtY3Vyc29y' }, 'INVALID_CURSOR'],
-    ['a cursor on 30 February', { cursor: Buffer.from(JSON.stringify(['2026-02-30T10:00:00.000000Z', 'x'])).toString('base64url') }, 'INVALID_CURSOR'],
+    ['a cursor on 30 February', { cursor: Buffer.from(JSON.stringify(['2026-02-30T10:00:00.000000Z', 'x', 'window'])).toString('base64url') }, 'INVALID_CURSOR'],
   ])('answers %s with 400', async (_case, query, code) => {
     const { status, body } = await list(staffA, query as Record<string, string>);
     expect(status).toBe(400);

@@ -5,7 +5,7 @@ import { DomainError, type OrderStatus, OrderStatusSchema } from '@petalpost/con
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, listOrderSummaries } from '../projections/order-summaries/order-summaries.queries';
+import { decodeCursor, encodeCursor, listOrderSummaries, ORDER_LIST_SORTS } from '../projections/order-summaries/order-summaries.queries';
 
 // PostgreSQL has no year 0, which ISO 8601 (and so zod) allows.
 const time = z.iso.datetime({ offset: true }).refine((t) => !t.startsWith('0000'), 'year 0 does not exist');
@@ -20,7 +20,8 @@ class ListOrdersQuery extends createZodDto(
       windowFrom: time.optional().describe('Only orders whose delivery window starts at or after this time'),
       windowTo: time.optional().describe('Only orders whose delivery window starts before this time'),
       q: z.string().min(1).max(100).optional().describe("Part of the shop's reference or the recipient's name, case-insensitive"),
-      cursor: z.string().min(1).max(512).optional().describe('nextCursor of the previous page'),
+      sort: z.enum(ORDER_LIST_SORTS).default('window').describe('window: by delivery window start; placed: by when the order came in; "-" for descending'),
+      cursor: z.string().min(1).max(512).optional().describe('nextCursor of the previous page (with the same sort)'),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     })
     .refine((query) => !query.windowFrom || !query.windowTo || Date.parse(query.windowFrom) < Date.parse(query.windowTo), {
@@ -85,6 +86,7 @@ export class OrdersQueryController {
       windowFrom: query.windowFrom,
       windowTo: query.windowTo,
       q: query.q,
+      sort: query.sort,
       after: query.cursor !== undefined ? decodeCursor(query.cursor) : undefined,
       limit: query.limit,
     });

@@ -2,9 +2,16 @@ import { DomainError, type OrderStatus } from '@petalpost/contracts';
 import type { EntityManager } from 'typeorm';
 import { ORDER_SUMMARIES } from './order-summaries.projection';
 
-/** Where the previous page ended: its last row's window start (to the microsecond) and order id. */
+/** By delivery window (the day's work) or by when orders came in; `-` for newest first. */
+export const ORDER_LIST_SORTS = ['window', '-window', 'placed', '-placed'] as const;
+export type OrderListSort = (typeof ORDER_LIST_SORTS)[number];
+
+const SORT_COLUMN: Record<OrderListSort, 'window_from' | 'placed_at'> = { window: 'window_from', '-window': 'window_from', placed: 'placed_at', '-placed': 'placed_at' };
+
+/** Where the previous page ended: its last row's sort key (a time, to the microsecond) and order id, under one sort. */
 export interface OrderListCursor {
-  windowFrom: string;
+  sort: OrderListSort;
+  key: string;
   orderId: string;
 }
 
@@ -20,6 +27,7 @@ export interface OrderListQuery {
   windowTo?: string;
   /** Part of the shop's reference or of the recipient's name, case-insensitive. */
   q?: string;
+  sort: OrderListSort;
   after?: OrderListCursor;
   limit: number;
 }
@@ -60,7 +68,7 @@ interface ListedRow {
   recipient_erased: boolean;
   open_exceptions: number;
   paid: boolean;
-  cursor_window: string;
+  cursor_key: string;
 }
 
 /**
@@ -81,14 +89,19 @@ export async function listOrderSummaries(db: EntityManager, query: OrderListQuer
     const pattern = param(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     where.push(`(reference ILIKE ${pattern} OR recipient_name ILIKE ${pattern})`);
   }
-  if (query.after) where.push(`(window_from, order_id) > (${param(query.after.windowFrom)}::timestamptz, ${param(query.after.orderId)})`);
+  const column = SORT_COLUMN[query.sort];
+  const descending = query.sort.startsWith('-');
+  if (query.after) {
+    if (query.after.sort !== query.sort) throw new DomainError('invalid', 'INVALID_CURSOR', `this cursor belongs to sort=${query.after.sort}`);
+    where.push(`(${column}, order_id) ${descending ? '<' : '>'} (${param(query.after.key)}::timestamptz, ${param(query.after.orderId)})`);
+  }
   const rows: ListedRow[] = await db.query(
     `SELECT order_id, shop_id, status, reference, order_type, window_from, window_to, deadline, placed_at, updated_at, version, item_count,
             rider_id, recipient_name, recipient_erased, open_exceptions, paid,
-            to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_window
+            to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key
      FROM ${ORDER_SUMMARIES}
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY window_from, order_id
+     ORDER BY ${column} ${descending ? 'DESC' : 'ASC'}, order_id ${descending ? 'DESC' : 'ASC'}
      LIMIT ${param(query.limit + 1)}`,
     params,
   );
@@ -96,7 +109,7 @@ export async function listOrderSummaries(db: EntityManager, query: OrderListQuer
   const last = page[page.length - 1];
   return {
     items: page.map(toItem),
-    next: rows.length > query.limit ? { windowFrom: last.cursor_window, orderId: last.order_id } : undefined,
+    next: rows.length > query.limit ? { sort: query.sort, key: last.cursor_key, orderId: last.order_id } : undefined,
   };
 }
 
@@ -131,7 +144,7 @@ function isCursorTime(value: unknown): value is string {
 
 /** Cursors are opaque to clients: base64url of the last row's sort key. */
 export function encodeCursor(cursor: OrderListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.windowFrom, cursor.orderId])).toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.key, cursor.orderId, cursor.sort])).toString('base64url');
 }
 
 export function decodeCursor(text: string): OrderListCursor {
@@ -143,12 +156,13 @@ export function decodeCursor(text: string): OrderListCursor {
   }
   if (
     !Array.isArray(decoded) ||
-    decoded.length !== 2 ||
+    decoded.length !== 3 ||
     !isCursorTime(decoded[0]) ||
     typeof decoded[1] !== 'string' ||
-    decoded[1].length > 200
+    decoded[1].length > 200 ||
+    !ORDER_LIST_SORTS.includes(decoded[2])
   ) {
     throw new DomainError('invalid', 'INVALID_CURSOR', 'cursor is not one this API returned');
   }
-  return { windowFrom: decoded[0], orderId: decoded[1] };
+  return { key: decoded[0], orderId: decoded[1], sort: decoded[2] };
 }
