@@ -197,4 +197,25 @@ describe('orders API (real service, Postgres and Kafka)', () => {
     });
     expect(ready).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
   });
+
+  it('documents every order route with a summary, its body schema and an example, and its errors', async () => {
+    type Operation = { summary?: string; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, unknown> };
+    const document = (await (await fetch(`${service.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { example?: unknown; examples?: unknown[] }> };
+    };
+    const orderRoutes = Object.entries(document.paths).filter(([path]) => path.startsWith('/orders') || path.startsWith('/people') || path.startsWith('/shops'));
+    expect(orderRoutes.length).toBeGreaterThanOrEqual(20);
+    for (const [path, operations] of orderRoutes) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect({ path, method, summary: typeof operation.summary }).toEqual({ path, method, summary: 'string' });
+        expect({ path, method, errors: ['401', '403', '404'].filter((status) => !(status in operation.responses)) }).toEqual({ path, method, errors: [] });
+        const body = operation.requestBody?.content['application/json']?.schema;
+        if (body === undefined) continue;
+        const schema = typeof body.$ref === 'string' ? document.components.schemas[body.$ref.split('/').pop()!] : body;
+        expect({ path, method, example: schema.example !== undefined || schema.examples !== undefined }).toEqual({ path, method, example: true });
+        expect({ path, method, invalidBody: '400' in operation.responses }).toEqual({ path, method, invalidBody: true });
+      }
+    }
+  });
 });

@@ -1,5 +1,6 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
-import { DomainError, type ErrorBody, type ErrorKind } from '@petalpost/contracts';
+import { applyDecorators, HttpException, HttpStatus } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { DomainError, type ErrorBody, ErrorBodySchema, type ErrorKind } from '@petalpost/contracts';
 import { ZodValidationException } from 'nestjs-zod';
 import type { ZodError } from 'zod';
 
@@ -54,3 +55,18 @@ export function toErrorResponse(error: unknown, correlationId: string): { status
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'INTERNAL_ERROR', message: 'internal error', correlationId } };
 }
+
+const ERROR_MEANING: Record<number, string> = {
+  400: 'The request is invalid: `details` lists each problem',
+  401: 'No valid bearer token',
+  403: 'Your role may not do this',
+  404: 'Not found, or not yours to see',
+  409: 'Refused in the current state: `details` carries the current status and state',
+  412: 'If-Match names a version that is no longer current',
+  413: 'The body is larger than the service accepts',
+  415: 'The body is not JSON',
+};
+
+/** Documents the error answers of a route (or of every route of a controller), all in the one error shape. */
+export const ApiErrorResponses = (...statuses: Array<keyof typeof ERROR_MEANING>) =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_MEANING[status], schema: ErrorBodySchema.toJSONSchema() as object })));

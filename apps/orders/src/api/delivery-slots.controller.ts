@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, TimeZoneSchema } from '@petalpost/contracts';
 import { EventStore, handleCommand } from '@petalpost/event-store';
-import { currentContext } from '@petalpost/platform';
+import { ApiErrorResponses, currentContext } from '@petalpost/platform';
 import { randomUUID } from 'node:crypto';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
@@ -39,6 +39,7 @@ class AvailabilityView extends createZodDto(
 /** A shop's delivery slots: how many deliveries each can take, and how many places are left. */
 @ApiTags('delivery slots')
 @ApiBearerAuth()
+@ApiErrorResponses(400, 401, 403, 404)
 @Controller('shops/:shopId/delivery-slots')
 export class DeliverySlotsController {
   constructor(

@@ -90,7 +90,9 @@ export class PlaceOrderBody extends createZodDto(
 export class ReasonBody extends createZodDto(z.strictObject({ reason }).meta({ example: { reason: 'Customer called: wrong date' } })) {}
 export class PhotoBody extends createZodDto(z.strictObject({ photoRef: PhotoRefSchema }).meta({ example: { photoRef: 'photos/2026/02/14/abc.jpg' } })) {}
 export class AssignRiderBody extends createZodDto(z.strictObject({ riderId: z.string().min(1).max(100) }).meta({ example: { riderId: 'rider-7' } })) {}
-export class UnassignRiderBody extends createZodDto(z.strictObject({ riderId: z.string().min(1).max(100), reason: reason.optional() })) {}
+export class UnassignRiderBody extends createZodDto(
+  z.strictObject({ riderId: z.string().min(1).max(100), reason: reason.optional() }).meta({ example: { riderId: 'rider-7', reason: 'Scooter broke down' } }),
+) {}
 
 export class DeliverBody extends createZodDto(
   z
@@ -108,13 +110,19 @@ export class DeliverBody extends createZodDto(
     .meta({ example: { outcome: { kind: 'neighbour' }, receivedBy: 'Mrs. Jansen, no. 14', proof: { photoRef: 'photos/proof-1.jpg', position: { lat: 52.09, lng: 5.12 } } } }),
 ) {}
 
-export class CardedBody extends createZodDto(z.strictObject({ note: note.optional(), photoRef: PhotoRefSchema.optional() })) {}
+export class CardedBody extends createZodDto(
+  z.strictObject({ note: note.optional(), photoRef: PhotoRefSchema.optional() }).meta({ example: { note: 'No answer; card through the letterbox', photoRef: 'photos/card-1.jpg' } }),
+) {}
 export class DeliveryFailedBody extends createZodDto(
   z.strictObject({ reason: DeliveryFailureReasonSchema, note: note.optional() }).meta({ example: { reason: 'facility_refuses_flowers', note: 'ICU: no flowers allowed' } }),
 ) {}
 export class WindowBody extends createZodDto(z.strictObject({ deliveryWindow: DeliveryWindowSchema }).meta({ example: { deliveryWindow: window } })) {}
-export class NoteBody extends createZodDto(z.strictObject({ note: note.optional() })) {}
-export class CorrectAddressBody extends createZodDto(z.strictObject({ recipient: RecipientBody })) {}
+export class NoteBody extends createZodDto(z.strictObject({ note: note.optional() }).meta({ example: { note: 'Back in the cold room, shelf 3' } })) {}
+export class CorrectAddressBody extends createZodDto(
+  z
+    .strictObject({ recipient: RecipientBody })
+    .meta({ example: { recipient: { name: 'Alex Recipient', phone: '+31 6 8765 4321', addressType: 'residence', address: { text: 'Lindenlaan 5, Utrecht', notes: 'Green door, ring twice' } } } }),
+) {}
 
 export class OrderAsOfQuery extends createZodDto(
   z.strictObject({

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
+import { ApiErrorResponses } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -64,6 +65,7 @@ class OrderList extends createZodDto(
  */
 @ApiTags('orders')
 @ApiBearerAuth()
+@ApiErrorResponses(400, 401, 403, 404)
 @Controller('orders')
 export class OrdersQueryController {
   constructor(private readonly dataSource: DataSource) {}

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { DomainError, ErrorBodySchema, type RecipientContact, type Role } from '@petalpost/contracts';
+import { DomainError, type RecipientContact, type Role } from '@petalpost/contracts';
 import { type CommandResult, EventStore, foldEvents, requestFingerprint } from '@petalpost/event-store';
+import { ApiErrorResponses } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
@@ -34,12 +35,6 @@ import { type OpenedPersonalData, orderViewFor } from './order-view';
 
 const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and changes nothing' });
 const ifMatchHeader = ApiHeader({ name: 'If-Match', required: false, description: 'The order version (ETag) you saw; a stale one gets 412' });
-const ErrorResponses = () =>
-  applyDecorators(
-    ...[400, 401, 403, 404, 409, 412, 413, 415].map((status) =>
-      ApiResponse({ status, description: 'Error (see code; 409 carries the current status and state)', schema: ErrorBodySchema.toJSONSchema() as object }),
-    ),
-  );
 
 /** An order command over HTTP: who may send it, and what it says. */
 const OrderCommandRoute = (path: string, summary: string, ...roles: Role[]) =>
@@ -56,7 +51,7 @@ interface CommandHeaders {
  */
 @ApiTags('orders')
 @ApiBearerAuth()
-@ErrorResponses()
+@ApiErrorResponses(400, 401, 403, 404, 409, 412, 413, 415)
 @Controller('orders')
 export class OrdersController {
   constructor(

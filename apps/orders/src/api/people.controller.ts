@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore } from '@petalpost/event-store';
-import { currentContext } from '@petalpost/platform';
+import { ApiErrorResponses, currentContext } from '@petalpost/platform';
 import { randomUUID } from 'node:crypto';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
@@ -25,6 +25,7 @@ class ErasureView extends createZodDto(
  */
 @ApiTags('people')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 403, 404)
 @Controller('people')
 export class PeopleController {
   constructor(

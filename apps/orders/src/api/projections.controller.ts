@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@petalpost/auth';
+import { ApiErrorResponses } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { OrdersProjections } from '../projections/orders-projections';
@@ -46,6 +47,7 @@ class ProjectionList extends createZodDto(
 /** Operators watch the read models and rebuild one while it keeps serving. */
 @ApiTags('admin')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 403, 404)
 @Roles('operator')
 @Controller('admin/projections')
 export class ProjectionsController {
