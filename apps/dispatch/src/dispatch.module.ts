@@ -5,6 +5,7 @@ import { PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
 import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recipients.migration';
 import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
 import { Delivery } from './deliveries/delivery.entity';
 import type { DispatchConfig } from './dispatch.config';
@@ -16,7 +17,7 @@ export class DispatchModule {
     return {
       module: DispatchModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), Deliveries1764000000100] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), Deliveries1764000000100, DeliveriesRecipients1764000000500] } }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),
       ],

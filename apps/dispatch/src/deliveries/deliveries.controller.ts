@@ -6,6 +6,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
+import { deliveryViewFor, DeliveryViewSchema } from './delivery-view';
 import { Delivery, DELIVERY_STATUSES } from './delivery.entity';
 
 class DeliveriesQuery extends createZodDto(
@@ -16,13 +17,6 @@ class DeliveriesQuery extends createZodDto(
   }),
 ) {}
 
-const DeliveryViewSchema = z.object({
-  orderId: z.string(),
-  shopId: z.string(),
-  status: z.enum(DELIVERY_STATUSES),
-  windowFrom: z.string(),
-  windowTo: z.string(),
-});
 class DeliveryList extends createZodDto(z.object({ items: z.array(DeliveryViewSchema) })) {}
 
 @ApiTags('deliveries')
@@ -32,8 +26,8 @@ export class DeliveriesController {
   constructor(@InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>) {}
 
   @Get()
-  @Roles('dispatcher', 'staff', 'operator')
-  @ApiOperation({ summary: 'The dispatch board of a shop: deliveries by window, soonest first' })
+  @Roles('dispatcher', 'staff', 'operator', 'rider')
+  @ApiOperation({ summary: 'The dispatch board of a shop: deliveries by window, soonest first. A rider sees only the deliveries assigned to them.' })
   @ZodResponse({ status: 200, type: DeliveryList })
   async list(@Query() query: DeliveriesQuery, @CurrentPrincipal() principal: Principal) {
     if (principal.role !== 'operator' && query.shopId && query.shopId !== principal.shopId) {
@@ -42,10 +36,15 @@ export class DeliveriesController {
     const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
     if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
     const rows = await this.deliveries.find({
-      where: { shopId, ...(query.status ? { status: query.status } : {}) },
-      order: { windowFrom: 'ASC' },
+      where: {
+        shopId,
+        ...(query.status ? { status: query.status } : {}),
+        // Riders see their own deliveries only, and only while assigned: another rider's is not there at all.
+        ...(principal.role === 'rider' ? { riderId: principal.sub } : {}),
+      },
+      order: { windowFrom: 'ASC', orderId: 'ASC' },
       take: query.limit,
     });
-    return { items: rows.map((d) => ({ orderId: d.orderId, shopId: d.shopId, status: d.status, windowFrom: d.windowFrom.toISOString(), windowTo: d.windowTo.toISOString() })) };
+    return { items: rows.map((delivery) => deliveryViewFor(principal, delivery)) };
   }
 }

@@ -1,6 +1,19 @@
+import type { AddressType } from '@petalpost/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const DELIVERY_STATUSES = ['awaiting_acceptance', 'awaiting_assignment', 'cancelled'] as const;
+/** Where a delivery is in the order's life, as a dispatcher plans it (see delivery.evolve.ts). */
+export const DELIVERY_STATUSES = [
+  'awaiting_acceptance',
+  'awaiting_assignment',
+  'ready_for_pickup',
+  'out_for_delivery',
+  'delivered',
+  'carded',
+  'failed',
+  'returned',
+  'cancelled',
+  'rejected',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** The dispatch board: one row per order that may need delivering, as order events tell it. */
@@ -21,6 +34,51 @@ export class Delivery {
 
   @Column({ name: 'window_to', type: 'timestamptz' })
   windowTo!: Date;
+
+  /** A hard deadline such as a funeral service time. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deadline!: Date | null;
+
+  /** null only on rows placed before the board recorded it. */
+  @Column({ name: 'address_type', type: 'text', nullable: true })
+  addressType!: AddressType | null;
+
+  @Column({ name: 'do_not_contact_recipient', type: 'boolean', default: false })
+  doNotContactRecipient!: boolean;
+
+  @Column({ name: 'rider_id', type: 'text', nullable: true })
+  riderId!: string | null;
+
+  @Column({ name: 'recipient_person_id', type: 'text', nullable: true })
+  recipientPersonId!: string | null;
+
+  /** The recipient's data below is null once erased (or when the publisher did not know it). */
+  @Column({ name: 'recipient_erased', type: 'boolean', default: false })
+  recipientErased!: boolean;
+
+  @Column({ name: 'recipient_name', type: 'text', nullable: true })
+  recipientName!: string | null;
+
+  @Column({ name: 'recipient_phone', type: 'text', nullable: true })
+  recipientPhone!: string | null;
+
+  @Column({ name: 'address_text', type: 'text', nullable: true })
+  addressText!: string | null;
+
+  @Column({ name: 'address_lat', type: 'double precision', nullable: true })
+  addressLat!: number | null;
+
+  @Column({ name: 'address_lng', type: 'double precision', nullable: true })
+  addressLng!: number | null;
+
+  @Column({ name: 'address_ward', type: 'text', nullable: true })
+  addressWard!: string | null;
+
+  @Column({ name: 'address_room', type: 'text', nullable: true })
+  addressRoom!: string | null;
+
+  @Column({ name: 'address_notes', type: 'text', nullable: true })
+  addressNotes!: string | null;
 
   /** The order stream's version last applied: older or repeated events change nothing. */
   @Column({ name: 'order_version', type: 'integer' })
