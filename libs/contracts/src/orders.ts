@@ -143,6 +143,16 @@ export const OrderPlacedV1Schema = z.object({
   placedAt: time,
 });
 
+/** OrderPlaced v1 knew only items and a window: what a v1 order meant for everything recorded since. */
+export const ORDER_PLACED_V1_MEANT = {
+  orderType: 'gift',
+  source: 'shop_system',
+  addressType: 'residence',
+  anonymousSender: false,
+  doNotContactRecipient: false,
+  paid: false,
+} as const;
+
 export const OrderPlacedV2 = defineEvent(
   'OrderPlaced',
   2,
@@ -164,18 +174,7 @@ export const OrderPlacedV2 = defineEvent(
     placedAt: time,
   }),
   {
-    // v1 knew only items and a window: the rest takes what a v1 order meant.
-    1: (data) => ({
-      orderType: 'gift',
-      source: 'shop_system',
-      addressType: 'residence',
-      anonymousSender: false,
-      doNotContactRecipient: false,
-      recipientPersonId: null,
-      recipient: null,
-      paid: false,
-      ...(data as object),
-    }),
+    1: (data) => ({ ...ORDER_PLACED_V1_MEANT, recipientPersonId: null, recipient: null, ...(data as object) }),
   },
 );
 

@@ -1,30 +1,9 @@
-import type { AddressType, DeliveryOutcome, DeliveryWindow, Money, OrderItem, OrderSource, OrderType } from '@petalpost/contracts';
-import type { DeliveryFailureReason, DeliveryProof } from './order.events';
+import type { AddressType, DeliveryOutcome, DeliveryWindow } from '@petalpost/contracts';
+import type { DeliveryFailureReason, DeliveryProof, OrderDetails } from './order.events';
 import type { Sealed } from './personal-data';
 
 /** What people ask of an order, in the imperative. Ids, sealed personal data and time come in with the command. */
-export type PlaceOrder = {
-  type: 'PlaceOrder';
-  orderId: string;
-  shopId: string;
-  reference?: string;
-  orderType: OrderType;
-  source: OrderSource;
-  items: OrderItem[];
-  deliveryWindow: DeliveryWindow;
-  /** The shop's delivery slot the window falls in, when the shop plans slots. */
-  deliverySlot?: string;
-  deadline?: string;
-  addressType: AddressType;
-  anonymousSender: boolean;
-  doNotContactRecipient: boolean;
-  buyer: Sealed;
-  recipient: Sealed;
-  cardMessage?: Sealed;
-  price?: Money;
-  paid: boolean;
-  now: string;
-};
+export type PlaceOrder = { type: 'PlaceOrder'; orderId: string; shopId: string; now: string } & OrderDetails;
 
 type At = { now: string };
 

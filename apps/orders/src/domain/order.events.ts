@@ -23,7 +23,8 @@ type Assignee = { riderId?: string };
 export type DeliveryFailureReason = z.infer<typeof DeliveryFailureReasonSchema>;
 export type DeliveryProof = { photoRef?: string; at: string; position?: GeoPoint };
 
-export type OrderPlacedData = Ref & {
+/** What an order is, as placed: the same in the PlaceOrder command, the OrderPlaced event and the state. */
+export type OrderDetails = {
   reference?: string;
   orderType: OrderType;
   source: OrderSource;
@@ -39,8 +40,9 @@ export type OrderPlacedData = Ref & {
   cardMessage?: Sealed;
   price?: Money;
   paid: boolean;
-  placedAt: string;
 };
+
+export type OrderPlacedData = Ref & OrderDetails & { placedAt: string };
 
 /** OrderPlaced is at schema version 2 (v1 had no people, type or price; see order-upcasters). */
 export const ORDER_PLACED_VERSION = 2;

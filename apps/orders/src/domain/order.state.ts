@@ -1,5 +1,5 @@
-import type { AddressType, DeliveryOutcome, DeliveryWindow, Money, OrderItem, OrderSource, OrderStatus, OrderType } from '@petalpost/contracts';
-import type { DeliveryFailureReason, DeliveryProof, OrderEvent } from './order.events';
+import type { DeliveryOutcome, OrderStatus } from '@petalpost/contracts';
+import type { DeliveryFailureReason, DeliveryProof, OrderDetails, OrderEvent } from './order.events';
 import type { Sealed } from './personal-data';
 
 export type OpenException = { exceptionId: string; kind: string; note?: string; flaggedAt: string };
@@ -9,27 +9,13 @@ export type FailedAttempt =
   | { kind: 'carded'; at: string; note?: string; photoRef?: string }
   | { kind: 'failed'; at: string; reason: DeliveryFailureReason; note?: string };
 
-export type Order = {
+export type Order = Omit<OrderDetails, 'buyer' | 'recipient'> & {
   status: OrderStatus;
   orderId: string;
   shopId: string;
-  reference?: string;
-  orderType: OrderType;
-  source: OrderSource;
-  items: OrderItem[];
-  deliveryWindow: DeliveryWindow;
-  /** The delivery slot whose place this order holds (shops that plan slots). */
-  deliverySlot?: string;
-  deadline?: string;
-  addressType: AddressType;
-  anonymousSender: boolean;
-  doNotContactRecipient: boolean;
   /** Absent only for orders placed before people were recorded (OrderPlaced v1). */
   buyer?: Sealed;
   recipient?: Sealed;
-  cardMessage?: Sealed;
-  price?: Money;
-  paid: boolean;
   riderId?: string;
   arrangementPhotos: string[];
   delivery?: { outcome: DeliveryOutcome; proof: DeliveryProof; receivedBy?: Sealed; deliveredAt: string };

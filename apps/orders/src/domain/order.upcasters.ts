@@ -1,17 +1,11 @@
+import { ORDER_PLACED_V1_MEANT } from '@petalpost/contracts';
+
 /**
  * Stored order events at their current schema version. OrderPlaced v1 (before people, order
  * type and price were recorded) reads as v2 with what a v1 order meant.
  */
 export const ORDER_UPCASTERS: Record<string, Record<number, (data: unknown) => unknown>> = {
   OrderPlaced: {
-    1: (data) => ({
-      orderType: 'gift',
-      source: 'shop_system',
-      addressType: 'residence',
-      anonymousSender: false,
-      doNotContactRecipient: false,
-      paid: false,
-      ...(data as object),
-    }),
+    1: (data) => ({ ...ORDER_PLACED_V1_MEANT, ...(data as object) }),
   },
 };
