@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { DomainError } from '@petalpost/contracts';
 import { type Principal, PrincipalSchema } from './principal';
@@ -9,7 +10,8 @@ export class TokenService {
   private readonly jwt: JwtService;
 
   constructor(secret: string) {
-    this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', issuer: ISSUER }, verifyOptions: { algorithms: ['HS256'], issuer: ISSUER } });
+    // A key object made once: given a string, jsonwebtoken first tries it as a PEM public key on every verify (≈0.7 ms).
+    this.jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')), signOptions: { algorithm: 'HS256', issuer: ISSUER }, verifyOptions: { algorithms: ['HS256'], issuer: ISSUER } });
   }
 
   sign(principal: Principal, expiresInSeconds = 12 * 60 * 60): string {

@@ -35,13 +35,18 @@ export const OrderItemSchema = z.object({
 });
 export type OrderItem = z.infer<typeof OrderItemSchema>;
 
+const knownTimeZones = new Set<string>();
+
+/** Asks Intl once per zone: building a formatter costs ≈0.2 ms, and shops use a handful of zones. */
 function isTimeZone(name: string): boolean {
+  if (knownTimeZones.has(name)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
   } catch {
     return false;
   }
+  if (knownTimeZones.size < 1000) knownTimeZones.add(name);
+  return true;
 }
 
 export const TimeZoneSchema = z.string().min(1).max(64).refine(isTimeZone, 'not an IANA time zone such as Europe/Amsterdam');

@@ -81,6 +81,11 @@ export class OrdersController {
     // A returning customer is one person across their orders (one erasure forgets them all).
     const buyerId = customerId !== undefined ? `${shopId}:customer:${customerId}` : randomUUID();
     const buyerPerson = { personId: buyerId, shopId };
+    const [sealedBuyer, sealedRecipient, sealedCard] = await Promise.all([
+      this.vault.seal(buyerPerson, buyer),
+      this.vault.seal({ personId: randomUUID(), shopId }, recipient),
+      body.cardMessage !== undefined ? this.vault.seal(buyerPerson, body.cardMessage) : undefined,
+    ]);
     const command: OrderCommand = {
       type: 'PlaceOrder',
       orderId,
@@ -94,9 +99,9 @@ export class OrdersController {
       addressType,
       anonymousSender: body.anonymousSender,
       doNotContactRecipient: body.doNotContactRecipient,
-      buyer: await this.vault.seal(buyerPerson, buyer),
-      recipient: await this.vault.seal({ personId: randomUUID(), shopId }, recipient),
-      cardMessage: body.cardMessage !== undefined ? await this.vault.seal(buyerPerson, body.cardMessage) : undefined,
+      buyer: sealedBuyer,
+      recipient: sealedRecipient,
+      cardMessage: sealedCard,
       price: body.price,
       paid: body.paid,
       now: new Date().toISOString(),

@@ -135,18 +135,21 @@ export class PersonalDataVault {
   }
 
   private async keyToSealWith({ personId, shopId }: { personId: string; shopId: string }, db: EntityManager): Promise<Buffer> {
-    // Read first: a person's key exists on every seal but the first.
-    let row = await this.readKeyRow(db, personId);
-    if (!row) {
-      // Concurrent first seals each offer a key; the primary key keeps one, and all of them read that one.
-      const offered = encrypt(this.masterKey, randomBytes(KEY_BYTES), personId);
-      await db.query(`INSERT INTO person_keys (person_id, shop_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (person_id) DO NOTHING`, [
-        personId,
-        shopId,
-        offered,
-      ]);
-      row = await this.readKeyRow(db, personId);
-    }
+    // One round trip: offer a new key and get back whichever key the person has. Concurrent first
+    // seals each offer one; the primary key keeps one. A seal that waited on another's insert
+    // sees nothing in its own snapshot, and reads the winner's key once more.
+    const offered = encrypt(this.masterKey, randomBytes(KEY_BYTES), personId);
+    const [found] = await db.query<KeyRow[]>(
+      `WITH offered AS (
+         INSERT INTO person_keys (person_id, shop_id, wrapped_key) VALUES ($1, $2, $3)
+         ON CONFLICT (person_id) DO NOTHING
+         RETURNING person_id, wrapped_key)
+       SELECT person_id, wrapped_key FROM offered
+       UNION ALL
+       SELECT person_id, wrapped_key FROM person_keys WHERE person_id = $1 AND NOT EXISTS (SELECT 1 FROM offered)`,
+      [personId, shopId, offered],
+    );
+    const row = found ?? (await this.readKeyRow(db, personId));
     if (!row) throw new Error(`the key of person ${personId} was neither found nor created`);
     if (!row.wrapped_key) throw new PersonErased(personId);
     const key = decrypt(this.masterKey, row.wrapped_key, personId);
