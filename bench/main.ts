@@ -8,22 +8,40 @@ import { type AppendSection, appendSection } from './append';
 import { type BenchContext, type Candidate, phase } from './lib/context';
 import { benchMetadata, newEvents, STREAM_TYPE, streamId } from './lib/fixtures';
 import { repoRoot, startBenchInfra } from './lib/infra';
+import { type HttpSection, httpSection } from './http/http';
 import { say } from './lib/measure';
 import { profiled, type ProfileSummary } from './lib/profile';
-import { appendTable, type BenchRun, printTable, profileTable, readTable, relayTable, statementsTable, targets, targetsTable, writeMarkdown } from './lib/report';
+import {
+  appendTable,
+  type BenchRun,
+  httpTable,
+  inclusiveTable,
+  orderStatementsTable,
+  printTable,
+  profileTable,
+  readTable,
+  relayTable,
+  statementsTable,
+  targets,
+  targetsTable,
+  writeMarkdown,
+} from './lib/report';
 import { type ReadSection, readSection } from './read';
 import { type RelaySection, relaySection } from './relay';
 
 /**
- * `npm run bench`: the event store against baselines on one database in one run. Starts its own
+ * `npm run bench`: the event store and the HTTP stack against baselines in one run. Starts its own
  * PostgreSQL (production durability) and Kafka broker unless BENCH_DATABASE_URL /
- * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites docs/benchmarks.md.
+ * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites the sections it measured
+ * in docs/benchmarks.md (the others are kept, saying which run they come from).
  *
- * Knobs: BENCH_SECTIONS=append,read,profile,relay  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
- * BENCH_RELAY_RATES=500,2000  BENCH_DOCS=<file> (or 0 to write nothing)
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay,http  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * BENCH_RELAY_RATES=500,2000  BENCH_HTTP_CONNECTIONS=16  BENCH_HTTP_LOG_LEVEL=info  BENCH_HTTP_EXPRESS=0
+ * BENCH_HTTP_PROFILE=0  BENCH_HTTP_ORDERS_MAIN=<another build of the orders service>
+ * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
-const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay').split(',').map((s) => s.trim()));
+const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay,http').split(',').map((s) => s.trim()));
 const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const docsFile = env.BENCH_DOCS ?? join(repoRoot, 'docs', 'benchmarks.md');
@@ -70,7 +88,20 @@ async function main(): Promise<void> {
   const run: BenchRun = {
     date: execFileSync('date', ['-u']).toString().trim(),
     command: [
-      ...['BENCH_SECTIONS', 'BENCH_PHASE_SECONDS', 'BENCH_WARMUP_SECONDS', 'BENCH_RELAY_RATES', 'BENCH_CANDIDATE', 'BENCH_CANDIDATE_RELAY', 'BENCH_CANDIDATE_LABEL']
+      ...[
+        'BENCH_SECTIONS',
+        'BENCH_PHASE_SECONDS',
+        'BENCH_WARMUP_SECONDS',
+        'BENCH_RELAY_RATES',
+        'BENCH_HTTP_CONNECTIONS',
+        'BENCH_HTTP_LOG_LEVEL',
+        'BENCH_HTTP_EXPRESS',
+        'BENCH_HTTP_PROFILE',
+        'BENCH_HTTP_ORDERS_MAIN',
+        'BENCH_CANDIDATE',
+        'BENCH_CANDIDATE_RELAY',
+        'BENCH_CANDIDATE_LABEL',
+      ]
         .filter((k) => env[k])
         .map((k) => `${k}=${env[k]}`),
       'npm run bench',
@@ -141,6 +172,20 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       const relay: RelaySection = await relaySection(ctx, rates, note);
       run.relay = relay;
       say(`\n${printTable(relayTable(relay))}\n`);
+    }
+    if (sections.has('http')) {
+      say('\n[4 http] create order and Nest hello worlds ÷ bare Fastify hello world, servers in child processes, autocannon here');
+      const http: HttpSection = await httpSection(ctx);
+      run.http = http;
+      say(`\n${printTable(httpTable(http))}\n`);
+      const p = http.ordersProfile;
+      if (p) {
+        say(`create order, profiled: ${Math.round(p.profile.busyUsPerCall)} µs sampled, ${Math.round(p.profile.cpuUsPerCall)} µs service CPU per order\n${printTable(profileTable(p.profile))}`);
+        say(`${printTable({ headers: ['function (self time)', 'share'], rows: p.profile.functions.map((f) => [f.fn, `${(f.share * 100).toFixed(1)}%`]) })}\n`);
+        if (p.profile.inclusive?.length) say(`${printTable(inclusiveTable(p.profile))}\n`);
+        say(`PostgreSQL ${Math.round(p.postgresCpuUsPerOrder ?? Number.NaN)} µs, broker ${Math.round(p.brokerCpuUsPerOrder ?? Number.NaN)} µs CPU per order`);
+        if (p.statements.length) say(`${printTable(orderStatementsTable(p.statements, p.orders))}\n`);
+      }
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

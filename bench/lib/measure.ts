@@ -261,6 +261,7 @@ export function markdownTable(headers: string[], rows: (string | number)[][]): s
 export const fmt = {
   rate: (n: number): string => (Number.isFinite(n) ? (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1)) : '–'),
   ms: (n: number): string => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) : '–'),
-  ratio: (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '–'),
+  // Small ratios keep a third decimal: 0.004× is not 0.00×.
+  ratio: (n: number): string => (Number.isFinite(n) ? `${n.toFixed(n < 0.095 ? 3 : 2)}×` : '–'),
   us: (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? Math.round(n).toString() : '–'),
 };

@@ -5,9 +5,10 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -28,6 +29,11 @@ export interface ProfileSummary {
   categories: { category: string; ms: number; share: number; usPerCall: number }[];
   /** Heaviest functions by self time. */
   functions: { fn: string; ms: number; share: number }[];
+  /**
+   * Our own functions (apps/, libs/) by inclusive time: their own and what they call synchronously.
+   * Work resumed after an `await` counts under the function that resumes, not its caller.
+   */
+  inclusive?: { fn: string; share: number; usPerCall: number }[];
 }
 
 function post<T>(session: Session, method: string, params?: object): Promise<T> {
@@ -50,7 +56,7 @@ function categoryOf(frame: ProfileNode['callFrame']): string {
     return name;
   }
   if (url.startsWith('node:')) return 'node core (net, streams, timers)';
-  const ours = /\/dist\/(libs\/[^/]+|bench|tools\/[^/]+)\//.exec(url);
+  const ours = /\/dist\/(apps\/[^/]+|libs\/[^/]+|bench|tools\/[^/]+)\//.exec(url);
   if (ours) return ours[1] === 'bench' ? 'bench harness' : ours[1];
   return 'other';
 }
@@ -73,13 +79,14 @@ export async function profiled(name: string, run: () => Promise<PhaseResult>): P
     await post(session, 'Profiler.start');
     const result = await run();
     const { profile } = await post<{ profile: Profile }>(session, 'Profiler.stop');
-    return { result, summary: { ...summarise(name, profile, result.calls), cpuUsPerCall: result.clientCpuUsPerCall } };
+    return { result, summary: { ...summariseProfile(name, profile, result.calls), cpuUsPerCall: result.clientCpuUsPerCall } };
   } finally {
     session.disconnect();
   }
 }
 
-function summarise(name: string, profile: Profile, calls: number): Omit<ProfileSummary, 'cpuUsPerCall'> {
+/** Where the sampled time of `profile` went, per call: by package (or our app or lib) and by function. */
+export function summariseProfile(name: string, profile: Profile, calls: number): Omit<ProfileSummary, 'cpuUsPerCall'> {
   const totalHits = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
   const msPerHit = totalHits ? (profile.endTime - profile.startTime) / 1000 / totalHits : 0;
   const byCategory = new Map<string, number>();
@@ -104,5 +111,44 @@ function summarise(name: string, profile: Profile, calls: number): Omit<ProfileS
     .sort((a, b) => b[1] - a[1])
     .slice(0, 12)
     .map(([fn, hits]) => ({ fn, ms: hits * msPerHit, share: hits / busyHits }));
-  return { name, calls, busyUsPerCall: calls ? (busyMs * 1000) / calls : Number.NaN, categories, functions };
+  return { name, calls, busyUsPerCall: calls ? (busyMs * 1000) / calls : Number.NaN, categories, functions, inclusive: inclusiveOurs(profile, busyHits, msPerHit, calls) };
+}
+
+/** Inclusive samples of each of our functions (a recursive one counted once per stack). */
+function inclusiveOurs(profile: Profile, busyHits: number, msPerHit: number, calls: number): ProfileSummary['inclusive'] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const childIds = new Set(profile.nodes.flatMap((node) => node.children ?? []));
+  const subtree = new Map<number, number>();
+  const hitsUnder = (node: ProfileNode): number => {
+    let hits = categoryOf(node.callFrame) === '(idle)' ? 0 : (node.hitCount ?? 0);
+    for (const id of node.children ?? []) {
+      const child = byId.get(id);
+      if (child) hits += hitsUnder(child);
+    }
+    subtree.set(node.id, hits);
+    return hits;
+  };
+  const totals = new Map<string, number>();
+  const walk = (node: ProfileNode, onStack: Set<string>): void => {
+    const ours = /^(apps|libs)\//.test(categoryOf(node.callFrame));
+    const fn = shortLocation(node.callFrame);
+    const counted = ours && !onStack.has(fn);
+    if (counted) {
+      totals.set(fn, (totals.get(fn) ?? 0) + (subtree.get(node.id) ?? 0));
+      onStack.add(fn);
+    }
+    for (const id of node.children ?? []) {
+      const child = byId.get(id);
+      if (child) walk(child, onStack);
+    }
+    if (counted) onStack.delete(fn);
+  };
+  for (const root of profile.nodes.filter((node) => !childIds.has(node.id))) {
+    hitsUnder(root);
+    walk(root, new Set());
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([fn, hits]) => ({ fn, share: busyHits ? hits / busyHits : 0, usPerCall: calls ? (hits * msPerHit * 1000) / calls : Number.NaN }));
 }

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AppendSection } from '../append';
+import type { HttpKey, HttpSection } from '../http/http';
+import type { HttpResult } from '../http/load';
 import type { ReadSection } from '../read';
 import type { Distribution, RelaySection } from '../relay';
 import type { StatementStat } from './context';
@@ -31,11 +33,17 @@ export interface BenchRun {
   append?: AppendSection;
   read?: ReadSection;
   relay?: RelaySection;
+  http?: HttpSection;
   profiles: ProfileSummary[];
   totalSeconds?: number;
 }
 
+/** The parts of the generated block, in their order; each can be measured on its own (BENCH_SECTIONS). */
+export const SECTIONS = ['append', 'read', 'profile', 'relay', 'http'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
 export interface TargetRow {
+  section: SectionName;
   what: string;
   ours: string;
   baseline: string;
@@ -147,6 +155,35 @@ export function relayTable(r: RelaySection): Table {
   };
 }
 
+const HTTP_ROWS: [HttpKey, string][] = [
+  ['fastify.hello', 'bare Fastify: GET /hello (baseline)'],
+  ['nest-fastify.hello', 'Nest on Fastify: GET /hello'],
+  ['nest-express.hello', 'Nest on Express: GET /hello'],
+  ['orders.create', 'orders service: POST /orders (create order)'],
+];
+
+export function httpTable(h: HttpSection): Table {
+  return {
+    headers: ['contender', 'conn.', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'server cores', 'PG + broker CPU µs/req', 'load-gen CPU µs/req', 'other load (cores)', 'errors'],
+    rows: HTTP_ROWS.filter(([key]) => h.results[key]).map(([key, label]) => {
+      const x = h.results[key] as HttpResult;
+      return [
+        label,
+        x.connections,
+        fmt.rate(x.requestsPerSec),
+        fmt.ms(x.p50Ms),
+        fmt.ms(x.p99Ms),
+        fmt.us(x.serverCpuUsPerReq),
+        x.serverCores !== undefined ? x.serverCores.toFixed(2) : '–',
+        key === 'orders.create' ? fmt.us(x.backendCpuUsPerReq) : '–',
+        fmt.us(x.loadGenCpuUsPerReq),
+        x.otherCores !== undefined ? x.otherCores.toFixed(2) : '–',
+        x.errors,
+      ];
+    }),
+  };
+}
+
 export function statementsTable(statements: StatementStat[]): Table {
   return {
     headers: ['statement', 'calls', 'plan ms/call', 'exec ms/call', 'rows/call', 'buffers hit/call', 'dirtied/call', 'WAL B/call', 'FPI/call'],
@@ -164,6 +201,21 @@ export function statementsTable(statements: StatementStat[]): Table {
   };
 }
 
+/** Statements of one create-order window: how many each order causes, and what they cost. */
+export function orderStatementsTable(statements: StatementStat[], orders: number): Table {
+  const t = statementsTable(statements);
+  t.headers.splice(2, 0, 'calls/order');
+  t.rows.forEach((r, i) => r.splice(2, 0, orders ? (statements[i].calls / orders).toFixed(2) : '–'));
+  return t;
+}
+
+export function inclusiveTable(p: ProfileSummary): Table {
+  return {
+    headers: ['function (inclusive)', 'share', 'µs/call'],
+    rows: (p.inclusive ?? []).map((f) => [`\`${f.fn}\``, `${(f.share * 100).toFixed(1)}%`, fmt.us(f.usPerCall)]),
+  };
+}
+
 export function profileTable(p: ProfileSummary): Table {
   return {
     headers: ['where (self time)', 'share', 'µs/call'],
@@ -177,10 +229,11 @@ const ratioOf = (ours: PhaseResult | undefined, base: PhaseResult | undefined) =
 
 export function targets(run: BenchRun): TargetRow[] {
   const rows: TargetRow[] = [];
-  const add = (what: string, ours: PhaseResult | undefined, base: PhaseResult | undefined, unit: string, target?: number) => {
+  const add = (section: SectionName, what: string, ours: PhaseResult | undefined, base: PhaseResult | undefined, unit: string, target?: number) => {
     if (!ours || !base) return;
     const ratio = ratioOf(ours, base);
     rows.push({
+      section,
       what,
       ours: `${fmt.rate(ours.itemsPerSec)} ${unit}/s`,
       baseline: `${fmt.rate(base.itemsPerSec)} ${unit}/s`,
@@ -191,36 +244,37 @@ export function targets(run: BenchRun): TargetRow[] {
   };
   const a = run.append?.phases;
   if (a) {
-    add('append 1 event, new stream, 16 writers ÷ raw 1-row INSERT', a['ours.new.c16'], a['raw.single.c16'], 'events', 0.5);
-    add('append 1 event, existing stream, 16 writers ÷ raw 1-row INSERT', a['ours.existing.c16'], a['raw.single.c16'], 'events', 0.5);
-    add('append 10 events, 16 writers ÷ raw 10-row INSERT', a['ours.batch10.c16'], a['raw.batch10.c16'], 'events', 0.4);
-    add('append 1 event, new stream, 1 writer ÷ raw', a['ours.new.c1'], a['raw.single.c1'], 'events');
-    add('append 1 event, existing stream, 1 writer ÷ raw', a['ours.existing.c1'], a['raw.single.c1'], 'events');
-    add('append 10 events, 1 writer ÷ raw', a['ours.batch10.c1'], a['raw.batch10.c1'], 'events');
+    add('append', 'append 1 event, new stream, 16 writers ÷ raw 1-row INSERT', a['ours.new.c16'], a['raw.single.c16'], 'events', 0.5);
+    add('append', 'append 1 event, existing stream, 16 writers ÷ raw 1-row INSERT', a['ours.existing.c16'], a['raw.single.c16'], 'events', 0.5);
+    add('append', 'append 10 events, 16 writers ÷ raw 10-row INSERT', a['ours.batch10.c16'], a['raw.batch10.c16'], 'events', 0.4);
+    add('append', 'append 1 event, new stream, 1 writer ÷ raw', a['ours.new.c1'], a['raw.single.c1'], 'events');
+    add('append', 'append 1 event, existing stream, 1 writer ÷ raw', a['ours.existing.c1'], a['raw.single.c1'], 'events');
+    add('append', 'append 10 events, 1 writer ÷ raw', a['ours.batch10.c1'], a['raw.batch10.c1'], 'events');
   }
   const r = run.read?.phases;
   if (r) {
-    add('readStream + fold, 16 readers ÷ raw PK read', r['ours.read.c16'], r['raw.pk.c16'], 'reads', 0.25);
-    add('readStream + fold, 1 reader ÷ raw PK read', r['ours.read.c1'], r['raw.pk.c1'], 'reads', 0.25);
+    add('read', 'readStream + fold, 16 readers ÷ raw PK read', r['ours.read.c16'], r['raw.pk.c16'], 'reads', 0.25);
+    add('read', 'readStream + fold, 1 reader ÷ raw PK read', r['ours.read.c1'], r['raw.pk.c1'], 'reads', 0.25);
   }
   const c = run.candidateLabel;
   if (c && a) {
-    add(`${c}: append 1 event, new stream, 16 writers ÷ raw`, a['cand.new.c16'], a['raw.single.c16'], 'events', 0.5);
-    add(`${c}: append 1 event, existing stream, 16 writers ÷ raw`, a['cand.existing.c16'], a['raw.single.c16'], 'events', 0.5);
-    add(`${c}: append 10 events, 16 writers ÷ raw`, a['cand.batch10.c16'], a['raw.batch10.c16'], 'events', 0.4);
-    add(`${c} ÷ current: append 1 event, new stream, 16 writers`, a['cand.new.c16'], a['ours.new.c16'], 'events');
-    add(`${c} ÷ current: append 1 event, existing stream, 16 writers`, a['cand.existing.c16'], a['ours.existing.c16'], 'events');
-    add(`${c} ÷ current: append 10 events, 16 writers`, a['cand.batch10.c16'], a['ours.batch10.c16'], 'events');
-    add(`${c} ÷ current: append 1 event, new stream, 1 writer`, a['cand.new.c1'], a['ours.new.c1'], 'events');
+    add('append', `${c}: append 1 event, new stream, 16 writers ÷ raw`, a['cand.new.c16'], a['raw.single.c16'], 'events', 0.5);
+    add('append', `${c}: append 1 event, existing stream, 16 writers ÷ raw`, a['cand.existing.c16'], a['raw.single.c16'], 'events', 0.5);
+    add('append', `${c}: append 10 events, 16 writers ÷ raw`, a['cand.batch10.c16'], a['raw.batch10.c16'], 'events', 0.4);
+    add('append', `${c} ÷ current: append 1 event, new stream, 16 writers`, a['cand.new.c16'], a['ours.new.c16'], 'events');
+    add('append', `${c} ÷ current: append 1 event, existing stream, 16 writers`, a['cand.existing.c16'], a['ours.existing.c16'], 'events');
+    add('append', `${c} ÷ current: append 10 events, 16 writers`, a['cand.batch10.c16'], a['ours.batch10.c16'], 'events');
+    add('append', `${c} ÷ current: append 1 event, new stream, 1 writer`, a['cand.new.c1'], a['ours.new.c1'], 'events');
   }
   if (c && r) {
-    add(`${c}: readStream + fold, 16 readers ÷ raw PK read`, r['cand.read.c16'], r['raw.pk.c16'], 'reads', 0.25);
-    add(`${c} ÷ current: readStream + fold, 16 readers`, r['cand.read.c16'], r['ours.read.c16'], 'reads');
-    add(`${c} ÷ current: readStream + fold, 1 reader`, r['cand.read.c1'], r['ours.read.c1'], 'reads');
+    add('read', `${c}: readStream + fold, 16 readers ÷ raw PK read`, r['cand.read.c16'], r['raw.pk.c16'], 'reads', 0.25);
+    add('read', `${c} ÷ current: readStream + fold, 16 readers`, r['cand.read.c16'], r['ours.read.c16'], 'reads');
+    add('read', `${c} ÷ current: readStream + fold, 1 reader`, r['cand.read.c1'], r['ours.read.c1'], 'reads');
   }
   const relayLabel = run.relay && run.relay.label !== CURRENT_RELAY ? `${run.relay.label}: ` : '';
   for (const x of run.relay?.rates ?? []) {
     rows.push({
+      section: 'relay',
       what: `${relayLabel}relay throughput at ${x.targetRate} appends/s (relayed ÷ appended, same events)`,
       ours: `${fmt.rate(x.deliveredRate)} events/s`,
       baseline: `${fmt.rate(x.appendRate)} events/s`,
@@ -231,6 +285,7 @@ export function targets(run: BenchRun): TargetRow[] {
       met: Number(x.throughputRatio.toFixed(2)) >= 1 && x.lost === 0,
     });
     rows.push({
+      section: 'relay',
       what: `${relayLabel}relay lag p99 at ${x.targetRate}/s (commit → broker ack)`,
       ours: `${fmt.ms(x.commitToAckMs.p99)} ms`,
       baseline: '–',
@@ -242,6 +297,7 @@ export function targets(run: BenchRun): TargetRow[] {
   if (run.relay && Number.isFinite(run.relay.capacity.rate)) {
     const top = Math.max(...run.relay.rates.map((x) => x.appendRate));
     rows.push({
+      section: 'relay',
       what: `${relayLabel}relay capacity (draining a backlog) ÷ highest append rate`,
       ours: `${fmt.rate(run.relay.capacity.rate)} events/s`,
       baseline: `${fmt.rate(top)} events/s`,
@@ -249,6 +305,29 @@ export function targets(run: BenchRun): TargetRow[] {
       target: '≥ 1.00×',
       met: run.relay.capacity.rate / top >= 1,
     });
+  }
+  const h = run.http?.results;
+  if (h) {
+    const c = run.http?.connections;
+    const addHttp = (what: string, ours: HttpResult | undefined, base: HttpResult | undefined, target?: number) => {
+      if (!ours || !base) return;
+      const ratio = ours.requestsPerSec / base.requestsPerSec;
+      const errors = ours.errors + base.errors;
+      rows.push({
+        section: 'http',
+        what: `${what}, ${c} connections${errors ? ` (${errors} errors)` : ''}`,
+        ours: `${fmt.rate(ours.requestsPerSec)} req/s`,
+        baseline: `${fmt.rate(base.requestsPerSec)} req/s`,
+        ratio: fmt.ratio(ratio),
+        target: target === undefined ? '(info)' : `≥ ${target.toFixed(2)}×`,
+        // A run with errors proves nothing about speed.
+        met: target === undefined ? undefined : ratio >= target && errors === 0,
+      });
+    };
+    addHttp('create order (POST /orders: validation + append) ÷ bare Fastify hello', h['orders.create'], h['fastify.hello'], 0.35);
+    addHttp('Nest on Fastify hello ÷ bare Fastify hello', h['nest-fastify.hello'], h['fastify.hello'], 0.8);
+    addHttp('Nest on Express hello ÷ bare Fastify hello', h['nest-express.hello'], h['fastify.hello']);
+    addHttp('Nest on Express hello ÷ Nest on Fastify hello', h['nest-express.hello'], h['nest-fastify.hello']);
   }
   return rows;
 }
@@ -266,11 +345,43 @@ const md = (t: Table): string => markdownTable(t.headers, t.rows);
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
-/** The generated part of docs/benchmarks.md. */
-export function markdownResults(run: BenchRun): string {
+interface SectionMeta {
+  date: string;
+  command: string;
+  machine: string;
+  targets: TargetRow[];
+}
+
+/** A section of the generated block that this run did not measure: kept as it was, with the run it comes from. */
+interface KeptSection {
+  meta: SectionMeta;
+  text: string;
+}
+
+const machineSummary = (run: BenchRun): string => {
   const m = run.machine;
+  return `${m.cpus} × ${m.model}, Node ${m.node}, load ${m.loadAvgStart[0].toFixed(2)} → ${m.loadAvgEnd?.[0].toFixed(2) ?? '?'}`;
+};
+
+/** Sections this run measured (BENCH_SECTIONS, and profile only with read). */
+export function measuredSections(run: BenchRun): SectionName[] {
+  const has: Record<SectionName, boolean> = { append: !!run.append, read: !!run.read, profile: run.profiles.length > 0, relay: !!run.relay, http: !!run.http };
+  return SECTIONS.filter((s) => has[s]);
+}
+
+/** The generated part of docs/benchmarks.md: this run's sections, and the kept ones of earlier runs in their places. */
+export function markdownResults(run: BenchRun, kept: Partial<Record<SectionName, KeptSection>> = {}): string {
+  const measured = measuredSections(run);
+  const keptNames = SECTIONS.filter((s) => !measured.includes(s) && kept[s]);
   const out: string[] = [START, '', `## Latest run`, ''];
-  out.push(`Generated by \`${run.command}\` on **${run.date}** (\`date -u\`); ${run.totalSeconds?.toFixed(0) ?? '?'} s in all. Every figure below is from that one run.`, '');
+  out.push(
+    `Generated by \`${run.command}\` on **${run.date}** (\`date -u\`); ${run.totalSeconds?.toFixed(0) ?? '?'} s in all. ` +
+      (keptNames.length
+        ? `It measured ${measured.join(', ')}; the other sections (${keptNames.join(', ')}) are kept from earlier runs, each saying which, and the machine below is this run's.`
+        : 'Every figure below is from that one run.'),
+    '',
+  );
+  const m = run.machine;
   out.push('| machine | |', '|---|---|');
   out.push(`| CPU | ${m.cpus} × ${m.model} |`, `| memory | ${m.memoryGiB.toFixed(1)} GiB |`, `| Node | ${m.node} |`, `| kernel | ${m.kernel} |`);
   out.push(
@@ -288,8 +399,61 @@ export function markdownResults(run: BenchRun): string {
   out.push(markdownTable(['setting', 'value'], Object.entries(run.postgres.settings).sort().map(([k, v]) => [k, `\`${v}\``])));
   out.push('', '</details>', '');
 
-  out.push('### Targets', '', md(targetsTable(targets(run))), '');
-  if (run.append) {
+  const rows = [...targets(run), ...keptNames.flatMap((s) => (kept[s]?.meta.targets ?? []).map((t) => ({ ...t, from: kept[s]?.meta.date })))].sort(
+    (x, y) => SECTIONS.indexOf(x.section) - SECTIONS.indexOf(y.section),
+  );
+  const table = targetsTable(rows);
+  if (keptNames.length) {
+    table.headers.push('measured');
+    table.rows.forEach((r, i) => r.push((rows[i] as { from?: string }).from ?? 'this run'));
+  }
+  out.push('### Targets', '', md(table), '');
+  for (const name of SECTIONS) {
+    if (measured.includes(name)) {
+      const meta: SectionMeta = { date: run.date, command: run.command, machine: machineSummary(run), targets: targets(run).filter((t) => t.section === name) };
+      out.push(sectionBlock(name, meta, SECTION_WRITERS[name](run).join('\n').trimEnd()), '');
+    } else if (kept[name]) {
+      const k = kept[name];
+      const lines = k.text.split('\n');
+      const note = lines.findIndex((l) => l.startsWith(KEPT_NOTE));
+      if (note > 0) lines.splice(note - 1, 2);
+      const heading = lines.findIndex((l) => l.startsWith('### '));
+      lines.splice(heading + 1, 0, '', `${KEPT_NOTE} **${k.meta.date}** (\`${k.meta.command}\`; ${k.meta.machine}); this run did not measure it.`);
+      out.push(sectionBlock(name, k.meta, lines.join('\n').trimEnd()), '');
+    }
+  }
+  out.push(END);
+  return out.join('\n');
+}
+
+const KEPT_NOTE = '> Kept from the run of';
+
+/** Each section between markers that carry its run and its targets, so a later run of other sections can keep it. */
+function sectionBlock(name: SectionName, meta: SectionMeta, text: string): string {
+  // JSON inside an HTML comment: "--" must not close it early.
+  const json = JSON.stringify(meta).replace(/--/g, '-\\u002d');
+  return `<!-- bench:section ${name} ${json} -->\n${text}\n<!-- bench:section-end ${name} -->`;
+}
+
+/** The section blocks of an earlier generated block. */
+export function parseSections(block: string): Partial<Record<SectionName, KeptSection>> {
+  const found: Partial<Record<SectionName, KeptSection>> = {};
+  for (const m of block.matchAll(/<!-- bench:section (\w+) (\{.*\}) -->\n([\s\S]*?)\n<!-- bench:section-end \1 -->/g)) {
+    const name = m[1] as SectionName;
+    if (!SECTIONS.includes(name)) continue;
+    try {
+      found[name] = { meta: JSON.parse(m[2]) as SectionMeta, text: m[3] };
+    } catch {
+      // a damaged marker: the section is regenerated by the next run that measures it
+    }
+  }
+  return found;
+}
+
+const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
+  append: (run) => {
+    const out: string[] = [];
+    if (!run.append) return out;
     out.push('### 1. Append', '');
     out.push(
       'Closed loop, one call per writer at a time, through the DataSource\'s pool. "ours" is `EventStore.append` (one SQL statement: stream upsert + events + idempotency key, RETURNING the rows); "raw" is a plain `INSERT` of the same columns and JSON (≈330 B data, ≈170 B metadata) into `raw_events` (bigint identity PK, nothing else) through the same pg pool. Client CPU is this Node process\'s; PG CPU is the postmaster and all backends (from /proc); WAL B/item is `pg_current_wal_insert_lsn()` over the window ÷ items.',
@@ -299,8 +463,11 @@ export function markdownResults(run: BenchRun): string {
     if (run.append.statements.length) out.push('pg_stat_statements over the append phases (mean per call):', '', md(statementsTable(run.append.statements)), '');
     out.push('<details><summary>EXPLAIN (ANALYZE, BUFFERS, WAL) of the append statement — new stream</summary>', '', '```', run.append.explainNew, '```', '</details>', '');
     out.push('<details><summary>EXPLAIN (ANALYZE, BUFFERS, WAL) of the append statement — existing stream</summary>', '', '```', run.append.explainExisting, '```', '</details>', '');
-  }
-  if (run.read) {
+    return out;
+  },
+  read: (run) => {
+    const out: string[] = [];
+    if (!run.read) return out;
     out.push('### 2. Read + fold', '');
     out.push(
       `${run.read.streams} streams of ${run.read.eventsPerStream} events (written version by version across all streams). "ours" = \`EventStore.readStream\` of a random stream, folded with a trivial evolve; "raw" = one row of \`raw_events\` by primary key, \`pool.query({ name: 'pk', text, values })\` with pg directly.`,
@@ -309,8 +476,10 @@ export function markdownResults(run: BenchRun): string {
     out.push(md(readTable(run.read, run.candidateLabel)), '');
     if (run.read.statements.length) out.push('pg_stat_statements over the read phases:', '', md(statementsTable(run.read.statements)), '');
     out.push('<details><summary>EXPLAIN (ANALYZE, BUFFERS) of readStream</summary>', '', '```', run.read.explain, '```', '</details>', '');
-  }
-  if (run.profiles.length) {
+    return out;
+  },
+  profile: (run) => {
+    const out: string[] = [];
     out.push('### CPU profiles of the bench process (V8 sampler, 250 µs; separate 3 s runs at 16 concurrent calls, no other contender)', '');
     for (const p of run.profiles) {
       out.push(
@@ -322,8 +491,11 @@ export function markdownResults(run: BenchRun): string {
       out.push('<details><summary>heaviest functions (self time)</summary>', '');
       out.push(markdownTable(['function', 'share'], p.functions.map((f) => [`\`${f.fn}\``, `${(f.share * 100).toFixed(1)}%`])), '', '</details>', '');
     }
-  }
-  if (run.relay) {
+    return out;
+  },
+  relay: (run) => {
+    const out: string[] = [];
+    if (!run.relay) return out;
     const r = run.relay;
     out.push(`### 3. Relay (${r.label})`, '');
     out.push(
@@ -334,25 +506,74 @@ export function markdownResults(run: BenchRun): string {
     );
     if (r.rateNote) out.push(`- ${r.rateNote}`);
     out.push('', md(relayTable(r)), '');
-  }
-  out.push(END);
-  return out.join('\n');
-}
+    return out;
+  },
+  http: (run) => {
+    const out: string[] = [];
+    const h = run.http;
+    if (!h) return out;
+    out.push('### 4. HTTP', '');
+    out.push(
+      `Every server runs in a process of its own on 127.0.0.1; the load generator is autocannon ${h.versions.autocannon} in the bench process, ${h.connections} keep-alive connections, one request at a time per connection (closed loop, no pipelining). Per contender: ${run.warmupSeconds} s warm-up, then the contenders take turns in 4 windows (A B C D, D C B A, …; each opens fresh connections and ignores its first 200 ms) adding up to ${run.phaseSeconds} s each. Every response is checked (status, and body: \`{"hello":"world"}\`, or a created order with its \`orderId\`); any other answer, timeout or connection error counts as an error, warm-ups included, and a contender with errors fails its target.`,
+      '',
+      `- **bare Fastify** ${h.versions.fastify}: \`GET /hello\` → \`{hello:'world'}\`, no logger, hooks or schema (bench/http/fastify-hello.ts).`,
+      `- **Nest hello**: one controller returning \`{hello:'world'}\` with Nest's defaults (@nestjs/core ${h.versions['@nestjs/core']}), on @nestjs/platform-fastify ${h.versions['@nestjs/platform-fastify']}${h.expressSkipped ? `; Nest on Express not measured (${h.expressSkipped})` : ` and on @nestjs/platform-express ${h.versions['@nestjs/platform-express']} (Express ${h.versions.express})`} (bench/http/nest-hello.ts).`,
+      `- **create order**: the orders service as built (${h.ordersMain ? `\`${h.ordersMain}\`, BENCH_HTTP_ORDERS_MAIN` : 'dist/apps/orders of this tree'}), configured as in production (NODE_ENV=production, its own JWT secret and personal-data key, LOG_LEVEL=${h.logLevel}${h.logLevel === 'info' ? ', the default: Fastify logs each request and its completion, JSON to a file' : ''}), on the bench's PostgreSQL and broker; \`POST /orders\` with a staff token and the body of \`placeOrderBody()\` (bench/http/order-body.ts), so all the endpoint does: the JWT check, zod validation, sealing the buyer's and the recipient's personal data, the decider, the append to the order log, the answer; meanwhile the service's outbox relay publishes each order to Kafka and its projection lists it.` +
+        (h.ordersAppended
+          ? ` After the run the order log held ${h.ordersAppended.events} OrderPlaced events for ${h.ordersAppended.created} checked answers 201 (the difference: the first check, and requests still in flight when a window closed).`
+          : ''),
+      '- *server CPU* is the server process\'s (from /proc), *server cores* how many cores it kept busy (near 1.0: the server, single-threaded, was the limit; below: the load generator or the machine was); *load-gen CPU* is the bench process\'s. On 2 cores the generator and the server share the machine, so a faster server also leaves less CPU to the generator: compare server CPU per request too.',
+      '',
+    );
+    out.push(md(httpTable(h)), '');
+    const p = h.ordersProfile;
+    if (p) {
+      out.push(
+        `**Where a create order's time goes**: the orders service alone under the same load (${p.connections} connections, ${p.seconds.toFixed(1)} s, ${p.orders} orders, ${fmt.rate(p.requestsPerSec)}/s), in a window of its own after the comparison, CPU-profiled from inside (V8 sampler, 250 µs) while pg_stat_statements counted. ${fmt.us(p.profile.busyUsPerCall)} µs of sampled main-thread time per order; the process used ${fmt.us(p.profile.cpuUsPerCall)} µs of CPU per order (all its threads), PostgreSQL ${fmt.us(p.postgresCpuUsPerOrder)} µs and the broker ${fmt.us(p.brokerCpuUsPerOrder)} µs.`,
+        '',
+        md(profileTable(p.profile)),
+        '',
+      );
+      if (p.profile.inclusive?.length) {
+        out.push(
+          'Our own functions by inclusive time (their own and what they call synchronously; work resumed after an `await` counts under the function that resumes):',
+          '',
+          md(inclusiveTable(p.profile)),
+          '',
+        );
+      }
+      out.push(
+        '<details><summary>heaviest functions in the service (self time)</summary>',
+        '',
+        markdownTable(['function', 'share'], p.profile.functions.map((f) => [`\`${f.fn}\``, `${(f.share * 100).toFixed(1)}%`])),
+        '',
+        '</details>',
+        '',
+      );
+      if (p.statements.length) {
+        out.push('<details><summary>pg_stat_statements over the profiled window (the service\'s API, relay and projection together)</summary>', '', md(orderStatementsTable(p.statements, p.orders)), '', '</details>', '');
+      }
+    }
+    return out;
+  },
+};
 
 const PREAMBLE = `# Benchmarks
 
-Numbers for the event store (append, read + fold, outbox relay) against baselines on the same
-database in the same run. The section between the markers is rewritten by every run of the bench
-(\`bench/\`); the analysis after it is written by hand.
+Numbers for the event store (append, read + fold, outbox relay) and the HTTP stack (create order
+against bare Fastify and Nest) against baselines measured in the same run. The section between
+the markers is written by the bench (\`bench/\`): a run rewrites the sections it measured and
+keeps the others; the analysis after it is written by hand.
 
 `;
 
-/** Rewrites the generated section of the file, keeping whatever is written around it. */
+/** Rewrites the generated section of the file, keeping whatever is written around it and the sections this run did not measure. */
 export function writeMarkdown(file: string, run: BenchRun): void {
-  const block = markdownResults(run);
   let text = existsSync(file) ? readFileSync(file, 'utf8') : `${PREAMBLE}${START}\n${END}\n`;
   const start = text.indexOf(START);
   const end = text.indexOf(END);
+  const kept = start === -1 || end === -1 ? {} : parseSections(text.slice(start, end));
+  const block = markdownResults(run, kept);
   if (start === -1 || end === -1) text = `${text.trimEnd()}\n\n${block}\n`;
   else text = `${text.slice(0, start)}${block}${text.slice(end + END.length)}`;
   writeFileSync(file, text);

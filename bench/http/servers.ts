@@ -1,0 +1,171 @@
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { allTopics } from '@petalpost/contracts';
+import { freePort, waitUntilReady } from '@petalpost/infra';
+import { createKafka, ensureTopics } from '@petalpost/kafka';
+import { createLogger } from '@petalpost/platform';
+import type { BenchInfra } from '../lib/infra';
+import { repoRoot } from '../lib/infra';
+import type { Profile } from '../lib/profile';
+
+/**
+ * A server under test, in a process of its own. On a 2-core machine the load generator (this
+ * process) and the server each need a core: a server in this process would share autocannon's
+ * event loop, and every request's client work would be billed to the server. Child processes let
+ * the kernel give each its core, and let the bench sample each one's CPU apart.
+ */
+export interface HttpServer {
+  name: string;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Children still running when the bench exits (an error, Ctrl-C) are stopped with it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
+
+function track(child: ChildProcess): () => Promise<void> {
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const inTime = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+        if (!inTime) {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
+      running.delete(child);
+    })());
+}
+
+/** Forks one of the hello-world entries beside this file (built into dist/bench/http/) and waits for its port. */
+export async function startHelloServer(name: string, entry: 'fastify-hello' | 'nest-hello', args: string[] = []): Promise<HttpServer> {
+  const child = fork(join(__dirname, `${entry}.js`), args, {
+    execArgv: [],
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const stop = track(child);
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} did not listen within 30 s`)), 30_000);
+      child.once('message', (m: { port?: number }) => {
+        clearTimeout(timer);
+        if (m.port) resolve(m.port);
+        else reject(new Error(`${name} reported no port`));
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited (${code}) before listening`));
+      });
+    });
+    return { name, url: `http://127.0.0.1:${port}`, pid: child.pid ?? 0, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export interface OrdersService extends HttpServer {
+  schema: string;
+  /** What the bench signs its tokens with. */
+  jwtSecret: string;
+  /** V8's CPU profile of the service while `run` runs (see cpu-profile-hook.ts). */
+  profileDuring<T>(run: () => Promise<T>): Promise<{ result: T; profile: Profile }>;
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs / 1000} s`);
+    await sleep(20);
+  }
+}
+
+/** The orders service as `npm run build` builds it from this tree. */
+export const ORDERS_MAIN = join(repoRoot, 'dist', 'apps', 'orders', 'src', 'main.js');
+
+/**
+ * The real orders service, built (`entry`, normally ORDERS_MAIN) and configured as in production —
+ * its own process, NODE_ENV=production with secrets of its own (so the development ones are
+ * refused, as they would be), on the bench's PostgreSQL (schema `bench_orders`) and broker (topics
+ * under its own namespace) — ready once /health/ready says so. Unlike tools/infra's spawnService
+ * its JSON logs go straight to a file descriptor rather than through a pipe to this process, so
+ * writing them costs the service, as it would in production, and not the load generator. The
+ * only addition is cpu-profile-hook.js, preloaded, idle until the bench asks for a profile.
+ */
+export async function startOrdersService(infra: BenchInfra, entry: string, logLevel: string): Promise<OrdersService> {
+  const namespace = `bench-http-${process.pid}`;
+  const schema = infra.embeddedPostgres ? 'bench_orders' : `bench_orders_${process.pid}`;
+  const kafka = createKafka({ clientId: 'petalpost-bench', brokers: infra.brokers, logger: createLogger('bench', 'warn') });
+  const topics = allTopics(namespace).map((t) => t.name);
+  await ensureTopics(kafka, allTopics(namespace));
+  // Given (not started here) servers keep nothing of the run.
+  const cleanUp = async () => {
+    if (!infra.embeddedPostgres) await infra.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    if (!infra.embeddedKafka) {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics }).finally(() => admin.disconnect());
+    }
+  };
+  const port = await freePort();
+  const logDir = join(repoRoot, '.data', 'bench-logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'orders-http.log');
+  const profileFile = join(logDir, 'orders-http.cpuprofile');
+  const clearProfile = () => [profileFile, `${profileFile}.started`, `${profileFile}.tmp`].forEach((f) => rmSync(f, { force: true }));
+  clearProfile();
+  const log = openSync(logFile, 'w');
+  const url = `http://127.0.0.1:${port}`;
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const child = spawn(process.execPath, ['-r', join(__dirname, 'cpu-profile-hook.js'), entry], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      JWT_SECRET: jwtSecret,
+      PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: logLevel,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: infra.databaseUrl,
+      DATABASE_SCHEMA: schema,
+      KAFKA_BROKERS: infra.brokers.join(','),
+      KAFKA_NAMESPACE: namespace,
+      BENCH_CPU_PROFILE_FILE: profileFile,
+    },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const stopChild = track(child);
+  const stop = () => stopChild().then(cleanUp);
+  try {
+    await waitUntilReady({ name: 'orders', url, logFile, child, stop: stopChild }, 90_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const pid = child.pid ?? 0;
+  const profileDuring = async <T>(run: () => Promise<T>): Promise<{ result: T; profile: Profile }> => {
+    clearProfile();
+    process.kill(pid, 'SIGWINCH');
+    await waitForFile(`${profileFile}.started`, 10_000);
+    const result = await run();
+    process.kill(pid, 'SIGWINCH');
+    await waitForFile(profileFile, 30_000);
+    const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as Profile;
+    clearProfile();
+    return { result, profile };
+  };
+  return { name: 'orders', url, pid, stop, schema, jwtSecret, profileDuring };
+}
