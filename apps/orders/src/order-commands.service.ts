@@ -18,8 +18,9 @@ export interface OrderCommandRequest {
   expectedVersion?: number;
   /** Refuses callers who may not act on this order (404). */
   authorize?(state: OrderState): void;
-  /** The message that caused this command, when it came over Kafka. */
+  /** The message that caused this command, and the conversation it belongs to, when it came over Kafka. */
   causationId?: string;
+  correlationId?: string;
 }
 
 /**
@@ -43,7 +44,7 @@ export class OrderCommands {
       streamId,
       command: slotted,
       metadata: {
-        correlationId: context?.correlationId ?? randomUUID(),
+        correlationId: request.correlationId ?? context?.correlationId ?? randomUUID(),
         causationId: request.causationId ?? context?.causationId,
         traceparent: context?.traceparent,
         actor: request.actor,

@@ -247,9 +247,9 @@ export class OrdersController {
     const result = await this.commands.execute(orderId, command, {
       actor: actorOf(principal),
       expectedVersion: parseIfMatch(request.ifMatch),
-      // Keys are the caller's own: two clients choosing the same key never collide.
+      // Keys are the caller's own: two clients (of any shops) choosing the same key never collide.
       idempotency: request.idempotencyKey
-        ? { key: `${principal.role}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(route, isNew ? null : orderId, body) }
+        ? { key: `${principal.role}:${principal.shopId ?? ''}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(route, isNew ? null : orderId, body) }
         : undefined,
       authorize: isNew ? undefined : (state) => assertVisible(principal, state),
     });

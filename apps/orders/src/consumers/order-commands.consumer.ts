@@ -21,6 +21,7 @@ export const orderCommandsConsumer = kafkaConsumer(
         await commands.execute(received.orderId, toOrderCommand(received), {
           actor: received.metadata.actor,
           causationId: received.commandId,
+          correlationId: received.metadata.correlationId,
           // A command sent twice (a producer's retry, a re-run) is applied once.
           idempotency: { key: `command:${received.commandId}`, fingerprint: requestFingerprint(received.type, received.orderId, received.data) },
           authorize: (state) => {
