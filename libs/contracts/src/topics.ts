@@ -49,6 +49,8 @@ export const TOPICS = {
 /** Consumer groups are named petalpost.<service>.<purpose>. */
 export const CONSUMER_GROUPS = {
   notificationsPush: 'petalpost.notifications.push',
+  notificationsWebhooks: 'petalpost.notifications.webhooks',
+  notificationsTracking: 'petalpost.notifications.tracking',
   ordersCommands: 'petalpost.orders.commands',
   dispatchOrders: 'petalpost.dispatch.orders',
   messagingOrders: 'petalpost.messaging.orders',
