@@ -1,0 +1,132 @@
+import {
+  EventMetadataSchema,
+  type EventContract,
+  IntegrationEventSchema,
+  ORDER_COMMAND_CONTRACTS,
+  ORDER_EVENT_CONTRACTS,
+  OrderCommandMessageSchema,
+  TOPICS,
+} from '@petalpost/contracts';
+import { z } from 'zod';
+
+/**
+ * docs/contracts.md, written from the schemas in libs/contracts: the one source of each
+ * event's and command's TypeScript type, its runtime validation and this page.
+ */
+export function renderContractsDoc(): string {
+  const lines = [
+    '# Contracts',
+    '',
+    'Generated from `libs/contracts` by `npm run contracts:docs`; a test fails when this page and the',
+    'schemas disagree. Every message on a topic is validated against these schemas at the edges.',
+    '',
+    '## Topics',
+    '',
+    '| topic | key | partitions | retention |',
+    '|---|---|---:|---|',
+    ...Object.values(TOPICS).map((t) => `| \`${t.name}\` | ${t.key} | ${t.partitions} | ${retention(t.config?.['retention.ms'])} |`),
+    '',
+    '## The envelope of every `*.events` message',
+    '',
+    ...fieldTable(IntegrationEventSchema.omit({ data: true, metadata: true })),
+    '',
+    '`metadata`:',
+    '',
+    ...fieldTable(EventMetadataSchema),
+    '',
+    '## Order events (`orders.events`)',
+    '',
+    ...ORDER_EVENT_CONTRACTS.flatMap((contract) => eventSection(contract)),
+    '## Order commands (`orders.commands`)',
+    '',
+    'The envelope:',
+    '',
+    ...fieldTable(OrderCommandMessageSchema.omit({ data: true })),
+    '',
+    ...Object.entries(ORDER_COMMAND_CONTRACTS).flatMap(([type, versions]) =>
+      Object.entries(versions as Record<string, z.ZodType>).flatMap(([version, schema]) => [`### ${type} v${version}`, '', ...fieldTable(schema), '']),
+    ),
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function eventSection(contract: EventContract): string[] {
+  const older = Object.keys(contract.upcasters).map((v) => `v${v}`);
+  return [
+    `### ${contract.type} v${contract.version}`,
+    '',
+    ...(older.length > 0 ? [`Older versions (${older.join(', ')}) are upcast to v${contract.version} when read.`, ''] : []),
+    ...fieldTable(contract.schema),
+    '',
+  ];
+}
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  enum?: unknown[];
+  const?: unknown;
+  format?: string;
+  description?: string;
+  maxLength?: number;
+  additionalProperties?: JsonSchema | boolean;
+};
+
+function fieldTable(schema: z.ZodType): string[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const rows = fields(json, '');
+  if (rows.length === 0) return ['(no fields)'];
+  return ['| field | type | required | description |', '|---|---|---|---|', ...rows.map((r) => `| \`${r.path}\` | ${r.type} | ${r.required ? 'yes' : ''} | ${r.description} |`)];
+}
+
+interface FieldRow {
+  path: string;
+  type: string;
+  required: boolean;
+  description: string;
+}
+
+/** Each property, and the properties of objects inside it as dotted paths (array items as `[]`). */
+function fields(schema: JsonSchema, prefix: string): FieldRow[] {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
+    const path = `${prefix}${name}`;
+    const row = { path, type: typeOf(property), required: required.has(name), description: (property.description ?? '').replace(/\|/g, '\\|') };
+    const inner = objectInside(property);
+    return [row, ...(inner ? fields(inner.schema, `${path}${inner.suffix}.`) : [])];
+  });
+}
+
+function objectInside(schema: JsonSchema): { schema: JsonSchema; suffix: string } | undefined {
+  if (schema.properties) return { schema, suffix: '' };
+  if (schema.items?.properties) return { schema: schema.items, suffix: '[]' };
+  const objects = (schema.anyOf ?? schema.oneOf ?? []).filter((s) => s.properties);
+  // A union of object shapes (a discriminated union) is described by its type column alone.
+  return objects.length === 1 ? { schema: objects[0], suffix: '' } : undefined;
+}
+
+function typeOf(schema: JsonSchema): string {
+  if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
+  if (schema.enum) return schema.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  const union = schema.anyOf ?? schema.oneOf;
+  if (union) return union.map(typeOf).join(' \\| ');
+  if (schema.type === 'array') return `${schema.items ? typeOf(schema.items) : 'any'}[]`;
+  if (schema.type === 'object' && schema.properties) {
+    const tag = Object.entries(schema.properties).find(([, p]) => p.const !== undefined);
+    return tag ? `object (${tag[0]} ${typeOf(tag[1])})` : 'object';
+  }
+  if (schema.type === 'object' && typeof schema.additionalProperties === 'object') return `map of ${typeOf(schema.additionalProperties)}`;
+  const base = Array.isArray(schema.type) ? schema.type.join(' \\| ') : (schema.type ?? 'any');
+  return schema.format ? `${base} (${schema.format})` : base;
+}
+
+function retention(setting: string | undefined): string {
+  if (setting === undefined) return 'broker default';
+  const ms = Number(setting);
+  const days = ms / 86_400_000;
+  return Number.isInteger(days) ? `${days} day${days === 1 ? '' : 's'}` : `${ms / 3_600_000} hours`;
+}

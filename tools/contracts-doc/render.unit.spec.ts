@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderContractsDoc } from './render';
+
+describe('docs/contracts.md', () => {
+  it('says what the schemas in libs/contracts say (else: npm run contracts:docs)', () => {
+    expect(readFileSync(join(__dirname, '../../docs/contracts.md'), 'utf8')).toBe(renderContractsDoc());
+  });
+
+  it('lists each order event with its fields, required ones marked', () => {
+    const doc = renderContractsDoc();
+    expect(doc).toContain('### OrderPlaced v2');
+    expect(doc).toContain('Older versions (v1) are upcast to v2 when read.');
+    expect(doc).toMatch(/\| `recipient\.address\.text` \| string \| yes \|/);
+    expect(doc).toMatch(/\| `reference` \| string \| {2}\|/);
+  });
+});
