@@ -53,6 +53,8 @@ export class OrderCommands {
       expectedVersion: request.expectedVersion,
       idempotency: request.idempotency,
       authorize: request.authorize,
+      // A placed order's id was made up for this request.
+      freshStream: command.type === 'PlaceOrder',
       linked: (events, before) => slotChangesFor(events, before, plan, command.now).map((change) => ({ ...change, decider: slotDecider })),
     });
   }

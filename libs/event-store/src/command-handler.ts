@@ -19,6 +19,12 @@ export interface CommandEnvelope<Command, State, Event extends NewEvent = NewEve
   /** Refuses callers who may not act on this stream (e.g. another shop's order → 404). */
   authorize?(state: State): void;
   /**
+   * The caller made up the stream id just now (a new UUID): skip reading a stream that cannot
+   * exist yet. Should it exist after all, the append's version check says so and the next
+   * attempt reads it.
+   */
+  freshStream?: boolean;
+  /**
    * Other streams that must change with this one, all or nothing: e.g. the delivery slot an
    * order takes a place in. Each is locked (contenders take turns), read and decided inside
    * the transaction that appends this stream's events; a refusal there refuses the command.
@@ -61,7 +67,7 @@ export async function handleCommand<Command, Event extends NewEvent, State>(
       const earlier = await store.findIdempotentReplay(idempotency.key);
       if (earlier) return replay(store, decider, idempotency, earlier);
     }
-    const history = await store.readStream(streamId);
+    const history = envelope.freshStream && attempt === 1 ? [] : await store.readStream(streamId);
     const version = history.length;
     const state = foldEvents(decider, history);
     envelope.authorize?.(state);

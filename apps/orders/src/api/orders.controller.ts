@@ -106,7 +106,9 @@ export class OrdersController {
       paid: body.paid,
       now: new Date().toISOString(),
     };
-    return this.run(principal, orderId, command, { idempotencyKey }, 'place', body, reply, true);
+    // The answer shows what was just sealed: no need to read the keys back.
+    const opened = { buyer, recipient, ...(body.cardMessage !== undefined ? { cardMessage: body.cardMessage } : {}) };
+    return this.run(principal, orderId, command, { idempotencyKey }, 'place', body, reply, { isNew: true, opened });
   }
 
   @OrderCommandRoute(':orderId/accept', 'Accept a placed order', 'staff')
@@ -242,7 +244,7 @@ export class OrdersController {
     route: string,
     body: unknown,
     reply: FastifyReply,
-    isNew = false,
+    { isNew = false, opened }: { isNew?: boolean; opened?: OpenedPersonalData } = {},
   ) {
     const result = await this.commands.execute(orderId, command, {
       actor: actorOf(principal),
@@ -253,14 +255,14 @@ export class OrdersController {
         : undefined,
       authorize: isNew ? undefined : (state) => assertVisible(principal, state),
     });
-    return this.respond(principal, result, reply);
+    return this.respond(principal, result, reply, result.replayed ? undefined : opened);
   }
 
-  private async respond(principal: Principal, result: CommandResult<OrderState>, reply: FastifyReply) {
+  private async respond(principal: Principal, result: CommandResult<OrderState>, reply: FastifyReply, opened?: OpenedPersonalData) {
     if (result.state.status === 'none') throw orderNotFound();
     void reply.header('etag', `"${result.version}"`);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return orderViewFor(principal, result.state, await this.open(result.state), result.version);
+    return orderViewFor(principal, result.state, opened ?? (await this.open(result.state)), result.version);
   }
 
   private async open(order: Order): Promise<OpenedPersonalData> {
