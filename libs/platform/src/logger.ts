@@ -7,16 +7,41 @@ export type { Logger } from 'pino';
  * JSON logs, one line per entry, each stamped with the service and, when there is one, the
  * correlation id of the request or message being handled.
  */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
-    level,
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-    mixin() {
-      const ctx = currentContext();
-      return ctx ? { correlationId: ctx.correlationId } : {};
+export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { req: requestForLog },
+      mixin() {
+        const ctx = currentContext();
+        return ctx ? { correlationId: ctx.correlationId } : {};
+      },
     },
-  });
+    destination,
+  );
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** Fastify's request fields, with bearer tokens taken out of the URL (tracking links, WebSocket query). */
+function requestForLog(req: LoggedRequest) {
+  return { method: req.method, url: req.url && withoutTokens(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
+const JWT_IN_PATH = /\/eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
+const TOKEN_IN_QUERY = /([?&](?:access_token|token)=)[^&#]*/gi;
+
+/** A URL fit for logs: anything that looks like a token is replaced by "[redacted]". */
+export function withoutTokens(url: string): string {
+  return url.replace(JWT_IN_PATH, '/[redacted]').replace(TOKEN_IN_QUERY, '$1[redacted]');
 }
