@@ -16,7 +16,7 @@ const CLOSE_UNAUTHENTICATED = 4401;
 
 interface Client {
   socket: WebSocket;
-  events: Array<{ type: string; data: { orderId: string } }>;
+  notifications: Array<{ eventType: string; audience: string; seq: number; data: { orderId: string } }>;
 }
 
 /**
@@ -31,12 +31,12 @@ describe('live order updates (orders → Kafka → notifications)', () => {
 
   const connect = async (principal: Principal): Promise<Client> => {
     const socket = new WebSocket(`${notifications.url.replace('http', 'ws')}/ws?access_token=${tokens.sign(principal)}`);
-    const client: Client = { socket, events: [] };
+    const client: Client = { socket, notifications: [] };
     let welcomed = false;
     socket.on('message', (data) => {
       const message = JSON.parse(String(data));
       if (message.type === 'welcome') welcomed = true;
-      if (message.type === 'event') client.events.push(message.event);
+      if (message.type === 'notification') client.notifications.push(message);
     });
     clients.push(client);
     await eventually(() => expect(welcomed).toBe(true));
@@ -51,7 +51,7 @@ describe('live order updates (orders → Kafka → notifications)', () => {
     expect(response.status).toBe(201);
     return ((await response.json()) as { orderId: string }).orderId;
   };
-  const heard = (client: Client, orderId: string) => client.events.some((e) => e.data.orderId === orderId);
+  const heard = (client: Client, orderId: string) => client.notifications.some((n) => n.data.orderId === orderId);
 
   beforeAll(async () => {
     namespace = await createTestNamespace();
@@ -70,11 +70,11 @@ describe('live order updates (orders → Kafka → notifications)', () => {
     const staff = await connect({ role: 'staff', shopId: shop, sub: 'alice' });
     const orderId = await placeOrder(shop);
     const pushed = await eventually(() => {
-      const event = staff.events.find((e) => e.data.orderId === orderId);
-      expect(event).toBeDefined();
-      return event!;
+      const notification = staff.notifications.find((n) => n.data.orderId === orderId);
+      expect(notification).toBeDefined();
+      return notification!;
     });
-    expect(pushed.type).toBe('OrderPlaced');
+    expect(pushed).toMatchObject({ eventType: 'OrderPlaced', audience: `shop:${shop}`, seq: 1 });
   });
 
   it('tells nobody of another shop about it', async () => {
@@ -85,11 +85,13 @@ describe('live order updates (orders → Kafka → notifications)', () => {
     const otherDispatcher = await connect({ role: 'dispatcher', shopId: otherShop, sub: 'carol' });
     const operator = await connect({ role: 'operator', sub: 'olga' });
     const ours = await placeOrder(shop);
-    // Each event is offered to every connected client in one pass: once our own staff and the
-    // operator have it, the other shop's people have been passed over for good.
     await eventually(() => expect(heard(ownStaff, ours) && heard(operator, ours)).toBe(true));
+    // Their own shop's next order reaches them after ours was written: had ours been theirs, it would be there by now.
+    const theirs = await placeOrder(otherShop);
+    await eventually(() => expect(heard(otherStaff, theirs) && heard(otherDispatcher, theirs)).toBe(true));
     expect(heard(otherStaff, ours)).toBe(false);
     expect(heard(otherDispatcher, ours)).toBe(false);
+    expect(heard(ownStaff, theirs)).toBe(false);
   });
 
   it('parks poison messages on the dead-letter topic and keeps every partition flowing', async () => {

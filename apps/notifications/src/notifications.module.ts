@@ -1,10 +1,27 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { inboxMigration, KafkaModule } from '@petalpost/kafka';
-import { PlatformModule } from '@petalpost/platform';
+import { LOGGER, PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
-import { orderEventsConsumer } from './consumers/order-events.consumer';
+import { Acks } from './acks/acks.service';
+import { CriticalResender } from './acks/critical-resender';
+import { ESCALATION_CHANNEL, escalationChannelFor } from './acks/escalation-channel';
+import { EscalationSweep } from './acks/escalation-sweep';
+import { NotificationsController } from './acks/notifications.controller';
+import { integrationEventsConsumer } from './consumers/integration-events.consumer';
+import { RiderPositionsConsumer } from './consumers/rider-positions.consumer';
+import { DeliveriesOnTheRoad } from './delivery/deliveries-on-the-road';
+import { InboxFanout } from './delivery/inbox-fanout';
+import { INBOX_CHANNELS, inboxChannels } from './inbox/channels';
+import { InboxListener } from './inbox/inbox-listener';
+import { NotificationInbox1764000000600 } from './inbox/inbox.migration';
+import { InboxRetention } from './inbox/inbox-retention';
+import { InboxStore } from './inbox/inbox.store';
+import { InboxWriter } from './inbox/inbox-writer';
 import type { NotificationsConfig } from './notifications.config';
+import { PreferencesController } from './preferences/preferences.controller';
+import { PreferencesStore } from './preferences/preferences.store';
 import { PushGateway } from './push/push.gateway';
+import { SseController } from './push/sse.controller';
 
 /** The notifications service: consumes what happened and tells each party what they may see. */
 @Module({})
@@ -13,10 +30,27 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration()] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600] } }),
         KafkaModule.forService('notifications', config, logger),
       ],
-      providers: [PushGateway, orderEventsConsumer],
+      controllers: [SseController, NotificationsController, PreferencesController],
+      providers: [
+        { provide: INBOX_CHANNELS, useValue: inboxChannels(config.DATABASE_SCHEMA) },
+        { provide: ESCALATION_CHANNEL, inject: [LOGGER], useFactory: (log: Logger) => escalationChannelFor(config.ESCALATION_CHANNEL, log) },
+        InboxListener,
+        InboxWriter,
+        InboxStore,
+        InboxRetention,
+        PreferencesStore,
+        DeliveriesOnTheRoad,
+        InboxFanout,
+        Acks,
+        CriticalResender,
+        EscalationSweep,
+        PushGateway,
+        integrationEventsConsumer,
+        RiderPositionsConsumer,
+      ],
     };
   }
 }

@@ -6,7 +6,8 @@ import { NotificationsModule } from './notifications.module';
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   title: 'Petalpost notifications',
-  description: 'Live updates for every party, scoped by role: connect to /ws?access_token=<token> for a JSON stream of the events you may see.',
+  description:
+    'Live updates for every party, scoped by role: connect to /ws?access_token=<token>[&cursor=<cursor>] (or GET /sse) for a JSON stream of the notifications you may see, resumable from the cursor of the last one (docs/notifications.md).',
   configSchema: notificationsConfigSchema,
   module: (config, logger) => NotificationsModule.forRoot(config, logger),
   configure: (app) => app.useWebSocketAdapter(new WsAdapter(app)),

@@ -8,6 +8,7 @@ const photo = { type: 'ArrangementPhotoAttached', shopId: 's1', data: { orderId:
 const carded = { type: 'DeliveryCarded', shopId: 's1', data: { orderId: 'o1', riderId: 'li' } };
 const flagged = { type: 'OrderExceptionFlagged', shopId: 's1', data: { orderId: 'o1', riderId: 'li' } };
 const erased = { type: 'PersonalDataErased', shopId: 's1', data: { personId: 'p1', shopId: 's1' } };
+const mention = { type: 'MessagePosted', shopId: 's1', data: { orderId: 'o1', mentions: ['fay', 'li'] } };
 
 const who = (p: Partial<Principal> & Pick<Principal, 'role'>): Principal => ({ sub: 'x', ...p }) as Principal;
 
@@ -33,6 +34,11 @@ describe('who is told about an event', () => {
     ['a florist, of a delivery attempt', who({ role: 'florist', shopId: 's1' }), carded, false],
     ['staff of the shop, of an erasure', who({ role: 'staff', shopId: 's1' }), erased, true],
     ['a rider, of an erasure', who({ role: 'rider', shopId: 's1', sub: 'li' }), erased, false],
+    ['a florist @mentioned in a conversation of their shop', who({ role: 'florist', shopId: 's1', sub: 'fay' }), mention, true],
+    ['a rider @mentioned in a conversation of their shop', who({ role: 'rider', shopId: 's1', sub: 'li' }), mention, true],
+    ['a florist of the shop, not mentioned', who({ role: 'florist', shopId: 's1', sub: 'gus' }), mention, false],
+    ['a florist of another shop with the mentioned name', who({ role: 'florist', shopId: 's2', sub: 'fay' }), mention, false],
+    ['the customer, of a conversation the shop holds', who({ role: 'customer', orderId: 'o1' }), mention, false],
   ])('%s', (_label, principal, event, expected) => {
     expect(mayReceive(principal, event)).toBe(expected);
   });

@@ -11,12 +11,13 @@ import { createKafka } from './kafka-client';
 /** The service's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
 
-/** Provides the service's Kafka client (KAFKA). */
+/** Provides the service's Kafka client (KAFKA) to every module of the service. */
 @Module({})
 export class KafkaModule {
   static forService(clientId: string, config: Pick<ServiceConfig, 'KAFKA_BROKERS'>, logger: Logger): DynamicModule {
     return {
       module: KafkaModule,
+      global: true,
       providers: [{ provide: KAFKA, useFactory: () => createKafka({ clientId, brokers: config.KAFKA_BROKERS, logger }) }],
       exports: [KAFKA],
     };

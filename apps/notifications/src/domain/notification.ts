@@ -1,0 +1,62 @@
+import { type Audience, kindOf, type RoutedEvent } from './audiences';
+
+/** What an inbox keeps of an event for one audience: the payload that audience may read. */
+export interface Notification {
+  /** Must be acknowledged: re-sent until it is, escalated when nobody does. Always alerts. */
+  critical: boolean;
+  data: unknown;
+}
+
+/**
+ * Events someone must act on now. The dispatch names are those dispatch will publish when an
+ * order is at risk of missing its window or has missed it.
+ */
+export const CRITICAL_EVENTS: ReadonlySet<string> = new Set(['OrderExceptionFlagged', 'DeliveryAtRisk', 'DeliveryLate', 'OrderAtRisk', 'OrderLate']);
+
+/** Whoever ordered the flowers: never told to the recipient's side, never to the rider. */
+const SENDER_FIELDS = ['buyer', 'buyerPersonId', 'sender', 'senderName', 'customerId'];
+/** How to reach the recipient: the shop, the dispatcher and the rider delivering need it; nobody else. */
+const RECIPIENT_CONTACT_FIELDS = ['phone', 'email', 'address'];
+
+/**
+ * Shapes an event for one audience (ARCHITECTURE.md's table, docs/orders.md's fields):
+ * - operators, staff and dispatchers (`operator`, `shop:`) read the event as published;
+ * - riders get the recipient's contact for their orders, never who sent the flowers;
+ * - florists get the recipient's name, not their contact, nor the sender;
+ * - a customer gets their order's progress: never the rider, the recipient's contact or ids, nor the shop's notes;
+ * - someone @mentioned gets the message, without contact details of anyone.
+ */
+export function notificationFor(audience: Audience, event: RoutedEvent): Notification {
+  const kind = kindOf(audience);
+  const critical = CRITICAL_EVENTS.has(event.type) || kind === 'person';
+  const data = asRecord(event.data);
+  if (!data) return { critical, data: event.data };
+  switch (kind) {
+    case 'operator':
+    case 'shop':
+      return { critical, data };
+    case 'rider':
+      return { critical, data: omit(data, SENDER_FIELDS) };
+    case 'florist':
+    case 'person':
+      return { critical, data: withRecipientName(omit(data, SENDER_FIELDS)) };
+    case 'order':
+      return { critical, data: withRecipientName(omit(data, [...SENDER_FIELDS, 'riderId', 'recipientPersonId', 'note'])) };
+  }
+}
+
+function withRecipientName(data: Record<string, unknown>): Record<string, unknown> {
+  const recipient = asRecord(data.recipient);
+  if (!recipient) return data;
+  return { ...data, recipient: omit(recipient, RECIPIENT_CONTACT_FIELDS) };
+}
+
+function omit(data: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) if (!fields.includes(key)) kept[key] = value;
+  return kept;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { type Audience, OPERATOR_AUDIENCE, orderAudience, type RoutedEvent, shopAudience } from './audiences';
+
+/**
+ * A rider's position as dispatch will publish it on `riders.locations` (keyed by rider id). Kept
+ * here until libs/contracts defines it: positions are ephemeral, so this service reads only these
+ * fields and ignores anything else a newer producer adds.
+ */
+export const RiderPositionSchema = z.object({
+  riderId: z.string().min(1).max(100),
+  shopId: z.string().min(1).max(100),
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  accuracy: z.number().min(0).optional().describe('metres'),
+  speed: z.number().min(0).optional().describe('metres per second'),
+  heading: z.number().min(0).max(360).optional().describe('degrees from north'),
+  recordedAt: z.iso.datetime({ offset: true }),
+});
+export type RiderPosition = z.infer<typeof RiderPositionSchema>;
+
+/** An order on the road: its customer may follow the rider carrying it. */
+export interface DeliveryInProgress {
+  orderId: string;
+  shopId: string;
+  riderId: string;
+}
+
+/** How an order event changes which orders are on the road with which rider. */
+export type DeliveryChange =
+  | { kind: 'on_the_road'; orderId: string; shopId: string; riderId?: string }
+  | { kind: 'off_the_road'; orderId: string }
+  | { kind: 'finished'; orderId: string };
+
+/**
+ * Out for delivery (again) puts an order on the road with its rider; a card left at the door takes
+ * it off until it is reattempted; delivered, failed, returned, cancelled or unassigned end it.
+ */
+export function deliveryChangeOf(event: RoutedEvent): DeliveryChange | undefined {
+  const data = event.data as { orderId?: unknown; riderId?: unknown };
+  if (typeof data !== 'object' || data === null || typeof data.orderId !== 'string') return undefined;
+  const orderId = data.orderId;
+  const riderId = typeof data.riderId === 'string' ? data.riderId : undefined;
+  switch (event.type) {
+    case 'OutForDelivery':
+    case 'DeliveryReattempted':
+      return { kind: 'on_the_road', orderId, shopId: event.shopId, riderId };
+    case 'DeliveryCarded':
+      return { kind: 'off_the_road', orderId };
+    case 'OrderDelivered':
+    case 'DeliveryFailed':
+    case 'OrderReturned':
+    case 'OrderCancelled':
+    case 'RiderUnassigned':
+      return { kind: 'finished', orderId };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Who may see a rider's position: the operators, staff and dispatchers of the rider's shop, and the
+ * customer of each order that rider is carrying right now — never before pickup, never after.
+ */
+export function positionAudiences(position: Pick<RiderPosition, 'riderId' | 'shopId'>, onTheRoad: readonly DeliveryInProgress[]): Audience[] {
+  const audiences = [OPERATOR_AUDIENCE, shopAudience(position.shopId)];
+  for (const delivery of onTheRoad) {
+    if (delivery.riderId === position.riderId && delivery.shopId === position.shopId) audiences.push(orderAudience(delivery.orderId));
+  }
+  return audiences;
+}
+
+/** A position as one audience sees it: a customer follows their order, not a named rider. */
+export function positionFrameFor(audience: Audience, position: RiderPosition) {
+  const { riderId, shopId, ...where } = position;
+  if (audience.startsWith('order:')) return { type: 'position' as const, audience, orderId: audience.slice('order:'.length), ...where };
+  return { type: 'position' as const, audience, riderId, shopId, ...where };
+}
