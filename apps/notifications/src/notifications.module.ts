@@ -22,6 +22,8 @@ import { PreferencesController } from './preferences/preferences.controller';
 import { PreferencesStore } from './preferences/preferences.store';
 import { PushGateway } from './push/push.gateway';
 import { SseController } from './push/sse.controller';
+import { Tracking1764000001000 } from './tracking/tracking.migration';
+import { TrackingModule } from './tracking/tracking.module';
 
 /** The notifications service: consumes what happened and tells each party what they may see. */
 @Module({})
@@ -30,8 +32,9 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000] } }),
         KafkaModule.forService('notifications', config, logger),
+        TrackingModule,
       ],
       controllers: [SseController, NotificationsController, PreferencesController],
       providers: [

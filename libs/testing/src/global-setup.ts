@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort, resetDatabase, startKafkaBroker, startPostgres, type KafkaBroker, type PostgresHandle } from '@petalpost/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { ensureChromium } from './chromium';
 import { TEST_DATABASE_URL, TEST_KAFKA_BROKERS } from './test-infra';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -27,6 +28,8 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   // End-to-end tests run the built services as processes: build them fresh (swc, about a second).
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  // Browser tests (the customer's tracking page) drive Debian's Chromium: install it on a fresh machine.
+  ensureChromium();
   const [postgresUrl, brokers] = await Promise.all([providePostgres(), provideKafka()]);
   process.env[TEST_DATABASE_URL] = postgresUrl;
   process.env[TEST_KAFKA_BROKERS] = brokers.join(',');

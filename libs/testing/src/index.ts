@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './test-infra';
 export * from './test-service';
 export * from './system';
+export * from './chromium';

@@ -1,0 +1,46 @@
+import type { EtaUpdated } from './eta.events';
+import { evolveTrackedOrder, type TrackedOrder, type TrackedOrderEvent, withEta } from './tracked-order.evolve';
+import { announceChange, eraseRecipient, findTrackedOrder, isErased, lockPerson, saveTrackedOrder, type Sql } from './tracked-orders.store';
+
+/**
+ * Applies an event to tracked_orders in the consumer's transaction and announces each changed order
+ * on the channel, which Postgres delivers to every replica when (and only if) the transaction commits.
+ * Erasures come keyed by person, on another partition, so they may run alongside an order's events:
+ * the order's row is read FOR UPDATE and the person's lock is taken first by whoever writes their data.
+ */
+export async function applyToTrackedOrders(event: TrackedOrderEvent | (EtaUpdated & { shopId: string }), db: Sql, channel: string): Promise<void> {
+  if (event.type === 'PersonalDataErased') {
+    const { shopId, personId, erasedAt } = event.data;
+    await lockPerson(db, shopId, personId);
+    for (const orderId of await eraseRecipient(db, shopId, personId, erasedAt)) await announceChange(db, channel, orderId);
+    return;
+  }
+  if (event.type === 'EtaUpdated') {
+    const before = await findTrackedOrder(db, event.data.orderId, true);
+    // An order this page never saw, or another shop's claim on it, is not ours to change.
+    if (!before || before.shopId !== event.shopId) return;
+    return save(db, channel, before, withEta(before, event));
+  }
+  const personId = recipientPersonIn(event);
+  let erased = false;
+  if (personId !== null) {
+    await lockPerson(db, event.data.shopId, personId);
+    erased = await isErased(db, event.data.shopId, personId);
+  }
+  const before = await findTrackedOrder(db, event.data.orderId, true);
+  const after = evolveTrackedOrder(before, event, () => erased);
+  if (after) await save(db, channel, before, after);
+}
+
+async function save(db: Sql, channel: string, before: TrackedOrder | undefined, after: TrackedOrder): Promise<void> {
+  if (after === before) return;
+  await saveTrackedOrder(db, after);
+  // Events the page does not show only move the version: nobody needs to hear of them.
+  if (!before || JSON.stringify({ ...before, version: 0 }) !== JSON.stringify({ ...after, version: 0 })) await announceChange(db, channel, after.orderId);
+}
+
+function recipientPersonIn(event: TrackedOrderEvent): string | null {
+  if (event.type === 'OrderPlaced') return event.data.recipientPersonId;
+  if (event.type === 'DeliveryAddressCorrected') return event.data.recipientPersonId;
+  return null;
+}

@@ -1,0 +1,19 @@
+import type { ServiceConfig } from '@petalpost/platform';
+import { z } from 'zod';
+
+/** The tracking page's variables (docs/notifications.md, "Customer tracking page"). */
+export const trackingConfigShape = {
+  /** A link keeps working this long after the order is delivered, cancelled, rejected or returned. */
+  TRACKING_GRACE_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
+  /** The outer limit of a link's token, whatever happens to the order (a token cannot be recalled). */
+  TRACKING_TOKEN_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  /** Where customers reach this service, e.g. https://track.example.com; unset: the address the link was minted through. */
+  TRACKING_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Where the attachment store serves photos by their reference; unset: the page shows no photos. */
+  TRACKING_PHOTO_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+};
+
+export type TrackingConfig = { [K in keyof typeof trackingConfigShape]: z.infer<(typeof trackingConfigShape)[K]> };
+
+/** What the tracking slice reads of the service's config. */
+export type TrackingServiceConfig = ServiceConfig & { DATABASE_SCHEMA: string } & TrackingConfig;

@@ -1,0 +1,446 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Principal, TokenService } from '@petalpost/auth';
+import { type IntegrationEvent, namespaced, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
+import { EventPublisher } from '@petalpost/kafka';
+import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { NotificationsConfig } from '../notifications.config';
+import { notificationsService } from '../notifications.service';
+import { RiderPositions } from './rider-positions';
+
+const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const as = (p: Partial<Principal> & Pick<Principal, 'role'>) => tokens.sign({ sub: 'someone', ...p } as Principal);
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+/** Where the flowers go: the page plots the rider around it without ever receiving it. */
+const destination = { lat: 52.09, lng: 5.12 };
+/** A 1×1 PNG: the attachment store's answer to any photo. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+/**
+ * The customer's tracking page in a real Chromium, against the real notifications service, Kafka and
+ * Postgres: events are produced to the namespaced topics exactly as the orders relay and dispatch
+ * produce them, and the page is watched changing without a reload.
+ */
+describe('customer tracking page (real service, Kafka, Postgres and Chromium)', () => {
+  let service: RunningService<NotificationsConfig>;
+  let namespace: string;
+  let publisher: EventPublisher;
+  let photoStore: Server;
+  let photoStoreUrl: string;
+  const photosServed: string[] = [];
+  let browser: BrowserContext;
+  let userDataDir: string;
+
+  const envelope = (streamId: string, streamVersion: number, shopId: string, type: string, data: unknown): IntegrationEvent => ({
+    eventId: randomUUID(),
+    type,
+    schemaVersion: type === 'OrderPlaced' ? 2 : 1,
+    streamId,
+    streamVersion,
+    shopId,
+    data,
+    metadata: { correlationId: randomUUID(), occurredAt: new Date().toISOString(), actor: { role: 'staff', subject: 'alice', shopId } },
+  });
+  const publishOrders = (...events: IntegrationEvent[]) => publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), events);
+  const publishEta = (shopId: string, orderId: string, eta: string) =>
+    publisher.publish(namespaced(TOPICS.dispatchEvents.name, namespace), [envelope(`route-${shopId}`, 1, shopId, 'EtaUpdated', { orderId, eta })]);
+  const publishPosition = (shopId: string, riderId: string, lat: number, lng: number) =>
+    publisher.send(namespaced(TOPICS.riderLocations.name, namespace), [{ key: riderId, value: { riderId, shopId, lat, lng, recordedAt: new Date().toISOString() } }]);
+
+  /** One order's stream, each event numbered after the last, as the orders log numbers them. */
+  const newOrder = (shopId: string, options: { anonymousSender?: boolean } = {}) => {
+    const orderId = randomUUID();
+    const ref = { orderId, shopId };
+    let version = 0;
+    const next = (event: OrderIntegrationEvent) => envelope(`order-${orderId}`, ++version, shopId, event.type, event.data);
+    const now = () => new Date().toISOString();
+    return {
+      orderId,
+      shopId,
+      placed: () =>
+        next({
+          type: 'OrderPlaced',
+          data: {
+            ...ref,
+            orderType: 'gift',
+            source: 'web',
+            items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
+            deliveryWindow: { from: minutesFromNow(60), to: minutesFromNow(180), timeZone: 'Europe/Amsterdam' },
+            addressType: 'residence',
+            anonymousSender: options.anonymousSender ?? false,
+            doNotContactRecipient: false,
+            recipientPersonId: uniqueName('person'),
+            recipient: { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Lindenlaan 3, Utrecht', geo: destination } },
+            paid: true,
+            placedAt: now(),
+          },
+        }),
+      accepted: () => next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: now() } }),
+      started: () => next({ type: 'ProductionStarted', data: { ...ref, startedAt: now() } }),
+      photographed: () => next({ type: 'ArrangementPhotoAttached', data: { ...ref, photoRef: 'photos/arrangement-1.jpg', attachedAt: now() } }),
+      finished: () => next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: now() } }),
+      assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: now() } }),
+      pickedUp: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: now() } }),
+      delivered: (riderId: string, deliveredAt = now()) =>
+        next({ type: 'OrderDelivered', data: { ...ref, riderId, outcome: { kind: 'recipient' }, proof: { photoRef: 'photos/proof-1.jpg', at: deliveredAt }, receivedBy: null, deliveredAt } }),
+    };
+  };
+
+  const mintLink = (orderId: string, token: string, base = service.url) =>
+    fetch(`${base}/orders/${orderId}/tracking-link`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  /** Places an order, waits until the projection has it, and mints its link as the shop's staff. */
+  const trackedOrder = async (shopId = uniqueName('shop'), options?: { anonymousSender?: boolean }) => {
+    const order = newOrder(shopId, options);
+    await publishOrders(order.placed());
+    const staff = as({ role: 'staff', shopId });
+    const { url } = await eventually(async () => {
+      const response = await mintLink(order.orderId, staff);
+      expect(response.status).toBe(201);
+      return (await response.json()) as { url: string; expiresAt?: string };
+    });
+    return { ...order, url, staff };
+  };
+
+  const open = async (url: string): Promise<Page> => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    // Survives only if the page is never reloaded.
+    await page.evaluate('window.notReloaded = true');
+    return page;
+  };
+  // Read from the page as a person sees it (these run in the browser, hence the strings).
+  const statusOn = (page: Page) => page.locator('body').getAttribute('data-status');
+  const stepStates = (page: Page) => page.evaluate<string[]>(`[...document.querySelectorAll('#steps li')].map((li) => li.dataset.step + ':' + li.dataset.state)`);
+  /** Visible and actually decoded: the browser fetched and drew the image. */
+  const shownPhoto = (page: Page, section: 'arrangement' | 'proof') =>
+    page.evaluate<boolean>(`(() => { const img = document.querySelector('#${section} img'); return !img.closest('section').hidden && img.complete && img.naturalWidth > 0 })()`);
+  const riderShown = (page: Page) => page.locator('#rider').isVisible();
+  const riderDot = async (page: Page) => [await page.locator('#dot').getAttribute('cx'), await page.locator('#dot').getAttribute('cy')];
+  const text = async (page: Page, selector: string) => (await page.locator(selector).first().textContent()) ?? '';
+  const notReloaded = (page: Page) => page.evaluate<boolean>('window.notReloaded === true');
+
+  beforeAll(async () => {
+    photoStore = createServer((request, response) => {
+      photosServed.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+    });
+    await new Promise<void>((resolve) => photoStore.listen(0, '127.0.0.1', resolve));
+    photoStoreUrl = `http://127.0.0.1:${(photoStore.address() as AddressInfo).port}/store`;
+
+    namespace = await createTestNamespace();
+    service = await startTestService(notificationsService, { KAFKA_NAMESPACE: namespace, TRACKING_PHOTO_BASE_URL: photoStoreUrl, TRACKING_GRACE_HOURS: '24' });
+    publisher = new EventPublisher(new Kafka({ clientId: 'relay-stand-in', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }));
+    await publisher.connect();
+    userDataDir = await mkdtemp(join(tmpdir(), 'petalpost-chromium-'));
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
+      // A phone, in British English: times read 14:05.
+      locale: 'en-GB',
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    // A new consumer group starts at the log's end, which it learns on its first fetch, a moment
+    // after joining: probe until an order shows, so no test's events fall before that end.
+    await eventually(async () => {
+      const probe = newOrder(uniqueName('shop'));
+      await publishOrders(probe.placed());
+      await eventually(async () => expect((await mintLink(probe.orderId, as({ role: 'operator' }))).status).toBe(201), 2_000);
+    }, 30_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await publisher?.disconnect();
+    await service?.app.close();
+    await new Promise((resolve) => photoStore?.close(resolve));
+  });
+
+  it('shows a placed order and follows it to the road without a reload, with the arrangement’s photo', async () => {
+    const order = await trackedOrder();
+    const page = await open(order.url);
+    expect(await statusOn(page)).toBe('placed');
+    expect(await text(page, '#headline')).toBe('We have your order');
+    expect(await text(page, '#title')).toBe('Flowers for Alex');
+    expect(await text(page, '#when')).toMatch(/^Expected between \d\d:\d\d and \d\d:\d\d on /);
+    expect(await stepStates(page)).toEqual(['placed:current', 'accepted:todo', 'in_production:todo', 'ready:todo', 'out_for_delivery:todo', 'delivered:todo']);
+    expect(await shownPhoto(page, 'arrangement')).toBe(false);
+
+    await publishOrders(order.accepted());
+    await eventually(async () => expect(await statusOn(page)).toBe('accepted'));
+    expect(await text(page, '#headline')).toBe('The shop has accepted your order');
+
+    await publishOrders(order.started(), order.photographed(), order.finished(), order.assigned('rita'), order.pickedUp('rita'));
+    await eventually(async () => expect(await statusOn(page)).toBe('out_for_delivery'));
+    expect(await stepStates(page)).toEqual(['placed:done', 'accepted:done', 'in_production:done', 'ready:done', 'out_for_delivery:current', 'delivered:todo']);
+    expect(await text(page, '#headline')).toBe('Your flowers are on the way');
+    await eventually(async () => expect(await shownPhoto(page, 'arrangement')).toBe(true));
+    expect(photosServed).toContain('/store/photos/arrangement-1.jpg');
+    expect(await notReloaded(page)).toBe(true);
+    await page.close();
+  });
+
+  it('shows the rider only while out for delivery with this order, moving, and the proof photo once delivered', async () => {
+    const order = await trackedOrder();
+    const rider = uniqueName('rider');
+    await publishOrders(order.accepted(), order.finished(), order.assigned(rider));
+    const page = await open(order.url);
+    await eventually(async () => expect(await statusOn(page)).toBe('ready'));
+
+    // The service knows where the assigned rider is, but the flowers are still at the shop.
+    await eventually(async () => {
+      await publishPosition(order.shopId, rider, 52.1, 5.12);
+      await eventually(() => expect(service.app.get(RiderPositions).of(order.shopId, rider)).toBeDefined(), 1_000);
+    });
+    await page.waitForTimeout(1_500);
+    expect(await riderShown(page)).toBe(false);
+
+    await publishOrders(order.pickedUp(rider));
+    await eventually(async () => expect(await riderShown(page)).toBe(true));
+    expect(await text(page, '#distance')).toMatch(/^1\.1 km away, updated \d\d:\d\d$/);
+    const far = await riderDot(page);
+
+    await publishPosition(order.shopId, rider, 52.0915, 5.12);
+    await eventually(async () => expect(await text(page, '#distance')).toMatch(/^170 m away/));
+    expect(await riderDot(page)).not.toEqual(far);
+
+    // Another rider, or this rider's name at another shop, moves nothing on this page.
+    const near = await riderDot(page);
+    await publishPosition(order.shopId, uniqueName('rider'), 52.2, 5.2);
+    await publishPosition(uniqueName('shop'), rider, 52.3, 5.3);
+    await page.waitForTimeout(2_000);
+    expect(await riderDot(page)).toEqual(near);
+
+    await publishOrders(order.delivered(rider));
+    await eventually(async () => expect(await statusOn(page)).toBe('delivered'));
+    expect(await riderShown(page)).toBe(false);
+    expect(await text(page, '#when')).toMatch(/^Delivered at \d\d:\d\d on /);
+    await eventually(async () => expect(await shownPhoto(page, 'proof')).toBe(true));
+    expect(photosServed).toContain('/store/photos/proof-1.jpg');
+    expect(await text(page, '#expires')).toMatch(/^This link stops working on /);
+    expect(await notReloaded(page)).toBe(true);
+    await page.close();
+  });
+
+  it('shows dispatch’s ETA instead of the window once there is one', async () => {
+    const order = await trackedOrder();
+    await publishOrders(order.accepted(), order.finished());
+    const page = await open(order.url);
+    await eventually(async () => expect(await statusOn(page)).toBe('ready'));
+    expect(await text(page, '#when')).toMatch(/^Expected between/);
+
+    await publishEta(order.shopId, order.orderId, minutesFromNow(42));
+    await eventually(async () => expect(await text(page, '#when')).toMatch(/^Arriving at about \d\d:\d\d$/));
+    // Another shop cannot put a time on this shop's order.
+    const state = async () => (await (await fetch(`${order.url}/state`)).json()) as { eta: string | null };
+    const eta = (await state()).eta;
+    await publishEta(uniqueName('shop'), order.orderId, minutesFromNow(5));
+    await page.waitForTimeout(1_500);
+    expect((await state()).eta).toBe(eta);
+    await page.close();
+  });
+
+  it('answers a link whose order was delivered longer ago than the grace period with 410 and a page saying it expired', async () => {
+    const shopId = uniqueName('shop');
+    const order = newOrder(shopId);
+    const longAgo = new Date(Date.now() - 25 * 60 * 60_000).toISOString();
+    await publishOrders(order.placed(), order.accepted(), order.finished(), order.pickedUp('rita'), order.delivered('rita', longAgo));
+    const staff = as({ role: 'staff', shopId });
+    const minted = await eventually(async () => {
+      const response = await mintLink(order.orderId, staff);
+      const body = (await response.json()) as { url: string; expiresAt?: string };
+      expect(body.expiresAt).toBeDefined();
+      return body;
+    });
+    expect(Date.parse(minted.expiresAt!)).toBeLessThan(Date.now());
+
+    const html = await fetch(minted.url);
+    expect(html.status).toBe(410);
+    expect(await html.text()).toContain('This link has expired');
+    const state = await fetch(`${minted.url}/state`);
+    expect(state.status).toBe(410);
+    expect(await state.json()).toMatchObject({ code: 'TRACKING_LINK_EXPIRED' });
+
+    const page = await browser.newPage();
+    const response = await page.goto(minted.url);
+    expect(response?.status()).toBe(410);
+    expect(await text(page, 'h1')).toBe('This link has expired');
+    await page.close();
+  });
+
+  it('shows nothing of an order to another order’s link, and a friendly 404 to a link that is not one', async () => {
+    const mine = await trackedOrder(uniqueName('shop'), { anonymousSender: true });
+    const theirs = await trackedOrder();
+    await publishOrders(mine.accepted(), mine.photographed());
+    await eventually(async () => expect(((await (await fetch(`${mine.url}/state`)).json()) as { status: string }).status).toBe('accepted'));
+
+    const theirState = await (await fetch(`${theirs.url}/state`)).text();
+    expect(JSON.parse(theirState)).toMatchObject({ status: 'placed', photos: { arrangement: null } });
+    expect(theirState).not.toContain(mine.orderId);
+    // The page tells a forwarded link's reader no more than a first name: no rider, address, phone or buyer.
+    const myState = await (await fetch(`${mine.url}/state`)).text();
+    for (const secret of ['Recipient', 'Lindenlaan', '8765', 'rita', 'alice', String(destination.lat)]) expect(myState).not.toContain(secret);
+
+    const theirToken = theirs.url.split('/track/')[1];
+    const forged = new TokenService('x'.repeat(40)).sign({ role: 'customer', sub: 'mallory', orderId: mine.orderId });
+    const staffToken = as({ role: 'staff', shopId: mine.shopId });
+    for (const token of ['not-a-token', forged, staffToken]) {
+      const response = await fetch(`${service.url}/track/${token}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain('We could not find this order');
+      expect((await fetch(`${service.url}/track/${token}/state`)).status).toBe(404);
+    }
+    // Another order's token never reaches this order's photo.
+    expect((await fetch(`${service.url}/track/${theirToken}/photos/arrangement/x`, { redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(`${mine.url}/photos/arrangement/x`, { redirect: 'manual' })).status).toBe(302);
+  });
+
+  it('sends the customer’s message to the shop: shown on the page as sent, as plain text, and listed for that shop’s staff only', async () => {
+    const order = await trackedOrder();
+    const page = await open(order.url);
+    const words = 'Please ring twice <img src=x onerror="window.hacked=1"> — the bell is faint';
+    await page.fill('#text', words);
+    await page.click('#send button');
+    await eventually(async () => expect(await text(page, '#messages')).toContain(words));
+    expect(await text(page, '#messages')).toMatch(/Sent to the shop at \d\d:\d\d/);
+    expect(await page.locator('#messages img').count()).toBe(0);
+    expect(await page.evaluate<unknown>('window.hacked')).toBeUndefined();
+
+    const list = async (token: string, shopId = order.shopId) => fetch(`${service.url}/shops/${shopId}/customer-messages`, { headers: { authorization: `Bearer ${token}` } });
+    const staffView = await list(order.staff);
+    expect(staffView.status).toBe(200);
+    expect(((await staffView.json()) as { items: unknown[] }).items).toEqual([{ messageId: expect.any(String), orderId: order.orderId, text: words, sentAt: expect.any(String) }]);
+    expect(((await (await list(as({ role: 'operator' }))).json()) as { items: unknown[] }).items).toHaveLength(1);
+    expect((await list(as({ role: 'staff', shopId: uniqueName('shop') }))).status).toBe(404);
+    expect((await list(as({ role: 'florist', shopId: order.shopId }))).status).toBe(403);
+    expect((await list(order.url.split('/track/')[1])).status).toBe(403);
+
+    // A second tab of the same link hears of the message too.
+    const other = await open(order.url);
+    expect(await text(other, '#messages')).toContain(words);
+
+    const empty = await fetch(`${order.url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '   ' }) });
+    expect(empty.status).toBe(400);
+    const long = await fetch(`${order.url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x'.repeat(1001) }) });
+    expect(long.status).toBe(400);
+    await page.close();
+    await other.close();
+  });
+
+  it('mints a link for staff of the order’s shop and operators only', async () => {
+    const order = await trackedOrder();
+    expect((await mintLink(order.orderId, as({ role: 'operator' }))).status).toBe(201);
+    const otherShop = await mintLink(order.orderId, as({ role: 'staff', shopId: uniqueName('shop') }));
+    expect(otherShop.status).toBe(404);
+    expect(await otherShop.json()).toMatchObject({ code: 'ORDER_NOT_FOUND' });
+    expect((await mintLink(randomUUID(), order.staff)).status).toBe(404);
+    expect((await mintLink(order.orderId, as({ role: 'rider', shopId: order.shopId }))).status).toBe(403);
+    expect((await mintLink(order.orderId, 'nonsense')).status).toBe(401);
+    const { url, expiresAt } = (await (await mintLink(order.orderId, order.staff)).json()) as { url: string; expiresAt?: string };
+    expect(url).toMatch(new RegExp(`^${service.url}/track/[\\w.-]+$`));
+    expect(expiresAt).toBeUndefined();
+  });
+
+  it('stays small and self-contained: under 30 kB, nothing loaded from another site', async () => {
+    const order = await trackedOrder();
+    const html = await fetch(order.url);
+    const bytes = (await html.arrayBuffer()).byteLength;
+    expect(bytes).toBeLessThan(30 * 1024);
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html.headers.get('referrer-policy')).toBe('no-referrer');
+
+    const page = await browser.newPage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(order.url);
+    await eventually(async () => expect(await page.locator('#live').isVisible()).toBe(true));
+    const origins = new Set(requested.map((u) => new URL(u).origin));
+    expect([...origins]).toEqual([new URL(service.url).origin]);
+    // The page, its live stream and perhaps a favicon: no scripts, styles or fonts fetched.
+    expect(requested.filter((u) => !u.endsWith('/favicon.ico'))).toEqual([order.url, `${order.url}/events`]);
+    process.stderr.write(`[tracking page] ${bytes} bytes of HTML, CSS and JS\n`);
+    await page.close();
+  });
+
+  it('pushes at most about one position a second to a page, ending with the latest', async () => {
+    const order = await trackedOrder();
+    const rider = uniqueName('rider');
+    await publishOrders(order.accepted(), order.finished(), order.assigned(rider), order.pickedUp(rider));
+    await eventually(async () => expect(((await (await fetch(`${order.url}/state`)).json()) as { status: string }).status).toBe('out_for_delivery'));
+
+    const events: Array<{ event: string; data: { rider?: { distanceM: number } } }> = [];
+    const abort = new AbortController();
+    const stream = await fetch(`${order.url}/events`, { signal: abort.signal });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    void (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (event && data) events.push({ event, data: JSON.parse(data) });
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    await eventually(() => expect(events.some((e) => e.event === 'state')).toBe(true));
+
+    // Twenty fixes in a burst, closing in on the destination.
+    const started = Date.now();
+    for (let i = 20; i >= 1; i--) await publishPosition(order.shopId, rider, destination.lat + i * 0.001, destination.lng);
+    await eventually(() => expect(events.filter((e) => e.event === 'position').at(-1)?.data.rider?.distanceM).toBe(111));
+    const seconds = (Date.now() - started) / 1000;
+    const pushed = events.filter((e) => e.event === 'position').length;
+    expect(pushed).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    abort.abort();
+  });
+
+  it('updates a page connected to another replica, whichever replica consumed the event', async () => {
+    const second = await startTestService(notificationsService, {
+      KAFKA_NAMESPACE: namespace,
+      DATABASE_SCHEMA: service.config.DATABASE_SCHEMA,
+      TRACKING_PHOTO_BASE_URL: photoStoreUrl,
+    });
+    try {
+      const order = await trackedOrder();
+      const token = order.url.split('/track/')[1];
+      const page = await open(`${second.url}/track/${token}`);
+      expect(await statusOn(page)).toBe('placed');
+      const rider = uniqueName('rider');
+      await publishOrders(order.accepted(), order.finished(), order.assigned(rider), order.pickedUp(rider));
+      await eventually(async () => expect(await statusOn(page)).toBe('out_for_delivery'), 30_000);
+      // Every replica reads every position.
+      await eventually(async () => {
+        await publishPosition(order.shopId, rider, 52.1, 5.12);
+        await eventually(async () => expect(await riderShown(page)).toBe(true), 1_500);
+      });
+      expect(await notReloaded(page)).toBe(true);
+
+      // A replica stopping with pages still connected ends their streams instead of waiting on them.
+      const stopping = Date.now();
+      await second.app.close();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+      await eventually(async () => expect(await page.locator('#live').isVisible()).toBe(false));
+      await page.close();
+    } finally {
+      await second.app.close();
+    }
+  }, 90_000);
+});
