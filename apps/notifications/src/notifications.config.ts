@@ -2,7 +2,8 @@ import { serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
 import { inboxConfigShape } from './inbox/inbox.config';
 import { trackingConfigShape } from './tracking/tracking.config';
+import { webhooksConfigShape } from './webhooks/webhooks.config';
 
-export const notificationsConfigSchema = serviceConfigSchemaFor('notifications').safeExtend(trackingConfigShape).safeExtend(inboxConfigShape);
+export const notificationsConfigSchema = serviceConfigSchemaFor('notifications').safeExtend(trackingConfigShape).safeExtend(inboxConfigShape).safeExtend(webhooksConfigShape);
 
 export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;

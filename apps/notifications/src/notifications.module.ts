@@ -24,6 +24,8 @@ import { PushGateway } from './push/push.gateway';
 import { SseController } from './push/sse.controller';
 import { Tracking1764000001000 } from './tracking/tracking.migration';
 import { TrackingModule } from './tracking/tracking.module';
+import { Webhooks1765000000000 } from './webhooks/webhooks.migration';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The notifications service: consumes what happened and tells each party what they may see. */
 @Module({})
@@ -32,9 +34,10 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000] } }),
         KafkaModule.forService('notifications', config, logger),
         TrackingModule,
+        WebhooksModule,
       ],
       controllers: [SseController, NotificationsController, PreferencesController],
       providers: [

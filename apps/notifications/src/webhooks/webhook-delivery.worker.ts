@@ -1,0 +1,238 @@
+import { performance } from 'node:perf_hooks';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus } from '@petalpost/platform';
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { webhookBodyOf } from './domain/webhook-body';
+import { type AttemptResult, nextStep, type RetryPolicy } from './domain/webhook-retry';
+import { secretsInForce, signatureHeader } from './domain/webhook-signature';
+import { cancelPendingDeliveries, claimDueDeliveries, type ClaimedDelivery, deleteExpiredEvents, recordAttempt, releaseClaims } from './webhook-delivery.queries';
+import { sendWebhook } from './webhook-sender';
+import { allowsPrivateNetworks, retryPolicyOf, wakeUpChannel, type WebhooksConfig } from './webhooks.config';
+import { WEBHOOKS_CONFIG } from './webhooks.tokens';
+
+/** Headers every delivery carries (docs/notifications.md). */
+export const WEBHOOK_HEADERS = {
+  webhookId: 'petalpost-webhook-id',
+  eventType: 'petalpost-event-type',
+  timestamp: 'petalpost-timestamp',
+  signature: 'petalpost-signature',
+} as const;
+
+const ERROR_TEXT_MAX = 500;
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
+const RELISTEN_AFTER_MS = 10_000;
+
+/**
+ * Works off the webhook_deliveries outbox: claims due deliveries (SKIP LOCKED, so every replica can
+ * run one), POSTs them signed, and records each attempt and what follows. New deliveries wake it at
+ * once through LISTEN/NOTIFY; retries fall due on their own, found by a short poll.
+ */
+@Injectable()
+export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly name = 'webhooks:delivery';
+  private readonly log: Logger;
+  private readonly policy: RetryPolicy;
+  private readonly channel: string;
+  private readonly stopping = new AbortController();
+  private running?: Promise<void>;
+  private cleanupTimer?: NodeJS.Timeout;
+  private listener?: Client;
+  private lastListenTry = 0;
+  private wakeUp?: () => void;
+  private wokenWhileBusy = false;
+  private lastProgressAt?: Date;
+  private lastError?: { message: string; at: string };
+  private readonly counts = { delivered: 0, retried: 0, deadLettered: 0, gone: 0 };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
+    @Inject(LOGGER) logger: Logger,
+    registry: ProcessorRegistry,
+  ) {
+    this.log = logger.child({ processor: this.name });
+    this.policy = retryPolicyOf(config);
+    this.channel = wakeUpChannel(config.DATABASE_SCHEMA);
+    registry.register(this);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen();
+    this.running = this.run();
+    this.cleanupTimer = setInterval(() => void this.cleanUp(), CLEANUP_INTERVAL_MS);
+    this.cleanupTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    this.wakeUp?.();
+    clearInterval(this.cleanupTimer);
+    await this.running;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  status(): ProcessorStatus {
+    return {
+      name: this.name,
+      ready: this.running !== undefined && !this.stopping.signal.aborted,
+      lastProgressAt: this.lastProgressAt?.toISOString(),
+      details: { ...this.counts, wakeUps: this.listener ? 'listen/notify' : 'polling', lastError: this.lastError },
+    };
+  }
+
+  private async run(): Promise<void> {
+    const { WEBHOOK_BATCH_SIZE, WEBHOOK_POLL_INTERVAL_MS } = this.config;
+    while (!this.stopping.signal.aborted) {
+      let claimed = 0;
+      try {
+        claimed = await this.deliverDue();
+      } catch (err) {
+        this.recordError(err);
+        this.log.error({ err }, 'delivering webhooks failed; trying again');
+      }
+      if (!this.listener && Date.now() - this.lastListenTry > RELISTEN_AFTER_MS) await this.listen();
+      // A full batch means more may be due already.
+      if (claimed < WEBHOOK_BATCH_SIZE) await this.idle(WEBHOOK_POLL_INTERVAL_MS);
+    }
+  }
+
+  private async deliverDue(): Promise<number> {
+    const { WEBHOOK_BATCH_SIZE, WEBHOOK_TIMEOUT_MS } = this.config;
+    // The lease outlasts the attempt's timeout, so no other worker takes a delivery still in flight.
+    const claims = await claimDueDeliveries(this.dataSource, WEBHOOK_BATCH_SIZE, WEBHOOK_TIMEOUT_MS + 30_000);
+    const interrupted: string[] = [];
+    await Promise.all(
+      claims.map(async (claim) => {
+        if (!(await this.attempt(claim))) interrupted.push(claim.deliveryId);
+      }),
+    );
+    await releaseClaims(this.dataSource, interrupted);
+    return claims.length;
+  }
+
+  /** False when the service stopped mid-attempt: the delivery is handed back. */
+  private async attempt(claim: ClaimedDelivery): Promise<boolean> {
+    const where = { deliveryId: claim.deliveryId, subscriptionId: claim.subscriptionId, eventId: claim.event.eventId, attempt: claim.attempt };
+    if (!claim.enabled) {
+      await cancelPendingDeliveries(this.dataSource, claim.subscriptionId, 'the subscription is disabled');
+      return true;
+    }
+    const body = JSON.stringify(webhookBodyOf(claim.event));
+    const attemptedAt = new Date();
+    const timestamp = Math.floor(attemptedAt.getTime() / 1000);
+    const started = performance.now();
+    const outcome = await sendWebhook({
+      url: claim.url,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Petalpost-Webhooks/1',
+        [WEBHOOK_HEADERS.webhookId]: claim.deliveryId,
+        [WEBHOOK_HEADERS.eventType]: claim.eventType,
+        [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [WEBHOOK_HEADERS.signature]: signatureHeader(secretsInForce(claim, attemptedAt.getTime()), timestamp, body),
+      },
+      timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+      stopSignal: this.stopping.signal,
+      allowPrivateNetworks: allowsPrivateNetworks(this.config),
+    });
+    if (outcome.kind === 'interrupted') return false;
+    const durationMs = Math.round(performance.now() - started);
+
+    const result: AttemptResult = outcome.kind === 'response' ? { kind: 'response', status: outcome.status } : { kind: 'error', message: outcome.message };
+    const step = nextStep(result, claim.attempt, this.policy, Math.random());
+    const statusCode = outcome.kind === 'response' ? outcome.status : null;
+    const error = errorText(outcome, step.kind === 'delivered');
+    await recordAttempt(this.dataSource, { deliveryId: claim.deliveryId, subscriptionId: claim.subscriptionId, attempt: claim.attempt, attemptedAt, durationMs, statusCode, error, step });
+    this.lastProgressAt = new Date();
+
+    const logged = { ...where, statusCode, durationMs, error, next: step };
+    switch (step.kind) {
+      case 'delivered':
+        this.counts.delivered++;
+        this.log.debug(logged, 'webhook delivered');
+        break;
+      case 'retry':
+        this.counts.retried++;
+        this.log.info(logged, 'webhook attempt failed; retrying later');
+        break;
+      case 'dead_letter':
+        this.counts.deadLettered++;
+        this.log.warn(logged, 'webhook failed on its last attempt: parked as a dead letter');
+        break;
+      case 'gone':
+        this.counts.gone++;
+        this.log.warn(logged, 'receiver answered 410 Gone: subscription disabled');
+        break;
+    }
+    return true;
+  }
+
+  /** Waits for a NOTIFY, the poll interval or the stop, whichever comes first. */
+  private idle(ms: number): Promise<void> {
+    if (this.wokenWhileBusy || this.stopping.signal.aborted) {
+      this.wokenWhileBusy = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private nudge(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenWhileBusy = true;
+  }
+
+  /** Without the wake-up connection the worker still finds everything by polling, a little later. */
+  private async listen(): Promise<void> {
+    this.lastListenTry = Date.now();
+    const client = new Client({ connectionString: this.config.DATABASE_URL });
+    client.on('notification', () => this.nudge());
+    client.on('end', () => {
+      if (this.listener === client) this.listener = undefined;
+    });
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'lost the wake-up connection; polling until it is back');
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+      // The channel is built from the schema name, which is a checked identifier.
+      await client.query(`LISTEN "${this.channel}"`);
+      this.listener = client;
+    } catch (err) {
+      this.log.warn({ err }, 'could not listen for new webhooks; polling');
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async cleanUp(): Promise<void> {
+    try {
+      const deleted = await deleteExpiredEvents(this.dataSource, this.config.WEBHOOK_EVENT_RETENTION_DAYS);
+      if (deleted > 0) this.log.info({ deleted }, 'forgot webhook events past their retention');
+    } catch (err) {
+      this.recordError(err);
+      this.log.warn({ err }, 'could not forget expired webhook events');
+    }
+  }
+
+  private recordError(err: unknown): void {
+    this.lastError = { message: err instanceof Error ? err.message : String(err), at: new Date().toISOString() };
+  }
+}
+
+function errorText(outcome: { kind: 'response'; status: number; excerpt: string } | { kind: 'error'; message: string }, delivered: boolean): string | null {
+  if (delivered) return null;
+  const text = outcome.kind === 'response' ? `HTTP ${outcome.status}${outcome.excerpt ? `: ${outcome.excerpt}` : ''}` : outcome.message;
+  return text.slice(0, ERROR_TEXT_MAX);
+}
