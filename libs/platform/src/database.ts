@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 
 export interface DatabaseOptions {
   url: string;
@@ -25,6 +25,23 @@ export async function ensureSchema(url: string, schema: string): Promise<void> {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Opens a service's DataSource, running its migrations. Replicas starting together take turns
+ * (a session advisory lock per schema): two would otherwise both apply the same migration.
+ */
+export async function openDataSource(options: DatabaseOptions): Promise<DataSource> {
+  await ensureSchema(options.url, options.schema);
+  const lock = new Client({ connectionString: options.url });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`migrations:${options.schema}`]);
+    return await new DataSource(dataSourceOptions(options)).initialize();
+  } finally {
+    // Ending the session releases the lock, also when a migration failed.
+    await lock.end();
   }
 }
 

@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard, TokenService } from '@petalpost/auth';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from './config';
-import { type DatabaseOptions, dataSourceOptions, ensureSchema } from './database';
+import { type DatabaseOptions, dataSourceOptions, openDataSource } from './database';
 import { ErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
 import { ProcessorRegistry } from './processors';
@@ -33,10 +33,8 @@ export class PlatformModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
         TypeOrmModule.forRootAsync({
-          useFactory: async () => {
-            await ensureSchema(config.DATABASE_URL, database.schema);
-            return dataSourceOptions({ ...database, url: config.DATABASE_URL });
-          },
+          useFactory: () => dataSourceOptions({ ...database, url: config.DATABASE_URL }),
+          dataSourceFactory: () => openDataSource({ ...database, url: config.DATABASE_URL }),
         }),
       ],
       controllers: [HealthController],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { dataSourceOptions, type DatabaseOptions, ensureSchema } from '@petalpost/platform';
-import { DataSource } from 'typeorm';
+import { type DatabaseOptions, openDataSource } from '@petalpost/platform';
+import type { DataSource } from 'typeorm';
 import { testInfra } from './test-infra';
 
 export interface TestDatabase {
@@ -14,9 +14,7 @@ export interface TestDatabase {
 export async function createTestDatabase(options: Omit<DatabaseOptions, 'url' | 'schema'> & { prefix?: string }): Promise<TestDatabase> {
   const { databaseUrl } = testInfra();
   const schema = uniqueName(options.prefix ?? 't');
-  await ensureSchema(databaseUrl, schema);
-  const dataSource = new DataSource(dataSourceOptions({ ...options, url: databaseUrl, schema }));
-  await dataSource.initialize();
+  const dataSource = await openDataSource({ ...options, url: databaseUrl, schema });
   return {
     dataSource,
     schema,
