@@ -8,7 +8,6 @@ import { ESCALATION_CHANNEL, escalationChannelFor } from './acks/escalation-chan
 import { EscalationSweep } from './acks/escalation-sweep';
 import { NotificationsController } from './acks/notifications.controller';
 import { integrationEventsConsumer } from './consumers/integration-events.consumer';
-import { RiderPositionsConsumer } from './consumers/rider-positions.consumer';
 import { DeliveriesOnTheRoad } from './delivery/deliveries-on-the-road';
 import { InboxFanout } from './delivery/inbox-fanout';
 import { INBOX_CHANNELS, inboxChannels } from './inbox/channels';
@@ -18,6 +17,7 @@ import { InboxRetention } from './inbox/inbox-retention';
 import { InboxStore } from './inbox/inbox.store';
 import { InboxWriter } from './inbox/inbox-writer';
 import type { NotificationsConfig } from './notifications.config';
+import { PositionsModule } from './positions/positions.module';
 import { PreferencesController } from './preferences/preferences.controller';
 import { PreferencesStore } from './preferences/preferences.store';
 import { PushGateway } from './push/push.gateway';
@@ -36,6 +36,7 @@ export class NotificationsModule {
       imports: [
         PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000] } }),
         KafkaModule.forService('notifications', config, logger),
+        PositionsModule,
         TrackingModule,
         WebhooksModule,
       ],
@@ -55,7 +56,6 @@ export class NotificationsModule {
         EscalationSweep,
         PushGateway,
         integrationEventsConsumer,
-        RiderPositionsConsumer,
       ],
     };
   }

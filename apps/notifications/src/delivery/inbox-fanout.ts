@@ -6,6 +6,7 @@ import { type Positions, startingPoint } from '../domain/cursor';
 import { positionAudiences, positionFrameFor, type RiderPosition } from '../domain/rider-position';
 import { parseInboxNotice } from '../inbox/channels';
 import { InboxListener } from '../inbox/inbox-listener';
+import { RiderPositions } from '../positions/rider-positions';
 import { type InboxEntry, InboxStore } from '../inbox/inbox.store';
 import { PreferencesStore } from '../preferences/preferences.store';
 import { DeliveriesOnTheRoad } from './deliveries-on-the-road';
@@ -33,9 +34,11 @@ export class InboxFanout {
     private readonly preferences: PreferencesStore,
     private readonly deliveries: DeliveriesOnTheRoad,
     listener: InboxListener,
+    positions: RiderPositions,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'inbox-fanout' });
+    positions.onPosition((position) => this.offerPosition(position));
     listener.on('inbox', (payload) => this.notified(payload));
     listener.on('preferences', (person) => void this.refreshPreferences(person));
     // Notices sent while the LISTEN connection was down are lost: read every audience once.

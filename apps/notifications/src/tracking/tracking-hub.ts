@@ -3,7 +3,7 @@ import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus, SERVIC
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { RiderPositions } from './rider-positions';
+import { RiderPositions } from '../positions/rider-positions';
 import type { TrackedOrder } from './tracked-order.evolve';
 import { findTrackedOrders, messagesOfOrder, trackingChannel } from './tracked-orders.store';
 import type { TrackingServiceConfig } from './tracking.config';

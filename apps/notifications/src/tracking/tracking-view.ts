@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { FINAL_STATUSES, type GeoPoint, type OrderStatus } from '@petalpost/contracts';
 import type { TrackedOrder } from './tracked-order.evolve';
+import type { RiderPosition } from '../domain/rider-position';
+
+export type { RiderPosition };
 
 /** The steps of an order that goes well, as the customer follows them. */
 export const PROGRESS_STEPS = ['placed', 'accepted', 'in_production', 'ready', 'out_for_delivery', 'delivered'] as const;
@@ -21,14 +24,6 @@ const STEP_OF: Record<OrderStatus, ProgressStep> = {
   cancelled: 'placed',
 };
 
-/** A rider's latest reported position, as read from riders.locations. */
-export interface RiderPosition {
-  riderId: string;
-  shopId: string;
-  lat: number;
-  lng: number;
-  recordedAt: string;
-}
 
 /**
  * Where the rider is, for the page. With the destination known, only the rider's offset from it in

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { RiderPositions } from './rider-positions';
 import { trackingConsumer } from './tracking.consumer';
 import { TrackingController } from './tracking.controller';
 import { TrackingHub } from './tracking-hub';
@@ -12,7 +11,6 @@ import { TrackingStaffController } from './tracking-staff.controller';
 @Module({
   controllers: [TrackingController, TrackingStaffController],
   providers: [
-    RiderPositions,
     TrackingHub,
     trackingConsumer,
   ],

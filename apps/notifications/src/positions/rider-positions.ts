@@ -3,35 +3,25 @@ import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { CONSUMER_GROUPS, namespaced, TOPICS } from '@petalpost/contracts';
 import { KAFKA } from '@petalpost/kafka';
-import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG } from '@petalpost/platform';
+import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import type { TrackingServiceConfig } from './tracking.config';
-import type { RiderPosition } from './tracking-view';
-
-/** A message on riders.locations (keyed by rider). */
-export const RiderLocationSchema = z.object({
-  riderId: z.string().min(1).max(200),
-  shopId: z.string().min(1).max(200),
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
-  recordedAt: z.iso.datetime({ offset: true }),
-});
+import { type RiderPosition, RiderPositionSchema } from '../domain/rider-position';
 
 /** Riders not heard of for this long are forgotten (a shift's gap, a phone switched off). */
 const FORGET_AFTER_MS = 60 * 60_000;
 
 /**
- * The latest position of every rider, in memory. Every replica needs every position (its customers'
- * riders may be anywhere), so each replica reads riders.locations in a group of its own, from the end
+ * The service's one reader of riders.locations, and the latest position of every rider, in
+ * memory; live pushes and tracking pages listen to it. Every replica needs every position (its
+ * readers' riders may be anywhere), so each replica reads in a group of its own, from the end
  * of the log, and commits nothing: a position is stale in seconds, and one lost on a restart is
  * replaced by the next. That is why this is a plain kafkajs consumer and not libs/kafka's
  * ConsumerHost, whose inbox would write a row per position per replica.
  */
 @Injectable()
 export class RiderPositions implements Processor, OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly name = 'kafka:rider-positions';
+  readonly name: string;
   private readonly latest = new Map<string, RiderPosition>();
   private readonly listeners = new Set<(position: RiderPosition) => void>();
   private readonly consumer: Consumer;
@@ -41,8 +31,9 @@ export class RiderPositions implements Processor, OnApplicationBootstrap, Before
   private counts = { received: 0, ignored: 0 };
   private lastProgressAt?: Date;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(SERVICE_CONFIG) config: TrackingServiceConfig, @Inject(LOGGER) logger: Logger, registry: ProcessorRegistry) {
-    const groupId = namespaced(`${CONSUMER_GROUPS.notificationsTracking}.positions.${hostname()}.${randomUUID().slice(0, 8)}`, config.KAFKA_NAMESPACE);
+  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(SERVICE_CONFIG) config: ServiceConfig, @Inject(LOGGER) logger: Logger, registry: ProcessorRegistry) {
+    const groupId = namespaced(`${CONSUMER_GROUPS.notificationsPush}.positions.${hostname()}.${randomUUID().slice(0, 8)}`, config.KAFKA_NAMESPACE);
+    this.name = `kafka:${groupId}`;
     this.topic = namespaced(TOPICS.riderLocations.name, config.KAFKA_NAMESPACE);
     this.log = logger.child({ processor: this.name, groupId });
     this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
@@ -78,7 +69,7 @@ export class RiderPositions implements Processor, OnApplicationBootstrap, Before
   receive(value: Buffer | string | null): void {
     let parsed;
     try {
-      parsed = RiderLocationSchema.safeParse(JSON.parse(String(value ?? '')));
+      parsed = RiderPositionSchema.safeParse(JSON.parse(String(value ?? '')));
     } catch {
       parsed = undefined;
     }
