@@ -10,7 +10,8 @@ export type DeliveryCause = 'event' | 'replay';
  * queues one delivery per enabled subscription of its shop that wants its type. The NOTIFY is sent
  * on commit and wakes the delivery workers at once.
  */
-export async function queueWebhooks(db: EntityManager, event: IntegrationEvent, wakeUpChannel: string): Promise<number> {
+export async function queueWebhooks(db: EntityManager, received: IntegrationEvent, wakeUpChannel: string): Promise<number> {
+  const event = await withoutErasedPeople(db, received);
   const kept = await db.query<unknown[]>(
     `INSERT INTO webhook_events (event_id, shop_id, event_type, stream_id, occurred_at, envelope)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb)
@@ -48,6 +49,7 @@ export async function wakeUpWorkers(db: Pick<EntityManager, 'query'>, channel: s
  * orders (OrderDelivered), read null from now on — as the orders service publishes them after an erasure.
  */
 async function forgetPerson(db: EntityManager, shopId: string, personId: string): Promise<void> {
+  await lockPerson(db, shopId, personId);
   await db.query(
     `UPDATE webhook_events e SET envelope = jsonb_set(envelope, '{data,receivedBy}', 'null')
      WHERE e.shop_id = $1 AND e.event_type = 'OrderDelivered'
@@ -59,4 +61,39 @@ async function forgetPerson(db: EntityManager, shopId: string, personId: string)
      WHERE shop_id = $1 AND envelope #>> '{data,recipientPersonId}' = $2`,
     [shopId, personId],
   );
+}
+
+/**
+ * An erasure travels keyed by person, on another partition than the person's orders, so it may
+ * be handled before an older event that still carries them: such an event is kept, and sent,
+ * without them. The person's lock makes the erasure and this check take turns.
+ */
+async function withoutErasedPeople(db: EntityManager, event: IntegrationEvent): Promise<IntegrationEvent> {
+  const data = event.data as { recipientPersonId?: unknown };
+  const personId = typeof data.recipientPersonId === 'string' ? data.recipientPersonId : event.type === 'OrderDelivered' ? await recipientOfStream(db, event) : undefined;
+  if (personId === undefined) return event;
+  await lockPerson(db, event.shopId, personId);
+  const erased = await db.query<unknown[]>(
+    `SELECT 1 FROM webhook_events WHERE shop_id = $1 AND event_type = 'PersonalDataErased' AND envelope #>> '{data,personId}' = $2 LIMIT 1`,
+    [event.shopId, personId],
+  );
+  if (erased.length === 0) return event;
+  const forgotten = event.type === 'OrderDelivered' ? { receivedBy: null } : { recipient: null };
+  return { ...event, data: { ...(event.data as object), ...forgotten } };
+}
+
+/** The recipient of the order an event belongs to, as its latest kept event names them. */
+async function recipientOfStream(db: EntityManager, event: IntegrationEvent): Promise<string | undefined> {
+  const [row] = await db.query<Array<{ person_id: string }>>(
+    `SELECT envelope #>> '{data,recipientPersonId}' AS person_id FROM webhook_events
+      WHERE shop_id = $1 AND stream_id = $2 AND envelope #>> '{data,recipientPersonId}' IS NOT NULL
+      ORDER BY (envelope ->> 'streamVersion')::int DESC LIMIT 1`,
+    [event.shopId, event.streamId],
+  );
+  return row?.person_id;
+}
+
+/** Held to the end of the transaction; a hash collision only makes two people take turns. */
+async function lockPerson(db: EntityManager, shopId: string, personId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`webhooks.person:${shopId}:${personId}`]);
 }
