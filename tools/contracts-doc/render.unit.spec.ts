@@ -14,4 +14,12 @@ describe('docs/contracts.md', () => {
     expect(doc).toMatch(/\| `recipient\.address\.text` \| string \| yes \|/);
     expect(doc).toMatch(/\| `reference` \| string \| {2}\|/);
   });
+
+  it('lists each conversation event of messaging.events with its fields', () => {
+    const doc = renderContractsDoc();
+    expect(doc).toContain('## Conversation events (`messaging.events`)');
+    expect(doc).toContain('### MessagePosted v1');
+    expect(doc).toMatch(/\| `mentions` \| string\[\] \| yes \|/);
+    expect(doc).toMatch(/\| `channel` \| `internal` \\\| `customer` \| yes \|/);
+  });
 });

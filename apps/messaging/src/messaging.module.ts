@@ -1,27 +1,41 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventStore, EventStore1764000000000 } from '@petalpost/event-store';
 import { inboxMigration, KafkaModule } from '@petalpost/kafka';
 import { PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ConversationsController } from './api/conversations.controller';
+import { QuickRepliesController } from './api/quick-replies.controller';
+import { ShopChannelsController } from './api/shop-channels.controller';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
-import { Conversation } from './conversations/conversation.entity';
-import { ConversationsController } from './conversations/conversations.controller';
 import { Conversations1764000000200 } from './conversations/conversations.migration';
+import { ConversationCommands } from './conversation-commands.service';
 import type { MessagingConfig } from './messaging.config';
+import { ConversationInbox1764000000600 } from './projections/conversation-inbox/conversation-inbox.migration';
+import { MessagingProjections } from './projections/messaging-projections';
+import { MessagingRelay } from './relay/messaging-relay';
 
-/** The messaging service: per-order conversations. Today: every placed order opens one. */
+/**
+ * The messaging service: per-order conversations (event-sourced in the service's log, published
+ * on `messaging.events` by the relay), the shops' quick replies, exception reports, attachments.
+ */
 @Module({})
 export class MessagingModule {
   static forRoot(config: MessagingConfig, logger: Logger): DynamicModule {
     return {
       module: MessagingModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, entities: [Conversation], migrations: [inboxMigration(), Conversations1764000000200] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), EventStore1764000000000, Conversations1764000000200, ConversationInbox1764000000600] } }),
         KafkaModule.forService('messaging', config, logger),
-        TypeOrmModule.forFeature([Conversation]),
       ],
-      controllers: [ConversationsController],
-      providers: [orderEventsConsumer],
+      controllers: [ConversationsController, QuickRepliesController, ShopChannelsController],
+      providers: [
+        { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
+        ConversationCommands,
+        MessagingRelay,
+        MessagingProjections,
+        orderEventsConsumer,
+      ],
     };
   }
 }

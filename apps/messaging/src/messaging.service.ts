@@ -5,7 +5,7 @@ import { MessagingModule } from './messaging.module';
 export const messagingService: ServiceDefinition<MessagingConfig> = {
   name: 'messaging',
   title: 'Petalpost messaging',
-  description: 'Per-order conversations and exception reports. Today: every placed order opens its conversation.',
+  description: 'Per-order conversations with role-scoped channels and @mentions, shop channels, exception reports and attachments.',
   configSchema: messagingConfigSchema,
   module: (config, logger) => MessagingModule.forRoot(config, logger),
 };

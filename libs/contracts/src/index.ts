@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './integration-event';
+export * from './messaging';
 export * from './order-commands';
 export * from './orders';
 export * from './roles';

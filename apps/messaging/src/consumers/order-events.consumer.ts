@@ -1,18 +1,69 @@
-import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
+import { randomUUID } from 'node:crypto';
+import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
+import { requestFingerprint } from '@petalpost/event-store';
 import { kafkaConsumer } from '@petalpost/kafka';
-import { Conversation } from '../conversations/conversation.entity';
+import { ConversationCommands } from '../conversation-commands.service';
+import type { ConversationCommand, OrderFact } from '../domain/conversation.commands';
 
 const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 
-/** Order events in: a placed order opens its conversation. */
-export const orderEventsConsumer = kafkaConsumer('OrderEventsConsumer', () => ({
-  group: CONSUMER_GROUPS.messagingOrders,
-  topics: [TOPICS.ordersEvents.name],
-  handle: async (message, db) => {
-    const decoded = decode(message.value);
-    if (decoded.known && decoded.type === 'OrderPlaced') {
-      const { orderId, shopId } = decoded.data as { orderId: string; shopId: string };
-      await db.createQueryBuilder().insert().into(Conversation).values({ orderId, shopId }).orIgnore().execute();
-    }
-  },
-}));
+/**
+ * Order events in: a placed order opens its conversation; its rider joins and leaves the
+ * internal channel with assignments; its progress posts system messages. Each order event is
+ * applied once (its event id is the idempotency key), on top of the inbox's dedupe.
+ */
+export const orderEventsConsumer = kafkaConsumer(
+  'OrderEventsConsumer',
+  (commands: ConversationCommands) => ({
+    group: CONSUMER_GROUPS.messagingOrders,
+    topics: [TOPICS.ordersEvents.name],
+    handle: async (message, db) => {
+      const decoded = decode(message.value);
+      if (!decoded.known) return;
+      const event = { type: decoded.type, data: decoded.data } as OrderIntegrationEvent;
+      if (event.type === 'OrderPlaced') {
+        // The order → shop lookup the attachments use, written with the inbox row.
+        await db.query(`INSERT INTO conversations (order_id, shop_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [event.data.orderId, event.data.shopId]);
+      }
+      const command = commandFor(event);
+      if (!command) return;
+      const { orderId } = event.data as { orderId: string };
+      await commands.execute(orderId, command, {
+        actor: decoded.event.metadata.actor,
+        idempotency: { key: `orders.events:${decoded.event.eventId}`, fingerprint: requestFingerprint(decoded.event.eventId) },
+        causationId: decoded.event.eventId,
+        correlationId: decoded.event.metadata.correlationId,
+      });
+    },
+  }),
+  [ConversationCommands],
+);
+
+function commandFor(event: OrderIntegrationEvent): ConversationCommand | undefined {
+  const follow = (fact: OrderFact, now: string): ConversationCommand => ({
+    type: 'FollowOrder',
+    fact,
+    messageIds: { internal: randomUUID(), customer: randomUUID() },
+    now,
+  });
+  switch (event.type) {
+    case 'OrderPlaced':
+      return { type: 'OpenConversation', orderId: event.data.orderId, shopId: event.data.shopId, now: event.data.placedAt };
+    case 'RiderAssigned':
+      return follow({ kind: 'rider_assigned', riderId: event.data.riderId }, event.data.assignedAt);
+    case 'RiderUnassigned':
+      return follow({ kind: 'rider_unassigned', riderId: event.data.riderId }, event.data.unassignedAt);
+    case 'OutForDelivery':
+      return follow({ kind: 'out_for_delivery', riderId: event.data.riderId }, event.data.pickedUpAt);
+    case 'OrderDelivered':
+      return follow({ kind: 'delivered' }, event.data.deliveredAt);
+    case 'OrderCancelled':
+      return follow({ kind: 'closed', status: 'cancelled' }, event.data.cancelledAt);
+    case 'OrderRejected':
+      return follow({ kind: 'closed', status: 'rejected' }, event.data.rejectedAt);
+    case 'OrderReturned':
+      return follow({ kind: 'closed', status: 'returned' }, event.data.returnedAt);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { actorOf, CurrentPrincipal, type Principal } from '@petalpost/auth';
+import { DomainError } from '@petalpost/contracts';
+import { requestFingerprint } from '@petalpost/event-store';
+import { ApiErrorResponses } from '@petalpost/platform';
+import type { FastifyReply } from 'fastify';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { z } from 'zod';
+import { ConversationCommands } from '../conversation-commands.service';
+import { shopChannelAccess } from '../domain/channel-access';
+import { type ShopChannel, type ShopChannelMessage, shopChannelNotFound, SHOP_CHANNEL_NAME_MAX } from '../domain/shop-channel';
+import { MessagesQuery, PostMessageBody } from './conversation.dto';
+import { scopedKey, viewerOf } from './conversations.controller';
+
+class OpenShopChannelBody extends createZodDto(
+  z.strictObject({ name: z.string().min(1).max(SHOP_CHANNEL_NAME_MAX * 2).describe(`At most ${SHOP_CHANNEL_NAME_MAX} characters`) }).meta({ example: { name: "Today's deliveries" } }),
+) {}
+
+class ShopChannelView extends createZodDto(z.object({ channelId: z.string(), shopId: z.string(), name: z.string(), openedAt: z.string() })) {}
+
+const ShopMessageSchema = z.object({
+  messageId: z.string(),
+  seq: z.number().int(),
+  author: z.object({ role: z.string(), subject: z.string() }).nullable(),
+  text: z.string(),
+  quickReplyId: z.string().optional(),
+  attachmentRefs: z.array(z.string()),
+  mentions: z.array(z.unknown()),
+  postedAt: z.string(),
+});
+class ShopMessageView extends createZodDto(ShopMessageSchema) {}
+class ShopMessagePage extends createZodDto(z.object({ items: z.array(ShopMessageSchema), nextCursor: z.string().nullable() })) {}
+
+/** Channels for the staff, florists and dispatchers of one shop, not tied to an order. Anyone else: 404. */
+@ApiTags('shop channels')
+@ApiBearerAuth()
+@ApiErrorResponses(400, 401, 403, 404, 409)
+@Controller('shops/:shopId/channels')
+export class ShopChannelsController {
+  constructor(private readonly commands: ConversationCommands) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Open a channel for the staff of the shop' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ZodResponse({ status: 201, type: ShopChannelView })
+  async open(@Param('shopId') shopId: string, @Body() body: OpenShopChannelBody, @CurrentPrincipal() principal: Principal, @Headers('idempotency-key') key: string | undefined) {
+    const channelId = randomUUID();
+    const result = await this.commands.shopChannel(
+      channelId,
+      { type: 'OpenShopChannel', shopId, channelId, name: body.name, opener: viewerOf(principal), now: new Date().toISOString() },
+      { actor: actorOf(principal), idempotency: key ? { key: scopedKey(principal, key), fingerprint: requestFingerprint('shop-channels', shopId, body) } : undefined },
+    );
+    const channel = opened(result.state);
+    return { channelId: channel.channelId, shopId: channel.shopId, name: channel.name, openedAt: channel.openedAt };
+  }
+
+  @Get(':channelId/messages')
+  @ApiOperation({ summary: 'The messages of a shop channel, oldest first, in cursor pages' })
+  @ZodResponse({ status: 200, type: ShopMessagePage })
+  async messages(@Param('shopId') shopId: string, @Param('channelId', ParseUUIDPipe) channelId: string, @Query() query: MessagesQuery, @CurrentPrincipal() principal: Principal) {
+    const channel = await this.visible(shopId, channelId, principal);
+    const after = query.after ?? 0;
+    const rest = channel.messages.filter((m) => m.seq > after);
+    const page = rest.slice(0, query.limit);
+    return { items: page.map(view), nextCursor: rest.length > page.length ? String(page[page.length - 1].seq) : null };
+  }
+
+  @Post(':channelId/messages')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Post in a shop channel (text or a quick reply, attachment refs, @mentions)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ZodResponse({ status: 201, type: ShopMessageView })
+  async post(
+    @Param('shopId') shopId: string,
+    @Param('channelId', ParseUUIDPipe) channelId: string,
+    @Body() body: PostMessageBody,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    await this.visible(shopId, channelId, principal);
+    let quickReply: { id: string; text: string } | undefined;
+    if (body.quickReplyId !== undefined) {
+      quickReply = (await this.commands.quickReplies(shopId)).replies.find((r) => r.id === body.quickReplyId);
+      if (!quickReply) throw new DomainError('invalid', 'QUICK_REPLY_UNKNOWN', `the shop has no quick reply ${body.quickReplyId}`);
+    }
+    const result = await this.commands.shopChannel(
+      channelId,
+      { type: 'PostShopChannelMessage', messageId: randomUUID(), author: viewerOf(principal), text: body.text, quickReply, attachmentRefs: body.attachmentRefs, now: new Date().toISOString() },
+      { actor: actorOf(principal), idempotency: key ? { key: scopedKey(principal, key), fingerprint: requestFingerprint('shop-channel-messages', channelId, body) } : undefined },
+    );
+    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    const channel = opened(result.state);
+    const postedId = (result.events[0]?.data as { messageId?: string } | undefined)?.messageId;
+    const message = postedId ? channel.messages.find((m) => m.messageId === postedId) : channel.messages.at(-1);
+    if (!message) throw shopChannelNotFound();
+    return view(message);
+  }
+
+  private async visible(shopId: string, channelId: string, principal: Principal): Promise<ShopChannel> {
+    const state = await this.commands.shopChannelState(channelId);
+    if (state.status === 'none' || state.shopId !== shopId || !shopChannelAccess(viewerOf(principal), state.shopId).read) throw shopChannelNotFound();
+    return state;
+  }
+}
+
+function opened(state: { status: string }): ShopChannel {
+  if (state.status !== 'open') throw shopChannelNotFound();
+  return state as ShopChannel;
+}
+
+function view(m: ShopChannelMessage) {
+  return {
+    messageId: m.messageId,
+    seq: m.seq,
+    author: m.author,
+    text: m.text,
+    ...(m.quickReplyId ? { quickReplyId: m.quickReplyId } : {}),
+    attachmentRefs: m.attachmentRefs,
+    mentions: m.mentions,
+    postedAt: m.postedAt,
+  };
+}

@@ -1,0 +1,82 @@
+import type { Projection, StoredEvent } from '@petalpost/event-store';
+import type { EntityManager } from 'typeorm';
+import { CHANNELS } from '../../domain/channel-access';
+import { conversationStream, type ConversationEvent } from '../../domain/conversation.events';
+
+export const CONVERSATION_CHANNELS_TABLE = 'conversation_channels';
+export const MESSAGE_POSITIONS_TABLE = 'conversation_message_positions';
+export const CONVERSATION_READS_TABLE = 'conversation_reads';
+
+export const readerOf = (role: string, subject: string) => `${role}:${subject}`;
+
+/**
+ * Per channel: how many messages it has, and per reader how many of them they had read (posting
+ * counts as having read everything before). Unread = message_count − read_count.
+ */
+export const conversationInboxProjection: Projection = {
+  name: 'conversation-inbox',
+  version: 1,
+  tables: [CONVERSATION_CHANNELS_TABLE, MESSAGE_POSITIONS_TABLE, CONVERSATION_READS_TABLE],
+  async handle(events: StoredEvent[], db: EntityManager, tables: Record<string, string>) {
+    const channels = tables[CONVERSATION_CHANNELS_TABLE];
+    const positions = tables[MESSAGE_POSITIONS_TABLE];
+    const reads = tables[CONVERSATION_READS_TABLE];
+    for (const stored of events) {
+      if (!stored.streamId.startsWith(conversationStream(''))) continue;
+      const event = stored as unknown as ConversationEvent;
+      switch (event.type) {
+        case 'ConversationOpened':
+          for (const channel of CHANNELS) {
+            await db.query(`INSERT INTO ${channels} (order_id, channel, shop_id, opened_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+              event.data.orderId,
+              channel,
+              event.data.shopId,
+              event.data.openedAt,
+            ]);
+          }
+          break;
+        case 'RiderJoined':
+          await db.query(`UPDATE ${channels} SET rider_id = $2 WHERE order_id = $1`, [event.data.orderId, event.data.riderId]);
+          break;
+        case 'RiderLeft':
+          await db.query(`UPDATE ${channels} SET rider_id = NULL WHERE order_id = $1 AND rider_id = $2`, [event.data.orderId, event.data.riderId]);
+          break;
+        case 'OrderStatusNoted':
+          if (event.data.status === 'delivered') await db.query(`UPDATE ${channels} SET delivered_at = $2 WHERE order_id = $1`, [event.data.orderId, event.data.at]);
+          else if (event.data.status !== 'out_for_delivery') await db.query(`UPDATE ${channels} SET closed = true WHERE order_id = $1`, [event.data.orderId]);
+          break;
+        case 'MessagePosted': {
+          const { orderId, channel, messageId, author, postedAt } = event.data;
+          // Through a CTE so the statement answers rows like a SELECT does.
+          const [{ message_count: position }] = await db.query(
+            `WITH counted AS (UPDATE ${channels} SET message_count = message_count + 1, last_message_at = $3 WHERE order_id = $1 AND channel = $2 RETURNING message_count)
+             SELECT message_count FROM counted`,
+            [orderId, channel, postedAt],
+          );
+          await db.query(`INSERT INTO ${positions} (message_id, order_id, channel, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [messageId, orderId, channel, position]);
+          if (author) await markRead(db, reads, orderId, channel, readerOf(author.role, author.subject), position);
+          break;
+        }
+        case 'MessagesRead': {
+          const { orderId, channel, reader, upToMessageId } = event.data;
+          const [row] = await db.query(`SELECT position FROM ${positions} WHERE message_id = $1`, [upToMessageId]);
+          if (row) await markRead(db, reads, orderId, channel, readerOf(reader.role, reader.subject), row.position);
+          break;
+        }
+        case 'MessageEdited':
+        case 'MessageRecalled':
+          break;
+        default:
+          break;
+      }
+    }
+  },
+};
+
+async function markRead(db: EntityManager, reads: string, orderId: string, channel: string, reader: string, count: number) {
+  await db.query(
+    `INSERT INTO ${reads} (order_id, channel, reader, read_count) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (order_id, channel, reader) DO UPDATE SET read_count = GREATEST(${reads}.read_count, EXCLUDED.read_count)`,
+    [orderId, channel, reader, count],
+  );
+}
