@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './exception-reports';
 export * from './integration-event';
 export * from './messaging';
 export * from './order-commands';

@@ -54,6 +54,7 @@ export const CONSUMER_GROUPS = {
   ordersCommands: 'petalpost.orders.commands',
   dispatchOrders: 'petalpost.dispatch.orders',
   messagingOrders: 'petalpost.messaging.orders',
+  messagingExceptions: 'petalpost.messaging.exceptions',
 } as const;
 
 /** Each consumer group parks what it cannot process on its own dead-letter topic. */
