@@ -1,5 +1,6 @@
 import { serviceConfigSchemaFor } from '@petalpost/platform';
 import { z } from 'zod';
+import { attachmentsConfigShape } from './attachments/attachments.config';
 import { exceptionsConfigShape } from './exceptions/exceptions.config';
 
 /** Conversations: how long a rider keeps reading after delivery, how long an author may recall a message. */
@@ -8,6 +9,6 @@ const conversationsConfigShape = {
   MESSAGING_RECALL_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(120),
 };
 
-export const messagingConfigSchema = serviceConfigSchemaFor('messaging').safeExtend(conversationsConfigShape).safeExtend(exceptionsConfigShape);
+export const messagingConfigSchema = serviceConfigSchemaFor('messaging').safeExtend(conversationsConfigShape).safeExtend(attachmentsConfigShape).safeExtend(exceptionsConfigShape);
 
 export type MessagingConfig = z.infer<typeof messagingConfigSchema>;

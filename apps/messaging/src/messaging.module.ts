@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ConversationsController } from './api/conversations.controller';
 import { QuickRepliesController } from './api/quick-replies.controller';
 import { ShopChannelsController } from './api/shop-channels.controller';
+import { Attachments1764000000450, AttachmentsModule } from './attachments/attachments.module';
 import { ExceptionReports1764000000500, ExceptionsModule } from './exceptions/exceptions.module';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
 import { Conversations1764000000200 } from './conversations/conversations.migration';
@@ -26,8 +27,9 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), EventStore1764000000000, Conversations1764000000200, ExceptionReports1764000000500, ConversationInbox1764000000600] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), EventStore1764000000000, Conversations1764000000200, Attachments1764000000450, ExceptionReports1764000000500, ConversationInbox1764000000600] } }),
         KafkaModule.forService('messaging', config, logger),
+        AttachmentsModule,
         ExceptionsModule,
       ],
       controllers: [ConversationsController, QuickRepliesController, ShopChannelsController],

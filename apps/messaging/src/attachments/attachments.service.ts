@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@petalpost/auth';
+import { SERVICE_CONFIG } from '@petalpost/platform';
+import { DataSource } from 'typeorm';
+import { attachmentNotFound, mayUpload, type OrderScope, orderNotFound, type Purpose, viewOf } from './attachment-access';
+import type { AttachmentsConfig } from './attachments.config';
+import { CONTENT_TYPE_OF, EXTENSION_OF, type ImageFormat, inspectImage } from './image-inspection';
+import { STORAGE, type StoragePort } from './storage/storage.port';
+
+export interface AttachmentRecord {
+  id: string;
+  orderId: string;
+  shopId: string;
+  purpose: Purpose;
+  uploaderRole: string;
+  uploader: string;
+  sha256: string;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  bytes: number;
+  createdAt: Date;
+}
+
+export interface StoredObject {
+  stream: Readable;
+  contentType: string;
+  /** The strong ETag of these bytes: the sha256 of the original, marked with the version. */
+  etag: string;
+}
+
+interface AttachmentRow {
+  id: string;
+  order_id: string;
+  shop_id: string;
+  purpose: Purpose;
+  uploader_role: string;
+  uploader: string;
+  sha256: string;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  bytes: number;
+  created_at: Date;
+}
+
+const recordOf = (row: AttachmentRow): AttachmentRecord => ({
+  id: row.id,
+  orderId: row.order_id,
+  shopId: row.shop_id,
+  purpose: row.purpose,
+  uploaderRole: row.uploader_role,
+  uploader: row.uploader,
+  sha256: row.sha256,
+  format: row.format,
+  width: row.width,
+  height: row.height,
+  bytes: row.bytes,
+  createdAt: row.created_at,
+});
+
+export const storageKeys = (sha256: string, format: ImageFormat) => ({
+  original: `${sha256}.${EXTENSION_OF[format]}`,
+  clean: `${sha256}.clean.${EXTENSION_OF[format]}`,
+  thumbnail: `${sha256}.thumb.webp`,
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Photos attached to an order: checked by content, stored once per sha256, a row per upload
+ * (each upload keeps its own purpose, uploader and time even when the bytes were seen before).
+ */
+@Injectable()
+export class AttachmentsService {
+  constructor(
+    private readonly db: DataSource,
+    @Inject(STORAGE) private readonly storage: StoragePort,
+    @Inject(SERVICE_CONFIG) private readonly config: AttachmentsConfig,
+  ) {}
+
+  /**
+   * The order's shop, from the conversation messaging opens for every placed order, and its
+   * rider, from the assignments the exception reports follow: an order messaging has not heard
+   * of yet is not found.
+   */
+  async orderScope(orderId: string): Promise<OrderScope | undefined> {
+    const rows: Array<{ shop_id: string; rider_id: string | null }> = await this.db.query(
+      `SELECT c.shop_id, a.rider_id FROM conversations c LEFT JOIN exception_order_assignments a ON a.order_id = c.order_id WHERE c.order_id = $1`,
+      [orderId],
+    );
+    return rows[0] ? { orderId, shopId: rows[0].shop_id, riderId: rows[0].rider_id ?? undefined } : undefined;
+  }
+
+  /** Refuses callers who may not attach to the order before the body is read. */
+  async assertMayUpload(principal: Principal, orderId: string): Promise<OrderScope> {
+    const order = await this.orderScope(orderId);
+    if (!order || !mayUpload(principal, order)) throw orderNotFound();
+    return order;
+  }
+
+  /** Checks the bytes (throws 400s naming the reason, storing nothing), then stores and records them. */
+  async upload(principal: Principal, order: OrderScope, purpose: Purpose, bytes: Buffer): Promise<AttachmentRecord> {
+    const image = await inspectImage(bytes, { maxPixels: this.config.MESSAGING_ATTACHMENT_MAX_PIXELS });
+    const keys = storageKeys(image.sha256, image.format);
+    const contentType = CONTENT_TYPE_OF[image.format];
+    // Objects first, row last: a failure in between leaves only unreferenced content-addressed objects.
+    await this.putOnce(keys.original, image.original, contentType);
+    await this.putOnce(keys.clean, image.clean, contentType);
+    await this.putOnce(keys.thumbnail, image.thumbnail, 'image/webp');
+    const rows: AttachmentRow[] = await this.db.query(
+      `INSERT INTO attachments (id, order_id, shop_id, purpose, uploader_role, uploader, sha256, format, width, height, bytes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      [randomUUID(), order.orderId, order.shopId, purpose, principal.role, principal.sub, image.sha256, image.format, image.width, image.height, bytes.length],
+    );
+    return recordOf(rows[0]);
+  }
+
+  /** The attachments of an order the caller may see, oldest first. */
+  async listForOrder(principal: Principal, orderId: string): Promise<AttachmentRecord[]> {
+    const order = await this.orderScope(orderId);
+    if (!order || !viewOf(principal, order, 'proof_of_delivery')) throw orderNotFound();
+    const rows: AttachmentRow[] = await this.db.query(`SELECT * FROM attachments WHERE order_id = $1 ORDER BY created_at, id`, [orderId]);
+    return rows.map(recordOf).filter((r) => viewOf(principal, order, r.purpose));
+  }
+
+  /** The photo as the caller may see it: staff the original, others the clean version. */
+  async open(principal: Principal, id: string, version: 'photo' | 'thumbnail'): Promise<StoredObject> {
+    const record = await this.find(id);
+    const order = record && (await this.orderScope(record.orderId));
+    const view = record && order && viewOf(principal, order, record.purpose);
+    if (!record || !view) throw attachmentNotFound();
+    const keys = storageKeys(record.sha256, record.format);
+    if (version === 'thumbnail') return { stream: await this.storage.get(keys.thumbnail), contentType: 'image/webp', etag: `"${record.sha256}.thumb"` };
+    return view === 'original'
+      ? { stream: await this.storage.get(keys.original), contentType: CONTENT_TYPE_OF[record.format], etag: `"${record.sha256}"` }
+      : { stream: await this.storage.get(keys.clean), contentType: CONTENT_TYPE_OF[record.format], etag: `"${record.sha256}.clean"` };
+  }
+
+  private async find(id: string): Promise<AttachmentRecord | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const rows: AttachmentRow[] = await this.db.query(`SELECT * FROM attachments WHERE id = $1`, [id]);
+    return rows[0] ? recordOf(rows[0]) : undefined;
+  }
+
+  private async putOnce(key: string, bytes: Buffer, contentType: string): Promise<void> {
+    if (!(await this.storage.exists(key))) await this.storage.put(key, bytes, contentType);
+  }
+}
