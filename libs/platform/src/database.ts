@@ -33,11 +33,13 @@ export async function ensureSchema(url: string, schema: string): Promise<void> {
  * (a session advisory lock per schema): two would otherwise both apply the same migration.
  */
 export async function openDataSource(options: DatabaseOptions): Promise<DataSource> {
-  await ensureSchema(options.url, options.schema);
+  assertIdentifier(options.schema);
   const lock = new Client({ connectionString: options.url });
   await lock.connect();
   try {
     await lock.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`migrations:${options.schema}`]);
+    // Inside the lock too: two CREATE SCHEMA IF NOT EXISTS at once can still collide.
+    await lock.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
     return await new DataSource(dataSourceOptions(options)).initialize();
   } finally {
     // Ending the session releases the lock, also when a migration failed.
