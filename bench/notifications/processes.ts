@@ -1,0 +1,208 @@
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { allTopics, namespaced, TOPICS } from '@petalpost/contracts';
+import { freePort, waitUntilReady } from '@petalpost/infra';
+import { createKafka, ensureTopics } from '@petalpost/kafka';
+import { createLogger } from '@petalpost/platform';
+import type { BenchInfra } from '../lib/infra';
+import { repoRoot } from '../lib/infra';
+import type { ClientsReport, ClientSpec, ClientsRequest, ConnectResult, EventTable } from './clients-protocol';
+
+/** The notifications service as `npm run build` builds it from this tree. */
+export const NOTIFICATIONS_MAIN = join(repoRoot, 'dist', 'apps', 'notifications', 'src', 'main.js');
+
+/** A WebSocket server under test, in a process of its own; `topic` is the orders.events topic it reads. */
+export interface PushServer {
+  url: string;
+  pid: number;
+  topic: string;
+  /** Events written into the inboxes so far (the service: the `operator` inbox's head, which every event enters). */
+  written?: () => Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Children still running when the bench exits (an error, Ctrl-C) are stopped with it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
+
+function track(child: ChildProcess): () => Promise<void> {
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const inTime = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+        if (!inTime) {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
+      running.delete(child);
+    })());
+}
+
+/** Topics of a namespace: removed afterwards from a broker the bench did not start. */
+async function namespaceTopics(infra: BenchInfra, namespace: string, all: boolean): Promise<{ topic: string; cleanUp: () => Promise<void> }> {
+  const kafka = createKafka({ clientId: 'petalpost-bench', brokers: infra.brokers, logger: createLogger('bench', 'warn') });
+  const specs = all ? allTopics(namespace) : [{ ...TOPICS.ordersEvents, name: namespaced(TOPICS.ordersEvents.name, namespace) }];
+  await ensureTopics(kafka, specs);
+  const cleanUp = async () => {
+    if (infra.embeddedKafka) return;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: specs.map((s) => s.name) }).finally(() => admin.disconnect());
+  };
+  return { topic: namespaced(TOPICS.ordersEvents.name, namespace), cleanUp };
+}
+
+/**
+ * The real notifications service, built, configured as in production — NODE_ENV=production with
+ * the bench's own JWT secret, on the bench's PostgreSQL (a schema of its own, migrated at start)
+ * and broker (topics under its own namespace) — ready once /health/ready says so (its consumers
+ * joined their groups, the LISTEN connection is up). JSON logs go to a file.
+ */
+export async function startNotificationsService(infra: BenchInfra, options: { namespace: string; schema: string; jwtSecret: string; logLevel: string; entry: string }): Promise<PushServer> {
+  const { topic, cleanUp: dropTopics } = await namespaceTopics(infra, options.namespace, true);
+  const cleanUp = async () => {
+    if (!infra.embeddedPostgres) await infra.pool.query(`DROP SCHEMA IF EXISTS "${options.schema}" CASCADE`);
+    await dropTopics();
+  };
+  const port = await freePort();
+  const logDir = join(repoRoot, '.data', 'bench-logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `${options.schema.replace(/_/g, '-')}.log`);
+  const log = openSync(logFile, 'w');
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [options.entry], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      JWT_SECRET: options.jwtSecret,
+      LOG_LEVEL: options.logLevel,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: infra.databaseUrl,
+      DATABASE_SCHEMA: options.schema,
+      KAFKA_BROKERS: infra.brokers.join(','),
+      KAFKA_NAMESPACE: options.namespace,
+    },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const stopChild = track(child);
+  const stop = () => stopChild().then(cleanUp);
+  try {
+    await waitUntilReady({ name: 'notifications', url, logFile, child, stop: stopChild }, 90_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const written = async () => {
+    const { rows } = await infra.pool.query(`SELECT coalesce(max(last_seq), 0) AS n FROM "${options.schema}".inbox_heads WHERE audience = 'operator'`);
+    return Number(rows[0].n);
+  };
+  return { url: `ws://127.0.0.1:${port}/ws`, pid: child.pid ?? 0, topic, written, stop };
+}
+
+/** The plain `ws` broadcast baseline (ws-broadcast.ts) on a topic of its own namespace. */
+export async function startBroadcastBaseline(infra: BenchInfra, options: { namespace: string; jwtSecret: string }): Promise<PushServer> {
+  const { topic, cleanUp } = await namespaceTopics(infra, options.namespace, false);
+  const child = fork(join(__dirname, 'ws-broadcast.js'), [], {
+    execArgv: [],
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', BENCH_JWT_SECRET: options.jwtSecret, BENCH_BROKERS: infra.brokers.join(','), BENCH_TOPIC: topic, BENCH_GROUP: `${options.namespace}.broadcast` },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const stopChild = track(child);
+  const stop = () => stopChild().then(cleanUp);
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the ws broadcast baseline was not ready within 60 s')), 60_000);
+      child.once('message', (m: { port?: number }) => {
+        clearTimeout(timer);
+        if (m.port) resolve(m.port);
+        else reject(new Error('the ws broadcast baseline reported no port'));
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the ws broadcast baseline exited (${code}) before listening`));
+      });
+    });
+    return { url: `ws://127.0.0.1:${port}/ws`, pid: child.pid ?? 0, topic, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The load process (clients.ts): N WebSocket clients on worker threads. */
+export class LoadProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly stopChild: () => Promise<void>,
+  ) {}
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  static async start(): Promise<LoadProcess> {
+    const child = fork(join(__dirname, 'clients.js'), [], { execArgv: [], env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const stopChild = track(child);
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`the load process exited (${code}) before it was ready`)));
+    });
+    return new LoadProcess(child, stopChild);
+  }
+
+  private ask<T>(request: ClientsRequest, key: string, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`the load process did not answer ${request.cmd} within ${timeoutMs / 1000} s`)), timeoutMs);
+      const onMessage = (m: Record<string, unknown>) => {
+        if ('error' in m) done(new Error(`load process: ${String(m.error)}`));
+        else if (key in m) done(undefined, m[key] as T);
+      };
+      const onExit = (code: number | null) => done(new Error(`the load process exited (${code})`));
+      const done = (err?: Error, value?: T) => {
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+        if (err) reject(err);
+        else resolve(value as T);
+      };
+      this.child.on('message', onMessage);
+      this.child.once('exit', onExit);
+      this.child.send(request);
+    });
+  }
+
+  connect(url: string, clients: ClientSpec[], workers: number, concurrency: number): Promise<ConnectResult> {
+    return this.ask({ cmd: 'connect', url, clients, workers, concurrency }, 'connected', 180_000);
+  }
+
+  progress(): Promise<number> {
+    return this.ask({ cmd: 'progress' }, 'progress', 30_000);
+  }
+
+  report(table: EventTable): Promise<ClientsReport> {
+    return this.ask({ cmd: 'report', table }, 'report', 120_000);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.connected) await this.ask({ cmd: 'close' }, 'closed', 30_000).catch(() => undefined);
+    await this.stopChild();
+  }
+}
+
+/** Resident set of a process (kB in /proc → bytes): now and its peak. */
+export function residentBytes(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
