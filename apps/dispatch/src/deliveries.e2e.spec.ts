@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { TokenService, type Principal } from '@petalpost/auth';
-import { type IntegrationEvent, namespaced, type OrderIntegrationEvent, type RecipientContact, TOPICS } from '@petalpost/contracts';
+import { type IntegrationEvent, namespaced, type RecipientContact, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, orderOnTheWire, personErased, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
@@ -36,47 +35,13 @@ describe('dispatch board (real service, Postgres and Kafka)', () => {
   const handled = async (event: IntegrationEvent) =>
     (await service.app.get(DataSource).query(`SELECT 1 FROM inbox WHERE message_id = $1`, [event.eventId])).length === 1;
 
-  /** An event of a type this service does not know (yet): a newer producer's. */
-  type NewerEvent = { type: 'OrderGiftWrapped'; data: { orderId: string; shopId: string; wrappedAt: string } };
-  const envelope = (streamId: string, streamVersion: number, shopId: string, event: OrderIntegrationEvent | NewerEvent): IntegrationEvent => ({
-    eventId: randomUUID(),
-    type: event.type,
-    // The contracts' current versions: OrderPlaced is at 2, everything else at 1.
-    schemaVersion: event.type === 'OrderPlaced' ? 2 : 1,
-    streamId,
-    streamVersion,
-    shopId,
-    data: event.data,
-    metadata: { correlationId: randomUUID(), occurredAt: at, actor: { role: 'staff', subject: 'alice', shopId } },
-  });
-
   /** One order's stream: each event numbered after the last, as the orders log numbers them. */
   const newOrder = (shopId: string, recipientPersonId: string | null = uniqueName('person'), recipient: RecipientContact | null = alex) => {
-    const orderId = randomUUID();
-    const ref = { orderId, shopId };
-    let version = 0;
-    const next = (event: OrderIntegrationEvent | NewerEvent) => envelope(`order-${orderId}`, ++version, shopId, event);
+    const { orderId, ref, next } = orderOnTheWire(shopId, { occurredAt: () => at });
     return {
       orderId,
       recipientPersonId,
-      placed: () =>
-        next({
-          type: 'OrderPlaced',
-          data: {
-            ...ref,
-            orderType: 'gift',
-            source: 'web',
-            items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
-            deliveryWindow: window,
-            addressType: 'residence',
-            anonymousSender: false,
-            doNotContactRecipient: false,
-            recipientPersonId,
-            recipient,
-            paid: true,
-            placedAt: at,
-          },
-        }),
+      placed: () => next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipientPersonId, recipient, placedAt: at }) }),
       accepted: () => next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: at } }),
       finished: () => next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: at } }),
       assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: at } }),
@@ -84,7 +49,7 @@ describe('dispatch board (real service, Postgres and Kafka)', () => {
       giftWrapped: () => next({ type: 'OrderGiftWrapped', data: { ...ref, wrappedAt: at } }),
     };
   };
-  const erasure = (shopId: string, personId: string) => envelope(`person-${personId}`, 2, shopId, { type: 'PersonalDataErased', data: { personId, shopId, erasedAt: at } });
+  const erasure = (shopId: string, personId: string) => personErased(shopId, personId, at);
   const publish = (...events: IntegrationEvent[]) => publisher.publish(topic, events);
 
   beforeAll(async () => {

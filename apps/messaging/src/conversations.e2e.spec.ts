@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Principal, TokenService } from '@petalpost/auth';
-import { type IntegrationEvent, namespaced, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
+import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { MessagingConfig } from './messaging.config';
@@ -53,40 +53,11 @@ describe('conversations (real service, Postgres and Kafka)', () => {
 
   /** One order's stream on orders.events, each event numbered after the last. */
   const newOrder = (shopId = shop) => {
-    const orderId = randomUUID();
-    const ref = { orderId, shopId };
-    let version = 0;
-    const next = (event: OrderIntegrationEvent): IntegrationEvent => ({
-      eventId: randomUUID(),
-      type: event.type,
-      schemaVersion: event.type === 'OrderPlaced' ? 2 : 1,
-      streamId: `order-${orderId}`,
-      streamVersion: ++version,
-      shopId,
-      data: event.data,
-      metadata: { correlationId: randomUUID(), occurredAt: new Date().toISOString(), actor: { role: 'staff', subject: 'alice', shopId } },
-    });
+    const { orderId, ref, next } = orderOnTheWire(shopId);
     return {
       orderId,
       customer: as({ role: 'customer', orderId, sub: `buyer-${orderId.slice(0, 8)}` }),
-      placed: () =>
-        next({
-          type: 'OrderPlaced',
-          data: {
-            ...ref,
-            orderType: 'gift',
-            source: 'web',
-            items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
-            deliveryWindow: { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' },
-            addressType: 'residence',
-            anonymousSender: false,
-            doNotContactRecipient: false,
-            recipientPersonId: null,
-            recipient: null,
-            paid: true,
-            placedAt: minutesAgo(180),
-          },
-        }),
+      placed: () => next({ type: 'OrderPlaced', data: rosesPlaced(ref, { placedAt: minutesAgo(180) }) }),
       assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: minutesAgo(170) } }),
       unassigned: (riderId: string) => next({ type: 'RiderUnassigned', data: { ...ref, riderId, unassignedAt: new Date().toISOString() } }),
       pickedUp: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: minutesAgo(160) } }),

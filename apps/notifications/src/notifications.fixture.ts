@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Principal, TokenService } from '@petalpost/auth';
-import { type IntegrationEvent, namespaced, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
+import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { WebSocket } from 'ws';
 import type { NotificationsConfig } from './notifications.config';
@@ -71,38 +71,13 @@ export type Relay = Awaited<ReturnType<typeof relayStandIn>>;
 
 /** An order's stream: each event numbered after the last, as the orders log numbers them. */
 export function newOrder(shopId: string, options: { recipientPersonId?: string } = {}) {
-  const orderId = randomUUID();
-  const ref = { orderId, shopId };
-  let version = 0;
-  const next = (event: OrderIntegrationEvent): IntegrationEvent => ({
-    eventId: randomUUID(),
-    type: event.type,
-    schemaVersion: event.type === 'OrderPlaced' ? 2 : 1,
-    streamId: `order-${orderId}`,
-    streamVersion: ++version,
-    shopId,
-    data: event.data,
-    metadata: { correlationId: randomUUID(), occurredAt: at, actor: { role: 'staff', subject: 'alice', shopId } },
-  });
+  const { orderId, ref, next } = orderOnTheWire(shopId, { occurredAt: () => at });
   return {
     orderId,
     placed: () =>
       next({
         type: 'OrderPlaced',
-        data: {
-          ...ref,
-          orderType: 'gift',
-          source: 'web',
-          items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
-          deliveryWindow: window,
-          addressType: 'residence',
-          anonymousSender: false,
-          doNotContactRecipient: false,
-          recipientPersonId: options.recipientPersonId ?? 'p-alex',
-          recipient: alex,
-          paid: true,
-          placedAt: at,
-        },
+        data: rosesPlaced(ref, { deliveryWindow: window, recipientPersonId: options.recipientPersonId ?? 'p-alex', recipient: alex, placedAt: at }),
       }),
     accepted: () => next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: at } }),
     windowChanged: () => next({ type: 'DeliveryWindowChanged', data: { ...ref, deliveryWindow: window, changedAt: at } }),
@@ -112,20 +87,6 @@ export function newOrder(shopId: string, options: { recipientPersonId?: string }
     outForDelivery: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: at } }),
     delivered: (riderId: string) => next({ type: 'OrderDelivered', data: { ...ref, riderId, outcome: { kind: 'recipient' }, proof: { at }, receivedBy: null, deliveredAt: at } }),
     exceptionFlagged: (kind = 'damaged') => next({ type: 'OrderExceptionFlagged', data: { ...ref, exceptionId: randomUUID(), kind, flaggedAt: at } }),
-  };
-}
-
-/** The orders service's erasure of a person, as published on orders.events (keyed by person). */
-export function erasureOf(shopId: string, personId: string): IntegrationEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'PersonalDataErased',
-    schemaVersion: 1,
-    streamId: `person-${personId}`,
-    streamVersion: 2,
-    shopId,
-    data: { personId, shopId, erasedAt: at },
-    metadata: { correlationId: randomUUID(), occurredAt: at, actor: { role: 'staff', subject: 'alice', shopId } },
   };
 }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createTestNamespace, eventually, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, personErased, uniqueName } from '@petalpost/testing';
 import { DataSource } from 'typeorm';
 import { InboxRetention } from './inbox/inbox-retention';
 import { encodeCursor } from './domain/cursor';
-import { erasureOf, type Frame, LiveClient, newOrder, type Notifications, relayStandIn, type Relay, SseClient, startNotifications, tokens, waitUntilConsuming } from './notifications.fixture';
+import { at, type Frame, LiveClient, newOrder, type Notifications, relayStandIn, type Relay, SseClient, startNotifications, tokens, waitUntilConsuming } from './notifications.fixture';
 
 /**
  * A client that drops off mid-burst and comes back with the cursor of the last notification it
@@ -197,7 +197,7 @@ describe('resuming the live stream from a cursor', () => {
     await eventually(() => expect(listening.notifications()).toHaveLength(1));
     expect(listening.notifications()[0].data).toMatchObject({ recipient: { phone: '+31 6 8765 4321' } });
 
-    await relay.orders(erasureOf(shop, person));
+    await relay.orders(personErased(shop, person, at));
     await eventually(() => expect(listening.notifications()).toHaveLength(2));
     // Published before the erasure, on another partition: it arrives after it.
     await relay.orders(late.placed());

@@ -5,3 +5,4 @@ export * from './test-infra';
 export * from './test-service';
 export * from './system';
 export * from './chromium';
+export * from './order-stream';

@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Principal, TokenService } from '@petalpost/auth';
-import { type IntegrationEvent, namespaced, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
+import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, createTestNamespace, eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { NotificationsConfig } from '../notifications.config';
@@ -56,10 +56,7 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
 
   /** One order's stream, each event numbered after the last, as the orders log numbers them. */
   const newOrder = (shopId: string, options: { anonymousSender?: boolean } = {}) => {
-    const orderId = randomUUID();
-    const ref = { orderId, shopId };
-    let version = 0;
-    const next = (event: OrderIntegrationEvent) => envelope(`order-${orderId}`, ++version, shopId, event.type, event.data);
+    const { orderId, ref, next } = orderOnTheWire(shopId);
     const now = () => new Date().toISOString();
     return {
       orderId,
@@ -67,20 +64,12 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
       placed: () =>
         next({
           type: 'OrderPlaced',
-          data: {
-            ...ref,
-            orderType: 'gift',
-            source: 'web',
-            items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
+          data: rosesPlaced(ref, {
             deliveryWindow: { from: minutesFromNow(60), to: minutesFromNow(180), timeZone: 'Europe/Amsterdam' },
-            addressType: 'residence',
             anonymousSender: options.anonymousSender ?? false,
-            doNotContactRecipient: false,
             recipientPersonId: uniqueName('person'),
             recipient: { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Lindenlaan 3, Utrecht', geo: destination } },
-            paid: true,
-            placedAt: now(),
-          },
+          }),
         }),
       accepted: () => next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: now() } }),
       started: () => next({ type: 'ProductionStarted', data: { ...ref, startedAt: now() } }),
