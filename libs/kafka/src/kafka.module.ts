@@ -53,6 +53,9 @@ export function kafkaConsumer<Deps extends unknown[]>(
         groupId: namespaced(group, config.KAFKA_NAMESPACE),
         topics: topics.map((topic) => namespaced(topic, config.KAFKA_NAMESPACE)),
         handle,
+        // A group's first start reads what the topics still hold: whatever was published before it
+        // joined (a new service, a new projection) is not skipped. The inbox makes it idempotent.
+        fromBeginning: true,
       });
     },
   };
