@@ -1,4 +1,4 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { freePort, waitUntilReady } from '@petalpost/infra';
 import { createKafka, ensureTopics } from '@petalpost/kafka';
 import { createLogger } from '@petalpost/platform';
 import type { BenchInfra } from '../lib/infra';
+import { track } from '../lib/child-process';
 import { repoRoot } from '../lib/infra';
 import type { Profile } from '../lib/profile';
 
@@ -22,30 +23,6 @@ export interface HttpServer {
   url: string;
   pid: number;
   stop(): Promise<void>;
-}
-
-/** Children still running when the bench exits (an error, Ctrl-C) are stopped with it. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-});
-
-function track(child: ChildProcess): () => Promise<void> {
-  running.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopping: Promise<void> | undefined;
-  return () =>
-    (stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const inTime = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
-        if (!inTime) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      }
-      running.delete(child);
-    })());
 }
 
 /** Forks one of the hello-world entries beside this file (built into dist/bench/http/) and waits for its port. */

@@ -1,12 +1,12 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { allTopics, namespaced, TOPICS } from '@petalpost/contracts';
 import { freePort, waitUntilReady } from '@petalpost/infra';
 import { createKafka, ensureTopics } from '@petalpost/kafka';
 import { createLogger } from '@petalpost/platform';
 import type { BenchInfra } from '../lib/infra';
+import { track } from '../lib/child-process';
 import { repoRoot } from '../lib/infra';
 import type { ClientsReport, ClientSpec, ClientsRequest, ConnectResult, EventTable } from './clients-protocol';
 
@@ -21,30 +21,6 @@ export interface PushServer {
   /** Events written into the inboxes so far (the service: the `operator` inbox's head, which every event enters). */
   written?: () => Promise<number>;
   stop(): Promise<void>;
-}
-
-/** Children still running when the bench exits (an error, Ctrl-C) are stopped with it. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-});
-
-function track(child: ChildProcess): () => Promise<void> {
-  running.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopping: Promise<void> | undefined;
-  return () =>
-    (stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const inTime = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
-        if (!inTime) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      }
-      running.delete(child);
-    })());
 }
 
 /** Topics of a namespace: removed afterwards from a broker the bench did not start. */
