@@ -9,3 +9,4 @@ export * from './projection';
 export * from './projection-host';
 export * from './projection-rebuild';
 export * from './projection-runner';
+export * from './publishing-relay';

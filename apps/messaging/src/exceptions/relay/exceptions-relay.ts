@@ -1,7 +1,7 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { namespaced, TOPICS } from '@petalpost/contracts';
-import { OutboxRelay } from '@petalpost/event-store';
-import { EventPublisher, KAFKA } from '@petalpost/kafka';
+import { PublishingRelay, type StoredEvent } from '@petalpost/event-store';
+import { KAFKA } from '@petalpost/kafka';
 import { LOGGER, ProcessorRegistry, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -17,10 +17,9 @@ import { toExceptionMessage, toOrderCommand } from './exception-messages';
  * acknowledged the batch.
  */
 @Injectable()
-export class ExceptionsRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly publisher: EventPublisher;
-  private readonly relay: OutboxRelay;
-  private unregister?: () => void;
+export class ExceptionsRelay extends PublishingRelay {
+  private readonly eventsTopic: string;
+  private readonly commandsTopic: string;
 
   constructor(
     dataSource: DataSource,
@@ -28,31 +27,16 @@ export class ExceptionsRelay implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(KAFKA) kafka: Kafka,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     @Inject(LOGGER) logger: Logger,
-    @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry,
+    @Inject(ProcessorRegistry) registry: ProcessorRegistry,
   ) {
-    this.publisher = new EventPublisher(kafka);
-    const eventsTopic = namespaced(TOPICS.messagingEvents.name, config.KAFKA_NAMESPACE);
-    const commandsTopic = namespaced(TOPICS.ordersCommands.name, config.KAFKA_NAMESPACE);
-    this.relay = new OutboxRelay(dataSource, store, {
-      name: 'messaging.exceptions.relay',
-      logger,
-      publish: async (batch) => {
-        const events = batch.filter(isExceptionEvent);
-        await this.publisher.send(eventsTopic, events.map(toExceptionMessage));
-        await this.publisher.send(commandsTopic, events.flatMap((e) => toOrderCommand(e) ?? []));
-      },
-    });
+    super(dataSource, store, kafka, registry, { name: 'messaging.exceptions.relay', logger });
+    this.eventsTopic = namespaced(TOPICS.messagingEvents.name, config.KAFKA_NAMESPACE);
+    this.commandsTopic = namespaced(TOPICS.ordersCommands.name, config.KAFKA_NAMESPACE);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.publisher.connect();
-    this.unregister = this.registry.register(this.relay);
-    this.relay.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
-    this.unregister?.();
-    await this.publisher.disconnect();
+  protected async publish(batch: StoredEvent[]): Promise<void> {
+    const events = batch.filter(isExceptionEvent);
+    await this.publisher.send(this.eventsTopic, events.map(toExceptionMessage));
+    await this.publisher.send(this.commandsTopic, events.flatMap((e) => toOrderCommand(e) ?? []));
   }
 }
