@@ -4,7 +4,6 @@ import {
   createEventDecoder,
   decodeOrderCommand,
   EXCEPTION_EVENT_CONTRACTS,
-  type IntegrationEvent,
   namespaced,
   type OrderCommandMessage,
   type OrderIntegrationEvent,
@@ -13,7 +12,7 @@ import {
 import { EventStore } from '@petalpost/event-store';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, orderServiceEnvelope, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { MessagingConfig } from '../messaging.config';
@@ -52,35 +51,9 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     return { status: response.status, headers: response.headers, text, body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined) as View & Record<string, never> };
   };
 
-  const envelope = (orderId: string, streamVersion: number, shopId: string, event: OrderIntegrationEvent): IntegrationEvent => ({
-    eventId: randomUUID(),
-    type: event.type,
-    schemaVersion: event.type === 'OrderPlaced' ? 2 : 1,
-    streamId: `order-${orderId}`,
-    streamVersion,
-    shopId,
-    data: event.data,
-    metadata: { correlationId: randomUUID(), occurredAt: at, actor: { role: 'staff', subject: 'alice', shopId } },
-  });
-  const placed = (orderId: string, shopId: string) =>
-    envelope(orderId, 1, shopId, {
-      type: 'OrderPlaced',
-      data: {
-        orderId,
-        shopId,
-        orderType: 'gift',
-        source: 'web',
-        items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
-        deliveryWindow: { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' },
-        addressType: 'residence',
-        anonymousSender: false,
-        doNotContactRecipient: false,
-        recipientPersonId: null,
-        recipient: null,
-        paid: true,
-        placedAt: at,
-      },
-    });
+  const envelope = (orderId: string, streamVersion: number, shopId: string, event: OrderIntegrationEvent) =>
+    orderServiceEnvelope(shopId, `order-${orderId}`, streamVersion, event, at);
+  const placed = (orderId: string, shopId: string) => envelope(orderId, 1, shopId, { type: 'OrderPlaced', data: rosesPlaced({ orderId, shopId }, { placedAt: at }) });
   const assigned = (orderId: string, shopId: string, riderId: string, v = 2) => envelope(orderId, v, shopId, { type: 'RiderAssigned', data: { orderId, shopId, riderId, assignedAt: at } });
   const unassigned = (orderId: string, shopId: string, riderId: string, v = 3) => envelope(orderId, v, shopId, { type: 'RiderUnassigned', data: { orderId, shopId, riderId, unassignedAt: at } });
 

@@ -4,7 +4,7 @@ import { type Principal, TokenService } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, orderServiceEnvelope, personErased, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type { NotificationsConfig } from '../notifications.config';
 import { notificationsService } from '../notifications.service';
@@ -70,17 +70,8 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
   const bodyOf = (request: ReceivedWebhook) => JSON.parse(request.body) as { eventId: string; type: string; data: Record<string, unknown> };
 
   type NewerEvent = { type: string; data: Record<string, unknown> };
-  const envelope = (shopId: string, event: OrderIntegrationEvent | NewerEvent, occurredAt = new Date().toISOString(), streamId = `order-${randomUUID()}`, streamVersion = 1): IntegrationEvent => ({
-    eventId: randomUUID(),
-    type: event.type,
-    // The contracts' current versions: OrderPlaced is at 2, everything else at 1.
-    schemaVersion: event.type === 'OrderPlaced' ? 2 : 1,
-    streamId,
-    streamVersion,
-    shopId,
-    data: event.data,
-    metadata: { correlationId: randomUUID(), occurredAt, actor: { role: 'staff', subject: 'alice', shopId } },
-  });
+  const envelope = (shopId: string, event: OrderIntegrationEvent | NewerEvent, occurredAt = new Date().toISOString(), streamId = `order-${randomUUID()}`, streamVersion = 1) =>
+    orderServiceEnvelope(shopId, streamId, streamVersion, event, occurredAt);
   const accepted = (shopId: string, occurredAt?: string) => envelope(shopId, { type: 'OrderAccepted', data: { orderId: randomUUID(), shopId, acceptedAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
   const paid = (shopId: string, occurredAt?: string) => envelope(shopId, { type: 'OrderPaid', data: { orderId: randomUUID(), shopId, paidAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
   const finished = (shopId: string, occurredAt?: string) => envelope(shopId, { type: 'ArrangementFinished', data: { orderId: randomUUID(), shopId, finishedAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
@@ -424,30 +415,7 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
     const personId = uniqueName('person');
     const at = new Date(Date.now() - hour).toISOString();
     const recipient = { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Lindenlaan 3, Utrecht' } };
-    const placed = envelope(
-      shop,
-      {
-        type: 'OrderPlaced',
-        data: {
-          orderId,
-          shopId: shop,
-          orderType: 'gift',
-          source: 'web',
-          items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
-          deliveryWindow: { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' },
-          addressType: 'residence',
-          anonymousSender: false,
-          doNotContactRecipient: false,
-          recipientPersonId: personId,
-          recipient,
-          paid: true,
-          placedAt: at,
-        },
-      },
-      at,
-      stream,
-      1,
-    );
+    const placed = envelope(shop, { type: 'OrderPlaced', data: rosesPlaced({ orderId, shopId: shop }, { recipientPersonId: personId, recipient, placedAt: at }) }, at, stream, 1);
     const delivered = envelope(
       shop,
       { type: 'OrderDelivered', data: { orderId, shopId: shop, riderId: 'li', outcome: { kind: 'neighbour' }, proof: { at }, receivedBy: 'Mrs. Jansen, no. 14', deliveredAt: at } },
@@ -455,7 +423,7 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
       stream,
       2,
     );
-    const erased = envelope(shop, { type: 'PersonalDataErased', data: { personId, shopId: shop, erasedAt: new Date().toISOString() } }, undefined, `person-${personId}`, 2);
+    const erased = personErased(shop, personId);
     return { placed, delivered, erased, recipient, personId };
   };
 
