@@ -248,4 +248,75 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
     await host.stop(); // idempotent
     expect(host.status()).toMatchObject({ ready: false, details: { state: 'stopped', handled: 5 } });
   });
+
+  describe('with messages sharing a transaction', () => {
+    /** Applies like applyEffect, and notes the order and the transaction each message was applied in. */
+    const applyAndNote = async (message: ConsumedMessage, manager: EntityManager): Promise<void> => {
+      await applyEffect(manager, message);
+      const { streamVersion } = JSON.parse(message.value!.toString()) as { streamVersion: number };
+      await manager.query(`INSERT INTO applied (stream_id, stream_version, txid) VALUES ($1, $2, txid_current())`, [message.key, streamVersion]);
+    };
+    const applied = (streamPrefix: string) =>
+      env.db.dataSource.query<{ stream_id: string; stream_version: number; txid: string }[]>(
+        `SELECT stream_id, stream_version, txid::text FROM applied WHERE stream_id LIKE $1 ORDER BY seq`,
+        [`${streamPrefix}%`],
+      );
+
+    beforeAll(() => env.db.dataSource.query(`CREATE TABLE applied (seq bigserial PRIMARY KEY, stream_id text NOT NULL, stream_version int NOT NULL, txid bigint NOT NULL)`));
+
+    it('applies each message once, in its stream order, in far fewer transactions than messages', async () => {
+      const topic = await env.topic('shared', 3);
+      const groupId = env.group('shared');
+      const events = Array.from({ length: 120 }, (_, i) => testEvent(`stream-shared-${i % 6}`, Math.floor(i / 6) + 1));
+      await env.publisher.publish(topic, events);
+      // Redelivered copies, as after a producer retry: the inbox must drop them inside a shared transaction too.
+      await env.publisher.publish(topic, events.slice(0, 12));
+
+      const host = env.consumer({ groupId, topics: [topic], messagesPerTransaction: 25, handle: applyAndNote });
+      await host.start();
+      await eventually(async () => expect(await uncommitted(env.kafka, groupId, topic)).toEqual([0, 0, 0]));
+
+      const rows = await applied('stream-shared-');
+      expect(rows).toHaveLength(120);
+      const perEvent = await effectsPerEvent();
+      expect(events.every((e) => perEvent.get(e.eventId) === 1)).toBe(true);
+      for (let s = 0; s < 6; s++) {
+        const versions = rows.filter((r) => r.stream_id === `stream-shared-${s}`).map((r) => r.stream_version);
+        expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      }
+      expect(new Set(rows.map((r) => r.txid)).size).toBeLessThanOrEqual(120 / 5);
+      expect(host.status().details).toMatchObject({ handled: 120, duplicates: 12, deadLettered: 0 });
+    });
+
+    it('parks a poison message of a shared transaction alone and applies its neighbours once', async () => {
+      const topic = await env.topic('shared-poison', 1);
+      const groupId = env.group('shared-poison');
+      const good = Array.from({ length: 9 }, (_, i) => testEvent('stream-sp', i + 1));
+      await env.publisher.publish(topic, good.slice(0, 4));
+      await env.publisher.send(topic, [{ key: 'stream-sp', value: Buffer.from('{not json'), headers: { 'test-marker': 'poison' } }]);
+      await env.publisher.publish(topic, good.slice(4));
+
+      const decode = createEventDecoder([]);
+      const attempts = new Map<string, number>();
+      // The whole topic is already there, so the first fetch holds all ten and one transaction takes them.
+      const host = env.consumer({ groupId, topics: [topic], retries: FAST_RETRIES, messagesPerTransaction: 50, handle: async (message, manager) => {
+        const id = message.headers['event-id'] ?? 'poison';
+        attempts.set(id, (attempts.get(id) ?? 0) + 1);
+        decode(message.value);
+        await applyAndNote(message, manager);
+      } });
+      await host.start();
+      await eventually(async () => expect(await uncommitted(env.kafka, groupId, topic)).toEqual([0]));
+
+      const [parked] = await readTopic(env.kafka, deadLetterTopic(groupId).name, 1);
+      expect(parked.value?.toString()).toBe('{not json');
+      expect((await applied('stream-sp')).map((r) => r.stream_version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      const perEvent = await effectsPerEvent();
+      expect(good.every((e) => perEvent.get(e.eventId) === 1)).toBe(true);
+      // The four before the poison ran in the failed shared transaction and again alone; nothing of the first run stayed.
+      expect(good.slice(0, 4).every((e) => attempts.get(e.eventId) === 2)).toBe(true);
+      expect(attempts.get('poison')).toBe(2);
+      expect(host.status().details).toMatchObject({ handled: 9, deadLettered: 1 });
+    });
+  });
 });

@@ -1,11 +1,11 @@
 import { deadLetterTopic } from '@petalpost/contracts';
 import type { Logger, Processor, ProcessorRegistry, ProcessorStatus } from '@petalpost/platform';
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { ConsumerLag } from './consumer-lag';
 import { EventPublisher } from './event-publisher';
 import { ensureTopics } from './kafka-client';
-import { MessageProcessor, type MessageHandler } from './message-processor';
+import { MessageProcessor, type MessageHandler, type Outcome } from './message-processor';
 import { DEFAULT_RETRY_POLICY, pause, type RetryPolicy } from './retry-policy';
 
 export interface ConsumerHostOptions {
@@ -30,6 +30,12 @@ export interface ConsumerHostOptions {
   lagRefreshMs?: number;
   /** A long batch commits its progress at least this often. Default 1 s. */
   commitIntervalMs?: number;
+  /**
+   * Up to this many consecutive messages of a partition share one transaction (default 1). Only
+   * for handlers whose every effect goes through the transaction's manager: when a shared
+   * transaction fails, its messages are handled again one by one.
+   */
+  messagesPerTransaction?: number;
 }
 
 type State = 'created' | 'starting' | 'running' | 'crashed' | 'stopping' | 'stopped';
@@ -213,22 +219,39 @@ export class ConsumerHost implements Processor {
       lastCommitAt = Date.now();
     };
 
+    const done = async (message: KafkaMessage, outcome: Exclude<Outcome, 'retry-later'>): Promise<void> => {
+      resolveOffset(message.offset);
+      uncommitted = (BigInt(message.offset) + 1n).toString();
+      this.lastProgressAt = new Date();
+      // Committed at once: after a crash a redelivered dead letter would be parked a second time (it has no inbox row).
+      if (outcome === 'dead-lettered' || Date.now() - lastCommitAt >= commitIntervalMs) await commit();
+      // Throws when the group rebalances: we commit what is done and let kafkajs rejoin.
+      await heartbeat();
+    };
+    const together = Math.max(1, this.options.messagesPerTransaction ?? 1);
+    const { messages } = batch;
+
     try {
-      for (const message of batch.messages) {
+      for (let next = 0; next < messages.length; ) {
         if (!isRunning() || isStale() || this.stopSignal.signal.aborted) break;
-        const outcome = await this.messages.process(topic, partition, message);
-        if (outcome === 'retry-later') {
-          // Unresolved: the next fetch starts at this message again.
-          await pause(this.retries.maxDelayMs, this.stopSignal.signal);
-          break;
+        const chunk = messages.slice(next, next + together);
+        if (chunk.length > 1 && (await this.messages.processTogether(topic, partition, chunk))) {
+          await done(chunk[chunk.length - 1], 'handled');
+          next += chunk.length;
+          continue;
         }
-        resolveOffset(message.offset);
-        uncommitted = (BigInt(message.offset) + 1n).toString();
-        this.lastProgressAt = new Date();
-        // Committed at once: after a crash a redelivered dead letter would be parked a second time (it has no inbox row).
-        if (outcome === 'dead-lettered' || Date.now() - lastCommitAt >= commitIntervalMs) await commit();
-        // Throws when the group rebalances: we commit what is done and let kafkajs rejoin.
-        await heartbeat();
+        // One by one: a chunk of one, or a shared transaction that failed.
+        for (const message of chunk) {
+          if (!isRunning() || isStale() || this.stopSignal.signal.aborted) return await commit();
+          const outcome = await this.messages.process(topic, partition, message);
+          if (outcome === 'retry-later') {
+            // Unresolved: the next fetch starts at this message again.
+            await pause(this.retries.maxDelayMs, this.stopSignal.signal);
+            return await commit();
+          }
+          await done(message, outcome);
+          next++;
+        }
       }
     } catch (err) {
       await commit().catch((commitErr: unknown) =>

@@ -29,7 +29,15 @@ export interface ConsumerDefinition {
   group: string;
   topics: string[];
   handle: MessageHandler;
+  /**
+   * Consecutive messages of a partition share a transaction (up to MESSAGES_PER_SHARED_TRANSACTION):
+   * for handlers that write only through their manager (see ConsumerHostOptions.messagesPerTransaction).
+   */
+  sharesTransactions?: boolean;
 }
+
+/** Large enough that one commit serves a whole fetch under load; small enough to keep a transaction short. */
+export const MESSAGES_PER_SHARED_TRANSACTION = 100;
 
 /**
  * A consumer as a Nest provider: namespaced by KAFKA_NAMESPACE, counted by readiness, joined to its
@@ -44,7 +52,7 @@ export function kafkaConsumer<Deps extends unknown[]>(
     provide: token,
     inject: [DataSource, KAFKA, SERVICE_CONFIG, LOGGER, ProcessorRegistry, ...inject],
     useFactory: (dataSource: DataSource, kafka: Kafka, config: ServiceConfig, logger: Logger, registry: ProcessorRegistry, ...deps: Deps) => {
-      const { group, topics, handle } = define(...deps);
+      const { group, topics, handle, sharesTransactions = false } = define(...deps);
       return new ConsumerHost({
         kafka,
         dataSource,
@@ -53,6 +61,7 @@ export function kafkaConsumer<Deps extends unknown[]>(
         groupId: namespaced(group, config.KAFKA_NAMESPACE),
         topics: topics.map((topic) => namespaced(topic, config.KAFKA_NAMESPACE)),
         handle,
+        messagesPerTransaction: sharesTransactions ? MESSAGES_PER_SHARED_TRANSACTION : 1,
         // A group's first start reads what the topics still hold: whatever was published before it
         // joined (a new service, a new projection) is not skipped. The inbox makes it idempotent.
         fromBeginning: true,

@@ -61,6 +61,39 @@ export class MessageProcessor {
   constructor(private readonly options: MessageProcessorOptions) {}
 
   process(topic: string, partition: number, raw: KafkaMessage): Promise<Outcome> {
+    const { message, messageId, context } = this.received(topic, partition, raw);
+    return runWithContext(context, () => this.handleWithRetries(message, raw, messageId));
+  }
+
+  /**
+   * Several consecutive messages of one partition in one transaction: one commit (and one wait for
+   * the disk) for all of them. Any failure rolls all of them back and answers false: the caller
+   * then takes them one by one, so a bad message is still retried and dead-lettered on its own.
+   */
+  async processTogether(topic: string, partition: number, raws: readonly KafkaMessage[]): Promise<boolean> {
+    const { dataSource, groupId, handle, log } = this.options;
+    const received = raws.map((raw) => this.received(topic, partition, raw));
+    let handled = 0;
+    try {
+      await dataSource.transaction(async (manager) => {
+        handled = 0;
+        for (const { message, messageId, context } of received) {
+          const inserted = await manager.query<unknown[]>(INSERT_INBOX, [groupId, messageId, topic, partition, message.offset]);
+          if (inserted.length === 0) continue;
+          await runWithContext(context, () => handle(message, manager));
+          handled++;
+        }
+      });
+    } catch (err) {
+      log.debug({ err, topic, partition, from: raws[0].offset, messages: raws.length }, 'shared transaction failed; taking its messages one by one');
+      return false;
+    }
+    this.counts.handled += handled;
+    this.counts.duplicates += raws.length - handled;
+    return true;
+  }
+
+  private received(topic: string, partition: number, raw: KafkaMessage) {
     const message: ConsumedMessage = {
       topic,
       partition,
@@ -77,7 +110,7 @@ export class MessageProcessor {
       causationId: eventId,
       traceparent: isTraceparent(traceparent) ? traceparent : undefined,
     };
-    return runWithContext(context, () => this.handleWithRetries(message, raw, eventId ?? `${topic}:${partition}:${raw.offset}`));
+    return { message, context, messageId: eventId ?? `${topic}:${partition}:${raw.offset}` };
   }
 
   recordError(err: unknown): void {
