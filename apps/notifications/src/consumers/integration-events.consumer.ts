@@ -28,6 +28,8 @@ export const integrationEventsConsumer = kafkaConsumer(
     return {
       group: CONSUMER_GROUPS.notificationsPush,
       topics: READERS.map((reader) => reader.topic),
+      // Every effect goes through the transaction's manager: a busy partition shares one commit per fetch.
+      sharesTransactions: true,
       handle: async (message, db) => {
         const event = eventOf(message.topic, message.value);
         if (event) await inbox.write(db, event);

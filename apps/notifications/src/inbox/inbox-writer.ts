@@ -2,23 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import { orderOf } from '@petalpost/auth';
 import type { IntegrationEvent } from '@petalpost/contracts';
 import type { EntityManager } from 'typeorm';
-import { audiencesFor } from '../domain/audiences';
+import { type Audience, audiencesFor, OPERATOR_AUDIENCE } from '../domain/audiences';
 import { notificationFor } from '../domain/notification';
 import { deliveryChangeOf } from '../domain/rider-position';
 import { INBOX_CHANNELS, type InboxChannels } from './channels';
 
 /**
  * One statement for all of an event's audiences: takes each audience's next number (the head rows
- * stay locked until commit, taken in the audiences' sorted order so writers never deadlock),
- * records the entries under them and sends each NOTIFY (delivered at commit).
+ * stay locked until commit, taken in the order given: see lockOrder), records the entries under
+ * them and sends each NOTIFY (delivered at commit).
  */
 const APPEND = `
   WITH wanted AS (
-    SELECT * FROM unnest($1::text[], $2::boolean[], $3::jsonb[]) AS w(audience, critical, payload)
+    SELECT * FROM unnest($1::text[], $2::boolean[], $3::jsonb[]) WITH ORDINALITY AS w(audience, critical, payload, n)
   ),
   heads AS (
     INSERT INTO inbox_heads (audience, last_seq)
-    SELECT audience, 1 FROM wanted ORDER BY audience
+    SELECT audience, 1 FROM wanted ORDER BY n
     ON CONFLICT (audience) DO UPDATE SET last_seq = inbox_heads.last_seq + 1
     RETURNING audience, last_seq
   ),
@@ -67,7 +67,7 @@ export class InboxWriter {
     if (deliveryChanged) await db.query(`SELECT pg_notify($1, $2)`, [this.channels.deliveries, deliveryChanged]);
     // Last, just before the commit: every event of a shop (and the operators' feed, every event)
     // takes the same head rows, so the shorter they stay locked the more events pass per second.
-    const audiences = audiencesFor(event);
+    const audiences = lockOrder(audiencesFor(event));
     const notifications = audiences.map((audience) => notificationFor(audience, event));
     await db.query(APPEND, [
       audiences,
@@ -119,6 +119,15 @@ export class InboxWriter {
   }
 }
 
+
+/**
+ * The operators' feed first, then sorted. Every event goes to the operators' feed, so whoever holds
+ * any head row of an open transaction (several events may share one) also holds that one, and a
+ * second writer waits for it before taking anything: writers never deadlock on head rows.
+ */
+function lockOrder(audiences: readonly Audience[]): Audience[] {
+  return [...audiences].sort((a, b) => Number(b === OPERATOR_AUDIENCE) - Number(a === OPERATOR_AUDIENCE) || a.localeCompare(b));
+}
 
 /** Held to the end of the transaction; a hash collision only makes two people take turns. */
 async function lockPerson(db: EntityManager, shopId: string, personId: string): Promise<void> {

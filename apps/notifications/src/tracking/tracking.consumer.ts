@@ -19,6 +19,8 @@ export const trackingConsumer = kafkaConsumer(
     return {
       group: CONSUMER_GROUPS.notificationsTracking,
       topics: [TOPICS.ordersEvents.name, TOPICS.dispatchEvents.name],
+      // Every effect goes through the transaction's manager: a busy partition shares one commit per fetch.
+      sharesTransactions: true,
       handle: async (message, db) => {
         if (message.topic === dispatchTopic) {
           const decoded = decodeDispatchEvent(message.value);

@@ -16,6 +16,8 @@ export const webhookEventsConsumer = kafkaConsumer(
     return {
       group: CONSUMER_GROUPS.notificationsWebhooks,
       topics: [TOPICS.ordersEvents.name, TOPICS.dispatchEvents.name, TOPICS.messagingEvents.name],
+      // Every effect goes through the transaction's manager: a busy partition shares one commit per fetch.
+      sharesTransactions: true,
       handle: async (message, db) => {
         // A malformed message throws PoisonMessageError: the host parks it on the group's dead-letter topic.
         const { event } = decode(message.value);
