@@ -1,10 +1,10 @@
-import type { IntegrationEvent } from '@petalpost/contracts';
-import { canSeeShop, type Principal } from './principal';
+import type { IntegrationEvent, Role } from '@petalpost/contracts';
+import type { Principal } from './principal';
 
 /**
  * ARCHITECTURE.md's visibility table for pushed events, in one place: who may be told about an
  * event. Every push (WebSocket, SSE) asks this before sending anything; the notifications
- * service's inbox audiences are derived from the same sets and fields, and tested against it.
+ * service's inbox audiences are derived from the same functions, and tested against it.
  */
 
 /** The production queue: what is to be made, by when, and what no longer is. */
@@ -35,6 +35,34 @@ export const CUSTOMER_EVENTS: ReadonlySet<string> = new Set([
   'OrderReturned',
   'EtaUpdated',
 ]);
+/** What is said in a channel: told to everyone the channel tells. */
+export const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['MessagePosted', 'MessageEdited', 'MessageRecalled', 'ShopChannelMessagePosted']);
+/** How far someone read a channel: for the shop's desk among those the channel tells. */
+export const READ_RECEIPT_EVENTS: ReadonlySet<string> = new Set(['MessagesRead']);
+
+/**
+ * Where something was said or read: an order conversation's `internal` or `customer` channel, a
+ * shop-wide channel, or a channel this table does not know (a newer producer's), which is kept to
+ * the strictest rule.
+ */
+export type Channel = 'internal' | 'customer' | 'shop' | 'unknown';
+
+/**
+ * Of each channel, the shop's roles told of everything said in it (`told`), and the roles that may
+ * read it and so be @mentioned in it (`readers`): apps/messaging's channel-access.ts. Besides
+ * them, the internal channel tells the rider taking part (`data.riderId`) and the customer channel
+ * the order's customer. Dispatchers, florists and riders never read the customer channel. A shop
+ * channel is told to the staff; florists and dispatchers read it when they look, and are told
+ * when @mentioned.
+ */
+const CHANNELS: Record<Channel, { told: readonly Role[]; readers: readonly Role[] }> = {
+  internal: { told: ['staff', 'dispatcher', 'florist'], readers: ['staff', 'dispatcher', 'florist'] },
+  customer: { told: ['staff'], readers: ['staff'] },
+  shop: { told: ['staff'], readers: ['staff', 'dispatcher', 'florist'] },
+  unknown: { told: ['staff'], readers: ['staff'] },
+};
+/** The shop's desk: told of every event of their shop said in no channel, and of the read receipts of the channels that tell them. */
+const DESK: readonly Role[] = ['staff', 'dispatcher'];
 
 type Routed = Pick<IntegrationEvent, 'type' | 'shopId' | 'data'>;
 
@@ -44,22 +72,81 @@ export function mayReceive(principal: Principal, event: Routed): boolean {
       return true;
     case 'staff':
     case 'dispatcher':
-      return canSeeShop(principal, event.shopId);
     case 'florist':
-      return canSeeShop(principal, event.shopId) && (FLORIST_EVENTS.has(event.type) || isMentioned(principal, event));
+      return principal.shopId === event.shopId && (rolesToldOf(event).includes(principal.role) || isMentioned(principal, event));
     case 'rider':
       // Riders hear only of orders assigned to them, and only while assigned.
-      return canSeeShop(principal, event.shopId) && (riderOf(event.data) === principal.sub || isMentioned(principal, event));
+      return principal.shopId === event.shopId && (riderToldOf(event) === principal.sub || isMentioned(principal, event));
     case 'customer':
-      return orderOf(event.data) === principal.orderId && CUSTOMER_EVENTS.has(event.type);
+      return principal.orderId !== undefined && orderToldOf(event) === principal.orderId;
     default:
       return false;
   }
 }
 
-/** Someone @mentioned in a conversation of their own shop is told, whatever their role reads otherwise. */
+/**
+ * The shop's roles told of an event. Of a channel: those it tells, and of what is not a message
+ * (read receipts), only the desk among them. Otherwise the desk, and florists their queue.
+ */
+export function rolesToldOf(event: Routed): readonly Role[] {
+  const channel = channelOf(event);
+  if (channel === undefined) return FLORIST_EVENTS.has(event.type) ? [...DESK, 'florist'] : DESK;
+  const { told } = CHANNELS[channel];
+  return MESSAGE_EVENTS.has(event.type) ? told : told.filter((role) => DESK.includes(role));
+}
+
+/** The rider told of an event: the one it names (the one assigned at the time), of a channel only in the internal one's messages. */
+export function riderToldOf(event: Routed): string | undefined {
+  const channel = channelOf(event);
+  if (channel !== undefined && !(channel === 'internal' && MESSAGE_EVENTS.has(event.type))) return undefined;
+  return riderOf(event.data);
+}
+
+/** The order whose customer is told of an event: its progress, and the messages of its customer channel. */
+export function orderToldOf(event: Routed): string | undefined {
+  const channel = channelOf(event);
+  const told = channel === undefined ? CUSTOMER_EVENTS.has(event.type) : channel === 'customer' && MESSAGE_EVENTS.has(event.type);
+  return told ? orderOf(event.data) : undefined;
+}
+
+/**
+ * The channel an event was said or read in: a shop channel's message, or a conversation event's
+ * `data.channel` (a message or receipt without one is of a channel we do not know). Undefined for
+ * events of no channel.
+ */
+export function channelOf(event: Routed): Channel | undefined {
+  if (event.type === 'ShopChannelMessagePosted') return 'shop';
+  const carriesChannel = typeof event.data === 'object' && event.data !== null && 'channel' in event.data;
+  if (!carriesChannel && !MESSAGE_EVENTS.has(event.type) && !READ_RECEIPT_EVENTS.has(event.type)) return undefined;
+  const channel = field(event.data, 'channel');
+  return channel === 'internal' || channel === 'customer' ? channel : 'unknown';
+}
+
+/**
+ * @mentioned in their own shop: by subject (messaging lets a message name only people who may read
+ * its channel, and a subject is one person whichever app they use), or by role, when that role may
+ * read the channel.
+ */
 function isMentioned(principal: Principal, event: Routed): boolean {
-  return principal.shopId === event.shopId && mentionsOf(event.data).includes(principal.sub);
+  if (principal.shopId !== event.shopId) return false;
+  return mentionsOf(event.data).includes(principal.sub) || mentionedRolesOf(event).includes(principal.role);
+}
+
+/**
+ * The roles a message @mentions (`data.mentionRefs` of kind `role`) that may read its channel:
+ * messaging refuses the others, and should one come through it still reaches nobody.
+ */
+export function mentionedRolesOf(event: Routed): Role[] {
+  const channel = channelOf(event);
+  if (channel === undefined || typeof event.data !== 'object' || event.data === null || !('mentionRefs' in event.data)) return [];
+  const refs = (event.data as { mentionRefs: unknown }).mentionRefs;
+  if (!Array.isArray(refs)) return [];
+  const roles = refs.flatMap((ref) => (isRoleRef(ref) && CHANNELS[channel].readers.includes(ref.role as Role) ? [ref.role as Role] : []));
+  return [...new Set(roles)];
+}
+
+function isRoleRef(ref: unknown): ref is { kind: 'role'; role: string } {
+  return typeof ref === 'object' && ref !== null && (ref as { kind?: unknown }).kind === 'role' && typeof (ref as { role?: unknown }).role === 'string';
 }
 
 /** The rider an event names (`data.riderId`): the one assigned at the time. */

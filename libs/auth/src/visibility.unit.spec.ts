@@ -43,3 +43,83 @@ describe('who is told about an event', () => {
     expect(mayReceive(principal, event)).toBe(expected);
   });
 });
+
+/**
+ * Messaging's events, channel by channel, as apps/messaging publishes them: the internal channel
+ * tells the shop's staff, dispatchers and florists and the rider taking part; the customer channel
+ * the shop's staff and the order's customer; a shop channel the shop's staff. A mention, by name or
+ * by role, adds those it names, but never past who may read the channel.
+ */
+describe('who is told about what is said in a conversation', () => {
+  const people = {
+    operator: who({ role: 'operator', sub: 'olga' }),
+    'staff alice': who({ role: 'staff', shopId: 's1', sub: 'alice' }),
+    'staff of another shop': who({ role: 'staff', shopId: 's2', sub: 'alice' }),
+    'dispatcher carol': who({ role: 'dispatcher', shopId: 's1', sub: 'carol' }),
+    'dispatcher of another shop': who({ role: 'dispatcher', shopId: 's2', sub: 'carol' }),
+    'florist fay': who({ role: 'florist', shopId: 's1', sub: 'fay' }),
+    'florist gus': who({ role: 'florist', shopId: 's1', sub: 'gus' }),
+    'florist of another shop': who({ role: 'florist', shopId: 's2', sub: 'fay' }),
+    'rider li (taking part)': who({ role: 'rider', shopId: 's1', sub: 'li' }),
+    'rider mo': who({ role: 'rider', shopId: 's1', sub: 'mo' }),
+    'customer of the order': who({ role: 'customer', orderId: 'o1', sub: 'buyer-1' }),
+    'customer of another order': who({ role: 'customer', orderId: 'o2', sub: 'buyer-2' }),
+  } satisfies Record<string, Principal>;
+  type Person = keyof typeof people;
+
+  const conversation = { orderId: 'o1', shopId: 's1' };
+  const said = (type: string, channel: string, extra: object = {}) => ({
+    type,
+    shopId: 's1',
+    data: { ...conversation, channel, messageId: 'm1', mentions: [], mentionRefs: [], ...(channel === 'internal' ? { riderId: 'li' } : {}), ...extra },
+  });
+  const role = (name: string) => ({ kind: 'role', role: name });
+  const shopChannel = (extra: object = {}) => ({
+    type: 'ShopChannelMessagePosted',
+    shopId: 's1',
+    data: { shopId: 's1', channelId: 'c1', messageId: 'm1', mentions: [], mentionRefs: [], ...extra },
+  });
+
+  const inside: Person[] = ['operator', 'staff alice', 'dispatcher carol', 'florist fay', 'florist gus', 'rider li (taking part)'];
+  const desk: Person[] = ['operator', 'staff alice', 'dispatcher carol'];
+  const staffOnly: Person[] = ['operator', 'staff alice'];
+  const customerSide: Person[] = ['operator', 'staff alice', 'customer of the order'];
+
+  // [what, event, everyone told: anyone not listed is not]
+  const table: Array<[string, { type: string; shopId: string; data: unknown }, Person[]]> = [
+    ['an internal message', said('MessagePosted', 'internal'), inside],
+    ['an internal edit', said('MessageEdited', 'internal'), inside],
+    ['an internal recall', said('MessageRecalled', 'internal'), inside],
+    ['an internal message while no rider takes part', said('MessagePosted', 'internal', { riderId: undefined }), inside.filter((p) => p !== 'rider li (taking part)')],
+    ['an internal read receipt', said('MessagesRead', 'internal', { reader: { role: 'florist', subject: 'fay' }, upToMessageId: 'm1' }), desk],
+    ['a customer-channel message', said('MessagePosted', 'customer'), customerSide],
+    ['a customer-channel edit', said('MessageEdited', 'customer'), customerSide],
+    ['a customer-channel recall', said('MessageRecalled', 'customer'), customerSide],
+    ['a customer-channel read receipt', said('MessagesRead', 'customer', { reader: { role: 'customer', subject: 'buyer-1' }, upToMessageId: 'm1' }), staffOnly],
+    ['a customer-channel message that names a rider (never published)', said('MessagePosted', 'customer', { riderId: 'li' }), customerSide],
+    ['a message of a channel not known here', said('MessagePosted', 'shouting'), staffOnly],
+    ['a message without a channel', { type: 'MessagePosted', shopId: 's1', data: { ...conversation, messageId: 'm1', mentions: [] } }, staffOnly],
+    ['a shop-channel message', shopChannel(), staffOnly],
+    ['an internal message @florist', said('MessagePosted', 'internal', { mentionRefs: [role('florist')] }), inside],
+    ['an internal message @dispatcher and @staff', said('MessagePosted', 'internal', { mentionRefs: [role('dispatcher'), role('staff')] }), inside],
+    ['a customer-channel message @staff', said('MessagePosted', 'customer', { mentionRefs: [role('staff')] }), customerSide],
+    ['a customer-channel message @dispatcher @florist (refused by messaging)', said('MessagePosted', 'customer', { mentionRefs: [role('dispatcher'), role('florist')] }), customerSide],
+    ['a customer-channel message @rider (no such mention)', said('MessagePosted', 'customer', { mentionRefs: [role('rider')] }), customerSide],
+    ['a customer-channel message mentioning staff alice', said('MessagePosted', 'customer', { mentions: ['alice'], mentionRefs: [{ kind: 'person', subject: 'alice' }] }), customerSide],
+    ['an internal message mentioning fay', said('MessagePosted', 'internal', { mentions: ['fay'], mentionRefs: [{ kind: 'person', subject: 'fay' }] }), inside],
+    ['a shop-channel message @florist', shopChannel({ mentionRefs: [role('florist')] }), [...staffOnly, 'florist fay', 'florist gus']],
+    ['a shop-channel message @dispatcher', shopChannel({ mentionRefs: [role('dispatcher')] }), [...staffOnly, 'dispatcher carol']],
+    ['a shop-channel message mentioning gus', shopChannel({ mentions: ['gus'], mentionRefs: [{ kind: 'person', subject: 'gus' }] }), [...staffOnly, 'florist gus']],
+    ['a shop-channel message @staff', shopChannel({ mentionRefs: [role('staff')] }), staffOnly],
+    ['a conversation opened', { type: 'ConversationOpened', shopId: 's1', data: { ...conversation, channels: ['internal', 'customer'] } }, desk],
+    ['a rider joining', { type: 'RiderJoined', shopId: 's1', data: { ...conversation, riderId: 'li' } }, [...desk, 'rider li (taking part)']],
+    ['a shop channel opened', { type: 'ShopChannelOpened', shopId: 's1', data: { shopId: 's1', channelId: 'c1', name: 'Today' } }, desk],
+  ];
+  const rows = table.flatMap(([what, event, told]) =>
+    (Object.keys(people) as Person[]).map((person) => ({ what, event, person, expected: told.includes(person) })),
+  );
+
+  it.each(rows)('$what: $person is told $expected', ({ event, person, expected }) => {
+    expect(mayReceive(people[person], event)).toBe(expected);
+  });
+});

@@ -5,8 +5,13 @@ import { RoleSchema } from './roles';
 /**
  * What the messaging service publishes on `messaging.events` (keyed by order id): one schema per
  * type and version. Every event carries `orderId` and `shopId`; message events carry their
- * `channel`. Visibility for pushes comes from the fields notifications routes by: `riderId`
- * (internal messages while a rider takes part) and `mentions` (the @mentioned people's subjects).
+ * `channel`. Visibility for pushes comes from the fields notifications routes by: `channel`,
+ * `riderId` (internal messages while a rider takes part), `mentions` (the @mentioned people's
+ * subjects) and the roles of `mentionRefs`.
+ *
+ * Fields added to a version are optional, so data of that version published before them stays
+ * valid (as `riderId` on MessageRecalled v1); a field that changes meaning or becomes required is
+ * a new version with an upcaster.
  */
 
 const time = z.iso.datetime({ offset: true });
@@ -63,7 +68,9 @@ export const MessagePostedV1 = defineEvent(
     quickReplyId: z.string().optional().describe('The shop’s quick reply it was written from'),
     attachmentRefs: z.array(z.string()),
     mentions: z.array(z.string()).describe('Subjects of the people @mentioned (notifications routes them to `person:<shopId>:<subject>`)'),
-    mentionRefs: z.array(MentionRefSchema).describe('Every @mention as written: people and roles'),
+    mentionRefs: z
+      .array(MentionRefSchema)
+      .describe('Every @mention as written: people and roles (notifications routes a role that may read the channel to `role:<shopId>:<role>`)'),
     riderId: z.string().optional().describe('Internal messages only: the rider taking part when it was posted'),
     postedAt: time,
   }),
@@ -87,7 +94,13 @@ export const MessageEditedV1 = defineEvent(
 export const MessageRecalledV1 = defineEvent(
   'MessageRecalled',
   1,
-  z.object({ ...conversationRef, channel: ConversationChannelSchema, messageId: z.string().describe('Shown as "recalled" from now on'), recalledAt: time }),
+  z.object({
+    ...conversationRef,
+    channel: ConversationChannelSchema,
+    messageId: z.string().describe('Shown as "recalled" from now on'),
+    riderId: z.string().optional().describe('Internal messages only: the rider taking part when it was recalled'),
+    recalledAt: time,
+  }),
 );
 
 export const MessagesReadV1 = defineEvent(

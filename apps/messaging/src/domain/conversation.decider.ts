@@ -49,7 +49,13 @@ export function decide(command: ConversationCommand, state: ConversationState): 
           postedAt: message.postedAt,
         });
       }
-      return [{ type: 'MessageRecalled', data: { ...ref(c), channel: command.channel, messageId: message.messageId, recalledAt: command.now } }];
+      const riderStillIn = channelAccess(riderViewer(c), command.channel, c, { now: command.now, riderGraceMinutes: command.rules.riderGraceMinutes }).read;
+      return [
+        {
+          type: 'MessageRecalled',
+          data: { ...ref(c), channel: command.channel, messageId: message.messageId, ...(riderStillIn ? riderOn(c, command.channel) : {}), recalledAt: command.now },
+        },
+      ];
     }
     case 'MarkRead': {
       requireAccess(c, command.reader, command.channel, command.rules, command.now, 'read');

@@ -219,6 +219,16 @@ describe('editing and recalling', () => {
   it('refuses a recall after the recall period', () => void spec.given([opened, mine]).when(recall(florist, '2026-02-14T09:02:01.000Z')).thenRefuses('RECALL_WINDOW_OVER', 'conflict'));
   it('refuses a recall by someone else', () => void spec.given([opened, mine]).when(recall(staff, at('09:01'))).thenRefuses('NOT_THE_AUTHOR', 'forbidden'));
   it('changes nothing when recalled again', () => void spec.given([opened, mine, recalled]).when(recall(florist, at('09:01'))).then([]));
+  it('names the rider taking part in a recall of the internal channel, so their app hides it too', () =>
+    void spec
+      .given([opened, liJoined, { ...mine, data: { ...mine.data, postedAt: at('10:05') } } as ConversationEvent])
+      .when(recall(florist, at('10:06')))
+      .then([{ ...recalled, data: { ...recalled.data, riderId: 'li', recalledAt: at('10:06') } } as ConversationEvent]));
+  it('names no rider once the rider has left', () =>
+    void spec
+      .given([opened, liJoined, { ...mine, data: { ...mine.data, postedAt: at('10:29') } } as ConversationEvent, liLeft])
+      .when(recall(florist, at('10:31')))
+      .then([{ ...recalled, data: { ...recalled.data, recalledAt: at('10:31') } } as ConversationEvent]));
 });
 
 describe('message text', () => {

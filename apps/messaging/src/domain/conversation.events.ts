@@ -40,7 +40,7 @@ export type ConversationEvent =
       /** The log keeps what it said before: the shop's staff see every version. */
       data: Ref & { channel: Channel; messageId: string; previousText: string; text: string; mentions: Mention[]; riderId?: string; editedAt: string };
     }
-  | { type: 'MessageRecalled'; data: Ref & { channel: Channel; messageId: string; recalledAt: string } }
+  | { type: 'MessageRecalled'; data: Ref & { channel: Channel; messageId: string; riderId?: string; recalledAt: string } }
   | { type: 'MessagesRead'; data: Ref & { channel: Channel; reader: { role: Role; subject: string }; upToMessageId: string; readAt: string } };
 
 export type ConversationEventType = ConversationEvent['type'];

@@ -32,7 +32,7 @@ export function toIntegrationEvents(batch: readonly StoredEvent[]): Array<{ key:
   });
 }
 
-/** Notifications routes `data.mentions` as the mentioned people's subjects; the full list (roles too) is `mentionRefs`. */
+/** Notifications routes `data.mentions` as the mentioned people's subjects, and the roles of `mentionRefs` (every mention as written). */
 function withMentions(mentions: Mention[]) {
   return { mentions: mentions.flatMap((m) => (m.kind === 'person' ? [m.subject] : [])), mentionRefs: mentions };
 }
@@ -53,6 +53,8 @@ function contractData(event: ConversationEvent): unknown {
       return { ...rest, ...withMentions(mentions) };
     }
     case 'MessageRecalled':
+      // An internal recall names the rider taking part (as posts and edits do): their app hides it too.
+      return event.data;
     case 'RiderJoined':
     case 'RiderLeft':
     case 'MessagesRead':

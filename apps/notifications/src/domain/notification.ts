@@ -20,25 +20,28 @@ const RECIPIENT_CONTACT_FIELDS = ['phone', 'email', 'address'];
 
 /**
  * Shapes an event for one audience (ARCHITECTURE.md's table, docs/orders.md's fields):
- * - operators, staff and dispatchers (`operator`, `shop:`) read the event as published;
+ * - operators, staff and dispatchers (`operator`, `shop:`, `staff:`) read the event as published;
  * - riders get the recipient's contact for their orders, never who sent the flowers;
  * - florists get the recipient's name, not their contact, nor the sender;
- * - a customer gets their order's progress: never the rider, the recipient's contact or ids, nor the shop's notes;
- * - someone @mentioned gets the message, without contact details of anyone.
+ * - a customer gets their order's progress and customer channel: never the rider, the recipient's contact or ids, nor the shop's notes;
+ * - someone @mentioned, by name or by role, gets the message, without contact details of anyone.
  */
 export function notificationFor(audience: Audience, event: RoutedEvent): Notification {
   const kind = kindOf(audience);
-  const critical = CRITICAL_EVENTS.has(event.type) || kind === 'person';
+  // A mention asks someone to answer: it must be acknowledged, like an exception.
+  const critical = CRITICAL_EVENTS.has(event.type) || kind === 'person' || kind === 'role';
   const data = asRecord(event.data);
   if (!data) return { critical, data: event.data };
   switch (kind) {
     case 'operator':
     case 'shop':
+    case 'staff':
       return { critical, data };
     case 'rider':
       return { critical, data: omit(data, SENDER_FIELDS) };
     case 'florist':
     case 'person':
+    case 'role':
       return { critical, data: withRecipientName(omit(data, SENDER_FIELDS)) };
     case 'order':
       return { critical, data: withRecipientName(omit(data, [...SENDER_FIELDS, 'riderId', 'recipientPersonId', 'note'])) };

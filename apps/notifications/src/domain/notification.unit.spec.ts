@@ -12,6 +12,17 @@ const addressCorrected = { type: 'DeliveryAddressCorrected', shopId: 's1', data:
 const carded = { type: 'DeliveryCarded', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li', note: 'Neighbour at no. 5 was rude', cardedAt: '2026-02-14T13:00:00Z' } };
 const flagged = { type: 'OrderExceptionFlagged', shopId: 's1', data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', kind: 'damaged' } };
 const mention = { type: 'MessagePosted', shopId: 's1', data: { orderId: 'o1', text: '@fay the roses?', mentions: ['fay'] } };
+const roleMention = {
+  type: 'MessagePosted',
+  shopId: 's1',
+  data: { orderId: 'o1', channel: 'internal', riderId: 'li', text: '@florist the roses?', mentions: [], mentionRefs: [{ kind: 'role', role: 'florist' }] },
+};
+/** A customer-channel message, as if a producer ever put the sender of an anonymous gift into it. */
+const customerMessage = {
+  type: 'MessagePosted',
+  shopId: 's1',
+  data: { orderId: 'o1', channel: 'customer', text: 'Your roses are on their way', author: { role: 'staff', subject: 'alice' }, senderName: 'Sam Sender', riderId: 'li' },
+};
 
 const text = (value: unknown) => JSON.stringify(value);
 
@@ -31,8 +42,18 @@ describe('what each audience reads of an event', () => {
     });
   });
 
+  describe('the customer, of their order’s customer channel', () => {
+    it('reads the message, never the rider nor who sent the flowers', () => {
+      const { data, critical } = notificationFor('order:o1', customerMessage);
+      expect(data).toMatchObject({ text: 'Your roses are on their way', author: { role: 'staff', subject: 'alice' } });
+      expect(data).not.toHaveProperty('riderId');
+      expect(text(data)).not.toContain('Sam Sender');
+      expect(critical).toBe(false);
+    });
+  });
+
   describe('an anonymous sender', () => {
-    it.each(['rider:s1:li', 'florist:s1', 'order:o1', 'person:s1:fay'])('is never named to %s', (audience) => {
+    it.each(['rider:s1:li', 'florist:s1', 'order:o1', 'person:s1:fay', 'role:s1:florist'])('is never named to %s', (audience) => {
       expect(text(notificationFor(audience, placed).data)).not.toContain('Sam Sender');
     });
 
@@ -53,15 +74,19 @@ describe('what each audience reads of an event', () => {
 
   it('gives staff and operators the event as published', () => {
     expect(notificationFor('shop:s1', addressCorrected).data).toEqual(addressCorrected.data);
+    expect(notificationFor('staff:s1', customerMessage).data).toEqual(customerMessage.data);
     expect(notificationFor('operator', carded).data).toEqual(carded.data);
   });
 
-  it('marks exceptions and mentions critical, and ordinary progress not', () => {
+  it('marks exceptions and mentions (of people and of roles) critical, and ordinary progress and messages not', () => {
     expect(notificationFor('shop:s1', flagged).critical).toBe(true);
     expect(notificationFor('rider:s1:li', { ...flagged, data: { ...flagged.data, riderId: 'li' } }).critical).toBe(true);
     expect(notificationFor('shop:s1', { type: 'DeliveryAtRisk', shopId: 's1', data: { orderId: 'o1' } }).critical).toBe(true);
     expect(notificationFor('person:s1:fay', mention).critical).toBe(true);
     expect(notificationFor('shop:s1', mention).critical).toBe(false);
+    expect(notificationFor('role:s1:florist', roleMention)).toEqual({ critical: true, data: roleMention.data });
+    expect(notificationFor('florist:s1', roleMention).critical).toBe(false);
+    expect(notificationFor('staff:s1', customerMessage).critical).toBe(false);
     expect(notificationFor('order:o1', outForDelivery).critical).toBe(false);
   });
 });
