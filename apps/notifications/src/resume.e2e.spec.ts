@@ -64,6 +64,26 @@ describe('resuming the live stream from a cursor', () => {
     await second.close();
   });
 
+  it('delivers an entry too large to travel in its NOTIFY, in its place between small ones', async () => {
+    const shop = uniqueName('shop');
+    const staff = { role: 'staff' as const, shopId: shop, sub: 'alice' };
+    const client = await LiveClient.connect(service, staff);
+    const order = newOrder(shop);
+    const large = order.placed();
+    // A shop's wedding order: 80 arrangements, each with its own name. The entry outgrows a NOTIFY.
+    (large.data as { items: unknown[] }).items = Array.from({ length: 80 }, (_, i) => ({ sku: `WED-${i}`, name: `Table ${i + 1}: white peonies, eucalyptus and ranunculus in a low glass bowl`, quantity: 1 }));
+    expect(JSON.stringify(large.data).length).toBeGreaterThan(8_000);
+
+    // Alone first: no later notice may be what makes the replica read it.
+    await relay.orders(large);
+    await eventually(() => expect(client.notifications().map((f) => f.eventType)).toEqual(['OrderPlaced']));
+    await relay.orders(order.accepted(), order.productionStarted());
+    await eventually(() => expect(client.notifications().map((f) => f.eventType)).toEqual(['OrderPlaced', 'OrderAccepted', 'ProductionStarted']));
+    expect(client.notifications().map((f) => f.seq)).toEqual([1, 2, 3]);
+    expect((client.notifications()[0].data as { items: unknown[] }).items).toHaveLength(80);
+    await client.close();
+  });
+
   it('resumes a customer with only what the customer may see, without the rider', async () => {
     const shop = uniqueName('shop');
     const order = newOrder(shop);

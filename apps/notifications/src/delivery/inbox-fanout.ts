@@ -18,9 +18,10 @@ const RETRY_READ_MS = 1_000;
 
 /**
  * Delivers inbox entries to this replica's connected readers. A reader first catches up from its
- * cursor on its own; then it is live, and a NOTIFY for one of its audiences makes the replica read
- * that audience once for all its live readers — notices arriving during the read coalesce into one
- * more read. Each reader gets each entry once, in order (ReaderSession.deliver).
+ * cursor on its own; then it is live, and each NOTIFY, which carries the entry, goes straight to the
+ * live readers whose next entry it is. Readers behind (a notice lost, or one too large to carry its
+ * entry) are caught up by reading that audience once for all of them — notices arriving during the
+ * read coalesce into one more read. Each reader gets each entry once, in order (ReaderSession.deliver).
  */
 @Injectable()
 export class InboxFanout {
@@ -102,13 +103,16 @@ export class InboxFanout {
     if (!notice) return;
     const readers = this.readers.get(notice.audience);
     if (!readers) return;
-    // A catch-up may already have sent it: read only when a live reader still lacks it.
+    const now = Date.now();
+    let missing = false;
     for (const session of readers) {
-      if (session.live.has(notice.audience) && session.lastSentOf(notice.audience) < notice.seq) {
-        void this.fanOut(notice.audience);
-        return;
-      }
+      if (!session.open || !session.live.has(notice.audience)) continue;
+      // The next one for this reader goes out at once; one that missed notices (or a notice without
+      // its entry) is caught up by a read. A catch-up may already have sent it: then nothing is due.
+      if (notice.entry && session.deliver(notice.entry, now)) continue;
+      if (session.lastSentOf(notice.audience) < notice.seq) missing = true;
     }
+    if (missing) void this.fanOut(notice.audience);
   }
 
   private async catchUp(session: ReaderSession, audience: Audience): Promise<void> {

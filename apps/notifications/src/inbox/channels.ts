@@ -1,9 +1,12 @@
+import type { Audience } from '../domain/audiences';
+import type { InboxEntry } from './inbox.store';
+
 /**
  * Postgres NOTIFY channels of the inbox. Named after the service's schema: environments (and test
  * runs) that share a database never wake each other's replicas.
  */
 export interface InboxChannels {
-  /** Payload `<audience>:<seq>`: a new entry committed. */
+  /** A new entry committed: see parseInboxNotice. */
   inbox: string;
   /** Payload: an order id whose delivery went on or off the road. */
   deliveries: string;
@@ -17,10 +20,31 @@ export function inboxChannels(schema: string): InboxChannels {
   return { inbox: `petalpost_inbox_${schema}`, deliveries: `petalpost_deliveries_${schema}`, preferences: `petalpost_preferences_${schema}` };
 }
 
-/** `<audience>:<seq>` — audiences contain colons themselves, the sequence number is the last part. */
-export function parseInboxNotice(payload: string): { audience: string; seq: number } | undefined {
+/** Postgres refuses NOTIFY payloads of 8,000 bytes and more. */
+export const MAX_NOTICE_BYTES = 7_900;
+
+/** A new entry committed: the entry itself, or, when it is too large for a NOTIFY, where to read it. */
+export interface InboxNotice {
+  audience: Audience;
+  seq: number;
+  entry?: InboxEntry;
+}
+
+/** A JSON entry, or `<audience>:<seq>` (audiences contain colons themselves: the number is the last part). */
+export function parseInboxNotice(payload: string): InboxNotice | undefined {
+  if (payload.startsWith('{')) return entryNotice(payload);
   const at = payload.lastIndexOf(':');
   const seq = Number(payload.slice(at + 1));
   if (at <= 0 || !Number.isSafeInteger(seq)) return undefined;
   return { audience: payload.slice(0, at), seq };
+}
+
+function entryNotice(payload: string): InboxNotice | undefined {
+  try {
+    const entry = JSON.parse(payload) as InboxEntry;
+    if (typeof entry.audience !== 'string' || !Number.isSafeInteger(entry.seq)) return undefined;
+    return { audience: entry.audience, seq: entry.seq, entry: { ...entry, occurredAt: new Date(entry.occurredAt).toISOString() } };
+  } catch {
+    return undefined;
+  }
 }

@@ -5,12 +5,14 @@ import type { EntityManager } from 'typeorm';
 import { type Audience, audiencesFor, OPERATOR_AUDIENCE } from '../domain/audiences';
 import { notificationFor } from '../domain/notification';
 import { deliveryChangeOf } from '../domain/rider-position';
-import { INBOX_CHANNELS, type InboxChannels } from './channels';
+import { INBOX_CHANNELS, type InboxChannels, MAX_NOTICE_BYTES } from './channels';
 
 /**
  * One statement for all of an event's audiences: takes each audience's next number (the head rows
  * stay locked until commit, taken in the order given: see lockOrder), records the entries under
- * them and sends each NOTIFY (delivered at commit).
+ * them and sends each NOTIFY (delivered at commit). The notice carries the entry itself, so
+ * replicas deliver it without reading it back; one too large for a NOTIFY carries only its
+ * `<audience>:<seq>` and is read (see channels.ts).
  */
 const APPEND = `
   WITH wanted AS (
@@ -26,9 +28,15 @@ const APPEND = `
     INSERT INTO inbox_entries (audience, seq, event_id, event_type, shop_id, order_id, critical, payload, occurred_at)
     SELECT w.audience, h.last_seq, $4, $5, $6, $7, w.critical, w.payload, $8
       FROM wanted w JOIN heads h USING (audience)
-    RETURNING audience, seq
+    RETURNING audience, seq, event_id, event_type, order_id, critical, payload, occurred_at
+  ),
+  notices AS (
+    SELECT audience, seq, json_build_object(
+      'audience', audience, 'seq', seq, 'eventId', event_id, 'eventType', event_type, 'orderId', order_id,
+      'critical', critical, 'data', payload, 'occurredAt', occurred_at)::text AS entry
+      FROM entries
   )
-  SELECT pg_notify($9, audience || ':' || seq) FROM entries`;
+  SELECT pg_notify($9, CASE WHEN octet_length(entry) <= $10 THEN entry ELSE audience || ':' || seq END) FROM notices`;
 
 const ON_THE_ROAD = `
   INSERT INTO deliveries_on_the_road (order_id, shop_id, rider_id, on_the_road) VALUES ($1, $2, $3, true)
@@ -79,6 +87,7 @@ export class InboxWriter {
       orderOf(event.data) ?? null,
       event.metadata.occurredAt,
       this.channels.inbox,
+      MAX_NOTICE_BYTES,
     ]);
   }
 
@@ -118,7 +127,6 @@ export class InboxWriter {
     return change.orderId;
   }
 }
-
 
 /**
  * The operators' feed first, then sorted. Every event goes to the operators' feed, so whoever holds
