@@ -63,7 +63,8 @@ export type Frame = WelcomeFrame | NotificationFrame | ResetFrame | PositionFram
 /** The transport under a session: a WebSocket or an SSE response. */
 export interface Outlet {
   readonly open: boolean;
-  send(frame: Frame): void;
+  /** `json` is the frame as it goes on the wire (a WebSocket message, an SSE event's data). */
+  send(frame: Frame, json: string): void;
   /** Bytes written but not yet handed to the network: how far behind the client is. */
   bufferedBytes(): number;
   close(code: number, reason: string): void;

@@ -65,15 +65,16 @@ export class ReaderSession {
     return encodeCursor(Object.fromEntries(this.lastSent));
   }
 
-  send(frame: Frame): void {
-    if (this.open) this.outlet.send(frame);
+  send(frame: Frame, json = JSON.stringify(frame)): void {
+    if (this.open) this.outlet.send(frame, json);
   }
 
   /** Sends the entry if it is the next one of its audience; returns whether it did. */
   deliver(entry: InboxEntry, nowMs: number): boolean {
     if (!this.open || entry.seq !== this.lastSentOf(entry.audience) + 1) return false;
     this.lastSent.set(entry.audience, entry.seq);
-    this.send(this.frameOf(entry, nowMs));
+    const frame = this.frameOf(entry, nowMs);
+    this.send(frame, notificationJson(frame, entry));
     if (entry.critical) this.pending.set(pendingKey(entry.audience, entry.seq), { entry, sentAt: nowMs });
     return true;
   }
@@ -93,7 +94,8 @@ export class ReaderSession {
     const pending = this.pending.get(pendingKey(entry.audience, entry.seq));
     if (!pending) return;
     pending.sentAt = nowMs;
-    this.send({ ...this.frameOf(entry, nowMs), resent: true });
+    const frame: NotificationFrame = { ...this.frameOf(entry, nowMs), resent: true };
+    this.send(frame, notificationJson(frame, entry));
   }
 
   /** The person acknowledged everything of `audience` up to `seq`. */
@@ -164,6 +166,22 @@ export class ReaderSession {
     this.positions.clear();
     for (const frame of frames) this.send(frame);
   }
+}
+
+/** What every reader of an entry gets alike, serialized once per entry rather than once per reader. */
+const sharedParts = new WeakMap<InboxEntry, string>();
+
+/** The frame's JSON: its reader's own fields, then the entry's shared part. Same content as JSON.stringify(frame). */
+function notificationJson(frame: NotificationFrame, entry: InboxEntry): string {
+  let shared = sharedParts.get(entry);
+  if (shared === undefined) {
+    const { audience, seq, eventId, eventType, critical, data, occurredAt } = frame;
+    // Without its opening brace: the reader's fields come first.
+    shared = JSON.stringify({ audience, seq, eventId, eventType, critical, data, occurredAt }).slice(1);
+    sharedParts.set(entry, shared);
+  }
+  const resent = frame.resent ? '"resent":true,' : '';
+  return `{"type":"notification","cursor":${JSON.stringify(frame.cursor)},"alert":${frame.alert},${resent}${shared}`;
 }
 
 function pendingKey(audience: Audience, seq: number): string {

@@ -5,10 +5,12 @@ import { ReaderSession } from './reader-session';
 /** A connection whose client takes what it is sent only when told to. */
 class SlowOutlet implements Outlet {
   readonly sent: Frame[] = [];
+  readonly wire: string[] = [];
   unsent = 0;
   open = true;
-  send(frame: Frame): void {
+  send(frame: Frame, json: string): void {
     this.sent.push(frame);
+    this.wire.push(json);
   }
   bufferedBytes(): number {
     return this.unsent;
@@ -41,6 +43,21 @@ describe('a reader session', () => {
     reader.startAfter('shop:s1', 4);
     expect([entry(4), entry(6), entry(5), entry(5), entry(6)].map((e) => reader.deliver(e, 0))).toEqual([false, false, true, false, true]);
     expect(outlet.sent.map((f) => (f.type === 'notification' ? f.seq : undefined))).toEqual([5, 6]);
+  });
+
+  it('puts on the wire exactly the frame it sent, to every reader of the entry, re-sends marked', () => {
+    const [outletA, outletB] = [new SlowOutlet(), new SlowOutlet()];
+    const [a, b] = [session(outletA), session(outletB)];
+    a.startAfter('shop:s1', 4);
+    b.startAfter('shop:s1', 4);
+    const critical = { ...entry(5), critical: true, data: { orderId: 'o1', note: 'quote " and \\ and \u2028' } };
+    a.deliver(critical, 0);
+    b.deliver(critical, 0);
+    a.resend(critical, 1);
+    for (const outlet of [outletA, outletB]) expect(outlet.wire.map((json) => JSON.parse(json) as unknown)).toEqual(outlet.sent);
+    expect(outletA.sent).toEqual([expect.objectContaining({ seq: 5, critical: true, alert: true }), expect.objectContaining({ seq: 5, resent: true })]);
+    expect(outletA.sent[0]).not.toHaveProperty('resent');
+    expect((outletA.sent[0] as { cursor: string }).cursor).toBe(a.cursor());
   });
 
   it('keeps only the latest position per rider while the client is behind, and sends it once it catches up', async () => {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Acks } from '../acks/acks.service';
 import { audiencesOf } from '../domain/audiences';
 import { decodeCursor } from '../domain/cursor';
-import type { Frame, Outlet } from '../delivery/frames';
+import type { Outlet } from '../delivery/frames';
 import { InboxFanout } from '../delivery/inbox-fanout';
 import { ReaderSession } from '../delivery/reader-session';
 import type { NotificationsConfig } from '../notifications.config';
@@ -106,7 +106,7 @@ function webSocketOutlet(client: WebSocket): Outlet {
     get open() {
       return client.readyState === WebSocket.OPEN;
     },
-    send: (frame: Frame) => client.send(JSON.stringify(frame)),
+    send: (_frame, json) => client.send(json),
     bufferedBytes: () => client.bufferedAmount,
     close: (code, reason) => client.close(code, reason),
   };

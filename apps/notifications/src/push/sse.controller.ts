@@ -63,7 +63,7 @@ export class SseController implements BeforeApplicationShutdown {
       get open() {
         return !raw.destroyed && !raw.writableEnded;
       },
-      send: (frame: Frame) => raw.write(serverSentEvent(frame)),
+      send: (frame, json) => raw.write(serverSentEvent(frame, json)),
       bufferedBytes: () => raw.writableLength,
       close: () => raw.end(),
     };
@@ -90,7 +90,7 @@ export class SseController implements BeforeApplicationShutdown {
 }
 
 /** Notifications and resets carry their cursor as the event id: that is what Last-Event-ID sends back. */
-function serverSentEvent(frame: Frame): string {
+function serverSentEvent(frame: Frame, json: string): string {
   const id = frame.type === 'notification' || frame.type === 'reset' || frame.type === 'welcome' ? `id: ${frame.cursor}\n` : '';
-  return `${id}event: ${frame.type}\ndata: ${JSON.stringify(frame)}\n\n`;
+  return `${id}event: ${frame.type}\ndata: ${json}\n\n`;
 }
