@@ -36,8 +36,12 @@ export interface ConsumerDefinition {
   sharesTransactions?: boolean;
 }
 
-/** Large enough that one commit serves a whole fetch under load; small enough to keep a transaction short. */
-export const MESSAGES_PER_SHARED_TRANSACTION = 100;
+/**
+ * Enough that one commit serves many messages under load; few enough that the transaction stays
+ * short: every relay and projection of the cluster waits for the oldest open transaction that
+ * holds a transaction id (docs/event-store.md).
+ */
+export const MESSAGES_PER_SHARED_TRANSACTION = 20;
 
 /**
  * A consumer as a Nest provider: namespaced by KAFKA_NAMESPACE, counted by readiness, joined to its
