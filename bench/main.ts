@@ -10,6 +10,7 @@ import { benchMetadata, newEvents, STREAM_TYPE, streamId } from './lib/fixtures'
 import { repoRoot, startBenchInfra } from './lib/infra';
 import { type HttpSection, httpSection } from './http/http';
 import { say } from './lib/measure';
+import { type MessagingSection, messagingSection } from './messaging/messaging';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
 import {
@@ -17,6 +18,7 @@ import {
   type BenchRun,
   httpTable,
   inclusiveTable,
+  messagingTable,
   notificationsTable,
   orderStatementsTable,
   printTable,
@@ -32,20 +34,22 @@ import { type ReadSection, readSection } from './read';
 import { type RelaySection, relaySection } from './relay';
 
 /**
- * `npm run bench`: the event store, the HTTP stack and the notifications fan-out against baselines in one run. Starts its own
+ * `npm run bench`: the event store, the HTTP stack, the notifications fan-out and messaging against baselines in one run. Starts its own
  * PostgreSQL (production durability) and Kafka broker unless BENCH_DATABASE_URL /
  * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites the sections it measured
  * in docs/benchmarks.md (the others are kept, saying which run they come from).
  *
- * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
  * BENCH_RELAY_RATES=500,2000  BENCH_HTTP_CONNECTIONS=16  BENCH_HTTP_LOG_LEVEL=info  BENCH_HTTP_EXPRESS=0
  * BENCH_HTTP_PROFILE=0  BENCH_HTTP_ORDERS_MAIN=<another build of the orders service>
  * BENCH_NOTIFY_CLIENTS=1000,5000  BENCH_NOTIFY_RATE=200  BENCH_NOTIFY_SECONDS=20  BENCH_NOTIFY_WARMUP_SECONDS=3
  * BENCH_NOTIFY_SHOPS=10  BENCH_NOTIFY_WORKERS=2  BENCH_NOTIFY_LOG_LEVEL=info  BENCH_NOTIFY_MAIN=<another build of the notifications service>
+ * BENCH_MESSAGING_SECONDS=20  BENCH_MESSAGING_WARMUP_SECONDS=3  BENCH_MESSAGING_CONCURRENCY=16  BENCH_MESSAGING_CONVERSATIONS=200
+ * BENCH_MESSAGING_LOG_LEVEL=info  BENCH_MESSAGING_MAIN=<another build of the messaging service>
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
-const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications').split(',').map((s) => s.trim()));
+const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging').split(',').map((s) => s.trim()));
 const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const docsFile = env.BENCH_DOCS ?? join(repoRoot, 'docs', 'benchmarks.md');
@@ -110,6 +114,12 @@ async function main(): Promise<void> {
         'BENCH_NOTIFY_WORKERS',
         'BENCH_NOTIFY_LOG_LEVEL',
         'BENCH_NOTIFY_MAIN',
+        'BENCH_MESSAGING_SECONDS',
+        'BENCH_MESSAGING_WARMUP_SECONDS',
+        'BENCH_MESSAGING_CONCURRENCY',
+        'BENCH_MESSAGING_CONVERSATIONS',
+        'BENCH_MESSAGING_LOG_LEVEL',
+        'BENCH_MESSAGING_MAIN',
         'BENCH_CANDIDATE',
         'BENCH_CANDIDATE_RELAY',
         'BENCH_CANDIDATE_LABEL',
@@ -204,6 +214,12 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       const notifications: NotificationsSection = await notificationsSection(ctx);
       run.notifications = notifications;
       say(`\n${printTable(notificationsTable(notifications))}\n`);
+    }
+    if (sections.has('messaging')) {
+      say('\n[6 messaging] messages posted over HTTP → MessagePosted on messaging.events vs photos attached to orders → orders.events, both services in child processes');
+      const messaging: MessagingSection = await messagingSection(ctx);
+      run.messaging = messaging;
+      say(`\n${printTable(messagingTable(messaging))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();
