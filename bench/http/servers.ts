@@ -1,14 +1,12 @@
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allTopics } from '@petalpost/contracts';
-import { freePort, waitUntilReady } from '@petalpost/infra';
-import { createKafka, ensureTopics } from '@petalpost/kafka';
-import { createLogger } from '@petalpost/platform';
 import type { BenchInfra } from '../lib/infra';
 import { track } from '../lib/child-process';
+import { BENCH_LOG_DIR, type BuiltService, productionEnv, runResources, startBuiltService } from '../lib/built-service';
 import { repoRoot } from '../lib/infra';
 import type { Profile } from '../lib/profile';
 
@@ -73,66 +71,39 @@ async function waitForFile(file: string, timeoutMs: number): Promise<void> {
 export const ORDERS_MAIN = join(repoRoot, 'dist', 'apps', 'orders', 'src', 'main.js');
 
 /**
- * The real orders service, built (`entry`, normally ORDERS_MAIN) and configured as in production —
- * its own process, NODE_ENV=production with secrets of its own (so the development ones are
- * refused, as they would be), on the bench's PostgreSQL (schema `bench_orders`) and broker (topics
- * under its own namespace) — ready once /health/ready says so. Unlike tools/infra's spawnService
- * its JSON logs go straight to a file descriptor rather than through a pipe to this process, so
- * writing them costs the service, as it would in production, and not the load generator. The
- * only addition is cpu-profile-hook.js, preloaded, idle until the bench asks for a profile.
+ * The real orders service, built (`entry`, normally ORDERS_MAIN) and configured as in production
+ * (startBuiltService), with secrets of its own (so the development ones are refused, as they would
+ * be), on the bench's PostgreSQL (schema `bench_orders`) and broker (topics under its own
+ * namespace). The only addition is cpu-profile-hook.js, preloaded, idle until the bench asks for a
+ * profile.
  */
 export async function startOrdersService(infra: BenchInfra, entry: string, logLevel: string): Promise<OrdersService> {
   const namespace = `bench-http-${process.pid}`;
   const schema = infra.embeddedPostgres ? 'bench_orders' : `bench_orders_${process.pid}`;
-  const kafka = createKafka({ clientId: 'petalpost-bench', brokers: infra.brokers, logger: createLogger('bench', 'warn') });
-  const topics = allTopics(namespace).map((t) => t.name);
-  await ensureTopics(kafka, allTopics(namespace));
-  // Given (not started here) servers keep nothing of the run.
-  const cleanUp = async () => {
-    if (!infra.embeddedPostgres) await infra.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    if (!infra.embeddedKafka) {
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics }).finally(() => admin.disconnect());
-    }
-  };
-  const port = await freePort();
-  const logDir = join(repoRoot, '.data', 'bench-logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, 'orders-http.log');
-  const profileFile = join(logDir, 'orders-http.cpuprofile');
+  const { cleanUp } = await runResources(infra, { topics: allTopics(namespace), schemas: [schema] });
+  const profileFile = join(BENCH_LOG_DIR, 'orders-http.cpuprofile');
   const clearProfile = () => [profileFile, `${profileFile}.started`, `${profileFile}.tmp`].forEach((f) => rmSync(f, { force: true }));
   clearProfile();
-  const log = openSync(logFile, 'w');
-  const url = `http://127.0.0.1:${port}`;
   const jwtSecret = randomBytes(32).toString('base64url');
-  const child = spawn(process.execPath, ['-r', join(__dirname, 'cpu-profile-hook.js'), entry], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      JWT_SECRET: jwtSecret,
-      PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: logLevel,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: infra.databaseUrl,
-      DATABASE_SCHEMA: schema,
-      KAFKA_BROKERS: infra.brokers.join(','),
-      KAFKA_NAMESPACE: namespace,
-      BENCH_CPU_PROFILE_FILE: profileFile,
-    },
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  const stopChild = track(child);
-  const stop = () => stopChild().then(cleanUp);
+  let service: BuiltService;
   try {
-    await waitUntilReady({ name: 'orders', url, logFile, child, stop: stopChild }, 90_000);
+    service = await startBuiltService({
+      name: 'orders',
+      entry,
+      logName: 'orders-http',
+      preload: [join(__dirname, 'cpu-profile-hook.js')],
+      env: {
+        ...productionEnv(infra, { schema, namespace, jwtSecret, logLevel }),
+        PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
+        BENCH_CPU_PROFILE_FILE: profileFile,
+      },
+    });
   } catch (err) {
-    await stop();
+    await cleanUp();
     throw err;
   }
-  const pid = child.pid ?? 0;
+  const { url, pid } = service;
+  const stop = () => service.stop().then(cleanUp);
   const profileDuring = async <T>(run: () => Promise<T>): Promise<{ result: T; profile: Profile }> => {
     clearProfile();
     process.kill(pid, 'SIGWINCH');

@@ -1,29 +1,17 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { allTopics, namespaced, TOPICS } from '@petalpost/contracts';
-import { freePort, waitUntilReady } from '@petalpost/infra';
-import { createKafka, ensureTopics } from '@petalpost/kafka';
-import { createLogger } from '@petalpost/platform';
 import { ORDERS_MAIN } from '../http/servers';
-import { track } from '../lib/child-process';
+import { type BuiltService, productionEnv, runResources, startBuiltService } from '../lib/built-service';
 import { type BenchInfra, repoRoot } from '../lib/infra';
 
 /** The messaging service as `npm run build` builds it from this tree. */
 export const MESSAGING_MAIN = join(repoRoot, 'dist', 'apps', 'messaging', 'src', 'main.js');
 
-export interface ServiceUnderTest {
-  name: string;
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
 /** The orders and messaging services, wired to each other through one Kafka namespace. */
 export interface ServicePair {
-  orders: ServiceUnderTest;
-  messaging: ServiceUnderTest;
+  orders: BuiltService;
+  messaging: BuiltService;
   topics: { ordersEvents: string; messagingEvents: string };
   /** What both services verify tokens with, and the bench signs them with. */
   jwtSecret: string;
@@ -41,30 +29,9 @@ export async function startServicePair(infra: BenchInfra, options: { messagingEn
   const namespace = `bench-messaging-${process.pid}`;
   const suffix = infra.embeddedPostgres ? '' : `_${process.pid}`;
   const schemas = { orders: `bench_msg_orders${suffix}`, messaging: `bench_messaging${suffix}` };
-  const kafka = createKafka({ clientId: 'petalpost-bench', brokers: infra.brokers, logger: createLogger('bench', 'warn') });
-  const specs = allTopics(namespace);
-  await ensureTopics(kafka, specs);
-  // Given (not started here) servers keep nothing of the run.
-  const cleanUp = async () => {
-    if (!infra.embeddedPostgres) for (const schema of Object.values(schemas)) await infra.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    if (!infra.embeddedKafka) {
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: specs.map((t) => t.name) }).finally(() => admin.disconnect());
-    }
-  };
+  const { cleanUp } = await runResources(infra, { topics: allTopics(namespace), schemas: Object.values(schemas) });
   const jwtSecret = randomBytes(32).toString('base64url');
-  const shared = (schema: string): Record<string, string> => ({
-    PATH: process.env.PATH ?? '',
-    NODE_ENV: 'production',
-    JWT_SECRET: jwtSecret,
-    LOG_LEVEL: options.logLevel,
-    HOST: '127.0.0.1',
-    DATABASE_URL: infra.databaseUrl,
-    DATABASE_SCHEMA: schema,
-    KAFKA_BROKERS: infra.brokers.join(','),
-    KAFKA_NAMESPACE: namespace,
-  });
+  const shared = (schema: string) => productionEnv(infra, { schema, namespace, jwtSecret, logLevel: options.logLevel });
   const started = await Promise.allSettled([
     startService('orders', ORDERS_MAIN, { ...shared(schemas.orders), PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }),
     // Nothing is uploaded; the storage directory goes with the bench's run directory.
@@ -90,21 +57,6 @@ export async function startServicePair(infra: BenchInfra, options: { messagingEn
   };
 }
 
-async function startService(name: string, entry: string, env: Record<string, string>): Promise<ServiceUnderTest> {
-  const port = await freePort();
-  const logDir = join(repoRoot, '.data', 'bench-logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `messaging-section-${name}.log`);
-  const log = openSync(logFile, 'w');
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [entry], { env: { ...env, PORT: String(port) }, stdio: ['ignore', log, log] });
-  closeSync(log);
-  const stop = track(child);
-  try {
-    await waitUntilReady({ name, url, logFile, child, stop }, 90_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { name, url, pid: child.pid ?? 0, stop };
+function startService(name: string, entry: string, env: Record<string, string>): Promise<BuiltService> {
+  return startBuiltService({ name, entry, env, logName: `messaging-section-${name}` });
 }

@@ -1,11 +1,9 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allTopics, namespaced, TOPICS } from '@petalpost/contracts';
-import { freePort, waitUntilReady } from '@petalpost/infra';
-import { createKafka, ensureTopics } from '@petalpost/kafka';
-import { createLogger } from '@petalpost/platform';
+import { allTopics, namespaced, TOPICS, type TopicSpec } from '@petalpost/contracts';
 import type { BenchInfra } from '../lib/infra';
+import { type BuiltService, productionEnv, runResources, startBuiltService } from '../lib/built-service';
 import { track } from '../lib/child-process';
 import { repoRoot } from '../lib/infra';
 import type { ClientsReport, ClientSpec, ClientsRequest, ConnectResult, EventTable } from './clients-protocol';
@@ -23,72 +21,45 @@ export interface PushServer {
   stop(): Promise<void>;
 }
 
-/** Topics of a namespace: removed afterwards from a broker the bench did not start. */
-async function namespaceTopics(infra: BenchInfra, namespace: string, all: boolean): Promise<{ topic: string; cleanUp: () => Promise<void> }> {
-  const kafka = createKafka({ clientId: 'petalpost-bench', brokers: infra.brokers, logger: createLogger('bench', 'warn') });
-  const specs = all ? allTopics(namespace) : [{ ...TOPICS.ordersEvents, name: namespaced(TOPICS.ordersEvents.name, namespace) }];
-  await ensureTopics(kafka, specs);
-  const cleanUp = async () => {
-    if (infra.embeddedKafka) return;
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: specs.map((s) => s.name) }).finally(() => admin.disconnect());
-  };
-  return { topic: namespaced(TOPICS.ordersEvents.name, namespace), cleanUp };
+/** The orders.events topic of a namespace, and everything else of it when a service needs all. */
+function namespaceTopics(namespace: string, all: boolean): { topics: TopicSpec[]; topic: string } {
+  const topic = namespaced(TOPICS.ordersEvents.name, namespace);
+  return { topics: all ? allTopics(namespace) : [{ ...TOPICS.ordersEvents, name: topic }], topic };
 }
 
 /**
- * The real notifications service, built, configured as in production — NODE_ENV=production with
- * the bench's own JWT secret, on the bench's PostgreSQL (a schema of its own, migrated at start)
- * and broker (topics under its own namespace) — ready once /health/ready says so (its consumers
- * joined their groups, the LISTEN connection is up). JSON logs go to a file.
+ * The real notifications service, built, configured as in production (startBuiltService) with the
+ * bench's own JWT secret, on the bench's PostgreSQL (a schema of its own, migrated at start) and
+ * broker (topics under its own namespace); ready means its consumers joined their groups and the
+ * LISTEN connection is up.
  */
 export async function startNotificationsService(infra: BenchInfra, options: { namespace: string; schema: string; jwtSecret: string; logLevel: string; entry: string }): Promise<PushServer> {
-  const { topic, cleanUp: dropTopics } = await namespaceTopics(infra, options.namespace, true);
-  const cleanUp = async () => {
-    if (!infra.embeddedPostgres) await infra.pool.query(`DROP SCHEMA IF EXISTS "${options.schema}" CASCADE`);
-    await dropTopics();
-  };
-  const port = await freePort();
-  const logDir = join(repoRoot, '.data', 'bench-logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${options.schema.replace(/_/g, '-')}.log`);
-  const log = openSync(logFile, 'w');
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [options.entry], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      JWT_SECRET: options.jwtSecret,
-      LOG_LEVEL: options.logLevel,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: infra.databaseUrl,
-      DATABASE_SCHEMA: options.schema,
-      KAFKA_BROKERS: infra.brokers.join(','),
-      KAFKA_NAMESPACE: options.namespace,
-    },
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  const stopChild = track(child);
-  const stop = () => stopChild().then(cleanUp);
+  const { topics, topic } = namespaceTopics(options.namespace, true);
+  const { cleanUp } = await runResources(infra, { topics, schemas: [options.schema] });
+  let service: BuiltService;
   try {
-    await waitUntilReady({ name: 'notifications', url, logFile, child, stop: stopChild }, 90_000);
+    service = await startBuiltService({
+      name: 'notifications',
+      entry: options.entry,
+      logName: options.schema.replace(/_/g, '-'),
+      env: productionEnv(infra, { schema: options.schema, namespace: options.namespace, jwtSecret: options.jwtSecret, logLevel: options.logLevel }),
+    });
   } catch (err) {
-    await stop();
+    await cleanUp();
     throw err;
   }
+  const stop = () => service.stop().then(cleanUp);
   const written = async () => {
     const { rows } = await infra.pool.query(`SELECT coalesce(max(last_seq), 0) AS n FROM "${options.schema}".inbox_heads WHERE audience = 'operator'`);
     return Number(rows[0].n);
   };
-  return { url: `ws://127.0.0.1:${port}/ws`, pid: child.pid ?? 0, topic, written, stop };
+  return { url: `${service.url.replace('http', 'ws')}/ws`, pid: service.pid, topic, written, stop };
 }
 
 /** The plain `ws` broadcast baseline (ws-broadcast.ts) on a topic of its own namespace. */
 export async function startBroadcastBaseline(infra: BenchInfra, options: { namespace: string; jwtSecret: string }): Promise<PushServer> {
-  const { topic, cleanUp } = await namespaceTopics(infra, options.namespace, false);
+  const { topics, topic } = namespaceTopics(options.namespace, false);
+  const { cleanUp } = await runResources(infra, { topics, schemas: [] });
   const child = fork(join(__dirname, 'ws-broadcast.js'), [], {
     execArgv: [],
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', BENCH_JWT_SECRET: options.jwtSecret, BENCH_BROKERS: infra.brokers.join(','), BENCH_TOPIC: topic, BENCH_GROUP: `${options.namespace}.broadcast` },
