@@ -57,7 +57,7 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     return {
       orderId,
       customer: as({ role: 'customer', orderId, sub: `buyer-${orderId.slice(0, 8)}` }),
-      placed: () => next({ type: 'OrderPlaced', data: rosesPlaced(ref, { placedAt: minutesAgo(180) }) }),
+      placed: (placedAt = minutesAgo(180)) => next({ type: 'OrderPlaced', data: rosesPlaced(ref, { placedAt }) }),
       assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: minutesAgo(170) } }),
       unassigned: (riderId: string) => next({ type: 'RiderUnassigned', data: { ...ref, riderId, unassignedAt: new Date().toISOString() } }),
       pickedUp: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: minutesAgo(160) } }),
@@ -188,6 +188,11 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     expect((await messagesOf(justDelivered.orderId, 'internal', riderLi)).status).toBe(200);
     expect((await messagesOf(longDelivered.orderId, 'internal', riderLi)).status).toBe(404);
     expect((await call('GET', `/conversations/${longDelivered.orderId}`, riderLi)).status).toBe(404);
+    await eventually(async () => {
+      const ridersList = (await call('GET', '/conversations?limit=200', riderLi)).body.items?.map((i) => i.orderId);
+      expect(ridersList).toContain(justDelivered.orderId);
+      expect(ridersList).not.toContain(longDelivered.orderId);
+    });
     // The customer hears of the progress without being told who rides it.
     expect((await messagesOf(justDelivered.orderId, 'customer', justDelivered.customer)).body.items?.map((m) => m.text)).toEqual(['Out for delivery', 'Delivered']);
   });
@@ -289,6 +294,93 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const messages = (await messagesOf(order.orderId, 'internal', florist)).body.items!;
     await call('POST', `/conversations/${order.orderId}/channels/internal/read`, florist, { upToMessageId: messages[0].messageId });
     await eventually(async () => expect(shown((await call('GET', '/conversations?unread=true', florist)).body.items, order.orderId)).toBeUndefined());
+  });
+
+  describe('pages through the list of conversations', () => {
+    // A shop of its own, so that its list is exactly these conversations.
+    const pagingShop = uniqueName('shop');
+    const owner = as({ role: 'staff', shopId: pagingShop, sub: 'paula' });
+    const orderIds: string[] = [];
+    let talkedOf: string[];
+    const list = (token: string, query: string) => call('GET', `/conversations?${query}`, token);
+    const idsOf = (body: Body) => body.items?.map((i) => i.orderId as string);
+
+    beforeAll(async () => {
+      // All opened at the same instant: five of them stay tied on it, so only the order id tells them apart.
+      const placedAt = minutesAgo(240);
+      const orders = Array.from({ length: 7 }, () => newOrder(pagingShop));
+      await publish(...orders.map((order) => order.placed(placedAt)));
+      orderIds.push(...orders.map((o) => o.orderId));
+      await eventually(async () => expect(idsOf((await list(owner, 'limit=50')).body)).toHaveLength(7));
+      talkedOf = [orderIds[4], orderIds[1]];
+      for (const orderId of talkedOf) expect((await say(orderId, 'internal', owner, { text: `about ${orderId}` })).status).toBe(201);
+      await eventually(async () => expect((await list(owner, 'limit=50')).body.items?.filter((i) => i.lastMessageAt !== null)).toHaveLength(2));
+    });
+
+    /** Follows nextCursor from the first page to the last. */
+    const allPages = async (token: string, query: string) => {
+      const pages: Body[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: Body } = await list(token, `${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(page.status).toBe(200);
+        pages.push(page.body);
+        cursor = page.body.nextCursor as string | null;
+      } while (cursor !== null && pages.length < 10);
+      return pages;
+    };
+
+    it('answers 3 + 3 + 1 for seven conversations with limit 3: newest activity first, ties by order id, none twice, none missed', async () => {
+      const pages = await allPages(owner, 'limit=3');
+      expect(pages.map((p) => p.items?.length)).toEqual([3, 3, 1]);
+      expect(pages.map((p) => p.nextCursor === null)).toEqual([false, false, true]);
+      const seen = pages.flatMap((p) => idsOf(p)!);
+      const tied = orderIds.filter((id) => !talkedOf.includes(id)).sort().reverse();
+      // The last message first; then the five that only opened, at the same instant.
+      expect(seen).toEqual([talkedOf[1], talkedOf[0], ...tied]);
+      expect(pages.flatMap((p) => p.items!).every((i) => (i.channels as unknown[]).length === 2)).toBe(true);
+    });
+
+    it("keeps each reader's scope while paging: florists page through the same conversations, other shops see none", async () => {
+      const shopFlorist = as({ role: 'florist', shopId: pagingShop, sub: 'fleur' });
+      const pages = await allPages(shopFlorist, 'limit=2');
+      expect(pages.map((p) => p.items?.length)).toEqual([2, 2, 2, 1]);
+      expect(new Set(pages.flatMap((p) => idsOf(p)!))).toEqual(new Set(orderIds));
+      expect(pages.flatMap((p) => p.items!).every((i) => JSON.stringify(i.channels) === JSON.stringify([{ channel: 'internal', unread: i.lastMessageAt ? 1 : 0 }]))).toBe(true);
+      const unread = await allPages(shopFlorist, 'unread=true&limit=1');
+      expect(unread.flatMap((p) => idsOf(p)!)).toEqual([talkedOf[1], talkedOf[0]]);
+      expect(unread.at(-1)?.nextCursor).toBeNull();
+      const elsewhere = await list(as({ role: 'staff', shopId: uniqueName('shop'), sub: 'eve' }), 'limit=3');
+      expect(elsewhere.body).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('refuses a cursor it did not give, and a limit out of bounds, with 400; the list is as it was', async () => {
+      const before = await list(owner, 'limit=3');
+      const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      for (const cursor of ['not-a-cursor', forged(['2026-02-30T00:00:00.000000Z', orderIds[0]]), forged({ after: 3 }), forged(['2026-02-14T09:00:00Z', orderIds[0]])]) {
+        const refused = await list(owner, `limit=3&cursor=${encodeURIComponent(cursor)}`);
+        expect(refused).toMatchObject({ status: 400, body: { code: 'INVALID_CURSOR' } });
+      }
+      for (const limit of ['0', '201', 'ten']) expect((await list(owner, `limit=${limit}`)).body.code).toBe('VALIDATION_FAILED');
+      expect((await list(owner, 'limit=3')).body).toEqual(before.body);
+      const second = await list(owner, `limit=3&cursor=${encodeURIComponent(before.body.nextCursor as string)}`);
+      expect(second.status).toBe(200);
+      expect(second.body.items).toHaveLength(3);
+    });
+
+    it('documents the cursor and nextCursor in the OpenAPI document', async () => {
+      type Parameter = { name: string; in: string };
+      const document = (await (await fetch(`${service.url}/docs/json`)).json()) as {
+        paths: Record<string, Record<string, { parameters?: Parameter[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>;
+        components: { schemas: Record<string, { properties?: Record<string, unknown>; example?: unknown }> };
+      };
+      const operation = document.paths['/conversations'].get;
+      expect(operation.parameters?.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(expect.arrayContaining(['unread', 'cursor', 'limit']));
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404']));
+      const answer = document.components.schemas[operation.responses['200'].content!['application/json'].schema.$ref!.split('/').pop()!];
+      expect(answer.properties).toHaveProperty('nextCursor');
+      expect(answer.example).toBeDefined();
+    });
   });
 
   it('keeps the text before an edit for staff, and shows a recalled message as "recalled" to everyone but staff', async () => {

@@ -79,21 +79,30 @@ export class ConversationsQuery extends createZodDto(
       .optional()
       .transform((v) => v === 'true')
       .describe('true: only conversations with something you have not read'),
+    cursor: z.string().min(1).max(512).optional().describe('nextCursor of the previous page'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
 ) {}
 
 export class ConversationList extends createZodDto(
-  z.object({
-    items: z.array(
-      z.object({
-        orderId: z.string(),
-        shopId: z.string(),
-        channels: z.array(z.object({ channel: ConversationChannelSchema, unread: z.number().int() })),
-        lastMessageAt: z.string().nullable(),
-      }),
-    ),
-  }),
+  z
+    .object({
+      items: z.array(
+        z.object({
+          orderId: z.string(),
+          shopId: z.string(),
+          channels: z.array(z.object({ channel: ConversationChannelSchema, unread: z.number().int() })).describe('Only the channels you may read'),
+          lastMessageAt: z.string().nullable().describe('The newest message in those channels; null while there is none'),
+        }),
+      ),
+      nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
+    })
+    .meta({
+      example: {
+        items: [{ orderId: '7d1e…', shopId: 's1', channels: [{ channel: 'internal', unread: 2 }, { channel: 'customer', unread: 0 }], lastMessageAt: '2026-02-14T09:12:30.000Z' }],
+        nextCursor: 'WyIyMDI2LTAyLTE0VDA5OjEyOjMwLjAwMDAwMFoiLCI3ZDFlIl0',
+      },
+    }),
 ) {}
 
 export class ChannelReadView extends createZodDto(z.object({ channel: ConversationChannelSchema, unread: z.number().int() })) {}

@@ -10,7 +10,7 @@ import { ZodResponse } from 'nestjs-zod';
 import type { z } from 'zod';
 import { DataSource } from 'typeorm';
 import { ConversationCommands } from '../conversation-commands.service';
-import { listConversations } from '../projections/conversation-inbox/conversation-inbox.queries';
+import { decodeConversationCursor, encodeConversationCursor, listConversations } from '../projections/conversation-inbox/conversation-inbox.queries';
 import { type Channel, CHANNELS, channelAccess, readableChannels, type Viewer } from '../domain/channel-access';
 import { conversationNotFound } from '../domain/conversation.decider';
 import { type Conversation, type ConversationState, type Message, readerKey } from '../domain/conversation.state';
@@ -34,10 +34,17 @@ export class ConversationsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your conversations, most recently active first, with your unread count per channel (a read model: trails the log by milliseconds)' })
+  @ApiOperation({
+    summary: 'Your conversations, most recently active first, with your unread count per channel, in cursor pages (a read model: trails the log by milliseconds)',
+  })
   @ZodResponse({ status: 200, type: ConversationList })
   async list(@Query() query: ConversationsQuery, @CurrentPrincipal() principal: Principal) {
-    return { items: await listConversations(this.dataSource, principal, viewerOf(principal), this.policy(), { unread: query.unread, limit: query.limit }) };
+    const page = await listConversations(this.dataSource, principal, viewerOf(principal), this.policy(), {
+      unread: query.unread,
+      after: query.cursor !== undefined ? decodeConversationCursor(query.cursor) : undefined,
+      limit: query.limit,
+    });
+    return { items: page.items, nextCursor: page.next ? encodeConversationCursor(page.next) : null };
   }
 
   @Get(':orderId')

@@ -343,6 +343,7 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
         from: '2026-02-09T00:00:00Z',
         to: '2026-02-16T00:00:00Z',
         shopId: shop,
+        timeZone: 'UTC',
         total: 7,
         byTypeAreaHourRider: [
           { type: 'address_not_found', area: 'u178k', hourOfWeek: 8, riderId: 'rita', count: 2 }, // Monday 08:xx
@@ -387,6 +388,111 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       expect(operator.body.total).toBe(7);
       expect((await call(as({ role: 'staff', shopId: uniqueName('shop') }), 'GET', `/exceptions/analytics?${week}&shopId=${shop}`)).status).toBe(404);
       expect((await call(staff, 'GET', `/exceptions/analytics?from=2026-02-16T00:00:00Z&to=2026-02-09T00:00:00Z`)).status).toBe(400);
+    });
+  });
+
+  describe('analytics on the clock of a time zone', () => {
+    const utrecht = { lat: 52.0907, lng: 5.1214 };
+    const amsterdam = { lat: 52.3676, lng: 4.9041 };
+    const shop = uniqueName('shop');
+    const staff = as({ role: 'staff', shopId: shop, sub: 'alice' });
+    // Amsterdam is UTC+1 in winter (CET) and UTC+2 in summer (CEST, from 01:00 UTC on 29 March 2026).
+    const fixture: Array<{ type: string; extra?: Record<string, unknown>; where: { lat: number; lng: number }; rider: string; at: string }> = [
+      // Friday 13 February 13:30 UTC = Friday 14:30 CET: hour 4 × 24 + 14 = 110 (UTC: 109).
+      { type: 'running_late', extra: { minutesLate: 20 }, where: utrecht, rider: 'rita', at: '2026-02-13T13:30:00.000Z' },
+      // Friday 17 July 13:30 UTC = Friday 15:30 CEST: 111 (UTC: 109 again).
+      { type: 'running_late', extra: { minutesLate: 10 }, where: utrecht, rider: 'rita', at: '2026-07-17T13:30:00.000Z' },
+      // Sunday 15 February 23:30 UTC = Monday 00:30 CET: the week starts again, 0 (UTC: 6 × 24 + 23 = 167).
+      { type: 'recipient_absent', where: utrecht, rider: 'bo', at: '2026-02-15T23:30:00.000Z' },
+      // Sunday 29 March 01:30 UTC, half an hour into summer time = 03:30 CEST: 6 × 24 + 3 = 147 (UTC: 145).
+      { type: 'running_late', extra: { minutesLate: 5 }, where: amsterdam, rider: 'bo', at: '2026-03-29T01:30:00.000Z' },
+    ];
+    const period = 'from=2026-02-01T00:00:00Z&to=2026-08-01T00:00:00Z';
+    const analytics = (query: string) => call(staff, 'GET', `/exceptions/analytics?${period}${query}`);
+
+    beforeAll(async () => {
+      const store = new EventStore(service.app.get(DataSource));
+      for (const f of fixture) {
+        const exceptionId = randomUUID();
+        const data = {
+          exceptionId,
+          orderId: randomUUID(),
+          shopId: shop,
+          details: { type: f.type, ...f.extra },
+          position: f.where,
+          riderId: f.rider,
+          reportedBy: { role: 'rider', subject: f.rider },
+          reportedAt: f.at,
+        };
+        await store.append(`exception-${exceptionId}`, 'exception', 0, [{ type: 'ExceptionReported', data }], { correlationId: randomUUID(), occurredAt: f.at });
+      }
+      await eventually(async () => {
+        const [{ n }] = await service.app.get(DataSource).query(`SELECT count(*)::int AS n FROM exception_reports WHERE shop_id = $1`, [shop]);
+        expect(n).toBe(fixture.length);
+      });
+    });
+
+    it('counts the hours of the week in Europe/Amsterdam, winter and summer time alike, and says so', async () => {
+      const response = await analytics('&timeZone=Europe/Amsterdam');
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        timeZone: 'Europe/Amsterdam',
+        total: 4,
+        byTypeAreaHourRider: [
+          { type: 'recipient_absent', area: 'u178k', hourOfWeek: 0, riderId: 'bo', count: 1 },
+          { type: 'running_late', area: 'u173z', hourOfWeek: 147, riderId: 'bo', count: 1 },
+          { type: 'running_late', area: 'u178k', hourOfWeek: 110, riderId: 'rita', count: 1 },
+          { type: 'running_late', area: 'u178k', hourOfWeek: 111, riderId: 'rita', count: 1 },
+        ],
+        delaysByHourOfWeek: [
+          { hourOfWeek: 110, count: 1, totalMinutesLate: 20, averageMinutesLate: 20 },
+          { hourOfWeek: 111, count: 1, totalMinutesLate: 10, averageMinutesLate: 10 },
+          { hourOfWeek: 147, count: 1, totalMinutesLate: 5, averageMinutesLate: 5 },
+        ],
+      });
+    });
+
+    it('counts in UTC when no time zone is given, where the two Friday reports share an hour', async () => {
+      const expected = {
+        timeZone: 'UTC',
+        total: 4,
+        byTypeAreaHourRider: [
+          { type: 'running_late', area: 'u178k', hourOfWeek: 109, riderId: 'rita', count: 2 },
+          { type: 'recipient_absent', area: 'u178k', hourOfWeek: 167, riderId: 'bo', count: 1 },
+          { type: 'running_late', area: 'u173z', hourOfWeek: 145, riderId: 'bo', count: 1 },
+        ],
+        delaysByHourOfWeek: [
+          { hourOfWeek: 109, count: 2, totalMinutesLate: 30, averageMinutesLate: 15 },
+          { hourOfWeek: 145, count: 1, totalMinutesLate: 5, averageMinutesLate: 5 },
+        ],
+      };
+      expect((await analytics('')).body).toMatchObject(expected);
+      expect((await analytics('&timeZone=UTC')).body).toMatchObject(expected);
+      // Names are matched as the zone database does, without regard to case, and answered in their canonical spelling.
+      expect((await analytics('&timeZone=europe/amsterdam')).body).toMatchObject({ timeZone: 'Europe/Amsterdam', byTypeAreaHourRider: [{ hourOfWeek: 0 }, {}, {}, {}] });
+    });
+
+    it('exports the CSV on the clock of the time zone asked for', async () => {
+      const response = await analytics('&timeZone=Europe/Amsterdam&format=csv');
+      expect(response.status).toBe(200);
+      expect(response.text).toBe(
+        ['type,area,hour_of_week,rider_id,count', 'recipient_absent,u178k,0,bo,1', 'running_late,u173z,147,bo,1', 'running_late,u178k,110,rita,1', 'running_late,u178k,111,rita,1', ''].join('\r\n'),
+      );
+    });
+
+    it('refuses a time zone it does not know with 400 naming the parameter', async () => {
+      for (const zone of ['Europe/Atlantis', 'Mars/Olympus_Mons', '+01:00', 'UTC+1', '']) {
+        const response = await analytics(`&timeZone=${encodeURIComponent(zone)}`);
+        expect({ zone, status: response.status, code: response.body.code }).toEqual({ zone, status: 400, code: 'VALIDATION_FAILED' });
+        expect(response.body.details).toMatchObject({ issues: [{ path: 'timeZone' }] });
+      }
+      expect((await analytics('&timeZone=Europe/Atlantis&format=csv')).status).toBe(400);
+    });
+
+    it('documents timeZone in the OpenAPI document', async () => {
+      const document = (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> };
+      const names = document.paths['/exceptions/analytics'].get.parameters?.filter((p) => p.in === 'query').map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(['from', 'to', 'timeZone', 'format']));
     });
   });
 });

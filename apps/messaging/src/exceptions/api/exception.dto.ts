@@ -41,12 +41,34 @@ export class ListExceptionsQuery extends createZodDto(
   }),
 ) {}
 
+/**
+ * An IANA time zone name, in its canonical spelling. It must start with a letter: PostgreSQL reads
+ * an offset such as "+01:00" as POSIX, east and west swapped.
+ */
+const timeZone = z
+  .string()
+  .max(64)
+  .transform((name, context) => {
+    const canonical = /^[A-Za-z]/.test(name) ? canonicalTimeZone(name) : undefined;
+    if (canonical === undefined) context.addIssue({ code: 'custom', message: `unknown time zone "${name}": an IANA name, e.g. Europe/Amsterdam` });
+    return canonical ?? z.NEVER;
+  });
+
+function canonicalTimeZone(name: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
 export class AnalyticsQuery extends createZodDto(
   z
     .strictObject({
       shopId: z.string().min(1).max(64).optional().describe('Operators: the shop to analyse (default: every shop). Staff: their own shop only'),
       from: time.describe('Reports made at or after this time'),
       to: time.describe('Reports made before this time'),
+      timeZone: timeZone.default('UTC').describe('IANA time zone the hours of the week are counted in, e.g. Europe/Amsterdam (daylight saving time included)'),
       format: z.enum(['json', 'csv']).default('json').describe('csv: the type × area × hour-of-week × rider counts as CSV'),
     })
     .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'to must be after from' }),
@@ -121,16 +143,17 @@ export class ExceptionAnalytics extends createZodDto(
       from: z.string(),
       to: z.string(),
       shopId: z.string().optional(),
+      timeZone: z.string().describe('The time zone the hours of the week are counted in'),
       total: z.number().int(),
       byTypeAreaHourRider: z
         .array(z.object({ type: ExceptionTypeSchema, area: z.string(), hourOfWeek: z.number().int(), riderId: z.string().nullable(), count: z.number().int() }))
-        .describe('hourOfWeek: 0 = Monday 00:00–01:00 UTC … 167 = Sunday 23:00 UTC'),
+        .describe('hourOfWeek, in timeZone: 0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00'),
       repeatedAddressErrors: z
         .array(z.object({ area: z.string(), count: z.number().int(), suggestedAddresses: z.array(z.string()) }))
         .describe('Areas with two or more address_not_found reports, most first'),
       delaysByHourOfWeek: z
         .array(z.object({ hourOfWeek: z.number().int(), count: z.number().int(), totalMinutesLate: z.number().int(), averageMinutesLate: z.number() }))
-        .describe('running_late reports per hour of the week, most first'),
+        .describe('running_late reports per hour of the week (in timeZone), most first'),
       timeToAcknowledge: percentiles,
       timeToResolve: percentiles.describe('From the report to its resolution'),
     }),

@@ -106,13 +106,16 @@ export class ExceptionsController {
 
   @Get('exceptions/analytics')
   @Roles('staff', 'operator')
-  @ApiOperation({ summary: 'Exceptions by type × area × hour of week × rider, repeated address errors, delays by hour, acknowledgement and resolution times (format=csv for a spreadsheet)' })
+  @ApiOperation({
+    summary:
+      'Exceptions by type × area × hour of week × rider, repeated address errors, delays by hour, acknowledgement and resolution times; hours of the week in timeZone (format=csv for a spreadsheet)',
+  })
   @ApiProduces('application/json', 'text/csv')
   // Not a ZodResponse: the CSV form is text, so the answer is built here and documented below.
   @ApiOkResponse({ type: ExceptionAnalytics })
   async analytics(@Query() query: AnalyticsQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const shopId = this.shopScope(principal, query.shopId);
-    const result = await exceptionAnalytics(this.dataSource.manager, { shopId, from: query.from, to: query.to });
+    const result = await exceptionAnalytics(this.dataSource.manager, { shopId, from: query.from, to: query.to, timeZone: query.timeZone });
     if (query.format === 'csv') {
       void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="exceptions.csv"');
       return analyticsCsv(result);

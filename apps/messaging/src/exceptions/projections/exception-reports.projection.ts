@@ -10,7 +10,8 @@ export const isExceptionEvent = (event: StoredEvent): boolean => event.streamId.
 
 /**
  * One row per report: the list, the escalation's due reports and the analytics read it. The
- * area is a 5-character geohash of where the report was made; the hour of the week is in UTC.
+ * area is a 5-character geohash of where the report was made; `hour_of_week` is in UTC (analytics
+ * counts hours of the week from `reported_at` instead, in the time zone it is asked for).
  */
 export const exceptionReportsProjection: Projection = {
   name: 'exception-reports',

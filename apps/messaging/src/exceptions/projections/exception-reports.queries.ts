@@ -53,10 +53,18 @@ export interface AnalyticsFilter {
   shopId?: string;
   from: string;
   to: string;
+  /** An IANA name, checked by the caller: the hours of the week are counted in it. */
+  timeZone: string;
 }
 
 /** Every query below reads the same slice: one shop (or all), reports made in [from, to). */
 const SLICE = `($1::text IS NULL OR shop_id = $1) AND reported_at >= $2 AND reported_at < $3`;
+
+/**
+ * 0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00, on the clock of the time zone in $4.
+ * PostgreSQL's AT TIME ZONE applies the offset in force at each report, so daylight saving time is right.
+ */
+const HOUR_OF_WEEK = `((extract(isodow FROM reported_at AT TIME ZONE $4::text) - 1) * 24 + extract(hour FROM reported_at AT TIME ZONE $4::text))::int`;
 
 /** Percentiles interpolate between neighbours (percentile_cont), in seconds. */
 const percentilesOf = (end: string) => `
@@ -67,11 +75,12 @@ const percentilesOf = (end: string) => `
 
 export async function exceptionAnalytics(db: EntityManager, filter: AnalyticsFilter) {
   const params = [filter.shopId ?? null, filter.from, filter.to];
+  const withTimeZone = [...params, filter.timeZone];
   const [cube, addresses, delays, [ack], [resolution]] = await Promise.all([
     db.query(
-      `SELECT type, area, hour_of_week, rider_id, count(*)::int AS count FROM exception_reports WHERE ${SLICE}
-       GROUP BY type, area, hour_of_week, rider_id ORDER BY count DESC, type, area, hour_of_week, rider_id NULLS FIRST`,
-      params,
+      `SELECT type, area, ${HOUR_OF_WEEK} AS hour_in_zone, rider_id, count(*)::int AS count FROM exception_reports WHERE ${SLICE}
+       GROUP BY type, area, hour_in_zone, rider_id ORDER BY count DESC, type, area, hour_in_zone, rider_id NULLS FIRST`,
+      withTimeZone,
     ),
     db.query(
       `SELECT area, count(*)::int AS count,
@@ -81,19 +90,19 @@ export async function exceptionAnalytics(db: EntityManager, filter: AnalyticsFil
       params,
     ),
     db.query(
-      `SELECT hour_of_week, count(*)::int AS count, sum(minutes_late)::int AS total
+      `SELECT ${HOUR_OF_WEEK} AS hour_in_zone, count(*)::int AS count, sum(minutes_late)::int AS total
        FROM exception_reports WHERE ${SLICE} AND type = 'running_late'
-       GROUP BY hour_of_week ORDER BY count DESC, total DESC, hour_of_week`,
-      params,
+       GROUP BY hour_in_zone ORDER BY count DESC, total DESC, hour_in_zone`,
+      withTimeZone,
     ),
     db.query(percentilesOf('acknowledged_at'), params),
     db.query(percentilesOf('resolved_at'), params),
   ]);
   const seconds = (v: number | string | null) => (v === null ? null : Math.round(Number(v) * 1000) / 1000);
-  const byTypeAreaHourRider = (cube as Array<{ type: ExceptionType; area: string; hour_of_week: number; rider_id: string | null; count: number }>).map((r) => ({
+  const byTypeAreaHourRider = (cube as Array<{ type: ExceptionType; area: string; hour_in_zone: number; rider_id: string | null; count: number }>).map((r) => ({
     type: r.type,
     area: r.area,
-    hourOfWeek: r.hour_of_week,
+    hourOfWeek: r.hour_in_zone,
     riderId: r.rider_id,
     count: r.count,
   }));
@@ -101,11 +110,12 @@ export async function exceptionAnalytics(db: EntityManager, filter: AnalyticsFil
     from: filter.from,
     to: filter.to,
     ...(filter.shopId ? { shopId: filter.shopId } : {}),
+    timeZone: filter.timeZone,
     total: byTypeAreaHourRider.reduce((sum, r) => sum + r.count, 0),
     byTypeAreaHourRider,
     repeatedAddressErrors: (addresses as Array<{ area: string; count: number; suggested: string[] }>).map((r) => ({ area: r.area, count: r.count, suggestedAddresses: r.suggested })),
-    delaysByHourOfWeek: (delays as Array<{ hour_of_week: number; count: number; total: number }>).map((r) => ({
-      hourOfWeek: r.hour_of_week,
+    delaysByHourOfWeek: (delays as Array<{ hour_in_zone: number; count: number; total: number }>).map((r) => ({
+      hourOfWeek: r.hour_in_zone,
       count: r.count,
       totalMinutesLate: r.total,
       averageMinutesLate: Math.round((r.total / r.count) * 100) / 100,
@@ -117,8 +127,8 @@ export async function exceptionAnalytics(db: EntityManager, filter: AnalyticsFil
 
 export type ExceptionAnalyticsResult = Awaited<ReturnType<typeof exceptionAnalytics>>;
 
-/** The type × area × hour-of-week × rider counts, one row each. */
-export function analyticsCsv(result: ExceptionAnalyticsResult): string {
+/** The type × area × hour-of-week × rider counts, one row each (their hours already in the zone asked for). */
+export function analyticsCsv(result: Omit<ExceptionAnalyticsResult, 'timeZone'>): string {
   const cell = (v: string | number | null) => {
     const text = v === null ? '' : String(v);
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

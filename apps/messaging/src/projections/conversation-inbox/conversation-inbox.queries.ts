@@ -1,6 +1,7 @@
 import type { Principal } from '@petalpost/auth';
+import { DomainError } from '@petalpost/contracts';
 import type { DataSource } from 'typeorm';
-import { type Channel, channelAccess, type Policy, type Viewer } from '../../domain/channel-access';
+import { type Channel, CHANNELS, channelAccess, type Policy, type Viewer } from '../../domain/channel-access';
 import { CONVERSATION_CHANNELS_TABLE, CONVERSATION_READS_TABLE, readerOf } from './conversation-inbox.projection';
 
 interface Row {
@@ -14,6 +15,7 @@ interface Row {
   read_count: number;
   last_message_at: Date | null;
   opened_at: Date;
+  cursor_key: string;
 }
 
 export interface ConversationListItem {
@@ -23,17 +25,32 @@ export interface ConversationListItem {
   lastMessageAt: string | null;
 }
 
+/** Where the previous page ended: its last conversation's last activity (to the microsecond) and order id. */
+export interface ConversationListCursor {
+  activeAt: string;
+  orderId: string;
+}
+
+export interface ConversationListQuery {
+  unread?: boolean;
+  after?: ConversationListCursor;
+  limit: number;
+}
+
 /**
- * The caller's conversations, most recently active first, with their unread counts. SQL narrows
- * the rows to the caller's shop, order or rides; channel-access.ts has the last word on each row.
+ * One page of the caller's conversations, most recently active first, with their unread counts.
+ * A conversation's last activity is its newest message in the channels listed, or its opening
+ * while it has none; ties go by order id, so the order is total and a cursor never skips or
+ * repeats one. SQL narrows the rows to the caller's shop, order or rides; channel-access.ts has
+ * the last word on each row.
  */
 export async function listConversations(
   dataSource: DataSource,
   principal: Principal,
   viewer: Viewer,
   policy: Policy,
-  query: { unread?: boolean; limit: number },
-): Promise<ConversationListItem[]> {
+  query: ConversationListQuery,
+): Promise<{ items: ConversationListItem[]; next?: ConversationListCursor }> {
   const params: unknown[] = [readerOf(principal.role, principal.sub)];
   const where: string[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
@@ -49,38 +66,95 @@ export async function listConversations(
       break;
     case 'rider':
       where.push(`c.shop_id = ${param(principal.shopId)}`, `c.rider_id = ${param(principal.sub)}`, `c.channel = 'internal'`);
+      // The rider's grace after delivery again, so that a page is not cut short by rows channel-access.ts drops.
+      where.push(`NOT c.closed`, `(c.delivered_at IS NULL OR c.delivered_at > ${param(policy.now)}::timestamptz - make_interval(mins => ${param(policy.riderGraceMinutes)}))`);
       break;
     case 'customer':
       where.push(`c.order_id = ${param(principal.orderId)}`, `c.channel = 'customer'`);
       break;
     default:
-      return [];
+      return { items: [] };
   }
   if (query.unread) where.push(`c.message_count > coalesce(r.read_count, 0)`);
+  const activeAt = `max(coalesce(last_message_at, opened_at))`;
+  const after = query.after ? `HAVING (${activeAt}, order_id) < (${param(query.after.activeAt)}::timestamptz, ${param(query.after.orderId)})` : '';
   const rows: Row[] = await dataSource.query(
-    `SELECT c.*, coalesce(r.read_count, 0) AS read_count
-       FROM ${CONVERSATION_CHANNELS_TABLE} c
-       LEFT JOIN ${CONVERSATION_READS_TABLE} r ON r.order_id = c.order_id AND r.channel = c.channel AND r.reader = $1
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY c.last_message_at DESC NULLS LAST, c.opened_at DESC, c.order_id, c.channel
-      LIMIT ${param(query.limit * 2)}`,
+    `WITH listed AS (
+       SELECT c.*, coalesce(r.read_count, 0) AS read_count
+         FROM ${CONVERSATION_CHANNELS_TABLE} c
+         LEFT JOIN ${CONVERSATION_READS_TABLE} r ON r.order_id = c.order_id AND r.channel = c.channel AND r.reader = $1
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ), page AS (
+       SELECT order_id, ${activeAt} AS active_at
+         FROM listed
+        GROUP BY order_id
+        ${after}
+        ORDER BY active_at DESC, order_id DESC
+        LIMIT ${param(query.limit + 1)}
+     )
+     SELECT listed.*, to_char(page.active_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key
+       FROM page JOIN listed USING (order_id)
+      ORDER BY page.active_at DESC, order_id DESC`,
     params,
   );
-  const byOrder = new Map<string, ConversationListItem>();
+  const conversations = new Map<string, Row[]>();
   for (const row of rows) {
-    const facts = {
-      orderId: row.order_id,
-      shopId: row.shop_id,
-      riderId: row.rider_id ?? undefined,
-      deliveredAt: row.delivered_at?.toISOString(),
-      closed: row.closed,
-    };
-    if (!channelAccess(viewer, row.channel, facts, policy).read) continue;
-    const item = byOrder.get(row.order_id) ?? { orderId: row.order_id, shopId: row.shop_id, channels: [], lastMessageAt: null };
-    item.channels.push({ channel: row.channel, unread: row.message_count - Number(row.read_count) });
-    const last = row.last_message_at?.toISOString() ?? null;
-    if (last !== null && (item.lastMessageAt === null || last > item.lastMessageAt)) item.lastMessageAt = last;
-    byOrder.set(row.order_id, item);
+    const channels = conversations.get(row.order_id) ?? [];
+    channels.push(row);
+    conversations.set(row.order_id, channels);
   }
-  return [...byOrder.values()].slice(0, query.limit);
+  const page = [...conversations.values()].slice(0, query.limit);
+  const last = page.at(-1)?.[0];
+  return {
+    items: page.flatMap((channels) => {
+      const item = itemOf(channels, viewer, policy);
+      return item ? [item] : [];
+    }),
+    next: conversations.size > query.limit && last ? { activeAt: last.cursor_key, orderId: last.order_id } : undefined,
+  };
+}
+
+/** A conversation as the viewer may see it: only the channels they may read; none, and it is not listed. */
+function itemOf(rows: Row[], viewer: Viewer, policy: Policy): ConversationListItem | undefined {
+  const readable = rows
+    .filter((row) => {
+      const facts = { orderId: row.order_id, shopId: row.shop_id, riderId: row.rider_id ?? undefined, deliveredAt: row.delivered_at?.toISOString(), closed: row.closed };
+      return channelAccess(viewer, row.channel, facts, policy).read;
+    })
+    .sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
+  if (readable.length === 0) return undefined;
+  const lastMessages = readable.flatMap((row) => (row.last_message_at ? [row.last_message_at.toISOString()] : [])).sort();
+  return {
+    orderId: readable[0].order_id,
+    shopId: readable[0].shop_id,
+    channels: readable.map((row) => ({ channel: row.channel, unread: row.message_count - Number(row.read_count) })),
+    lastMessageAt: lastMessages.at(-1) ?? null,
+  };
+}
+
+const CURSOR_TIME = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** A time as the cursor carries it, and one PostgreSQL accepts (no 30 February). */
+function isCursorTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !CURSOR_TIME.test(value)) return false;
+  const time = new Date(value);
+  return !Number.isNaN(time.getTime()) && time.toISOString().slice(0, 23) === value.slice(0, 23);
+}
+
+/** Cursors are opaque to clients: base64url of the last conversation's sort key (as GET /orders does). */
+export function encodeConversationCursor(cursor: ConversationListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.activeAt, cursor.orderId])).toString('base64url');
+}
+
+export function decodeConversationCursor(text: string): ConversationListCursor {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || !isCursorTime(decoded[0]) || typeof decoded[1] !== 'string' || decoded[1].length > 200) {
+    throw new DomainError('invalid', 'INVALID_CURSOR', 'cursor is not one this API returned');
+  }
+  return { activeAt: decoded[0], orderId: decoded[1] };
 }
