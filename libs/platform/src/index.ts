@@ -3,6 +3,7 @@ export * from './config';
 export * from './database';
 export * from './error-body';
 export * from './logger';
+export * from './page-cursor';
 export * from './platform.module';
 export * from './processors';
 export * from './request-context';

@@ -1,5 +1,5 @@
 import type { Principal } from '@petalpost/auth';
-import { DomainError } from '@petalpost/contracts';
+import { decodePageCursor, encodePageCursor, isCursorId, isCursorTime } from '@petalpost/platform';
 import type { DataSource } from 'typeorm';
 import { type Channel, CHANNELS, channelAccess, type Policy, type Viewer } from '../../domain/channel-access';
 import { CONVERSATION_CHANNELS_TABLE, CONVERSATION_READS_TABLE, readerOf } from './conversation-inbox.projection';
@@ -132,29 +132,11 @@ function itemOf(rows: Row[], viewer: Viewer, policy: Policy): ConversationListIt
   };
 }
 
-const CURSOR_TIME = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-/** A time as the cursor carries it, and one PostgreSQL accepts (no 30 February). */
-function isCursorTime(value: unknown): value is string {
-  if (typeof value !== 'string' || !CURSOR_TIME.test(value)) return false;
-  const time = new Date(value);
-  return !Number.isNaN(time.getTime()) && time.toISOString().slice(0, 23) === value.slice(0, 23);
-}
-
-/** Cursors are opaque to clients: base64url of the last conversation's sort key (as GET /orders does). */
 export function encodeConversationCursor(cursor: ConversationListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.activeAt, cursor.orderId])).toString('base64url');
+  return encodePageCursor([cursor.activeAt, cursor.orderId]);
 }
 
 export function decodeConversationCursor(text: string): ConversationListCursor {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || !isCursorTime(decoded[0]) || typeof decoded[1] !== 'string' || decoded[1].length > 200) {
-    throw new DomainError('invalid', 'INVALID_CURSOR', 'cursor is not one this API returned');
-  }
-  return { activeAt: decoded[0], orderId: decoded[1] };
+  const [activeAt, orderId] = decodePageCursor(text, (k): k is [string, string] => k.length === 2 && isCursorTime(k[0]) && isCursorId(k[1]));
+  return { activeAt, orderId };
 }

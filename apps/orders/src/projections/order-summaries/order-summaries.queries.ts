@@ -1,4 +1,5 @@
 import { DomainError, type OrderStatus } from '@petalpost/contracts';
+import { decodePageCursor, encodePageCursor, isCursorId, isCursorTime } from '@petalpost/platform';
 import type { EntityManager } from 'typeorm';
 import { ORDER_SUMMARIES } from './order-summaries.projection';
 
@@ -133,36 +134,14 @@ function toItem(row: ListedRow): OrderListItem {
   };
 }
 
-const CURSOR_WINDOW = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-/** A time as the cursor carries it, and one PostgreSQL accepts (no 30 February). */
-function isCursorTime(value: unknown): value is string {
-  if (typeof value !== 'string' || !CURSOR_WINDOW.test(value)) return false;
-  const time = new Date(value);
-  return !Number.isNaN(time.getTime()) && time.toISOString().slice(0, 23) === value.slice(0, 23);
-}
-
-/** Cursors are opaque to clients: base64url of the last row's sort key. */
 export function encodeCursor(cursor: OrderListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.key, cursor.orderId, cursor.sort])).toString('base64url');
+  return encodePageCursor([cursor.key, cursor.orderId, cursor.sort]);
 }
 
 export function decodeCursor(text: string): OrderListCursor {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  if (
-    !Array.isArray(decoded) ||
-    decoded.length !== 3 ||
-    !isCursorTime(decoded[0]) ||
-    typeof decoded[1] !== 'string' ||
-    decoded[1].length > 200 ||
-    !ORDER_LIST_SORTS.includes(decoded[2])
-  ) {
-    throw new DomainError('invalid', 'INVALID_CURSOR', 'cursor is not one this API returned');
-  }
-  return { key: decoded[0], orderId: decoded[1], sort: decoded[2] };
+  const [key, orderId, sort] = decodePageCursor(
+    text,
+    (k): k is [string, string, OrderListSort] => k.length === 3 && isCursorTime(k[0]) && isCursorId(k[1]) && ORDER_LIST_SORTS.includes(k[2] as OrderListSort),
+  );
+  return { key, orderId, sort };
 }
