@@ -288,6 +288,20 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
       expect(host.status().details).toMatchObject({ handled: 120, duplicates: 12, deadLettered: 0 });
     });
 
+    it('applies a message delivered twice within one shared transaction once', async () => {
+      const topic = await env.topic('shared-twice', 1);
+      const groupId = env.group('shared-twice');
+      const [first, second] = [testEvent('stream-st', 1), testEvent('stream-st', 2)];
+      await env.publisher.publish(topic, [first, first, second, first]);
+
+      const host = env.consumer({ groupId, topics: [topic], messagesPerTransaction: 20, handle: applyAndNote });
+      await host.start();
+      await eventually(async () => expect(await uncommitted(env.kafka, groupId, topic)).toEqual([0]));
+
+      expect((await applied('stream-st')).map((r) => r.stream_version)).toEqual([1, 2]);
+      expect(host.status().details).toMatchObject({ handled: 2, duplicates: 2 });
+    });
+
     it('parks a poison message of a shared transaction alone and applies its neighbours once', async () => {
       const topic = await env.topic('shared-poison', 1);
       const groupId = env.group('shared-poison');

@@ -50,6 +50,13 @@ const INSERT_INBOX = `
   ON CONFLICT DO NOTHING
   RETURNING message_id`;
 
+/** The inbox rows of several messages at once: answers the ids that were new. */
+const INSERT_INBOX_MANY = `
+  INSERT INTO inbox (group_id, message_id, topic, kafka_partition, kafka_offset)
+  SELECT $1, m.message_id, $2, $3, m.kafka_offset FROM unnest($4::text[], $5::bigint[]) AS m(message_id, kafka_offset)
+  ON CONFLICT DO NOTHING
+  RETURNING message_id`;
+
 /**
  * One message, start to end: in its correlation context, one transaction with its inbox row,
  * retried with backoff, then parked on the group's dead-letter topic.
@@ -77,9 +84,17 @@ export class MessageProcessor {
     try {
       await dataSource.transaction(async (manager) => {
         handled = 0;
+        // One statement for all inbox rows; a message seen before (or twice in this batch) runs no handler.
+        const inserted = await manager.query<Array<{ message_id: string }>>(INSERT_INBOX_MANY, [
+          groupId,
+          topic,
+          partition,
+          received.map((r) => r.messageId),
+          received.map((r) => r.message.offset),
+        ]);
+        const fresh = new Set(inserted.map((row) => row.message_id));
         for (const { message, messageId, context } of received) {
-          const inserted = await manager.query<unknown[]>(INSERT_INBOX, [groupId, messageId, topic, partition, message.offset]);
-          if (inserted.length === 0) continue;
+          if (!fresh.delete(messageId)) continue;
           await runWithContext(context, () => handle(message, manager));
           handled++;
         }
