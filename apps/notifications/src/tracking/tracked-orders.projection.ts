@@ -34,9 +34,9 @@ export async function applyToTrackedOrders(event: TrackedOrderEvent | (EtaUpdate
 
 async function save(db: Sql, channel: string, before: TrackedOrder | undefined, after: TrackedOrder): Promise<void> {
   if (after === before) return;
-  await saveTrackedOrder(db, after);
   // Events the page does not show only move the version: nobody needs to hear of them.
-  if (!before || JSON.stringify({ ...before, version: 0 }) !== JSON.stringify({ ...after, version: 0 })) await announceChange(db, channel, after.orderId);
+  const shown = !before || JSON.stringify({ ...before, version: 0 }) !== JSON.stringify({ ...after, version: 0 });
+  await saveTrackedOrder(db, after, shown ? channel : null);
 }
 
 function recipientPersonIn(event: TrackedOrderEvent): string | null {

@@ -76,9 +76,11 @@ export async function findTrackedOrders(db: Sql, orderIds: string[]): Promise<Tr
   return rows.map(fromRow);
 }
 
-export async function saveTrackedOrder(db: Sql, order: TrackedOrder): Promise<void> {
+/** Saves the order and, when `announceOn` is a channel, announces the change in the same statement. */
+export async function saveTrackedOrder(db: Sql, order: TrackedOrder, announceOn: string | null): Promise<void> {
   await db.query(
-    `INSERT INTO tracked_orders (order_id, shop_id, status, reached_at, window_from, window_to, window_time_zone, deadline, eta, rider_id,
+    `WITH saved AS (
+     INSERT INTO tracked_orders (order_id, shop_id, status, reached_at, window_from, window_to, window_time_zone, deadline, eta, rider_id,
        arrangement_photo, proof_photo, delivered_at, recipient_first_name, recipient_person_id, destination_lat, destination_lng, order_version, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, now())
      ON CONFLICT (order_id) DO UPDATE SET
@@ -86,7 +88,9 @@ export async function saveTrackedOrder(db: Sql, order: TrackedOrder): Promise<vo
        window_time_zone = EXCLUDED.window_time_zone, deadline = EXCLUDED.deadline, eta = EXCLUDED.eta, rider_id = EXCLUDED.rider_id,
        arrangement_photo = EXCLUDED.arrangement_photo, proof_photo = EXCLUDED.proof_photo, delivered_at = EXCLUDED.delivered_at,
        recipient_first_name = EXCLUDED.recipient_first_name, recipient_person_id = EXCLUDED.recipient_person_id,
-       destination_lat = EXCLUDED.destination_lat, destination_lng = EXCLUDED.destination_lng, order_version = EXCLUDED.order_version, updated_at = now()`,
+       destination_lat = EXCLUDED.destination_lat, destination_lng = EXCLUDED.destination_lng, order_version = EXCLUDED.order_version, updated_at = now()
+     RETURNING order_id)
+     SELECT pg_notify($19, order_id) FROM saved WHERE $19::text IS NOT NULL`,
     [
       order.orderId,
       order.shopId,
@@ -106,6 +110,7 @@ export async function saveTrackedOrder(db: Sql, order: TrackedOrder): Promise<vo
       order.destination?.lat ?? null,
       order.destination?.lng ?? null,
       order.version,
+      announceOn,
     ],
   );
 }
