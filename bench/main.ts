@@ -11,6 +11,7 @@ import { repoRoot, startBenchInfra } from './lib/infra';
 import { type HttpSection, httpSection } from './http/http';
 import { say } from './lib/measure';
 import { type MessagingSection, messagingSection } from './messaging/messaging';
+import { renderPlannerSection, runPlannerBench } from './planner/planner-bench';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
 import {
@@ -39,17 +40,18 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites the sections it measured
  * in docs/benchmarks.md (the others are kept, saying which run they come from).
  *
- * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
  * BENCH_RELAY_RATES=500,2000  BENCH_HTTP_CONNECTIONS=16  BENCH_HTTP_LOG_LEVEL=info  BENCH_HTTP_EXPRESS=0
  * BENCH_HTTP_PROFILE=0  BENCH_HTTP_ORDERS_MAIN=<another build of the orders service>
  * BENCH_NOTIFY_CLIENTS=1000,5000  BENCH_NOTIFY_RATE=200  BENCH_NOTIFY_SECONDS=20  BENCH_NOTIFY_WARMUP_SECONDS=3
  * BENCH_NOTIFY_SHOPS=10  BENCH_NOTIFY_WORKERS=2  BENCH_NOTIFY_LOG_LEVEL=info  BENCH_NOTIFY_MAIN=<another build of the notifications service>
  * BENCH_MESSAGING_SECONDS=20  BENCH_MESSAGING_WARMUP_SECONDS=3  BENCH_MESSAGING_CONCURRENCY=16  BENCH_MESSAGING_CONVERSATIONS=200
  * BENCH_MESSAGING_LOG_LEVEL=info  BENCH_MESSAGING_MAIN=<another build of the messaging service>
+ * BENCH_PLANNER_SIZES=20,50,100,200  BENCH_PLANNER_SEEDS=1,2,3  BENCH_PLANNER_CITY_MS=1500  BENCH_PLANNER_SOLOMON_MS=2000
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
-const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging').split(',').map((s) => s.trim()));
+const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner').split(',').map((s) => s.trim()));
 const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const docsFile = env.BENCH_DOCS ?? join(repoRoot, 'docs', 'benchmarks.md');
@@ -120,6 +122,10 @@ async function main(): Promise<void> {
         'BENCH_MESSAGING_CONVERSATIONS',
         'BENCH_MESSAGING_LOG_LEVEL',
         'BENCH_MESSAGING_MAIN',
+        'BENCH_PLANNER_SIZES',
+        'BENCH_PLANNER_SEEDS',
+        'BENCH_PLANNER_CITY_MS',
+        'BENCH_PLANNER_SOLOMON_MS',
         'BENCH_CANDIDATE',
         'BENCH_CANDIDATE_RELAY',
         'BENCH_CANDIDATE_LABEL',
@@ -220,6 +226,17 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       const messaging: MessagingSection = await messagingSection(ctx);
       run.messaging = messaging;
       say(`\n${printTable(messagingTable(messaging))}\n`);
+    }
+    if (sections.has('planner')) {
+      say('\n[7 planner] route plans on generated city days (ours vs a naive dispatcher) and on Solomon VRPTW instances (vs best-known)');
+      const numbers = (value: string | undefined) => (value ? value.split(',').map((x) => Number(x.trim())) : undefined);
+      run.planner = await runPlannerBench({
+        sizes: numbers(env.BENCH_PLANNER_SIZES),
+        plannerSeeds: numbers(env.BENCH_PLANNER_SEEDS),
+        cityTimeLimitMs: numbers(env.BENCH_PLANNER_CITY_MS)?.[0],
+        solomonTimeLimitMs: numbers(env.BENCH_PLANNER_SOLOMON_MS)?.[0],
+      });
+      say(`\n${renderPlannerSection(run.planner)}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

@@ -3,6 +3,7 @@ import type { AppendSection } from '../append';
 import type { HttpKey, HttpSection } from '../http/http';
 import type { HttpResult } from '../http/load';
 import { type MessagingSection, type PathResult, PATH_NAMES } from '../messaging/messaging';
+import { type PlannerBenchResult, plannerTargets, renderPlannerSection } from '../planner/planner-bench';
 import type { NotificationsSection, PushPhase } from '../notifications/notifications';
 import type { ReadSection } from '../read';
 import type { Distribution, RelaySection } from '../relay';
@@ -38,12 +39,13 @@ export interface BenchRun {
   http?: HttpSection;
   notifications?: NotificationsSection;
   messaging?: MessagingSection;
+  planner?: PlannerBenchResult;
   profiles: ProfileSummary[];
   totalSeconds?: number;
 }
 
 /** The parts of the generated block, in their order; each can be measured on its own (BENCH_SECTIONS). */
-export const SECTIONS = ['append', 'read', 'profile', 'relay', 'http', 'notifications', 'messaging'] as const;
+export const SECTIONS = ['append', 'read', 'profile', 'relay', 'http', 'notifications', 'messaging', 'planner'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface TargetRow {
@@ -547,6 +549,9 @@ export function targets(run: BenchRun): TargetRow[] {
   }
   if (run.notifications) rows.push(...notificationsTargets(run.notifications));
   if (run.messaging) rows.push(...messagingTargets(run.messaging));
+  if (run.planner) {
+    rows.push(...plannerTargets(run.planner).map((t) => ({ section: 'planner' as const, what: t.what, ours: t.measured, baseline: '', ratio: '', target: t.target, met: t.met })));
+  }
   return rows;
 }
 
@@ -591,6 +596,7 @@ export function measuredSections(run: BenchRun): SectionName[] {
     http: !!run.http,
     notifications: !!run.notifications,
     messaging: !!run.messaging,
+    planner: !!run.planner,
   };
   return SECTIONS.filter((s) => has[s]);
 }
@@ -896,6 +902,17 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
       '',
     );
     return out;
+  },
+  planner: (run) => {
+    if (!run.planner) return [];
+    const alone = 'BENCH_SECTIONS=planner npm run bench';
+    const [heading, ...rest] = renderPlannerSection(run.planner).split('\n');
+    return [
+      heading.replace('### Route planner', '### 7. Route planner: planned trips against a naive dispatcher and the Solomon best-known solutions'),
+      '',
+      `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`}, in the bench's own process.`,
+      ...rest,
+    ];
   },
 };
 
