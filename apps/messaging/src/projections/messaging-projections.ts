@@ -12,7 +12,7 @@ export class MessagingProjections implements OnApplicationBootstrap, BeforeAppli
   private unregister: Array<() => void> = [];
 
   constructor(dataSource: DataSource, store: EventStore, @Inject(LOGGER) logger: Logger, @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry) {
-    this.host = new ProjectionHost(dataSource, store, [conversationInboxProjection], { logger, batchSize: 500, idleDelayMs: 25 });
+    this.host = new ProjectionHost(dataSource, store, [conversationInboxProjection], { logger, idleDelayMs: 25 });
   }
 
   onApplicationBootstrap(): void {

@@ -23,7 +23,7 @@ export class OrdersProjections implements OnApplicationBootstrap, BeforeApplicat
     @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry,
     vault: PersonalDataVault,
   ) {
-    this.host = new ProjectionHost(dataSource, store, [orderSummariesProjection(vault)], { logger, batchSize: 500, idleDelayMs: 25 });
+    this.host = new ProjectionHost(dataSource, store, [orderSummariesProjection(vault)], { logger, idleDelayMs: 25 });
   }
 
   onApplicationBootstrap(): void {

@@ -18,7 +18,7 @@ export class ExceptionProjections implements OnApplicationBootstrap, BeforeAppli
     @Inject(LOGGER) logger: Logger,
     @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry,
   ) {
-    this.host = new ProjectionHost(dataSource, store, [exceptionReportsProjection], { logger, batchSize: 500, idleDelayMs: 25 });
+    this.host = new ProjectionHost(dataSource, store, [exceptionReportsProjection], { logger, idleDelayMs: 25 });
   }
 
   onApplicationBootstrap(): void {
