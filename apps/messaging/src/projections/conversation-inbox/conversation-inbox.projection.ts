@@ -47,14 +47,18 @@ export const conversationInboxProjection: Projection = {
           break;
         case 'MessagePosted': {
           const { orderId, channel, messageId, author, postedAt } = event.data;
-          // Through a CTE so the statement answers rows like a SELECT does.
-          const [{ message_count: position }] = await db.query(
-            `WITH counted AS (UPDATE ${channels} SET message_count = message_count + 1, last_message_at = $3 WHERE order_id = $1 AND channel = $2 RETURNING message_count)
-             SELECT message_count FROM counted`,
-            [orderId, channel, postedAt],
+          // One round trip: the channel's count moves, the message takes that position, its author has read it.
+          await db.query(
+            `WITH counted AS (
+               UPDATE ${channels} SET message_count = message_count + 1, last_message_at = $3 WHERE order_id = $1 AND channel = $2 RETURNING message_count
+             ),
+             placed AS (
+               INSERT INTO ${positions} (message_id, order_id, channel, position) SELECT $4, $1, $2, message_count FROM counted ON CONFLICT DO NOTHING
+             )
+             INSERT INTO ${reads} (order_id, channel, reader, read_count) SELECT $1, $2, $5, message_count FROM counted WHERE $5::text IS NOT NULL
+             ON CONFLICT (order_id, channel, reader) DO UPDATE SET read_count = GREATEST(${reads}.read_count, EXCLUDED.read_count)`,
+            [orderId, channel, postedAt, messageId, author ? readerOf(author.role, author.subject) : null],
           );
-          await db.query(`INSERT INTO ${positions} (message_id, order_id, channel, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [messageId, orderId, channel, position]);
-          if (author) await markRead(db, reads, orderId, channel, readerOf(author.role, author.subject), position);
           break;
         }
         case 'MessagesRead': {
