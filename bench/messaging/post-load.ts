@@ -73,14 +73,8 @@ export interface PostWindow {
 /** Sends one request; resolves to the key of the event it should cause, or throws (a refusal, a timeout). */
 export type PostOp = (worker: number) => Promise<string>;
 
-interface CpuSnapshot {
-  ordersService?: number;
-  messagingService?: number;
-  postgres?: number;
-  broker?: number;
-  bench: number;
-  machine?: number;
-}
+/** CPU ms so far, per process; a window's CpuDelta is two of them subtracted. */
+type CpuSnapshot = CpuDelta;
 
 function snapshot(pids: CpuPids): CpuSnapshot {
   const self = process.cpuUsage();
