@@ -7,3 +7,4 @@ export * from './page-cursor';
 export * from './platform.module';
 export * from './processors';
 export * from './request-context';
+export * from './run-alone';

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
+import { LOGGER, runAlone, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { NotificationsConfig } from '../notifications.config';
-import { runAlone } from './run-alone';
 
 const BATCH = 5_000;
 
