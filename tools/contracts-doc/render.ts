@@ -7,6 +7,7 @@ import {
   ORDER_COMMAND_CONTRACTS,
   ORDER_EVENT_CONTRACTS,
   OrderCommandMessageSchema,
+  RiderPositionSchema,
   TOPICS,
 } from '@petalpost/contracts';
 import { z } from 'zod';
@@ -49,6 +50,13 @@ export function renderContractsDoc(): string {
     'Keyed by order id; one stream per report (`exception-<id>`).',
     '',
     ...EXCEPTION_EVENT_CONTRACTS.flatMap((contract) => eventSection(contract)),
+    '## Rider positions (`riders.locations`)',
+    '',
+    'Keyed by rider id; published by dispatch for each position it keeps (docs/dispatch.md). Not an',
+    'event envelope: positions are ephemeral, and readers ignore fields they do not know.',
+    '',
+    ...fieldTable(RiderPositionSchema),
+    '',
     '## Order commands (`orders.commands`)',
     '',
     'The envelope:',

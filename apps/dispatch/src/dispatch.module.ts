@@ -9,20 +9,28 @@ import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recip
 import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
 import { Delivery } from './deliveries/delivery.entity';
 import type { DispatchConfig } from './dispatch.config';
+import { RiderPositionsController } from './positions/rider-positions.controller';
+import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
+import { RiderPositionsStore } from './positions/rider-positions.store';
+import { TrailRetention } from './positions/trail-retention';
 
-/** The dispatch service: who delivers what, and when. Today: the delivery board. */
+/** The dispatch service: who delivers what, and when. Today: the delivery board and where riders are. */
 @Module({})
 export class DispatchModule {
   static forRoot(config: DispatchConfig, logger: Logger): DynamicModule {
     return {
       module: DispatchModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), Deliveries1764000000100, DeliveriesRecipients1764000000500] } }),
+        PlatformModule.forService({
+          config,
+          logger,
+          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600] },
+        }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),
       ],
-      controllers: [DeliveriesController],
-      providers: [orderEventsConsumer],
+      controllers: [DeliveriesController, RiderPositionsController],
+      providers: [orderEventsConsumer, RiderPositionsStore, TrailRetention],
     };
   }
 }

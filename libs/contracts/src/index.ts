@@ -4,5 +4,6 @@ export * from './integration-event';
 export * from './messaging';
 export * from './order-commands';
 export * from './orders';
+export * from './riders';
 export * from './roles';
 export * from './topics';

@@ -1,22 +1,8 @@
-import { z } from 'zod';
+import type { RiderPosition } from '@petalpost/contracts';
 import { type Audience, OPERATOR_AUDIENCE, orderAudience, type RoutedEvent, shopAudience } from './audiences';
 
-/**
- * A rider's position as dispatch will publish it on `riders.locations` (keyed by rider id). Kept
- * here until libs/contracts defines it: positions are ephemeral, so this service reads only these
- * fields and ignores anything else a newer producer adds.
- */
-export const RiderPositionSchema = z.object({
-  riderId: z.string().min(1).max(100),
-  shopId: z.string().min(1).max(100),
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
-  accuracy: z.number().min(0).optional().describe('metres'),
-  speed: z.number().min(0).optional().describe('metres per second'),
-  heading: z.number().min(0).max(360).optional().describe('degrees from north'),
-  recordedAt: z.iso.datetime({ offset: true }),
-});
-export type RiderPosition = z.infer<typeof RiderPositionSchema>;
+/** The position contract lives in libs/contracts; re-exported so this service's readers keep one import. */
+export { type RiderPosition, RiderPositionSchema } from '@petalpost/contracts';
 
 /** An order on the road: its customer may follow the rider carrying it. */
 export interface DeliveryInProgress {

@@ -1,0 +1,166 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { namespaced, type RiderPosition, TOPICS } from '@petalpost/contracts';
+import { EventPublisher, KAFKA } from '@petalpost/kafka';
+import { currentContext, LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { DispatchConfig } from '../dispatch.config';
+import { type PositionLimits, type ReportedPosition, type ScreenedPositions, screenPositions } from '../domain/rider-position.screen';
+
+export interface RiderRef {
+  shopId: string;
+  riderId: string;
+}
+
+export interface StoredPosition extends RiderPosition {
+  accuracy: number;
+  receivedAt: string;
+}
+
+interface PositionRow {
+  shop_id: string;
+  rider_id: string;
+  lat: number;
+  lng: number;
+  accuracy: number;
+  speed: number | null;
+  heading: number | null;
+  recorded_at: Date;
+  received_at: Date;
+}
+
+const COLUMNS = 'shop_id, rider_id, lat, lng, accuracy, speed, heading, recorded_at, received_at';
+
+/**
+ * Keeps what a rider's phone reports: screens it (domain/rider-position.screen.ts), records the kept
+ * positions as the rider's latest and on their trail in one transaction, then produces each to
+ * riders.locations keyed by rider id.
+ */
+@Injectable()
+export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly publisher: EventPublisher;
+  private readonly topic: string;
+  private readonly limits: PositionLimits;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(SERVICE_CONFIG) config: DispatchConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.publisher = new EventPublisher(kafka);
+    this.topic = namespaced(TOPICS.riderLocations.name, config.KAFKA_NAMESPACE);
+    this.limits = {
+      maxAccuracyMeters: config.RIDER_POSITION_MAX_ACCURACY_METERS,
+      maxFutureSkewMs: config.RIDER_POSITION_MAX_FUTURE_SKEW_SECONDS * 1000,
+      maxAgeMs: config.RIDER_POSITION_MAX_AGE_SECONDS * 1000,
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.publisher.connect();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.publisher.disconnect();
+  }
+
+  async report(rider: RiderRef, reported: readonly ReportedPosition[], now: Date): Promise<ScreenedPositions> {
+    const screened = await this.dataSource.transaction(async (db) => {
+      // One request of a rider at a time: two racing requests would each judge order against a stale
+      // last position. The guarded upsert below holds even without it.
+      await db.query(`SELECT pg_advisory_xact_lock(hashtext('rider-position:' || $1 || ':' || $2))`, [rider.shopId, rider.riderId]);
+      const [last] = await db.query<Array<{ recorded_at: Date }>>(`SELECT recorded_at FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2`, [rider.shopId, rider.riderId]);
+      const result = screenPositions(reported, last?.recorded_at.toISOString(), now.toISOString(), this.limits);
+      if (result.accepted.length === 0) return result;
+
+      const kept = result.accepted;
+      await db.query(
+        `INSERT INTO rider_position_trail (shop_id, rider_id, recorded_at, lat, lng, accuracy, speed, heading, received_at)
+         SELECT $1, $2, t.recorded_at, t.lat, t.lng, t.accuracy, t.speed, t.heading, $3
+           FROM unnest($4::timestamptz[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[]) AS t(recorded_at, lat, lng, accuracy, speed, heading)
+         ON CONFLICT DO NOTHING`,
+        [
+          rider.shopId,
+          rider.riderId,
+          now,
+          kept.map((p) => p.recordedAt),
+          kept.map((p) => p.lat),
+          kept.map((p) => p.lng),
+          kept.map((p) => p.accuracy),
+          kept.map((p) => p.speed ?? null),
+          kept.map((p) => p.heading ?? null),
+        ],
+      );
+      const newest = kept[kept.length - 1];
+      await db.query(
+        `INSERT INTO rider_latest_positions (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (shop_id, rider_id) DO UPDATE SET
+           lat = EXCLUDED.lat, lng = EXCLUDED.lng, accuracy = EXCLUDED.accuracy, speed = EXCLUDED.speed,
+           heading = EXCLUDED.heading, recorded_at = EXCLUDED.recorded_at, received_at = EXCLUDED.received_at
+         WHERE rider_latest_positions.recorded_at < EXCLUDED.recorded_at`,
+        [rider.shopId, rider.riderId, newest.lat, newest.lng, newest.accuracy, newest.speed ?? null, newest.heading ?? null, newest.recordedAt, now],
+      );
+      return result;
+    });
+    await this.publish(rider, screened.accepted);
+    return screened;
+  }
+
+  /** The rider's latest position in this shop; undefined when the shop has never heard of them. */
+  async latest(rider: RiderRef): Promise<StoredPosition | undefined> {
+    const [row] = await this.dataSource.query<PositionRow[]>(`SELECT ${COLUMNS} FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2`, [rider.shopId, rider.riderId]);
+    return row ? positionOf(row) : undefined;
+  }
+
+  /** The rider's trail, oldest first, from `since` (exclusive) on. */
+  async trail(rider: RiderRef, since: Date | undefined, limit: number): Promise<StoredPosition[]> {
+    const rows = await this.dataSource.query<PositionRow[]>(
+      `SELECT ${COLUMNS} FROM rider_position_trail
+        WHERE shop_id = $1 AND rider_id = $2 AND ($3::timestamptz IS NULL OR recorded_at > $3)
+        ORDER BY recorded_at LIMIT $4`,
+      [rider.shopId, rider.riderId, since ?? null, limit],
+    );
+    return rows.map(positionOf);
+  }
+
+  /** After the commit: a position lost here is superseded by the rider's next within seconds. */
+  private async publish(rider: RiderRef, kept: readonly ReportedPosition[]): Promise<void> {
+    if (kept.length === 0) return;
+    const correlationId = currentContext()?.correlationId;
+    const messages = kept.map((p) => ({
+      key: rider.riderId,
+      value: {
+        riderId: rider.riderId,
+        shopId: rider.shopId,
+        lat: p.lat,
+        lng: p.lng,
+        accuracy: p.accuracy,
+        ...(p.speed !== undefined ? { speed: p.speed } : {}),
+        ...(p.heading !== undefined ? { heading: p.heading } : {}),
+        recordedAt: new Date(p.recordedAt).toISOString(),
+      } satisfies RiderPosition,
+      ...(correlationId ? { headers: { 'correlation-id': correlationId } } : {}),
+    }));
+    try {
+      await this.publisher.send(this.topic, messages);
+    } catch (err) {
+      this.logger.warn({ err, riderId: rider.riderId, positions: kept.length }, 'rider positions kept but not published');
+    }
+  }
+}
+
+function positionOf(row: PositionRow): StoredPosition {
+  return {
+    riderId: row.rider_id,
+    shopId: row.shop_id,
+    lat: row.lat,
+    lng: row.lng,
+    accuracy: row.accuracy,
+    ...(row.speed !== null ? { speed: row.speed } : {}),
+    ...(row.heading !== null ? { heading: row.heading } : {}),
+    recordedAt: row.recorded_at.toISOString(),
+    receivedAt: row.received_at.toISOString(),
+  };
+}
