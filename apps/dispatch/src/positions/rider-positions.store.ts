@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { namespaced, type RiderPosition, TOPICS } from '@petalpost/contracts';
-import { EventPublisher, KAFKA } from '@petalpost/kafka';
+import { EventPublisher, KAFKA, type OutgoingMessage } from '@petalpost/kafka';
 import { currentContext, LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -35,13 +35,16 @@ const COLUMNS = 'shop_id, rider_id, lat, lng, accuracy, speed, heading, recorded
 /**
  * Keeps what a rider's phone reports: screens it (domain/rider-position.screen.ts), records the kept
  * positions as the rider's latest and on their trail in one transaction, then produces each to
- * riders.locations keyed by rider id.
+ * riders.locations keyed by rider id, one produce request at a time.
  */
 @Injectable()
 export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly publisher: EventPublisher;
   private readonly topic: string;
   private readonly limits: PositionLimits;
+  /** Kept positions not yet produced: one produce request at a time carries all that waited. */
+  private unpublished: OutgoingMessage[] = [];
+  private producing?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -63,6 +66,7 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.producing;
     await this.publisher.disconnect();
   }
 
@@ -104,7 +108,7 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
       );
       return result;
     });
-    await this.publish(rider, screened.accepted);
+    this.publish(rider, screened.accepted);
     return screened;
   }
 
@@ -125,13 +129,17 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
     return rows.map(positionOf);
   }
 
-  /** After the commit: a position lost here is superseded by the rider's next within seconds. */
-  private async publish(rider: RiderRef, kept: readonly ReportedPosition[]): Promise<void> {
+  /**
+   * After the commit, without making the phone wait: the producer sends one request at a time (it
+   * is idempotent, so in order), and whatever was kept meanwhile goes in the next one. A position
+   * lost here is superseded by the rider's next within seconds; past MAX_UNPUBLISHED (a broker
+   * down) the oldest are let go.
+   */
+  private publish(rider: RiderRef, kept: readonly ReportedPosition[]): void {
     if (kept.length === 0) return;
     const correlationId = currentContext()?.correlationId;
-    const messages = kept.map((p) => ({
-      key: rider.riderId,
-      value: {
+    for (const p of kept) {
+      const value: RiderPosition = {
         riderId: rider.riderId,
         shopId: rider.shopId,
         lat: p.lat,
@@ -140,16 +148,33 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
         ...(p.speed !== undefined ? { speed: p.speed } : {}),
         ...(p.heading !== undefined ? { heading: p.heading } : {}),
         recordedAt: new Date(p.recordedAt).toISOString(),
-      } satisfies RiderPosition,
-      ...(correlationId ? { headers: { 'correlation-id': correlationId } } : {}),
-    }));
-    try {
-      await this.publisher.send(this.topic, messages);
-    } catch (err) {
-      this.logger.warn({ err, riderId: rider.riderId, positions: kept.length }, 'rider positions kept but not published');
+      };
+      this.unpublished.push({ key: rider.riderId, value, ...(correlationId ? { headers: { 'correlation-id': correlationId } } : {}) });
     }
+    const excess = this.unpublished.length - MAX_UNPUBLISHED;
+    if (excess > 0) {
+      this.unpublished.splice(0, excess);
+      this.logger.warn({ dropped: excess }, 'rider positions kept but not published: the producer is behind');
+    }
+    this.producing ??= this.produce();
+  }
+
+  private async produce(): Promise<void> {
+    while (this.unpublished.length > 0) {
+      const batch = this.unpublished;
+      this.unpublished = [];
+      try {
+        await this.publisher.send(this.topic, batch);
+      } catch (err) {
+        this.logger.warn({ err, positions: batch.length }, 'rider positions kept but not published');
+      }
+    }
+    this.producing = undefined;
   }
 }
+
+/** About a minute of reports from a few thousand riders: more means the broker is down. */
+const MAX_UNPUBLISHED = 50_000;
 
 function positionOf(row: PositionRow): StoredPosition {
   return {
