@@ -4,6 +4,7 @@ import type { HttpKey, HttpSection } from '../http/http';
 import type { HttpResult } from '../http/load';
 import { type MessagingSection, type PathResult, PATH_NAMES } from '../messaging/messaging';
 import { type PlannerBenchResult, plannerTargets, renderPlannerSection } from '../planner/planner-bench';
+import type { LocationsSection } from '../dispatch/locations';
 import type { NotificationsSection, PushPhase } from '../notifications/notifications';
 import type { ReadSection } from '../read';
 import type { Distribution, RelaySection } from '../relay';
@@ -40,12 +41,13 @@ export interface BenchRun {
   notifications?: NotificationsSection;
   messaging?: MessagingSection;
   planner?: PlannerBenchResult;
+  locations?: LocationsSection;
   profiles: ProfileSummary[];
   totalSeconds?: number;
 }
 
 /** The parts of the generated block, in their order; each can be measured on its own (BENCH_SECTIONS). */
-export const SECTIONS = ['append', 'read', 'profile', 'relay', 'http', 'notifications', 'messaging', 'planner'] as const;
+export const SECTIONS = ['append', 'read', 'profile', 'relay', 'http', 'notifications', 'messaging', 'planner', 'locations'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface TargetRow {
@@ -549,10 +551,52 @@ export function targets(run: BenchRun): TargetRow[] {
   }
   if (run.notifications) rows.push(...notificationsTargets(run.notifications));
   if (run.messaging) rows.push(...messagingTargets(run.messaging));
+  if (run.locations) rows.push(...locationsTargets(run.locations));
   if (run.planner) {
     rows.push(...plannerTargets(run.planner).map((t) => ({ section: 'planner' as const, what: t.what, ours: t.measured, baseline: '', ratio: '', target: t.target, met: t.met })));
   }
   return rows;
+}
+
+export function locationsTable(l: LocationsSection): Table {
+  const row = (what: string, p: PhaseResult) => [what, l.concurrency, fmt.rate(p.itemsPerSec), fmt.ms(p.p50Ms), fmt.ms(p.p99Ms), fmt.ms(p.maxMs), p.errors];
+  return {
+    headers: ['path', 'conc.', 'positions/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+    rows: [row('dispatch: POST /riders/me/positions → 202 (latest position committed)', l.service), row('raw SQL: the same upsert + trail row, one transaction', l.raw)],
+  };
+}
+
+function locationsTargets(l: LocationsSection): TargetRow[] {
+  const at = `${l.concurrency} concurrent, ${l.riders} riders`;
+  return [
+    {
+      section: 'locations',
+      what: `positions accepted/s, dispatch ÷ raw SQL, ${at}`,
+      ours: `${fmt.rate(l.service.itemsPerSec)}/s`,
+      baseline: `${fmt.rate(l.raw.itemsPerSec)}/s`,
+      ratio: fmt.ratio(l.service.itemsPerSec / l.raw.itemsPerSec),
+      target: '(info)',
+      met: undefined,
+    },
+    {
+      section: 'locations',
+      what: `p99 report → latest-position read model (POST → 202), ${at}`,
+      ours: `${fmt.ms(l.service.p99Ms)} ms`,
+      baseline: `${fmt.ms(l.raw.p99Ms)} ms`,
+      ratio: fmt.ratio(l.service.p99Ms / l.raw.p99Ms),
+      target: '(info)',
+      met: undefined,
+    },
+    {
+      section: 'locations',
+      what: `every accepted position on riders.locations exactly once (of ${l.topic.accepted.toLocaleString('en-US')}); p50 / p99 report → on Kafka`,
+      ours: `${l.topic.missing} missing, ${l.topic.duplicates} dup.; ${fmt.ms(l.topic.p50Ms)} / ${fmt.ms(l.topic.p99Ms)} ms`,
+      baseline: '–',
+      ratio: '–',
+      target: '0',
+      met: l.topic.missing === 0 && l.topic.duplicates === 0,
+    },
+  ];
 }
 
 export function targetsTable(rows: TargetRow[]): Table {
@@ -597,6 +641,7 @@ export function measuredSections(run: BenchRun): SectionName[] {
     notifications: !!run.notifications,
     messaging: !!run.messaging,
     planner: !!run.planner,
+    locations: !!run.locations,
   };
   return SECTIONS.filter((s) => has[s]);
 }
@@ -914,6 +959,21 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
       ...rest,
     ];
   },
+  locations: (run) => {
+    const l = run.locations;
+    if (!l) return [];
+    const alone = 'BENCH_SECTIONS=locations npm run bench';
+    return [
+      '### 8. Rider positions: a report from a phone → the latest-position read model and `riders.locations`',
+      '',
+      `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), everything on 127.0.0.1. The dispatch service runs as built (dist/apps/dispatch), in a process of its own, configured as in production (LOG_LEVEL=info: each request and its completion logged). ${l.riders} riders of one shop report one position per request, ${l.concurrency} requests at a time in a closed loop, each rider's device time moving forward: \`POST /riders/me/positions\` screens the position, upserts the rider's latest position (only if newer) and appends the trail row in one transaction under the rider's lock, answers 202 after the commit (so POST → 202 is the time to the latest-position read model), then publishes the position on \`riders.locations\`. A kafkajs consumer in the bench times each accepted position's arrival there. The baseline, after it at the same concurrency: the bench writes the same two rows straight into PostgreSQL in one transaction (no HTTP, no screening, no lock, no Kafka). ${ctxNote(l)}`,
+      '',
+      md(locationsTable(l)),
+      '',
+      `On \`riders.locations\`: ${l.topic.accepted.toLocaleString('en-US')} accepted positions (warm-up included), ${l.topic.missing} missing, ${l.topic.duplicates} duplicates; report → on Kafka p50 ${fmt.ms(l.topic.p50Ms)} ms, p99 ${fmt.ms(l.topic.p99Ms)} ms.`,
+      '',
+    ];
+  },
 };
 
 const PREAMBLE = `# Benchmarks
@@ -937,4 +997,8 @@ export function writeMarkdown(file: string, run: BenchRun): void {
   if (start === -1 || end === -1) text = `${text.trimEnd()}\n\n${block}\n`;
   else text = `${text.slice(0, start)}${block}${text.slice(end + END.length)}`;
   writeFileSync(file, text);
+}
+
+function ctxNote(l: LocationsSection): string {
+  return l.serviceCores === undefined ? '' : `The service used ${l.serviceCores.toFixed(2)} of a core while measured.`;
 }
