@@ -7,4 +7,5 @@ export * from './page-cursor';
 export * from './platform.module';
 export * from './processors';
 export * from './request-context';
+export * from './retention-sweep';
 export * from './run-alone';

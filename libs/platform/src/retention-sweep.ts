@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { runAlone } from './run-alone';
+
+const BATCH = 5_000;
+
+export interface RetentionOptions {
+  /** The table, in the service's schema, and its column of when a row came. */
+  table: string;
+  timeColumn: string;
+  retentionMs: number;
+  /** Names the one-replica lock and the log lines. */
+  task: string;
+}
+
+/**
+ * Drops a table's rows older than the retention, in batches (each its own short transaction, so
+ * no long one holds back the cluster's readers), on one replica at a time. It runs every tenth of
+ * the window, between a second and ten minutes: rows outlive the window by at most that much.
+ */
+export class RetentionSweep {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly logger: Logger,
+    private readonly options: RetentionOptions,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.sweep(), Math.min(600_000, Math.max(1_000, this.options.retentionMs / 10)));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Rows dropped by this sweep; 0 when another replica was sweeping. */
+  async sweep(): Promise<number> {
+    const { table, timeColumn, retentionMs, task } = this.options;
+    let dropped = 0;
+    try {
+      for (;;) {
+        const batch =
+          (await runAlone(this.dataSource, task, async (db) => {
+            // Wrapped in a SELECT: TypeORM answers a bare DELETE with [rows, count].
+            const [{ n }] = await db.query<Array<{ n: string }>>(
+              `WITH dropped AS (
+                 DELETE FROM ${table} WHERE ctid IN (
+                   SELECT ctid FROM ${table} WHERE ${timeColumn} < clock_timestamp() - make_interval(secs => $1) LIMIT $2)
+                 RETURNING 1)
+               SELECT count(*) AS n FROM dropped`,
+              [retentionMs / 1000, BATCH],
+            );
+            return Number(n);
+          })) ?? 0;
+        dropped += batch;
+        if (batch < BATCH) break;
+      }
+      if (dropped > 0) this.logger.info({ task, dropped }, 'rows past retention dropped');
+    } catch (err) {
+      this.logger.warn({ err, task }, 'retention sweep failed; the next one retries');
+    }
+    return dropped;
+  }
+}
