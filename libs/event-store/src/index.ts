@@ -10,3 +10,4 @@ export * from './projection-host';
 export * from './projection-rebuild';
 export * from './projection-runner';
 export * from './publishing-relay';
+export * from './service-projections';

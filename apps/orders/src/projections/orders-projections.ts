@@ -1,5 +1,5 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { EventStore, ProjectionHost } from '@petalpost/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import { EventStore, ProjectionHost, ServiceProjections } from '@petalpost/event-store';
 import { LOGGER, ProcessorRegistry } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -12,27 +12,14 @@ import { orderSummariesProjection } from './order-summaries/order-summaries.proj
  * and a rebuild — which replays the whole log through these projections — never re-runs it.
  */
 @Injectable()
-export class OrdersProjections implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly host: ProjectionHost;
-  private unregister: Array<() => void> = [];
-
+export class OrdersProjections extends ServiceProjections {
   constructor(
     dataSource: DataSource,
     store: EventStore,
     @Inject(LOGGER) logger: Logger,
-    @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry,
+    @Inject(ProcessorRegistry) registry: ProcessorRegistry,
     vault: PersonalDataVault,
   ) {
-    this.host = new ProjectionHost(dataSource, store, [orderSummariesProjection(vault)], { logger, idleDelayMs: 25 });
-  }
-
-  onApplicationBootstrap(): void {
-    this.unregister = this.host.processors().map((processor) => this.registry.register(processor));
-    this.host.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.host.stop();
-    for (const unregister of this.unregister) unregister();
+    super(new ProjectionHost(dataSource, store, [orderSummariesProjection(vault)], { logger, idleDelayMs: 25 }), registry);
   }
 }

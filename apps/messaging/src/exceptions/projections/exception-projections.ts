@@ -1,5 +1,5 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ProjectionHost } from '@petalpost/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import { ProjectionHost, ServiceProjections } from '@petalpost/event-store';
 import { LOGGER, ProcessorRegistry } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -8,26 +8,13 @@ import { exceptionReportsProjection } from './exception-reports.projection';
 
 /** Keeps `exception_reports` from the log while the service runs. */
 @Injectable()
-export class ExceptionProjections implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly host: ProjectionHost;
-  private unregister: Array<() => void> = [];
-
+export class ExceptionProjections extends ServiceProjections {
   constructor(
     dataSource: DataSource,
     @Inject(EXCEPTION_STORE) store: ExceptionStore,
     @Inject(LOGGER) logger: Logger,
-    @Inject(ProcessorRegistry) private readonly registry: ProcessorRegistry,
+    @Inject(ProcessorRegistry) registry: ProcessorRegistry,
   ) {
-    this.host = new ProjectionHost(dataSource, store, [exceptionReportsProjection], { logger, idleDelayMs: 25 });
-  }
-
-  onApplicationBootstrap(): void {
-    this.unregister = this.host.processors().map((processor) => this.registry.register(processor));
-    this.host.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.host.stop();
-    for (const unregister of this.unregister) unregister();
+    super(new ProjectionHost(dataSource, store, [exceptionReportsProjection], { logger, idleDelayMs: 25 }), registry);
   }
 }
