@@ -966,7 +966,7 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
     return [
       '### 8. Rider positions: a report from a phone → the latest-position read model and `riders.locations`',
       '',
-      `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), everything on 127.0.0.1. The dispatch service runs as built (dist/apps/dispatch), in a process of its own, configured as in production (LOG_LEVEL=info: each request and its completion logged). ${l.riders} riders of one shop report one position per request, ${l.concurrency} requests at a time in a closed loop, each rider's device time moving forward: \`POST /riders/me/positions\` screens the position, upserts the rider's latest position (only if newer) and appends the trail row in one transaction under the rider's lock, answers 202 after the commit (so POST → 202 is the time to the latest-position read model), then publishes the position on \`riders.locations\`. A kafkajs consumer in the bench times each accepted position's arrival there. The baseline, after it at the same concurrency: the bench writes the same two rows straight into PostgreSQL in one transaction (no HTTP, no screening, no lock, no Kafka). ${ctxNote(l)}`,
+      `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), everything on 127.0.0.1. The dispatch service runs as built (dist/apps/dispatch), in a process of its own, configured as in production (LOG_LEVEL=info: each request and its completion logged). ${l.riders} riders of one shop report one position per request, ${l.concurrency} requests at a time in a closed loop, each rider's device time moving forward: \`POST /riders/me/positions\` screens the position, upserts the rider's latest position (only if newer) and appends the trail row in one transaction under the rider's lock, answers 202 after the commit (so POST → 202 is the time to the latest-position read model), then publishes the position on \`riders.locations\`. A kafkajs consumer in the bench times each accepted position's arrival there. The baseline, after it at the same concurrency: the bench writes the same two rows straight into PostgreSQL in one transaction (no HTTP, no screening, no lock, no Kafka). ${serviceCoresNote(l)}`,
       '',
       md(locationsTable(l)),
       '',
@@ -999,6 +999,6 @@ export function writeMarkdown(file: string, run: BenchRun): void {
   writeFileSync(file, text);
 }
 
-function ctxNote(l: LocationsSection): string {
+function serviceCoresNote(l: LocationsSection): string {
   return l.serviceCores === undefined ? '' : `The service used ${l.serviceCores.toFixed(2)} of a core while measured.`;
 }
