@@ -4,6 +4,7 @@ import { inboxMigration, KafkaModule } from '@petalpost/kafka';
 import { PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
+import { DemandModule, demandMigrations } from './demand/demand.module';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recipients.migration';
 import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
@@ -24,10 +25,11 @@ export class DispatchModule {
         PlatformModule.forService({
           config,
           logger,
-          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600] },
+          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, ...demandMigrations] },
         }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),
+        DemandModule,
       ],
       controllers: [DeliveriesController, RiderPositionsController],
       providers: [orderEventsConsumer, RiderPositionsStore, TrailRetention],

@@ -53,6 +53,7 @@ export const CONSUMER_GROUPS = {
   notificationsTracking: 'petalpost.notifications.tracking',
   ordersCommands: 'petalpost.orders.commands',
   dispatchOrders: 'petalpost.dispatch.orders',
+  dispatchDemand: 'petalpost.dispatch.demand',
   messagingOrders: 'petalpost.messaging.orders',
   messagingExceptions: 'petalpost.messaging.exceptions',
 } as const;
