@@ -1,15 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventStore, EventStore1764000000000 } from '@petalpost/event-store';
 import { inboxMigration, KafkaModule } from '@petalpost/kafka';
 import { PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
 import { DemandModule, demandMigrations } from './demand/demand.module';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recipients.migration';
 import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
 import { Delivery } from './deliveries/delivery.entity';
+import { DispatchCommands } from './dispatch-commands.service';
 import type { DispatchConfig } from './dispatch.config';
+import { DispatchRelay } from './relay/dispatch-relay';
 import { RiderPositionsController } from './positions/rider-positions.controller';
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
@@ -25,14 +29,21 @@ export class DispatchModule {
         PlatformModule.forService({
           config,
           logger,
-          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, ...demandMigrations] },
+          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, ...demandMigrations] },
         }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),
         DemandModule,
       ],
       controllers: [DeliveriesController, RiderPositionsController],
-      providers: [orderEventsConsumer, RiderPositionsStore, TrailRetention],
+      providers: [
+        { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
+        DispatchCommands,
+        DispatchRelay,
+        orderEventsConsumer,
+        RiderPositionsStore,
+        TrailRetention,
+      ],
     };
   }
 }

@@ -7,3 +7,4 @@ export * from './orders';
 export * from './riders';
 export * from './roles';
 export * from './topics';
+export * from './dispatch';
