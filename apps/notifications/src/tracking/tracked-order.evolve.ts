@@ -1,5 +1,7 @@
-import type { DeliveryWindow, GeoPoint, OrderIntegrationEvent, OrderStatus, RecipientContact } from '@petalpost/contracts';
-import type { EtaUpdated } from './eta.events';
+import type { DeliveryWindow, DispatchIntegrationEvent, GeoPoint, OrderIntegrationEvent, OrderStatus, RecipientContact } from '@petalpost/contracts';
+
+/** Dispatch's prediction of when the order arrives (the one dispatch event the page shows). */
+export type EtaUpdated = Extract<DispatchIntegrationEvent, { type: 'EtaUpdated' }>;
 
 /**
  * What the tracking page knows of an order: a row of tracked_orders. The rider and the recipient's

@@ -117,7 +117,7 @@ describe('the tracked order', () => {
   });
 
   describe('its ETA', () => {
-    const eta = { type: 'EtaUpdated' as const, data: { orderId: 'o1', eta: at(25) } };
+    const eta = { type: 'EtaUpdated' as const, data: { orderId: 'o1', shopId: 's1', eta: at(25), windowFrom: at(0), windowTo: at(59), estimatedAt: at(0) } };
 
     it('is taken while the flowers are still to arrive', () => {
       expect(withEta(given(placed, accepted, finished, pickedUp)!, eta)).toMatchObject({ eta: at(25) });

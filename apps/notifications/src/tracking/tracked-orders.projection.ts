@@ -1,5 +1,4 @@
-import type { EtaUpdated } from './eta.events';
-import { evolveTrackedOrder, type TrackedOrder, type TrackedOrderEvent, withEta } from './tracked-order.evolve';
+import { type EtaUpdated, evolveTrackedOrder, type TrackedOrder, type TrackedOrderEvent, withEta } from './tracked-order.evolve';
 import { announceChange, eraseRecipient, findTrackedOrder, isErased, lockPerson, saveTrackedOrder, type Sql } from './tracked-orders.store';
 
 /**

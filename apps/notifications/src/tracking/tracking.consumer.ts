@@ -1,9 +1,8 @@
-import { CONSUMER_GROUPS, createEventDecoder, namespaced, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, createEventDecoder, EtaUpdatedV1, namespaced, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { SERVICE_CONFIG } from '@petalpost/platform';
-import { EtaUpdatedV1, type EtaUpdated } from './eta.events';
 import type { TrackingServiceConfig } from './tracking.config';
-import type { TrackedOrderEvent } from './tracked-order.evolve';
+import type { EtaUpdated, TrackedOrderEvent } from './tracked-order.evolve';
 import { applyToTrackedOrders } from './tracked-orders.projection';
 import { trackingChannel } from './tracked-orders.store';
 

@@ -50,7 +50,9 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
   });
   const publishOrders = (...events: IntegrationEvent[]) => publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), events);
   const publishEta = (shopId: string, orderId: string, eta: string) =>
-    publisher.publish(namespaced(TOPICS.dispatchEvents.name, namespace), [envelope(`route-${shopId}`, 1, shopId, 'EtaUpdated', { orderId, eta })]);
+    publisher.publish(namespaced(TOPICS.dispatchEvents.name, namespace), [
+      envelope(`delivery-${orderId}`, 1, shopId, 'EtaUpdated', { orderId, shopId, eta, windowFrom: eta, windowTo: eta, estimatedAt: new Date().toISOString() }),
+    ]);
   const publishPosition = (shopId: string, riderId: string, lat: number, lng: number) =>
     publisher.send(namespaced(TOPICS.riderLocations.name, namespace), [{ key: riderId, value: { riderId, shopId, lat, lng, recordedAt: new Date().toISOString() } }]);
 
