@@ -163,7 +163,8 @@ describe('erasing a person (real service, Postgres and Kafka)', () => {
     const corrected = await call('POST', `/orders/${id}/address`, staff, { recipient: { name: 'Robin R.', address: { text: 'Nieuwe Gracht 1, Utrecht' } } });
     expect(corrected.status).toBe(200);
     expect(corrected.body.recipient).toMatchObject({ name: 'Robin R.' });
-    expect((await call('POST', `/orders/${id}/pickup`, rider)).status).toBe(200);
+    const { pickupCode } = (await call('GET', `/orders/${id}`, staff)).body;
+    expect((await call('POST', `/orders/${id}/pickup`, rider, { pickupCode })).status).toBe(200);
     const delivered = await call('POST', `/orders/${id}/delivery`, rider, { outcome: { kind: 'neighbour' }, receivedBy: 'Mr. Smit, no. 11' });
     expect(delivered).toMatchObject({ status: 200, body: { status: 'delivered', delivery: { receivedBy: 'Mr. Smit, no. 11' } } });
   });

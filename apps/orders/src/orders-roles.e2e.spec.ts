@@ -67,7 +67,7 @@ describe('an order’s life and who may see and do what (real service, Postgres 
       ['production/start', staff],
       ['production/finish', staff],
       ['rider', dispatcher, { riderId: 'li' }],
-      ['pickup', riderLi],
+      ['pickup', riderLi, { pickupCode: placed.body.pickupCode }],
     ];
     const upTo = { placed: 0, accepted: 1, ready: 3, assigned: 4, out_for_delivery: 5 }[stage];
     for (const [path, token, body] of steps.slice(0, upTo)) expect((await call('POST', `/orders/${id}/${path}`, token, body)).status).toBe(200);
@@ -104,7 +104,7 @@ describe('an order’s life and who may see and do what (real service, Postgres 
     await step('production/photos', florist, { photoRef: 'photos/arrangement-1.jpg' });
     expect((await step('production/finish', florist)).status).toBe('ready');
     expect((await step('rider', dispatcher, { riderId: 'li' })).riderId).toBe('li');
-    expect((await step('pickup', riderLi)).status).toBe('out_for_delivery');
+    expect((await step('pickup', riderLi, { pickupCode: placed.body.pickupCode })).status).toBe('out_for_delivery');
     const delivered = await step('delivery', riderLi, {
       outcome: { kind: 'reception' },
       receivedBy: 'Nurse Jansen',
@@ -245,7 +245,8 @@ describe('an order’s life and who may see and do what (real service, Postgres 
       expect((await call('POST', `/orders/${id}/delivery`, riderMo, { outcome: { kind: 'recipient' } })).status).toBe(404);
       expect(await eventsOf(id)).toBe(before);
       // The assigned rider is not refused.
-      expect((await call('POST', `/orders/${id}/pickup`, riderLi)).status).toBe(200);
+      const { pickupCode } = (await call('GET', `/orders/${id}`, staff)).body;
+      expect((await call('POST', `/orders/${id}/pickup`, riderLi, { pickupCode })).status).toBe(200);
     });
 
     it('a rider loses sight of an order once unassigned', async () => {

@@ -16,7 +16,8 @@ export interface OpenedPersonalData {
  * An order as one reader may see it (ARCHITECTURE.md's table): staff and operators see it all;
  * florists what goes into the arrangement and onto the card, never the buyer's contact;
  * dispatchers and riders where and to whom it goes, never who sent it; a customer (the buyer)
- * the progress of their own order. Fields a role may not see are absent, not empty.
+ * the progress of their own order. The shop's roles see the pickup code (it goes on the label);
+ * riders never do, they read it off the label. Fields a role may not see are absent, not empty.
  */
 export function orderViewFor(principal: Principal, order: Order, opened: OpenedPersonalData, version: number) {
   const progress = {
@@ -33,6 +34,7 @@ export function orderViewFor(principal: Principal, order: Order, opened: OpenedP
     ...(order.delivery ? { delivery: { ...order.delivery, receivedBy: opened.receivedBy } } : {}),
     ...(order.lastFailedAttempt ? { lastFailedAttempt: order.lastFailedAttempt } : {}),
   };
+  const pickupCode = order.pickupCode ? { pickupCode: order.pickupCode } : {};
   const recipientName = (r: Opened<RecipientContact> | undefined) => (r === undefined || r === 'erased' ? r : { name: r.name });
   const whereTo = {
     addressType: order.addressType,
@@ -46,6 +48,7 @@ export function orderViewFor(principal: Principal, order: Order, opened: OpenedP
         ...progress,
         ...whereTo,
         ...delivery,
+        ...pickupCode,
         shopId: order.shopId,
         reference: order.reference,
         source: order.source,
@@ -67,6 +70,7 @@ export function orderViewFor(principal: Principal, order: Order, opened: OpenedP
     case 'florist':
       return {
         ...progress,
+        ...pickupCode,
         shopId: order.shopId,
         reference: order.reference,
         recipient: recipientName(opened.recipient),
@@ -74,7 +78,7 @@ export function orderViewFor(principal: Principal, order: Order, opened: OpenedP
         arrangementPhotos: order.arrangementPhotos,
       };
     case 'dispatcher':
-      return { ...progress, ...whereTo, ...delivery, shopId: order.shopId, reference: order.reference, riderId: order.riderId, openExceptions: order.openExceptions };
+      return { ...progress, ...whereTo, ...delivery, ...pickupCode, shopId: order.shopId, reference: order.reference, riderId: order.riderId, openExceptions: order.openExceptions };
     case 'rider':
       return { ...progress, ...whereTo, ...delivery, shopId: order.shopId, riderId: order.riderId };
     case 'customer':

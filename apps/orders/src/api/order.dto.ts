@@ -16,6 +16,7 @@ import {
 } from '@petalpost/contracts';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { PICKUP_CODE_ALPHABET, PICKUP_CODE_LENGTH, PICKUP_CODE_PATTERN } from '../domain/pickup-code';
 
 /**
  * Request and response bodies of the orders API. Unknown fields are refused (strict objects):
@@ -94,6 +95,22 @@ export class UnassignRiderBody extends createZodDto(
   z.strictObject({ riderId: z.string().min(1).max(100), reason: reason.optional() }).meta({ example: { riderId: 'rider-7', reason: 'Scooter broke down' } }),
 ) {}
 
+export class PickUpBody extends createZodDto(
+  z
+    .strictObject({
+      pickupCode: z
+        .string()
+        .trim()
+        .toUpperCase()
+        .regex(PICKUP_CODE_PATTERN, `the ${PICKUP_CODE_LENGTH} signs on the label, of ${PICKUP_CODE_ALPHABET}`)
+        .optional()
+        .describe('The code on the label, read by the rider (required of riders; staff and dispatchers may leave it out). Case does not matter'),
+    })
+    .meta({ example: { pickupCode: 'K7PQ2' } })
+    // Staff handing an order over may send no body at all.
+    .default({}),
+) {}
+
 export class DeliverBody extends createZodDto(
   z
     .strictObject({
@@ -162,6 +179,10 @@ export const OrderViewSchema = z.object({
   price: MoneySchema.optional(),
   paid: z.boolean().optional(),
   riderId: z.string().optional(),
+  pickupCode: z
+    .string()
+    .optional()
+    .describe('Printed on the label; the rider reads it back at pickup. Staff, florists and dispatchers only; absent for orders placed before pickup codes'),
   deliverySlot: z.string().optional(),
   arrangementPhotos: z.array(z.string()).optional(),
   delivery: DeliverySchema.optional(),

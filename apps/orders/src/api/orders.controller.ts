@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
@@ -12,6 +12,7 @@ import { orderDecider } from '../domain/order.decider';
 import { orderStream } from '../domain/order.events';
 import type { Order, OrderState } from '../domain/order.state';
 import type { Sealed } from '../domain/personal-data';
+import { PICKUP_CODE_LENGTH, pickupCodeFrom } from '../domain/pickup-code';
 import { OrderCommands } from '../order-commands.service';
 import { openWithin, PersonalDataVault, PersonErased } from '../personal-data/personal-data-vault';
 import { assertVisible, orderNotFound } from './order-access';
@@ -26,6 +27,7 @@ import {
   OrderHistory,
   OrderView,
   PhotoBody,
+  PickUpBody,
   PlaceOrderBody,
   ReasonBody,
   UnassignRiderBody,
@@ -63,7 +65,7 @@ export class OrdersController {
   @Post()
   @HttpCode(201)
   @Roles('staff', 'operator')
-  @ApiOperation({ summary: 'Place an order (reserves its place in the delivery slot when the shop plans slots)' })
+  @ApiOperation({ summary: 'Place an order (reserves its place in the delivery slot when the shop plans slots); it gets a pickup code for its label' })
   @idempotencyHeader
   @ZodResponse({ status: 201, type: OrderView })
   async place(
@@ -104,6 +106,7 @@ export class OrdersController {
       cardMessage: sealedCard,
       price: body.price,
       paid: body.paid,
+      pickupCode: pickupCodeFrom(randomBytes(PICKUP_CODE_LENGTH)),
       now: new Date().toISOString(),
     };
     // The answer shows what was just sealed: no need to read the keys back.
@@ -156,9 +159,22 @@ export class OrdersController {
     return this.run(p, orderId, { type: 'UnassignRider', riderId: body.riderId, reason: body.reason, now: now() }, headers(h), 'rider/unassign', body, reply);
   }
 
-  @OrderCommandRoute(':orderId/pickup', 'The assigned rider picks the order up: out for delivery', 'staff', 'dispatcher', 'rider')
-  pickUp(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'PickUp', riderId: p.role === 'rider' ? p.sub : undefined, now: now() }, headers(h), 'pickup', null, reply);
+  @OrderCommandRoute(
+    ':orderId/pickup',
+    'The assigned rider picks the order up with the pickup code on its label: out for delivery (staff and dispatchers may hand it over without the code)',
+    'staff',
+    'dispatcher',
+    'rider',
+  )
+  pickUp(
+    @Param('orderId', ParseUUIDPipe) orderId: string,
+    @Body() body: PickUpBody,
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: Record<string, string>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const command: OrderCommand = { type: 'PickUp', riderId: p.role === 'rider' ? p.sub : undefined, pickupCode: body.pickupCode, now: now() };
+    return this.run(p, orderId, command, headers(h), 'pickup', body, reply);
   }
 
   @OrderCommandRoute(':orderId/delivery', 'Delivered: how (to the recipient, a neighbour, a safe place, reception) and the proof', 'staff', 'dispatcher', 'rider')

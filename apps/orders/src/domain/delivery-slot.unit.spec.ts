@@ -125,9 +125,10 @@ describe('what an order does to the delivery slots', () => {
     recipient: { personId: 'p-recipient', sealed: 'x' },
     paid: false,
     placedAt: '2026-02-10T08:00:00.000Z',
+    pickupCode: 'K7PQ2',
   };
-  const placed: OrderEvent = { type: 'OrderPlaced', schemaVersion: 2, data: placedData };
-  const placedWithoutSlot: OrderEvent = { type: 'OrderPlaced', schemaVersion: 2, data: { ...placedData, deliverySlot: undefined } };
+  const placed: OrderEvent = { type: 'OrderPlaced', schemaVersion: 3, data: placedData };
+  const placedWithoutSlot: OrderEvent = { type: 'OrderPlaced', schemaVersion: 3, data: { ...placedData, deliverySlot: undefined } };
   const stateAfter = (history: OrderEvent[]): OrderState => history.reduce(evolve, initialState());
   const holdingNoon = stateAfter([placed]);
 
@@ -143,7 +144,7 @@ describe('what an order does to the delivery slots', () => {
 
   it('placing an order reserves its place in its slot, with the capacity of that day', () => {
     expect(slotChangesFor([placed], initialState(), plan, now)).toEqual([reservePlace(noon, 20)]);
-    const onAnOrdinaryDay: OrderEvent = { type: 'OrderPlaced', schemaVersion: 2, data: { ...placedData, deliverySlot: '2026-02-13T12:00' } };
+    const onAnOrdinaryDay: OrderEvent = { type: 'OrderPlaced', schemaVersion: 3, data: { ...placedData, deliverySlot: '2026-02-13T12:00' } };
     expect(slotChangesFor([onAnOrdinaryDay], initialState(), plan, now)).toEqual([reservePlace('2026-02-13T12:00', 8)]);
   });
 

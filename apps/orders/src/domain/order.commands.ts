@@ -3,7 +3,14 @@ import type { DeliveryFailureReason, DeliveryProof, OrderDetails } from './order
 import type { Sealed } from './personal-data';
 
 /** What people ask of an order, in the imperative. Ids, sealed personal data and time come in with the command. */
-export type PlaceOrder = { type: 'PlaceOrder'; orderId: string; shopId: string; now: string } & OrderDetails;
+export type PlaceOrder = { type: 'PlaceOrder'; orderId: string; shopId: string; pickupCode: string; now: string } & OrderDetails;
+
+/**
+ * riderId: who is picking up; undefined when staff hand it to the assigned rider.
+ * pickupCode: what was read off the label. wrongPickupCodes: wrong codes already entered for this
+ * order (the adapter counts them on the order's pickup-attempts stream).
+ */
+export type PickUp = { type: 'PickUp'; riderId?: string; pickupCode?: string; wrongPickupCodes?: number; now: string };
 
 type At = { now: string };
 
@@ -18,8 +25,7 @@ export type OrderCommand =
   | ({ type: 'FinishArrangement' } & At)
   | ({ type: 'AssignRider'; riderId: string } & At)
   | ({ type: 'UnassignRider'; riderId: string; reason?: string } & At)
-  /** riderId: who is picking up; undefined when staff hand it to the assigned rider. */
-  | ({ type: 'PickUp'; riderId?: string } & At)
+  | PickUp
   | ({ type: 'Deliver'; outcome: DeliveryOutcome; proof: DeliveryProof; receivedBy?: Sealed } & At)
   | ({ type: 'MarkCarded'; note?: string; photoRef?: string } & At)
   | ({ type: 'ReattemptDelivery' } & At)

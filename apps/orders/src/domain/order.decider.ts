@@ -1,7 +1,8 @@
 import { DomainError, type DeliveryWindow, FINAL_STATUSES, type OrderStatus } from '@petalpost/contracts';
-import type { OrderCommand, PlaceOrder } from './order.commands';
+import type { OrderCommand, PickUp, PlaceOrder } from './order.commands';
 import { ORDER_PLACED_VERSION, type OrderEvent } from './order.events';
-import { evolve, exhaustive, initialState, type Order, type OrderState } from './order.state';
+import { evolve, exhaustive, initialState, type Order, type OrderState, withoutPickupCode } from './order.state';
+import { isPickupCode, PICKUP_CODE_TRIES } from './pickup-code';
 
 /**
  * The order's rules. Every refusal names its rule (a stable code) and carries the order's
@@ -16,8 +17,8 @@ const PLANNABLE: readonly OrderStatus[] = ['accepted', 'in_production', 'ready']
 /** The rider came back with the flowers: try again another time, or bring them back. */
 const UNDELIVERED: readonly OrderStatus[] = ['carded', 'delivery_failed'];
 
-function refuse(code: string, message: string, state: Order): never {
-  throw new DomainError('conflict', code, message, { status: state.status, state });
+function refuse(code: string, message: string, state: Order, details: Record<string, unknown> = {}): never {
+  throw new DomainError('conflict', code, message, { status: state.status, state: withoutPickupCode(state), ...details });
 }
 
 function require(order: Order, allowed: readonly OrderStatus[], code: string, action: string): void {
@@ -39,6 +40,8 @@ function checkWindow(window: DeliveryWindow, deadline: string | undefined, order
 function place(command: PlaceOrder): OrderEvent[] {
   const { type: _type, now, ...order } = command;
   checkWindow(order.deliveryWindow, order.deadline, undefined);
+  // Every new order's label carries a code: only orders placed before pickup codes go without.
+  if (!isPickupCode(order.pickupCode)) throw new DomainError('invalid', 'PICKUP_CODE_MALFORMED', 'an order is placed with a pickup code for its label');
   return [{ type: 'OrderPlaced', schemaVersion: ORDER_PLACED_VERSION, data: { ...order, placedAt: now } }];
 }
 
@@ -109,6 +112,7 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       if (order.riderId !== undefined && rider !== order.riderId) refuse('RIDER_NOT_ASSIGNED', 'this order is assigned to another rider', order);
       require(order, ['ready'], 'ORDER_NOT_READY', 'be picked up (it must be ready)');
       if (order.riderId === undefined) refuse('NO_RIDER_ASSIGNED', 'assign a rider before the order is picked up', order);
+      checkPickupCode(order, command);
       return [{ type: 'OutForDelivery', data: { ...ref, riderId: order.riderId, pickedUpAt: at } }];
     }
 
@@ -171,6 +175,28 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
 
     default:
       return exhaustive(command);
+  }
+}
+
+/**
+ * The rider reads the code off the label, so the bouquet leaves with the rider who holds it.
+ * Staff and dispatchers can read the label (and the code in the order) themselves: they may hand
+ * an order over without it, but a code they give must be right. After PICKUP_CODE_TRIES wrong
+ * codes the rider is refused until the shop hands the order over. Orders placed before pickup
+ * codes need none.
+ */
+function checkPickupCode(order: Order, command: PickUp): void {
+  if (!order.pickupCode) return;
+  const byRider = command.riderId !== undefined;
+  if (byRider) {
+    const wrong = command.wrongPickupCodes ?? 0;
+    if (wrong >= PICKUP_CODE_TRIES) refuse('PICKUP_CODE_LOCKED', `${wrong} wrong pickup codes were entered: the shop hands this order over`, order);
+    if (command.pickupCode === undefined) refuse('PICKUP_CODE_REQUIRED', 'a rider picks up with the pickup code on the label', order);
+    if (command.pickupCode !== order.pickupCode) {
+      refuse('PICKUP_CODE_WRONG', 'that is not the pickup code on this order’s label', order, { triesLeft: PICKUP_CODE_TRIES - wrong - 1 });
+    }
+  } else if (command.pickupCode !== undefined && command.pickupCode !== order.pickupCode) {
+    refuse('PICKUP_CODE_WRONG', 'that is not the pickup code on this order’s label', order);
   }
 }
 

@@ -50,12 +50,13 @@ const gift: Omit<PlaceOrder, 'type' | 'now'> = {
   cardMessage,
   price: { amountMinor: 4950, currency: 'EUR' },
   paid: false,
+  pickupCode: 'K7PQ2',
 };
 const funeral: Omit<PlaceOrder, 'type' | 'now'> = { ...gift, reference: 'PHONE-7', orderType: 'sympathy', source: 'phone', addressType: 'funeral_home', deadline };
 
 const placeGift: PlaceOrder = { type: 'PlaceOrder', ...gift, now: at('08:00') };
-const giftPlaced: OrderEvent = { type: 'OrderPlaced', schemaVersion: 2, data: { ...gift, placedAt: at('08:00') } };
-const funeralPlaced: OrderEvent = { type: 'OrderPlaced', schemaVersion: 2, data: { ...funeral, placedAt: at('08:00') } };
+const giftPlaced: OrderEvent = { type: 'OrderPlaced', schemaVersion: 3, data: { ...gift, placedAt: at('08:00') } };
+const funeralPlaced: OrderEvent = { type: 'OrderPlaced', schemaVersion: 3, data: { ...funeral, placedAt: at('08:00') } };
 
 const accepted: OrderEvent = { type: 'OrderAccepted', data: { ...ref, acceptedAt: at('08:05') } };
 const rejected: OrderEvent = { type: 'OrderRejected', data: { ...ref, reason: 'no roses left', rejectedAt: at('08:05') } };
@@ -104,9 +105,14 @@ const order = lifeOf(giftPlaced);
 const funeralOrder = lifeOf(funeralPlaced);
 
 describe('an order that does not exist yet', () => {
-  it('is placed with everything the buyer gave, as an OrderPlaced at schema version 2', () => {
+  it('is placed with everything the buyer gave and its pickup code, as an OrderPlaced at schema version 3', () => {
     spec.given([]).when(placeGift).then([giftPlaced]);
-    expect(orderDecider.decide(placeGift, orderDecider.initialState())[0]).toMatchObject({ type: 'OrderPlaced', schemaVersion: 2 });
+    expect(orderDecider.decide(placeGift, orderDecider.initialState())[0]).toMatchObject({ type: 'OrderPlaced', schemaVersion: 3, data: { pickupCode: 'K7PQ2' } });
+  });
+
+  it('is not placed without a pickup code for its label', () => {
+    spec.given([]).when({ ...placeGift, pickupCode: '' }).thenRefuses('PICKUP_CODE_MALFORMED', 'invalid');
+    spec.given([]).when({ ...placeGift, pickupCode: 'K0PQ1' }).thenRefuses('PICKUP_CODE_MALFORMED', 'invalid');
   });
 
   it('is placed for a funeral when its window ends by the service', () => {
@@ -114,7 +120,7 @@ describe('an order that does not exist yet', () => {
     spec
       .given([])
       .when({ type: 'PlaceOrder', ...funeral, deliveryWindow: endsAtTheService, now: at('08:00') })
-      .then([{ type: 'OrderPlaced', schemaVersion: 2, data: { ...funeral, deliveryWindow: endsAtTheService, placedAt: at('08:00') } }]);
+      .then([{ type: 'OrderPlaced', schemaVersion: 3, data: { ...funeral, deliveryWindow: endsAtTheService, placedAt: at('08:00') } }]);
   });
 
   it('refuses a window that ends after the deadline as invalid input', () => {
@@ -392,15 +398,55 @@ describe('a ready order', () => {
     spec.given(order.ready).when({ type: 'PickUp', now }).thenRefuses('NO_RIDER_ASSIGNED', 'conflict');
   });
 
-  it('is picked up by its rider', () => {
-    spec
-      .given(order.readyWithRider)
-      .when({ type: 'PickUp', riderId: 'r1', now })
-      .then([{ type: 'OutForDelivery', data: { ...ref, riderId: 'r1', pickedUpAt: now } }]);
+  const outForDelivery: OrderEvent = { type: 'OutForDelivery', data: { ...ref, riderId: 'r1', pickedUpAt: now } };
+
+  it('is picked up by its rider with the pickup code on its label', () => {
+    spec.given(order.readyWithRider).when({ type: 'PickUp', riderId: 'r1', pickupCode: 'K7PQ2', now }).then([outForDelivery]);
   });
 
-  it('is handed by staff to the rider assigned to it', () => {
-    spec.given(order.readyWithRider).when({ type: 'PickUp', now }).then([{ type: 'OutForDelivery', data: { ...ref, riderId: 'r1', pickedUpAt: now } }]);
+  it('refuses its rider without the pickup code', () => {
+    const error = spec.given(order.readyWithRider).when({ type: 'PickUp', riderId: 'r1', now }).thenRefuses('PICKUP_CODE_REQUIRED', 'conflict');
+    expect(error.details).toMatchObject({ status: 'ready' });
+  });
+
+  it('refuses its rider with a wrong code, with the current state and the tries left but never the code', () => {
+    const error = spec.given(order.readyWithRider).when({ type: 'PickUp', riderId: 'r1', pickupCode: 'K7PQ3', now }).thenRefuses('PICKUP_CODE_WRONG', 'conflict');
+    expect(error.details).toMatchObject({ status: 'ready', triesLeft: 4, state: { status: 'ready', riderId: 'r1' } });
+    expect(JSON.stringify(error)).not.toContain('K7PQ2');
+    expect(JSON.stringify(error.details)).not.toContain('K7PQ2');
+  });
+
+  it('takes the right code on the rider’s last try', () => {
+    spec.given(order.readyWithRider).when({ type: 'PickUp', riderId: 'r1', pickupCode: 'K7PQ2', wrongPickupCodes: 4, now }).then([outForDelivery]);
+    const error = spec
+      .given(order.readyWithRider)
+      .when({ type: 'PickUp', riderId: 'r1', pickupCode: 'K7PQ3', wrongPickupCodes: 4, now })
+      .thenRefuses('PICKUP_CODE_WRONG', 'conflict');
+    expect(error.details).toMatchObject({ triesLeft: 0 });
+  });
+
+  it('refuses its rider after five wrong codes, even with the right one', () => {
+    const error = spec
+      .given(order.readyWithRider)
+      .when({ type: 'PickUp', riderId: 'r1', pickupCode: 'K7PQ2', wrongPickupCodes: 5, now })
+      .thenRefuses('PICKUP_CODE_LOCKED', 'conflict');
+    expect(JSON.stringify(error.details)).not.toContain('K7PQ2');
+  });
+
+  it('is handed by staff to the rider assigned to it, without the code, also after wrong codes', () => {
+    spec.given(order.readyWithRider).when({ type: 'PickUp', now }).then([outForDelivery]);
+    spec.given(order.readyWithRider).when({ type: 'PickUp', wrongPickupCodes: 5, now }).then([outForDelivery]);
+    spec.given(order.readyWithRider).when({ type: 'PickUp', pickupCode: 'K7PQ2', now }).then([outForDelivery]);
+  });
+
+  it('refuses staff who give a wrong code', () => {
+    spec.given(order.readyWithRider).when({ type: 'PickUp', pickupCode: 'K7PQ3', now }).thenRefuses('PICKUP_CODE_WRONG', 'conflict');
+  });
+
+  it('no refusal shows the pickup code', () => {
+    const error = spec.given(order.readyWithRider).when({ type: 'StartProduction', now }).thenRefuses('PRODUCTION_NOT_STARTABLE', 'conflict');
+    expect(error.details).toMatchObject({ status: 'ready', state: { status: 'ready' } });
+    expect(error.details?.state).not.toHaveProperty('pickupCode');
   });
 
   it('refuses a pickup by a rider it is not assigned to', () => {
@@ -668,6 +714,13 @@ describe('a rescheduled order', () => {
     spec.given(order.rescheduled).when({ type: 'PickUp', riderId: 'r1', now }).thenRefuses('NO_RIDER_ASSIGNED', 'conflict');
   });
 
+  it('is picked up by its new rider with the same code: the label stays on the bouquet', () => {
+    spec
+      .given([...order.rescheduled, assigned('r2')])
+      .when({ type: 'PickUp', riderId: 'r2', pickupCode: 'K7PQ2', now })
+      .then([{ type: 'OutForDelivery', data: { ...ref, riderId: 'r2', pickedUpAt: now } }]);
+  });
+
   it('gets a rider for its new run as a first assignment', () => {
     spec
       .given(order.rescheduled)
@@ -728,6 +781,22 @@ describe('a cancelled order', () => {
   it('cannot have its address corrected or its window moved', () => {
     spec.given(order.cancelled).when({ type: 'CorrectAddress', addressType: 'business', recipient, now }).thenRefuses('ORDER_CLOSED', 'conflict');
     spec.given(order.cancelled).when({ type: 'ChangeWindow', deliveryWindow: laterToday, now }).thenRefuses('WINDOW_LOCKED', 'conflict');
+  });
+});
+
+describe('an order placed before pickup codes', () => {
+  // OrderPlaced v2 reads as v3 with no code (order.upcasters.ts).
+  const legacy = lifeOf({ type: 'OrderPlaced', schemaVersion: 3, data: { ...gift, pickupCode: null, placedAt: at('08:00') } });
+
+  it('is picked up by its rider without a code', () => {
+    spec.given(legacy.readyWithRider).when({ type: 'PickUp', riderId: 'r1', now }).then([{ type: 'OutForDelivery', data: { ...ref, riderId: 'r1', pickedUpAt: now } }]);
+  });
+
+  it('is picked up whatever code its rider gives: its label has none', () => {
+    spec
+      .given(legacy.readyWithRider)
+      .when({ type: 'PickUp', riderId: 'r1', pickupCode: 'K7PQ3', wrongPickupCodes: 5, now })
+      .then([{ type: 'OutForDelivery', data: { ...ref, riderId: 'r1', pickedUpAt: now } }]);
   });
 });
 

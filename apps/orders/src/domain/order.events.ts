@@ -42,10 +42,15 @@ export type OrderDetails = {
   paid: boolean;
 };
 
-export type OrderPlacedData = Ref & OrderDetails & { placedAt: string };
+export type OrderPlacedData = Ref &
+  OrderDetails & {
+    placedAt: string;
+    /** The code on the label the rider reads back at pickup; null for orders placed before pickup codes (v2). */
+    pickupCode: string | null;
+  };
 
-/** OrderPlaced is at schema version 2 (v1 had no people, type or price; see order-upcasters). */
-export const ORDER_PLACED_VERSION = 2;
+/** OrderPlaced is at schema version 3 (v1 had no people, type or price; v2 no pickup code; see order-upcasters). */
+export const ORDER_PLACED_VERSION = 3;
 
 export type OrderEvent =
   | { type: 'OrderPlaced'; schemaVersion: typeof ORDER_PLACED_VERSION; data: OrderPlacedData }

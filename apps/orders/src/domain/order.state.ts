@@ -16,6 +16,8 @@ export type Order = Omit<OrderDetails, 'buyer' | 'recipient'> & {
   /** Absent only for orders placed before people were recorded (OrderPlaced v1). */
   buyer?: Sealed;
   recipient?: Sealed;
+  /** null for orders placed before pickup codes (OrderPlaced v2): their pickup needs none. */
+  pickupCode: string | null;
   riderId?: string;
   arrangementPhotos: string[];
   delivery?: { outcome: DeliveryOutcome; proof: DeliveryProof; receivedBy?: Sealed; deliveredAt: string };
@@ -33,6 +35,16 @@ export type OrderState = { status: 'none' } | Order;
 
 export function initialState(): OrderState {
   return { status: 'none' };
+}
+
+/**
+ * The order as a refusal shows it to whoever asked: the pickup code proves the rider holds the
+ * label, so it is never handed back.
+ */
+export function withoutPickupCode<S extends OrderState>(state: S): Omit<S, 'pickupCode'> {
+  if (!('pickupCode' in state)) return state;
+  const { pickupCode: _code, ...rest } = state;
+  return rest;
 }
 
 function moveTo(order: Order, status: OrderStatus, at: string, changes: Partial<Order> = {}): Order {

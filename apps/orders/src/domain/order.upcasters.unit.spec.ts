@@ -14,10 +14,10 @@ const v1Data = {
 };
 
 describe('OrderPlaced v1', () => {
-  it('reads from the log as a v2 order the decider goes on with', () => {
-    const data = ORDER_UPCASTERS.OrderPlaced[1](v1Data);
+  it('reads from the log as a v3 order the decider goes on with', () => {
+    const data = ORDER_UPCASTERS.OrderPlaced[2](ORDER_UPCASTERS.OrderPlaced[1](v1Data));
     const order = orderDecider.evolve(orderDecider.initialState(), { type: 'OrderPlaced', data } as OrderEvent);
-    expect(order).toMatchObject({ status: 'placed', orderType: 'gift', source: 'shop_system', addressType: 'residence', paid: false, reference: 'OLD-1' });
+    expect(order).toMatchObject({ status: 'placed', orderType: 'gift', source: 'shop_system', addressType: 'residence', paid: false, reference: 'OLD-1', pickupCode: null });
     expect(orderDecider.decide({ type: 'AcceptOrder', now: '2026-02-10T10:00:00.000Z' }, order)).toEqual([
       { type: 'OrderAccepted', data: { orderId: 'o1', shopId: 's1', acceptedAt: '2026-02-10T10:00:00.000Z' } },
     ]);
@@ -40,5 +40,30 @@ describe('OrderPlaced v1', () => {
       known: true,
       event: { schemaVersion: 2, data: { ...v1Data, orderType: 'gift', recipient: null, recipientPersonId: null, anonymousSender: false } },
     });
+  });
+});
+
+describe('OrderPlaced v2', () => {
+  const v2Data = { ...(ORDER_UPCASTERS.OrderPlaced[1](v1Data) as object), source: 'web' };
+  const at = (clock: string) => `2026-02-14T${clock}:00.000Z`;
+
+  it('reads from the log as a v3 order without a pickup code, which its rider picks up without one', () => {
+    const data = ORDER_UPCASTERS.OrderPlaced[2](v2Data);
+    expect(data).toMatchObject({ pickupCode: null, source: 'web' });
+    const history: OrderEvent[] = [
+      { type: 'OrderPlaced', schemaVersion: 3, data } as OrderEvent,
+      { type: 'OrderAccepted', data: { orderId: 'o1', shopId: 's1', acceptedAt: at('09:00') } },
+      { type: 'ProductionStarted', data: { orderId: 'o1', shopId: 's1', startedAt: at('09:30') } },
+      { type: 'ArrangementFinished', data: { orderId: 'o1', shopId: 's1', finishedAt: at('10:00') } },
+      { type: 'RiderAssigned', data: { orderId: 'o1', shopId: 's1', riderId: 'r1', assignedAt: at('10:05') } },
+    ];
+    const ready = history.reduce(orderDecider.evolve, orderDecider.initialState());
+    expect(orderDecider.decide({ type: 'PickUp', riderId: 'r1', now: at('11:00') }, ready)).toEqual([
+      { type: 'OutForDelivery', data: { orderId: 'o1', shopId: 's1', riderId: 'r1', pickedUpAt: at('11:00') } },
+    ]);
+  });
+
+  it('keeps a code it was given', () => {
+    expect(ORDER_UPCASTERS.OrderPlaced[2]({ ...v2Data, pickupCode: 'K7PQ2' })).toMatchObject({ pickupCode: 'K7PQ2' });
   });
 });

@@ -8,7 +8,8 @@ import type { PersonalDataVault } from '../personal-data/personal-data-vault';
  * What of the orders log is published on `orders.events`, in the contracts' shapes
  * (libs/contracts/src/orders.ts). Order events and erasures go out; slot bookkeeping stays in.
  * Personal data goes out opened as it reads at publishing time (null once erased); the buyer's
- * contact and the card message never leave the service.
+ * contact, the card message and the pickup code never leave the service (the code would reach
+ * the rider's app, and the rider must read it off the label).
  */
 export async function toIntegrationEvents(batch: readonly StoredEvent[], vault: PersonalDataVault): Promise<IntegrationEvent[]> {
   const published = batch.filter((e) => isOrderStream(e.streamId) || (e.streamId.startsWith(personStream('')) && e.type === 'PersonalDataErased'));
@@ -51,7 +52,7 @@ function sealedIn(event: OrderEvent): Sealed[] {
 function contractData(event: OrderEvent, open: (s: Sealed | undefined) => unknown): { schemaVersion: number; data: unknown } {
   switch (event.type) {
     case 'OrderPlaced': {
-      const { buyer: _buyer, cardMessage: _card, deliverySlot: _slot, recipient, ...rest } = event.data;
+      const { buyer: _buyer, cardMessage: _card, deliverySlot: _slot, pickupCode: _code, recipient, ...rest } = event.data;
       return { schemaVersion: 2, data: { ...rest, recipientPersonId: recipient?.personId ?? null, recipient: open(recipient) } };
     }
     case 'DeliveryAddressCorrected':
