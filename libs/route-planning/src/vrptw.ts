@@ -104,7 +104,7 @@ export interface PlanningOptions {
   clock?: () => number;
 }
 
-/** The solver port: the in-process planner and the naive baseline both fit it. */
+/** An in-process planner: ours and the naive baseline. Dispatch plans through `RouteSolver` (route-solver.ts), which wraps it. */
 export type PlanRoutes = <L>(instance: VrptwInstance<L>, travel: TravelTimes<L>, options: PlanningOptions) => Plan;
 
 /**

@@ -6,3 +6,4 @@ export * from './test-service';
 export * from './system';
 export * from './chromium';
 export * from './order-stream';
+export * from './route-solver';
