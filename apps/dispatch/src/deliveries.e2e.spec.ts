@@ -1,5 +1,5 @@
 import { TokenService, type Principal } from '@petalpost/auth';
-import { type IntegrationEvent, namespaced, type RecipientContact, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, type IntegrationEvent, namespaced, type RecipientContact, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, orderOnTheWire, personErased, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
@@ -33,7 +33,8 @@ describe('dispatch board (real service, Postgres and Kafka)', () => {
   };
   const rowOf = async (token: string, orderId: string) => (await board(token)).items.find((d) => d.orderId === orderId);
   const handled = async (event: IntegrationEvent) =>
-    (await service.app.get(DataSource).query(`SELECT 1 FROM inbox WHERE message_id = $1`, [event.eventId])).length === 1;
+    // The board's group: other groups of the service (planning) take the same events.
+    (await service.app.get(DataSource).query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchOrders}`])).length === 1;
 
   /** One order's stream: each event numbered after the last, as the orders log numbers them. */
   const newOrder = (shopId: string, recipientPersonId: string | null = uniqueName('person'), recipient: RecipientContact | null = alex) => {

@@ -12,12 +12,15 @@ import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recip
 import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
 import { Delivery } from './deliveries/delivery.entity';
 import { DispatchCommands } from './dispatch-commands.service';
+import { DispatchProjections } from './dispatch-projections';
 import type { DispatchConfig } from './dispatch.config';
 import { DispatchRelay } from './relay/dispatch-relay';
 import { RiderPositionsController } from './positions/rider-positions.controller';
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
 import { TrailRetention } from './positions/trail-retention';
+import { RidersController } from './riders/riders.controller';
+import { Riders1764000000720 } from './riders/riders.migration';
 
 /** The dispatch service: who delivers what, and when. Today: the delivery board and where riders are. */
 @Module({})
@@ -29,17 +32,18 @@ export class DispatchModule {
         PlatformModule.forService({
           config,
           logger,
-          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, ...demandMigrations] },
+          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, Riders1764000000720, ...demandMigrations] },
         }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),
         DemandModule,
       ],
-      controllers: [DeliveriesController, RiderPositionsController],
+      controllers: [DeliveriesController, RiderPositionsController, RidersController],
       providers: [
         { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
         DispatchCommands,
         DispatchRelay,
+        DispatchProjections,
         orderEventsConsumer,
         RiderPositionsStore,
         TrailRetention,
