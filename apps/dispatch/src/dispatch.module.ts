@@ -5,6 +5,7 @@ import { inboxMigration, KafkaModule } from '@petalpost/kafka';
 import { PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { AssignmentsController } from './assignments/assignments.controller';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
 import { DemandModule, demandMigrations } from './demand/demand.module';
 import { DeliveriesController } from './deliveries/deliveries.controller';
@@ -38,7 +39,7 @@ export class DispatchModule {
         TypeOrmModule.forFeature([Delivery]),
         DemandModule,
       ],
-      controllers: [DeliveriesController, RiderPositionsController, RidersController],
+      controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController],
       providers: [
         { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
         DispatchCommands,

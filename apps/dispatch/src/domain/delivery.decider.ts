@@ -75,8 +75,9 @@ export const deliveryDecider = {
         if (!ASSIGNABLE_STATUSES.includes(board.status)) {
           refuse('ORDER_NOT_ASSIGNABLE', `an order that is ${board.status} cannot get a rider`, board);
         }
-        // Already theirs, or already asked for: asking again would only repeat the command.
-        if (board.riderId === command.riderId || (state.requestedRider === command.riderId && board.riderId === null)) return [];
+        // Already theirs. Asked for but not shown yet is asked again: the orders service may have
+        // refused the first command, or staff freed the rider since; a repeat changes nothing there.
+        if (board.riderId === command.riderId) return [];
         return [{ type: 'AssignmentRequested', data: { ...ref, riderId: command.riderId, source: command.source, planId: command.planId, requestedAt: command.now } }];
       }
       case 'RequestUnassignment': {
