@@ -1,7 +1,8 @@
 import { serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
+import { etaConfigShape } from './eta/eta.config';
 import { positionsConfigShape } from './positions/positions.config';
 
-export const dispatchConfigSchema = serviceConfigSchemaFor('dispatch').safeExtend(positionsConfigShape);
+export const dispatchConfigSchema = serviceConfigSchemaFor('dispatch').safeExtend(positionsConfigShape).safeExtend(etaConfigShape);
 
 export type DispatchConfig = z.infer<typeof dispatchConfigSchema>;

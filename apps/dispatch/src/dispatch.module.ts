@@ -16,6 +16,7 @@ import { DispatchCommands } from './dispatch-commands.service';
 import { DispatchProjections } from './dispatch-projections';
 import type { DispatchConfig } from './dispatch.config';
 import { DispatchRelay } from './relay/dispatch-relay';
+import { EtaTracker, SHOP_ETA_SETTINGS, type ShopEtaSettingsLookup } from './eta/eta-tracker';
 import { RiderPositionsController } from './positions/rider-positions.controller';
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
@@ -45,6 +46,9 @@ export class DispatchModule {
         DispatchCommands,
         DispatchRelay,
         DispatchProjections,
+        EtaTracker,
+        // The shop's own settings come with auto-dispatch; until then, the service's defaults.
+        { provide: SHOP_ETA_SETTINGS, useValue: (async () => ({})) satisfies ShopEtaSettingsLookup },
         orderEventsConsumer,
         RiderPositionsStore,
         TrailRetention,

@@ -9,17 +9,27 @@ import { type DeliveryEvent, ERASED_RECIPIENT, evolveDelivery, recipientPersonIn
  * erasure's UPDATE waits for it, or is seen by it), and whoever writes or erases a person's data
  * first takes that person's lock (a new row is not there for the erasure to wait on).
  */
-export async function applyToDeliveries(event: DeliveryEvent, db: EntityManager): Promise<void> {
-  if (event.type === 'PersonalDataErased') return eraseRecipient(event.data, db);
+export async function applyToDeliveries(event: DeliveryEvent, db: EntityManager): Promise<BoardChange | undefined> {
+  if (event.type === 'PersonalDataErased') {
+    await eraseRecipient(event.data, db);
+    return undefined;
+  }
   const { orderId, shopId } = event.data;
   const personId = recipientPersonIn(event);
   const erased = personId !== null && (await lockPersonAndAskErased(db, shopId, personId));
   const deliveries = db.getRepository(Delivery);
   const before = (await deliveries.findOne({ where: { orderId }, lock: { mode: 'pessimistic_write' } })) ?? undefined;
   const after = evolveDelivery(before, event, () => erased);
-  if (!after || after === before) return;
+  if (!after || after === before) return undefined;
   if (before) await deliveries.update({ orderId }, after);
   else await deliveries.insert(after);
+  return { before, after };
+}
+
+/** A board row before and after an event changed it. */
+export interface BoardChange {
+  before: Delivery | undefined;
+  after: Delivery;
 }
 
 /** Forgets a person on every delivery of theirs in that shop, and remembers that they were. */

@@ -45,6 +45,7 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
   /** Kept positions not yet produced: one produce request at a time carries all that waited. */
   private unpublished: OutgoingMessage[] = [];
   private producing?: Promise<void>;
+  private readonly keptListeners: Array<(rider: RiderRef) => void> = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -68,6 +69,11 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
   async beforeApplicationShutdown(): Promise<void> {
     await this.producing;
     await this.publisher.disconnect();
+  }
+
+  /** Told after a rider's new positions committed (ETAs follow the rider). */
+  onKept(listener: (rider: RiderRef) => void): void {
+    this.keptListeners.push(listener);
   }
 
   async report(rider: RiderRef, reported: readonly ReportedPosition[], now: Date): Promise<ScreenedPositions> {
@@ -109,6 +115,7 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
       return result;
     });
     this.publish(rider, screened.accepted);
+    if (screened.accepted.length > 0) for (const listener of this.keptListeners) listener(rider);
     return screened;
   }
 

@@ -1,0 +1,142 @@
+import { TokenService, type Principal } from '@petalpost/auth';
+import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
+import { EventPublisher } from '@petalpost/kafka';
+import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { createTestNamespace, eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import type { DispatchConfig } from './dispatch.config';
+import { dispatchService } from './dispatch.service';
+
+const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+const shopDoor = { lat: 52.09, lng: 5.12 };
+const recipientAt = (geo: { lat: number; lng: number }) => ({ name: 'Alex Recipient', address: { text: 'Lindenlaan 3, Utrecht', geo } });
+/** About `km` kilometres east of the recipient. */
+const eastOf = (geo: { lat: number; lng: number }, km: number) => ({ lat: geo.lat, lng: geo.lng + km / 68.5 });
+
+/**
+ * ETAs and risk as customers and the shop's desk receive them: order events in on orders.events,
+ * a rider's phone reporting positions over HTTP, dispatch's predictions out on dispatch.events.
+ */
+describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)', () => {
+  let service: RunningService<DispatchConfig>;
+  let publisher: EventPublisher;
+  let consumer: Consumer;
+  let ordersTopic: string;
+  const published: IntegrationEvent[] = [];
+
+  const as = (p: Partial<Principal> & Pick<Principal, 'role'>) => tokens.sign({ sub: 'someone', ...p } as Principal);
+  const report = async (shopId: string, riderId: string, at: { lat: number; lng: number }) => {
+    const response = await fetch(`${service.url}/riders/me/positions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${as({ role: 'rider', shopId, sub: riderId })}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ positions: [{ ...at, accuracy: 5, recordedAt: new Date().toISOString() }] }),
+    });
+    expect(response.status).toBe(202);
+  };
+  const about = (orderId: string, type: string) => published.filter((e) => e.type === type && (e.data as { orderId?: string }).orderId === orderId);
+
+  /** An order out for delivery with `riderId`, delivered at `geo` within `window`. */
+  const outForDelivery = async (shopId: string, riderId: string, geo: { lat: number; lng: number }, window: { from: string; to: string }) => {
+    const at = new Date().toISOString();
+    const { orderId, ref, next } = orderOnTheWire(shopId, { occurredAt: () => at });
+    await publisher.publish(ordersTopic, [
+      next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipient: recipientAt(geo), placedAt: at }) }),
+      next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: at } }),
+      next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: at } }),
+      next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: at } }),
+      next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: at } }),
+    ]);
+    return orderId;
+  };
+
+  beforeAll(async () => {
+    const namespace = await createTestNamespace();
+    ordersTopic = namespaced(TOPICS.ordersEvents.name, namespace);
+    service = await startTestService(dispatchService, { KAFKA_NAMESPACE: namespace, ETA_REFRESH_SECONDS: '1', ETA_RIDER_DEBOUNCE_SECONDS: '0.2' });
+    const kafka = new Kafka({ clientId: 'eta-test', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
+    publisher = new EventPublisher(kafka);
+    await publisher.connect();
+    consumer = kafka.consumer({ groupId: uniqueName('eta-reader'), maxWaitTimeInMs: 200 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [namespaced(TOPICS.dispatchEvents.name, namespace)], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void published.push(JSON.parse(String(message.value)) as IntegrationEvent) });
+    // A new group starts at the log's end, which it learns on its first fetch: probe until an order shows.
+    const probeShop = uniqueName('shop');
+    const boardOf = async () => {
+      const response = await fetch(`${service.url}/deliveries`, { headers: { authorization: `Bearer ${as({ role: 'dispatcher', shopId: probeShop })}` } });
+      return ((await response.json()) as { items: unknown[] }).items;
+    };
+    await eventually(async () => {
+      await outForDelivery(probeShop, 'probe', shopDoor, { from: minutesFromNow(60), to: minutesFromNow(120) });
+      await eventually(async () => expect((await boardOf()).length).toBeGreaterThan(0), 2_000);
+    }, 30_000);
+  });
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await publisher?.disconnect();
+    await service?.app.close();
+  });
+
+  it('tells the ETA of a rider’s stop, keyed by order, and tells it again when the rider’s position moves it', async () => {
+    const shop = uniqueName('shop');
+    const rider = uniqueName('rider');
+    const orderId = await outForDelivery(shop, rider, shopDoor, { from: minutesFromNow(-30), to: minutesFromNow(240) });
+
+    await report(shop, rider, eastOf(shopDoor, 6));
+    const [far] = await eventually(() => {
+      const etas = about(orderId, 'EtaUpdated');
+      expect(etas.length).toBeGreaterThan(0);
+      return etas;
+    }, 20_000);
+    // 6 km × 1.3 road detour at 15 km/h on the default bicycle ≈ 31 minutes.
+    const farMinutes = (Date.parse((far.data as { eta: string }).eta) - Date.now()) / 60_000;
+    expect(farMinutes).toBeGreaterThan(20);
+    expect(farMinutes).toBeLessThan(40);
+    expect(far).toMatchObject({ shopId: shop, data: { orderId, riderId: rider } });
+
+    await report(shop, rider, eastOf(shopDoor, 0.5));
+    const near = await eventually(() => {
+      const etas = about(orderId, 'EtaUpdated');
+      expect(etas.length).toBeGreaterThan(1);
+      return etas[etas.length - 1];
+    }, 20_000);
+    expect(Date.parse((near.data as { eta: string }).eta)).toBeLessThan(Date.parse((far.data as { eta: string }).eta) - 20 * 60_000);
+    // Comfortably inside the window: never at risk.
+    expect(about(orderId, 'DeliveryAtRisk')).toEqual([]);
+  });
+
+  it('flags a delivery at risk, once, when its ETA passes the window’s end minus the margin', async () => {
+    const shop = uniqueName('shop');
+    const rider = uniqueName('rider');
+    const orderId = await outForDelivery(shop, rider, shopDoor, { from: minutesFromNow(-30), to: minutesFromNow(20) });
+
+    // 10 km out on a bicycle: about 52 minutes, well past 20 − 15.
+    await report(shop, rider, eastOf(shopDoor, 10));
+    const [risk] = await eventually(() => {
+      const flagged = about(orderId, 'DeliveryAtRisk');
+      expect(flagged).toHaveLength(1);
+      return flagged;
+    }, 20_000);
+    expect(risk).toMatchObject({ shopId: shop, data: { orderId, riderId: rider, marginMinutes: 15 } });
+    await report(shop, rider, eastOf(shopDoor, 9));
+    // Several sweeps later it is still flagged once.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(about(orderId, 'DeliveryAtRisk')).toHaveLength(1);
+  });
+
+  it('calls a delivery late once its window closed undelivered', async () => {
+    const shop = uniqueName('shop');
+    const rider = uniqueName('rider');
+    const orderId = await outForDelivery(shop, rider, shopDoor, { from: minutesFromNow(-90), to: minutesFromNow(-5) });
+
+    const [late] = await eventually(() => {
+      const flagged = about(orderId, 'DeliveryLate');
+      expect(flagged).toHaveLength(1);
+      return flagged;
+    }, 20_000);
+    expect(late).toMatchObject({ shopId: shop, data: { orderId, riderId: rider } });
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(about(orderId, 'DeliveryLate')).toHaveLength(1);
+  });
+});
