@@ -21,6 +21,7 @@ import { RiderPositionsController } from './positions/rider-positions.controller
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
 import { TrailRetention } from './positions/trail-retention';
+import { planningMigrations, planningProviders, PlansController, shopSettingsFromPlanning } from './planning/planning.providers';
 import { RidersController } from './riders/riders.controller';
 import { Riders1764000000720 } from './riders/riders.migration';
 
@@ -34,21 +35,21 @@ export class DispatchModule {
         PlatformModule.forService({
           config,
           logger,
-          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, Riders1764000000720, ...demandMigrations] },
+          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, Riders1764000000720, ...demandMigrations, ...planningMigrations] },
         }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),
         DemandModule,
       ],
-      controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController],
+      controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController, PlansController],
       providers: [
         { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
         DispatchCommands,
         DispatchRelay,
         DispatchProjections,
         EtaTracker,
-        // The shop's own settings come with auto-dispatch; until then, the service's defaults.
-        { provide: SHOP_ETA_SETTINGS, useValue: (async () => ({})) satisfies ShopEtaSettingsLookup },
+        { provide: SHOP_ETA_SETTINGS, useValue: shopSettingsFromPlanning satisfies ShopEtaSettingsLookup },
+        ...planningProviders,
         orderEventsConsumer,
         RiderPositionsStore,
         TrailRetention,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from './integration-event';
+import { GeoPointSchema } from './orders';
 
 /**
  * The dispatch service's vocabulary, shared by its API, its log and `dispatch.events`: riders
@@ -146,6 +147,10 @@ export const DispatchSettingsChangedV1 = defineEvent(
     atRiskMarginMinutes: z.number().int().min(0).max(240),
     /** Minutes a rider spends handing over one order at the door. */
     serviceMinutes: z.number().int().min(0).max(60),
+    /** Where the shop is: every trip starts and ends there (there is no shop registry yet). */
+    depot: GeoPointSchema.optional(),
+    /** The shop's IANA time zone: a plan's day and its rush hours are the shop's local ones (UTC when absent). */
+    timeZone: z.string().min(1).max(64).optional(),
     changedAt: time,
   }),
 );

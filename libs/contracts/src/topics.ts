@@ -54,6 +54,7 @@ export const CONSUMER_GROUPS = {
   ordersCommands: 'petalpost.orders.commands',
   dispatchOrders: 'petalpost.dispatch.orders',
   dispatchDemand: 'petalpost.dispatch.demand',
+  dispatchPlanning: 'petalpost.dispatch.planning',
   messagingOrders: 'petalpost.messaging.orders',
   messagingExceptions: 'petalpost.messaging.exceptions',
 } as const;

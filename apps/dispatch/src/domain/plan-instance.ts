@@ -1,0 +1,175 @@
+import type { GeoPoint, PlannedRoute, UnplannedOrder } from '@petalpost/contracts';
+import type { Plan, Stop, Vehicle, VrptwInstance } from '@petalpost/route-planning';
+import { ASSIGNABLE_STATUSES } from './delivery.decider';
+
+/**
+ * Between the board and the solver: a shop's open deliveries and riders on shift become a VRPTW
+ * instance (time in minutes since the plan's epoch, the shop's local midnight, so the travel-time
+ * port's rush hours fall on the shop's clock), and the solver's plan becomes PlanProposed's routes.
+ */
+
+/** A row of the dispatch board, as planning needs it. */
+export interface OpenDelivery {
+  orderId: string;
+  status: string;
+  windowFrom: string;
+  windowTo: string;
+  lat: number | null;
+  lng: number | null;
+  riderId: string | null;
+}
+
+export interface RiderOnShift {
+  riderId: string;
+  vehicleKind: string;
+  capacity: number;
+}
+
+export interface PlanningSituation {
+  shopId: string;
+  depot: GeoPoint;
+  /** IANA zone of the shop; UTC when unknown. */
+  timeZone?: string;
+  now: string;
+  serviceMinutes: number;
+  deliveries: OpenDelivery[];
+  riders: RiderOnShift[];
+  /** Riders whose vehicle broke down: planned for no one, their loaded orders need a hand-over. */
+  brokenRiders?: readonly string[];
+}
+
+export interface PreparedPlanning {
+  instance: VrptwInstance<GeoPoint>;
+  /** Epoch of the instance's minutes, in ms since 1970. */
+  epochMs: number;
+  /** Each planned order's real window, for the answer (a clipped window is only the solver's). */
+  windows: Map<string, { from: string; to: string }>;
+  /** Orders that could not be given to the solver, with why. */
+  unplanned: UnplannedOrder[];
+}
+
+/** Bouquets per order: the board does not know sizes yet. */
+const DEMAND_PER_ORDER = 1;
+/** A rider may come back to the shop to load again this many times in a shift. */
+const MAX_TRIPS = 10;
+/** How long after now an order whose window already closed may still be planned. */
+const LATE_HORIZON_MINUTES = 180;
+/** Time to ride back to the shop after the last window closes. */
+const RETURN_MINUTES = 120;
+const MINUTE_MS = 60_000;
+
+export type UnplannedReason = 'no-coordinates' | 'no-rider-on-shift' | 'rider-vehicle-broken';
+
+export function preparePlanning(situation: PlanningSituation): PreparedPlanning {
+  const nowMs = Date.parse(situation.now);
+  const epochMs = localMidnight(nowMs, situation.timeZone ?? 'UTC');
+  const minutes = (ms: number) => (ms - epochMs) / MINUTE_MS;
+  const nowMinutes = minutes(nowMs);
+  const broken = new Set(situation.brokenRiders ?? []);
+  const unplanned: UnplannedOrder[] = [];
+  const windows = new Map<string, { from: string; to: string }>();
+  const stops: Stop<GeoPoint>[] = [];
+
+  for (const delivery of situation.deliveries) {
+    // The flowers are on a broken vehicle: someone must fetch them from the rider, not from the shop.
+    if (delivery.status === 'out_for_delivery' && delivery.riderId !== null && broken.has(delivery.riderId)) {
+      unplanned.push({ orderId: delivery.orderId, reason: 'rider-vehicle-broken' });
+      continue;
+    }
+    if (!ASSIGNABLE_STATUSES.includes(delivery.status)) continue;
+    if (delivery.lat === null || delivery.lng === null) {
+      unplanned.push({ orderId: delivery.orderId, reason: 'no-coordinates' });
+      continue;
+    }
+    const from = Date.parse(delivery.windowFrom);
+    const to = Date.parse(delivery.windowTo);
+    windows.set(delivery.orderId, { from: isoAt(from), to: isoAt(to) });
+    stops.push({
+      id: delivery.orderId,
+      location: { lat: delivery.lat, lng: delivery.lng },
+      demand: DEMAND_PER_ORDER,
+      // Nobody can arrive before now. A window already closed is planned as soon as it fits,
+      // late: the flowers must still go, and the answer keeps the real window, so it shows late.
+      window: to > nowMs ? { ready: Math.max(minutes(from), nowMinutes), due: minutes(to) } : { ready: nowMinutes, due: Number.POSITIVE_INFINITY },
+      serviceTime: situation.serviceMinutes,
+    });
+  }
+
+  const lastDue = Math.max(nowMinutes + LATE_HORIZON_MINUTES, ...stops.map((s) => s.window.due).filter(Number.isFinite));
+  const shiftEnd = lastDue + situation.serviceMinutes + RETURN_MINUTES;
+  for (const stop of stops) if (!Number.isFinite(stop.window.due)) stop.window.due = lastDue;
+
+  const vehicles: Vehicle[] = situation.riders
+    .filter((r) => !broken.has(r.riderId))
+    .map((r) => ({ id: r.riderId, capacity: r.capacity, profile: r.vehicleKind, shift: { ready: nowMinutes, due: shiftEnd }, maxTrips: MAX_TRIPS }));
+  if (vehicles.length === 0) {
+    unplanned.push(...stops.map((s) => ({ orderId: s.id, reason: 'no-rider-on-shift' })));
+    stops.length = 0;
+  }
+
+  return { instance: { name: `${situation.shopId}@${situation.now}`, depot: situation.depot, stops, vehicles }, epochMs, windows, unplanned };
+}
+
+/** The solver's plan in PlanProposed's terms: ISO times, riders and orders by id, every order planned or reported. */
+export function toProposal(prepared: PreparedPlanning, plan: Plan): { routes: PlannedRoute[]; unplanned: UnplannedOrder[]; distanceMeters: number } {
+  const at = (minutes: number) => isoAt(Math.round(prepared.epochMs + minutes * MINUTE_MS));
+  const routes: PlannedRoute[] = plan.routes
+    .map((route) => ({
+      riderId: route.vehicleId,
+      distanceMeters: round(route.distance),
+      trips: route.trips
+        .filter((trip) => trip.stops.length > 0)
+        .map((trip) => ({
+          leaveShopAt: at(trip.leaveDepot),
+          backAtShopAt: at(trip.backAtDepot),
+          load: trip.load,
+          stops: trip.stops.map((stop) => {
+            const window = prepared.windows.get(stop.stopId);
+            if (!window) throw new Error(`the solver planned ${stop.stopId}, which was not asked for`);
+            return { orderId: stop.stopId, arriveAt: at(stop.start), departAt: at(stop.departure), windowFrom: window.from, windowTo: window.to };
+          }),
+        })),
+    }))
+    .filter((route) => route.trips.length > 0);
+  return { routes, unplanned: [...prepared.unplanned, ...plan.unassigned.map((u) => ({ orderId: u.stopId, reason: u.reason }))], distanceMeters: round(plan.distance) };
+}
+
+function round(metres: number): number {
+  return Math.round(metres);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Midnight, in the shop's zone, of the day `ms` falls on there, in ms since 1970. */
+export function localMidnight(ms: number, timeZone: string): number {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(ms).map((p) => [p.type, Number(p.value)]));
+  const localAsUtc = Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
+  const offset = localAsUtc - Math.floor(ms / 1000) * 1000;
+  return Date.UTC(part.year, part.month - 1, part.day) - offset;
+}
+
+/** ms since 1970 as ISO 8601 in UTC, without asking a clock (domain/ is pure). */
+export function isoAt(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  const inDay = ms - days * 86_400_000;
+  // Civil date from days since 1970 (Howard Hinnant's algorithm).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const h = Math.floor(inDay / 3_600_000);
+  const m = Math.floor((inDay % 3_600_000) / 60_000);
+  const s = Math.floor((inDay % 60_000) / 1000);
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(h)}:${pad(m)}:${pad(s)}.${pad(inDay % 1000, 3)}Z`;
+}

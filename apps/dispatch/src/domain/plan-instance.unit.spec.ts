@@ -1,0 +1,139 @@
+import { checkPlan, offlineTravelTimes, planRoutes } from '@petalpost/route-planning';
+import { isoAt, localMidnight, type OpenDelivery, type PlanningSituation, preparePlanning, toProposal } from './plan-instance';
+
+const shop = { lat: 52.0907, lng: 5.1214 };
+const now = '2026-02-14T10:00:00.000Z';
+const open = (orderId: string, overrides: Partial<OpenDelivery> = {}): OpenDelivery => ({
+  orderId,
+  status: 'ready_for_pickup',
+  windowFrom: '2026-02-14T12:00:00.000Z',
+  windowTo: '2026-02-14T14:00:00.000Z',
+  lat: 52.1,
+  lng: 5.13,
+  riderId: null,
+  ...overrides,
+});
+const situation = (overrides: Partial<PlanningSituation> = {}): PlanningSituation => ({
+  shopId: 's1',
+  depot: shop,
+  now,
+  serviceMinutes: 5,
+  deliveries: [],
+  riders: [{ riderId: 'rita', vehicleKind: 'bicycle', capacity: 4 }],
+  ...overrides,
+});
+
+describe('the time of a plan', () => {
+  it('counts minutes from the shop’s local midnight', () => {
+    expect(isoAt(localMidnight(Date.parse(now), 'UTC'))).toBe('2026-02-14T00:00:00.000Z');
+    // Amsterdam is an hour ahead in February and two in summer.
+    expect(isoAt(localMidnight(Date.parse(now), 'Europe/Amsterdam'))).toBe('2026-02-13T23:00:00.000Z');
+    expect(isoAt(localMidnight(Date.parse('2026-07-01T21:30:00.000Z'), 'Europe/Amsterdam'))).toBe('2026-06-30T22:00:00.000Z');
+    expect(isoAt(localMidnight(Date.parse('2026-07-01T22:30:00.000Z'), 'Europe/Amsterdam'))).toBe('2026-07-01T22:00:00.000Z');
+  });
+
+  it('writes times as ISO 8601 in UTC without a clock', () => {
+    for (const iso of ['1970-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-02-14T12:34:56.789Z', '2100-03-01T00:00:00.001Z']) expect(isoAt(Date.parse(iso))).toBe(iso);
+  });
+});
+
+describe('the instance for the solver', () => {
+  it('takes the assignable deliveries with their windows in minutes since the epoch, and the riders on shift as vehicles', () => {
+    const prepared = preparePlanning(situation({ deliveries: [open('o1'), open('o2', { status: 'awaiting_assignment', riderId: 'ron' })] }));
+    expect(prepared.instance.depot).toEqual(shop);
+    expect(prepared.instance.stops).toEqual([
+      { id: 'o1', location: { lat: 52.1, lng: 5.13 }, demand: 1, window: { ready: 720, due: 840 }, serviceTime: 5 },
+      { id: 'o2', location: { lat: 52.1, lng: 5.13 }, demand: 1, window: { ready: 720, due: 840 }, serviceTime: 5 },
+    ]);
+    expect(prepared.instance.vehicles).toEqual([{ id: 'rita', capacity: 4, profile: 'bicycle', shift: { ready: 600, due: 840 + 5 + 120 }, maxTrips: 10 }]);
+    expect(prepared.unplanned).toEqual([]);
+  });
+
+  it('leaves out what is not the shop’s to assign: not accepted yet, on the road, done', () => {
+    const statuses = ['awaiting_acceptance', 'out_for_delivery', 'delivered', 'cancelled', 'failed', 'returned', 'rejected', 'carded'];
+    const prepared = preparePlanning(situation({ deliveries: statuses.map((status, i) => open(`o${i}`, { status, riderId: 'ron' })) }));
+    expect(prepared.instance.stops).toEqual([]);
+    expect(prepared.unplanned).toEqual([]);
+  });
+
+  it('starts a window that opened already at now', () => {
+    const prepared = preparePlanning(situation({ deliveries: [open('o1', { windowFrom: '2026-02-14T09:00:00.000Z', windowTo: '2026-02-14T11:00:00.000Z' })] }));
+    expect(prepared.instance.stops[0].window).toEqual({ ready: 600, due: 660 });
+  });
+
+  it('plans an order whose window closed as soon as it fits, keeping its real window for the answer', () => {
+    const closed = open('late', { windowFrom: '2026-02-14T07:00:00.000Z', windowTo: '2026-02-14T09:00:00.000Z' });
+    const prepared = preparePlanning(situation({ deliveries: [closed] }));
+    expect(prepared.instance.stops[0].window).toEqual({ ready: 600, due: 600 + 180 });
+    expect(prepared.windows.get('late')).toEqual({ from: '2026-02-14T07:00:00.000Z', to: '2026-02-14T09:00:00.000Z' });
+  });
+
+  it('reports an order without coordinates as unplanned', () => {
+    const prepared = preparePlanning(situation({ deliveries: [open('o1', { lat: null, lng: null })] }));
+    expect(prepared.instance.stops).toEqual([]);
+    expect(prepared.unplanned).toEqual([{ orderId: 'o1', reason: 'no-coordinates' }]);
+  });
+
+  it('reports every order as unplanned when no rider is on shift', () => {
+    const prepared = preparePlanning(situation({ riders: [], deliveries: [open('o1'), open('o2')] }));
+    expect(prepared.instance.stops).toEqual([]);
+    expect(prepared.unplanned).toEqual([
+      { orderId: 'o1', reason: 'no-rider-on-shift' },
+      { orderId: 'o2', reason: 'no-rider-on-shift' },
+    ]);
+  });
+
+  it('plans without a rider whose vehicle broke, and lists the orders they carry for a hand-over', () => {
+    const prepared = preparePlanning(
+      situation({
+        riders: [
+          { riderId: 'rita', vehicleKind: 'bicycle', capacity: 4 },
+          { riderId: 'ron', vehicleKind: 'scooter', capacity: 6 },
+        ],
+        brokenRiders: ['ron'],
+        deliveries: [open('waiting', { riderId: 'ron' }), open('loaded', { status: 'out_for_delivery', riderId: 'ron' }), open('ritas', { status: 'out_for_delivery', riderId: 'rita' })],
+      }),
+    );
+    expect(prepared.instance.vehicles.map((v) => v.id)).toEqual(['rita']);
+    expect(prepared.instance.stops.map((s) => s.id)).toEqual(['waiting']);
+    expect(prepared.unplanned).toEqual([{ orderId: 'loaded', reason: 'rider-vehicle-broken' }]);
+  });
+});
+
+describe('the proposal from the solver’s plan', () => {
+  it('gives each rider’s trips with ISO times inside the windows, and every order planned or reported', () => {
+    const deliveries = [
+      open('o1'),
+      open('o2', { lat: 52.08, lng: 5.1 }),
+      open('o3', { windowFrom: '2026-02-14T10:30:00.000Z', windowTo: '2026-02-14T11:00:00.000Z', lat: 52.095, lng: 5.125 }),
+      open('o4', { lat: null, lng: null }),
+      open('o5', { windowFrom: '2026-02-14T10:00:00.000Z', windowTo: '2026-02-14T10:01:00.000Z', lat: 52.3, lng: 5.5 }),
+    ];
+    const prepared = preparePlanning(situation({ deliveries, riders: [{ riderId: 'rita', vehicleKind: 'e-bike', capacity: 2 }] }));
+    const travel = offlineTravelTimes();
+    const plan = planRoutes(prepared.instance, travel, { seed: 1, maxIterations: 500 });
+    expect(checkPlan(prepared.instance, travel, plan).violations).toEqual([]);
+
+    const proposal = toProposal(prepared, plan);
+    const planned = proposal.routes.flatMap((r) => r.trips.flatMap((t) => t.stops));
+    expect([...planned.map((s) => s.orderId), ...proposal.unplanned.map((u) => u.orderId)].sort()).toEqual(['o1', 'o2', 'o3', 'o4', 'o5']);
+    expect(proposal.unplanned).toEqual(expect.arrayContaining([{ orderId: 'o4', reason: 'no-coordinates' }, { orderId: 'o5', reason: 'window-unreachable' }]));
+    for (const stop of planned) {
+      expect(Date.parse(stop.arriveAt)).toBeGreaterThanOrEqual(Date.parse(stop.windowFrom));
+      expect(Date.parse(stop.arriveAt)).toBeLessThanOrEqual(Date.parse(stop.windowTo));
+      expect(Date.parse(stop.departAt)).toBe(Date.parse(stop.arriveAt) + 5 * 60_000);
+    }
+    for (const trip of proposal.routes.flatMap((r) => r.trips)) {
+      expect(trip.load).toBeLessThanOrEqual(2);
+      expect(Date.parse(trip.leaveShopAt)).toBeGreaterThanOrEqual(Date.parse(now));
+    }
+    expect(proposal.routes[0]).toMatchObject({ riderId: 'rita', distanceMeters: expect.any(Number) });
+  });
+
+  it('has no routes for riders the plan gives nothing', () => {
+    const prepared = preparePlanning(situation({ deliveries: [open('o1')], riders: [{ riderId: 'rita', vehicleKind: 'bicycle', capacity: 4 }, { riderId: 'ron', vehicleKind: 'car', capacity: 8 }] }));
+    const proposal = toProposal(prepared, planRoutes(prepared.instance, offlineTravelTimes(), { seed: 1, maxIterations: 200 }));
+    expect(proposal.routes).toHaveLength(1);
+    expect(proposal.routes[0].trips).toHaveLength(1);
+  });
+});

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Actor, DomainError, type GeoPoint } from '@petalpost/contracts';
+import { SERVICE_CONFIG } from '@petalpost/platform';
+import type { Plan, RouteSolver, TravelTimes } from '@petalpost/route-planning';
+import { DataSource } from 'typeorm';
+import { DispatchCommands } from '../dispatch-commands.service';
+import type { DispatchConfig } from '../dispatch.config';
+import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
+import { type OpenDelivery, preparePlanning, toProposal } from '../domain/plan-instance';
+import { planDecider, type PlanProposal, planStream, type ShopPlanning } from '../domain/plan.decider';
+import { ridersOnShift } from '../riders/riders.queries';
+import { ROUTE_SOLVER, TRAVEL_TIMES } from './route-solver.provider';
+
+export type LatestPlan = NonNullable<ShopPlanning['latest']>;
+
+export interface ApplyResult {
+  planId: string;
+  /** False when the plan had been applied before: nothing was asked again. */
+  appliedNow: boolean;
+  requested: Array<{ orderId: string; riderId: string }>;
+  /** Orders the plan gives a rider that cannot take them any more (picked up, cancelled, …). */
+  skipped: Array<{ orderId: string; reason: string }>;
+}
+
+/** Same shop, same situation → same plan: the search is seeded, only its time budget varies. */
+const SEED = 1;
+
+/**
+ * Proposes a shop's plan from the board and the riders on shift, and applies one: the plan's
+ * record goes to the shop's plans stream, each changed assignment to the order's delivery stream
+ * (from where the relay sends AssignRider to the orders service).
+ */
+@Injectable()
+export class Planner {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly commands: DispatchCommands,
+    @Inject(ROUTE_SOLVER) private readonly solver: RouteSolver,
+    @Inject(TRAVEL_TIMES) private readonly travel: TravelTimes<GeoPoint>,
+    @Inject(SERVICE_CONFIG) private readonly config: DispatchConfig,
+  ) {}
+
+  state(shopId: string): Promise<ShopPlanning> {
+    return this.commands.state(planDecider, planStream(shopId));
+  }
+
+  async propose(shopId: string, trigger: string, request: { depot?: GeoPoint; actor?: Actor } = {}): Promise<{ plan: LatestPlan; state: ShopPlanning }> {
+    const { settings } = await this.state(shopId);
+    const depot = request.depot ?? settings.depot;
+    if (!depot) throw new DomainError('conflict', 'DEPOT_NOT_CONFIGURED', 'the shop has no location to plan from: set depot in its dispatch settings, or send one with the request');
+    const now = new Date().toISOString();
+    const [deliveries, riders, brokenRiders] = await Promise.all([this.openDeliveries(shopId), ridersOnShift(this.dataSource, shopId), this.brokenRiders()]);
+    const prepared = preparePlanning({
+      shopId,
+      depot,
+      timeZone: settings.timeZone ?? this.config.DISPATCH_TIME_ZONE,
+      now,
+      serviceMinutes: settings.serviceMinutes,
+      deliveries,
+      riders,
+      brokenRiders,
+    });
+    const { plan, solver } = await this.solve(prepared.instance);
+    const result = await this.commands.execute(
+      planDecider,
+      planStream(shopId),
+      { type: 'ProposePlan', planId: randomUUID(), shopId, trigger, solver, ...toProposal(prepared, plan), now },
+      { actor: request.actor },
+    );
+    return { plan: result.state.latest as LatestPlan, state: result.state };
+  }
+
+  async apply(shopId: string, planId: string, automatically: boolean, actor?: Actor): Promise<ApplyResult> {
+    const result = await this.commands.execute(planDecider, planStream(shopId), { type: 'ApplyPlan', shopId, planId, automatically, now: new Date().toISOString() }, { actor });
+    const outcome: ApplyResult = { planId, appliedNow: result.events.length > 0, requested: [], skipped: [] };
+    const plan = result.state.latest as PlanProposal;
+    if (!outcome.appliedNow) return outcome;
+    const stops = plan.routes.flatMap((route) => route.trips.flatMap((trip) => trip.stops.map((stop) => ({ orderId: stop.orderId, riderId: route.riderId }))));
+    const board = await this.boardRows(stops.map((s) => s.orderId));
+    for (const { orderId, riderId } of stops) {
+      const row = board.get(orderId);
+      if (!row) {
+        outcome.skipped.push({ orderId, reason: 'ORDER_NOT_ON_BOARD' });
+        continue;
+      }
+      if (row.riderId === riderId) continue;
+      try {
+        const decided = await this.commands.execute(
+          deliveryDecider,
+          deliveryStream(orderId),
+          { type: 'RequestAssignment', orderId, shopId, riderId, board: row, source: automatically ? 'replan' : 'plan', planId, now: new Date().toISOString() },
+          { actor },
+        );
+        if (decided.events.length > 0) outcome.requested.push({ orderId, riderId });
+      } catch (err) {
+        // The order moved on since the plan was made: the rest of the plan still stands.
+        if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
+        outcome.skipped.push({ orderId, reason: err.code });
+      }
+    }
+    return outcome;
+  }
+
+  private async solve(instance: Parameters<RouteSolver['solve']>[0]): Promise<{ plan: Plan; solver: string }> {
+    if (instance.stops.length === 0) return { plan: { routes: [], unassigned: [], distance: 0 }, solver: this.solver.name };
+    const result = await this.solver.solve(instance, this.travel, { seed: SEED, timeLimitMs: this.config.DISPATCH_PLAN_TIME_LIMIT_MS, clock: () => performance.now() });
+    return { plan: result.plan, solver: result.fallback ? `${result.solvedBy} (${result.fallback.from} failed)` : result.solvedBy };
+  }
+
+  private async openDeliveries(shopId: string): Promise<OpenDelivery[]> {
+    const rows = await this.dataSource.query<Array<{ order_id: string; status: string; window_from: Date; window_to: Date; address_lat: number | null; address_lng: number | null; rider_id: string | null }>>(
+      `SELECT order_id, status, window_from, window_to, address_lat, address_lng, rider_id FROM deliveries
+        WHERE shop_id = $1 AND status IN ('awaiting_assignment', 'ready_for_pickup', 'out_for_delivery')
+        ORDER BY window_from, order_id`,
+      [shopId],
+    );
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      status: r.status,
+      windowFrom: r.window_from.toISOString(),
+      windowTo: r.window_to.toISOString(),
+      lat: r.address_lat,
+      lng: r.address_lng,
+      riderId: r.rider_id,
+    }));
+  }
+
+  private async brokenRiders(): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ rider_id: string }>>(`SELECT rider_id FROM broken_vehicles WHERE until > now()`);
+    return rows.map((r) => r.rider_id);
+  }
+
+  private async boardRows(orderIds: string[]): Promise<Map<string, { status: string; riderId: string | null; windowTo: string }>> {
+    const rows = await this.dataSource.query<Array<{ order_id: string; status: string; rider_id: string | null; window_to: Date }>>(
+      `SELECT order_id, status, rider_id, window_to FROM deliveries WHERE order_id = ANY($1)`,
+      [orderIds],
+    );
+    return new Map(rows.map((r) => [r.order_id, { status: r.status, riderId: r.rider_id, windowTo: r.window_to.toISOString() }]));
+  }
+}
