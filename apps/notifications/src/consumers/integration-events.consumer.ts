@@ -5,8 +5,9 @@ import { InboxWriter } from '../inbox/inbox-writer';
 
 /**
  * How each topic's messages are read. Order events are decoded against their contracts, and a type
- * we do not know is skipped (producers may be newer). Dispatch and messaging publish no contracts
- * yet: any valid integration envelope of theirs is taken and routed by its shop, order and rider.
+ * we do not know is skipped (producers may be newer). Of dispatch and messaging, any valid
+ * integration envelope is taken and routed by its shop, order, rider and channel: the inbox keeps
+ * what it is told, and a newer type of theirs still reaches the desk (libs/auth visibility).
  */
 const READERS = [
   { topic: TOPICS.ordersEvents.name, decode: createEventDecoder(ORDER_EVENT_CONTRACTS), takesUnknownTypes: false },
