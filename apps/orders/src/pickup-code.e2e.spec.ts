@@ -109,6 +109,11 @@ describe('the pickup check: the rider reads the code off the label (real service
       const wrong = await pickUp(id, riderLi, { pickupCode: otherThan(pickupCode) });
       expect(wrong).toMatchObject({ status: 409, body: { code: 'PICKUP_CODE_WRONG', details: { status: 'ready', triesLeft: 4, state: { status: 'ready' } } } });
       expect(JSON.stringify(wrong.body)).not.toContain(pickupCode);
+      // The state in a refusal is the rider's own view of the order: no price, no buyer.
+      const riderView = (await call('GET', `/orders/${id}`, riderLi)).body;
+      expect((wrong.body as { details: { state: unknown } }).details.state).toEqual(riderView);
+      expect(riderView).not.toHaveProperty('price');
+      expect(riderView).not.toHaveProperty('buyer');
       const malformed = await pickUp(id, riderLi, { pickupCode: 'O0I1' });
       expect(malformed).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
 

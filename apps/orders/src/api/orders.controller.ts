@@ -262,16 +262,36 @@ export class OrdersController {
     reply: FastifyReply,
     { isNew = false, opened }: { isNew?: boolean; opened?: OpenedPersonalData } = {},
   ) {
-    const result = await this.commands.execute(orderId, command, {
-      actor: actorOf(principal),
-      expectedVersion: parseIfMatch(request.ifMatch),
-      // Keys are the caller's own: two clients (of any shops) choosing the same key never collide.
-      idempotency: request.idempotencyKey
-        ? { key: `${principal.role}:${principal.shopId ?? ''}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(route, isNew ? null : orderId, body) }
-        : undefined,
-      authorize: isNew ? undefined : (state) => assertVisible(principal, state),
-    });
+    let result: CommandResult<OrderState>;
+    try {
+      result = await this.commands.execute(orderId, command, {
+        actor: actorOf(principal),
+        expectedVersion: parseIfMatch(request.ifMatch),
+        // Keys are the caller's own: two clients (of any shops) choosing the same key never collide.
+        idempotency: request.idempotencyKey
+          ? { key: `${principal.role}:${principal.shopId ?? ''}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(route, isNew ? null : orderId, body) }
+          : undefined,
+        authorize: isNew ? undefined : (state) => assertVisible(principal, state),
+      });
+    } catch (err) {
+      throw await this.inCallersView(principal, orderId, err);
+    }
     return this.respond(principal, result, reply, result.replayed ? undefined : opened);
+  }
+
+  /**
+   * A refusal answers with the order's current state: as the caller may see it (GET /orders/:id),
+   * never the raw state, which holds what a rider or customer may not read (price, sealed contacts).
+   */
+  private async inCallersView(principal: Principal, orderId: string, err: unknown): Promise<unknown> {
+    if (!(err instanceof DomainError) || typeof err.details?.state !== 'object' || err.details.state === null) return err;
+    const events = await this.store.readStream(orderStream(orderId));
+    const state = foldEvents(orderDecider, events);
+    if (state.status === 'none') return err;
+    const view = orderViewFor(principal, state, await this.open(state), events.length);
+    const scoped = new DomainError(err.kind, err.code, err.message, { ...err.details, state: view });
+    scoped.stack = err.stack;
+    return scoped;
   }
 
   private async respond(principal: Principal, result: CommandResult<OrderState>, reply: FastifyReply, opened?: OpenedPersonalData) {
