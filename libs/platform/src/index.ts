@@ -9,3 +9,4 @@ export * from './processors';
 export * from './request-context';
 export * from './retention-sweep';
 export * from './run-alone';
+export * from './time-zone';

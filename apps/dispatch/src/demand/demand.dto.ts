@@ -1,3 +1,4 @@
+import { ianaTimeZone } from '@petalpost/platform';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { WEEKDAYS } from '../domain/demand-calendar';
@@ -17,26 +18,6 @@ const shopId = z.string().min(1).max(64).optional().describe('Operators choose a
 /** A calendar day; PostgreSQL and the forecast's calendar both count from 1970 on without surprises. */
 const day = z.iso.date().refine((d) => d >= '1970-01-01', 'a day from 1970-01-01 on');
 
-/**
- * An IANA time zone name, in its canonical spelling. It must start with a letter: PostgreSQL reads
- * an offset such as "+01:00" as POSIX, east and west swapped.
- */
-const timeZone = z
-  .string()
-  .max(64)
-  .transform((name, context) => {
-    const canonical = /^[A-Za-z]/.test(name) ? canonicalTimeZone(name) : undefined;
-    if (canonical === undefined) context.addIssue({ code: 'custom', message: `unknown time zone "${name}": an IANA name, e.g. Europe/Amsterdam` });
-    return canonical ?? z.NEVER;
-  });
-
-function canonicalTimeZone(name: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
 
 const near = z
   .string()
@@ -55,7 +36,7 @@ export class DemandQuery extends createZodDto(
   z
     .strictObject({
       shopId,
-      timeZone: timeZone.default('UTC').describe('IANA time zone whose clock days, weekdays and hours are read on, e.g. Europe/Amsterdam (daylight saving time included)'),
+      timeZone: ianaTimeZone.default('UTC').describe('IANA time zone whose clock days, weekdays and hours are read on, e.g. Europe/Amsterdam (daylight saving time included)'),
       from: day.optional().describe('First day of delivery windows counted (included), on the clock of timeZone'),
       to: day.optional().describe('Last day counted (included)'),
       weekday: z.enum(WEEKDAYS).optional().describe('Only windows starting on this weekday'),
@@ -110,7 +91,7 @@ export class ForecastQuery extends createZodDto(
   z.strictObject({
     shopId,
     date: day.describe('The day to forecast, on the clock of timeZone'),
-    timeZone: timeZone.default('UTC').describe('IANA time zone of the shop’s clock, e.g. Europe/Amsterdam'),
+    timeZone: ianaTimeZone.default('UTC').describe('IANA time zone of the shop’s clock, e.g. Europe/Amsterdam'),
     weeks: whole(1, 52).default(8).describe('An ordinary day: how many earlier same weekdays to read'),
     years: whole(1, 10).default(3).describe('A peak day: how many earlier years of that day to read'),
     deliveriesPerRiderPerHour: z.coerce.number().min(0.1).max(60).default(3).describe('Deliveries one rider makes in an hour'),

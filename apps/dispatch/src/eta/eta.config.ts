@@ -1,3 +1,4 @@
+import { ianaTimeZone } from '@petalpost/platform';
 import { z } from 'zod';
 
 /** ETAs and risk (docs/dispatch.md). */
@@ -6,16 +7,7 @@ export const etaConfigShape = {
   ETA_RIDER_DEBOUNCE_SECONDS: z.coerce.number().min(0).default(3).describe('After a rider’s position or order changes, how long to gather more before re-estimating their stops'),
   DISPATCH_AT_RISK_MARGIN_MINUTES: z.coerce.number().int().min(0).max(240).default(15).describe('An ETA later than the window’s end minus this is at risk (a shop’s own setting wins)'),
   DISPATCH_SERVICE_MINUTES: z.coerce.number().int().min(0).max(60).default(5).describe('Minutes at the door per delivery (a shop’s own setting wins)'),
-  DISPATCH_TIME_ZONE: z
-    .string()
+  DISPATCH_TIME_ZONE: ianaTimeZone
     .default('UTC')
-    .refine((name) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: name });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'an IANA time zone, e.g. Europe/Amsterdam')
     .describe('The shops’ time zone: rush hours are local'),
 };

@@ -6,6 +6,7 @@ import {
   ReporterPositionSchema,
   RoleSchema,
 } from '@petalpost/contracts';
+import { ianaTimeZone } from '@petalpost/platform';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
@@ -41,26 +42,6 @@ export class ListExceptionsQuery extends createZodDto(
   }),
 ) {}
 
-/**
- * An IANA time zone name, in its canonical spelling. It must start with a letter: PostgreSQL reads
- * an offset such as "+01:00" as POSIX, east and west swapped.
- */
-const timeZone = z
-  .string()
-  .max(64)
-  .transform((name, context) => {
-    const canonical = /^[A-Za-z]/.test(name) ? canonicalTimeZone(name) : undefined;
-    if (canonical === undefined) context.addIssue({ code: 'custom', message: `unknown time zone "${name}": an IANA name, e.g. Europe/Amsterdam` });
-    return canonical ?? z.NEVER;
-  });
-
-function canonicalTimeZone(name: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
 
 export class AnalyticsQuery extends createZodDto(
   z
@@ -68,7 +49,7 @@ export class AnalyticsQuery extends createZodDto(
       shopId: z.string().min(1).max(64).optional().describe('Operators: the shop to analyse (default: every shop). Staff: their own shop only'),
       from: time.describe('Reports made at or after this time'),
       to: time.describe('Reports made before this time'),
-      timeZone: timeZone.default('UTC').describe('IANA time zone the hours of the week are counted in, e.g. Europe/Amsterdam (daylight saving time included)'),
+      timeZone: ianaTimeZone.default('UTC').describe('IANA time zone the hours of the week are counted in, e.g. Europe/Amsterdam (daylight saving time included)'),
       format: z.enum(['json', 'csv']).default('json').describe('csv: the type × area × hour-of-week × rider counts as CSV'),
     })
     .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'to must be after from' }),
