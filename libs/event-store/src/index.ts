@@ -11,3 +11,4 @@ export * from './projection-rebuild';
 export * from './projection-runner';
 export * from './publishing-relay';
 export * from './service-projections';
+export * from './relayed-command';

@@ -1,13 +1,6 @@
-import {
-  DISPATCH_EVENT_CONTRACTS,
-  type DispatchIntegrationEvent,
-  type IntegrationEvent,
-  type OrderCommandMessage,
-  OrderCommandMessageSchema,
-  ORDER_COMMAND_CONTRACTS,
-} from '@petalpost/contracts';
-import type { StoredEvent } from '@petalpost/event-store';
-import { headersFor, HEADERS, type OutgoingMessage } from '@petalpost/kafka';
+import { DISPATCH_EVENT_CONTRACTS, type DispatchIntegrationEvent, type IntegrationEvent, ORDER_COMMAND_CONTRACTS } from '@petalpost/contracts';
+import { relayedOrderCommand, type StoredEvent } from '@petalpost/event-store';
+import { headersFor, type OutgoingMessage } from '@petalpost/kafka';
 
 const contractOf = new Map<string, (typeof DISPATCH_EVENT_CONTRACTS)[number]>(DISPATCH_EVENT_CONTRACTS.map((c) => [c.type, c]));
 
@@ -33,51 +26,17 @@ export function toDispatchMessage(stored: StoredEvent): OutgoingMessage {
   return { key: data.orderId ?? data.riderId ?? data.shopId, value: integration, headers: headersFor(integration) };
 }
 
-/**
- * The command the orders service must receive for a decision: the command id is the event's id, so
- * publishing the event again (after a relay crash) sends the same command, applied once.
- */
+/** The command the orders service must receive for a decision (its id is the event's). */
 export function toOrderCommand(stored: StoredEvent): OutgoingMessage | undefined {
   const event = stored as StoredEvent & DispatchIntegrationEvent;
-  let command: OrderCommandMessage;
   switch (event.type) {
     case 'AssignmentRequested':
-      command = { ...envelope(stored, event.data), type: 'AssignRider', data: ORDER_COMMAND_CONTRACTS.AssignRider[1].parse({ riderId: event.data.riderId }) };
-      break;
+      return relayedOrderCommand(stored, event.data, 'dispatch', 'AssignRider', ORDER_COMMAND_CONTRACTS.AssignRider[1].parse({ riderId: event.data.riderId }));
     case 'UnassignmentRequested': {
       const { riderId, reason } = event.data;
-      command = { ...envelope(stored, event.data), type: 'UnassignRider', data: ORDER_COMMAND_CONTRACTS.UnassignRider[1].parse({ riderId, ...(reason ? { reason } : {}) }) };
-      break;
+      return relayedOrderCommand(stored, event.data, 'dispatch', 'UnassignRider', ORDER_COMMAND_CONTRACTS.UnassignRider[1].parse({ riderId, ...(reason ? { reason } : {}) }));
     }
     default:
       return undefined;
   }
-  OrderCommandMessageSchema.parse(command);
-  return {
-    key: command.orderId,
-    value: command,
-    headers: {
-      [HEADERS.eventId]: command.commandId,
-      [HEADERS.eventType]: command.type,
-      [HEADERS.schemaVersion]: String(command.schemaVersion),
-      [HEADERS.correlationId]: command.metadata.correlationId,
-      [HEADERS.causationId]: stored.eventId,
-    },
-  };
-}
-
-function envelope(stored: StoredEvent, data: { orderId: string; shopId: string }) {
-  return {
-    commandId: stored.eventId,
-    schemaVersion: 1,
-    orderId: data.orderId,
-    shopId: data.shopId,
-    metadata: {
-      correlationId: stored.metadata.correlationId,
-      causationId: stored.eventId,
-      actor: stored.metadata.actor ?? { role: 'operator' as const, subject: 'dispatch' },
-      issuedAt: stored.metadata.occurredAt,
-      ...(stored.metadata.traceparent ? { traceparent: stored.metadata.traceparent } : {}),
-    },
-  };
 }

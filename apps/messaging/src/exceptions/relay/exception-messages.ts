@@ -1,13 +1,6 @@
-import {
-  EXCEPTION_EVENT_CONTRACTS,
-  type ExceptionEvent,
-  type IntegrationEvent,
-  type OrderCommandMessage,
-  OrderCommandMessageSchema,
-  ORDER_COMMAND_CONTRACTS,
-} from '@petalpost/contracts';
-import type { StoredEvent } from '@petalpost/event-store';
-import { headersFor, HEADERS, type OutgoingMessage } from '@petalpost/kafka';
+import { EXCEPTION_EVENT_CONTRACTS, type ExceptionEvent, type IntegrationEvent, ORDER_COMMAND_CONTRACTS } from '@petalpost/contracts';
+import { relayedOrderCommand, type StoredEvent } from '@petalpost/event-store';
+import { headersFor, type OutgoingMessage } from '@petalpost/kafka';
 
 const versionOf = new Map<string, number>(EXCEPTION_EVENT_CONTRACTS.map((c) => [c.type, c.version]));
 
@@ -32,52 +25,23 @@ export function toExceptionMessage(stored: StoredEvent): OutgoingMessage {
 
 /**
  * The command the orders service must receive for an exception event: a report flags the order,
- * a resolution clears the flag. The command id is the event's id, so publishing the event again
- * (after a relay crash) sends the same command, which the orders service applies once.
+ * a resolution clears the flag (its id is the event's).
  */
 export function toOrderCommand(stored: StoredEvent): OutgoingMessage | undefined {
   const event = stored as StoredEvent & ExceptionEvent;
-  const base = {
-    commandId: event.eventId,
-    schemaVersion: 1,
-    orderId: event.data.orderId,
-    shopId: event.data.shopId,
-    metadata: {
-      correlationId: event.metadata.correlationId,
-      causationId: event.eventId,
-      actor: event.metadata.actor ?? { role: 'operator' as const, subject: 'messaging' },
-      issuedAt: event.metadata.occurredAt,
-      ...(event.metadata.traceparent ? { traceparent: event.metadata.traceparent } : {}),
-    },
-  };
-  let command: OrderCommandMessage;
   switch (event.type) {
     case 'ExceptionReported': {
       const { details } = event.data;
       const note = 'note' in details ? details.note : 'text' in details ? details.text : undefined;
       const data = ORDER_COMMAND_CONTRACTS.FlagOrderException[1].parse({ exceptionId: event.data.exceptionId, kind: details.type, ...(note ? { note } : {}) });
-      command = { ...base, type: 'FlagOrderException', data };
-      break;
+      return relayedOrderCommand(stored, event.data, 'messaging', 'FlagOrderException', data);
     }
     case 'ExceptionResolved': {
       const { exceptionId, outcome, note } = event.data;
       const data = ORDER_COMMAND_CONTRACTS.ClearOrderException[1].parse({ exceptionId, resolution: note ? `${outcome}: ${note}` : outcome });
-      command = { ...base, type: 'ClearOrderException', data };
-      break;
+      return relayedOrderCommand(stored, event.data, 'messaging', 'ClearOrderException', data);
     }
     default:
       return undefined;
   }
-  OrderCommandMessageSchema.parse(command);
-  return {
-    key: command.orderId,
-    value: command,
-    headers: {
-      [HEADERS.eventId]: command.commandId,
-      [HEADERS.eventType]: command.type,
-      [HEADERS.schemaVersion]: String(command.schemaVersion),
-      [HEADERS.correlationId]: command.metadata.correlationId,
-      [HEADERS.causationId]: event.eventId,
-    },
-  };
 }
