@@ -14,6 +14,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile, open } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { assertPortFree, LOOPBACK_HOST, type InfraLog } from './ports';
+import { isAlive } from './process-alive';
 
 /** Newest Apache Kafka 4.x release that resolves on Maven Central (checked 2026-11). */
 export const KAFKA_VERSION = '4.4.0';
@@ -497,15 +498,6 @@ async function assertNoStaleBroker(pidFile: string, dataDir: string): Promise<vo
     );
   }
   await rm(pidFile, { force: true }); // pid reused by an unrelated process
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function spawned(child: ChildProcess): Promise<number> {

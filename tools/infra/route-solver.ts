@@ -13,6 +13,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertPortFree, freePort, type InfraLog, LOOPBACK_HOST } from './ports';
+import { isAlive } from './process-alive';
 
 /** jsprit 1.8 runs on Java 8; the sidecar's sources use records and pattern matching. */
 export const ROUTE_SOLVER_MIN_JAVA = 17;
@@ -173,15 +174,6 @@ async function removeAbandonedBuilds(home: string): Promise<void> {
   for (const entry of await readdir(home)) {
     const match = /^build\.partial-(\d+)-/.exec(entry);
     if (match && !isAlive(Number(match[1]))) await rm(join(home, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
