@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenService, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, type PlannedRoute, TOPICS, type UnplannedOrder } from '@petalpost/contracts';
+import { EventStore } from '@petalpost/event-store';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, orderOnTheWire, orderServiceEnvelope, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
@@ -8,13 +9,15 @@ import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
+import { dateOf, dayNumber } from './domain/demand-calendar';
+import { type DayPlanEvent, dispatchSettingsStream, planDay, planDecider, planStream } from './domain/plan.decider';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const utrecht = { lat: 52.0907, lng: 5.1214 };
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
 type Answer = { status: number; body: Record<string, unknown> };
-type PlanBody = { planId: string; trigger: string; solver: string; routes: PlannedRoute[]; unplanned: UnplannedOrder[]; appliedAt?: string; appliedAutomatically?: boolean };
+type PlanBody = { planId: string; trigger: string; solver: string; routes: PlannedRoute[]; unplanned: UnplannedOrder[]; proposedAt: string; appliedAt?: string; appliedAutomatically?: boolean };
 
 /**
  * Auto-dispatch over HTTP against the real service: orders come in on orders.events as the orders
@@ -176,6 +179,54 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
     expect(stale).toMatchObject({ status: 409, body: { code: 'PLAN_NOT_LATEST', details: { latestPlanId: newer.planId } } });
     expect((await call(dispatcher, 'POST', `/plans/${randomUUID()}/apply`)).status).toBe(409);
     expect((await call(as({ role: 'dispatcher', shopId: uniqueName('shop') }), 'POST', `/plans/${newer.planId}/apply?shopId=${shop}`)).status).toBe(404);
+  });
+
+  it('reads bounded streams: the settings once, and only the plans of the shop’s own day', async () => {
+    const shop = uniqueName('shop');
+    const dispatcher = as({ role: 'dispatcher', shopId: shop });
+    const store = service.app.get(EventStore);
+    const timeZone = 'Pacific/Kiritimati';
+    expect((await call(dispatcher, 'PUT', '/dispatch-settings', { autoApply: false, depot: utrecht, timeZone })).status).toBe(200);
+
+    const plans: PlanBody[] = [];
+    for (let i = 0; i < 4; i++) plans.push((await call(dispatcher, 'POST', '/plans', {})).body as unknown as PlanBody);
+    const last = plans[plans.length - 1];
+    expect((await call(dispatcher, 'POST', `/plans/${last.planId}/apply`)).status).toBe(200);
+
+    expect((await store.readStream(dispatchSettingsStream(shop))).map((e) => e.type)).toEqual(['DispatchSettingsChanged']);
+    // A day's stream holds that local day's plans only (UTC+14: mostly not the UTC date); a run across midnight splits them.
+    const byDay = new Map<string, string[]>();
+    for (const plan of plans) {
+      const day = planDay(plan.proposedAt, timeZone);
+      byDay.set(day, [...(byDay.get(day) ?? []), plan.planId]);
+    }
+    expect(await store.readStream(`plans-${shop}`)).toEqual([]);
+    for (const [day, planIds] of byDay) {
+      const events = (await store.readStream(planStream(shop, day))) as unknown as DayPlanEvent[];
+      expect(events.filter((e) => e.type === 'PlanProposed').map((e) => e.data.planId)).toEqual(planIds);
+    }
+    const lastDay = await store.readStream(planStream(shop, planDay(last.proposedAt, timeZone)));
+    expect(lastDay[lastDay.length - 1]).toMatchObject({ type: 'PlanApplied', data: { planId: last.planId } });
+  });
+
+  it('offers and applies only today’s plans: yesterday’s latest is not found, and refused', async () => {
+    const shop = uniqueName('shop');
+    const dispatcher = as({ role: 'dispatcher', shopId: shop });
+    const timeZone = 'Europe/Amsterdam';
+    expect((await call(dispatcher, 'PUT', '/dispatch-settings', { autoApply: false, depot: utrecht, timeZone })).status).toBe(200);
+    const yesterday = dateOf(dayNumber(planDay(new Date().toISOString(), timeZone)) - 1);
+    const proposedAt = `${yesterday}T18:00:00.000Z`;
+    const old = { planId: randomUUID(), shopId: shop, trigger: 'dispatcher:dana', solver: 'sisr', routes: [], unplanned: [], distanceMeters: 0, proposedAt };
+    await service.app
+      .get(EventStore)
+      .append(planStream(shop, yesterday), planDecider.streamType, 0, [{ type: 'PlanProposed', data: old }], { correlationId: randomUUID(), occurredAt: proposedAt });
+
+    expect(await call(dispatcher, 'GET', '/plans/latest')).toMatchObject({ status: 404, body: { code: 'PLAN_NOT_FOUND' } });
+    expect(await call(dispatcher, 'POST', `/plans/${old.planId}/apply`)).toMatchObject({ status: 409, body: { code: 'PLAN_NOT_LATEST', details: { latestPlanId: null } } });
+    const today = (await call(dispatcher, 'POST', '/plans', {})).body as unknown as PlanBody;
+    expect(await call(dispatcher, 'POST', `/plans/${old.planId}/apply`)).toMatchObject({ status: 409, body: { code: 'PLAN_NOT_LATEST', details: { latestPlanId: today.planId } } });
+    expect((await call(dispatcher, 'GET', '/plans/latest')).body).toMatchObject({ planId: today.planId });
+    expect((await call(dispatcher, 'POST', `/plans/${today.planId}/apply`)).status).toBe(200);
   });
 
   it('plans and applies by itself when a new order is ready in a shop that lets it', async () => {

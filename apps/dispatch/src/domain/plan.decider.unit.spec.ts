@@ -1,6 +1,16 @@
 import { specFor } from '@petalpost/testing';
-import { type PlanEvent, planDecider, type PlanProposal } from './plan.decider';
+import {
+  type DayPlanEvent,
+  type DispatchSettingsEvent,
+  dispatchSettingsDecider,
+  dispatchSettingsStream,
+  planDay,
+  planDecider,
+  type PlanProposal,
+  planStream,
+} from './plan.decider';
 
+const settingsSpec = specFor(dispatchSettingsDecider);
 const spec = specFor(planDecider);
 const shopId = 's1';
 const now = '2026-02-14T09:00:00.000Z';
@@ -16,7 +26,7 @@ const proposal = (planId: string): PlanProposal => ({
   distanceMeters: 1200,
   proposedAt: now,
 });
-const proposed = (planId: string): PlanEvent => ({ type: 'PlanProposed', data: proposal(planId) });
+const proposed = (planId: string): DayPlanEvent => ({ type: 'PlanProposed', data: proposal(planId) });
 const propose = (planId: string) => {
   const { proposedAt: _at, ...rest } = proposal(planId);
   return { type: 'ProposePlan' as const, ...rest, now };
@@ -25,16 +35,42 @@ const apply = (planId: string, automatically = false) => ({ type: 'ApplyPlan' as
 
 describe('a shop that never configured dispatch', () => {
   it('records the settings, with the defaults for what the request leaves out', () => {
-    spec
+    settingsSpec
       .given([])
       .when({ type: 'ConfigureDispatch', shopId, autoApply: true, depot: { lat: 52.09, lng: 5.12 }, now })
       .then([{ type: 'DispatchSettingsChanged', data: { shopId, autoApply: true, atRiskMarginMinutes: 15, serviceMinutes: 5, depot: { lat: 52.09, lng: 5.12 }, changedAt: now } }]);
   });
 
   it('records nothing when asked for the defaults it already plans with', () => {
-    spec.given([]).when({ type: 'ConfigureDispatch', shopId, autoApply: false, now }).then([]);
+    settingsSpec.given([]).when({ type: 'ConfigureDispatch', shopId, autoApply: false, now }).then([]);
   });
 
+});
+
+describe('a shop with settings', () => {
+  const configured: DispatchSettingsEvent = {
+    type: 'DispatchSettingsChanged',
+    data: { shopId, autoApply: true, atRiskMarginMinutes: 20, serviceMinutes: 4, timeZone: 'Europe/Amsterdam', changedAt: now },
+  };
+
+  it('replaces them whole: a setting left out goes back to its default', () => {
+    settingsSpec
+      .given([configured])
+      .when({ type: 'ConfigureDispatch', shopId, autoApply: true, serviceMinutes: 4, now: later })
+      .then([{ type: 'DispatchSettingsChanged', data: { shopId, autoApply: true, atRiskMarginMinutes: 15, serviceMinutes: 4, changedAt: later } }]);
+  });
+
+  it('records nothing when the settings do not change', () => {
+    settingsSpec.given([configured]).when({ type: 'ConfigureDispatch', shopId, autoApply: true, atRiskMarginMinutes: 20, serviceMinutes: 4, timeZone: 'Europe/Amsterdam', now: later }).then([]);
+  });
+
+  it('keeps them in its state', () => {
+    const state = [configured].reduce(dispatchSettingsDecider.evolve, dispatchSettingsDecider.initialState());
+    expect(state).toEqual({ autoApply: true, atRiskMarginMinutes: 20, serviceMinutes: 4, timeZone: 'Europe/Amsterdam' });
+  });
+});
+
+describe('a day without plans yet', () => {
   it('proposes a plan with the plan id the command brings', () => {
     spec.given([]).when(propose('p1')).then([proposed('p1')]);
   });
@@ -45,30 +81,7 @@ describe('a shop that never configured dispatch', () => {
   });
 });
 
-describe('a shop with settings', () => {
-  const configured: PlanEvent = {
-    type: 'DispatchSettingsChanged',
-    data: { shopId, autoApply: true, atRiskMarginMinutes: 20, serviceMinutes: 4, timeZone: 'Europe/Amsterdam', changedAt: now },
-  };
-
-  it('replaces them whole: a setting left out goes back to its default', () => {
-    spec
-      .given([configured])
-      .when({ type: 'ConfigureDispatch', shopId, autoApply: true, serviceMinutes: 4, now: later })
-      .then([{ type: 'DispatchSettingsChanged', data: { shopId, autoApply: true, atRiskMarginMinutes: 15, serviceMinutes: 4, changedAt: later } }]);
-  });
-
-  it('records nothing when the settings do not change', () => {
-    spec.given([configured]).when({ type: 'ConfigureDispatch', shopId, autoApply: true, atRiskMarginMinutes: 20, serviceMinutes: 4, timeZone: 'Europe/Amsterdam', now: later }).then([]);
-  });
-
-  it('keeps them in its state', () => {
-    const state = [configured].reduce(planDecider.evolve, planDecider.initialState());
-    expect(state.settings).toEqual({ autoApply: true, atRiskMarginMinutes: 20, serviceMinutes: 4, timeZone: 'Europe/Amsterdam' });
-  });
-});
-
-describe('a shop with a proposed plan', () => {
+describe('a day with a proposed plan', () => {
   it('applies the latest plan', () => {
     spec
       .given([proposed('p1')])
@@ -86,8 +99,8 @@ describe('a shop with a proposed plan', () => {
   });
 });
 
-describe('a shop whose latest plan was applied', () => {
-  const applied: PlanEvent = { type: 'PlanApplied', data: { planId: 'p1', shopId, automatically: false, appliedAt: later } };
+describe('a day whose latest plan was applied', () => {
+  const applied: DayPlanEvent = { type: 'PlanApplied', data: { planId: 'p1', shopId, automatically: false, appliedAt: later } };
 
   it('records nothing when it is applied again', () => {
     spec.given([proposed('p1'), applied]).when(apply('p1')).then([]);
@@ -99,5 +112,30 @@ describe('a shop whose latest plan was applied', () => {
       .given([proposed('p1'), applied, proposed('p2')])
       .when(apply('p2'))
       .then([{ type: 'PlanApplied', data: { planId: 'p2', shopId, automatically: false, appliedAt: later } }]);
+  });
+});
+
+describe('the streams of a shop’s auto-dispatch', () => {
+  it('keeps the settings apart from the plans, and the plans apart per local day', () => {
+    expect(dispatchSettingsStream('s1')).toBe('dispatch-settings-s1');
+    expect(planStream('s1', '2026-02-14')).toBe('plans-s1-2026-02-14');
+  });
+
+  it('puts a plan on the shop’s local day, not the UTC one', () => {
+    expect(planDay('2026-02-14T23:30:00.000Z', 'Europe/Amsterdam')).toBe('2026-02-15');
+    expect(planDay('2026-02-14T23:30:00.000Z', 'UTC')).toBe('2026-02-14');
+    expect(planDay('2026-02-15T03:00:00.000Z', 'America/New_York')).toBe('2026-02-14');
+  });
+
+  it('starts the new day just after local midnight, on the nights the clocks change', () => {
+    // Amsterdam's clocks go back at 03:00 on 25 October: its midnight is still at UTC+2.
+    expect(planDay('2026-10-24T21:59:59.999Z', 'Europe/Amsterdam')).toBe('2026-10-24');
+    expect(planDay('2026-10-24T22:00:00.001Z', 'Europe/Amsterdam')).toBe('2026-10-25');
+    // Santiago skips its midnight on 6 September (00:00 → 01:00): the day starts at 01:00.
+    expect(planDay('2026-09-06T03:59:59.999Z', 'America/Santiago')).toBe('2026-09-05');
+    expect(planDay('2026-09-06T04:00:00.001Z', 'America/Santiago')).toBe('2026-09-06');
+    // And lives 23:00–24:00 twice on 4 April: the day ends an hour later in UTC than it began.
+    expect(planDay('2026-04-05T03:30:00.000Z', 'America/Santiago')).toBe('2026-04-04');
+    expect(planDay('2026-04-05T04:00:00.001Z', 'America/Santiago')).toBe('2026-04-05');
   });
 });

@@ -9,11 +9,11 @@ import { DispatchCommands } from '../dispatch-commands.service';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { type OpenDelivery, preparePlanning, toProposal } from '../domain/plan-instance';
-import { planDecider, type PlanProposal, planStream, type ShopPlanning } from '../domain/plan.decider';
+import { type DayPlans, type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream, planDay, planDecider, type PlanProposal, planStream } from '../domain/plan.decider';
 import { ridersOnShift } from '../riders/riders.queries';
 import { ROUTE_SOLVER, TRAVEL_TIMES } from './route-solver.provider';
 
-export type LatestPlan = NonNullable<ShopPlanning['latest']>;
+export type LatestPlan = NonNullable<DayPlans['latest']>;
 
 export interface ApplyResult {
   planId: string;
@@ -29,8 +29,8 @@ const SEED = 1;
 
 /**
  * Proposes a shop's plan from the board and the riders on shift, and applies one: the plan's
- * record goes to the shop's plans stream, each changed assignment to the order's delivery stream
- * (from where the relay sends AssignRider to the orders service).
+ * record goes to the stream of the shop's local day, each changed assignment to the order's
+ * delivery stream (from where the relay sends AssignRider to the orders service).
  */
 @Injectable()
 export class Planner {
@@ -42,12 +42,18 @@ export class Planner {
     @Inject(SERVICE_CONFIG) private readonly config: DispatchConfig,
   ) {}
 
-  state(shopId: string): Promise<ShopPlanning> {
-    return this.commands.state(planDecider, planStream(shopId));
+  settings(shopId: string): Promise<DispatchSettings> {
+    return this.commands.state(dispatchSettingsDecider, dispatchSettingsStream(shopId));
   }
 
-  async propose(shopId: string, trigger: string, request: { depot?: GeoPoint; actor?: Actor } = {}): Promise<{ plan: LatestPlan; state: ShopPlanning }> {
-    const { settings } = await this.state(shopId);
+  /** Today's latest plan of the shop, on its own clock; none before its first plan of the day. */
+  async latest(shopId: string): Promise<LatestPlan | undefined> {
+    const stream = this.dayStream(shopId, await this.settings(shopId), new Date().toISOString());
+    return (await this.commands.state(planDecider, stream)).latest;
+  }
+
+  async propose(shopId: string, trigger: string, request: { depot?: GeoPoint; actor?: Actor } = {}): Promise<{ plan: LatestPlan; settings: DispatchSettings }> {
+    const settings = await this.settings(shopId);
     const depot = request.depot ?? settings.depot;
     if (!depot) throw new DomainError('conflict', 'DEPOT_NOT_CONFIGURED', 'the shop has no location to plan from: set depot in its dispatch settings, or send one with the request');
     const now = new Date().toISOString();
@@ -55,7 +61,7 @@ export class Planner {
     const prepared = preparePlanning({
       shopId,
       depot,
-      timeZone: settings.timeZone ?? this.config.DISPATCH_TIME_ZONE,
+      timeZone: this.timeZoneOf(settings),
       now,
       serviceMinutes: settings.serviceMinutes,
       deliveries,
@@ -65,15 +71,18 @@ export class Planner {
     const { plan, solver } = await this.solve(prepared.instance);
     const result = await this.commands.execute(
       planDecider,
-      planStream(shopId),
+      this.dayStream(shopId, settings, now),
       { type: 'ProposePlan', planId: randomUUID(), shopId, trigger, solver, ...toProposal(prepared, plan), now },
       { actor: request.actor },
     );
-    return { plan: result.state.latest as LatestPlan, state: result.state };
+    return { plan: result.state.latest as LatestPlan, settings };
   }
 
+  /** Only today's latest plan may be applied: a plan of an earlier day is not on today's stream (409). */
   async apply(shopId: string, planId: string, automatically: boolean, actor?: Actor): Promise<ApplyResult> {
-    const result = await this.commands.execute(planDecider, planStream(shopId), { type: 'ApplyPlan', shopId, planId, automatically, now: new Date().toISOString() }, { actor });
+    const now = new Date().toISOString();
+    const stream = this.dayStream(shopId, await this.settings(shopId), now);
+    const result = await this.commands.execute(planDecider, stream, { type: 'ApplyPlan', shopId, planId, automatically, now }, { actor });
     const outcome: ApplyResult = { planId, appliedNow: result.events.length > 0, requested: [], skipped: [] };
     const plan = result.state.latest as PlanProposal;
     if (!outcome.appliedNow) return outcome;
@@ -101,6 +110,14 @@ export class Planner {
       }
     }
     return outcome;
+  }
+
+  private timeZoneOf(settings: DispatchSettings): string {
+    return settings.timeZone ?? this.config.DISPATCH_TIME_ZONE;
+  }
+
+  private dayStream(shopId: string, settings: DispatchSettings, now: string): string {
+    return planStream(shopId, planDay(now, this.timeZoneOf(settings)));
   }
 
   private async solve(instance: Parameters<RouteSolver['solve']>[0]): Promise<{ plan: Plan; solver: string }> {

@@ -2,25 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, GeoPointSchema, PlannedRouteSchema, UnplannedOrderSchema } from '@petalpost/contracts';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, ianaTimeZone } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
-import { type DispatchSettings, planDecider, planStream } from '../domain/plan.decider';
+import { type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream } from '../domain/plan.decider';
 import { DispatchCommands } from '../dispatch-commands.service';
 import { Planner } from './planner';
-
-const timeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((name) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: name });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone, e.g. Europe/Amsterdam');
 
 class ShopQuery extends createZodDto(z.strictObject({ shopId: z.string().min(1).optional().describe('Operators choose a shop; everyone else acts on their own') })) {}
 
@@ -30,7 +17,7 @@ class SettingsBody extends createZodDto(
     atRiskMarginMinutes: z.number().int().min(0).max(240).optional().describe('An ETA later than the window’s end minus this is at risk (default 15)'),
     serviceMinutes: z.number().int().min(0).max(60).optional().describe('Minutes at the door per delivery (default 5)'),
     depot: GeoPointSchema.optional().describe('Where the shop is: every trip starts and ends there'),
-    timeZone: timeZone.optional().describe('The shop’s IANA time zone (default: the service’s DISPATCH_TIME_ZONE)'),
+    timeZone: ianaTimeZone.optional().describe('The shop’s IANA time zone (default: the service’s DISPATCH_TIME_ZONE)'),
   }),
 ) {}
 
@@ -88,8 +75,8 @@ export class PlansController {
   @ZodResponse({ status: 200, type: SettingsView })
   async configure(@Query() query: ShopQuery, @Body() body: SettingsBody, @CurrentPrincipal() principal: Principal) {
     const shopId = shopOf(principal, query.shopId);
-    const result = await this.commands.execute(planDecider, planStream(shopId), { type: 'ConfigureDispatch', shopId, ...body, now: new Date().toISOString() }, { actor: actorOf(principal) });
-    return settingsView(shopId, result.state.settings);
+    const result = await this.commands.execute(dispatchSettingsDecider, dispatchSettingsStream(shopId), { type: 'ConfigureDispatch', shopId, ...body, now: new Date().toISOString() }, { actor: actorOf(principal) });
+    return settingsView(shopId, result.state);
   }
 
   @Get('dispatch-settings')
@@ -98,7 +85,7 @@ export class PlansController {
   @ZodResponse({ status: 200, type: SettingsView })
   async settings(@Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
     const shopId = shopOf(principal, query.shopId);
-    return settingsView(shopId, (await this.planner.state(shopId)).settings);
+    return settingsView(shopId, await this.planner.settings(shopId));
   }
 
   @Post('plans')
@@ -115,19 +102,19 @@ export class PlansController {
 
   @Get('plans/latest')
   @Roles('dispatcher', 'staff', 'operator')
-  @ApiOperation({ summary: 'The shop’s latest plan, and whether it was applied' })
+  @ApiOperation({ summary: 'The shop’s latest plan of today (its local day), and whether it was applied; 404 before its first plan of the day' })
   @ZodResponse({ status: 200, type: PlanView })
   async latest(@Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
     const shopId = shopOf(principal, query.shopId);
-    const { latest } = await this.planner.state(shopId);
-    if (!latest) throw new DomainError('not_found', 'PLAN_NOT_FOUND', 'the shop has no plan yet');
+    const latest = await this.planner.latest(shopId);
+    if (!latest) throw new DomainError('not_found', 'PLAN_NOT_FOUND', 'the shop has no plan today');
     return latest;
   }
 
   @Post('plans/:planId/apply')
   @HttpCode(200)
   @Roles('dispatcher', 'staff', 'operator')
-  @ApiOperation({ summary: 'Apply the shop’s latest plan: each order the plan gives another rider is assigned to them (409 for any other plan)' })
+  @ApiOperation({ summary: 'Apply the shop’s latest plan of today: each order the plan gives another rider is assigned to them (409 for any other plan)' })
   @ApiErrorResponses(409)
   @ZodResponse({ status: 200, type: ApplyView })
   async apply(@Param('planId') planId: string, @Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {

@@ -12,6 +12,8 @@ export const DISPATCH_SETTINGS = 'dispatch_settings';
 /**
  * The plans log as tables: the stops of each shop's applied plan (replaced whole when another is
  * applied), each shop's latest proposal, and its settings. Rebuildable from the log like any read model.
+ * Reads the shops' settings streams and their plans streams of every day, in log order, so a day's
+ * first plan simply replaces the last one of the day before.
  */
 export const plansProjection: Projection = {
   name: 'plans',
@@ -19,11 +21,16 @@ export const plansProjection: Projection = {
   tables: [PLANNED_STOPS, SHOP_PLANS, DISPATCH_SETTINGS],
   async handle(events, db, tables) {
     for (const stored of events) {
-      if (!stored.streamId.startsWith('plans-')) continue;
+      if (!isPlanningStream(stored.streamId)) continue;
       await apply(db, tables, stored as StoredEvent & PlanEvent);
     }
   },
 };
+
+/** `dispatch-settings-<shopId>` and `plans-<shopId>-<YYYY-MM-DD>` (plan.decider.ts). */
+function isPlanningStream(streamId: string): boolean {
+  return streamId.startsWith('dispatch-settings-') || streamId.startsWith('plans-');
+}
 
 async function apply(db: EntityManager, tables: Record<string, string>, event: StoredEvent & PlanEvent): Promise<void> {
   switch (event.type) {

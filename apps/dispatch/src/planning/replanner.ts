@@ -153,9 +153,9 @@ export class Replanner implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private async replan({ shop_id: shopId, trigger }: Claimed): Promise<void> {
     try {
-      const { plan, state } = await this.planner.propose(shopId, trigger);
+      const { plan, settings } = await this.planner.propose(shopId, trigger);
       this.logger.info({ shopId, planId: plan.planId, trigger }, 'plan proposed');
-      if (!state.settings.autoApply) return;
+      if (!settings.autoApply) return;
       const applied = await this.planner.apply(shopId, plan.planId, true);
       this.logger.info({ shopId, planId: plan.planId, requested: applied.requested.length, skipped: applied.skipped.length }, 'plan applied automatically');
     } catch (err) {
