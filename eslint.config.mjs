@@ -47,7 +47,8 @@ export default [
       // Reading a given time is pure; asking the clock is not: time comes in through the command (now).
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date']", message: 'time comes in through the command (now); use Date.parse on given times' },
+        // new Date(given) only reads a given instant; new Date() asks the clock.
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'time comes in through the command (now); use Date.parse on given times' },
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'time comes in through the command (now)' },
         { selector: "CallExpression[callee.name='Date']", message: 'time comes in through the command (now)' },
       ],
