@@ -46,6 +46,8 @@ export interface PreparedPlanning {
   windows: Map<string, { from: string; to: string }>;
   /** Orders that could not be given to the solver, with why. */
   unplanned: UnplannedOrder[];
+  /** The rider each open order has now, by order id: a new plan keeps them where it can. */
+  currentRiders: Map<string, string>;
 }
 
 /** Bouquets per order: the board does not know sizes yet. */
@@ -107,7 +109,60 @@ export function preparePlanning(situation: PlanningSituation): PreparedPlanning 
     stops.length = 0;
   }
 
-  return { instance: { name: `${situation.shopId}@${situation.now}`, depot: situation.depot, stops, vehicles }, epochMs, windows, unplanned };
+  const currentRiders = new Map(situation.deliveries.flatMap((d) => (d.riderId !== null ? [[d.orderId, d.riderId] as const] : [])));
+  return { instance: { name: `${situation.shopId}@${situation.now}`, depot: situation.depot, stops, vehicles }, epochMs, windows, unplanned, currentRiders };
+}
+
+/**
+ * The plan with its routes handed to the riders who already have most of their orders, among
+ * riders of the same vehicle and capacity (for the solver they are the same, so the plan's times
+ * and distance stay exactly as solved). A replan then moves only the orders it must: a route the
+ * solver happened to label with another rider does not swap two riders' whole rounds.
+ */
+export function keepingCurrentRiders(plan: Plan, prepared: Pick<PreparedPlanning, 'instance' | 'currentRiders'>): Plan {
+  const vehicles = new Map(prepared.instance.vehicles.map((v) => [v.id, v]));
+  const kindOf = (vehicleId: string) => {
+    const vehicle = vehicles.get(vehicleId);
+    return vehicle ? `${vehicle.profile}/${vehicle.capacity}/${vehicle.shift.ready}/${vehicle.shift.due}/${vehicle.maxTrips}` : vehicleId;
+  };
+  const kept = (route: Plan['routes'][number], riderId: string) =>
+    route.trips.reduce((n, trip) => n + trip.stops.filter((stop) => prepared.currentRiders.get(stop.stopId) === riderId).length, 0);
+
+  const relabelled = new Map<string, string>();
+  const ridersOfKind = groupBy(
+    prepared.instance.vehicles.map((v) => v.id),
+    kindOf,
+  );
+  const routesOfKind = groupBy(plan.routes, (route) => kindOf(route.vehicleId));
+  for (const [kind, routes] of routesOfKind) {
+    const riders = ridersOfKind.get(kind) ?? routes.map((r) => r.vehicleId);
+    // Greedy on the most orders kept: a shop has few routes, and ties keep the solver's order.
+    const pairs = routes.flatMap((route) => riders.map((riderId) => ({ route: route.vehicleId, riderId, kept: kept(route, riderId) }))).filter((p) => p.kept > 0);
+    pairs.sort((a, b) => b.kept - a.kept);
+    const taken = new Set<string>();
+    for (const pair of pairs) {
+      if (relabelled.has(pair.route) || taken.has(pair.riderId)) continue;
+      relabelled.set(pair.route, pair.riderId);
+      taken.add(pair.riderId);
+    }
+    // The rest keep the solver's rider when still free, else take a free one of the same kind.
+    const rest = routes.filter((route) => !relabelled.has(route.vehicleId));
+    for (const route of rest) {
+      if (taken.has(route.vehicleId)) continue;
+      relabelled.set(route.vehicleId, route.vehicleId);
+      taken.add(route.vehicleId);
+    }
+    // As many riders of a kind as routes of it: a free one is always there.
+    const free = riders.filter((riderId) => !taken.has(riderId));
+    for (const route of rest) if (!relabelled.has(route.vehicleId)) relabelled.set(route.vehicleId, free.shift() ?? route.vehicleId);
+  }
+  return { ...plan, routes: plan.routes.map((route) => ({ ...route, vehicleId: relabelled.get(route.vehicleId) ?? route.vehicleId })) };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }
 
 /** The solver's plan in PlanProposed's terms: ISO times, riders and orders by id, every order planned or reported. */

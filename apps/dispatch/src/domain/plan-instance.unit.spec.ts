@@ -1,5 +1,6 @@
 import { checkPlan, offlineTravelTimes, planRoutes } from '@petalpost/route-planning';
-import { isoAt, localMidnight, type OpenDelivery, type PlanningSituation, preparePlanning, toProposal } from './plan-instance';
+import type { Plan } from '@petalpost/route-planning';
+import { isoAt, keepingCurrentRiders, localMidnight, type OpenDelivery, type PlanningSituation, preparePlanning, toProposal } from './plan-instance';
 
 const shop = { lat: 52.0907, lng: 5.1214 };
 const now = '2026-02-14T10:00:00.000Z';
@@ -135,5 +136,46 @@ describe('the proposal from the solver’s plan', () => {
     const proposal = toProposal(prepared, planRoutes(prepared.instance, offlineTravelTimes(), { seed: 1, maxIterations: 200 }));
     expect(proposal.routes).toHaveLength(1);
     expect(proposal.routes[0].trips).toHaveLength(1);
+  });
+});
+
+describe('a replan keeps riders where it can', () => {
+  /** A route of the solver's: one trip through these orders. */
+  const route = (vehicleId: string, ...orderIds: string[]): Plan['routes'][number] => ({
+    vehicleId,
+    distance: 1000 * orderIds.length,
+    trips: [{ leaveDepot: 600, backAtDepot: 700, load: orderIds.length, distance: 1000, stops: orderIds.map((stopId, i) => ({ stopId, arrival: 610 + i, start: 610 + i, departure: 615 + i })) }],
+  });
+  const bikes = [
+    { riderId: 'rita', vehicleKind: 'bicycle', capacity: 4 },
+    { riderId: 'ron', vehicleKind: 'bicycle', capacity: 4 },
+    { riderId: 'sam', vehicleKind: 'bicycle', capacity: 4 },
+  ];
+  const ridersOf = (plan: Plan) => Object.fromEntries(plan.routes.flatMap((r) => r.trips.flatMap((t) => t.stops.map((s) => [s.stopId, r.vehicleId]))));
+
+  it('hands a route to the rider who has most of its orders when the solver labelled it with a twin', () => {
+    const prepared = preparePlanning(
+      situation({ riders: bikes, deliveries: [open('a1', { riderId: 'rita' }), open('a2', { riderId: 'rita' }), open('b1', { riderId: 'ron' }), open('new')] }),
+    );
+    // The solver swapped Rita's and Ron's rounds and gave the new order to Rita's round.
+    const solved: Plan = { routes: [route('ron', 'a1', 'a2', 'new'), route('rita', 'b1')], unassigned: [], distance: 4000 };
+    const kept = keepingCurrentRiders(solved, prepared);
+    expect(ridersOf(kept)).toEqual({ a1: 'rita', a2: 'rita', new: 'rita', b1: 'ron' });
+    // Only the labels moved: the same trips, times and distance.
+    expect(kept.routes.map(({ trips, distance }) => ({ trips, distance }))).toEqual(solved.routes.map(({ trips, distance }) => ({ trips, distance })));
+  });
+
+  it('may give a route to a twin the solver left idle, and never to a different vehicle', () => {
+    const riders = [...bikes, { riderId: 'carl', vehicleKind: 'car', capacity: 8 }];
+    const prepared = preparePlanning(situation({ riders, deliveries: [open('s1', { riderId: 'sam' }), open('c1', { riderId: 'carl' })] }));
+    const solved: Plan = { routes: [route('rita', 's1'), route('ron', 'c1')], unassigned: [], distance: 2000 };
+    // Sam (idle in the solver's plan) takes back his order; Carl's car is not a bicycle, so c1 stays with a bicycle.
+    expect(ridersOf(keepingCurrentRiders(solved, prepared))).toEqual({ s1: 'sam', c1: 'ron' });
+  });
+
+  it('leaves a plan alone when nobody has orders yet', () => {
+    const prepared = preparePlanning(situation({ riders: bikes, deliveries: [open('o1'), open('o2')] }));
+    const solved: Plan = { routes: [route('sam', 'o1'), route('rita', 'o2')], unassigned: [], distance: 2000 };
+    expect(keepingCurrentRiders(solved, prepared)).toEqual(solved);
   });
 });

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { DispatchCommands } from '../dispatch-commands.service';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
-import { type OpenDelivery, preparePlanning, toProposal } from '../domain/plan-instance';
+import { keepingCurrentRiders, type OpenDelivery, preparePlanning, toProposal } from '../domain/plan-instance';
 import { type DayPlans, type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream, planDay, planDecider, type PlanProposal, planStream } from '../domain/plan.decider';
 import { ridersOnShift } from '../riders/riders.queries';
 import { ROUTE_SOLVER, TRAVEL_TIMES } from './route-solver.provider';
@@ -72,7 +72,7 @@ export class Planner {
     const result = await this.commands.execute(
       planDecider,
       this.dayStream(shopId, settings, now),
-      { type: 'ProposePlan', planId: randomUUID(), shopId, trigger, solver, ...toProposal(prepared, plan), now },
+      { type: 'ProposePlan', planId: randomUUID(), shopId, trigger, solver, ...toProposal(prepared, keepingCurrentRiders(plan, prepared)), now },
       { actor: request.actor },
     );
     return { plan: result.state.latest as LatestPlan, settings };
