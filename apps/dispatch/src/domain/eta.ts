@@ -46,46 +46,59 @@ export interface StopEta {
 const MINUTE_MS = 60_000;
 
 export function estimateArrivals(input: EtaInput): StopEta[] {
-  const { travel, profile } = input;
-  const onBoard = input.stops.filter((s) => s.onBoard);
+  const journey = startJourney(input);
+  journey.deliver(input.stops.filter((s) => s.onBoard), false);
   const waiting = input.stops.filter((s) => !s.onBoard);
-  const etas: StopEta[] = [];
+  if (waiting.length === 0) return journey.etas;
+  if (input.depot) journey.rideBackToLoad(input.depot);
+  journey.deliver(waiting, true);
+  return journey.etas;
+}
 
+/**
+ * When a rider out on a trip is back at the shop, free to take a new trip: after delivering what
+ * they carry, in route order, and riding back. Now, for a rider who carries nothing (or has never
+ * said where they are).
+ */
+export function backAtShop(input: Omit<EtaInput, 'depot'> & { depot: GeoPoint }): number {
+  const journey = startJourney(input);
+  const carried = input.stops.filter((s) => s.onBoard);
+  if (carried.length === 0) return input.now;
+  journey.deliver(carried, false);
+  return journey.rideTo(input.depot);
+}
+
+/** A rider's ride from their position, stop after stop, on the clock of the estimate. */
+function startJourney(input: EtaInput) {
+  const etas: StopEta[] = [];
   let at = input.position;
   let clock = input.now;
   const rideTo = (to: GeoPoint): number => {
     if (!at) return clock;
     const minute = input.minuteOfDay(clock);
-    return clock + travel.duration(at, to, profile, { earliest: minute, latest: minute }) * MINUTE_MS;
+    return clock + input.travel.duration(at, to, input.profile, { earliest: minute, latest: minute }) * MINUTE_MS;
   };
-  const serve = (stop: EtaStop, arrival: number) => {
-    const start = Math.max(arrival, stop.windowFrom);
-    etas.push({ orderId: stop.orderId, eta: start });
-    clock = start + input.serviceMinutes * MINUTE_MS;
-    at = stop.location;
+  return {
+    etas,
+    rideTo,
+    deliver(stops: readonly EtaStop[], notBeforePlan: boolean): void {
+      for (const stop of stops) {
+        // Without coordinates (or a position) there is nothing to ride by: keep the plan's word, if any.
+        if (!stop.location || !at) {
+          if (stop.plannedArrival !== undefined) etas.push({ orderId: stop.orderId, eta: Math.max(stop.plannedArrival, input.now) });
+          continue;
+        }
+        const arrival = Math.max(rideTo(stop.location), notBeforePlan ? (stop.plannedArrival ?? 0) : 0);
+        const start = Math.max(arrival, stop.windowFrom);
+        etas.push({ orderId: stop.orderId, eta: start });
+        clock = start + input.serviceMinutes * MINUTE_MS;
+        at = stop.location;
+      }
+    },
+    rideBackToLoad(depot: GeoPoint): void {
+      if (!at) return;
+      clock = rideTo(depot) + input.serviceMinutes * MINUTE_MS;
+      at = depot;
+    },
   };
-
-  for (const stop of onBoard) {
-    // Without coordinates (or a position) there is nothing to ride by: keep the plan's word, if any.
-    if (!stop.location || !at) {
-      if (stop.plannedArrival !== undefined) etas.push({ orderId: stop.orderId, eta: Math.max(stop.plannedArrival, input.now) });
-      continue;
-    }
-    serve(stop, rideTo(stop.location));
-  }
-  if (waiting.length === 0) return etas;
-
-  if (input.depot && at) {
-    clock = rideTo(input.depot) + input.serviceMinutes * MINUTE_MS;
-    at = input.depot;
-  }
-  for (const stop of waiting) {
-    if (!stop.location || !at) {
-      if (stop.plannedArrival !== undefined) etas.push({ orderId: stop.orderId, eta: Math.max(stop.plannedArrival, input.now) });
-      continue;
-    }
-    const arrival = Math.max(rideTo(stop.location), stop.plannedArrival ?? 0);
-    serve(stop, arrival);
-  }
-  return etas;
 }

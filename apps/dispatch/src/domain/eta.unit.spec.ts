@@ -1,5 +1,5 @@
 import { offlineTravelTimes } from '@petalpost/route-planning';
-import { estimateArrivals, type EtaInput, type EtaStop } from './eta';
+import { backAtShop, estimateArrivals, type EtaInput, type EtaStop } from './eta';
 
 const travel = offlineTravelTimes();
 const at = (hhmm: string) => Date.parse(`2026-02-14T${hhmm}:00Z`);
@@ -66,5 +66,13 @@ describe('estimateArrivals', () => {
     const rush = estimateArrivals(input([stop('o1', east(5), { windowFrom: at('07:00') })], { now: at('08:00'), profile: 'car' }))[0].eta - at('08:00');
     const calm = estimateArrivals(input([stop('o1', east(5))], { now: at('11:00'), profile: 'car' }))[0].eta - at('11:00');
     expect(rush / calm).toBeCloseTo(1.5, 1);
+  });
+
+  it('knows when a rider out on a trip is back at the shop: after what they carry, and the ride back', () => {
+    const out = estimateArrivals(input([stop('carried', east(3))]))[0].eta;
+    const back = backAtShop({ ...input([stop('carried', east(3))]), depot: shop });
+    // 5 minutes at the door, then the same 3 km back.
+    expect(minutes(back - out)).toBeCloseTo(5 + minutes(out - at('10:00')), 0);
+    expect(backAtShop({ ...input([stop('waiting', east(3), { onBoard: false })]), depot: shop })).toBe(at('10:00'));
   });
 });

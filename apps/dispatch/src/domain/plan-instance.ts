@@ -1,6 +1,7 @@
 import type { GeoPoint, PlannedRoute, UnplannedOrder } from '@petalpost/contracts';
-import type { Plan, Stop, Vehicle, VrptwInstance } from '@petalpost/route-planning';
+import type { Plan, Stop, TravelTimes, Vehicle, VrptwInstance } from '@petalpost/route-planning';
 import { ASSIGNABLE_STATUSES } from './delivery.decider';
+import { backAtShop } from './eta';
 
 /**
  * Between the board and the solver: a shop's open deliveries and riders on shift become a VRPTW
@@ -36,6 +37,12 @@ export interface PlanningSituation {
   riders: RiderOnShift[];
   /** Riders whose vehicle broke down: planned for no one, their loaded orders need a hand-over. */
   brokenRiders?: readonly string[];
+  /**
+   * Where riders last said they were, and the travel times to ride by: a rider out on a trip is
+   * planned from when they are back at the shop, not from now. Without them, from now.
+   */
+  positions?: ReadonlyMap<string, GeoPoint>;
+  travel?: TravelTimes<GeoPoint>;
 }
 
 export interface PreparedPlanning {
@@ -101,9 +108,10 @@ export function preparePlanning(situation: PlanningSituation): PreparedPlanning 
   const shiftEnd = lastDue + situation.serviceMinutes + RETURN_MINUTES;
   for (const stop of stops) if (!Number.isFinite(stop.window.due)) stop.window.due = lastDue;
 
+  const backAt = (rider: RiderOnShift) => Math.min(minutes(freeAt(situation, rider, nowMs, epochMs)), shiftEnd);
   const vehicles: Vehicle[] = situation.riders
     .filter((r) => !broken.has(r.riderId))
-    .map((r) => ({ id: r.riderId, capacity: r.capacity, profile: r.vehicleKind, shift: { ready: nowMinutes, due: shiftEnd }, maxTrips: MAX_TRIPS }));
+    .map((r) => ({ id: r.riderId, capacity: r.capacity, profile: r.vehicleKind, shift: { ready: backAt(r), due: shiftEnd }, maxTrips: MAX_TRIPS }));
   if (vehicles.length === 0) {
     unplanned.push(...stops.map((s) => ({ orderId: s.id, reason: 'no-rider-on-shift' })));
     stops.length = 0;
@@ -187,6 +195,30 @@ export function toProposal(prepared: PreparedPlanning, plan: Plan): { routes: Pl
     }))
     .filter((route) => route.trips.length > 0);
   return { routes, unplanned: [...prepared.unplanned, ...plan.unassigned.map((u) => ({ orderId: u.stopId, reason: u.reason }))], distanceMeters: round(plan.distance) };
+}
+
+/** When the rider is back at the shop after delivering what they carry (now, if they carry nothing). */
+function freeAt(situation: PlanningSituation, rider: RiderOnShift, nowMs: number, epochMs: number): number {
+  const position = situation.positions?.get(rider.riderId);
+  if (!position || !situation.travel) return nowMs;
+  const carried = situation.deliveries.filter((d) => d.status === 'out_for_delivery' && d.riderId === rider.riderId);
+  return backAtShop({
+    now: nowMs,
+    position,
+    depot: situation.depot,
+    profile: rider.vehicleKind,
+    serviceMinutes: situation.serviceMinutes,
+    // In the board's order (window start): the carried stops' own route order is the ETA's business.
+    stops: carried.map((d) => ({
+      orderId: d.orderId,
+      location: d.lat !== null && d.lng !== null ? { lat: d.lat, lng: d.lng } : null,
+      windowFrom: Date.parse(d.windowFrom),
+      windowTo: Date.parse(d.windowTo),
+      onBoard: true,
+    })),
+    travel: situation.travel,
+    minuteOfDay: (ms) => (ms - epochMs) / MINUTE_MS,
+  });
 }
 
 function round(metres: number): number {

@@ -101,6 +101,29 @@ describe('the instance for the solver', () => {
   });
 });
 
+describe('a rider out on a trip', () => {
+  const riders = [
+    { riderId: 'rita', vehicleKind: 'bicycle', capacity: 4 },
+    { riderId: 'ron', vehicleKind: 'bicycle', capacity: 4 },
+  ];
+  const carrying = open('far', { status: 'out_for_delivery', riderId: 'rita', lat: 52.09, lng: 5.12 + 6 / 68.5, windowFrom: '2026-02-14T09:00:00.000Z' });
+
+  it('is planned from when they are back at the shop, not from now', () => {
+    const prepared = preparePlanning(situation({ riders, deliveries: [carrying, open('o1')], positions: new Map([['rita', shop]]), travel: offlineTravelTimes() }));
+    const [rita, ron] = prepared.instance.vehicles;
+    const nowMinutes = 10 * 60;
+    expect(ron.shift.ready).toBeCloseTo(nowMinutes, 5);
+    // 6 km out and back on a bicycle (≈ 31 minutes each way) and 5 minutes at the door.
+    expect(rita.shift.ready - nowMinutes).toBeGreaterThan(60);
+    expect(rita.shift.ready - nowMinutes).toBeLessThan(75);
+  });
+
+  it('is planned from now when nobody knows where they are', () => {
+    const prepared = preparePlanning(situation({ riders, deliveries: [carrying, open('o1')], travel: offlineTravelTimes() }));
+    expect(prepared.instance.vehicles.map((v) => v.shift.ready)).toEqual([600, 600]);
+  });
+});
+
 describe('the proposal from the solver’s plan', () => {
   it('gives each rider’s trips with ISO times inside the windows, and every order planned or reported', () => {
     const deliveries = [

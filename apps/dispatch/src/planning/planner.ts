@@ -57,7 +57,12 @@ export class Planner {
     const depot = request.depot ?? settings.depot;
     if (!depot) throw new DomainError('conflict', 'DEPOT_NOT_CONFIGURED', 'the shop has no location to plan from: set depot in its dispatch settings, or send one with the request');
     const now = new Date().toISOString();
-    const [deliveries, riders, brokenRiders] = await Promise.all([this.openDeliveries(shopId), ridersOnShift(this.dataSource, shopId), this.brokenRiders()]);
+    const [deliveries, riders, brokenRiders, positions] = await Promise.all([
+      this.openDeliveries(shopId),
+      ridersOnShift(this.dataSource, shopId),
+      this.brokenRiders(),
+      this.latestPositions(shopId),
+    ]);
     const prepared = preparePlanning({
       shopId,
       depot,
@@ -67,6 +72,8 @@ export class Planner {
       deliveries,
       riders,
       brokenRiders,
+      positions,
+      travel: this.travel,
     });
     const { plan, solver } = await this.solve(prepared.instance);
     const result = await this.commands.execute(
@@ -142,6 +149,12 @@ export class Planner {
       lng: r.address_lng,
       riderId: r.rider_id,
     }));
+  }
+
+  /** Where the shop's riders last said they were: a rider out on a trip is planned from their return. */
+  private async latestPositions(shopId: string): Promise<Map<string, GeoPoint>> {
+    const rows = await this.dataSource.query<Array<{ rider_id: string; lat: number; lng: number }>>(`SELECT rider_id, lat, lng FROM rider_latest_positions WHERE shop_id = $1`, [shopId]);
+    return new Map(rows.map((r) => [r.rider_id, { lat: r.lat, lng: r.lng }]));
   }
 
   private async brokenRiders(): Promise<string[]> {
