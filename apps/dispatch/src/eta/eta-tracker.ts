@@ -7,6 +7,7 @@ import { DispatchCommands } from '../dispatch-commands.service';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { estimateArrivals, type EtaStop } from '../domain/eta';
+import { localMidnight } from '../domain/plan-instance';
 import { RiderPositionsStore } from '../positions/rider-positions.store';
 
 /** An open delivery with a rider, as the board and the applied plan know it. */
@@ -47,7 +48,6 @@ const OPEN_STATUSES = ['awaiting_assignment', 'ready_for_pickup', 'out_for_deliv
 export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly travel: TravelTimes<GeoPoint> = offlineTravelTimes();
   private readonly pending = new Map<string, { shopId: string; riderId: string }>();
-  private readonly clocks = new Map<string, Intl.DateTimeFormat>();
   private debounce?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -62,11 +62,6 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
     positions: RiderPositionsStore,
   ) {
     positions.onKept((rider) => this.riderChanged(rider.shopId, rider.riderId));
-    const clock = new Intl.DateTimeFormat('en-GB', { timeZone: config.DISPATCH_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    this.minuteOfDay = (epochMs) => {
-      const [hours, minutes] = clock.format(epochMs).split(':').map(Number);
-      return hours * 60 + minutes;
-    };
   }
 
   onApplicationBootstrap(): void {
@@ -138,7 +133,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
         serviceMinutes: settings.serviceMinutes,
         stops: stops.map(toEtaStop),
         travel: this.travel,
-        minuteOfDay: (epochMs) => this.minuteOfDay(epochMs, settings.timeZone),
+        minuteOfDay: (ms) => (ms - localMidnight(ms, settings.timeZone)) / 60_000,
       });
       const byOrder = new Map(stops.map((s) => [s.order_id, s]));
       for (const { orderId, eta } of etas) {
@@ -192,15 +187,6 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
     };
   }
 
-  private minuteOfDay(epochMs: number, timeZone: string): number {
-    let clock = this.clocks.get(timeZone);
-    if (!clock) {
-      clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-      this.clocks.set(timeZone, clock);
-    }
-    const [hours, minutes] = clock.format(epochMs).split(':').map(Number);
-    return hours * 60 + minutes;
-  }
 
   /** One estimate run at a time per replica: a sweep and a rider's refresh never race each other's appends. */
   private exclusively(work: () => Promise<void>): Promise<void> {
