@@ -91,6 +91,7 @@ describe('dispatch board (real service, Postgres and Kafka)', () => {
       windowTo: '2026-02-14T14:00:00.000Z',
       addressType: 'residence',
       doNotContactRecipient: false,
+      bouquets: 1,
       riderId: 'rita',
       recipient: alex,
     });

@@ -9,6 +9,7 @@ import { AssignmentsController } from './assignments/assignments.controller';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
 import { DemandModule, demandMigrations } from './demand/demand.module';
 import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveriesBouquets1764000001100 } from './deliveries/deliveries-bouquets.migration';
 import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recipients.migration';
 import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
 import { Delivery } from './deliveries/delivery.entity';
@@ -35,7 +36,7 @@ export class DispatchModule {
         PlatformModule.forService({
           config,
           logger,
-          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, Riders1764000000720, ...demandMigrations, ...planningMigrations] },
+          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, Riders1764000000720, ...demandMigrations, ...planningMigrations, DeliveriesBouquets1764000001100] },
         }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),

@@ -46,6 +46,10 @@ export class Delivery {
   @Column({ name: 'do_not_contact_recipient', type: 'boolean', default: false })
   doNotContactRecipient!: boolean;
 
+  /** What the delivery takes of a rider's capacity: the order's items, by quantity. */
+  @Column({ type: 'integer', default: 1 })
+  bouquets!: number;
+
   @Column({ name: 'rider_id', type: 'text', nullable: true })
   riderId!: string | null;
 

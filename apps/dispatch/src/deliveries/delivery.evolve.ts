@@ -64,6 +64,7 @@ export function evolveDelivery(delivery: Delivery | undefined, event: DeliveryEv
       deadline: data.deadline ? new Date(data.deadline) : null,
       addressType: data.addressType,
       doNotContactRecipient: data.doNotContactRecipient,
+      bouquets: Math.max(1, data.items.reduce((sum, item) => sum + item.quantity, 0)),
       riderId: null,
       ...recipientColumns(data.recipientPersonId, data.recipient, isErased),
       orderVersion: event.streamVersion,

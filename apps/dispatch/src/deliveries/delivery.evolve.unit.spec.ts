@@ -55,6 +55,7 @@ describe('a delivery just placed', () => {
       deadline: new Date('2026-02-14T15:30:00+01:00'),
       addressType: 'hospital',
       doNotContactRecipient: true,
+      bouquets: 1,
       riderId: null,
       recipientPersonId: 'p-alex',
       recipientErased: false,
@@ -68,6 +69,15 @@ describe('a delivery just placed', () => {
       addressNotes: 'Ask at the desk',
       orderVersion: 1,
     });
+  });
+
+  it('counts its bouquets, what it takes of a rider’s capacity, from the items’ quantities', () => {
+    const items = [
+      { sku: 'ROSE-12', name: 'Twelve red roses', quantity: 2 },
+      { sku: 'LILY-5', name: 'Five white lilies', quantity: 1 },
+    ];
+    const larger = { ...placed, data: { ...placed.data, items } } as DeliveryEvent;
+    expect(board([larger])).toMatchObject({ bouquets: 3 });
   });
 
   it('shows a recipient published as null (the publisher found them erased) as erased', () => {
@@ -165,6 +175,7 @@ describe('the view of a delivery', () => {
       deadline: '2026-02-14T14:30:00.000Z',
       addressType: 'hospital',
       doNotContactRecipient: true,
+      bouquets: 1,
       riderId: 'r1',
       recipient: alex,
     });

@@ -18,6 +18,8 @@ export interface OpenDelivery {
   lat: number | null;
   lng: number | null;
   riderId: string | null;
+  /** What it takes of a rider's capacity; one when unknown. */
+  bouquets?: number;
 }
 
 export interface RiderOnShift {
@@ -57,8 +59,6 @@ export interface PreparedPlanning {
   currentRiders: Map<string, string>;
 }
 
-/** Bouquets per order: the board does not know sizes yet. */
-const DEMAND_PER_ORDER = 1;
 /** A rider may come back to the shop to load again this many times in a shift. */
 const MAX_TRIPS = 10;
 /** How long after now an order whose window already closed may still be planned. */
@@ -96,7 +96,7 @@ export function preparePlanning(situation: PlanningSituation): PreparedPlanning 
     stops.push({
       id: delivery.orderId,
       location: { lat: delivery.lat, lng: delivery.lng },
-      demand: DEMAND_PER_ORDER,
+      demand: delivery.bouquets ?? 1,
       // Nobody can arrive before now. A window already closed is planned as soon as it fits,
       // late: the flowers must still go, and the answer keeps the real window, so it shows late.
       window: to > nowMs ? { ready: Math.max(minutes(from), nowMinutes), due: minutes(to) } : { ready: nowMinutes, due: Number.POSITIVE_INFINITY },

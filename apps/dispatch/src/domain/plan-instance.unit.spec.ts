@@ -57,6 +57,14 @@ describe('the instance for the solver', () => {
     expect(prepared.unplanned).toEqual([]);
   });
 
+  it('takes each order’s bouquets off the rider’s capacity, one when the board does not know', () => {
+    const prepared = preparePlanning(situation({ deliveries: [open('big', { bouquets: 3 }), open('plain')] }));
+    expect(prepared.instance.stops.map((s) => [s.id, s.demand])).toEqual([
+      ['big', 3],
+      ['plain', 1],
+    ]);
+  });
+
   it('starts a window that opened already at now', () => {
     const prepared = preparePlanning(situation({ deliveries: [open('o1', { windowFrom: '2026-02-14T09:00:00.000Z', windowTo: '2026-02-14T11:00:00.000Z' })] }));
     expect(prepared.instance.stops[0].window).toEqual({ ready: 600, due: 660 });

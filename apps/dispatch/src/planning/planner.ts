@@ -134,8 +134,10 @@ export class Planner {
   }
 
   private async openDeliveries(shopId: string): Promise<OpenDelivery[]> {
-    const rows = await this.dataSource.query<Array<{ order_id: string; status: string; window_from: Date; window_to: Date; address_lat: number | null; address_lng: number | null; rider_id: string | null }>>(
-      `SELECT order_id, status, window_from, window_to, address_lat, address_lng, rider_id FROM deliveries
+    const rows = await this.dataSource.query<
+      Array<{ order_id: string; status: string; window_from: Date; window_to: Date; address_lat: number | null; address_lng: number | null; rider_id: string | null; bouquets: number }>
+    >(
+      `SELECT order_id, status, window_from, window_to, address_lat, address_lng, rider_id, bouquets FROM deliveries
         WHERE shop_id = $1 AND status IN ('awaiting_assignment', 'ready_for_pickup', 'out_for_delivery')
         ORDER BY window_from, order_id`,
       [shopId],
@@ -148,6 +150,7 @@ export class Planner {
       lat: r.address_lat,
       lng: r.address_lng,
       riderId: r.rider_id,
+      bouquets: r.bouquets,
     }));
   }
 
