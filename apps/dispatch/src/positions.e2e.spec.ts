@@ -85,6 +85,20 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
     }
     expect((await positionOf(as({ role: 'staff', shopId: shop }), 'nobody')).status).toBe(404);
     expect((await positionOf(as({ role: 'florist', shopId: shop }), rita)).status).toBe(403);
+    // Naming a shop is the operators' business: anyone else naming another shop finds nothing there.
+    expect((await call(as({ role: 'staff', shopId: otherShop }), 'GET', `/riders/${rita}/position?shopId=${shop}`)).status).toBe(404);
+  });
+
+  it('shows operators any shop’s rider, the shop named', async () => {
+    const shop = uniqueName('shop');
+    const rita = uniqueName('rider');
+    expect((await report(as({ role: 'rider', shopId: shop, sub: rita }), [fix(5)])).status).toBe(202);
+    const operator = as({ role: 'operator' });
+
+    expect(await call(operator, 'GET', `/riders/${rita}/position?shopId=${shop}`)).toMatchObject({ status: 200, body: { riderId: rita, shopId: shop } });
+    expect(await call(operator, 'GET', `/riders/${rita}/trail?shopId=${shop}`)).toMatchObject({ status: 200, body: { items: [{ riderId: rita }] } });
+    expect(await positionOf(operator, rita)).toMatchObject({ status: 400, body: { code: 'SHOP_REQUIRED' } });
+    expect((await call(operator, 'GET', `/riders/${rita}/position?shopId=${uniqueName('shop')}`)).status).toBe(404);
   });
 
   it('drops a position older than the rider’s latest, and the latest stays', async () => {

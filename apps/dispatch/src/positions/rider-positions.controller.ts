@@ -38,8 +38,13 @@ const StoredPositionSchema = RiderPositionSchema.extend({
 class RiderPositionView extends createZodDto(StoredPositionSchema) {}
 class RiderTrail extends createZodDto(z.object({ items: z.array(StoredPositionSchema) })) {}
 
+const shopOfTheRider = z.string().min(1).optional().describe('Operators name the rider’s shop; everyone else reads their own');
+
+class PositionQuery extends createZodDto(z.strictObject({ shopId: shopOfTheRider })) {}
+
 class TrailQuery extends createZodDto(
   z.strictObject({
+    shopId: shopOfTheRider,
     since: z.iso.datetime({ offset: true }).optional().describe('Only positions recorded after this'),
     limit: z.coerce.number().int().min(1).max(1000).default(500),
   }),
@@ -64,30 +69,33 @@ export class RiderPositionsController {
   }
 
   @Get(':riderId/position')
-  @Roles('staff', 'dispatcher', 'rider')
-  @ApiOperation({ summary: "A rider's latest position: for their shop's staff and dispatchers, and the rider" })
+  @Roles('staff', 'dispatcher', 'rider', 'operator')
+  @ApiOperation({ summary: "A rider's latest position: for their shop's staff and dispatchers, the rider, and operators" })
   @ZodResponse({ status: 200, type: RiderPositionView })
-  async latest(@Param('riderId') riderId: string, @CurrentPrincipal() principal: Principal) {
-    const position = await this.positions.latest(riderVisibleTo(principal, riderId));
+  async latest(@Param('riderId') riderId: string, @Query() query: PositionQuery, @CurrentPrincipal() principal: Principal) {
+    const position = await this.positions.latest(riderVisibleTo(principal, riderId, query.shopId));
     if (!position) throw riderNotFound();
     return position;
   }
 
   @Get(':riderId/trail')
-  @Roles('staff', 'dispatcher', 'rider')
+  @Roles('staff', 'dispatcher', 'rider', 'operator')
   @ApiOperation({ summary: "A rider's recent trail, oldest first (kept RIDER_TRAIL_RETENTION_HOURS)" })
   @ZodResponse({ status: 200, type: RiderTrail })
   async trail(@Param('riderId') riderId: string, @Query() query: TrailQuery, @CurrentPrincipal() principal: Principal) {
-    const rider = riderVisibleTo(principal, riderId);
+    const rider = riderVisibleTo(principal, riderId, query.shopId);
     if (!(await this.positions.latest(rider))) throw riderNotFound();
     return { items: await this.positions.trail(rider, query.since ? new Date(query.since) : undefined, query.limit) };
   }
 }
 
-/** Riders are looked up within the caller's shop, so another shop's rider is simply not there. */
-function riderVisibleTo(principal: Principal, riderId: string): RiderRef {
-  // Every role allowed here is shop-scoped (PrincipalSchema): the guard's check is what keeps it so.
-  if (!principal.shopId || (principal.role === 'rider' && principal.sub !== riderId)) throw riderNotFound();
+/** Riders are looked up within the caller's shop (an operator's: the one named), so another shop's rider is simply not there. */
+function riderVisibleTo(principal: Principal, riderId: string, shopId?: string): RiderRef {
+  if (principal.role === 'operator') {
+    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
+    return { shopId, riderId };
+  }
+  if (!principal.shopId || (shopId !== undefined && shopId !== principal.shopId) || (principal.role === 'rider' && principal.sub !== riderId)) throw riderNotFound();
   return { shopId: principal.shopId, riderId };
 }
 
