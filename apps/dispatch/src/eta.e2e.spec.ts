@@ -2,7 +2,7 @@ import { TokenService, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, outForDeliveryOnTheWire, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
@@ -10,7 +10,6 @@ import { dispatchService } from './dispatch.service';
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 const shopDoor = { lat: 52.09, lng: 5.12 };
-const recipientAt = (geo: { lat: number; lng: number }) => ({ name: 'Alex Recipient', address: { text: 'Lindenlaan 3, Utrecht', geo } });
 /** About `km` kilometres east of the recipient. */
 const eastOf = (geo: { lat: number; lng: number }, km: number) => ({ lat: geo.lat, lng: geo.lng + km / 68.5 });
 
@@ -38,15 +37,8 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
 
   /** An order out for delivery with `riderId`, delivered at `geo` within `window`. */
   const outForDelivery = async (shopId: string, riderId: string, geo: { lat: number; lng: number }, window: { from: string; to: string }) => {
-    const at = new Date().toISOString();
-    const { orderId, ref, next } = orderOnTheWire(shopId, { occurredAt: () => at });
-    await publisher.publish(ordersTopic, [
-      next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipient: recipientAt(geo), placedAt: at }) }),
-      next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: at } }),
-      next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: at } }),
-      next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: at } }),
-      next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: at } }),
-    ]);
+    const { orderId, events } = outForDeliveryOnTheWire(shopId, riderId, geo, window);
+    await publisher.publish(ordersTopic, events);
     return orderId;
   };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@petalpost/auth';
 import { type IntegrationEvent, TOPICS } from '@petalpost/contracts';
-import { createTestNamespace, eventually, orderOnTheWire, rosesPlaced, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, outForDeliveryOnTheWire, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
 import { type Frame, LiveClient, type Notifications, relayStandIn, type Relay, startNotifications, tokens, waitUntilConsuming } from './notifications.fixture';
 
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
@@ -35,15 +35,8 @@ describe('ETAs, at-risk and late deliveries, pushed (dispatch → Kafka → noti
 
   /** An order of `shopId` out for delivery with `riderId`, to the door, in `window`. */
   const onTheRoad = async (shopId: string, riderId: string, window: { from: string; to: string }) => {
-    const at = new Date().toISOString();
-    const { orderId, ref, next } = orderOnTheWire(shopId, { occurredAt: () => at });
-    await relay.orders(
-      next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipient: { name: 'Alex Recipient', address: { text: 'Lindenlaan 3, Utrecht', geo: door } }, placedAt: at }) }),
-      next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: at } }),
-      next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: at } }),
-      next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: at } }),
-      next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: at } }),
-    );
+    const { orderId, events } = outForDeliveryOnTheWire(shopId, riderId, door, window);
+    await relay.orders(...events);
     return orderId;
   };
 
