@@ -1,18 +1,10 @@
 import { checkPlan, emptyRoute, improveInsertion, insertionDelta, isRouteFeasible, newTripDelta, reasonUnservable, refreshRoute, type RouteState } from './feasibility';
-import { euclideanTravelTimes, type PlanarPoint } from './travel-times';
-import { type NodeProblem, type Plan, type Stop, toNodeProblem, type Vehicle, type VrptwInstance } from './vrptw';
+import { line } from './line-instance.fixture';
+import { euclideanTravelTimes } from './travel-times';
+import { type NodeProblem, type Plan, toNodeProblem } from './vrptw';
 
 const travel = euclideanTravelTimes();
 
-/** Stops on a line east of the depot at x = 0: distance and travel time are the difference in x. */
-function line(stops: Array<Partial<Stop<PlanarPoint>> & { x: number }>, vehicle: Partial<Vehicle> = {}): VrptwInstance<PlanarPoint> {
-  return {
-    name: 'line',
-    depot: { x: 0, y: 0 },
-    stops: stops.map(({ x, ...s }, i) => ({ id: `s${i + 1}`, location: { x, y: 0 }, demand: 1, window: { ready: 0, due: 1000 }, serviceTime: 0, ...s })),
-    vehicles: [{ id: 'v1', capacity: 10, profile: 'unit', shift: { ready: 0, due: 1000 }, maxTrips: 1, ...vehicle }],
-  };
-}
 
 function route(problem: NodeProblem, nodes: number[]): RouteState {
   const r = emptyRoute(problem, 0);

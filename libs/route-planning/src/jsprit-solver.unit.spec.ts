@@ -1,19 +1,11 @@
 import { checkPlan } from './feasibility';
 import { type JspritSolveAnswer, parseSolveAnswer, planFromAnswer, toSolveRequest } from './jsprit-solver';
-import { euclideanTravelTimes, type PlanarPoint } from './travel-times';
-import { type Stop, toNodeProblem, type Vehicle, type VrptwInstance } from './vrptw';
+import { line } from './line-instance.fixture';
+import { euclideanTravelTimes } from './travel-times';
+import { toNodeProblem } from './vrptw';
 
 const travel = euclideanTravelTimes();
 
-/** Stops on a line east of the depot at x = 0: distance and travel time are the difference in x. */
-function line(stops: Array<Partial<Stop<PlanarPoint>> & { x: number }>, vehicle: Partial<Vehicle> = {}): VrptwInstance<PlanarPoint> {
-  return {
-    name: 'line',
-    depot: { x: 0, y: 0 },
-    stops: stops.map(({ x, ...s }, i) => ({ id: `s${i + 1}`, location: { x, y: 0 }, demand: 1, window: { ready: 0, due: 1000 }, serviceTime: 0, ...s })),
-    vehicles: [{ id: 'v1', capacity: 10, profile: 'unit', shift: { ready: 0, due: 1000 }, maxTrips: 1, ...vehicle }],
-  };
-}
 
 const answer = (routes: JspritSolveAnswer['routes'], unassigned: string[] = []): JspritSolveAnswer => ({
   routes,
