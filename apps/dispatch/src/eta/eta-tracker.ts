@@ -48,6 +48,8 @@ const OPEN_STATUSES = ['awaiting_assignment', 'ready_for_pickup', 'out_for_deliv
 export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly travel: TravelTimes<GeoPoint> = offlineTravelTimes();
   private readonly pending = new Map<string, { shopId: string; riderId: string }>();
+  /** `<orderId>@<windowTo>` of the late deliveries already flagged in the log. */
+  private readonly flaggedLate = new Set<string>();
   private debounce?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -161,20 +163,29 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
       `SELECT order_id, shop_id, rider_id, window_to FROM deliveries WHERE status = ANY($1) AND window_to < $2`,
       [OPEN_STATUSES, now],
     );
+    const stillLate = new Set<string>();
     for (const row of late) {
+      const windowTo = row.window_to.toISOString();
+      const key = `${row.order_id}@${windowTo}`;
+      stillLate.add(key);
+      // Flagged already (by this replica): a late order stays late all day, its stream need not be read each sweep.
+      if (this.flaggedLate.has(key)) continue;
       try {
         await this.commands.execute(deliveryDecider, deliveryStream(row.order_id), {
           type: 'RecordLate',
           orderId: row.order_id,
           shopId: row.shop_id,
           riderId: row.rider_id ?? undefined,
-          windowTo: row.window_to.toISOString(),
+          windowTo,
           now: now.toISOString(),
         });
+        this.flaggedLate.add(key);
       } catch (err) {
         this.logger.warn({ err, orderId: row.order_id }, 'late delivery not flagged; the next sweep tries again');
       }
     }
+    // Delivered, or given a new window: forgotten here, so the memory holds only what is late now.
+    for (const key of this.flaggedLate) if (!stillLate.has(key)) this.flaggedLate.delete(key);
   }
 
   private async settingsFor(shopId: string): Promise<ShopEtaSettings> {
