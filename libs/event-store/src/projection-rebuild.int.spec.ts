@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '@petalpost/contracts';
-import { createTestDatabase, eventually, type TestDatabase } from '@petalpost/testing';
+import { createTestDatabase, eventually, sampleInOrder, type TestDatabase } from '@petalpost/testing';
 import pino from 'pino';
 import { loadCheckpoint } from './checkpoints';
 import { EventStore } from './event-store';
@@ -9,7 +9,6 @@ import { EventStore1764000000000 } from './event-store.migration';
 import { appendContinuously, COUNTER_TABLES, counterMetadata, counterProjection, counterRows, expectExactlyOnce, projectFromZero } from './projection-counters.fixture';
 import { ProjectionHost, type ProjectionHostOptions } from './projection-host';
 import { compareLogPositions } from './checkpoints';
-import type { LogPosition } from './stored-event';
 
 /** A logger whose lines the test can read. */
 function capturingLogger() {
@@ -91,8 +90,7 @@ describe('projection rebuild while live (real PostgreSQL)', () => {
         await sleep(3);
       }
     })();
-    const checkpoints: LogPosition[] = [];
-    const sampler = setInterval(() => void loadCheckpoint(db.dataSource.manager, 'counters').then((c) => checkpoints.push(c)), 10);
+    const sampler = sampleInOrder(() => loadCheckpoint(db.dataSource.manager, 'counters'));
 
     const started = await host.rebuild('counters');
     expect(started).toMatchObject({ projection: 'counters', state: 'running', id: expect.any(String) });
@@ -101,7 +99,7 @@ describe('projection rebuild while live (real PostgreSQL)', () => {
     const appendedDuring = await writers.stop();
     reading = false;
     await reader;
-    clearInterval(sampler);
+    const checkpoints = await sampler.stop();
 
     expect(finished).toMatchObject({ id: started.id, state: 'done', lag: 0, finishedAt: expect.any(String) });
     expect(finished.eventsDone).toBeGreaterThanOrEqual(1000);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@petalpost/platform';
-import { createTestDatabase, eventually, type TestDatabase } from '@petalpost/testing';
-import { loadCheckpoint } from './checkpoints';
+import { createTestDatabase, eventually, sampleInOrder, type TestDatabase } from '@petalpost/testing';
+import { loadCheckpoint, START_OF_LOG } from './checkpoints';
 import { EventStore } from './event-store';
 import { EventStore1764000000000 } from './event-store.migration';
 import {
@@ -121,6 +121,9 @@ describe('projection runner (real PostgreSQL)', () => {
       { batchSize: 10 },
     );
     await appendToNewStreams(store, 4, 5);
+    // A step reads only what no open transaction (of any test running beside this one) can still
+    // precede: wait until all 20 events are readable, so each step meets a full batch.
+    await eventually(async () => expect(await store.readAll(START_OF_LOG, 100)).toHaveLength(20));
     expect(await runner.step()).toEqual({ read: 10, applied: 10 });
     const afterFirst = await loadCheckpoint(db.dataSource.manager, 'counters');
     const rowsAfterFirst = await counterRows(db.dataSource);
@@ -163,14 +166,8 @@ describe('projection runner (real PostgreSQL)', () => {
     const b = runnerFor(counterProjection(), { batchSize: 15 });
     a.start();
     b.start();
-    const seen: LogPosition[] = [];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        seen.push(await loadCheckpoint(db.dataSource.manager, 'counters'));
-        await sleep(5);
-      }
-    })();
+    const sampler = sampleInOrder(() => loadCheckpoint(db.dataSource.manager, 'counters'), 5);
+    let seen: LogPosition[] = [];
     try {
       const writers = appendContinuously(store, 4);
       await appendToNewStreams(store, 8, 8);
@@ -178,8 +175,7 @@ describe('projection runner (real PostgreSQL)', () => {
       await writers.stop();
       await caughtUp(a);
     } finally {
-      sampling = false;
-      await sampler;
+      seen = await sampler.stop();
     }
     await expectExactlyOnce(db.dataSource);
     const applied = Number(a.status().details?.eventsApplied) + Number(b.status().details?.eventsApplied);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EventMetadata } from '@petalpost/contracts';
 import { createKafka, EventPublisher } from '@petalpost/kafka';
 import { createLogger } from '@petalpost/platform';
-import { createTestDatabase, createTestTopics, eventually, type TestDatabase, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestDatabase, createTestTopics, eventually, sampleInOrder, type TestDatabase, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, logLevel, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { loadCheckpoint } from './checkpoints';
@@ -124,10 +124,8 @@ describe('outbox relay (real PostgreSQL and Kafka)', () => {
     const watch = await watchTopic(topic);
     const relays = [relayFor(publisher, { standbyDelayMs: 100 }), relayFor(publisher, { standbyDelayMs: 100 })];
     relays.forEach((r) => r.start());
-    const checkpoints: number[] = [];
-    const sampler = setInterval(() => {
-      void loadCheckpoint(db.dataSource.manager, 'crash-test.relay').then((c) => checkpoints.push(c.globalPosition));
-    }, 20);
+    const sampler = sampleInOrder(async () => (await loadCheckpoint(db.dataSource.manager, 'crash-test.relay')).globalPosition, 20);
+    let checkpoints: number[] = [];
     try {
       await eventually(() => expect(relays.filter((r) => r.status().details?.leader)).toHaveLength(1));
       await appendStreams(5, 20);
@@ -144,7 +142,7 @@ describe('outbox relay (real PostgreSQL and Kafka)', () => {
       expect(watch.messages).toHaveLength(120);
       for (const versions of versionsByStream(watch.messages).values()) expect(versions).toEqual(versions.map((_, i) => i + 1));
     } finally {
-      clearInterval(sampler);
+      checkpoints = await sampler.stop();
       await Promise.all(relays.map((r) => r.stop()));
       await publisher.disconnect();
       await watch.stop();

@@ -1,5 +1,6 @@
 export * from './decider-spec';
 export * from './eventually';
+export * from './sample-in-order';
 export * from './test-database';
 export * from './test-infra';
 export * from './test-service';
