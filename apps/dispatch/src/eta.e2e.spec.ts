@@ -2,7 +2,7 @@ import { TokenService, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, outForDeliveryOnTheWire, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, eventually, orderServiceEnvelope, outForDeliveryOnTheWire, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
@@ -33,6 +33,10 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
     });
     expect(response.status).toBe(202);
   };
+  const boardOf = async (shopId: string) => {
+    const response = await fetch(`${service.url}/deliveries`, { headers: { authorization: `Bearer ${as({ role: 'dispatcher', shopId })}` } });
+    return ((await response.json()) as { items: unknown[] }).items;
+  };
   const about = (orderId: string, type: string) => published.filter((e) => e.type === type && (e.data as { orderId?: string }).orderId === orderId);
 
   /** An order out for delivery with `riderId`, delivered at `geo` within `window`. */
@@ -55,13 +59,9 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
     await consumer.run({ eachMessage: async ({ message }) => void published.push(JSON.parse(String(message.value)) as IntegrationEvent) });
     // A new group starts at the log's end, which it learns on its first fetch: probe until an order shows.
     const probeShop = uniqueName('shop');
-    const boardOf = async () => {
-      const response = await fetch(`${service.url}/deliveries`, { headers: { authorization: `Bearer ${as({ role: 'dispatcher', shopId: probeShop })}` } });
-      return ((await response.json()) as { items: unknown[] }).items;
-    };
     await eventually(async () => {
       await outForDelivery(probeShop, 'probe', shopDoor, { from: minutesFromNow(60), to: minutesFromNow(120) });
-      await eventually(async () => expect((await boardOf()).length).toBeGreaterThan(0), 2_000);
+      await eventually(async () => expect((await boardOf(probeShop)).length).toBeGreaterThan(0), 2_000);
     }, 30_000);
   });
   afterAll(async () => {
@@ -120,7 +120,14 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
   it('calls a delivery late once its window closed undelivered', async () => {
     const shop = uniqueName('shop');
     const rider = uniqueName('rider');
-    const orderId = await outForDelivery(shop, rider, shopDoor, { from: minutesFromNow(-90), to: minutesFromNow(-5) });
+    // Out with its rider while the window is still open, as it would be in a shop: only then does the window close.
+    const { orderId, events } = outForDeliveryOnTheWire(shop, rider, shopDoor, { from: minutesFromNow(-90), to: minutesFromNow(60) });
+    await publisher.publish(ordersTopic, events);
+    await eventually(async () => expect(await boardOf(shop)).toEqual([expect.objectContaining({ orderId, riderId: rider })]), 20_000);
+    const closed = { from: minutesFromNow(-90), to: minutesFromNow(-5) };
+    await publisher.publish(ordersTopic, [
+      orderServiceEnvelope(shop, `order-${orderId}`, events.length + 1, { type: 'DeliveryWindowChanged', data: { orderId, shopId: shop, riderId: rider, deliveryWindow: closed, changedAt: new Date().toISOString() } }),
+    ]);
 
     const [late] = await eventually(() => {
       const flagged = about(orderId, 'DeliveryLate');
