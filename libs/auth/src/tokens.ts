@@ -21,6 +21,11 @@ export class TokenService {
 
   /** Throws `unauthenticated` for a missing, expired, forged or malformed token. */
   verify(token: string | undefined): Principal {
+    return this.verifyWithExpiry(token).principal;
+  }
+
+  /** As verify, with when the token stops being valid (undefined for a token without `exp`): a long-lived connection ends then. */
+  verifyWithExpiry(token: string | undefined): { principal: Principal; expiresAt?: Date } {
     if (!token) throw new DomainError('unauthenticated', 'TOKEN_MISSING', 'a bearer token is required');
     let claims: Record<string, unknown>;
     try {
@@ -30,7 +35,7 @@ export class TokenService {
     }
     const principal = PrincipalSchema.safeParse(claims);
     if (!principal.success) throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'token claims are not a principal');
-    return principal.data;
+    return typeof claims.exp === 'number' ? { principal: principal.data, expiresAt: new Date(claims.exp * 1000) } : { principal: principal.data };
   }
 }
 

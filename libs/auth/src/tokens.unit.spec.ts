@@ -11,6 +11,14 @@ describe('bearer tokens', () => {
     expect(tokens.verify(token)).toEqual({ role: 'dispatcher', sub: 'carol', shopId: 's1' });
   });
 
+  it('says when a token expires, so a connection opened with it can end then', () => {
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    const { principal, expiresAt } = tokens.verifyWithExpiry(tokens.sign({ role: 'staff', sub: 'alice', shopId: 's1' }, 90));
+    expect(principal).toEqual({ role: 'staff', sub: 'alice', shopId: 's1' });
+    expect(expiresAt!.getTime() - before).toBeGreaterThanOrEqual(90_000);
+    expect(expiresAt!.getTime() - before).toBeLessThanOrEqual(91_000);
+  });
+
   it('scopes a customer token to one order', () => {
     expect(tokens.verify(tokens.sign({ role: 'customer', sub: 'buyer-1', orderId: 'o1' }))).toMatchObject({ role: 'customer', orderId: 'o1' });
     expect(() => tokens.sign({ role: 'customer', sub: 'buyer-1' })).toThrow(/one order/);

@@ -2,8 +2,9 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { toErrorResponse } from './error-body';
+import { withoutTokens } from './logger';
 
-/** The one HTTP exception filter: every error leaves in the same shape, 5xx are logged. */
+/** The one HTTP exception filter: every error leaves in the same shape, 5xx are logged (their URL redacted as the access log's). */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -14,7 +15,7 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(exception, String(request.id));
-    if (status >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
+    if (status >= 500) this.logger.error({ err: exception, url: withoutTokens(request.url) }, 'request failed');
     void reply.status(status).send(body);
   }
 }

@@ -5,12 +5,22 @@ import { DataSource } from 'typeorm';
 import { audiencesOf } from '../domain/audiences';
 import { InboxFanout } from '../delivery/inbox-fanout';
 
-/** Records that a person saw an audience's notifications up to seq; only an entry that exists can be acknowledged. */
+/**
+ * Records that a person saw each audience's notifications up to its seq, in one statement; only an
+ * entry that exists can be acknowledged. One row per audience (the caller coalesces), since one
+ * INSERT … ON CONFLICT may not touch a row twice.
+ */
 const ACK = `
   INSERT INTO inbox_acks (person, audience, acked_seq)
-  SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM inbox_entries WHERE audience = $2 AND seq = $3)
+  SELECT $1, p.audience, p.seq FROM unnest($2::text[], $3::bigint[]) AS p(audience, seq)
+   WHERE EXISTS (SELECT 1 FROM inbox_entries e WHERE e.audience = p.audience AND e.seq = p.seq)
   ON CONFLICT (person, audience) DO UPDATE SET acked_seq = GREATEST(inbox_acks.acked_seq, EXCLUDED.acked_seq), acked_at = now()
-  RETURNING acked_seq`;
+  RETURNING audience`;
+
+export interface Ack {
+  audience: string;
+  seq: number;
+}
 
 /** Acknowledgements, per person (the token's subject): they stop re-sends and escalation. */
 @Injectable()
@@ -22,11 +32,27 @@ export class Acks {
 
   /** Acknowledges everything of `audience` up to `seq` for the calling person. */
   async acknowledge(principal: Principal, audience: string, seq: number): Promise<void> {
-    // Someone else's inbox answers as if it did not exist.
-    if (!audiencesOf(principal).includes(audience)) throw notFound();
-    const rows = await this.dataSource.query<unknown[]>(ACK, [principal.sub, audience, seq]);
-    if (rows.length === 0) throw notFound();
-    for (const session of this.fanout.sessionsOf(principal.sub)) session.acknowledged(audience, seq);
+    const { refused } = await this.acknowledgeMany(principal, [{ audience, seq }]);
+    if (refused.length > 0) throw notificationNotFound();
+  }
+
+  /**
+   * Several acknowledgements, one per audience, in one write; those of no entry in the caller's
+   * own inboxes come back refused (someone else's inbox answers as if it did not exist).
+   */
+  async acknowledgeMany(principal: Principal, acks: readonly Ack[]): Promise<{ recorded: Ack[]; refused: Ack[] }> {
+    const own = new Set(audiencesOf(principal));
+    const asked = acks.filter((a) => own.has(a.audience));
+    const recordedAudiences = new Set<string>();
+    if (asked.length > 0) {
+      const rows = await this.dataSource.query<Array<{ audience: string }>>(ACK, [principal.sub, asked.map((a) => a.audience), asked.map((a) => a.seq)]);
+      for (const row of rows) recordedAudiences.add(row.audience);
+    }
+    const recorded = asked.filter((a) => recordedAudiences.has(a.audience));
+    for (const session of this.fanout.sessionsOf(principal.sub)) {
+      for (const { audience, seq } of recorded) session.acknowledged(audience, seq);
+    }
+    return { recorded, refused: acks.filter((a) => !recordedAudiences.has(a.audience)) };
   }
 
   /** Of these (person, audience) pairs, the last seq each acknowledged. */
@@ -45,6 +71,6 @@ export function ackKey(person: string, audience: string): string {
   return `${person}\u0000${audience}`;
 }
 
-function notFound(): DomainError {
+export function notificationNotFound(): DomainError {
   return new DomainError('not_found', 'NOTIFICATION_NOT_FOUND', 'no such notification in your inboxes');
 }

@@ -58,7 +58,13 @@ export interface ErrorFrame {
   message: string;
 }
 
-export type Frame = WelcomeFrame | NotificationFrame | ResetFrame | PositionFrame | AckedFrame | ErrorFrame;
+/** The last frame of a connection whose token expired: reconnect with a fresh token and the last cursor. */
+export interface ExpiredFrame {
+  type: 'expired';
+  message: string;
+}
+
+export type Frame = WelcomeFrame | NotificationFrame | ResetFrame | PositionFrame | AckedFrame | ErrorFrame | ExpiredFrame;
 
 /** The transport under a session: a WebSocket or an SSE response. */
 export interface Outlet {

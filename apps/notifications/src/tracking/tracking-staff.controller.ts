@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { canSeeShop, CurrentPrincipal, type Principal, Roles, TokenService } from '@petalpost/auth';
@@ -51,7 +52,8 @@ export class TrackingStaffController {
   async mint(@Param('orderId') orderId: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
     const order = await findTrackedOrder(this.dataSource, orderId);
     if (!order || !canSeeShop(principal, order.shopId)) throw new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');
-    const baseUrl = this.config.TRACKING_PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+    // Without a configured address (development only), the address this connection reached: never the caller's Host header.
+    const baseUrl = this.config.TRACKING_PUBLIC_URL ?? ownAddress(request);
     return trackingLinkOf(this.tokens, order, { baseUrl, now: new Date(), tokenDays: this.config.TRACKING_TOKEN_DAYS, graceHours: this.config.TRACKING_GRACE_HOURS });
   }
 
@@ -65,4 +67,10 @@ export class TrackingStaffController {
     const items = await messagesOfShop(this.dataSource, shopId, { limit: query.limit, orderId: query.orderId });
     return { items: items.map(({ messageId, orderId, text, sentAt }) => ({ messageId, orderId, text, sentAt })) };
   }
+}
+
+function ownAddress(request: FastifyRequest): string {
+  const { localAddress, localPort } = request.raw.socket;
+  const host = localAddress && isIPv6(localAddress) ? `[${localAddress}]` : (localAddress ?? '127.0.0.1');
+  return `http://${host}:${localPort}`;
 }

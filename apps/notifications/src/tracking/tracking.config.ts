@@ -7,11 +7,16 @@ export const trackingConfigShape = {
   TRACKING_GRACE_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   /** The outer limit of a link's token, whatever happens to the order (a token cannot be recalled). */
   TRACKING_TOKEN_DAYS: z.coerce.number().int().min(1).max(365).default(60),
-  /** Where customers reach this service, e.g. https://track.example.com; unset: the address the link was minted through. */
+  /** Where customers reach this service, e.g. https://track.example.com; required in production, elsewhere unset means the service's own address. */
   TRACKING_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Where the attachment store serves photos by their reference; unset: the page shows no photos. */
   TRACKING_PHOTO_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
 };
+
+/** Links built from a request's Host header would point wherever a caller says: production names its public address. */
+export function hasTrackingPublicUrlWhereNeeded(config: { NODE_ENV: string; TRACKING_PUBLIC_URL?: string }): boolean {
+  return config.NODE_ENV !== 'production' || config.TRACKING_PUBLIC_URL !== undefined;
+}
 
 export type TrackingConfig = { [K in keyof typeof trackingConfigShape]: z.infer<(typeof trackingConfigShape)[K]> };
 

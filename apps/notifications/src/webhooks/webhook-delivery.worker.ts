@@ -8,7 +8,7 @@ import { webhookBodyOf } from './domain/webhook-body';
 import { type AttemptResult, nextStep, type RetryPolicy } from './domain/webhook-retry';
 import { secretsInForce, signatureHeader } from './domain/webhook-signature';
 import { cancelPendingDeliveries, claimDueDeliveries, type ClaimedDelivery, deleteExpiredEvents, recordAttempt, releaseClaims } from './webhook-delivery.queries';
-import { sendWebhook } from './webhook-sender';
+import { resolveWithSystem, sendWebhook } from './webhook-sender';
 import { allowsPrivateNetworks, retryPolicyOf, wakeUpChannel, type WebhooksConfig } from './webhooks.config';
 import { WEBHOOKS_CONFIG } from './webhooks.tokens';
 
@@ -137,6 +137,7 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
       timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
       stopSignal: this.stopping.signal,
       allowPrivateNetworks: allowsPrivateNetworks(this.config),
+      resolve: resolveWithSystem,
     });
     if (outcome.kind === 'interrupted') return false;
     const durationMs = Math.round(performance.now() - started);

@@ -1,4 +1,5 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Where webhooks may be sent. Only http(s), no credentials in the URL (they would end up in
@@ -15,39 +16,27 @@ export type UrlVerdict = { allowed: true; url: string } | { allowed: false; reas
 
 export const MAX_URL_LENGTH = 2048;
 
-const PRIVATE_RANGES: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [
-  ['0.0.0.0', 8, 'ipv4'], // "this network"
-  ['10.0.0.0', 8, 'ipv4'],
-  ['100.64.0.0', 10, 'ipv4'], // carrier-grade NAT
-  ['127.0.0.0', 8, 'ipv4'],
-  ['169.254.0.0', 16, 'ipv4'], // link-local, where cloud metadata services answer
-  ['172.16.0.0', 12, 'ipv4'],
-  ['192.0.0.0', 24, 'ipv4'],
-  ['192.0.2.0', 24, 'ipv4'],
-  ['192.168.0.0', 16, 'ipv4'],
-  ['198.18.0.0', 15, 'ipv4'],
-  ['198.51.100.0', 24, 'ipv4'],
-  ['203.0.113.0', 24, 'ipv4'],
-  ['224.0.0.0', 4, 'ipv4'], // multicast
-  ['240.0.0.0', 4, 'ipv4'], // reserved, and broadcast
-  ['::', 128, 'ipv6'],
-  ['::1', 128, 'ipv6'],
-  ['100::', 64, 'ipv6'],
-  ['2001:db8::', 32, 'ipv6'],
-  ['fc00::', 7, 'ipv6'], // unique local
-  ['fe80::', 10, 'ipv6'], // link-local
-  ['ff00::', 8, 'ipv6'], // multicast
-];
-
-// IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) are checked against the IPv4 ranges too.
-const privateAddresses = new BlockList();
-for (const [network, prefix, family] of PRIVATE_RANGES) privateAddresses.addSubnet(network, prefix, family);
-
-/** True for loopback, private, link-local and other addresses that are not on the public internet. */
+/**
+ * Only addresses ipaddr.js calls plain `unicast` are public: its range table covers loopback,
+ * private, link-local, unique-local, carrier-grade NAT, reserved, documentation, benchmarking,
+ * multicast, Teredo and more. IPv6 addresses that carry an IPv4 address (IPv4-mapped and
+ * -translated, ::/96, NAT64's 64:ff9b::/96, 6to4's 2002::/16) are judged by that IPv4 address,
+ * since that is where a packet to them ends up.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) throw new Error(`not an IP address: ${address}`);
-  return privateAddresses.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (isIP(address) === 0) throw new Error(`not an IP address: ${address}`);
+  const ip = ipaddr.parse(address);
+  if (ip.kind() === 'ipv4') return ip.range() !== 'unicast';
+  const embedded = embeddedIPv4(ip as ipaddr.IPv6);
+  return (embedded ?? ip).range() !== 'unicast';
+}
+
+function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const bytes = ip.toByteArray();
+  const range = ip.range();
+  if (range === '6to4') return new ipaddr.IPv4(bytes.slice(2, 6));
+  const carriesLast32Bits = range === 'ipv4Mapped' || range === 'rfc6145' || range === 'rfc6052' || bytes.slice(0, 12).every((b) => b === 0);
+  return carriesLast32Bits ? new ipaddr.IPv4(bytes.slice(12, 16)) : undefined;
 }
 
 /** Names that resolve inside our own network: single labels (search domains) and reserved suffixes. */

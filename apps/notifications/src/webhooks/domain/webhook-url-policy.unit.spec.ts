@@ -74,3 +74,30 @@ describe('private addresses (what a resolved name is checked against)', () => {
     }
   });
 });
+
+describe('addresses that hide an address of our own network inside another', () => {
+  it.each([
+    ['64:ff9b::a9fe:a9fe', 'NAT64 (64:ff9b::/96) of 169.254.169.254'],
+    ['64:ff9b::7f00:1', 'NAT64 of 127.0.0.1'],
+    ['64:ff9b::a00:1', 'NAT64 of 10.0.0.1'],
+    ['2002:a9fe:a9fe::1', '6to4 (2002::/16) of 169.254.169.254'],
+    ['2002:7f00:1::', '6to4 of 127.0.0.1'],
+    ['2002:c0a8:101::1', '6to4 of 192.168.1.1'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo (2001::/32)'],
+    ['::ffff:169.254.169.254', 'IPv4-mapped link-local'],
+    ['::ffff:0:a9fe:a9fe', 'IPv4-translated (::ffff:0:0:0/96) link-local'],
+    ['::127.0.0.1', 'IPv4-compatible loopback'],
+    ['2001:db8::1', 'documentation'],
+    ['fec0::1', 'deprecated site-local'],
+    ['100::1', 'discard-only'],
+    ['198.18.0.1', 'benchmarking'],
+  ])('treats %s (%s) as not public', (ip) => {
+    expect(isPrivateAddress(ip)).toBe(true);
+    expect(checkWebhookUrl(ip.includes(':') ? `http://[${ip}]/hook` : `http://${ip}/hook`, production)).toMatchObject({ allowed: false });
+  });
+
+  it('lets a NAT64 or 6to4 address of a public IPv4 address through', () => {
+    expect(isPrivateAddress('64:ff9b::808:808')).toBe(false);
+    expect(isPrivateAddress('2002:808:808::1')).toBe(false);
+  });
+});
