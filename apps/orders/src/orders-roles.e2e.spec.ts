@@ -256,6 +256,28 @@ describe('an order’s life and who may see and do what (real service, Postgres 
       expect((await call('GET', `/orders/${id}`, riderLi)).status).toBe(404);
     });
 
+    it('a rider unassigned from an order cannot read it as of a time while assigned', async () => {
+      const id = await orderAt('assigned');
+      const whileAssigned = new Date().toISOString();
+      expect((await call('POST', `/orders/${id}/rider/unassign`, dispatcher, { riderId: 'li' })).status).toBe(200);
+      const then = await call('GET', `/orders/${id}?asOf=${encodeURIComponent(whileAssigned)}`, riderLi);
+      expect(then.status).toBe(404);
+      expect(JSON.stringify(then.body)).not.toContain('Alex Recipient');
+      expect(JSON.stringify(then.body)).not.toContain('+31 6 8765 4321');
+    });
+
+    it('only staff and operators read an order as of a past time; others who see it get 400, others who do not 404', async () => {
+      const id = await orderAt('assigned');
+      const asOf = `?asOf=${encodeURIComponent(new Date().toISOString())}`;
+      const customer = as({ role: 'customer', orderId: id });
+      for (const token of [staff, operator]) expect((await call('GET', `/orders/${id}${asOf}`, token)).status).toBe(200);
+      for (const token of [florist, dispatcher, riderLi, customer]) {
+        const { status, body } = await call('GET', `/orders/${id}${asOf}`, token);
+        expect({ status, code: body.code }).toEqual({ status: 400, code: 'AS_OF_STAFF_ONLY' });
+      }
+      for (const token of [riderMo, staffOfOtherShop]) expect((await call('GET', `/orders/${id}${asOf}`, token)).status).toBe(404);
+    });
+
     it('a rider may not accept, cancel, assign or read the audit trail', async () => {
       const id = await orderAt('assigned');
       expect((await call('POST', `/orders/${id}/cancel`, riderLi, { reason: 'no' })).status).toBe(403);

@@ -1,5 +1,5 @@
 import { canSeeShop, type Principal } from '@petalpost/auth';
-import { DomainError } from '@petalpost/contracts';
+import { DomainError, type Role } from '@petalpost/contracts';
 import type { Order, OrderState } from '../domain/order.state';
 
 /**
@@ -28,4 +28,11 @@ export const orderNotFound = () => new DomainError('not_found', 'ORDER_NOT_FOUND
 
 export function assertVisible(principal: Principal, state: OrderState): asserts state is Order {
   if (state.status === 'none' || !maySee(principal, state)) throw orderNotFound();
+}
+
+/** Reading an order as of a past time is an audit: the shop's staff and operators do it, nobody else. */
+const READ_THE_PAST: readonly Role[] = ['staff', 'operator'];
+
+export function assertMayReadThePast(principal: Principal): void {
+  if (!READ_THE_PAST.includes(principal.role)) throw new DomainError('invalid', 'AS_OF_STAFF_ONLY', 'only staff and operators may read an order as of a past time (asOf)');
 }

@@ -143,7 +143,7 @@ export class CorrectAddressBody extends createZodDto(
 
 export class OrderAsOfQuery extends createZodDto(
   z.strictObject({
-    asOf: time.optional().describe('The order as it was at this time (for audits)'),
+    asOf: time.optional().describe('The order as it was at this time (audits: staff and operators only; who may see the order is decided on the order as it is now)'),
   }),
 ) {}
 

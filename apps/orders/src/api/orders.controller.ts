@@ -15,7 +15,7 @@ import type { Sealed } from '../domain/personal-data';
 import { PICKUP_CODE_LENGTH, pickupCodeFrom } from '../domain/pickup-code';
 import { OrderCommands } from '../order-commands.service';
 import { openWithin, PersonalDataVault, PersonErased } from '../personal-data/personal-data-vault';
-import { assertVisible, orderNotFound } from './order-access';
+import { assertMayReadThePast, assertVisible, orderNotFound } from './order-access';
 import {
   AssignRiderBody,
   CardedBody,
@@ -224,13 +224,19 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: 'An order as its events tell it, now or as of a past time, with the fields your role may see (404 for orders you may not see)' })
+  @ApiOperation({
+    summary: 'An order as its events tell it, with the fields your role may see (404 for orders you may not see now); staff and operators may ask for it as of a past time',
+  })
   @ZodResponse({ status: 200, type: OrderView })
   async get(@Param('orderId', ParseUUIDPipe) orderId: string, @Query() query: OrderAsOfQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
-    const events = await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
-    const state = foldEvents(orderDecider, events);
-    assertVisible(principal, state);
-    return this.respond(principal, { streamId: orderStream(orderId), version: events.length, state, events: [], replayed: false }, reply);
+    // Who may see the order is decided on the order as it is now, never as it was: a rider taken
+    // off an order must not read it back through an audit of the time they had it.
+    const events = await this.store.readStream(orderStream(orderId));
+    assertVisible(principal, foldEvents(orderDecider, events));
+    if (query.asOf !== undefined) assertMayReadThePast(principal);
+    const shown = query.asOf === undefined ? events : await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
+    const state = foldEvents(orderDecider, shown);
+    return this.respond(principal, { streamId: orderStream(orderId), version: shown.length, state, events: [], replayed: false }, reply);
   }
 
   @Get(':orderId/history')
