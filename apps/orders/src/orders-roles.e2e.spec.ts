@@ -278,6 +278,43 @@ describe('an order’s life and who may see and do what (real service, Postgres 
       for (const token of [riderMo, staffOfOtherShop]) expect((await call('GET', `/orders/${id}${asOf}`, token)).status).toBe(404);
     });
 
+    it('the rider who delivered an order reads it during the grace period after delivery', async () => {
+      const id = await orderAt('out_for_delivery');
+      expect((await call('POST', `/orders/${id}/delivery`, riderLi, { outcome: { kind: 'recipient' } })).status).toBe(200);
+      expect((await call('GET', `/orders/${id}`, riderLi)).status).toBe(200);
+    });
+
+    it('a rider loses sight of a delivered order once the grace period after delivery is over', async () => {
+      const noGrace = await startTestService(ordersService, { KAFKA_NAMESPACE: await createTestNamespace(), RIDER_GRACE_MINUTES: '0' });
+      try {
+        const post = (path: string, token: string, body?: unknown) =>
+          fetch(`${noGrace.url}${path}`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body ?? {}),
+          });
+        const get = (path: string, token: string) => fetch(`${noGrace.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+        const placed = (await (await post('/orders', staff, getWell())).json()) as View;
+        const id = placed.orderId as string;
+        for (const [path, token, body] of [
+          ['accept', staff],
+          ['production/start', staff],
+          ['production/finish', staff],
+          ['rider', dispatcher, { riderId: 'li' }],
+          ['pickup', riderLi, { pickupCode: placed.pickupCode }],
+          ['delivery', riderLi, { outcome: { kind: 'recipient' } }],
+        ] as Array<[string, string, unknown?]>) {
+          expect({ path, status: (await post(`/orders/${id}/${path}`, token, body)).status }).toEqual({ path, status: 200 });
+        }
+        const seen = await get(`/orders/${id}`, riderLi);
+        expect(seen.status).toBe(404);
+        expect(await seen.text()).not.toContain('Alex Recipient');
+        expect((await get(`/orders/${id}`, staff)).status).toBe(200);
+      } finally {
+        await noGrace.app.close();
+      }
+    });
+
     it('a rider may not accept, cancel, assign or read the audit trail', async () => {
       const id = await orderAt('assigned');
       expect((await call('POST', `/orders/${id}/cancel`, riderLi, { reason: 'no' })).status).toBe(403);

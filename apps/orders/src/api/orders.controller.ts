@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { actorOf, CurrentPrincipal, type Principal, type RiderGrace, Roles } from '@petalpost/auth';
 import { DomainError, type RecipientContact, type Role } from '@petalpost/contracts';
 import { type CommandResult, EventStore, foldEvents, requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
@@ -14,6 +14,7 @@ import type { Order, OrderState } from '../domain/order.state';
 import type { Sealed } from '../domain/personal-data';
 import { PICKUP_CODE_LENGTH, pickupCodeFrom } from '../domain/pickup-code';
 import { OrderCommands } from '../order-commands.service';
+import type { OrdersConfig } from '../orders.config';
 import { openWithin, PersonalDataVault, PersonErased } from '../personal-data/personal-data-vault';
 import { assertMayReadThePast, assertVisible, orderNotFound } from './order-access';
 import {
@@ -60,6 +61,7 @@ export class OrdersController {
     private readonly store: EventStore,
     private readonly commands: OrderCommands,
     private readonly vault: PersonalDataVault,
+    @Inject(SERVICE_CONFIG) private readonly config: OrdersConfig,
   ) {}
 
   @Post()
@@ -232,7 +234,7 @@ export class OrdersController {
     // Who may see the order is decided on the order as it is now, never as it was: a rider taken
     // off an order must not read it back through an audit of the time they had it.
     const events = await this.store.readStream(orderStream(orderId));
-    assertVisible(principal, foldEvents(orderDecider, events));
+    assertVisible(principal, foldEvents(orderDecider, events), this.graceNow());
     if (query.asOf !== undefined) assertMayReadThePast(principal);
     const shown = query.asOf === undefined ? events : await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
     const state = foldEvents(orderDecider, shown);
@@ -245,7 +247,7 @@ export class OrdersController {
   @ZodResponse({ status: 200, type: OrderHistory })
   async history(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
     const events = await this.store.readStream(orderStream(orderId));
-    assertVisible(principal, foldEvents(orderDecider, events));
+    assertVisible(principal, foldEvents(orderDecider, events), this.graceNow());
     const items = events.map((e) => ({
       version: e.streamVersion,
       type: e.type,
@@ -277,7 +279,7 @@ export class OrdersController {
         idempotency: request.idempotencyKey
           ? { key: `${principal.role}:${principal.shopId ?? ''}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(route, isNew ? null : orderId, body) }
           : undefined,
-        authorize: isNew ? undefined : (state) => assertVisible(principal, state),
+        authorize: isNew ? undefined : (state) => assertVisible(principal, state, this.graceNow()),
       });
     } catch (err) {
       throw await this.inCallersView(principal, orderId, err);
@@ -314,10 +316,14 @@ export class OrdersController {
     return Object.fromEntries(present.map(([field], i) => [field, values[i] ?? 'erased'])) as OpenedPersonalData;
   }
 
+  private graceNow(): RiderGrace {
+    return { now: now(), riderGraceMinutes: this.config.RIDER_GRACE_MINUTES };
+  }
+
   /** Seals under the order's recipient (a new person when that one was erased or never recorded). */
   private async sealForRecipient(principal: Principal, orderId: string, value: unknown): Promise<Sealed> {
     const state = foldEvents(orderDecider, await this.store.readStream(orderStream(orderId)));
-    assertVisible(principal, state);
+    assertVisible(principal, state, this.graceNow());
     const person = { personId: state.recipient?.personId ?? randomUUID(), shopId: state.shopId };
     try {
       return await this.vault.seal(person, value);
