@@ -141,6 +141,19 @@ describe('orders API (real service, Postgres and Kafka)', () => {
     expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
+  it('refuses an Idempotency-Key longer than 200 characters or outside printable ASCII with 400, appending nothing', async () => {
+    const { body: order } = await place();
+    const before = await eventCount();
+    for (const key of ['k'.repeat(3000), 'k'.repeat(201), 'clé-42']) {
+      for (const response of [await call('POST', '/orders', staff, roses, { 'idempotency-key': key }), await call('POST', `/orders/${order.orderId}/accept`, staff, undefined, { 'idempotency-key': key })]) {
+        expect({ key: key.slice(0, 10), status: response.status }).toEqual({ key: key.slice(0, 10), status: 400 });
+        expect(await response.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_INVALID', correlationId: expect.any(String) });
+      }
+    }
+    expect(await eventCount()).toBe(before);
+    expect((await place(staff, roses, { 'idempotency-key': 'k'.repeat(200) })).response.status).toBe(201);
+  });
+
   it('refuses an illegal transition with 409 and the current state, and a stale If-Match with 412', async () => {
     const { body } = await place();
     const cancelled = await call('POST', `/orders/${body.orderId}/cancel`, staff, { reason: 'customer changed their mind' });

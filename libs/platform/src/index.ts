@@ -2,6 +2,7 @@ export * from './bootstrap';
 export * from './config';
 export * from './database';
 export * from './error-body';
+export * from './idempotency-key';
 export * from './logger';
 export * from './page-cursor';
 export * from './platform.module';
