@@ -141,6 +141,48 @@ describe('orders API (real service, Postgres and Kafka)', () => {
     expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
+  it('refuses unknown fields on every command, also those that take no body, appending nothing', async () => {
+    const { body: order } = await place();
+    const operator = as({ role: 'operator', sub: 'olga' });
+    const before = await eventCount();
+    const commands = [
+      'accept',
+      'reject',
+      'cancel',
+      'payment',
+      'production/start',
+      'production/photos',
+      'production/finish',
+      'rider',
+      'rider/unassign',
+      'pickup',
+      'delivery',
+      'delivery/carded',
+      'delivery/reattempt',
+      'delivery/failed',
+      'delivery/reschedule',
+      'return',
+      'address',
+      'window',
+    ];
+    for (const command of commands) {
+      const response = await call('POST', `/orders/${order.orderId}/${command}`, staff, { status: 'delivered', force: true });
+      expect({ command, status: response.status }).toEqual({ command, status: 400 });
+      expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    for (const [path, token] of [
+      [`/people/${order.buyerPersonId as string}/erasure`, staff],
+      ['/admin/projections/order-summaries/rebuild', operator],
+    ]) {
+      const response = await call('POST', path, token, { force: true });
+      expect({ path, status: response.status }).toEqual({ path, status: 400 });
+    }
+    expect(await eventCount()).toBe(before);
+    // No body at all, or an empty one, is still fine.
+    expect((await call('POST', `/orders/${order.orderId}/accept`, staff)).status).toBe(200);
+    expect((await call('POST', `/orders/${order.orderId}/payment`, staff, {})).status).toBe(200);
+  });
+
   it('refuses an Idempotency-Key longer than 200 characters or outside printable ASCII with 400, appending nothing', async () => {
     const { body: order } = await place();
     const before = await eventCount();

@@ -1,6 +1,7 @@
 export * from './bootstrap';
 export * from './config';
 export * from './database';
+export * from './empty-body';
 export * from './error-body';
 export * from './idempotency-key';
 export * from './logger';

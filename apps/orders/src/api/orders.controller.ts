@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import { actorOf, CurrentPrincipal, type Principal, type RiderGrace, Roles } from '@petalpost/auth';
 import { DomainError, type RecipientContact, type Role } from '@petalpost/contracts';
 import { type CommandResult, EventStore, foldEvents, requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
@@ -117,7 +117,7 @@ export class OrdersController {
   }
 
   @OrderCommandRoute(':orderId/accept', 'Accept a placed order', 'staff')
-  accept(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  accept(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'AcceptOrder', now: now() }, headers(h), 'accept', null, reply);
   }
 
@@ -132,12 +132,12 @@ export class OrdersController {
   }
 
   @OrderCommandRoute(':orderId/payment', 'Record that the order is paid', 'staff')
-  markPaid(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  markPaid(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'MarkPaid', now: now() }, headers(h), 'payment', null, reply);
   }
 
   @OrderCommandRoute(':orderId/production/start', 'Start making the arrangement', 'staff', 'florist')
-  startProduction(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  startProduction(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'StartProduction', now: now() }, headers(h), 'production/start', null, reply);
   }
 
@@ -147,7 +147,7 @@ export class OrdersController {
   }
 
   @OrderCommandRoute(':orderId/production/finish', 'The arrangement is ready for pickup', 'staff', 'florist')
-  finishArrangement(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  finishArrangement(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'FinishArrangement', now: now() }, headers(h), 'production/finish', null, reply);
   }
 
@@ -194,7 +194,7 @@ export class OrdersController {
   }
 
   @OrderCommandRoute(':orderId/delivery/reattempt', 'Try a carded delivery again', 'staff', 'dispatcher', 'rider')
-  reattempt(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  reattempt(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'ReattemptDelivery', now: now() }, headers(h), 'delivery/reattempt', null, reply);
   }
 
