@@ -8,7 +8,9 @@ import type { OrdersConfig } from './orders.config';
 import { ordersService } from './orders.service';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
-const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
+// Valentine's Day of next year: never over, and Amsterdam keeps +01:00 all month.
+const valentines = `${new Date().getUTCFullYear() + 1}-02-14`;
+const window = { from: `${valentines}T13:00:00+01:00`, to: `${valentines}T15:00:00+01:00` };
 const roses = {
   items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
   deliveryWindow: window,
@@ -181,6 +183,21 @@ describe('orders API (real service, Postgres and Kafka)', () => {
     // No body at all, or an empty one, is still fine.
     expect((await call('POST', `/orders/${order.orderId}/accept`, staff)).status).toBe(200);
     expect((await call('POST', `/orders/${order.orderId}/payment`, staff, {})).status).toBe(200);
+  });
+
+  it('refuses to place an order whose delivery window has already ended, unless an operator imports it', async () => {
+    const over = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
+    const before = await eventCount();
+    const late = await place(staff, { ...roses, deliveryWindow: over });
+    expect(late.response.status).toBe(400);
+    expect(late.body).toMatchObject({ code: 'WINDOW_IN_THE_PAST' });
+    const staffImport = await place(staff, { ...roses, deliveryWindow: over, import: true });
+    expect(staffImport.response.status).toBe(403);
+    expect(staffImport.body).toMatchObject({ code: 'IMPORT_OPERATORS_ONLY' });
+    expect(await eventCount()).toBe(before);
+    const imported = await place(as({ role: 'operator', sub: 'olga' }), { ...roses, shopId: shop, deliveryWindow: over, import: true });
+    expect(imported.response.status).toBe(201);
+    expect(imported.body).toMatchObject({ status: 'placed', deliveryWindow: over });
   });
 
   it('refuses an Idempotency-Key longer than 200 characters or outside printable ASCII with 400, appending nothing', async () => {

@@ -79,6 +79,7 @@ export class OrdersController {
     const shopId = principal.role === 'operator' ? body.shopId : principal.shopId;
     if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop the order is for (shopId)');
     if (body.shopId && body.shopId !== shopId) throw new DomainError('invalid', 'SHOP_MISMATCH', 'staff place orders for their own shop only');
+    if (body.import && principal.role !== 'operator') throw new DomainError('forbidden', 'IMPORT_OPERATORS_ONLY', 'only operators import orders (import: true)');
     const orderId = randomUUID();
     const { customerId, ...buyer } = body.buyer;
     const { addressType, ...recipient } = body.recipient;
@@ -109,6 +110,7 @@ export class OrdersController {
       price: body.price,
       paid: body.paid,
       pickupCode: pickupCodeFrom(randomBytes(PICKUP_CODE_LENGTH)),
+      imported: body.import,
       now: new Date().toISOString(),
     };
     // The answer shows what was just sealed: no need to read the keys back.
