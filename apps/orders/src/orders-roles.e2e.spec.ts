@@ -282,6 +282,10 @@ describe('an order’s life and who may see and do what (real service, Postgres 
       const id = await orderAt('out_for_delivery');
       expect((await call('POST', `/orders/${id}/delivery`, riderLi, { outcome: { kind: 'recipient' } })).status).toBe(200);
       expect((await call('GET', `/orders/${id}`, riderLi)).status).toBe(200);
+      await eventually(async () => {
+        const { body } = await call('GET', '/orders', riderLi);
+        expect((body.items as Array<{ orderId: string; status: string }>).find((o) => o.orderId === id)?.status).toBe('delivered');
+      });
     });
 
     it('a rider loses sight of a delivered order once the grace period after delivery is over', async () => {
@@ -310,6 +314,10 @@ describe('an order’s life and who may see and do what (real service, Postgres 
         expect(seen.status).toBe(404);
         expect(await seen.text()).not.toContain('Alex Recipient');
         expect((await get(`/orders/${id}`, staff)).status).toBe(200);
+        // Nor is it in their list, once the list shows it delivered.
+        const listed = async (token: string) => ((await (await get('/orders', token)).json()) as { items: Array<{ orderId: string; status: string }> }).items;
+        await eventually(async () => expect((await listed(staff)).find((o) => o.orderId === id)?.status).toBe('delivered'));
+        expect((await listed(riderLi)).map((o) => o.orderId)).not.toContain(id);
       } finally {
         await noGrace.app.close();
       }
