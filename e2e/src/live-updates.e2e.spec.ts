@@ -7,7 +7,8 @@ import { WebSocket } from 'ws';
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const roses = {
   items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
-  deliveryWindow: { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' },
+  // Next year: an order whose window is over is refused at placement.
+  deliveryWindow: { from: `${new Date().getUTCFullYear() + 1}-02-14T13:00:00+01:00`, to: `${new Date().getUTCFullYear() + 1}-02-14T15:00:00+01:00` },
   buyer: { name: 'Sam Buyer' },
   recipient: { name: 'Alex Recipient', address: { text: 'Lindenlaan 3, Utrecht' } },
 };

@@ -32,7 +32,7 @@ export class ConversationCommands {
     private readonly store: EventStore,
     @Inject(SERVICE_CONFIG) config: MessagingConfig,
   ) {
-    this.rules = { riderGraceMinutes: config.MESSAGING_RIDER_GRACE_MINUTES, recallSeconds: config.MESSAGING_RECALL_SECONDS };
+    this.rules = { riderGraceMinutes: config.RIDER_GRACE_MINUTES, recallSeconds: config.MESSAGING_RECALL_SECONDS };
   }
 
   execute(orderId: string, command: ConversationCommand, request: ConversationCommandRequest = {}): Promise<CommandResult<ConversationState>> {

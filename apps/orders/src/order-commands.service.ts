@@ -22,6 +22,8 @@ export interface OrderCommandRequest {
   /** The message that caused this command, and the conversation it belongs to, when it came over Kafka. */
   causationId?: string;
   correlationId?: string;
+  /** The trace the command belongs to, when it came over Kafka: its events continue it. */
+  traceparent?: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export class OrderCommands {
     const metadata: EventMetadata = {
       correlationId: request.correlationId ?? context?.correlationId ?? randomUUID(),
       causationId: request.causationId ?? context?.causationId,
-      traceparent: context?.traceparent,
+      traceparent: request.traceparent ?? context?.traceparent,
       actor: request.actor,
       occurredAt: command.now,
     };

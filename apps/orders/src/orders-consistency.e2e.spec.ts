@@ -579,6 +579,47 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
       expect(await eventsOfOrder(orderId)).toBe(3);
     });
 
+    it('continues a command’s trace onto the event it appends: same trace, the command’s span as parent', async () => {
+      const events = kafka.consumer({ groupId: uniqueName('events-probe') });
+      const published: KafkaMessage[] = [];
+      await events.subscribe({ topic: namespaced(TOPICS.ordersEvents.name, namespace), fromBeginning: true });
+      await events.run({
+        eachMessage: async ({ message }) => {
+          published.push(message);
+        },
+      });
+      try {
+        const byHeader = await placeAccepted(staff);
+        const inHeader = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+        const assign = command(byHeader, 'AssignRider', { riderId: 'rider-7' });
+        await producer.send({
+          topic: commandsTopic(),
+          messages: [{ key: byHeader, value: JSON.stringify(assign), headers: { 'correlation-id': assign.metadata.correlationId, traceparent: inHeader } }],
+        });
+        // A sender that puts the trace in the command's metadata only.
+        const byMetadata = await placeAccepted(staff);
+        const inMetadata = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+        const flag = command(byMetadata, 'FlagOrderException', { exceptionId: 'x1', kind: 'late' });
+        await send(byMetadata, { ...flag, metadata: { ...flag.metadata, traceparent: inMetadata } } as typeof flag);
+
+        for (const [orderId, type, traceparent] of [
+          [byHeader, 'RiderAssigned', inHeader],
+          [byMetadata, 'OrderExceptionFlagged', inMetadata],
+        ]) {
+          const event = await eventually(() => {
+            const found = published.find((m) => m.key?.toString() === `order-${orderId}` && header(m, 'event-type') === type);
+            expect(found).toBeDefined();
+            return found!;
+          }, 30_000);
+          expect({ type, header: header(event, 'traceparent') }).toEqual({ type, header: traceparent });
+          const value = JSON.parse(String(event.value)) as { metadata: { traceparent?: string } };
+          expect({ type, metadata: value.metadata.traceparent }).toEqual({ type, metadata: traceparent });
+        }
+      } finally {
+        await events.disconnect();
+      }
+    });
+
     it('applies a command delivered twice once, even when the order changed in between', async () => {
       const orderId = await placeAccepted(staff);
       const first = command(orderId, 'AssignRider', { riderId: 'r1' });

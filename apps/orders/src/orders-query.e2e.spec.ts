@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import type { OrdersConfig } from './orders.config';
 import { ordersService } from './orders.service';
 
+// Windows next year: an order whose window is over is refused at placement.
+const year = new Date().getUTCFullYear() + 1;
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const items = [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 2 }];
 
@@ -79,7 +81,7 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
 
   const place = async (token: string, shopId: string, n: number) => {
     // Windows spread over three days; several share a start, so the order id breaks ties.
-    const start = new Date(Date.UTC(2026, 1, 14 + (n % 3), 8 + (n % 4)));
+    const start = new Date(Date.UTC(year, 1, 14 + (n % 3), 8 + (n % 4)));
     const window = { from: start.toISOString(), to: new Date(start.getTime() + 2 * 3600_000).toISOString() };
     const reference = n % 5 === 0 ? `Rose-${n}` : `WEB-${n}`;
     const response = await call('POST', '/orders', token, { items, deliveryWindow: window, reference, buyer: { name: 'Sam' }, recipient: { name: `Recipient of ${reference}`, address: { text: 'Lindenlaan 3' } } });
@@ -143,10 +145,10 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     const accepted = await listAll(staffA, { status: 'accepted', limit: 2 });
     expect(idsOf(accepted.items)).toEqual(expected((o) => o.shopId === shopA && o.status === 'accepted'));
 
-    const windowFrom = '2026-02-15T00:00:00Z';
-    const windowTo = '2026-02-16T00:00:00+00:00';
+    const windowFrom = `${year}-02-15T00:00:00Z`;
+    const windowTo = `${year}-02-16T00:00:00+00:00`;
     const day = await listAll(staffA, { windowFrom, windowTo });
-    const onThe15th = expected((o) => o.shopId === shopA && o.windowFrom >= '2026-02-15' && o.windowFrom < '2026-02-16');
+    const onThe15th = expected((o) => o.shopId === shopA && o.windowFrom >= `${year}-02-15` && o.windowFrom < `${year}-02-16`);
     expect(onThe15th.length).toBeGreaterThan(0);
     expect(idsOf(day.items)).toEqual(onThe15th);
 
@@ -155,7 +157,7 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     expect((await list(staffA, { q: '%' })).body.items).toEqual([]);
 
     const combined = await listAll(staffA, { status: 'placed', windowFrom, q: 'web' });
-    expect(idsOf(combined.items)).toEqual(expected((o) => o.shopId === shopA && o.status === 'placed' && o.windowFrom >= '2026-02-15' && o.reference.startsWith('WEB-')));
+    expect(idsOf(combined.items)).toEqual(expected((o) => o.shopId === shopA && o.status === 'placed' && o.windowFrom >= `${year}-02-15` && o.reference.startsWith('WEB-')));
   });
 
   it('shows shop roles their own shop only, and lets operators choose', async () => {

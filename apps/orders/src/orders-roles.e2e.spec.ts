@@ -256,6 +256,73 @@ describe('an order’s life and who may see and do what (real service, Postgres 
       expect((await call('GET', `/orders/${id}`, riderLi)).status).toBe(404);
     });
 
+    it('a rider unassigned from an order cannot read it as of a time while assigned', async () => {
+      const id = await orderAt('assigned');
+      const whileAssigned = new Date().toISOString();
+      expect((await call('POST', `/orders/${id}/rider/unassign`, dispatcher, { riderId: 'li' })).status).toBe(200);
+      const then = await call('GET', `/orders/${id}?asOf=${encodeURIComponent(whileAssigned)}`, riderLi);
+      expect(then.status).toBe(404);
+      expect(JSON.stringify(then.body)).not.toContain('Alex Recipient');
+      expect(JSON.stringify(then.body)).not.toContain('+31 6 8765 4321');
+    });
+
+    it('only staff and operators read an order as of a past time; others who see it get 400, others who do not 404', async () => {
+      const id = await orderAt('assigned');
+      const asOf = `?asOf=${encodeURIComponent(new Date().toISOString())}`;
+      const customer = as({ role: 'customer', orderId: id });
+      for (const token of [staff, operator]) expect((await call('GET', `/orders/${id}${asOf}`, token)).status).toBe(200);
+      for (const token of [florist, dispatcher, riderLi, customer]) {
+        const { status, body } = await call('GET', `/orders/${id}${asOf}`, token);
+        expect({ status, code: body.code }).toEqual({ status: 400, code: 'AS_OF_STAFF_ONLY' });
+      }
+      for (const token of [riderMo, staffOfOtherShop]) expect((await call('GET', `/orders/${id}${asOf}`, token)).status).toBe(404);
+    });
+
+    it('the rider who delivered an order reads it during the grace period after delivery', async () => {
+      const id = await orderAt('out_for_delivery');
+      expect((await call('POST', `/orders/${id}/delivery`, riderLi, { outcome: { kind: 'recipient' } })).status).toBe(200);
+      expect((await call('GET', `/orders/${id}`, riderLi)).status).toBe(200);
+      await eventually(async () => {
+        const { body } = await call('GET', '/orders', riderLi);
+        expect((body.items as Array<{ orderId: string; status: string }>).find((o) => o.orderId === id)?.status).toBe('delivered');
+      });
+    });
+
+    it('a rider loses sight of a delivered order once the grace period after delivery is over', async () => {
+      const noGrace = await startTestService(ordersService, { KAFKA_NAMESPACE: await createTestNamespace(), RIDER_GRACE_MINUTES: '0' });
+      try {
+        const post = (path: string, token: string, body?: unknown) =>
+          fetch(`${noGrace.url}${path}`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body ?? {}),
+          });
+        const get = (path: string, token: string) => fetch(`${noGrace.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+        const placed = (await (await post('/orders', staff, getWell())).json()) as View;
+        const id = placed.orderId as string;
+        for (const [path, token, body] of [
+          ['accept', staff],
+          ['production/start', staff],
+          ['production/finish', staff],
+          ['rider', dispatcher, { riderId: 'li' }],
+          ['pickup', riderLi, { pickupCode: placed.pickupCode }],
+          ['delivery', riderLi, { outcome: { kind: 'recipient' } }],
+        ] as Array<[string, string, unknown?]>) {
+          expect({ path, status: (await post(`/orders/${id}/${path}`, token, body)).status }).toEqual({ path, status: 200 });
+        }
+        const seen = await get(`/orders/${id}`, riderLi);
+        expect(seen.status).toBe(404);
+        expect(await seen.text()).not.toContain('Alex Recipient');
+        expect((await get(`/orders/${id}`, staff)).status).toBe(200);
+        // Nor is it in their list, once the list shows it delivered.
+        const listed = async (token: string) => ((await (await get('/orders', token)).json()) as { items: Array<{ orderId: string; status: string }> }).items;
+        await eventually(async () => expect((await listed(staff)).find((o) => o.orderId === id)?.status).toBe('delivered'));
+        expect((await listed(riderLi)).map((o) => o.orderId)).not.toContain(id);
+      } finally {
+        await noGrace.app.close();
+      }
+    });
+
     it('a rider may not accept, cancel, assign or read the audit trail', async () => {
       const id = await orderAt('assigned');
       expect((await call('POST', `/orders/${id}/cancel`, riderLi, { reason: 'no' })).status).toBe(403);

@@ -1,7 +1,7 @@
-import { serviceConfigSchemaFor } from '@petalpost/platform';
+import { riderGraceConfigShape, serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
 import { personalDataConfigShape } from './personal-data/personal-data.config';
 
-export const ordersConfigSchema = serviceConfigSchemaFor('orders').safeExtend(personalDataConfigShape);
+export const ordersConfigSchema = serviceConfigSchemaFor('orders').safeExtend(personalDataConfigShape).safeExtend(riderGraceConfigShape);
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -8,7 +8,9 @@ import type { OrdersConfig } from './orders.config';
 import { ordersService } from './orders.service';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
-const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
+// Valentine's Day of next year: never over, and Amsterdam keeps +01:00 all month.
+const valentines = `${new Date().getUTCFullYear() + 1}-02-14`;
+const window = { from: `${valentines}T13:00:00+01:00`, to: `${valentines}T15:00:00+01:00` };
 const roses = {
   items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
   deliveryWindow: window,
@@ -139,6 +141,76 @@ describe('orders API (real service, Postgres and Kafka)', () => {
     const reused = await place(staff, { ...roses, reference: 'other' }, { 'idempotency-key': 'checkout-42' });
     expect(reused.response.status).toBe(409);
     expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('refuses unknown fields on every command, also those that take no body, appending nothing', async () => {
+    const { body: order } = await place();
+    const operator = as({ role: 'operator', sub: 'olga' });
+    const before = await eventCount();
+    const commands = [
+      'accept',
+      'reject',
+      'cancel',
+      'payment',
+      'production/start',
+      'production/photos',
+      'production/finish',
+      'rider',
+      'rider/unassign',
+      'pickup',
+      'delivery',
+      'delivery/carded',
+      'delivery/reattempt',
+      'delivery/failed',
+      'delivery/reschedule',
+      'return',
+      'address',
+      'window',
+    ];
+    for (const command of commands) {
+      const response = await call('POST', `/orders/${order.orderId}/${command}`, staff, { status: 'delivered', force: true });
+      expect({ command, status: response.status }).toEqual({ command, status: 400 });
+      expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    for (const [path, token] of [
+      [`/people/${order.buyerPersonId as string}/erasure`, staff],
+      ['/admin/projections/order-summaries/rebuild', operator],
+    ]) {
+      const response = await call('POST', path, token, { force: true });
+      expect({ path, status: response.status }).toEqual({ path, status: 400 });
+    }
+    expect(await eventCount()).toBe(before);
+    // No body at all, or an empty one, is still fine.
+    expect((await call('POST', `/orders/${order.orderId}/accept`, staff)).status).toBe(200);
+    expect((await call('POST', `/orders/${order.orderId}/payment`, staff, {})).status).toBe(200);
+  });
+
+  it('refuses to place an order whose delivery window has already ended, unless an operator imports it', async () => {
+    const over = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
+    const before = await eventCount();
+    const late = await place(staff, { ...roses, deliveryWindow: over });
+    expect(late.response.status).toBe(400);
+    expect(late.body).toMatchObject({ code: 'WINDOW_IN_THE_PAST' });
+    const staffImport = await place(staff, { ...roses, deliveryWindow: over, import: true });
+    expect(staffImport.response.status).toBe(403);
+    expect(staffImport.body).toMatchObject({ code: 'IMPORT_OPERATORS_ONLY' });
+    expect(await eventCount()).toBe(before);
+    const imported = await place(as({ role: 'operator', sub: 'olga' }), { ...roses, shopId: shop, deliveryWindow: over, import: true });
+    expect(imported.response.status).toBe(201);
+    expect(imported.body).toMatchObject({ status: 'placed', deliveryWindow: over });
+  });
+
+  it('refuses an Idempotency-Key longer than 200 characters or outside printable ASCII with 400, appending nothing', async () => {
+    const { body: order } = await place();
+    const before = await eventCount();
+    for (const key of ['k'.repeat(3000), 'k'.repeat(201), 'clé-42']) {
+      for (const response of [await call('POST', '/orders', staff, roses, { 'idempotency-key': key }), await call('POST', `/orders/${order.orderId}/accept`, staff, undefined, { 'idempotency-key': key })]) {
+        expect({ key: key.slice(0, 10), status: response.status }).toEqual({ key: key.slice(0, 10), status: 400 });
+        expect(await response.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_INVALID', correlationId: expect.any(String) });
+      }
+    }
+    expect(await eventCount()).toBe(before);
+    expect((await place(staff, roses, { 'idempotency-key': 'k'.repeat(200) })).response.status).toBe(201);
   });
 
   it('refuses an illegal transition with 409 and the current state, and a stale If-Match with 412', async () => {

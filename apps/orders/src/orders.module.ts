@@ -18,6 +18,7 @@ import { PersonalDataKeys1764000000300 } from './personal-data/personal-data.mig
 import { masterKeyFrom } from './personal-data/personal-data.config';
 import { PersonalDataVault } from './personal-data/personal-data-vault';
 import { OrderSummaries1764000000200 } from './projections/order-summaries/order-summaries.migration';
+import { OrderSummariesDeliveredAt1764000000500 } from './projections/order-summaries/order-summaries-delivered-at.migration';
 import { OrderSummariesPeople1764000000400 } from './projections/order-summaries/order-summaries-people.migration';
 import { OrdersProjections } from './projections/orders-projections';
 import { OrdersRelay } from './relay/orders-relay';
@@ -38,7 +39,7 @@ export class OrdersModule {
           logger,
           database: {
             schema: config.DATABASE_SCHEMA,
-            migrations: [inboxMigration(), EventStore1764000000000, OrderSummaries1764000000200, PersonalDataKeys1764000000300, OrderSummariesPeople1764000000400],
+            migrations: [inboxMigration(), EventStore1764000000000, OrderSummaries1764000000200, PersonalDataKeys1764000000300, OrderSummariesPeople1764000000400, OrderSummariesDeliveredAt1764000000500],
           },
         }),
         KafkaModule.forService('orders', config, logger),

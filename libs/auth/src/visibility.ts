@@ -84,6 +84,33 @@ export function mayReceive(principal: Principal, event: Routed): boolean {
   }
 }
 
+/** What of an order decides whether a rider still sees it. */
+export interface RiderFacts {
+  /** The rider assigned now (a delivered order keeps the one who delivered it); none once unassigned. */
+  riderId?: string;
+  /** When it was delivered, if it was. */
+  deliveredAt?: string;
+  /** It ended without delivery (cancelled, rejected, returned). */
+  closed: boolean;
+}
+
+/** `now`, and how long after delivery (RIDER_GRACE_MINUTES) the rider who delivered keeps the order. */
+export interface RiderGrace {
+  now: string;
+  riderGraceMinutes: number;
+}
+
+/**
+ * The one rule of which orders a rider sees (the order itself, its conversation): only the one
+ * assigned, while assigned, and for a grace period after delivering it (to finish the handover: a
+ * last message, a question about the proof). An order that ends without delivery is gone at once.
+ */
+export function riderSeesOrder(riderId: string, order: RiderFacts, grace: RiderGrace): boolean {
+  if (order.riderId !== riderId || order.closed) return false;
+  if (order.deliveredAt === undefined) return true;
+  return Date.parse(grace.now) < Date.parse(order.deliveredAt) + grace.riderGraceMinutes * 60_000;
+}
+
 /**
  * The shop's roles told of an event. Of a channel: those it tells, and of what is not a message
  * (read receipts), only the desk among them. Otherwise the desk, and florists their queue.

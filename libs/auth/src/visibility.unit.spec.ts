@@ -1,5 +1,5 @@
 import type { Principal } from './principal';
-import { mayReceive } from './visibility';
+import { mayReceive, riderSeesOrder } from './visibility';
 
 const placed = { type: 'OrderPlaced', shopId: 's1', data: { orderId: 'o1' } };
 const accepted = { type: 'OrderAccepted', shopId: 's1', data: { orderId: 'o1' } };
@@ -121,5 +121,23 @@ describe('who is told about what is said in a conversation', () => {
 
   it.each(rows)('$what: $person is told $expected', ({ event, person, expected }) => {
     expect(mayReceive(people[person], event)).toBe(expected);
+  });
+});
+
+describe('which orders a rider sees', () => {
+  const grace = { now: '2026-02-14T12:00:00.000Z', riderGraceMinutes: 60 };
+  it.each([
+    ['the order assigned to them', { riderId: 'li', closed: false }, true],
+    ['an order assigned to another rider', { riderId: 'mo', closed: false }, false],
+    ['an order nobody rides', { closed: false }, false],
+    ['the order they delivered, within the grace period', { riderId: 'li', deliveredAt: '2026-02-14T11:00:00.001Z', closed: false }, true],
+    ['the order they delivered, once the grace period is over', { riderId: 'li', deliveredAt: '2026-02-14T11:00:00.000Z', closed: false }, false],
+    ['an order that ended without delivery', { riderId: 'li', closed: true }, false],
+  ])('%s: %s', (_case, order, sees) => {
+    expect(riderSeesOrder('li', order, grace)).toBe(sees);
+  });
+
+  it('with no grace period, loses a delivered order at once', () => {
+    expect(riderSeesOrder('li', { riderId: 'li', deliveredAt: grace.now, closed: false }, { ...grace, riderGraceMinutes: 0 })).toBe(false);
   });
 });

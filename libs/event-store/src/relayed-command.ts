@@ -42,6 +42,8 @@ export function relayedOrderCommand<T extends OrderCommandType>(
       [HEADERS.schemaVersion]: String(command.schemaVersion),
       [HEADERS.correlationId]: command.metadata.correlationId,
       [HEADERS.causationId]: stored.eventId,
+      // The receiver continues the trace of the event that decided the command.
+      ...(command.metadata.traceparent ? { [HEADERS.traceparent]: command.metadata.traceparent } : {}),
     },
   };
 }

@@ -9,6 +9,7 @@ import { DomainError } from '@petalpost/contracts';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, type ServiceConfig } from './config';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from './idempotency-key';
 import { createLogger } from './logger';
 import { NestPinoLogger } from './nest-logger';
 import { isTraceparent, newTraceparent, runWithContext } from './request-context';
@@ -56,7 +57,8 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_HEADER, request.id);
     const traceparent = request.headers.traceparent;
-    runWithContext({ correlationId: String(request.id), traceparent: isTraceparent(traceparent) ? traceparent : newTraceparent() }, done);
+    const badKey = idempotencyKeyProblem(request.headers[IDEMPOTENCY_KEY_HEADER]);
+    runWithContext({ correlationId: String(request.id), traceparent: isTraceparent(traceparent) ? traceparent : newTraceparent() }, () => done(badKey));
   });
   // Fastify's own JSON parser (it refuses prototype poisoning), with its failure named for clients.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');

@@ -35,6 +35,16 @@ export function serviceConfigSchemaFor(service: string) {
   return serviceConfigSchema.safeExtend({ DATABASE_SCHEMA: z.string().default(service) });
 }
 
+/** How long the rider who delivered an order keeps seeing it: the one grace period of every service that decides what a rider sees. */
+export const riderGraceConfigShape = {
+  RIDER_GRACE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+};
+
+/** Old names still read (deprecated): old name → the variable it stands for. */
+const DEPRECATED_ALIASES: Record<string, string> = {
+  MESSAGING_RIDER_GRACE_MINUTES: 'RIDER_GRACE_MINUTES',
+};
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -47,7 +57,20 @@ export class ConfigError extends Error {
  * list of bad variables, so a misconfigured service never half-starts.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  const { resolved, problems } = withDeprecatedAliases(env);
+  const result = schema.safeParse(resolved);
+  if (result.success && problems.length === 0) return result.data;
+  throw new ConfigError([...problems, ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`))]);
+}
+
+/** A deprecated name stands for its new one when that is unset; both set to different values is a mistake to name. */
+function withDeprecatedAliases(env: Record<string, string | undefined>) {
+  const resolved = { ...env };
+  const problems: string[] = [];
+  for (const [old, current] of Object.entries(DEPRECATED_ALIASES)) {
+    if (env[old] === undefined) continue;
+    if (env[current] === undefined) resolved[current] = env[old];
+    else if (env[current] !== env[old]) problems.push(`${old}: deprecated name of ${current}, which is set to another value; unset ${old}`);
+  }
+  return { resolved, problems };
 }

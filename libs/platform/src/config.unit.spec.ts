@@ -1,4 +1,4 @@
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, serviceConfigSchema } from './config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, riderGraceConfigShape, serviceConfigSchema } from './config';
 
 const valid = { PORT: '3001', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/petalpost', KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9094' };
 
@@ -28,5 +28,24 @@ describe('service configuration from the environment', () => {
 
   it('refuses the development JWT secret in production', () => {
     expect(() => loadConfig(serviceConfigSchema, { ...valid, NODE_ENV: 'production' })).toThrow(/JWT_SECRET: must be set in production/);
+  });
+});
+
+describe('the rider grace period (RIDER_GRACE_MINUTES)', () => {
+  const schema = serviceConfigSchema.safeExtend(riderGraceConfigShape);
+
+  it('is 60 minutes unless set', () => {
+    expect(loadConfig(schema, valid).RIDER_GRACE_MINUTES).toBe(60);
+    expect(loadConfig(schema, { ...valid, RIDER_GRACE_MINUTES: '15' }).RIDER_GRACE_MINUTES).toBe(15);
+  });
+
+  it('refuses a negative, fractional or non-numeric grace period', () => {
+    for (const bad of ['-1', '1.5', 'an hour']) expect(() => loadConfig(schema, { ...valid, RIDER_GRACE_MINUTES: bad })).toThrow(/RIDER_GRACE_MINUTES/);
+  });
+
+  it('still reads the deprecated MESSAGING_RIDER_GRACE_MINUTES, and refuses it set differently beside the new name', () => {
+    expect(loadConfig(schema, { ...valid, MESSAGING_RIDER_GRACE_MINUTES: '30' }).RIDER_GRACE_MINUTES).toBe(30);
+    expect(loadConfig(schema, { ...valid, MESSAGING_RIDER_GRACE_MINUTES: '30', RIDER_GRACE_MINUTES: '30' }).RIDER_GRACE_MINUTES).toBe(30);
+    expect(() => loadConfig(schema, { ...valid, MESSAGING_RIDER_GRACE_MINUTES: '30', RIDER_GRACE_MINUTES: '45' })).toThrow(/MESSAGING_RIDER_GRACE_MINUTES: deprecated name of RIDER_GRACE_MINUTES/);
   });
 });

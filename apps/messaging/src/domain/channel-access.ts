@@ -1,3 +1,4 @@
+import { riderSeesOrder } from '@petalpost/auth';
 import type { Role } from '@petalpost/contracts';
 
 /** The two channels of an order's conversation. */
@@ -70,10 +71,9 @@ export function readableChannels(viewer: Viewer, facts: ConversationFacts, polic
   return CHANNELS.filter((channel) => channelAccess(viewer, channel, facts, policy).read);
 }
 
+/** The same rule as the order's own (libs/auth): a conversation is the rider's as long as the order is. */
 function riderHasAccess(riderId: string, facts: ConversationFacts, policy: Policy): boolean {
-  if (facts.riderId !== riderId || facts.closed) return false;
-  if (facts.deliveredAt === undefined) return true;
-  return Date.parse(policy.now) < Date.parse(facts.deliveredAt) + policy.riderGraceMinutes * 60_000;
+  return riderSeesOrder(riderId, facts, policy);
 }
 
 /**

@@ -60,6 +60,10 @@ export class PlaceOrderBody extends createZodDto(
       cardMessage: z.string().min(1).max(CARD_MESSAGE_MAX).optional().describe(`Read by staff and florists only; at most ${CARD_MESSAGE_MAX} characters`),
       price: MoneySchema.strict().optional(),
       paid: z.boolean().default(false),
+      import: z
+        .boolean()
+        .default(false)
+        .describe('Operators taking over orders from before: the delivery window may be over already (anyone else placing a window that is over gets 400)'),
     })
     .refine((o) => o.deadline === undefined || Date.parse(o.deliveryWindow.to) <= Date.parse(o.deadline), {
       path: ['deliveryWindow', 'to'],
@@ -143,7 +147,7 @@ export class CorrectAddressBody extends createZodDto(
 
 export class OrderAsOfQuery extends createZodDto(
   z.strictObject({
-    asOf: time.optional().describe('The order as it was at this time (for audits)'),
+    asOf: time.optional().describe('The order as it was at this time (audits: staff and operators only; who may see the order is decided on the order as it is now)'),
   }),
 ) {}
 

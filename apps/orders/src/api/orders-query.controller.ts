@@ -1,11 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import type { OrdersConfig } from '../orders.config';
 import { decodeCursor, encodeCursor, listOrderSummaries, ORDER_LIST_SORTS } from '../projections/order-summaries/order-summaries.queries';
 
 // PostgreSQL has no year 0, which ISO 8601 (and so zod) allows.
@@ -68,7 +69,10 @@ class OrderList extends createZodDto(
 @ApiErrorResponses(400, 401, 403, 404)
 @Controller('orders')
 export class OrdersQueryController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: OrdersConfig,
+  ) {}
 
   @Get()
   @Roles('operator', 'staff', 'florist', 'dispatcher', 'rider')
@@ -85,6 +89,7 @@ export class OrdersQueryController {
       shopId,
       statuses: statusesFor(principal, query.status),
       riderId: principal.role === 'rider' ? principal.sub : query.riderId,
+      riderGrace: principal.role === 'rider' ? { now: new Date().toISOString(), riderGraceMinutes: this.config.RIDER_GRACE_MINUTES } : undefined,
       windowFrom: query.windowFrom,
       windowTo: query.windowTo,
       q: query.q,

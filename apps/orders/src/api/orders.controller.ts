@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { actorOf, CurrentPrincipal, type Principal, type RiderGrace, Roles } from '@petalpost/auth';
 import { DomainError, type RecipientContact, type Role } from '@petalpost/contracts';
 import { type CommandResult, EventStore, foldEvents, requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
@@ -14,8 +14,9 @@ import type { Order, OrderState } from '../domain/order.state';
 import type { Sealed } from '../domain/personal-data';
 import { PICKUP_CODE_LENGTH, pickupCodeFrom } from '../domain/pickup-code';
 import { OrderCommands } from '../order-commands.service';
+import type { OrdersConfig } from '../orders.config';
 import { openWithin, PersonalDataVault, PersonErased } from '../personal-data/personal-data-vault';
-import { assertVisible, orderNotFound } from './order-access';
+import { assertMayReadThePast, assertVisible, orderNotFound } from './order-access';
 import {
   AssignRiderBody,
   CardedBody,
@@ -60,6 +61,7 @@ export class OrdersController {
     private readonly store: EventStore,
     private readonly commands: OrderCommands,
     private readonly vault: PersonalDataVault,
+    @Inject(SERVICE_CONFIG) private readonly config: OrdersConfig,
   ) {}
 
   @Post()
@@ -77,6 +79,7 @@ export class OrdersController {
     const shopId = principal.role === 'operator' ? body.shopId : principal.shopId;
     if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop the order is for (shopId)');
     if (body.shopId && body.shopId !== shopId) throw new DomainError('invalid', 'SHOP_MISMATCH', 'staff place orders for their own shop only');
+    if (body.import && principal.role !== 'operator') throw new DomainError('forbidden', 'IMPORT_OPERATORS_ONLY', 'only operators import orders (import: true)');
     const orderId = randomUUID();
     const { customerId, ...buyer } = body.buyer;
     const { addressType, ...recipient } = body.recipient;
@@ -107,6 +110,7 @@ export class OrdersController {
       price: body.price,
       paid: body.paid,
       pickupCode: pickupCodeFrom(randomBytes(PICKUP_CODE_LENGTH)),
+      imported: body.import,
       now: new Date().toISOString(),
     };
     // The answer shows what was just sealed: no need to read the keys back.
@@ -115,7 +119,7 @@ export class OrdersController {
   }
 
   @OrderCommandRoute(':orderId/accept', 'Accept a placed order', 'staff')
-  accept(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  accept(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'AcceptOrder', now: now() }, headers(h), 'accept', null, reply);
   }
 
@@ -130,12 +134,12 @@ export class OrdersController {
   }
 
   @OrderCommandRoute(':orderId/payment', 'Record that the order is paid', 'staff')
-  markPaid(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  markPaid(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'MarkPaid', now: now() }, headers(h), 'payment', null, reply);
   }
 
   @OrderCommandRoute(':orderId/production/start', 'Start making the arrangement', 'staff', 'florist')
-  startProduction(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  startProduction(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'StartProduction', now: now() }, headers(h), 'production/start', null, reply);
   }
 
@@ -145,7 +149,7 @@ export class OrdersController {
   }
 
   @OrderCommandRoute(':orderId/production/finish', 'The arrangement is ready for pickup', 'staff', 'florist')
-  finishArrangement(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  finishArrangement(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'FinishArrangement', now: now() }, headers(h), 'production/finish', null, reply);
   }
 
@@ -192,7 +196,7 @@ export class OrdersController {
   }
 
   @OrderCommandRoute(':orderId/delivery/reattempt', 'Try a carded delivery again', 'staff', 'dispatcher', 'rider')
-  reattempt(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  reattempt(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(p, orderId, { type: 'ReattemptDelivery', now: now() }, headers(h), 'delivery/reattempt', null, reply);
   }
 
@@ -224,13 +228,19 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: 'An order as its events tell it, now or as of a past time, with the fields your role may see (404 for orders you may not see)' })
+  @ApiOperation({
+    summary: 'An order as its events tell it, with the fields your role may see (404 for orders you may not see now); staff and operators may ask for it as of a past time',
+  })
   @ZodResponse({ status: 200, type: OrderView })
   async get(@Param('orderId', ParseUUIDPipe) orderId: string, @Query() query: OrderAsOfQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
-    const events = await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
-    const state = foldEvents(orderDecider, events);
-    assertVisible(principal, state);
-    return this.respond(principal, { streamId: orderStream(orderId), version: events.length, state, events: [], replayed: false }, reply);
+    // Who may see the order is decided on the order as it is now, never as it was: a rider taken
+    // off an order must not read it back through an audit of the time they had it.
+    const events = await this.store.readStream(orderStream(orderId));
+    assertVisible(principal, foldEvents(orderDecider, events), this.graceNow());
+    if (query.asOf !== undefined) assertMayReadThePast(principal);
+    const shown = query.asOf === undefined ? events : await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
+    const state = foldEvents(orderDecider, shown);
+    return this.respond(principal, { streamId: orderStream(orderId), version: shown.length, state, events: [], replayed: false }, reply);
   }
 
   @Get(':orderId/history')
@@ -239,7 +249,7 @@ export class OrdersController {
   @ZodResponse({ status: 200, type: OrderHistory })
   async history(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
     const events = await this.store.readStream(orderStream(orderId));
-    assertVisible(principal, foldEvents(orderDecider, events));
+    assertVisible(principal, foldEvents(orderDecider, events), this.graceNow());
     const items = events.map((e) => ({
       version: e.streamVersion,
       type: e.type,
@@ -271,7 +281,7 @@ export class OrdersController {
         idempotency: request.idempotencyKey
           ? { key: `${principal.role}:${principal.shopId ?? ''}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(route, isNew ? null : orderId, body) }
           : undefined,
-        authorize: isNew ? undefined : (state) => assertVisible(principal, state),
+        authorize: isNew ? undefined : (state) => assertVisible(principal, state, this.graceNow()),
       });
     } catch (err) {
       throw await this.inCallersView(principal, orderId, err);
@@ -308,10 +318,14 @@ export class OrdersController {
     return Object.fromEntries(present.map(([field], i) => [field, values[i] ?? 'erased'])) as OpenedPersonalData;
   }
 
+  private graceNow(): RiderGrace {
+    return { now: now(), riderGraceMinutes: this.config.RIDER_GRACE_MINUTES };
+  }
+
   /** Seals under the order's recipient (a new person when that one was erased or never recorded). */
   private async sealForRecipient(principal: Principal, orderId: string, value: unknown): Promise<Sealed> {
     const state = foldEvents(orderDecider, await this.store.readStream(orderStream(orderId)));
-    assertVisible(principal, state);
+    assertVisible(principal, state, this.graceNow());
     const person = { personId: state.recipient?.personId ?? randomUUID(), shopId: state.shopId };
     try {
       return await this.vault.seal(person, value);

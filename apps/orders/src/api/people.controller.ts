@@ -1,9 +1,9 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore } from '@petalpost/event-store';
-import { ApiErrorResponses, currentContext } from '@petalpost/platform';
+import { ApiErrorResponses, currentContext, EmptyBody } from '@petalpost/platform';
 import { randomUUID } from 'node:crypto';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
@@ -25,7 +25,7 @@ class ErasureView extends createZodDto(
  */
 @ApiTags('people')
 @ApiBearerAuth()
-@ApiErrorResponses(401, 403, 404)
+@ApiErrorResponses(400, 401, 403, 404)
 @Controller('people')
 export class PeopleController {
   constructor(
@@ -38,7 +38,7 @@ export class PeopleController {
   @Roles('staff', 'operator')
   @ApiOperation({ summary: "Erase a person's personal data (buyerPersonId / recipientPersonId of an order)" })
   @ZodResponse({ status: 200, type: ErasureView })
-  async erase(@Param('personId') personId: string, @CurrentPrincipal() principal: Principal) {
+  async erase(@Param('personId') personId: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
     const shopId = await this.vault.shopOf(personId);
     if (shopId === undefined || !canSeeShop(principal, shopId)) throw new DomainError('not_found', 'PERSON_NOT_FOUND', 'no such person');
     const context = currentContext();

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@petalpost/auth';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { OrdersProjections } from '../projections/orders-projections';
@@ -47,7 +47,7 @@ class ProjectionList extends createZodDto(
 /** Operators watch the read models and rebuild one while it keeps serving. */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiErrorResponses(401, 403, 404)
+@ApiErrorResponses(400, 401, 403, 404)
 @Roles('operator')
 @Controller('admin/projections')
 export class ProjectionsController {
@@ -64,7 +64,7 @@ export class ProjectionsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild a projection from the start of the log next to the live one, then swap it in (409 while one runs)' })
   @ZodResponse({ status: 202, type: RebuildProgressView })
-  rebuild(@Param('name') name: string) {
+  rebuild(@Param('name') name: string, @Body() _body: EmptyBody) {
     return this.projections.host.rebuild(name);
   }
 }

@@ -1,6 +1,7 @@
 import { CONSUMER_GROUPS, decodeOrderCommand, DomainError, type OrderCommandMessage, PoisonMessageError, TOPICS } from '@petalpost/contracts';
 import { requestFingerprint } from '@petalpost/event-store';
 import { kafkaConsumer } from '@petalpost/kafka';
+import { currentContext, isTraceparent } from '@petalpost/platform';
 import type { OrderCommand } from '../domain/order.commands';
 import { OrderCommands } from '../order-commands.service';
 import { orderNotFound } from '../api/order-access';
@@ -22,6 +23,7 @@ export const orderCommandsConsumer = kafkaConsumer(
           actor: received.metadata.actor,
           causationId: received.commandId,
           correlationId: received.metadata.correlationId,
+          traceparent: traceOf(received),
           // A command sent twice (a producer's retry, a re-run) is applied once.
           idempotency: { key: `command:${received.commandId}`, fingerprint: requestFingerprint(received.type, received.orderId, received.data) },
           authorize: (state) => {
@@ -36,6 +38,15 @@ export const orderCommandsConsumer = kafkaConsumer(
   }),
   [OrderCommands],
 );
+
+/**
+ * The command's trace: its `traceparent` header (the message processor's context), else the one
+ * in its metadata (a sender that puts it only there). The events it appends carry that same
+ * traceparent, so their parent span is the command's.
+ */
+function traceOf(received: OrderCommandMessage): string | undefined {
+  return [currentContext()?.traceparent, received.metadata.traceparent].find(isTraceparent);
+}
 
 function toOrderCommand(received: OrderCommandMessage): OrderCommand {
   const now = new Date().toISOString();

@@ -2,8 +2,11 @@ import type { AddressType, DeliveryOutcome, DeliveryWindow } from '@petalpost/co
 import type { DeliveryFailureReason, DeliveryProof, OrderDetails } from './order.events';
 import type { Sealed } from './personal-data';
 
-/** What people ask of an order, in the imperative. Ids, sealed personal data and time come in with the command. */
-export type PlaceOrder = { type: 'PlaceOrder'; orderId: string; shopId: string; pickupCode: string; now: string } & OrderDetails;
+/**
+ * What people ask of an order, in the imperative. Ids, sealed personal data and time come in with the command.
+ * imported: an order taken over from before (an operator's import), whose window may be over already.
+ */
+export type PlaceOrder = { type: 'PlaceOrder'; orderId: string; shopId: string; pickupCode: string; imported?: boolean; now: string } & OrderDetails;
 
 /**
  * riderId: who is picking up; undefined when staff hand it to the assigned rider.

@@ -34,12 +34,13 @@ function checkWindow(window: DeliveryWindow, deadline: string | undefined, order
   if (deadline !== undefined && Date.parse(window.to) > Date.parse(deadline)) {
     fail('WINDOW_AFTER_DEADLINE', `the delivery window must end by the deadline ${deadline}`);
   }
-  if (now !== undefined && Date.parse(window.to) <= Date.parse(now)) fail('WINDOW_IN_THE_PAST', 'the new delivery window has already ended');
+  if (now !== undefined && Date.parse(window.to) <= Date.parse(now)) fail('WINDOW_IN_THE_PAST', 'the delivery window has already ended');
 }
 
 function place(command: PlaceOrder): OrderEvent[] {
-  const { type: _type, now, ...order } = command;
-  checkWindow(order.deliveryWindow, order.deadline, undefined);
+  const { type: _type, now, imported, ...order } = command;
+  // Nobody can deliver into a window that is over; only orders taken over from before may have one.
+  checkWindow(order.deliveryWindow, order.deadline, undefined, imported ? undefined : now);
   // Every new order's label carries a code: only orders placed before pickup codes go without.
   if (!isPickupCode(order.pickupCode)) throw new DomainError('invalid', 'PICKUP_CODE_MALFORMED', 'an order is placed with a pickup code for its label');
   return [{ type: 'OrderPlaced', schemaVersion: ORDER_PLACED_VERSION, data: { ...order, placedAt: now } }];

@@ -130,6 +130,17 @@ describe('an order that does not exist yet', () => {
       .thenRefuses('WINDOW_AFTER_DEADLINE', 'invalid');
   });
 
+  it('refuses a window that has already ended as invalid input', () => {
+    spec.given([]).when({ ...placeGift, deliveryWindow: alreadyOver, now }).thenRefuses('WINDOW_IN_THE_PAST', 'invalid');
+  });
+
+  it('is placed with a window that has already ended when it is imported (an order from before)', () => {
+    spec
+      .given([])
+      .when({ ...placeGift, deliveryWindow: alreadyOver, imported: true, now })
+      .then([{ type: 'OrderPlaced', schemaVersion: 3, data: { ...gift, deliveryWindow: alreadyOver, placedAt: now } }]);
+  });
+
   const everyOtherCommand: { [T in Exclude<OrderCommandType, 'PlaceOrder'>]: Extract<OrderCommand, { type: T }> } = {
     AcceptOrder: { type: 'AcceptOrder', now },
     RejectOrder: { type: 'RejectOrder', reason: 'no roses left', now },

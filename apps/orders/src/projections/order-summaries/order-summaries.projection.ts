@@ -21,6 +21,7 @@ interface SummaryRow {
   version: number;
   item_count: number;
   rider_id: string | null;
+  delivered_at: string | null;
   recipient_name: string | null;
   recipient_erased: boolean;
   recipient_person_id: string | null;
@@ -48,6 +49,7 @@ const FIELDS: Array<[keyof SummaryRow, string, keyof OrderSummary]> = [
   ['recipient_person_id', 'text', 'recipientPersonId'],
   ['open_exceptions', 'int', 'openExceptions'],
   ['paid', 'boolean', 'paid'],
+  ['delivered_at', 'timestamptz', 'deliveredAt'],
 ];
 
 const COLUMNS = FIELDS.map(([column]) => column).join(', ');

@@ -1,3 +1,4 @@
+import type { RiderGrace } from '@petalpost/auth';
 import { DomainError, type OrderStatus } from '@petalpost/contracts';
 import { decodePageCursor, encodePageCursor, isCursorId, isCursorTime } from '@petalpost/platform';
 import type { EntityManager } from 'typeorm';
@@ -22,6 +23,11 @@ export interface OrderListQuery {
   /** Any of these statuses. */
   statuses?: readonly OrderStatus[];
   riderId?: string;
+  /**
+   * A rider's own list: delivered orders only for the grace period after delivery (the list's
+   * form of riderSeesOrder in libs/auth; orders ended otherwise have no rider here).
+   */
+  riderGrace?: RiderGrace;
   /** Orders whose window starts at or after this time. */
   windowFrom?: string;
   /** Orders whose window starts before this time. */
@@ -84,6 +90,10 @@ export async function listOrderSummaries(db: EntityManager, query: OrderListQuer
   if (query.shopId !== undefined) where.push(`shop_id = ${param(query.shopId)}`);
   if (query.statuses !== undefined) where.push(`status = ANY(${param(query.statuses)}::text[])`);
   if (query.riderId !== undefined) where.push(`rider_id = ${param(query.riderId)}`);
+  if (query.riderGrace !== undefined) {
+    const { now, riderGraceMinutes } = query.riderGrace;
+    where.push(`(delivered_at IS NULL OR delivered_at > ${param(now)}::timestamptz - make_interval(mins => ${param(riderGraceMinutes)}))`);
+  }
   if (query.windowFrom !== undefined) where.push(`window_from >= ${param(query.windowFrom)}::timestamptz`);
   if (query.windowTo !== undefined) where.push(`window_from < ${param(query.windowTo)}::timestamptz`);
   if (query.q !== undefined) {

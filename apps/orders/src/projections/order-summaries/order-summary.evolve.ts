@@ -21,6 +21,8 @@ export interface OrderSummary {
   /** Pieces to prepare: the sum of the lines' quantities. */
   itemCount: number;
   riderId: string | null;
+  /** When it was delivered: its rider still lists it for the grace period after. */
+  deliveredAt: string | null;
   /** null when erased (recipientErased) or not recorded. */
   recipientName: string | null;
   recipientErased: boolean;
@@ -86,6 +88,7 @@ export function evolveSummary(summary: OrderSummary | undefined, stored: Summary
       version,
       itemCount: items.reduce((sum, item) => sum + item.quantity, 0),
       riderId: null,
+      deliveredAt: null,
       ...recipientOf(recipient, nameOf),
       openExceptions: 0,
       paid,
@@ -103,6 +106,8 @@ export function evolveSummary(summary: OrderSummary | undefined, stored: Summary
       return { ...next, riderId: event.data.riderId };
     case 'RiderUnassigned':
       return { ...next, riderId: null };
+    case 'OrderDelivered':
+      return { ...next, deliveredAt: event.data.deliveredAt };
     case 'DeliveryWindowChanged':
       return { ...next, windowFrom: event.data.deliveryWindow.from, windowTo: event.data.deliveryWindow.to };
     case 'DeliveryAddressCorrected':

@@ -57,6 +57,7 @@ const summaryOfPlaced: OrderSummary = {
   version: 1,
   itemCount: 3,
   riderId: null,
+  deliveredAt: null,
   recipientName: 'name of alex',
   recipientErased: false,
   recipientPersonId: 'p-r',
@@ -118,6 +119,16 @@ describe('on the road', () => {
     given([placed, accepted, assigned, failed])
       .when({ type: 'DeliveryRescheduled', streamVersion: 5, data: { orderId: 'o1', shopId: 's1', deliveryWindow: newWindow, rescheduledAt: '2026-02-14T15:00:00.000Z' } })
       .then({ status: 'ready', riderId: null, windowFrom: newWindow.from, windowTo: newWindow.to, version: 5, updatedAt: '2026-02-14T15:00:00.000Z' });
+  });
+  it('keeps the rider who delivered it, and when (their list shows it for the grace period after)', () => {
+    const pickedUp: SummaryEvent = { type: 'OutForDelivery', streamVersion: 4, data: { orderId: 'o1', shopId: 's1', riderId: 'r7', pickedUpAt: '2026-02-14T12:00:00.000Z' } };
+    given([placed, accepted, assigned, pickedUp])
+      .when({
+        type: 'OrderDelivered',
+        streamVersion: 5,
+        data: { orderId: 'o1', shopId: 's1', riderId: 'r7', outcome: { kind: 'recipient' }, proof: { at: '2026-02-14T12:30:00.000Z' }, deliveredAt: '2026-02-14T12:30:00.000Z' },
+      })
+      .then({ status: 'delivered', riderId: 'r7', deliveredAt: '2026-02-14T12:30:00.000Z', version: 5, updatedAt: '2026-02-14T12:30:00.000Z' });
   });
   it('counts open exceptions', () => {
     const flagged: SummaryEvent = { type: 'OrderExceptionFlagged', streamVersion: 3, data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', kind: 'damaged', flaggedAt: '2026-02-14T10:00:00.000Z' } };
