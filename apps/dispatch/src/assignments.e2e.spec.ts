@@ -222,6 +222,8 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
       expect((await toDispatch(shop.dispatcher, 'PUT', path, body)).status).toBe(400);
     }
     expect((await toDispatch(shop.dispatcher, 'DELETE', `${path}?why=because`)).status).toBe(400);
+    // Unassigning takes no body: a field sent anyway is refused before the board is even asked (else: 409, nobody assigned).
+    expect((await toDispatch(shop.dispatcher, 'DELETE', path, { reason: 'in the body' })).status).toBe(400);
     // An operator acts for any shop.
     expect((await toDispatch(as({ role: 'operator' }), 'PUT', path, { riderId: shop.rita })).status).toBe(202);
   });

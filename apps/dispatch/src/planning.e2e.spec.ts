@@ -149,6 +149,8 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
     for (const route of plan.routes) for (const trip of route.trips) expect(trip.stops.length).toBeLessThanOrEqual(capacity[route.riderId]);
     expect((await call(dispatcher, 'GET', '/plans/latest')).body).toEqual(plan);
 
+    // Applying takes no fields: one the client believes it sends is refused, and nothing is applied.
+    expect(await call(dispatcher, 'POST', `/plans/${plan.planId}/apply`, { force: true })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     const applied = await call(dispatcher, 'POST', `/plans/${plan.planId}/apply`);
     expect(applied.status).toBe(200);
     expect(applied.body).toMatchObject({ planId: plan.planId, appliedNow: true, skipped: [] });

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore, foldEvents } from '@petalpost/event-store';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
@@ -74,7 +74,7 @@ export class AssignmentsController {
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Take the order away from its rider while the shop still has the flowers (409 with the board’s state otherwise)' })
   @ZodResponse({ status: 202, type: AssignmentDecision })
-  async unassign(@Param('orderId') orderId: string, @Query() query: UnassignRiderQuery, @CurrentPrincipal() principal: Principal): Promise<AssignmentDecisionView> {
+  async unassign(@Param('orderId') orderId: string, @Body() _body: EmptyBody, @Query() query: UnassignRiderQuery, @CurrentPrincipal() principal: Principal): Promise<AssignmentDecisionView> {
     const delivery = await this.visibleDelivery(orderId, principal);
     const board = boardOf(delivery);
     const command: DeliveryDecisionCommand = { type: 'RequestUnassignment', orderId, shopId: delivery.shopId, board, reason: query.reason, source: 'manual', now: now() };

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, GeoPointSchema, PlannedRouteSchema, UnplannedOrderSchema } from '@petalpost/contracts';
-import { ApiErrorResponses, ianaTimeZone } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody, ianaTimeZone } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream } from '../domain/plan.decider';
@@ -117,7 +117,7 @@ export class PlansController {
   @ApiOperation({ summary: 'Apply the shop’s latest plan of today: each order the plan gives another rider is assigned to them (409 for any other plan)' })
   @ApiErrorResponses(409)
   @ZodResponse({ status: 200, type: ApplyView })
-  async apply(@Param('planId') planId: string, @Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
+  async apply(@Param('planId') planId: string, @Body() _body: EmptyBody, @Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
     const shopId = shopOf(principal, query.shopId);
     return this.planner.apply(shopId, planId, false, actorOf(principal));
   }

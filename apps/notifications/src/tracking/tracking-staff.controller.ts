@@ -1,9 +1,9 @@
 import { isIPv6 } from 'node:net';
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { canSeeShop, CurrentPrincipal, type Principal, Roles, TokenService } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyRequest } from 'fastify';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
@@ -49,7 +49,7 @@ export class TrackingStaffController {
   @ApiOperation({ summary: "A tracking link for the order's customer: one order, working until a grace period after delivery (or cancellation)" })
   @ApiErrorResponses(401, 403, 404)
   @ZodResponse({ status: 201, type: TrackingLink })
-  async mint(@Param('orderId') orderId: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+  async mint(@Param('orderId') orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
     const order = await findTrackedOrder(this.dataSource, orderId);
     if (!order || !canSeeShop(principal, order.shopId)) throw new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');
     // Without a configured address (development only), the address this connection reached: never the caller's Host header.

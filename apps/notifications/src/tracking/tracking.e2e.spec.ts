@@ -336,6 +336,13 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     expect((await mintLink(randomUUID(), order.staff)).status).toBe(404);
     expect((await mintLink(order.orderId, as({ role: 'rider', shopId: order.shopId }))).status).toBe(403);
     expect((await mintLink(order.orderId, 'nonsense')).status).toBe(401);
+    // Minting takes no fields: a lifetime of the caller's choosing is refused, not ignored.
+    const withFields = await fetch(`${service.url}/orders/${order.orderId}/tracking-link`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${order.staff}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ expiresAt: '2099-01-01T00:00:00Z' }),
+    });
+    expect(withFields.status).toBe(400);
     const { url, expiresAt } = (await (await mintLink(order.orderId, order.staff)).json()) as { url: string; expiresAt?: string };
     expect(url).toMatch(new RegExp(`^${service.url}/track/[\\w.-]+$`));
     expect(expiresAt).toBeUndefined();

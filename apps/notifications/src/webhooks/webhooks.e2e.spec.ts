@@ -317,6 +317,9 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
   it('signs with the new and the old secret during the grace period after a rotation', async () => {
     const shop = uniqueName('shop');
     const webhook = await register(shop);
+    // Rotating takes no fields: a secret of the caller's choosing is refused, and the secret stays.
+    expect((await call('POST', `/shops/${shop}/webhooks/${webhook.id}/rotate-secret`, staffOf(shop), { secret: 'whsec_mine' })).status).toBe(400);
+    expect((await call('GET', `/shops/${shop}/webhooks/${webhook.id}`, staffOf(shop))).body.previousSecretExpiresAt).toBeFalsy();
     const rotated = await call('POST', `/shops/${shop}/webhooks/${webhook.id}/rotate-secret`, staffOf(shop));
     expect(rotated.status).toBe(200);
     const newSecret = rotated.body.secret as string;

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { WebhookSubscriptions } from '../webhook-subscriptions.service';
 import { WebhookDeadLetterList, WebhookDeadLettersQuery, RetriedWebhookDelivery } from './webhooks.dto';
@@ -27,7 +27,7 @@ export class DeadLettersController {
   @ApiOperation({ summary: 'Try a dead letter again: a new round of attempts, with the same webhook id' })
   @ApiErrorResponses(409)
   @ZodResponse({ status: 202, type: RetriedWebhookDelivery })
-  retry(@Param('deliveryId', ParseUUIDPipe) deliveryId: string, @CurrentPrincipal() principal: Principal) {
+  retry(@Param('deliveryId', ParseUUIDPipe) deliveryId: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
     return this.webhooks.retryDeadLetter(principal, deliveryId);
   }
 }

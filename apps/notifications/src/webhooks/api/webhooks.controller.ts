@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { assertManagesShop, WebhookSubscriptions } from '../webhook-subscriptions.service';
 import {
@@ -67,7 +67,7 @@ export class WebhooksController {
   @Delete(':subscriptionId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a webhook with its deliveries and dead letters' })
-  async remove(@Param('shopId') shopId: string, @subscriptionId() id: string, @CurrentPrincipal() principal: Principal) {
+  async remove(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
     assertManagesShop(principal, shopId);
     await this.webhooks.remove(shopId, id);
   }
@@ -76,7 +76,7 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A new signing secret; during the grace period deliveries are signed with the old one too' })
   @ZodResponse({ status: 200, type: RotatedWebhookSecret })
-  rotateSecret(@Param('shopId') shopId: string, @subscriptionId() id: string, @CurrentPrincipal() principal: Principal) {
+  rotateSecret(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
     assertManagesShop(principal, shopId);
     return this.webhooks.rotateSecret(shopId, id);
   }
