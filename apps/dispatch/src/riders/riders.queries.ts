@@ -6,6 +6,7 @@ export interface RiderRow {
   riderId: string;
   shopId: string;
   shopIds: string[];
+  pendingShopIds: string[];
   name: string;
   phone: string | null;
   vehicleKind: VehicleKind;
@@ -19,6 +20,7 @@ interface Row {
   rider_id: string;
   shop_id: string;
   shop_ids: string[];
+  pending_shop_ids: string[];
   name: string;
   phone: string | null;
   vehicle_kind: VehicleKind;
@@ -28,7 +30,7 @@ interface Row {
   version: number;
 }
 
-/** The riders of a shop who are on shift now, by the read model (a moment behind the log). */
+/** The riders of a shop who are on shift now, by the read model (a moment behind the log): only those the shop approved. */
 export async function ridersOnShift(db: EntityManager | DataSource, shopId: string): Promise<Array<{ riderId: string; vehicleKind: VehicleKind; capacity: number }>> {
   const rows: Array<Pick<Row, 'rider_id' | 'vehicle_kind' | 'capacity'>> = await db.query(
     `SELECT rider_id, vehicle_kind, capacity FROM ${RIDERS_TABLE} WHERE shop_ids @> ARRAY[$1::text] AND availability = 'on_shift' ORDER BY rider_id`,
@@ -51,6 +53,7 @@ function toRider(r: Row): RiderRow {
     riderId: r.rider_id,
     shopId: r.shop_id,
     shopIds: r.shop_ids,
+    pendingShopIds: r.pending_shop_ids,
     name: r.name,
     phone: r.phone,
     vehicleKind: r.vehicle_kind,
