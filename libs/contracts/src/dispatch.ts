@@ -93,11 +93,20 @@ export const EtaUpdatedV1 = defineEvent(
   1,
   z.object({ ...deliveryRef, riderId: z.string().optional(), eta: time, windowFrom: time, windowTo: time, estimatedAt: time }),
 );
-/** The ETA passed the window's end minus the shop's margin: act now and it may still be on time. */
+/** The ETA passed the window's end minus the shop's margin (act now and it may still be on time), or the order's hard deadline. */
 export const DeliveryAtRiskV1 = defineEvent(
   'DeliveryAtRisk',
   1,
-  z.object({ ...deliveryRef, riderId: z.string().optional(), eta: time, windowTo: time, marginMinutes: z.number().int().min(0), flaggedAt: time }),
+  z.object({
+    ...deliveryRef,
+    riderId: z.string().optional(),
+    eta: time,
+    windowTo: time,
+    marginMinutes: z.number().int().min(0),
+    /** The order's hard deadline (a funeral service), when the ETA is past it: it can no longer arrive in time. */
+    deadline: time.optional(),
+    flaggedAt: time,
+  }),
 );
 /** The window closed before the order was delivered. */
 export const DeliveryLateV1 = defineEvent(

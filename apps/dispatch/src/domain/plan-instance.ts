@@ -20,6 +20,8 @@ export interface OpenDelivery {
   riderId: string | null;
   /** What it takes of a rider's capacity; one when unknown. */
   bouquets?: number;
+  /** A hard deadline (a funeral service): the flowers are handed over by then or not at all. */
+  deadline?: string | null;
 }
 
 export interface RiderOnShift {
@@ -67,7 +69,7 @@ const LATE_HORIZON_MINUTES = 180;
 const RETURN_MINUTES = 120;
 const MINUTE_MS = 60_000;
 
-export type UnplannedReason = 'no-coordinates' | 'no-rider-on-shift' | 'rider-vehicle-broken';
+export type UnplannedReason = 'no-coordinates' | 'no-rider-on-shift' | 'rider-vehicle-broken' | 'deadline-passed';
 
 export function preparePlanning(situation: PlanningSituation): PreparedPlanning {
   const nowMs = Date.parse(situation.now);
@@ -92,6 +94,12 @@ export function preparePlanning(situation: PlanningSituation): PreparedPlanning 
     }
     const from = Date.parse(delivery.windowFrom);
     const to = Date.parse(delivery.windowTo);
+    const deadline = delivery.deadline ? Date.parse(delivery.deadline) : Number.POSITIVE_INFINITY;
+    // Flowers for a funeral after the service are no use: a person decides what happens to them.
+    if (deadline <= nowMs) {
+      unplanned.push({ orderId: delivery.orderId, reason: 'deadline-passed' });
+      continue;
+    }
     windows.set(delivery.orderId, { from: isoAt(from), to: isoAt(to) });
     stops.push({
       id: delivery.orderId,
@@ -99,7 +107,8 @@ export function preparePlanning(situation: PlanningSituation): PreparedPlanning 
       demand: delivery.bouquets ?? 1,
       // Nobody can arrive before now. A window already closed is planned as soon as it fits,
       // late: the flowers must still go, and the answer keeps the real window, so it shows late.
-      window: to > nowMs ? { ready: Math.max(minutes(from), nowMinutes), due: minutes(to) } : { ready: nowMinutes, due: Number.POSITIVE_INFINITY },
+      // A hard deadline is never planned past, closed window or not.
+      window: to > nowMs ? { ready: Math.max(minutes(from), nowMinutes), due: minutes(Math.min(to, deadline)) } : { ready: nowMinutes, due: minutes(deadline) },
       serviceTime: situation.serviceMinutes,
     });
   }

@@ -77,6 +77,35 @@ describe('the instance for the solver', () => {
     expect(prepared.windows.get('late')).toEqual({ from: '2026-02-14T07:00:00.000Z', to: '2026-02-14T09:00:00.000Z' });
   });
 
+  it('plans a funeral order to start by its hard deadline: the earlier of the window’s end and the deadline', () => {
+    const prepared = preparePlanning(situation({ deliveries: [open('funeral', { deadline: '2026-02-14T13:00:00.000Z' }), open('plain', { deadline: null })] }));
+    expect(prepared.instance.stops.map((s) => [s.id, s.window])).toEqual([
+      ['funeral', { ready: 720, due: 780 }],
+      ['plain', { ready: 720, due: 840 }],
+    ]);
+  });
+
+  it('plans a funeral order whose window closed only up to its deadline, never late past it', () => {
+    const closed = open('funeral', { windowFrom: '2026-02-14T07:00:00.000Z', windowTo: '2026-02-14T09:00:00.000Z', deadline: '2026-02-14T11:00:00.000Z' });
+    const prepared = preparePlanning(situation({ deliveries: [closed] }));
+    expect(prepared.instance.stops[0].window).toEqual({ ready: 600, due: 660 });
+  });
+
+  it('reports a funeral order whose deadline passed as unplanned, for a person to decide', () => {
+    const missed = open('funeral', { windowFrom: '2026-02-14T07:00:00.000Z', windowTo: '2026-02-14T09:00:00.000Z', deadline: '2026-02-14T09:30:00.000Z' });
+    const prepared = preparePlanning(situation({ deliveries: [missed, open('plain')] }));
+    expect(prepared.instance.stops.map((s) => s.id)).toEqual(['plain']);
+    expect(prepared.unplanned).toEqual([{ orderId: 'funeral', reason: 'deadline-passed' }]);
+  });
+
+  it('leaves a funeral order the riders cannot reach by its deadline to the solver’s unplanned, not to a late route', () => {
+    const tooSoon = open('funeral', { windowFrom: '2026-02-14T09:00:00.000Z', windowTo: '2026-02-14T10:01:00.000Z', deadline: '2026-02-14T10:01:00.000Z', lat: 52.3, lng: 5.4 });
+    const prepared = preparePlanning(situation({ deliveries: [tooSoon] }));
+    const proposal = toProposal(prepared, planRoutes(prepared.instance, offlineTravelTimes(), { seed: 1, maxIterations: 200 }));
+    expect(proposal.routes).toEqual([]);
+    expect(proposal.unplanned.map((u) => u.orderId)).toEqual(['funeral']);
+  });
+
   it('reports an order without coordinates as unplanned', () => {
     const prepared = preparePlanning(situation({ deliveries: [open('o1', { lat: null, lng: null })] }));
     expect(prepared.instance.stops).toEqual([]);
