@@ -2,6 +2,7 @@ import type { GeoPoint, PlannedRoute, UnplannedOrder } from '@petalpost/contract
 import type { Plan, Stop, TravelTimes, Vehicle, VrptwInstance } from '@petalpost/route-planning';
 import { ASSIGNABLE_STATUSES } from './delivery.decider';
 import { backAtShop } from './eta';
+import { localMidnight } from './shop-clock';
 
 /**
  * Between the board and the solver: a shop's open deliveries and riders on shift become a VRPTW
@@ -232,21 +233,6 @@ function freeAt(situation: PlanningSituation, rider: RiderOnShift, nowMs: number
 
 function round(metres: number): number {
   return Math.round(metres);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Midnight, in the shop's zone, of the day `ms` falls on there, in ms since 1970. */
-export function localMidnight(ms: number, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(timeZone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(ms).map((p) => [p.type, Number(p.value)]));
-  const localAsUtc = Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
-  const offset = localAsUtc - Math.floor(ms / 1000) * 1000;
-  return Date.UTC(part.year, part.month - 1, part.day) - offset;
 }
 
 /** ms since 1970 as ISO 8601 in UTC. */

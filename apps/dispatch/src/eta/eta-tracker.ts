@@ -7,7 +7,7 @@ import { DispatchCommands } from '../dispatch-commands.service';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { estimateArrivals, type EtaStop } from '../domain/eta';
-import { localMidnight } from '../domain/plan-instance';
+import { localMidnight } from '../domain/shop-clock';
 import { RiderPositionsStore } from '../positions/rider-positions.store';
 
 /** An open delivery with a rider, as the board and the applied plan know it. */
