@@ -2,12 +2,13 @@ import type { GeoPoint, PlannedRoute, UnplannedOrder } from '@petalpost/contract
 import type { Plan, Stop, TravelTimes, Vehicle, VrptwInstance } from '@petalpost/route-planning';
 import { ASSIGNABLE_STATUSES } from './delivery.decider';
 import { backAtShop } from './eta';
-import { localMidnight } from './shop-clock';
+import { clockMinute } from './shop-clock';
 
 /**
  * Between the board and the solver: a shop's open deliveries and riders on shift become a VRPTW
- * instance (time in minutes since the plan's epoch, the shop's local midnight, so the travel-time
- * port's rush hours fall on the shop's clock), and the solver's plan becomes PlanProposed's routes.
+ * instance (time in minutes since the plan's epoch, when the shop's wall clock read 00:00 at the
+ * offset it has now, so the travel-time port's rush hours fall on the shop's clock — on a
+ * clock-change day too), and the solver's plan becomes PlanProposed's routes.
  */
 
 /** A row of the dispatch board, as planning needs it. */
@@ -74,7 +75,8 @@ export type UnplannedReason = 'no-coordinates' | 'no-rider-on-shift' | 'rider-ve
 
 export function preparePlanning(situation: PlanningSituation): PreparedPlanning {
   const nowMs = Date.parse(situation.now);
-  const epochMs = localMidnight(nowMs, situation.timeZone ?? 'UTC');
+  // Not the day's true start: after a clock change that is an hour off the wall clock the rush hours are on.
+  const epochMs = nowMs - clockMinute(nowMs, situation.timeZone ?? 'UTC') * MINUTE_MS;
   const minutes = (ms: number) => (ms - epochMs) / MINUTE_MS;
   const nowMinutes = minutes(nowMs);
   const broken = new Set(situation.brokenRiders ?? []);

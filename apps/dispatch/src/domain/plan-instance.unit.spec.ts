@@ -34,6 +34,14 @@ describe('the time of a plan', () => {
     expect(isoAt(localMidnight(Date.parse('2026-07-01T22:30:00.000Z'), 'Europe/Amsterdam'))).toBe('2026-07-01T22:00:00.000Z');
   });
 
+  it('counts the plan’s minutes on the shop’s wall clock on a clock-change day, so rush hours fall where the shop has them', () => {
+    // 12:00 in Amsterdam on the day the clocks went forward; the window is 14:00–16:00 there.
+    const springDay = situation({ now: '2027-03-28T10:00:00.000Z', timeZone: 'Europe/Amsterdam', deliveries: [open('o1', { windowFrom: '2027-03-28T12:00:00.000Z', windowTo: '2027-03-28T14:00:00.000Z' })] });
+    const prepared = preparePlanning(springDay);
+    expect(prepared.instance.stops[0].window).toEqual({ ready: 14 * 60, due: 16 * 60 });
+    expect(prepared.instance.vehicles[0].shift.ready).toBe(12 * 60);
+  });
+
   it('writes times as ISO 8601 in UTC without a clock', () => {
     for (const iso of ['1970-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-02-14T12:34:56.789Z', '2100-03-01T00:00:00.001Z']) expect(isoAt(Date.parse(iso))).toBe(iso);
   });

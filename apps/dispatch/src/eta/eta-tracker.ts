@@ -7,7 +7,7 @@ import { DispatchCommands } from '../dispatch-commands.service';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { estimateArrivals, type EtaStop } from '../domain/eta';
-import { localMidnight } from '../domain/shop-clock';
+import { clockMinute } from '../domain/shop-clock';
 import { RiderPositionsStore } from '../positions/rider-positions.store';
 
 /** An open delivery with a rider, as the board and the applied plan know it. */
@@ -136,7 +136,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
         serviceMinutes: settings.serviceMinutes,
         stops: stops.map(toEtaStop),
         travel: this.travel,
-        minuteOfDay: (ms) => (ms - localMidnight(ms, settings.timeZone)) / 60_000,
+        minuteOfDay: (ms) => clockMinute(ms, settings.timeZone),
       });
       const byOrder = new Map(stops.map((s) => [s.order_id, s]));
       for (const { orderId, eta } of etas) {
