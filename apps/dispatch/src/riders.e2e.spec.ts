@@ -190,6 +190,9 @@ describe('riders (real service, Postgres and Kafka)', () => {
     await eventually(async () => expect(await ridersOnShift(db, shop)).toEqual([{ riderId: rita, vehicleKind: 'e-bike', capacity: 6 }]));
     await eventually(async () => expect(await ridersOnShift(db, partner)).toEqual([{ riderId: ron, vehicleKind: 'e-bike', capacity: 6 }]));
     expect((await listOf(partnerDesk)).map((r) => r.riderId)).toEqual([ron]);
+    // What the partner's desk is asked to approve: the offers to it.
+    expect((await listOf(partnerDesk, '?offered=true')).map((r) => r.riderId)).toEqual([rita]);
+    expect(await listOf(dispatcher, '?offered=true')).toEqual([]);
     expect((await call(partnerDesk, 'PUT', `/riders/${rita}/availability`, { availability: 'off' })).status).toBe(404);
 
     // Only the invited shop approves, for itself.
@@ -200,6 +203,7 @@ describe('riders (real service, Postgres and Kafka)', () => {
     expect(await call(partnerDesk, 'POST', `/riders/${rita}/approve`, {})).toMatchObject({ status: 200, body: { shopIds: [shop, partner], version: 3 } });
 
     await eventually(async () => expect((await ridersOnShift(db, partner)).map((r) => r.riderId).sort()).toEqual([rita, ron].sort()));
+    expect(await listOf(partnerDesk, '?offered=true')).toEqual([]);
     await eventually(() => expect(eventsOf(rita).at(-1)).toMatchObject({ type: 'RiderProfileUpdated', data: { shopIds: [shop, partner], pendingShopIds: [] } }));
     expect(eventsOf(rita).at(-1)!.metadata.actor).toMatchObject({ role: 'dispatcher', shopId: partner });
   });

@@ -10,6 +10,7 @@ export class RidersPendingShops1764000001200 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE riders ADD COLUMN pending_shop_ids text[] NOT NULL DEFAULT '{}'`);
+    await db.query(`CREATE INDEX riders_pending_shop_ids ON riders USING gin (pending_shop_ids)`);
     await db.query(`UPDATE riders SET pending_shop_ids = ARRAY(SELECT s FROM unnest(shop_ids) AS s WHERE s <> shop_id), shop_ids = ARRAY[shop_id]`);
   }
 

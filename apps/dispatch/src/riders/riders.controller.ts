@@ -53,6 +53,7 @@ class RidersQuery extends createZodDto(
   z.strictObject({
     shopId: shopIdSchema.optional().describe('Operators choose a shop; everyone else sees their own'),
     availability: RiderAvailabilitySchema.optional(),
+    offered: z.stringbool().default(false).describe('true: the riders other shops offered this shop, awaiting its approval'),
     limit: z.coerce.number().int().min(1).max(500).default(200),
   }),
 ) {}
@@ -108,7 +109,7 @@ export class RidersController {
     if (principal.role !== 'operator' && query.shopId && query.shopId !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
     const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
     if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
-    const rows = await ridersOfShop(this.dataSource, shopId, query.availability, query.limit);
+    const rows = await ridersOfShop(this.dataSource, shopId, query.availability, query.limit, query.offered);
     return { items: rows.map(riderView) };
   }
 

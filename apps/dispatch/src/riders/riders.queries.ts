@@ -39,10 +39,13 @@ export async function ridersOnShift(db: EntityManager | DataSource, shopId: stri
   return rows.map((r) => ({ riderId: r.rider_id, vehicleKind: r.vehicle_kind, capacity: r.capacity }));
 }
 
-/** The riders who ride for a shop, by name, optionally only those with one availability. */
-export async function ridersOfShop(db: EntityManager | DataSource, shopId: string, availability?: RiderAvailability, limit = 500): Promise<RiderRow[]> {
+/**
+ * The riders who ride for a shop, by name, optionally only those with one availability; or, with
+ * `offered`, the riders other shops offered it that it has not approved yet.
+ */
+export async function ridersOfShop(db: EntityManager | DataSource, shopId: string, availability?: RiderAvailability, limit = 500, offered = false): Promise<RiderRow[]> {
   const rows: Row[] = await db.query(
-    `SELECT * FROM ${RIDERS_TABLE} WHERE shop_ids @> ARRAY[$1::text] AND ($2::text IS NULL OR availability = $2) ORDER BY name, rider_id LIMIT $3`,
+    `SELECT * FROM ${RIDERS_TABLE} WHERE ${offered ? 'pending_shop_ids' : 'shop_ids'} @> ARRAY[$1::text] AND ($2::text IS NULL OR availability = $2) ORDER BY name, rider_id LIMIT $3`,
     [shopId, availability ?? null, limit],
   );
   return rows.map(toRider);
