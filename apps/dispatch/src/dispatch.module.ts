@@ -24,6 +24,7 @@ import { RiderPositionsStore } from './positions/rider-positions.store';
 import { TrailRetention } from './positions/trail-retention';
 import { planningMigrations, planningProviders, PlansController, shopSettingsFromPlanning } from './planning/planning.providers';
 import { RidersController } from './riders/riders.controller';
+import { RidersPendingShops1764000001200 } from './riders/riders-pending-shops.migration';
 import { Riders1764000000720 } from './riders/riders.migration';
 
 /** The dispatch service: who delivers what, and when. Today: the delivery board and where riders are. */
@@ -36,7 +37,7 @@ export class DispatchModule {
         PlatformModule.forService({
           config,
           logger,
-          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, Riders1764000000720, ...demandMigrations, ...planningMigrations, DeliveriesBouquets1764000001100] },
+          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, Riders1764000000720, ...demandMigrations, ...planningMigrations, DeliveriesBouquets1764000001100, RidersPendingShops1764000001200] },
         }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),

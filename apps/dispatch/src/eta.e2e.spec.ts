@@ -40,8 +40,8 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
   const about = (orderId: string, type: string) => published.filter((e) => e.type === type && (e.data as { orderId?: string }).orderId === orderId);
 
   /** An order out for delivery with `riderId`, delivered at `geo` within `window`. */
-  const outForDelivery = async (shopId: string, riderId: string, geo: { lat: number; lng: number }, window: { from: string; to: string }) => {
-    const { orderId, events } = outForDeliveryOnTheWire(shopId, riderId, geo, window);
+  const outForDelivery = async (shopId: string, riderId: string, geo: { lat: number; lng: number }, window: { from: string; to: string }, placed: { deadline?: string } = {}) => {
+    const { orderId, events } = outForDeliveryOnTheWire(shopId, riderId, geo, window, placed);
     await publisher.publish(ordersTopic, events);
     return orderId;
   };
@@ -115,6 +115,22 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
     // Several sweeps later it is still flagged once.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(about(orderId, 'DeliveryAtRisk')).toHaveLength(1);
+  });
+
+  it('flags at once a funeral order whose ETA is past its hard deadline, naming the deadline', async () => {
+    const shop = uniqueName('shop');
+    const rider = uniqueName('rider');
+    const deadline = minutesFromNow(30);
+    const orderId = await outForDelivery(shop, rider, shopDoor, { from: minutesFromNow(-30), to: minutesFromNow(25) }, { deadline });
+
+    // 10 km out on a bicycle: about 52 minutes, past the service at 30.
+    await report(shop, rider, eastOf(shopDoor, 10));
+    const [risk] = await eventually(() => {
+      const flagged = about(orderId, 'DeliveryAtRisk');
+      expect(flagged).toHaveLength(1);
+      return flagged;
+    }, 20_000);
+    expect(risk).toMatchObject({ shopId: shop, data: { orderId, riderId: rider, deadline: new Date(deadline).toISOString() } });
   });
 
   it('calls a delivery late once its window closed undelivered', async () => {

@@ -55,7 +55,7 @@ describe('riders (real service, Postgres and Kafka)', () => {
     await service?.app.close();
   });
 
-  it('registers a rider off shift, publishes it keyed by rider, and lists them for their shops', async () => {
+  it('registers a rider off shift, publishes it keyed by rider, and lists them for their shop', async () => {
     const shop = uniqueName('shop');
     const otherShop = uniqueName('shop');
     const rita = uniqueName('rita');
@@ -66,7 +66,8 @@ describe('riders (real service, Postgres and Kafka)', () => {
     expect(registered.body).toEqual({
       riderId: rita,
       shopId: shop,
-      shopIds: [shop, otherShop],
+      shopIds: [shop],
+      pendingShopIds: [otherShop],
       name: 'Rita Rider',
       phone: '+31 6 1111 2222',
       vehicle: { kind: 'e-bike', capacity: 6, speedProfile: { kmh: expect.any(Number), rushHourFactor: expect.any(Number) } },
@@ -76,12 +77,13 @@ describe('riders (real service, Postgres and Kafka)', () => {
     });
 
     await eventually(() => expect(eventsOf(rita).map((e) => e.type)).toEqual(['RiderRegistered']));
-    expect(eventsOf(rita)[0]).toMatchObject({ shopId: shop, streamId: `rider-${rita}`, data: { riderId: rita, shopIds: [shop, otherShop], vehicle: { kind: 'e-bike', capacity: 6 } } });
+    expect(eventsOf(rita)[0]).toMatchObject({ shopId: shop, streamId: `rider-${rita}`, data: { riderId: rita, shopIds: [shop], pendingShopIds: [otherShop], vehicle: { kind: 'e-bike', capacity: 6 } } });
 
     // Eventually consistent: the list reads the riders read model.
     await eventually(async () => expect(await listOf(dispatcher)).toEqual([registered.body]));
-    expect(await listOf(as({ role: 'staff', shopId: otherShop }))).toEqual([registered.body]);
-    expect(await listOf(as({ role: 'operator' }), `?shopId=${otherShop}`)).toEqual([registered.body]);
+    expect(await listOf(as({ role: 'operator' }), `?shopId=${shop}`)).toEqual([registered.body]);
+    // Offered, not yet approved: the other shop does not ride with them.
+    expect(await listOf(as({ role: 'staff', shopId: otherShop }))).toEqual([]);
     expect(await listOf(as({ role: 'dispatcher', shopId: uniqueName('shop') }))).toEqual([]);
 
     const rows = await service.app.get(DataSource).query(`SELECT * FROM riders WHERE rider_id = $1`, [rita]);
@@ -89,7 +91,8 @@ describe('riders (real service, Postgres and Kafka)', () => {
       {
         rider_id: rita,
         shop_id: shop,
-        shop_ids: [shop, otherShop],
+        shop_ids: [shop],
+        pending_shop_ids: [otherShop],
         name: 'Rita Rider',
         phone: '+31 6 1111 2222',
         vehicle_kind: 'e-bike',
@@ -158,12 +161,51 @@ describe('riders (real service, Postgres and Kafka)', () => {
     await eventually(() => expect(eventsOf(rita).at(-1)).toMatchObject({ type: 'RiderProfileUpdated', data: { riderId: rita, shopId: shop, vehicle: { kind: 'scooter', capacity: 10 } } }));
     expect(eventsOf(rita).at(-1)!.data).not.toHaveProperty('name');
 
-    // The partner shop sees the rider and may set their availability, not change their profile.
+    // The partner shop, once it approved the rider, sees them and may set their availability, not change their profile.
+    expect((await call(as({ role: 'dispatcher', shopId: partner }), 'POST', `/riders/${rita}/approve`, {})).status).toBe(200);
     expect(await call(as({ role: 'dispatcher', shopId: partner }), 'PATCH', `/riders/${rita}`, { name: 'X' })).toMatchObject({ status: 403, body: { code: 'RIDER_PROFILE_OWNED_ELSEWHERE' } });
     expect((await call(as({ role: 'dispatcher', shopId: partner }), 'PUT', `/riders/${rita}/availability`, { availability: 'on_shift' })).status).toBe(200);
     expect(await call(dispatcher, 'PATCH', `/riders/${rita}`, { shopIds: [partner] })).toMatchObject({ status: 400, body: { code: 'OWNER_SHOP_REQUIRED' } });
 
     await eventually(async () => expect((await listOf(dispatcher))[0]).toMatchObject({ riderId: rita, vehicle: { kind: 'scooter', capacity: 10 }, availability: 'on_shift' }));
+  });
+
+  it('keeps a rider out of another shop’s planner until that shop approves them', async () => {
+    const shop = uniqueName('shop');
+    const partner = uniqueName('shop');
+    const stranger = uniqueName('shop');
+    const rita = uniqueName('rita');
+    const ron = uniqueName('ron');
+    const dispatcher = as({ role: 'dispatcher', shopId: shop });
+    const partnerDesk = as({ role: 'dispatcher', shopId: partner });
+    const db = service.app.get(DataSource);
+
+    const registered = await register(dispatcher, riderBody(rita, { shopIds: [partner] }));
+    expect(registered).toMatchObject({ status: 201, body: { shopId: shop, shopIds: [shop], pendingShopIds: [partner] } });
+    expect((await register(partnerDesk, riderBody(ron))).status).toBe(201);
+    expect((await call(as({ role: 'rider', shopId: shop, sub: rita }), 'PUT', '/riders/me/availability', { availability: 'on_shift' })).status).toBe(200);
+    expect((await call(as({ role: 'rider', shopId: partner, sub: ron }), 'PUT', '/riders/me/availability', { availability: 'on_shift' })).status).toBe(200);
+
+    // The partner's planner reads the same read model: once it shows Rita on shift for her shop, it has her.
+    await eventually(async () => expect(await ridersOnShift(db, shop)).toEqual([{ riderId: rita, vehicleKind: 'e-bike', capacity: 6 }]));
+    await eventually(async () => expect(await ridersOnShift(db, partner)).toEqual([{ riderId: ron, vehicleKind: 'e-bike', capacity: 6 }]));
+    expect((await listOf(partnerDesk)).map((r) => r.riderId)).toEqual([ron]);
+    // What the partner's desk is asked to approve: the offers to it.
+    expect((await listOf(partnerDesk, '?offered=true')).map((r) => r.riderId)).toEqual([rita]);
+    expect(await listOf(dispatcher, '?offered=true')).toEqual([]);
+    expect((await call(partnerDesk, 'PUT', `/riders/${rita}/availability`, { availability: 'off' })).status).toBe(404);
+
+    // Only the invited shop approves, for itself.
+    expect(await call(dispatcher, 'POST', `/riders/${rita}/approve`, { shopId: partner })).toMatchObject({ status: 404, body: { code: 'SHOP_NOT_FOUND' } });
+    expect(await call(as({ role: 'dispatcher', shopId: stranger }), 'POST', `/riders/${rita}/approve`, {})).toMatchObject({ status: 404, body: { code: 'RIDER_NOT_FOUND' } });
+    expect((await call(as({ role: 'staff', shopId: partner }), 'POST', `/riders/${rita}/approve`, {})).status).toBe(403);
+    expect(await call(partnerDesk, 'POST', `/riders/${rita}/approve`, {})).toMatchObject({ status: 200, body: { shopIds: [shop, partner], pendingShopIds: [], version: 3 } });
+    expect(await call(partnerDesk, 'POST', `/riders/${rita}/approve`, {})).toMatchObject({ status: 200, body: { shopIds: [shop, partner], version: 3 } });
+
+    await eventually(async () => expect((await ridersOnShift(db, partner)).map((r) => r.riderId).sort()).toEqual([rita, ron].sort()));
+    expect(await listOf(partnerDesk, '?offered=true')).toEqual([]);
+    await eventually(() => expect(eventsOf(rita).at(-1)).toMatchObject({ type: 'RiderProfileUpdated', data: { shopIds: [shop, partner], pendingShopIds: [] } }));
+    expect(eventsOf(rita).at(-1)!.metadata.actor).toMatchObject({ role: 'dispatcher', shopId: partner });
   });
 
   it('lets a rider read only themself, and answers 404 to another shop', async () => {

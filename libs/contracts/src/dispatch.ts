@@ -36,8 +36,13 @@ export const RiderRegisteredV1 = defineEvent(
   1,
   z.object({
     ...riderRef,
-    /** Every shop the rider rides for; `shopId` (the first) owns the profile. */
+    /**
+     * Every shop the rider rides for; `shopId` (the first) owns the profile. Since approvals, only
+     * the owner: a registration written before them that names more offers the rider to the others.
+     */
     shopIds: z.array(z.string().min(1).max(100)).min(1),
+    /** Shops the owner offered the rider to: each rides with the rider only once it approves them. */
+    pendingShopIds: z.array(z.string().min(1).max(100)).optional(),
     name: z.string().min(1).max(200),
     phone: z.string().min(3).max(40).optional(),
     vehicle: RiderVehicleSchema,
@@ -49,7 +54,10 @@ export const RiderProfileUpdatedV1 = defineEvent(
   1,
   z.object({
     ...riderRef,
+    /** The shops the rider now rides for, each approved by its own desk (the owner first); always with `pendingShopIds`. */
     shopIds: z.array(z.string().min(1).max(100)).min(1).optional(),
+    /** The shops offered the rider that have not approved yet (an update without it predates approvals). */
+    pendingShopIds: z.array(z.string().min(1).max(100)).optional(),
     name: z.string().min(1).max(200).optional(),
     phone: z.string().min(3).max(40).optional(),
     vehicle: RiderVehicleSchema.optional(),
@@ -85,11 +93,20 @@ export const EtaUpdatedV1 = defineEvent(
   1,
   z.object({ ...deliveryRef, riderId: z.string().optional(), eta: time, windowFrom: time, windowTo: time, estimatedAt: time }),
 );
-/** The ETA passed the window's end minus the shop's margin: act now and it may still be on time. */
+/** The ETA passed the window's end minus the shop's margin (act now and it may still be on time), or the order's hard deadline. */
 export const DeliveryAtRiskV1 = defineEvent(
   'DeliveryAtRisk',
   1,
-  z.object({ ...deliveryRef, riderId: z.string().optional(), eta: time, windowTo: time, marginMinutes: z.number().int().min(0), flaggedAt: time }),
+  z.object({
+    ...deliveryRef,
+    riderId: z.string().optional(),
+    eta: time,
+    windowTo: time,
+    marginMinutes: z.number().int().min(0),
+    /** The order's hard deadline (a funeral service), when the ETA is past it: it can no longer arrive in time. */
+    deadline: time.optional(),
+    flaggedAt: time,
+  }),
 );
 /** The window closed before the order was delivered. */
 export const DeliveryLateV1 = defineEvent(

@@ -12,3 +12,4 @@ export * from './request-context';
 export * from './retention-sweep';
 export * from './run-alone';
 export * from './time-zone';
+export * from './csv';

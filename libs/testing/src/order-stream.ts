@@ -59,16 +59,17 @@ export function rosesPlaced(ref: { orderId: string; shopId: string }, overrides:
 
 /**
  * An order's stream from placing to out for delivery with `riderId`, as the orders relay publishes
- * it: a gift of roses to a door at `geo`, wanted within `window`, every event stamped now.
+ * it: a gift of roses to a door at `geo`, wanted within `window`, every event stamped now;
+ * `placed` changes what the order was placed with (a deadline, an address type).
  */
-export function outForDeliveryOnTheWire(shopId: string, riderId: string, geo: { lat: number; lng: number }, window: { from: string; to: string }) {
+export function outForDeliveryOnTheWire(shopId: string, riderId: string, geo: { lat: number; lng: number }, window: { from: string; to: string }, placed: Partial<OrderPlacedData> = {}) {
   const at = new Date().toISOString();
   const { orderId, ref, next } = orderOnTheWire(shopId, { occurredAt: () => at });
   const recipient = { name: 'Alex Recipient', address: { text: 'Lindenlaan 3, Utrecht', geo } };
   return {
     orderId,
     events: [
-      next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipient, placedAt: at }) }),
+      next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipient, placedAt: at, ...placed }) }),
       next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: at } }),
       next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: at } }),
       next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: at } }),

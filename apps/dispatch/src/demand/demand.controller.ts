@@ -6,7 +6,7 @@ import { ApiErrorResponses, decodePageCursor, encodePageCursor } from '@petalpos
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
-import { localDateOf } from '../domain/demand-calendar';
+import { localDateOf } from '../domain/shop-clock';
 import { forecastFrom, historyFor } from '../domain/demand-forecast';
 import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_METERS, DemandCounts, DemandForecastView, DemandQuery, ForecastQuery } from './demand.dto';
 import { demandCounts, demandCsv, type DemandFilter, historyStartsOn, hourlyCounts } from './demand.queries';

@@ -1,4 +1,5 @@
 import { DomainError } from '@petalpost/contracts';
+import { toCsv } from '@petalpost/platform';
 import type { EntityManager } from 'typeorm';
 import { WEEKDAYS, type Weekday } from '../domain/demand-calendar';
 import type { HourCount } from '../domain/demand-forecast';
@@ -100,10 +101,10 @@ export async function demandCounts(db: EntityManager, filter: DemandFilter, page
 
 /** The counts as CSV, one row per hour of the week × area, with a header row. */
 export function demandCsv(items: readonly DemandCount[]): string {
-  // Every value comes from a fixed alphabet (weekday names, geohash, digits): nothing to quote.
-  const lines = ['weekday,hour,hour_of_week,area,orders,cancelled'];
-  for (const r of items) lines.push([r.weekday, r.hour, r.hourOfWeek, r.area, r.orders, r.cancelled].join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(
+    ['weekday', 'hour', 'hour_of_week', 'area', 'orders', 'cancelled'],
+    items.map((r) => [r.weekday, r.hour, r.hourOfWeek, r.area, r.orders, r.cancelled]),
+  );
 }
 
 /** The first day (on the clock of `timeZone`) the shop has orders for, cancelled ones included: history starts there. */

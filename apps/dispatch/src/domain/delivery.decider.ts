@@ -25,13 +25,13 @@ export type DeliveryDecisionEvent =
   | { type: 'AssignmentRequested'; data: Ref & { riderId: string; source: DecisionSource; planId?: string; requestedAt: string } }
   | { type: 'UnassignmentRequested'; data: Ref & { riderId: string; reason?: string; source: DecisionSource; requestedAt: string } }
   | { type: 'EtaUpdated'; data: Ref & { riderId?: string; eta: string; windowFrom: string; windowTo: string; estimatedAt: string } }
-  | { type: 'DeliveryAtRisk'; data: Ref & { riderId?: string; eta: string; windowTo: string; marginMinutes: number; flaggedAt: string } }
+  | { type: 'DeliveryAtRisk'; data: Ref & { riderId?: string; eta: string; windowTo: string; marginMinutes: number; deadline?: string; flaggedAt: string } }
   | { type: 'DeliveryLate'; data: Ref & { riderId?: string; eta?: string; windowTo: string; flaggedAt: string } };
 
 export type DeliveryDecisionCommand =
   | { type: 'RequestAssignment'; orderId: string; shopId: string; riderId: string; board: BoardView; source: DecisionSource; planId?: string; now: string }
   | { type: 'RequestUnassignment'; orderId: string; shopId: string; board: BoardView; reason?: string; source: DecisionSource; now: string }
-  | { type: 'RecordEta'; orderId: string; shopId: string; riderId?: string; eta: string; windowFrom: string; windowTo: string; marginMinutes: number; now: string }
+  | { type: 'RecordEta'; orderId: string; shopId: string; riderId?: string; eta: string; windowFrom: string; windowTo: string; deadline?: string; marginMinutes: number; now: string }
   | { type: 'RecordLate'; orderId: string; shopId: string; riderId?: string; eta?: string; windowTo: string; now: string };
 
 export interface DeliveryDecisions {
@@ -40,6 +40,8 @@ export interface DeliveryDecisions {
   eta?: string;
   /** The window end the at-risk flag was raised for: a changed window may be at risk anew. */
   atRiskFor?: string;
+  /** The hard deadline an ETA was flagged past: flagged once, whatever the window's flag. */
+  missesDeadline?: string;
   lateFor?: string;
 }
 
@@ -59,7 +61,7 @@ export const deliveryDecider = {
       case 'EtaUpdated':
         return { ...state, eta: event.data.eta };
       case 'DeliveryAtRisk':
-        return { ...state, atRiskFor: event.data.windowTo };
+        return { ...state, atRiskFor: event.data.windowTo, ...(event.data.deadline ? { missesDeadline: event.data.deadline } : {}) };
       case 'DeliveryLate':
         return { ...state, lateFor: event.data.windowTo };
       default:
@@ -98,10 +100,21 @@ export const deliveryDecider = {
           });
         }
         const riskFrom = Date.parse(command.windowTo) - command.marginMinutes * 60_000;
-        if (Date.parse(command.eta) > riskFrom && state.atRiskFor !== command.windowTo) {
+        // A funeral's deadline is not a margin's matter: an ETA past it is flagged at once, even when the window was flagged already.
+        const { deadline } = command;
+        const missesDeadline = deadline !== undefined && Date.parse(command.eta) > Date.parse(deadline) && state.missesDeadline !== deadline;
+        if ((Date.parse(command.eta) > riskFrom && state.atRiskFor !== command.windowTo) || missesDeadline) {
           events.push({
             type: 'DeliveryAtRisk',
-            data: { ...ref, riderId: command.riderId, eta: command.eta, windowTo: command.windowTo, marginMinutes: command.marginMinutes, flaggedAt: command.now },
+            data: {
+              ...ref,
+              riderId: command.riderId,
+              eta: command.eta,
+              windowTo: command.windowTo,
+              marginMinutes: command.marginMinutes,
+              ...(missesDeadline ? { deadline } : {}),
+              flaggedAt: command.now,
+            },
           });
         }
         return events;

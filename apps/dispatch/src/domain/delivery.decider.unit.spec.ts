@@ -76,6 +76,22 @@ describe('delivery decisions', () => {
     expect(given(history).when(eta('2026-02-14T12:55:00.000Z', '2026-02-14T13:00:00.000Z'))().map((e) => e.type)).toEqual(['EtaUpdated', 'DeliveryAtRisk']);
   });
 
+  it('flags at once an ETA past the order’s hard deadline, even when its window was flagged already, once per deadline', () => {
+    const deadline = '2026-02-14T12:30:00.000Z';
+    const funeral = (time: string): DeliveryDecisionCommand => ({ ...(eta(time) as Extract<DeliveryDecisionCommand, { type: 'RecordEta' }>), deadline });
+    const atRisk = given([]).when(funeral('2026-02-14T11:50:00.000Z'))();
+    expect(atRisk.map((e) => e.type)).toEqual(['EtaUpdated', 'DeliveryAtRisk']);
+    expect(atRisk[1].data).not.toHaveProperty('deadline');
+    const missed = given(atRisk).when(funeral('2026-02-14T12:40:00.000Z'))();
+    expect(missed).toEqual([
+      etaUpdated('2026-02-14T12:40:00.000Z'),
+      { type: 'DeliveryAtRisk', data: { ...ref, riderId: 'li', eta: '2026-02-14T12:40:00.000Z', windowTo: '2026-02-14T12:00:00.000Z', marginMinutes: 15, deadline, flaggedAt: now } },
+    ]);
+    expect(given([...atRisk, ...missed]).when(funeral('2026-02-14T12:45:00.000Z'))().map((e) => e.type)).toEqual(['EtaUpdated']);
+    // Past the deadline at the first estimate: one flag says both.
+    expect(given([]).when(funeral('2026-02-14T12:40:00.000Z'))()[1].data).toMatchObject({ deadline });
+  });
+
   it('calls a delivery late only once its window has closed, and only once', () => {
     const late = (time: string): DeliveryDecisionCommand => ({ type: 'RecordLate', ...ref, riderId: 'li', windowTo: '2026-02-14T12:00:00.000Z', now: time });
     expect(given([]).when(late('2026-02-14T11:59:00.000Z'))()).toEqual([]);

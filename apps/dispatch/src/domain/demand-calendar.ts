@@ -54,14 +54,3 @@ export function nthWeekdayOfMonth(year: number, month: number, isoWeekday: numbe
   const first = civilDay(year, month, 1);
   return first + ((isoWeekday - isoWeekdayOf(first) + 7) % 7) + 7 * (nth - 1);
 }
-
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar day an instant falls on, on the clock of an IANA time zone. */
-export function localDateOf(epochMs: number, timeZone: string): string {
-  const format = dayFormats.get(timeZone) ?? new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'gregory', numberingSystem: 'latn' });
-  if (dayFormats.size < 1000) dayFormats.set(timeZone, format);
-  const parts = format.formatToParts(epochMs);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
-}

@@ -1,4 +1,5 @@
-import { civilDay, dateOf, dayNumber, localDateOf, nthWeekdayOfMonth, weekdayOf } from './demand-calendar';
+import { civilDay, dateOf, dayNumber, nthWeekdayOfMonth, weekdayOf } from './demand-calendar';
+import { localDateOf } from './shop-clock';
 import { peakDayOn } from './demand-peak-days';
 
 describe('calendar days', () => {

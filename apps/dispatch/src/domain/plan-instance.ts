@@ -2,11 +2,13 @@ import type { GeoPoint, PlannedRoute, UnplannedOrder } from '@petalpost/contract
 import type { Plan, Stop, TravelTimes, Vehicle, VrptwInstance } from '@petalpost/route-planning';
 import { ASSIGNABLE_STATUSES } from './delivery.decider';
 import { backAtShop } from './eta';
+import { clockMinute } from './shop-clock';
 
 /**
  * Between the board and the solver: a shop's open deliveries and riders on shift become a VRPTW
- * instance (time in minutes since the plan's epoch, the shop's local midnight, so the travel-time
- * port's rush hours fall on the shop's clock), and the solver's plan becomes PlanProposed's routes.
+ * instance (time in minutes since the plan's epoch, when the shop's wall clock read 00:00 at the
+ * offset it has now, so the travel-time port's rush hours fall on the shop's clock — on a
+ * clock-change day too), and the solver's plan becomes PlanProposed's routes.
  */
 
 /** A row of the dispatch board, as planning needs it. */
@@ -20,6 +22,8 @@ export interface OpenDelivery {
   riderId: string | null;
   /** What it takes of a rider's capacity; one when unknown. */
   bouquets?: number;
+  /** A hard deadline (a funeral service): the flowers are handed over by then or not at all. */
+  deadline?: string | null;
 }
 
 export interface RiderOnShift {
@@ -67,11 +71,12 @@ const LATE_HORIZON_MINUTES = 180;
 const RETURN_MINUTES = 120;
 const MINUTE_MS = 60_000;
 
-export type UnplannedReason = 'no-coordinates' | 'no-rider-on-shift' | 'rider-vehicle-broken';
+export type UnplannedReason = 'no-coordinates' | 'no-rider-on-shift' | 'rider-vehicle-broken' | 'deadline-passed';
 
 export function preparePlanning(situation: PlanningSituation): PreparedPlanning {
   const nowMs = Date.parse(situation.now);
-  const epochMs = localMidnight(nowMs, situation.timeZone ?? 'UTC');
+  // Not the day's true start: after a clock change that is an hour off the wall clock the rush hours are on.
+  const epochMs = nowMs - clockMinute(nowMs, situation.timeZone ?? 'UTC') * MINUTE_MS;
   const minutes = (ms: number) => (ms - epochMs) / MINUTE_MS;
   const nowMinutes = minutes(nowMs);
   const broken = new Set(situation.brokenRiders ?? []);
@@ -92,6 +97,12 @@ export function preparePlanning(situation: PlanningSituation): PreparedPlanning 
     }
     const from = Date.parse(delivery.windowFrom);
     const to = Date.parse(delivery.windowTo);
+    const deadline = delivery.deadline ? Date.parse(delivery.deadline) : Number.POSITIVE_INFINITY;
+    // Flowers for a funeral after the service are no use: a person decides what happens to them.
+    if (deadline <= nowMs) {
+      unplanned.push({ orderId: delivery.orderId, reason: 'deadline-passed' });
+      continue;
+    }
     windows.set(delivery.orderId, { from: isoAt(from), to: isoAt(to) });
     stops.push({
       id: delivery.orderId,
@@ -99,7 +110,8 @@ export function preparePlanning(situation: PlanningSituation): PreparedPlanning 
       demand: delivery.bouquets ?? 1,
       // Nobody can arrive before now. A window already closed is planned as soon as it fits,
       // late: the flowers must still go, and the answer keeps the real window, so it shows late.
-      window: to > nowMs ? { ready: Math.max(minutes(from), nowMinutes), due: minutes(to) } : { ready: nowMinutes, due: Number.POSITIVE_INFINITY },
+      // A hard deadline is never planned past, closed window or not.
+      window: to > nowMs ? { ready: Math.max(minutes(from), nowMinutes), due: minutes(Math.min(to, deadline)) } : { ready: nowMinutes, due: minutes(deadline) },
       serviceTime: situation.serviceMinutes,
     });
   }
@@ -223,21 +235,6 @@ function freeAt(situation: PlanningSituation, rider: RiderOnShift, nowMs: number
 
 function round(metres: number): number {
   return Math.round(metres);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Midnight, in the shop's zone, of the day `ms` falls on there, in ms since 1970. */
-export function localMidnight(ms: number, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(timeZone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(ms).map((p) => [p.type, Number(p.value)]));
-  const localAsUtc = Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
-  const offset = localAsUtc - Math.floor(ms / 1000) * 1000;
-  return Date.UTC(part.year, part.month - 1, part.day) - offset;
 }
 
 /** ms since 1970 as ISO 8601 in UTC. */

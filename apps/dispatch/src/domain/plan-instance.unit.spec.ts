@@ -1,6 +1,7 @@
 import { checkPlan, offlineTravelTimes, planRoutes } from '@petalpost/route-planning';
 import type { Plan } from '@petalpost/route-planning';
-import { isoAt, keepingCurrentRiders, localMidnight, type OpenDelivery, type PlanningSituation, preparePlanning, toProposal } from './plan-instance';
+import { isoAt, keepingCurrentRiders, type OpenDelivery, type PlanningSituation, preparePlanning, toProposal } from './plan-instance';
+import { localMidnight } from './shop-clock';
 
 const shop = { lat: 52.0907, lng: 5.1214 };
 const now = '2026-02-14T10:00:00.000Z';
@@ -31,6 +32,14 @@ describe('the time of a plan', () => {
     expect(isoAt(localMidnight(Date.parse(now), 'Europe/Amsterdam'))).toBe('2026-02-13T23:00:00.000Z');
     expect(isoAt(localMidnight(Date.parse('2026-07-01T21:30:00.000Z'), 'Europe/Amsterdam'))).toBe('2026-06-30T22:00:00.000Z');
     expect(isoAt(localMidnight(Date.parse('2026-07-01T22:30:00.000Z'), 'Europe/Amsterdam'))).toBe('2026-07-01T22:00:00.000Z');
+  });
+
+  it('counts the plan’s minutes on the shop’s wall clock on a clock-change day, so rush hours fall where the shop has them', () => {
+    // 12:00 in Amsterdam on the day the clocks went forward; the window is 14:00–16:00 there.
+    const springDay = situation({ now: '2027-03-28T10:00:00.000Z', timeZone: 'Europe/Amsterdam', deliveries: [open('o1', { windowFrom: '2027-03-28T12:00:00.000Z', windowTo: '2027-03-28T14:00:00.000Z' })] });
+    const prepared = preparePlanning(springDay);
+    expect(prepared.instance.stops[0].window).toEqual({ ready: 14 * 60, due: 16 * 60 });
+    expect(prepared.instance.vehicles[0].shift.ready).toBe(12 * 60);
   });
 
   it('writes times as ISO 8601 in UTC without a clock', () => {
@@ -75,6 +84,35 @@ describe('the instance for the solver', () => {
     const prepared = preparePlanning(situation({ deliveries: [closed] }));
     expect(prepared.instance.stops[0].window).toEqual({ ready: 600, due: 600 + 180 });
     expect(prepared.windows.get('late')).toEqual({ from: '2026-02-14T07:00:00.000Z', to: '2026-02-14T09:00:00.000Z' });
+  });
+
+  it('plans a funeral order to start by its hard deadline: the earlier of the window’s end and the deadline', () => {
+    const prepared = preparePlanning(situation({ deliveries: [open('funeral', { deadline: '2026-02-14T13:00:00.000Z' }), open('plain', { deadline: null })] }));
+    expect(prepared.instance.stops.map((s) => [s.id, s.window])).toEqual([
+      ['funeral', { ready: 720, due: 780 }],
+      ['plain', { ready: 720, due: 840 }],
+    ]);
+  });
+
+  it('plans a funeral order whose window closed only up to its deadline, never late past it', () => {
+    const closed = open('funeral', { windowFrom: '2026-02-14T07:00:00.000Z', windowTo: '2026-02-14T09:00:00.000Z', deadline: '2026-02-14T11:00:00.000Z' });
+    const prepared = preparePlanning(situation({ deliveries: [closed] }));
+    expect(prepared.instance.stops[0].window).toEqual({ ready: 600, due: 660 });
+  });
+
+  it('reports a funeral order whose deadline passed as unplanned, for a person to decide', () => {
+    const missed = open('funeral', { windowFrom: '2026-02-14T07:00:00.000Z', windowTo: '2026-02-14T09:00:00.000Z', deadline: '2026-02-14T09:30:00.000Z' });
+    const prepared = preparePlanning(situation({ deliveries: [missed, open('plain')] }));
+    expect(prepared.instance.stops.map((s) => s.id)).toEqual(['plain']);
+    expect(prepared.unplanned).toEqual([{ orderId: 'funeral', reason: 'deadline-passed' }]);
+  });
+
+  it('leaves a funeral order the riders cannot reach by its deadline to the solver’s unplanned, not to a late route', () => {
+    const tooSoon = open('funeral', { windowFrom: '2026-02-14T09:00:00.000Z', windowTo: '2026-02-14T10:01:00.000Z', deadline: '2026-02-14T10:01:00.000Z', lat: 52.3, lng: 5.4 });
+    const prepared = preparePlanning(situation({ deliveries: [tooSoon] }));
+    const proposal = toProposal(prepared, planRoutes(prepared.instance, offlineTravelTimes(), { seed: 1, maxIterations: 200 }));
+    expect(proposal.routes).toEqual([]);
+    expect(proposal.unplanned.map((u) => u.orderId)).toEqual(['funeral']);
   });
 
   it('reports an order without coordinates as unplanned', () => {

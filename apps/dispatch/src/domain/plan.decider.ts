@@ -1,5 +1,5 @@
 import { DomainError, type GeoPoint, type PlannedRoute, type UnplannedOrder } from '@petalpost/contracts';
-import { localDateOf } from './demand-calendar';
+import { localDateOf } from './shop-clock';
 
 /**
  * A shop's auto-dispatch, on two kinds of stream so that no command reads more than a day of plans:

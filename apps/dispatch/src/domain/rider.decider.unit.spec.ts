@@ -31,9 +31,14 @@ const update = (changes: Omit<UpdateRiderProfile, 'type' | 'riderId' | 'now'>): 
   now: at('09:00'),
 });
 
+const approve = (shopId: string, clock = '10:00'): RiderCommand => ({ type: 'ApproveRiderForShop', riderId: 'rita', shopId, now: at(clock) });
+
 describe('a rider not yet registered', () => {
-  it('registers them off shift, riding for the owner shop first', () => {
-    spec.given([]).when({ ...register, shopIds: ['s2', 's1', 's2'] }).then([{ ...registered, data: { ...registered.data, shopIds: ['s1', 's2'] } }]);
+  it('registers them off shift, riding for the owner shop only; the other shops named wait for their own approval', () => {
+    spec
+      .given([])
+      .when({ ...register, shopIds: ['s2', 's1', 's2', 's3'] })
+      .then([{ ...registered, data: { ...registered.data, shopIds: ['s1'], pendingShopIds: ['s2', 's3'] } }]);
   });
 
   it('registers a rider without a phone', () => {
@@ -65,12 +70,16 @@ describe('a registered rider', () => {
     spec.given([registered]).when(update({ name: 'Rita Rider', vehicle: bicycle, shopIds: ['s1'] })).then([]);
   });
 
-  it('keeps the owner shop first among the shops ridden for, and refuses dropping it', () => {
+  it('offers the rider to a shop the owner adds, rides for it only once it approves, and refuses dropping the owner', () => {
     spec
       .given([registered])
       .when(update({ shopIds: ['s3', 's1'] }))
-      .then([{ type: 'RiderProfileUpdated', data: { ...ref, shopIds: ['s1', 's3'], updatedAt: at('09:00') } }]);
+      .then([{ type: 'RiderProfileUpdated', data: { ...ref, shopIds: ['s1'], pendingShopIds: ['s3'], updatedAt: at('09:00') } }]);
     spec.given([registered]).when(update({ shopIds: ['s3'] })).thenRefuses('OWNER_SHOP_REQUIRED', 'invalid');
+  });
+
+  it('knows no offer for a shop that was not invited', () => {
+    spec.given([registered]).when(approve('s2')).thenRefuses('RIDER_NOT_FOUND', 'not_found');
   });
 
   it('starts a shift, with the availability it leaves', () => {
@@ -102,16 +111,53 @@ describe('a rider on shift', () => {
   });
 });
 
+describe('a rider offered to another shop', () => {
+  const offered: RiderEvent = { ...registered, data: { ...registered.data, shopIds: ['s1'], pendingShopIds: ['s2', 's3'] } } as RiderEvent;
+  const joined: RiderEvent = { type: 'RiderProfileUpdated', data: { ...ref, shopIds: ['s1', 's2'], pendingShopIds: ['s3'], updatedAt: at('10:00') } };
+
+  it('is not yet among the shops they ride for', () => {
+    expect([offered].reduce(riderDecider.evolve, riderDecider.initialState())).toMatchObject({ shopIds: ['s1'], pendingShopIds: ['s2', 's3'] });
+  });
+
+  it('rides for that shop once it approves', () => {
+    spec.given([offered]).when(approve('s2')).then([joined]);
+    expect([offered, joined].reduce(riderDecider.evolve, riderDecider.initialState())).toMatchObject({ shopIds: ['s1', 's2'], pendingShopIds: ['s3'] });
+  });
+
+  it('records nothing when the shop approves again, and the owner needs no approval', () => {
+    spec.given([offered, joined]).when(approve('s2', '11:00')).then([]);
+    spec.given([offered]).when(approve('s1')).then([]);
+  });
+
+  it('withdraws the offer, or drops a shop already joined, when the owner leaves it out', () => {
+    spec
+      .given([offered, joined])
+      .when(update({ shopIds: ['s1', 's4'] }))
+      .then([{ type: 'RiderProfileUpdated', data: { ...ref, shopIds: ['s1'], pendingShopIds: ['s4'], updatedAt: at('09:00') } }]);
+    spec.given([offered, joined]).when(update({ shopIds: ['s1', 's3', 's2'] })).then([]);
+  });
+
+  it('reads a registration from before approvals existed as an offer to the other shops', () => {
+    const legacy: RiderEvent = { ...registered, data: { ...registered.data, shopIds: ['s1', 's2'] } } as RiderEvent;
+    expect([legacy].reduce(riderDecider.evolve, riderDecider.initialState())).toMatchObject({ shopIds: ['s1'], pendingShopIds: ['s2'] });
+    const legacyUpdate: RiderEvent = { type: 'RiderProfileUpdated', data: { ...ref, shopIds: ['s1', 's2', 's5'], updatedAt: at('09:00') } };
+    expect([offered, joined, legacyUpdate].reduce(riderDecider.evolve, riderDecider.initialState())).toMatchObject({ shopIds: ['s1', 's2'], pendingShopIds: ['s5'] });
+  });
+});
+
 describe('what the decider emits', () => {
   it('validates against the published contracts', () => {
-    const history = [registered, changed('off', 'on_shift')];
+    const { decide, evolve, initialState } = riderDecider;
+    const onShift = [registered, changed('off', 'on_shift')].reduce(evolve, initialState());
+    const offer = decide(update({ shopIds: ['s1', 's4'], phone: '+31 6 0000 0000' }), onShift);
     const emitted = [
-      ...riderDecider.decide({ ...register, shopIds: ['s2'] }, riderDecider.initialState()),
-      ...riderDecider.decide(update({ shopIds: ['s1', 's4'], phone: '+31 6 0000 0000' }), history.reduce(riderDecider.evolve, riderDecider.initialState())),
-      ...riderDecider.decide(availability('on_break', '11:00'), history.reduce(riderDecider.evolve, riderDecider.initialState())),
+      ...decide({ ...register, shopIds: ['s2'] }, initialState()),
+      ...offer,
+      ...decide(approve('s4'), offer.reduce(evolve, onShift)),
+      ...decide(availability('on_break', '11:00'), onShift),
     ];
     const contracts = { RiderRegistered: RiderRegisteredV1, RiderProfileUpdated: RiderProfileUpdatedV1, RiderAvailabilityChanged: RiderAvailabilityChangedV1 };
-    expect(emitted.map((e) => e.type)).toEqual(['RiderRegistered', 'RiderProfileUpdated', 'RiderAvailabilityChanged']);
+    expect(emitted.map((e) => e.type)).toEqual(['RiderRegistered', 'RiderProfileUpdated', 'RiderProfileUpdated', 'RiderAvailabilityChanged']);
     for (const event of emitted) expect(contracts[event.type].schema.safeParse(event.data).success).toBe(true);
   });
 });

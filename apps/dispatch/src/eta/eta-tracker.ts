@@ -7,7 +7,7 @@ import { DispatchCommands } from '../dispatch-commands.service';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { estimateArrivals, type EtaStop } from '../domain/eta';
-import { localMidnight } from '../domain/plan-instance';
+import { clockMinute } from '../domain/shop-clock';
 import { RiderPositionsStore } from '../positions/rider-positions.store';
 
 /** An open delivery with a rider, as the board and the applied plan know it. */
@@ -18,6 +18,7 @@ interface OpenStopRow {
   status: string;
   window_from: Date;
   window_to: Date;
+  deadline: Date | null;
   address_lat: number | null;
   address_lng: number | null;
   planned_arrival: Date | null;
@@ -113,7 +114,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       const db = this.dataSource.manager;
       const stops = await db.query<OpenStopRow[]>(
-        `SELECT d.order_id, d.shop_id, d.rider_id, d.status, d.window_from, d.window_to, d.address_lat, d.address_lng, p.arrive_at AS planned_arrival
+        `SELECT d.order_id, d.shop_id, d.rider_id, d.status, d.window_from, d.window_to, d.deadline, d.address_lat, d.address_lng, p.arrive_at AS planned_arrival
            FROM deliveries d LEFT JOIN planned_stops p ON p.order_id = d.order_id AND p.rider_id = d.rider_id
           WHERE d.shop_id = $1 AND d.rider_id = $2 AND d.status = ANY($3)
           ORDER BY p.trip NULLS LAST, p.seq NULLS LAST, d.window_to, d.order_id`,
@@ -135,7 +136,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
         serviceMinutes: settings.serviceMinutes,
         stops: stops.map(toEtaStop),
         travel: this.travel,
-        minuteOfDay: (ms) => (ms - localMidnight(ms, settings.timeZone)) / 60_000,
+        minuteOfDay: (ms) => clockMinute(ms, settings.timeZone),
       });
       const byOrder = new Map(stops.map((s) => [s.order_id, s]));
       for (const { orderId, eta } of etas) {
@@ -149,6 +150,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
           eta: new Date(eta).toISOString(),
           windowFrom: stop.window_from.toISOString(),
           windowTo: stop.window_to.toISOString(),
+          ...(stop.deadline ? { deadline: stop.deadline.toISOString() } : {}),
           marginMinutes: settings.atRiskMarginMinutes,
           now: now.toISOString(),
         });

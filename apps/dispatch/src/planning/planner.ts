@@ -135,9 +135,9 @@ export class Planner {
 
   private async openDeliveries(shopId: string): Promise<OpenDelivery[]> {
     const rows = await this.dataSource.query<
-      Array<{ order_id: string; status: string; window_from: Date; window_to: Date; address_lat: number | null; address_lng: number | null; rider_id: string | null; bouquets: number }>
+      Array<{ order_id: string; status: string; window_from: Date; window_to: Date; address_lat: number | null; address_lng: number | null; rider_id: string | null; bouquets: number; deadline: Date | null }>
     >(
-      `SELECT order_id, status, window_from, window_to, address_lat, address_lng, rider_id, bouquets FROM deliveries
+      `SELECT order_id, status, window_from, window_to, address_lat, address_lng, rider_id, bouquets, deadline FROM deliveries
         WHERE shop_id = $1 AND status IN ('awaiting_assignment', 'ready_for_pickup', 'out_for_delivery')
         ORDER BY window_from, order_id`,
       [shopId],
@@ -151,6 +151,7 @@ export class Planner {
       lng: r.address_lng,
       riderId: r.rider_id,
       bouquets: r.bouquets,
+      deadline: r.deadline?.toISOString() ?? null,
     }));
   }
 

@@ -14,7 +14,8 @@ import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DispatchConfig } from '../dispatch.config';
-import { isoAt, localMidnight } from '../domain/plan-instance';
+import { isoAt } from '../domain/plan-instance';
+import { endOfLocalDay } from '../domain/shop-clock';
 import { Planner } from './planner';
 
 const decode = createEventDecoder([...ORDER_EVENT_CONTRACTS, ...DISPATCH_EVENT_CONTRACTS, ...EXCEPTION_EVENT_CONTRACTS]);
@@ -90,9 +91,7 @@ async function waitForBoard(db: EntityManager, shopId: string, orderId: string, 
 async function markVehicleBroken(db: EntityManager, shopId: string, riderId: string, exceptionId: string, reportedAt: string, defaultTimeZone: string): Promise<void> {
   const [settings] = await db.query<Array<{ time_zone: string | null }>>(`SELECT time_zone FROM dispatch_settings WHERE shop_id = $1`, [shopId]);
   const timeZone = settings?.time_zone ?? defaultTimeZone;
-  const dayStart = localMidnight(Date.parse(reportedAt), timeZone);
-  // 30 hours on lands in the next day whatever the clocks did overnight.
-  const until = isoAt(localMidnight(dayStart + 30 * 3_600_000, timeZone));
+  const until = isoAt(endOfLocalDay(Date.parse(reportedAt), timeZone));
   await db.query(
     `INSERT INTO broken_vehicles (rider_id, shop_id, exception_id, reported_at, until) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (rider_id) DO UPDATE SET shop_id = EXCLUDED.shop_id, exception_id = EXCLUDED.exception_id, reported_at = EXCLUDED.reported_at,

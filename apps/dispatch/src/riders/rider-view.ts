@@ -7,7 +7,8 @@ import { type Rider, riderNotFound } from '../domain/rider.decider';
 export const RiderViewSchema = z.object({
   riderId: z.string(),
   shopId: z.string().describe('The shop that owns the profile'),
-  shopIds: z.array(z.string()).describe('Every shop the rider rides for, the owner first'),
+  shopIds: z.array(z.string()).describe('Every shop the rider rides for, each having approved them; the owner first'),
+  pendingShopIds: z.array(z.string()).describe('Shops the owner offered the rider to that have not approved yet: they neither see nor plan with the rider'),
   name: z.string(),
   phone: z.string().optional(),
   vehicle: z.object({
@@ -26,6 +27,7 @@ export function riderView(rider: {
   riderId: string;
   shopId: string;
   shopIds: string[];
+  pendingShopIds: string[];
   name: string;
   phone?: string | null;
   vehicleKind: VehicleKind;
@@ -38,6 +40,7 @@ export function riderView(rider: {
     riderId: rider.riderId,
     shopId: rider.shopId,
     shopIds: rider.shopIds,
+    pendingShopIds: rider.pendingShopIds,
     name: rider.name,
     ...(rider.phone ? { phone: rider.phone } : {}),
     vehicle: { kind: rider.vehicleKind, capacity: rider.capacity, speedProfile: { ...SPEED_PROFILES[rider.vehicleKind] } },
@@ -52,8 +55,8 @@ export function riderViewOf(rider: Rider, version: number): RiderView {
 }
 
 /**
- * Who may see a rider: operators; the staff and dispatchers of a shop the rider rides for; the
- * rider, themself. Anyone else is told there is no such rider (404), not that it is not theirs.
+ * Who may see a rider: operators; the staff and dispatchers of a shop the rider rides for (one
+ * only offered the rider has not approved them yet); the rider, themself. Anyone else is told there is no such rider (404), not that it is not theirs.
  */
 export function canSeeRider(principal: Principal, rider: Pick<Rider, 'riderId' | 'shopIds'>): boolean {
   if (principal.role === 'operator') return true;

@@ -25,7 +25,12 @@ class RegisterRiderBody extends createZodDto(
       name,
       phone: phone.optional(),
       vehicle: RiderVehicleSchema,
-      shopIds: z.array(shopIdSchema).min(1).max(50).optional().describe('Other shops the rider also rides for; the registering shop owns the profile'),
+      shopIds: z
+        .array(shopIdSchema)
+        .min(1)
+        .max(50)
+        .optional()
+        .describe('Other shops the rider is offered to: each rides with them once its dispatcher approves; the registering shop owns the profile'),
       shopId: shopIdSchema.optional().describe('Operators say which shop owns the rider; everyone else registers for their own'),
     })
     .meta({ example: { riderId: 'rita', name: 'Rita Rider', phone: '+31 6 1111 2222', vehicle: { kind: 'e-bike', capacity: 6 } } }),
@@ -40,10 +45,15 @@ class UpdateRiderBody extends createZodDto(
 
 class AvailabilityBody extends createZodDto(z.strictObject({ availability: RiderAvailabilitySchema }).meta({ example: { availability: 'on_shift' } })) {}
 
+class ApproveRiderBody extends createZodDto(
+  z.strictObject({ shopId: shopIdSchema.optional().describe('Operators say which shop approves; everyone else approves for their own') }).meta({ example: {} }),
+) {}
+
 class RidersQuery extends createZodDto(
   z.strictObject({
     shopId: shopIdSchema.optional().describe('Operators choose a shop; everyone else sees their own'),
     availability: RiderAvailabilitySchema.optional(),
+    offered: z.stringbool().default(false).describe('true: the riders other shops offered this shop, awaiting its approval'),
     limit: z.coerce.number().int().min(1).max(500).default(200),
   }),
 ) {}
@@ -99,7 +109,7 @@ export class RidersController {
     if (principal.role !== 'operator' && query.shopId && query.shopId !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
     const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
     if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
-    const rows = await ridersOfShop(this.dataSource, shopId, query.availability, query.limit);
+    const rows = await ridersOfShop(this.dataSource, shopId, query.availability, query.limit, query.offered);
     return { items: rows.map(riderView) };
   }
 
@@ -130,6 +140,32 @@ export class RidersController {
     const result = await this.run(principal, riderId, command, { route: 'update', body, idempotencyKey }, (state) => {
       if (state.status === 'none') throw riderNotFound();
       assertMayEditProfile(principal, state);
+    });
+    return this.answer(result, reply);
+  }
+
+  @Post(':riderId/approve')
+  @HttpCode(200)
+  @Roles('dispatcher', 'operator')
+  @ApiOperation({
+    summary: "Approve a rider another shop offered to the caller's shop (operators name the shop): from then on the shop sees the rider and plans with them",
+  })
+  @idempotencyHeader
+  @ZodResponse({ status: 200, type: RiderResponse })
+  async approve(
+    @Param('riderId') riderId: string,
+    @Body() body: ApproveRiderBody,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (principal.role !== 'operator' && body.shopId && body.shopId !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
+    const shopId = principal.role === 'operator' ? body.shopId : principal.shopId;
+    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop approves the rider (shopId)');
+    const command: RiderCommand = { type: 'ApproveRiderForShop', riderId, shopId, now: now() };
+    const result = await this.run(principal, riderId, command, { route: 'approve', body, idempotencyKey }, (state) => {
+      // A shop the rider was not offered to gets 404 from the decider, as any stranger does.
+      if (state.status === 'none') throw riderNotFound();
     });
     return this.answer(result, reply);
   }

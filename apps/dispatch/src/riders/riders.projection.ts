@@ -1,12 +1,12 @@
 import type { Projection, StoredEvent } from '@petalpost/event-store';
 import type { EntityManager } from 'typeorm';
-import { type RiderEvent, riderStream } from '../domain/rider.decider';
+import { membershipAfterUpdate, membershipAtRegistration, type RiderEvent, riderStream } from '../domain/rider.decider';
 
 export const RIDERS_TABLE = 'riders';
 
 /**
  * The riders read model, from dispatch's own log: one row per rider with their profile and
- * availability. Another reader (the planner) reads it concurrently, so its columns are a contract.
+ * availability; `shop_ids` holds only the shops that approved the rider. Another reader (the planner) reads it concurrently, so its columns are a contract.
  * Each statement applies an event only past the row's version, so a replayed batch changes nothing.
  */
 export const ridersProjection: Projection = {
@@ -21,21 +21,27 @@ export const ridersProjection: Projection = {
       const version = stored.streamVersion;
       switch (event.type) {
         case 'RiderRegistered': {
-          const { riderId, shopId, shopIds, name, phone, vehicle, registeredAt } = event.data;
+          const { riderId, shopId, name, phone, vehicle, registeredAt } = event.data;
+          const { shopIds, pendingShopIds } = membershipAtRegistration(event.data);
           await db.query(
-            `INSERT INTO ${riders} (rider_id, shop_id, shop_ids, name, phone, vehicle_kind, capacity, availability, availability_since, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'off', $8, $9) ON CONFLICT (rider_id) DO NOTHING`,
-            [riderId, shopId, shopIds, name, phone ?? null, vehicle.kind, vehicle.capacity, registeredAt, version],
+            `INSERT INTO ${riders} (rider_id, shop_id, shop_ids, pending_shop_ids, name, phone, vehicle_kind, capacity, availability, availability_since, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'off', $9, $10) ON CONFLICT (rider_id) DO NOTHING`,
+            [riderId, shopId, shopIds, pendingShopIds, name, phone ?? null, vehicle.kind, vehicle.capacity, registeredAt, version],
           );
           break;
         }
         case 'RiderProfileUpdated': {
-          const { riderId, shopIds, name, phone, vehicle } = event.data;
+          const { riderId, name, phone, vehicle } = event.data;
+          // An update from before approvals reads the shops approved so far (see membershipAfterUpdate).
+          const [previous]: Array<{ shop_ids: string[]; pending_shop_ids: string[] }> = event.data.shopIds
+            ? await db.query(`SELECT shop_ids, pending_shop_ids FROM ${riders} WHERE rider_id = $1`, [riderId])
+            : [];
+          const membership = previous ? membershipAfterUpdate({ shopIds: previous.shop_ids, pendingShopIds: previous.pending_shop_ids }, event.data) : {};
           await db.query(
-            `UPDATE ${riders} SET shop_ids = COALESCE($2, shop_ids), name = COALESCE($3, name), phone = COALESCE($4, phone),
-               vehicle_kind = COALESCE($5, vehicle_kind), capacity = COALESCE($6, capacity), version = $7
-             WHERE rider_id = $1 AND version < $7`,
-            [riderId, shopIds ?? null, name ?? null, phone ?? null, vehicle?.kind ?? null, vehicle?.capacity ?? null, version],
+            `UPDATE ${riders} SET shop_ids = COALESCE($2, shop_ids), pending_shop_ids = COALESCE($3, pending_shop_ids), name = COALESCE($4, name), phone = COALESCE($5, phone),
+               vehicle_kind = COALESCE($6, vehicle_kind), capacity = COALESCE($7, capacity), version = $8
+             WHERE rider_id = $1 AND version < $8`,
+            [riderId, membership.shopIds ?? null, membership.pendingShopIds ?? null, name ?? null, phone ?? null, vehicle?.kind ?? null, vehicle?.capacity ?? null, version],
           );
           break;
         }
