@@ -9,6 +9,7 @@ import { QuickRepliesController } from './api/quick-replies.controller';
 import { ShopChannelsController } from './api/shop-channels.controller';
 import { Attachments1764000000450, AttachmentsModule } from './attachments/attachments.module';
 import { ExceptionReports1764000000500, ExceptionsModule } from './exceptions/exceptions.module';
+import { messagingCommandsConsumer } from './consumers/messaging-commands.consumer';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
 import { Conversations1764000000200 } from './conversations/conversations.migration';
 import { ConversationCommands } from './conversation-commands.service';
@@ -39,6 +40,7 @@ export class MessagingModule {
         MessagingRelay,
         MessagingProjections,
         orderEventsConsumer,
+        messagingCommandsConsumer,
       ],
     };
   }

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './exception-reports';
 export * from './integration-event';
 export * from './messaging';
+export * from './messaging-commands';
 export * from './order-commands';
 export * from './orders';
 export * from './riders';

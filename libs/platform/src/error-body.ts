@@ -12,6 +12,7 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
   conflict: HttpStatus.CONFLICT,
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
   too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  too_many: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 const CODE_OF_STATUS: Record<number, string> = {
@@ -65,6 +66,7 @@ const ERROR_MEANING: Record<number, string> = {
   412: 'If-Match names a version that is no longer current',
   413: 'The body is larger than the service accepts',
   415: 'The body is not JSON',
+  429: 'Too many requests: wait the seconds `Retry-After` names',
 };
 
 /** Documents the error answers of a route (or of every route of a controller), all in the one error shape. */

@@ -33,6 +33,8 @@ const STEP_OF: Record<OrderStatus, ProgressStep> = {
 export type RiderView = { relativeTo: 'destination'; eastM: number; northM: number; distanceM: number; recordedAt: string } | { relativeTo: 'trail'; lat: number; lng: number; recordedAt: string };
 
 export interface CustomerMessageView {
+  /** The customer's own, or the shop's answer: never who at the shop wrote it. */
+  from: 'customer' | 'shop';
   text: string;
   sentAt: string;
 }

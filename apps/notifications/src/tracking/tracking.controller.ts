@@ -9,6 +9,7 @@ import { createZodDto } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { cleanMessageText } from './customer-message';
+import { CustomerMessageOutbox } from './customer-message-outbox';
 import type { TrackedOrder } from './tracked-order.evolve';
 import { announceChange, countMessages, findTrackedOrder, MESSAGES_PER_ORDER, storeMessage, trackingChannel } from './tracked-orders.store';
 import type { TrackingServiceConfig } from './tracking.config';
@@ -42,6 +43,7 @@ export class TrackingController {
     private readonly tokens: TokenService,
     private readonly dataSource: DataSource,
     private readonly hub: TrackingHub,
+    private readonly outbox: CustomerMessageOutbox,
     @Inject(SERVICE_CONFIG) private readonly config: TrackingServiceConfig,
   ) {
     this.channel = trackingChannel(config.DATABASE_SCHEMA);
@@ -66,7 +68,7 @@ export class TrackingController {
 
   @Post('*')
   @HttpCode(201)
-  @ApiOperation({ summary: 'POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters).' })
+  @ApiOperation({ summary: "POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging." })
   async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: CustomerMessageBody): Promise<void> {
     const [token = '', ...rest] = wildcard(request).split('/');
     if (rest.join('/') !== 'messages') return notFoundJson(request, reply);
@@ -84,6 +86,7 @@ export class TrackingController {
       await announceChange(db, this.channel, order.orderId);
       return stored;
     });
+    this.outbox.flush();
     void reply.status(201).send({ text: message.text, sentAt: message.sentAt });
   }
 
