@@ -5,6 +5,7 @@ export * from './messaging';
 export * from './messaging-commands';
 export * from './order-commands';
 export * from './orders';
+export * from './posting-limit';
 export * from './riders';
 export * from './roles';
 export * from './topics';

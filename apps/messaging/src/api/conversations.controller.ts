@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { DataSource } from 'typeorm';
 import { ConversationCommands } from '../conversation-commands.service';
 import { decodeConversationCursor, encodeConversationCursor, listConversations } from '../projections/conversation-inbox/conversation-inbox.queries';
+import { channelMessages, conversationFacts } from '../projections/conversation-messages/conversation-messages.queries';
 import { type Channel, CHANNELS, channelAccess, readableChannels, type Viewer } from '../domain/channel-access';
 import { conversationNotFound } from '../domain/conversation.decider';
 import { type Conversation, type ConversationState, type Message, readerKey } from '../domain/conversation.state';
@@ -69,7 +70,7 @@ export class ConversationsController {
   }
 
   @Get(':orderId/channels/:channel/messages')
-  @ApiOperation({ summary: 'The messages of a channel, oldest first, in cursor pages' })
+  @ApiOperation({ summary: 'The messages of a channel, oldest first, in cursor pages (a read model: trails the log by milliseconds)' })
   @ZodResponse({ status: 200, type: MessagePage })
   async messages(
     @Param('orderId', ParseUUIDPipe) orderId: string,
@@ -78,12 +79,11 @@ export class ConversationsController {
     @CurrentPrincipal() principal: Principal,
   ) {
     const channel = channelOf(channelParam);
-    const conversation = await this.visible(orderId, principal, channel);
-    const after = query.after ?? 0;
-    const inChannel = conversation.messages.filter((m) => m.channel === channel && m.seq > after);
-    const page = inChannel.slice(0, query.limit);
-    const more = inChannel.length > page.length;
-    return { items: page.map((m) => messageView(m, principal)), nextCursor: more ? String(page[page.length - 1].seq) : null };
+    // From the read models (they trail the log by milliseconds): a long conversation is not folded per request.
+    const facts = await conversationFacts(this.dataSource, orderId);
+    if (!facts || !channelAccess(viewerOf(principal), channel, facts, this.policy()).read) throw conversationNotFound();
+    const page = await channelMessages(this.dataSource, orderId, channel, query.after ?? 0, query.limit);
+    return { items: page.items.map((m) => messageView(m, principal)), nextCursor: page.more ? String(page.items[page.items.length - 1].seq) : null };
   }
 
   @Post(':orderId/channels/:channel/messages')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '@petalpost/auth';
 import { TOPICS } from '@petalpost/contracts';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
@@ -107,5 +108,30 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
     await eventually(async () => expect((await channelMessages(orderId, staff)).map((m) => m.text)).toContain('Thanks!'), 30_000);
     expect((await channelMessages(orderId, staff)).filter((m) => m.text === 'Is there a card?')).toHaveLength(1);
     expect((await pageState(url)).messages.map((m) => m.text)).toEqual(['Is there a card?', 'Thanks!']);
+  });
+
+  it('holds the customer to the posting limit on the page: the eleventh message within a minute is 429 with Retry-After and goes nowhere', async () => {
+    const { orderId, staff, url } = await trackedConversation();
+    const send = (text: string) => fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    for (let i = 1; i <= 10; i++) expect((await send(`Are they coming? (${i})`)).status).toBe(201);
+    const refused = await send('Hello??');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ code: 'MESSAGE_RATE_LIMITED' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    await eventually(async () => expect(await channelMessages(orderId, staff)).toHaveLength(10), 30_000);
+    expect((await pageState(url)).messages.map((m) => m.text)).not.toContain('Hello??');
+  });
+
+  it('holds commands from the page to the same limit in messaging', async () => {
+    const { orderId, shopId, staff } = await trackedConversation();
+    const sentAt = new Date().toISOString();
+    const commands = Array.from({ length: 11 }, (_, i) => commandOf({ messageId: randomUUID(), orderId, shopId, text: `Flood ${i + 1}`, sentAt }));
+    await relay.raw(
+      TOPICS.messagingCommands.name,
+      commands.map((c) => ({ key: orderId, value: JSON.stringify(c.value) })),
+    );
+    await eventually(async () => expect(await channelMessages(orderId, staff)).toHaveLength(10), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await channelMessages(orderId, staff)).map((m) => m.text)).not.toContain('Flood 11');
   });
 });

@@ -142,14 +142,8 @@ export async function lockPerson(db: Sql, shopId: string, personId: string): Pro
 // The order's customer channel as the page shows it: what the customer sent (an outbox of
 // PostCustomerMessage commands until messaging has it) and what the shop answered (from messaging.events).
 
-/** A customer may say this much at once, and this often about one order: enough for a question, not a flood. */
+/** A customer may say this much at once (how often: POSTING_LIMIT, as in messaging). */
 export const MESSAGE_MAX_CHARS = 1000;
-export const MESSAGES_PER_ORDER = 50;
-
-export async function countMessages(db: Sql, orderId: string): Promise<number> {
-  const rows: Array<{ n: string }> = await db.query(`SELECT count(*) AS n FROM tracking_messages WHERE order_id = $1 AND NOT from_shop`, [orderId]);
-  return Number(rows[0]?.n ?? 0);
-}
 
 export interface StoredCustomerMessage {
   messageId: string;
@@ -159,12 +153,21 @@ export interface StoredCustomerMessage {
   sentAt: string;
 }
 
-export async function storeMessage(db: Sql, message: { orderId: string; shopId: string; text: string }): Promise<StoredCustomerMessage> {
+export async function storeMessage(db: Sql, message: { orderId: string; shopId: string; text: string; sentAt: string }): Promise<StoredCustomerMessage> {
   const rows: Array<{ message_id: string; sent_at: Date }> = await db.query(
-    `INSERT INTO tracking_messages (message_id, order_id, shop_id, text) VALUES ($1, $2, $3, $4) RETURNING message_id, sent_at`,
-    [randomUUID(), message.orderId, message.shopId, message.text],
+    `INSERT INTO tracking_messages (message_id, order_id, shop_id, text, sent_at) VALUES ($1, $2, $3, $4, $5) RETURNING message_id, sent_at`,
+    [randomUUID(), message.orderId, message.shopId, message.text, message.sentAt],
   );
   return { ...message, messageId: rows[0].message_id, sentAt: rows[0].sent_at.toISOString() };
+}
+
+/** When the customer sent their latest messages about this order, newest first: what the posting limit counts. */
+export async function recentSendTimes(db: Sql, orderId: string, limit: number): Promise<string[]> {
+  const rows: Array<{ sent_at: Date }> = await db.query(`SELECT sent_at FROM tracking_messages WHERE order_id = $1 AND NOT from_shop ORDER BY sent_at DESC LIMIT $2`, [
+    orderId,
+    limit,
+  ]);
+  return rows.map((r) => r.sent_at.toISOString());
 }
 
 /** Customer messages not yet handed to messaging, oldest first; locked, so replicas share the work. */

@@ -1,0 +1,32 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The read model behind a channel's message pages: one row per message, as it reads now, with its earlier versions. */
+export class ConversationMessages1766000000700 implements MigrationInterface {
+  name = 'ConversationMessages1766000000700';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE conversation_messages (
+        order_id        text NOT NULL,
+        seq             integer NOT NULL,
+        message_id      text NOT NULL,
+        channel         text NOT NULL,
+        author_role     text,
+        author_subject  text,
+        text            text NOT NULL,
+        quick_reply_id  text,
+        attachment_refs jsonb NOT NULL,
+        mentions        jsonb NOT NULL,
+        posted_at       timestamptz NOT NULL,
+        edits           jsonb NOT NULL DEFAULT '[]',
+        recalled_at     timestamptz,
+        PRIMARY KEY (order_id, seq)
+      )`);
+    await db.query(`CREATE UNIQUE INDEX conversation_messages_id ON conversation_messages (message_id)`);
+    await db.query(`CREATE INDEX conversation_messages_page ON conversation_messages (order_id, channel, seq)`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TABLE conversation_messages`);
+  }
+}
