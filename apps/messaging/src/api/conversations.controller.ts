@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { DataSource } from 'typeorm';
 import { ConversationCommands } from '../conversation-commands.service';
 import { decodeConversationCursor, encodeConversationCursor, listConversations } from '../projections/conversation-inbox/conversation-inbox.queries';
-import { channelMessages, conversationFacts } from '../projections/conversation-messages/conversation-messages.queries';
+import { channelPage } from '../projections/conversation-messages/conversation-messages.queries';
 import { type Channel, CHANNELS, channelAccess, readableChannels, type Viewer } from '../domain/channel-access';
 import { conversationNotFound } from '../domain/conversation.decider';
 import { type Conversation, type ConversationState, type Message, readerKey } from '../domain/conversation.state';
@@ -79,10 +79,9 @@ export class ConversationsController {
     @CurrentPrincipal() principal: Principal,
   ) {
     const channel = channelOf(channelParam);
-    // From the read models (they trail the log by milliseconds): a long conversation is not folded per request.
-    const facts = await conversationFacts(this.dataSource, orderId);
-    if (!facts || !channelAccess(viewerOf(principal), channel, facts, this.policy()).read) throw conversationNotFound();
-    const page = await channelMessages(this.dataSource, orderId, channel, query.after ?? 0, query.limit);
+    // From the read model (it trails the log by milliseconds): a long conversation is not folded per request.
+    const page = await channelPage(this.dataSource, orderId, channel, query.after ?? 0, query.limit);
+    if (!page || !channelAccess(viewerOf(principal), channel, page.facts, this.policy()).read) throw conversationNotFound();
     return { items: page.items.map((m) => messageView(m, principal)), nextCursor: page.more ? String(page.items[page.items.length - 1].seq) : null };
   }
 

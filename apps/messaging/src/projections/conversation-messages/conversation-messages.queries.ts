@@ -3,8 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Channel, ConversationFacts } from '../../domain/channel-access';
 import type { Message } from '../../domain/conversation.state';
 import type { Mention } from '../../domain/message-text';
-import { CONVERSATION_CHANNELS_TABLE } from '../conversation-inbox/conversation-inbox.projection';
-import { CONVERSATION_MESSAGES_TABLE } from './conversation-messages.projection';
+import { CONVERSATION_ACCESS_TABLE, CONVERSATION_MESSAGES_TABLE } from './conversation-messages.projection';
 
 interface MessageRow {
   seq: number;
@@ -21,24 +20,33 @@ interface MessageRow {
   recalled_at: Date | null;
 }
 
-/** What the access rules need of a conversation, from the inbox read model; undefined if it is not (yet) known. */
-export async function conversationFacts(dataSource: DataSource, orderId: string): Promise<ConversationFacts | undefined> {
-  const rows: Array<{ shop_id: string; rider_id: string | null; delivered_at: Date | null; closed: boolean }> = await dataSource.query(
-    `SELECT shop_id, rider_id, delivered_at, closed FROM ${CONVERSATION_CHANNELS_TABLE} WHERE order_id = $1 LIMIT 1`,
-    [orderId],
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  return { orderId, shopId: row.shop_id, riderId: row.rider_id ?? undefined, deliveredAt: row.delivered_at?.toISOString(), closed: row.closed };
-}
-
-/** One page of a channel's messages, oldest first, after the given seq; `more` when another page follows. */
-export async function channelMessages(dataSource: DataSource, orderId: string, channel: Channel, after: number, limit: number): Promise<{ items: Message[]; more: boolean }> {
-  const rows: MessageRow[] = await dataSource.query(
-    `SELECT * FROM ${CONVERSATION_MESSAGES_TABLE} WHERE order_id = $1 AND channel = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+/**
+ * One page of a channel's messages, oldest first, after the given seq, with the facts who may read
+ * it depends on, in one statement (one snapshot); undefined if the conversation is not (yet) known.
+ */
+export async function channelPage(
+  dataSource: DataSource,
+  orderId: string,
+  channel: Channel,
+  after: number,
+  limit: number,
+): Promise<{ facts: ConversationFacts; items: Message[]; more: boolean } | undefined> {
+  const rows: Array<Partial<MessageRow> & { shop_id: string; rider_id: string | null; delivered_at: Date | null; closed: boolean }> = await dataSource.query(
+    `SELECT a.shop_id, a.rider_id, a.delivered_at, a.closed, m.*
+       FROM ${CONVERSATION_ACCESS_TABLE} a
+       LEFT JOIN LATERAL (
+         SELECT seq, message_id, channel, author_role, author_subject, text, quick_reply_id, attachment_refs, mentions, posted_at, edits, recalled_at
+           FROM ${CONVERSATION_MESSAGES_TABLE} WHERE order_id = a.order_id AND channel = $2 AND seq > $3 ORDER BY seq LIMIT $4
+       ) m ON true
+      WHERE a.order_id = $1
+      ORDER BY m.seq`,
     [orderId, channel, after, limit + 1],
   );
-  return { items: rows.slice(0, limit).map(messageOf), more: rows.length > limit };
+  const first = rows[0];
+  if (!first) return undefined;
+  const facts = { orderId, shopId: first.shop_id, riderId: first.rider_id ?? undefined, deliveredAt: first.delivered_at?.toISOString(), closed: first.closed };
+  const messages = rows.filter((row): row is MessageRow & typeof row => row.seq !== null && row.seq !== undefined);
+  return { facts, items: messages.slice(0, limit).map(messageOf), more: messages.length > limit };
 }
 
 function messageOf(row: MessageRow): Message {
