@@ -261,9 +261,12 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const rest = await call('GET', `/conversations/${order.orderId}/channels/internal/messages?limit=2&after=${first.body.nextCursor as string}`, florist);
     expect(rest.body).toMatchObject({ items: [{ text: 'three' }], nextCursor: null });
 
-    expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]);
+    await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]));
     const read = await call('POST', `/conversations/${order.orderId}/channels/internal/read`, florist, { upToMessageId: first.body.items?.[1].messageId });
     expect(read).toMatchObject({ status: 200, body: { channel: 'internal', unread: 1 } });
+    await eventually(async () =>
+      expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 1, canPost: true }]),
+    );
     expect((await call('GET', `/conversations/${order.orderId}`, staff)).body.channels).toEqual([
       { channel: 'internal', unread: 0, canPost: true },
       { channel: 'customer', unread: 0, canPost: true },
@@ -401,7 +404,7 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     expect((await say(order.orderId, 'customer', staff, { text: 'They are on the way' })).status).toBe(201);
   });
 
-  it('reads a channel’s messages from the read model, in pages, without folding the conversation’s stream', async () => {
+  it('reads a conversation and its channel’s messages from the read models, in pages, without folding the conversation’s stream', async () => {
     const order = await conversationWith();
     for (const text of ['one', 'two', 'three']) expect((await say(order.orderId, 'internal', staff, { text })).status).toBe(201);
     const db = service.app.get(DataSource);
@@ -419,6 +422,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const rest = await call('GET', `/conversations/${order.orderId}/channels/internal/messages?limit=2&after=${first.body.nextCursor as string}`, florist);
     expect(rest.body).toMatchObject({ items: [{ text: 'three', seq: 3 }], nextCursor: null });
     expect((await messagesOf(order.orderId, 'internal', riderLi)).status).toBe(404);
+    // So is the conversation's overview: its unread counts are the inbox read model's.
+    await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]));
+    await db.query(`INSERT INTO conversation_reads (order_id, channel, reader, read_count) VALUES ($1, 'internal', 'florist:flo', 2)`, [order.orderId]);
+    expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 1, canPost: true }]);
   });
 
   it('keeps the text before an edit for staff, and shows a recalled message as "recalled" to everyone but staff', async () => {

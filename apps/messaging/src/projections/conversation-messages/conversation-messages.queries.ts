@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Channel, ConversationFacts } from '../../domain/channel-access';
 import type { Message } from '../../domain/conversation.state';
 import type { Mention } from '../../domain/message-text';
+import { CONVERSATION_CHANNELS_TABLE, CONVERSATION_READS_TABLE } from '../conversation-inbox/conversation-inbox.projection';
 import { CONVERSATION_ACCESS_TABLE, CONVERSATION_MESSAGES_TABLE } from './conversation-messages.projection';
 
 interface MessageRow {
@@ -47,6 +48,32 @@ export async function channelPage(
   const facts = { orderId, shopId: first.shop_id, riderId: first.rider_id ?? undefined, deliveredAt: first.delivered_at?.toISOString(), closed: first.closed };
   const messages = rows.filter((row): row is MessageRow & typeof row => row.seq !== null && row.seq !== undefined);
   return { facts, items: messages.slice(0, limit).map(messageOf), more: messages.length > limit };
+}
+
+/**
+ * A conversation as one reader sees it: the facts who may read which channel depends on, when it
+ * opened, and per channel the reader's unread count (from the inbox read model); undefined if the
+ * conversation is not (yet) known.
+ */
+export async function conversationOverview(
+  dataSource: DataSource,
+  orderId: string,
+  reader: string,
+): Promise<{ facts: ConversationFacts; openedAt: string; unread: Partial<Record<Channel, number>> } | undefined> {
+  const rows: Array<{ shop_id: string; rider_id: string | null; delivered_at: Date | null; closed: boolean; channel: Channel | null; opened_at: Date | null; unread: number | null }> =
+    await dataSource.query(
+      `SELECT a.shop_id, a.rider_id, a.delivered_at, a.closed, c.channel, c.opened_at, c.message_count - coalesce(r.read_count, 0) AS unread
+         FROM ${CONVERSATION_ACCESS_TABLE} a
+         LEFT JOIN ${CONVERSATION_CHANNELS_TABLE} c ON c.order_id = a.order_id
+         LEFT JOIN ${CONVERSATION_READS_TABLE} r ON r.order_id = c.order_id AND r.channel = c.channel AND r.reader = $2
+        WHERE a.order_id = $1`,
+      [orderId, reader],
+    );
+  const first = rows[0];
+  if (!first?.opened_at) return undefined;
+  const facts = { orderId, shopId: first.shop_id, riderId: first.rider_id ?? undefined, deliveredAt: first.delivered_at?.toISOString(), closed: first.closed };
+  const unread = Object.fromEntries(rows.flatMap((row) => (row.channel ? [[row.channel, Number(row.unread ?? 0)]] : [])));
+  return { facts, openedAt: first.opened_at.toISOString(), unread };
 }
 
 function messageOf(row: MessageRow): Message {
