@@ -4,7 +4,9 @@ import {
   type EventContract,
   IntegrationEventSchema,
   EXCEPTION_EVENT_CONTRACTS,
+  MESSAGING_COMMAND_CONTRACTS,
   MESSAGING_EVENT_CONTRACTS,
+  MessagingCommandMessageSchema,
   ORDER_COMMAND_CONTRACTS,
   ORDER_EVENT_CONTRACTS,
   OrderCommandMessageSchema,
@@ -72,6 +74,16 @@ export function renderContractsDoc(): string {
     ...fieldTable(OrderCommandMessageSchema.omit({ data: true })),
     '',
     ...Object.entries(ORDER_COMMAND_CONTRACTS).flatMap(([type, versions]) =>
+      Object.entries(versions as Record<string, z.ZodType>).flatMap(([version, schema]) => [`### ${type} v${version}`, '', ...fieldTable(schema), '']),
+    ),
+    '## Messaging commands (`messaging.commands`)',
+    '',
+    'Keyed by order id. `PostCustomerMessage` comes from the tracking page (notifications): posted in the',
+    "order's customer channel as its customer; the command id becomes the message id. The envelope:",
+    '',
+    ...fieldTable(MessagingCommandMessageSchema.omit({ data: true })),
+    '',
+    ...Object.entries(MESSAGING_COMMAND_CONTRACTS).flatMap(([type, versions]) =>
       Object.entries(versions as Record<string, z.ZodType>).flatMap(([version, schema]) => [`### ${type} v${version}`, '', ...fieldTable(schema), '']),
     ),
   ];

@@ -254,14 +254,19 @@ describe('conversations (real service, Postgres and Kafka)', () => {
   it('pages messages with a cursor and counts what each reader has not read', async () => {
     const order = await conversationWith();
     for (const text of ['one', 'two', 'three']) expect((await say(order.orderId, 'internal', staff, { text })).status).toBe(201);
+    // Pages come from the read model, a few milliseconds behind the log.
+    await eventually(async () => expect((await messagesOf(order.orderId, 'internal', florist)).body.items).toHaveLength(3));
     const first = await call('GET', `/conversations/${order.orderId}/channels/internal/messages?limit=2`, florist);
     expect(first.body.items?.map((m) => m.text)).toEqual(['one', 'two']);
     const rest = await call('GET', `/conversations/${order.orderId}/channels/internal/messages?limit=2&after=${first.body.nextCursor as string}`, florist);
     expect(rest.body).toMatchObject({ items: [{ text: 'three' }], nextCursor: null });
 
-    expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]);
+    await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]));
     const read = await call('POST', `/conversations/${order.orderId}/channels/internal/read`, florist, { upToMessageId: first.body.items?.[1].messageId });
     expect(read).toMatchObject({ status: 200, body: { channel: 'internal', unread: 1 } });
+    await eventually(async () =>
+      expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 1, canPost: true }]),
+    );
     expect((await call('GET', `/conversations/${order.orderId}`, staff)).body.channels).toEqual([
       { channel: 'internal', unread: 0, canPost: true },
       { channel: 'customer', unread: 0, canPost: true },
@@ -384,6 +389,45 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     });
   });
 
+  it('refuses an eleventh message within a minute from one author with 429 and Retry-After, storing nothing, while others still post', async () => {
+    const order = await conversationWith();
+    for (let i = 1; i <= 10; i++) expect((await say(order.orderId, 'customer', order.customer, { text: `Where are my flowers? (${i})` })).status).toBe(201);
+    const before = await eventsOf(order.orderId);
+    const refused = await say(order.orderId, 'customer', order.customer, { text: 'Hello??' });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 'MESSAGE_RATE_LIMITED', details: { posts: 10, perSeconds: 60 } });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await eventsOf(order.orderId)).toBe(before);
+    // The limit is per author: the shop can still answer.
+    expect((await say(order.orderId, 'customer', staff, { text: 'They are on the way' })).status).toBe(201);
+  });
+
+  it('reads a conversation and its channel’s messages from the read models, in pages, without folding the conversation’s stream', async () => {
+    const order = await conversationWith();
+    for (const text of ['one', 'two', 'three']) expect((await say(order.orderId, 'internal', staff, { text })).status).toBe(201);
+    const db = service.app.get(DataSource);
+    await eventually(async () =>
+      expect(await db.query(`SELECT seq, text FROM conversation_messages WHERE order_id = $1 ORDER BY seq`, [order.orderId])).toEqual([
+        { seq: 1, text: 'one' },
+        { seq: 2, text: 'two' },
+        { seq: 3, text: 'three' },
+      ]),
+    );
+    // What the read model holds is what is served: the log is not read per request.
+    await db.query(`UPDATE conversation_messages SET text = 'two (from the read model)' WHERE order_id = $1 AND seq = 2`, [order.orderId]);
+    const first = await call('GET', `/conversations/${order.orderId}/channels/internal/messages?limit=2`, florist);
+    expect(first.body.items?.map((m) => m.text)).toEqual(['one', 'two (from the read model)']);
+    const rest = await call('GET', `/conversations/${order.orderId}/channels/internal/messages?limit=2&after=${first.body.nextCursor as string}`, florist);
+    expect(rest.body).toMatchObject({ items: [{ text: 'three', seq: 3 }], nextCursor: null });
+    expect((await messagesOf(order.orderId, 'internal', riderLi)).status).toBe(404);
+    // So is the conversation's overview: its unread counts are the inbox read model's.
+    await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]));
+    await db.query(`INSERT INTO conversation_reads (order_id, channel, reader, read_count) VALUES ($1, 'internal', 'florist:flo', 2)`, [order.orderId]);
+    expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 1, canPost: true }]);
+  });
+
   it('keeps the text before an edit for staff, and shows a recalled message as "recalled" to everyone but staff', async () => {
     const order = await conversationWith('li');
     const path = (messageId: unknown) => `/conversations/${order.orderId}/channels/internal/messages/${String(messageId)}`;
@@ -395,7 +439,11 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const second = await say(order.orderId, 'internal', riderLi, { text: 'Wrong order, sorry' });
     expect((await call('POST', `${path(second.body.messageId)}/recall`, riderLi)).body).toMatchObject({ recalled: true, text: 'recalled' });
 
-    const asStaff = (await messagesOf(order.orderId, 'internal', staff)).body.items;
+    const asStaff = await eventually(async () => {
+      const items = (await messagesOf(order.orderId, 'internal', staff)).body.items;
+      expect(items?.[1]).toMatchObject({ recalled: true });
+      return items;
+    });
     expect(asStaff).toMatchObject([
       { text: 'At the side door', edits: [{ previousText: 'At the door' }], recalled: false },
       { text: 'Wrong order, sorry', recalled: true },

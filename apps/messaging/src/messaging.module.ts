@@ -9,11 +9,13 @@ import { QuickRepliesController } from './api/quick-replies.controller';
 import { ShopChannelsController } from './api/shop-channels.controller';
 import { Attachments1764000000450, AttachmentsModule } from './attachments/attachments.module';
 import { ExceptionReports1764000000500, ExceptionsModule } from './exceptions/exceptions.module';
+import { messagingCommandsConsumer } from './consumers/messaging-commands.consumer';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
 import { Conversations1764000000200 } from './conversations/conversations.migration';
 import { ConversationCommands } from './conversation-commands.service';
 import type { MessagingConfig } from './messaging.config';
 import { ConversationInbox1764000000600 } from './projections/conversation-inbox/conversation-inbox.migration';
+import { ConversationMessages1766000000700 } from './projections/conversation-messages/conversation-messages.migration';
 import { MessagingProjections } from './projections/messaging-projections';
 import { MessagingRelay } from './relay/messaging-relay';
 
@@ -27,7 +29,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), EventStore1764000000000, Conversations1764000000200, Attachments1764000000450, ExceptionReports1764000000500, ConversationInbox1764000000600] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), EventStore1764000000000, Conversations1764000000200, Attachments1764000000450, ExceptionReports1764000000500, ConversationInbox1764000000600, ConversationMessages1766000000700] } }),
         KafkaModule.forService('messaging', config, logger),
         AttachmentsModule,
         ExceptionsModule,
@@ -39,6 +41,7 @@ export class MessagingModule {
         MessagingRelay,
         MessagingProjections,
         orderEventsConsumer,
+        messagingCommandsConsumer,
       ],
     };
   }

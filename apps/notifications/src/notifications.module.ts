@@ -22,6 +22,7 @@ import { PreferencesController } from './preferences/preferences.controller';
 import { PreferencesStore } from './preferences/preferences.store';
 import { PushGateway } from './push/push.gateway';
 import { SseController } from './push/sse.controller';
+import { TrackingConversation1766000000000 } from './tracking/tracking-conversation.migration';
 import { Tracking1764000001000 } from './tracking/tracking.migration';
 import { TrackingModule } from './tracking/tracking.module';
 import { Webhooks1765000000000 } from './webhooks/webhooks.migration';
@@ -34,7 +35,7 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000] } }),
         KafkaModule.forService('notifications', config, logger),
         PositionsModule,
         TrackingModule,

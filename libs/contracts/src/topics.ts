@@ -37,6 +37,12 @@ export const TOPICS = {
     key: 'order id (the conversation)',
     config: { 'retention.ms': String(30 * DAY_MS), 'cleanup.policy': 'delete' },
   },
+  messagingCommands: {
+    name: 'messaging.commands',
+    partitions: 3,
+    key: 'order id',
+    config: { 'retention.ms': String(7 * DAY_MS), 'cleanup.policy': 'delete' },
+  },
   riderLocations: {
     name: 'riders.locations',
     partitions: 3,
@@ -57,6 +63,7 @@ export const CONSUMER_GROUPS = {
   dispatchPlanning: 'petalpost.dispatch.planning',
   messagingOrders: 'petalpost.messaging.orders',
   messagingExceptions: 'petalpost.messaging.exceptions',
+  messagingCommands: 'petalpost.messaging.commands',
 } as const;
 
 /** Each consumer group parks what it cannot process on its own dead-letter topic. */

@@ -66,7 +66,7 @@ const ERROR_MEANING: Record<number, string> = {
   412: 'If-Match names a version that is no longer current',
   413: 'The body is larger than the service accepts',
   415: 'The body is not JSON',
-  429: 'Too many at once: try again later',
+  429: 'Too many requests: wait the seconds `Retry-After` names',
 };
 
 /** Documents the error answers of a route (or of every route of a controller), all in the one error shape. */

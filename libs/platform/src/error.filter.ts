@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '@petalpost/contracts';
 import type { Logger } from 'pino';
 import { toErrorResponse } from './error-body';
 import { withoutTokens } from './logger';
@@ -16,6 +17,8 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(exception, String(request.id));
     if (status >= 500) this.logger.error({ err: exception, url: withoutTokens(request.url) }, 'request failed');
+    const retryAfter = exception instanceof DomainError ? exception.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(status).send(body);
   }
 }

@@ -11,6 +11,8 @@ import type { z } from 'zod';
 import { DataSource } from 'typeorm';
 import { ConversationCommands } from '../conversation-commands.service';
 import { decodeConversationCursor, encodeConversationCursor, listConversations } from '../projections/conversation-inbox/conversation-inbox.queries';
+import { readerOf } from '../projections/conversation-inbox/conversation-inbox.projection';
+import { channelPage, conversationOverview } from '../projections/conversation-messages/conversation-messages.queries';
 import { type Channel, CHANNELS, channelAccess, readableChannels, type Viewer } from '../domain/channel-access';
 import { conversationNotFound } from '../domain/conversation.decider';
 import { type Conversation, type ConversationState, type Message, readerKey } from '../domain/conversation.state';
@@ -48,28 +50,28 @@ export class ConversationsController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: "An order's conversation: the channels you may read, with your unread counts (404 if you may read none)" })
+  @ApiOperation({ summary: "An order's conversation: the channels you may read, with your unread counts (404 if you may read none; a read model: trails the log by milliseconds)" })
   @ZodResponse({ status: 200, type: ConversationView })
   async get(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
-    const conversation = await this.visible(orderId, principal);
+    // From the read models, as the list is: a long conversation is not folded per request.
+    const conversation = await conversationOverview(this.dataSource, orderId, readerOf(principal.role, principal.sub));
     const viewer = viewerOf(principal);
     const policy = this.policy();
+    const channels = conversation ? readableChannels(viewer, conversation.facts, policy) : [];
+    if (!conversation || channels.length === 0) throw conversationNotFound();
+    const { facts } = conversation;
     const shopRole = principal.role !== 'customer' && principal.role !== 'rider';
     return {
       orderId,
-      shopId: conversation.shopId,
-      channels: readableChannels(viewer, conversation, policy).map((channel) => ({
-        channel,
-        unread: unreadIn(conversation, channel, viewer),
-        canPost: channelAccess(viewer, channel, conversation, policy).post,
-      })),
-      ...(shopRole && conversation.riderId !== undefined ? { riderId: conversation.riderId } : {}),
+      shopId: facts.shopId,
+      channels: channels.map((channel) => ({ channel, unread: conversation.unread[channel] ?? 0, canPost: channelAccess(viewer, channel, facts, policy).post })),
+      ...(shopRole && facts.riderId !== undefined ? { riderId: facts.riderId } : {}),
       openedAt: conversation.openedAt,
     };
   }
 
   @Get(':orderId/channels/:channel/messages')
-  @ApiOperation({ summary: 'The messages of a channel, oldest first, in cursor pages' })
+  @ApiOperation({ summary: 'The messages of a channel, oldest first, in cursor pages (a read model: trails the log by milliseconds)' })
   @ZodResponse({ status: 200, type: MessagePage })
   async messages(
     @Param('orderId', ParseUUIDPipe) orderId: string,
@@ -78,12 +80,10 @@ export class ConversationsController {
     @CurrentPrincipal() principal: Principal,
   ) {
     const channel = channelOf(channelParam);
-    const conversation = await this.visible(orderId, principal, channel);
-    const after = query.after ?? 0;
-    const inChannel = conversation.messages.filter((m) => m.channel === channel && m.seq > after);
-    const page = inChannel.slice(0, query.limit);
-    const more = inChannel.length > page.length;
-    return { items: page.map((m) => messageView(m, principal)), nextCursor: more ? String(page[page.length - 1].seq) : null };
+    // From the read model (it trails the log by milliseconds): a long conversation is not folded per request.
+    const page = await channelPage(this.dataSource, orderId, channel, query.after ?? 0, query.limit);
+    if (!page || !channelAccess(viewerOf(principal), channel, page.facts, this.policy()).read) throw conversationNotFound();
+    return { items: page.items.map((m) => messageView(m, principal)), nextCursor: page.more ? String(page.items[page.items.length - 1].seq) : null };
   }
 
   @Post(':orderId/channels/:channel/messages')

@@ -14,6 +14,8 @@ export { Attachments1764000000450 } from './attachments.migration';
 /** Photos on orders. Storage: local disk (MESSAGING_STORAGE_DIR) or an S3-compatible bucket (MESSAGING_S3_*). */
 @Module({
   controllers: [AttachmentsController],
+  // Exception reports check their photos against the uploads.
+  exports: [AttachmentsService],
   providers: [
     AttachmentsService,
     {

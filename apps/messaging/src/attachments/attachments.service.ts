@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@petalpost/auth';
+import { DomainError } from '@petalpost/contracts';
 import { SERVICE_CONFIG } from '@petalpost/platform';
 import { DataSource } from 'typeorm';
 import { attachmentNotFound, mayUpload, type OrderScope, orderNotFound, type Purpose, viewOf } from './attachment-access';
@@ -116,6 +117,26 @@ export class AttachmentsService {
       [randomUUID(), order.orderId, order.shopId, purpose, principal.role, principal.sub, image.sha256, image.format, image.width, image.height, bytes.length],
     );
     return recordOf(rows[0]);
+  }
+
+  /**
+   * The photo of a damaged bouquet's report: an attachment the reporter uploaded to this order as
+   * `damage`. Unknown, of another order or uploaded by someone else: 404, as if it did not exist.
+   */
+  async damagePhotoOf(principal: Principal, orderId: string, id: string): Promise<AttachmentRecord> {
+    const record = await this.find(id);
+    if (!record || record.orderId !== orderId || record.uploaderRole !== principal.role || record.uploader !== principal.sub) {
+      throw new DomainError('not_found', 'ATTACHMENT_NOT_FOUND', 'no photo with this id that you uploaded to this order: upload it first (POST /orders/:orderId/attachments)', {
+        attachmentId: id,
+      });
+    }
+    if (record.purpose !== 'damage') {
+      throw new DomainError('invalid', 'ATTACHMENT_NOT_A_DAMAGE_PHOTO', `this photo was uploaded as ${record.purpose}: upload the damage with purpose damage`, {
+        attachmentId: id,
+        purpose: record.purpose,
+      });
+    }
+    return record;
   }
 
   /** The attachments of an order the caller may see, oldest first. */

@@ -1,8 +1,8 @@
-import { DomainError } from '@petalpost/contracts';
+import { DomainError, postingLimited, postingWaitSeconds } from '@petalpost/contracts';
 import { type Channel, channelAccess, type Viewer } from './channel-access';
 import type { ConversationCommand, OrderFact, Rules } from './conversation.commands';
 import type { ConversationEvent } from './conversation.events';
-import { type Conversation, type ConversationState, evolve, exhaustive, initialState, type Message, readerKey } from './conversation.state';
+import { authorKey, type Conversation, type ConversationState, evolve, exhaustive, initialState, type Message, readerKey } from './conversation.state';
 import { type Mention, parseMentions, sanitizeText } from './message-text';
 
 /**
@@ -118,6 +118,8 @@ function post(c: Conversation, command: Extract<ConversationCommand, { type: 'Po
   const { channel, author, rules, now } = command;
   requireAccess(c, author, channel, rules, now, 'post');
   if (c.messages.some((m) => m.messageId === command.messageId)) return [];
+  const wait = postingWaitSeconds(c.recentPosts[authorKey({ role: author.role, subject: author.sub })] ?? [], now);
+  if (wait > 0) throw postingLimited(wait);
   const raw = command.text ?? command.quickReply?.text;
   if (raw === undefined) throw new DomainError('invalid', 'MESSAGE_EMPTY', 'a message needs some text or a quick reply');
   const text = sanitizeText(raw);

@@ -235,3 +235,33 @@ describe('message text', () => {
   it('strips control characters and direction overrides, keeps newlines', () => expect(sanitizeText('a\u202Eb\r\nc\u0000')).toBe('ab\nc'));
   it('parses each mention once', () => expect(parseMentions('@li @li @staff')).toEqual([{ kind: 'person', subject: 'li' }, { kind: 'role', role: 'staff' }]));
 });
+
+describe('posting limit', () => {
+  const seconds = (s: number) => new Date(Date.parse(at('09:00')) + s * 1000).toISOString();
+  /** Ten posts by `by` in the customer channel, one every 5 seconds from 09:00:00. */
+  const tenPostsBy = (by: Viewer) => Array.from({ length: 10 }, (_, i) => posted(by, 'customer', `${by.sub}-${i}`, `message ${i}`, { postedAt: seconds(i * 5) }));
+
+  it('refuses an eleventh message within a minute with 429 and when to try again', () => {
+    const refusal = spec.given([opened, ...tenPostsBy(customer)]).when(post(customer, 'customer', 'hello?', seconds(50))).thenRefuses('MESSAGE_RATE_LIMITED', 'too_many');
+    // The first of the ten was at 09:00:00: a place frees up at 09:01:00.
+    expect(refusal.details).toMatchObject({ retryAfterSeconds: 10, posts: 10, perSeconds: 60 });
+  });
+
+  it('counts per author: the shop may still answer a customer who reached the limit', () =>
+    void spec
+      .given([opened, ...tenPostsBy(customer)])
+      .when(post(staff, 'customer', 'We are on it', seconds(50)))
+      .then([posted(staff, 'customer', 'm-new', 'We are on it', { postedAt: seconds(50) })]));
+
+  it('takes a message again once the oldest counted one is a minute old', () =>
+    void spec
+      .given([opened, ...tenPostsBy(customer)])
+      .when(post(customer, 'customer', 'hello?', seconds(60)))
+      .then([posted(customer, 'customer', 'm-new', 'hello?', { postedAt: seconds(60) })]));
+
+  it('does not count the service’s own progress messages', () =>
+    void spec
+      .given([opened, ...tenPostsBy(staff).slice(1), { type: 'MessagePosted', data: { ...ref, channel: 'customer', messageId: 'sys', author: null, text: 'Out for delivery', attachmentRefs: [], mentions: [], postedAt: seconds(46) } }])
+      .when(post(staff, 'customer', 'Nearly there', seconds(50)))
+      .then([posted(staff, 'customer', 'm-new', 'Nearly there', { postedAt: seconds(50) })]));
+});

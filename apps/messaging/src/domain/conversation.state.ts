@@ -1,4 +1,4 @@
-import type { Role } from '@petalpost/contracts';
+import { POSTING_LIMIT, type Role } from '@petalpost/contracts';
 import type { Channel, ConversationFacts } from './channel-access';
 import type { Author, ConversationEvent, FollowedStatus } from './conversation.events';
 import type { Mention } from './message-text';
@@ -32,6 +32,8 @@ export type Conversation = ConversationFacts & {
   messages: Message[];
   /** The seq each reader has read up to, by `${channel}:${role}:${subject}`. */
   readUpTo: Record<string, number>;
+  /** When each author posted last (the latest POSTING_LIMIT.posts), by `${role}:${subject}`: what the posting limit counts. */
+  recentPosts: Record<string, string[]>;
 };
 
 export type ConversationState = { status: 'none' } | Conversation;
@@ -41,6 +43,7 @@ export function initialState(): ConversationState {
 }
 
 export const readerKey = (channel: Channel, reader: Participant) => `${channel}:${reader.role}:${reader.subject}`;
+export const authorKey = (author: Participant) => `${author.role}:${author.subject}`;
 
 function withParticipant(conversation: Conversation, person: Participant | null): Participant[] {
   if (person === null) return conversation.participants;
@@ -51,7 +54,7 @@ function withParticipant(conversation: Conversation, person: Participant | null)
 export function evolve(state: ConversationState, event: ConversationEvent): ConversationState {
   if (event.type === 'ConversationOpened') {
     const { orderId, shopId, openedAt } = event.data;
-    return { status: 'open', orderId, shopId, openedAt, closed: false, participants: [], messages: [], readUpTo: {} };
+    return { status: 'open', orderId, shopId, openedAt, closed: false, participants: [], messages: [], readUpTo: {}, recentPosts: {} };
   }
   if (state.status === 'none') return state;
   const c = state;
@@ -69,8 +72,11 @@ export function evolve(state: ConversationState, event: ConversationEvent): Conv
     case 'MessagePosted': {
       const { channel, messageId, author, text, quickReplyId, attachmentRefs, mentions, postedAt } = event.data;
       const message: Message = { messageId, seq: c.messages.length + 1, channel, author, text, quickReplyId, attachmentRefs, mentions, postedAt, edits: [] };
-      const readUpTo = author ? { ...c.readUpTo, [readerKey(channel, author)]: message.seq } : c.readUpTo;
-      return { ...c, messages: [...c.messages, message], participants: withParticipant(c, author), readUpTo };
+      if (!author) return { ...c, messages: [...c.messages, message] };
+      const readUpTo = { ...c.readUpTo, [readerKey(channel, author)]: message.seq };
+      const key = authorKey(author);
+      const recentPosts = { ...c.recentPosts, [key]: [...(c.recentPosts[key] ?? []), postedAt].slice(-POSTING_LIMIT.posts) };
+      return { ...c, messages: [...c.messages, message], participants: withParticipant(c, author), readUpTo, recentPosts };
     }
     case 'MessageEdited': {
       const { messageId, previousText, text, mentions, editedAt } = event.data;

@@ -14,6 +14,7 @@ import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, orderServiceEnvelope, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import type { MessagingConfig } from '../messaging.config';
 import { messagingService } from '../messaging.service';
@@ -67,6 +68,21 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     });
     return orderId;
   };
+
+  /** A photo uploaded to the order as `token`'s holder (once messaging knows the order's conversation); answers its attachment id. */
+  const uploadPhoto = async (orderId: string, token: string, purpose = 'damage'): Promise<string> => {
+    const bytes = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c2185b' } }).jpeg().toBuffer();
+    return eventually(async () => {
+      const form = new FormData();
+      form.append('purpose', purpose);
+      form.append('file', new Blob([bytes], { type: 'image/jpeg' }), 'damage.jpg');
+      const response = await fetch(`${service.url}/orders/${orderId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { attachmentId: string }).attachmentId;
+    });
+  };
+  const reportsOn = async (orderId: string) =>
+    Number((await service.app.get(DataSource).query(`SELECT count(*) AS n FROM events WHERE type = 'ExceptionReported' AND data->>'orderId' = $1`, [orderId]))[0].n);
 
   const commandsFor = (orderId: string) => commands.filter((m) => m.key === orderId).map((m) => decodeOrderCommand(m.value) as OrderCommandMessage);
   const eventsFor = (orderId: string) =>
@@ -186,13 +202,40 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     });
   });
 
+  it('takes a damage photo only as an attachment the reporter uploaded to this order, refusing anything else and storing nothing', async () => {
+    const shop = uniqueName('shop');
+    const orderId = await knownOrder(shop, 'rita');
+    const otherOrderId = await knownOrder(shop, 'rita');
+    const rita = as({ role: 'rider', shopId: shop, sub: 'rita' });
+    const alice = as({ role: 'staff', shopId: shop, sub: 'alice' });
+    const ritasPhoto = await uploadPhoto(orderId, rita);
+    const alicesPhoto = await uploadPhoto(orderId, alice);
+    const onAnotherOrder = await uploadPhoto(otherOrderId, rita);
+    const chatPicture = await uploadPhoto(orderId, rita, 'message');
+    const report = (photoRef: string) => call(rita, 'POST', `/orders/${orderId}/exceptions`, { details: { type: 'bouquet_damaged', photoRef, note: 'Crushed' }, position: here });
+
+    for (const photoRef of ['photos/damage.jpg', randomUUID(), alicesPhoto, onAnotherOrder]) {
+      const refused = await report(photoRef);
+      expect({ photoRef, status: refused.status, code: refused.body.code }).toEqual({ photoRef, status: 404, code: 'ATTACHMENT_NOT_FOUND' });
+    }
+    const notDamage = await report(chatPicture);
+    expect({ status: notDamage.status, code: notDamage.body.code }).toEqual({ status: 400, code: 'ATTACHMENT_NOT_A_DAMAGE_PHOTO' });
+    expect(await reportsOn(orderId)).toBe(0);
+
+    const reported = await report(ritasPhoto);
+    expect(reported.status).toBe(201);
+    expect(reported.body).toMatchObject({ type: 'bouquet_damaged', details: { type: 'bouquet_damaged', photoRef: ritasPhoto } });
+    expect(await reportsOn(orderId)).toBe(1);
+  });
+
   it('escalates a report nobody acknowledged in time exactly once, even with a second replica running', async () => {
     const replica = await startTestService(messagingService, { KAFKA_NAMESPACE: namespace, MESSAGING_EXCEPTION_ESCALATE_SECONDS: '2', DATABASE_SCHEMA: service.config.DATABASE_SCHEMA });
     try {
       const shop = uniqueName('shop');
       const orderId = await knownOrder(shop, 'rita');
-      const reported = await call(as({ role: 'rider', shopId: shop, sub: 'rita' }), 'POST', `/orders/${orderId}/exceptions`, {
-        details: { type: 'bouquet_damaged', photoRef: 'photos/damage.jpg' },
+      const rita = as({ role: 'rider', shopId: shop, sub: 'rita' });
+      const reported = await call(rita, 'POST', `/orders/${orderId}/exceptions`, {
+        details: { type: 'bouquet_damaged', photoRef: await uploadPhoto(orderId, rita) },
         position: here,
       });
       const { exceptionId } = reported.body;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { ExceptionsController } from './api/exceptions.controller';
 import { orderAssignmentsConsumer } from './consumers/order-assignments.consumer';
 import { ExceptionEscalator } from './exception-escalator';
@@ -13,6 +14,7 @@ export { ExceptionReports1764000000500 } from './exceptions.migration';
  * relay of their events (and the order commands they imply) to Kafka, and escalation.
  */
 @Module({
+  imports: [AttachmentsModule],
   controllers: [ExceptionsController],
   providers: [exceptionStoreProvider, ExceptionProjections, ExceptionsRelay, ExceptionEscalator, orderAssignmentsConsumer],
 })

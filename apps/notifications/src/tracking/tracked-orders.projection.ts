@@ -1,5 +1,6 @@
+import type { MessagingIntegrationEvent } from '@petalpost/contracts';
 import { type EtaUpdated, evolveTrackedOrder, type TrackedOrder, type TrackedOrderEvent, withEta } from './tracked-order.evolve';
-import { announceChange, eraseRecipient, findTrackedOrder, isErased, lockPerson, saveTrackedOrder, type Sql } from './tracked-orders.store';
+import { announceChange, applyChannelMessage, eraseRecipient, findTrackedOrder, isErased, lockPerson, saveTrackedOrder, type Sql } from './tracked-orders.store';
 
 /**
  * Applies an event to tracked_orders in the consumer's transaction and announces each changed order
@@ -42,4 +43,36 @@ function recipientPersonIn(event: TrackedOrderEvent): string | null {
   if (event.type === 'OrderPlaced') return event.data.recipientPersonId;
   if (event.type === 'DeliveryAddressCorrected') return event.data.recipientPersonId;
   return null;
+}
+
+/** A message event of an order's conversation, with the shop of its envelope. */
+export type CustomerChannelEvent = Extract<MessagingIntegrationEvent, { type: 'MessagePosted' | 'MessageEdited' | 'MessageRecalled' }> & { shopId: string };
+
+/**
+ * The customer channel of a tracked order, as its page shows it: the customer's messages and the
+ * shop's answers, edited and recalled as in messaging. Internal messages, the service's own
+ * progress messages (the page shows progress itself) and orders of another shop are never taken;
+ * of an author only whether they are the shop is kept, never who.
+ */
+export async function applyToCustomerChannel(event: CustomerChannelEvent, db: Sql, channel: string): Promise<void> {
+  const { orderId, shopId } = event.data;
+  if (event.data.channel !== 'customer' || shopId !== event.shopId) return;
+  const order = await findTrackedOrder(db, orderId);
+  if (!order || order.shopId !== shopId) return;
+  switch (event.type) {
+    case 'MessagePosted': {
+      const { author } = event.data;
+      if (author === null || (author.role !== 'customer' && author.role !== 'staff')) return;
+      const { messageId, text, postedAt } = event.data;
+      await applyChannelMessage(db, { kind: 'posted', messageId, orderId, shopId, fromShop: author.role === 'staff', text, postedAt });
+      break;
+    }
+    case 'MessageEdited':
+      await applyChannelMessage(db, { kind: 'edited', messageId: event.data.messageId, text: event.data.text });
+      break;
+    case 'MessageRecalled':
+      await applyChannelMessage(db, { kind: 'recalled', messageId: event.data.messageId });
+      break;
+  }
+  await announceChange(db, channel, orderId);
 }

@@ -139,11 +139,11 @@ export async function lockPerson(db: Sql, shopId: string, personId: string): Pro
 }
 
 // ---------------------------------------------------------------------------------------------
-// Customers' messages to the shop: an outbox until messaging owns conversations.
+// The order's customer channel as the page shows it: what the customer sent (an outbox of
+// PostCustomerMessage commands until messaging has it) and what the shop answered (from messaging.events).
 
-/** A customer may say this much at once, and this often about one order: enough for a question, not a flood. */
+/** A customer may say this much at once (how often: POSTING_LIMIT, as in messaging). */
 export const MESSAGE_MAX_CHARS = 1000;
-export const MESSAGES_PER_ORDER = 50;
 
 export interface StoredCustomerMessage {
   messageId: string;
@@ -153,32 +153,81 @@ export interface StoredCustomerMessage {
   sentAt: string;
 }
 
-export async function countMessages(db: Sql, orderId: string): Promise<number> {
-  const rows: Array<{ n: string }> = await db.query(`SELECT count(*) AS n FROM tracking_messages WHERE order_id = $1`, [orderId]);
-  return Number(rows[0]?.n ?? 0);
-}
-
-export async function storeMessage(db: Sql, message: { orderId: string; shopId: string; text: string }): Promise<StoredCustomerMessage> {
+export async function storeMessage(db: Sql, message: { orderId: string; shopId: string; text: string; sentAt: string }): Promise<StoredCustomerMessage> {
   const rows: Array<{ message_id: string; sent_at: Date }> = await db.query(
-    `INSERT INTO tracking_messages (message_id, order_id, shop_id, text) VALUES ($1, $2, $3, $4) RETURNING message_id, sent_at`,
-    [randomUUID(), message.orderId, message.shopId, message.text],
+    `INSERT INTO tracking_messages (message_id, order_id, shop_id, text, sent_at) VALUES ($1, $2, $3, $4, $5) RETURNING message_id, sent_at`,
+    [randomUUID(), message.orderId, message.shopId, message.text, message.sentAt],
   );
   return { ...message, messageId: rows[0].message_id, sentAt: rows[0].sent_at.toISOString() };
 }
 
-/** The last messages of an order, oldest first, as the customer's page lists them. */
-export async function messagesOfOrder(db: Sql, orderId: string, limit = 20): Promise<CustomerMessageView[]> {
-  const rows: Array<{ text: string; sent_at: Date }> = await db.query(
-    `SELECT text, sent_at FROM (SELECT text, sent_at FROM tracking_messages WHERE order_id = $1 ORDER BY sent_at DESC LIMIT $2) last ORDER BY sent_at`,
-    [orderId, limit],
-  );
-  return rows.map((r) => ({ text: r.text, sentAt: r.sent_at.toISOString() }));
+/** When the customer sent their latest messages about this order, newest first: what the posting limit counts. */
+export async function recentSendTimes(db: Sql, orderId: string, limit: number): Promise<string[]> {
+  const rows: Array<{ sent_at: Date }> = await db.query(`SELECT sent_at FROM tracking_messages WHERE order_id = $1 AND NOT from_shop ORDER BY sent_at DESC LIMIT $2`, [
+    orderId,
+    limit,
+  ]);
+  return rows.map((r) => r.sent_at.toISOString());
 }
 
+/** Customer messages not yet handed to messaging, oldest first; locked, so replicas share the work. */
+export async function unpublishedMessages(db: Sql, limit: number): Promise<StoredCustomerMessage[]> {
+  const rows: Array<{ message_id: string; order_id: string; shop_id: string; text: string; sent_at: Date }> = await db.query(
+    `SELECT message_id, order_id, shop_id, text, sent_at FROM tracking_messages
+     WHERE published_at IS NULL AND NOT from_shop ORDER BY sent_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map((r) => ({ messageId: r.message_id, orderId: r.order_id, shopId: r.shop_id, text: r.text, sentAt: r.sent_at.toISOString() }));
+}
+
+export async function markPublished(db: Sql, messageIds: string[]): Promise<void> {
+  await db.query(`UPDATE tracking_messages SET published_at = now() WHERE message_id = ANY($1::uuid[])`, [messageIds]);
+}
+
+/**
+ * A message of the order's customer channel as messaging published it. The customer's own come
+ * back with the id they were sent under (confirming the hand-over); the shop's are added.
+ */
+export async function applyChannelMessage(
+  db: Sql,
+  change:
+    | { kind: 'posted'; messageId: string; orderId: string; shopId: string; fromShop: boolean; text: string; postedAt: string }
+    | { kind: 'edited'; messageId: string; text: string }
+    | { kind: 'recalled'; messageId: string },
+): Promise<void> {
+  switch (change.kind) {
+    case 'posted':
+      await db.query(
+        `INSERT INTO tracking_messages (message_id, order_id, shop_id, text, sent_at, published_at, from_shop) VALUES ($1, $2, $3, $4, $5, $5, $6)
+         ON CONFLICT (message_id) DO UPDATE SET published_at = coalesce(tracking_messages.published_at, EXCLUDED.published_at)`,
+        [change.messageId, change.orderId, change.shopId, change.text, change.postedAt, change.fromShop],
+      );
+      return;
+    case 'edited':
+      await db.query(`UPDATE tracking_messages SET text = $2 WHERE message_id = $1`, [change.messageId, change.text]);
+      return;
+    case 'recalled':
+      await db.query(`UPDATE tracking_messages SET recalled = true WHERE message_id = $1`, [change.messageId]);
+      return;
+  }
+}
+
+/** The last messages of an order's customer channel, oldest first, as the customer's page lists them (recalled ones left out). */
+export async function messagesOfOrder(db: Sql, orderId: string, limit = 20): Promise<CustomerMessageView[]> {
+  const rows: Array<{ text: string; sent_at: Date; from_shop: boolean }> = await db.query(
+    `SELECT text, sent_at, from_shop FROM (
+       SELECT text, sent_at, from_shop, message_id FROM tracking_messages WHERE order_id = $1 AND NOT recalled ORDER BY sent_at DESC, message_id DESC LIMIT $2
+     ) last ORDER BY sent_at, message_id`,
+    [orderId, limit],
+  );
+  return rows.map((r) => ({ from: r.from_shop ? 'shop' : 'customer', text: r.text, sentAt: r.sent_at.toISOString() }));
+}
+
+/** What customers wrote (never the shop's answers), newest first. */
 export async function messagesOfShop(db: Sql, shopId: string, options: { limit: number; orderId?: string }): Promise<StoredCustomerMessage[]> {
   const rows: Array<{ message_id: string; order_id: string; shop_id: string; text: string; sent_at: Date }> = await db.query(
     `SELECT message_id, order_id, shop_id, text, sent_at FROM tracking_messages
-     WHERE shop_id = $1 AND ($2::text IS NULL OR order_id = $2) ORDER BY sent_at DESC, message_id LIMIT $3`,
+     WHERE shop_id = $1 AND NOT from_shop AND ($2::text IS NULL OR order_id = $2) ORDER BY sent_at DESC, message_id LIMIT $3`,
     [shopId, options.orderId ?? null, options.limit],
   );
   return rows.map((r) => ({ messageId: r.message_id, orderId: r.order_id, shopId: r.shop_id, text: r.text, sentAt: r.sent_at.toISOString() }));

@@ -23,7 +23,7 @@ li small{display:block;font-weight:400;color:#666}
 svg{display:block;width:100%;max-width:16rem;margin:0 auto}img{display:block;width:100%;border-radius:8px}
 textarea{width:100%;min-height:5rem;font:inherit;padding:.5rem;border:1px solid #bbb;border-radius:8px}
 button{margin-top:.5rem;font:inherit;padding:.6rem 1rem;border:0;border-radius:8px;background:#c2185b;color:#fff}
-#messages p{margin:.4rem 0;padding:.5rem .7rem;background:#f3e5f5;border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere}
+#messages p{margin:.4rem 0;padding:.5rem .7rem;background:#f3e5f5;border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere}#messages p[data-from=shop]{background:#e8f5e9}
 #messages small,.note{color:#666;font-size:.85rem}#live{float:right;font-size:.8rem;color:#2e7d32}[hidden]{display:none!important}
 `;
 
@@ -54,7 +54,7 @@ function render(){
  photo('arrangement',view.photos.arrangement);photo('proof',view.photos.proof);
  rider(view.rider);
  var m=$('messages');m.textContent='';
- view.messages.forEach(function(x){var p=el('p',x.text);p.appendChild(el('br'));p.appendChild(el('small','Sent to the shop at '+time(x.sentAt)));m.appendChild(p)});
+ view.messages.forEach(function(x){var p=el('p',x.text);p.dataset.from=x.from;p.appendChild(el('br'));p.appendChild(el('small',(x.from==='shop'?'From the shop at ':'Sent to the shop at ')+time(x.sentAt)));m.appendChild(p)});
  $('expires').textContent=view.expiresAt?'This link stops working on '+day(view.expiresAt)+' at '+time(view.expiresAt)+'.':'';
 }
 function photo(kind,path){var s=$(kind),img=s.querySelector('img');s.hidden=!path;if(path&&img.getAttribute('src')!==base+'/'+path)img.src=base+'/'+path}
@@ -81,7 +81,7 @@ function connect(){
 $('send').addEventListener('submit',function(e){
  e.preventDefault();var t=$('text'),text=t.value.trim(),b=e.target.querySelector('button');if(!text)return;b.disabled=true;$('sendnote').textContent='Sending…';
  fetch(base+'/messages',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({text:text})}).then(function(r){
-  return r.json().then(function(body){if(!r.ok)throw new Error(body.message||'not sent');view.messages.push({text:body.text,sentAt:body.sentAt});t.value='';$('sendnote').textContent='Sent to the shop.';render()})
+  return r.json().then(function(body){if(!r.ok)throw new Error(body.message||'not sent');view.messages.push({from:'customer',text:body.text,sentAt:body.sentAt});t.value='';$('sendnote').textContent='Sent to the shop.';render()})
  }).catch(function(err){$('sendnote').textContent='Not sent: '+err.message}).then(function(){b.disabled=false});
 });
 setInterval(function(){if(expired())gone()},60000);

@@ -59,7 +59,7 @@ export class TrackingStaffController {
 
   @Get('shops/:shopId/customer-messages')
   @Roles('staff', 'operator')
-  @ApiOperation({ summary: "What customers wrote from their tracking pages, newest first (until messaging owns conversations)" })
+  @ApiOperation({ summary: "What customers wrote from their tracking pages, newest first (each is also posted in the order's customer channel in messaging, where staff answer)" })
   @ApiErrorResponses(400, 401, 403, 404)
   @ZodResponse({ status: 200, type: CustomerMessageList })
   async messages(@Param('shopId') shopId: string, @Query() query: CustomerMessagesQuery, @CurrentPrincipal() principal: Principal) {

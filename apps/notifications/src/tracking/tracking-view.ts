@@ -33,6 +33,8 @@ const STEP_OF: Record<OrderStatus, ProgressStep> = {
 export type RiderView = { relativeTo: 'destination'; eastM: number; northM: number; distanceM: number; recordedAt: string } | { relativeTo: 'trail'; lat: number; lng: number; recordedAt: string };
 
 export interface CustomerMessageView {
+  /** The customer's own, or the shop's answer: never who at the shop wrote it. */
+  from: 'customer' | 'shop';
   text: string;
   sentAt: string;
 }
@@ -83,7 +85,8 @@ export function riderViewOf(order: TrackedOrder, position: RiderPosition | undef
   return { relativeTo: 'trail', lat: round(position.lat, 4), lng: round(position.lng, 4), recordedAt: position.recordedAt };
 }
 
-export function trackingViewOf(order: TrackedOrder, options: { graceHours: number; position?: RiderPosition; messages?: CustomerMessageView[] }): TrackingView {
+/** `photosServed`: a photo store is configured (TRACKING_PHOTO_BASE_URL); without one the page names no photo, rather than a broken image. */
+export function trackingViewOf(order: TrackedOrder, options: { graceHours: number; photosServed: boolean; position?: RiderPosition; messages?: CustomerMessageView[] }): TrackingView {
   const current = PROGRESS_STEPS.indexOf(STEP_OF[order.status]);
   return {
     status: order.status,
@@ -97,8 +100,8 @@ export function trackingViewOf(order: TrackedOrder, options: { graceHours: numbe
     eta: FINAL_STATUSES.includes(order.status) ? null : order.eta,
     recipientFirstName: order.recipientFirstName,
     photos: {
-      arrangement: order.arrangementPhotoRef ? `photos/arrangement/${photoVersion(order.arrangementPhotoRef)}` : null,
-      proof: order.status === 'delivered' && order.proofPhotoRef ? `photos/proof/${photoVersion(order.proofPhotoRef)}` : null,
+      arrangement: options.photosServed && order.arrangementPhotoRef ? `photos/arrangement/${photoVersion(order.arrangementPhotoRef)}` : null,
+      proof: options.photosServed && order.status === 'delivered' && order.proofPhotoRef ? `photos/proof/${photoVersion(order.proofPhotoRef)}` : null,
     },
     deliveredAt: order.deliveredAt,
     rider: riderViewOf(order, options.position),

@@ -21,7 +21,7 @@ const order: TrackedOrder = {
   version: 6,
 };
 const near: RiderPosition = { riderId: 'rita', shopId: 's1', lat: 52.1, lng: 5.12, recordedAt: '2026-02-14T12:20:00.000Z' };
-const view = (changes: Partial<TrackedOrder> = {}, position: RiderPosition | null = near) => trackingViewOf({ ...order, ...changes }, { graceHours: 24, position: position ?? undefined });
+const view = (changes: Partial<TrackedOrder> = {}, position: RiderPosition | null = near) => trackingViewOf({ ...order, ...changes }, { graceHours: 24, photosServed: true, position: position ?? undefined });
 
 describe('what the tracking page may show', () => {
   it('never carries the rider, the recipient’s person, address or position, whoever the link is forwarded to', () => {
@@ -79,6 +79,11 @@ describe('what the tracking page may show', () => {
       const second = view({ status: 'delivered', proofPhotoRef: 'photos/proof-2.jpg' }).photos.proof;
       expect(first).toMatch(/^photos\/proof\//);
       expect(second).not.toBe(first);
+    });
+
+    it('are left out when no photo store serves them, so the page never shows a broken image', () => {
+      const delivered = { ...order, status: 'delivered' as const, proofPhotoRef: 'photos/proof-1.jpg' };
+      expect(trackingViewOf(delivered, { graceHours: 24, photosServed: false }).photos).toEqual({ arrangement: null, proof: null });
     });
   });
 

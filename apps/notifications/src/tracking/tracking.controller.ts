@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, TokenService } from '@petalpost/auth';
-import { DomainError } from '@petalpost/contracts';
+import { POSTING_LIMIT, postingLimited, postingWaitSeconds } from '@petalpost/contracts';
 import { SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createZodDto } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { cleanMessageText } from './customer-message';
+import { CustomerMessageOutbox } from './customer-message-outbox';
 import type { TrackedOrder } from './tracked-order.evolve';
-import { announceChange, countMessages, findTrackedOrder, MESSAGES_PER_ORDER, storeMessage, trackingChannel } from './tracked-orders.store';
+import { announceChange, findTrackedOrder, recentSendTimes, storeMessage, trackingChannel } from './tracked-orders.store';
 import type { TrackingServiceConfig } from './tracking.config';
 import { TrackingHub } from './tracking-hub';
 import { orderOfTrackingToken } from './tracking-links';
@@ -42,6 +43,7 @@ export class TrackingController {
     private readonly tokens: TokenService,
     private readonly dataSource: DataSource,
     private readonly hub: TrackingHub,
+    private readonly outbox: CustomerMessageOutbox,
     @Inject(SERVICE_CONFIG) private readonly config: TrackingServiceConfig,
   ) {
     this.channel = trackingChannel(config.DATABASE_SCHEMA);
@@ -66,7 +68,7 @@ export class TrackingController {
 
   @Post('*')
   @HttpCode(201)
-  @ApiOperation({ summary: 'POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters).' })
+  @ApiOperation({ summary: "POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging." })
   async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: CustomerMessageBody): Promise<void> {
     const [token = '', ...rest] = wildcard(request).split('/');
     if (rest.join('/') !== 'messages') return notFoundJson(request, reply);
@@ -75,15 +77,17 @@ export class TrackingController {
     const text = cleanMessageText(body.text);
     const { order } = resolved;
     const message = await this.dataSource.transaction(async (db) => {
-      // One order's messages take turns, so the cap holds under concurrent posts.
+      // One order's messages take turns, so the limit holds under concurrent posts.
       await db.query(`SELECT 1 FROM tracked_orders WHERE order_id = $1 FOR UPDATE`, [order.orderId]);
-      if ((await countMessages(db, order.orderId)) >= MESSAGES_PER_ORDER) {
-        throw new DomainError('conflict', 'TOO_MANY_MESSAGES', `this order has ${MESSAGES_PER_ORDER} messages already: please call the shop`);
-      }
-      const stored = await storeMessage(db, { orderId: order.orderId, shopId: order.shopId, text });
+      // Messaging's posting limit, checked here too so the customer hears of it at once (429, Retry-After).
+      const sentAt = new Date().toISOString();
+      const wait = postingWaitSeconds(await recentSendTimes(db, order.orderId, POSTING_LIMIT.posts), sentAt);
+      if (wait > 0) throw postingLimited(wait);
+      const stored = await storeMessage(db, { orderId: order.orderId, shopId: order.shopId, text, sentAt });
       await announceChange(db, this.channel, order.orderId);
       return stored;
     });
+    this.outbox.flush();
     void reply.status(201).send({ text: message.text, sentAt: message.sentAt });
   }
 

@@ -20,7 +20,7 @@ export class ReportExceptionBody extends createZodDto(
     .strictObject({
       details: ExceptionDetailsSchema.describe(
         'What happened. vehicle_broken, recipient_absent, recipient_refused: an optional note; address_not_found: an optional suggestedAddress; ' +
-          'bouquet_damaged: photoRef required; running_late: minutesLate required; other: text required',
+          'bouquet_damaged: photoRef required, the attachmentId of a photo you uploaded to this order with purpose damage; running_late: minutesLate required; other: text required',
       ),
       position: ReporterPositionSchema.strict().describe('Where the reporter is now'),
     })

@@ -8,6 +8,7 @@ import { ApiErrorResponses, currentContext } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
+import { AttachmentsService } from '../../attachments/attachments.service';
 import { type ExceptionCommand, exceptionDecider, type ExceptionReport, type ExceptionState } from '../domain/exception.decider';
 import { EXCEPTION_STORE, type ExceptionStore } from '../exception-store';
 import { analyticsCsv, exceptionAnalytics, listExceptions } from '../projections/exception-reports.queries';
@@ -30,6 +31,7 @@ export class ExceptionsController {
   constructor(
     @Inject(EXCEPTION_STORE) private readonly store: ExceptionStore,
     private readonly dataSource: DataSource,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   @Post('orders/:orderId/exceptions')
@@ -49,6 +51,8 @@ export class ExceptionsController {
     if (!order || !canSeeShop(principal, order.shop_id)) throw orderNotFound();
     // A rider sees only the orders assigned to them: any other is as if it did not exist.
     if (principal.role === 'rider' && order.rider_id !== principal.sub) throw orderNotFound();
+    // The photo of the damage is one the reporter uploaded to this order, not a free string.
+    if (body.details.type === 'bouquet_damaged') await this.attachments.damagePhotoOf(principal, orderId, body.details.photoRef);
     const exceptionId = randomUUID();
     const command: ExceptionCommand = {
       type: 'ReportException',
