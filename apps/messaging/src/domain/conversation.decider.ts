@@ -32,7 +32,7 @@ export function decide(command: ConversationCommand, state: ConversationState): 
       const message = ownMessage(c, command.editor, command.channel, command.messageId, command.rules, command.now);
       const text = sanitizeText(command.text);
       if (text === message.text) return [];
-      const mentions = resolveMentions(c, command.channel, parseMentions(text), command.rules, command.now);
+      const mentions = resolveMentions(c, command.channel, mentionsBy(command.editor, text), command.rules, command.now);
       const riderStillIn = channelAccess(riderViewer(c), command.channel, c, { now: command.now, riderGraceMinutes: command.rules.riderGraceMinutes }).read;
       return [
         {
@@ -123,7 +123,7 @@ function post(c: Conversation, command: Extract<ConversationCommand, { type: 'Po
   const raw = command.text ?? command.quickReply?.text;
   if (raw === undefined) throw new DomainError('invalid', 'MESSAGE_EMPTY', 'a message needs some text or a quick reply');
   const text = sanitizeText(raw);
-  const mentions = resolveMentions(c, channel, parseMentions(text), rules, now);
+  const mentions = resolveMentions(c, channel, mentionsBy(author, text), rules, now);
   const riderStillIn = channelAccess(riderViewer(c), channel, c, { now, riderGraceMinutes: rules.riderGraceMinutes }).read;
   return [
     {
@@ -168,6 +168,11 @@ function requireAccess(c: Conversation, viewer: Viewer, channel: Channel, rules:
   const access = channelAccess(viewer, channel, c, { now, riderGraceMinutes: rules.riderGraceMinutes });
   if (!access.read) throw conversationNotFound();
   if (need === 'post' && !access.post) throw new DomainError('forbidden', 'CHANNEL_READ_ONLY', `you may read the ${channel} channel but not post in it`);
+}
+
+/** The shop's people mention one another; a customer has nobody to mention, so their "@" is just text. */
+function mentionsBy(author: Viewer, text: string): Mention[] {
+  return author.role === 'customer' ? [] : parseMentions(text);
 }
 
 /** A person must be known to the conversation and allowed to read the channel; a role must be allowed to read it. */

@@ -174,6 +174,10 @@ describe('@mentions', () => {
     expect(error.details).toMatchObject({ mentions: ['li'] });
   });
 
+  // A customer writes from the tracking page, which offers no mentions: a message there is never lost to an "@".
+  it('takes a customer’s @word for plain text, mentioning nobody', () =>
+    void spec.given([opened]).when(post(customer, 'customer', '@florist @shop is it ready?')).then([posted(customer, 'customer', 'm-new', '@florist @shop is it ready?')]));
+
   it('refuses the customer in the internal channel', () =>
     void spec.given([opened, buyerSaid]).when(post(staff, 'internal', '@buyer asked again')).thenRefuses('MENTION_NOT_ALLOWED', 'invalid'));
 
