@@ -1,5 +1,6 @@
 import type { ExceptionOutcome, ExceptionStatus, ExceptionType } from '@petalpost/contracts';
 import type { EntityManager } from 'typeorm';
+import { toCsv } from '@petalpost/platform';
 
 export interface ListFilter {
   shopId?: string;
@@ -129,11 +130,8 @@ export type ExceptionAnalyticsResult = Awaited<ReturnType<typeof exceptionAnalyt
 
 /** The type × area × hour-of-week × rider counts, one row each (their hours already in the zone asked for). */
 export function analyticsCsv(result: Omit<ExceptionAnalyticsResult, 'timeZone'>): string {
-  const cell = (v: string | number | null) => {
-    const text = v === null ? '' : String(v);
-    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = [['type', 'area', 'hour_of_week', 'rider_id', 'count'].join(',')];
-  for (const r of result.byTypeAreaHourRider) lines.push([r.type, r.area, r.hourOfWeek, r.riderId, r.count].map(cell).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(
+    ['type', 'area', 'hour_of_week', 'rider_id', 'count'],
+    result.byTypeAreaHourRider.map((r) => [r.type, r.area, r.hourOfWeek, r.riderId, r.count]),
+  );
 }

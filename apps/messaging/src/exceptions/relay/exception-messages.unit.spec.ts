@@ -76,4 +76,19 @@ describe('the analytics CSV', () => {
     });
     expect(csv).toBe('type,area,hour_of_week,rider_id,count\r\nother,u178k,3,"rita, ""the fast""",1\r\nother,u178k,4,,1\r\n');
   });
+
+  it('neutralises a rider id a spreadsheet would run as a formula, and keeps the counts numbers', () => {
+    const empty = { count: 0, p50Seconds: null, p90Seconds: null };
+    const csv = analyticsCsv({
+      from: 'a',
+      to: 'b',
+      total: 1,
+      byTypeAreaHourRider: [{ type: 'other', area: 'u178k', hourOfWeek: 5, riderId: '=HYPERLINK("http://evil.example","x")', count: 3 }],
+      repeatedAddressErrors: [],
+      delaysByHourOfWeek: [],
+      timeToAcknowledge: empty,
+      timeToResolve: empty,
+    });
+    expect(csv).toBe(`type,area,hour_of_week,rider_id,count\r\nother,u178k,5,"'=HYPERLINK(""http://evil.example"",""x"")",3\r\n`);
+  });
 });
