@@ -437,6 +437,8 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     expect(edited).toMatchObject({ status: 200, body: { text: 'At the side door', editedAt: expect.any(String) } });
     expect(edited.body).not.toHaveProperty('edits');
     const second = await say(order.orderId, 'internal', riderLi, { text: 'Wrong order, sorry' });
+    // Recalling takes no fields: one sent anyway is refused, and the message stays.
+    expect((await call('POST', `${path(second.body.messageId)}/recall`, riderLi, { forEveryone: true })).status).toBe(400);
     expect((await call('POST', `${path(second.body.messageId)}/recall`, riderLi)).body).toMatchObject({ recalled: true, text: 'recalled' });
 
     const asStaff = await eventually(async () => {

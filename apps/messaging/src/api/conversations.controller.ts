@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import { actorOf, CurrentPrincipal, type Principal } from '@petalpost/auth';
 import { type ConversationChannelSchema, DomainError } from '@petalpost/contracts';
 import { requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses } from '@petalpost/platform';
+import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { z } from 'zod';
@@ -151,6 +151,7 @@ export class ConversationsController {
     @Param('orderId', ParseUUIDPipe) orderId: string,
     @Param('channel') channelParam: string,
     @Param('messageId') messageId: string,
+    @Body() _body: EmptyBody,
     @CurrentPrincipal() principal: Principal,
   ) {
     const channel = channelOf(channelParam);

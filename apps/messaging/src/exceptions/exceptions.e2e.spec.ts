@@ -146,6 +146,8 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: 'EXCEPTION_NOT_ACKNOWLEDGED', details: { status: 'reported', state: { status: 'reported', exceptionId } } });
 
+    // Acknowledging takes no fields: one sent anyway is refused, and the report stays unacknowledged.
+    expect((await call(alice, 'POST', `/exceptions/${exceptionId}/acknowledge`, { status: 'resolved' })).status).toBe(400);
     const acknowledged = await call(alice, 'POST', `/exceptions/${exceptionId}/acknowledge`, undefined, { 'idempotency-key': 'ack-1' });
     expect(acknowledged.status).toBe(200);
     expect(acknowledged.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: { role: 'staff', subject: 'alice' } });

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, Api
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, exceptionStream } from '@petalpost/contracts';
 import { type CommandResult, foldEvents, handleCommand, requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses, currentContext } from '@petalpost/platform';
+import { ApiErrorResponses, currentContext, EmptyBody } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
@@ -77,6 +77,7 @@ export class ExceptionsController {
   @ZodResponse({ status: 200, type: ExceptionView })
   async acknowledge(
     @Param('exceptionId', ParseUUIDPipe) exceptionId: string,
+    @Body() _body: EmptyBody,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
