@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PoisonMessageError } from './integration-event';
-import { ActorSchema } from './roles';
+import { commandEnvelopeSchema, decodeCommand } from './command-envelope';
 
 /**
  * Commands other services send the messaging service on `messaging.commands` (keyed by order id).
@@ -20,24 +19,8 @@ export const MESSAGING_COMMAND_CONTRACTS = {
 
 export type MessagingCommandType = keyof typeof MESSAGING_COMMAND_CONTRACTS;
 
-export const MessagingCommandMessageSchema = z.object({
-  /** Unique per command: the id of the message it posts. */
-  commandId: z.uuid(),
-  type: z.enum(Object.keys(MESSAGING_COMMAND_CONTRACTS) as [MessagingCommandType, ...MessagingCommandType[]]),
-  schemaVersion: z.number().int().positive(),
-  orderId: z.string().min(1),
-  /** The shop the sender believes the order belongs to; a mismatch is refused. */
-  shopId: z.string().min(1),
-  data: z.unknown(),
-  metadata: z.object({
-    correlationId: z.string().min(1),
-    causationId: z.string().min(1).optional(),
-    /** Who wrote it: for PostCustomerMessage the order's customer (`role: customer`). */
-    actor: ActorSchema,
-    issuedAt: z.iso.datetime({ offset: true }),
-    traceparent: z.string().optional(),
-  }),
-});
+/** Who wrote a PostCustomerMessage is in `metadata.actor`: the order's customer (`role: customer`). */
+export const MessagingCommandMessageSchema = commandEnvelopeSchema(MESSAGING_COMMAND_CONTRACTS);
 
 export type MessagingCommandMessage<T extends MessagingCommandType = MessagingCommandType> = Omit<z.infer<typeof MessagingCommandMessageSchema>, 'type' | 'data'> & {
   type: T;
@@ -46,18 +29,5 @@ export type MessagingCommandMessage<T extends MessagingCommandType = MessagingCo
 
 /** Decodes a raw `messaging.commands` value; anything malformed is poison (dead-lettered, never retried). */
 export function decodeMessagingCommand(raw: Buffer | string | null): MessagingCommandMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(String(raw ?? ''));
-  } catch {
-    throw new PoisonMessageError('command value is not JSON');
-  }
-  const envelope = MessagingCommandMessageSchema.safeParse(json);
-  if (!envelope.success) throw new PoisonMessageError('not a messaging command envelope', envelope.error.issues);
-  const versions: Record<number, z.ZodType> = MESSAGING_COMMAND_CONTRACTS[envelope.data.type];
-  const schema = versions[envelope.data.schemaVersion];
-  if (!schema) throw new PoisonMessageError(`${envelope.data.type} has no schema version ${envelope.data.schemaVersion}`);
-  const data = schema.safeParse(envelope.data.data);
-  if (!data.success) throw new PoisonMessageError(`${envelope.data.type} v${envelope.data.schemaVersion} violates its schema`, data.error.issues);
-  return { ...envelope.data, data: data.data } as MessagingCommandMessage;
+  return decodeCommand(raw, MESSAGING_COMMAND_CONTRACTS, MessagingCommandMessageSchema, 'a messaging') as MessagingCommandMessage;
 }

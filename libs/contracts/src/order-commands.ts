@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PoisonMessageError } from './integration-event';
-import { ActorSchema } from './roles';
+import { commandEnvelopeSchema, decodeCommand } from './command-envelope';
 
 /**
  * Commands other services send the orders service on `orders.commands` (keyed by order id):
@@ -30,23 +29,7 @@ export const ORDER_COMMAND_CONTRACTS = {
 
 export type OrderCommandType = keyof typeof ORDER_COMMAND_CONTRACTS;
 
-export const OrderCommandMessageSchema = z.object({
-  /** Unique per command: a redelivered or resent command is applied once. */
-  commandId: z.uuid(),
-  type: z.enum(Object.keys(ORDER_COMMAND_CONTRACTS) as [OrderCommandType, ...OrderCommandType[]]),
-  schemaVersion: z.number().int().positive(),
-  orderId: z.string().min(1),
-  /** The shop the sender believes the order belongs to; a mismatch is refused. */
-  shopId: z.string().min(1),
-  data: z.unknown(),
-  metadata: z.object({
-    correlationId: z.string().min(1),
-    causationId: z.string().min(1).optional(),
-    actor: ActorSchema,
-    issuedAt: z.iso.datetime({ offset: true }),
-    traceparent: z.string().optional(),
-  }),
-});
+export const OrderCommandMessageSchema = commandEnvelopeSchema(ORDER_COMMAND_CONTRACTS);
 
 export type OrderCommandMessage<T extends OrderCommandType = OrderCommandType> = Omit<z.infer<typeof OrderCommandMessageSchema>, 'type' | 'data'> & {
   type: T;
@@ -55,18 +38,5 @@ export type OrderCommandMessage<T extends OrderCommandType = OrderCommandType> =
 
 /** Decodes a raw `orders.commands` value; anything malformed is poison (dead-lettered, never retried). */
 export function decodeOrderCommand(raw: Buffer | string | null): OrderCommandMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(String(raw ?? ''));
-  } catch {
-    throw new PoisonMessageError('command value is not JSON');
-  }
-  const envelope = OrderCommandMessageSchema.safeParse(json);
-  if (!envelope.success) throw new PoisonMessageError('not an orders command envelope', envelope.error.issues);
-  const versions: Record<number, z.ZodType> = ORDER_COMMAND_CONTRACTS[envelope.data.type];
-  const schema = versions[envelope.data.schemaVersion];
-  if (!schema) throw new PoisonMessageError(`${envelope.data.type} has no schema version ${envelope.data.schemaVersion}`);
-  const data = schema.safeParse(envelope.data.data);
-  if (!data.success) throw new PoisonMessageError(`${envelope.data.type} v${envelope.data.schemaVersion} violates its schema`, data.error.issues);
-  return { ...envelope.data, data: data.data } as OrderCommandMessage;
+  return decodeCommand(raw, ORDER_COMMAND_CONTRACTS, OrderCommandMessageSchema, 'an orders') as OrderCommandMessage;
 }
