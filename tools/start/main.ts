@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { allTopics } from '@petalpost/contracts';
 import { assertPortFree, type KafkaBroker, type PostgresHandle, redactUrl, type ServiceProcess, spawnService, startKafkaBroker, startPostgres, waitUntilReady } from '@petalpost/infra';
 import { createKafka, ensureTopics } from '@petalpost/kafka';
@@ -16,6 +16,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
  */
 async function main(): Promise<void> {
   const config = loadConfig(startConfigSchema);
+  const dataDir = resolve(config.DATA_DIR ?? join(repoRoot, '.data'));
   const started = Date.now();
   const stack: Array<() => Promise<void>> = [];
   let shuttingDown = false;
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     if (stack.length > 0) {
       say('\nstopping…');
       for (const stop of stack.reverse()) await stop().catch((err: Error) => say(`  ${err.message}`));
-      say('stopped; data kept in .data/');
+      say(`stopped; data kept in ${relative(process.cwd(), dataDir) || '.'}/`);
     }
     process.exit(code);
   };
@@ -38,7 +39,6 @@ async function main(): Promise<void> {
       const variable = `${service.toUpperCase()}_PORT`;
       await assertPortFree(servicePort(config, service), `set ${variable} to another port, or stop what uses it`);
     }
-    const dataDir = join(repoRoot, '.data');
     await mkdir(join(dataDir, 'logs'), { recursive: true });
 
     const postgres = await provideDatabase(config, dataDir);
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     stack.push(() => Promise.all(services.map((s) => s.stop())).then(() => undefined));
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
-    printSummary(config, services, postgres, broker.brokers, (Date.now() - started) / 1000);
+    printSummary(config, dataDir, services, postgres, broker.brokers, (Date.now() - started) / 1000);
     for (const service of services) {
       service.child.once('exit', (code) => {
         if (shuttingDown) return;
@@ -110,7 +110,7 @@ async function provideKafka(config: StartConfig, dataDir: string): Promise<{ bro
   return { brokers: broker.brokers, stop: () => broker.stop() };
 }
 
-function printSummary(config: StartConfig, services: ServiceProcess[], postgres: PostgresHandle, brokers: string[], seconds: number): void {
+function printSummary(config: StartConfig, dataDir: string, services: ServiceProcess[], postgres: PostgresHandle, brokers: string[], seconds: number): void {
   const notifications = services.find((s) => s.name === 'notifications')!;
   say('');
   say(`Petalpost is running (started in ${seconds.toFixed(1)} s)`);
@@ -125,7 +125,7 @@ function printSummary(config: StartConfig, services: ServiceProcess[], postgres:
   say(`  place order:   curl -X POST ${services[0].url}/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
   say(`                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2027-02-14T13:00:00+01:00","to":"2027-02-14T15:00:00+01:00"},"buyer":{"name":"Sam"},"recipient":{"name":"Alex","address":{"text":"Lindenlaan 3, Utrecht"}}}'`);
   if (!config.JWT_SECRET) say('\n  warning: JWT_SECRET is unset, so the services use the development secret: fine on this machine, never in production');
-  say('\nCtrl-C stops everything started here; data stays in .data/ for the next start.');
+  say(`\nCtrl-C stops everything started here; data stays in ${relative(process.cwd(), dataDir) || '.'}/ for the next start.`);
 }
 
 main().catch((err: unknown) => {
