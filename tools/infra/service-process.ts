@@ -37,7 +37,8 @@ export function spawnService(name: string, entry: string, url: string, env: Reco
       (stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');
-        const inTime = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+        // Unreferenced: once the service exited, nothing may keep this process waiting out the 15 s.
+        const inTime = await Promise.race([exited.then(() => true), sleep(15_000, false, { ref: false })]);
         if (!inTime) {
           child.kill('SIGKILL');
           await exited;
