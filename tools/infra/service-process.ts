@@ -109,7 +109,7 @@ export function superviseService(first: ServiceProcess, respawn: () => ServicePr
       const restart = nextRestart(attempt, Date.now() - startedAt, policy);
       attempt = restart.attempt;
       const how = signal ? `signal ${signal}` : `code ${String(code)}`;
-      log(`${service.name} exited (${how}), restarting in ${restart.delayMs / 1000} s (attempt ${attempt}); see ${relative(process.cwd(), service.logFile)}`);
+      log(`${service.name} exited (${how}), restarting in ${restart.delayMs / 1000} s (attempt ${attempt}); see ${service.logFile.startsWith(process.cwd()) ? relative(process.cwd(), service.logFile) : service.logFile}`);
       pending = setTimeout(() => {
         pending = undefined;
         if (stopped) return;

@@ -34,20 +34,21 @@ async function main(): Promise<void> {
   const config = loadConfig(startConfigSchema);
   const dataDir = resolve(config.DATA_DIR ?? join(repoRoot, '.data'));
   const started = Date.now();
-  const stack: Array<{ what: string; stop: () => Promise<void> }> = [];
+  // What was started, in order; `stopped` is said once it is stopped (PostgreSQL says so itself).
+  const stack: Array<{ what: string; stop: () => Promise<void>; stopped?: string }> = [];
   let shuttingDown = false;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     if (stack.length > 0) {
       say('\nstopping…');
-      for (const { what, stop } of stack.reverse()) {
+      for (const { what, stop, stopped } of stack.reverse()) {
         await stop().then(
-          () => say(`  ${what} stopped`),
+          () => stopped && say(`  ${stopped}`),
           (err: Error) => say(`  ${what}: ${err.message}`),
         );
       }
-      say(`stopped; data kept in ${relative(process.cwd(), dataDir) || '.'}/`);
+      say(`stopped; data kept in ${shown(dataDir)}/`);
     }
     process.exit(code);
   };
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     const postgres = await provideDatabase(config, dataDir);
     if (postgres.embedded) stack.push({ what: 'postgres', stop: () => postgres.stop() });
     const broker = await provideKafka(config, dataDir);
-    if (broker.stop) stack.push({ what: 'kafka', stop: broker.stop });
+    if (broker.stop) stack.push({ what: 'kafka', stop: broker.stop, stopped: 'kafka stopped' });
 
     const kafka = createKafka({ clientId: 'petalpost-start', brokers: broker.brokers, logger: createLogger('start', 'warn') });
     await ensureTopics(kafka, allTopics(config.KAFKA_NAMESPACE));
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     };
     const services = SERVICES.map((name) => spawnOne(name));
     const running: { services: Array<ServiceProcess | SupervisedService> } = { services };
-    stack.push({ what: 'services', stop: () => Promise.all(running.services.map((s) => s.stop())).then(() => undefined) });
+    stack.push({ what: 'services', stop: () => Promise.all(running.services.map((s) => s.stop())).then(() => undefined), stopped: 'services stopped' });
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
     // From here on, a service that exits is started again, and the others keep running.
@@ -134,7 +135,7 @@ function printSummary(config: StartConfig, dataDir: string, services: ServicePro
   say('');
   say(`Petalpost is running (started in ${seconds.toFixed(1)} s)`);
   say('');
-  for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${relative(process.cwd(), s.logFile)}`);
+  for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${shown(s.logFile)}`);
   say('');
   say(`  live updates   ${notifications.url.replace('http', 'ws')}/ws?access_token=<token>`);
   say(`  kafka          ${brokers.join(',')}${config.KAFKA_NAMESPACE ? ` (namespace ${config.KAFKA_NAMESPACE})` : ''}`);
@@ -145,7 +146,13 @@ function printSummary(config: StartConfig, dataDir: string, services: ServicePro
   say(`                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2027-02-14T13:00:00+01:00","to":"2027-02-14T15:00:00+01:00"},"buyer":{"name":"Sam"},"recipient":{"name":"Alex","address":{"text":"Lindenlaan 3, Utrecht"}}}'`);
   if (!config.JWT_SECRET) say('\n  warning: JWT_SECRET is unset, so the services use the development secret: fine on this machine, never in production');
   say('\nA service that exits is started again (after 1 s, doubling to 30 s while it keeps failing).');
-  say(`Ctrl-C stops everything started here; data stays in ${relative(process.cwd(), dataDir) || '.'}/ for the next start.`);
+  say(`Ctrl-C stops everything started here; data stays in ${shown(dataDir)}/ for the next start.`);
+}
+
+/** A path as the reader would type it: relative to where they are when inside it. */
+function shown(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside.startsWith('..') ? path : inside || '.';
 }
 
 main().catch((err: unknown) => {
