@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, spawnService, waitUntilReady } from '@petalpost/infra';
 
 const run = promisify(execFile);
 const infra = join(__dirname, '..', '..', 'dist', 'tools', 'infra', 'index.js');
@@ -28,5 +29,18 @@ describe('a spawned service process', () => {
     const [stopped, exited] = stdout.trim().split('\n');
     expect(stopped).toBe('stopped');
     expect(Number(/exited (\d+) ms/.exec(exited)?.[1])).toBeLessThan(2_000);
+  });
+
+  it('is given up on at once when it is killed before it got ready', async () => {
+    const service = spawnService('idle', join(dir, 'idle.js'), `http://127.0.0.1:${await freePort()}`, {}, join(dir, 'killed.log'));
+    const waiting = waitUntilReady(service, 20_000).then(
+      () => 'ready',
+      (err: Error) => err.message,
+    );
+    await new Promise((resolve) => service.child.once('spawn', resolve));
+    service.child.kill('SIGKILL');
+    const startedWaiting = Date.now();
+    expect(await waiting).toMatch(/^idle exited with signal SIGKILL/);
+    expect(Date.now() - startedWaiting).toBeLessThan(5_000);
   });
 });

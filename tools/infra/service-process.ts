@@ -51,8 +51,10 @@ export function spawnService(name: string, entry: string, url: string, env: Reco
 export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) {
-      throw new Error(`${service.name} exited with code ${service.child.exitCode}:\n${await tailFile(service.logFile, 15)}`);
+    const { exitCode, signalCode } = service.child;
+    if (exitCode !== null || signalCode !== null) {
+      const how = signalCode ? `signal ${signalCode}` : `code ${String(exitCode)}`;
+      throw new Error(`${service.name} exited with ${how}:\n${await tailFile(service.logFile, 15)}`);
     }
     try {
       const response = await fetch(`${service.url}/health/ready`, { signal: AbortSignal.timeout(2000) });
