@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, spawnService, waitUntilReady } from '@petalpost/infra';
+import { freePort } from './ports';
+import { spawnService, waitUntilReady } from './service-process';
 
 const run = promisify(execFile);
 const infra = join(__dirname, '..', '..', 'dist', 'tools', 'infra', 'index.js');
