@@ -1,8 +1,13 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@petalpost/infra';
+import { freePort, isAlive } from '@petalpost/infra';
+import { createTestNamespace, eventually, testInfra } from '@petalpost/testing';
+import { Client } from 'pg';
 
 const run = promisify(execFile);
 const startCommand = join(__dirname, '..', '..', 'dist', 'tools', 'start', 'main.js');
@@ -30,4 +35,106 @@ describe('npm start, when it cannot start', () => {
     expect(result.code).toBe(1);
     expect(String(result.stdout)).toContain('KAFKA_PORT');
   });
+});
+
+/**
+ * The whole stack as `npm start` runs it, against the run's Kafka broker (in a namespace of its
+ * own) and an embedded PostgreSQL of its own, started once for both tests.
+ */
+describe('npm start, running', () => {
+  let start: ChildProcess;
+  let output = '';
+  let dataDir: string;
+  let ports: Record<'orders' | 'dispatch' | 'messaging' | 'notifications' | 'postgres', number>;
+  const exited = () => new Promise<number | null>((resolve) => (start.exitCode !== null ? resolve(start.exitCode) : start.once('exit', (code) => resolve(code))));
+  const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
+
+  /** The services' processes, by name: the start command's children running a service's main.js. */
+  const servicePids = (): Record<string, number> => {
+    const children = readFileSync(`/proc/${start.pid}/task/${start.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const byName: Record<string, number> = {};
+    for (const pid of children) {
+      const match = /apps\/(\w+)\/src\/main\.js/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+      if (match) byName[match[1]] = pid;
+    }
+    return byName;
+  };
+
+  beforeAll(async () => {
+    const namespace = await createTestNamespace();
+    dataDir = await mkdtemp(join(tmpdir(), 'petalpost-start-'));
+    ports = { orders: await freePort(), dispatch: await freePort(), messaging: await freePort(), notifications: await freePort(), postgres: await freePort() };
+    start = spawn(process.execPath, [startCommand], {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
+        KAFKA_NAMESPACE: namespace,
+        DATA_DIR: dataDir,
+        POSTGRES_PORT: String(ports.postgres),
+        ORDERS_PORT: String(ports.orders),
+        DISPATCH_PORT: String(ports.dispatch),
+        MESSAGING_PORT: String(ports.messaging),
+        NOTIFICATIONS_PORT: String(ports.notifications),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own, as a terminal gives the command it runs.
+      detached: true,
+    });
+    start.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    start.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await eventually(() => {
+      expect(start.exitCode).toBeNull();
+      expect(output).toContain('Petalpost is running');
+    }, 150_000, 250).catch((err: Error) => {
+      throw new Error(`${err.message}\n${output}`);
+    });
+  }, 180_000);
+  afterAll(async () => {
+    if (start?.pid !== undefined && start.exitCode === null) {
+      process.kill(-start.pid, 'SIGTERM');
+      await exited();
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('starts a killed service again, says so, and keeps the others running', async () => {
+    const before = servicePids();
+    expect(Object.keys(before).sort()).toEqual(['dispatch', 'messaging', 'notifications', 'orders']);
+
+    process.kill(before.orders, 'SIGKILL');
+
+    // Its consumer groups wait for the killed member's session to end before the new one joins.
+    await eventually(() => expect(output).toMatch(/orders is back \(ready in [\d.]+ s\)/), 90_000, 250);
+    expect(output).toContain('orders exited (signal SIGKILL), restarting in 1 s (attempt 1)');
+    expect(await ready(ports.orders)).toBe(200);
+    const after = servicePids();
+    expect(after.orders).not.toBe(before.orders);
+    for (const other of ['dispatch', 'messaging', 'notifications'] as const) {
+      expect(after[other]).toBe(before[other]);
+      expect(await ready(ports[other])).toBe(200);
+    }
+    expect(start.exitCode).toBeNull();
+  }, 120_000);
+
+  it('on Ctrl-C stops the services first, PostgreSQL answering until they have', async () => {
+    const services = Object.values(servicePids());
+    const postgresPid = Number(/postgres: embedded server pid (\d+) ready/.exec(output)?.[1]);
+
+    // A terminal's Ctrl-C: SIGINT to every process of the foreground process group.
+    process.kill(-start.pid!, 'SIGINT');
+    const probe = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${ports.postgres}/petalpost`, connectionTimeoutMillis: 5_000 });
+    const answered = await probe
+      .connect()
+      .then(() => probe.query('SELECT 1 AS one'))
+      .then((result) => result.rows[0].one as number, (err: Error) => err.message)
+      .finally(() => probe.end().catch(() => undefined));
+    const code = await exited();
+
+    expect({ answered, code }).toEqual({ answered: 1, code: 0 });
+    expect(output).not.toContain('the database system is shutting down');
+    const stopping = output.slice(output.indexOf('stopping…'));
+    expect(stopping.indexOf('services stopped')).toBeGreaterThan(0);
+    expect(stopping.indexOf('postgres: embedded server on')).toBeGreaterThan(stopping.indexOf('services stopped'));
+    for (const pid of [...services, postgresPid]) expect(isAlive(pid)).toBe(false);
+  }, 60_000);
 });

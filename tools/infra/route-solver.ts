@@ -138,7 +138,8 @@ export async function startRouteSolver(options: StartRouteSolverOptions): Promis
     (stopping ??= (async () => {
       if (!exit) {
         child.kill('SIGTERM');
-        const inTime = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+        // Unreferenced: once the sidecar exited, nothing may keep this process waiting out the 10 s.
+        const inTime = await Promise.race([exited.then(() => true), sleep(10_000, false, { ref: false })]);
         if (!inTime) {
           child.kill('SIGKILL');
           await exited;

@@ -1,36 +1,60 @@
 import { mkdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { allTopics } from '@petalpost/contracts';
-import { assertPortFree, type KafkaBroker, type PostgresHandle, redactUrl, type ServiceProcess, spawnService, startKafkaBroker, startPostgres, waitUntilReady } from '@petalpost/infra';
+import {
+  assertPortFree,
+  type KafkaBroker,
+  type PostgresHandle,
+  redactUrl,
+  type ServiceProcess,
+  spawnService,
+  startKafkaBroker,
+  startPostgres,
+  superviseService,
+  type SupervisedService,
+  waitUntilReady,
+} from '@petalpost/infra';
 import { createKafka, ensureTopics } from '@petalpost/kafka';
 import { ConfigError, createLogger, loadConfig } from '@petalpost/platform';
 
-import { SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
+import { type ServiceName, SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * `npm start`: real PostgreSQL and a real Kafka broker (given ones, or local ones), topics,
- * then the four services; prints where to look; Ctrl-C stops everything it started, in order.
+ * then the four services; prints where to look; restarts a service that crashes, the others
+ * running on; Ctrl-C stops everything it started, in order: services, Kafka, PostgreSQL.
+ *
+ * Each child runs in a process group of its own, so a terminal's Ctrl-C reaches this process
+ * alone; SIGTERM and SIGHUP (the terminal closed) stop everything the same way.
  */
 async function main(): Promise<void> {
   const config = loadConfig(startConfigSchema);
+  const dataDir = resolve(config.DATA_DIR ?? join(repoRoot, '.data'));
   const started = Date.now();
-  const stack: Array<() => Promise<void>> = [];
+  // What was started, in order; `stopped` is said once it is stopped (PostgreSQL says so itself).
+  const stack: Array<{ what: string; stop: () => Promise<void>; stopped?: string }> = [];
   let shuttingDown = false;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     if (stack.length > 0) {
       say('\nstopping…');
-      for (const stop of stack.reverse()) await stop().catch((err: Error) => say(`  ${err.message}`));
-      say('stopped; data kept in .data/');
+      for (const { what, stop, stopped } of stack.reverse()) {
+        await stop().then(
+          () => stopped && say(`  ${stopped}`),
+          (err: Error) => say(`  ${what}: ${err.message}`),
+        );
+      }
+      say(`stopped; data kept in ${shown(dataDir)}/`);
     }
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
 
   try {
     // Check every port first, so a conflict stops us before anything has started.
@@ -38,19 +62,18 @@ async function main(): Promise<void> {
       const variable = `${service.toUpperCase()}_PORT`;
       await assertPortFree(servicePort(config, service), `set ${variable} to another port, or stop what uses it`);
     }
-    const dataDir = join(repoRoot, '.data');
     await mkdir(join(dataDir, 'logs'), { recursive: true });
 
     const postgres = await provideDatabase(config, dataDir);
-    stack.push(() => postgres.stop());
+    if (postgres.embedded) stack.push({ what: 'postgres', stop: () => postgres.stop() });
     const broker = await provideKafka(config, dataDir);
-    if (broker.stop) stack.push(broker.stop);
+    if (broker.stop) stack.push({ what: 'kafka', stop: broker.stop, stopped: 'kafka stopped' });
 
     const kafka = createKafka({ clientId: 'petalpost-start', brokers: broker.brokers, logger: createLogger('start', 'warn') });
     await ensureTopics(kafka, allTopics(config.KAFKA_NAMESPACE));
     say(`topics ready (${allTopics(config.KAFKA_NAMESPACE).length})`);
 
-    const services: ServiceProcess[] = SERVICES.map((name) => {
+    const spawnOne = (name: ServiceName): ServiceProcess => {
       const url = `http://127.0.0.1:${servicePort(config, name)}`;
       const env: Record<string, string> = {
         PORT: String(servicePort(config, name)),
@@ -62,18 +85,15 @@ async function main(): Promise<void> {
         ...(config.JWT_SECRET ? { JWT_SECRET: config.JWT_SECRET } : {}),
       };
       return spawnService(name, join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'), url, env, join(dataDir, 'logs', `${name}.log`));
-    });
-    stack.push(() => Promise.all(services.map((s) => s.stop())).then(() => undefined));
+    };
+    const services = SERVICES.map((name) => spawnOne(name));
+    const running: { services: Array<ServiceProcess | SupervisedService> } = { services };
+    stack.push({ what: 'services', stop: () => Promise.all(running.services.map((s) => s.stop())).then(() => undefined), stopped: 'services stopped' });
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
-    printSummary(config, services, postgres, broker.brokers, (Date.now() - started) / 1000);
-    for (const service of services) {
-      service.child.once('exit', (code) => {
-        if (shuttingDown) return;
-        say(`${service.name} stopped unexpectedly (code ${code}); see ${service.logFile}`);
-        void shutdown(1);
-      });
-    }
+    // From here on, a service that exits is started again, and the others keep running.
+    running.services = SERVICES.map((name, i) => superviseService(services[i], () => spawnOne(name), say));
+    printSummary(config, dataDir, services, postgres, broker.brokers, (Date.now() - started) / 1000);
   } catch (err) {
     say(`\nnpm start failed: ${err instanceof ConfigError ? err.message : (err as Error).message}`);
     await shutdown(1);
@@ -110,12 +130,12 @@ async function provideKafka(config: StartConfig, dataDir: string): Promise<{ bro
   return { brokers: broker.brokers, stop: () => broker.stop() };
 }
 
-function printSummary(config: StartConfig, services: ServiceProcess[], postgres: PostgresHandle, brokers: string[], seconds: number): void {
+function printSummary(config: StartConfig, dataDir: string, services: ServiceProcess[], postgres: PostgresHandle, brokers: string[], seconds: number): void {
   const notifications = services.find((s) => s.name === 'notifications')!;
   say('');
   say(`Petalpost is running (started in ${seconds.toFixed(1)} s)`);
   say('');
-  for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${relative(process.cwd(), s.logFile)}`);
+  for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${shown(s.logFile)}`);
   say('');
   say(`  live updates   ${notifications.url.replace('http', 'ws')}/ws?access_token=<token>`);
   say(`  kafka          ${brokers.join(',')}${config.KAFKA_NAMESPACE ? ` (namespace ${config.KAFKA_NAMESPACE})` : ''}`);
@@ -125,7 +145,14 @@ function printSummary(config: StartConfig, services: ServiceProcess[], postgres:
   say(`  place order:   curl -X POST ${services[0].url}/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
   say(`                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2027-02-14T13:00:00+01:00","to":"2027-02-14T15:00:00+01:00"},"buyer":{"name":"Sam"},"recipient":{"name":"Alex","address":{"text":"Lindenlaan 3, Utrecht"}}}'`);
   if (!config.JWT_SECRET) say('\n  warning: JWT_SECRET is unset, so the services use the development secret: fine on this machine, never in production');
-  say('\nCtrl-C stops everything started here; data stays in .data/ for the next start.');
+  say('\nA service that exits is started again (after 1 s, doubling to 30 s while it keeps failing).');
+  say(`Ctrl-C stops everything started here; data stays in ${shown(dataDir)}/ for the next start.`);
+}
+
+/** A path as the reader would type it: relative to where they are when inside it. */
+function shown(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside.startsWith('..') ? path : inside || '.';
 }
 
 main().catch((err: unknown) => {

@@ -16,6 +16,8 @@ export const startConfigSchema = z.object({
   NOTIFICATIONS_PORT: port(3004),
   JWT_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.string().default('info'),
+  /** Where the embedded PostgreSQL, the local broker and the service logs keep their files (default `.data/` of the repo). */
+  DATA_DIR: z.string().min(1).optional(),
 });
 
 export type StartConfig = z.infer<typeof startConfigSchema>;

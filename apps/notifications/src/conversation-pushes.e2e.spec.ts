@@ -35,12 +35,24 @@ describe('conversation messages, pushed by channel (messaging → Kafka → noti
   };
   const framesOf = (client: LiveClient, messageId: string): Frame[] => client.notifications().filter((f) => f.data?.messageId === messageId);
 
-  /** An order of `shop` whose conversation messaging holds, with `riderId` taking part. */
+  /**
+   * An order of `shop` whose conversation messaging holds, with `riderId` taking part, and whose
+   * events this service has routed: its customer hears of its placing, and a client connected
+   * before that is done would hear it too, ahead of anything said in its conversation.
+   */
   const conversationOf = async (shop: string, riderId: string) => {
     const order = newOrder(shop);
-    await relay.orders(order.placed(), order.assigned(riderId));
     const staff: Principal = { role: 'staff', shopId: shop, sub: 'alice' };
-    await eventually(async () => expect(await call('GET', `/conversations/${order.orderId}`, staff)).toMatchObject({ status: 200, body: { riderId } }), 10_000);
+    const desk = await LiveClient.connect(service, staff);
+    try {
+      const [placed, assigned] = [order.placed(), order.assigned(riderId)];
+      await relay.orders(placed, assigned);
+      await eventually(async () => expect(await call('GET', `/conversations/${order.orderId}`, staff)).toMatchObject({ status: 200, body: { riderId } }), 10_000);
+      // One order's events share a partition: once its assignment is routed, its placing was too.
+      await eventually(() => expect(desk.eventIds()).toContain(assigned.eventId), 10_000);
+    } finally {
+      await desk.close();
+    }
     return order;
   };
 
