@@ -266,6 +266,8 @@ export class ProjectionRebuild {
     if (!position || !this.isRunning) return;
     try {
       const { head, lag } = await measureLag(this.dataSource.manager, position);
+      // Measured before a swap that has begun (or finished) since: that figure is stale, and a done rebuild's lag is 0.
+      if (this.progress.state !== 'running') return;
       const eventsPerSecond = this.rate.perSecond();
       Object.assign(this.progress, { head, lag, eventsPerSecond, etaSeconds: eventsPerSecond > 0 ? Math.ceil(lag / eventsPerSecond) : undefined });
       this.options.logger.info(
