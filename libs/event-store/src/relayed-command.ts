@@ -1,5 +1,5 @@
 import { type OrderCommandMessage, OrderCommandMessageSchema, type OrderCommandType } from '@petalpost/contracts';
-import { HEADERS, type OutgoingMessage } from '@petalpost/kafka';
+import { commandMessage, type OutgoingMessage } from '@petalpost/kafka';
 import type { StoredEvent } from './stored-event';
 
 /**
@@ -33,17 +33,6 @@ export function relayedOrderCommand<T extends OrderCommandType>(
     },
   } satisfies OrderCommandMessage<T>;
   OrderCommandMessageSchema.parse(command);
-  return {
-    key: command.orderId,
-    value: command,
-    headers: {
-      [HEADERS.eventId]: command.commandId,
-      [HEADERS.eventType]: command.type,
-      [HEADERS.schemaVersion]: String(command.schemaVersion),
-      [HEADERS.correlationId]: command.metadata.correlationId,
-      [HEADERS.causationId]: stored.eventId,
-      // The receiver continues the trace of the event that decided the command.
-      ...(command.metadata.traceparent ? { [HEADERS.traceparent]: command.metadata.traceparent } : {}),
-    },
-  };
+  // The receiver continues the trace of the event that decided the command.
+  return commandMessage(command);
 }

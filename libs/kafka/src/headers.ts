@@ -1,6 +1,7 @@
 import type { IntegrationEvent } from '@petalpost/contracts';
 import { isTraceparent, newTraceparent } from '@petalpost/platform';
 import type { IHeaders } from 'kafkajs';
+import type { OutgoingMessage } from './event-publisher';
 
 /** Header names every Petalpost message carries: consumers route, dedupe and log by them without parsing the value. */
 export const HEADERS = {
@@ -23,6 +24,35 @@ export const DEAD_LETTER_HEADERS = {
 } as const;
 
 export { newTraceparent };
+
+/** What a command topic's message (`orders.commands`, `messaging.commands`) needs for its key and headers. */
+export interface CommandForTopic {
+  commandId: string;
+  type: string;
+  schemaVersion: number;
+  orderId: string;
+  metadata: { correlationId: string; causationId?: string; traceparent?: string };
+}
+
+/**
+ * A command as the message that carries it: keyed by its order, so an order's commands stay in
+ * order, with an event's headers (its id as event id; the trace it names, if any, continued).
+ */
+export function commandMessage(command: CommandForTopic): OutgoingMessage {
+  const { metadata } = command;
+  return {
+    key: command.orderId,
+    value: command,
+    headers: {
+      [HEADERS.eventId]: command.commandId,
+      [HEADERS.eventType]: command.type,
+      [HEADERS.schemaVersion]: String(command.schemaVersion),
+      [HEADERS.correlationId]: metadata.correlationId,
+      ...(metadata.causationId ? { [HEADERS.causationId]: metadata.causationId } : {}),
+      ...(metadata.traceparent ? { [HEADERS.traceparent]: metadata.traceparent } : {}),
+    },
+  };
+}
 
 /**
  * The headers of an integration event. The trace continues from `traceparent` when given, else

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { MESSAGING_COMMAND_CONTRACTS, type MessagingCommandMessage, MessagingCommandMessageSchema, namespaced, TOPICS } from '@petalpost/contracts';
-import { EventPublisher, HEADERS, KAFKA, type OutgoingMessage } from '@petalpost/kafka';
+import { commandMessage, EventPublisher, KAFKA, type OutgoingMessage } from '@petalpost/kafka';
 import { LOGGER, newTraceparent, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -109,18 +109,9 @@ export function commandOf(message: StoredCustomerMessage): OutgoingMessage {
       correlationId: message.messageId,
       actor: { role: 'customer' as const, subject: customerSubjectOf(message.orderId) },
       issuedAt: message.sentAt,
+      traceparent: newTraceparent(),
     },
   } satisfies MessagingCommandMessage<'PostCustomerMessage'>;
   MessagingCommandMessageSchema.parse(command);
-  return {
-    key: command.orderId,
-    value: command,
-    headers: {
-      [HEADERS.eventId]: command.commandId,
-      [HEADERS.eventType]: command.type,
-      [HEADERS.schemaVersion]: '1',
-      [HEADERS.correlationId]: command.metadata.correlationId,
-      [HEADERS.traceparent]: newTraceparent(),
-    },
-  };
+  return commandMessage(command);
 }
