@@ -37,6 +37,13 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
     const response = await fetch(`${service.url}/deliveries`, { headers: { authorization: `Bearer ${as({ role: 'dispatcher', shopId })}` } });
     return ((await response.json()) as { items: unknown[] }).items;
   };
+  /** Waits until dispatch has published exactly one `type` about the order, and gives it. */
+  const flaggedOnce = (orderId: string, type: string) =>
+    eventually(() => {
+      const flagged = about(orderId, type);
+      expect(flagged).toHaveLength(1);
+      return flagged[0];
+    }, 20_000);
   const about = (orderId: string, type: string) => published.filter((e) => e.type === type && (e.data as { orderId?: string }).orderId === orderId);
 
   /** An order out for delivery with `riderId`, delivered at `geo` within `window`. */
@@ -105,11 +112,7 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
 
     // 10 km out on a bicycle: about 52 minutes, well past 20 − 15.
     await report(shop, rider, eastOf(shopDoor, 10));
-    const [risk] = await eventually(() => {
-      const flagged = about(orderId, 'DeliveryAtRisk');
-      expect(flagged).toHaveLength(1);
-      return flagged;
-    }, 20_000);
+    const risk = await flaggedOnce(orderId, 'DeliveryAtRisk');
     expect(risk).toMatchObject({ shopId: shop, data: { orderId, riderId: rider, marginMinutes: 15 } });
     await report(shop, rider, eastOf(shopDoor, 9));
     // Several sweeps later it is still flagged once.
@@ -125,11 +128,7 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
 
     // 10 km out on a bicycle: about 52 minutes, past the service at 30.
     await report(shop, rider, eastOf(shopDoor, 10));
-    const [risk] = await eventually(() => {
-      const flagged = about(orderId, 'DeliveryAtRisk');
-      expect(flagged).toHaveLength(1);
-      return flagged;
-    }, 20_000);
+    const risk = await flaggedOnce(orderId, 'DeliveryAtRisk');
     expect(risk).toMatchObject({ shopId: shop, data: { orderId, riderId: rider, deadline: new Date(deadline).toISOString() } });
   });
 
@@ -145,11 +144,7 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
       orderServiceEnvelope(shop, `order-${orderId}`, events.length + 1, { type: 'DeliveryWindowChanged', data: { orderId, shopId: shop, riderId: rider, deliveryWindow: closed, changedAt: new Date().toISOString() } }),
     ]);
 
-    const [late] = await eventually(() => {
-      const flagged = about(orderId, 'DeliveryLate');
-      expect(flagged).toHaveLength(1);
-      return flagged;
-    }, 20_000);
+    const late = await flaggedOnce(orderId, 'DeliveryLate');
     expect(late).toMatchObject({ shopId: shop, data: { orderId, riderId: rider } });
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(about(orderId, 'DeliveryLate')).toHaveLength(1);
