@@ -3,6 +3,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventStore, type OutboxRelay } from '@petalpost/event-store';
+import { assertSupportedRuntime } from '@petalpost/platform';
 import type { DataSource } from 'typeorm';
 import { type AppendSection, appendSection } from './append';
 import { type BenchContext, type Candidate, phase } from './lib/context';
@@ -60,6 +61,7 @@ const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const docsFile = env.BENCH_DOCS ?? join(repoRoot, 'docs', 'benchmarks.md');
 
 async function main(): Promise<void> {
+  assertSupportedRuntime();
   const started = performance.now();
   const model = cpus()[0]?.model ?? 'unknown';
   const machine = {

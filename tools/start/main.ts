@@ -15,7 +15,7 @@ import {
   waitUntilReady,
 } from '@petalpost/infra';
 import { createKafka, ensureTopics } from '@petalpost/kafka';
-import { ConfigError, createLogger, loadConfig } from '@petalpost/platform';
+import { assertSupportedRuntime, ConfigError, createLogger, loadConfig } from '@petalpost/platform';
 
 import { type ServiceName, SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
 
@@ -31,6 +31,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
  * alone; SIGTERM and SIGHUP (the terminal closed) stop everything the same way.
  */
 async function main(): Promise<void> {
+  assertSupportedRuntime();
   const config = loadConfig(startConfigSchema);
   const dataDir = resolve(config.DATA_DIR ?? join(repoRoot, '.data'));
   const started = Date.now();
@@ -133,7 +134,7 @@ async function provideKafka(config: StartConfig, dataDir: string): Promise<{ bro
 function printSummary(config: StartConfig, dataDir: string, services: ServiceProcess[], postgres: PostgresHandle, brokers: string[], seconds: number): void {
   const notifications = services.find((s) => s.name === 'notifications')!;
   say('');
-  say(`Petalpost is running (started in ${seconds.toFixed(1)} s)`);
+  say(`Petalpost is running (started in ${seconds.toFixed(1)} s, Node ${process.version})`);
   say('');
   for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${shown(s.logFile)}`);
   say('');

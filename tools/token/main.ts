@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TokenService } from '@petalpost/auth';
-import { DEVELOPMENT_JWT_SECRET, loadConfig } from '@petalpost/platform';
+import { assertSupportedRuntime, DEVELOPMENT_JWT_SECRET, loadConfig } from '@petalpost/platform';
 import { z } from 'zod';
 
 const usage = `usage: npm run token -- --role <operator|staff|florist|dispatcher|rider|customer> --sub <subject>
@@ -9,6 +9,7 @@ Signs with JWT_SECRET (the development secret when unset).`;
 
 /** Mints a development token, printed alone on stdout so it can be captured: TOKEN=$(npm run -s token -- …). */
 function main(): void {
+  assertSupportedRuntime();
   const { values } = parseArgs({
     options: { role: { type: 'string' }, sub: { type: 'string' }, shop: { type: 'string' }, order: { type: 'string' }, ttl: { type: 'string', default: '43200' }, help: { type: 'boolean' } },
   });

@@ -13,6 +13,7 @@ import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from './idempotency-key
 import { createLogger } from './logger';
 import { NestPinoLogger } from './nest-logger';
 import { isTraceparent, newTraceparent, runWithContext } from './request-context';
+import { assertSupportedRuntime, UnsupportedRuntimeError } from './runtime';
 
 /** What a service's main.ts hands to startService: its name, its config and its root module. */
 export interface ServiceDefinition<C extends ServiceConfig> {
@@ -84,6 +85,7 @@ export async function startService<C extends ServiceConfig>(
   definition: ServiceDefinition<C>,
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningService<C>> {
+  assertSupportedRuntime();
   const config = loadConfig(definition.configSchema, env);
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   if (config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
@@ -94,7 +96,7 @@ export async function startService<C extends ServiceConfig>(
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
-  logger.info({ url, docs: `${url}/docs` }, `${definition.name} ready`);
+  logger.info({ url, docs: `${url}/docs`, node: process.version }, `${definition.name} ready`);
   return { app, config, logger, url };
 }
 
@@ -114,7 +116,7 @@ export function main<C extends ServiceConfig>(definition: ServiceDefinition<C>):
       }
     },
     (err: unknown) => {
-      if (err instanceof ConfigError) {
+      if (err instanceof ConfigError || err instanceof UnsupportedRuntimeError) {
         process.stderr.write(`${definition.name}: ${err.message}\n`);
       } else {
         process.stderr.write(`${definition.name}: failed to start: ${(err as Error).stack ?? String(err)}\n`);

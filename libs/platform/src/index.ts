@@ -13,3 +13,4 @@ export * from './retention-sweep';
 export * from './run-alone';
 export * from './time-zone';
 export * from './csv';
+export * from './runtime';

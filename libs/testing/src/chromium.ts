@@ -44,7 +44,8 @@ export function ensureChromium(): void {
 
 function aptGet(args: string[]): { ok: true } | { ok: false; reason: string } {
   // Progress goes to the terminal as apt prints it; only the tail of its errors is kept for the reason.
-  const result = spawnSync('apt-get', args, {
+  // Another run (a second worktree, a package upgrade) may hold dpkg's lock: wait for it rather than fail.
+  const result = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', ...args], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     stdio: ['ignore', 'inherit', 'pipe'],
     encoding: 'utf8',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort, resetDatabase, startKafkaBroker, startPostgres, type KafkaBroker, type PostgresHandle } from '@petalpost/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { assertSupportedRuntime } from '@petalpost/platform';
 import { ensureChromium } from './chromium';
 import { TEST_DATABASE_URL, TEST_KAFKA_BROKERS } from './test-infra';
 
@@ -22,6 +23,8 @@ const runDir = join(repoRoot, '.data', `test-run-${process.pid}`);
  * and fails the run, naming which, when either cannot be reached.
  */
 export default async function globalSetup(): Promise<void> {
+  // A run on another Node major would test a runtime we do not ship: stop before starting anything.
+  assertSupportedRuntime();
   globalThis.petalpostTestInfra = { dataDir: runDir };
   await rm(runDir, { recursive: true, force: true });
   await mkdir(runDir, { recursive: true });
