@@ -6,9 +6,11 @@ const boundaries = ({ tests }) => {
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', ...testing] },
     { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', ...testing] },
     { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure', ...testing] },
-    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
-    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', 'type:testing'] },
-    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', 'type:testing'] },
+    // Local Kafka, PostgreSQL and service processes: for tests and tools, never for a service itself.
+    { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra'] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
+    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra', 'type:tool', 'type:testing'] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:infra', 'type:tool', 'type:testing'] },
   ];
 };
 

@@ -7,7 +7,7 @@ import { freePort } from './ports';
 import { spawnService, waitUntilReady } from './service-process';
 
 const run = promisify(execFile);
-const infra = join(__dirname, '..', '..', 'dist', 'tools', 'infra', 'index.js');
+const infra = join(__dirname, '..', '..', '..', 'dist', 'libs', 'infra', 'src', 'index.js');
 
 /** spawnService as the start command and the e2e tests use it, in a Node process of its own. */
 describe('a spawned service process', () => {

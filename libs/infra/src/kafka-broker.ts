@@ -3,7 +3,7 @@
  * JVM) assembled from Maven Central jars and run with `java`. No Docker, no ZooKeeper.
  *
  * - ensureKafkaJars(): resolves the broker's runtime classpath once per Kafka version into
- *   `<cacheDir>/kafka-<version>/libs` with `mvn dependency:copy-dependencies` (tools/infra/kafka/pom.xml).
+ *   `<cacheDir>/kafka-<version>/libs` with `mvn dependency:copy-dependencies` (libs/infra/src/kafka/pom.xml).
  * - startKafkaBroker(): writes server.properties into the data dir, formats it once, starts
  *   the JVM (output to `<dataDir>/broker.log`) and waits until a kafkajs admin client answers.
  */
@@ -38,7 +38,7 @@ export interface EnsureKafkaJarsOptions {
   /** Kafka version (`org.apache.kafka:kafka_2.13:<version>`); defaults to {@link KAFKA_VERSION}. */
   kafkaVersion?: string;
   log?: InfraLog;
-  /** Override the throwaway Maven project (default: tools/infra/kafka/pom.xml, found from this file). */
+  /** Override the throwaway Maven project (default: libs/infra/src/kafka/pom.xml, found from this file). */
   pomFile?: string;
 }
 
@@ -159,9 +159,9 @@ export interface StartKafkaBrokerOptions {
   readyTimeoutMs?: number;
   /** Extra/overriding server.properties entries. */
   properties?: Record<string, string | number | boolean>;
-  /** Override tools/infra/kafka/log4j2.properties. */
+  /** Override libs/infra/src/kafka/log4j2.properties. */
   log4jConfigFile?: string;
-  /** Override tools/infra/kafka/pom.xml. */
+  /** Override libs/infra/src/kafka/pom.xml. */
   pomFile?: string;
 }
 
@@ -213,7 +213,7 @@ export function kafkaServerProperties(options: {
     ...options.extra,
   };
   const lines = Object.entries(props).map(([k, v]) => `${k}=${escapePropertyValue(String(v))}`);
-  return `# Written by tools/infra/kafka-broker.ts on every start; edits are overwritten.\n${lines.join('\n')}\n`;
+  return `# Written by libs/infra/src/kafka-broker.ts on every start; edits are overwritten.\n${lines.join('\n')}\n`;
 }
 
 /**
@@ -461,18 +461,18 @@ function describeMavenFailure(output: string, version: string, cacheDir: string,
 }
 
 /**
- * Finds a file of tools/infra/kafka/: next to this module (source run, or a build that copied
- * the folder), else in `tools/infra/kafka/` of the nearest ancestor (compiled into dist/).
+ * Finds a file of libs/infra/src/kafka/: next to this module (source run, or a build that copied
+ * the folder), else in `libs/infra/src/kafka/` of the nearest ancestor (compiled into dist/).
  */
 function findInfraFile(name: string): string {
   const direct = join(__dirname, 'kafka', name);
   if (existsSync(direct)) return direct;
   for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'tools', 'infra', 'kafka', name);
+    const candidate = join(dir, 'libs', 'infra', 'src', 'kafka', name);
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) break;
   }
-  throw new Error(`tools/infra/kafka/${name} not found from ${__dirname}: run from the Petalpost repo, or pass its path explicitly`);
+  throw new Error(`libs/infra/src/kafka/${name} not found from ${__dirname}: run from the Petalpost repo, or pass its path explicitly`);
 }
 
 async function assertNoStaleBroker(pidFile: string, dataDir: string): Promise<void> {
