@@ -36,23 +36,27 @@ export default [
   },
   {
     // The domain is pure: rules only, no framework, database or broker (see docs/architecture.md).
-    files: ['apps/*/src/domain/**/*.ts'],
+    // Every domain/ folder counts, at any depth (each capability slice has its own), and a decider wherever it sits.
+    files: ['apps/*/src/**/domain/**/*.ts', 'apps/*/src/**/*.decider.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@petalpost/event-store', '@petalpost/kafka', '@petalpost/platform'], message: 'domain/ is pure: keep frameworks, databases and brokers at the edges.' },
+            { group: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@platformatic/kafka', 'ws', '@aws-sdk/*', '@petalpost/event-store', '@petalpost/kafka', '@petalpost/platform', '@petalpost/infra'], message: 'domain/ is pure: keep frameworks, databases and brokers at the edges.' },
           ],
         },
       ],
-      // Reading a given time is pure; asking the clock is not: time comes in through the command (now).
+      // Reading a given time is pure; asking the clock is not: time, ids and randomness come in through the command.
       'no-restricted-syntax': [
         'error',
         // new Date(given) only reads a given instant; new Date() asks the clock.
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'time comes in through the command (now); use Date.parse on given times' },
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'time comes in through the command (now)' },
         { selector: "CallExpression[callee.name='Date']", message: 'time comes in through the command (now)' },
+        { selector: "CallExpression[callee.name='randomUUID'], CallExpression[callee.property.name='randomUUID']", message: 'ids come in through the command (commandId)' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'randomness comes in through the command' },
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'config comes from libs/platform as a typed object' },
       ],
     },
   },
