@@ -27,7 +27,7 @@ import { RidersController } from './riders/riders.controller';
 import { RidersPendingShops1764000001200 } from './riders/riders-pending-shops.migration';
 import { Riders1764000000720 } from './riders/riders.migration';
 
-/** The dispatch service: who delivers what, and when. Today: the delivery board and where riders are. */
+/** The dispatch service: who delivers what, and when (riders, the delivery board, positions, demand, route plans, assignments, ETAs). This module only wires them. */
 @Module({})
 export class DispatchModule {
   static forRoot(config: DispatchConfig, logger: Logger): DynamicModule {
