@@ -57,13 +57,28 @@ async function kafkajsAdmin(kafka: Kafka): Promise<DriverAdmin> {
       return offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.high) })).sort((a, b) => a.partition - b.partition);
     },
     async committedOffsets(groupId, topic) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const [committed] = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
       return committed.partitions
         .map((p) => ({ partition: p.partition, offset: Number(p.offset) < 0 ? null : BigInt(p.offset) }))
         .sort((a, b) => a.partition - b.partition);
     },
     close: () => admin.disconnect(),
   };
+}
+
+/**
+ * kafkajs' admin does not retry fetchOffsets while a fresh broker's group coordinator is still
+ * loading ("not the correct coordinator for this group"): a few tries, 300 ms apart.
+ */
+async function retryRetriable<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (err) {
+      if (attempt >= 10 || !(err as { retriable?: boolean }).retriable) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
 }
 
 function kafkajsProducer(kafka: Kafka, options: ProducerOptions = {}): DriverProducer {
@@ -179,6 +194,10 @@ class KafkajsConsumer implements DriverConsumer {
             shouldLeave: () => !isRunning() || isStale(),
           },
         );
+        // Handled, committed or not: the next fetch goes on after this batch, as with the other client.
+        // A batch left early (stopping, rebalancing) is fetched again from its first unresolved message.
+        const last = batch.messages[batch.messages.length - 1];
+        if (last && isRunning() && !isStale()) resolveOffset(last.offset);
       },
     });
   }

@@ -22,6 +22,7 @@ import type {
   GroupConsumerOptions,
   IncomingRecord,
   KafkaDriver,
+  PartitionBatch,
   OutgoingRecord,
   ProducerOptions,
 } from './port';
@@ -103,7 +104,14 @@ function platformaticAdmin(admin: Admin): DriverAdmin {
   };
 }
 
+/** Unless told otherwise a send gives up after about ten seconds, as a relay needs it to. */
+const DEFAULT_RETRIES = 8;
+
 function producerOptions(base: BaseOptions, options: ProducerOptions = {}) {
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  // An idempotent producer of this client given no retries, or at most 1, retries forever (its
+  // constructor sets Number.MAX_SAFE_INTEGER): a send to a missing topic or a gone broker never settles.
+  if (retries <= 1) throw new Error(`@platformatic/kafka retries an idempotent send forever when retries ≤ 1 (got ${retries}): give at least 2`);
   return {
     ...base,
     idempotent: true,
@@ -112,8 +120,8 @@ function producerOptions(base: BaseOptions, options: ProducerOptions = {}) {
     // Its default partitioner reads murmur2 as unsigned; this one masks it like the Java client and kafkajs,
     // so a key lands on the same partition whichever client produced it.
     partitioner: compatibilityPartitioner,
-    ...(options.retries !== undefined && { retries: options.retries }),
-    ...(options.retryDelayMs !== undefined && { retryDelay: options.retryDelayMs }),
+    retries,
+    retryDelay: options.retryDelayMs ?? 1_000,
     ...(options.requestTimeoutMs !== undefined && { timeout: options.requestTimeoutMs, connectTimeout: options.requestTimeoutMs }),
   };
 }
@@ -165,11 +173,11 @@ function lastPerPartition(records: readonly IncomingRecord[]): IncomingRecord[] 
 }
 
 function toProduced(topic: string, { key, value, headers }: OutgoingRecord) {
-  const encoded: Record<string, Buffer> = {};
+  // With its default (no-op) serialisers header names are Buffers too; a Map holds one value per name.
+  const encoded = new Map<Buffer, Buffer>();
   for (const [name, v] of Object.entries(headers ?? {})) {
-    // Its headers are a Map or an object: one value per name.
     if (Array.isArray(v)) throw new Error(`header ${name} repeats: @platformatic/kafka sends one value per header name`);
-    encoded[name] = Buffer.isBuffer(v) ? v : Buffer.from(v);
+    encoded.set(Buffer.from(name), Buffer.isBuffer(v) ? v : Buffer.from(v));
   }
   return {
     topic,
@@ -248,17 +256,18 @@ class PlatformaticConsumer implements DriverConsumer {
   }
 
   private async run(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, handle: BatchHandler): Promise<void> {
-    const shouldLeave = () => this.stopRequested || this.error !== undefined;
-    while (!shouldLeave()) {
+    const stopping = () => this.stopRequested || this.error !== undefined;
+    // A 'readable' listener for the stream's whole life, as Node's own async iterator keeps one: with
+    // none attached Node resets readableFlowing to null, and this client's fetch loop, finding it null
+    // at that moment ("nobody is consuming"), returns without pushing and never fetches again.
+    stream.on('readable', () => this.wake?.());
+    while (!stopping()) {
       const buffered = this.readBuffered(stream);
       if (buffered.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          stream.once('readable', resolve);
-        });
+        await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
-      const batches = new Map<string, { topic: string; partition: number; records: IncomingRecord[] }>();
+      const batches = new Map<string, PartitionBatch>();
       for (const message of buffered) {
         const record = this.toRecord(message);
         const key = `${record.topic}:${record.partition}`;
@@ -274,7 +283,8 @@ class PlatformaticConsumer implements DriverConsumer {
                 // Its own manual commit: offset + 1, coalesced per partition, held back while the group rejoins.
                 await this.messageOf(record).commit();
               },
-              shouldLeave,
+              // Heartbeats run on their own timer here, so a rebalance may take the partition while a batch is in hand.
+              shouldLeave: () => stopping() || !this.owns(batch.topic, batch.partition),
             }),
           ),
         );
@@ -282,6 +292,10 @@ class PlatformaticConsumer implements DriverConsumer {
         this.error = err;
       }
     }
+  }
+
+  private owns(topic: string, partition: number): boolean {
+    return (this.raw.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
   }
 
   private readBuffered(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): RawMessage[] {

@@ -130,7 +130,12 @@ export interface BatchControl {
   shouldLeave(): boolean;
 }
 
-/** Runs once per fetched batch of one partition; nothing is committed unless it says so. */
+/**
+ * Runs once per fetched batch of one partition; nothing is committed unless it says so. Once it
+ * returns, fetching goes on after the batch (what was not committed comes back only after a
+ * restart or a rebalance). A handler should not throw: there the clients differ (kafkajs restarts the
+ * consumer and fetches the batch again; the platformatic adapter stops fetching and keeps the error).
+ */
 export type BatchHandler = (batch: PartitionBatch, control: BatchControl) => Promise<void>;
 
 export interface DriverConsumer {
