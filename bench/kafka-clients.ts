@@ -68,23 +68,50 @@ export async function kafkaClientsSection(ctx: BenchContext, options: { seconds:
     await admin.close();
   }
   const value = JSON.stringify(orderPlacedData({ pad: 'x'.repeat(64) }));
-  const order = (i: number) => (i % 2 === 0 ? names : [...names].reverse());
+  // Two turns per phase, A B then B A, so that load from elsewhere and drift fall on both alike.
+  const turns = [...names, ...[...names].reverse()];
+  const halves = Math.max(1, options.seconds / 2);
 
-  for (const client of order(0)) {
+  const produced = Object.fromEntries(names.map((n) => [n, [] as ClientFigures['produce'][]])) as Record<KafkaClientName, ClientFigures['produce'][]>;
+  for (const client of turns) {
     process.stdout.write(`  produce through ${client.padEnd(12)} … `);
-    figures[client].produce = await producePhase(drivers[client], topicOf(client), value, options.seconds);
-    say(`${fmt.rate(figures[client].produce.rate)} messages/s`);
+    const result = await producePhase(drivers[client], topicOf(client), value, halves);
+    produced[client].push(result);
+    say(`${fmt.rate(result.rate)} messages/s`);
   }
-  for (const client of order(1)) {
+  const consumed = Object.fromEntries(names.map((n) => [n, [] as ClientFigures['consume'][]])) as Record<KafkaClientName, ClientFigures['consume'][]>;
+  for (const client of turns) {
     process.stdout.write(`  consume through ${client.padEnd(12)} … `);
-    figures[client].consume = await consumePhase(drivers[client], topicOf(client), figures[client].produce.messages);
-    say(`${fmt.rate(figures[client].consume.rate)} messages/s`);
+    const total = produced[client].reduce((sum, p) => sum + p.messages, 0);
+    const result = await consumePhase(drivers[client], topicOf(client), total);
+    consumed[client].push(result);
+    say(`${fmt.rate(result.rate)} messages/s (${result.messages} in ${result.seconds.toFixed(2)} s)`);
   }
-  for (const client of order(2)) {
+  const lags = Object.fromEntries(names.map((n) => [n, { appended: 0, gaps: [] as number[] }])) as Record<KafkaClientName, { appended: number; gaps: number[] }>;
+  for (const client of turns) {
     process.stdout.write(`  relay through ${client.padEnd(14)} at ${options.relayRate} appends/s … `);
-    figures[client].relay = await relayPhase(ctx, drivers[client], topicOf(client), options, logger);
-    const r = figures[client].relay;
-    say(`commit → ack p50 ${fmt.ms(r.p50)} ms, p99 ${fmt.ms(r.p99)} ms (${r.acked} of ${r.appended} acked)`);
+    const r = await relayPhase(ctx, drivers[client], topicOf(client), { seconds: halves, relayRate: options.relayRate }, logger);
+    lags[client].appended += r.appended;
+    lags[client].gaps.push(...r.gaps);
+    const sorted = sortedCopy(r.gaps);
+    say(`commit → ack p50 ${fmt.ms(percentile(sorted, 50))} ms, p99 ${fmt.ms(percentile(sorted, 99))} ms (${r.gaps.length} of ${r.appended} acked)`);
+  }
+  for (const client of names) {
+    const total = (xs: { messages: number; seconds: number }[]) => {
+      const messages = xs.reduce((sum, x) => sum + x.messages, 0);
+      const seconds = xs.reduce((sum, x) => sum + x.seconds, 0);
+      return { messages, seconds, rate: messages / seconds };
+    };
+    const gaps = sortedCopy(lags[client].gaps);
+    figures[client].produce = total(produced[client]);
+    figures[client].consume = total(consumed[client]);
+    figures[client].relay = {
+      appended: lags[client].appended,
+      acked: gaps.length,
+      p50: percentile(gaps, 50),
+      p99: percentile(gaps, 99),
+      max: gaps.length ? gaps[gaps.length - 1] : Number.NaN,
+    };
   }
   return {
     partitions: PARTITIONS,
@@ -117,29 +144,28 @@ async function producePhase(driver: KafkaDriver, topic: string, value: string, s
       }),
     );
     const elapsed = (performance.now() - start) / 1000;
-    return { messages: sent + BATCH, seconds: elapsed, rate: sent / elapsed };
+    return { messages: sent, seconds: elapsed, rate: sent / elapsed };
   } finally {
     await producer.disconnect();
   }
 }
 
-async function consumePhase(driver: KafkaDriver, topic: string, expected: number): Promise<ClientFigures['consume']> {
-  const consumer = driver.consumer({ groupId: `${topic}.consume`, topics: [topic], fromBeginning: true, maxWaitTimeMs: 100 });
+async function consumePhase(driver: KafkaDriver, topic: string, atLeast: number): Promise<ClientFigures['consume']> {
+  const consumer = driver.consumer({ groupId: `${topic}.consume.${randomUUID().slice(0, 6)}`, topics: [topic], fromBeginning: true, maxWaitTimeMs: 100 });
   let consumed = 0;
-  let first: number | undefined;
-  let last = 0;
+  let doneAt: number | undefined;
   await consumer.start(async (batch, control) => {
-    first ??= performance.now();
     consumed += batch.records.length;
     await control.commit(batch.records[batch.records.length - 1]);
-    last = performance.now();
+    if (consumed >= atLeast) doneAt ??= performance.now();
   });
+  // From the group joined (start resolved) to the commit that covered the last message.
+  const start = performance.now();
   try {
-    const deadline = performance.now() + 120_000;
-    while (consumed < expected && performance.now() < deadline) await sleep(20);
-    if (consumed < expected) throw new Error(`consumed ${consumed} of ${expected} messages within 120 s`);
-    // From the first batch to the last: group join and the first fetch's wait are not consuming.
-    const seconds = (last - (first ?? last)) / 1000;
+    const deadline = start + 120_000;
+    while (doneAt === undefined && performance.now() < deadline) await sleep(5);
+    if (doneAt === undefined) throw new Error(`consumed ${consumed} of ${atLeast} messages within 120 s`);
+    const seconds = (doneAt - start) / 1000;
     return { messages: consumed, seconds, rate: consumed / seconds };
   } finally {
     await consumer.stop();
@@ -152,7 +178,7 @@ async function relayPhase(
   topic: string,
   options: { seconds: number; relayRate: number },
   logger: pino.Logger,
-): Promise<ClientFigures['relay']> {
+): Promise<{ appended: number; gaps: number[] }> {
   const { pool, dataSource } = ctx.infra;
   const name = `bench.clients.relay.${driver.client}.${randomUUID().slice(0, 6)}`;
   // The relay starts at the head of the log: only this phase's appends are measured.
@@ -195,18 +221,30 @@ async function relayPhase(
     const ids = [...commitAt.keys()];
     const deadline = performance.now() + 15_000;
     while (!ids.every((id) => ackAt.has(id)) && performance.now() < deadline) await sleep(10);
-    const gaps = sortedCopy(ids.flatMap((id) => (ackAt.has(id) ? [ackAt.get(id)! - commitAt.get(id)!] : [])));
-    return { appended: ids.length, acked: gaps.length, p50: percentile(gaps, 50), p99: percentile(gaps, 99), max: gaps.length ? gaps[gaps.length - 1] : Number.NaN };
+    const gaps = ids.flatMap((id) => {
+      const [acked, committed] = [ackAt.get(id), commitAt.get(id)];
+      return acked === undefined || committed === undefined ? [] : [acked - committed];
+    });
+    return { appended: ids.length, gaps };
   } finally {
     await relay.stop();
     await publisher.disconnect();
   }
 }
 
+/** The two clients' figures, kafkajs first. */
+export function clientPair(k: KafkaClientsSection): [ClientFigures, ClientFigures] {
+  const of = (client: KafkaClientName): ClientFigures => {
+    const found = k.clients.find((c) => c.client === client);
+    if (!found) throw new Error(`no figures for ${client}`);
+    return found;
+  };
+  return [of('kafkajs'), of('platformatic')];
+}
+
 /** Rows: what, kafkajs, platformatic, platformatic ÷ kafkajs. */
 export function kafkaClientsTable(k: KafkaClientsSection): { headers: string[]; rows: string[][] } {
-  const of = (client: KafkaClientName) => k.clients.find((c) => c.client === client)!;
-  const [a, b] = [of('kafkajs'), of('platformatic')];
+  const [a, b] = clientPair(k);
   return {
     headers: ['measure', 'kafkajs 2.2.4', '@platformatic/kafka 2.12.1', 'platformatic ÷ kafkajs'],
     rows: [

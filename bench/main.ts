@@ -52,7 +52,7 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_MESSAGING_LOG_LEVEL=info  BENCH_MESSAGING_MAIN=<another build of the messaging service>
  * BENCH_PLANNER_SIZES=20,50,100,200  BENCH_PLANNER_SEEDS=1,2,3  BENCH_PLANNER_CITY_MS=1500  BENCH_PLANNER_SOLOMON_MS=2000
  * BENCH_LOCATIONS_RIDERS=200  BENCH_LOCATIONS_CONCURRENCY=16  BENCH_LOCATIONS_MAIN=<another build of the dispatch service>
- * BENCH_KAFKA_CLIENTS_SECONDS=5  BENCH_KAFKA_CLIENTS_RELAY_RATE=500
+ * BENCH_KAFKA_CLIENTS_SECONDS=6  BENCH_KAFKA_CLIENTS_RELAY_RATE=500
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
@@ -254,7 +254,7 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
     }
     if (sections.has('kafka-clients')) {
       say('\n[9 kafka-clients] kafkajs and @platformatic/kafka through the driver port: produce, consume, relay commit → ack');
-      run.kafkaClients = await kafkaClientsSection(ctx, { seconds: Number(env.BENCH_KAFKA_CLIENTS_SECONDS ?? 5), relayRate: Number(env.BENCH_KAFKA_CLIENTS_RELAY_RATE ?? 500) });
+      run.kafkaClients = await kafkaClientsSection(ctx, { seconds: Number(env.BENCH_KAFKA_CLIENTS_SECONDS ?? 6), relayRate: Number(env.BENCH_KAFKA_CLIENTS_RELAY_RATE ?? 500) });
       say(`\n${printTable(kafkaClientsTable(run.kafkaClients))}\n`);
     }
   } finally {

@@ -5,7 +5,7 @@ import type { HttpResult } from '../http/load';
 import { type MessagingSection, type PathResult, PATH_NAMES } from '../messaging/messaging';
 import { type PlannerBenchResult, plannerTargets, renderPlannerSection } from '../planner/planner-bench';
 import type { LocationsSection } from '../dispatch/locations';
-import { kafkaClientsTable, type KafkaClientsSection } from '../kafka-clients';
+import { clientPair, kafkaClientsTable, type KafkaClientsSection } from '../kafka-clients';
 import type { NotificationsSection, PushPhase } from '../notifications/notifications';
 import type { ReadSection } from '../read';
 import type { Distribution, RelaySection } from '../relay';
@@ -985,7 +985,7 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
     return [
       '### 9. Kafka clients: kafkajs and @platformatic/kafka behind the same driver port',
       '',
-      `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), Node ${run.machine.node}, one broker on 127.0.0.1, both clients in the bench's process through libs/kafka's driver port (the adapters the conformance spec runs). Produce: one idempotent acks=all producer per client, ${k.senders} sends of ${k.batch} keyed messages (${k.valueBytes}-byte JSON values, two headers) in flight, for ${k.seconds} s, into a ${k.partitions}-partition topic of its own. Consume: a group member reads that topic from its start, committing after each fetched batch; the rate runs from its first batch to its last. Relay: the real outbox relay (OutboxRelay, EventPublisher on the client's producer) at ${k.relayRate} appends/s (one event each, open loop) for ${k.seconds} s; commit → ack is from the append's commit to the broker's acknowledgement of the batch holding it. Each phase runs both clients one after the other, the order alternating between phases.`,
+      `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), Node ${run.machine.node}, one broker on 127.0.0.1, both clients in the bench's process through libs/kafka's driver port (the adapters the conformance spec runs). Produce: one idempotent acks=all producer per client, ${k.senders} sends of ${k.batch} keyed messages (${k.valueBytes}-byte JSON values, two headers) in flight, into a ${k.partitions}-partition topic of its own. Consume: a new group member reads that topic from its start, committing after each fetched batch; the time runs from its joining the group to the commit covering the last message. Relay: the real outbox relay (OutboxRelay, EventPublisher on the client's producer) at ${k.relayRate} appends/s (one event each, open loop); commit → ack is from the append's commit to the broker's acknowledgement of the batch holding it. Each phase gives each client two turns of ${k.seconds / 2} s (kafkajs, platformatic, platformatic, kafkajs), so that load from elsewhere falls on both; the figures add up both turns.`,
       '',
       md(kafkaClientsTable(k)),
       '',
@@ -1021,7 +1021,7 @@ function serviceCoresNote(l: LocationsSection): string {
 }
 
 function kafkaClientsTargets(k: KafkaClientsSection): TargetRow[] {
-  const [a, b] = ['kafkajs', 'platformatic'].map((c) => k.clients.find((x) => x.client === c)!);
+  const [a, b] = clientPair(k);
   const row = (what: string, ours: string, baseline: string, ratio: number): TargetRow => ({ section: 'kafka-clients', what, ours, baseline, ratio: fmt.ratio(ratio), target: '(info)', met: undefined });
   return [
     row('produce messages/s, @platformatic/kafka ÷ kafkajs (idempotent, acks=all)', fmt.rate(b.produce.rate), fmt.rate(a.produce.rate), b.produce.rate / a.produce.rate),
