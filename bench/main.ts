@@ -14,6 +14,7 @@ import { say } from './lib/measure';
 import { type MessagingSection, messagingSection } from './messaging/messaging';
 import { renderPlannerSection, runPlannerBench } from './planner/planner-bench';
 import { locationsSection } from './dispatch/locations';
+import { kafkaClientsSection, kafkaClientsTable } from './kafka-clients';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
 import {
@@ -43,7 +44,7 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites the sections it measured
  * in docs/benchmarks.md (the others are kept, saying which run they come from).
  *
- * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
  * BENCH_RELAY_RATES=500,2000  BENCH_HTTP_CONNECTIONS=16  BENCH_HTTP_LOG_LEVEL=info  BENCH_HTTP_EXPRESS=0
  * BENCH_HTTP_PROFILE=0  BENCH_HTTP_ORDERS_MAIN=<another build of the orders service>
  * BENCH_NOTIFY_CLIENTS=1000,5000  BENCH_NOTIFY_RATE=200  BENCH_NOTIFY_SECONDS=20  BENCH_NOTIFY_WARMUP_SECONDS=3
@@ -52,10 +53,11 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_MESSAGING_LOG_LEVEL=info  BENCH_MESSAGING_MAIN=<another build of the messaging service>
  * BENCH_PLANNER_SIZES=20,50,100,200  BENCH_PLANNER_SEEDS=1,2,3  BENCH_PLANNER_CITY_MS=1500  BENCH_PLANNER_SOLOMON_MS=2000
  * BENCH_LOCATIONS_RIDERS=200  BENCH_LOCATIONS_CONCURRENCY=16  BENCH_LOCATIONS_MAIN=<another build of the dispatch service>
+ * BENCH_KAFKA_CLIENTS_SECONDS=6  BENCH_KAFKA_CLIENTS_RELAY_RATE=500
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
-const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations').split(',').map((s) => s.trim()));
+const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients').split(',').map((s) => s.trim()));
 const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const docsFile = env.BENCH_DOCS ?? join(repoRoot, 'docs', 'benchmarks.md');
@@ -133,6 +135,8 @@ async function main(): Promise<void> {
         'BENCH_PLANNER_SOLOMON_MS',
         'BENCH_LOCATIONS_RIDERS',
         'BENCH_LOCATIONS_CONCURRENCY',
+        'BENCH_KAFKA_CLIENTS_SECONDS',
+        'BENCH_KAFKA_CLIENTS_RELAY_RATE',
         'BENCH_CANDIDATE',
         'BENCH_CANDIDATE_RELAY',
         'BENCH_CANDIDATE_LABEL',
@@ -249,6 +253,11 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       say('\n[8 locations] riders report positions to the dispatch service (child process) vs the same rows written straight into PostgreSQL');
       run.locations = await locationsSection(ctx, { riders: Number(env.BENCH_LOCATIONS_RIDERS ?? 200), concurrency: Number(env.BENCH_LOCATIONS_CONCURRENCY ?? 16) });
       say(`\n${printTable(locationsTable(run.locations))}\n`);
+    }
+    if (sections.has('kafka-clients')) {
+      say('\n[9 kafka-clients] kafkajs and @platformatic/kafka through the driver port: produce, consume, relay commit → ack');
+      run.kafkaClients = await kafkaClientsSection(ctx, { seconds: Number(env.BENCH_KAFKA_CLIENTS_SECONDS ?? 6), relayRate: Number(env.BENCH_KAFKA_CLIENTS_RELAY_RATE ?? 500) });
+      say(`\n${printTable(kafkaClientsTable(run.kafkaClients))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

@@ -5,6 +5,7 @@ import type { HttpResult } from '../http/load';
 import { type MessagingSection, type PathResult, PATH_NAMES } from '../messaging/messaging';
 import { type PlannerBenchResult, plannerTargets, renderPlannerSection } from '../planner/planner-bench';
 import type { LocationsSection } from '../dispatch/locations';
+import { clientPair, kafkaClientsTable, type KafkaClientsSection } from '../kafka-clients';
 import type { NotificationsSection, PushPhase } from '../notifications/notifications';
 import type { ReadSection } from '../read';
 import type { Distribution, RelaySection } from '../relay';
@@ -42,12 +43,13 @@ export interface BenchRun {
   messaging?: MessagingSection;
   planner?: PlannerBenchResult;
   locations?: LocationsSection;
+  kafkaClients?: KafkaClientsSection;
   profiles: ProfileSummary[];
   totalSeconds?: number;
 }
 
 /** The parts of the generated block, in their order; each can be measured on its own (BENCH_SECTIONS). */
-export const SECTIONS = ['append', 'read', 'profile', 'relay', 'http', 'notifications', 'messaging', 'planner', 'locations'] as const;
+export const SECTIONS = ['append', 'read', 'profile', 'relay', 'http', 'notifications', 'messaging', 'planner', 'locations', 'kafka-clients'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface TargetRow {
@@ -552,6 +554,7 @@ export function targets(run: BenchRun): TargetRow[] {
   if (run.notifications) rows.push(...notificationsTargets(run.notifications));
   if (run.messaging) rows.push(...messagingTargets(run.messaging));
   if (run.locations) rows.push(...locationsTargets(run.locations));
+  if (run.kafkaClients) rows.push(...kafkaClientsTargets(run.kafkaClients));
   if (run.planner) {
     rows.push(...plannerTargets(run.planner).map((t) => ({ section: 'planner' as const, what: t.what, ours: t.measured, baseline: '', ratio: '', target: t.target, met: t.met })));
   }
@@ -642,6 +645,7 @@ export function measuredSections(run: BenchRun): SectionName[] {
     messaging: !!run.messaging,
     planner: !!run.planner,
     locations: !!run.locations,
+    'kafka-clients': !!run.kafkaClients,
   };
   return SECTIONS.filter((s) => has[s]);
 }
@@ -715,7 +719,7 @@ function sectionBlock(name: SectionName, meta: SectionMeta, text: string): strin
 /** The section blocks of an earlier generated block. */
 export function parseSections(block: string): Partial<Record<SectionName, KeptSection>> {
   const found: Partial<Record<SectionName, KeptSection>> = {};
-  for (const m of block.matchAll(/<!-- bench:section (\w+) (\{.*\}) -->\n([\s\S]*?)\n<!-- bench:section-end \1 -->/g)) {
+  for (const m of block.matchAll(/<!-- bench:section ([\w-]+) (\{.*\}) -->\n([\s\S]*?)\n<!-- bench:section-end \1 -->/g)) {
     const name = m[1] as SectionName;
     if (!SECTIONS.includes(name)) continue;
     try {
@@ -974,6 +978,19 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
       '',
     ];
   },
+  'kafka-clients': (run) => {
+    const k = run.kafkaClients;
+    if (!k) return [];
+    const alone = 'BENCH_SECTIONS=kafka-clients npm run bench';
+    return [
+      '### 9. Kafka clients: kafkajs and @platformatic/kafka behind the same driver port',
+      '',
+      `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), Node ${run.machine.node}, one broker on 127.0.0.1, both clients in the bench's process through libs/kafka's driver port (the adapters the conformance spec runs). Produce: one idempotent acks=all producer per client, ${k.senders} sends of ${k.batch} keyed messages (${k.valueBytes}-byte JSON values, two headers) in flight, into a ${k.partitions}-partition topic of its own. Consume: a new group member reads that topic from its start, committing after each fetched batch; the time runs from its joining the group to the commit covering the last message. Relay: the real outbox relay (OutboxRelay, EventPublisher on the client's producer) at ${k.relayRate} appends/s (one event each, open loop); commit → ack is from the append's commit to the broker's acknowledgement of the batch holding it. Each phase gives each client two turns of ${k.seconds / 2} s (kafkajs, platformatic, platformatic, kafkajs), so that load from elsewhere falls on both; the figures add up both turns.`,
+      '',
+      md(kafkaClientsTable(k)),
+      '',
+    ];
+  },
 };
 
 const PREAMBLE = `# Benchmarks
@@ -1001,4 +1018,14 @@ export function writeMarkdown(file: string, run: BenchRun): void {
 
 function serviceCoresNote(l: LocationsSection): string {
   return l.serviceCores === undefined ? '' : `The service used ${l.serviceCores.toFixed(2)} of a core while measured.`;
+}
+
+function kafkaClientsTargets(k: KafkaClientsSection): TargetRow[] {
+  const [a, b] = clientPair(k);
+  const row = (what: string, ours: string, baseline: string, ratio: number): TargetRow => ({ section: 'kafka-clients', what, ours, baseline, ratio: fmt.ratio(ratio), target: '(info)', met: undefined });
+  return [
+    row('produce messages/s, @platformatic/kafka ÷ kafkajs (idempotent, acks=all)', fmt.rate(b.produce.rate), fmt.rate(a.produce.rate), b.produce.rate / a.produce.rate),
+    row('consume messages/s, @platformatic/kafka ÷ kafkajs (manual commits)', fmt.rate(b.consume.rate), fmt.rate(a.consume.rate), b.consume.rate / a.consume.rate),
+    row(`relay commit → ack p99 at ${k.relayRate}/s, @platformatic/kafka ÷ kafkajs`, `${fmt.ms(b.relay.p99)} ms`, `${fmt.ms(a.relay.p99)} ms`, b.relay.p99 / a.relay.p99),
+  ];
 }

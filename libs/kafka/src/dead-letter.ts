@@ -1,13 +1,20 @@
-import type { KafkaMessage } from 'kafkajs';
 import type { OutgoingMessage } from './event-publisher';
 import { DEAD_LETTER_HEADERS } from './headers';
 
 /** Kafka headers are small by convention: an error message is cut, its class and origin are enough to search by. */
 const MAX_ERROR_LENGTH = 1_000;
 
+/** What a dead letter is made of: a kafkajs KafkaMessage is one, and so is a message any client fetched. */
+export interface FailedMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, string | Buffer | (string | Buffer)[] | undefined>;
+  offset: string;
+}
+
 /** The original key, value and headers, plus why and where it failed: enough to inspect and to replay it. */
 export function deadLetterOf(
-  source: { topic: string; partition: number; message: KafkaMessage },
+  source: { topic: string; partition: number; message: FailedMessage },
   error: unknown,
   failedAt: Date,
 ): OutgoingMessage {

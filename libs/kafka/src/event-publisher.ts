@@ -1,5 +1,7 @@
 import type { IntegrationEvent } from '@petalpost/contracts';
-import { type Kafka, type Message, type Producer, Partitioners } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { kafkajsDriver } from './driver/kafkajs-driver';
+import type { DriverProducer } from './driver/port';
 import { headersFor } from './headers';
 
 export interface OutgoingMessage {
@@ -12,22 +14,19 @@ export interface OutgoingMessage {
 }
 
 /**
- * One idempotent producer (acks=all, one request in flight): kafkajs' own retries neither duplicate
- * nor reorder messages of a partition, and send() resolves only once every replica in sync has them.
- * Its retries are bounded (kafkajs warns about that once per producer): a send that gives up rejects,
- * and a caller that sends again may duplicate, which consumers drop by event id.
+ * One idempotent producer (acks=all, one request in flight): the client's own retries neither
+ * duplicate nor reorder messages of a partition, and send() resolves only once every replica in sync
+ * has them. Its retries are bounded (kafkajs warns about that once per producer): a send that gives
+ * up rejects, and a caller that sends again may duplicate, which consumers drop by event id.
+ *
+ * Given a kafkajs Kafka it produces through kafkajs, as every service does; given a driver's
+ * producer (see driver/), through that client — how the outbox relay is measured on each.
  */
 export class EventPublisher {
-  private readonly producer: Producer;
+  private readonly producer: DriverProducer;
 
-  constructor(kafka: Kafka) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // Named explicitly: murmur2 like the Java client, and kafkajs stops warning about its v2 default change.
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+  constructor(source: Kafka | DriverProducer) {
+    this.producer = isDriverProducer(source) ? source : kafkajsDriver(source).producer();
   }
 
   connect(): Promise<void> {
@@ -49,14 +48,13 @@ export class EventPublisher {
   /** Sends arbitrary messages (commands, dead letters) as one batch. */
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.producer.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
+    await this.producer.send(
+      topic,
+      messages.map(({ key, value, headers }) => ({ key, value: value === null || Buffer.isBuffer(value) ? value : JSON.stringify(value), headers })),
+    );
   }
 }
 
-function toKafkaMessage({ key, value, headers }: OutgoingMessage): Message {
-  return {
-    key,
-    value: value === null || Buffer.isBuffer(value) ? value : JSON.stringify(value),
-    headers,
-  };
+function isDriverProducer(source: Kafka | DriverProducer): source is DriverProducer {
+  return typeof (source as DriverProducer).send === 'function';
 }

@@ -8,3 +8,4 @@ export * from './kafka-client';
 export * from './message-processor';
 export * from './retry-policy';
 export * from './kafka.module';
+export * from './driver';

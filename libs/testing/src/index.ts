@@ -8,3 +8,4 @@ export * from './system';
 export * from './chromium';
 export * from './order-stream';
 export * from './route-solver';
+export * from './switched-kafka-broker';

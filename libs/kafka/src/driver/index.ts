@@ -1,0 +1,3 @@
+export * from './port';
+export * from './kafkajs-driver';
+export * from './platformatic-driver';
