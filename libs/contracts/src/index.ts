@@ -1,3 +1,4 @@
+export * from './exhaustive';
 export * from './errors';
 export * from './exception-reports';
 export * from './integration-event';

@@ -1,4 +1,4 @@
-import type { OrderIntegrationEvent, RecipientContact } from '@petalpost/contracts';
+import { exhaustive, type OrderIntegrationEvent, type RecipientContact } from '@petalpost/contracts';
 import type { Delivery, DeliveryStatus } from './delivery.entity';
 
 /** An order event as the board applies it: the contract's data and its place in the order's stream. */
@@ -121,10 +121,6 @@ export function evolveDelivery(delivery: Delivery | undefined, event: DeliveryEv
 
 function windowOf(window: { from: string; to: string }): Pick<Delivery, 'windowFrom' | 'windowTo'> {
   return { windowFrom: new Date(window.from), windowTo: new Date(window.to) };
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled order event: ${JSON.stringify(value)}`);
 }
 
 /** The person an event names as the recipient, if it names one. */

@@ -1,4 +1,4 @@
-import type { OrderIntegrationEvent, RecipientContact } from '@petalpost/contracts';
+import { exhaustive, type OrderIntegrationEvent, type RecipientContact } from '@petalpost/contracts';
 import geohash from 'ngeohash';
 
 /** An order event as the demand history applies it: the contract's data and its place in the order's stream. */
@@ -95,8 +95,4 @@ function areaOf(personId: string | null, recipient: RecipientContact | null, isE
 /** The person an event names as the recipient, if it names one. */
 export function recipientPersonIn(event: DemandEvent): string | null {
   return event.type === 'OrderPlaced' || event.type === 'DeliveryAddressCorrected' ? event.data.recipientPersonId : null;
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled order event: ${JSON.stringify(value)}`);
 }

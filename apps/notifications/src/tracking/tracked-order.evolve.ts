@@ -1,4 +1,4 @@
-import type { DeliveryWindow, DispatchIntegrationEvent, GeoPoint, OrderIntegrationEvent, OrderStatus, RecipientContact } from '@petalpost/contracts';
+import { type DeliveryWindow, type DispatchIntegrationEvent, exhaustive, type GeoPoint, type OrderIntegrationEvent, type OrderStatus, type RecipientContact } from '@petalpost/contracts';
 
 /** Dispatch's prediction of when the order arrives (the one dispatch event the page shows). */
 export type EtaUpdated = Extract<DispatchIntegrationEvent, { type: 'EtaUpdated' }>;
@@ -133,7 +133,3 @@ export function withEta(order: TrackedOrder, event: EtaUpdated): TrackedOrder {
 
 /** What forgetting the recipient leaves on their orders. */
 export const ERASED_RECIPIENT = { recipientFirstName: null, destination: null } as const satisfies Partial<TrackedOrder>;
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled event: ${JSON.stringify(value)}`);
-}
