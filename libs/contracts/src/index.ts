@@ -6,6 +6,7 @@ export * from './messaging';
 export * from './messaging-commands';
 export * from './order-commands';
 export * from './orders';
+export * from './order-lifecycle';
 export * from './posting-limit';
 export * from './riders';
 export * from './roles';
