@@ -16,19 +16,30 @@ export interface OpenDelivery {
   destination: { lat: number; lng: number } | null;
 }
 
+interface OpenRow {
+  order_id: string;
+  shop_id: string;
+  rider_id: string;
+  status: DeliveryStatus;
+  window_from: Date;
+  window_to: Date;
+  deadline: Date | null;
+  address_lat: number | null;
+  address_lng: number | null;
+}
+
 /** Every rider with an open delivery on the board, by shop. */
 export async function ridersWithOpenDeliveries(db: EntityManager | DataSource): Promise<Array<{ shopId: string; riderId: string }>> {
-  const rows = await db.query<Array<{ shop_id: string; rider_id: string }>>(`SELECT DISTINCT shop_id, rider_id FROM deliveries WHERE rider_id IS NOT NULL AND status = ANY($1)`, [
-    OPEN_STATUSES,
-  ]);
+  const rows = await db.query<Array<{ shop_id: string; rider_id: string }>>(
+    `SELECT DISTINCT shop_id, rider_id FROM deliveries WHERE rider_id IS NOT NULL AND status = ANY($1)`,
+    [OPEN_STATUSES],
+  );
   return rows.map((r) => ({ shopId: r.shop_id, riderId: r.rider_id }));
 }
 
 /** A rider's open deliveries in one shop, by window end and order id. */
 export async function openDeliveriesOf(db: EntityManager | DataSource, rider: { shopId: string; riderId: string }): Promise<OpenDelivery[]> {
-  const rows = await db.query<
-    Array<{ order_id: string; shop_id: string; rider_id: string; status: DeliveryStatus; window_from: Date; window_to: Date; deadline: Date | null; address_lat: number | null; address_lng: number | null }>
-  >(
+  const rows = await db.query<OpenRow[]>(
     `SELECT order_id, shop_id, rider_id, status, window_from, window_to, deadline, address_lat, address_lng
        FROM deliveries WHERE shop_id = $1 AND rider_id = $2 AND status = ANY($3) ORDER BY window_to, order_id`,
     [rider.shopId, rider.riderId, OPEN_STATUSES],
@@ -46,7 +57,7 @@ export async function openDeliveriesOf(db: EntityManager | DataSource, rider: { 
 }
 
 /** Open deliveries whose window closed before `now`, with or without a rider. */
-export async function lateDeliveries(db: EntityManager | DataSource, now: Date): Promise<Array<{ orderId: string; shopId: string; riderId: string | null; windowTo: Date }>> {
+export async function lateDeliveries(db: EntityManager | DataSource, now: Date): Promise<Array<Pick<OpenDelivery, 'orderId' | 'shopId' | 'windowTo'> & { riderId: string | null }>> {
   const rows = await db.query<Array<{ order_id: string; shop_id: string; rider_id: string | null; window_to: Date }>>(
     `SELECT order_id, shop_id, rider_id, window_to FROM deliveries WHERE status = ANY($1) AND window_to < $2`,
     [OPEN_STATUSES, now],

@@ -12,7 +12,10 @@ export interface OrderAssignment {
 
 /** The order's shop and rider now; undefined for an order messaging has not heard placed. */
 export async function assignmentOf(db: EntityManager | DataSource, orderId: string): Promise<OrderAssignment | undefined> {
-  const [row] = await db.query<Array<{ shop_id: string; rider_id: string | null }>>(`SELECT shop_id, rider_id FROM exception_order_assignments WHERE order_id = $1`, [orderId]);
+  const [row] = await db.query<Array<{ shop_id: string; rider_id: string | null }>>(
+    `SELECT shop_id, rider_id FROM exception_order_assignments WHERE order_id = $1`,
+    [orderId],
+  );
   return row ? { shopId: row.shop_id, riderId: row.rider_id } : undefined;
 }
 

@@ -4,7 +4,8 @@ import type { Order, OrderState } from '../domain/order.state';
 
 /** Who may see an order at all: ARCHITECTURE.md's table in libs/auth, asked of the order as it is now. */
 export function maySee(principal: Principal, order: Order, grace: RiderGrace): boolean {
-  return maySeeOrder(principal, { orderId: order.orderId, shopId: order.shopId, riderId: order.riderId, deliveredAt: order.delivery?.deliveredAt, closed: endedUndelivered(order.status) }, grace);
+  const { orderId, shopId, riderId, delivery, status } = order;
+  return maySeeOrder(principal, { orderId, shopId, riderId, deliveredAt: delivery?.deliveredAt, closed: endedUndelivered(status) }, grace);
 }
 
 export const orderNotFound = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');
