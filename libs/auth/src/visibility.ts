@@ -66,22 +66,60 @@ const DESK: readonly Role[] = ['staff', 'dispatcher'];
 
 type Routed = Pick<IntegrationEvent, 'type' | 'shopId' | 'data'>;
 
-export function mayReceive(principal: Principal, event: Routed): boolean {
+/**
+ * The table itself, by role: what each party may see of a shop, as one question — an order, or an
+ * event pushed about one — answers it for its subject.
+ */
+interface Subject {
+  shopId: string;
+  /** The order whose customer may see it, if any. */
+  orderId: string | undefined;
+  /** Whether the shop's staff, dispatchers or florists in that role see it. */
+  seenByShopRole: (role: 'staff' | 'dispatcher' | 'florist') => boolean;
+  /** Whether this rider of the shop sees it. */
+  seenByRider: (riderId: string) => boolean;
+}
+
+function sees(principal: Principal, subject: Subject): boolean {
   switch (principal.role) {
     case 'operator':
       return true;
     case 'staff':
     case 'dispatcher':
     case 'florist':
-      return principal.shopId === event.shopId && (rolesToldOf(event).includes(principal.role) || isMentioned(principal, event));
+      return principal.shopId === subject.shopId && subject.seenByShopRole(principal.role);
     case 'rider':
-      // Riders hear only of orders assigned to them, and only while assigned.
-      return principal.shopId === event.shopId && (riderToldOf(event) === principal.sub || isMentioned(principal, event));
+      return principal.shopId === subject.shopId && subject.seenByRider(principal.sub);
     case 'customer':
-      return principal.orderId !== undefined && orderToldOf(event) === principal.orderId;
+      return principal.orderId !== undefined && subject.orderId === principal.orderId;
     default:
       return false;
   }
+}
+
+/** Whether a pushed event may reach this principal. */
+export function mayReceive(principal: Principal, event: Routed): boolean {
+  return sees(principal, {
+    shopId: event.shopId,
+    orderId: orderToldOf(event),
+    seenByShopRole: (role) => rolesToldOf(event).includes(role) || isMentioned(principal, event),
+    // Riders hear only of orders assigned to them, and only while assigned.
+    seenByRider: (riderId) => riderToldOf(event) === riderId || isMentioned(principal, event),
+  });
+}
+
+/**
+ * Whether this principal may see an order at all (its API, its reads and commands). Whoever may
+ * not is answered 404, as if the order did not exist: a rider asking for another rider's order
+ * learns nothing about it.
+ */
+export function maySeeOrder(principal: Principal, order: { orderId: string; shopId: string } & RiderFacts, grace: RiderGrace): boolean {
+  return sees(principal, {
+    shopId: order.shopId,
+    orderId: order.orderId,
+    seenByShopRole: () => true,
+    seenByRider: (riderId) => riderSeesOrder(riderId, order, grace),
+  });
 }
 
 /** What of an order decides whether a rider still sees it. */

@@ -1,3 +1,4 @@
+export * from './exhaustive';
 export * from './errors';
 export * from './exception-reports';
 export * from './integration-event';
@@ -5,6 +6,7 @@ export * from './messaging';
 export * from './messaging-commands';
 export * from './order-commands';
 export * from './orders';
+export * from './order-lifecycle';
 export * from './posting-limit';
 export * from './riders';
 export * from './roles';

@@ -49,6 +49,42 @@ export function defineEvent<TType extends string, TSchema extends z.ZodType>(
   return { type, version, schema, upcasters };
 }
 
+/** What an integration event repeats of the logged event it publishes. */
+export interface LoggedEvent {
+  eventId: string;
+  type: string;
+  streamId: string;
+  streamVersion: number;
+  metadata: EventMetadata;
+}
+
+/**
+ * Builds a producer's integration events from its logged events: the data is validated against
+ * its type's contract and published at that contract's version, so what crosses Kafka is the
+ * contract, never whatever the log holds. The shop is the data's own `shopId`. A type the
+ * producer has no contract for is its bug, and throws rather than publish something unchecked.
+ */
+export function createEventEncoder(contracts: readonly EventContract[]) {
+  const byType = new Map(contracts.map((c) => [c.type, c]));
+  return function encode(logged: LoggedEvent, data: unknown): IntegrationEvent {
+    const contract = byType.get(logged.type);
+    if (!contract) throw new Error(`${logged.type} has no integration event contract here`);
+    const valid = contract.schema.parse(data);
+    const shopId = typeof valid === 'object' && valid !== null ? (valid as { shopId?: unknown }).shopId : undefined;
+    if (typeof shopId !== 'string') throw new Error(`${logged.type} names no shop`);
+    return {
+      eventId: logged.eventId,
+      type: logged.type,
+      schemaVersion: contract.version,
+      streamId: logged.streamId,
+      streamVersion: logged.streamVersion,
+      shopId,
+      data: valid,
+      metadata: logged.metadata,
+    };
+  };
+}
+
 export type DecodedEvent =
   | { known: true; type: string; data: unknown; event: IntegrationEvent }
   | { known: false; type: string; event: IntegrationEvent };

@@ -1,8 +1,8 @@
-import type { OrderIntegrationEvent, RecipientContact } from '@petalpost/contracts';
+import { type OrderLifecycleEvent, orderLifecycleChange, type OrderStatus, type RecipientContact } from '@petalpost/contracts';
 import type { Delivery, DeliveryStatus } from './delivery.entity';
 
 /** An order event as the board applies it: the contract's data and its place in the order's stream. */
-export type DeliveryEvent = OrderIntegrationEvent & { streamVersion: number };
+export type DeliveryEvent = OrderLifecycleEvent;
 
 /** Whether dispatch has been told this person is erased (PersonalDataErased came first). */
 export type IsErased = (personId: string) => boolean;
@@ -45,11 +45,25 @@ export function recipientColumns(personId: string | null, contact: RecipientCont
   };
 }
 
+/** The board's column for an order's status; production is not the board's concern, so it leaves the column as it was. */
+const BOARD_STATUS: Record<Exclude<OrderStatus, 'in_production'>, DeliveryStatus> = {
+  placed: 'awaiting_acceptance',
+  accepted: 'awaiting_assignment',
+  rejected: 'rejected',
+  ready: 'ready_for_pickup',
+  out_for_delivery: 'out_for_delivery',
+  delivered: 'delivered',
+  carded: 'carded',
+  delivery_failed: 'failed',
+  returned: 'returned',
+  cancelled: 'cancelled',
+};
+
 /**
  * The board's row after one more event of its order (undefined: no row). OrderPlaced makes the
  * row; an order the board never saw placed (it predates the board) stays off it. An event the row
- * already reflects — a redelivery — changes nothing. Rider assignment follows the orders service:
- * cancelling, returning or rescheduling frees the rider; a delivered order stays theirs.
+ * already reflects — a redelivery — changes nothing. Status, rider and window follow the order's
+ * lifecycle (libs/contracts); a rescheduled order is back on the shelf for a new run.
  */
 export function evolveDelivery(delivery: Delivery | undefined, event: DeliveryEvent, isErased: IsErased = () => false): Delivery | undefined {
   if (event.type === 'OrderPlaced') {
@@ -71,60 +85,21 @@ export function evolveDelivery(delivery: Delivery | undefined, event: DeliveryEv
     };
   }
   if (!delivery || event.streamVersion <= delivery.orderVersion) return delivery;
-  const next = (changes: Partial<Delivery>): Delivery => ({ ...delivery, ...changes, orderVersion: event.streamVersion });
-  const moveTo = (status: DeliveryStatus, changes: Partial<Delivery> = {}) => next({ ...changes, status });
-  switch (event.type) {
-    case 'OrderAccepted':
-      return moveTo('awaiting_assignment');
-    case 'OrderRejected':
-      return moveTo('rejected');
-    case 'OrderCancelled':
-      return moveTo('cancelled', { riderId: null });
-    case 'ArrangementFinished':
-      return moveTo('ready_for_pickup');
-    case 'RiderAssigned':
-      return next({ riderId: event.data.riderId });
-    case 'RiderUnassigned':
-      return next({ riderId: null });
-    case 'OutForDelivery':
-      return moveTo('out_for_delivery', { riderId: event.data.riderId });
-    case 'DeliveryReattempted':
-      return moveTo('out_for_delivery');
-    case 'OrderDelivered':
-      return moveTo('delivered');
-    case 'DeliveryCarded':
-      return moveTo('carded');
-    case 'DeliveryFailed':
-      return moveTo('failed');
-    case 'DeliveryRescheduled':
-      // Back on the shelf for a new run, which may go with another rider.
-      return moveTo('ready_for_pickup', { ...windowOf(event.data.deliveryWindow), riderId: null });
-    case 'OrderReturned':
-      return moveTo('returned', { riderId: null });
-    case 'DeliveryAddressCorrected':
-      return next({ addressType: event.data.addressType, ...recipientColumns(event.data.recipientPersonId, event.data.recipient, isErased) });
-    case 'DeliveryWindowChanged':
-      return next(windowOf(event.data.deliveryWindow));
-    case 'OrderPaid':
-    case 'ProductionStarted':
-    case 'ArrangementPhotoAttached':
-    case 'OrderExceptionFlagged':
-    case 'OrderExceptionCleared':
-      return next({});
-    case 'PersonalDataErased':
-      // A person's event, not this order's (its version counts another stream): the projection erases by person.
-      return delivery;
-    default:
-      return exhaustive(event);
+  const lifecycle = orderLifecycleChange(event);
+  // A person's event, not this order's (its version counts another stream): the projection erases by person.
+  if (lifecycle === undefined) return delivery;
+  const changes: Partial<Delivery> = {};
+  if (lifecycle.status !== undefined && lifecycle.status !== 'in_production') changes.status = BOARD_STATUS[lifecycle.status];
+  if (lifecycle.riderId !== undefined) changes.riderId = lifecycle.riderId;
+  if (lifecycle.window) Object.assign(changes, windowOf(lifecycle.window));
+  if (event.type === 'DeliveryAddressCorrected') {
+    Object.assign(changes, { addressType: event.data.addressType, ...recipientColumns(event.data.recipientPersonId, event.data.recipient, isErased) });
   }
+  return { ...delivery, ...changes, orderVersion: event.streamVersion };
 }
 
 function windowOf(window: { from: string; to: string }): Pick<Delivery, 'windowFrom' | 'windowTo'> {
   return { windowFrom: new Date(window.from), windowTo: new Date(window.to) };
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled order event: ${JSON.stringify(value)}`);
 }
 
 /** The person an event names as the recipient, if it names one. */

@@ -1,8 +1,8 @@
-import type { OrderIntegrationEvent, RecipientContact } from '@petalpost/contracts';
+import { type OrderLifecycleEvent, orderLifecycleChange, type RecipientContact } from '@petalpost/contracts';
 import geohash from 'ngeohash';
 
 /** An order event as the demand history applies it: the contract's data and its place in the order's stream. */
-export type DemandEvent = OrderIntegrationEvent & { streamVersion: number };
+export type DemandEvent = OrderLifecycleEvent;
 
 /** Whether the demand history has been told this person is erased (PersonalDataErased came first). */
 export type IsErased = (personId: string) => boolean;
@@ -49,40 +49,19 @@ export function evolveDemandOrder(order: DemandOrder | undefined, event: DemandE
     };
   }
   if (!order || event.streamVersion <= order.orderVersion) return order;
-  const next = (changes: Partial<DemandOrder>): DemandOrder => ({ ...order, ...changes, orderVersion: event.streamVersion });
-  switch (event.type) {
-    case 'OrderCancelled':
-    case 'OrderRejected':
-      return next({ cancelled: true });
-    case 'DeliveryWindowChanged':
-    case 'DeliveryRescheduled':
-      return next({ windowFrom: event.data.deliveryWindow.from });
-    case 'DeliveryAddressCorrected':
-      return next({ area: areaOf(event.data.recipientPersonId, event.data.recipient, isErased), recipientPersonId: event.data.recipientPersonId });
-    case 'OrderAccepted':
-    case 'OrderPaid':
-    case 'ProductionStarted':
-    case 'ArrangementPhotoAttached':
-    case 'ArrangementFinished':
-    case 'RiderAssigned':
-    case 'RiderUnassigned':
-    case 'OutForDelivery':
-    case 'OrderDelivered':
-    case 'DeliveryCarded':
-    case 'DeliveryReattempted':
-    case 'DeliveryFailed':
-    case 'OrderReturned':
-    case 'OrderExceptionFlagged':
-    case 'OrderExceptionCleared':
-      // Nothing kept here changes, so nothing is written: a redelivered older event is still refused,
-      // since every event that does change the row records its version.
-      return order;
-    case 'PersonalDataErased':
-      // A person's event, not this order's: the projection forgets by person.
-      return order;
-    default:
-      return exhaustive(event);
+  const changes: Partial<DemandOrder> = {};
+  const lifecycle = orderLifecycleChange(event);
+  if (lifecycle?.status === 'cancelled' || lifecycle?.status === 'rejected') changes.cancelled = true;
+  if (lifecycle?.window) changes.windowFrom = lifecycle.window.from;
+  if (event.type === 'DeliveryAddressCorrected') {
+    changes.area = areaOf(event.data.recipientPersonId, event.data.recipient, isErased);
+    changes.recipientPersonId = event.data.recipientPersonId;
   }
+  // Nothing kept here changes, so nothing is written: a redelivered older event is still refused,
+  // since every event that does change the row records its version. An erasure is a person's
+  // event, not this order's: the projection forgets by person.
+  if (Object.keys(changes).length === 0) return order;
+  return { ...order, ...changes, orderVersion: event.streamVersion };
 }
 
 /** The address's cell; none when the recipient is erased (the cell of a home points at the person) or has no coordinates. */
@@ -95,8 +74,4 @@ function areaOf(personId: string | null, recipient: RecipientContact | null, isE
 /** The person an event names as the recipient, if it names one. */
 export function recipientPersonIn(event: DemandEvent): string | null {
   return event.type === 'OrderPlaced' || event.type === 'DeliveryAddressCorrected' ? event.data.recipientPersonId : null;
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled order event: ${JSON.stringify(value)}`);
 }

@@ -1,4 +1,4 @@
-import { type DecisionSource, DomainError } from '@petalpost/contracts';
+import { type DecisionSource, DomainError, exhaustive } from '@petalpost/contracts';
 
 /**
  * Dispatch's decisions about one order's delivery, one stream per order (`delivery-<orderId>`):
@@ -130,8 +130,4 @@ export const deliveryDecider = {
 
 function refuse(code: string, message: string, board: BoardView): never {
   throw new DomainError('conflict', code, message, { status: board.status, state: board });
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 }

@@ -1,4 +1,4 @@
-import { DomainError, type GeoPoint, type PlannedRoute, type UnplannedOrder } from '@petalpost/contracts';
+import { DomainError, exhaustive, type GeoPoint, type PlannedRoute, type UnplannedOrder } from '@petalpost/contracts';
 import { localDateOf } from './shop-clock';
 
 /**
@@ -143,8 +143,4 @@ function sameSettings(a: DispatchSettings, b: DispatchSettings): boolean {
     a.depot?.lng === b.depot?.lng &&
     a.timeZone === b.timeZone
   );
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 }

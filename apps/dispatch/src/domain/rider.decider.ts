@@ -1,5 +1,6 @@
 import {
   DomainError,
+  exhaustive,
   type RiderAvailability,
   type RiderAvailabilityChangedV1,
   type RiderProfileUpdatedV1,
@@ -189,8 +190,4 @@ function shopsOwnedBy(owner: string, shopIds: string[]): string[] {
 
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 }

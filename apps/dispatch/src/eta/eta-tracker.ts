@@ -8,21 +8,13 @@ import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { estimateArrivals, type EtaStop } from '../domain/eta';
 import { clockMinute } from '../domain/shop-clock';
+import { lateDeliveries, type OpenDelivery, openDeliveriesOf, ridersWithOpenDeliveries } from '../deliveries/deliveries.queries';
+import { type PlannedStop, plannedStopsOf } from '../planning/plans.queries';
 import { RiderPositionsStore } from '../positions/rider-positions.store';
+import { vehicleOf } from '../riders/riders.queries';
 
 /** An open delivery with a rider, as the board and the applied plan know it. */
-interface OpenStopRow {
-  order_id: string;
-  shop_id: string;
-  rider_id: string;
-  status: string;
-  window_from: Date;
-  window_to: Date;
-  deadline: Date | null;
-  address_lat: number | null;
-  address_lng: number | null;
-  planned_arrival: Date | null;
-}
+type OpenStop = OpenDelivery & { planned?: PlannedStop };
 
 export interface ShopEtaSettings {
   atRiskMarginMinutes: number;
@@ -35,8 +27,6 @@ export interface ShopEtaSettings {
 /** Where a shop's settings come from (the planning module's; the service's defaults until then). */
 export const SHOP_ETA_SETTINGS = Symbol('SHOP_ETA_SETTINGS');
 export type ShopEtaSettingsLookup = (shopId: string, db: EntityManager) => Promise<Partial<ShopEtaSettings>>;
-
-const OPEN_STATUSES = ['awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'];
 
 /**
  * Keeps every party's idea of "when will it arrive" true: re-estimates a rider's stops when their
@@ -62,7 +52,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(SERVICE_CONFIG) private readonly config: DispatchConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SHOP_ETA_SETTINGS) private readonly shopSettings: ShopEtaSettingsLookup,
-    positions: RiderPositionsStore,
+    private readonly positions: RiderPositionsStore,
   ) {
     positions.onKept((rider) => this.riderChanged(rider.shopId, rider.riderId));
   }
@@ -100,11 +90,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
   async sweep(now = new Date()): Promise<void> {
     // The lock's transaction only reads, so it holds no transaction id back from the relay.
     await runAlone(this.dataSource, 'eta-sweep', async (db) => {
-      const riders = await db.query<Array<{ shop_id: string; rider_id: string }>>(
-        `SELECT DISTINCT shop_id, rider_id FROM deliveries WHERE rider_id IS NOT NULL AND status = ANY($1)`,
-        [OPEN_STATUSES],
-      );
-      for (const rider of riders) await this.estimate({ shopId: rider.shop_id, riderId: rider.rider_id }, now);
+      for (const rider of await ridersWithOpenDeliveries(db)) await this.estimate(rider, now);
       await this.flagLate(now);
     });
   }
@@ -112,44 +98,34 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
   /** Re-estimates one rider's open stops now. */
   async estimate(rider: { shopId: string; riderId: string }, now = new Date()): Promise<void> {
     try {
-      const db = this.dataSource.manager;
-      const stops = await db.query<OpenStopRow[]>(
-        `SELECT d.order_id, d.shop_id, d.rider_id, d.status, d.window_from, d.window_to, d.deadline, d.address_lat, d.address_lng, p.arrive_at AS planned_arrival
-           FROM deliveries d LEFT JOIN planned_stops p ON p.order_id = d.order_id AND p.rider_id = d.rider_id
-          WHERE d.shop_id = $1 AND d.rider_id = $2 AND d.status = ANY($3)
-          ORDER BY p.trip NULLS LAST, p.seq NULLS LAST, d.window_to, d.order_id`,
-        [rider.shopId, rider.riderId, OPEN_STATUSES],
-      );
+      const stops = await this.openStopsOf(rider);
       if (stops.length === 0) return;
-      const [position] = await db.query<Array<{ lat: number; lng: number }>>(`SELECT lat, lng FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2`, [
-        rider.shopId,
-        rider.riderId,
-      ]);
-      const [vehicle] = await db.query<Array<{ vehicle_kind: string }>>(`SELECT vehicle_kind FROM riders WHERE rider_id = $1`, [rider.riderId]);
+      const position = await this.positions.latest(rider);
+      const vehicle = await vehicleOf(this.dataSource, rider.riderId);
       const settings = await this.settingsFor(rider.shopId);
       const etas = estimateArrivals({
         now: now.getTime(),
         position: position ? { lat: position.lat, lng: position.lng } : null,
         depot: settings.depot,
         // A rider dispatch has no profile for is planned as the slowest vehicle, never as a car.
-        profile: vehicle?.vehicle_kind ?? 'bicycle',
+        profile: vehicle ?? 'bicycle',
         serviceMinutes: settings.serviceMinutes,
         stops: stops.map(toEtaStop),
         travel: this.travel,
         minuteOfDay: (ms) => clockMinute(ms, settings.timeZone),
       });
-      const byOrder = new Map(stops.map((s) => [s.order_id, s]));
+      const byOrder = new Map(stops.map((s) => [s.orderId, s]));
       for (const { orderId, eta } of etas) {
         const stop = byOrder.get(orderId);
         if (!stop) continue;
         await this.commands.execute(deliveryDecider, deliveryStream(orderId), {
           type: 'RecordEta',
           orderId,
-          shopId: stop.shop_id,
-          riderId: stop.rider_id,
+          shopId: stop.shopId,
+          riderId: stop.riderId,
           eta: new Date(eta).toISOString(),
-          windowFrom: stop.window_from.toISOString(),
-          windowTo: stop.window_to.toISOString(),
+          windowFrom: stop.windowFrom.toISOString(),
+          windowTo: stop.windowTo.toISOString(),
           ...(stop.deadline ? { deadline: stop.deadline.toISOString() } : {}),
           marginMinutes: settings.atRiskMarginMinutes,
           now: now.toISOString(),
@@ -160,30 +136,43 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
+  /**
+   * A rider's open deliveries in the order they will be ridden: the applied plan's trips and stops
+   * first, then what the plan does not give them, by window end.
+   */
+  private async openStopsOf(rider: { shopId: string; riderId: string }): Promise<OpenStop[]> {
+    const open = await openDeliveriesOf(this.dataSource, rider);
+    if (open.length === 0) return [];
+    const planned = await plannedStopsOf(this.dataSource, rider.riderId, open.map((d) => d.orderId));
+    const stops: OpenStop[] = open.map((d) => ({ ...d, planned: planned.get(d.orderId) }));
+    // Stable: deliveries outside the plan keep the board's order (window end, order id).
+    return stops.sort((a, b) => {
+      if (!a.planned || !b.planned) return Number(!a.planned) - Number(!b.planned);
+      return a.planned.trip - b.planned.trip || a.planned.seq - b.planned.seq;
+    });
+  }
+
   private async flagLate(now: Date): Promise<void> {
-    const late = await this.dataSource.query<Array<{ order_id: string; shop_id: string; rider_id: string | null; window_to: Date }>>(
-      `SELECT order_id, shop_id, rider_id, window_to FROM deliveries WHERE status = ANY($1) AND window_to < $2`,
-      [OPEN_STATUSES, now],
-    );
+    const late = await lateDeliveries(this.dataSource, now);
     const stillLate = new Set<string>();
     for (const row of late) {
-      const windowTo = row.window_to.toISOString();
-      const key = `${row.order_id}@${windowTo}`;
+      const windowTo = row.windowTo.toISOString();
+      const key = `${row.orderId}@${windowTo}`;
       stillLate.add(key);
       // Flagged already (by this replica): a late order stays late all day, its stream need not be read each sweep.
       if (this.flaggedLate.has(key)) continue;
       try {
-        await this.commands.execute(deliveryDecider, deliveryStream(row.order_id), {
+        await this.commands.execute(deliveryDecider, deliveryStream(row.orderId), {
           type: 'RecordLate',
-          orderId: row.order_id,
-          shopId: row.shop_id,
-          riderId: row.rider_id ?? undefined,
+          orderId: row.orderId,
+          shopId: row.shopId,
+          riderId: row.riderId ?? undefined,
           windowTo,
           now: now.toISOString(),
         });
         this.flaggedLate.add(key);
       } catch (err) {
-        this.logger.warn({ err, orderId: row.order_id }, 'late delivery not flagged; the next sweep tries again');
+        this.logger.warn({ err, orderId: row.orderId }, 'late delivery not flagged; the next sweep tries again');
       }
     }
     // Delivered, or given a new window: forgotten here, so the memory holds only what is late now.
@@ -200,7 +189,6 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
     };
   }
 
-
   /** One estimate run at a time per replica: a sweep and a rider's refresh never race each other's appends. */
   private exclusively(work: () => Promise<void>): Promise<void> {
     const run = (this.running ?? Promise.resolve()).then(work).catch((err: unknown) => this.logger.warn({ err }, 'ETA work failed; the next sweep tries again'));
@@ -209,13 +197,13 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
   }
 }
 
-function toEtaStop(row: OpenStopRow): EtaStop {
+function toEtaStop(stop: OpenStop): EtaStop {
   return {
-    orderId: row.order_id,
-    location: row.address_lat !== null && row.address_lng !== null ? { lat: row.address_lat, lng: row.address_lng } : null,
-    windowFrom: row.window_from.getTime(),
-    windowTo: row.window_to.getTime(),
-    onBoard: row.status === 'out_for_delivery',
-    plannedArrival: row.planned_arrival?.getTime(),
+    orderId: stop.orderId,
+    location: stop.destination,
+    windowFrom: stop.windowFrom.getTime(),
+    windowTo: stop.windowTo.getTime(),
+    onBoard: stop.status === 'out_for_delivery',
+    plannedArrival: stop.planned?.arriveAt.getTime(),
   };
 }

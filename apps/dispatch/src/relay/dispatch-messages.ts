@@ -1,28 +1,16 @@
-import { DISPATCH_EVENT_CONTRACTS, type DispatchIntegrationEvent, type IntegrationEvent, ORDER_COMMAND_CONTRACTS } from '@petalpost/contracts';
+import { createEventEncoder, DISPATCH_EVENT_CONTRACTS, type DispatchIntegrationEvent, ORDER_COMMAND_CONTRACTS } from '@petalpost/contracts';
 import { relayedOrderCommand, type StoredEvent } from '@petalpost/event-store';
 import { headersFor, type OutgoingMessage } from '@petalpost/kafka';
 
-const contractOf = new Map<string, (typeof DISPATCH_EVENT_CONTRACTS)[number]>(DISPATCH_EVENT_CONTRACTS.map((c) => [c.type, c]));
+const encode = createEventEncoder(DISPATCH_EVENT_CONTRACTS);
 
 /**
  * A dispatch event as published on `dispatch.events`, keyed by what it is about: the order (so it
  * stays in order with the order's own events), else the rider, else the shop.
  */
 export function toDispatchMessage(stored: StoredEvent): OutgoingMessage {
-  const contract = contractOf.get(stored.type);
-  if (!contract) throw new Error(`${stored.type} is not a dispatch event`);
-  const data = stored.data as { orderId?: string; riderId?: string; shopId: string };
-  const integration: IntegrationEvent = {
-    eventId: stored.eventId,
-    type: stored.type,
-    schemaVersion: contract.version,
-    streamId: stored.streamId,
-    streamVersion: stored.streamVersion,
-    shopId: data.shopId,
-    // Validated on the way out: what crosses Kafka is the contract, never whatever the log holds.
-    data: contract.schema.parse(stored.data),
-    metadata: stored.metadata,
-  };
+  const integration = encode(stored, stored.data);
+  const data = integration.data as { orderId?: string; riderId?: string; shopId: string };
   return { key: data.orderId ?? data.riderId ?? data.shopId, value: integration, headers: headersFor(integration) };
 }
 

@@ -66,3 +66,9 @@ function toRider(r: Row): RiderRow {
     version: r.version,
   };
 }
+
+/** The vehicle a rider rides, if dispatch knows the rider. */
+export async function vehicleOf(db: EntityManager | DataSource, riderId: string): Promise<VehicleKind | undefined> {
+  const [row] = await db.query<Array<Pick<Row, 'vehicle_kind'>>>(`SELECT vehicle_kind FROM ${RIDERS_TABLE} WHERE rider_id = $1`, [riderId]);
+  return row?.vehicle_kind;
+}

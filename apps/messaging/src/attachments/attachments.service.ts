@@ -9,6 +9,8 @@ import { attachmentNotFound, mayUpload, type OrderScope, orderNotFound, type Pur
 import type { AttachmentsConfig } from './attachments.config';
 import { CONTENT_TYPE_OF, EXTENSION_OF, type ImageFormat, inspectImage } from './image-inspection';
 import { STORAGE, type StoragePort } from './storage/storage.port';
+import { assignmentOf } from '../exceptions/order-assignments.queries';
+import { shopOfConversation } from '../conversations/conversations.queries';
 
 export interface AttachmentRecord {
   id: string;
@@ -88,11 +90,10 @@ export class AttachmentsService {
    * of yet is not found.
    */
   async orderScope(orderId: string): Promise<OrderScope | undefined> {
-    const rows: Array<{ shop_id: string; rider_id: string | null }> = await this.db.query(
-      `SELECT c.shop_id, a.rider_id FROM conversations c LEFT JOIN exception_order_assignments a ON a.order_id = c.order_id WHERE c.order_id = $1`,
-      [orderId],
-    );
-    return rows[0] ? { orderId, shopId: rows[0].shop_id, riderId: rows[0].rider_id ?? undefined } : undefined;
+    const shopId = await shopOfConversation(this.db, orderId);
+    if (shopId === undefined) return undefined;
+    const assignment = await assignmentOf(this.db, orderId);
+    return { orderId, shopId, riderId: assignment?.riderId ?? undefined };
   }
 
   /** Refuses callers who may not attach to the order before the body is read. */

@@ -1,8 +1,8 @@
-import { DomainError, postingLimited, postingWaitSeconds } from '@petalpost/contracts';
+import { DomainError, exhaustive, postingLimited, postingWaitSeconds } from '@petalpost/contracts';
 import { type Channel, channelAccess, type Viewer } from './channel-access';
 import type { ConversationCommand, OrderFact, Rules } from './conversation.commands';
 import type { ConversationEvent } from './conversation.events';
-import { authorKey, type Conversation, type ConversationState, evolve, exhaustive, initialState, type Message, readerKey } from './conversation.state';
+import { authorKey, type Conversation, type ConversationState, evolve, initialState, type Message, readerKey } from './conversation.state';
 import { type Mention, parseMentions, sanitizeText } from './message-text';
 
 /**

@@ -1,4 +1,4 @@
-import { POSTING_LIMIT, type Role } from '@petalpost/contracts';
+import { exhaustive, POSTING_LIMIT, type Role } from '@petalpost/contracts';
 import type { Channel, ConversationFacts } from './channel-access';
 import type { Author, ConversationEvent, FollowedStatus } from './conversation.events';
 import type { Mention } from './message-text';
@@ -97,8 +97,4 @@ export function evolve(state: ConversationState, event: ConversationEvent): Conv
 
 function withMessage(c: Conversation, messageId: string, change: (m: Message) => Message): Conversation {
   return { ...c, messages: c.messages.map((m) => (m.messageId === messageId ? change(m) : m)) };
-}
-
-export function exhaustive(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 }

@@ -311,6 +311,17 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       expect((await call(rita, 'GET', `/exceptions/${before.body.exceptionId}`)).status).toBe(404);
     });
 
+    it('answers 404 to the rider of an order once it is cancelled, as the orders service frees its rider', async () => {
+      const rita = as({ role: 'rider', shopId: shop, sub: 'rita' });
+      const cancelledOrder = await knownOrder(shop, 'rita');
+      const cancelled = envelope(cancelledOrder, 3, shop, { type: 'OrderCancelled', data: { orderId: cancelledOrder, shopId: shop, riderId: 'rita', reason: 'buyer asked', cancelledAt: at } });
+      await publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), [cancelled]);
+      await eventually(async () => {
+        const response = await call(rita, 'POST', `/orders/${cancelledOrder}/exceptions`, { details: { type: 'recipient_absent' }, position: here });
+        expect(response.status).toBe(404);
+      });
+    });
+
     it('lets riders report but not acknowledge, resolve or list; florists not at all', async () => {
       const rita = as({ role: 'rider', shopId: shop, sub: 'rita' });
       expect((await call(rita, 'POST', `/exceptions/${exceptionId}/acknowledge`)).status).toBe(403);

@@ -1,4 +1,4 @@
-import type { IntegrationEvent } from '@petalpost/contracts';
+import { createEventEncoder, type IntegrationEvent, MESSAGING_EVENT_CONTRACTS } from '@petalpost/contracts';
 import type { StoredEvent } from '@petalpost/event-store';
 import { conversationStream, type ConversationEvent } from '../domain/conversation.events';
 import type { Mention } from '../domain/message-text';
@@ -11,24 +11,16 @@ import { type ShopChannelEvent, shopChannelStream } from '../domain/shop-channel
  * The order statuses the conversation notes stay in (orders publishes those itself); so do the
  * shops' quick replies.
  */
+const encode = createEventEncoder(MESSAGING_EVENT_CONTRACTS);
+
 export function toIntegrationEvents(batch: readonly StoredEvent[]): Array<{ key: string; event: IntegrationEvent }> {
   return batch.flatMap((stored) => {
     const conversation = stored.streamId.startsWith(conversationStream(''));
     if (!conversation && !stored.streamId.startsWith(shopChannelStream(''))) return [];
     const data = conversation ? contractData(stored as unknown as ConversationEvent) : shopChannelData(stored as unknown as ShopChannelEvent);
     if (data === undefined) return [];
-    const { orderId, shopId } = stored.data as { orderId?: string; shopId: string };
-    const event: IntegrationEvent = {
-      eventId: stored.eventId,
-      type: stored.type,
-      schemaVersion: 1,
-      streamId: stored.streamId,
-      streamVersion: stored.streamVersion,
-      shopId,
-      data,
-      metadata: stored.metadata,
-    };
-    return [{ key: orderId ?? stored.streamId, event }];
+    const { orderId } = stored.data as { orderId?: string };
+    return [{ key: orderId ?? stored.streamId, event: encode(stored, data) }];
   });
 }
 

@@ -1,4 +1,5 @@
-import type { RiderPosition } from '@petalpost/contracts';
+import { riderOf } from '@petalpost/auth';
+import { isOrderEvent, orderLifecycleChange, type RiderPosition } from '@petalpost/contracts';
 import { type Audience, OPERATOR_AUDIENCE, orderAudience, type RoutedEvent, shopAudience } from './audiences';
 
 /** The position contract lives in libs/contracts; re-exported so this service's readers keep one import. */
@@ -18,29 +19,29 @@ export type DeliveryChange =
   | { kind: 'finished'; orderId: string };
 
 /**
- * Out for delivery (again) puts an order on the road with its rider; a card left at the door takes
- * it off until it is reattempted; delivered, failed, returned, cancelled or unassigned end it.
+ * Out for delivery (again) puts an order on the road with its rider (the one the event names); a
+ * card left at the door takes it off until it is reattempted; delivered, failed, returned,
+ * cancelled, or left without a rider ends it. The order's lifecycle (libs/contracts) says which.
  */
 export function deliveryChangeOf(event: RoutedEvent): DeliveryChange | undefined {
-  const data = event.data as { orderId?: unknown; riderId?: unknown };
-  if (typeof data !== 'object' || data === null || typeof data.orderId !== 'string') return undefined;
+  const data = event.data as { orderId?: unknown };
+  if (!isOrderEvent(event) || typeof data !== 'object' || data === null || typeof data.orderId !== 'string') return undefined;
   const orderId = data.orderId;
-  const riderId = typeof data.riderId === 'string' ? data.riderId : undefined;
-  switch (event.type) {
-    case 'OutForDelivery':
-    case 'DeliveryReattempted':
-      return { kind: 'on_the_road', orderId, shopId: event.shopId, riderId };
-    case 'DeliveryCarded':
-      return { kind: 'off_the_road', orderId };
-    case 'OrderDelivered':
-    case 'DeliveryFailed':
-    case 'OrderReturned':
-    case 'OrderCancelled':
-    case 'RiderUnassigned':
-      return { kind: 'finished', orderId };
-    default:
+  const lifecycle = orderLifecycleChange(event);
+  switch (lifecycle?.status) {
+    case 'placed':
       return undefined;
+    case 'out_for_delivery':
+      return { kind: 'on_the_road', orderId, shopId: event.shopId, riderId: riderOf(event.data) };
+    case 'carded':
+      return { kind: 'off_the_road', orderId };
+    case 'delivered':
+    case 'delivery_failed':
+    case 'returned':
+    case 'cancelled':
+      return { kind: 'finished', orderId };
   }
+  return lifecycle?.riderId === null ? { kind: 'finished', orderId } : undefined;
 }
 
 /**

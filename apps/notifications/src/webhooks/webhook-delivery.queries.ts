@@ -1,6 +1,6 @@
-import type { IntegrationEvent } from '@petalpost/contracts';
+import { exhaustive, type IntegrationEvent } from '@petalpost/contracts';
 import type { DataSource } from 'typeorm';
-import { exhaustive, type NextStep } from './domain/webhook-retry';
+import type { NextStep } from './domain/webhook-retry';
 
 export interface ClaimedDelivery {
   deliveryId: string;

@@ -1,32 +1,11 @@
-import { canSeeShop, type Principal, type RiderFacts, type RiderGrace, riderSeesOrder } from '@petalpost/auth';
-import { DomainError, FINAL_STATUSES, type Role } from '@petalpost/contracts';
+import { maySeeOrder, type Principal, type RiderGrace } from '@petalpost/auth';
+import { DomainError, endedUndelivered, type Role } from '@petalpost/contracts';
 import type { Order, OrderState } from '../domain/order.state';
 
-/**
- * Who may see an order at all (ARCHITECTURE.md's table), decided on the order as it is now.
- * Whoever may not gets 404, as if the order did not exist: a rider asking for another rider's
- * order learns nothing about it.
- */
+/** Who may see an order at all: ARCHITECTURE.md's table in libs/auth, asked of the order as it is now. */
 export function maySee(principal: Principal, order: Order, grace: RiderGrace): boolean {
-  switch (principal.role) {
-    case 'operator':
-      return true;
-    case 'staff':
-    case 'dispatcher':
-    case 'florist':
-      return canSeeShop(principal, order.shopId);
-    case 'rider':
-      // Only while assigned, and for the grace period after delivering it: then it is gone from their view.
-      return canSeeShop(principal, order.shopId) && riderSeesOrder(principal.sub, riderFactsOf(order), grace);
-    case 'customer':
-      return principal.orderId === order.orderId;
-    default:
-      return false;
-  }
-}
-
-function riderFactsOf(order: Order): RiderFacts {
-  return { riderId: order.riderId, deliveredAt: order.delivery?.deliveredAt, closed: FINAL_STATUSES.includes(order.status) && order.status !== 'delivered' };
+  const { orderId, shopId, riderId, delivery, status } = order;
+  return maySeeOrder(principal, { orderId, shopId, riderId, deliveredAt: delivery?.deliveredAt, closed: endedUndelivered(status) }, grace);
 }
 
 export const orderNotFound = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');

@@ -1,7 +1,7 @@
-import { DomainError, type DeliveryWindow, FINAL_STATUSES, type OrderStatus } from '@petalpost/contracts';
+import { type DeliveryWindow, DomainError, exhaustive, FINAL_STATUSES, type OrderStatus } from '@petalpost/contracts';
 import type { OrderCommand, PickUp, PlaceOrder } from './order.commands';
 import { ORDER_PLACED_VERSION, type OrderEvent } from './order.events';
-import { evolve, exhaustive, initialState, type Order, type OrderState, withoutPickupCode } from './order.state';
+import { evolve, initialState, type Order, type OrderState, withoutPickupCode } from './order.state';
 import { isPickupCode, PICKUP_CODE_TRIES } from './pickup-code';
 
 /**

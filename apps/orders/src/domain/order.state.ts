@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, OrderStatus } from '@petalpost/contracts';
+import { type DeliveryOutcome, exhaustive, type OrderStatus } from '@petalpost/contracts';
 import type { DeliveryFailureReason, DeliveryProof, OrderDetails, OrderEvent } from './order.events';
 import type { Sealed } from './personal-data';
 
@@ -119,8 +119,4 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     default:
       return exhaustive(event);
   }
-}
-
-export function exhaustive(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
 }

@@ -1,4 +1,4 @@
-import type { IntegrationEvent } from '@petalpost/contracts';
+import { createEventEncoder, type IntegrationEvent, ORDER_EVENT_CONTRACTS } from '@petalpost/contracts';
 import type { StoredEvent } from '@petalpost/event-store';
 import { orderStream, type OrderEvent } from '../domain/order.events';
 import { personStream, type Sealed } from '../domain/personal-data';
@@ -11,26 +11,15 @@ import type { PersonalDataVault } from '../personal-data/personal-data-vault';
  * contact, the card message and the pickup code never leave the service (the code would reach
  * the rider's app, and the rider must read it off the label).
  */
+const encode = createEventEncoder(ORDER_EVENT_CONTRACTS);
+
 export async function toIntegrationEvents(batch: readonly StoredEvent[], vault: PersonalDataVault): Promise<IntegrationEvent[]> {
   const published = batch.filter((e) => isOrderStream(e.streamId) || (e.streamId.startsWith(personStream('')) && e.type === 'PersonalDataErased'));
   const sealed = published.flatMap((e) => sealedIn(e as unknown as OrderEvent));
   const opened = new Map<Sealed, unknown>();
   const values = await vault.openAll(sealed);
   sealed.forEach((s, i) => opened.set(s, values[i] ?? null));
-  return published.map((stored) => {
-    const event = stored as unknown as OrderEvent;
-    const { schemaVersion, data } = contractData(event, (s) => (s === undefined ? null : opened.get(s)));
-    return {
-      eventId: stored.eventId,
-      type: stored.type,
-      schemaVersion,
-      streamId: stored.streamId,
-      streamVersion: stored.streamVersion,
-      shopId: (stored.data as { shopId: string }).shopId,
-      data,
-      metadata: stored.metadata,
-    };
-  });
+  return published.map((stored) => encode(stored, contractData(stored as unknown as OrderEvent, (s) => (s === undefined ? null : opened.get(s)))));
 }
 
 function isOrderStream(streamId: string): boolean {
@@ -49,22 +38,23 @@ function sealedIn(event: OrderEvent): Sealed[] {
   }
 }
 
-function contractData(event: OrderEvent, open: (s: Sealed | undefined) => unknown): { schemaVersion: number; data: unknown } {
+/** The contract's data of a logged event: personal data opened, what never leaves the service left out. */
+function contractData(event: OrderEvent, open: (s: Sealed | undefined) => unknown): unknown {
   switch (event.type) {
     case 'OrderPlaced': {
       const { buyer: _buyer, cardMessage: _card, deliverySlot: _slot, pickupCode: _code, recipient, ...rest } = event.data;
-      return { schemaVersion: 2, data: { ...rest, recipientPersonId: recipient?.personId ?? null, recipient: open(recipient) } };
+      return { ...rest, recipientPersonId: recipient?.personId ?? null, recipient: open(recipient) };
     }
     case 'DeliveryAddressCorrected':
-      return { schemaVersion: 1, data: { ...event.data, recipientPersonId: event.data.recipient.personId, recipient: open(event.data.recipient) } };
+      return { ...event.data, recipientPersonId: event.data.recipient.personId, recipient: open(event.data.recipient) };
     case 'OrderDelivered':
-      return { schemaVersion: 1, data: { ...event.data, receivedBy: open(event.data.receivedBy) } };
+      return { ...event.data, receivedBy: open(event.data.receivedBy) };
     case 'DeliveryWindowChanged':
     case 'DeliveryRescheduled': {
       const { deliverySlot: _slot, ...rest } = event.data;
-      return { schemaVersion: 1, data: rest };
+      return rest;
     }
     default:
-      return { schemaVersion: 1, data: event.data };
+      return event.data;
   }
 }

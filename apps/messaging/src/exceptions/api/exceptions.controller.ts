@@ -13,6 +13,7 @@ import { type ExceptionCommand, exceptionDecider, type ExceptionReport, type Exc
 import { EXCEPTION_STORE, type ExceptionStore } from '../exception-store';
 import { analyticsCsv, exceptionAnalytics, listExceptions } from '../projections/exception-reports.queries';
 import { AnalyticsQuery, ExceptionAnalytics, ExceptionList, ExceptionView, ListExceptionsQuery, ReportExceptionBody, ResolveExceptionBody } from './exception.dto';
+import { assignmentOf } from '../order-assignments.queries';
 
 const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and changes nothing' });
 
@@ -47,10 +48,10 @@ export class ExceptionsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const order = await this.assignmentOf(orderId);
-    if (!order || !canSeeShop(principal, order.shop_id)) throw orderNotFound();
+    const order = await assignmentOf(this.dataSource, orderId);
+    if (!order || !canSeeShop(principal, order.shopId)) throw orderNotFound();
     // A rider sees only the orders assigned to them: any other is as if it did not exist.
-    if (principal.role === 'rider' && order.rider_id !== principal.sub) throw orderNotFound();
+    if (principal.role === 'rider' && order.riderId !== principal.sub) throw orderNotFound();
     // The photo of the damage is one the reporter uploaded to this order, not a free string.
     if (body.details.type === 'bouquet_damaged') await this.attachments.damagePhotoOf(principal, orderId, body.details.photoRef);
     const exceptionId = randomUUID();
@@ -58,8 +59,8 @@ export class ExceptionsController {
       type: 'ReportException',
       exceptionId,
       orderId,
-      shopId: order.shop_id,
-      ...(order.rider_id ? { riderId: order.rider_id } : {}),
+      shopId: order.shopId,
+      ...(order.riderId ? { riderId: order.riderId } : {}),
       details: body.details,
       position: body.position,
       by: { role: principal.role, subject: principal.sub },
@@ -146,15 +147,9 @@ export class ExceptionsController {
     const state = foldEvents(exceptionDecider, history);
     assertVisible(principal, state);
     // Riders read their orders only while assigned to them (ARCHITECTURE.md's table).
-    if (principal.role === 'rider' && (await this.assignmentOf(state.orderId))?.rider_id !== principal.sub) throw notFound();
+    if (principal.role === 'rider' && (await assignmentOf(this.dataSource, state.orderId))?.riderId !== principal.sub) throw notFound();
     void reply.header('etag', `"${history.length}"`);
     return viewOf(state as ExceptionReport, history.length);
-  }
-
-  /** The order's shop and current rider, as messaging learnt them from `orders.events`. */
-  private async assignmentOf(orderId: string): Promise<{ shop_id: string; rider_id: string | null } | undefined> {
-    const [order] = await this.dataSource.query(`SELECT shop_id, rider_id FROM exception_order_assignments WHERE order_id = $1`, [orderId]);
-    return order;
   }
 
   /** Operators choose a shop (or all); everyone else is held to their own, and asking for another is refused. */

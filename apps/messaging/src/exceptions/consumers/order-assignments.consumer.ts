@@ -1,14 +1,13 @@
-import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, orderLifecycleChange, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
+import { recordPlaced, recordRider } from '../order-assignments.queries';
 
 const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 
-type Assignment = { orderId: string; shopId: string; riderId?: string };
-
 /**
- * Which shop each order belongs to and which rider it is assigned to, from `orders.events`: a rider
- * may report exceptions only on the orders assigned to them. One order's events share a partition,
- * so they arrive in order.
+ * Which shop each order belongs to and which rider it is assigned to now, from `orders.events`
+ * (the rider as the order's lifecycle in libs/contracts tells it): a rider may report exceptions
+ * only on the orders assigned to them. One order's events share a partition, so they arrive in order.
  */
 export const orderAssignmentsConsumer = kafkaConsumer('ExceptionOrderAssignmentsConsumer', () => ({
   group: CONSUMER_GROUPS.messagingExceptions,
@@ -16,22 +15,11 @@ export const orderAssignmentsConsumer = kafkaConsumer('ExceptionOrderAssignments
   handle: async (message, db) => {
     const decoded = decode(message.value);
     if (!decoded.known) return;
-    const { orderId, shopId, riderId } = decoded.data as Assignment;
-    switch (decoded.type) {
-      case 'OrderPlaced':
-        await db.query(`INSERT INTO exception_order_assignments (order_id, shop_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, shopId]);
-        return;
-      case 'RiderAssigned':
-      case 'OutForDelivery':
-        await db.query(
-          `INSERT INTO exception_order_assignments (order_id, shop_id, rider_id) VALUES ($1, $2, $3)
-           ON CONFLICT (order_id) DO UPDATE SET rider_id = EXCLUDED.rider_id, updated_at = now()`,
-          [orderId, shopId, riderId],
-        );
-        return;
-      case 'RiderUnassigned':
-        await db.query(`UPDATE exception_order_assignments SET rider_id = NULL, updated_at = now() WHERE order_id = $1 AND rider_id = $2`, [orderId, riderId]);
-        return;
-    }
+    const event = { type: decoded.type, data: decoded.data } as OrderIntegrationEvent;
+    if (event.type === 'PersonalDataErased') return;
+    const { orderId, shopId } = event.data;
+    if (event.type === 'OrderPlaced') return recordPlaced(db, orderId, shopId);
+    const riderId = orderLifecycleChange(event)?.riderId;
+    if (riderId !== undefined) await recordRider(db, orderId, shopId, riderId);
   },
 }));

@@ -5,6 +5,7 @@ import {
   type ExceptionOutcome,
   type ExceptionStatus,
   type ExceptionType,
+  exhaustive,
   type ReporterPosition,
   type Role,
 } from '@petalpost/contracts';
@@ -143,8 +144,4 @@ function refOf(report: ExceptionReport) {
 /** An illegal step: 409, naming the rule and the exception as it is. */
 function refusal(code: string, message: string, state: ExceptionReport): DomainError {
   return new DomainError('conflict', code, message, { status: state.status, state });
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 }

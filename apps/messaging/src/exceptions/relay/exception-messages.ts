@@ -1,25 +1,13 @@
-import { EXCEPTION_EVENT_CONTRACTS, type ExceptionEvent, type IntegrationEvent, ORDER_COMMAND_CONTRACTS } from '@petalpost/contracts';
+import { createEventEncoder, EXCEPTION_EVENT_CONTRACTS, type ExceptionEvent, ORDER_COMMAND_CONTRACTS } from '@petalpost/contracts';
 import { relayedOrderCommand, type StoredEvent } from '@petalpost/event-store';
 import { headersFor, type OutgoingMessage } from '@petalpost/kafka';
 
-const versionOf = new Map<string, number>(EXCEPTION_EVENT_CONTRACTS.map((c) => [c.type, c.version]));
+const encode = createEventEncoder(EXCEPTION_EVENT_CONTRACTS);
 
 /** An exception event as published on `messaging.events`: keyed by order id, like the order's conversation. */
 export function toExceptionMessage(stored: StoredEvent): OutgoingMessage {
   const event = stored as StoredEvent & ExceptionEvent;
-  const contract = EXCEPTION_EVENT_CONTRACTS.find((c) => c.type === event.type);
-  if (!contract) throw new Error(`${stored.type} is not an exception event`);
-  const integration: IntegrationEvent = {
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: versionOf.get(event.type) ?? 1,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    shopId: event.data.shopId,
-    // Validated on the way out: what crosses Kafka is the contract, never whatever the log holds.
-    data: contract.schema.parse(event.data),
-    metadata: event.metadata,
-  };
+  const integration = encode(stored, stored.data);
   return { key: event.data.orderId, value: integration, headers: headersFor(integration) };
 }
 

@@ -50,8 +50,3 @@ export function nextStep(result: AttemptResult, attemptsMade: number, policy: Re
   if (attemptsMade >= policy.maxAttempts) return { kind: 'dead_letter' };
   return { kind: 'retry', delayMs: retryDelayMs(policy, attemptsMade, random) };
 }
-
-/** Ends a switch over every kind of step: a new kind fails the type check until it is handled. */
-export function exhaustive(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
-}

@@ -1,0 +1,66 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DeliveryStatus } from './delivery.entity';
+
+/** Still to be delivered, with or without a rider yet: what ETAs are estimated for and lateness is flagged on. */
+export const OPEN_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'];
+
+/** An open delivery with a rider, as the board knows it. */
+export interface OpenDelivery {
+  orderId: string;
+  shopId: string;
+  riderId: string;
+  status: DeliveryStatus;
+  windowFrom: Date;
+  windowTo: Date;
+  deadline: Date | null;
+  destination: { lat: number; lng: number } | null;
+}
+
+interface OpenRow {
+  order_id: string;
+  shop_id: string;
+  rider_id: string;
+  status: DeliveryStatus;
+  window_from: Date;
+  window_to: Date;
+  deadline: Date | null;
+  address_lat: number | null;
+  address_lng: number | null;
+}
+
+/** Every rider with an open delivery on the board, by shop. */
+export async function ridersWithOpenDeliveries(db: EntityManager | DataSource): Promise<Array<{ shopId: string; riderId: string }>> {
+  const rows = await db.query<Array<{ shop_id: string; rider_id: string }>>(
+    `SELECT DISTINCT shop_id, rider_id FROM deliveries WHERE rider_id IS NOT NULL AND status = ANY($1)`,
+    [OPEN_STATUSES],
+  );
+  return rows.map((r) => ({ shopId: r.shop_id, riderId: r.rider_id }));
+}
+
+/** A rider's open deliveries in one shop, by window end and order id. */
+export async function openDeliveriesOf(db: EntityManager | DataSource, rider: { shopId: string; riderId: string }): Promise<OpenDelivery[]> {
+  const rows = await db.query<OpenRow[]>(
+    `SELECT order_id, shop_id, rider_id, status, window_from, window_to, deadline, address_lat, address_lng
+       FROM deliveries WHERE shop_id = $1 AND rider_id = $2 AND status = ANY($3) ORDER BY window_to, order_id`,
+    [rider.shopId, rider.riderId, OPEN_STATUSES],
+  );
+  return rows.map((r) => ({
+    orderId: r.order_id,
+    shopId: r.shop_id,
+    riderId: r.rider_id,
+    status: r.status,
+    windowFrom: r.window_from,
+    windowTo: r.window_to,
+    deadline: r.deadline,
+    destination: r.address_lat !== null && r.address_lng !== null ? { lat: r.address_lat, lng: r.address_lng } : null,
+  }));
+}
+
+/** Open deliveries whose window closed before `now`, with or without a rider. */
+export async function lateDeliveries(db: EntityManager | DataSource, now: Date): Promise<Array<Pick<OpenDelivery, 'orderId' | 'shopId' | 'windowTo'> & { riderId: string | null }>> {
+  const rows = await db.query<Array<{ order_id: string; shop_id: string; rider_id: string | null; window_to: Date }>>(
+    `SELECT order_id, shop_id, rider_id, window_to FROM deliveries WHERE status = ANY($1) AND window_to < $2`,
+    [OPEN_STATUSES, now],
+  );
+  return rows.map((r) => ({ orderId: r.order_id, shopId: r.shop_id, riderId: r.rider_id, windowTo: r.window_to }));
+}
