@@ -11,6 +11,7 @@ export * from './processors';
 export * from './request-context';
 export * from './retention-sweep';
 export * from './run-alone';
+export * from './sql-migration';
 export * from './time-zone';
 export * from './csv';
 export * from './runtime';
