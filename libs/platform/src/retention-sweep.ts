@@ -1,5 +1,7 @@
+import type { InjectionToken, Provider } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { LOGGER } from './platform.module';
 import { runAlone } from './run-alone';
 
 const BATCH = 5_000;
@@ -26,6 +28,15 @@ export class RetentionSweep {
     private readonly logger: Logger,
     private readonly options: RetentionOptions,
   ) {}
+
+  /** Nest starts it once the app has booted and stops it when the app closes. */
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.sweep(), Math.min(600_000, Math.max(1_000, this.options.retentionMs / 10)));
@@ -64,4 +75,16 @@ export class RetentionSweep {
     }
     return dropped;
   }
+}
+
+/**
+ * A retention sweep as a Nest provider: `define` says which table, from the injected `inject`
+ * dependencies (usually the service's config). `app.get(token)` gives the sweep, to run one at will.
+ */
+export function retentionSweep<Deps extends unknown[]>(token: InjectionToken, define: (...deps: Deps) => RetentionOptions, inject: InjectionToken[] = []): Provider {
+  return {
+    provide: token,
+    inject: [DataSource, LOGGER, ...inject],
+    useFactory: (dataSource: DataSource, logger: Logger, ...deps: Deps) => new RetentionSweep(dataSource, logger, define(...deps)),
+  };
 }
