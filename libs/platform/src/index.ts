@@ -6,6 +6,7 @@ export * from './error-body';
 export * from './idempotency-key';
 export * from './logger';
 export * from './page-cursor';
+export * from './pg-listener';
 export * from './platform.module';
 export * from './processors';
 export * from './request-context';
