@@ -13,6 +13,8 @@ export interface RetentionOptions {
   retentionMs: number;
   /** Names the one-replica lock and the log lines. */
   task: string;
+  /** An SQL condition on a row (its table named as in `table`) that keeps it past the window, e.g. work still pending on it. */
+  keep?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export class RetentionSweep {
 
   /** Rows dropped by this sweep; 0 when another replica was sweeping. */
   async sweep(): Promise<number> {
-    const { table, timeColumn, retentionMs, task } = this.options;
+    const { table, timeColumn, retentionMs, task, keep } = this.options;
     let dropped = 0;
     try {
       for (;;) {
@@ -59,7 +61,7 @@ export class RetentionSweep {
             const [{ n }] = await db.query<Array<{ n: string }>>(
               `WITH dropped AS (
                  DELETE FROM ${table} WHERE ctid IN (
-                   SELECT ctid FROM ${table} WHERE ${timeColumn} < clock_timestamp() - make_interval(secs => $1) LIMIT $2)
+                   SELECT ctid FROM ${table} WHERE ${timeColumn} < clock_timestamp() - make_interval(secs => $1)${keep ? ` AND NOT (${keep})` : ''} LIMIT $2)
                  RETURNING 1)
                SELECT count(*) AS n FROM dropped`,
               [retentionMs / 1000, BATCH],

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { webhookBodyOf } from './domain/webhook-body';
 import { type AttemptResult, nextStep, type RetryPolicy } from './domain/webhook-retry';
 import { secretsInForce, signatureHeader } from './domain/webhook-signature';
-import { cancelPendingDeliveries, claimDueDeliveries, type ClaimedDelivery, deleteExpiredEvents, recordAttempt, releaseClaims } from './webhook-delivery.queries';
+import { cancelPendingDeliveries, claimDueDeliveries, type ClaimedDelivery, recordAttempt, releaseClaims } from './webhook-delivery.queries';
 import { resolveWithSystem, sendWebhook } from './webhook-sender';
 import { allowsPrivateNetworks, retryPolicyOf, wakeUpChannel, type WebhooksConfig } from './webhooks.config';
 import { WEBHOOKS_CONFIG } from './webhooks.tokens';
@@ -20,7 +20,6 @@ export const WEBHOOK_HEADERS = {
 } as const;
 
 const ERROR_TEXT_MAX = 500;
-const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Works off the webhook_deliveries outbox: claims due deliveries (SKIP LOCKED, so every replica can
@@ -35,7 +34,6 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
   private readonly policy: RetryPolicy;
   private readonly stopping = new AbortController();
   private running?: Promise<void>;
-  private cleanupTimer?: NodeJS.Timeout;
   private readonly stopListening: () => void;
   private wakeUp?: () => void;
   private wokenWhileBusy = false;
@@ -58,14 +56,11 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
 
   onApplicationBootstrap(): void {
     this.running = this.run();
-    this.cleanupTimer = setInterval(() => void this.cleanUp(), CLEANUP_INTERVAL_MS);
-    this.cleanupTimer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     this.wakeUp?.();
-    clearInterval(this.cleanupTimer);
     await this.running;
     this.stopListening();
   }
@@ -187,16 +182,6 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
   private nudge(): void {
     if (this.wakeUp) this.wakeUp();
     else this.wokenWhileBusy = true;
-  }
-
-  private async cleanUp(): Promise<void> {
-    try {
-      const deleted = await deleteExpiredEvents(this.dataSource, this.config.WEBHOOK_EVENT_RETENTION_DAYS);
-      if (deleted > 0) this.log.info({ deleted }, 'forgot webhook events past their retention');
-    } catch (err) {
-      this.recordError(err);
-      this.log.warn({ err }, 'could not forget expired webhook events');
-    }
   }
 
   private recordError(err: unknown): void {
