@@ -14,14 +14,14 @@ import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recip
 import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
 import { Delivery } from './deliveries/delivery.entity';
 import { DispatchCommands } from './dispatch-commands.service';
-import { DispatchProjections } from './dispatch-projections';
+import { dispatchProjections } from './dispatch-projections';
 import type { DispatchConfig } from './dispatch.config';
-import { DispatchRelay } from './relay/dispatch-relay';
+import { dispatchRelay } from './relay/dispatch-relay';
 import { EtaTracker, SHOP_ETA_SETTINGS, type ShopEtaSettingsLookup } from './eta/eta-tracker';
 import { RiderPositionsController } from './positions/rider-positions.controller';
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
-import { TrailRetention } from './positions/trail-retention';
+import { trailRetention } from './positions/trail-retention';
 import { planningMigrations, planningProviders, PlansController, shopSettingsFromPlanning } from './planning/planning.providers';
 import { RidersController } from './riders/riders.controller';
 import { RidersPendingShops1764000001200 } from './riders/riders-pending-shops.migration';
@@ -47,14 +47,14 @@ export class DispatchModule {
       providers: [
         { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
         DispatchCommands,
-        DispatchRelay,
-        DispatchProjections,
+        dispatchRelay,
+        dispatchProjections,
         EtaTracker,
         { provide: SHOP_ETA_SETTINGS, useValue: shopSettingsFromPlanning satisfies ShopEtaSettingsLookup },
         ...planningProviders,
         orderEventsConsumer,
         RiderPositionsStore,
-        TrailRetention,
+        trailRetention,
       ],
     };
   }

@@ -1,12 +1,12 @@
 import { TokenService, type Principal } from '@petalpost/auth';
 import { namespaced, type RiderPosition, TOPICS } from '@petalpost/contracts';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { DEVELOPMENT_JWT_SECRET, type RetentionSweep, type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
-import { TrailRetention } from './positions/trail-retention';
+import { TRAIL_RETENTION } from './positions/trail-retention';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
@@ -185,7 +185,7 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
     const db = service.app.get(DataSource);
     await db.query(`UPDATE rider_position_trail SET received_at = now() - interval '25 hours' WHERE rider_id = $1 AND recorded_at < now() - interval '15 seconds'`, [rita]);
 
-    expect(await service.app.get(TrailRetention).sweep()).toBeGreaterThanOrEqual(1);
+    expect(await service.app.get<RetentionSweep>(TRAIL_RETENTION).sweep()).toBeGreaterThanOrEqual(1);
     expect((await call(token, 'GET', `/riders/${rita}/trail`)).body.items).toHaveLength(1);
     expect((await positionOf(token, rita)).status).toBe(200);
   });

@@ -16,8 +16,9 @@ import { ConversationCommands } from './conversation-commands.service';
 import type { MessagingConfig } from './messaging.config';
 import { ConversationInbox1764000000600 } from './projections/conversation-inbox/conversation-inbox.migration';
 import { ConversationMessages1766000000700 } from './projections/conversation-messages/conversation-messages.migration';
-import { MessagingProjections } from './projections/messaging-projections';
-import { MessagingRelay } from './relay/messaging-relay';
+import { messagingProjections } from './projections/messaging-projections';
+import { messagingRelay } from './relay/messaging-relay';
+import { MessagingRelayCheckpoint1767000000000 } from './relay/messaging-relay.migration';
 
 /**
  * The messaging service: per-order conversations (event-sourced in the service's log, published
@@ -29,7 +30,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), EventStore1764000000000, Conversations1764000000200, Attachments1764000000450, ExceptionReports1764000000500, ConversationInbox1764000000600, ConversationMessages1766000000700] } }),
+        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), EventStore1764000000000, Conversations1764000000200, Attachments1764000000450, ExceptionReports1764000000500, ConversationInbox1764000000600, ConversationMessages1766000000700, MessagingRelayCheckpoint1767000000000] } }),
         KafkaModule.forService('messaging', config, logger),
         AttachmentsModule,
         ExceptionsModule,
@@ -38,8 +39,8 @@ export class MessagingModule {
       providers: [
         { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
         ConversationCommands,
-        MessagingRelay,
-        MessagingProjections,
+        messagingRelay,
+        messagingProjections,
         orderEventsConsumer,
         messagingCommandsConsumer,
       ],

@@ -13,7 +13,7 @@ import { InboxFanout } from './delivery/inbox-fanout';
 import { INBOX_CHANNELS, inboxChannels } from './inbox/channels';
 import { InboxListener } from './inbox/inbox-listener';
 import { NotificationInbox1764000000600 } from './inbox/inbox.migration';
-import { InboxRetention } from './inbox/inbox-retention';
+import { inboxRetention } from './inbox/inbox-retention';
 import { InboxStore } from './inbox/inbox.store';
 import { InboxWriter } from './inbox/inbox-writer';
 import type { NotificationsConfig } from './notifications.config';
@@ -48,7 +48,7 @@ export class NotificationsModule {
         InboxListener,
         InboxWriter,
         InboxStore,
-        InboxRetention,
+        inboxRetention,
         PreferencesStore,
         DeliveriesOnTheRoad,
         InboxFanout,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { RetentionSweep } from '@petalpost/platform';
 import { createTestNamespace, eventually, personErased, uniqueName } from '@petalpost/testing';
 import { DataSource } from 'typeorm';
-import { InboxRetention } from './inbox/inbox-retention';
+import { INBOX_RETENTION } from './inbox/inbox-retention';
 import { encodeCursor } from './domain/cursor';
 import { at, type Frame, LiveClient, newOrder, type Notifications, relayStandIn, type Relay, SseClient, startNotifications, tokens, waitUntilConsuming } from './notifications.fixture';
 
@@ -188,7 +189,7 @@ describe('resuming the live stream from a cursor', () => {
 
     // The first two entries age past the 72 hours kept; the retention sweep drops them.
     await service.app.get(DataSource).query(`UPDATE inbox_entries SET created_at = now() - interval '73 hours' WHERE audience = $1 AND seq <= 2`, [`shop:${shop}`]);
-    expect(await service.app.get(InboxRetention).sweep()).toBeGreaterThanOrEqual(2);
+    expect(await service.app.get<RetentionSweep>(INBOX_RETENTION).sweep()).toBeGreaterThanOrEqual(2);
 
     const second = await LiveClient.connect(service, staff, cursorAfterFirst);
     await eventually(() => expect(second.notifications()).toHaveLength(1));

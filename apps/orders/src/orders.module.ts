@@ -20,8 +20,8 @@ import { PersonalDataVault } from './personal-data/personal-data-vault';
 import { OrderSummaries1764000000200 } from './projections/order-summaries/order-summaries.migration';
 import { OrderSummariesDeliveredAt1764000000500 } from './projections/order-summaries/order-summaries-delivered-at.migration';
 import { OrderSummariesPeople1764000000400 } from './projections/order-summaries/order-summaries-people.migration';
-import { OrdersProjections } from './projections/orders-projections';
-import { OrdersRelay } from './relay/orders-relay';
+import { orderProjections } from './projections/orders-projections';
+import { ordersRelay } from './relay/orders-relay';
 
 /**
  * The orders service: the order aggregate and its delivery slots, the API, the commands other
@@ -50,8 +50,8 @@ export class OrdersModule {
         { provide: PersonalDataVault, inject: [DataSource], useFactory: (dataSource: DataSource) => new PersonalDataVault(dataSource, masterKey) },
         DeliverySlots,
         OrderCommands,
-        OrdersRelay,
-        OrdersProjections,
+        ordersRelay,
+        orderProjections,
         orderCommandsConsumer,
       ],
     };

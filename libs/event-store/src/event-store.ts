@@ -123,6 +123,15 @@ const STATEMENTS = {
  */
 export type Upcasters = Record<string, Record<number, (data: unknown) => unknown>>;
 
+/** Stores over one DataSource are views of one log: an append through any of them wakes its relay. */
+const appendedListenersByLog = new WeakMap<DataSource, Set<() => void>>();
+
+function listenersOf(dataSource: DataSource): Set<() => void> {
+  let listeners = appendedListenersByLog.get(dataSource);
+  if (!listeners) appendedListenersByLog.set(dataSource, (listeners = new Set()));
+  return listeners;
+}
+
 interface Queryable {
   query<R extends QueryResultRow>(config: QueryConfig): Promise<{ rows: R[] }>;
 }
@@ -135,16 +144,19 @@ interface Queryable {
  * statements.
  */
 export class EventStore {
-  private readonly appendedListeners = new Set<() => void>();
+  private readonly appendedListeners: Set<() => void>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly upcasters: Upcasters = {},
-  ) {}
+  ) {
+    this.appendedListeners = listenersOf(dataSource);
+  }
 
   /**
-   * Called after each append of this process that committed on its own (not inside a caller's
-   * transaction): lets the relay look at once instead of at its next poll. Returns unsubscribe.
+   * Called after each append of this process through any store over this DataSource (one log) that
+   * committed on its own (not inside a caller's transaction): lets the relay look at once instead of
+   * at its next poll. Returns unsubscribe.
    */
   onAppended(listener: () => void): () => void {
     this.appendedListeners.add(listener);

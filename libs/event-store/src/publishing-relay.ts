@@ -1,18 +1,44 @@
-import { EventPublisher } from '@petalpost/kafka';
-import type { ProcessorRegistry } from '@petalpost/platform';
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { type IntegrationEvent, namespaced } from '@petalpost/contracts';
+import { EventPublisher, headersFor, KAFKA, type OutgoingMessage } from '@petalpost/kafka';
+import { LOGGER, ProcessorRegistry, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
 import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import type { EventStore } from './event-store';
-import { OutboxRelay, type RelayOptions } from './relay';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { EventStore } from './event-store';
+import { OutboxRelay } from './relay';
 import type { StoredEvent } from './stored-event';
 
+/** One topic a relay publishes to, and what of each batch goes there. */
+export interface RelayRoute {
+  /** The un-namespaced contract name, e.g. `orders.events`. */
+  topic: string;
+  /** The messages a batch of the log makes on this topic, in log order (none is fine). */
+  messages(batch: StoredEvent[]): OutgoingMessage[] | Promise<OutgoingMessage[]>;
+}
+
+/** What a service says about the relay of its log. */
+export interface RelayDefinition {
+  /** Names the checkpoint and the leader lock, e.g. `orders.relay`. */
+  name: string;
+  /**
+   * Sent one after the other for each batch; the checkpoint moves once every route's messages
+   * were acknowledged, so a command goes out if and only if the event that implies it committed.
+   */
+  routes: RelayRoute[];
+}
+
+/** An integration event as a message keyed by its stream id, with its headers. */
+export function keyedByStream(event: IntegrationEvent): OutgoingMessage {
+  return { key: event.streamId, value: event, headers: headersFor(event) };
+}
+
 /**
- * A service's outbox relay with the Kafka publisher it sends through: started once the service has
- * booted, stopped (its last batch acknowledged) before it closes — Nest calls the two hooks. A
- * service subclasses it to say where its events go and how they look there.
+ * A log's outbox relay with the Kafka publisher it sends through: started once the service has
+ * booted, stopped (its last batch acknowledged) before it closes — Nest calls the two hooks.
  */
-export abstract class PublishingRelay {
-  protected readonly publisher: EventPublisher;
+export class PublishingRelay {
+  private readonly publisher: EventPublisher;
   private readonly relay: OutboxRelay;
   private unregister?: () => void;
 
@@ -21,14 +47,18 @@ export abstract class PublishingRelay {
     store: EventStore,
     kafka: Kafka,
     private readonly registry: Pick<ProcessorRegistry, 'register'>,
-    options: Omit<RelayOptions, 'publish'>,
+    logger: Logger,
+    definition: { name: string; routes: RelayRoute[] },
   ) {
     this.publisher = new EventPublisher(kafka);
-    this.relay = new OutboxRelay(dataSource, store, { ...options, publish: (events) => this.publish(events) });
+    this.relay = new OutboxRelay(dataSource, store, {
+      name: definition.name,
+      logger,
+      publish: async (batch) => {
+        for (const route of definition.routes) await this.publisher.send(route.topic, await route.messages(batch));
+      },
+    });
   }
-
-  /** Produces a batch of the log, in order, and resolves once the broker acknowledged all of it. */
-  protected abstract publish(events: StoredEvent[]): Promise<void>;
 
   async onApplicationBootstrap(): Promise<void> {
     await this.publisher.connect();
@@ -41,4 +71,20 @@ export abstract class PublishingRelay {
     this.unregister?.();
     await this.publisher.disconnect();
   }
+}
+
+/**
+ * The relay of the service's log (the EventStore provider) as a Nest provider: topics namespaced
+ * by KAFKA_NAMESPACE, counted by readiness, one leader per service. One per log.
+ */
+export function outboxRelay<Deps extends unknown[]>(token: string, define: (...deps: Deps) => RelayDefinition, inject: InjectionToken[] = []): Provider {
+  return {
+    provide: token,
+    inject: [DataSource, EventStore, KAFKA, SERVICE_CONFIG, LOGGER, ProcessorRegistry, ...inject],
+    useFactory: (dataSource: DataSource, store: EventStore, kafka: Kafka, config: ServiceConfig, logger: Logger, registry: ProcessorRegistry, ...deps: Deps) => {
+      const { name, routes } = define(...deps);
+      const namespacedRoutes = routes.map((route) => ({ topic: namespaced(route.topic, config.KAFKA_NAMESPACE), messages: route.messages }));
+      return new PublishingRelay(dataSource, store, kafka, registry, logger, { name, routes: namespacedRoutes });
+    },
+  };
 }

@@ -1,15 +1,20 @@
-import type { ProcessorRegistry } from '@petalpost/platform';
-import type { ProjectionHost } from './projection-host';
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { LOGGER, ProcessorRegistry } from '@petalpost/platform';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { EventStore } from './event-store';
+import type { Projection } from './projection';
+import { ProjectionHost } from './projection-host';
 
 /**
- * A service's projections while it runs: each counted by readiness, started once the app has
- * booted, stopped (the batch in hand finished) before it closes. A service subclasses it as a
- * Nest provider and hands it its host.
+ * Projections of a service while it runs: each counted by readiness, started once the app has
+ * booted, stopped (the batch in hand finished) before it closes — Nest calls the two hooks.
+ * Its host answers statuses and rebuilds.
  */
-export abstract class ServiceProjections {
+export class ServiceProjections {
   private unregister: Array<() => void> = [];
 
-  protected constructor(
+  constructor(
     readonly host: ProjectionHost,
     private readonly registry: Pick<ProcessorRegistry, 'register'>,
   ) {}
@@ -23,4 +28,27 @@ export abstract class ServiceProjections {
     await this.host.stop();
     for (const unregister of this.unregister) unregister();
   }
+}
+
+export interface ProjectionsOptions {
+  /** The log they read: the EventStore provider unless the module knows the log by another token. */
+  log?: InjectionToken;
+}
+
+/**
+ * A set of projections as a Nest provider of ServiceProjections. `define` names the projections
+ * from the injected `inject` dependencies; they look again 25 ms after finding nothing new.
+ */
+export function logProjections<Deps extends unknown[]>(
+  token: InjectionToken,
+  define: (...deps: Deps) => Projection[],
+  inject: InjectionToken[] = [],
+  { log = EventStore }: ProjectionsOptions = {},
+): Provider {
+  return {
+    provide: token,
+    inject: [DataSource, log, LOGGER, ProcessorRegistry, ...inject],
+    useFactory: (dataSource: DataSource, store: EventStore, logger: Logger, registry: ProcessorRegistry, ...deps: Deps) =>
+      new ServiceProjections(new ProjectionHost(dataSource, store, define(...deps), { logger, idleDelayMs: 25 }), registry),
+  };
 }

@@ -8,6 +8,7 @@ import type { ServiceConfig } from './config';
 import { type DatabaseOptions, dataSourceOptions, openDataSource } from './database';
 import { ErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
+import { PgListener } from './pg-listener';
 import { ProcessorRegistry } from './processors';
 
 /** Injection tokens for what every service boots with. */
@@ -22,7 +23,8 @@ export interface PlatformOptions {
 
 /**
  * What every service boots with: config, logger, database and migrations, authentication on
- * every route, the error filter, health and readiness.
+ * every route, the error filter, health and readiness, and the one LISTEN connection (opened only
+ * when something subscribes).
  */
 @Global()
 @Module({})
@@ -43,10 +45,16 @@ export class PlatformModule {
         { provide: LOGGER, useValue: logger },
         { provide: TokenService, useValue: new TokenService(config.JWT_SECRET) },
         ProcessorRegistry,
+        {
+          provide: PgListener,
+          inject: [ProcessorRegistry],
+          useFactory: (registry: ProcessorRegistry) =>
+            new PgListener({ connectionString: config.DATABASE_URL, applicationName: `petalpost-${database.schema}-listen`, logger, registry }),
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useValue: new ErrorFilter(logger) },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, TokenService, ProcessorRegistry],
+      exports: [SERVICE_CONFIG, LOGGER, TokenService, ProcessorRegistry, PgListener],
     };
   }
 }

@@ -1,5 +1,7 @@
+import type { InjectionToken, Provider } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { LOGGER } from './platform.module';
 import { runAlone } from './run-alone';
 
 const BATCH = 5_000;
@@ -11,6 +13,8 @@ export interface RetentionOptions {
   retentionMs: number;
   /** Names the one-replica lock and the log lines. */
   task: string;
+  /** An SQL condition on a row (its table named as in `table`) that keeps it past the window, e.g. work still pending on it. */
+  keep?: string;
 }
 
 /**
@@ -27,6 +31,15 @@ export class RetentionSweep {
     private readonly options: RetentionOptions,
   ) {}
 
+  /** Nest starts it once the app has booted and stops it when the app closes. */
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
   start(): void {
     this.timer = setInterval(() => void this.sweep(), Math.min(600_000, Math.max(1_000, this.options.retentionMs / 10)));
     this.timer.unref();
@@ -38,7 +51,7 @@ export class RetentionSweep {
 
   /** Rows dropped by this sweep; 0 when another replica was sweeping. */
   async sweep(): Promise<number> {
-    const { table, timeColumn, retentionMs, task } = this.options;
+    const { table, timeColumn, retentionMs, task, keep } = this.options;
     let dropped = 0;
     try {
       for (;;) {
@@ -48,7 +61,7 @@ export class RetentionSweep {
             const [{ n }] = await db.query<Array<{ n: string }>>(
               `WITH dropped AS (
                  DELETE FROM ${table} WHERE ctid IN (
-                   SELECT ctid FROM ${table} WHERE ${timeColumn} < clock_timestamp() - make_interval(secs => $1) LIMIT $2)
+                   SELECT ctid FROM ${table} WHERE ${timeColumn} < clock_timestamp() - make_interval(secs => $1)${keep ? ` AND NOT (${keep})` : ''} LIMIT $2)
                  RETURNING 1)
                SELECT count(*) AS n FROM dropped`,
               [retentionMs / 1000, BATCH],
@@ -64,4 +77,16 @@ export class RetentionSweep {
     }
     return dropped;
   }
+}
+
+/**
+ * A retention sweep as a Nest provider: `define` says which table, from the injected `inject`
+ * dependencies (usually the service's config). `app.get(token)` gives the sweep, to run one at will.
+ */
+export function retentionSweep<Deps extends unknown[]>(token: InjectionToken, define: (...deps: Deps) => RetentionOptions, inject: InjectionToken[] = []): Provider {
+  return {
+    provide: token,
+    inject: [DataSource, LOGGER, ...inject],
+    useFactory: (dataSource: DataSource, logger: Logger, ...deps: Deps) => new RetentionSweep(dataSource, logger, define(...deps)),
+  };
 }

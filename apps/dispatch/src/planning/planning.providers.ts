@@ -3,14 +3,14 @@ import type { EntityManager } from 'typeorm';
 import type { ShopEtaSettings } from '../eta/eta-tracker';
 import { Planning1764000000700 } from './planning.migration';
 import { Planner } from './planner';
-import { PlanningProjections } from './plans.projection';
+import { planningProjections } from './plans.projection';
 import { planningTriggersConsumer, Replanner } from './replanner';
 import { routeSolverProviders } from './route-solver.provider';
 
 export { PlansController } from './plans.controller';
 
 /** Auto-dispatch's providers, for the dispatch module (they need its DispatchCommands). */
-export const planningProviders: Provider[] = [...routeSolverProviders, Planner, PlanningProjections, Replanner, planningTriggersConsumer];
+export const planningProviders: Provider[] = [...routeSolverProviders, Planner, planningProjections, Replanner, planningTriggersConsumer];
 
 /** Auto-dispatch's migrations, in order. */
 export const planningMigrations: Array<new () => object> = [Planning1764000000700];

@@ -1,8 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EventStore, type Projection, ProjectionHost, ServiceProjections, type StoredEvent } from '@petalpost/event-store';
-import { LOGGER, ProcessorRegistry } from '@petalpost/platform';
-import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
+import { logProjections, type Projection, type StoredEvent } from '@petalpost/event-store';
+import type { EntityManager } from 'typeorm';
 import type { PlanEvent, PlanProposal } from '../domain/plan.decider';
 
 export const PLANNED_STOPS = 'planned_stops';
@@ -91,9 +88,4 @@ async function apply(db: EntityManager, tables: Record<string, string>, event: S
 }
 
 /** Keeps the plans' read models from the log while the service runs. */
-@Injectable()
-export class PlanningProjections extends ServiceProjections {
-  constructor(dataSource: DataSource, store: EventStore, @Inject(LOGGER) logger: Logger, @Inject(ProcessorRegistry) registry: ProcessorRegistry) {
-    super(new ProjectionHost(dataSource, store, [plansProjection], { logger, idleDelayMs: 25 }), registry);
-  }
-}
+export const planningProjections = logProjections('PlanningProjections', () => [plansProjection]);

@@ -1,42 +1,37 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@petalpost/platform';
 
 /** Where each rider was last seen, and the trail behind them (kept RIDER_TRAIL_RETENTION_HOURS). */
-export class RiderPositions1764000000600 implements MigrationInterface {
-  name = 'RiderPositions1764000000600';
-
-  async up(db: QueryRunner): Promise<void> {
-    await db.query(`
-      CREATE TABLE rider_latest_positions (
-        shop_id     text NOT NULL,
-        rider_id    text NOT NULL,
-        lat         double precision NOT NULL,
-        lng         double precision NOT NULL,
-        accuracy    double precision NOT NULL,
-        speed       double precision,
-        heading     double precision,
-        recorded_at timestamptz NOT NULL,
-        received_at timestamptz NOT NULL,
-        PRIMARY KEY (shop_id, rider_id)
-      )`);
-    await db.query(`
-      CREATE TABLE rider_position_trail (
-        shop_id     text NOT NULL,
-        rider_id    text NOT NULL,
-        recorded_at timestamptz NOT NULL,
-        lat         double precision NOT NULL,
-        lng         double precision NOT NULL,
-        accuracy    double precision NOT NULL,
-        speed       double precision,
-        heading     double precision,
-        received_at timestamptz NOT NULL,
-        PRIMARY KEY (shop_id, rider_id, recorded_at)
-      )`);
+export const RiderPositions1764000000600 = sqlMigration('RiderPositions1764000000600', {
+  up: [
+    `CREATE TABLE rider_latest_positions (
+      shop_id     text NOT NULL,
+      rider_id    text NOT NULL,
+      lat         double precision NOT NULL,
+      lng         double precision NOT NULL,
+      accuracy    double precision NOT NULL,
+      speed       double precision,
+      heading     double precision,
+      recorded_at timestamptz NOT NULL,
+      received_at timestamptz NOT NULL,
+      PRIMARY KEY (shop_id, rider_id)
+    )`,
+    `CREATE TABLE rider_position_trail (
+      shop_id     text NOT NULL,
+      rider_id    text NOT NULL,
+      recorded_at timestamptz NOT NULL,
+      lat         double precision NOT NULL,
+      lng         double precision NOT NULL,
+      accuracy    double precision NOT NULL,
+      speed       double precision,
+      heading     double precision,
+      received_at timestamptz NOT NULL,
+      PRIMARY KEY (shop_id, rider_id, recorded_at)
+    )`,
     // The retention sweep drops by arrival.
-    await db.query(`CREATE INDEX rider_position_trail_received ON rider_position_trail (received_at)`);
-  }
-
-  async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP TABLE rider_position_trail`);
-    await db.query(`DROP TABLE rider_latest_positions`);
-  }
-}
+    `CREATE INDEX rider_position_trail_received ON rider_position_trail (received_at)`,
+  ],
+  down: [
+    `DROP TABLE rider_position_trail`,
+    `DROP TABLE rider_latest_positions`,
+  ],
+});

@@ -1,21 +1,11 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, RetentionSweep, SERVICE_CONFIG } from '@petalpost/platform';
-import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { retentionSweep, SERVICE_CONFIG } from '@petalpost/platform';
 import type { DispatchConfig } from '../dispatch.config';
 
+export const TRAIL_RETENTION = Symbol('TRAIL_RETENTION');
+
 /** Drops trail positions received more than RIDER_TRAIL_RETENTION_HOURS ago. Latest positions are never dropped. */
-@Injectable()
-export class TrailRetention extends RetentionSweep implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(dataSource: DataSource, @Inject(SERVICE_CONFIG) config: DispatchConfig, @Inject(LOGGER) logger: Logger) {
-    super(dataSource, logger, { table: 'rider_position_trail', timeColumn: 'received_at', retentionMs: config.RIDER_TRAIL_RETENTION_HOURS * 3_600_000, task: 'rider-trail-retention' });
-  }
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.stop();
-  }
-}
+export const trailRetention = retentionSweep(
+  TRAIL_RETENTION,
+  (config: DispatchConfig) => ({ table: 'rider_position_trail', timeColumn: 'received_at', retentionMs: config.RIDER_TRAIL_RETENTION_HOURS * 3_600_000, task: 'rider-trail-retention' }),
+  [SERVICE_CONFIG],
+);

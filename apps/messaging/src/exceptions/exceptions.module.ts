@@ -4,18 +4,18 @@ import { ExceptionsController } from './api/exceptions.controller';
 import { orderAssignmentsConsumer } from './consumers/order-assignments.consumer';
 import { ExceptionEscalator } from './exception-escalator';
 import { exceptionStoreProvider } from './exception-store';
-import { ExceptionProjections } from './projections/exception-projections';
-import { ExceptionsRelay } from './relay/exceptions-relay';
+import { exceptionProjections } from './projections/exception-projections';
 
 export { ExceptionReports1764000000500 } from './exceptions.migration';
 
 /**
- * Exception reports: the API, the read model, what messaging knows of each order's rider, the
- * relay of their events (and the order commands they imply) to Kafka, and escalation.
+ * Exception reports: the API, the read model, what messaging knows of each order's rider, and
+ * escalation. Their events (and the order commands they imply) go to Kafka through the service's
+ * one relay of its log (relay/messaging-relay.ts).
  */
 @Module({
   imports: [AttachmentsModule],
   controllers: [ExceptionsController],
-  providers: [exceptionStoreProvider, ExceptionProjections, ExceptionsRelay, ExceptionEscalator, orderAssignmentsConsumer],
+  providers: [exceptionStoreProvider, exceptionProjections, ExceptionEscalator, orderAssignmentsConsumer],
 })
 export class ExceptionsModule {}

@@ -1,34 +1,25 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { namespaced, TOPICS } from '@petalpost/contracts';
-import { EventStore, PublishingRelay, type StoredEvent } from '@petalpost/event-store';
-import { headersFor, KAFKA } from '@petalpost/kafka';
-import { LOGGER, ProcessorRegistry, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { TOPICS } from '@petalpost/contracts';
+import { outboxRelay, type StoredEvent } from '@petalpost/event-store';
+import { headersFor, type OutgoingMessage } from '@petalpost/kafka';
+import { toExceptionMessage, toOrderCommand } from '../exceptions/relay/exception-messages';
+import { isExceptionEvent } from '../exceptions/projections/exception-reports.projection';
 import { toIntegrationEvents } from './messaging-integration-events';
 
-/** Publishes the messaging log to `messaging.events`, keyed by order id: the log is the outbox. */
-@Injectable()
-export class MessagingRelay extends PublishingRelay {
-  private readonly topic: string;
+/**
+ * Publishes the messaging log to `messaging.events`, keyed by order id (conversations, shop
+ * channels and exception reports), and the commands exception events imply to `orders.commands`
+ * (flag on report, clear on resolution): the log is the outbox, so a command goes out if and only
+ * if its event committed. The checkpoint moves after both topics acknowledged the batch.
+ */
+export const messagingRelay = outboxRelay('MessagingRelay', () => ({
+  name: 'messaging.relay',
+  routes: [
+    { topic: TOPICS.messagingEvents.name, messages: (batch) => batch.flatMap(toMessagingEvents) },
+    { topic: TOPICS.ordersCommands.name, messages: (batch) => batch.filter(isExceptionEvent).flatMap((e) => toOrderCommand(e) ?? []) },
+  ],
+}));
 
-  constructor(
-    dataSource: DataSource,
-    store: EventStore,
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(SERVICE_CONFIG) config: ServiceConfig,
-    @Inject(LOGGER) logger: Logger,
-    @Inject(ProcessorRegistry) registry: ProcessorRegistry,
-  ) {
-    super(dataSource, store, kafka, registry, { name: 'messaging.conversations.relay', logger });
-    this.topic = namespaced(TOPICS.messagingEvents.name, config.KAFKA_NAMESPACE);
-  }
-
-  protected async publish(events: StoredEvent[]): Promise<void> {
-    await this.publisher.send(
-      this.topic,
-      toIntegrationEvents(events).map(({ key, event }) => ({ key, value: event, headers: headersFor(event) })),
-    );
-  }
+function toMessagingEvents(stored: StoredEvent): OutgoingMessage[] {
+  if (isExceptionEvent(stored)) return [toExceptionMessage(stored)];
+  return toIntegrationEvents([stored]).map(({ key, event }) => ({ key, value: event, headers: headersFor(event) }));
 }

@@ -1,6 +1,5 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG } from '@petalpost/platform';
-import { Client } from 'pg';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { LOGGER, PgListener, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { RiderPositions } from '../positions/rider-positions';
@@ -11,7 +10,6 @@ import { type RiderPosition, riderViewOf, type TrackingView, trackingViewOf } fr
 
 /** A rider moves every few seconds; a phone on a slow network needs no more than one position a second. */
 export const POSITION_INTERVAL_MS = 1_000;
-const RECONNECT_MS = 1_000;
 
 export type Push = (event: 'state' | 'position', data: unknown) => void;
 
@@ -26,12 +24,12 @@ interface Watcher {
 
 /**
  * Live updates for open tracking pages. The projection announces each changed order on a Postgres
- * channel in its transaction; every replica LISTENs, so a page connected to any replica hears of a
- * change whichever replica's consumer made it. Positions come from this replica's own copy of
+ * channel in its transaction; every replica LISTENs (on its one PgListener connection), so a page
+ * connected to any replica hears of a change whichever replica's consumer made it. Positions come from this replica's own copy of
  * riders.locations and are coalesced per page.
  */
 @Injectable()
-export class TrackingHub implements Processor, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class TrackingHub implements Processor, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly name = 'postgres:tracking-changes';
   private readonly channel: string;
   private readonly log: Logger;
@@ -39,12 +37,9 @@ export class TrackingHub implements Processor, OnApplicationBootstrap, BeforeApp
   private readonly byRider = new Map<string, Set<Watcher>>();
   private readonly turns = new Map<string, Promise<void>>();
   private readonly waiting = new Set<string>();
-  private listener?: Client;
-  private listening = false;
-  private closed = false;
-  private reconnectTimer?: NodeJS.Timeout;
   private lastNotificationAt?: Date;
   private readonly stopPositions: () => void;
+  private readonly stopListening: Array<() => void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,15 +47,22 @@ export class TrackingHub implements Processor, OnApplicationBootstrap, BeforeApp
     @Inject(SERVICE_CONFIG) private readonly config: TrackingServiceConfig,
     @Inject(LOGGER) logger: Logger,
     registry: ProcessorRegistry,
+    private readonly listener: PgListener,
   ) {
     this.channel = trackingChannel(config.DATABASE_SCHEMA);
     this.log = logger.child({ processor: this.name });
     this.stopPositions = positions.onPosition((position) => this.riderMoved(position));
+    this.stopListening = [
+      listener.subscribe(this.channel, (orderId) => {
+        this.lastNotificationAt = new Date();
+        if (orderId) void this.changed(orderId);
+      }),
+      // Changes announced while no one listened are lost: every open page is refreshed once listening again.
+      listener.onResume(() => {
+        for (const orderId of this.byOrder.keys()) void this.changed(orderId);
+      }),
+    ];
     registry.register(this);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.listen();
   }
 
   /** Open streams would hold the HTTP server open: end them (the pages reconnect to another replica). */
@@ -68,12 +70,10 @@ export class TrackingHub implements Processor, OnApplicationBootstrap, BeforeApp
     for (const watchers of this.byOrder.values()) for (const watcher of watchers) watcher.end();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
+  onApplicationShutdown(): void {
     this.stopPositions();
-    clearTimeout(this.reconnectTimer);
+    for (const stop of this.stopListening) stop();
     for (const watchers of this.byOrder.values()) for (const watcher of watchers) clearTimeout(watcher.positionTimer);
-    await this.listener?.end().catch(() => undefined);
   }
 
   /** The page's view of an order now: the row, the customer's messages, the rider's latest position. */
@@ -130,7 +130,7 @@ export class TrackingHub implements Processor, OnApplicationBootstrap, BeforeApp
   status(): ProcessorStatus {
     return {
       name: this.name,
-      ready: this.listening,
+      ready: this.listener.listening,
       lastProgressAt: this.lastNotificationAt?.toISOString(),
       details: { channel: this.channel, pages: this.watching() },
     };
@@ -181,44 +181,6 @@ export class TrackingHub implements Processor, OnApplicationBootstrap, BeforeApp
         watcher.send('position', { rider: riderViewOf(watcher.order, this.positionFor(watcher.order)) });
       }, wait);
     }
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.DATABASE_URL });
-    client.on('notification', (message) => {
-      this.lastNotificationAt = new Date();
-      if (message.channel === this.channel && message.payload) void this.changed(message.payload);
-    });
-    client.on('error', (err) => this.lost(client, err));
-    client.on('end', () => this.lost(client));
-    await client.connect();
-    await client.query(`LISTEN "${this.channel}"`);
-    this.listener = client;
-    this.listening = true;
-  }
-
-  /** Changes announced while no one listened are lost: every open page is refreshed once listening again. */
-  private lost(client: Client, err?: Error): void {
-    if (this.listener !== client || this.closed) return;
-    this.listening = false;
-    this.listener = undefined;
-    this.log.warn({ err }, 'lost the tracking changes channel; listening again');
-    void client.end().catch(() => undefined);
-    const retry = (): void => {
-      this.reconnectTimer = setTimeout(() => {
-        if (this.closed) return;
-        this.listen().then(
-          () => {
-            for (const orderId of this.byOrder.keys()) void this.changed(orderId);
-          },
-          (reason: unknown) => {
-            this.log.warn({ err: reason }, 'cannot listen for tracking changes yet');
-            retry();
-          },
-        );
-      }, RECONNECT_MS);
-    };
-    retry();
   }
 }
 

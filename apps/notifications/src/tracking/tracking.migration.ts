@@ -1,56 +1,50 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@petalpost/platform';
 
-export class Tracking1764000001000 implements MigrationInterface {
-  name = 'Tracking1764000001000';
-
-  async up(db: QueryRunner): Promise<void> {
-    await db.query(`
-      CREATE TABLE IF NOT EXISTS tracked_orders (
-        order_id             text PRIMARY KEY,
-        shop_id              text NOT NULL,
-        status               text NOT NULL,
-        reached_at           jsonb NOT NULL,
-        window_from          timestamptz NOT NULL,
-        window_to            timestamptz NOT NULL,
-        window_time_zone     text,
-        deadline             timestamptz,
-        eta                  timestamptz,
-        rider_id             text,
-        arrangement_photo    text,
-        proof_photo          text,
-        delivered_at         timestamptz,
-        recipient_first_name text,
-        recipient_person_id  text,
-        destination_lat      double precision,
-        destination_lng      double precision,
-        order_version        integer NOT NULL,
-        updated_at           timestamptz NOT NULL DEFAULT now()
-      )`);
-    await db.query(`CREATE INDEX IF NOT EXISTS tracked_orders_recipient ON tracked_orders (shop_id, recipient_person_id)`);
-    await db.query(`
-      CREATE TABLE IF NOT EXISTS tracking_erased_people (
-        shop_id   text NOT NULL,
-        person_id text NOT NULL,
-        erased_at timestamptz NOT NULL,
-        PRIMARY KEY (shop_id, person_id)
-      )`);
+export const Tracking1764000001000 = sqlMigration('Tracking1764000001000', {
+  up: [
+    `CREATE TABLE IF NOT EXISTS tracked_orders (
+      order_id             text PRIMARY KEY,
+      shop_id              text NOT NULL,
+      status               text NOT NULL,
+      reached_at           jsonb NOT NULL,
+      window_from          timestamptz NOT NULL,
+      window_to            timestamptz NOT NULL,
+      window_time_zone     text,
+      deadline             timestamptz,
+      eta                  timestamptz,
+      rider_id             text,
+      arrangement_photo    text,
+      proof_photo          text,
+      delivered_at         timestamptz,
+      recipient_first_name text,
+      recipient_person_id  text,
+      destination_lat      double precision,
+      destination_lng      double precision,
+      order_version        integer NOT NULL,
+      updated_at           timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX IF NOT EXISTS tracked_orders_recipient ON tracked_orders (shop_id, recipient_person_id)`,
+    `CREATE TABLE IF NOT EXISTS tracking_erased_people (
+      shop_id   text NOT NULL,
+      person_id text NOT NULL,
+      erased_at timestamptz NOT NULL,
+      PRIMARY KEY (shop_id, person_id)
+    )`,
     // An outbox: messaging will own conversations and take these over (published_at marks the hand-over).
-    await db.query(`
-      CREATE TABLE IF NOT EXISTS tracking_messages (
-        message_id   uuid PRIMARY KEY,
-        order_id     text NOT NULL,
-        shop_id      text NOT NULL,
-        text         text NOT NULL,
-        sent_at      timestamptz NOT NULL DEFAULT now(),
-        published_at timestamptz
-      )`);
-    await db.query(`CREATE INDEX IF NOT EXISTS tracking_messages_shop ON tracking_messages (shop_id, sent_at DESC)`);
-    await db.query(`CREATE INDEX IF NOT EXISTS tracking_messages_order ON tracking_messages (order_id, sent_at)`);
-  }
-
-  async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP TABLE IF EXISTS tracking_messages`);
-    await db.query(`DROP TABLE IF EXISTS tracking_erased_people`);
-    await db.query(`DROP TABLE IF EXISTS tracked_orders`);
-  }
-}
+    `CREATE TABLE IF NOT EXISTS tracking_messages (
+      message_id   uuid PRIMARY KEY,
+      order_id     text NOT NULL,
+      shop_id      text NOT NULL,
+      text         text NOT NULL,
+      sent_at      timestamptz NOT NULL DEFAULT now(),
+      published_at timestamptz
+    )`,
+    `CREATE INDEX IF NOT EXISTS tracking_messages_shop ON tracking_messages (shop_id, sent_at DESC)`,
+    `CREATE INDEX IF NOT EXISTS tracking_messages_order ON tracking_messages (order_id, sent_at)`,
+  ],
+  down: [
+    `DROP TABLE IF EXISTS tracking_messages`,
+    `DROP TABLE IF EXISTS tracking_erased_people`,
+    `DROP TABLE IF EXISTS tracked_orders`,
+  ],
+});

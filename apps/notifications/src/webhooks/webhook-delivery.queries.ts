@@ -140,16 +140,3 @@ export async function cancelPendingDeliveries(db: Pick<DataSource, 'query'>, sub
     [subscriptionId, reason],
   );
 }
-
-/** Forgets events older than the retention, with their deliveries (dead letters too); a batch at a time. */
-export async function deleteExpiredEvents(dataSource: DataSource, retentionDays: number): Promise<number> {
-  const [, deleted] = await dataSource.query<[unknown[], number]>(
-    `DELETE FROM webhook_events WHERE event_id IN (
-       SELECT e.event_id FROM webhook_events e
-       WHERE e.received_at < now() - make_interval(days => $1)
-         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.event_id AND d.status = 'pending')
-       LIMIT 5000)`,
-    [retentionDays],
-  );
-  return deleted;
-}

@@ -1,13 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus } from '@petalpost/platform';
-import { Client } from 'pg';
+import { LOGGER, PgListener, type Processor, ProcessorRegistry, type ProcessorStatus } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { webhookBodyOf } from './domain/webhook-body';
 import { type AttemptResult, nextStep, type RetryPolicy } from './domain/webhook-retry';
 import { secretsInForce, signatureHeader } from './domain/webhook-signature';
-import { cancelPendingDeliveries, claimDueDeliveries, type ClaimedDelivery, deleteExpiredEvents, recordAttempt, releaseClaims } from './webhook-delivery.queries';
+import { cancelPendingDeliveries, claimDueDeliveries, type ClaimedDelivery, recordAttempt, releaseClaims } from './webhook-delivery.queries';
 import { resolveWithSystem, sendWebhook } from './webhook-sender';
 import { allowsPrivateNetworks, retryPolicyOf, wakeUpChannel, type WebhooksConfig } from './webhooks.config';
 import { WEBHOOKS_CONFIG } from './webhooks.tokens';
@@ -21,25 +20,21 @@ export const WEBHOOK_HEADERS = {
 } as const;
 
 const ERROR_TEXT_MAX = 500;
-const CLEANUP_INTERVAL_MS = 10 * 60_000;
-const RELISTEN_AFTER_MS = 10_000;
 
 /**
  * Works off the webhook_deliveries outbox: claims due deliveries (SKIP LOCKED, so every replica can
  * run one), POSTs them signed, and records each attempt and what follows. New deliveries wake it at
- * once through LISTEN/NOTIFY; retries fall due on their own, found by a short poll.
+ * once through LISTEN/NOTIFY (the process's PgListener); retries fall due on their own, and whatever
+ * a lost connection missed, are found by a short poll.
  */
 @Injectable()
 export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly name = 'webhooks:delivery';
   private readonly log: Logger;
   private readonly policy: RetryPolicy;
-  private readonly channel: string;
   private readonly stopping = new AbortController();
   private running?: Promise<void>;
-  private cleanupTimer?: NodeJS.Timeout;
-  private listener?: Client;
-  private lastListenTry = 0;
+  private readonly stopListening: () => void;
   private wakeUp?: () => void;
   private wokenWhileBusy = false;
   private lastProgressAt?: Date;
@@ -51,26 +46,23 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     @Inject(LOGGER) logger: Logger,
     registry: ProcessorRegistry,
+    private readonly listener: PgListener,
   ) {
     this.log = logger.child({ processor: this.name });
     this.policy = retryPolicyOf(config);
-    this.channel = wakeUpChannel(config.DATABASE_SCHEMA);
+    this.stopListening = listener.subscribe(wakeUpChannel(config.DATABASE_SCHEMA), () => this.nudge());
     registry.register(this);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.listen();
+  onApplicationBootstrap(): void {
     this.running = this.run();
-    this.cleanupTimer = setInterval(() => void this.cleanUp(), CLEANUP_INTERVAL_MS);
-    this.cleanupTimer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     this.wakeUp?.();
-    clearInterval(this.cleanupTimer);
     await this.running;
-    await this.listener?.end().catch(() => undefined);
+    this.stopListening();
   }
 
   status(): ProcessorStatus {
@@ -78,7 +70,7 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
       name: this.name,
       ready: this.running !== undefined && !this.stopping.signal.aborted,
       lastProgressAt: this.lastProgressAt?.toISOString(),
-      details: { ...this.counts, wakeUps: this.listener ? 'listen/notify' : 'polling', lastError: this.lastError },
+      details: { ...this.counts, wakeUps: this.listener.listening ? 'listen/notify' : 'polling', lastError: this.lastError },
     };
   }
 
@@ -92,7 +84,6 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
         this.recordError(err);
         this.log.error({ err }, 'delivering webhooks failed; trying again');
       }
-      if (!this.listener && Date.now() - this.lastListenTry > RELISTEN_AFTER_MS) await this.listen();
       // A full batch means more may be due already.
       if (claimed < WEBHOOK_BATCH_SIZE) await this.idle(WEBHOOK_POLL_INTERVAL_MS);
     }
@@ -191,40 +182,6 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
   private nudge(): void {
     if (this.wakeUp) this.wakeUp();
     else this.wokenWhileBusy = true;
-  }
-
-  /** Without the wake-up connection the worker still finds everything by polling, a little later. */
-  private async listen(): Promise<void> {
-    this.lastListenTry = Date.now();
-    const client = new Client({ connectionString: this.config.DATABASE_URL });
-    client.on('notification', () => this.nudge());
-    client.on('end', () => {
-      if (this.listener === client) this.listener = undefined;
-    });
-    client.on('error', (err) => {
-      this.log.warn({ err }, 'lost the wake-up connection; polling until it is back');
-      if (this.listener === client) this.listener = undefined;
-      void client.end().catch(() => undefined);
-    });
-    try {
-      await client.connect();
-      // The channel is built from the schema name, which is a checked identifier.
-      await client.query(`LISTEN "${this.channel}"`);
-      this.listener = client;
-    } catch (err) {
-      this.log.warn({ err }, 'could not listen for new webhooks; polling');
-      await client.end().catch(() => undefined);
-    }
-  }
-
-  private async cleanUp(): Promise<void> {
-    try {
-      const deleted = await deleteExpiredEvents(this.dataSource, this.config.WEBHOOK_EVENT_RETENTION_DAYS);
-      if (deleted > 0) this.log.info({ deleted }, 'forgot webhook events past their retention');
-    } catch (err) {
-      this.recordError(err);
-      this.log.warn({ err }, 'could not forget expired webhook events');
-    }
   }
 
   private recordError(err: unknown): void {

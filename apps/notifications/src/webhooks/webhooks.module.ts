@@ -3,6 +3,7 @@ import { SERVICE_CONFIG } from '@petalpost/platform';
 import { DeadLettersController } from './api/dead-letters.controller';
 import { WebhooksController } from './api/webhooks.controller';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
+import { webhookEventRetention } from './webhook-event-retention';
 import { webhookEventsConsumer } from './webhook-events.consumer';
 import { WebhookSubscriptions } from './webhook-subscriptions.service';
 import { webhooksConfigOf } from './webhooks.config';
@@ -20,6 +21,7 @@ import { WEBHOOKS_CONFIG } from './webhooks.tokens';
     { provide: WEBHOOKS_CONFIG, inject: [SERVICE_CONFIG], useFactory: webhooksConfigOf },
     WebhookSubscriptions,
     WebhookDeliveryWorker,
+    webhookEventRetention,
     webhookEventsConsumer,
   ],
 })

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@petalpost/auth';
+import type { ServiceProjections } from '@petalpost/event-store';
 import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
-import { OrdersProjections } from '../projections/orders-projections';
+import { ORDER_PROJECTIONS } from '../projections/orders-projections';
 
 const LogPositionSchema = z.object({ transactionId: z.string(), globalPosition: z.number().int() });
 
@@ -51,7 +52,7 @@ class ProjectionList extends createZodDto(
 @Roles('operator')
 @Controller('admin/projections')
 export class ProjectionsController {
-  constructor(private readonly projections: OrdersProjections) {}
+  constructor(@Inject(ORDER_PROJECTIONS) private readonly projections: ServiceProjections) {}
 
   @Get()
   @ApiOperation({ summary: "Each projection's checkpoint, lag, rate and rebuild" })
