@@ -1,6 +1,6 @@
 import type { TopicSpec } from '@petalpost/contracts';
 import type { Logger } from '@petalpost/platform';
-import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
+import { type Admin, Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 
 export interface KafkaClientOptions {
   clientId: string;
@@ -79,6 +79,8 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       }
+      // A retried create finds the topics there and returns at once, leaders or not.
+      await untilEveryPartitionHasALeader(admin, missing.map((spec) => spec.name));
     }
     const created = new Set(missing.map((spec) => spec.name));
     return {
@@ -87,5 +89,19 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Polls the topics' metadata until each partition has a leader: before that, producing to it fails. */
+async function untilEveryPartitionHasALeader(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const leaderless = await admin.fetchTopicMetadata({ topics }).then(
+      (metadata) => metadata.topics.filter((t) => t.partitions.some((p) => p.leader < 0)).map((t) => t.name),
+      () => topics,
+    );
+    if (leaderless.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs / 1000} s: ${leaderless.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

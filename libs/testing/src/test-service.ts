@@ -20,6 +20,13 @@ export async function createTestTopics(topics: Array<{ name: string; partitions:
         topics: topics.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })) })),
       }),
     );
+    // A create whose wait for leaders timed out (a loaded machine) is retried, and the retry finds
+    // the topics there and returns at once, leaderless: wait until every partition has its leader.
+    await eventually(async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+      const leaderless = metadata.topics.filter((t) => t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+      if (leaderless.length > 0) throw new Error(`no leader yet for a partition of ${leaderless.join(', ')}`);
+    });
   } finally {
     await admin.disconnect();
   }
