@@ -19,6 +19,8 @@ export const serviceConfigSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
     KAFKA_BROKERS: brokerList,
     KAFKA_NAMESPACE: z.string().regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default(''),
+    /** The client the outbox relays publish through (docs/kafka.md: both pass the conformance; this one acks sooner). */
+    KAFKA_RELAY_CLIENT: z.enum(['platformatic', 'kafkajs']).default('platformatic'),
     JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
     HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
