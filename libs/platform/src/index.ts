@@ -14,3 +14,4 @@ export * from './run-alone';
 export * from './time-zone';
 export * from './csv';
 export * from './runtime';
+export * from './command-request';
