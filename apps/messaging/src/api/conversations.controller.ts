@@ -112,6 +112,7 @@ export class ConversationsController {
 
   @Patch(':orderId/channels/:channel/messages/:messageId')
   @ApiOperation({ summary: 'Edit your own message (the log keeps what it said before, for the shop)' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: MessageView })
   async edit(
     @Param('orderId', ParseUUIDPipe) orderId: string,
@@ -127,6 +128,7 @@ export class ConversationsController {
   @Post(':orderId/channels/:channel/messages/:messageId/recall')
   @HttpCode(200)
   @ApiOperation({ summary: 'Recall your own message from view, within MESSAGING_RECALL_SECONDS of posting (the log keeps it for the shop)' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: MessageView })
   async recall(
     @Param('orderId', ParseUUIDPipe) orderId: string,
@@ -155,6 +157,7 @@ export class ConversationsController {
   @Post(':orderId/channels/:channel/read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark the channel read up to a message (a read receipt); answers your unread count' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: ChannelReadView })
   async read(@Param('orderId', ParseUUIDPipe) orderId: string, @Param('channel') channelParam: string, @Body() body: MarkReadBody, @CommandRequest() request: CommandRequest) {
     const channel = channelOf(channelParam);
