@@ -13,7 +13,6 @@ import { DeliveriesBouquets1764000001100 } from './deliveries/deliveries-bouquet
 import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recipients.migration';
 import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
 import { Delivery } from './deliveries/delivery.entity';
-import { DispatchCommands } from './dispatch-commands.service';
 import { dispatchProjections } from './dispatch-projections';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchRelay } from './relay/dispatch-relay';
@@ -46,7 +45,6 @@ export class DispatchModule {
       controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController, PlansController],
       providers: [
         { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
-        DispatchCommands,
         dispatchRelay,
         dispatchProjections,
         EtaTracker,

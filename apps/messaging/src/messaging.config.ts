@@ -2,6 +2,7 @@ import { riderGraceConfigShape, serviceConfigSchemaFor } from '@petalpost/platfo
 import { z } from 'zod';
 import { attachmentsConfigShape } from './attachments/attachments.config';
 import { exceptionsConfigShape } from './exceptions/exceptions.config';
+import type { Rules } from './domain/conversation.commands';
 
 /** Conversations: how long a rider keeps reading after delivery (RIDER_GRACE_MINUTES, shared with orders), how long an author may recall a message. */
 const conversationsConfigShape = {
@@ -12,3 +13,8 @@ const conversationsConfigShape = {
 export const messagingConfigSchema = serviceConfigSchemaFor('messaging').safeExtend(conversationsConfigShape).safeExtend(attachmentsConfigShape).safeExtend(exceptionsConfigShape);
 
 export type MessagingConfig = z.infer<typeof messagingConfigSchema>;
+
+/** The conversation rules a command carries: the decider reads no config. */
+export function conversationRules(config: MessagingConfig): Rules {
+  return { riderGraceMinutes: config.RIDER_GRACE_MINUTES, recallSeconds: config.MESSAGING_RECALL_SECONDS };
+}

@@ -12,7 +12,6 @@ import { ExceptionReports1764000000500, ExceptionsModule } from './exceptions/ex
 import { messagingCommandsConsumer } from './consumers/messaging-commands.consumer';
 import { orderEventsConsumer } from './consumers/order-events.consumer';
 import { Conversations1764000000200 } from './conversations/conversations.migration';
-import { ConversationCommands } from './conversation-commands.service';
 import type { MessagingConfig } from './messaging.config';
 import { ConversationInbox1764000000600 } from './projections/conversation-inbox/conversation-inbox.migration';
 import { ConversationMessages1766000000700 } from './projections/conversation-messages/conversation-messages.migration';
@@ -38,7 +37,6 @@ export class MessagingModule {
       controllers: [ConversationsController, QuickRepliesController, ShopChannelsController],
       providers: [
         { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
-        ConversationCommands,
         messagingRelay,
         messagingProjections,
         orderEventsConsumer,

@@ -2,3 +2,4 @@ export * from './auth.guard';
 export * from './principal';
 export * from './tokens';
 export * from './visibility';
+export * from './shop-scope';

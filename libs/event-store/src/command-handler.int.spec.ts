@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, type EventMetadata } from '@petalpost/contracts';
+import { runWithContext } from '@petalpost/platform';
 import { createTestDatabase, type TestDatabase } from '@petalpost/testing';
-import { type CommandResult, handleCommand, requestFingerprint } from './command-handler';
+import { type CommandResult, handleCommand, requestFingerprint, runCommand } from './command-handler';
 import type { Decider } from './decider';
 import { EventStore } from './event-store';
 import { EventStore1764000000000 } from './event-store.migration';
@@ -19,6 +20,8 @@ const counter: Decider<Increment, Incremented, { count: number }> = {
   },
 };
 const metadata: EventMetadata = { correlationId: 'c-cmd', occurredAt: '2026-02-14T10:00:00.000Z' };
+/** The counter for runCommand, whose commands say when they were given. */
+const timedCounter: Decider<Increment & { now: string }, Incremented, { count: number }> = counter;
 
 describe('the command handler (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -70,6 +73,18 @@ describe('the command handler (real PostgreSQL)', () => {
       code: 'IDEMPOTENCY_KEY_REUSED',
     });
     expect(await store.readStream(streamId)).toHaveLength(1);
+  });
+
+  it("stamps a command's events with its time and actor, and the correlation and trace of the request it runs in", async () => {
+    const streamId = `c-${randomUUID()}`;
+    const traceparent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    const command = { type: 'Increment' as const, max: 9, now: '2026-02-14T10:00:00.000Z' };
+    const actor = { role: 'staff' as const, subject: 'alice', shopId: 's1' };
+    await runWithContext({ correlationId: 'req-1', traceparent }, () => runCommand(store, timedCounter, streamId, command, { actor }));
+    await runCommand(store, timedCounter, streamId, { ...command, now: '2026-02-14T10:01:00.000Z' }, { correlationId: 'cmd-2', causationId: 'msg-2' });
+    const [first, second] = await store.readStream(streamId);
+    expect(first.metadata).toEqual({ correlationId: 'req-1', traceparent, actor, occurredAt: command.now });
+    expect(second.metadata).toEqual({ correlationId: 'cmd-2', causationId: 'msg-2', occurredAt: '2026-02-14T10:01:00.000Z' });
   });
 });
 

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { DomainError, type EventMetadata } from '@petalpost/contracts';
+import { createHash, randomUUID } from 'node:crypto';
+import { type Actor, DomainError, type EventMetadata } from '@petalpost/contracts';
+import { currentContext } from '@petalpost/platform';
 import { type Decider, foldEvents } from './decider';
 import { type EventStore, IdempotencyKeyTaken, StreamVersionConflict } from './event-store';
 import type { NewEvent, StoredEvent } from './stored-event';
@@ -101,6 +102,50 @@ export async function handleCommand<Command, Event extends NewEvent, State>(
       if (attempt >= MAX_ATTEMPTS) throw await currentStateError(store, decider, streamId, 'conflict', 'STREAM_VERSION_CONFLICT');
     }
   }
+}
+
+/** Who sent a command and what caused it; what is not given comes from the request or message being handled. */
+export interface CommandCause {
+  actor?: Actor;
+  correlationId?: string;
+  /** The message that caused the command, when it came over Kafka. */
+  causationId?: string;
+  traceparent?: string;
+}
+
+export type CommandOptions<Command, State, Event extends NewEvent = NewEvent> = CommandCause &
+  Omit<CommandEnvelope<Command, State, Event>, 'streamId' | 'command' | 'metadata'>;
+
+/** The metadata of a command's events: who, when, and the correlation, causation and trace they continue. */
+export function commandMetadata(occurredAt: string, cause: CommandCause = {}): EventMetadata {
+  const context = currentContext();
+  return {
+    correlationId: cause.correlationId ?? context?.correlationId ?? randomUUID(),
+    causationId: cause.causationId ?? context?.causationId,
+    traceparent: cause.traceparent ?? context?.traceparent,
+    ...(cause.actor ? { actor: cause.actor } : {}),
+    occurredAt,
+  };
+}
+
+/**
+ * Runs a command against a stream, from a route, a consumer or a timer alike: its events are
+ * stamped with the command's time and cause (handleCommand does the rest).
+ */
+export function runCommand<Command extends { now: string }, Event extends NewEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+  command: Command,
+  options: CommandOptions<Command, State, Event> = {},
+): Promise<CommandResult<State>> {
+  const { actor, correlationId, causationId, traceparent, ...envelope } = options;
+  return handleCommand(store, decider, { ...envelope, streamId, command, metadata: commandMetadata(command.now, { actor, correlationId, causationId, traceparent }) });
+}
+
+/** A stream's state now: its events folded. */
+export async function readState<State>(store: EventStore, decider: Pick<Decider<unknown, NewEvent, State>, 'evolve' | 'initialState'>, streamId: string): Promise<State> {
+  return foldEvents(decider, await store.readStream(streamId));
 }
 
 async function applyLinked(store: EventStore, change: LinkedChange, metadata: EventMetadata, manager: EntityManager): Promise<void> {

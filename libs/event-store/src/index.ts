@@ -12,3 +12,4 @@ export * from './projection-runner';
 export * from './publishing-relay';
 export * from './service-projections';
 export * from './relayed-command';
+export * from './request-command';

@@ -16,3 +16,4 @@ export * from './sql-migration';
 export * from './time-zone';
 export * from './csv';
 export * from './runtime';
+export * from './command-request';

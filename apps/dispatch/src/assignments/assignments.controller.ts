@@ -2,14 +2,13 @@ import { Body, Controller, Delete, HttpCode, Param, Put, Query } from '@nestjs/c
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { EventStore, foldEvents } from '@petalpost/event-store';
+import { EventStore, readState, runCommand } from '@petalpost/event-store';
 import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
 import { Delivery, DELIVERY_STATUSES } from '../deliveries/delivery.entity';
-import { DispatchCommands } from '../dispatch-commands.service';
 import { type BoardView, deliveryDecider, type DeliveryDecisionCommand, deliveryStream } from '../domain/delivery.decider';
 import { riderDecider, riderStream } from '../domain/rider.decider';
 
@@ -44,7 +43,6 @@ export class AssignmentsController {
   constructor(
     @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
     private readonly store: EventStore,
-    private readonly commands: DispatchCommands,
   ) {}
 
   @Put()
@@ -54,14 +52,14 @@ export class AssignmentsController {
   @ZodResponse({ status: 202, type: AssignmentDecision })
   async assign(@Param('orderId') orderId: string, @Body() body: AssignRiderBody, @CurrentPrincipal() principal: Principal): Promise<AssignmentDecisionView> {
     const delivery = await this.visibleDelivery(orderId, principal);
-    const rider = foldEvents(riderDecider, await this.store.readStream(riderStream(body.riderId)));
+    const rider = await readState(this.store, riderDecider, riderStream(body.riderId));
     // The rider's own stream, not the read model: a rider registered a moment ago can be given orders at once.
     if (rider.status === 'none' || !rider.shopIds.includes(delivery.shopId)) {
       throw new DomainError('conflict', 'RIDER_NOT_IN_SHOP', `shop ${delivery.shopId} has no rider ${body.riderId}`, { riderId: body.riderId, shopId: delivery.shopId });
     }
     const board = boardOf(delivery);
     const command: DeliveryDecisionCommand = { type: 'RequestAssignment', orderId, shopId: delivery.shopId, riderId: body.riderId, board, source: 'manual', now: now() };
-    const result = await this.commands.execute(deliveryDecider, deliveryStream(orderId), command, { actor: actorOf(principal) });
+    const result = await runCommand(this.store, deliveryDecider, deliveryStream(orderId), command, { actor: actorOf(principal) });
     const decision: AssignmentDecisionView['decision'] = result.events.length > 0 ? 'assignment_requested' : 'already_assigned';
     // Planning ahead is allowed (a shift may start later), but the dispatcher should see it.
     const warnings =
@@ -78,7 +76,7 @@ export class AssignmentsController {
     const delivery = await this.visibleDelivery(orderId, principal);
     const board = boardOf(delivery);
     const command: DeliveryDecisionCommand = { type: 'RequestUnassignment', orderId, shopId: delivery.shopId, board, reason: query.reason, source: 'manual', now: now() };
-    const result = await this.commands.execute(deliveryDecider, deliveryStream(orderId), command, { actor: actorOf(principal) });
+    const result = await runCommand(this.store, deliveryDecider, deliveryStream(orderId), command, { actor: actorOf(principal) });
     // The decider refuses an order without a rider, and otherwise always asks: the event names the rider.
     const { riderId } = result.events[0].data as { riderId: string };
     return { orderId, shopId: delivery.shopId, riderId, decision: 'unassignment_requested', board: { status: delivery.status, riderId: board.riderId }, warnings: [] };

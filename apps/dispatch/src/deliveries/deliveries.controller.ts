@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { DomainError } from '@petalpost/contracts';
+import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
@@ -30,11 +29,7 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'The dispatch board of a shop: deliveries by window, soonest first. A rider sees only the deliveries assigned to them.' })
   @ZodResponse({ status: 200, type: DeliveryList })
   async list(@Query() query: DeliveriesQuery, @CurrentPrincipal() principal: Principal) {
-    if (principal.role !== 'operator' && query.shopId && query.shopId !== principal.shopId) {
-      throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-    }
-    const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
-    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
+    const shopId = shopInScope(principal, query.shopId);
     const rows = await this.deliveries.find({
       where: {
         shopId,

@@ -1,7 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { DomainError } from '@petalpost/contracts';
+import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { ApiErrorResponses, decodePageCursor, encodePageCursor } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
@@ -33,7 +32,7 @@ export class DemandController {
   @ApiOkResponse({ type: DemandCounts })
   async counts(@Query() query: DemandQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const filter: DemandFilter = {
-      shopId: shopOf(principal, query.shopId),
+      shopId: shopInScope(principal, query.shopId),
       timeZone: query.timeZone,
       ...(query.from ? { from: query.from } : {}),
       ...(query.to ? { to: query.to } : {}),
@@ -62,7 +61,7 @@ export class DemandController {
   })
   @ZodResponse({ status: 200, type: DemandForecastView })
   async forecast(@Query() query: ForecastQuery, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopOf(principal, query.shopId);
+    const shopId = shopInScope(principal, query.shopId);
     const db = this.dataSource.manager;
     const history = historyFor({
       date: query.date,
@@ -74,14 +73,6 @@ export class DemandController {
     const counts = await hourlyCounts(db, shopId, query.timeZone, history.days);
     return { shopId, timeZone: query.timeZone, ...forecastFrom(history, counts, query.deliveriesPerRiderPerHour) };
   }
-}
-
-/** Operators say which shop; everyone else reads their own, and another shop is not there for them. */
-function shopOf(principal: Principal, requested: string | undefined): string {
-  if (principal.role !== 'operator' && requested && requested !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-  const shopId = principal.role === 'operator' ? requested : principal.shopId;
-  if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
-  return shopId;
 }
 
 /** A page's cursor: the (hourOfWeek, area) of its last row. */

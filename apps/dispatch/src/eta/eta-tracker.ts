@@ -3,7 +3,7 @@ import { LOGGER, runAlone, SERVICE_CONFIG } from '@petalpost/platform';
 import { type GeoPoint, offlineTravelTimes, type TravelTimes } from '@petalpost/route-planning';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DispatchCommands } from '../dispatch-commands.service';
+import { EventStore, runCommand } from '@petalpost/event-store';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { estimateArrivals, type EtaStop } from '../domain/eta';
@@ -48,7 +48,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly commands: DispatchCommands,
+    private readonly store: EventStore,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SHOP_ETA_SETTINGS) private readonly shopSettings: ShopEtaSettingsLookup,
@@ -118,7 +118,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
       for (const { orderId, eta } of etas) {
         const stop = byOrder.get(orderId);
         if (!stop) continue;
-        await this.commands.execute(deliveryDecider, deliveryStream(orderId), {
+        await runCommand(this.store, deliveryDecider, deliveryStream(orderId), {
           type: 'RecordEta',
           orderId,
           shopId: stop.shopId,
@@ -162,7 +162,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
       // Flagged already (by this replica): a late order stays late all day, its stream need not be read each sweep.
       if (this.flaggedLate.has(key)) continue;
       try {
-        await this.commands.execute(deliveryDecider, deliveryStream(row.orderId), {
+        await runCommand(this.store, deliveryDecider, deliveryStream(row.orderId), {
           type: 'RecordLate',
           orderId: row.orderId,
           shopId: row.shopId,

@@ -5,7 +5,7 @@ import { type Actor, DomainError, type GeoPoint } from '@petalpost/contracts';
 import { SERVICE_CONFIG } from '@petalpost/platform';
 import type { Plan, RouteSolver, TravelTimes } from '@petalpost/route-planning';
 import { DataSource } from 'typeorm';
-import { DispatchCommands } from '../dispatch-commands.service';
+import { EventStore, readState, runCommand } from '@petalpost/event-store';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { keepingCurrentRiders, type OpenDelivery, preparePlanning, toProposal } from '../domain/plan-instance';
@@ -36,20 +36,20 @@ const SEED = 1;
 export class Planner {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly commands: DispatchCommands,
+    private readonly store: EventStore,
     @Inject(ROUTE_SOLVER) private readonly solver: RouteSolver,
     @Inject(TRAVEL_TIMES) private readonly travel: TravelTimes<GeoPoint>,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchConfig,
   ) {}
 
   settings(shopId: string): Promise<DispatchSettings> {
-    return this.commands.state(dispatchSettingsDecider, dispatchSettingsStream(shopId));
+    return readState(this.store, dispatchSettingsDecider, dispatchSettingsStream(shopId));
   }
 
   /** Today's latest plan of the shop, on its own clock; none before its first plan of the day. */
   async latest(shopId: string): Promise<LatestPlan | undefined> {
     const stream = this.dayStream(shopId, await this.settings(shopId), new Date().toISOString());
-    return (await this.commands.state(planDecider, stream)).latest;
+    return (await readState(this.store, planDecider, stream)).latest;
   }
 
   async propose(shopId: string, trigger: string, request: { depot?: GeoPoint; actor?: Actor } = {}): Promise<{ plan: LatestPlan; settings: DispatchSettings }> {
@@ -76,7 +76,7 @@ export class Planner {
       travel: this.travel,
     });
     const { plan, solver } = await this.solve(prepared.instance);
-    const result = await this.commands.execute(
+    const result = await runCommand(this.store, 
       planDecider,
       this.dayStream(shopId, settings, now),
       { type: 'ProposePlan', planId: randomUUID(), shopId, trigger, solver, ...toProposal(prepared, keepingCurrentRiders(plan, prepared)), now },
@@ -89,7 +89,7 @@ export class Planner {
   async apply(shopId: string, planId: string, automatically: boolean, actor?: Actor): Promise<ApplyResult> {
     const now = new Date().toISOString();
     const stream = this.dayStream(shopId, await this.settings(shopId), now);
-    const result = await this.commands.execute(planDecider, stream, { type: 'ApplyPlan', shopId, planId, automatically, now }, { actor });
+    const result = await runCommand(this.store, planDecider, stream, { type: 'ApplyPlan', shopId, planId, automatically, now }, { actor });
     const outcome: ApplyResult = { planId, appliedNow: result.events.length > 0, requested: [], skipped: [] };
     const plan = result.state.latest as PlanProposal;
     if (!outcome.appliedNow) return outcome;
@@ -103,7 +103,7 @@ export class Planner {
       }
       if (row.riderId === riderId) continue;
       try {
-        const decided = await this.commands.execute(
+        const decided = await runCommand(this.store, 
           deliveryDecider,
           deliveryStream(orderId),
           { type: 'RequestAssignment', orderId, shopId, riderId, board: row, source: automatically ? 'replan' : 'plan', planId, now: new Date().toISOString() },

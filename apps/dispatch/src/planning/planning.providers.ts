@@ -9,7 +9,7 @@ import { routeSolverProviders } from './route-solver.provider';
 
 export { PlansController } from './plans.controller';
 
-/** Auto-dispatch's providers, for the dispatch module (they need its DispatchCommands). */
+/** Auto-dispatch's providers, for the dispatch module (they need its EventStore). */
 export const planningProviders: Provider[] = [...routeSolverProviders, Planner, planningProjections, Replanner, planningTriggersConsumer];
 
 /** Auto-dispatch's migrations, in order. */

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { actorOf, CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, GeoPointSchema, PlannedRouteSchema, UnplannedOrderSchema } from '@petalpost/contracts';
+import { EventStore, runCommand } from '@petalpost/event-store';
 import { ApiErrorResponses, EmptyBody, ianaTimeZone } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream } from '../domain/plan.decider';
-import { DispatchCommands } from '../dispatch-commands.service';
 import { Planner } from './planner';
 
 class ShopQuery extends createZodDto(z.strictObject({ shopId: z.string().min(1).optional().describe('Operators choose a shop; everyone else acts on their own') })) {}
@@ -66,7 +66,7 @@ class ApplyView extends createZodDto(
 export class PlansController {
   constructor(
     private readonly planner: Planner,
-    private readonly commands: DispatchCommands,
+    private readonly store: EventStore,
   ) {}
 
   @Put('dispatch-settings')
@@ -74,8 +74,8 @@ export class PlansController {
   @ApiOperation({ summary: 'Set how dispatch plans for the shop; settings left out take their defaults' })
   @ZodResponse({ status: 200, type: SettingsView })
   async configure(@Query() query: ShopQuery, @Body() body: SettingsBody, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopOf(principal, query.shopId);
-    const result = await this.commands.execute(dispatchSettingsDecider, dispatchSettingsStream(shopId), { type: 'ConfigureDispatch', shopId, ...body, now: new Date().toISOString() }, { actor: actorOf(principal) });
+    const shopId = shopInScope(principal, query.shopId);
+    const result = await runCommand(this.store, dispatchSettingsDecider, dispatchSettingsStream(shopId), { type: 'ConfigureDispatch', shopId, ...body, now: new Date().toISOString() }, { actor: actorOf(principal) });
     return settingsView(shopId, result.state);
   }
 
@@ -84,7 +84,7 @@ export class PlansController {
   @ApiOperation({ summary: 'How dispatch plans for the shop' })
   @ZodResponse({ status: 200, type: SettingsView })
   async settings(@Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopOf(principal, query.shopId);
+    const shopId = shopInScope(principal, query.shopId);
     return settingsView(shopId, await this.planner.settings(shopId));
   }
 
@@ -95,7 +95,7 @@ export class PlansController {
   @ApiErrorResponses(409)
   @ZodResponse({ status: 201, type: PlanView })
   async propose(@Query() query: ShopQuery, @Body() body: ProposeBody, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopOf(principal, query.shopId);
+    const shopId = shopInScope(principal, query.shopId);
     const { plan } = await this.planner.propose(shopId, `dispatcher:${principal.sub}`, { depot: body.depot, actor: actorOf(principal) });
     return plan;
   }
@@ -105,7 +105,7 @@ export class PlansController {
   @ApiOperation({ summary: 'The shop’s latest plan of today (its local day), and whether it was applied; 404 before its first plan of the day' })
   @ZodResponse({ status: 200, type: PlanView })
   async latest(@Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopOf(principal, query.shopId);
+    const shopId = shopInScope(principal, query.shopId);
     const latest = await this.planner.latest(shopId);
     if (!latest) throw new DomainError('not_found', 'PLAN_NOT_FOUND', 'the shop has no plan today');
     return latest;
@@ -118,19 +118,9 @@ export class PlansController {
   @ApiErrorResponses(409)
   @ZodResponse({ status: 200, type: ApplyView })
   async apply(@Param('planId') planId: string, @Body() _body: EmptyBody, @Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopOf(principal, query.shopId);
+    const shopId = shopInScope(principal, query.shopId);
     return this.planner.apply(shopId, planId, false, actorOf(principal));
   }
-}
-
-/** Operators name the shop; anyone else acts on their own, and another shop is not there for them. */
-function shopOf(principal: Principal, asked: string | undefined): string {
-  if (principal.role === 'operator') {
-    if (!asked) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
-    return asked;
-  }
-  if (asked && asked !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-  return principal.shopId as string;
 }
 
 function settingsView(shopId: string, settings: DispatchSettings): z.infer<typeof SettingsViewSchema> {

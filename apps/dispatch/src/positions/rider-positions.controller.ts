@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, RiderPositionSchema } from '@petalpost/contracts';
 import { ApiErrorResponses } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
@@ -91,12 +91,8 @@ export class RiderPositionsController {
 
 /** Riders are looked up within the caller's shop (an operator's: the one named), so another shop's rider is simply not there. */
 function riderVisibleTo(principal: Principal, riderId: string, shopId?: string): RiderRef {
-  if (principal.role === 'operator') {
-    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
-    return { shopId, riderId };
-  }
-  if (!principal.shopId || (shopId !== undefined && shopId !== principal.shopId) || (principal.role === 'rider' && principal.sub !== riderId)) throw riderNotFound();
-  return { shopId: principal.shopId, riderId };
+  if (principal.role === 'rider' && principal.sub !== riderId) throw riderNotFound();
+  return { shopId: shopInScope(principal, shopId, riderNotFound), riderId };
 }
 
 function riderNotFound(): DomainError {

@@ -1,14 +1,12 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, RiderAvailabilitySchema, RiderVehicleSchema } from '@petalpost/contracts';
-import { type CommandResult, EventStore, foldEvents, requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses } from '@petalpost/platform';
-import type { FastifyReply } from 'fastify';
+import { type CommandResult, EventStore, foldEvents, fromRequest, runCommand } from '@petalpost/event-store';
+import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { DispatchCommands } from '../dispatch-commands.service';
 import { type RiderCommand, riderDecider, riderNotFound, type RiderState, riderStream } from '../domain/rider.decider';
 import { assertMayEditProfile, canSeeRider, riderView, riderViewOf, RiderViewSchema } from './rider-view';
 import { ridersOfShop } from './riders.queries';
@@ -61,8 +59,6 @@ class RidersQuery extends createZodDto(
 class RiderResponse extends createZodDto(RiderViewSchema) {}
 class RiderList extends createZodDto(z.object({ items: z.array(RiderViewSchema) })) {}
 
-const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and changes nothing' });
-
 /**
  * Riders' profiles and availability. Commands go through the rider's stream and answer with the
  * state they led to; the list reads the riders read model, a moment behind the log.
@@ -73,7 +69,6 @@ const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, 
 @Controller('riders')
 export class RidersController {
   constructor(
-    private readonly commands: DispatchCommands,
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
   ) {}
@@ -82,23 +77,16 @@ export class RidersController {
   @HttpCode(201)
   @Roles('staff', 'dispatcher', 'operator')
   @ApiOperation({ summary: "Register a rider for the caller's shop (operators name the shop); they start off shift" })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: RiderResponse })
-  async register(
-    @Body() body: RegisterRiderBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const shopId = principal.role === 'operator' ? body.shopId : principal.shopId;
-    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop the rider is for (shopId)');
-    if (body.shopId && body.shopId !== shopId) throw new DomainError('invalid', 'SHOP_MISMATCH', 'riders are registered for your own shop only');
+  async register(@Body() body: RegisterRiderBody, @CommandRequest() request: CommandRequest) {
+    const { principal } = request;
+    const shopId = shopInScope(principal, body.shopId, () => new DomainError('invalid', 'SHOP_MISMATCH', 'riders are registered for your own shop only'));
     const command: RiderCommand = { type: 'RegisterRider', riderId: body.riderId, shopId, shopIds: body.shopIds, name: body.name, phone: body.phone, vehicle: body.vehicle, now: now() };
-    const result = await this.run(principal, body.riderId, command, { route: 'register', body, idempotencyKey }, (state) => {
+    return this.run(request, ['register', body.riderId, body], command, (state) => {
       // An id another shop registered is taken, and that is all this caller learns of it.
       if (state.status === 'registered' && !canSeeRider(principal, state)) throw new DomainError('conflict', 'RIDER_ID_TAKEN', `rider id ${body.riderId} is taken`);
     });
-    return this.answer(result, reply);
   }
 
   @Get()
@@ -106,10 +94,7 @@ export class RidersController {
   @ApiOperation({ summary: "The riders of a shop (every rider who rides for it), by name; eventually consistent with the commands' answers" })
   @ZodResponse({ status: 200, type: RiderList })
   async list(@Query() query: RidersQuery, @CurrentPrincipal() principal: Principal) {
-    if (principal.role !== 'operator' && query.shopId && query.shopId !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-    const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
-    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop (shopId)');
-    const rows = await ridersOfShop(this.dataSource, shopId, query.availability, query.limit, query.offered);
+    const rows = await ridersOfShop(this.dataSource, shopInScope(principal, query.shopId), query.availability, query.limit, query.offered);
     return { items: rows.map(riderView) };
   }
 
@@ -127,21 +112,13 @@ export class RidersController {
   @Patch(':riderId')
   @Roles('staff', 'dispatcher', 'operator')
   @ApiOperation({ summary: "Change a rider's name, phone, vehicle or shops (by the shop that owns the profile); only the fields given" })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: RiderResponse })
-  async update(
-    @Param('riderId') riderId: string,
-    @Body() body: UpdateRiderBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const command: RiderCommand = { type: 'UpdateRiderProfile', riderId, ...body, now: now() };
-    const result = await this.run(principal, riderId, command, { route: 'update', body, idempotencyKey }, (state) => {
+  update(@Param('riderId') riderId: string, @Body() body: UpdateRiderBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, ['update', riderId, body], { type: 'UpdateRiderProfile', riderId, ...body, now: now() }, (state) => {
       if (state.status === 'none') throw riderNotFound();
-      assertMayEditProfile(principal, state);
+      assertMayEditProfile(request.principal, state);
     });
-    return this.answer(result, reply);
   }
 
   @Post(':riderId/approve')
@@ -150,79 +127,41 @@ export class RidersController {
   @ApiOperation({
     summary: "Approve a rider another shop offered to the caller's shop (operators name the shop): from then on the shop sees the rider and plans with them",
   })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: RiderResponse })
-  async approve(
-    @Param('riderId') riderId: string,
-    @Body() body: ApproveRiderBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    if (principal.role !== 'operator' && body.shopId && body.shopId !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-    const shopId = principal.role === 'operator' ? body.shopId : principal.shopId;
-    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop approves the rider (shopId)');
-    const command: RiderCommand = { type: 'ApproveRiderForShop', riderId, shopId, now: now() };
-    const result = await this.run(principal, riderId, command, { route: 'approve', body, idempotencyKey }, (state) => {
+  approve(@Param('riderId') riderId: string, @Body() body: ApproveRiderBody, @CommandRequest() request: CommandRequest) {
+    const shopId = shopInScope(request.principal, body.shopId);
+    return this.run(request, ['approve', riderId, body], { type: 'ApproveRiderForShop', riderId, shopId, now: now() }, (state) => {
       // A shop the rider was not offered to gets 404 from the decider, as any stranger does.
       if (state.status === 'none') throw riderNotFound();
     });
-    return this.answer(result, reply);
   }
 
   @Put('me/availability')
   @Roles('rider')
   @ApiOperation({ summary: 'A rider starts or ends their shift, or takes a break' })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: RiderResponse })
-  changeOwnAvailability(
-    @Body() body: AvailabilityBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.changeAvailability(principal.sub, body, principal, idempotencyKey, reply);
+  changeOwnAvailability(@Body() body: AvailabilityBody, @CommandRequest() request: CommandRequest) {
+    return this.changeAvailability(request.principal.sub, body, request);
   }
 
   @Put(':riderId/availability')
   @Roles('staff', 'dispatcher', 'operator')
   @ApiOperation({ summary: "Set a rider's availability (on_shift, on_break, off) for them: any shop they ride for" })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: RiderResponse })
-  async changeAvailability(
-    @Param('riderId') riderId: string,
-    @Body() body: AvailabilityBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const command: RiderCommand = { type: 'ChangeAvailability', riderId, availability: body.availability, now: now() };
-    const result = await this.run(principal, riderId, command, { route: 'availability', body, idempotencyKey }, (state) => {
-      if (state.status === 'none' || !canSeeRider(principal, state)) throw riderNotFound();
-    });
-    return this.answer(result, reply);
-  }
-
-  private run(
-    principal: Principal,
-    riderId: string,
-    command: RiderCommand,
-    request: { route: string; body: unknown; idempotencyKey?: string },
-    authorize: (state: RiderState) => void,
-  ): Promise<CommandResult<RiderState>> {
-    return this.commands.execute(riderDecider, riderStream(riderId), command, {
-      actor: actorOf(principal),
-      authorize,
-      idempotency: request.idempotencyKey
-        ? { key: `riders:${principal.role}:${principal.shopId ?? ''}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(request.route, riderId, request.body) }
-        : undefined,
+  changeAvailability(@Param('riderId') riderId: string, @Body() body: AvailabilityBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, ['availability', riderId, body], { type: 'ChangeAvailability', riderId, availability: body.availability, now: now() }, (state) => {
+      if (state.status === 'none' || !canSeeRider(request.principal, state)) throw riderNotFound();
     });
   }
 
-  private answer(result: CommandResult<RiderState>, reply: FastifyReply) {
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+  /** A rider command from a request, answered with the rider as it is now. */
+  private async run(request: CommandRequest, fingerprint: unknown[], command: RiderCommand, authorize: (state: RiderState) => void) {
+    const result: CommandResult<RiderState> = await runCommand(this.store, riderDecider, riderStream(command.riderId), command, { ...fromRequest(request, fingerprint), authorize });
     if (result.state.status === 'none') throw riderNotFound();
-    return riderViewOf(result.state, result.version);
+    return answer(request, result, riderViewOf(result.state, result.version));
   }
 }
 

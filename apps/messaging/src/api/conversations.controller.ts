@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal } from '@petalpost/auth';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@petalpost/auth';
 import { type ConversationChannelSchema, DomainError } from '@petalpost/contracts';
-import { requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
-import type { FastifyReply } from 'fastify';
+import { type CommandResult, EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
+import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader, SERVICE_CONFIG } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import type { z } from 'zod';
 import { DataSource } from 'typeorm';
-import { ConversationCommands } from '../conversation-commands.service';
 import { decodeConversationCursor, encodeConversationCursor, listConversations } from '../projections/conversation-inbox/conversation-inbox.queries';
 import { readerOf } from '../projections/conversation-inbox/conversation-inbox.projection';
 import { channelPage, conversationOverview } from '../projections/conversation-messages/conversation-messages.queries';
 import { type Channel, CHANNELS, channelAccess, readableChannels, type Viewer } from '../domain/channel-access';
-import { conversationNotFound } from '../domain/conversation.decider';
-import { type Conversation, type ConversationState, type Message, readerKey } from '../domain/conversation.state';
+import type { ConversationCommand, Rules } from '../domain/conversation.commands';
+import { conversationDecider, conversationNotFound } from '../domain/conversation.decider';
+import { conversationStream } from '../domain/conversation.events';
+import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
+import { conversationRules, type MessagingConfig } from '../messaging.config';
+import { type Conversation, type Message, readerKey } from '../domain/conversation.state';
 import { ChannelReadView, ConversationList, ConversationsQuery, ConversationView, EditMessageBody, MarkReadBody, MessagePage, MessagesQuery, MessageView, PostMessageBody } from './conversation.dto';
-
-const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and changes nothing' });
 
 /**
  * An order's conversation: two channels (internal, customer), each readable and writable by
@@ -30,10 +30,15 @@ const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, 
 @ApiErrorResponses(400, 401, 403, 404, 409)
 @Controller('conversations')
 export class ConversationsController {
+  private readonly rules: Rules;
+
   constructor(
-    private readonly commands: ConversationCommands,
+    private readonly store: EventStore,
     private readonly dataSource: DataSource,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: MessagingConfig,
+  ) {
+    this.rules = conversationRules(config);
+  }
 
   @Get()
   @ApiOperation({
@@ -89,110 +94,86 @@ export class ConversationsController {
   @Post(':orderId/channels/:channel/messages')
   @HttpCode(201)
   @ApiOperation({ summary: 'Post a message (text or a quick reply, with attachment refs and @mentions)' })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: MessageView })
-  async post(
-    @Param('orderId', ParseUUIDPipe) orderId: string,
-    @Param('channel') channelParam: string,
-    @Body() body: PostMessageBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async post(@Param('orderId', ParseUUIDPipe) orderId: string, @Param('channel') channelParam: string, @Body() body: PostMessageBody, @CommandRequest() request: CommandRequest) {
+    const { principal } = request;
     const channel = channelOf(channelParam);
     const quickReply = body.quickReplyId !== undefined ? await this.quickReply(orderId, principal, channel, body.quickReplyId) : undefined;
-    const result = await this.commands.execute(
-      orderId,
-      {
-        type: 'PostMessage',
-        channel,
-        messageId: randomUUID(),
-        author: viewerOf(principal),
-        text: body.text,
-        quickReply,
-        attachmentRefs: body.attachmentRefs,
-        rules: this.commands.rules,
-        now: new Date().toISOString(),
-      },
-      {
-        actor: actorOf(principal),
-        idempotency: idempotencyKey ? { key: scopedKey(principal, idempotencyKey), fingerprint: requestFingerprint('messages', orderId, channel, body) } : undefined,
-      },
-    );
-    if (result.state.status === 'none') throw conversationNotFound();
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    const { text, attachmentRefs } = body;
+    const command: ConversationCommand = { type: 'PostMessage', channel, messageId: randomUUID(), author: viewerOf(principal), text, quickReply, attachmentRefs, rules: this.rules, now: now() };
+    const result = await this.run(request, orderId, command, ['messages', orderId, channel, body]);
     const postedId = result.events.find((e) => e.type === 'MessagePosted')?.data as { messageId: string } | undefined;
     // A replay answers with what the first request posted: the last message at the version it appended.
     const message = postedId ? result.state.messages.find((m) => m.messageId === postedId.messageId) : result.state.messages.at(-1);
     if (!message) throw conversationNotFound();
-    return messageView(message, principal);
+    return answer(request, result, messageView(message, principal));
   }
 
   @Patch(':orderId/channels/:channel/messages/:messageId')
   @ApiOperation({ summary: 'Edit your own message (the log keeps what it said before, for the shop)' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: MessageView })
   async edit(
     @Param('orderId', ParseUUIDPipe) orderId: string,
     @Param('channel') channelParam: string,
     @Param('messageId') messageId: string,
     @Body() body: EditMessageBody,
-    @CurrentPrincipal() principal: Principal,
+    @CommandRequest() request: CommandRequest,
   ) {
-    const channel = channelOf(channelParam);
-    const command = { type: 'EditMessage' as const, channel, messageId, editor: viewerOf(principal), text: body.text, rules: this.commands.rules, now: new Date().toISOString() };
-    return this.changed(messageId, principal, await this.commands.execute(orderId, command, { actor: actorOf(principal) }));
+    const command: ConversationCommand = { type: 'EditMessage', channel: channelOf(channelParam), messageId, editor: viewerOf(request.principal), text: body.text, rules: this.rules, now: now() };
+    return this.changed(messageId, request, await this.run(request, orderId, command, ['edit', orderId, channelParam, messageId, body]));
   }
 
   @Post(':orderId/channels/:channel/messages/:messageId/recall')
   @HttpCode(200)
   @ApiOperation({ summary: 'Recall your own message from view, within MESSAGING_RECALL_SECONDS of posting (the log keeps it for the shop)' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: MessageView })
   async recall(
     @Param('orderId', ParseUUIDPipe) orderId: string,
     @Param('channel') channelParam: string,
     @Param('messageId') messageId: string,
     @Body() _body: EmptyBody,
-    @CurrentPrincipal() principal: Principal,
+    @CommandRequest() request: CommandRequest,
   ) {
-    const channel = channelOf(channelParam);
-    const command = { type: 'RecallMessage' as const, channel, messageId, by: viewerOf(principal), rules: this.commands.rules, now: new Date().toISOString() };
-    return this.changed(messageId, principal, await this.commands.execute(orderId, command, { actor: actorOf(principal) }));
+    const command: ConversationCommand = { type: 'RecallMessage', channel: channelOf(channelParam), messageId, by: viewerOf(request.principal), rules: this.rules, now: now() };
+    return this.changed(messageId, request, await this.run(request, orderId, command, ['recall', orderId, channelParam, messageId]));
   }
 
-  private changed(messageId: string, principal: Principal, result: { state: ConversationState }) {
-    const message = result.state.status === 'open' ? result.state.messages.find((m) => m.messageId === messageId) : undefined;
+  private changed(messageId: string, request: CommandRequest, result: CommandResult<Conversation>) {
+    const message = result.state.messages.find((m) => m.messageId === messageId);
     if (!message) throw conversationNotFound();
-    return messageView(message, principal);
+    return answer(request, result, messageView(message, request.principal));
+  }
+
+  /** A conversation command from a request; a conversation that is not there is not found. */
+  private async run(request: CommandRequest, orderId: string, command: ConversationCommand, fingerprint: unknown[]): Promise<CommandResult<Conversation>> {
+    const result = await runCommand(this.store, conversationDecider, conversationStream(orderId), command, fromRequest(request, fingerprint));
+    if (result.state.status === 'none') throw conversationNotFound();
+    return { ...result, state: result.state };
   }
 
   @Post(':orderId/channels/:channel/read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark the channel read up to a message (a read receipt); answers your unread count' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: ChannelReadView })
-  async read(
-    @Param('orderId', ParseUUIDPipe) orderId: string,
-    @Param('channel') channelParam: string,
-    @Body() body: MarkReadBody,
-    @CurrentPrincipal() principal: Principal,
-  ) {
+  async read(@Param('orderId', ParseUUIDPipe) orderId: string, @Param('channel') channelParam: string, @Body() body: MarkReadBody, @CommandRequest() request: CommandRequest) {
     const channel = channelOf(channelParam);
-    const viewer = viewerOf(principal);
-    const result = await this.commands.execute(
-      orderId,
-      { type: 'MarkRead', channel, reader: viewer, upToMessageId: body.upToMessageId, rules: this.commands.rules, now: new Date().toISOString() },
-      { actor: actorOf(principal) },
-    );
-    if (result.state.status === 'none') throw conversationNotFound();
-    return { channel, unread: unreadIn(result.state, channel, viewer) };
+    const reader = viewerOf(request.principal);
+    const command: ConversationCommand = { type: 'MarkRead', channel, reader, upToMessageId: body.upToMessageId, rules: this.rules, now: now() };
+    const result = await this.run(request, orderId, command, ['read', orderId, channel, body]);
+    return answer(request, result, { channel, unread: unreadIn(result.state, channel, reader) });
   }
 
   private policy() {
-    return { now: new Date().toISOString(), riderGraceMinutes: this.commands.rules.riderGraceMinutes };
+    return { now: now(), riderGraceMinutes: this.rules.riderGraceMinutes };
   }
 
   /** The conversation, if the principal may read it at all (or the given channel). */
   private async visible(orderId: string, principal: Principal, channel?: Channel): Promise<Conversation> {
-    const state: ConversationState = await this.commands.conversation(orderId);
+    const state = await readState(this.store, conversationDecider, conversationStream(orderId));
     if (state.status === 'none') throw conversationNotFound();
     const viewer = viewerOf(principal);
     const readable = channel ? [channel] : CHANNELS;
@@ -202,7 +183,7 @@ export class ConversationsController {
 
   private async quickReply(orderId: string, principal: Principal, channel: Channel, id: string) {
     const conversation = await this.visible(orderId, principal, channel);
-    const reply = (await this.commands.quickReplies(conversation.shopId)).replies.find((r) => r.id === id);
+    const reply = (await readState(this.store, quickRepliesDecider, quickRepliesStream(conversation.shopId))).replies.find((r) => r.id === id);
     if (!reply) throw new DomainError('invalid', 'QUICK_REPLY_UNKNOWN', `the shop has no quick reply ${id}`);
     return reply;
   }
@@ -212,10 +193,7 @@ export function viewerOf(principal: Principal): Viewer {
   return { role: principal.role, sub: principal.sub, shopId: principal.shopId, orderId: principal.orderId };
 }
 
-/** Keys are the caller's own: two clients choosing the same key never collide. */
-export function scopedKey(principal: Principal, key: string): string {
-  return `${principal.role}:${principal.shopId ?? principal.orderId ?? ''}:${principal.sub}:${key}`;
-}
+const now = () => new Date().toISOString();
 
 function channelOf(value: string): z.infer<typeof ConversationChannelSchema> {
   if (!(CHANNELS as readonly string[]).includes(value)) throw new DomainError('not_found', 'CHANNEL_NOT_FOUND', 'no such channel');

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal } from '@petalpost/auth';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses } from '@petalpost/platform';
-import type { FastifyReply } from 'fastify';
+import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
+import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
-import { ConversationCommands } from '../conversation-commands.service';
 import { shopChannelAccess } from '../domain/channel-access';
-import { type ShopChannel, type ShopChannelMessage, shopChannelNotFound, SHOP_CHANNEL_NAME_MAX } from '../domain/shop-channel';
+import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
+import { type ShopChannel, shopChannelDecider, type ShopChannelMessage, shopChannelNotFound, shopChannelStream, SHOP_CHANNEL_NAME_MAX } from '../domain/shop-channel';
 import { MessagesQuery, PostMessageBody } from './conversation.dto';
-import { scopedKey, viewerOf } from './conversations.controller';
+import { viewerOf } from './conversations.controller';
 
 class OpenShopChannelBody extends createZodDto(
   z.strictObject({ name: z.string().min(1).max(SHOP_CHANNEL_NAME_MAX * 2).describe(`At most ${SHOP_CHANNEL_NAME_MAX} characters`) }).meta({ example: { name: "Today's deliveries" } }),
@@ -39,22 +38,20 @@ class ShopMessagePage extends createZodDto(z.object({ items: z.array(ShopMessage
 @ApiErrorResponses(400, 401, 403, 404, 409)
 @Controller('shops/:shopId/channels')
 export class ShopChannelsController {
-  constructor(private readonly commands: ConversationCommands) {}
+  constructor(private readonly store: EventStore) {}
 
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Open a channel for the staff of the shop' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: ShopChannelView })
-  async open(@Param('shopId') shopId: string, @Body() body: OpenShopChannelBody, @CurrentPrincipal() principal: Principal, @Headers('idempotency-key') key: string | undefined) {
+  async open(@Param('shopId') shopId: string, @Body() body: OpenShopChannelBody, @CommandRequest() request: CommandRequest) {
     const channelId = randomUUID();
-    const result = await this.commands.shopChannel(
-      channelId,
-      { type: 'OpenShopChannel', shopId, channelId, name: body.name, opener: viewerOf(principal), now: new Date().toISOString() },
-      { actor: actorOf(principal), idempotency: key ? { key: scopedKey(principal, key), fingerprint: requestFingerprint('shop-channels', shopId, body) } : undefined },
-    );
+    const command = { type: 'OpenShopChannel' as const, shopId, channelId, name: body.name, opener: viewerOf(request.principal), now: now() };
+    // The channel's id was made up for this request: no stream to read yet.
+    const result = await runCommand(this.store, shopChannelDecider, shopChannelStream(channelId), command, { ...fromRequest(request, ['shop-channels', shopId, body]), freshStream: true });
     const channel = opened(result.state);
-    return { channelId: channel.channelId, shopId: channel.shopId, name: channel.name, openedAt: channel.openedAt };
+    return answer(request, result, { channelId: channel.channelId, shopId: channel.shopId, name: channel.name, openedAt: channel.openedAt });
   }
 
   @Get(':channelId/messages')
@@ -71,41 +68,33 @@ export class ShopChannelsController {
   @Post(':channelId/messages')
   @HttpCode(201)
   @ApiOperation({ summary: 'Post in a shop channel (text or a quick reply, attachment refs, @mentions)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: ShopMessageView })
-  async post(
-    @Param('shopId') shopId: string,
-    @Param('channelId', ParseUUIDPipe) channelId: string,
-    @Body() body: PostMessageBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    await this.visible(shopId, channelId, principal);
+  async post(@Param('shopId') shopId: string, @Param('channelId', ParseUUIDPipe) channelId: string, @Body() body: PostMessageBody, @CommandRequest() request: CommandRequest) {
+    await this.visible(shopId, channelId, request.principal);
     let quickReply: { id: string; text: string } | undefined;
     if (body.quickReplyId !== undefined) {
-      quickReply = (await this.commands.quickReplies(shopId)).replies.find((r) => r.id === body.quickReplyId);
+      quickReply = (await readState(this.store, quickRepliesDecider, quickRepliesStream(shopId))).replies.find((r) => r.id === body.quickReplyId);
       if (!quickReply) throw new DomainError('invalid', 'QUICK_REPLY_UNKNOWN', `the shop has no quick reply ${body.quickReplyId}`);
     }
-    const result = await this.commands.shopChannel(
-      channelId,
-      { type: 'PostShopChannelMessage', messageId: randomUUID(), author: viewerOf(principal), text: body.text, quickReply, attachmentRefs: body.attachmentRefs, now: new Date().toISOString() },
-      { actor: actorOf(principal), idempotency: key ? { key: scopedKey(principal, key), fingerprint: requestFingerprint('shop-channel-messages', channelId, body) } : undefined },
-    );
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    const { text, attachmentRefs } = body;
+    const command = { type: 'PostShopChannelMessage' as const, messageId: randomUUID(), author: viewerOf(request.principal), text, quickReply, attachmentRefs, now: now() };
+    const result = await runCommand(this.store, shopChannelDecider, shopChannelStream(channelId), command, fromRequest(request, ['shop-channel-messages', channelId, body]));
     const channel = opened(result.state);
     const postedId = (result.events[0]?.data as { messageId?: string } | undefined)?.messageId;
     const message = postedId ? channel.messages.find((m) => m.messageId === postedId) : channel.messages.at(-1);
     if (!message) throw shopChannelNotFound();
-    return view(message);
+    return answer(request, result, view(message));
   }
 
   private async visible(shopId: string, channelId: string, principal: Principal): Promise<ShopChannel> {
-    const state = await this.commands.shopChannelState(channelId);
+    const state = await readState(this.store, shopChannelDecider, shopChannelStream(channelId));
     if (state.status === 'none' || state.shopId !== shopId || !shopChannelAccess(viewerOf(principal), state.shopId).read) throw shopChannelNotFound();
     return state;
   }
 }
+
+const now = () => new Date().toISOString();
 
 function opened(state: { status: string }): ShopChannel {
   if (state.status !== 'open') throw shopChannelNotFound();

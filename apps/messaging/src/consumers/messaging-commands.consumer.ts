@@ -1,9 +1,11 @@
 import { CONSUMER_GROUPS, decodeMessagingCommand, DomainError, PoisonMessageError, TOPICS } from '@petalpost/contracts';
-import { requestFingerprint } from '@petalpost/event-store';
+import { EventStore, requestFingerprint, runCommand } from '@petalpost/event-store';
 import { kafkaConsumer } from '@petalpost/kafka';
-import { LOGGER } from '@petalpost/platform';
+import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
-import { ConversationCommands } from '../conversation-commands.service';
+import { conversationDecider } from '../domain/conversation.decider';
+import { conversationStream } from '../domain/conversation.events';
+import { conversationRules, type MessagingConfig } from '../messaging.config';
 
 /**
  * Commands from other services on `messaging.commands`. PostCustomerMessage: what a customer
@@ -13,7 +15,7 @@ import { ConversationCommands } from '../conversation-commands.service';
  */
 export const messagingCommandsConsumer = kafkaConsumer(
   'MessagingCommandsConsumer',
-  (commands: ConversationCommands, logger: Logger) => ({
+  (store: EventStore, config: MessagingConfig, logger: Logger) => ({
     group: CONSUMER_GROUPS.messagingCommands,
     topics: [TOPICS.messagingCommands.name],
     handle: async (message) => {
@@ -21,8 +23,10 @@ export const messagingCommandsConsumer = kafkaConsumer(
       const { actor } = command.metadata;
       if (actor.role !== 'customer') throw new PoisonMessageError(`${command.type} must come from the order's customer, not ${actor.role}`);
       try {
-        await commands.execute(
-          command.orderId,
+        await runCommand(
+          store,
+          conversationDecider,
+          conversationStream(command.orderId),
           {
             type: 'PostMessage',
             channel: 'customer',
@@ -30,7 +34,7 @@ export const messagingCommandsConsumer = kafkaConsumer(
             author: { role: 'customer', sub: actor.subject, orderId: command.orderId },
             text: command.data.text,
             attachmentRefs: [],
-            rules: commands.rules,
+            rules: conversationRules(config),
             now: command.metadata.issuedAt,
           },
           {
@@ -54,5 +58,5 @@ export const messagingCommandsConsumer = kafkaConsumer(
       }
     },
   }),
-  [ConversationCommands, LOGGER],
+  [EventStore, SERVICE_CONFIG, LOGGER],
 );

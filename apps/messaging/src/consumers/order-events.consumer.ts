@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
-import { requestFingerprint } from '@petalpost/event-store';
+import { EventStore, requestFingerprint, runCommand } from '@petalpost/event-store';
 import { kafkaConsumer } from '@petalpost/kafka';
-import { ConversationCommands } from '../conversation-commands.service';
 import type { ConversationCommand, OrderFact } from '../domain/conversation.commands';
+import { conversationDecider } from '../domain/conversation.decider';
+import { conversationStream } from '../domain/conversation.events';
 
 const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 
@@ -14,7 +15,7 @@ const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
  */
 export const orderEventsConsumer = kafkaConsumer(
   'OrderEventsConsumer',
-  (commands: ConversationCommands) => ({
+  (store: EventStore) => ({
     group: CONSUMER_GROUPS.messagingOrders,
     topics: [TOPICS.ordersEvents.name],
     handle: async (message, db) => {
@@ -28,7 +29,7 @@ export const orderEventsConsumer = kafkaConsumer(
       const command = commandFor(event);
       if (!command) return;
       const { orderId } = event.data as { orderId: string };
-      await commands.execute(orderId, command, {
+      await runCommand(store, conversationDecider, conversationStream(orderId), command, {
         actor: decoded.event.metadata.actor,
         idempotency: { key: `orders.events:${decoded.event.eventId}`, fingerprint: requestFingerprint(decoded.event.eventId) },
         causationId: decoded.event.eventId,
@@ -36,7 +37,7 @@ export const orderEventsConsumer = kafkaConsumer(
       });
     },
   }),
-  [ConversationCommands],
+  [EventStore],
 );
 
 function commandFor(event: OrderIntegrationEvent): ConversationCommand | undefined {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { handleCommand } from '@petalpost/event-store';
+import { runCommand } from '@petalpost/event-store';
 import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -82,12 +81,8 @@ export class ExceptionEscalator implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async escalate(exceptionId: string): Promise<void> {
-    const now = new Date().toISOString();
-    const result = await handleCommand(this.store, exceptionDecider, {
-      streamId: exceptionStream(exceptionId),
-      command: { type: 'EscalateException', escalateAfterSeconds: this.afterSeconds, now },
-      metadata: { correlationId: randomUUID(), occurredAt: now, actor: { role: 'operator', subject: 'messaging.escalation' } },
-    });
+    const command = { type: 'EscalateException' as const, escalateAfterSeconds: this.afterSeconds, now: new Date().toISOString() };
+    const result = await runCommand(this.store, exceptionDecider, exceptionStream(exceptionId), command, { actor: { role: 'operator', subject: 'messaging.escalation' } });
     if (result.events.length > 0) {
       this.escalated++;
       this.logger.warn({ exceptionId, streamId: result.streamId }, 'exception escalated: nobody acknowledged it in time');

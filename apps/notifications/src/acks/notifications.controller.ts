@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { DomainError } from '@petalpost/contracts';
+import { CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
 import { ApiErrorResponses } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
@@ -64,10 +63,7 @@ export class NotificationsController {
   @ApiErrorResponses(400, 401, 403, 404)
   @ZodResponse({ status: 200, type: EscalationsView })
   async escalations(@Query() query: EscalationsQuery, @CurrentPrincipal() principal: Principal) {
-    if (principal.role !== 'operator' && query.shopId !== undefined && query.shopId !== principal.shopId) {
-      throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-    }
-    const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
+    const shopId = shopFilter(principal, query.shopId);
     const rows = await this.dataSource.query<EscalationRow[]>(
       `SELECT audience, seq, event_id, event_type, shop_id, order_id, channel, notified_at, escalated_at FROM escalations
         WHERE $1::text IS NULL OR shop_id = $1 ORDER BY escalated_at DESC, audience, seq LIMIT $2`,

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { canSeeShop, CurrentPrincipal, type Principal, Roles, TokenService } from '@petalpost/auth';
+import { assertShopInScope, canSeeShop, CurrentPrincipal, type Principal, Roles, TokenService } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { ApiErrorResponses, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyRequest } from 'fastify';
@@ -63,7 +63,7 @@ export class TrackingStaffController {
   @ApiErrorResponses(400, 401, 403, 404)
   @ZodResponse({ status: 200, type: CustomerMessageList })
   async messages(@Param('shopId') shopId: string, @Query() query: CustomerMessagesQuery, @CurrentPrincipal() principal: Principal) {
-    if (!canSeeShop(principal, shopId)) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
+    assertShopInScope(principal, shopId);
     const items = await messagesOfShop(this.dataSource, shopId, { limit: query.limit, orderId: query.orderId });
     return { items: items.map(({ messageId, orderId, text, sentAt }) => ({ messageId, orderId, text, sentAt })) };
   }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { canSeeShop, type Principal } from '@petalpost/auth';
+import { canSeeShop, type Principal, shopFilter } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DeadLetterView, DeliveryView, WebhookView } from './api/webhooks.dto';
@@ -62,11 +62,6 @@ export interface WebhookChanges {
 }
 
 const SUBSCRIPTION_COLUMNS = `subscription_id, shop_id, url, event_types, description, enabled, disabled_reason, secret, previous_secret_expires_at, created_at, updated_at`;
-
-/** Whoever may not manage a shop's webhooks learns nothing about them: 404, as if there were none. */
-export function assertManagesShop(principal: Principal, shopId: string): void {
-  if (!canSeeShop(principal, shopId)) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-}
 
 const webhookNotFound = () => new DomainError('not_found', 'WEBHOOK_NOT_FOUND', 'no such webhook');
 const deadLetterNotFound = () => new DomainError('not_found', 'DEAD_LETTER_NOT_FOUND', 'no such dead letter');
@@ -206,9 +201,7 @@ export class WebhookSubscriptions {
   }
 
   async deadLetters(principal: Principal, query: { shopId?: string; cursor?: string; limit: number }): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
-    if (principal.role !== 'operator' && query.shopId !== undefined && query.shopId !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-    const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
-    if (principal.role !== 'operator' && shopId === undefined) throw new DomainError('forbidden', 'SHOP_REQUIRED', 'this token names no shop');
+    const shopId = shopFilter(principal, query.shopId);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await this.dataSource.query<
       Array<{ delivery_id: string; subscription_id: string; shop_id: string; url: string; event_id: string; event_type: string; attempts: number; last_status_code: number | null; last_error: string | null; created_at: Date; finished_at: Date }>

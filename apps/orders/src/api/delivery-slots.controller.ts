@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, TimeZoneSchema } from '@petalpost/contracts';
-import { EventStore, handleCommand } from '@petalpost/event-store';
-import { ApiErrorResponses, currentContext } from '@petalpost/platform';
-import { randomUUID } from 'node:crypto';
+import { EventStore, fromRequest, runCommand } from '@petalpost/event-store';
+import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { DeliverySlots } from '../delivery-slots.service';
@@ -50,22 +49,13 @@ export class DeliverySlotsController {
   @Put()
   @Roles('staff', 'operator')
   @ApiOperation({ summary: "Plan the shop's delivery slots (applies to orders placed from now on)" })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: SlotPlanView })
-  async plan(@Param('shopId') shopId: string, @Body() body: SlotPlanBody, @CurrentPrincipal() principal: Principal) {
-    assertShop(principal, shopId);
-    const context = currentContext();
-    const now = new Date().toISOString();
-    await handleCommand(this.store, slotPlanDecider, {
-      streamId: slotPlanStream(shopId),
-      command: { type: 'PlanDeliverySlots', shopId, plan: body, now },
-      metadata: {
-        correlationId: context?.correlationId ?? randomUUID(),
-        traceparent: context?.traceparent,
-        actor: actorOf(principal),
-        occurredAt: now,
-      },
-    });
-    return { shopId, ...body };
+  async plan(@Param('shopId') shopId: string, @Body() body: SlotPlanBody, @CommandRequest() request: CommandRequest) {
+    assertShopInScope(request.principal, shopId);
+    const command = { type: 'PlanDeliverySlots' as const, shopId, plan: body, now: new Date().toISOString() };
+    const result = await runCommand(this.store, slotPlanDecider, slotPlanStream(shopId), command, fromRequest(request, ['delivery-slots', shopId, body]));
+    return answer(request, result, { shopId, ...body });
   }
 
   @Get()
@@ -73,13 +63,9 @@ export class DeliverySlotsController {
   @ApiOperation({ summary: 'The slots of a date with their places taken and left (404 when the shop plans no slots)' })
   @ZodResponse({ status: 200, type: AvailabilityView })
   async availability(@Param('shopId') shopId: string, @Query() query: AvailabilityQuery, @CurrentPrincipal() principal: Principal) {
-    assertShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     const plan = await this.slots.plan(shopId);
     if (!plan) throw new DomainError('not_found', 'NO_SLOT_PLAN', 'this shop plans no delivery slots');
     return { shopId, date: query.date, slots: await this.slots.availability(shopId, plan, query.date) };
   }
-}
-
-function assertShop(principal: Principal, shopId: string): void {
-  if (!canSeeShop(principal, shopId)) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
 }

@@ -1,16 +1,7 @@
 import type { Principal } from '@petalpost/auth';
-import type { BuyerContact, RecipientContact } from '@petalpost/contracts';
+import type { RecipientContact } from '@petalpost/contracts';
 import type { Order } from '../domain/order.state';
-
-/** Personal data as a reader gets it: the value, or "erased" once the person's key is gone. */
-export type Opened<T> = T | 'erased';
-
-export interface OpenedPersonalData {
-  buyer?: Opened<BuyerContact>;
-  recipient?: Opened<RecipientContact>;
-  cardMessage?: Opened<string>;
-  receivedBy?: Opened<string>;
-}
+import type { Opened, OpenedPersonalData } from '../personal-data/order-personal-data';
 
 /**
  * An order as one reader may see it (ARCHITECTURE.md's table): staff and operators see it all;

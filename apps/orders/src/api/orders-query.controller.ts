@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { DomainError, type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
+import { CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
+import { type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
 import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
@@ -79,14 +79,8 @@ export class OrdersQueryController {
   @ApiOperation({ summary: "A shop's orders by delivery window, a page at a time (florists: the production queue; riders: their own orders)" })
   @ZodResponse({ status: 200, type: OrderList })
   async list(@Query() query: ListOrdersQuery, @CurrentPrincipal() principal: Principal) {
-    if (principal.role !== 'operator' && query.shopId !== undefined && query.shopId !== principal.shopId) {
-      throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-    }
-    const shopId = principal.role === 'operator' ? query.shopId : principal.shopId;
-    // Tokens of shop roles always carry a shop; without one, list nothing rather than every shop.
-    if (principal.role !== 'operator' && shopId === undefined) throw new DomainError('forbidden', 'SHOP_REQUIRED', 'this token names no shop');
     const page = await listOrderSummaries(this.dataSource.manager, {
-      shopId,
+      shopId: shopFilter(principal, query.shopId),
       statuses: statusesFor(principal, query.status),
       riderId: principal.role === 'rider' ? principal.sub : query.riderId,
       riderGrace: principal.role === 'rider' ? { now: new Date().toISOString(), riderGraceMinutes: this.config.RIDER_GRACE_MINUTES } : undefined,

@@ -1,21 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, type RiderGrace, Roles } from '@petalpost/auth';
+import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, type RiderGrace, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, type RecipientContact, type Role } from '@petalpost/contracts';
-import { type CommandResult, EventStore, foldEvents, requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
+import { EventStore, foldEvents, fromRequest } from '@petalpost/event-store';
+import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader, IfMatchHeader, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
 import { orderDecider } from '../domain/order.decider';
 import { orderStream } from '../domain/order.events';
-import type { Order, OrderState } from '../domain/order.state';
-import type { Sealed } from '../domain/personal-data';
+import type { OrderState } from '../domain/order.state';
 import { PICKUP_CODE_LENGTH, pickupCodeFrom } from '../domain/pickup-code';
 import { OrderCommands } from '../order-commands.service';
 import type { OrdersConfig } from '../orders.config';
-import { openWithin, PersonalDataVault, PersonErased } from '../personal-data/personal-data-vault';
+import { type OpenedPersonalData, openOrder, sealForRecipient, sealNewOrder } from '../personal-data/order-personal-data';
+import { openWithin, PersonalDataVault } from '../personal-data/personal-data-vault';
 import { assertMayReadThePast, assertVisible, orderNotFound } from './order-access';
 import {
   AssignRiderBody,
@@ -34,19 +34,11 @@ import {
   UnassignRiderBody,
   WindowBody,
 } from './order.dto';
-import { type OpenedPersonalData, orderViewFor } from './order-view';
-
-const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and changes nothing' });
-const ifMatchHeader = ApiHeader({ name: 'If-Match', required: false, description: 'The order version (ETag) you saw; a stale one gets 412' });
+import { orderViewFor } from './order-view';
 
 /** An order command over HTTP: who may send it, and what it says. */
 const OrderCommandRoute = (path: string, summary: string, ...roles: Role[]) =>
-  applyDecorators(Post(path), HttpCode(200), Roles('operator', ...roles), ApiOperation({ summary }), idempotencyHeader, ifMatchHeader, ZodResponse({ status: 200, type: OrderView }));
-
-interface CommandHeaders {
-  idempotencyKey?: string;
-  ifMatch?: string;
-}
+  applyDecorators(Post(path), HttpCode(200), Roles('operator', ...roles), ApiOperation({ summary }), IdempotencyKeyHeader(), IfMatchHeader(), ZodResponse({ status: 200, type: OrderView }));
 
 /**
  * The orders API: requests become order commands (OrderCommands runs them through the
@@ -68,29 +60,16 @@ export class OrdersController {
   @HttpCode(201)
   @Roles('staff', 'operator')
   @ApiOperation({ summary: 'Place an order (reserves its place in the delivery slot when the shop plans slots); it gets a pickup code for its label' })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: OrderView })
-  async place(
-    @Body() body: PlaceOrderBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const shopId = principal.role === 'operator' ? body.shopId : principal.shopId;
-    if (!shopId) throw new DomainError('invalid', 'SHOP_REQUIRED', 'operators must say which shop the order is for (shopId)');
-    if (body.shopId && body.shopId !== shopId) throw new DomainError('invalid', 'SHOP_MISMATCH', 'staff place orders for their own shop only');
+  async place(@Body() body: PlaceOrderBody, @CommandRequest() request: CommandRequest) {
+    const { principal } = request;
+    const shopId = shopInScope(principal, body.shopId, () => new DomainError('invalid', 'SHOP_MISMATCH', 'staff place orders for their own shop only'));
     if (body.import && principal.role !== 'operator') throw new DomainError('forbidden', 'IMPORT_OPERATORS_ONLY', 'only operators import orders (import: true)');
     const orderId = randomUUID();
     const { customerId, ...buyer } = body.buyer;
     const { addressType, ...recipient } = body.recipient;
-    // A returning customer is one person across their orders (one erasure forgets them all).
-    const buyerId = customerId !== undefined ? `${shopId}:customer:${customerId}` : randomUUID();
-    const buyerPerson = { personId: buyerId, shopId };
-    const [sealedBuyer, sealedRecipient, sealedCard] = await Promise.all([
-      this.vault.seal(buyerPerson, buyer),
-      this.vault.seal({ personId: randomUUID(), shopId }, recipient),
-      body.cardMessage !== undefined ? this.vault.seal(buyerPerson, body.cardMessage) : undefined,
-    ]);
+    const sealed = await sealNewOrder(this.vault, shopId, { buyer, customerId, recipient, cardMessage: body.cardMessage });
     const command: OrderCommand = {
       type: 'PlaceOrder',
       orderId,
@@ -104,63 +83,63 @@ export class OrdersController {
       addressType,
       anonymousSender: body.anonymousSender,
       doNotContactRecipient: body.doNotContactRecipient,
-      buyer: sealedBuyer,
-      recipient: sealedRecipient,
-      cardMessage: sealedCard,
+      buyer: sealed.buyer,
+      recipient: sealed.recipient,
+      cardMessage: sealed.cardMessage,
       price: body.price,
       paid: body.paid,
       pickupCode: pickupCodeFrom(randomBytes(PICKUP_CODE_LENGTH)),
       imported: body.import,
-      now: new Date().toISOString(),
+      now: now(),
     };
     // The answer shows what was just sealed: no need to read the keys back.
     const opened = { buyer, recipient, ...(body.cardMessage !== undefined ? { cardMessage: body.cardMessage } : {}) };
-    return this.run(principal, orderId, command, { idempotencyKey }, 'place', body, reply, { isNew: true, opened });
+    return this.run(request, orderId, command, ['place', null, body], { isNew: true, opened });
   }
 
   @OrderCommandRoute(':orderId/accept', 'Accept a placed order', 'staff')
-  accept(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'AcceptOrder', now: now() }, headers(h), 'accept', null, reply);
+  accept(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'AcceptOrder', now: now() }, ['accept', orderId, null]);
   }
 
   @OrderCommandRoute(':orderId/reject', 'Reject a placed order, with the reason', 'staff')
-  reject(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: ReasonBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'RejectOrder', reason: body.reason, now: now() }, headers(h), 'reject', body, reply);
+  reject(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: ReasonBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'RejectOrder', reason: body.reason, now: now() }, ['reject', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/cancel', 'Cancel an order that has not left the shop', 'staff')
-  cancel(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: ReasonBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'CancelOrder', reason: body.reason, now: now() }, headers(h), 'cancel', body, reply);
+  cancel(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: ReasonBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'CancelOrder', reason: body.reason, now: now() }, ['cancel', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/payment', 'Record that the order is paid', 'staff')
-  markPaid(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'MarkPaid', now: now() }, headers(h), 'payment', null, reply);
+  markPaid(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'MarkPaid', now: now() }, ['payment', orderId, null]);
   }
 
   @OrderCommandRoute(':orderId/production/start', 'Start making the arrangement', 'staff', 'florist')
-  startProduction(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'StartProduction', now: now() }, headers(h), 'production/start', null, reply);
+  startProduction(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'StartProduction', now: now() }, ['production/start', orderId, null]);
   }
 
   @OrderCommandRoute(':orderId/production/photos', 'Attach a photo of the arrangement (shown to the buyer, never the recipient)', 'staff', 'florist')
-  attachPhoto(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: PhotoBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'AttachArrangementPhoto', photoRef: body.photoRef, now: now() }, headers(h), 'production/photos', body, reply);
+  attachPhoto(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: PhotoBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'AttachArrangementPhoto', photoRef: body.photoRef, now: now() }, ['production/photos', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/production/finish', 'The arrangement is ready for pickup', 'staff', 'florist')
-  finishArrangement(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'FinishArrangement', now: now() }, headers(h), 'production/finish', null, reply);
+  finishArrangement(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'FinishArrangement', now: now() }, ['production/finish', orderId, null]);
   }
 
   @OrderCommandRoute(':orderId/rider', 'Assign (or reassign) the rider', 'staff', 'dispatcher')
-  assignRider(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: AssignRiderBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'AssignRider', riderId: body.riderId, now: now() }, headers(h), 'rider', body, reply);
+  assignRider(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: AssignRiderBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'AssignRider', riderId: body.riderId, now: now() }, ['rider', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/rider/unassign', 'Take the order away from its rider (before pickup)', 'staff', 'dispatcher')
-  unassignRider(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: UnassignRiderBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'UnassignRider', riderId: body.riderId, reason: body.reason, now: now() }, headers(h), 'rider/unassign', body, reply);
+  unassignRider(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: UnassignRiderBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'UnassignRider', riderId: body.riderId, reason: body.reason, now: now() }, ['rider/unassign', orderId, body]);
   }
 
   @OrderCommandRoute(
@@ -170,61 +149,56 @@ export class OrdersController {
     'dispatcher',
     'rider',
   )
-  pickUp(
-    @Param('orderId', ParseUUIDPipe) orderId: string,
-    @Body() body: PickUpBody,
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: Record<string, string>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const command: OrderCommand = { type: 'PickUp', riderId: p.role === 'rider' ? p.sub : undefined, pickupCode: body.pickupCode, now: now() };
-    return this.run(p, orderId, command, headers(h), 'pickup', body, reply);
+  pickUp(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: PickUpBody, @CommandRequest() request: CommandRequest) {
+    const { principal } = request;
+    const command: OrderCommand = { type: 'PickUp', riderId: principal.role === 'rider' ? principal.sub : undefined, pickupCode: body.pickupCode, now: now() };
+    return this.run(request, orderId, command, ['pickup', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/delivery', 'Delivered: how (to the recipient, a neighbour, a safe place, reception) and the proof', 'staff', 'dispatcher', 'rider')
-  async deliver(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: DeliverBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  async deliver(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: DeliverBody, @CommandRequest() request: CommandRequest) {
     const at = now();
     // Who took the flowers is personal data about the recipient's delivery: sealed under the recipient's key.
-    const receivedBy = body.receivedBy !== undefined ? await this.sealForRecipient(p, orderId, body.receivedBy) : undefined;
+    const receivedBy = body.receivedBy !== undefined ? await this.sealForRecipient(request.principal, orderId, body.receivedBy) : undefined;
     const command: OrderCommand = { type: 'Deliver', outcome: body.outcome, proof: { ...body.proof, at: body.proof.at ?? at }, receivedBy, now: at };
-    return this.run(p, orderId, command, headers(h), 'delivery', body, reply);
+    return this.run(request, orderId, command, ['delivery', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/delivery/carded', 'Nobody home: a card was left', 'staff', 'dispatcher', 'rider')
-  carded(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: CardedBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'MarkCarded', note: body.note, photoRef: body.photoRef, now: now() }, headers(h), 'delivery/carded', body, reply);
+  carded(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: CardedBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'MarkCarded', note: body.note, photoRef: body.photoRef, now: now() }, ['delivery/carded', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/delivery/reattempt', 'Try a carded delivery again', 'staff', 'dispatcher', 'rider')
-  reattempt(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'ReattemptDelivery', now: now() }, headers(h), 'delivery/reattempt', null, reply);
+  reattempt(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() _body: EmptyBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'ReattemptDelivery', now: now() }, ['delivery/reattempt', orderId, null]);
   }
 
   @OrderCommandRoute(':orderId/delivery/failed', 'The delivery failed, with the reason', 'staff', 'dispatcher', 'rider')
-  failed(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: DeliveryFailedBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'ReportDeliveryFailed', reason: body.reason, note: body.note, now: now() }, headers(h), 'delivery/failed', body, reply);
+  failed(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: DeliveryFailedBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'ReportDeliveryFailed', reason: body.reason, note: body.note, now: now() }, ['delivery/failed', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/delivery/reschedule', 'After a failed attempt: deliver again in a new window', 'staff', 'dispatcher')
-  reschedule(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: WindowBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'RescheduleDelivery', deliveryWindow: body.deliveryWindow, now: now() }, headers(h), 'delivery/reschedule', body, reply);
+  reschedule(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: WindowBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'RescheduleDelivery', deliveryWindow: body.deliveryWindow, now: now() }, ['delivery/reschedule', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/return', 'After a failed attempt: the flowers are back at the shop', 'staff', 'dispatcher', 'rider')
-  returnToShop(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: NoteBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'ReturnToShop', note: body.note, now: now() }, headers(h), 'return', body, reply);
+  returnToShop(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: NoteBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'ReturnToShop', note: body.note, now: now() }, ['return', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/address', "Correct the recipient's contact or address", 'staff', 'dispatcher')
-  async correctAddress(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: CorrectAddressBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
+  async correctAddress(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: CorrectAddressBody, @CommandRequest() request: CommandRequest) {
     const { addressType, ...recipient } = body.recipient;
-    const sealed = await this.sealForRecipient(p, orderId, recipient satisfies RecipientContact);
-    return this.run(p, orderId, { type: 'CorrectAddress', addressType, recipient: sealed, now: now() }, headers(h), 'address', body, reply);
+    const sealed = await this.sealForRecipient(request.principal, orderId, recipient satisfies RecipientContact);
+    return this.run(request, orderId, { type: 'CorrectAddress', addressType, recipient: sealed, now: now() }, ['address', orderId, body]);
   }
 
   @OrderCommandRoute(':orderId/window', 'Move the delivery window (moves its place to the new slot)', 'staff')
-  changeWindow(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: WindowBody, @CurrentPrincipal() p: Principal, @Headers() h: Record<string, string>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(p, orderId, { type: 'ChangeWindow', deliveryWindow: body.deliveryWindow, now: now() }, headers(h), 'window', body, reply);
+  changeWindow(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: WindowBody, @CommandRequest() request: CommandRequest) {
+    return this.run(request, orderId, { type: 'ChangeWindow', deliveryWindow: body.deliveryWindow, now: now() }, ['window', orderId, body]);
   }
 
   @Get(':orderId')
@@ -240,7 +214,7 @@ export class OrdersController {
     if (query.asOf !== undefined) assertMayReadThePast(principal);
     const shown = query.asOf === undefined ? events : await this.store.readStream(orderStream(orderId), { asOf: query.asOf });
     const state = foldEvents(orderDecider, shown);
-    return this.respond(principal, { streamId: orderStream(orderId), version: shown.length, state, events: [], replayed: false }, reply);
+    return answer({ reply }, { version: shown.length, replayed: false }, await this.view(principal, state, shown.length));
   }
 
   @Get(':orderId/history')
@@ -262,89 +236,50 @@ export class OrdersController {
     return { items: (await openWithin(this.vault, items)) as typeof items };
   }
 
-  private async run(
-    principal: Principal,
-    orderId: string,
-    command: OrderCommand,
-    request: CommandHeaders,
-    route: string,
-    body: unknown,
-    reply: FastifyReply,
-    { isNew = false, opened }: { isNew?: boolean; opened?: OpenedPersonalData } = {},
-  ) {
-    let result: CommandResult<OrderState>;
+  /** An order command from a request, answered with the order as the caller may see it. */
+  private async run(request: CommandRequest, orderId: string, command: OrderCommand, fingerprint: unknown[], { isNew = false, opened }: { isNew?: boolean; opened?: OpenedPersonalData } = {}) {
+    const { principal } = request;
     try {
-      result = await this.commands.execute(orderId, command, {
-        actor: actorOf(principal),
-        expectedVersion: parseIfMatch(request.ifMatch),
-        // Keys are the caller's own: two clients (of any shops) choosing the same key never collide.
-        idempotency: request.idempotencyKey
-          ? { key: `${principal.role}:${principal.shopId ?? ''}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(route, isNew ? null : orderId, body) }
-          : undefined,
+      const result = await this.commands.execute(orderId, command, {
+        // A new order has no version to match yet.
+        ...fromRequest(request, fingerprint, { ifMatch: !isNew }),
         authorize: isNew ? undefined : (state) => assertVisible(principal, state, this.graceNow()),
       });
+      return answer(request, result, await this.view(principal, result.state, result.version, result.replayed ? undefined : opened));
     } catch (err) {
       throw await this.inCallersView(principal, orderId, err);
     }
-    return this.respond(principal, result, reply, result.replayed ? undefined : opened);
   }
 
   /**
-   * A refusal answers with the order's current state: as the caller may see it (GET /orders/:id),
-   * never the raw state, which holds what a rider or customer may not read (price, sealed contacts).
+   * A refusal answers with the order's current state as the caller may see it (GET /orders/:id),
+   * never the raw state, which holds what a rider or customer may not read (price, sealed
+   * contacts, the pickup code).
    */
   private async inCallersView(principal: Principal, orderId: string, err: unknown): Promise<unknown> {
     if (!(err instanceof DomainError) || typeof err.details?.state !== 'object' || err.details.state === null) return err;
     const events = await this.store.readStream(orderStream(orderId));
     const state = foldEvents(orderDecider, events);
     if (state.status === 'none') return err;
-    const view = orderViewFor(principal, state, await this.open(state), events.length);
-    const scoped = new DomainError(err.kind, err.code, err.message, { ...err.details, state: view });
+    const scoped = new DomainError(err.kind, err.code, err.message, { ...err.details, state: await this.view(principal, state, events.length) });
     scoped.stack = err.stack;
     return scoped;
   }
 
-  private async respond(principal: Principal, result: CommandResult<OrderState>, reply: FastifyReply, opened?: OpenedPersonalData) {
-    if (result.state.status === 'none') throw orderNotFound();
-    void reply.header('etag', `"${result.version}"`);
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return orderViewFor(principal, result.state, opened ?? (await this.open(result.state)), result.version);
-  }
-
-  private async open(order: Order): Promise<OpenedPersonalData> {
-    const fields = { buyer: order.buyer, recipient: order.recipient, cardMessage: order.cardMessage, receivedBy: order.delivery?.receivedBy };
-    const present = Object.entries(fields).filter((entry): entry is [string, Sealed] => entry[1] !== undefined);
-    const values = await this.vault.openAll(present.map(([, sealed]) => sealed));
-    return Object.fromEntries(present.map(([field], i) => [field, values[i] ?? 'erased'])) as OpenedPersonalData;
+  private async view(principal: Principal, state: OrderState, version: number, opened?: OpenedPersonalData) {
+    if (state.status === 'none') throw orderNotFound();
+    return orderViewFor(principal, state, opened ?? (await openOrder(this.vault, state)), version);
   }
 
   private graceNow(): RiderGrace {
     return { now: now(), riderGraceMinutes: this.config.RIDER_GRACE_MINUTES };
   }
 
-  /** Seals under the order's recipient (a new person when that one was erased or never recorded). */
-  private async sealForRecipient(principal: Principal, orderId: string, value: unknown): Promise<Sealed> {
-    const state = foldEvents(orderDecider, await this.store.readStream(orderStream(orderId)));
-    assertVisible(principal, state, this.graceNow());
-    const person = { personId: state.recipient?.personId ?? randomUUID(), shopId: state.shopId };
-    try {
-      return await this.vault.seal(person, value);
-    } catch (err) {
-      if (!(err instanceof PersonErased)) throw err;
-      return this.vault.seal({ personId: randomUUID(), shopId: state.shopId }, value);
-    }
+  private async sealForRecipient(principal: Principal, orderId: string, value: unknown) {
+    const order = foldEvents(orderDecider, await this.store.readStream(orderStream(orderId)));
+    assertVisible(principal, order, this.graceNow());
+    return sealForRecipient(this.vault, order, value);
   }
 }
 
 const now = () => new Date().toISOString();
-
-function headers(h: Record<string, string | undefined>): CommandHeaders {
-  return { idempotencyKey: h['idempotency-key'], ifMatch: h['if-match'] };
-}
-
-function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) throw new DomainError('invalid', 'BAD_IF_MATCH', 'If-Match must be an order version such as "3"');
-  return Number(match[1]);
-}

@@ -2,9 +2,8 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { EventStore } from '@petalpost/event-store';
-import { ApiErrorResponses, currentContext, EmptyBody } from '@petalpost/platform';
-import { randomUUID } from 'node:crypto';
+import { commandMetadata, EventStore } from '@petalpost/event-store';
+import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { personStream } from '../domain/personal-data';
@@ -41,7 +40,6 @@ export class PeopleController {
   async erase(@Param('personId') personId: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
     const shopId = await this.vault.shopOf(personId);
     if (shopId === undefined || !canSeeShop(principal, shopId)) throw new DomainError('not_found', 'PERSON_NOT_FOUND', 'no such person');
-    const context = currentContext();
     return this.store.transaction(async (manager) => {
       const erasure = (await this.vault.erase(personId, manager))!;
       if (!erasure.alreadyErased) {
@@ -50,12 +48,7 @@ export class PeopleController {
           'person',
           0,
           [{ type: 'PersonalDataErased', data: { personId, shopId, erasedAt: erasure.erasedAt } }],
-          {
-            correlationId: context?.correlationId ?? randomUUID(),
-            traceparent: context?.traceparent,
-            actor: actorOf(principal),
-            occurredAt: erasure.erasedAt,
-          },
+          commandMetadata(erasure.erasedAt, { actor: actorOf(principal) }),
           {},
           manager,
         );

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { canSeeShop, CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
 import { DomainError, exceptionStream } from '@petalpost/contracts';
-import { type CommandResult, foldEvents, handleCommand, requestFingerprint } from '@petalpost/event-store';
-import { ApiErrorResponses, currentContext, EmptyBody } from '@petalpost/platform';
+import { foldEvents, fromRequest, runCommand } from '@petalpost/event-store';
+import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
@@ -14,8 +14,6 @@ import { EXCEPTION_STORE, type ExceptionStore } from '../exception-store';
 import { analyticsCsv, exceptionAnalytics, listExceptions } from '../projections/exception-reports.queries';
 import { AnalyticsQuery, ExceptionAnalytics, ExceptionList, ExceptionView, ListExceptionsQuery, ReportExceptionBody, ResolveExceptionBody } from './exception.dto';
 import { assignmentOf } from '../order-assignments.queries';
-
-const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and changes nothing' });
 
 const notFound = () => new DomainError('not_found', 'EXCEPTION_NOT_FOUND', 'no such exception');
 const orderNotFound = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');
@@ -39,15 +37,10 @@ export class ExceptionsController {
   @HttpCode(201)
   @Roles('rider', 'staff', 'dispatcher', 'operator')
   @ApiOperation({ summary: 'Report an exception on an order (riders: only orders assigned to them). Flags the order and alerts the shop' })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: ExceptionView })
-  async report(
-    @Param('orderId', ParseUUIDPipe) orderId: string,
-    @Body() body: ReportExceptionBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async report(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: ReportExceptionBody, @CommandRequest() request: CommandRequest) {
+    const { principal } = request;
     const order = await assignmentOf(this.dataSource, orderId);
     if (!order || !canSeeShop(principal, order.shopId)) throw orderNotFound();
     // A rider sees only the orders assigned to them: any other is as if it did not exist.
@@ -63,51 +56,33 @@ export class ExceptionsController {
       ...(order.riderId ? { riderId: order.riderId } : {}),
       details: body.details,
       position: body.position,
-      by: { role: principal.role, subject: principal.sub },
-      now: new Date().toISOString(),
+      by: byOf(principal),
+      now: now(),
     };
-    const result = await this.run(principal, exceptionId, command, { idempotencyKey, route: 'report', target: orderId, body, isNew: true });
-    return this.respond(result, reply);
+    // The report's id was made up for this request: no stream to read yet.
+    return this.run(request, exceptionId, command, ['report', orderId, body], { freshStream: true });
   }
 
   @Post('exceptions/:exceptionId/acknowledge')
   @HttpCode(200)
   @Roles('staff', 'dispatcher', 'operator')
   @ApiOperation({ summary: 'Acknowledge a reported exception (records who and when; stops its escalation)' })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: ExceptionView })
-  async acknowledge(
-    @Param('exceptionId', ParseUUIDPipe) exceptionId: string,
-    @Body() _body: EmptyBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const command: ExceptionCommand = { type: 'AcknowledgeException', by: { role: principal.role, subject: principal.sub }, now: new Date().toISOString() };
-    return this.respond(await this.run(principal, exceptionId, command, { idempotencyKey, route: 'acknowledge', target: exceptionId, body: null }), reply);
+  acknowledge(@Param('exceptionId', ParseUUIDPipe) exceptionId: string, @Body() _body: EmptyBody, @CommandRequest() request: CommandRequest) {
+    const command: ExceptionCommand = { type: 'AcknowledgeException', by: byOf(request.principal), now: now() };
+    return this.run(request, exceptionId, command, ['acknowledge', exceptionId, null]);
   }
 
   @Post('exceptions/:exceptionId/resolve')
   @HttpCode(200)
   @Roles('staff', 'dispatcher', 'operator')
   @ApiOperation({ summary: 'Resolve an acknowledged exception with its outcome (clears the flag on the order)' })
-  @idempotencyHeader
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: ExceptionView })
-  async resolve(
-    @Param('exceptionId', ParseUUIDPipe) exceptionId: string,
-    @Body() body: ResolveExceptionBody,
-    @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const command: ExceptionCommand = {
-      type: 'ResolveException',
-      outcome: body.outcome,
-      ...(body.note ? { note: body.note } : {}),
-      by: { role: principal.role, subject: principal.sub },
-      now: new Date().toISOString(),
-    };
-    return this.respond(await this.run(principal, exceptionId, command, { idempotencyKey, route: 'resolve', target: exceptionId, body }), reply);
+  resolve(@Param('exceptionId', ParseUUIDPipe) exceptionId: string, @Body() body: ResolveExceptionBody, @CommandRequest() request: CommandRequest) {
+    const command: ExceptionCommand = { type: 'ResolveException', outcome: body.outcome, ...(body.note ? { note: body.note } : {}), by: byOf(request.principal), now: now() };
+    return this.run(request, exceptionId, command, ['resolve', exceptionId, body]);
   }
 
   @Get('exceptions/analytics')
@@ -120,7 +95,7 @@ export class ExceptionsController {
   // Not a ZodResponse: the CSV form is text, so the answer is built here and documented below.
   @ApiOkResponse({ type: ExceptionAnalytics })
   async analytics(@Query() query: AnalyticsQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
-    const shopId = this.shopScope(principal, query.shopId);
+    const shopId = shopFilter(principal, query.shopId);
     const result = await exceptionAnalytics(this.dataSource.manager, { shopId, from: query.from, to: query.to, timeZone: query.timeZone });
     if (query.format === 'csv') {
       void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="exceptions.csv"');
@@ -134,7 +109,7 @@ export class ExceptionsController {
   @ApiOperation({ summary: "The shop's exception reports, newest first (a read model: trails the log by milliseconds)" })
   @ZodResponse({ status: 200, type: ExceptionList })
   async list(@Query() query: ListExceptionsQuery, @CurrentPrincipal() principal: Principal) {
-    const shopId = this.shopScope(principal, query.shopId);
+    const shopId = shopFilter(principal, query.shopId);
     return { items: await listExceptions(this.dataSource.manager, { shopId, status: query.status, type: query.type, limit: query.limit }) };
   }
 
@@ -152,50 +127,24 @@ export class ExceptionsController {
     return viewOf(state as ExceptionReport, history.length);
   }
 
-  /** Operators choose a shop (or all); everyone else is held to their own, and asking for another is refused. */
-  private shopScope(principal: Principal, requested: string | undefined): string | undefined {
-    if (principal.role === 'operator') return requested;
-    if (requested && requested !== principal.shopId) throw new DomainError('not_found', 'SHOP_NOT_FOUND', 'no such shop');
-    return principal.shopId;
-  }
-
-  private run(
-    principal: Principal,
-    exceptionId: string,
-    command: ExceptionCommand,
-    request: { idempotencyKey?: string; route: string; target: string; body: unknown; isNew?: boolean },
-  ): Promise<CommandResult<ExceptionState>> {
-    const context = currentContext();
-    return handleCommand(this.store, exceptionDecider, {
-      streamId: exceptionStream(exceptionId),
-      command,
-      metadata: {
-        correlationId: context?.correlationId ?? randomUUID(),
-        causationId: context?.causationId,
-        traceparent: context?.traceparent,
-        actor: actorOf(principal),
-        occurredAt: command.now,
-      },
-      // Keys are the caller's own: two clients choosing the same key never collide.
-      idempotency: request.idempotencyKey
-        ? { key: `exceptions:${principal.role}:${principal.shopId ?? ''}:${principal.sub}:${request.idempotencyKey}`, fingerprint: requestFingerprint(request.route, request.target, request.body) }
-        : undefined,
-      freshStream: request.isNew,
-      authorize: request.isNew ? undefined : (state) => assertVisible(principal, state),
+  /** An exception command from a request, answered with the report as it is now. */
+  private async run(request: CommandRequest, exceptionId: string, command: ExceptionCommand, fingerprint: unknown[], { freshStream = false } = {}) {
+    const result = await runCommand(this.store, exceptionDecider, exceptionStream(exceptionId), command, {
+      ...fromRequest(request, fingerprint),
+      freshStream,
+      authorize: freshStream ? undefined : (state) => assertVisible(request.principal, state),
     });
-  }
-
-  private respond(result: CommandResult<ExceptionState>, reply: FastifyReply) {
     if (result.state.status === 'none') throw notFound();
-    void reply.header('etag', `"${result.version}"`);
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return viewOf(result.state, result.version);
+    return answer(request, result, viewOf(result.state, result.version));
   }
 }
 
 function assertVisible(principal: Principal, state: ExceptionState): asserts state is ExceptionReport {
   if (state.status === 'none' || !canSeeShop(principal, state.shopId)) throw notFound();
 }
+
+const now = () => new Date().toISOString();
+const byOf = (principal: Principal) => ({ role: principal.role, subject: principal.sub });
 
 const secondsBetween = (from: string, to: string | undefined) => (to === undefined ? undefined : (Date.parse(to) - Date.parse(from)) / 1000);
 

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
-import { assertManagesShop, WebhookSubscriptions } from '../webhook-subscriptions.service';
+import { WebhookSubscriptions } from '../webhook-subscriptions.service';
 import {
   CreatedWebhook,
   CreateWebhookBody,
@@ -36,7 +36,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Register an endpoint for some (or all) event types; the answer carries its signing secret, shown this once' })
   @ZodResponse({ status: 201, type: CreatedWebhook })
   create(@Param('shopId') shopId: string, @Body() body: CreateWebhookBody, @CurrentPrincipal() principal: Principal) {
-    assertManagesShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     return this.webhooks.create(shopId, body);
   }
 
@@ -44,7 +44,7 @@ export class WebhooksController {
   @ApiOperation({ summary: "The shop's webhooks (secrets are never shown again)" })
   @ZodResponse({ status: 200, type: WebhookList })
   async list(@Param('shopId') shopId: string, @CurrentPrincipal() principal: Principal) {
-    assertManagesShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     return { items: await this.webhooks.list(shopId) };
   }
 
@@ -52,7 +52,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'One webhook' })
   @ZodResponse({ status: 200, type: WebhookResponse })
   get(@Param('shopId') shopId: string, @subscriptionId() id: string, @CurrentPrincipal() principal: Principal) {
-    assertManagesShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     return this.webhooks.get(shopId, id);
   }
 
@@ -60,7 +60,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Change the URL, event types or description; disable or enable it' })
   @ZodResponse({ status: 200, type: WebhookResponse })
   update(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() body: UpdateWebhookBody, @CurrentPrincipal() principal: Principal) {
-    assertManagesShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     return this.webhooks.update(shopId, id, body);
   }
 
@@ -68,7 +68,7 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a webhook with its deliveries and dead letters' })
   async remove(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
-    assertManagesShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     await this.webhooks.remove(shopId, id);
   }
 
@@ -77,7 +77,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'A new signing secret; during the grace period deliveries are signed with the old one too' })
   @ZodResponse({ status: 200, type: RotatedWebhookSecret })
   rotateSecret(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
-    assertManagesShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     return this.webhooks.rotateSecret(shopId, id);
   }
 
@@ -85,7 +85,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Recent deliveries with every attempt: status code, duration, error' })
   @ZodResponse({ status: 200, type: WebhookDeliveryList })
   async deliveries(@Param('shopId') shopId: string, @subscriptionId() id: string, @Query() query: WebhookDeliveriesQuery, @CurrentPrincipal() principal: Principal) {
-    assertManagesShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     return { items: await this.webhooks.deliveries(shopId, id, query) };
   }
 
@@ -95,7 +95,7 @@ export class WebhooksController {
   @ApiErrorResponses(409)
   @ZodResponse({ status: 202, type: WebhookReplayResult })
   replay(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() body: WebhookReplayBody, @CurrentPrincipal() principal: Principal) {
-    assertManagesShop(principal, shopId);
+    assertShopInScope(principal, shopId);
     return this.webhooks.replay(shopId, id, body);
   }
 }
