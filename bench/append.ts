@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@petalpost/event-store';
-import { type BenchContext, captureEventStoreSql, compare, type Contender, explainAnalyze, resetStatements, type StatementStat, topStatements } from './lib/context';
+import {
+  type BenchContext,
+  captureEventStoreSql,
+  compare,
+  type Contender,
+  explainAnalyze,
+  resetStatements,
+  type StatementStat,
+  topStatements,
+} from './lib/context';
 import { benchMetadata, newEvents, orderPlacedData, STREAM_TYPE, streamId } from './lib/fixtures';
 import { type PhaseResult, say } from './lib/measure';
 

@@ -87,7 +87,10 @@ export async function kafkaClientsSection(ctx: BenchContext, options: { seconds:
     consumed[client].push(result);
     say(`${fmt.rate(result.rate)} messages/s (${result.messages} in ${result.seconds.toFixed(2)} s)`);
   }
-  const lags = Object.fromEntries(names.map((n) => [n, { appended: 0, gaps: [] as number[] }])) as Record<KafkaClientName, { appended: number; gaps: number[] }>;
+  const lags = Object.fromEntries(names.map((n) => [n, { appended: 0, gaps: [] as number[] }])) as Record<
+    KafkaClientName,
+    { appended: number; gaps: number[] }
+  >;
   for (const client of turns) {
     process.stdout.write(`  relay through ${client.padEnd(14)} at ${options.relayRate} appends/s … `);
     const r = await relayPhase(ctx, drivers[client], topicOf(client), { seconds: halves, relayRate: options.relayRate }, logger);
@@ -130,7 +133,8 @@ async function producePhase(driver: KafkaDriver, topic: string, value: string, s
   try {
     let sent = 0;
     let key = 0;
-    const batch = () => Array.from({ length: BATCH }, () => ({ key: `order-${key++ % 1000}`, value, headers: { 'event-id': randomUUID(), 'event-type': 'OrderPlaced' } }));
+    const batch = () =>
+      Array.from({ length: BATCH }, () => ({ key: `order-${key++ % 1000}`, value, headers: { 'event-id': randomUUID(), 'event-type': 'OrderPlaced' } }));
     // A short warm-up: connections, producer id, metadata.
     await producer.send(topic, batch());
     const start = performance.now();
@@ -182,7 +186,9 @@ async function relayPhase(
   const { pool, dataSource } = ctx.infra;
   const name = `bench.clients.relay.${driver.client}.${randomUUID().slice(0, 6)}`;
   // The relay starts at the head of the log: only this phase's appends are measured.
-  const { rows } = await pool.query(`SELECT transaction_id::text AS tx, global_position AS pos FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`);
+  const { rows } = await pool.query(
+    `SELECT transaction_id::text AS tx, global_position AS pos FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
   await pool.query(`INSERT INTO checkpoints (processor_id, last_tx, last_pos) VALUES ($1, $2::xid8, $3)`, [name, rows[0]?.tx ?? '0', rows[0]?.pos ?? 0]);
   const publisher = new EventPublisher(driver.producer());
   await publisher.connect();
@@ -248,8 +254,18 @@ export function kafkaClientsTable(k: KafkaClientsSection): { headers: string[]; 
   return {
     headers: ['measure', 'kafkajs 2.2.4', '@platformatic/kafka 2.12.1', 'platformatic ÷ kafkajs'],
     rows: [
-      [`produce: messages/s (idempotent, acks=all, keyed, ${k.batch} per send, ${k.senders} sends in flight)`, fmt.rate(a.produce.rate), fmt.rate(b.produce.rate), fmt.ratio(b.produce.rate / a.produce.rate)],
-      [`consume: messages/s (group member, commit after each batch)`, fmt.rate(a.consume.rate), fmt.rate(b.consume.rate), fmt.ratio(b.consume.rate / a.consume.rate)],
+      [
+        `produce: messages/s (idempotent, acks=all, keyed, ${k.batch} per send, ${k.senders} sends in flight)`,
+        fmt.rate(a.produce.rate),
+        fmt.rate(b.produce.rate),
+        fmt.ratio(b.produce.rate / a.produce.rate),
+      ],
+      [
+        `consume: messages/s (group member, commit after each batch)`,
+        fmt.rate(a.consume.rate),
+        fmt.rate(b.consume.rate),
+        fmt.ratio(b.consume.rate / a.consume.rate),
+      ],
       [`relay at ${k.relayRate} appends/s: commit → broker ack p50 (ms)`, fmt.ms(a.relay.p50), fmt.ms(b.relay.p50), fmt.ratio(b.relay.p50 / a.relay.p50)],
       [`relay at ${k.relayRate} appends/s: commit → broker ack p99 (ms)`, fmt.ms(a.relay.p99), fmt.ms(b.relay.p99), fmt.ratio(b.relay.p99 / a.relay.p99)],
       [`relay: events acked of appended`, `${a.relay.acked} of ${a.relay.appended}`, `${b.relay.acked} of ${b.relay.appended}`, '–'],

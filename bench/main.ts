@@ -57,7 +57,9 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
-const sections = new Set((env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients').split(',').map((s) => s.trim()));
+const sections = new Set(
+  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients').split(',').map((s) => s.trim()),
+);
 const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const docsFile = env.BENCH_DOCS ?? join(repoRoot, 'docs', 'benchmarks.md');
@@ -74,7 +76,9 @@ async function main(): Promise<void> {
     kernel: release(),
     loadAvgStart: loadavg(),
   } as BenchRun['machine'];
-  say(`petalpost bench — ${machine.cpus} × ${model}, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}, load ${machine.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}`);
+  say(
+    `petalpost bench — ${machine.cpus} × ${model}, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}, load ${machine.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}`,
+  );
   say(`phases: ${warmupSeconds} s warm-up + ${phaseSeconds} s measured; sections: ${[...sections].join(', ')}`);
 
   say('\n[infra] starting PostgreSQL and Kafka …');
@@ -219,7 +223,9 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       say(`\n${printTable(httpTable(http))}\n`);
       const p = http.ordersProfile;
       if (p) {
-        say(`create order, profiled: ${Math.round(p.profile.busyUsPerCall)} µs sampled, ${Math.round(p.profile.cpuUsPerCall)} µs service CPU per order\n${printTable(profileTable(p.profile))}`);
+        say(
+          `create order, profiled: ${Math.round(p.profile.busyUsPerCall)} µs sampled, ${Math.round(p.profile.cpuUsPerCall)} µs service CPU per order\n${printTable(profileTable(p.profile))}`,
+        );
         say(`${printTable({ headers: ['function (self time)', 'share'], rows: p.profile.functions.map((f) => [f.fn, `${(f.share * 100).toFixed(1)}%`]) })}\n`);
         if (p.profile.inclusive?.length) say(`${printTable(inclusiveTable(p.profile))}\n`);
         say(`PostgreSQL ${Math.round(p.postgresCpuUsPerOrder ?? Number.NaN)} µs, broker ${Math.round(p.brokerCpuUsPerOrder ?? Number.NaN)} µs CPU per order`);
@@ -227,13 +233,17 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       }
     }
     if (sections.has('notifications')) {
-      say('\n[5 notifications] N WebSocket clients, status changes at a fixed rate: the notifications service vs a plain ws broadcast, each in a child process, clients in another');
+      say(
+        '\n[5 notifications] N WebSocket clients, status changes at a fixed rate: the notifications service vs a plain ws broadcast, each in a child process, clients in another',
+      );
       const notifications: NotificationsSection = await notificationsSection(ctx);
       run.notifications = notifications;
       say(`\n${printTable(notificationsTable(notifications))}\n`);
     }
     if (sections.has('messaging')) {
-      say('\n[6 messaging] messages posted over HTTP → MessagePosted on messaging.events vs photos attached to orders → orders.events, both services in child processes');
+      say(
+        '\n[6 messaging] messages posted over HTTP → MessagePosted on messaging.events vs photos attached to orders → orders.events, both services in child processes',
+      );
       const messaging: MessagingSection = await messagingSection(ctx);
       run.messaging = messaging;
       say(`\n${printTable(messagingTable(messaging))}\n`);
@@ -251,12 +261,18 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
     }
     if (sections.has('locations')) {
       say('\n[8 locations] riders report positions to the dispatch service (child process) vs the same rows written straight into PostgreSQL');
-      run.locations = await locationsSection(ctx, { riders: Number(env.BENCH_LOCATIONS_RIDERS ?? 200), concurrency: Number(env.BENCH_LOCATIONS_CONCURRENCY ?? 16) });
+      run.locations = await locationsSection(ctx, {
+        riders: Number(env.BENCH_LOCATIONS_RIDERS ?? 200),
+        concurrency: Number(env.BENCH_LOCATIONS_CONCURRENCY ?? 16),
+      });
       say(`\n${printTable(locationsTable(run.locations))}\n`);
     }
     if (sections.has('kafka-clients')) {
       say('\n[9 kafka-clients] kafkajs and @platformatic/kafka through the driver port: produce, consume, relay commit → ack');
-      run.kafkaClients = await kafkaClientsSection(ctx, { seconds: Number(env.BENCH_KAFKA_CLIENTS_SECONDS ?? 6), relayRate: Number(env.BENCH_KAFKA_CLIENTS_RELAY_RATE ?? 500) });
+      run.kafkaClients = await kafkaClientsSection(ctx, {
+        seconds: Number(env.BENCH_KAFKA_CLIENTS_SECONDS ?? 6),
+        relayRate: Number(env.BENCH_KAFKA_CLIENTS_RELAY_RATE ?? 500),
+      });
       say(`\n${printTable(kafkaClientsTable(run.kafkaClients))}\n`);
     }
   } finally {
@@ -273,9 +289,7 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
 function loadCandidate(dataSource: DataSource): Candidate | undefined {
   if (!env.BENCH_CANDIDATE) return undefined;
   const { EventStore: CandidateStore } = require(resolve(env.BENCH_CANDIDATE)) as { EventStore: typeof EventStore };
-  const Relay = env.BENCH_CANDIDATE_RELAY
-    ? (require(resolve(env.BENCH_CANDIDATE_RELAY)) as { OutboxRelay: typeof OutboxRelay }).OutboxRelay
-    : undefined;
+  const Relay = env.BENCH_CANDIDATE_RELAY ? (require(resolve(env.BENCH_CANDIDATE_RELAY)) as { OutboxRelay: typeof OutboxRelay }).OutboxRelay : undefined;
   return { label: env.BENCH_CANDIDATE_LABEL ?? 'candidate', store: new CandidateStore(dataSource), Relay };
 }
 

@@ -119,7 +119,14 @@ class ConsumerChild {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.send({ cmd: 'stop' });
-    if (!(await within(exited.then(() => true), 10_000, '').catch(() => false))) this.child.kill('SIGKILL');
+    if (
+      !(await within(
+        exited.then(() => true),
+        10_000,
+        '',
+      ).catch(() => false))
+    )
+      this.child.kill('SIGKILL');
   }
 }
 

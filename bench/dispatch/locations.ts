@@ -102,8 +102,12 @@ export async function locationsSection(ctx: BenchContext, options: { riders: num
 
     say(`  raw SQL baseline: the same rows, ${concurrency} concurrent transactions …`);
     await infra.pool.query(`CREATE SCHEMA IF NOT EXISTS "${rawSchema}"`);
-    await infra.pool.query(`CREATE TABLE IF NOT EXISTS "${rawSchema}".latest (shop_id text, rider_id text, lat float8, lng float8, recorded_at timestamptz, PRIMARY KEY (shop_id, rider_id))`);
-    await infra.pool.query(`CREATE TABLE IF NOT EXISTS "${rawSchema}".trail (shop_id text, rider_id text, lat float8, lng float8, recorded_at timestamptz, received_at timestamptz DEFAULT now())`);
+    await infra.pool.query(
+      `CREATE TABLE IF NOT EXISTS "${rawSchema}".latest (shop_id text, rider_id text, lat float8, lng float8, recorded_at timestamptz, PRIMARY KEY (shop_id, rider_id))`,
+    );
+    await infra.pool.query(
+      `CREATE TABLE IF NOT EXISTS "${rawSchema}".trail (shop_id text, rider_id text, lat float8, lng float8, recorded_at timestamptz, received_at timestamptz DEFAULT now())`,
+    );
     const rawPhase = await runPhase(
       { name: 'raw', concurrency, warmupMs: ctx.warmupMs, durationMs: ctx.durationMs, serverPid: infra.postgresPid },
       async (worker, seq) => {
@@ -117,7 +121,11 @@ export async function locationsSection(ctx: BenchContext, options: { riders: num
                SET lat = EXCLUDED.lat, lng = EXCLUDED.lng, recorded_at = EXCLUDED.recorded_at WHERE latest.recorded_at < EXCLUDED.recorded_at`,
             [riderIds[rider], 52.09, recordedAt],
           );
-          await client.query(`INSERT INTO "${rawSchema}".trail (shop_id, rider_id, lat, lng, recorded_at) VALUES ('s1', $1, $2, 5.12, $3)`, [riderIds[rider], 52.09, recordedAt]);
+          await client.query(`INSERT INTO "${rawSchema}".trail (shop_id, rider_id, lat, lng, recorded_at) VALUES ('s1', $1, $2, 5.12, $3)`, [
+            riderIds[rider],
+            52.09,
+            recordedAt,
+          ]);
           await client.query('COMMIT');
         } finally {
           client.release();

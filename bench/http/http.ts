@@ -112,7 +112,13 @@ export async function httpSection(ctx: BenchContext): Promise<HttpSection> {
       try {
         const nestExpress = await startHelloServer('nest-express-hello', 'nest-hello', ['express']);
         servers.push(nestExpress);
-        contenders.push({ key: 'nest-express.hello', name: 'Nest on Express: GET /hello', server: nestExpress, target: helloTarget(nestExpress), backendPids: [] });
+        contenders.push({
+          key: 'nest-express.hello',
+          name: 'Nest on Express: GET /hello',
+          server: nestExpress,
+          target: helloTarget(nestExpress),
+          backendPids: [],
+        });
       } catch (err) {
         section.expressSkipped = (err as Error).message;
         say(`  Nest on Express skipped: ${section.expressSkipped}`);
@@ -120,7 +126,13 @@ export async function httpSection(ctx: BenchContext): Promise<HttpSection> {
     }
     const orders = await startOrdersService(ctx.infra, ordersMain ?? ORDERS_MAIN, logLevel);
     servers.push(orders);
-    contenders.push({ key: 'orders.create', name: 'orders: POST /orders (create order)', server: orders, target: placeOrderTarget(orders, orders.jwtSecret), backendPids });
+    contenders.push({
+      key: 'orders.create',
+      name: 'orders: POST /orders (create order)',
+      server: orders,
+      target: placeOrderTarget(orders, orders.jwtSecret),
+      backendPids,
+    });
     for (const c of contenders) await checkOnce(c);
     say(`  servers ready: ${contenders.map((c) => `${c.server.name} ${c.server.url} (pid ${c.server.pid})`).join(', ')}`);
 

@@ -56,7 +56,13 @@ export function productionEnv(infra: BenchInfra, options: { schema: string; name
  * to the bench, so writing them costs the service, as in production, and not the load generator.
  * `preload`: modules required before the entry (node -r).
  */
-export async function startBuiltService(options: { name: string; entry: string; env: Record<string, string>; logName: string; preload?: string[] }): Promise<BuiltService> {
+export async function startBuiltService(options: {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  logName: string;
+  preload?: string[];
+}): Promise<BuiltService> {
   const { name, entry, env, logName, preload = [] } = options;
   const port = await freePort();
   mkdirSync(BENCH_LOG_DIR, { recursive: true });

@@ -99,7 +99,11 @@ export interface CapturedQuery {
  * The exact SQL and parameters EventStore sends, captured without touching the library: append
  * takes an EntityManager and readStream uses the DataSource, so both are handed a recorder.
  */
-export async function captureEventStoreSql(streamIdValue: string, expectedVersion: number, events = 1): Promise<{ append: CapturedQuery; readStream: CapturedQuery }> {
+export async function captureEventStoreSql(
+  streamIdValue: string,
+  expectedVersion: number,
+  events = 1,
+): Promise<{ append: CapturedQuery; readStream: CapturedQuery }> {
   const captured: CapturedQuery[] = [];
   // The store sends named statements to the pg pool it finds on the DataSource's driver.
   const recorder = {

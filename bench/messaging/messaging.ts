@@ -103,7 +103,8 @@ export async function messagingSection(ctx: BenchContext): Promise<MessagingSect
   const entry = env.BENCH_MESSAGING_MAIN ? resolve(env.BENCH_MESSAGING_MAIN) : undefined;
   const rounds = 4;
   // Each worker posts to conversations of its own: no two requests race for one stream's version.
-  if (conversations < concurrency) throw new Error(`BENCH_MESSAGING_CONVERSATIONS (${conversations}) must be at least BENCH_MESSAGING_CONCURRENCY (${concurrency})`);
+  if (conversations < concurrency)
+    throw new Error(`BENCH_MESSAGING_CONVERSATIONS (${conversations}) must be at least BENCH_MESSAGING_CONCURRENCY (${concurrency})`);
   const loadBefore = loadavg()[0];
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
@@ -111,7 +112,12 @@ export async function messagingSection(ctx: BenchContext): Promise<MessagingSect
     const pair = await startServicePair(ctx.infra, { messagingEntry: entry ?? MESSAGING_MAIN, logLevel });
     cleanups.push(() => pair.stop());
     say(`orders ${pair.orders.url} (pid ${pair.orders.pid}), messaging ${pair.messaging.url} (pid ${pair.messaging.pid})`);
-    const watch = await KafkaWatch.start(ctx.infra.brokers, [pair.topics.ordersEvents, pair.topics.messagingEvents], `bench.messaging.${process.pid}.watch`, keysOf(pair));
+    const watch = await KafkaWatch.start(
+      ctx.infra.brokers,
+      [pair.topics.ordersEvents, pair.topics.messagingEvents],
+      `bench.messaging.${process.pid}.watch`,
+      keysOf(pair),
+    );
     cleanups.push(() => watch.stop());
     const orders = new HttpClient(concurrency);
     const messaging = new HttpClient(concurrency);
@@ -124,13 +130,27 @@ export async function messagingSection(ctx: BenchContext): Promise<MessagingSect
     const setupStart = performance.now();
     const orderIds = await placeOrdersInProduction(pair, orders, auth, conversations, concurrency);
     const placedSeconds = (performance.now() - setupStart) / 1000;
-    const notOpened = await watch.awaitAll(orderIds.map((id) => `opened:${id}`), 60_000, 15_000);
-    if (notOpened) throw new Error(`${notOpened} of ${orderIds.length} conversations were not opened on messaging.events within 60 s (see .data/bench-logs/messaging-section-messaging.log)`);
+    const notOpened = await watch.awaitAll(
+      orderIds.map((id) => `opened:${id}`),
+      60_000,
+      15_000,
+    );
+    if (notOpened)
+      throw new Error(
+        `${notOpened} of ${orderIds.length} conversations were not opened on messaging.events within 60 s (see .data/bench-logs/messaging-section-messaging.log)`,
+      );
     const setup = { seconds: placedSeconds, openedSeconds: (performance.now() - setupStart) / 1000 };
-    say(`  ${orderIds.length} orders placed, accepted and in production in ${setup.seconds.toFixed(1)} s; all their conversations open after ${setup.openedSeconds.toFixed(1)} s`);
+    say(
+      `  ${orderIds.length} orders placed, accepted and in production in ${setup.seconds.toFixed(1)} s; all their conversations open after ${setup.openedSeconds.toFixed(1)} s`,
+    );
 
     const ops = pathOps(pair, { orders, messaging }, auth, orderIds, concurrency);
-    const pids: CpuPids = { ordersService: pair.orders.pid, messagingService: pair.messaging.pid, postgres: ctx.infra.postgresPid, broker: ctx.infra.brokerPid };
+    const pids: CpuPids = {
+      ordersService: pair.orders.pid,
+      messagingService: pair.messaging.pid,
+      postgres: ctx.infra.postgresPid,
+      broker: ctx.infra.brokerPid,
+    };
     const paths: PostPath[] = ['messaging', 'orders'];
     const checked: Record<PostPath, string[]> = { messaging: [], orders: [] };
     // One request each before the load: a body the API no longer takes fails with its answer, not a table of errors.
@@ -213,7 +233,13 @@ const refused = (what: string, answer: Answer) => new Error(`${what}: HTTP ${ans
  * uses), each accepted and put into production: the photo path needs an order in production, and
  * every placed order opens a conversation in the messaging service through `orders.events`.
  */
-async function placeOrdersInProduction(pair: ServicePair, client: HttpClient, auth: Record<string, string>, count: number, concurrency: number): Promise<string[]> {
+async function placeOrdersInProduction(
+  pair: ServicePair,
+  client: HttpClient,
+  auth: Record<string, string>,
+  count: number,
+  concurrency: number,
+): Promise<string[]> {
   const body = placeOrderBody();
   const ids: string[] = [];
   let next = 0;
@@ -239,7 +265,13 @@ async function placeOrdersInProduction(pair: ServicePair, client: HttpClient, au
  * their conversations); each request's event is known by the message id in the answer
  * (messaging) or by the photo reference it sent, unique in the run (orders).
  */
-function pathOps(pair: ServicePair, clients: Record<PostPath, HttpClient>, auth: Record<string, string>, orderIds: string[], concurrency: number): Record<PostPath, PostOp> {
+function pathOps(
+  pair: ServicePair,
+  clients: Record<PostPath, HttpClient>,
+  auth: Record<string, string>,
+  orderIds: string[],
+  concurrency: number,
+): Record<PostPath, PostOp> {
   const shares = Array.from({ length: concurrency }, (_, w) => orderIds.filter((_, i) => i % concurrency === w));
   const turns: Record<PostPath, number[]> = { messaging: new Array(concurrency).fill(0), orders: new Array(concurrency).fill(0) };
   const orderFor = (path: PostPath, w: number) => shares[w][turns[path][w]++ % shares[w].length];
@@ -247,14 +279,20 @@ function pathOps(pair: ServicePair, clients: Record<PostPath, HttpClient>, auth:
   // One author posts at most POSTING_LIMIT in a conversation a minute: the shop's staff take turns
   // (a few hundred of them), so the bench measures the append path, not the limit's refusals.
   const tokens = new TokenService(pair.jwtSecret);
-  const staffAuth = Array.from({ length: 256 }, (_, i) => ({ authorization: `Bearer ${tokens.sign({ role: 'staff', sub: `bench-${i}`, shopId: 's1' }, 3600)}` }));
+  const staffAuth = Array.from({ length: 256 }, (_, i) => ({
+    authorization: `Bearer ${tokens.sign({ role: 'staff', sub: `bench-${i}`, shopId: 's1' }, 3600)}`,
+  }));
   let posted = 0;
   let photos = 0;
   return {
     messaging: async (w) => {
       const orderId = orderFor('messaging', w);
       const text = `Bench note ${++posted}: the bouquet for this order is being wrapped now.`;
-      const answer = await clients.messaging.post(`${pair.messaging.url}/conversations/${orderId}/channels/internal/messages`, staffAuth[posted % staffAuth.length], { text });
+      const answer = await clients.messaging.post(
+        `${pair.messaging.url}/conversations/${orderId}/channels/internal/messages`,
+        staffAuth[posted % staffAuth.length],
+        { text },
+      );
       if (answer.status !== 201) throw refused('POST /conversations/:orderId/channels/internal/messages', answer);
       const { messageId } = JSON.parse(answer.body) as { messageId?: unknown };
       if (typeof messageId !== 'string') throw new Error(`201 without a messageId: ${answer.body.slice(0, 300)}`);
@@ -277,7 +315,15 @@ function distribution(values: number[]): Distribution {
 
 const PREFIX: Record<PostPath, string> = { messaging: 'message:', orders: 'photo:' };
 
-function pathResult(path: PostPath, concurrency: number, measured: PostWindow[], all: PostWindow[], checked: string[], watch: KafkaWatch, horizon: HorizonSamples): PathResult {
+function pathResult(
+  path: PostPath,
+  concurrency: number,
+  measured: PostWindow[],
+  all: PostWindow[],
+  checked: string[],
+  watch: KafkaWatch,
+  horizon: HorizonSamples,
+): PathResult {
   const seconds = measured.reduce((n, w) => n + (w.to - w.from), 0) / 1000;
   const inside = (w: PostWindow, t: number) => t >= w.from && t <= w.to;
   const answeredInWindows = measured.reduce((n, w) => n + w.accepted.filter((a) => inside(w, a.answeredAt)).length, 0);

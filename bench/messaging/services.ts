@@ -35,7 +35,10 @@ export async function startServicePair(infra: BenchInfra, options: { messagingEn
   const started = await Promise.allSettled([
     startService('orders', ORDERS_MAIN, { ...shared(schemas.orders), PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }),
     // Nothing is uploaded; the storage directory goes with the bench's run directory.
-    startService('messaging', options.messagingEntry, { ...shared(schemas.messaging), MESSAGING_STORAGE_DIR: join(repoRoot, '.data', `bench-${process.pid}`, 'attachments') }),
+    startService('messaging', options.messagingEntry, {
+      ...shared(schemas.messaging),
+      MESSAGING_STORAGE_DIR: join(repoRoot, '.data', `bench-${process.pid}`, 'attachments'),
+    }),
   ]);
   const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const stop = async () => {

@@ -20,7 +20,10 @@ const EVENT_ID = Buffer.from('"eventId":"');
 /** A growable typed array: millions of receipts without millions of objects. */
 class Column<T extends Float64Array | Int32Array> {
   length = 0;
-  constructor(private data: T, private readonly make: (n: number) => T) {}
+  constructor(
+    private data: T,
+    private readonly make: (n: number) => T,
+  ) {}
   push(value: number): void {
     if (this.length === this.data.length) {
       const bigger = this.make(this.data.length * 2);

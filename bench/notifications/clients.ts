@@ -31,7 +31,10 @@ async function handle(request: ClientsRequest): Promise<Record<string, unknown>>
     case 'connect': {
       const shares = Array.from({ length: request.workers }, (_, w) => request.clients.filter((_, i) => i % request.workers === w));
       workers = shares.map(
-        (clients) => new Worker(join(__dirname, 'clients-worker.js'), { workerData: { url: request.url, clients, concurrency: Math.max(1, Math.ceil(request.concurrency / request.workers)) } }),
+        (clients) =>
+          new Worker(join(__dirname, 'clients-worker.js'), {
+            workerData: { url: request.url, clients, concurrency: Math.max(1, Math.ceil(request.concurrency / request.workers)) },
+          }),
       );
       const results = await Promise.all(workers.map((w) => ask<ConnectResult>(w, { cmd: 'connect' }, 'connected')));
       const connected: ConnectResult = {

@@ -139,7 +139,14 @@ interface CpuSnapshot {
   machine?: number;
 }
 
-async function pushPhase(ctx: BenchContext, s: NotificationsSection, contender: PushContender, clients: number, jwtSecret: string, entry: string): Promise<PushPhase> {
+async function pushPhase(
+  ctx: BenchContext,
+  s: NotificationsSection,
+  contender: PushContender,
+  clients: number,
+  jwtSecret: string,
+  entry: string,
+): Promise<PushPhase> {
   const { infra } = ctx;
   const label = `${contender === 'ours' ? 'notifications service' : 'ws broadcast baseline'}, ${clients} clients`;
   const namespace = `bench-notify-${process.pid}-${contender}-${clients}`;
@@ -149,7 +156,13 @@ async function pushPhase(ctx: BenchContext, s: NotificationsSection, contender: 
     process.stdout.write(`  ${label}: starting … `);
     const server: PushServer =
       contender === 'ours'
-        ? await startNotificationsService(infra, { namespace, schema: infra.embeddedPostgres ? `bench_notify_${clients}` : `bench_notify_${clients}_${process.pid}`, jwtSecret, logLevel: s.logLevel, entry })
+        ? await startNotificationsService(infra, {
+            namespace,
+            schema: infra.embeddedPostgres ? `bench_notify_${clients}` : `bench_notify_${clients}_${process.pid}`,
+            jwtSecret,
+            logLevel: s.logLevel,
+            entry,
+          })
         : await startBroadcastBaseline(infra, { namespace, jwtSecret });
     cleanups.push(() => server.stop());
     await sleep(2_000);
@@ -164,7 +177,9 @@ async function pushPhase(ctx: BenchContext, s: NotificationsSection, contender: 
     const load = await LoadProcess.start();
     cleanups.push(() => load.stop());
     const connect = await load.connect(server.url, specs, s.workers, CONNECT_CONCURRENCY);
-    process.stdout.write(`${connect.connected} connected in ${connect.seconds.toFixed(1)} s${connect.failed ? ` (${connect.failed} failed: ${connect.firstError})` : ''} … `);
+    process.stdout.write(
+      `${connect.connected} connected in ${connect.seconds.toFixed(1)} s${connect.failed ? ` (${connect.failed} failed: ${connect.firstError})` : ''} … `,
+    );
     if (connect.connected === 0) throw new Error(`no client could connect: ${connect.firstError}`);
     await sleep(1_000);
     const connected = residentBytes(server.pid).rss;

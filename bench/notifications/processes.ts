@@ -33,7 +33,10 @@ function namespaceTopics(namespace: string, all: boolean): { topics: TopicSpec[]
  * broker (topics under its own namespace); ready means its consumers joined their groups and the
  * LISTEN connection is up.
  */
-export async function startNotificationsService(infra: BenchInfra, options: { namespace: string; schema: string; jwtSecret: string; logLevel: string; entry: string }): Promise<PushServer> {
+export async function startNotificationsService(
+  infra: BenchInfra,
+  options: { namespace: string; schema: string; jwtSecret: string; logLevel: string; entry: string },
+): Promise<PushServer> {
   const { topics, topic } = namespaceTopics(options.namespace, true);
   const { cleanUp } = await runResources(infra, { topics, schemas: [options.schema] });
   let service: BuiltService;
@@ -62,7 +65,14 @@ export async function startBroadcastBaseline(infra: BenchInfra, options: { names
   const { cleanUp } = await runResources(infra, { topics, schemas: [] });
   const child = fork(join(__dirname, 'ws-broadcast.js'), [], {
     execArgv: [],
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', BENCH_JWT_SECRET: options.jwtSecret, BENCH_BROKERS: infra.brokers.join(','), BENCH_TOPIC: topic, BENCH_GROUP: `${options.namespace}.broadcast` },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      BENCH_JWT_SECRET: options.jwtSecret,
+      BENCH_BROKERS: infra.brokers.join(','),
+      BENCH_TOPIC: topic,
+      BENCH_GROUP: `${options.namespace}.broadcast`,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const stopChild = track(child);
@@ -99,7 +109,11 @@ export class LoadProcess {
   }
 
   static async start(): Promise<LoadProcess> {
-    const child = fork(join(__dirname, 'clients.js'), [], { execArgv: [], env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(__dirname, 'clients.js'), [], {
+      execArgv: [],
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const stopChild = track(child);
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());

@@ -34,7 +34,10 @@ export class StatusChanges {
   private readonly orders = new Map<string, string>();
   private readonly shops: string[];
 
-  constructor(shops: number, private readonly runId = randomUUID().slice(0, 8)) {
+  constructor(
+    shops: number,
+    private readonly runId = randomUUID().slice(0, 8),
+  ) {
     this.shops = shopIds(shops);
   }
 

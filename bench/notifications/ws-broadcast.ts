@@ -44,7 +44,14 @@ async function main(): Promise<void> {
       const event = JSON.parse(String(message.value)) as { eventId: string; type: string; shopId: string; data: unknown; metadata: { occurredAt: string } };
       const clients = byShop.get(event.shopId);
       if (!clients) return;
-      const frame = JSON.stringify({ type: 'notification', eventId: event.eventId, eventType: event.type, shopId: event.shopId, data: event.data, occurredAt: event.metadata.occurredAt });
+      const frame = JSON.stringify({
+        type: 'notification',
+        eventId: event.eventId,
+        eventType: event.type,
+        shopId: event.shopId,
+        data: event.data,
+        occurredAt: event.metadata.occurredAt,
+      });
       for (const ws of clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
     },
   });

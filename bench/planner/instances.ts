@@ -35,7 +35,8 @@ export function cityInstance(stops: number, seed: number): VrptwInstance<GeoPoin
   const random = seededRandom(seed);
   const neighbourhoods = Array.from({ length: 6 }, () => polar(random, 1500 + random.next() * 3500));
   const orders = Array.from({ length: stops }, () => {
-    const place = random.next() < 2 / 3 ? jitter(random, neighbourhoods[random.below(neighbourhoods.length)], 600) : polar(random, 6000 * Math.sqrt(random.next()));
+    const place =
+      random.next() < 2 / 3 ? jitter(random, neighbourhoods[random.below(neighbourhoods.length)], 600) : polar(random, 6000 * Math.sqrt(random.next()));
     const opens = DAY_OPENS + 30 * random.below((LAST_WINDOW_OPENS - DAY_OPENS) / 30 + 1);
     const length = [60, 90, 120][random.below(3)];
     const size = random.next();

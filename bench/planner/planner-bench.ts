@@ -152,8 +152,18 @@ export async function runPlannerBench(options: PlannerBenchOptions = {}): Promis
       const ours = measure(planRoutes, instance, streets, seed, settings.cityTimeLimitMs);
       await yieldToEventLoop();
       const jspritRun = await measureJspritRun(sidecar.url, instance, streets, seed, settings.cityTimeLimitMs);
-      city.push({ instance: instance.name, stops, fleet: instance.vehicles.length, ours, jsprit: jspritRun, naive, distanceRatio: ours.distance / naive.distance });
-      log(`${instance.name}: ours ${km(ours.distance)} km, jsprit ${km(jspritRun.distance)} km${jspritRun.failure ? ` (${jspritRun.failure})` : ''}, naive ${km(naive.distance)} km`);
+      city.push({
+        instance: instance.name,
+        stops,
+        fleet: instance.vehicles.length,
+        ours,
+        jsprit: jspritRun,
+        naive,
+        distanceRatio: ours.distance / naive.distance,
+      });
+      log(
+        `${instance.name}: ours ${km(ours.distance)} km, jsprit ${km(jspritRun.distance)} km${jspritRun.failure ? ` (${jspritRun.failure})` : ''}, naive ${km(naive.distance)} km`,
+      );
     }
 
     const solomon: SolomonRow[] = [];
@@ -167,7 +177,9 @@ export async function runPlannerBench(options: PlannerBenchOptions = {}): Promis
         await yieldToEventLoop();
         const jspritRow = solomonRow(name, 'jsprit', seed, await measureJspritRun(sidecar.url, instance, plane, seed, settings.solomonTimeLimitMs), best);
         solomon.push(ours, jspritRow);
-        log(`${name} seed ${seed}: ours ${ours.routes} routes ${ours.distance.toFixed(2)}, jsprit ${jspritRow.routes} routes ${jspritRow.distance.toFixed(2)}${jspritRow.failure ? ` (${jspritRow.failure})` : ''}`);
+        log(
+          `${name} seed ${seed}: ours ${ours.routes} routes ${ours.distance.toFixed(2)}, jsprit ${jspritRow.routes} routes ${jspritRow.distance.toFixed(2)}${jspritRow.failure ? ` (${jspritRow.failure})` : ''}`,
+        );
       }
     }
     solomon.sort((a, b) => a.instance.localeCompare(b.instance) || PLANNERS.indexOf(a.planner) - PLANNERS.indexOf(b.planner) || (a.seed ?? 0) - (b.seed ?? 0));
@@ -220,7 +232,13 @@ function judge<L>(instance: VrptwInstance<L>, travel: TravelTimes<L>, plan: Plan
   };
 }
 
-function solomonRow(instance: string, planner: PlannerName, seed: number | undefined, run: Contender, best: { vehicles: number; distance: number } | undefined): SolomonRow {
+function solomonRow(
+  instance: string,
+  planner: PlannerName,
+  seed: number | undefined,
+  run: Contender,
+  best: { vehicles: number; distance: number } | undefined,
+): SolomonRow {
   return {
     instance,
     planner,
@@ -346,12 +364,27 @@ export function renderPlannerSection(result: PlannerBenchResult): string {
     '',
   );
   out.push('#### Targets', '');
-  out.push(markdownTable(['what', 'measured', 'target', 'met'], plannerTargets(result).map((t) => [t.what, t.measured, t.target, t.met === undefined ? '–' : t.met ? 'yes' : '**no**'])), '');
+  out.push(
+    markdownTable(
+      ['what', 'measured', 'target', 'met'],
+      plannerTargets(result).map((t) => [t.what, t.measured, t.target, t.met === undefined ? '–' : t.met ? 'yes' : '**no**']),
+    ),
+    '',
+  );
 
   out.push('#### Summary', '');
   out.push(
     markdownTable(
-      ['planner', 'city km (all days)', 'city on-time', 'city riders (trips)', 'city ms, mean', 'Solomon runs at best-known vehicles', 'their mean gap', 'violations / left out (all)'],
+      [
+        'planner',
+        'city km (all days)',
+        'city on-time',
+        'city riders (trips)',
+        'city ms, mean',
+        'Solomon runs at best-known vehicles',
+        'their mean gap',
+        'violations / left out (all)',
+      ],
       PLANNERS.map((planner) => {
         const days = result.city.map((r) => r[planner]);
         const runs = result.solomon.filter((r) => r.planner === planner);
@@ -385,7 +418,18 @@ export function renderPlannerSection(result: PlannerBenchResult): string {
       result.city.flatMap((r) =>
         PLANNERS.map((planner) => {
           const c = r[planner];
-          return [r.instance, r.fleet, planner, km(c.distance), Number.isFinite(c.distance) ? (c.distance / r.naive.distance).toFixed(3) : '–', pct(c.onTimePct), c.failure ? '–' : `${c.ridersUsed} (${c.trips})`, ms(c.planningMs), c.iterations ?? '–', c.failure ? `no plan: ${c.failure}` : `${c.unassigned} / ${c.violations}`];
+          return [
+            r.instance,
+            r.fleet,
+            planner,
+            km(c.distance),
+            Number.isFinite(c.distance) ? (c.distance / r.naive.distance).toFixed(3) : '–',
+            pct(c.onTimePct),
+            c.failure ? '–' : `${c.ridersUsed} (${c.trips})`,
+            ms(c.planningMs),
+            c.iterations ?? '–',
+            c.failure ? `no plan: ${c.failure}` : `${c.unassigned} / ${c.violations}`,
+          ];
         }),
       ),
     ),

@@ -102,7 +102,18 @@ describe('live order updates (orders → Kafka → notifications)', () => {
     const poison = [
       { value: 'this is not JSON' },
       { value: JSON.stringify({ hello: 'not an event envelope' }) },
-      { value: JSON.stringify({ eventId: '00000000-0000-4000-8000-000000000000', type: 'OrderPlaced', schemaVersion: 1, streamId: 'order-x', streamVersion: 1, shopId: 's', data: { orderId: 'x' }, metadata: { correlationId: 'c', occurredAt: '2026-02-14T10:00:00Z' } }) },
+      {
+        value: JSON.stringify({
+          eventId: '00000000-0000-4000-8000-000000000000',
+          type: 'OrderPlaced',
+          schemaVersion: 1,
+          streamId: 'order-x',
+          streamVersion: 1,
+          shopId: 's',
+          data: { orderId: 'x' },
+          metadata: { correlationId: 'c', occurredAt: '2026-02-14T10:00:00Z' },
+        }),
+      },
     ];
     // The same three on every partition, ahead of the next real order wherever it lands.
     await producer.send({ topic: `${namespace}.orders.events`, messages: [0, 1, 2].flatMap((partition) => poison.map((m) => ({ ...m, partition }))) });
@@ -116,7 +127,10 @@ describe('live order updates (orders → Kafka → notifications)', () => {
     const dlq: Array<{ error: string; topic: string }> = [];
     const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
     await consumer.subscribe({ topic: `${namespace}.petalpost.notifications.push.dlq`, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void dlq.push({ error: String(message.headers?.['dlq-error']), topic: String(message.headers?.['dlq-original-topic']) }) });
+    await consumer.run({
+      eachMessage: async ({ message }) =>
+        void dlq.push({ error: String(message.headers?.['dlq-error']), topic: String(message.headers?.['dlq-original-topic']) }),
+    });
     try {
       await eventually(() => expect(dlq).toHaveLength(9));
       expect(dlq.every((m) => m.topic === `${namespace}.orders.events`)).toBe(true);

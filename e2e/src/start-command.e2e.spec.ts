@@ -24,10 +24,14 @@ describe('npm start, when it cannot start', () => {
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
   it('refuses a taken port in one line naming the variable to change, before starting anything', async () => {
-    const result = await run(process.execPath, [startCommand], { env: { ...process.env, NOTIFICATIONS_PORT: String(takenPort) }, timeout: 30_000 }).catch((err) => err);
+    const result = await run(process.execPath, [startCommand], { env: { ...process.env, NOTIFICATIONS_PORT: String(takenPort) }, timeout: 30_000 }).catch(
+      (err) => err,
+    );
     expect(result.code).toBe(1);
     const lines = String(result.stdout).trim().split('\n');
-    expect(lines).toEqual([`npm start failed: port ${takenPort} is taken: another process listens on 127.0.0.1:${takenPort}; set NOTIFICATIONS_PORT to another port, or stop what uses it`]);
+    expect(lines).toEqual([
+      `npm start failed: port ${takenPort} is taken: another process listens on 127.0.0.1:${takenPort}; set NOTIFICATIONS_PORT to another port, or stop what uses it`,
+    ]);
   });
 
   it('refuses an invalid variable, naming it', async () => {
@@ -46,7 +50,8 @@ describe('npm start, running', () => {
   let output = '';
   let dataDir: string;
   let ports: Record<'orders' | 'dispatch' | 'messaging' | 'notifications' | 'postgres', number>;
-  const exited = () => new Promise<number | null>((resolve) => (start.exitCode !== null ? resolve(start.exitCode) : start.once('exit', (code) => resolve(code))));
+  const exited = () =>
+    new Promise<number | null>((resolve) => (start.exitCode !== null ? resolve(start.exitCode) : start.once('exit', (code) => resolve(code))));
   const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
 
   /** The services' processes, by name: the start command's children running a service's main.js. */
@@ -82,10 +87,14 @@ describe('npm start, running', () => {
     });
     start.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     start.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await eventually(() => {
-      expect(start.exitCode).toBeNull();
-      expect(output).toContain('Petalpost is running');
-    }, 150_000, 250).catch((err: Error) => {
+    await eventually(
+      () => {
+        expect(start.exitCode).toBeNull();
+        expect(output).toContain('Petalpost is running');
+      },
+      150_000,
+      250,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${output}`);
     });
   }, 180_000);
@@ -126,7 +135,10 @@ describe('npm start, running', () => {
     const answered = await probe
       .connect()
       .then(() => probe.query('SELECT 1 AS one'))
-      .then((result) => result.rows[0].one as number, (err: Error) => err.message)
+      .then(
+        (result) => result.rows[0].one as number,
+        (err: Error) => err.message,
+      )
       .finally(() => probe.end().catch(() => undefined));
     const code = await exited();
 

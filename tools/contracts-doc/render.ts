@@ -120,7 +120,11 @@ function fieldTable(schema: z.ZodType): string[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const rows = fields(json, '');
   if (rows.length === 0) return ['(no fields)'];
-  return ['| field | type | required | description |', '|---|---|---|---|', ...rows.map((r) => `| \`${r.path}\` | ${r.type} | ${r.required ? 'yes' : ''} | ${r.description} |`)];
+  return [
+    '| field | type | required | description |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| \`${r.path}\` | ${r.type} | ${r.required ? 'yes' : ''} | ${r.description} |`),
+  ];
 }
 
 interface FieldRow {

@@ -144,7 +144,9 @@ function printSummary(config: StartConfig, dataDir: string, services: ServicePro
   say('');
   say('  a token:       npm run token -- --role staff --shop s1 --sub alice');
   say(`  place order:   curl -X POST ${services[0].url}/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
-  say(`                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2027-02-14T13:00:00+01:00","to":"2027-02-14T15:00:00+01:00"},"buyer":{"name":"Sam"},"recipient":{"name":"Alex","address":{"text":"Lindenlaan 3, Utrecht"}}}'`);
+  say(
+    `                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2027-02-14T13:00:00+01:00","to":"2027-02-14T15:00:00+01:00"},"buyer":{"name":"Sam"},"recipient":{"name":"Alex","address":{"text":"Lindenlaan 3, Utrecht"}}}'`,
+  );
   if (!config.JWT_SECRET) say('\n  warning: JWT_SECRET is unset, so the services use the development secret: fine on this machine, never in production');
   say('\nA service that exits is started again (after 1 s, doubling to 30 s while it keeps failing).');
   say(`Ctrl-C stops everything started here; data stays in ${shown(dataDir)}/ for the next start.`);

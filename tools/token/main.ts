@@ -11,7 +11,14 @@ Signs with JWT_SECRET (the development secret when unset).`;
 function main(): void {
   assertSupportedRuntime();
   const { values } = parseArgs({
-    options: { role: { type: 'string' }, sub: { type: 'string' }, shop: { type: 'string' }, order: { type: 'string' }, ttl: { type: 'string', default: '43200' }, help: { type: 'boolean' } },
+    options: {
+      role: { type: 'string' },
+      sub: { type: 'string' },
+      shop: { type: 'string' },
+      order: { type: 'string' },
+      ttl: { type: 'string', default: '43200' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     process.stdout.write(`${usage}\n`);

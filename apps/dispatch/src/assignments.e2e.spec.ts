@@ -1,5 +1,13 @@
 import { TokenService, type Principal } from '@petalpost/auth';
-import { createEventDecoder, decodeOrderCommand, DISPATCH_EVENT_CONTRACTS, type IntegrationEvent, namespaced, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
+import {
+  createEventDecoder,
+  decodeOrderCommand,
+  DISPATCH_EVENT_CONTRACTS,
+  type IntegrationEvent,
+  namespaced,
+  ORDER_EVENT_CONTRACTS,
+  TOPICS,
+} from '@petalpost/contracts';
 import { EventStore } from '@petalpost/event-store';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, testInfra, uniqueName } from '@petalpost/testing';
@@ -53,7 +61,10 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
   const boardRow = async (token: string, orderId: string) => (await toDispatch(token, 'GET', '/deliveries')).body.items?.find((d) => d.orderId === orderId);
   // orders.events is keyed by the order's stream id.
   const orderEventsOf = (orderId: string) => seen.orderEvents.filter((m) => m.key === `order-${orderId}`);
-  const riderEventsOf = (orderId: string) => orderEventsOf(orderId).filter((m) => m.type === 'RiderAssigned' || m.type === 'RiderUnassigned').map((m) => [m.type, m.data.riderId]);
+  const riderEventsOf = (orderId: string) =>
+    orderEventsOf(orderId)
+      .filter((m) => m.type === 'RiderAssigned' || m.type === 'RiderUnassigned')
+      .map((m) => [m.type, m.data.riderId]);
 
   /** A shop with a dispatcher, its staff and two riders on shift. */
   const aShop = async () => {
@@ -82,10 +93,20 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
   beforeAll(async () => {
     const namespace = await createTestNamespace();
     // The orders service runs as its own built process: apps never import each other.
-    [orders, dispatch] = await Promise.all([startServiceProcess('orders', { KAFKA_NAMESPACE: namespace }), startTestService(dispatchService, { KAFKA_NAMESPACE: namespace })]);
-    probe = new Kafka({ clientId: 'assignments-probe', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: uniqueName('probe'), maxWaitTimeInMs: 200 });
+    [orders, dispatch] = await Promise.all([
+      startServiceProcess('orders', { KAFKA_NAMESPACE: namespace }),
+      startTestService(dispatchService, { KAFKA_NAMESPACE: namespace }),
+    ]);
+    probe = new Kafka({ clientId: 'assignments-probe', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: uniqueName('probe'),
+      maxWaitTimeInMs: 200,
+    });
     await probe.connect();
-    const topics = { orderEvents: namespaced(TOPICS.ordersEvents.name, namespace), orderCommands: namespaced(TOPICS.ordersCommands.name, namespace), dispatchEvents: namespaced(TOPICS.dispatchEvents.name, namespace) };
+    const topics = {
+      orderEvents: namespaced(TOPICS.ordersEvents.name, namespace),
+      orderCommands: namespaced(TOPICS.ordersCommands.name, namespace),
+      dispatchEvents: namespaced(TOPICS.dispatchEvents.name, namespace),
+    };
     await probe.subscribe({ topics: Object.values(topics), fromBeginning: true });
     await probe.run({
       eachMessage: async ({ topic, message }) => {
@@ -97,7 +118,12 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
         }
         const decoded = (topic === topics.orderEvents ? decodeOrderEvent : decodeDispatchEvent)(message.value);
         if (!decoded.known) return;
-        (topic === topics.orderEvents ? seen.orderEvents : seen.dispatchEvents).push({ key, type: decoded.type, data: decoded.data as Record<string, unknown>, event: decoded.event });
+        (topic === topics.orderEvents ? seen.orderEvents : seen.dispatchEvents).push({
+          key,
+          type: decoded.type,
+          data: decoded.data as Record<string, unknown>,
+          event: decoded.event,
+        });
       },
     });
   }, 120_000);
@@ -113,7 +139,14 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
     const assigned = await toDispatch(shop.dispatcher, 'PUT', `/deliveries/${orderId}/rider`, { riderId: shop.rita });
     expect(assigned).toEqual({
       status: 202,
-      body: { orderId, shopId: shop.shopId, riderId: shop.rita, decision: 'assignment_requested', board: { status: 'awaiting_assignment', riderId: null }, warnings: [] },
+      body: {
+        orderId,
+        shopId: shop.shopId,
+        riderId: shop.rita,
+        decision: 'assignment_requested',
+        board: { status: 'awaiting_assignment', riderId: null },
+        warnings: [],
+      },
     });
     await eventually(() => expect(riderEventsOf(orderId)).toEqual([['RiderAssigned', shop.rita]]), 20_000);
     await eventually(async () => expect(await boardRow(shop.dispatcher, orderId)).toMatchObject({ riderId: shop.rita }));
@@ -121,9 +154,14 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
     expect(await boardRow(as({ role: 'rider', shopId: shop.shopId, sub: shop.rita }), orderId)).toMatchObject({ orderId });
 
     // Asking again for what the board already shows asks nothing.
-    expect((await toDispatch(shop.dispatcher, 'PUT', `/deliveries/${orderId}/rider`, { riderId: shop.rita })).body).toMatchObject({ decision: 'already_assigned' });
+    expect((await toDispatch(shop.dispatcher, 'PUT', `/deliveries/${orderId}/rider`, { riderId: shop.rita })).body).toMatchObject({
+      decision: 'already_assigned',
+    });
 
-    expect((await toDispatch(shop.staff, 'PUT', `/deliveries/${orderId}/rider`, { riderId: shop.ron })).body).toMatchObject({ decision: 'assignment_requested', board: { riderId: shop.rita } });
+    expect((await toDispatch(shop.staff, 'PUT', `/deliveries/${orderId}/rider`, { riderId: shop.ron })).body).toMatchObject({
+      decision: 'assignment_requested',
+      board: { riderId: shop.rita },
+    });
     await eventually(
       () =>
         expect(riderEventsOf(orderId)).toEqual([
@@ -163,11 +201,20 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
     const shop = await aShop();
     const unaccepted = await anOrderOnTheBoard(shop, false);
     const refused = await toDispatch(shop.dispatcher, 'PUT', `/deliveries/${unaccepted}/rider`, { riderId: shop.rita });
-    expect(refused).toMatchObject({ status: 409, body: { code: 'ORDER_NOT_ASSIGNABLE', details: { status: 'awaiting_acceptance', state: { status: 'awaiting_acceptance', riderId: null } } } });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { code: 'ORDER_NOT_ASSIGNABLE', details: { status: 'awaiting_acceptance', state: { status: 'awaiting_acceptance', riderId: null } } },
+    });
 
     // Delivered through the orders API (staff hand it over and deliver it without the rider's app).
     const delivered = await anOrderOnTheBoard(shop);
-    for (const [path, body] of [['production/start'], ['production/finish'], ['rider', { riderId: shop.rita }], ['pickup', {}], ['delivery', { outcome: { kind: 'recipient' } }]] as Array<[string, unknown?]>) {
+    for (const [path, body] of [
+      ['production/start'],
+      ['production/finish'],
+      ['rider', { riderId: shop.rita }],
+      ['pickup', {}],
+      ['delivery', { outcome: { kind: 'recipient' } }],
+    ] as Array<[string, unknown?]>) {
       expect((await toOrders(shop.staff, `/orders/${delivered}/${path}`, body)).status).toBe(200);
     }
     await eventually(async () => expect(await boardRow(shop.dispatcher, delivered)).toMatchObject({ status: 'delivered', riderId: shop.rita }), 20_000);
@@ -175,7 +222,10 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
       status: 409,
       body: { code: 'ORDER_NOT_ASSIGNABLE', details: { status: 'delivered', state: { riderId: shop.rita } } },
     });
-    expect(await toDispatch(shop.dispatcher, 'DELETE', `/deliveries/${delivered}/rider`)).toMatchObject({ status: 409, body: { code: 'RIDER_HAS_THE_FLOWERS' } });
+    expect(await toDispatch(shop.dispatcher, 'DELETE', `/deliveries/${delivered}/rider`)).toMatchObject({
+      status: 409,
+      body: { code: 'RIDER_HAS_THE_FLOWERS' },
+    });
 
     // Nothing was decided for either: no decision in the log, hence nothing for the relay to send.
     const store = dispatch.app.get(EventStore);
@@ -193,8 +243,14 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
     const orderId = await anOrderOnTheBoard(shop);
     const stranger = await aShop();
 
-    expect(await toDispatch(shop.dispatcher, 'PUT', `/deliveries/${orderId}/rider`, { riderId: 'nobody' })).toMatchObject({ status: 409, body: { code: 'RIDER_NOT_IN_SHOP' } });
-    expect(await toDispatch(shop.dispatcher, 'PUT', `/deliveries/${orderId}/rider`, { riderId: stranger.rita })).toMatchObject({ status: 409, body: { code: 'RIDER_NOT_IN_SHOP' } });
+    expect(await toDispatch(shop.dispatcher, 'PUT', `/deliveries/${orderId}/rider`, { riderId: 'nobody' })).toMatchObject({
+      status: 409,
+      body: { code: 'RIDER_NOT_IN_SHOP' },
+    });
+    expect(await toDispatch(shop.dispatcher, 'PUT', `/deliveries/${orderId}/rider`, { riderId: stranger.rita })).toMatchObject({
+      status: 409,
+      body: { code: 'RIDER_NOT_IN_SHOP' },
+    });
 
     const offDuty = uniqueName('olga');
     expect((await toDispatch(shop.staff, 'POST', '/riders', { riderId: offDuty, name: 'Olga', vehicle: { kind: 'car', capacity: 12 } })).status).toBe(201);
@@ -215,7 +271,10 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
       expect((await toDispatch(token, 'DELETE', path)).status).toBe(404);
     }
     expect((await toDispatch(shop.dispatcher, 'PUT', '/deliveries/no-such-order/rider', { riderId: shop.rita })).status).toBe(404);
-    expect(await toDispatch(as({ role: 'rider', shopId: shop.shopId, sub: shop.rita }), 'PUT', path, { riderId: shop.rita })).toMatchObject({ status: 403, body: { code: 'ROLE_NOT_ALLOWED' } });
+    expect(await toDispatch(as({ role: 'rider', shopId: shop.shopId, sub: shop.rita }), 'PUT', path, { riderId: shop.rita })).toMatchObject({
+      status: 403,
+      body: { code: 'ROLE_NOT_ALLOWED' },
+    });
     expect((await toDispatch(as({ role: 'florist', shopId: shop.shopId }), 'DELETE', path)).status).toBe(403);
 
     for (const body of [{}, { riderId: '' }, { riderId: shop.rita, force: true }, '{"riderId":']) {

@@ -11,7 +11,11 @@ import { dispatchService } from './dispatch.service';
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
 const at = '2026-02-14T09:00:00.000Z';
-const alex = { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Lindenlaan 3, Utrecht', geo: { lat: 52.09, lng: 5.12 }, notes: 'Blue door' } };
+const alex = {
+  name: 'Alex Recipient',
+  phone: '+31 6 8765 4321',
+  address: { text: 'Lindenlaan 3, Utrecht', geo: { lat: 52.09, lng: 5.12 }, notes: 'Blue door' },
+};
 const kim = { name: 'Kim Other', address: { text: 'Oudegracht 12, Utrecht', ward: 'C2', room: '7' } };
 
 type View = Record<string, unknown> & { orderId: string };
@@ -34,7 +38,11 @@ describe('dispatch board (real service, Postgres and Kafka)', () => {
   const rowOf = async (token: string, orderId: string) => (await board(token)).items.find((d) => d.orderId === orderId);
   const handled = async (event: IntegrationEvent) =>
     // The board's group: other groups of the service (planning) take the same events.
-    (await service.app.get(DataSource).query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchOrders}`])).length === 1;
+    (
+      await service.app
+        .get(DataSource)
+        .query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchOrders}`])
+    ).length === 1;
 
   /** One order's stream: each event numbered after the last, as the orders log numbers them. */
   const newOrder = (shopId: string, recipientPersonId: string | null = uniqueName('person'), recipient: RecipientContact | null = alex) => {
@@ -143,7 +151,11 @@ describe('dispatch board (real service, Postgres and Kafka)', () => {
     await publish(erasure(shop, alexs.recipientPersonId!));
     await eventually(async () => expect(await rowOf(dispatcher, alexs.orderId)).toMatchObject({ recipient: 'erased' }));
     expect(await rowOf(dispatcher, kims.orderId)).toMatchObject({ recipient: kim });
-    const rows = await service.app.get(DataSource).query(`SELECT recipient_name, recipient_phone, address_text, address_lat, address_lng, address_notes FROM deliveries WHERE order_id = $1`, [alexs.orderId]);
+    const rows = await service.app
+      .get(DataSource)
+      .query(`SELECT recipient_name, recipient_phone, address_text, address_lat, address_lng, address_notes FROM deliveries WHERE order_id = $1`, [
+        alexs.orderId,
+      ]);
     expect(rows).toEqual([{ recipient_name: null, recipient_phone: null, address_text: null, address_lat: null, address_lng: null, address_notes: null }]);
   });
 
@@ -192,6 +204,7 @@ describe('dispatch board (real service, Postgres and Kafka)', () => {
 
   it('documents the board’s fields in its OpenAPI document', async () => {
     const document = JSON.stringify(await (await fetch(`${service.url}/docs/json`)).json());
-    for (const field of ['recipient', 'riderId', 'addressType', 'deadline', 'doNotContactRecipient', 'ready_for_pickup', 'erased']) expect(document).toContain(`"${field}"`);
+    for (const field of ['recipient', 'riderId', 'addressType', 'deadline', 'doNotContactRecipient', 'ready_for_pickup', 'erased'])
+      expect(document).toContain(`"${field}"`);
   });
 });

@@ -45,11 +45,20 @@ describe('demand history (real service, Postgres and Kafka)', () => {
   const get = async (token: string, path: string): Promise<Answer> => {
     const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, body: response.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as Body) : { items: [], hours: [] } };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: response.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as Body) : { items: [], hours: [] },
+    };
   };
   const publish = (...events: IntegrationEvent[]) => publisher.publish(topic, events);
   const handledByDemand = async (event: IntegrationEvent) =>
-    (await service.app.get(DataSource).query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchDemand}`])).length === 1;
+    (
+      await service.app
+        .get(DataSource)
+        .query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchDemand}`])
+    ).length === 1;
 
   /** One order's stream, its window starting at `from` (ISO with offset), its recipient at `where` (none: no coordinates). */
   const order = (shopId: string, from: string, where?: Point, recipientPersonId: string | null = uniqueName('person')) => {
@@ -59,7 +68,11 @@ describe('demand history (real service, Postgres and Kafka)', () => {
     return {
       orderId,
       recipientPersonId,
-      placed: () => next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window(from), addressType: 'hospital', recipientPersonId, recipient, placedAt: at }) }),
+      placed: () =>
+        next({
+          type: 'OrderPlaced',
+          data: rosesPlaced(ref, { deliveryWindow: window(from), addressType: 'hospital', recipientPersonId, recipient, placedAt: at }),
+        }),
       accepted: () => next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: at } }),
       cancelled: () => next({ type: 'OrderCancelled', data: { ...ref, reason: 'changed mind', cancelledAt: at } }),
       windowChanged: (start: string) => next({ type: 'DeliveryWindowChanged', data: { ...ref, deliveryWindow: window(start), changedAt: at } }),
@@ -83,7 +96,10 @@ describe('demand history (real service, Postgres and Kafka)', () => {
     const probeShop = uniqueName('shop');
     await eventually(async () => {
       await publish(order(probeShop, '2025-10-10T14:30:00+02:00').placed());
-      await eventually(async () => expect((await get(as({ role: 'dispatcher', shopId: probeShop }), '/demand')).body.totals).toEqual({ orders: 1, cancelled: 0 }), 2_000);
+      await eventually(
+        async () => expect((await get(as({ role: 'dispatcher', shopId: probeShop }), '/demand')).body.totals).toEqual({ orders: 1, cancelled: 0 }),
+        2_000,
+      );
     }, 30_000);
   });
   afterAll(async () => {
@@ -150,7 +166,7 @@ describe('demand history (real service, Postgres and Kafka)', () => {
       // 14:00–16:00 in Amsterdam's summer is 12:00–14:00 UTC.
       expect((await get(dispatcher, `/demand?weekday=friday&fromHour=12&toHour=14&${nearTheHospital}`)).body.totals).toEqual({ orders: 6, cancelled: 1 });
       // …and the order for 16:00 in Amsterdam is one for 14:00 UTC.
-    expect((await get(dispatcher, `/demand?weekday=friday&fromHour=14&toHour=16&${nearTheHospital}`)).body.totals).toEqual({ orders: 1, cancelled: 0 });
+      expect((await get(dispatcher, `/demand?weekday=friday&fromHour=14&toHour=16&${nearTheHospital}`)).body.totals).toEqual({ orders: 1, cancelled: 0 });
     });
 
     it('narrows to days, both included', async () => {
@@ -178,7 +194,11 @@ describe('demand history (real service, Postgres and Kafka)', () => {
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(csv.headers.get('content-disposition')).toBe('attachment; filename="demand.csv"');
-      expect(csv.text).toBe(['weekday,hour,hour_of_week,area,orders,cancelled', 'friday,14,110,u178mc,1,0', 'friday,14,110,u178mf,3,1', 'friday,15,111,u178mc,2,0', ''].join('\r\n'));
+      expect(csv.text).toBe(
+        ['weekday,hour,hour_of_week,area,orders,cancelled', 'friday,14,110,u178mc,1,0', 'friday,14,110,u178mf,3,1', 'friday,15,111,u178mc,2,0', ''].join(
+          '\r\n',
+        ),
+      );
     });
 
     it('forecasts a Friday from the Fridays before it, and says which it read', async () => {
@@ -246,7 +266,8 @@ describe('demand history (real service, Postgres and Kafka)', () => {
     const valentines = (date: string, count: number) => Array.from({ length: count }, () => [order(shop, `${date}T10:15:00+01:00`, byTheEntrance).placed()]);
     await published(...valentines('2024-02-14', 2), ...valentines('2025-02-14', 4), [order(shop, '2026-02-07T10:15:00+01:00', byTheEntrance).placed()]);
 
-    const forecast = (await get(as({ role: 'staff', shopId: shop }), '/demand/forecast?date=2026-02-14&timeZone=Europe/Amsterdam&deliveriesPerRiderPerHour=2')).body;
+    const forecast = (await get(as({ role: 'staff', shopId: shop }), '/demand/forecast?date=2026-02-14&timeZone=Europe/Amsterdam&deliveriesPerRiderPerHour=2'))
+      .body;
     expect(forecast).toMatchObject({
       date: '2026-02-14',
       weekday: 'saturday',
@@ -340,9 +361,13 @@ describe('demand history (real service, Postgres and Kafka)', () => {
   });
 
   it('documents its parameters in the OpenAPI document', async () => {
-    const document = (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> };
+    const document = (await (await fetch(`${service.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
+    };
     const names = (path: string) => document.paths[path].get.parameters?.filter((p) => p.in === 'query').map((p) => p.name);
-    expect(names('/demand')).toEqual(expect.arrayContaining(['near', 'radiusMeters', 'weekday', 'fromHour', 'toHour', 'from', 'to', 'timeZone', 'area', 'areaPrecision', 'format']));
+    expect(names('/demand')).toEqual(
+      expect.arrayContaining(['near', 'radiusMeters', 'weekday', 'fromHour', 'toHour', 'from', 'to', 'timeZone', 'area', 'areaPrecision', 'format']),
+    );
     expect(names('/demand/forecast')).toEqual(expect.arrayContaining(['date', 'timeZone', 'weeks', 'years', 'deliveriesPerRiderPerHour']));
   });
 });

@@ -54,7 +54,8 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
     });
     expect(placed.status).toBe(201);
     const orderId = placed.body.orderId as string;
-    for (const step of ['accept', 'production/start', 'production/finish']) expect((await toOrders(staff, 'POST', `/orders/${orderId}/${step}`)).status).toBe(200);
+    for (const step of ['accept', 'production/start', 'production/finish'])
+      expect((await toOrders(staff, 'POST', `/orders/${orderId}/${step}`)).status).toBe(200);
     return { orderId, pickupCode: placed.body.pickupCode as string };
   };
 
@@ -63,10 +64,22 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
     // The orders service runs as its own built process: apps never import each other.
     [orders, dispatch] = await Promise.all([
       startServiceProcess('orders', { KAFKA_NAMESPACE: namespace }),
-      startTestService(dispatchService, { KAFKA_NAMESPACE: namespace, ETA_REFRESH_SECONDS: '1', ETA_RIDER_DEBOUNCE_SECONDS: '0.2', DISPATCH_REPLAN_DEBOUNCE_SECONDS: '1' }),
+      startTestService(dispatchService, {
+        KAFKA_NAMESPACE: namespace,
+        ETA_REFRESH_SECONDS: '1',
+        ETA_RIDER_DEBOUNCE_SECONDS: '0.2',
+        DISPATCH_REPLAN_DEBOUNCE_SECONDS: '1',
+      }),
     ]);
-    const topics = { orderEvents: namespaced(TOPICS.ordersEvents.name, namespace), orderCommands: namespaced(TOPICS.ordersCommands.name, namespace), dispatchEvents: namespaced(TOPICS.dispatchEvents.name, namespace) };
-    probe = new Kafka({ clientId: 'dispatch-flow-probe', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: uniqueName('probe'), maxWaitTimeInMs: 200 });
+    const topics = {
+      orderEvents: namespaced(TOPICS.ordersEvents.name, namespace),
+      orderCommands: namespaced(TOPICS.ordersCommands.name, namespace),
+      dispatchEvents: namespaced(TOPICS.dispatchEvents.name, namespace),
+    };
+    probe = new Kafka({ clientId: 'dispatch-flow-probe', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: uniqueName('probe'),
+      maxWaitTimeInMs: 200,
+    });
     await probe.connect();
     await probe.subscribe({ topics: Object.values(topics), fromBeginning: true });
     await probe.run({
@@ -78,7 +91,12 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
           return;
         }
         const decoded = (topic === topics.orderEvents ? decodeOrderEvent : decodeDispatchEvent)(message.value);
-        if (decoded.known) (topic === topics.orderEvents ? seen.orderEvents : seen.dispatchEvents).push({ key, type: decoded.type, data: decoded.data as Record<string, unknown> });
+        if (decoded.known)
+          (topic === topics.orderEvents ? seen.orderEvents : seen.dispatchEvents).push({
+            key,
+            type: decoded.type,
+            data: decoded.data as Record<string, unknown>,
+          });
       },
     });
   }, 120_000);
@@ -94,7 +112,10 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
     const rita = uniqueName('rita');
     expect((await toDispatch(staff, 'POST', '/riders', { riderId: rita, name: 'Rita', vehicle: { kind: 'bicycle', capacity: 6 } })).status).toBe(201);
     expect((await toDispatch(dispatcher, 'PUT', `/riders/${rita}/availability`, { availability: 'on_shift' })).status).toBe(200);
-    expect((await toDispatch(dispatcher, 'PUT', '/dispatch-settings', { autoApply: false, atRiskMarginMinutes: 15, depot: shopAt, timeZone: 'Europe/Amsterdam' })).status).toBe(200);
+    expect(
+      (await toDispatch(dispatcher, 'PUT', '/dispatch-settings', { autoApply: false, atRiskMarginMinutes: 15, depot: shopAt, timeZone: 'Europe/Amsterdam' }))
+        .status,
+    ).toBe(200);
 
     // The tight one must be at the door within 40 minutes; the easy one has all afternoon.
     const tight = await readyOrder(staff, east(1), { from: minutesFromNow(-20), to: minutesFromNow(40) });
@@ -105,13 +126,22 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
     }, 20_000);
 
     // Orders ready → a plan, proposed by dispatch on its own: both on Rita's trip, every stop inside its window.
-    type PlanView = { planId: string; trigger: string; routes: Array<{ riderId: string; trips: Array<{ stops: Array<{ orderId: string; arriveAt: string; windowTo: string }> }> }>; unplanned: unknown[] };
+    type PlanView = {
+      planId: string;
+      trigger: string;
+      routes: Array<{ riderId: string; trips: Array<{ stops: Array<{ orderId: string; arriveAt: string; windowTo: string }> }> }>;
+      unplanned: unknown[];
+    };
     const stopsOf = (plan: PlanView) => plan.routes.flatMap((r) => r.trips.flatMap((t) => t.stops.map((stop) => ({ ...stop, riderId: r.riderId }))));
     const plan = await eventually(async () => {
       const latest = await toDispatch(dispatcher, 'GET', '/plans/latest');
       expect(latest.status).toBe(200);
       const proposed = latest.body as PlanView;
-      expect(stopsOf(proposed).map((stop) => stop.orderId).sort()).toEqual([tight.orderId, easy.orderId].sort());
+      expect(
+        stopsOf(proposed)
+          .map((stop) => stop.orderId)
+          .sort(),
+      ).toEqual([tight.orderId, easy.orderId].sort());
       return proposed;
     }, 30_000);
     expect(plan.trigger).not.toMatch(/^dispatcher:/);
@@ -124,13 +154,23 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
     // Plan → assignment commands → the orders service's own events → the board.
     expect((await toDispatch(dispatcher, 'POST', `/plans/${plan.planId}/apply`, {})).status).toBe(200);
     await eventually(() => {
-      expect(seen.orderCommands.filter((c) => c.type === 'AssignRider').map((c) => [c.data.orderId, c.data.riderId]).sort()).toEqual(
+      expect(
+        seen.orderCommands
+          .filter((c) => c.type === 'AssignRider')
+          .map((c) => [c.data.orderId, c.data.riderId])
+          .sort(),
+      ).toEqual(
         [
           [tight.orderId, rita],
           [easy.orderId, rita],
         ].sort(),
       );
-      expect(seen.orderEvents.filter((e) => e.type === 'RiderAssigned' && e.data.riderId === rita).map((e) => e.data.orderId).sort()).toEqual([tight.orderId, easy.orderId].sort());
+      expect(
+        seen.orderEvents
+          .filter((e) => e.type === 'RiderAssigned' && e.data.riderId === rita)
+          .map((e) => e.data.orderId)
+          .sort(),
+      ).toEqual([tight.orderId, easy.orderId].sort());
     }, 20_000);
 
     // Rita picks up the tight one with the label's code: out for delivery.
@@ -142,7 +182,10 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
     }, 20_000);
 
     // She is 9 km the wrong way: about 47 minutes to the tight one, past 40 − 15.
-    expect((await toDispatch(riderToken, 'POST', '/riders/me/positions', { positions: [{ ...east(-8), accuracy: 5, recordedAt: new Date().toISOString() }] })).status).toBe(202);
+    expect(
+      (await toDispatch(riderToken, 'POST', '/riders/me/positions', { positions: [{ ...east(-8), accuracy: 5, recordedAt: new Date().toISOString() }] }))
+        .status,
+    ).toBe(202);
     await eventually(() => {
       expect(dispatchAbout(tight.orderId, 'DeliveryAtRisk')).toHaveLength(1);
       expect(dispatchAbout(easy.orderId, 'EtaUpdated').length).toBeGreaterThan(0);

@@ -36,7 +36,22 @@ export class DispatchModule {
         PlatformModule.forService({
           config,
           logger,
-          database: { schema: config.DATABASE_SCHEMA, entities: [Delivery], migrations: [inboxMigration(), EventStore1764000000000, Deliveries1764000000100, DeliveriesRecipients1764000000500, RiderPositions1764000000600, Riders1764000000720, ...demandMigrations, ...planningMigrations, DeliveriesBouquets1764000001100, RidersPendingShops1764000001200] },
+          database: {
+            schema: config.DATABASE_SCHEMA,
+            entities: [Delivery],
+            migrations: [
+              inboxMigration(),
+              EventStore1764000000000,
+              Deliveries1764000000100,
+              DeliveriesRecipients1764000000500,
+              RiderPositions1764000000600,
+              Riders1764000000720,
+              ...demandMigrations,
+              ...planningMigrations,
+              DeliveriesBouquets1764000001100,
+              RidersPendingShops1764000001200,
+            ],
+          },
         }),
         KafkaModule.forService('dispatch', config, logger),
         TypeOrmModule.forFeature([Delivery]),

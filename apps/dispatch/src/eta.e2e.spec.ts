@@ -47,7 +47,13 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
   const about = (orderId: string, type: string) => published.filter((e) => e.type === type && (e.data as { orderId?: string }).orderId === orderId);
 
   /** An order out for delivery with `riderId`, delivered at `geo` within `window`. */
-  const outForDelivery = async (shopId: string, riderId: string, geo: { lat: number; lng: number }, window: { from: string; to: string }, placed: { deadline?: string } = {}) => {
+  const outForDelivery = async (
+    shopId: string,
+    riderId: string,
+    geo: { lat: number; lng: number },
+    window: { from: string; to: string },
+    placed: { deadline?: string } = {},
+  ) => {
     const { orderId, events } = outForDeliveryOnTheWire(shopId, riderId, geo, window, placed);
     await publisher.publish(ordersTopic, events);
     return orderId;
@@ -141,7 +147,10 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
     await eventually(async () => expect(await boardOf(shop)).toEqual([expect.objectContaining({ orderId, riderId: rider })]), 20_000);
     const closed = { from: minutesFromNow(-90), to: minutesFromNow(-5) };
     await publisher.publish(ordersTopic, [
-      orderServiceEnvelope(shop, `order-${orderId}`, events.length + 1, { type: 'DeliveryWindowChanged', data: { orderId, shopId: shop, riderId: rider, deliveryWindow: closed, changedAt: new Date().toISOString() } }),
+      orderServiceEnvelope(shop, `order-${orderId}`, events.length + 1, {
+        type: 'DeliveryWindowChanged',
+        data: { orderId, shopId: shop, riderId: rider, deliveryWindow: closed, changedAt: new Date().toISOString() },
+      }),
     ]);
 
     const late = await flaggedOnce(orderId, 'DeliveryLate');

@@ -4,7 +4,16 @@ import { type IntegrationEvent, namespaced, type PlannedRoute, TOPICS, type Unpl
 import { EventStore } from '@petalpost/event-store';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, orderOnTheWire, orderServiceEnvelope, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import {
+  createTestNamespace,
+  eventually,
+  orderOnTheWire,
+  orderServiceEnvelope,
+  rosesPlaced,
+  startTestService,
+  testInfra,
+  uniqueName,
+} from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
@@ -17,7 +26,16 @@ const utrecht = { lat: 52.0907, lng: 5.1214 };
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
 type Answer = { status: number; body: Record<string, unknown> };
-type PlanBody = { planId: string; trigger: string; solver: string; routes: PlannedRoute[]; unplanned: UnplannedOrder[]; proposedAt: string; appliedAt?: string; appliedAutomatically?: boolean };
+type PlanBody = {
+  planId: string;
+  trigger: string;
+  solver: string;
+  routes: PlannedRoute[];
+  unplanned: UnplannedOrder[];
+  proposedAt: string;
+  appliedAt?: string;
+  appliedAutomatically?: boolean;
+};
 
 /**
  * Auto-dispatch over HTTP against the real service: orders come in on orders.events as the orders
@@ -42,7 +60,8 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
   };
   const topic = (name: string) => namespaced(name, namespace);
   const publish = (name: string, ...events: IntegrationEvent[]) => publisher.publish(topic(name), events);
-  const board = async (token: string) => ((await call(token, 'GET', '/deliveries')).body.items ?? []) as Array<{ orderId: string; status: string; riderId?: string }>;
+  const board = async (token: string) =>
+    ((await call(token, 'GET', '/deliveries')).body.items ?? []) as Array<{ orderId: string; status: string; riderId?: string }>;
 
   /** One order's stream on the wire, delivered at `location` within `window`. */
   const newOrder = (shopId: string, window: { from: string; to: string }, location: { lat: number; lng: number } | null = { lat: 52.095, lng: 5.13 }) => {
@@ -62,16 +81,24 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
 
   const onShift = async (dispatcher: string, riders: Array<{ riderId: string; kind: string; capacity: number }>) => {
     for (const r of riders) {
-      expect((await call(dispatcher, 'POST', '/riders', { riderId: r.riderId, name: `Rider ${r.riderId}`, vehicle: { kind: r.kind, capacity: r.capacity } })).status).toBe(201);
+      expect(
+        (await call(dispatcher, 'POST', '/riders', { riderId: r.riderId, name: `Rider ${r.riderId}`, vehicle: { kind: r.kind, capacity: r.capacity } })).status,
+      ).toBe(201);
       expect((await call(dispatcher, 'PUT', `/riders/${r.riderId}/availability`, { availability: 'on_shift' })).status).toBe(200);
     }
     await eventually(async () => expect(((await call(dispatcher, 'GET', '/riders?availability=on_shift')).body.items as unknown[]).length).toBe(riders.length));
   };
-  const stopsOf = (plan: PlanBody) => plan.routes.flatMap((route) => route.trips.flatMap((trip) => trip.stops.map((stop) => ({ ...stop, riderId: route.riderId }))));
+  const stopsOf = (plan: PlanBody) =>
+    plan.routes.flatMap((route) => route.trips.flatMap((trip) => trip.stops.map((stop) => ({ ...stop, riderId: route.riderId }))));
 
   beforeAll(async () => {
     namespace = await createTestNamespace();
-    service = await startTestService(dispatchService, { KAFKA_NAMESPACE: namespace, DISPATCH_REPLAN_DEBOUNCE_SECONDS: '1', DISPATCH_REPLAN_SETTLE_MS: '200', DISPATCH_PLAN_TIME_LIMIT_MS: '300' });
+    service = await startTestService(dispatchService, {
+      KAFKA_NAMESPACE: namespace,
+      DISPATCH_REPLAN_DEBOUNCE_SECONDS: '1',
+      DISPATCH_REPLAN_SETTLE_MS: '200',
+      DISPATCH_PLAN_TIME_LIMIT_MS: '300',
+    });
     const kafka = new Kafka({ clientId: 'planning-e2e', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
     publisher = new EventPublisher(kafka);
     await publisher.connect();
@@ -95,9 +122,15 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
   it('keeps a shop’s settings, with defaults for what is left out, for its own desk only', async () => {
     const shop = uniqueName('shop');
     const dispatcher = as({ role: 'dispatcher', shopId: shop });
-    expect(await call(dispatcher, 'GET', '/dispatch-settings')).toEqual({ status: 200, body: { shopId: shop, autoApply: false, atRiskMarginMinutes: 15, serviceMinutes: 5 } });
+    expect(await call(dispatcher, 'GET', '/dispatch-settings')).toEqual({
+      status: 200,
+      body: { shopId: shop, autoApply: false, atRiskMarginMinutes: 15, serviceMinutes: 5 },
+    });
     const put = await call(dispatcher, 'PUT', '/dispatch-settings', { autoApply: false, serviceMinutes: 4, depot: utrecht, timeZone: 'Europe/Amsterdam' });
-    expect(put).toEqual({ status: 200, body: { shopId: shop, autoApply: false, atRiskMarginMinutes: 15, serviceMinutes: 4, depot: utrecht, timeZone: 'Europe/Amsterdam' } });
+    expect(put).toEqual({
+      status: 200,
+      body: { shopId: shop, autoApply: false, atRiskMarginMinutes: 15, serviceMinutes: 4, depot: utrecht, timeZone: 'Europe/Amsterdam' },
+    });
     expect((await call(as({ role: 'staff', shopId: shop }), 'GET', '/dispatch-settings')).body).toEqual(put.body);
     expect((await call(as({ role: 'operator' }), 'GET', `/dispatch-settings?shopId=${shop}`)).body).toEqual(put.body);
 
@@ -160,7 +193,10 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
       await eventually(async () => {
         expect(published).toContainEqual({
           topic: topic(TOPICS.dispatchEvents.name),
-          value: expect.objectContaining({ type: 'AssignmentRequested', data: expect.objectContaining({ orderId: stop.orderId, riderId: stop.riderId, source: 'plan', planId: plan.planId }) }),
+          value: expect.objectContaining({
+            type: 'AssignmentRequested',
+            data: expect.objectContaining({ orderId: stop.orderId, riderId: stop.riderId, source: 'plan', planId: plan.planId }),
+          }),
         });
         expect(published).toContainEqual({
           topic: topic(TOPICS.ordersCommands.name),
@@ -219,14 +255,21 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
     const yesterday = dateOf(dayNumber(planDay(new Date().toISOString(), timeZone)) - 1);
     const proposedAt = `${yesterday}T18:00:00.000Z`;
     const old = { planId: randomUUID(), shopId: shop, trigger: 'dispatcher:dana', solver: 'sisr', routes: [], unplanned: [], distanceMeters: 0, proposedAt };
-    await service.app
-      .get(EventStore)
-      .append(planStream(shop, yesterday), planDecider.streamType, 0, [{ type: 'PlanProposed', data: old }], { correlationId: randomUUID(), occurredAt: proposedAt });
+    await service.app.get(EventStore).append(planStream(shop, yesterday), planDecider.streamType, 0, [{ type: 'PlanProposed', data: old }], {
+      correlationId: randomUUID(),
+      occurredAt: proposedAt,
+    });
 
     expect(await call(dispatcher, 'GET', '/plans/latest')).toMatchObject({ status: 404, body: { code: 'PLAN_NOT_FOUND' } });
-    expect(await call(dispatcher, 'POST', `/plans/${old.planId}/apply`)).toMatchObject({ status: 409, body: { code: 'PLAN_NOT_LATEST', details: { latestPlanId: null } } });
+    expect(await call(dispatcher, 'POST', `/plans/${old.planId}/apply`)).toMatchObject({
+      status: 409,
+      body: { code: 'PLAN_NOT_LATEST', details: { latestPlanId: null } },
+    });
     const today = (await call(dispatcher, 'POST', '/plans', {})).body as unknown as PlanBody;
-    expect(await call(dispatcher, 'POST', `/plans/${old.planId}/apply`)).toMatchObject({ status: 409, body: { code: 'PLAN_NOT_LATEST', details: { latestPlanId: today.planId } } });
+    expect(await call(dispatcher, 'POST', `/plans/${old.planId}/apply`)).toMatchObject({
+      status: 409,
+      body: { code: 'PLAN_NOT_LATEST', details: { latestPlanId: today.planId } },
+    });
     expect((await call(dispatcher, 'GET', '/plans/latest')).body).toMatchObject({ planId: today.planId });
     expect((await call(dispatcher, 'POST', `/plans/${today.planId}/apply`)).status).toBe(200);
   });
@@ -250,7 +293,10 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
     await eventually(async () =>
       expect(published).toContainEqual({
         topic: topic(TOPICS.dispatchEvents.name),
-        value: expect.objectContaining({ type: 'AssignmentRequested', data: expect.objectContaining({ orderId: order.orderId, riderId: rita, source: 'replan', planId: plan.planId }) }),
+        value: expect.objectContaining({
+          type: 'AssignmentRequested',
+          data: expect.objectContaining({ orderId: order.orderId, riderId: rita, source: 'replan', planId: plan.planId }),
+        }),
       }),
     );
   });
@@ -275,7 +321,16 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
     const reportedAt = new Date().toISOString();
     const report = orderServiceEnvelope(shop, `exception-${exceptionId}`, 1, {
       type: 'ExceptionReported',
-      data: { exceptionId, orderId: loaded.orderId, shopId: shop, details: { type: 'vehicle_broken' }, position: utrecht, riderId: ron, reportedBy: { role: 'rider', subject: ron }, reportedAt },
+      data: {
+        exceptionId,
+        orderId: loaded.orderId,
+        shopId: shop,
+        details: { type: 'vehicle_broken' },
+        position: utrecht,
+        riderId: ron,
+        reportedBy: { role: 'rider', subject: ron },
+        reportedAt,
+      },
     });
     await publish(TOPICS.messagingEvents.name, report);
 

@@ -10,7 +10,13 @@ import { TRAIL_RETENTION } from './positions/trail-retention';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
-const fix = (seconds: number, overrides: Record<string, unknown> = {}) => ({ lat: 52.09, lng: 5.12, accuracy: 8, recordedAt: secondsAgo(seconds), ...overrides });
+const fix = (seconds: number, overrides: Record<string, unknown> = {}) => ({
+  lat: 52.09,
+  lng: 5.12,
+  accuracy: 8,
+  recordedAt: secondsAgo(seconds),
+  ...overrides,
+});
 
 interface Answer {
   status: number;
@@ -39,10 +45,15 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
   beforeAll(async () => {
     const namespace = await createTestNamespace();
     service = await startTestService(dispatchService, { KAFKA_NAMESPACE: namespace });
-    consumer = new Kafka({ clientId: 'positions-reader', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: uniqueName('positions-reader'), maxWaitTimeInMs: 200 });
+    consumer = new Kafka({ clientId: 'positions-reader', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: uniqueName('positions-reader'),
+      maxWaitTimeInMs: 200,
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [namespaced(TOPICS.riderLocations.name, namespace)], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void onTheTopic.push({ key: String(message.key), position: JSON.parse(String(message.value)) as RiderPosition }) });
+    await consumer.run({
+      eachMessage: async ({ message }) => void onTheTopic.push({ key: String(message.key), position: JSON.parse(String(message.value)) as RiderPosition }),
+    });
   });
   afterAll(async () => {
     await consumer?.disconnect();
@@ -79,7 +90,11 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
     expect((await report(as({ role: 'rider', shopId: shop, sub: rita }), [fix(5)])).status).toBe(202);
 
     const otherShop = uniqueName('shop');
-    for (const token of [as({ role: 'staff', shopId: otherShop }), as({ role: 'dispatcher', shopId: otherShop }), as({ role: 'rider', shopId: shop, sub: 'ron' })]) {
+    for (const token of [
+      as({ role: 'staff', shopId: otherShop }),
+      as({ role: 'dispatcher', shopId: otherShop }),
+      as({ role: 'rider', shopId: shop, sub: 'ron' }),
+    ]) {
       expect(await positionOf(token, rita)).toMatchObject({ status: 404, body: { code: 'RIDER_NOT_FOUND' } });
       expect((await call(token, 'GET', `/riders/${rita}/trail`)).status).toBe(404);
     }
@@ -167,12 +182,26 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
   it('refuses a malformed request with 400 and anyone but a rider with 403', async () => {
     const shop = uniqueName('shop');
     const rider = as({ role: 'rider', shopId: shop, sub: uniqueName('rider') });
-    for (const body of [{ positions: [] }, { positions: Array.from({ length: 51 }, () => fix(1)) }, { positions: [{ ...fix(1), altitude: 3 }] }, { positions: [fix(1)], batch: 1 }, { positions: [{ lat: 52, lng: 5, recordedAt: secondsAgo(1) }] }]) {
-      expect(await call(rider, 'POST', '/riders/me/positions', body)).toMatchObject({ status: 400, body: { code: expect.any(String), correlationId: expect.any(String) } });
+    for (const body of [
+      { positions: [] },
+      { positions: Array.from({ length: 51 }, () => fix(1)) },
+      { positions: [{ ...fix(1), altitude: 3 }] },
+      { positions: [fix(1)], batch: 1 },
+      { positions: [{ lat: 52, lng: 5, recordedAt: secondsAgo(1) }] },
+    ]) {
+      expect(await call(rider, 'POST', '/riders/me/positions', body)).toMatchObject({
+        status: 400,
+        body: { code: expect.any(String), correlationId: expect.any(String) },
+      });
     }
     expect((await call(rider, 'POST', '/riders/me/positions', '{"positions": [')).status).toBe(400);
 
-    for (const token of [as({ role: 'florist', shopId: shop }), as({ role: 'staff', shopId: shop }), as({ role: 'dispatcher', shopId: shop }), as({ role: 'customer', orderId: 'order-1' })]) {
+    for (const token of [
+      as({ role: 'florist', shopId: shop }),
+      as({ role: 'staff', shopId: shop }),
+      as({ role: 'dispatcher', shopId: shop }),
+      as({ role: 'customer', orderId: 'order-1' }),
+    ]) {
       expect(await report(token, [fix(1)])).toMatchObject({ status: 403, body: { code: 'ROLE_NOT_ALLOWED' } });
     }
   });
@@ -183,7 +212,10 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
     const token = as({ role: 'rider', shopId: shop, sub: rita });
     expect((await report(token, [fix(20), fix(10)])).body).toMatchObject({ accepted: 2 });
     const db = service.app.get(DataSource);
-    await db.query(`UPDATE rider_position_trail SET received_at = now() - interval '25 hours' WHERE rider_id = $1 AND recorded_at < now() - interval '15 seconds'`, [rita]);
+    await db.query(
+      `UPDATE rider_position_trail SET received_at = now() - interval '25 hours' WHERE rider_id = $1 AND recorded_at < now() - interval '15 seconds'`,
+      [rita],
+    );
 
     expect(await service.app.get<RetentionSweep>(TRAIL_RETENTION).sweep()).toBeGreaterThanOrEqual(1);
     expect((await call(token, 'GET', `/riders/${rita}/trail`)).body.items).toHaveLength(1);

@@ -33,14 +33,23 @@ describe('riders (real service, Postgres and Kafka)', () => {
     return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
   };
   const register = (token: string, body: unknown, headers?: Record<string, string>) => call(token, 'POST', '/riders', body, headers);
-  const riderBody = (riderId: string, overrides: Record<string, unknown> = {}) => ({ riderId, name: 'Rita Rider', phone: '+31 6 1111 2222', vehicle: { kind: 'e-bike', capacity: 6 }, ...overrides });
+  const riderBody = (riderId: string, overrides: Record<string, unknown> = {}) => ({
+    riderId,
+    name: 'Rita Rider',
+    phone: '+31 6 1111 2222',
+    vehicle: { kind: 'e-bike', capacity: 6 },
+    ...overrides,
+  });
   const eventsOf = (riderId: string) => published.filter((m) => m.key === riderId).map((m) => m.event);
   const listOf = async (token: string, query = '') => (await call(token, 'GET', `/riders${query}`)).body.items ?? [];
 
   beforeAll(async () => {
     const namespace = await createTestNamespace();
     service = await startTestService(dispatchService, { KAFKA_NAMESPACE: namespace });
-    consumer = new Kafka({ clientId: 'riders-reader', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: uniqueName('riders-reader'), maxWaitTimeInMs: 200 });
+    consumer = new Kafka({ clientId: 'riders-reader', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: uniqueName('riders-reader'),
+      maxWaitTimeInMs: 200,
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [namespaced(TOPICS.dispatchEvents.name, namespace)], fromBeginning: true });
     await consumer.run({
@@ -77,7 +86,11 @@ describe('riders (real service, Postgres and Kafka)', () => {
     });
 
     await eventually(() => expect(eventsOf(rita).map((e) => e.type)).toEqual(['RiderRegistered']));
-    expect(eventsOf(rita)[0]).toMatchObject({ shopId: shop, streamId: `rider-${rita}`, data: { riderId: rita, shopIds: [shop], pendingShopIds: [otherShop], vehicle: { kind: 'e-bike', capacity: 6 } } });
+    expect(eventsOf(rita)[0]).toMatchObject({
+      shopId: shop,
+      streamId: `rider-${rita}`,
+      data: { riderId: rita, shopIds: [shop], pendingShopIds: [otherShop], vehicle: { kind: 'e-bike', capacity: 6 } },
+    });
 
     // Eventually consistent: the list reads the riders read model.
     await eventually(async () => expect(await listOf(dispatcher)).toEqual([registered.body]));
@@ -116,13 +129,19 @@ describe('riders (real service, Postgres and Kafka)', () => {
     const onShift = await call(ritaHerself, 'PUT', '/riders/me/availability', { availability: 'on_shift' });
     expect(onShift).toMatchObject({ status: 200, body: { riderId: rita, availability: 'on_shift', version: 2 } });
     // Already so: nothing is recorded, and the answer is the rider as they are.
-    expect(await call(ritaHerself, 'PUT', '/riders/me/availability', { availability: 'on_shift' })).toMatchObject({ status: 200, body: { availability: 'on_shift', version: 2 } });
+    expect(await call(ritaHerself, 'PUT', '/riders/me/availability', { availability: 'on_shift' })).toMatchObject({
+      status: 200,
+      body: { availability: 'on_shift', version: 2 },
+    });
     // A break is part of a shift.
     expect(await call(staff, 'PUT', `/riders/${ron}/availability`, { availability: 'on_break' })).toMatchObject({
       status: 409,
       body: { code: 'RIDER_NOT_ON_SHIFT', details: { state: { availability: 'off' } } },
     });
-    expect(await call(staff, 'PUT', `/riders/${ron}/availability`, { availability: 'on_shift' })).toMatchObject({ status: 200, body: { availability: 'on_shift' } });
+    expect(await call(staff, 'PUT', `/riders/${ron}/availability`, { availability: 'on_shift' })).toMatchObject({
+      status: 200,
+      body: { availability: 'on_shift' },
+    });
 
     const db = service.app.get(DataSource);
     await eventually(async () =>
@@ -134,12 +153,17 @@ describe('riders (real service, Postgres and Kafka)', () => {
       ),
     );
 
-    expect(await call(ritaHerself, 'PUT', '/riders/me/availability', { availability: 'on_break' })).toMatchObject({ status: 200, body: { availability: 'on_break', version: 3 } });
+    expect(await call(ritaHerself, 'PUT', '/riders/me/availability', { availability: 'on_break' })).toMatchObject({
+      status: 200,
+      body: { availability: 'on_break', version: 3 },
+    });
     await eventually(async () => expect(await ridersOnShift(db, shop)).toEqual([{ riderId: ron, vehicleKind: 'car', capacity: 20 }]));
     await eventually(async () => expect((await listOf(staff, '?availability=on_break')).map((r) => r.riderId)).toEqual([rita]));
 
     await eventually(() =>
-      expect(eventsOf(rita).map((e) => [e.type, (e.data as { availability?: string; previous?: string }).availability, (e.data as { previous?: string }).previous])).toEqual([
+      expect(
+        eventsOf(rita).map((e) => [e.type, (e.data as { availability?: string; previous?: string }).availability, (e.data as { previous?: string }).previous]),
+      ).toEqual([
         ['RiderRegistered', undefined, undefined],
         ['RiderAvailabilityChanged', 'on_shift', 'off'],
         ['RiderAvailabilityChanged', 'on_break', 'on_shift'],
@@ -157,17 +181,30 @@ describe('riders (real service, Postgres and Kafka)', () => {
     expect((await register(dispatcher, riderBody(rita, { shopIds: [partner] }))).status).toBe(201);
 
     const updated = await call(dispatcher, 'PATCH', `/riders/${rita}`, { vehicle: { kind: 'scooter', capacity: 10 } });
-    expect(updated).toMatchObject({ status: 200, body: { name: 'Rita Rider', phone: '+31 6 1111 2222', vehicle: { kind: 'scooter', capacity: 10 }, version: 2 } });
-    await eventually(() => expect(eventsOf(rita).at(-1)).toMatchObject({ type: 'RiderProfileUpdated', data: { riderId: rita, shopId: shop, vehicle: { kind: 'scooter', capacity: 10 } } }));
+    expect(updated).toMatchObject({
+      status: 200,
+      body: { name: 'Rita Rider', phone: '+31 6 1111 2222', vehicle: { kind: 'scooter', capacity: 10 }, version: 2 },
+    });
+    await eventually(() =>
+      expect(eventsOf(rita).at(-1)).toMatchObject({
+        type: 'RiderProfileUpdated',
+        data: { riderId: rita, shopId: shop, vehicle: { kind: 'scooter', capacity: 10 } },
+      }),
+    );
     expect(eventsOf(rita).at(-1)!.data).not.toHaveProperty('name');
 
     // The partner shop, once it approved the rider, sees them and may set their availability, not change their profile.
     expect((await call(as({ role: 'dispatcher', shopId: partner }), 'POST', `/riders/${rita}/approve`, {})).status).toBe(200);
-    expect(await call(as({ role: 'dispatcher', shopId: partner }), 'PATCH', `/riders/${rita}`, { name: 'X' })).toMatchObject({ status: 403, body: { code: 'RIDER_PROFILE_OWNED_ELSEWHERE' } });
+    expect(await call(as({ role: 'dispatcher', shopId: partner }), 'PATCH', `/riders/${rita}`, { name: 'X' })).toMatchObject({
+      status: 403,
+      body: { code: 'RIDER_PROFILE_OWNED_ELSEWHERE' },
+    });
     expect((await call(as({ role: 'dispatcher', shopId: partner }), 'PUT', `/riders/${rita}/availability`, { availability: 'on_shift' })).status).toBe(200);
     expect(await call(dispatcher, 'PATCH', `/riders/${rita}`, { shopIds: [partner] })).toMatchObject({ status: 400, body: { code: 'OWNER_SHOP_REQUIRED' } });
 
-    await eventually(async () => expect((await listOf(dispatcher))[0]).toMatchObject({ riderId: rita, vehicle: { kind: 'scooter', capacity: 10 }, availability: 'on_shift' }));
+    await eventually(async () =>
+      expect((await listOf(dispatcher))[0]).toMatchObject({ riderId: rita, vehicle: { kind: 'scooter', capacity: 10 }, availability: 'on_shift' }),
+    );
   });
 
   it('keeps a rider out of another shop’s planner until that shop approves them', async () => {
@@ -197,14 +234,22 @@ describe('riders (real service, Postgres and Kafka)', () => {
 
     // Only the invited shop approves, for itself.
     expect(await call(dispatcher, 'POST', `/riders/${rita}/approve`, { shopId: partner })).toMatchObject({ status: 404, body: { code: 'SHOP_NOT_FOUND' } });
-    expect(await call(as({ role: 'dispatcher', shopId: stranger }), 'POST', `/riders/${rita}/approve`, {})).toMatchObject({ status: 404, body: { code: 'RIDER_NOT_FOUND' } });
+    expect(await call(as({ role: 'dispatcher', shopId: stranger }), 'POST', `/riders/${rita}/approve`, {})).toMatchObject({
+      status: 404,
+      body: { code: 'RIDER_NOT_FOUND' },
+    });
     expect((await call(as({ role: 'staff', shopId: partner }), 'POST', `/riders/${rita}/approve`, {})).status).toBe(403);
-    expect(await call(partnerDesk, 'POST', `/riders/${rita}/approve`, {})).toMatchObject({ status: 200, body: { shopIds: [shop, partner], pendingShopIds: [], version: 3 } });
+    expect(await call(partnerDesk, 'POST', `/riders/${rita}/approve`, {})).toMatchObject({
+      status: 200,
+      body: { shopIds: [shop, partner], pendingShopIds: [], version: 3 },
+    });
     expect(await call(partnerDesk, 'POST', `/riders/${rita}/approve`, {})).toMatchObject({ status: 200, body: { shopIds: [shop, partner], version: 3 } });
 
     await eventually(async () => expect((await ridersOnShift(db, partner)).map((r) => r.riderId).sort()).toEqual([rita, ron].sort()));
     expect(await listOf(partnerDesk, '?offered=true')).toEqual([]);
-    await eventually(() => expect(eventsOf(rita).at(-1)).toMatchObject({ type: 'RiderProfileUpdated', data: { shopIds: [shop, partner], pendingShopIds: [] } }));
+    await eventually(() =>
+      expect(eventsOf(rita).at(-1)).toMatchObject({ type: 'RiderProfileUpdated', data: { shopIds: [shop, partner], pendingShopIds: [] } }),
+    );
     expect(eventsOf(rita).at(-1)!.metadata.actor).toMatchObject({ role: 'dispatcher', shopId: partner });
   });
 
@@ -213,10 +258,17 @@ describe('riders (real service, Postgres and Kafka)', () => {
     const rita = uniqueName('rita');
     expect((await register(as({ role: 'staff', shopId: shop }), riderBody(rita))).status).toBe(201);
 
-    expect(await call(as({ role: 'rider', shopId: shop, sub: rita }), 'GET', `/riders/${rita}`)).toMatchObject({ status: 200, body: { riderId: rita, version: 1 } });
+    expect(await call(as({ role: 'rider', shopId: shop, sub: rita }), 'GET', `/riders/${rita}`)).toMatchObject({
+      status: 200,
+      body: { riderId: rita, version: 1 },
+    });
     expect((await call(as({ role: 'operator' }), 'GET', `/riders/${rita}`)).status).toBe(200);
     const otherShop = uniqueName('shop');
-    for (const token of [as({ role: 'rider', shopId: shop, sub: 'ron' }), as({ role: 'dispatcher', shopId: otherShop }), as({ role: 'staff', shopId: otherShop })]) {
+    for (const token of [
+      as({ role: 'rider', shopId: shop, sub: 'ron' }),
+      as({ role: 'dispatcher', shopId: otherShop }),
+      as({ role: 'staff', shopId: otherShop }),
+    ]) {
       expect(await call(token, 'GET', `/riders/${rita}`)).toMatchObject({ status: 404, body: { code: 'RIDER_NOT_FOUND' } });
     }
     expect((await call(as({ role: 'dispatcher', shopId: otherShop }), 'PATCH', `/riders/${rita}`, { name: 'X' })).status).toBe(404);

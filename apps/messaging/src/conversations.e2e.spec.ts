@@ -109,7 +109,14 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const order = await conversationWith();
     const { status, body } = await call('GET', `/conversations/${order.orderId}`, staff);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ orderId: order.orderId, shopId: shop, channels: [{ channel: 'internal', unread: 0, canPost: true }, { channel: 'customer', unread: 0, canPost: true }] });
+    expect(body).toMatchObject({
+      orderId: order.orderId,
+      shopId: shop,
+      channels: [
+        { channel: 'internal', unread: 0, canPost: true },
+        { channel: 'customer', unread: 0, canPost: true },
+      ],
+    });
     expect((await call('GET', `/conversations/${randomUUID()}`, staff)).body.code).toBe('CONVERSATION_NOT_FOUND');
     expect((await call('GET', `/conversations/${randomUUID()}`, staff)).status).toBe(404);
     expect((await say(randomUUID(), 'internal', staff, { text: 'hello?' })).status).toBe(404);
@@ -194,7 +201,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       expect(ridersList).not.toContain(longDelivered.orderId);
     });
     // The customer hears of the progress without being told who rides it.
-    expect((await messagesOf(justDelivered.orderId, 'customer', justDelivered.customer)).body.items?.map((m) => m.text)).toEqual(['Out for delivery', 'Delivered']);
+    expect((await messagesOf(justDelivered.orderId, 'customer', justDelivered.customer)).body.items?.map((m) => m.text)).toEqual([
+      'Out for delivery',
+      'Delivered',
+    ]);
   });
 
   it('refuses a mention of someone who may not see the channel, or whom the conversation does not know, storing nothing', async () => {
@@ -209,7 +219,15 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     expect(await eventsOf(order.orderId)).toBe(before);
 
     const ok = await say(order.orderId, 'internal', staff, { text: '@li @dispatcher ring twice' });
-    expect(ok).toMatchObject({ status: 201, body: { mentions: [{ kind: 'person', subject: 'li' }, { kind: 'role', role: 'dispatcher' }] } });
+    expect(ok).toMatchObject({
+      status: 201,
+      body: {
+        mentions: [
+          { kind: 'person', subject: 'li' },
+          { kind: 'role', role: 'dispatcher' },
+        ],
+      },
+    });
   });
 
   it('answers a retried request with the first result and stores the message once', async () => {
@@ -261,7 +279,9 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const rest = await call('GET', `/conversations/${order.orderId}/channels/internal/messages?limit=2&after=${first.body.nextCursor as string}`, florist);
     expect(rest.body).toMatchObject({ items: [{ text: 'three' }], nextCursor: null });
 
-    await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]));
+    await eventually(async () =>
+      expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]),
+    );
     const read = await call('POST', `/conversations/${order.orderId}/channels/internal/read`, florist, { upToMessageId: first.body.items?.[1].messageId });
     expect(read).toMatchObject({ status: 200, body: { channel: 'internal', unread: 1 } });
     await eventually(async () =>
@@ -287,10 +307,17 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       expect(shown(forFlorist, order.orderId)).toMatchObject({ channels: [{ channel: 'internal', unread: 1 }] });
       expect(shown(forFlorist, quiet.orderId)).toBeUndefined();
       const forStaff = (await call('GET', '/conversations', staff)).body.items;
-      expect(shown(forStaff, order.orderId)).toMatchObject({ channels: expect.arrayContaining([{ channel: 'internal', unread: 0 }, { channel: 'customer', unread: 1 }]) });
+      expect(shown(forStaff, order.orderId)).toMatchObject({
+        channels: expect.arrayContaining([
+          { channel: 'internal', unread: 0 },
+          { channel: 'customer', unread: 1 },
+        ]),
+      });
       expect(shown(forStaff, quiet.orderId)).toBeDefined();
     });
-    expect(shown((await call('GET', '/conversations', riderMoToken)).body.items, order.orderId)).toMatchObject({ channels: [{ channel: 'internal', unread: 1 }] });
+    expect(shown((await call('GET', '/conversations', riderMoToken)).body.items, order.orderId)).toMatchObject({
+      channels: [{ channel: 'internal', unread: 1 }],
+    });
     expect(shown((await call('GET', '/conversations', riderLi)).body.items, order.orderId)).toBeUndefined();
     expect((await call('GET', '/conversations', order.customer)).body.items).toEqual([
       { orderId: order.orderId, shopId: shop, channels: [{ channel: 'customer', unread: 0 }], lastMessageAt: expect.any(String) },
@@ -341,7 +368,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       expect(pages.map((p) => p.items?.length)).toEqual([3, 3, 1]);
       expect(pages.map((p) => p.nextCursor === null)).toEqual([false, false, true]);
       const seen = pages.flatMap((p) => idsOf(p)!);
-      const tied = orderIds.filter((id) => !talkedOf.includes(id)).sort().reverse();
+      const tied = orderIds
+        .filter((id) => !talkedOf.includes(id))
+        .sort()
+        .reverse();
       // The last message first; then the five that only opened, at the same instant.
       expect(seen).toEqual([talkedOf[1], talkedOf[0], ...tied]);
       expect(pages.flatMap((p) => p.items!).every((i) => (i.channels as unknown[]).length === 2)).toBe(true);
@@ -352,7 +382,9 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       const pages = await allPages(shopFlorist, 'limit=2');
       expect(pages.map((p) => p.items?.length)).toEqual([2, 2, 2, 1]);
       expect(new Set(pages.flatMap((p) => idsOf(p)!))).toEqual(new Set(orderIds));
-      expect(pages.flatMap((p) => p.items!).every((i) => JSON.stringify(i.channels) === JSON.stringify([{ channel: 'internal', unread: i.lastMessageAt ? 1 : 0 }]))).toBe(true);
+      expect(
+        pages.flatMap((p) => p.items!).every((i) => JSON.stringify(i.channels) === JSON.stringify([{ channel: 'internal', unread: i.lastMessageAt ? 1 : 0 }])),
+      ).toBe(true);
       const unread = await allPages(shopFlorist, 'unread=true&limit=1');
       expect(unread.flatMap((p) => idsOf(p)!)).toEqual([talkedOf[1], talkedOf[0]]);
       expect(unread.at(-1)?.nextCursor).toBeNull();
@@ -363,7 +395,12 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     it('refuses a cursor it did not give, and a limit out of bounds, with 400; the list is as it was', async () => {
       const before = await list(owner, 'limit=3');
       const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-      for (const cursor of ['not-a-cursor', forged(['2026-02-30T00:00:00.000000Z', orderIds[0]]), forged({ after: 3 }), forged(['2026-02-14T09:00:00Z', orderIds[0]])]) {
+      for (const cursor of [
+        'not-a-cursor',
+        forged(['2026-02-30T00:00:00.000000Z', orderIds[0]]),
+        forged({ after: 3 }),
+        forged(['2026-02-14T09:00:00Z', orderIds[0]]),
+      ]) {
         const refused = await list(owner, `limit=3&cursor=${encodeURIComponent(cursor)}`);
         expect(refused).toMatchObject({ status: 400, body: { code: 'INVALID_CURSOR' } });
       }
@@ -377,7 +414,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     it('documents the cursor and nextCursor in the OpenAPI document', async () => {
       type Parameter = { name: string; in: string };
       const document = (await (await fetch(`${service.url}/docs/json`)).json()) as {
-        paths: Record<string, Record<string, { parameters?: Parameter[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>;
+        paths: Record<
+          string,
+          Record<string, { parameters?: Parameter[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>
+        >;
         components: { schemas: Record<string, { properties?: Record<string, unknown>; example?: unknown }> };
       };
       const operation = document.paths['/conversations'].get;
@@ -423,7 +463,9 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     expect(rest.body).toMatchObject({ items: [{ text: 'three', seq: 3 }], nextCursor: null });
     expect((await messagesOf(order.orderId, 'internal', riderLi)).status).toBe(404);
     // So is the conversation's overview: its unread counts are the inbox read model's.
-    await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]));
+    await eventually(async () =>
+      expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 3, canPost: true }]),
+    );
     await db.query(`INSERT INTO conversation_reads (order_id, channel, reader, read_count) VALUES ($1, 'internal', 'florist:flo', 2)`, [order.orderId]);
     expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 1, canPost: true }]);
   });
@@ -451,7 +493,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       { text: 'Wrong order, sorry', recalled: true },
     ]);
     const asDispatcher = (await messagesOf(order.orderId, 'internal', dispatcher)).body.items;
-    expect(asDispatcher).toMatchObject([{ text: 'At the side door', recalled: false }, { text: 'recalled', recalled: true }]);
+    expect(asDispatcher).toMatchObject([
+      { text: 'At the side door', recalled: false },
+      { text: 'recalled', recalled: true },
+    ]);
     expect(asDispatcher?.[0]).not.toHaveProperty('edits');
     expect(JSON.stringify(asDispatcher)).not.toContain('Wrong order');
   });
@@ -487,7 +532,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
         expect(m).toBeDefined();
         return m!;
       });
-      expect(found).toMatchObject({ key: `shop-channel-${channelId}`, value: { type: 'ShopChannelMessagePosted', shopId: shop, data: { channelId, mentions: [], mentionRefs: [{ kind: 'role', role: 'florist' }] } } });
+      expect(found).toMatchObject({
+        key: `shop-channel-${channelId}`,
+        value: { type: 'ShopChannelMessagePosted', shopId: shop, data: { channelId, mentions: [], mentionRefs: [{ kind: 'role', role: 'florist' }] } },
+      });
     });
   });
 
@@ -509,7 +557,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       channel: 'internal',
       riderId: 'li',
       mentions: ['li'],
-      mentionRefs: [{ kind: 'person', subject: 'li' }, { kind: 'role', role: 'dispatcher' }],
+      mentionRefs: [
+        { kind: 'person', subject: 'li' },
+        { kind: 'role', role: 'dispatcher' },
+      ],
       author: { role: 'staff', subject: 'alice' },
     });
     expect(c.value.data).toMatchObject({ orderId: order.orderId, channel: 'customer', mentions: [] });

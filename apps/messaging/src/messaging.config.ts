@@ -7,10 +7,18 @@ import type { Rules } from './domain/conversation.commands';
 /** Conversations: how long a rider keeps reading after delivery (RIDER_GRACE_MINUTES, shared with orders), how long an author may recall a message. */
 const conversationsConfigShape = {
   ...riderGraceConfigShape,
-  MESSAGING_RECALL_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(120),
+  MESSAGING_RECALL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600)
+    .default(120),
 };
 
-export const messagingConfigSchema = serviceConfigSchemaFor('messaging').safeExtend(conversationsConfigShape).safeExtend(attachmentsConfigShape).safeExtend(exceptionsConfigShape);
+export const messagingConfigSchema = serviceConfigSchemaFor('messaging')
+  .safeExtend(conversationsConfigShape)
+  .safeExtend(attachmentsConfigShape)
+  .safeExtend(exceptionsConfigShape);
 
 export type MessagingConfig = z.infer<typeof messagingConfigSchema>;
 

@@ -29,7 +29,23 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), EventStore1764000000000, Conversations1764000000200, Attachments1764000000450, ExceptionReports1764000000500, ConversationInbox1764000000600, ConversationMessages1766000000700, MessagingRelayCheckpoint1767000000000] } }),
+        PlatformModule.forService({
+          config,
+          logger,
+          database: {
+            schema: config.DATABASE_SCHEMA,
+            migrations: [
+              inboxMigration(),
+              EventStore1764000000000,
+              Conversations1764000000200,
+              Attachments1764000000450,
+              ExceptionReports1764000000500,
+              ConversationInbox1764000000600,
+              ConversationMessages1766000000700,
+              MessagingRelayCheckpoint1767000000000,
+            ],
+          },
+        }),
         KafkaModule.forService('messaging', config, logger),
         AttachmentsModule,
         ExceptionsModule,

@@ -15,7 +15,10 @@ describe('acknowledgements, re-sends and escalation', () => {
   const call = (method: string, path: string, principal: Principal | undefined, body?: unknown) =>
     fetch(`${service.url}${path}`, {
       method,
-      headers: { ...(principal ? { authorization: `Bearer ${tokens.sign(principal)}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(principal ? { authorization: `Bearer ${tokens.sign(principal)}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const escalationsSeenBy = async (principal: Principal, query = '') => {
@@ -86,7 +89,15 @@ describe('acknowledgements, re-sends and escalation', () => {
       expect(items).toHaveLength(1);
       return items[0];
     }, 10_000);
-    expect(escalated).toMatchObject({ audience: `shop:${shop}`, seq: 1, eventId: flagged.eventId, eventType: 'OrderExceptionFlagged', shopId: shop, orderId: order.orderId, channel: 'development' });
+    expect(escalated).toMatchObject({
+      audience: `shop:${shop}`,
+      seq: 1,
+      eventId: flagged.eventId,
+      eventType: 'OrderExceptionFlagged',
+      shopId: shop,
+      orderId: order.orderId,
+      channel: 'development',
+    });
     // Still unacknowledged through several more sweeps: still one escalation.
     await sleep(2_000);
     expect(await escalationsSeenBy(staff)).toHaveLength(1);
@@ -105,7 +116,12 @@ describe('acknowledgements, re-sends and escalation', () => {
     await relay.orders(newOrder(shop).placed());
     await eventually(() => expect(client.notifications()).toHaveLength(1));
 
-    const otherShops = await call('POST', '/notifications/ack', { role: 'staff', shopId: uniqueName('shop'), sub: 'eve' }, { audience: `shop:${shop}`, seq: 1 });
+    const otherShops = await call(
+      'POST',
+      '/notifications/ack',
+      { role: 'staff', shopId: uniqueName('shop'), sub: 'eve' },
+      { audience: `shop:${shop}`, seq: 1 },
+    );
     expect(otherShops.status).toBe(404);
     expect(await otherShops.json()).toMatchObject({ code: 'NOTIFICATION_NOT_FOUND' });
     expect((await call('POST', '/notifications/ack', staff, { audience: `shop:${shop}`, seq: 2 })).status).toBe(404);

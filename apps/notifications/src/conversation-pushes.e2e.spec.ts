@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '@petalpost/auth';
 import { type IntegrationEvent, TOPICS } from '@petalpost/contracts';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
-import { type Frame, LiveClient, newOrder, type Notifications, relayStandIn, type Relay, startNotifications, tokens, waitUntilConsuming } from './notifications.fixture';
+import {
+  type Frame,
+  LiveClient,
+  newOrder,
+  type Notifications,
+  relayStandIn,
+  type Relay,
+  startNotifications,
+  tokens,
+  waitUntilConsuming,
+} from './notifications.fixture';
 
 /**
  * What is said in an order's conversation reaches exactly those who may read its channel: the real
@@ -47,7 +57,10 @@ describe('conversation messages, pushed by channel (messaging → Kafka → noti
     try {
       const [placed, assigned] = [order.placed(), order.assigned(riderId)];
       await relay.orders(placed, assigned);
-      await eventually(async () => expect(await call('GET', `/conversations/${order.orderId}`, staff)).toMatchObject({ status: 200, body: { riderId } }), 10_000);
+      await eventually(
+        async () => expect(await call('GET', `/conversations/${order.orderId}`, staff)).toMatchObject({ status: 200, body: { riderId } }),
+        10_000,
+      );
       // One order's events share a partition: once its assignment is routed, its placing was too.
       await eventually(() => expect(desk.eventIds()).toContain(assigned.eventId), 10_000);
     } finally {
@@ -76,7 +89,10 @@ describe('conversation messages, pushed by channel (messaging → Kafka → noti
     await eventually(async () => {
       const order = newOrder(shop);
       await relay.orders(order.placed());
-      await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, { role: 'staff', shopId: shop, sub: 'probe' })).status).toBe(200), 2_000);
+      await eventually(
+        async () => expect((await call('GET', `/conversations/${order.orderId}`, { role: 'staff', shopId: shop, sub: 'probe' })).status).toBe(200),
+        2_000,
+      );
     }, 30_000);
   }
 
@@ -118,13 +134,20 @@ describe('conversation messages, pushed by channel (messaging → Kafka → noti
       expect(framesOf(customer, toCustomer)).toHaveLength(1);
       return framesOf(customer, toCustomer);
     });
-    expect(heard).toMatchObject({ eventType: 'MessagePosted', audience: `order:${order.orderId}`, critical: false, data: { channel: 'customer', text: 'Your roses leave the shop at 13:00' } });
+    expect(heard).toMatchObject({
+      eventType: 'MessagePosted',
+      audience: `order:${order.orderId}`,
+      critical: false,
+      data: { channel: 'customer', text: 'Your roses leave the shop at 13:00' },
+    });
     expect(heard.data).not.toHaveProperty('riderId');
     await eventually(() => {
       for (const insider of [dispatcher, florist, rider]) expect(framesOf(insider, after)).toHaveLength(1);
       expect(framesOf(staff, after)).toHaveLength(1);
     });
-    expect(framesOf(staff, toCustomer)).toEqual([expect.objectContaining({ audience: `staff:${shop}`, data: expect.objectContaining({ channel: 'customer' }) })]);
+    expect(framesOf(staff, toCustomer)).toEqual([
+      expect.objectContaining({ audience: `staff:${shop}`, data: expect.objectContaining({ channel: 'customer' }) }),
+    ]);
 
     // Routed before what they did hear: had it been theirs, it would be there by now.
     expect(framesOf(customer, internal)).toEqual([]);

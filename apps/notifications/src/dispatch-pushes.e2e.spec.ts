@@ -23,7 +23,8 @@ describe('ETAs, at-risk and late deliveries, pushed (dispatch → Kafka → noti
     clients.push(client);
     return client;
   };
-  const heard = (client: LiveClient, type: string, orderId: string): Frame[] => client.notifications().filter((f) => f.eventType === type && f.data?.orderId === orderId);
+  const heard = (client: LiveClient, type: string, orderId: string): Frame[] =>
+    client.notifications().filter((f) => f.eventType === type && f.data?.orderId === orderId);
   const toDispatch = async (principal: Principal, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${dispatch.url}${path}`, {
       method,
@@ -62,7 +63,10 @@ describe('ETAs, at-risk and late deliveries, pushed (dispatch → Kafka → noti
     const shopId = uniqueName('probe');
     await eventually(async () => {
       await onTheRoad(shopId, 'probe', { from: minutesFromNow(600), to: minutesFromNow(660) });
-      await eventually(async () => expect((await toDispatch({ role: 'dispatcher', shopId, sub: 'probe' }, 'GET', '/deliveries')).body.items).not.toEqual([]), 2_000);
+      await eventually(
+        async () => expect((await toDispatch({ role: 'dispatcher', shopId, sub: 'probe' }, 'GET', '/deliveries')).body.items).not.toEqual([]),
+        2_000,
+      );
     }, 30_000);
   }
 

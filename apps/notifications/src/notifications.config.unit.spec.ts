@@ -7,7 +7,9 @@ const production = { ...base, NODE_ENV: 'production', JWT_SECRET: 'a-production-
 describe('the notifications service’s configuration', () => {
   it('refuses to start in production without TRACKING_PUBLIC_URL: links would be built from a caller’s Host header', () => {
     expect(() => loadConfig(notificationsConfigSchema, production)).toThrow(/TRACKING_PUBLIC_URL: must be set in production/);
-    expect(loadConfig(notificationsConfigSchema, { ...production, TRACKING_PUBLIC_URL: 'https://track.example.com' }).TRACKING_PUBLIC_URL).toBe('https://track.example.com');
+    expect(loadConfig(notificationsConfigSchema, { ...production, TRACKING_PUBLIC_URL: 'https://track.example.com' }).TRACKING_PUBLIC_URL).toBe(
+      'https://track.example.com',
+    );
   });
 
   it('starts without TRACKING_PUBLIC_URL in development', () => {

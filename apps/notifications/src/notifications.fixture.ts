@@ -46,7 +46,8 @@ export async function relayStandIn(namespace: string) {
     orders: (...events: IntegrationEvent[]) => publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), events),
     topic: (name: string, ...events: IntegrationEvent[]) => publisher.publish(namespaced(name, namespace), events),
     /** Raw messages, e.g. poison, or rider positions keyed by rider. */
-    raw: (name: string, messages: Array<{ key?: string; value: string; partition?: number }>) => producer.send({ topic: namespaced(name, namespace), messages }),
+    raw: (name: string, messages: Array<{ key?: string; value: string; partition?: number }>) =>
+      producer.send({ topic: namespaced(name, namespace), messages }),
     /** Reads a group's dead-letter topic from its start until `check` passes. */
     deadLetters: async (group: string, check: (parked: Array<{ value: string; headers: Record<string, string> }>) => void) => {
       const parked: Array<{ value: string; headers: Record<string, string> }> = [];
@@ -54,7 +55,10 @@ export async function relayStandIn(namespace: string) {
       await consumer.subscribe({ topic: namespaced(`${group}.dlq`, namespace), fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) =>
-          void parked.push({ value: String(message.value), headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) }),
+          void parked.push({
+            value: String(message.value),
+            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          }),
       });
       try {
         await eventually(() => check(parked));
@@ -85,7 +89,8 @@ export function newOrder(shopId: string, options: { recipientPersonId?: string }
     finished: () => next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: at } }),
     assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: at } }),
     outForDelivery: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: at } }),
-    delivered: (riderId: string) => next({ type: 'OrderDelivered', data: { ...ref, riderId, outcome: { kind: 'recipient' }, proof: { at }, receivedBy: null, deliveredAt: at } }),
+    delivered: (riderId: string) =>
+      next({ type: 'OrderDelivered', data: { ...ref, riderId, outcome: { kind: 'recipient' }, proof: { at }, receivedBy: null, deliveredAt: at } }),
     exceptionFlagged: (kind = 'damaged') => next({ type: 'OrderExceptionFlagged', data: { ...ref, exceptionId: randomUUID(), kind, flaggedAt: at } }),
   };
 }
@@ -167,11 +172,19 @@ export class SseClient {
     private readonly abort: AbortController,
   ) {}
 
-  static async open(service: { url: string }, auth: { header?: string; query?: string }, resume: { lastEventId?: string; cursor?: string } = {}): Promise<SseClient> {
+  static async open(
+    service: { url: string },
+    auth: { header?: string; query?: string },
+    resume: { lastEventId?: string; cursor?: string } = {},
+  ): Promise<SseClient> {
     const abort = new AbortController();
     const query = new URLSearchParams({ ...(auth.query ? { access_token: auth.query } : {}), ...(resume.cursor ? { cursor: resume.cursor } : {}) });
     const response = await fetch(`${service.url}/sse?${query}`, {
-      headers: { accept: 'text/event-stream', ...(auth.header ? { authorization: `Bearer ${auth.header}` } : {}), ...(resume.lastEventId ? { 'last-event-id': resume.lastEventId } : {}) },
+      headers: {
+        accept: 'text/event-stream',
+        ...(auth.header ? { authorization: `Bearer ${auth.header}` } : {}),
+        ...(resume.lastEventId ? { 'last-event-id': resume.lastEventId } : {}),
+      },
       signal: abort.signal,
     });
     const client = new SseClient(response, abort);
@@ -201,7 +214,12 @@ export class SseClient {
         while ((end = buffered.indexOf('\n\n')) >= 0) {
           const block = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((l) => !l.startsWith(':'))
+              .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+          );
           if (fields.event) this.events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) as Frame });
         }
       }

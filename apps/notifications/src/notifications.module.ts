@@ -35,7 +35,14 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [
-        PlatformModule.forService({ config, logger, database: { schema: config.DATABASE_SCHEMA, migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000] } }),
+        PlatformModule.forService({
+          config,
+          logger,
+          database: {
+            schema: config.DATABASE_SCHEMA,
+            migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000],
+          },
+        }),
         KafkaModule.forService('notifications', config, logger),
         PositionsModule,
         TrackingModule,

@@ -1,6 +1,15 @@
 import { TOPICS } from '@petalpost/contracts';
 import { createTestNamespace, eventually, uniqueName } from '@petalpost/testing';
-import { type Frame, LiveClient, newOrder, type Notifications, relayStandIn, type Relay, startNotifications, waitUntilConsuming } from './notifications.fixture';
+import {
+  type Frame,
+  LiveClient,
+  newOrder,
+  type Notifications,
+  relayStandIn,
+  type Relay,
+  startNotifications,
+  waitUntilConsuming,
+} from './notifications.fixture';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,7 +29,10 @@ describe('rider positions', () => {
       return { riderId, shopId, lat: 52 + tick / 1e6, lng: 5.12, speed: 4.2, recordedAt: new Date(Date.UTC(2026, 1, 14, 12, 0, 0, tick)).toISOString() };
     });
   const send = (positions: ReturnType<typeof positionsOf>) =>
-    relay.raw(TOPICS.riderLocations.name, positions.map((p) => ({ key: p.riderId, value: JSON.stringify(p) })));
+    relay.raw(
+      TOPICS.riderLocations.name,
+      positions.map((p) => ({ key: p.riderId, value: JSON.stringify(p) })),
+    );
   const positions = (client: LiveClient) => client.of('position');
   /** Until the client shows a position at least as recent as the last one sent (the first may precede the consumer's start). */
   const sendUntilSeen = async (client: LiveClient, shopId: string, riderId: string) =>
@@ -83,7 +95,15 @@ describe('rider positions', () => {
     const customer = await LiveClient.connect(service, { role: 'customer', orderId: ours.orderId, sub: 'buyer' });
     const otherCustomer = await LiveClient.connect(service, { role: 'customer', orderId: theirs.orderId, sub: 'other-buyer' });
 
-    await relay.orders(ours.placed(), ours.accepted(), ours.assigned('li'), theirs.placed(), theirs.accepted(), theirs.assigned('mo'), theirs.outForDelivery('mo'));
+    await relay.orders(
+      ours.placed(),
+      ours.accepted(),
+      ours.assigned('li'),
+      theirs.placed(),
+      theirs.accepted(),
+      theirs.assigned('mo'),
+      theirs.outForDelivery('mo'),
+    );
     await eventually(() => expect(customer.notifications()).toHaveLength(2));
     await eventually(() => expect(otherCustomer.notifications().map((f) => f.eventType)).toContain('OutForDelivery'));
     // Assigned but not yet on the road: li's positions reach the shop, not our customer.
@@ -95,7 +115,15 @@ describe('rider positions', () => {
     await eventually(() => expect(customer.notifications().map((f) => f.eventType)).toContain('OutForDelivery'));
     const seen = await sendUntilSeen(customer, shop, 'li');
     const shown = positions(customer).find((p) => p.recordedAt === seen.recordedAt) as Frame;
-    expect(shown).toEqual({ type: 'position', audience: `order:${ours.orderId}`, orderId: ours.orderId, lat: seen.lat, lng: seen.lng, speed: seen.speed, recordedAt: seen.recordedAt });
+    expect(shown).toEqual({
+      type: 'position',
+      audience: `order:${ours.orderId}`,
+      orderId: ours.orderId,
+      lat: seen.lat,
+      lng: seen.lng,
+      speed: seen.speed,
+      recordedAt: seen.recordedAt,
+    });
     // The other customer follows their own rider, never ours.
     expect(positions(otherCustomer)).toEqual([]);
     await sendUntilSeen(otherCustomer, shop, 'mo');

@@ -4,7 +4,8 @@ import type { ProcessorStatus } from '@petalpost/platform';
 import { createTestNamespace, eventually, uniqueName } from '@petalpost/testing';
 import { LiveClient, newOrder, type Notifications, relayStandIn, type Relay, startNotifications, waitUntilConsuming } from './notifications.fixture';
 
-const handledBy = (service: Notifications) => Number((service.app.get<{ status(): ProcessorStatus }>('IntegrationEventsConsumer').status().details ?? {}).handled);
+const handledBy = (service: Notifications) =>
+  Number((service.app.get<{ status(): ProcessorStatus }>('IntegrationEventsConsumer').status().details ?? {}).handled);
 
 /**
  * Two replicas of the service share one consumer group and one database: whichever consumes an
@@ -61,7 +62,10 @@ describe('two replicas', () => {
 
     const ours = new Set(events.map((e) => e.eventId));
     const expected = people.map(([, principal]) => events.filter((e) => mayReceive(principal, e)).map((e) => e.eventId));
-    await eventually(() => clients.forEach((client, i) => expect(client.eventIds().filter((id) => ours.has(id)).length).toBeGreaterThanOrEqual(expected[i].length)), 30_000);
+    await eventually(
+      () => clients.forEach((client, i) => expect(client.eventIds().filter((id) => ours.has(id)).length).toBeGreaterThanOrEqual(expected[i].length)),
+      30_000,
+    );
     // Anything doubled would arrive right behind: give it the time to.
     await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -69,7 +73,10 @@ describe('two replicas', () => {
       const received = client.eventIds().filter((id) => ours.has(id));
       expect(received.sort()).toEqual([...expected[i]].sort());
       for (const audience of new Set(client.notifications().map((f) => f.audience))) {
-        const seqs = client.notifications().filter((f) => f.audience === audience).map((f) => f.seq!);
+        const seqs = client
+          .notifications()
+          .filter((f) => f.audience === audience)
+          .map((f) => f.seq!);
         expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, k) => seqs[0] + k));
       }
     });

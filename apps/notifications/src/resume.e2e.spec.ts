@@ -4,7 +4,19 @@ import { createTestNamespace, eventually, personErased, uniqueName } from '@peta
 import { DataSource } from 'typeorm';
 import { INBOX_RETENTION } from './inbox/inbox-retention';
 import { encodeCursor } from './domain/cursor';
-import { at, type Frame, LiveClient, newOrder, type Notifications, relayStandIn, type Relay, SseClient, startNotifications, tokens, waitUntilConsuming } from './notifications.fixture';
+import {
+  at,
+  type Frame,
+  LiveClient,
+  newOrder,
+  type Notifications,
+  relayStandIn,
+  type Relay,
+  SseClient,
+  startNotifications,
+  tokens,
+  waitUntilConsuming,
+} from './notifications.fixture';
 
 /**
  * A client that drops off mid-burst and comes back with the cursor of the last notification it
@@ -30,7 +42,18 @@ describe('resuming the live stream from a cursor', () => {
     const staff = { role: 'staff' as const, shopId: shop, sub: 'alice' };
     // Ten orders: their events spread over every partition and are consumed concurrently.
     const orders = Array.from({ length: 10 }, () => newOrder(shop));
-    const events = orders.flatMap((o) => [o.placed(), o.accepted(), o.productionStarted(), o.finished(), o.assigned('li'), o.outForDelivery('li'), o.delivered('li'), o.windowChanged(), o.accepted(), o.finished()]);
+    const events = orders.flatMap((o) => [
+      o.placed(),
+      o.accepted(),
+      o.productionStarted(),
+      o.finished(),
+      o.assigned('li'),
+      o.outForDelivery('li'),
+      o.delivered('li'),
+      o.windowChanged(),
+      o.accepted(),
+      o.finished(),
+    ]);
     expect(events).toHaveLength(100);
 
     const first = await LiveClient.connect(service, staff);
@@ -72,7 +95,11 @@ describe('resuming the live stream from a cursor', () => {
     const order = newOrder(shop);
     const large = order.placed();
     // A shop's wedding order: 80 arrangements, each with its own name. The entry outgrows a NOTIFY.
-    (large.data as { items: unknown[] }).items = Array.from({ length: 80 }, (_, i) => ({ sku: `WED-${i}`, name: `Table ${i + 1}: white peonies, eucalyptus and ranunculus in a low glass bowl`, quantity: 1 }));
+    (large.data as { items: unknown[] }).items = Array.from({ length: 80 }, (_, i) => ({
+      sku: `WED-${i}`,
+      name: `Table ${i + 1}: white peonies, eucalyptus and ranunculus in a low glass bowl`,
+      quantity: 1,
+    }));
     expect(JSON.stringify(large.data).length).toBeGreaterThan(8_000);
 
     // Alone first: no later notice may be what makes the replica read it.
@@ -188,7 +215,9 @@ describe('resuming the live stream from a cursor', () => {
     await first.close();
 
     // The first two entries age past the 72 hours kept; the retention sweep drops them.
-    await service.app.get(DataSource).query(`UPDATE inbox_entries SET created_at = now() - interval '73 hours' WHERE audience = $1 AND seq <= 2`, [`shop:${shop}`]);
+    await service.app
+      .get(DataSource)
+      .query(`UPDATE inbox_entries SET created_at = now() - interval '73 hours' WHERE audience = $1 AND seq <= 2`, [`shop:${shop}`]);
     expect(await service.app.get<RetentionSweep>(INBOX_RETENTION).sweep()).toBeGreaterThanOrEqual(2);
 
     const second = await LiveClient.connect(service, staff, cursorAfterFirst);
@@ -205,7 +234,9 @@ describe('resuming the live stream from a cursor', () => {
     expect(response.status).toBe(200);
     const { details } = (await response.json()) as { details: { processors: Record<string, { ready: boolean }> } };
     expect(details.processors['inbox-listener']).toMatchObject({ ready: true });
-    expect(Object.entries(details.processors).filter(([name]) => name.includes('.positions.'))).toEqual([[expect.any(String), expect.objectContaining({ ready: true })]]);
+    expect(Object.entries(details.processors).filter(([name]) => name.includes('.positions.'))).toEqual([
+      [expect.any(String), expect.objectContaining({ ready: true })],
+    ]);
   });
 
   it('forgets an erased recipient’s contact: a client reading the inbox afterwards gets null, also for an older event consumed late', async () => {

@@ -74,9 +74,12 @@ describe('erasing a person (real service, Postgres and Kafka)', () => {
   });
 
   it('never stores a name, phone, address or card text in the log in the clear', async () => {
-    const rows: Array<{ data: string }> = await service.app.get(DataSource).query(`SELECT data::text AS data FROM events WHERE stream_id = $1`, [`order-${samFirst.orderId}`]);
+    const rows: Array<{ data: string }> = await service.app
+      .get(DataSource)
+      .query(`SELECT data::text AS data FROM events WHERE stream_id = $1`, [`order-${samFirst.orderId}`]);
     expect(rows).toHaveLength(1);
-    for (const secret of ['Sam Sender', 'Robin Rose', 'Robinstraat', '+31 6 5555', 'Happy birthday', 'c-17@example.com']) expect(rows[0].data).not.toContain(secret);
+    for (const secret of ['Sam Sender', 'Robin Rose', 'Robinstraat', '+31 6 5555', 'Happy birthday', 'c-17@example.com'])
+      expect(rows[0].data).not.toContain(secret);
   });
 
   it('erases the buyer: both their orders show "erased" for them and their card, recipients and other buyers untouched', async () => {
@@ -137,7 +140,9 @@ describe('erasing a person (real service, Postgres and Kafka)', () => {
   it('answers a second erasure with alreadyErased and records nothing more', async () => {
     const again = await call('POST', `/people/${encodeURIComponent(samFirst.buyerPersonId as string)}/erasure`, staff);
     expect(again).toMatchObject({ status: 200, body: { alreadyErased: true } });
-    const [{ n }] = await service.app.get(DataSource).query(`SELECT count(*)::int AS n FROM events WHERE type = 'PersonalDataErased' AND data->>'shopId' = $1`, [shop]);
+    const [{ n }] = await service.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM events WHERE type = 'PersonalDataErased' AND data->>'shopId' = $1`, [shop]);
     expect(n).toBe(2);
   });
 

@@ -118,7 +118,13 @@ function foldChecked(items: HistoryItem[]): Model {
   return model;
 }
 
-const modelOf = (view: OrderView): Model => ({ status: view.status, paid: view.paid ?? false, riderId: view.riderId, window: view.deliveryWindow.from, slot: view.deliverySlot });
+const modelOf = (view: OrderView): Model => ({
+  status: view.status,
+  paid: view.paid ?? false,
+  riderId: view.riderId,
+  window: view.deliveryWindow.from,
+  slot: view.deliverySlot,
+});
 
 describe('orders stay consistent under concurrency, retries and bad input (real service, Postgres and Kafka)', () => {
   let service: RunningService<OrdersConfig>;
@@ -141,7 +147,11 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
   const eventsOfOrder = (orderId: string) => count(`SELECT count(*) AS n FROM events WHERE stream_id = $1`, [`order-${orderId}`]);
   const history = async (orderId: string, token: string) => (await call<{ items: HistoryItem[] }>('GET', `/orders/${orderId}/history`, token)).body.items;
   const availability = async (shopId: string, token: string) => {
-    const answer = await call<{ slots: Array<{ slot: string; capacity: number; reserved: number; available: number }> }>('GET', `/shops/${shopId}/delivery-slots?date=${day}`, token);
+    const answer = await call<{ slots: Array<{ slot: string; capacity: number; reserved: number; available: number }> }>(
+      'GET',
+      `/shops/${shopId}/delivery-slots?date=${day}`,
+      token,
+    );
     expect(answer.status).toBe(200);
     return answer.body.slots;
   };
@@ -170,13 +180,21 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
     const pay = (): StormCommand => ({ path: 'payment', shows: (v) => v.paid === true });
     const cancel = (i: number): StormCommand => ({ path: 'cancel', body: { reason: `customer called (${i})` }, shows: (v) => v.status === 'cancelled' });
     const assignRider = (riderId: string): StormCommand => ({ path: 'rider', body: { riderId }, shows: (v) => v.riderId === riderId });
-    const moveTo = (window: Window): StormCommand => ({ path: 'window', body: { deliveryWindow: window }, shows: (v) => v.deliveryWindow.from === window.from });
+    const moveTo = (window: Window): StormCommand => ({
+      path: 'window',
+      body: { deliveryWindow: window },
+      shows: (v) => v.deliveryWindow.from === window.from,
+    });
 
     /**
      * Fires every command at once at an accepted order, each with its own Idempotency-Key and
      * correlation id, and checks what must hold however the race went.
      */
-    async function storm(commands: StormCommand[], legalRefusals: string[], shopPlansSlots: boolean): Promise<{ final: Model; orderId: string; staff: string }> {
+    async function storm(
+      commands: StormCommand[],
+      legalRefusals: string[],
+      shopPlansSlots: boolean,
+    ): Promise<{ final: Model; orderId: string; staff: string }> {
       const shop = uniqueName('shop');
       const staff = staffOf(shop);
       if (shopPlansSlots) await planSlots(shop, 100);
@@ -265,7 +283,9 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
       const version = await eventsOfOrder(orderId);
       const again = await Promise.all(commands.map((c) => call<OrderView & ErrorBody>('POST', `/orders/${orderId}/${c.path}`, staff, c.body)));
       const changed = again.flatMap((a, i) =>
-        a.status === 409 || (a.status === 200 && a.body.version === version && commands[i].shows(a.body)) ? [] : [{ request: i, path: commands[i].path, status: a.status, version: a.body.version }],
+        a.status === 409 || (a.status === 200 && a.body.version === version && commands[i].shows(a.body))
+          ? []
+          : [{ request: i, path: commands[i].path, status: a.status, version: a.body.version }],
       );
       expect(changed).toEqual([]);
       expect(again.filter((a) => a.status === 409)).not.toHaveLength(0);
@@ -273,7 +293,11 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
     });
 
     it('keeps exactly one slot place for an order whose window 30 concurrent requests move back and forth', async () => {
-      const commands = Array.from({ length: 10 }, (_, i) => [moveTo(windows.afternoon), moveTo(windows.evening), assignRider(i % 2 === 0 ? 'r1' : 'r2')]).flat();
+      const commands = Array.from({ length: 10 }, (_, i) => [
+        moveTo(windows.afternoon),
+        moveTo(windows.evening),
+        assignRider(i % 2 === 0 ? 'r1' : 'r2'),
+      ]).flat();
       const { final } = await storm(commands, ['STREAM_VERSION_CONFLICT'], true);
       // The slot the order's view names is the one its final window falls in.
       expect(final.slot).toBe(slotOf[final.window]);
@@ -298,7 +322,9 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
 
       expect((await availability(shop, staff)).find((s) => s.slot === slot)).toEqual({ slot, capacity: 5, reserved: 5, available: 0 });
       expect(await orderEventsOfShop(shop)).toBe(5);
-      const holders = await service.app.get(DataSource).query(`SELECT data->>'orderId' AS id FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`slot-${shop}-${slot}`]);
+      const holders = await service.app
+        .get(DataSource)
+        .query(`SELECT data->>'orderId' AS id FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`slot-${shop}-${slot}`]);
       expect(holders.map((h: { id: string }) => h.id).sort()).toEqual(placed.map((a) => a.body.orderId).sort());
 
       // Cancelling an accepted order gives its place back: one more order fits, the next does not.
@@ -410,11 +436,21 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
     it.each<[string, unknown, string, string[]]>([
       ['malformed JSON', '{"items": [', 'MALFORMED_JSON', ['not valid JSON']],
       ['an unknown field', { ...roses(), colour: 'red' }, 'VALIDATION_FAILED', ['colour']],
-      ['an unknown field in recipient.address', withRecipient({ ...roses().recipient, address: { ...address, floor: 3 } }), 'VALIDATION_FAILED', ['recipient.address', 'floor']],
+      [
+        'an unknown field in recipient.address',
+        withRecipient({ ...roses().recipient, address: { ...address, floor: 3 } }),
+        'VALIDATION_FAILED',
+        ['recipient.address', 'floor'],
+      ],
       ['an unknown field in an item', { ...roses(), items: [{ ...item, colour: 'red' }] }, 'VALIDATION_FAILED', ['items.0', 'colour']],
       ['a quantity that is text', { ...roses(), items: [{ ...item, quantity: '2' }] }, 'VALIDATION_FAILED', ['items.0.quantity']],
       ['paid that is not a boolean', { ...roses(), paid: 'yes' }, 'VALIDATION_FAILED', ['paid']],
-      ['a window start that is not a time', { ...roses(), deliveryWindow: { ...windows.midday, from: 'tomorrow' } }, 'VALIDATION_FAILED', ['deliveryWindow.from']],
+      [
+        'a window start that is not a time',
+        { ...roses(), deliveryWindow: { ...windows.midday, from: 'tomorrow' } },
+        'VALIDATION_FAILED',
+        ['deliveryWindow.from'],
+      ],
       ['no items', noItems, 'VALIDATION_FAILED', ['items']],
       ['no recipient address', withRecipient({ name: 'Alex Recipient' }), 'VALIDATION_FAILED', ['recipient.address']],
       ['a card message over 400 characters', { ...roses(), cardMessage: 'x'.repeat(401) }, 'VALIDATION_FAILED', ['cardMessage']],
@@ -558,7 +594,11 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
         return deadFor(orderId);
       });
       expect(parked[0].value?.toString()).toBe('this is not JSON');
-      expect(parked.map((m) => header(m, 'dlq-error'))).toEqual(['command value is not JSON', 'not an orders command envelope', 'ORDER_NOT_FOUND: no such order']);
+      expect(parked.map((m) => header(m, 'dlq-error'))).toEqual([
+        'command value is not JSON',
+        'not an orders command envelope',
+        'ORDER_NOT_FOUND: no such order',
+      ]);
       expect(parked.map((m) => header(m, 'dlq-error-class'))).toEqual(Array(3).fill('PoisonMessageError'));
       expect(parked.every((m) => header(m, 'dlq-original-topic') === commandsTopic())).toBe(true);
       expect(new Set(parked.map((m) => header(m, 'dlq-original-partition'))).size).toBe(1);

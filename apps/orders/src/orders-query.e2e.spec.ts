@@ -84,7 +84,13 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     const start = new Date(Date.UTC(year, 1, 14 + (n % 3), 8 + (n % 4)));
     const window = { from: start.toISOString(), to: new Date(start.getTime() + 2 * 3600_000).toISOString() };
     const reference = n % 5 === 0 ? `Rose-${n}` : `WEB-${n}`;
-    const response = await call('POST', '/orders', token, { items, deliveryWindow: window, reference, buyer: { name: 'Sam' }, recipient: { name: `Recipient of ${reference}`, address: { text: 'Lindenlaan 3' } } });
+    const response = await call('POST', '/orders', token, {
+      items,
+      deliveryWindow: window,
+      reference,
+      buyer: { name: 'Sam' },
+      recipient: { name: `Recipient of ${reference}`, address: { text: 'Lindenlaan 3' } },
+    });
     expect(response.status).toBe(201);
     const { orderId } = (await response.json()) as { orderId: string };
     placed.set(orderId, { shopId, status: 'placed', reference, windowFrom: window.from });
@@ -157,7 +163,9 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     expect((await list(staffA, { q: '%' })).body.items).toEqual([]);
 
     const combined = await listAll(staffA, { status: 'placed', windowFrom, q: 'web' });
-    expect(idsOf(combined.items)).toEqual(expected((o) => o.shopId === shopA && o.status === 'placed' && o.windowFrom >= `${year}-02-15` && o.reference.startsWith('WEB-')));
+    expect(idsOf(combined.items)).toEqual(
+      expected((o) => o.shopId === shopA && o.status === 'placed' && o.windowFrom >= `${year}-02-15` && o.reference.startsWith('WEB-')),
+    );
   });
 
   it('shows shop roles their own shop only, and lets operators choose', async () => {
@@ -183,7 +191,11 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     ['a window that is not a time', { windowFrom: 'tomorrow' }, 'VALIDATION_FAILED'],
     ['a window that ends before it starts', { windowFrom: '2026-02-15T00:00:00Z', windowTo: '2026-02-14T00:00:00Z' }, 'VALIDATION_FAILED'],
     ['a cursor it did not hand out', { cursor: 'bm90LWEtY3Vyc29y' }, 'INVALID_CURSOR'],
-    ['a cursor on 30 February', { cursor: Buffer.from(JSON.stringify(['2026-02-30T10:00:00.000000Z', 'x', 'window'])).toString('base64url') }, 'INVALID_CURSOR'],
+    [
+      'a cursor on 30 February',
+      { cursor: Buffer.from(JSON.stringify(['2026-02-30T10:00:00.000000Z', 'x', 'window'])).toString('base64url') },
+      'INVALID_CURSOR',
+    ],
   ])('answers %s with 400', async (_case, query, code) => {
     const { status, body } = await list(staffA, query as Record<string, string>);
     expect(status).toBe(400);

@@ -126,7 +126,11 @@ describe('an order’s life and who may see and do what (real service, Postgres 
 
     // The audit trail names who did each step.
     const history = await call('GET', `/orders/${id}/history`, staff);
-    const actors = (history.body.items as Array<{ type: string; actor: { role: string; subject: string } }>).map((e) => [e.type, e.actor.role, e.actor.subject]);
+    const actors = (history.body.items as Array<{ type: string; actor: { role: string; subject: string } }>).map((e) => [
+      e.type,
+      e.actor.role,
+      e.actor.subject,
+    ]);
     expect(actors).toEqual([
       ['OrderPlaced', 'staff', 'alice'],
       ['OrderAccepted', 'staff', 'alice'],
@@ -231,7 +235,10 @@ describe('an order’s life and who may see and do what (real service, Postgres 
       const id = await orderAt('assigned');
       const { status, body } = await call('GET', `/orders/${id}`, riderLi);
       expect(status).toBe(200);
-      expect(body).toMatchObject({ riderId: 'li', recipient: { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Ziekenhuislaan 1, Utrecht' } } });
+      expect(body).toMatchObject({
+        riderId: 'li',
+        recipient: { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Ziekenhuislaan 1, Utrecht' } },
+      });
       expect(body).not.toHaveProperty('buyer');
       expect(body).not.toHaveProperty('cardMessage');
       expect(JSON.stringify(body)).not.toContain('Sam');

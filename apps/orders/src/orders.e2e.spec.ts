@@ -204,7 +204,10 @@ describe('orders API (real service, Postgres and Kafka)', () => {
     const { body: order } = await place();
     const before = await eventCount();
     for (const key of ['k'.repeat(3000), 'k'.repeat(201), 'clé-42']) {
-      for (const response of [await call('POST', '/orders', staff, roses, { 'idempotency-key': key }), await call('POST', `/orders/${order.orderId}/accept`, staff, undefined, { 'idempotency-key': key })]) {
+      for (const response of [
+        await call('POST', '/orders', staff, roses, { 'idempotency-key': key }),
+        await call('POST', `/orders/${order.orderId}/accept`, staff, undefined, { 'idempotency-key': key }),
+      ]) {
         expect({ key: key.slice(0, 10), status: response.status }).toEqual({ key: key.slice(0, 10), status: 400 });
         expect(await response.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_INVALID', correlationId: expect.any(String) });
       }
@@ -276,7 +279,9 @@ describe('orders API (real service, Postgres and Kafka)', () => {
       paths: Record<string, Record<string, Operation>>;
       components: { schemas: Record<string, { example?: unknown; examples?: unknown[] }> };
     };
-    const orderRoutes = Object.entries(document.paths).filter(([path]) => path.startsWith('/orders') || path.startsWith('/people') || path.startsWith('/shops'));
+    const orderRoutes = Object.entries(document.paths).filter(
+      ([path]) => path.startsWith('/orders') || path.startsWith('/people') || path.startsWith('/shops'),
+    );
     expect(orderRoutes.length).toBeGreaterThanOrEqual(20);
     for (const [path, operations] of orderRoutes) {
       for (const [method, operation] of Object.entries(operations)) {

@@ -39,7 +39,14 @@ export class OrdersModule {
           logger,
           database: {
             schema: config.DATABASE_SCHEMA,
-            migrations: [inboxMigration(), EventStore1764000000000, OrderSummaries1764000000200, PersonalDataKeys1764000000300, OrderSummariesPeople1764000000400, OrderSummariesDeliveredAt1764000000500],
+            migrations: [
+              inboxMigration(),
+              EventStore1764000000000,
+              OrderSummaries1764000000200,
+              PersonalDataKeys1764000000300,
+              OrderSummariesPeople1764000000400,
+              OrderSummariesDeliveredAt1764000000500,
+            ],
           },
         }),
         KafkaModule.forService('orders', config, logger),

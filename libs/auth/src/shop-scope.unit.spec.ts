@@ -27,7 +27,10 @@ describe('the shop a request acts on', () => {
 
   it('is not there when someone names another shop than their own', () => {
     expect(refusal(() => shopInScope(staff, 's2'))).toEqual({ kind: 'not_found', code: 'SHOP_NOT_FOUND' });
-    expect(refusal(() => shopInScope(staff, 's2', () => new DomainError('invalid', 'SHOP_MISMATCH', 'own shop only')))).toEqual({ kind: 'invalid', code: 'SHOP_MISMATCH' });
+    expect(refusal(() => shopInScope(staff, 's2', () => new DomainError('invalid', 'SHOP_MISMATCH', 'own shop only')))).toEqual({
+      kind: 'invalid',
+      code: 'SHOP_MISMATCH',
+    });
   });
 });
 

@@ -11,7 +11,11 @@ export class TokenService {
 
   constructor(secret: string) {
     // A key object made once: given a string, jsonwebtoken first tries it as a PEM public key on every verify (≈0.7 ms).
-    this.jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')), signOptions: { algorithm: 'HS256', issuer: ISSUER }, verifyOptions: { algorithms: ['HS256'], issuer: ISSUER } });
+    this.jwt = new JwtService({
+      secret: createSecretKey(Buffer.from(secret, 'utf8')),
+      signOptions: { algorithm: 'HS256', issuer: ISSUER },
+      verifyOptions: { algorithms: ['HS256'], issuer: ISSUER },
+    });
   }
 
   sign(principal: Principal, expiresInSeconds = 12 * 60 * 60): string {

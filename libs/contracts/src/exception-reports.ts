@@ -23,12 +23,28 @@ export const ExceptionDetailsSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('recipient_absent'), note: note.optional() }),
   z.strictObject({ type: z.literal('recipient_refused'), note: note.optional() }),
   z.strictObject({ type: z.literal('bouquet_damaged'), photoRef: PhotoRefSchema.describe('A photo of the damage'), note: note.optional() }),
-  z.strictObject({ type: z.literal('running_late'), minutesLate: z.number().int().min(1).max(24 * 60), note: note.optional() }),
+  z.strictObject({
+    type: z.literal('running_late'),
+    minutesLate: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    note: note.optional(),
+  }),
   z.strictObject({ type: z.literal('other'), text: z.string().min(1).max(2000) }),
 ]);
 export type ExceptionDetails = z.infer<typeof ExceptionDetailsSchema>;
 
-export const EXCEPTION_TYPES = ['vehicle_broken', 'address_not_found', 'recipient_absent', 'recipient_refused', 'bouquet_damaged', 'running_late', 'other'] as const;
+export const EXCEPTION_TYPES = [
+  'vehicle_broken',
+  'address_not_found',
+  'recipient_absent',
+  'recipient_refused',
+  'bouquet_damaged',
+  'running_late',
+  'other',
+] as const;
 export const ExceptionTypeSchema = z.enum(EXCEPTION_TYPES);
 export type ExceptionType = z.infer<typeof ExceptionTypeSchema>;
 
@@ -63,7 +79,11 @@ export const ExceptionReportedV1 = defineEvent(
     reportedAt: time,
   }),
 );
-export const ExceptionAcknowledgedV1 = defineEvent('ExceptionAcknowledged', 1, z.object({ ...exceptionRef, acknowledgedBy: PersonRefSchema, acknowledgedAt: time }));
+export const ExceptionAcknowledgedV1 = defineEvent(
+  'ExceptionAcknowledged',
+  1,
+  z.object({ ...exceptionRef, acknowledgedBy: PersonRefSchema, acknowledgedAt: time }),
+);
 export const ExceptionResolvedV1 = defineEvent(
   'ExceptionResolved',
   1,
@@ -76,7 +96,12 @@ export const ExceptionEscalatedV1 = defineEvent(
   z.object({ ...exceptionRef, exceptionType: ExceptionTypeSchema, reportedAt: time, unacknowledgedSeconds: z.number().int().min(0), escalatedAt: time }),
 );
 
-export const EXCEPTION_EVENT_CONTRACTS = [ExceptionReportedV1, ExceptionAcknowledgedV1, ExceptionResolvedV1, ExceptionEscalatedV1] as const satisfies readonly EventContract[];
+export const EXCEPTION_EVENT_CONTRACTS = [
+  ExceptionReportedV1,
+  ExceptionAcknowledgedV1,
+  ExceptionResolvedV1,
+  ExceptionEscalatedV1,
+] as const satisfies readonly EventContract[];
 
 type ContractOf<C> = C extends EventContract<infer T, infer S> ? { type: T; data: z.infer<S> } : never;
 export type ExceptionEvent = ContractOf<(typeof EXCEPTION_EVENT_CONTRACTS)[number]>;

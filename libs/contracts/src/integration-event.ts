@@ -85,13 +85,14 @@ export function createEventEncoder(contracts: readonly EventContract[]) {
   };
 }
 
-export type DecodedEvent =
-  | { known: true; type: string; data: unknown; event: IntegrationEvent }
-  | { known: false; type: string; event: IntegrationEvent };
+export type DecodedEvent = { known: true; type: string; data: unknown; event: IntegrationEvent } | { known: false; type: string; event: IntegrationEvent };
 
 /** A message that will never succeed however often it is retried: it belongs on a dead-letter topic. */
 export class PoisonMessageError extends Error {
-  constructor(message: string, readonly issues?: unknown) {
+  constructor(
+    message: string,
+    readonly issues?: unknown,
+  ) {
     super(message);
     this.name = 'PoisonMessageError';
   }

@@ -28,7 +28,11 @@ describe('building an integration event', () => {
   });
 
   it('leaves out what the contract does not name', () => {
-    expect(encode(logged(), { bulbId: 'b1', shopId: 's1', depthCm: 12, secretNote: 'for the shop only' }).data).toEqual({ bulbId: 'b1', shopId: 's1', depthCm: 12 });
+    expect(encode(logged(), { bulbId: 'b1', shopId: 's1', depthCm: 12, secretNote: 'for the shop only' }).data).toEqual({
+      bulbId: 'b1',
+      shopId: 's1',
+      depthCm: 12,
+    });
   });
 
   it('refuses data that breaks the contract', () => {

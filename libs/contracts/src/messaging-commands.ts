@@ -22,7 +22,10 @@ export type MessagingCommandType = keyof typeof MESSAGING_COMMAND_CONTRACTS;
 /** Who wrote a PostCustomerMessage is in `metadata.actor`: the order's customer (`role: customer`). */
 export const MessagingCommandMessageSchema = commandEnvelopeSchema(MESSAGING_COMMAND_CONTRACTS);
 
-export type MessagingCommandMessage<T extends MessagingCommandType = MessagingCommandType> = Omit<z.infer<typeof MessagingCommandMessageSchema>, 'type' | 'data'> & {
+export type MessagingCommandMessage<T extends MessagingCommandType = MessagingCommandType> = Omit<
+  z.infer<typeof MessagingCommandMessageSchema>,
+  'type' | 'data'
+> & {
   type: T;
   data: z.infer<(typeof MESSAGING_COMMAND_CONTRACTS)[T][1]>;
 };

@@ -60,10 +60,7 @@ export const MessagePostedV1 = defineEvent(
     ...conversationRef,
     channel: ConversationChannelSchema,
     messageId: z.string(),
-    author: z
-      .object({ role: RoleSchema, subject: z.string() })
-      .nullable()
-      .describe('null: a message of the service itself, from the order’s progress'),
+    author: z.object({ role: RoleSchema, subject: z.string() }).nullable().describe('null: a message of the service itself, from the order’s progress'),
     text: z.string().describe('Plain text (never HTML), at most 2000 characters'),
     quickReplyId: z.string().optional().describe('The shop’s quick reply it was written from'),
     attachmentRefs: z.array(z.string()),

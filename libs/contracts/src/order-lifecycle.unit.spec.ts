@@ -24,7 +24,10 @@ const placed: OrderIntegrationEvent = {
 };
 const accepted: OrderIntegrationEvent = { type: 'OrderAccepted', data: { ...ref, acceptedAt: at(1) } };
 const assigned = (riderId: string, minute: number): OrderIntegrationEvent => ({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: at(minute) } });
-const unassigned = (riderId: string, minute: number): OrderIntegrationEvent => ({ type: 'RiderUnassigned', data: { ...ref, riderId, unassignedAt: at(minute) } });
+const unassigned = (riderId: string, minute: number): OrderIntegrationEvent => ({
+  type: 'RiderUnassigned',
+  data: { ...ref, riderId, unassignedAt: at(minute) },
+});
 const pickedUp: OrderIntegrationEvent = { type: 'OutForDelivery', data: { ...ref, riderId: 'rita', pickedUpAt: at(6) } };
 const delivered: OrderIntegrationEvent = {
   type: 'OrderDelivered',
@@ -33,7 +36,10 @@ const delivered: OrderIntegrationEvent = {
 
 /** The facts after these events, numbered 1, 2, … as the order's stream numbers them. */
 function given(...events: OrderIntegrationEvent[]): OrderLifecycle | undefined {
-  return events.reduce<OrderLifecycle | undefined>((order, event, i) => evolveOrderLifecycle(order, { ...event, streamVersion: i + 1 } as OrderLifecycleEvent), undefined);
+  return events.reduce<OrderLifecycle | undefined>(
+    (order, event, i) => evolveOrderLifecycle(order, { ...event, streamVersion: i + 1 } as OrderLifecycleEvent),
+    undefined,
+  );
 }
 
 describe('an order’s lifecycle', () => {
@@ -81,7 +87,10 @@ describe('an order’s lifecycle', () => {
 
   it('moves the window when it changes', () => {
     const later = { from: '2026-02-15T12:00:00.000Z', to: '2026-02-15T14:00:00.000Z' };
-    expect(given(placed, { type: 'DeliveryWindowChanged', data: { ...ref, deliveryWindow: later, changedAt: at(3) } })).toMatchObject({ window: later, version: 2 });
+    expect(given(placed, { type: 'DeliveryWindowChanged', data: { ...ref, deliveryWindow: later, changedAt: at(3) } })).toMatchObject({
+      window: later,
+      version: 2,
+    });
   });
 
   it('changes nothing for a redelivered or older event', () => {

@@ -22,9 +22,14 @@ export function postingWaitSeconds(recent: readonly string[], now: string, limit
 
 /** The refusal (429, `Retry-After`) of a post over the limit. */
 export function postingLimited(retryAfterSeconds: number, limit: PostingLimit = POSTING_LIMIT): DomainError {
-  return new DomainError('too_many', 'MESSAGE_RATE_LIMITED', `at most ${limit.posts} messages in ${limit.perSeconds} seconds: try again in ${retryAfterSeconds} s`, {
-    retryAfterSeconds,
-    posts: limit.posts,
-    perSeconds: limit.perSeconds,
-  });
+  return new DomainError(
+    'too_many',
+    'MESSAGE_RATE_LIMITED',
+    `at most ${limit.posts} messages in ${limit.perSeconds} seconds: try again in ${retryAfterSeconds} s`,
+    {
+      retryAfterSeconds,
+      posts: limit.posts,
+      perSeconds: limit.perSeconds,
+    },
+  );
 }

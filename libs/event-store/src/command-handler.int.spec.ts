@@ -15,7 +15,8 @@ const counter: Decider<Increment, Incremented, { count: number }> = {
   initialState: () => ({ count: 0 }),
   evolve: (state) => ({ count: state.count + 1 }),
   decide: (command, state) => {
-    if (state.count >= command.max) throw new DomainError('conflict', 'LIMIT_REACHED', `the counter is at its maximum of ${command.max}`, { count: state.count });
+    if (state.count >= command.max)
+      throw new DomainError('conflict', 'LIMIT_REACHED', `the counter is at its maximum of ${command.max}`, { count: state.count });
     return [{ type: 'Incremented', data: { by: 1 } }];
   },
 };
@@ -35,7 +36,9 @@ describe('the command handler (real PostgreSQL)', () => {
 
   it('lets only legal commands of 50 concurrent ones win, losing and doubling nothing', async () => {
     const streamId = `c-${randomUUID()}`;
-    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 30 }, metadata })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, () => handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 30 }, metadata })),
+    );
     const won = outcomes.filter((o): o is PromiseFulfilledResult<CommandResult<{ count: number }>> => o.status === 'fulfilled');
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as DomainError);
     expect(refused.every((e) => e instanceof DomainError && ['LIMIT_REACHED', 'STREAM_VERSION_CONFLICT'].includes(e.code))).toBe(true);
@@ -52,14 +55,18 @@ describe('the command handler (real PostgreSQL)', () => {
     await handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 1 }, metadata });
     const error = await handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 1 }, metadata }).catch((e: DomainError) => e);
     expect(error).toMatchObject({ kind: 'conflict', code: 'LIMIT_REACHED', details: { count: 1 } });
-    const stale = await handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 5 }, metadata, expectedVersion: 0 }).catch((e: DomainError) => e);
+    const stale = await handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 5 }, metadata, expectedVersion: 0 }).catch(
+      (e: DomainError) => e,
+    );
     expect(stale).toMatchObject({ kind: 'precondition_failed', code: 'STALE_VERSION', details: { currentVersion: 1, state: { count: 1 } } });
   });
 
   it('appends once for ten concurrent retries with the same idempotency key, and returns the same result to all', async () => {
     const streamId = `c-${randomUUID()}`;
     const idempotency = { key: `k-${randomUUID()}`, fingerprint: requestFingerprint('increment', streamId) };
-    const results = await Promise.all(Array.from({ length: 10 }, () => handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 99 }, metadata, idempotency })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 99 }, metadata, idempotency })),
+    );
     expect(await store.readStream(streamId)).toHaveLength(1);
     expect(new Set(results.map((r) => r.version))).toEqual(new Set([1]));
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
@@ -69,7 +76,9 @@ describe('the command handler (real PostgreSQL)', () => {
     const streamId = `c-${randomUUID()}`;
     const key = `k-${randomUUID()}`;
     await handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 9 }, metadata, idempotency: { key, fingerprint: 'a' } });
-    await expect(handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 9 }, metadata, idempotency: { key, fingerprint: 'b' } })).rejects.toMatchObject({
+    await expect(
+      handleCommand(store, counter, { streamId, command: { type: 'Increment', max: 9 }, metadata, idempotency: { key, fingerprint: 'b' } }),
+    ).rejects.toMatchObject({
       code: 'IDEMPOTENCY_KEY_REUSED',
     });
     expect(await store.readStream(streamId)).toHaveLength(1);

@@ -140,11 +140,20 @@ export function runCommand<Command extends { now: string }, Event extends NewEve
   options: CommandOptions<Command, State, Event> = {},
 ): Promise<CommandResult<State>> {
   const { actor, correlationId, causationId, traceparent, ...envelope } = options;
-  return handleCommand(store, decider, { ...envelope, streamId, command, metadata: commandMetadata(command.now, { actor, correlationId, causationId, traceparent }) });
+  return handleCommand(store, decider, {
+    ...envelope,
+    streamId,
+    command,
+    metadata: commandMetadata(command.now, { actor, correlationId, causationId, traceparent }),
+  });
 }
 
 /** A stream's state now: its events folded. */
-export async function readState<State>(store: EventStore, decider: Pick<Decider<unknown, NewEvent, State>, 'evolve' | 'initialState'>, streamId: string): Promise<State> {
+export async function readState<State>(
+  store: EventStore,
+  decider: Pick<Decider<unknown, NewEvent, State>, 'evolve' | 'initialState'>,
+  streamId: string,
+): Promise<State> {
   return foldEvents(decider, await store.readStream(streamId));
 }
 

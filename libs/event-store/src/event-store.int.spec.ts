@@ -75,8 +75,7 @@ describe('event store (real PostgreSQL)', () => {
 
   // Readers wait behind every open transaction in the cluster (other test files' too), so these
   // tests assert what a reader sees eventually, and in which order — never that it is quick.
-  const dataOf = async (streams: string[]) =>
-    (await store.readAll(START_OF_LOG, 100_000)).filter((e) => streams.includes(e.streamId)).map((e) => e.data);
+  const dataOf = async (streams: string[]) => (await store.readAll(START_OF_LOG, 100_000)).filter((e) => streams.includes(e.streamId)).map((e) => e.data);
 
   it('reads the whole log in commit order where transaction ids gain a digit (9 → 10)', async () => {
     // Regression: ORDER BY transaction_id named the text cast in the SELECT list, so '10' sorted before '9'.

@@ -214,7 +214,11 @@ export class EventStore {
     try {
       rows = (await (await this.db(manager)).query({ ...statement, values })).rows as typeof rows;
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION && idempotency && String((err as { constraint?: string }).constraint).startsWith('idempotency_keys')) {
+      if (
+        (err as { code?: string }).code === UNIQUE_VIOLATION &&
+        idempotency &&
+        String((err as { constraint?: string }).constraint).startsWith('idempotency_keys')
+      ) {
         throw new IdempotencyKeyTaken(idempotency.key);
       }
       throw err;
@@ -283,7 +287,9 @@ export class EventStore {
    * skipped: readers simply wait for it.
    */
   async readAll(after: LogPosition, limit: number, manager?: EntityManager): Promise<StoredEvent[]> {
-    const { rows } = await (await this.db(manager)).query<EventRow>({
+    const { rows } = await (
+      await this.db(manager)
+    ).query<EventRow>({
       ...STATEMENTS.readAll,
       values: [after.transactionId, after.globalPosition, limit],
     });
@@ -299,7 +305,9 @@ export class EventStore {
   }
 
   async findIdempotentReplay(key: string): Promise<IdempotentReplay | undefined> {
-    const { rows } = await (await this.db()).query<{ stream_id: string; stream_version: number; fingerprint: string }>({
+    const { rows } = await (
+      await this.db()
+    ).query<{ stream_id: string; stream_version: number; fingerprint: string }>({
       ...STATEMENTS.idempotency,
       values: [key],
     });

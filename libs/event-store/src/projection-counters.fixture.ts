@@ -78,7 +78,13 @@ export function appendContinuously(store: EventStore, writers = 4): { stop(): Pr
 }
 
 /** Runs the projection from the start of the log into fresh copies of its tables: what a rebuild from zero gives. */
-export async function projectFromZero(dataSource: DataSource, store: EventStore, projection: Projection, logger: Logger, suffix = '__check'): Promise<Record<string, string>> {
+export async function projectFromZero(
+  dataSource: DataSource,
+  store: EventStore,
+  projection: Projection,
+  logger: Logger,
+  suffix = '__check',
+): Promise<Record<string, string>> {
   const tables = Object.fromEntries(projection.tables.map((t) => [t, `${t}${suffix}`]));
   for (const [live, copy] of Object.entries(tables)) {
     await dataSource.query(`DROP TABLE IF EXISTS "${copy}"`);
@@ -91,7 +97,10 @@ export async function projectFromZero(dataSource: DataSource, store: EventStore,
 }
 
 /** The counters' rows, comparable across tables. */
-export async function counterRows(db: DataSource | EntityManager, tables: Record<string, string> = { stream_counters: 'stream_counters', applied_events: 'applied_events' }) {
+export async function counterRows(
+  db: DataSource | EntityManager,
+  tables: Record<string, string> = { stream_counters: 'stream_counters', applied_events: 'applied_events' },
+) {
   const counters = await db.query(`SELECT stream_id, events, last_version FROM "${tables.stream_counters}" ORDER BY stream_id`);
   const applied = await db.query(`SELECT event_id, stream_id, stream_version FROM "${tables.applied_events}" ORDER BY event_id`);
   return { counters, applied };
@@ -110,4 +119,3 @@ export async function expectExactlyOnce(db: DataSource, tables?: Record<string, 
   const streams: Array<{ stream_id: string; version: number }> = await db.query(`SELECT stream_id, version FROM streams ORDER BY stream_id`);
   expect(counters).toEqual(streams.map((s) => ({ stream_id: s.stream_id, events: s.version, last_version: s.version })));
 }
-

@@ -6,7 +6,15 @@ import pino from 'pino';
 import { loadCheckpoint } from './checkpoints';
 import { EventStore } from './event-store';
 import { EventStore1764000000000 } from './event-store.migration';
-import { appendContinuously, COUNTER_TABLES, counterMetadata, counterProjection, counterRows, expectExactlyOnce, projectFromZero } from './projection-counters.fixture';
+import {
+  appendContinuously,
+  COUNTER_TABLES,
+  counterMetadata,
+  counterProjection,
+  counterRows,
+  expectExactlyOnce,
+  projectFromZero,
+} from './projection-counters.fixture';
 import { ProjectionHost, type ProjectionHostOptions } from './projection-host';
 import { compareLogPositions } from './checkpoints';
 
@@ -41,7 +49,13 @@ describe('projection rebuild while live (real PostgreSQL)', () => {
   });
 
   const hostFor = (projection = counterProjection(), options: Partial<ProjectionHostOptions> = {}) => {
-    const host = new ProjectionHost(db.dataSource, store, [projection], { logger: pino({ level: 'silent' }), batchSize: 100, idleDelayMs: 20, retryDelayMs: 50, ...options });
+    const host = new ProjectionHost(db.dataSource, store, [projection], {
+      logger: pino({ level: 'silent' }),
+      batchSize: 100,
+      idleDelayMs: 20,
+      retryDelayMs: 50,
+      ...options,
+    });
     hosts.push(host);
     host.start();
     return host;
@@ -49,7 +63,13 @@ describe('projection rebuild while live (real PostgreSQL)', () => {
   const seed = (streams: number, eventsPerStream: number) =>
     Promise.all(
       Array.from({ length: streams }, () =>
-        store.append(`s-${randomUUID()}`, 'counter', 0, Array.from({ length: eventsPerStream }, (_, i) => ({ type: 'Counted', data: { n: i + 1 } })), counterMetadata),
+        store.append(
+          `s-${randomUUID()}`,
+          'counter',
+          0,
+          Array.from({ length: eventsPerStream }, (_, i) => ({ type: 'Counted', data: { n: i + 1 } })),
+          counterMetadata,
+        ),
       ),
     );
   const eventCount = async () => Number((await db.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n);
@@ -62,9 +82,11 @@ describe('projection rebuild while live (real PostgreSQL)', () => {
     }, 10_000);
   const tableOid = async (table: string) => (await db.dataSource.query(`SELECT to_regclass($1)::oid AS oid`, [table]))[0].oid as string | null;
   const indexNames = async () =>
-    (await db.dataSource.query(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('stream_counters', 'applied_events') ORDER BY 1`)).map(
-      (r: { indexname: string }) => r.indexname,
-    );
+    (
+      await db.dataSource.query(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('stream_counters', 'applied_events') ORDER BY 1`,
+      )
+    ).map((r: { indexname: string }) => r.indexname);
 
   it('rebuilds from zero while appends flow and queries run, then swaps in a model equal to the log', async () => {
     await seed(40, 25);
@@ -120,7 +142,14 @@ describe('projection rebuild while live (real PostgreSQL)', () => {
     // Progress was logged every interval: events done, rate, head, ETA.
     const progress = lines.filter((l) => l.msg === 'projection rebuild progress');
     expect(progress.length).toBeGreaterThan(1);
-    expect(progress[0]).toMatchObject({ projection: 'counters', rebuildId: started.id, eventsDone: expect.any(Number), eventsPerSecond: expect.any(Number), head: expect.any(Number), lag: expect.any(Number) });
+    expect(progress[0]).toMatchObject({
+      projection: 'counters',
+      rebuildId: started.id,
+      eventsDone: expect.any(Number),
+      eventsPerSecond: expect.any(Number),
+      head: expect.any(Number),
+      lag: expect.any(Number),
+    });
     expect(lines.some((l) => l.msg === 'projection rebuild swapped in')).toBe(true);
 
     // The live runner carries on from the rebuild's position: nothing lost, nothing doubled.

@@ -232,7 +232,8 @@ export class ProjectionRebuild {
         position = positionOf(batch[batch.length - 1]);
       }
       // Cannot happen (whatever the live runner applied, this transaction sees), but a checkpoint never goes back.
-      if (live && compareLogPositions(live, position) > 0) throw new Error(`live checkpoint is ahead of the rebuild at ${position.transactionId}:${position.globalPosition}`);
+      if (live && compareLogPositions(live, position) > 0)
+        throw new Error(`live checkpoint is ahead of the rebuild at ${position.transactionId}:${position.globalPosition}`);
       for (const [liveTable, shadow] of Object.entries(this.tables)) await swapTable(db, liveTable, shadow);
       await db.query(`UPDATE checkpoints SET last_tx = $2::xid8, last_pos = $3, updated_at = now() WHERE processor_id = $1`, [
         this.projection.name,
@@ -249,7 +250,10 @@ export class ProjectionRebuild {
       if (session.isTransactionActive && !session.isReleased) await session.rollbackTransaction().catch(() => undefined);
       this.progress.state = 'running';
       if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
-      logger.info({ projection: this.projection.name, rebuildId: this.id }, 'projection rebuild: the live projection or its readers held a lock too long; catching up and trying the swap again');
+      logger.info(
+        { projection: this.projection.name, rebuildId: this.id },
+        'projection rebuild: the live projection or its readers held a lock too long; catching up and trying the swap again',
+      );
       return false;
     } finally {
       await session.release().catch(() => undefined);
@@ -271,7 +275,15 @@ export class ProjectionRebuild {
       const eventsPerSecond = this.rate.perSecond();
       Object.assign(this.progress, { head, lag, eventsPerSecond, etaSeconds: eventsPerSecond > 0 ? Math.ceil(lag / eventsPerSecond) : undefined });
       this.options.logger.info(
-        { projection: this.projection.name, rebuildId: this.id, eventsDone: this.progress.eventsDone, eventsPerSecond, head, lag, etaSeconds: this.progress.etaSeconds },
+        {
+          projection: this.projection.name,
+          rebuildId: this.id,
+          eventsDone: this.progress.eventsDone,
+          eventsPerSecond,
+          head,
+          lag,
+          etaSeconds: this.progress.etaSeconds,
+        },
         'projection rebuild progress',
       );
     } catch (err) {
@@ -282,7 +294,10 @@ export class ProjectionRebuild {
   private finish(state: 'done' | 'failed', error?: string): void {
     Object.assign(this.progress, { state, error, eventsPerSecond: this.rate.perSecond(), finishedAt: new Date().toISOString(), etaSeconds: undefined });
     if (state === 'done') this.progress.head = Math.max(this.progress.head, this.progress.position.globalPosition);
-    this.options.logger.info({ projection: this.projection.name, rebuildId: this.id, state, error, eventsDone: this.progress.eventsDone }, 'projection rebuild finished');
+    this.options.logger.info(
+      { projection: this.projection.name, rebuildId: this.id, state, error, eventsDone: this.progress.eventsDone },
+      'projection rebuild finished',
+    );
   }
 
   private async dropShadow(): Promise<void> {

@@ -104,7 +104,9 @@ describe('projection runner (real PostgreSQL)', () => {
     }
     await caughtUp(runner);
     await expectExactlyOnce(db.dataSource);
-    const [first] = await db.dataSource.query(`SELECT a.stream_id FROM applied_events a JOIN events e USING (event_id) ORDER BY e.transaction_id, e.global_position LIMIT 1`);
+    const [first] = await db.dataSource.query(
+      `SELECT a.stream_id FROM applied_events a JOIN events e USING (event_id) ORDER BY e.transaction_id, e.global_position LIMIT 1`,
+    );
     expect(first.stream_id).toBe('s-late');
   });
 

@@ -81,7 +81,15 @@ export function outboxRelay<Deps extends unknown[]>(token: string, define: (...d
   return {
     provide: token,
     inject: [DataSource, EventStore, KAFKA, SERVICE_CONFIG, LOGGER, ProcessorRegistry, ...inject],
-    useFactory: (dataSource: DataSource, store: EventStore, kafka: Kafka, config: ServiceConfig, logger: Logger, registry: ProcessorRegistry, ...deps: Deps) => {
+    useFactory: (
+      dataSource: DataSource,
+      store: EventStore,
+      kafka: Kafka,
+      config: ServiceConfig,
+      logger: Logger,
+      registry: ProcessorRegistry,
+      ...deps: Deps
+    ) => {
       const { name, routes } = define(...deps);
       const namespacedRoutes = routes.map((route) => ({ topic: namespaced(route.topic, config.KAFKA_NAMESPACE), messages: route.messages }));
       return new PublishingRelay(dataSource, store, relayPublisher(kafka, config, name), registry, logger, { name, routes: namespacedRoutes });
@@ -96,6 +104,8 @@ export function outboxRelay<Deps extends unknown[]>(token: string, define: (...d
  */
 function relayPublisher(kafka: Kafka, config: ServiceConfig, relayName: string): EventPublisher {
   const driver =
-    config.KAFKA_RELAY_CLIENT === 'platformatic' ? platformaticDriver({ clientId: namespaced(relayName, config.KAFKA_NAMESPACE), brokers: config.KAFKA_BROKERS }) : kafkajsDriver(kafka);
+    config.KAFKA_RELAY_CLIENT === 'platformatic'
+      ? platformaticDriver({ clientId: namespaced(relayName, config.KAFKA_NAMESPACE), brokers: config.KAFKA_BROKERS })
+      : kafkajsDriver(kafka);
   return new EventPublisher(driver.producer());
 }

@@ -34,7 +34,16 @@ async function main(): Promise<void> {
     publish: async (events) => {
       await publisher.publish(
         env.TOPIC,
-        events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, streamId: e.streamId, streamVersion: e.streamVersion, shopId: 's1', data: e.data, metadata: e.metadata })),
+        events.map((e) => ({
+          eventId: e.eventId,
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          streamId: e.streamId,
+          streamVersion: e.streamVersion,
+          shopId: 's1',
+          data: e.data,
+          metadata: e.metadata,
+        })),
       );
       process.stdout.write(`acked ${events.map((e) => e.eventId).join(',')}\n`);
       await sleep(env.PAUSE_AFTER_ACK_MS);

@@ -70,7 +70,16 @@ describe('outbox relay (real PostgreSQL and Kafka)', () => {
       publish: (events) =>
         publisher.publish(
           topic,
-          events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, streamId: e.streamId, streamVersion: e.streamVersion, shopId: 's1', data: e.data, metadata: e.metadata })),
+          events.map((e) => ({
+            eventId: e.eventId,
+            type: e.type,
+            schemaVersion: e.schemaVersion,
+            streamId: e.streamId,
+            streamVersion: e.streamVersion,
+            shopId: 's1',
+            data: e.data,
+            metadata: e.metadata,
+          })),
         ),
     });
 
@@ -79,12 +88,22 @@ describe('outbox relay (real PostgreSQL and Kafka)', () => {
     const watch = await watchTopic(topic);
     const { kafkaBrokers, databaseUrl } = testInfra();
     const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', '..', 'dist', 'libs', 'event-store', 'src', 'relay-process.fixture.js')], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: db.schema, KAFKA_BROKERS: kafkaBrokers.join(','), TOPIC: topic, BATCH_SIZE: '20', PAUSE_AFTER_ACK_MS: '60000' },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        DATABASE_SCHEMA: db.schema,
+        KAFKA_BROKERS: kafkaBrokers.join(','),
+        TOPIC: topic,
+        BATCH_SIZE: '20',
+        PAUSE_AFTER_ACK_MS: '60000',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const killedBatch = await new Promise<string[]>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
-        const line = String(chunk).split('\n').find((l) => l.startsWith('acked '));
+        const line = String(chunk)
+          .split('\n')
+          .find((l) => l.startsWith('acked '));
         if (line) resolve(line.slice('acked '.length).split(','));
       });
       child.once('exit', (code) => reject(new Error(`relay process exited early (${code})`)));

@@ -41,4 +41,12 @@ export {
   type ServiceProcess,
   type SupervisedService,
 } from './service-process';
-export { ROUTE_SOLVER_MIN_JAVA, ensureRouteSolverJar, startRouteSolver, type EnsureRouteSolverJarOptions, type RouteSolverJar, type StartRouteSolverOptions, type RouteSolverProcess } from './route-solver';
+export {
+  ROUTE_SOLVER_MIN_JAVA,
+  ensureRouteSolverJar,
+  startRouteSolver,
+  type EnsureRouteSolverJarOptions,
+  type RouteSolverJar,
+  type StartRouteSolverOptions,
+  type RouteSolverProcess,
+} from './route-solver';

@@ -29,8 +29,7 @@ export const KAFKA_MIN_JAVA = 17;
 
 const noop: InfraLog = () => undefined;
 
-const JAVA_MISSING =
-  'Java 17+ is needed to run the local Kafka broker: install a JDK (e.g. apt-get install openjdk-17-jre-headless) or set KAFKA_BROKERS';
+const JAVA_MISSING = 'Java 17+ is needed to run the local Kafka broker: install a JDK (e.g. apt-get install openjdk-17-jre-headless) or set KAFKA_BROKERS';
 
 export interface EnsureKafkaJarsOptions {
   /** Root of the (git-ignored) cache, e.g. `<repo>/.cache`. Jars go to `<cacheDir>/kafka-<version>/libs`. */
@@ -118,9 +117,7 @@ export async function ensureKafkaJars(options: EnsureKafkaJarsOptions): Promise<
   const brokerJar = `kafka_${KAFKA_SCALA_VERSION}-${version}.jar`;
   if (!jars.includes(brokerJar) || !jars.some((f) => f.startsWith('log4j-slf4j-impl-'))) {
     await rm(partial, { recursive: true, force: true });
-    throw new Error(
-      `mvn finished but ${brokerJar} or the log4j-slf4j-impl binding is missing from its output (${jars.length} jars): check ${pomFile}`,
-    );
+    throw new Error(`mvn finished but ${brokerJar} or the log4j-slf4j-impl binding is missing from its output (${jars.length} jars): check ${pomFile}`);
   }
   // Another process may have completed the same download meanwhile: keep its copy.
   if (await readMarker(markerPath, libsDir, version)) {
@@ -340,9 +337,7 @@ export async function startKafkaBroker(options: StartKafkaBrokerOptions): Promis
   for (;;) {
     if (exit) {
       await stop();
-      throw new Error(
-        `Kafka broker exited during startup (${describeExit(exit)}); last lines of ${logFile}:\n${await tailFile(logFile, 20)}`,
-      );
+      throw new Error(`Kafka broker exited during startup (${describeExit(exit)}); last lines of ${logFile}:\n${await tailFile(logFile, 20)}`);
     }
     if (Date.now() > deadline) {
       await stop();
@@ -493,9 +488,7 @@ async function assertNoStaleBroker(pidFile: string, dataDir: string): Promise<vo
     // not Linux, or gone
   }
   if (cmdline.includes('kafka.Kafka') && cmdline.includes(dataDir)) {
-    throw new Error(
-      `a Kafka broker from an earlier run still uses ${dataDir} (pid ${pid}, see ${pidFile}): stop it (kill ${pid}) or use another data dir`,
-    );
+    throw new Error(`a Kafka broker from an earlier run still uses ${dataDir} (pid ${pid}, see ${pidFile}): stop it (kill ${pid}) or use another data dir`);
   }
   await rm(pidFile, { force: true }); // pid reused by an unrelated process
 }
@@ -584,7 +577,13 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
     timer = setTimeout(() => r(false), ms);
   });
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

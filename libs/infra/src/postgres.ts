@@ -121,9 +121,7 @@ async function startEmbeddedPostgres(options: StartPostgresOptions, log: InfraLo
   if (!initialised) {
     const entries = await readdir(dataDir).catch(() => [] as string[]);
     if (entries.length > 0) {
-      throw new Error(
-        `${dataDir} is not empty but is no PostgreSQL data directory (no PG_VERSION): remove it or choose another data dir`,
-      );
+      throw new Error(`${dataDir} is not empty but is no PostgreSQL data directory (no PG_VERSION): remove it or choose another data dir`);
     }
   }
   await mkdir(dirname(dataDir), { recursive: true });
@@ -201,9 +199,7 @@ async function startEmbeddedPostgres(options: StartPostgresOptions, log: InfraLo
   } catch (err) {
     await stop();
     if (pgCode(err) === '28P01') {
-      throw new Error(
-        `${dataDir} was initialised with another password than the one given: pass that password, or delete ${dataDir} to start afresh`,
-      );
+      throw new Error(`${dataDir} was initialised with another password than the one given: pass that password, or delete ${dataDir} to start afresh`);
     }
     throw err;
   }
@@ -345,9 +341,7 @@ async function withMaintenanceClient<T>(url: string, work: (client: Client) => P
 }
 
 async function terminateConnections(client: Client, database: string): Promise<void> {
-  await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
-    database,
-  ]);
+  await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
 }
 
 async function serverVersionNum(client: Client): Promise<number> {

@@ -60,8 +60,18 @@ export async function ensureRouteSolverJar(options: EnsureRouteSolverJarOptions)
   const partial = join(home, `build.partial-${process.pid}-${randomBytes(3).toString('hex')}`);
   log(`route-solver: building ${relative(process.cwd(), sourceDir) || sourceDir} with Maven into ${buildDir} (once per source version)`);
   const started = Date.now();
-  const result = await run('mvn', ['-B', '-q', '-Dstyle.color=never', '-f', join(sourceDir, 'pom.xml'), `-DrouteSolver.buildDirectory=${partial}`, 'package']).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(err.code === 'ENOENT' ? 'Maven (mvn) is needed once to build the route-solver sidecar: install it (e.g. apt-get install maven)' : err.message);
+  const result = await run('mvn', [
+    '-B',
+    '-q',
+    '-Dstyle.color=never',
+    '-f',
+    join(sourceDir, 'pom.xml'),
+    `-DrouteSolver.buildDirectory=${partial}`,
+    'package',
+  ]).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(
+      err.code === 'ENOENT' ? 'Maven (mvn) is needed once to build the route-solver sidecar: install it (e.g. apt-get install maven)' : err.message,
+    );
   });
   if (result.code !== 0 || !existsSync(join(partial, 'route-solver.jar'))) {
     await rm(partial, { recursive: true, force: true });
@@ -192,7 +202,11 @@ function findSourceDir(): string {
 async function hashSources(sourceDir: string): Promise<string> {
   const files = ['pom.xml', ...(await javaFiles(join(sourceDir, 'src')))].map((f) => relative(sourceDir, resolve(sourceDir, f))).sort();
   const hash = createHash('sha256');
-  for (const file of files) hash.update(`${file}\0`).update(await readFile(join(sourceDir, file))).update('\0');
+  for (const file of files)
+    hash
+      .update(`${file}\0`)
+      .update(await readFile(join(sourceDir, file)))
+      .update('\0');
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -208,7 +222,9 @@ async function checkJava(): Promise<string> {
   const match = result && /version "(\d+)(?:\.(\d+))?/.exec(result.output);
   const major = match ? (Number(match[1]) === 1 ? Number(match[2]) : Number(match[1])) : 0;
   if (!match || major < ROUTE_SOLVER_MIN_JAVA) {
-    throw new Error(`Java ${ROUTE_SOLVER_MIN_JAVA}+ is needed to run the route-solver sidecar${match ? ` (found Java ${major} at ${java})` : ''}: install a JDK (e.g. apt-get install openjdk-17-jdk-headless)`);
+    throw new Error(
+      `Java ${ROUTE_SOLVER_MIN_JAVA}+ is needed to run the route-solver sidecar${match ? ` (found Java ${major} at ${java})` : ''}: install a JDK (e.g. apt-get install openjdk-17-jdk-headless)`,
+    );
   }
   return java;
 }
@@ -230,7 +246,9 @@ function run(command: string, args: string[]): Promise<{ code: number; output: s
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => chunks.push(c));
     child.once('error', reject);
-    child.once('close', (code, signal) => resolveRun({ code: code ?? (signal ? 128 : 1), output: Buffer.concat(chunks).toString('utf8').replace(ANSI_COLOR, '') }));
+    child.once('close', (code, signal) =>
+      resolveRun({ code: code ?? (signal ? 128 : 1), output: Buffer.concat(chunks).toString('utf8').replace(ANSI_COLOR, '') }),
+    );
   });
 }
 

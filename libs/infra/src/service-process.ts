@@ -17,7 +17,11 @@ export interface ServiceProcess {
 export function spawnService(name: string, entry: string, url: string, env: Record<string, string>, logFile: string): ServiceProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
   // Own process group: Ctrl-C reaches the start command, which stops services before their infrastructure.
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -98,7 +102,12 @@ export interface SupervisedService {
  * Keeps a service running: when its process exits without being stopped, says so and starts it
  * again with `respawn` after a backoff ({@link nextRestart}), then says when it is ready again.
  */
-export function superviseService(first: ServiceProcess, respawn: () => ServiceProcess, log: InfraLog, policy: RestartPolicy = DEFAULT_RESTART_POLICY): SupervisedService {
+export function superviseService(
+  first: ServiceProcess,
+  respawn: () => ServiceProcess,
+  log: InfraLog,
+  policy: RestartPolicy = DEFAULT_RESTART_POLICY,
+): SupervisedService {
   let running = first;
   let startedAt = Date.now();
   let attempt = 0;
@@ -111,7 +120,9 @@ export function superviseService(first: ServiceProcess, respawn: () => ServicePr
       const restart = nextRestart(attempt, Date.now() - startedAt, policy);
       attempt = restart.attempt;
       const how = signal ? `signal ${signal}` : `code ${String(code)}`;
-      log(`${service.name} exited (${how}), restarting in ${restart.delayMs / 1000} s (attempt ${attempt}); see ${service.logFile.startsWith(process.cwd()) ? relative(process.cwd(), service.logFile) : service.logFile}`);
+      log(
+        `${service.name} exited (${how}), restarting in ${restart.delayMs / 1000} s (attempt ${attempt}); see ${service.logFile.startsWith(process.cwd()) ? relative(process.cwd(), service.logFile) : service.logFile}`,
+      );
       pending = setTimeout(() => {
         pending = undefined;
         if (stopped) return;

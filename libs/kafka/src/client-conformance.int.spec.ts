@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@petalpost/platform';
-import { createTestDatabase, eventually, startSwitchedKafkaBroker, type SwitchedKafkaBroker, type TestDatabase, testInfra, uniqueName } from '@petalpost/testing';
+import {
+  createTestDatabase,
+  eventually,
+  startSwitchedKafkaBroker,
+  type SwitchedKafkaBroker,
+  type TestDatabase,
+  testInfra,
+  uniqueName,
+} from '@petalpost/testing';
 import { Partitioners } from 'kafkajs';
 import type { EntityManager } from 'typeorm';
 import { deadLetterOf } from './dead-letter';
@@ -48,7 +56,12 @@ async function applyOnce(groupId: string, record: IncomingRecord, member: string
       [groupId, record.headers['event-id'] ?? `${record.topic}:${record.partition}:${record.offset}`, record.topic, record.partition, record.offset.toString()],
     );
     if (inserted.length === 0) return false;
-    await manager.query(`INSERT INTO effects (group_id, message_key, value, member) VALUES ($1, $2, $3, $4)`, [groupId, record.key?.toString() ?? null, record.value?.toString() ?? null, member]);
+    await manager.query(`INSERT INTO effects (group_id, message_key, value, member) VALUES ($1, $2, $3, $4)`, [
+      groupId,
+      record.key?.toString() ?? null,
+      record.value?.toString() ?? null,
+      member,
+    ]);
     await during?.(manager);
     return true;
   });
@@ -150,7 +163,9 @@ describe.each(Object.keys(makers) as KafkaClientName[])('Kafka conformance throu
     for (let k = 0; k < 6; k++) {
       const ofKey = records.filter((r) => r.key?.toString() === `key-${k}`);
       expect(ofKey.map((r) => r.value?.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `key-${k}#${i + 1}`));
-      expect(new Set(ofKey.map((r) => r.partition))).toEqual(new Set([javaPartitioner({ topic: name, partitionMetadata, message: { key: `key-${k}`, value: null } })]));
+      expect(new Set(ofKey.map((r) => r.partition))).toEqual(
+        new Set([javaPartitioner({ topic: name, partitionMetadata, message: { key: `key-${k}`, value: null } })]),
+      );
     }
     const sent = new Map(messages.map((m) => [m.value, m.headers]));
     for (const r of records) expect(r.headers).toEqual(sent.get(r.value!.toString()));
@@ -248,9 +263,16 @@ describe.each(Object.keys(makers) as KafkaClientName[])('Kafka conformance throu
     const transactional = driver.transactionalProducer(`${namespace}.tx`);
     await transactional.connect();
     try {
-      for (const [values, outcome] of [[['c1', 'c2', 'c3'], 'commit'], [['a1', 'a2'], 'abort'], [['c4', 'c5'], 'commit']] as const) {
+      for (const [values, outcome] of [
+        [['c1', 'c2', 'c3'], 'commit'],
+        [['a1', 'a2'], 'abort'],
+        [['c4', 'c5'], 'commit'],
+      ] as const) {
         const tx = await transactional.begin();
-        await tx.send(out, values.map((value) => ({ key: 'k', value })));
+        await tx.send(
+          out,
+          values.map((value) => ({ key: 'k', value })),
+        );
         await (outcome === 'commit' ? tx.commit() : tx.abort());
       }
       const seen = await readUntil(out, (r) => r.some((m) => m.value?.toString() === 'c5'), true);
@@ -258,7 +280,11 @@ describe.each(Object.keys(makers) as KafkaClientName[])('Kafka conformance throu
 
       // Consume-transform-produce: the input's offsets go with the output, or not at all.
       const input = await topic('tx-in', 1);
-      await producer.send(input, [{ key: 'k', value: 'i1' }, { key: 'k', value: 'i2' }, { key: 'k', value: 'i3' }]);
+      await producer.send(input, [
+        { key: 'k', value: 'i1' },
+        { key: 'k', value: 'i2' },
+        { key: 'k', value: 'i3' },
+      ]);
       for (const outcome of ['abort', 'commit'] as const) {
         const groupId = group(`tx-${outcome}`);
         let finished = false;
@@ -266,7 +292,10 @@ describe.each(Object.keys(makers) as KafkaClientName[])('Kafka conformance throu
         await member.start(async (batch) => {
           if (finished || batch.records.length < 3) throw new Error(`expected the 3 input messages in one batch, got ${batch.records.length}`);
           const tx = await transactional.begin();
-          await tx.send(out, batch.records.map((r) => ({ key: 'k', value: `${outcome}:${r.value}` })));
+          await tx.send(
+            out,
+            batch.records.map((r) => ({ key: 'k', value: `${outcome}:${r.value}` })),
+          );
           await tx.sendOffsets(member, batch.records);
           await (outcome === 'commit' ? tx.commit() : tx.abort());
           finished = true;
@@ -297,7 +326,10 @@ describe.each(Object.keys(makers) as KafkaClientName[])('Kafka conformance throu
           await applyOnce(groupId, record, 'A');
         } catch (err) {
           const message = { key: record.key, value: record.value, headers: record.headers, offset: record.offset.toString() };
-          await producer.send(dlq, [deadLetterOf({ topic: record.topic, partition: record.partition, message }, err, new Date())].map((m) => ({ ...m, value: m.value as Buffer })));
+          await producer.send(
+            dlq,
+            [deadLetterOf({ topic: record.topic, partition: record.partition, message }, err, new Date())].map((m) => ({ ...m, value: m.value as Buffer })),
+          );
         }
         await control.commit(record);
       }
@@ -342,7 +374,12 @@ describe.each(Object.keys(makers) as KafkaClientName[])('Kafka conformance throu
     } finally {
       await publisher.disconnect();
     }
-    const reader = makers[client](`${namespace}.fault-reader`, broker.brokers).consumer({ groupId: `reader.${randomUUID()}`, topics: [name], fromBeginning: true, ...FAST_GROUP });
+    const reader = makers[client](`${namespace}.fault-reader`, broker.brokers).consumer({
+      groupId: `reader.${randomUUID()}`,
+      topics: [name],
+      fromBeginning: true,
+      ...FAST_GROUP,
+    });
     consumers.push(reader);
     const records: IncomingRecord[] = [];
     await reader.start(async (b) => void records.push(...b.records));

@@ -8,10 +8,7 @@ import { eventually, FAST_RETRIES, kafkaTestEnv, readTopic, sleep, testEvent, un
 /** The effect a service would notice: rows in its own schema, written in the message's transaction. */
 async function applyEffect(manager: EntityManager, message: ConsumedMessage): Promise<void> {
   await manager.query(`INSERT INTO effects (event_id, stream_id) VALUES ($1, $2)`, [message.headers['event-id'], message.key]);
-  await manager.query(
-    `INSERT INTO counters (stream_id, value) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET value = counters.value + 1`,
-    [message.key],
-  );
+  await manager.query(`INSERT INTO counters (stream_id, value) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET value = counters.value + 1`, [message.key]);
 }
 
 describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
@@ -45,10 +42,14 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
     await env.publisher.publish(topic, [later]);
 
     let calls = 0;
-    const host = env.consumer({ groupId, topics: [topic], handle: async (message, manager) => {
-      calls++;
-      await applyEffect(manager, message);
-    } });
+    const host = env.consumer({
+      groupId,
+      topics: [topic],
+      handle: async (message, manager) => {
+        calls++;
+        await applyEffect(manager, message);
+      },
+    });
     await host.start();
 
     await eventually(async () => expect(await counter('stream-dupes')).toBe(2));
@@ -117,10 +118,21 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
     const groupId = env.group('dlq-down');
     const dlq = deadLetterTopic(groupId);
     // Short kafkajs retries, so a failing dead-letter send gives up in well under a second.
-    const impatient = createKafka({ clientId: groupId, brokers: env.brokers, logger: env.logger, retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 } });
-    const host = env.consumer({ kafka: impatient, groupId, topics: [topic], retries: FAST_RETRIES, handle: async () => {
-      throw new PoisonMessageError('never valid');
-    } });
+    const impatient = createKafka({
+      clientId: groupId,
+      brokers: env.brokers,
+      logger: env.logger,
+      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 },
+    });
+    const host = env.consumer({
+      kafka: impatient,
+      groupId,
+      topics: [topic],
+      retries: FAST_RETRIES,
+      handle: async () => {
+        throw new PoisonMessageError('never valid');
+      },
+    });
     await host.start();
     const admin = env.kafka.admin();
     await admin.connect();
@@ -143,11 +155,16 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
     const topic = await env.topic('flaky', 1);
     const groupId = env.group('flaky');
     let calls = 0;
-    const host = env.consumer({ groupId, topics: [topic], retries: FAST_RETRIES, handle: async (message, manager) => {
-      calls++;
-      await applyEffect(manager, message);
-      if (calls <= 2) throw new Error(`database hiccup ${calls}`);
-    } });
+    const host = env.consumer({
+      groupId,
+      topics: [topic],
+      retries: FAST_RETRIES,
+      handle: async (message, manager) => {
+        calls++;
+        await applyEffect(manager, message);
+        if (calls <= 2) throw new Error(`database hiccup ${calls}`);
+      },
+    });
     await host.start();
     const event = testEvent('stream-flaky', 1);
     await env.publisher.publish(topic, [event]);
@@ -161,10 +178,15 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
   it('rolls back the effect and the inbox row of a handler that throws after writing', async () => {
     const topic = await env.topic('rollback', 1);
     const groupId = env.group('rollback');
-    const host = env.consumer({ groupId, topics: [topic], retries: { attempts: 2, initialDelayMs: 20, maxDelayMs: 50 }, handle: async (message, manager) => {
-      await applyEffect(manager, message);
-      throw new Error('the rider service said no');
-    } });
+    const host = env.consumer({
+      groupId,
+      topics: [topic],
+      retries: { attempts: 2, initialDelayMs: 20, maxDelayMs: 50 },
+      handle: async (message, manager) => {
+        await applyEffect(manager, message);
+        throw new Error('the rider service said no');
+      },
+    });
     await host.start();
     const event = testEvent('stream-rollback', 1);
     await env.publisher.publish(topic, [event]);
@@ -201,10 +223,15 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
     };
 
     let stopping: Promise<void> | undefined;
-    const first = env.consumer({ groupId, topics: [topic], messagesPerTransaction, handle: handler((n) => {
-      // Stop while this message's transaction is still open: it must finish and be committed.
-      if (n === 10) stopping = first.stop();
-    }) });
+    const first = env.consumer({
+      groupId,
+      topics: [topic],
+      messagesPerTransaction,
+      handle: handler((n) => {
+        // Stop while this message's transaction is still open: it must finish and be committed.
+        if (n === 10) stopping = first.stop();
+      }),
+    });
     await first.start();
     await eventually(() => expect(stopping).toBeDefined());
     await stopping;
@@ -234,7 +261,10 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
   it('reports not ready before joining, lag while behind, progress, and not ready after stop', async () => {
     const topic = await env.topic('status', 1);
     const groupId = env.group('status');
-    await env.publisher.publish(topic, Array.from({ length: 5 }, (_, i) => testEvent('stream-status', i + 1)));
+    await env.publisher.publish(
+      topic,
+      Array.from({ length: 5 }, (_, i) => testEvent('stream-status', i + 1)),
+    );
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const registry = new ProcessorRegistry();
@@ -268,7 +298,9 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
         [`${streamPrefix}%`],
       );
 
-    beforeAll(() => env.db.dataSource.query(`CREATE TABLE applied (seq bigserial PRIMARY KEY, stream_id text NOT NULL, stream_version int NOT NULL, txid bigint NOT NULL)`));
+    beforeAll(() =>
+      env.db.dataSource.query(`CREATE TABLE applied (seq bigserial PRIMARY KEY, stream_id text NOT NULL, stream_version int NOT NULL, txid bigint NOT NULL)`),
+    );
 
     it('applies each message once, in its stream order, in far fewer transactions than messages', async () => {
       const topic = await env.topic('shared', 3);
@@ -319,12 +351,18 @@ describe('ConsumerHost (real Kafka and PostgreSQL)', () => {
       const decode = createEventDecoder([]);
       const attempts = new Map<string, number>();
       // The whole topic is already there, so the first fetch holds all ten and one transaction takes them.
-      const host = env.consumer({ groupId, topics: [topic], retries: FAST_RETRIES, messagesPerTransaction: 50, handle: async (message, manager) => {
-        const id = message.headers['event-id'] ?? 'poison';
-        attempts.set(id, (attempts.get(id) ?? 0) + 1);
-        decode(message.value);
-        await applyAndNote(message, manager);
-      } });
+      const host = env.consumer({
+        groupId,
+        topics: [topic],
+        retries: FAST_RETRIES,
+        messagesPerTransaction: 50,
+        handle: async (message, manager) => {
+          const id = message.headers['event-id'] ?? 'poison';
+          attempts.set(id, (attempts.get(id) ?? 0) + 1);
+          decode(message.value);
+          await applyAndNote(message, manager);
+        },
+      });
       await host.start();
       await eventually(async () => expect(await uncommitted(env.kafka, groupId, topic)).toEqual([0]));
 

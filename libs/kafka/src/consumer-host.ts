@@ -232,7 +232,7 @@ export class ConsumerHost implements Processor {
     const { messages } = batch;
 
     try {
-      for (let next = 0; next < messages.length; ) {
+      for (let next = 0; next < messages.length;) {
         if (!isRunning() || isStale() || this.stopSignal.signal.aborted) break;
         const chunk = messages.slice(next, next + together);
         if (chunk.length > 1 && (await this.messages.processTogether(topic, partition, chunk))) {

@@ -13,11 +13,7 @@ export interface FailedMessage {
 }
 
 /** The original key, value and headers, plus why and where it failed: enough to inspect and to replay it. */
-export function deadLetterOf(
-  source: { topic: string; partition: number; message: FailedMessage },
-  error: unknown,
-  failedAt: Date,
-): OutgoingMessage {
+export function deadLetterOf(source: { topic: string; partition: number; message: FailedMessage }, error: unknown, failedAt: Date): OutgoingMessage {
   const { topic, partition, message } = source;
   const headers: NonNullable<OutgoingMessage['headers']> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {

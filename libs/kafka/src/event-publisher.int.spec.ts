@@ -22,7 +22,10 @@ describe('publishing and consuming (real Kafka and PostgreSQL)', () => {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [spec.name] });
       expect(topics[0].partitions).toHaveLength(2);
-      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configNames: ['retention.ms'] }] });
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configNames: ['retention.ms'] }],
+      });
       expect(resources[0].configEntries.find((c) => c.configName === 'retention.ms')?.configValue).toBe('3600000');
     } finally {
       await admin.disconnect();

@@ -80,7 +80,10 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
         }
       }
       // A retried create finds the topics there and returns at once, leaders or not.
-      await untilEveryPartitionHasALeader(admin, missing.map((spec) => spec.name));
+      await untilEveryPartitionHasALeader(
+        admin,
+        missing.map((spec) => spec.name),
+      );
     }
     const created = new Set(missing.map((spec) => spec.name));
     return {

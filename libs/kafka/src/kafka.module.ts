@@ -47,11 +47,7 @@ export const MESSAGES_PER_SHARED_TRANSACTION = 20;
  * A consumer as a Nest provider: namespaced by KAFKA_NAMESPACE, counted by readiness, joined to its
  * group once the app has booted and gone (in-flight message finished and committed) before it closes.
  */
-export function kafkaConsumer<Deps extends unknown[]>(
-  token: string,
-  define: (...deps: Deps) => ConsumerDefinition,
-  inject: InjectionToken[] = [],
-): Provider {
+export function kafkaConsumer<Deps extends unknown[]>(token: string, define: (...deps: Deps) => ConsumerDefinition, inject: InjectionToken[] = []): Provider {
   return {
     provide: token,
     inject: [DataSource, KAFKA, SERVICE_CONFIG, LOGGER, ProcessorRegistry, ...inject],

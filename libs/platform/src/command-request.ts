@@ -23,7 +23,12 @@ export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionCo
   const http = ctx.switchToHttp();
   const request = http.getRequest<AuthenticatedRequest>();
   if (!request.principal) throw new Error('CommandRequest used on a public route');
-  return { principal: request.principal, idempotencyKey: single(request.headers[IDEMPOTENCY_KEY_HEADER]), ifMatch: single(request.headers['if-match']), reply: http.getResponse<FastifyReply>() };
+  return {
+    principal: request.principal,
+    idempotencyKey: single(request.headers[IDEMPOTENCY_KEY_HEADER]),
+    ifMatch: single(request.headers['if-match']),
+    reply: http.getResponse<FastifyReply>(),
+  };
 });
 
 // The bootstrap hook already refuses an Idempotency-Key sent twice; If-Match is read once.

@@ -8,7 +8,7 @@ describe("a caller's Idempotency-Key", () => {
     expect(callersIdempotencyKey({ role: 'staff', sub: 'alice', shopId: 's1' }, 'checkout-42')).toBe(alice);
   });
 
-  it("of a customer is scoped to their order", () => {
+  it('of a customer is scoped to their order', () => {
     const one = callersIdempotencyKey({ role: 'customer', sub: 'sam', orderId: 'o1' }, 'k');
     expect(callersIdempotencyKey({ role: 'customer', sub: 'sam', orderId: 'o2' }, 'k')).not.toBe(one);
   });

@@ -6,7 +6,12 @@ export const DEVELOPMENT_JWT_SECRET = 'petalpost-development-secret-do-not-use-i
 const brokerList = z
   .string()
   .min(1)
-  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'expected host:port')).min(1));
 
 /** Variables every service reads. Each service extends this with its own. */
@@ -18,11 +23,18 @@ export const serviceConfigSchema = z
     PORT: z.coerce.number().int().min(0).max(65535),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
     KAFKA_BROKERS: brokerList,
-    KAFKA_NAMESPACE: z.string().regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default(''),
+    KAFKA_NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _')
+      .default(''),
     /** The client the outbox relays publish through (docs/kafka.md: both pass the conformance; this one acks sooner). */
     KAFKA_RELAY_CLIENT: z.enum(['platformatic', 'kafkajs']).default('platformatic'),
     JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
-    HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+    HTTP_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.JWT_SECRET !== DEVELOPMENT_JWT_SECRET, {
@@ -39,7 +51,12 @@ export function serviceConfigSchemaFor(service: string) {
 
 /** How long the rider who delivered an order keeps seeing it: the one grace period of every service that decides what a rider sees. */
 export const riderGraceConfigShape = {
-  RIDER_GRACE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  RIDER_GRACE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
 };
 
 /** Old names still read (deprecated): old name → the variable it stands for. */

@@ -5,7 +5,13 @@ const valid = { PORT: '3001', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/
 describe('service configuration from the environment', () => {
   it('parses a valid environment into typed values with defaults', () => {
     const config = loadConfig(serviceConfigSchema, valid);
-    expect(config).toMatchObject({ PORT: 3001, KAFKA_BROKERS: ['127.0.0.1:9092', '127.0.0.1:9094'], LOG_LEVEL: 'info', KAFKA_NAMESPACE: '', JWT_SECRET: DEVELOPMENT_JWT_SECRET });
+    expect(config).toMatchObject({
+      PORT: 3001,
+      KAFKA_BROKERS: ['127.0.0.1:9092', '127.0.0.1:9094'],
+      LOG_LEVEL: 'info',
+      KAFKA_NAMESPACE: '',
+      JWT_SECRET: DEVELOPMENT_JWT_SECRET,
+    });
   });
 
   it('refuses to start with every bad variable named at once', () => {
@@ -46,6 +52,8 @@ describe('the rider grace period (RIDER_GRACE_MINUTES)', () => {
   it('still reads the deprecated MESSAGING_RIDER_GRACE_MINUTES, and refuses it set differently beside the new name', () => {
     expect(loadConfig(schema, { ...valid, MESSAGING_RIDER_GRACE_MINUTES: '30' }).RIDER_GRACE_MINUTES).toBe(30);
     expect(loadConfig(schema, { ...valid, MESSAGING_RIDER_GRACE_MINUTES: '30', RIDER_GRACE_MINUTES: '30' }).RIDER_GRACE_MINUTES).toBe(30);
-    expect(() => loadConfig(schema, { ...valid, MESSAGING_RIDER_GRACE_MINUTES: '30', RIDER_GRACE_MINUTES: '45' })).toThrow(/MESSAGING_RIDER_GRACE_MINUTES: deprecated name of RIDER_GRACE_MINUTES/);
+    expect(() => loadConfig(schema, { ...valid, MESSAGING_RIDER_GRACE_MINUTES: '30', RIDER_GRACE_MINUTES: '45' })).toThrow(
+      /MESSAGING_RIDER_GRACE_MINUTES: deprecated name of RIDER_GRACE_MINUTES/,
+    );
   });
 });

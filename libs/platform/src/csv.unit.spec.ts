@@ -21,6 +21,8 @@ describe('CSV exports', () => {
   });
 
   it('quotes what needs quoting, and writes nothing for a missing value', () => {
-    expect(toCsv(['name', 'note', 'rider'], [['Smith, Jo', 'said "hi"\nthen left', null]])).toBe('name,note,rider\r\n"Smith, Jo","said ""hi""\nthen left",\r\n');
+    expect(toCsv(['name', 'note', 'rider'], [['Smith, Jo', 'said "hi"\nthen left', null]])).toBe(
+      'name,note,rider\r\n"Smith, Jo","said ""hi""\nthen left",\r\n',
+    );
   });
 });

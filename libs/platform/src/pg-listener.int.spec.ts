@@ -30,7 +30,13 @@ describe('the process’s one LISTEN connection (real PostgreSQL)', () => {
     admin = new Client({ connectionString: runDatabaseUrl() });
     await admin.connect();
     registry = new ProcessorRegistry();
-    listener = new PgListener({ connectionString: runDatabaseUrl(), applicationName, logger: createLogger('pg-listener-spec', 'silent'), registry, firstReconnectMs: 50 });
+    listener = new PgListener({
+      connectionString: runDatabaseUrl(),
+      applicationName,
+      logger: createLogger('pg-listener-spec', 'silent'),
+      registry,
+      firstReconnectMs: 50,
+    });
   });
 
   afterEach(async () => {

@@ -83,7 +83,11 @@ export class RetentionSweep {
  * A retention sweep as a Nest provider: `define` says which table, from the injected `inject`
  * dependencies (usually the service's config). `app.get(token)` gives the sweep, to run one at will.
  */
-export function retentionSweep<Deps extends unknown[]>(token: InjectionToken, define: (...deps: Deps) => RetentionOptions, inject: InjectionToken[] = []): Provider {
+export function retentionSweep<Deps extends unknown[]>(
+  token: InjectionToken,
+  define: (...deps: Deps) => RetentionOptions,
+  inject: InjectionToken[] = [],
+): Provider {
   return {
     provide: token,
     inject: [DataSource, LOGGER, ...inject],

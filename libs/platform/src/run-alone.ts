@@ -7,7 +7,9 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 export async function runAlone<T>(dataSource: DataSource, task: string, work: (db: EntityManager) => Promise<T>): Promise<T | undefined> {
   return dataSource.transaction(async (db) => {
-    const [{ locked }] = await db.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || $1)) AS locked`, [task]);
+    const [{ locked }] = await db.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || $1)) AS locked`, [
+      task,
+    ]);
     return locked ? work(db) : undefined;
   });
 }

@@ -224,7 +224,6 @@ export function reasonUnservable(problem: NodeProblem, customer: number): Unassi
   return reachable ? undefined : 'window-unreachable';
 }
 
-
 export interface PlanCheck {
   distance: number;
   stops: number;
@@ -288,7 +287,8 @@ export function checkPlan<L>(instance: VrptwInstance<L>, travel: TravelTimes<L>,
       if (load > vehicle.capacity + EPSILON) violations.push(`vehicle ${vehicle.id} carries ${load} on one trip, capacity ${vehicle.capacity}`);
       free = time;
     }
-    if (free > vehicle.shift.due + EPSILON) violations.push(`vehicle ${vehicle.id} is back at ${free.toFixed(2)}, after its shift ends at ${vehicle.shift.due}`);
+    if (free > vehicle.shift.due + EPSILON)
+      violations.push(`vehicle ${vehicle.id} is back at ${free.toFixed(2)}, after its shift ends at ${vehicle.shift.due}`);
   }
   for (const u of plan.unassigned) note(u.stopId);
   for (const stop of instance.stops) {

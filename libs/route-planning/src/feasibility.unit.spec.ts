@@ -1,10 +1,19 @@
-import { checkPlan, emptyRoute, improveInsertion, insertionDelta, isRouteFeasible, newTripDelta, reasonUnservable, refreshRoute, type RouteState } from './feasibility';
+import {
+  checkPlan,
+  emptyRoute,
+  improveInsertion,
+  insertionDelta,
+  isRouteFeasible,
+  newTripDelta,
+  reasonUnservable,
+  refreshRoute,
+  type RouteState,
+} from './feasibility';
 import { line } from './line-instance.fixture';
 import { euclideanTravelTimes } from './travel-times';
 import { type NodeProblem, type Plan, toNodeProblem } from './vrptw';
 
 const travel = euclideanTravelTimes();
-
 
 function route(problem: NodeProblem, nodes: number[]): RouteState {
   const r = emptyRoute(problem, 0);
@@ -23,14 +32,30 @@ describe('a route', () => {
   });
 
   it('knows how late each stop may start without breaking a later window', () => {
-    const problem = toNodeProblem(line([{ x: 10, serviceTime: 5 }, { x: 20, window: { ready: 0, due: 40 } }]), travel);
+    const problem = toNodeProblem(
+      line([
+        { x: 10, serviceTime: 5 },
+        { x: 20, window: { ready: 0, due: 40 } },
+      ]),
+      travel,
+    );
     const r = route(problem, [0, 1, 2, 0]);
     // s2 must start by 40; s1 is 10 away and takes 5, so it must start by 25, and the vehicle leave by 15.
     expect(r.latest).toEqual([15, 25, 40, 1000]);
   });
 
   it('splits its load per trip at each return to the depot', () => {
-    const problem = toNodeProblem(line([{ x: 10, demand: 4 }, { x: 20, demand: 3 }, { x: 30, demand: 5 }], { maxTrips: 2 }), travel);
+    const problem = toNodeProblem(
+      line(
+        [
+          { x: 10, demand: 4 },
+          { x: 20, demand: 3 },
+          { x: 30, demand: 5 },
+        ],
+        { maxTrips: 2 },
+      ),
+      travel,
+    );
     const r = route(problem, [0, 1, 2, 0, 3, 0]);
     expect(r.trips).toBe(2);
     expect(r.tripLoad).toEqual([7, 7, 7, 5, 5, 0]);
@@ -56,7 +81,13 @@ describe('inserting a stop', () => {
   });
 
   it('refuses an insertion that pushes a later stop past its window', () => {
-    const problem = toNodeProblem(line([{ x: 20, window: { ready: 0, due: 22 } }, { x: 10, serviceTime: 5 }]), travel);
+    const problem = toNodeProblem(
+      line([
+        { x: 20, window: { ready: 0, due: 22 } },
+        { x: 10, serviceTime: 5 },
+      ]),
+      travel,
+    );
     const r = route(problem, [0, 1, 0]);
     // s2 on the way costs no distance but 5 minutes, and s1 would start at 25; on the way back it fits.
     expect(insertionDelta(problem, r, 2, 0)).toBe(Infinity);
@@ -64,12 +95,28 @@ describe('inserting a stop', () => {
   });
 
   it('lets a wait absorb the delay of an insertion before it', () => {
-    const problem = toNodeProblem(line([{ x: 20, window: { ready: 40, due: 42 } }, { x: 10, serviceTime: 5 }]), travel);
+    const problem = toNodeProblem(
+      line([
+        { x: 20, window: { ready: 40, due: 42 } },
+        { x: 10, serviceTime: 5 },
+      ]),
+      travel,
+    );
     expect(insertionDelta(problem, route(problem, [0, 1, 0]), 2, 0)).toBe(0);
   });
 
   it('accepts a load that exactly fills the vehicle and refuses one more unit', () => {
-    const problem = toNodeProblem(line([{ x: 10, demand: 6 }, { x: 20, demand: 4 }, { x: 30, demand: 5 }], { capacity: 10 }), travel);
+    const problem = toNodeProblem(
+      line(
+        [
+          { x: 10, demand: 6 },
+          { x: 20, demand: 4 },
+          { x: 30, demand: 5 },
+        ],
+        { capacity: 10 },
+      ),
+      travel,
+    );
     const r = route(problem, [0, 1, 0]);
     expect(insertionDelta(problem, r, 2, 1)).toBe(20);
     expect(insertionDelta(problem, r, 3, 1)).toBe(Infinity);
@@ -81,7 +128,13 @@ describe('inserting a stop', () => {
   });
 
   it('starts a new trip when the current one is full and the vehicle may come back', () => {
-    const instance = line([{ x: 10, demand: 8 }, { x: 10, demand: 4 }], { capacity: 10, maxTrips: 2 });
+    const instance = line(
+      [
+        { x: 10, demand: 8 },
+        { x: 10, demand: 4 },
+      ],
+      { capacity: 10, maxTrips: 2 },
+    );
     const problem = toNodeProblem(instance, travel);
     const r = route(problem, [0, 1, 0]);
     expect(insertionDelta(problem, r, 2, 0)).toBe(Infinity);
@@ -92,7 +145,16 @@ describe('inserting a stop', () => {
   });
 
   it('offers no new trip to a vehicle that has made all its trips', () => {
-    const problem = toNodeProblem(line([{ x: 10, demand: 8 }, { x: 10, demand: 4 }], { capacity: 10, maxTrips: 1 }), travel);
+    const problem = toNodeProblem(
+      line(
+        [
+          { x: 10, demand: 8 },
+          { x: 10, demand: 4 },
+        ],
+        { capacity: 10, maxTrips: 1 },
+      ),
+      travel,
+    );
     const choice = { delta: Infinity, vehicle: -1, after: -1, newTrip: false };
     improveInsertion(problem, route(problem, [0, 1, 0]), 2, choice, () => false);
     expect(choice.vehicle).toBe(-1);
@@ -117,7 +179,13 @@ describe('a stop that cannot be served even alone', () => {
 });
 
 describe('checking a plan', () => {
-  const instance = line([{ x: 10, window: { ready: 0, due: 15 }, demand: 6 }, { x: 20, demand: 5 }], { capacity: 10, maxTrips: 2 });
+  const instance = line(
+    [
+      { x: 10, window: { ready: 0, due: 15 }, demand: 6 },
+      { x: 20, demand: 5 },
+    ],
+    { capacity: 10, maxTrips: 2 },
+  );
   const at = (stopId: string, time: number) => ({ stopId, arrival: time, start: time, departure: time });
   const trip = (stops: ReturnType<typeof at>[], leaveDepot = 0) => ({ leaveDepot, backAtDepot: 0, load: 0, distance: 0, stops });
 

@@ -31,7 +31,13 @@ function squareDay(seed: number, stops: number): VrptwInstance<PlanarPoint> {
     depot: { x: 50, y: 50 },
     stops: Array.from({ length: stops }, (_, i) => {
       const ready = random.below(300);
-      return { id: `s${i + 1}`, location: { x: random.below(101), y: random.below(101) }, demand: 1 + random.below(5), window: { ready, due: ready + 30 + random.below(60) }, serviceTime: 5 };
+      return {
+        id: `s${i + 1}`,
+        location: { x: random.below(101), y: random.below(101) },
+        demand: 1 + random.below(5),
+        window: { ready, due: ready + 30 + random.below(60) },
+        serviceTime: 5,
+      };
     }),
     vehicles: Array.from({ length: 10 }, (_, i) => ({ id: `v${i + 1}`, capacity: 30, profile: 'unit', shift: { ready: 0, due: 450 }, maxTrips: 1 })),
   };
@@ -123,7 +129,12 @@ describe('jsprit in its sidecar', () => {
   it.each([
     ['an answer that is not JSON', 200, 'Internal error', /not JSON/],
     ['an answer of the wrong shape', 200, '{"routes":"all of them"}', /answered garbage: no routes list/],
-    ['a plan that loses a stop', 200, '{"routes":[{"vehicleId":"v1","trips":[["s1","s2","s3","s4","s5","s6","s7","s8","s9"]]}],"unassigned":[]}', /fails the check: .*/],
+    [
+      'a plan that loses a stop',
+      200,
+      '{"routes":[{"vehicleId":"v1","trips":[["s1","s2","s3","s4","s5","s6","s7","s8","s9"]]}],"unassigned":[]}',
+      /fails the check: .*/,
+    ],
     ['an error', 503, '{"error":"busy"}', /answered 503/],
   ])('falls back to the planner in process on %s', async (_, status, body, reason) => {
     const fake = await fakeSidecar(status, body);

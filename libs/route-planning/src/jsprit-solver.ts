@@ -1,6 +1,17 @@
 import { checkPlan, reasonUnservable } from './feasibility';
 import type { RouteSolver } from './route-solver';
-import { type NodeProblem, type Plan, type PlanningOptions, type Route, type TimeWindow, toNodeProblem, type TravelTimes, type Trip, type UnassignedStop, type VrptwInstance } from './vrptw';
+import {
+  type NodeProblem,
+  type Plan,
+  type PlanningOptions,
+  type Route,
+  type TimeWindow,
+  toNodeProblem,
+  type TravelTimes,
+  type Trip,
+  type UnassignedStop,
+  type VrptwInstance,
+} from './vrptw';
 
 /**
  * The request body of the route-solver sidecar (tools/route-solver, jsprit): node 0 is the
@@ -96,7 +107,12 @@ export function toSolveRequest<L>(instance: VrptwInstance<L>, problem: NodeProbl
 async function post(url: string, body: JspritSolveRequest, timeoutMs: number): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (err) {
     const error = err as Error & { cause?: { code?: string; message?: string } };
     if (error.name === 'TimeoutError') throw new Error(`jsprit sidecar at ${url} did not answer within ${timeoutMs} ms`);
@@ -155,32 +171,34 @@ export function planFromAnswer<L>(instance: VrptwInstance<L>, problem: NodeProbl
     const vehicle = problem.vehicles[v];
     const travel = problem.durations[vehicle.profile];
     let free = vehicle.shiftStart;
-    const trips: Trip[] = r.trips.filter((t) => t.length > 0).map((ids) => {
-      const nodes = ids.map(node);
-      let time = free;
-      let previous = 0;
-      let length = 0;
-      const starts = nodes.map((n) => {
-        const arrival = time + service[previous] + travel[previous * size + n];
-        const start = Math.max(arrival, ready[n]);
-        length += distance[previous * size + n];
-        time = start;
-        previous = n;
-        return { arrival, start };
+    const trips: Trip[] = r.trips
+      .filter((t) => t.length > 0)
+      .map((ids) => {
+        const nodes = ids.map(node);
+        let time = free;
+        let previous = 0;
+        let length = 0;
+        const starts = nodes.map((n) => {
+          const arrival = time + service[previous] + travel[previous * size + n];
+          const start = Math.max(arrival, ready[n]);
+          length += distance[previous * size + n];
+          time = start;
+          previous = n;
+          return { arrival, start };
+        });
+        const backAtDepot = time + service[previous] + travel[previous * size];
+        length += distance[previous * size];
+        const leaveDepot = Math.max(free, starts[0].start - travel[nodes[0]]);
+        starts[0].arrival = leaveDepot + travel[nodes[0]];
+        free = backAtDepot;
+        return {
+          leaveDepot,
+          backAtDepot,
+          load: nodes.reduce((sum, n) => sum + demand[n], 0),
+          distance: length,
+          stops: nodes.map((n, k) => ({ stopId: ids[k], arrival: starts[k].arrival, start: starts[k].start, departure: starts[k].start + service[n] })),
+        };
       });
-      const backAtDepot = time + service[previous] + travel[previous * size];
-      length += distance[previous * size];
-      const leaveDepot = Math.max(free, starts[0].start - travel[nodes[0]]);
-      starts[0].arrival = leaveDepot + travel[nodes[0]];
-      free = backAtDepot;
-      return {
-        leaveDepot,
-        backAtDepot,
-        load: nodes.reduce((sum, n) => sum + demand[n], 0),
-        distance: length,
-        stops: nodes.map((n, k) => ({ stopId: ids[k], arrival: starts[k].arrival, start: starts[k].start, departure: starts[k].start + service[n] })),
-      };
-    });
     return { vehicleId: r.vehicleId, trips, distance: trips.reduce((sum, t) => sum + t.distance, 0) };
   });
   const unassigned: UnassignedStop[] = answer.unassigned.map((stopId) => ({ stopId, reason: reasonUnservable(problem, node(stopId)) ?? 'no-vehicle-left' }));

@@ -6,7 +6,6 @@ import { toNodeProblem } from './vrptw';
 
 const travel = euclideanTravelTimes();
 
-
 const answer = (routes: JspritSolveAnswer['routes'], unassigned: string[] = []): JspritSolveAnswer => ({
   routes,
   unassigned,
@@ -64,8 +63,12 @@ describe("the sidecar's answer", () => {
   it('is garbage when it names a stop or a vehicle the instance does not have', () => {
     const instance = line([{ x: 10 }]);
     const problem = toNodeProblem(instance, travel);
-    expect(() => planFromAnswer(instance, problem, answer([{ vehicleId: 'v1', trips: [['s9']] }]))).toThrow('answered garbage: a stop s9 that is not in the instance');
-    expect(() => planFromAnswer(instance, problem, answer([{ vehicleId: 'v9', trips: [['s1']] }]))).toThrow('answered garbage: a vehicle v9 that is not in the instance');
+    expect(() => planFromAnswer(instance, problem, answer([{ vehicleId: 'v1', trips: [['s9']] }]))).toThrow(
+      'answered garbage: a stop s9 that is not in the instance',
+    );
+    expect(() => planFromAnswer(instance, problem, answer([{ vehicleId: 'v9', trips: [['s1']] }]))).toThrow(
+      'answered garbage: a vehicle v9 that is not in the instance',
+    );
   });
 
   it.each([

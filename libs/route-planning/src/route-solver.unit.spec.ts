@@ -13,7 +13,13 @@ function instance(seed: number): VrptwInstance<PlanarPoint> {
     depot: { x: 50, y: 50 },
     stops: Array.from({ length: 12 }, (_, i) => {
       const ready = random.below(200);
-      return { id: `s${i + 1}`, location: { x: random.below(101), y: random.below(101) }, demand: 1 + random.below(3), window: { ready, due: ready + 80 }, serviceTime: 5 };
+      return {
+        id: `s${i + 1}`,
+        location: { x: random.below(101), y: random.below(101) },
+        demand: 1 + random.below(3),
+        window: { ready, due: ready + 80 },
+        serviceTime: 5,
+      };
     }),
     vehicles: Array.from({ length: 4 }, (_, i) => ({ id: `v${i + 1}`, capacity: 12, profile: 'unit', shift: { ready: 0, due: 500 }, maxTrips: 1 })),
   };

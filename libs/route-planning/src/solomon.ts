@@ -31,7 +31,8 @@ export function parseSolomon(text: string): SolomonInstance {
   const fleetHeader = lines.findIndex((l) => /^NUMBER\s+CAPACITY$/i.test(l));
   const fleet = lines.slice(fleetHeader + 1).find((l) => l.length > 0);
   const [vehicles, capacity] = (fleet ?? '').split(/\s+/).map(Number);
-  if (fleetHeader < 0 || !Number.isFinite(vehicles) || !Number.isFinite(capacity)) throw new Error('Solomon instance: no "NUMBER CAPACITY" line followed by two numbers');
+  if (fleetHeader < 0 || !Number.isFinite(vehicles) || !Number.isFinite(capacity))
+    throw new Error('Solomon instance: no "NUMBER CAPACITY" line followed by two numbers');
 
   const customerHeader = lines.findIndex((l) => /^CUST\s+NO\./i.test(l));
   if (customerHeader < 0) throw new Error('Solomon instance: no "CUST NO." header');

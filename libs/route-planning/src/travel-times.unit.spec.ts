@@ -26,7 +26,9 @@ describe('offline travel times', () => {
   });
 
   it('refuses a vehicle profile it does not know', () => {
-    expect(() => offlineTravelTimes().duration({ lat: 52, lng: 5 }, { lat: 52, lng: 5.1 }, 'hovercraft', { earliest: 0, latest: 0 })).toThrow('no speed profile');
+    expect(() => offlineTravelTimes().duration({ lat: 52, lng: 5 }, { lat: 52, lng: 5.1 }, 'hovercraft', { earliest: 0, latest: 0 })).toThrow(
+      'no speed profile',
+    );
   });
 });
 

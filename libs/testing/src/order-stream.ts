@@ -9,7 +9,13 @@ export type PublishedOrderEvent = OrderIntegrationEvent | { type: string; data: 
 const currentVersion = new Map<string, number>(ORDER_EVENT_CONTRACTS.map((c) => [c.type, c.version]));
 
 /** `event` as the orders relay publishes it on orders.events: version `streamVersion` of its stream, at its contract's current schema version. */
-export function orderServiceEnvelope(shopId: string, streamId: string, streamVersion: number, event: { type: string; data: unknown }, occurredAt = new Date().toISOString()): IntegrationEvent {
+export function orderServiceEnvelope(
+  shopId: string,
+  streamId: string,
+  streamVersion: number,
+  event: { type: string; data: unknown },
+  occurredAt = new Date().toISOString(),
+): IntegrationEvent {
   return {
     eventId: randomUUID(),
     type: event.type,
@@ -62,7 +68,13 @@ export function rosesPlaced(ref: { orderId: string; shopId: string }, overrides:
  * it: a gift of roses to a door at `geo`, wanted within `window`, every event stamped now;
  * `placed` changes what the order was placed with (a deadline, an address type).
  */
-export function outForDeliveryOnTheWire(shopId: string, riderId: string, geo: { lat: number; lng: number }, window: { from: string; to: string }, placed: Partial<OrderPlacedData> = {}) {
+export function outForDeliveryOnTheWire(
+  shopId: string,
+  riderId: string,
+  geo: { lat: number; lng: number },
+  window: { from: string; to: string },
+  placed: Partial<OrderPlacedData> = {},
+) {
   const at = new Date().toISOString();
   const { orderId, ref, next } = orderOnTheWire(shopId, { occurredAt: () => at });
   const recipient = { name: 'Alex Recipient', address: { text: 'Lindenlaan 3, Utrecht', geo } };

@@ -13,7 +13,10 @@ export type { ServiceProcess };
  * process against the run's Kafka and Postgres, and waits until it is ready — the way
  * `npm start` runs it.
  */
-export async function startServiceProcess(name: 'orders' | 'dispatch' | 'messaging' | 'notifications', env: { KAFKA_NAMESPACE: string } & Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  name: 'orders' | 'dispatch' | 'messaging' | 'notifications',
+  env: { KAFKA_NAMESPACE: string } & Record<string, string>,
+): Promise<ServiceProcess> {
   const { kafkaBrokers, databaseUrl } = testInfra();
   const port = await freePort();
   const logDir = join(repoRoot, '.data', 'test-logs');

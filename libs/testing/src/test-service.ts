@@ -17,7 +17,12 @@ export async function createTestTopics(topics: Array<{ name: string; partitions:
     await eventually(() =>
       admin.createTopics({
         waitForLeaders: true,
-        topics: topics.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })) })),
+        topics: topics.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: 1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
       }),
     );
     // A create whose wait for leaders timed out (a loaded machine) is retried, and the retry finds

@@ -14,7 +14,9 @@ import { riderDecider, riderStream } from '../domain/rider.decider';
 
 class AssignRiderBody extends createZodDto(z.strictObject({ riderId: z.string().min(1).max(100) }).meta({ example: { riderId: 'rita' } })) {}
 
-class UnassignRiderQuery extends createZodDto(z.strictObject({ reason: z.string().trim().min(1).max(500).optional().describe('Why, for the rider and the history') })) {}
+class UnassignRiderQuery extends createZodDto(
+  z.strictObject({ reason: z.string().trim().min(1).max(500).optional().describe('Why, for the rider and the history') }),
+) {}
 
 const DECISIONS = ['assignment_requested', 'unassignment_requested', 'already_assigned'] as const;
 
@@ -55,15 +57,28 @@ export class AssignmentsController {
     const rider = await readState(this.store, riderDecider, riderStream(body.riderId));
     // The rider's own stream, not the read model: a rider registered a moment ago can be given orders at once.
     if (rider.status === 'none' || !rider.shopIds.includes(delivery.shopId)) {
-      throw new DomainError('conflict', 'RIDER_NOT_IN_SHOP', `shop ${delivery.shopId} has no rider ${body.riderId}`, { riderId: body.riderId, shopId: delivery.shopId });
+      throw new DomainError('conflict', 'RIDER_NOT_IN_SHOP', `shop ${delivery.shopId} has no rider ${body.riderId}`, {
+        riderId: body.riderId,
+        shopId: delivery.shopId,
+      });
     }
     const board = boardOf(delivery);
-    const command: DeliveryDecisionCommand = { type: 'RequestAssignment', orderId, shopId: delivery.shopId, riderId: body.riderId, board, source: 'manual', now: now() };
+    const command: DeliveryDecisionCommand = {
+      type: 'RequestAssignment',
+      orderId,
+      shopId: delivery.shopId,
+      riderId: body.riderId,
+      board,
+      source: 'manual',
+      now: now(),
+    };
     const result = await runCommand(this.store, deliveryDecider, deliveryStream(orderId), command, { actor: actorOf(principal) });
     const decision: AssignmentDecisionView['decision'] = result.events.length > 0 ? 'assignment_requested' : 'already_assigned';
     // Planning ahead is allowed (a shift may start later), but the dispatcher should see it.
     const warnings =
-      rider.availability === 'on_shift' ? [] : [{ code: rider.availability === 'off' ? 'RIDER_OFF_SHIFT' : 'RIDER_ON_BREAK', message: `the rider is ${rider.availability.replace('_', ' ')}` }];
+      rider.availability === 'on_shift'
+        ? []
+        : [{ code: rider.availability === 'off' ? 'RIDER_OFF_SHIFT' : 'RIDER_ON_BREAK', message: `the rider is ${rider.availability.replace('_', ' ')}` }];
     return { orderId, shopId: delivery.shopId, riderId: body.riderId, decision, board: { status: delivery.status, riderId: board.riderId }, warnings };
   }
 
@@ -72,14 +87,34 @@ export class AssignmentsController {
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Take the order away from its rider while the shop still has the flowers (409 with the board’s state otherwise)' })
   @ZodResponse({ status: 202, type: AssignmentDecision })
-  async unassign(@Param('orderId') orderId: string, @Body() _body: EmptyBody, @Query() query: UnassignRiderQuery, @CurrentPrincipal() principal: Principal): Promise<AssignmentDecisionView> {
+  async unassign(
+    @Param('orderId') orderId: string,
+    @Body() _body: EmptyBody,
+    @Query() query: UnassignRiderQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AssignmentDecisionView> {
     const delivery = await this.visibleDelivery(orderId, principal);
     const board = boardOf(delivery);
-    const command: DeliveryDecisionCommand = { type: 'RequestUnassignment', orderId, shopId: delivery.shopId, board, reason: query.reason, source: 'manual', now: now() };
+    const command: DeliveryDecisionCommand = {
+      type: 'RequestUnassignment',
+      orderId,
+      shopId: delivery.shopId,
+      board,
+      reason: query.reason,
+      source: 'manual',
+      now: now(),
+    };
     const result = await runCommand(this.store, deliveryDecider, deliveryStream(orderId), command, { actor: actorOf(principal) });
     // The decider refuses an order without a rider, and otherwise always asks: the event names the rider.
     const { riderId } = result.events[0].data as { riderId: string };
-    return { orderId, shopId: delivery.shopId, riderId, decision: 'unassignment_requested', board: { status: delivery.status, riderId: board.riderId }, warnings: [] };
+    return {
+      orderId,
+      shopId: delivery.shopId,
+      riderId,
+      decision: 'unassignment_requested',
+      board: { status: delivery.status, riderId: board.riderId },
+      warnings: [],
+    };
   }
 
   private async visibleDelivery(orderId: string, principal: Principal): Promise<Delivery> {

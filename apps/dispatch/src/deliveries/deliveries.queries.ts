@@ -57,7 +57,10 @@ export async function openDeliveriesOf(db: EntityManager | DataSource, rider: { 
 }
 
 /** Open deliveries whose window closed before `now`, with or without a rider. */
-export async function lateDeliveries(db: EntityManager | DataSource, now: Date): Promise<Array<Pick<OpenDelivery, 'orderId' | 'shopId' | 'windowTo'> & { riderId: string | null }>> {
+export async function lateDeliveries(
+  db: EntityManager | DataSource,
+  now: Date,
+): Promise<Array<Pick<OpenDelivery, 'orderId' | 'shopId' | 'windowTo'> & { riderId: string | null }>> {
   const rows = await db.query<Array<{ order_id: string; shop_id: string; rider_id: string | null; window_to: Date }>>(
     `SELECT order_id, shop_id, rider_id, window_to FROM deliveries WHERE status = ANY($1) AND window_to < $2`,
     [OPEN_STATUSES, now],

@@ -9,7 +9,16 @@ export type IsErased = (personId: string) => boolean;
 
 type RecipientColumns = Pick<
   Delivery,
-  'recipientPersonId' | 'recipientErased' | 'recipientName' | 'recipientPhone' | 'addressText' | 'addressLat' | 'addressLng' | 'addressWard' | 'addressRoom' | 'addressNotes'
+  | 'recipientPersonId'
+  | 'recipientErased'
+  | 'recipientName'
+  | 'recipientPhone'
+  | 'addressText'
+  | 'addressLat'
+  | 'addressLng'
+  | 'addressWard'
+  | 'addressRoom'
+  | 'addressNotes'
 >;
 
 /** What an erasure leaves of a recipient: who it was (an id), and that they are forgotten. */
@@ -78,7 +87,10 @@ export function evolveDelivery(delivery: Delivery | undefined, event: DeliveryEv
       deadline: data.deadline ? new Date(data.deadline) : null,
       addressType: data.addressType,
       doNotContactRecipient: data.doNotContactRecipient,
-      bouquets: Math.max(1, data.items.reduce((sum, item) => sum + item.quantity, 0)),
+      bouquets: Math.max(
+        1,
+        data.items.reduce((sum, item) => sum + item.quantity, 0),
+      ),
       riderId: null,
       ...recipientColumns(data.recipientPersonId, data.recipient, isErased),
       orderVersion: event.streamVersion,

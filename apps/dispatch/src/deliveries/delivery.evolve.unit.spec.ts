@@ -82,11 +82,22 @@ describe('a delivery just placed', () => {
 
   it('shows a recipient published as null (the publisher found them erased) as erased', () => {
     const erasedAtPublishing = { ...placed, data: { ...placed.data, recipient: null } } as DeliveryEvent;
-    expect(board([erasedAtPublishing])).toMatchObject({ recipientPersonId: 'p-alex', recipientErased: true, recipientName: null, addressText: null, addressLat: null });
+    expect(board([erasedAtPublishing])).toMatchObject({
+      recipientPersonId: 'p-alex',
+      recipientErased: true,
+      recipientName: null,
+      addressText: null,
+      addressLat: null,
+    });
   });
 
   it('keeps a recipient erased here before their order arrived erased', () => {
-    expect(board([placed], (person) => person === 'p-alex')).toMatchObject({ recipientErased: true, recipientName: null, recipientPhone: null, addressNotes: null });
+    expect(board([placed], (person) => person === 'p-alex')).toMatchObject({
+      recipientErased: true,
+      recipientName: null,
+      recipientPhone: null,
+      addressNotes: null,
+    });
   });
 
   it('knows no recipient for an order placed before people were recorded, and does not call it erased', () => {
@@ -105,24 +116,58 @@ describe('a delivery through its life', () => {
     ['picked up', [accepted, finished, assigned('r1'), outForDelivery], { status: 'out_for_delivery', riderId: 'r1' }],
     [
       'delivered (still the rider’s)',
-      [accepted, finished, assigned('r1'), outForDelivery, { type: 'OrderDelivered', data: { ...ref, riderId: 'r1', outcome: { kind: 'reception' }, proof: { at }, receivedBy: null, deliveredAt: at } }],
+      [
+        accepted,
+        finished,
+        assigned('r1'),
+        outForDelivery,
+        { type: 'OrderDelivered', data: { ...ref, riderId: 'r1', outcome: { kind: 'reception' }, proof: { at }, receivedBy: null, deliveredAt: at } },
+      ],
       { status: 'delivered', riderId: 'r1' },
     ],
     ['carded', [accepted, finished, outForDelivery, { type: 'DeliveryCarded', data: { ...ref, cardedAt: at } }], { status: 'carded' }],
     [
       'reattempted after a card',
-      [accepted, finished, outForDelivery, { type: 'DeliveryCarded', data: { ...ref, cardedAt: at } }, { type: 'DeliveryReattempted', data: { ...ref, reattemptedAt: at } }],
+      [
+        accepted,
+        finished,
+        outForDelivery,
+        { type: 'DeliveryCarded', data: { ...ref, cardedAt: at } },
+        { type: 'DeliveryReattempted', data: { ...ref, reattemptedAt: at } },
+      ],
       { status: 'out_for_delivery' },
     ],
-    ['failed', [accepted, finished, outForDelivery, { type: 'DeliveryFailed', data: { ...ref, reason: 'access_denied', failedAt: at } }], { status: 'failed', riderId: 'r1' }],
+    [
+      'failed',
+      [accepted, finished, outForDelivery, { type: 'DeliveryFailed', data: { ...ref, reason: 'access_denied', failedAt: at } }],
+      { status: 'failed', riderId: 'r1' },
+    ],
     [
       'rescheduled (back on the shelf, rider freed, new window)',
-      [accepted, finished, outForDelivery, { type: 'DeliveryFailed', data: { ...ref, reason: 'recipient_unavailable', failedAt: at } }, { type: 'DeliveryRescheduled', data: { ...ref, deliveryWindow: later, rescheduledAt: at } }],
+      [
+        accepted,
+        finished,
+        outForDelivery,
+        { type: 'DeliveryFailed', data: { ...ref, reason: 'recipient_unavailable', failedAt: at } },
+        { type: 'DeliveryRescheduled', data: { ...ref, deliveryWindow: later, rescheduledAt: at } },
+      ],
       { status: 'ready_for_pickup', riderId: null, windowFrom: new Date(later.from), windowTo: new Date(later.to) },
     ],
-    ['returned (rider freed)', [accepted, finished, outForDelivery, { type: 'OrderReturned', data: { ...ref, returnedAt: at } }], { status: 'returned', riderId: null }],
-    ['cancelled (rider freed)', [accepted, assigned('r1'), { type: 'OrderCancelled', data: { ...ref, reason: 'changed mind', cancelledAt: at } }], { status: 'cancelled', riderId: null }],
-    ['window changed', [accepted, { type: 'DeliveryWindowChanged', data: { ...ref, deliveryWindow: later, changedAt: at } }], { status: 'awaiting_assignment', windowFrom: new Date(later.from), windowTo: new Date(later.to) }],
+    [
+      'returned (rider freed)',
+      [accepted, finished, outForDelivery, { type: 'OrderReturned', data: { ...ref, returnedAt: at } }],
+      { status: 'returned', riderId: null },
+    ],
+    [
+      'cancelled (rider freed)',
+      [accepted, assigned('r1'), { type: 'OrderCancelled', data: { ...ref, reason: 'changed mind', cancelledAt: at } }],
+      { status: 'cancelled', riderId: null },
+    ],
+    [
+      'window changed',
+      [accepted, { type: 'DeliveryWindowChanged', data: { ...ref, deliveryWindow: later, changedAt: at } }],
+      { status: 'awaiting_assignment', windowFrom: new Date(later.from), windowTo: new Date(later.to) },
+    ],
     ['in production (no change for dispatch)', [accepted, { type: 'ProductionStarted', data: { ...ref, startedAt: at } }], { status: 'awaiting_assignment' }],
   ])('%s', (_name, events, expected) => {
     const all = stream(...events);
@@ -132,7 +177,13 @@ describe('a delivery through its life', () => {
   it('replaces the recipient and address type when the address is corrected', () => {
     const corrected = {
       type: 'DeliveryAddressCorrected',
-      data: { ...ref, addressType: 'residence', recipientPersonId: 'p-sam', recipient: { name: 'Sam', address: { text: 'Lindenlaan 3, Utrecht' } }, correctedAt: at },
+      data: {
+        ...ref,
+        addressType: 'residence',
+        recipientPersonId: 'p-sam',
+        recipient: { name: 'Sam', address: { text: 'Lindenlaan 3, Utrecht' } },
+        correctedAt: at,
+      },
     } as const;
     expect(board(stream(accepted, corrected))).toMatchObject({
       addressType: 'residence',
@@ -183,6 +234,11 @@ describe('the view of a delivery', () => {
   });
 
   it('says "erased" for a forgotten recipient', () => {
-    expect(deliveryViewFor(dispatcher, board([placed], () => true)!).recipient).toBe('erased');
+    expect(
+      deliveryViewFor(
+        dispatcher,
+        board([placed], () => true)!,
+      ).recipient,
+    ).toBe('erased');
   });
 });

@@ -56,13 +56,32 @@ describe('an order through its life', () => {
     ['cancelled', [accepted, { type: 'OrderCancelled', data: { ...ref, reason: 'changed mind', cancelledAt: at } }], { cancelled: true, orderVersion: 3 }],
     ['rejected', [{ type: 'OrderRejected', data: { ...ref, reason: 'out of roses', rejectedAt: at } }], { cancelled: true, orderVersion: 2 }],
     ['window changed', [accepted, windowChanged], { windowFrom: later.from, orderVersion: 3 }],
-    ['rescheduled after a failed attempt', [{ type: 'DeliveryRescheduled', data: { ...ref, deliveryWindow: later, rescheduledAt: at } }], { windowFrom: later.from, cancelled: false }],
+    [
+      'rescheduled after a failed attempt',
+      [{ type: 'DeliveryRescheduled', data: { ...ref, deliveryWindow: later, rescheduledAt: at } }],
+      { windowFrom: later.from, cancelled: false },
+    ],
     [
       'address corrected',
-      [{ type: 'DeliveryAddressCorrected', data: { ...ref, addressType: 'residence', recipientPersonId: 'p-sam', recipient: { name: 'Sam', address: { text: 'Dom', geo: { lat: 52.0907, lng: 5.1214 } } }, correctedAt: at } }],
+      [
+        {
+          type: 'DeliveryAddressCorrected',
+          data: {
+            ...ref,
+            addressType: 'residence',
+            recipientPersonId: 'p-sam',
+            recipient: { name: 'Sam', address: { text: 'Dom', geo: { lat: 52.0907, lng: 5.1214 } } },
+            correctedAt: at,
+          },
+        },
+      ],
       { area: 'u178kdc', recipientPersonId: 'p-sam' },
     ],
-    ['delivered (still demand)', [accepted, { type: 'OrderDelivered', data: { ...ref, outcome: { kind: 'reception' }, proof: { at }, receivedBy: null, deliveredAt: at } }], { cancelled: false, orderVersion: 1 }],
+    [
+      'delivered (still demand)',
+      [accepted, { type: 'OrderDelivered', data: { ...ref, outcome: { kind: 'reception' }, proof: { at }, receivedBy: null, deliveredAt: at } }],
+      { cancelled: false, orderVersion: 1 },
+    ],
   ])('%s', (_name, events, expected) => {
     expect(demand(stream(placed(), ...events))).toMatchObject(expected);
   });

@@ -26,8 +26,5 @@ export const DemandOrders1764000001000 = sqlMigration('DemandOrders1764000001000
       PRIMARY KEY (shop_id, person_id)
     )`,
   ],
-  down: [
-    `DROP TABLE demand_erased_people`,
-    `DROP TABLE demand_orders`,
-  ],
+  down: [`DROP TABLE demand_erased_people`, `DROP TABLE demand_orders`],
 });

@@ -36,7 +36,17 @@ export async function applyToDemand(event: DemandEvent, db: EntityManager): Prom
        window_from = EXCLUDED.window_from, area = EXCLUDED.area, area_lat = EXCLUDED.area_lat, area_lng = EXCLUDED.area_lng,
        recipient_person_id = EXCLUDED.recipient_person_id, cancelled = EXCLUDED.cancelled, order_version = EXCLUDED.order_version
      WHERE demand_orders.order_version < EXCLUDED.order_version`,
-    [after.orderId, after.shopId, after.windowFrom, after.area, centre?.latitude ?? null, centre?.longitude ?? null, after.recipientPersonId, after.cancelled, after.orderVersion],
+    [
+      after.orderId,
+      after.shopId,
+      after.windowFrom,
+      after.area,
+      centre?.latitude ?? null,
+      centre?.longitude ?? null,
+      after.recipientPersonId,
+      after.cancelled,
+      after.orderVersion,
+    ],
   );
 }
 

@@ -78,5 +78,12 @@ export class DemandController {
 /** A page's cursor: the (hourOfWeek, area) of its last row. */
 function isCountKey(key: unknown[]): key is [number, string] {
   const [hourOfWeek, area] = key;
-  return key.length === 2 && Number.isInteger(hourOfWeek) && (hourOfWeek as number) >= 0 && (hourOfWeek as number) < 168 && typeof area === 'string' && area.length <= 16;
+  return (
+    key.length === 2 &&
+    Number.isInteger(hourOfWeek) &&
+    (hourOfWeek as number) >= 0 &&
+    (hourOfWeek as number) < 168 &&
+    typeof area === 'string' &&
+    area.length <= 16
+  );
 }

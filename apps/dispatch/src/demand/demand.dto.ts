@@ -18,7 +18,6 @@ const shopId = z.string().min(1).max(64).optional().describe('Operators choose a
 /** A calendar day; PostgreSQL and the forecast's calendar both count from 1970 on without surprises. */
 const day = z.iso.date().refine((d) => d >= '1970-01-01', 'a day from 1970-01-01 on');
 
-
 const near = z
   .string()
   .regex(/^-?\d{1,3}(\.\d+)?,-?\d{1,3}(\.\d+)?$/, 'lat,lng in degrees, e.g. 52.0374,5.0963')
@@ -36,7 +35,9 @@ export class DemandQuery extends createZodDto(
   z
     .strictObject({
       shopId,
-      timeZone: ianaTimeZone.default('UTC').describe('IANA time zone whose clock days, weekdays and hours are read on, e.g. Europe/Amsterdam (daylight saving time included)'),
+      timeZone: ianaTimeZone
+        .default('UTC')
+        .describe('IANA time zone whose clock days, weekdays and hours are read on, e.g. Europe/Amsterdam (daylight saving time included)'),
       from: day.optional().describe('First day of delivery windows counted (included), on the clock of timeZone'),
       to: day.optional().describe('Last day counted (included)'),
       weekday: z.enum(WEEKDAYS).optional().describe('Only windows starting on this weekday'),
@@ -49,7 +50,9 @@ export class DemandQuery extends createZodDto(
         .refine((a) => a === UNKNOWN_AREA || geohashPrefix.test(a), `a geohash of 1–${AREA_PRECISION} characters, or "${UNKNOWN_AREA}"`)
         .optional()
         .describe(`Only orders in this geohash cell (a prefix of their area), or "${UNKNOWN_AREA}": those without coordinates`),
-      areaPrecision: whole(1, AREA_PRECISION).default(6).describe(`Geohash characters the counts are grouped by: 5 ≈ 4.9 × 4.9 km, 6 ≈ 1.2 × 0.6 km, 7 ≈ 153 × 153 m (at the equator)`),
+      areaPrecision: whole(1, AREA_PRECISION)
+        .default(6)
+        .describe(`Geohash characters the counts are grouped by: 5 ≈ 4.9 × 4.9 km, 6 ≈ 1.2 × 0.6 km, 7 ≈ 153 × 153 m (at the equator)`),
       format: z.enum(['json', 'csv']).default('json').describe('csv: every row, with a header row (no paging)'),
       limit: whole(1, MAX_PAGE_SIZE).optional().describe(`json: rows per page (default ${DEFAULT_PAGE_SIZE})`),
       cursor: z.string().max(500).optional().describe('json: nextCursor of the previous page'),
@@ -57,7 +60,10 @@ export class DemandQuery extends createZodDto(
     .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'to must not be before from' })
     .refine((q) => q.fromHour < q.toHour, { path: ['toHour'], message: 'toHour must be after fromHour' })
     .refine((q) => q.radiusMeters === undefined || q.near !== undefined, { path: ['radiusMeters'], message: 'radiusMeters needs near' })
-    .refine((q) => q.format === 'json' || (q.limit === undefined && q.cursor === undefined), { path: ['format'], message: 'csv exports every row: limit and cursor are for json pages' }),
+    .refine((q) => q.format === 'json' || (q.limit === undefined && q.cursor === undefined), {
+      path: ['format'],
+      message: 'csv exports every row: limit and cursor are for json pages',
+    }),
 ) {}
 
 const CountSchema = z.object({
@@ -106,11 +112,17 @@ export class DemandForecastView extends createZodDto(
     weekday: z.enum(WEEKDAYS),
     peakDay: z.enum(PEAK_DAY_NAMES).optional().describe('The peak day the date is, if any'),
     history: z.object({
-      basis: z.enum(['same_weekday', 'peak_day']).describe('peak_day: the same peak day in earlier years; same_weekday: earlier weeks (a peak day without earlier years in the history falls back on it)'),
+      basis: z
+        .enum(['same_weekday', 'peak_day'])
+        .describe(
+          'peak_day: the same peak day in earlier years; same_weekday: earlier weeks (a peak day without earlier years in the history falls back on it)',
+        ),
       asked: z.number().int().describe('Weeks (same_weekday) or years (peak_day) asked for'),
       historyStartsOn: z.string().nullable().describe('First day with orders in the history; earlier days are not read'),
       days: z.array(z.object({ date: z.string(), orders: z.number().int() })).describe('The days read, newest first, with their orders'),
-      skipped: z.array(z.object({ date: z.string(), peakDay: z.enum(PEAK_DAY_NAMES) })).describe('Same weekdays left out as peak days (an older week was read instead)'),
+      skipped: z
+        .array(z.object({ date: z.string(), peakDay: z.enum(PEAK_DAY_NAMES) }))
+        .describe('Same weekdays left out as peak days (an older week was read instead)'),
     }),
     deliveriesPerRiderPerHour: z.number(),
     hours: z

@@ -65,10 +65,11 @@ export async function demandCounts(db: EntityManager, filter: DemandFilter, page
   }
   const limit = page.limit === undefined ? '' : `LIMIT ${param(params, page.limit + 1)}`;
   // One row per group of the page, each carrying the totals; one row of totals and nulls when the page is empty.
-  const rows: Array<{ total_orders: number; total_cancelled: number } & ({ hour_of_week: number; area: string; orders: number; cancelled: number } | { hour_of_week: null })> =
-    await withTimeZone(() =>
-      db.query(
-        `WITH grouped AS (
+  const rows: Array<
+    { total_orders: number; total_cancelled: number } & ({ hour_of_week: number; area: string; orders: number; cancelled: number } | { hour_of_week: null })
+  > = await withTimeZone(() =>
+    db.query(
+      `WITH grouped AS (
            SELECT ((extract(isodow FROM ${local}) - 1) * 24 + extract(hour FROM ${local}))::int AS hour_of_week,
                   coalesce(left(area, ${precision}), '${UNKNOWN_AREA}') COLLATE "C" AS area,
                   (count(*) FILTER (WHERE NOT cancelled))::int AS orders,
@@ -81,13 +82,22 @@ export async function demandCounts(db: EntityManager, filter: DemandFilter, page
          LEFT JOIN LATERAL (
            SELECT * FROM grouped ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY hour_of_week, area ${limit}
          ) page ON true`,
-        params,
-      ),
-    );
+      params,
+    ),
+  );
   const items = rows.flatMap((r) =>
     r.hour_of_week === null
       ? []
-      : [{ weekday: WEEKDAYS[Math.floor(r.hour_of_week / 24)], hour: r.hour_of_week % 24, hourOfWeek: r.hour_of_week, area: r.area, orders: r.orders, cancelled: r.cancelled }],
+      : [
+          {
+            weekday: WEEKDAYS[Math.floor(r.hour_of_week / 24)],
+            hour: r.hour_of_week % 24,
+            hourOfWeek: r.hour_of_week,
+            area: r.area,
+            orders: r.orders,
+            cancelled: r.cancelled,
+          },
+        ],
   );
   const more = page.limit !== undefined && items.length > page.limit;
   const shown = more ? items.slice(0, page.limit) : items;
@@ -167,7 +177,9 @@ async function withTimeZone<T>(run: () => Promise<T>): Promise<T> {
   } catch (err) {
     const error = err as { code?: string; message?: string };
     if (error.code === '22023' && /time zone/i.test(error.message ?? '')) {
-      throw new DomainError('invalid', 'UNKNOWN_TIME_ZONE', error.message ?? 'unknown time zone', { issues: [{ path: 'timeZone', message: 'not a time zone the database knows' }] });
+      throw new DomainError('invalid', 'UNKNOWN_TIME_ZONE', error.message ?? 'unknown time zone', {
+        issues: [{ path: 'timeZone', message: 'not a time zone the database knows' }],
+      });
     }
     throw err;
   }

@@ -31,7 +31,18 @@ export type DeliveryDecisionEvent =
 export type DeliveryDecisionCommand =
   | { type: 'RequestAssignment'; orderId: string; shopId: string; riderId: string; board: BoardView; source: DecisionSource; planId?: string; now: string }
   | { type: 'RequestUnassignment'; orderId: string; shopId: string; board: BoardView; reason?: string; source: DecisionSource; now: string }
-  | { type: 'RecordEta'; orderId: string; shopId: string; riderId?: string; eta: string; windowFrom: string; windowTo: string; deadline?: string; marginMinutes: number; now: string }
+  | {
+      type: 'RecordEta';
+      orderId: string;
+      shopId: string;
+      riderId?: string;
+      eta: string;
+      windowFrom: string;
+      windowTo: string;
+      deadline?: string;
+      marginMinutes: number;
+      now: string;
+    }
   | { type: 'RecordLate'; orderId: string; shopId: string; riderId?: string; eta?: string; windowTo: string; now: string };
 
 export interface DeliveryDecisions {
@@ -80,7 +91,9 @@ export const deliveryDecider = {
         // Already theirs. Asked for but not shown yet is asked again: the orders service may have
         // refused the first command, or staff freed the rider since; a repeat changes nothing there.
         if (board.riderId === command.riderId) return [];
-        return [{ type: 'AssignmentRequested', data: { ...ref, riderId: command.riderId, source: command.source, planId: command.planId, requestedAt: command.now } }];
+        return [
+          { type: 'AssignmentRequested', data: { ...ref, riderId: command.riderId, source: command.source, planId: command.planId, requestedAt: command.now } },
+        ];
       }
       case 'RequestUnassignment': {
         const { board } = command;
@@ -88,7 +101,9 @@ export const deliveryDecider = {
         if (!ASSIGNABLE_STATUSES.includes(board.status)) {
           refuse('RIDER_HAS_THE_FLOWERS', `an order that is ${board.status} cannot lose its rider`, board);
         }
-        return [{ type: 'UnassignmentRequested', data: { ...ref, riderId: board.riderId, reason: command.reason, source: command.source, requestedAt: command.now } }];
+        return [
+          { type: 'UnassignmentRequested', data: { ...ref, riderId: board.riderId, reason: command.reason, source: command.source, requestedAt: command.now } },
+        ];
       }
       case 'RecordEta': {
         const events: DeliveryDecisionEvent[] = [];

@@ -3,13 +3,25 @@ import { type BoardView, deliveryDecider, type DeliveryDecisionCommand, type Del
 
 const ref = { orderId: 'o1', shopId: 's1' };
 const now = '2026-02-14T10:00:00.000Z';
-const board = (overrides: Partial<BoardView> = {}): BoardView => ({ status: 'ready_for_pickup', riderId: null, windowTo: '2026-02-14T12:00:00.000Z', ...overrides });
+const board = (overrides: Partial<BoardView> = {}): BoardView => ({
+  status: 'ready_for_pickup',
+  riderId: null,
+  windowTo: '2026-02-14T12:00:00.000Z',
+  ...overrides,
+});
 
 function given(history: DeliveryDecisionEvent[]) {
   const state = history.reduce(deliveryDecider.evolve, deliveryDecider.initialState());
   return { when: (command: DeliveryDecisionCommand) => () => deliveryDecider.decide(command, state) };
 }
-const assign = (riderId: string, view = board()): DeliveryDecisionCommand => ({ type: 'RequestAssignment', ...ref, riderId, board: view, source: 'manual', now });
+const assign = (riderId: string, view = board()): DeliveryDecisionCommand => ({
+  type: 'RequestAssignment',
+  ...ref,
+  riderId,
+  board: view,
+  source: 'manual',
+  now,
+});
 const eta = (time: string, windowTo = '2026-02-14T12:00:00.000Z'): DeliveryDecisionCommand => ({
   type: 'RecordEta',
   ...ref,
@@ -55,7 +67,9 @@ describe('delivery decisions', () => {
 
   it('frees a rider only while the shop still has the flowers', () => {
     const unassign = (view: BoardView): DeliveryDecisionCommand => ({ type: 'RequestUnassignment', ...ref, board: view, source: 'manual', now });
-    expect(given([]).when(unassign(board({ riderId: 'li' })))()).toEqual([{ type: 'UnassignmentRequested', data: { ...ref, riderId: 'li', source: 'manual', requestedAt: now } }]);
+    expect(given([]).when(unassign(board({ riderId: 'li' })))()).toEqual([
+      { type: 'UnassignmentRequested', data: { ...ref, riderId: 'li', source: 'manual', requestedAt: now } },
+    ]);
     expect(refusal(given([]).when(unassign(board()))).code).toBe('NO_RIDER_ASSIGNED');
     expect(refusal(given([]).when(unassign(board({ status: 'out_for_delivery', riderId: 'li' })))).code).toBe('RIDER_HAS_THE_FLOWERS');
   });
@@ -71,9 +85,17 @@ describe('delivery decisions', () => {
     expect(risky.map((e) => e.type)).toEqual(['EtaUpdated', 'DeliveryAtRisk']);
     expect(risky[1].data).toMatchObject({ eta: '2026-02-14T11:50:00.000Z', windowTo: '2026-02-14T12:00:00.000Z', marginMinutes: 15 });
     const history = risky;
-    expect(given(history).when(eta('2026-02-14T11:55:00.000Z'))().map((e) => e.type)).toEqual(['EtaUpdated']);
+    expect(
+      given(history)
+        .when(eta('2026-02-14T11:55:00.000Z'))()
+        .map((e) => e.type),
+    ).toEqual(['EtaUpdated']);
     // A new window that is at risk again is news again.
-    expect(given(history).when(eta('2026-02-14T12:55:00.000Z', '2026-02-14T13:00:00.000Z'))().map((e) => e.type)).toEqual(['EtaUpdated', 'DeliveryAtRisk']);
+    expect(
+      given(history)
+        .when(eta('2026-02-14T12:55:00.000Z', '2026-02-14T13:00:00.000Z'))()
+        .map((e) => e.type),
+    ).toEqual(['EtaUpdated', 'DeliveryAtRisk']);
   });
 
   it('flags at once an ETA past the order’s hard deadline, even when its window was flagged already, once per deadline', () => {
@@ -85,9 +107,16 @@ describe('delivery decisions', () => {
     const missed = given(atRisk).when(funeral('2026-02-14T12:40:00.000Z'))();
     expect(missed).toEqual([
       etaUpdated('2026-02-14T12:40:00.000Z'),
-      { type: 'DeliveryAtRisk', data: { ...ref, riderId: 'li', eta: '2026-02-14T12:40:00.000Z', windowTo: '2026-02-14T12:00:00.000Z', marginMinutes: 15, deadline, flaggedAt: now } },
+      {
+        type: 'DeliveryAtRisk',
+        data: { ...ref, riderId: 'li', eta: '2026-02-14T12:40:00.000Z', windowTo: '2026-02-14T12:00:00.000Z', marginMinutes: 15, deadline, flaggedAt: now },
+      },
     ]);
-    expect(given([...atRisk, ...missed]).when(funeral('2026-02-14T12:45:00.000Z'))().map((e) => e.type)).toEqual(['EtaUpdated']);
+    expect(
+      given([...atRisk, ...missed])
+        .when(funeral('2026-02-14T12:45:00.000Z'))()
+        .map((e) => e.type),
+    ).toEqual(['EtaUpdated']);
     // Past the deadline at the first estimate: one flag says both.
     expect(given([]).when(funeral('2026-02-14T12:40:00.000Z'))()[1].data).toMatchObject({ deadline });
   });
@@ -96,7 +125,9 @@ describe('delivery decisions', () => {
     const late = (time: string): DeliveryDecisionCommand => ({ type: 'RecordLate', ...ref, riderId: 'li', windowTo: '2026-02-14T12:00:00.000Z', now: time });
     expect(given([]).when(late('2026-02-14T11:59:00.000Z'))()).toEqual([]);
     const flagged = given([]).when(late('2026-02-14T12:01:00.000Z'))();
-    expect(flagged).toEqual([{ type: 'DeliveryLate', data: { ...ref, riderId: 'li', windowTo: '2026-02-14T12:00:00.000Z', flaggedAt: '2026-02-14T12:01:00.000Z' } }]);
+    expect(flagged).toEqual([
+      { type: 'DeliveryLate', data: { ...ref, riderId: 'li', windowTo: '2026-02-14T12:00:00.000Z', flaggedAt: '2026-02-14T12:01:00.000Z' } },
+    ]);
     expect(given(flagged).when(late('2026-02-14T12:05:00.000Z'))()).toEqual([]);
   });
 });

@@ -3,9 +3,12 @@ import { localDateOf } from './shop-clock';
 import { peakDayOn } from './demand-peak-days';
 
 describe('calendar days', () => {
-  it.each(['1970-01-01', '2000-02-29', '2024-02-29', '2025-03-01', '2100-03-01', '1969-12-31', '2399-12-31'])('%s survives the round trip through a day number', (date) => {
-    expect(dateOf(dayNumber(date))).toBe(date);
-  });
+  it.each(['1970-01-01', '2000-02-29', '2024-02-29', '2025-03-01', '2100-03-01', '1969-12-31', '2399-12-31'])(
+    '%s survives the round trip through a day number',
+    (date) => {
+      expect(dateOf(dayNumber(date))).toBe(date);
+    },
+  );
 
   it('numbers days from 1970-01-01 and knows their weekday', () => {
     expect(dayNumber('1970-01-02')).toBe(1);

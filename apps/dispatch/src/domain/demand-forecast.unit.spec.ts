@@ -97,7 +97,9 @@ describe('an ordinary day', () => {
     const counts = ['2025-05-23', '2025-05-16'].map((date) => ({ date, hour: 11, orders: 7 }));
     given(counts)
       .when(question('2025-05-30', { weeks: 2 }), 2.5)
-      .then((forecast) => expect(forecast).toMatchObject({ deliveriesPerRiderPerHour: 2.5, hours: expect.arrayContaining([{ hour: 11, expectedOrders: 7, ridersNeeded: 3 }]) }));
+      .then((forecast) =>
+        expect(forecast).toMatchObject({ deliveriesPerRiderPerHour: 2.5, hours: expect.arrayContaining([{ hour: 11, expectedOrders: 7, ridersNeeded: 3 }]) }),
+      );
   });
 
   it('forecasts nothing, rather than zero orders, without history', () => {

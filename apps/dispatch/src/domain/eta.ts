@@ -47,7 +47,10 @@ const MINUTE_MS = 60_000;
 
 export function estimateArrivals(input: EtaInput): StopEta[] {
   const journey = startJourney(input);
-  journey.deliver(input.stops.filter((s) => s.onBoard), false);
+  journey.deliver(
+    input.stops.filter((s) => s.onBoard),
+    false,
+  );
   const waiting = input.stops.filter((s) => !s.onBoard);
   if (waiting.length === 0) return journey.etas;
   if (input.depot) journey.rideBackToLoad(input.depot);

@@ -157,7 +157,9 @@ export function keepingCurrentRiders(plan: Plan, prepared: Pick<PreparedPlanning
   for (const [kind, routes] of routesOfKind) {
     const riders = ridersOfKind.get(kind) ?? routes.map((r) => r.vehicleId);
     // Greedy on the most orders kept: a shop has few routes, and ties keep the solver's order.
-    const pairs = routes.flatMap((route) => riders.map((riderId) => ({ route: route.vehicleId, riderId, kept: kept(route, riderId) }))).filter((p) => p.kept > 0);
+    const pairs = routes
+      .flatMap((route) => riders.map((riderId) => ({ route: route.vehicleId, riderId, kept: kept(route, riderId) })))
+      .filter((p) => p.kept > 0);
     pairs.sort((a, b) => b.kept - a.kept);
     const taken = new Set<string>();
     for (const pair of pairs) {
@@ -206,7 +208,11 @@ export function toProposal(prepared: PreparedPlanning, plan: Plan): { routes: Pl
         })),
     }))
     .filter((route) => route.trips.length > 0);
-  return { routes, unplanned: [...prepared.unplanned, ...plan.unassigned.map((u) => ({ orderId: u.stopId, reason: u.reason }))], distanceMeters: round(plan.distance) };
+  return {
+    routes,
+    unplanned: [...prepared.unplanned, ...plan.unassigned.map((u) => ({ orderId: u.stopId, reason: u.reason }))],
+    distanceMeters: round(plan.distance),
+  };
 }
 
 /** When the rider is back at the shop after delivering what they carry (now, if they carry nothing). */

@@ -36,14 +36,19 @@ describe('the time of a plan', () => {
 
   it('counts the plan’s minutes on the shop’s wall clock on a clock-change day, so rush hours fall where the shop has them', () => {
     // 12:00 in Amsterdam on the day the clocks went forward; the window is 14:00–16:00 there.
-    const springDay = situation({ now: '2027-03-28T10:00:00.000Z', timeZone: 'Europe/Amsterdam', deliveries: [open('o1', { windowFrom: '2027-03-28T12:00:00.000Z', windowTo: '2027-03-28T14:00:00.000Z' })] });
+    const springDay = situation({
+      now: '2027-03-28T10:00:00.000Z',
+      timeZone: 'Europe/Amsterdam',
+      deliveries: [open('o1', { windowFrom: '2027-03-28T12:00:00.000Z', windowTo: '2027-03-28T14:00:00.000Z' })],
+    });
     const prepared = preparePlanning(springDay);
     expect(prepared.instance.stops[0].window).toEqual({ ready: 14 * 60, due: 16 * 60 });
     expect(prepared.instance.vehicles[0].shift.ready).toBe(12 * 60);
   });
 
   it('writes times as ISO 8601 in UTC without a clock', () => {
-    for (const iso of ['1970-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-02-14T12:34:56.789Z', '2100-03-01T00:00:00.001Z']) expect(isoAt(Date.parse(iso))).toBe(iso);
+    for (const iso of ['1970-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-02-14T12:34:56.789Z', '2100-03-01T00:00:00.001Z'])
+      expect(isoAt(Date.parse(iso))).toBe(iso);
   });
 });
 
@@ -108,7 +113,13 @@ describe('the instance for the solver', () => {
   });
 
   it('leaves a funeral order the riders cannot reach by its deadline to the solver’s unplanned, not to a late route', () => {
-    const tooSoon = open('funeral', { windowFrom: '2026-02-14T09:00:00.000Z', windowTo: '2026-02-14T10:01:00.000Z', deadline: '2026-02-14T10:01:00.000Z', lat: 52.3, lng: 5.4 });
+    const tooSoon = open('funeral', {
+      windowFrom: '2026-02-14T09:00:00.000Z',
+      windowTo: '2026-02-14T10:01:00.000Z',
+      deadline: '2026-02-14T10:01:00.000Z',
+      lat: 52.3,
+      lng: 5.4,
+    });
     const prepared = preparePlanning(situation({ deliveries: [tooSoon] }));
     const proposal = toProposal(prepared, planRoutes(prepared.instance, offlineTravelTimes(), { seed: 1, maxIterations: 200 }));
     expect(proposal.routes).toEqual([]);
@@ -138,7 +149,11 @@ describe('the instance for the solver', () => {
           { riderId: 'ron', vehicleKind: 'scooter', capacity: 6 },
         ],
         brokenRiders: ['ron'],
-        deliveries: [open('waiting', { riderId: 'ron' }), open('loaded', { status: 'out_for_delivery', riderId: 'ron' }), open('ritas', { status: 'out_for_delivery', riderId: 'rita' })],
+        deliveries: [
+          open('waiting', { riderId: 'ron' }),
+          open('loaded', { status: 'out_for_delivery', riderId: 'ron' }),
+          open('ritas', { status: 'out_for_delivery', riderId: 'rita' }),
+        ],
       }),
     );
     expect(prepared.instance.vehicles.map((v) => v.id)).toEqual(['rita']);
@@ -155,7 +170,9 @@ describe('a rider out on a trip', () => {
   const carrying = open('far', { status: 'out_for_delivery', riderId: 'rita', lat: 52.09, lng: 5.12 + 6 / 68.5, windowFrom: '2026-02-14T09:00:00.000Z' });
 
   it('is planned from when they are back at the shop, not from now', () => {
-    const prepared = preparePlanning(situation({ riders, deliveries: [carrying, open('o1')], positions: new Map([['rita', shop]]), travel: offlineTravelTimes() }));
+    const prepared = preparePlanning(
+      situation({ riders, deliveries: [carrying, open('o1')], positions: new Map([['rita', shop]]), travel: offlineTravelTimes() }),
+    );
     const [rita, ron] = prepared.instance.vehicles;
     const nowMinutes = 10 * 60;
     expect(ron.shift.ready).toBeCloseTo(nowMinutes, 5);
@@ -187,7 +204,12 @@ describe('the proposal from the solver’s plan', () => {
     const proposal = toProposal(prepared, plan);
     const planned = proposal.routes.flatMap((r) => r.trips.flatMap((t) => t.stops));
     expect([...planned.map((s) => s.orderId), ...proposal.unplanned.map((u) => u.orderId)].sort()).toEqual(['o1', 'o2', 'o3', 'o4', 'o5']);
-    expect(proposal.unplanned).toEqual(expect.arrayContaining([{ orderId: 'o4', reason: 'no-coordinates' }, { orderId: 'o5', reason: 'window-unreachable' }]));
+    expect(proposal.unplanned).toEqual(
+      expect.arrayContaining([
+        { orderId: 'o4', reason: 'no-coordinates' },
+        { orderId: 'o5', reason: 'window-unreachable' },
+      ]),
+    );
     for (const stop of planned) {
       expect(Date.parse(stop.arriveAt)).toBeGreaterThanOrEqual(Date.parse(stop.windowFrom));
       expect(Date.parse(stop.arriveAt)).toBeLessThanOrEqual(Date.parse(stop.windowTo));
@@ -201,7 +223,15 @@ describe('the proposal from the solver’s plan', () => {
   });
 
   it('has no routes for riders the plan gives nothing', () => {
-    const prepared = preparePlanning(situation({ deliveries: [open('o1')], riders: [{ riderId: 'rita', vehicleKind: 'bicycle', capacity: 4 }, { riderId: 'ron', vehicleKind: 'car', capacity: 8 }] }));
+    const prepared = preparePlanning(
+      situation({
+        deliveries: [open('o1')],
+        riders: [
+          { riderId: 'rita', vehicleKind: 'bicycle', capacity: 4 },
+          { riderId: 'ron', vehicleKind: 'car', capacity: 8 },
+        ],
+      }),
+    );
     const proposal = toProposal(prepared, planRoutes(prepared.instance, offlineTravelTimes(), { seed: 1, maxIterations: 200 }));
     expect(proposal.routes).toHaveLength(1);
     expect(proposal.routes[0].trips).toHaveLength(1);
@@ -213,7 +243,15 @@ describe('a replan keeps riders where it can', () => {
   const route = (vehicleId: string, ...orderIds: string[]): Plan['routes'][number] => ({
     vehicleId,
     distance: 1000 * orderIds.length,
-    trips: [{ leaveDepot: 600, backAtDepot: 700, load: orderIds.length, distance: 1000, stops: orderIds.map((stopId, i) => ({ stopId, arrival: 610 + i, start: 610 + i, departure: 615 + i })) }],
+    trips: [
+      {
+        leaveDepot: 600,
+        backAtDepot: 700,
+        load: orderIds.length,
+        distance: 1000,
+        stops: orderIds.map((stopId, i) => ({ stopId, arrival: 610 + i, start: 610 + i, departure: 615 + i })),
+      },
+    ],
   });
   const bikes = [
     { riderId: 'rita', vehicleKind: 'bicycle', capacity: 4 },

@@ -39,8 +39,7 @@ export interface PlanProposal {
 
 export type DispatchSettingsEvent = { type: 'DispatchSettingsChanged'; data: { shopId: string } & DispatchSettings & { changedAt: string } };
 export type DayPlanEvent =
-  | { type: 'PlanProposed'; data: PlanProposal }
-  | { type: 'PlanApplied'; data: { planId: string; shopId: string; automatically: boolean; appliedAt: string } };
+  { type: 'PlanProposed'; data: PlanProposal } | { type: 'PlanApplied'; data: { planId: string; shopId: string; automatically: boolean; appliedAt: string } };
 /** Everything the plans projection reads, from both kinds of stream. */
 export type PlanEvent = DispatchSettingsEvent | DayPlanEvent;
 
@@ -122,7 +121,9 @@ export const planDecider = {
           });
         }
         if (latest.appliedAt !== undefined) return [];
-        return [{ type: 'PlanApplied', data: { planId: command.planId, shopId: command.shopId, automatically: command.automatically, appliedAt: command.now } }];
+        return [
+          { type: 'PlanApplied', data: { planId: command.planId, shopId: command.shopId, automatically: command.automatically, appliedAt: command.now } },
+        ];
       }
       default:
         return exhaustive(command);

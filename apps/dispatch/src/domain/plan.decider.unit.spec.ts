@@ -38,13 +38,17 @@ describe('a shop that never configured dispatch', () => {
     settingsSpec
       .given([])
       .when({ type: 'ConfigureDispatch', shopId, autoApply: true, depot: { lat: 52.09, lng: 5.12 }, now })
-      .then([{ type: 'DispatchSettingsChanged', data: { shopId, autoApply: true, atRiskMarginMinutes: 15, serviceMinutes: 5, depot: { lat: 52.09, lng: 5.12 }, changedAt: now } }]);
+      .then([
+        {
+          type: 'DispatchSettingsChanged',
+          data: { shopId, autoApply: true, atRiskMarginMinutes: 15, serviceMinutes: 5, depot: { lat: 52.09, lng: 5.12 }, changedAt: now },
+        },
+      ]);
   });
 
   it('records nothing when asked for the defaults it already plans with', () => {
     settingsSpec.given([]).when({ type: 'ConfigureDispatch', shopId, autoApply: false, now }).then([]);
   });
-
 });
 
 describe('a shop with settings', () => {
@@ -61,7 +65,10 @@ describe('a shop with settings', () => {
   });
 
   it('records nothing when the settings do not change', () => {
-    settingsSpec.given([configured]).when({ type: 'ConfigureDispatch', shopId, autoApply: true, atRiskMarginMinutes: 20, serviceMinutes: 4, timeZone: 'Europe/Amsterdam', now: later }).then([]);
+    settingsSpec
+      .given([configured])
+      .when({ type: 'ConfigureDispatch', shopId, autoApply: true, atRiskMarginMinutes: 20, serviceMinutes: 4, timeZone: 'Europe/Amsterdam', now: later })
+      .then([]);
   });
 
   it('keeps them in its state', () => {
@@ -72,7 +79,10 @@ describe('a shop with settings', () => {
 
 describe('a day without plans yet', () => {
   it('proposes a plan with the plan id the command brings', () => {
-    spec.given([]).when(propose('p1')).then([proposed('p1')]);
+    spec
+      .given([])
+      .when(propose('p1'))
+      .then([proposed('p1')]);
   });
 
   it('refuses to apply a plan it never proposed', () => {
@@ -90,12 +100,18 @@ describe('a day with a proposed plan', () => {
   });
 
   it('refuses to apply a plan a newer one replaced, and says which is latest', () => {
-    const error = spec.given([proposed('p1'), proposed('p2')]).when(apply('p1')).thenRefuses('PLAN_NOT_LATEST', 'conflict');
+    const error = spec
+      .given([proposed('p1'), proposed('p2')])
+      .when(apply('p1'))
+      .thenRefuses('PLAN_NOT_LATEST', 'conflict');
     expect(error.details).toEqual({ latestPlanId: 'p2', latestProposedAt: now, latestAppliedAt: null });
   });
 
   it('records nothing when the same proposal comes again', () => {
-    spec.given([proposed('p1')]).when(propose('p1')).then([]);
+    spec
+      .given([proposed('p1')])
+      .when(propose('p1'))
+      .then([]);
   });
 });
 
@@ -103,11 +119,17 @@ describe('a day whose latest plan was applied', () => {
   const applied: DayPlanEvent = { type: 'PlanApplied', data: { planId: 'p1', shopId, automatically: false, appliedAt: later } };
 
   it('records nothing when it is applied again', () => {
-    spec.given([proposed('p1'), applied]).when(apply('p1')).then([]);
+    spec
+      .given([proposed('p1'), applied])
+      .when(apply('p1'))
+      .then([]);
   });
 
   it('proposes the next plan, which may be applied in turn', () => {
-    spec.given([proposed('p1'), applied]).when(propose('p2')).then([proposed('p2')]);
+    spec
+      .given([proposed('p1'), applied])
+      .when(propose('p2'))
+      .then([proposed('p2')]);
     spec
       .given([proposed('p1'), applied, proposed('p2')])
       .when(apply('p2'))

@@ -37,7 +37,12 @@ export interface ScreenedPositions {
  * order, so a request is taken oldest first; anything not newer than the last kept is out of order.
  * Times are ISO 8601 and compared to the millisecond.
  */
-export function screenPositions(reported: readonly ReportedPosition[], lastAcceptedAt: string | undefined, now: string, limits: PositionLimits): ScreenedPositions {
+export function screenPositions(
+  reported: readonly ReportedPosition[],
+  lastAcceptedAt: string | undefined,
+  now: string,
+  limits: PositionLimits,
+): ScreenedPositions {
   const dropped: ScreenedPositions['dropped'] = [];
   const plausible: ScreenedPositions['accepted'] = [];
   reported.forEach((position, index) => {

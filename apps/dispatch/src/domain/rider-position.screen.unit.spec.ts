@@ -47,7 +47,12 @@ describe('screening a rider’s positions against the last one kept', () => {
   });
 
   it('keeps a buffered batch sent newest first, oldest first', () => {
-    const { accepted, dropped } = screenPositions([fix({ recordedAt: at(-1) }), fix({ recordedAt: at(-3) }), fix({ recordedAt: at(-2) })], undefined, now, limits);
+    const { accepted, dropped } = screenPositions(
+      [fix({ recordedAt: at(-1) }), fix({ recordedAt: at(-3) }), fix({ recordedAt: at(-2) })],
+      undefined,
+      now,
+      limits,
+    );
     expect(accepted.map((p) => p.index)).toEqual([1, 2, 0]);
     expect(dropped).toEqual([]);
   });

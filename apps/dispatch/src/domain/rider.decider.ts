@@ -57,12 +57,29 @@ export const riderDecider = {
       case 'RiderRegistered': {
         const { riderId, shopId, name, phone, vehicle, registeredAt } = event.data;
         // A new rider is off until they start a shift.
-        return { status: 'registered', riderId, shopId, ...membershipAtRegistration(event.data), name, ...(phone ? { phone } : {}), vehicle, availability: 'off', availabilitySince: registeredAt, registeredAt };
+        return {
+          status: 'registered',
+          riderId,
+          shopId,
+          ...membershipAtRegistration(event.data),
+          name,
+          ...(phone ? { phone } : {}),
+          vehicle,
+          availability: 'off',
+          availabilitySince: registeredAt,
+          registeredAt,
+        };
       }
       case 'RiderProfileUpdated': {
         if (state.status === 'none') return state;
         const { name, phone, vehicle } = event.data;
-        return { ...state, ...membershipAfterUpdate(state, event.data), ...(name ? { name } : {}), ...(phone ? { phone } : {}), ...(vehicle ? { vehicle } : {}) };
+        return {
+          ...state,
+          ...membershipAfterUpdate(state, event.data),
+          ...(name ? { name } : {}),
+          ...(phone ? { phone } : {}),
+          ...(vehicle ? { vehicle } : {}),
+        };
       }
       case 'RiderAvailabilityChanged':
         if (state.status === 'none') return state;

@@ -44,11 +44,17 @@ describe('a rider not yet registered', () => {
   it('registers a rider without a phone', () => {
     const { phone: _phone, ...withoutPhone } = register as Extract<RiderCommand, { type: 'RegisterRider' }>;
     const { phone: _registeredPhone, ...data } = (registered as Extract<RiderEvent, { type: 'RiderRegistered' }>).data;
-    spec.given([]).when(withoutPhone).then([{ type: 'RiderRegistered', data }]);
+    spec
+      .given([])
+      .when(withoutPhone)
+      .then([{ type: 'RiderRegistered', data }]);
   });
 
   it('knows no such rider to update or to put on shift', () => {
-    spec.given([]).when(update({ name: 'R' })).thenRefuses('RIDER_NOT_FOUND', 'not_found');
+    spec
+      .given([])
+      .when(update({ name: 'R' }))
+      .thenRefuses('RIDER_NOT_FOUND', 'not_found');
     spec.given([]).when(availability('on_shift')).thenRefuses('RIDER_NOT_FOUND', 'not_found');
   });
 });
@@ -67,7 +73,10 @@ describe('a registered rider', () => {
   });
 
   it('records nothing when nothing changes', () => {
-    spec.given([registered]).when(update({ name: 'Rita Rider', vehicle: bicycle, shopIds: ['s1'] })).then([]);
+    spec
+      .given([registered])
+      .when(update({ name: 'Rita Rider', vehicle: bicycle, shopIds: ['s1'] }))
+      .then([]);
   });
 
   it('offers the rider to a shop the owner adds, rides for it only once it approves, and refuses dropping the owner', () => {
@@ -75,7 +84,10 @@ describe('a registered rider', () => {
       .given([registered])
       .when(update({ shopIds: ['s3', 's1'] }))
       .then([{ type: 'RiderProfileUpdated', data: { ...ref, shopIds: ['s1'], pendingShopIds: ['s3'], updatedAt: at('09:00') } }]);
-    spec.given([registered]).when(update({ shopIds: ['s3'] })).thenRefuses('OWNER_SHOP_REQUIRED', 'invalid');
+    spec
+      .given([registered])
+      .when(update({ shopIds: ['s3'] }))
+      .thenRefuses('OWNER_SHOP_REQUIRED', 'invalid');
   });
 
   it('knows no offer for a shop that was not invited', () => {
@@ -83,12 +95,18 @@ describe('a registered rider', () => {
   });
 
   it('starts a shift, with the availability it leaves', () => {
-    spec.given([registered]).when(availability('on_shift')).then([changed('off', 'on_shift')]);
+    spec
+      .given([registered])
+      .when(availability('on_shift'))
+      .then([changed('off', 'on_shift')]);
   });
 
   it('records nothing when the availability is already so', () => {
     spec.given([registered]).when(availability('off')).then([]);
-    spec.given([registered, changed('off', 'on_shift')]).when(availability('on_shift', '09:00')).then([]);
+    spec
+      .given([registered, changed('off', 'on_shift')])
+      .when(availability('on_shift', '09:00'))
+      .then([]);
   });
 
   it('refuses a break to a rider who is off', () => {
@@ -100,9 +118,18 @@ describe('a rider on shift', () => {
   const onShift = [registered, changed('off', 'on_shift')];
 
   it('goes on a break and back, and off', () => {
-    spec.given(onShift).when(availability('on_break', '10:00')).then([changed('on_shift', 'on_break', '10:00')]);
-    spec.given([...onShift, changed('on_shift', 'on_break', '10:00')]).when(availability('on_shift', '10:15')).then([changed('on_break', 'on_shift', '10:15')]);
-    spec.given(onShift).when(availability('off', '16:00')).then([changed('on_shift', 'off', '16:00')]);
+    spec
+      .given(onShift)
+      .when(availability('on_break', '10:00'))
+      .then([changed('on_shift', 'on_break', '10:00')]);
+    spec
+      .given([...onShift, changed('on_shift', 'on_break', '10:00')])
+      .when(availability('on_shift', '10:15'))
+      .then([changed('on_break', 'on_shift', '10:15')]);
+    spec
+      .given(onShift)
+      .when(availability('off', '16:00'))
+      .then([changed('on_shift', 'off', '16:00')]);
   });
 
   it('remembers since when', () => {
@@ -134,14 +161,20 @@ describe('a rider offered to another shop', () => {
       .given([offered, joined])
       .when(update({ shopIds: ['s1', 's4'] }))
       .then([{ type: 'RiderProfileUpdated', data: { ...ref, shopIds: ['s1'], pendingShopIds: ['s4'], updatedAt: at('09:00') } }]);
-    spec.given([offered, joined]).when(update({ shopIds: ['s1', 's3', 's2'] })).then([]);
+    spec
+      .given([offered, joined])
+      .when(update({ shopIds: ['s1', 's3', 's2'] }))
+      .then([]);
   });
 
   it('reads a registration from before approvals existed as an offer to the other shops', () => {
     const legacy: RiderEvent = { ...registered, data: { ...registered.data, shopIds: ['s1', 's2'] } } as RiderEvent;
     expect([legacy].reduce(riderDecider.evolve, riderDecider.initialState())).toMatchObject({ shopIds: ['s1'], pendingShopIds: ['s2'] });
     const legacyUpdate: RiderEvent = { type: 'RiderProfileUpdated', data: { ...ref, shopIds: ['s1', 's2', 's5'], updatedAt: at('09:00') } };
-    expect([offered, joined, legacyUpdate].reduce(riderDecider.evolve, riderDecider.initialState())).toMatchObject({ shopIds: ['s1', 's2'], pendingShopIds: ['s5'] });
+    expect([offered, joined, legacyUpdate].reduce(riderDecider.evolve, riderDecider.initialState())).toMatchObject({
+      shopIds: ['s1', 's2'],
+      pendingShopIds: ['s5'],
+    });
   });
 });
 

@@ -143,7 +143,11 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
   private async openStopsOf(rider: { shopId: string; riderId: string }): Promise<OpenStop[]> {
     const open = await openDeliveriesOf(this.dataSource, rider);
     if (open.length === 0) return [];
-    const planned = await plannedStopsOf(this.dataSource, rider.riderId, open.map((d) => d.orderId));
+    const planned = await plannedStopsOf(
+      this.dataSource,
+      rider.riderId,
+      open.map((d) => d.orderId),
+    );
     const stops: OpenStop[] = open.map((d) => ({ ...d, planned: planned.get(d.orderId) }));
     // Stable: deliveries outside the plan keep the board's order (window end, order id).
     return stops.sort((a, b) => {
@@ -191,7 +195,9 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** One estimate run at a time per replica: a sweep and a rider's refresh never race each other's appends. */
   private exclusively(work: () => Promise<void>): Promise<void> {
-    const run = (this.running ?? Promise.resolve()).then(work).catch((err: unknown) => this.logger.warn({ err }, 'ETA work failed; the next sweep tries again'));
+    const run = (this.running ?? Promise.resolve())
+      .then(work)
+      .catch((err: unknown) => this.logger.warn({ err }, 'ETA work failed; the next sweep tries again'));
     this.running = run;
     return run;
   }

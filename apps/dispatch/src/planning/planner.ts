@@ -9,7 +9,16 @@ import { EventStore, readState, runCommand } from '@petalpost/event-store';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
 import { keepingCurrentRiders, type OpenDelivery, preparePlanning, toProposal } from '../domain/plan-instance';
-import { type DayPlans, type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream, planDay, planDecider, type PlanProposal, planStream } from '../domain/plan.decider';
+import {
+  type DayPlans,
+  type DispatchSettings,
+  dispatchSettingsDecider,
+  dispatchSettingsStream,
+  planDay,
+  planDecider,
+  type PlanProposal,
+  planStream,
+} from '../domain/plan.decider';
 import { ridersOnShift } from '../riders/riders.queries';
 import { ROUTE_SOLVER, TRAVEL_TIMES } from './route-solver.provider';
 
@@ -55,7 +64,12 @@ export class Planner {
   async propose(shopId: string, trigger: string, request: { depot?: GeoPoint; actor?: Actor } = {}): Promise<{ plan: LatestPlan; settings: DispatchSettings }> {
     const settings = await this.settings(shopId);
     const depot = request.depot ?? settings.depot;
-    if (!depot) throw new DomainError('conflict', 'DEPOT_NOT_CONFIGURED', 'the shop has no location to plan from: set depot in its dispatch settings, or send one with the request');
+    if (!depot)
+      throw new DomainError(
+        'conflict',
+        'DEPOT_NOT_CONFIGURED',
+        'the shop has no location to plan from: set depot in its dispatch settings, or send one with the request',
+      );
     const now = new Date().toISOString();
     const [deliveries, riders, brokenRiders, positions] = await Promise.all([
       this.openDeliveries(shopId),
@@ -76,7 +90,8 @@ export class Planner {
       travel: this.travel,
     });
     const { plan, solver } = await this.solve(prepared.instance);
-    const result = await runCommand(this.store, 
+    const result = await runCommand(
+      this.store,
       planDecider,
       this.dayStream(shopId, settings, now),
       { type: 'ProposePlan', planId: randomUUID(), shopId, trigger, solver, ...toProposal(prepared, keepingCurrentRiders(plan, prepared)), now },
@@ -103,7 +118,8 @@ export class Planner {
       }
       if (row.riderId === riderId) continue;
       try {
-        const decided = await runCommand(this.store, 
+        const decided = await runCommand(
+          this.store,
           deliveryDecider,
           deliveryStream(orderId),
           { type: 'RequestAssignment', orderId, shopId, riderId, board: row, source: automatically ? 'replan' : 'plan', planId, now: new Date().toISOString() },
@@ -129,13 +145,27 @@ export class Planner {
 
   private async solve(instance: Parameters<RouteSolver['solve']>[0]): Promise<{ plan: Plan; solver: string }> {
     if (instance.stops.length === 0) return { plan: { routes: [], unassigned: [], distance: 0 }, solver: this.solver.name };
-    const result = await this.solver.solve(instance, this.travel, { seed: SEED, timeLimitMs: this.config.DISPATCH_PLAN_TIME_LIMIT_MS, clock: () => performance.now() });
+    const result = await this.solver.solve(instance, this.travel, {
+      seed: SEED,
+      timeLimitMs: this.config.DISPATCH_PLAN_TIME_LIMIT_MS,
+      clock: () => performance.now(),
+    });
     return { plan: result.plan, solver: result.fallback ? `${result.solvedBy} (${result.fallback.from} failed)` : result.solvedBy };
   }
 
   private async openDeliveries(shopId: string): Promise<OpenDelivery[]> {
     const rows = await this.dataSource.query<
-      Array<{ order_id: string; status: string; window_from: Date; window_to: Date; address_lat: number | null; address_lng: number | null; rider_id: string | null; bouquets: number; deadline: Date | null }>
+      Array<{
+        order_id: string;
+        status: string;
+        window_from: Date;
+        window_to: Date;
+        address_lat: number | null;
+        address_lng: number | null;
+        rider_id: string | null;
+        bouquets: number;
+        deadline: Date | null;
+      }>
     >(
       `SELECT order_id, status, window_from, window_to, address_lat, address_lng, rider_id, bouquets, deadline FROM deliveries
         WHERE shop_id = $1 AND status IN ('awaiting_assignment', 'ready_for_pickup', 'out_for_delivery')
@@ -157,7 +187,10 @@ export class Planner {
 
   /** Where the shop's riders last said they were: a rider out on a trip is planned from their return. */
   private async latestPositions(shopId: string): Promise<Map<string, GeoPoint>> {
-    const rows = await this.dataSource.query<Array<{ rider_id: string; lat: number; lng: number }>>(`SELECT rider_id, lat, lng FROM rider_latest_positions WHERE shop_id = $1`, [shopId]);
+    const rows = await this.dataSource.query<Array<{ rider_id: string; lat: number; lng: number }>>(
+      `SELECT rider_id, lat, lng FROM rider_latest_positions WHERE shop_id = $1`,
+      [shopId],
+    );
     return new Map(rows.map((r) => [r.rider_id, { lat: r.lat, lng: r.lng }]));
   }
 

@@ -17,10 +17,9 @@ export const planningMigrations: Array<new () => object> = [Planning176400000070
 
 /** A shop's own ETA settings, as the plans projection keeps them (nothing for a shop never configured). */
 export async function shopSettingsFromPlanning(shopId: string, db: EntityManager): Promise<Partial<ShopEtaSettings>> {
-  const [row] = await db.query<Array<{ at_risk_margin_minutes: number; service_minutes: number; depot_lat: number | null; depot_lng: number | null; time_zone: string | null }>>(
-    `SELECT at_risk_margin_minutes, service_minutes, depot_lat, depot_lng, time_zone FROM dispatch_settings WHERE shop_id = $1`,
-    [shopId],
-  );
+  const [row] = await db.query<
+    Array<{ at_risk_margin_minutes: number; service_minutes: number; depot_lat: number | null; depot_lng: number | null; time_zone: string | null }>
+  >(`SELECT at_risk_margin_minutes, service_minutes, depot_lat, depot_lng, time_zone FROM dispatch_settings WHERE shop_id = $1`, [shopId]);
   if (!row) return {};
   return {
     atRiskMarginMinutes: row.at_risk_margin_minutes,

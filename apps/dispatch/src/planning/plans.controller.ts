@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream } from '../domain/plan.decider';
 import { Planner } from './planner';
 
-class ShopQuery extends createZodDto(z.strictObject({ shopId: z.string().min(1).optional().describe('Operators choose a shop; everyone else acts on their own') })) {}
+class ShopQuery extends createZodDto(
+  z.strictObject({ shopId: z.string().min(1).optional().describe('Operators choose a shop; everyone else acts on their own') }),
+) {}
 
 class SettingsBody extends createZodDto(
   z.strictObject({
@@ -41,7 +43,9 @@ const PlanViewSchema = z.object({
   trigger: z.string().describe('`dispatcher:<id>`, or the event that made the last plan stale'),
   solver: z.string(),
   routes: z.array(PlannedRouteSchema),
-  unplanned: z.array(UnplannedOrderSchema).describe('Orders left out, each with why: no-coordinates, no-rider-on-shift, window-unreachable, rider-vehicle-broken, …'),
+  unplanned: z
+    .array(UnplannedOrderSchema)
+    .describe('Orders left out, each with why: no-coordinates, no-rider-on-shift, window-unreachable, rider-vehicle-broken, …'),
   distanceMeters: z.number(),
   proposedAt: z.string(),
   appliedAt: z.string().optional(),
@@ -75,7 +79,13 @@ export class PlansController {
   @ZodResponse({ status: 200, type: SettingsView })
   async configure(@Query() query: ShopQuery, @Body() body: SettingsBody, @CurrentPrincipal() principal: Principal) {
     const shopId = shopInScope(principal, query.shopId);
-    const result = await runCommand(this.store, dispatchSettingsDecider, dispatchSettingsStream(shopId), { type: 'ConfigureDispatch', shopId, ...body, now: new Date().toISOString() }, { actor: actorOf(principal) });
+    const result = await runCommand(
+      this.store,
+      dispatchSettingsDecider,
+      dispatchSettingsStream(shopId),
+      { type: 'ConfigureDispatch', shopId, ...body, now: new Date().toISOString() },
+      { actor: actorOf(principal) },
+    );
     return settingsView(shopId, result.state);
   }
 

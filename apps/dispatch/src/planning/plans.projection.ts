@@ -78,7 +78,15 @@ async function apply(db: EntityManager, tables: Record<string, string>, event: S
           shopId,
           planId,
           JSON.stringify(
-            stops.map((s) => ({ order_id: s.orderId, rider_id: s.riderId, trip: s.trip, seq: s.seq, arrive_at: s.arriveAt, window_from: s.windowFrom, window_to: s.windowTo })),
+            stops.map((s) => ({
+              order_id: s.orderId,
+              rider_id: s.riderId,
+              trip: s.trip,
+              seq: s.seq,
+              arrive_at: s.arriveAt,
+              window_from: s.windowFrom,
+              window_to: s.windowTo,
+            })),
           ),
         ],
       );

@@ -21,7 +21,13 @@ import { Planner } from './planner';
 const decode = createEventDecoder([...ORDER_EVENT_CONTRACTS, ...DISPATCH_EVENT_CONTRACTS, ...EXCEPTION_EVENT_CONTRACTS]);
 
 /** Order events after which the shop's plan no longer fits what is on its shelf. */
-const ORDER_TRIGGERS: ReadonlySet<string> = new Set(['ArrangementFinished', 'DeliveryAddressCorrected', 'DeliveryWindowChanged', 'OrderCancelled', 'DeliveryRescheduled']);
+const ORDER_TRIGGERS: ReadonlySet<string> = new Set([
+  'ArrangementFinished',
+  'DeliveryAddressCorrected',
+  'DeliveryWindowChanged',
+  'OrderCancelled',
+  'DeliveryRescheduled',
+]);
 
 /** A request waits at most this long for the board to apply the order events behind it. */
 const BOARD_WAIT_SECONDS = 30;
@@ -88,7 +94,14 @@ async function waitForBoard(db: EntityManager, shopId: string, orderId: string, 
 }
 
 /** Off the road until the end of the shop's day: a broken vehicle is rarely fixed before tomorrow. */
-async function markVehicleBroken(db: EntityManager, shopId: string, riderId: string, exceptionId: string, reportedAt: string, defaultTimeZone: string): Promise<void> {
+async function markVehicleBroken(
+  db: EntityManager,
+  shopId: string,
+  riderId: string,
+  exceptionId: string,
+  reportedAt: string,
+  defaultTimeZone: string,
+): Promise<void> {
   const [settings] = await db.query<Array<{ time_zone: string | null }>>(`SELECT time_zone FROM dispatch_settings WHERE shop_id = $1`, [shopId]);
   const timeZone = settings?.time_zone ?? defaultTimeZone;
   const until = isoAt(endOfLocalDay(Date.parse(reportedAt), timeZone));

@@ -15,7 +15,9 @@ export const routeSolverProviders: Provider[] = [
     inject: [SERVICE_CONFIG, LOGGER],
     useFactory: (config: PlanningConfig, logger: Logger): RouteSolver =>
       config.DISPATCH_ROUTE_SOLVER_URL
-        ? withFallback(jspritSolver({ url: config.DISPATCH_ROUTE_SOLVER_URL }), sisrSolver, (reason) => logger.warn({ reason }, 'route solver sidecar failed; planned in process'))
+        ? withFallback(jspritSolver({ url: config.DISPATCH_ROUTE_SOLVER_URL }), sisrSolver, (reason) =>
+            logger.warn({ reason }, 'route solver sidecar failed; planned in process'),
+          )
         : sisrSolver,
   },
   { provide: TRAVEL_TIMES, useFactory: (): TravelTimes<GeoPoint> => offlineTravelTimes() },

@@ -61,7 +61,9 @@ export class RiderPositionsController {
   @Post('me/positions')
   @HttpCode(202)
   @Roles('rider')
-  @ApiOperation({ summary: `Report the rider's positions (1–${MAX_POSITIONS_PER_REQUEST}); implausible or out-of-order ones are dropped, each with its reason` })
+  @ApiOperation({
+    summary: `Report the rider's positions (1–${MAX_POSITIONS_PER_REQUEST}); implausible or out-of-order ones are dropped, each with its reason`,
+  })
   @ZodResponse({ status: 202, type: ReportPositionsResult })
   async report(@Body() body: ReportPositionsBody, @CurrentPrincipal() principal: Principal) {
     const { accepted, dropped } = await this.positions.report(riderVisibleTo(principal, principal.sub), body.positions, new Date());

@@ -30,8 +30,5 @@ export const RiderPositions1764000000600 = sqlMigration('RiderPositions176400000
     // The retention sweep drops by arrival.
     `CREATE INDEX rider_position_trail_received ON rider_position_trail (received_at)`,
   ],
-  down: [
-    `DROP TABLE rider_position_trail`,
-    `DROP TABLE rider_latest_positions`,
-  ],
+  down: [`DROP TABLE rider_position_trail`, `DROP TABLE rider_latest_positions`],
 });

@@ -81,7 +81,10 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
       // One request of a rider at a time: two racing requests would each judge order against a stale
       // last position. The guarded upsert below holds even without it.
       await db.query(`SELECT pg_advisory_xact_lock(hashtext('rider-position:' || $1 || ':' || $2))`, [rider.shopId, rider.riderId]);
-      const [last] = await db.query<Array<{ recorded_at: Date }>>(`SELECT recorded_at FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2`, [rider.shopId, rider.riderId]);
+      const [last] = await db.query<Array<{ recorded_at: Date }>>(`SELECT recorded_at FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2`, [
+        rider.shopId,
+        rider.riderId,
+      ]);
       const result = screenPositions(reported, last?.recorded_at.toISOString(), now.toISOString(), this.limits);
       if (result.accepted.length === 0) return result;
 
@@ -121,7 +124,10 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
 
   /** The rider's latest position in this shop; undefined when the shop has never heard of them. */
   async latest(rider: RiderRef): Promise<StoredPosition | undefined> {
-    const [row] = await this.dataSource.query<PositionRow[]>(`SELECT ${COLUMNS} FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2`, [rider.shopId, rider.riderId]);
+    const [row] = await this.dataSource.query<PositionRow[]>(`SELECT ${COLUMNS} FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2`, [
+      rider.shopId,
+      rider.riderId,
+    ]);
     return row ? positionOf(row) : undefined;
   }
 

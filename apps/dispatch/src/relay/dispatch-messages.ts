@@ -22,7 +22,13 @@ export function toOrderCommand(stored: StoredEvent): OutgoingMessage | undefined
       return relayedOrderCommand(stored, event.data, 'dispatch', 'AssignRider', ORDER_COMMAND_CONTRACTS.AssignRider[1].parse({ riderId: event.data.riderId }));
     case 'UnassignmentRequested': {
       const { riderId, reason } = event.data;
-      return relayedOrderCommand(stored, event.data, 'dispatch', 'UnassignRider', ORDER_COMMAND_CONTRACTS.UnassignRider[1].parse({ riderId, ...(reason ? { reason } : {}) }));
+      return relayedOrderCommand(
+        stored,
+        event.data,
+        'dispatch',
+        'UnassignRider',
+        ORDER_COMMAND_CONTRACTS.UnassignRider[1].parse({ riderId, ...(reason ? { reason } : {}) }),
+      );
     }
     default:
       return undefined;

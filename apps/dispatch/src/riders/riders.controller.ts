@@ -19,7 +19,13 @@ class RegisterRiderBody extends createZodDto(
   z
     .strictObject({
       // `me` names the caller in `/riders/me/...`: no rider may be called that.
-      riderId: z.string().min(1).max(100).regex(/^[A-Za-z0-9._:@-]+$/).refine((id) => id !== 'me', 'riderId "me" is reserved').describe("The rider's subject in their token"),
+      riderId: z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[A-Za-z0-9._:@-]+$/)
+        .refine((id) => id !== 'me', 'riderId "me" is reserved')
+        .describe("The rider's subject in their token"),
       name,
       phone: phone.optional(),
       vehicle: RiderVehicleSchema,
@@ -36,7 +42,12 @@ class RegisterRiderBody extends createZodDto(
 
 class UpdateRiderBody extends createZodDto(
   z
-    .strictObject({ name: name.optional(), phone: phone.optional(), vehicle: RiderVehicleSchema.optional(), shopIds: z.array(shopIdSchema).min(1).max(50).optional() })
+    .strictObject({
+      name: name.optional(),
+      phone: phone.optional(),
+      vehicle: RiderVehicleSchema.optional(),
+      shopIds: z.array(shopIdSchema).min(1).max(50).optional(),
+    })
     .refine((b) => Object.keys(b).length > 0, 'say what to change')
     .meta({ example: { vehicle: { kind: 'scooter', capacity: 10 } } }),
 ) {}
@@ -82,10 +93,20 @@ export class RidersController {
   async register(@Body() body: RegisterRiderBody, @CommandRequest() request: CommandRequest) {
     const { principal } = request;
     const shopId = shopInScope(principal, body.shopId, () => new DomainError('invalid', 'SHOP_MISMATCH', 'riders are registered for your own shop only'));
-    const command: RiderCommand = { type: 'RegisterRider', riderId: body.riderId, shopId, shopIds: body.shopIds, name: body.name, phone: body.phone, vehicle: body.vehicle, now: now() };
+    const command: RiderCommand = {
+      type: 'RegisterRider',
+      riderId: body.riderId,
+      shopId,
+      shopIds: body.shopIds,
+      name: body.name,
+      phone: body.phone,
+      vehicle: body.vehicle,
+      now: now(),
+    };
     return this.run(request, ['register', body.riderId, body], command, (state) => {
       // An id another shop registered is taken, and that is all this caller learns of it.
-      if (state.status === 'registered' && !canSeeRider(principal, state)) throw new DomainError('conflict', 'RIDER_ID_TAKEN', `rider id ${body.riderId} is taken`);
+      if (state.status === 'registered' && !canSeeRider(principal, state))
+        throw new DomainError('conflict', 'RIDER_ID_TAKEN', `rider id ${body.riderId} is taken`);
     });
   }
 
@@ -159,7 +180,10 @@ export class RidersController {
 
   /** A rider command from a request, answered with the rider as it is now. */
   private async run(request: CommandRequest, fingerprint: unknown[], command: RiderCommand, authorize: (state: RiderState) => void) {
-    const result: CommandResult<RiderState> = await runCommand(this.store, riderDecider, riderStream(command.riderId), command, { ...fromRequest(request, fingerprint), authorize });
+    const result: CommandResult<RiderState> = await runCommand(this.store, riderDecider, riderStream(command.riderId), command, {
+      ...fromRequest(request, fingerprint),
+      authorize,
+    });
     if (result.state.status === 'none') throw riderNotFound();
     return answer(request, result, riderViewOf(result.state, result.version));
   }

@@ -41,7 +41,16 @@ export const ridersProjection: Projection = {
             `UPDATE ${riders} SET shop_ids = COALESCE($2, shop_ids), pending_shop_ids = COALESCE($3, pending_shop_ids), name = COALESCE($4, name), phone = COALESCE($5, phone),
                vehicle_kind = COALESCE($6, vehicle_kind), capacity = COALESCE($7, capacity), version = $8
              WHERE rider_id = $1 AND version < $8`,
-            [riderId, membership.shopIds ?? null, membership.pendingShopIds ?? null, name ?? null, phone ?? null, vehicle?.kind ?? null, vehicle?.capacity ?? null, version],
+            [
+              riderId,
+              membership.shopIds ?? null,
+              membership.pendingShopIds ?? null,
+              name ?? null,
+              phone ?? null,
+              vehicle?.kind ?? null,
+              vehicle?.capacity ?? null,
+              version,
+            ],
           );
           break;
         }

@@ -31,7 +31,10 @@ interface Row {
 }
 
 /** The riders of a shop who are on shift now, by the read model (a moment behind the log): only those the shop approved. */
-export async function ridersOnShift(db: EntityManager | DataSource, shopId: string): Promise<Array<{ riderId: string; vehicleKind: VehicleKind; capacity: number }>> {
+export async function ridersOnShift(
+  db: EntityManager | DataSource,
+  shopId: string,
+): Promise<Array<{ riderId: string; vehicleKind: VehicleKind; capacity: number }>> {
   const rows: Array<Pick<Row, 'rider_id' | 'vehicle_kind' | 'capacity'>> = await db.query(
     `SELECT rider_id, vehicle_kind, capacity FROM ${RIDERS_TABLE} WHERE shop_ids @> ARRAY[$1::text] AND availability = 'on_shift' ORDER BY rider_id`,
     [shopId],
@@ -43,7 +46,13 @@ export async function ridersOnShift(db: EntityManager | DataSource, shopId: stri
  * The riders who ride for a shop, by name, optionally only those with one availability; or, with
  * `offered`, the riders other shops offered it that it has not approved yet.
  */
-export async function ridersOfShop(db: EntityManager | DataSource, shopId: string, availability?: RiderAvailability, limit = 500, offered = false): Promise<RiderRow[]> {
+export async function ridersOfShop(
+  db: EntityManager | DataSource,
+  shopId: string,
+  availability?: RiderAvailability,
+  limit = 500,
+  offered = false,
+): Promise<RiderRow[]> {
   const rows: Row[] = await db.query(
     `SELECT * FROM ${RIDERS_TABLE} WHERE ${offered ? 'pending_shop_ids' : 'shop_ids'} @> ARRAY[$1::text] AND ($2::text IS NULL OR availability = $2) ORDER BY name, rider_id LIMIT $3`,
     [shopId, availability ?? null, limit],

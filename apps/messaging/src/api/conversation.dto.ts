@@ -16,7 +16,9 @@ const rawText = z.string().max(MESSAGE_TEXT_MAX * 2);
 export class PostMessageBody extends createZodDto(
   z
     .strictObject({
-      text: rawText.optional().describe(`Plain text, at most ${MESSAGE_TEXT_MAX} characters after trimming; @subject or @dispatcher / @florist / @staff mention`),
+      text: rawText
+        .optional()
+        .describe(`Plain text, at most ${MESSAGE_TEXT_MAX} characters after trimming; @subject or @dispatcher / @florist / @staff mention`),
       quickReplyId: z.string().min(1).max(64).optional().describe("One of the shop's quick replies; its text is used when no text is given"),
       attachmentRefs: z.array(z.string().min(1).max(300)).max(10).default([]).describe('Opaque references of uploaded attachments'),
     })
@@ -24,7 +26,9 @@ export class PostMessageBody extends createZodDto(
     .meta({ example: { text: '@li the recipient is on the 2nd floor, ring twice' } }),
 ) {}
 
-export class EditMessageBody extends createZodDto(z.strictObject({ text: rawText.describe(`The new text, at most ${MESSAGE_TEXT_MAX} characters after trimming`) })) {}
+export class EditMessageBody extends createZodDto(
+  z.strictObject({ text: rawText.describe(`The new text, at most ${MESSAGE_TEXT_MAX} characters after trimming`) }),
+) {}
 
 export class MarkReadBody extends createZodDto(
   z.strictObject({ upToMessageId: z.string().min(1).max(64).describe('The newest message you have read in this channel') }),
@@ -66,7 +70,9 @@ export class ConversationView extends createZodDto(
   z.object({
     orderId: z.string(),
     shopId: z.string(),
-    channels: z.array(z.object({ channel: ConversationChannelSchema, unread: z.number().int(), canPost: z.boolean() })).describe('Only the channels you may read'),
+    channels: z
+      .array(z.object({ channel: ConversationChannelSchema, unread: z.number().int(), canPost: z.boolean() }))
+      .describe('Only the channels you may read'),
     riderId: z.string().optional().describe('The rider taking part (shop roles only)'),
     openedAt: z.string(),
   }),
@@ -99,7 +105,17 @@ export class ConversationList extends createZodDto(
     })
     .meta({
       example: {
-        items: [{ orderId: '7d1e…', shopId: 's1', channels: [{ channel: 'internal', unread: 2 }, { channel: 'customer', unread: 0 }], lastMessageAt: '2026-02-14T09:12:30.000Z' }],
+        items: [
+          {
+            orderId: '7d1e…',
+            shopId: 's1',
+            channels: [
+              { channel: 'internal', unread: 2 },
+              { channel: 'customer', unread: 0 },
+            ],
+            lastMessageAt: '2026-02-14T09:12:30.000Z',
+          },
+        ],
         nextCursor: 'WyIyMDI2LTAyLTE0VDA5OjEyOjMwLjAwMDAwMFoiLCI3ZDFlIl0',
       },
     }),
@@ -108,7 +124,10 @@ export class ConversationList extends createZodDto(
 export class ChannelReadView extends createZodDto(z.object({ channel: ConversationChannelSchema, unread: z.number().int() })) {}
 
 const QuickReplySchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes').describe('Chosen by the shop, e.g. on-my-way'),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes')
+    .describe('Chosen by the shop, e.g. on-my-way'),
   text: z.string().min(1).max(MESSAGE_TEXT_MAX),
 });
 

@@ -18,7 +18,18 @@ import { conversationStream } from '../domain/conversation.events';
 import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
 import { conversationRules, type MessagingConfig } from '../messaging.config';
 import { type Conversation, type Message, readerKey } from '../domain/conversation.state';
-import { ChannelReadView, ConversationList, ConversationsQuery, ConversationView, EditMessageBody, MarkReadBody, MessagePage, MessagesQuery, MessageView, PostMessageBody } from './conversation.dto';
+import {
+  ChannelReadView,
+  ConversationList,
+  ConversationsQuery,
+  ConversationView,
+  EditMessageBody,
+  MarkReadBody,
+  MessagePage,
+  MessagesQuery,
+  MessageView,
+  PostMessageBody,
+} from './conversation.dto';
 
 /**
  * An order's conversation: two channels (internal, customer), each readable and writable by
@@ -42,7 +53,8 @@ export class ConversationsController {
 
   @Get()
   @ApiOperation({
-    summary: 'Your conversations, most recently active first, with your unread count per channel, in cursor pages (a read model: trails the log by milliseconds)',
+    summary:
+      'Your conversations, most recently active first, with your unread count per channel, in cursor pages (a read model: trails the log by milliseconds)',
   })
   @ZodResponse({ status: 200, type: ConversationList })
   async list(@Query() query: ConversationsQuery, @CurrentPrincipal() principal: Principal) {
@@ -55,7 +67,10 @@ export class ConversationsController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: "An order's conversation: the channels you may read, with your unread counts (404 if you may read none; a read model: trails the log by milliseconds)" })
+  @ApiOperation({
+    summary:
+      "An order's conversation: the channels you may read, with your unread counts (404 if you may read none; a read model: trails the log by milliseconds)",
+  })
   @ZodResponse({ status: 200, type: ConversationView })
   async get(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
     // From the read models, as the list is: a long conversation is not folded per request.
@@ -69,7 +84,11 @@ export class ConversationsController {
     return {
       orderId,
       shopId: facts.shopId,
-      channels: channels.map((channel) => ({ channel, unread: conversation.unread[channel] ?? 0, canPost: channelAccess(viewer, channel, facts, policy).post })),
+      channels: channels.map((channel) => ({
+        channel,
+        unread: conversation.unread[channel] ?? 0,
+        canPost: channelAccess(viewer, channel, facts, policy).post,
+      })),
       ...(shopRole && facts.riderId !== undefined ? { riderId: facts.riderId } : {}),
       openedAt: conversation.openedAt,
     };
@@ -96,12 +115,27 @@ export class ConversationsController {
   @ApiOperation({ summary: 'Post a message (text or a quick reply, with attachment refs and @mentions)' })
   @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: MessageView })
-  async post(@Param('orderId', ParseUUIDPipe) orderId: string, @Param('channel') channelParam: string, @Body() body: PostMessageBody, @CommandRequest() request: CommandRequest) {
+  async post(
+    @Param('orderId', ParseUUIDPipe) orderId: string,
+    @Param('channel') channelParam: string,
+    @Body() body: PostMessageBody,
+    @CommandRequest() request: CommandRequest,
+  ) {
     const { principal } = request;
     const channel = channelOf(channelParam);
     const quickReply = body.quickReplyId !== undefined ? await this.quickReply(orderId, principal, channel, body.quickReplyId) : undefined;
     const { text, attachmentRefs } = body;
-    const command: ConversationCommand = { type: 'PostMessage', channel, messageId: randomUUID(), author: viewerOf(principal), text, quickReply, attachmentRefs, rules: this.rules, now: now() };
+    const command: ConversationCommand = {
+      type: 'PostMessage',
+      channel,
+      messageId: randomUUID(),
+      author: viewerOf(principal),
+      text,
+      quickReply,
+      attachmentRefs,
+      rules: this.rules,
+      now: now(),
+    };
     const result = await this.run(request, orderId, command, ['messages', orderId, channel, body]);
     const postedId = result.events.find((e) => e.type === 'MessagePosted')?.data as { messageId: string } | undefined;
     // A replay answers with what the first request posted: the last message at the version it appended.
@@ -121,7 +155,15 @@ export class ConversationsController {
     @Body() body: EditMessageBody,
     @CommandRequest() request: CommandRequest,
   ) {
-    const command: ConversationCommand = { type: 'EditMessage', channel: channelOf(channelParam), messageId, editor: viewerOf(request.principal), text: body.text, rules: this.rules, now: now() };
+    const command: ConversationCommand = {
+      type: 'EditMessage',
+      channel: channelOf(channelParam),
+      messageId,
+      editor: viewerOf(request.principal),
+      text: body.text,
+      rules: this.rules,
+      now: now(),
+    };
     return this.changed(messageId, request, await this.run(request, orderId, command, ['edit', orderId, channelParam, messageId, body]));
   }
 
@@ -137,7 +179,14 @@ export class ConversationsController {
     @Body() _body: EmptyBody,
     @CommandRequest() request: CommandRequest,
   ) {
-    const command: ConversationCommand = { type: 'RecallMessage', channel: channelOf(channelParam), messageId, by: viewerOf(request.principal), rules: this.rules, now: now() };
+    const command: ConversationCommand = {
+      type: 'RecallMessage',
+      channel: channelOf(channelParam),
+      messageId,
+      by: viewerOf(request.principal),
+      rules: this.rules,
+      now: now(),
+    };
     return this.changed(messageId, request, await this.run(request, orderId, command, ['recall', orderId, channelParam, messageId]));
   }
 
@@ -159,7 +208,12 @@ export class ConversationsController {
   @ApiOperation({ summary: 'Mark the channel read up to a message (a read receipt); answers your unread count' })
   @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: ChannelReadView })
-  async read(@Param('orderId', ParseUUIDPipe) orderId: string, @Param('channel') channelParam: string, @Body() body: MarkReadBody, @CommandRequest() request: CommandRequest) {
+  async read(
+    @Param('orderId', ParseUUIDPipe) orderId: string,
+    @Param('channel') channelParam: string,
+    @Body() body: MarkReadBody,
+    @CommandRequest() request: CommandRequest,
+  ) {
     const channel = channelOf(channelParam);
     const reader = viewerOf(request.principal);
     const command: ConversationCommand = { type: 'MarkRead', channel, reader, upToMessageId: body.upToMessageId, rules: this.rules, now: now() };
@@ -203,7 +257,8 @@ function channelOf(value: string): z.infer<typeof ConversationChannelSchema> {
 /** Messages of others after the last one the viewer read (or wrote). */
 function unreadIn(conversation: Conversation, channel: Channel, viewer: Viewer): number {
   const upTo = conversation.readUpTo[readerKey(channel, { role: viewer.role, subject: viewer.sub })] ?? 0;
-  return conversation.messages.filter((m) => m.channel === channel && m.seq > upTo && !(m.author?.role === viewer.role && m.author.subject === viewer.sub)).length;
+  return conversation.messages.filter((m) => m.channel === channel && m.seq > upTo && !(m.author?.role === viewer.role && m.author.subject === viewer.sub))
+    .length;
 }
 
 /** A message as the principal may see it: the shop's staff (and operators) see the full history of it. */

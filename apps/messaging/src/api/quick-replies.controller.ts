@@ -23,7 +23,13 @@ export class QuickRepliesController {
   async put(@Param('shopId') shopId: string, @Body() body: QuickRepliesBody, @CommandRequest() request: CommandRequest) {
     assertShopInScope(request.principal, shopId);
     const command = { type: 'SetQuickReplies' as const, shopId, replies: body.replies, now: new Date().toISOString() };
-    const result = await runCommand(this.store, quickRepliesDecider, quickRepliesStream(shopId), command, fromRequest(request, ['quick-replies', shopId, body]));
+    const result = await runCommand(
+      this.store,
+      quickRepliesDecider,
+      quickRepliesStream(shopId),
+      command,
+      fromRequest(request, ['quick-replies', shopId, body]),
+    );
     return answer(request, result, { shopId, replies: result.state.replies });
   }
 

@@ -9,12 +9,27 @@ import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { shopChannelAccess } from '../domain/channel-access';
 import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
-import { type ShopChannel, shopChannelDecider, type ShopChannelMessage, shopChannelNotFound, shopChannelStream, SHOP_CHANNEL_NAME_MAX } from '../domain/shop-channel';
+import {
+  type ShopChannel,
+  shopChannelDecider,
+  type ShopChannelMessage,
+  shopChannelNotFound,
+  shopChannelStream,
+  SHOP_CHANNEL_NAME_MAX,
+} from '../domain/shop-channel';
 import { MessagesQuery, PostMessageBody } from './conversation.dto';
 import { viewerOf } from './conversations.controller';
 
 class OpenShopChannelBody extends createZodDto(
-  z.strictObject({ name: z.string().min(1).max(SHOP_CHANNEL_NAME_MAX * 2).describe(`At most ${SHOP_CHANNEL_NAME_MAX} characters`) }).meta({ example: { name: "Today's deliveries" } }),
+  z
+    .strictObject({
+      name: z
+        .string()
+        .min(1)
+        .max(SHOP_CHANNEL_NAME_MAX * 2)
+        .describe(`At most ${SHOP_CHANNEL_NAME_MAX} characters`),
+    })
+    .meta({ example: { name: "Today's deliveries" } }),
 ) {}
 
 class ShopChannelView extends createZodDto(z.object({ channelId: z.string(), shopId: z.string(), name: z.string(), openedAt: z.string() })) {}
@@ -49,7 +64,10 @@ export class ShopChannelsController {
     const channelId = randomUUID();
     const command = { type: 'OpenShopChannel' as const, shopId, channelId, name: body.name, opener: viewerOf(request.principal), now: now() };
     // The channel's id was made up for this request: no stream to read yet.
-    const result = await runCommand(this.store, shopChannelDecider, shopChannelStream(channelId), command, { ...fromRequest(request, ['shop-channels', shopId, body]), freshStream: true });
+    const result = await runCommand(this.store, shopChannelDecider, shopChannelStream(channelId), command, {
+      ...fromRequest(request, ['shop-channels', shopId, body]),
+      freshStream: true,
+    });
     const channel = opened(result.state);
     return answer(request, result, { channelId: channel.channelId, shopId: channel.shopId, name: channel.name, openedAt: channel.openedAt });
   }
@@ -57,7 +75,12 @@ export class ShopChannelsController {
   @Get(':channelId/messages')
   @ApiOperation({ summary: 'The messages of a shop channel, oldest first, in cursor pages' })
   @ZodResponse({ status: 200, type: ShopMessagePage })
-  async messages(@Param('shopId') shopId: string, @Param('channelId', ParseUUIDPipe) channelId: string, @Query() query: MessagesQuery, @CurrentPrincipal() principal: Principal) {
+  async messages(
+    @Param('shopId') shopId: string,
+    @Param('channelId', ParseUUIDPipe) channelId: string,
+    @Query() query: MessagesQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const channel = await this.visible(shopId, channelId, principal);
     const after = query.after ?? 0;
     const rest = channel.messages.filter((m) => m.seq > after);
@@ -70,7 +93,12 @@ export class ShopChannelsController {
   @ApiOperation({ summary: 'Post in a shop channel (text or a quick reply, attachment refs, @mentions)' })
   @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: ShopMessageView })
-  async post(@Param('shopId') shopId: string, @Param('channelId', ParseUUIDPipe) channelId: string, @Body() body: PostMessageBody, @CommandRequest() request: CommandRequest) {
+  async post(
+    @Param('shopId') shopId: string,
+    @Param('channelId', ParseUUIDPipe) channelId: string,
+    @Body() body: PostMessageBody,
+    @CommandRequest() request: CommandRequest,
+  ) {
     await this.visible(shopId, channelId, request.principal);
     let quickReply: { id: string; text: string } | undefined;
     if (body.quickReplyId !== undefined) {
@@ -78,8 +106,22 @@ export class ShopChannelsController {
       if (!quickReply) throw new DomainError('invalid', 'QUICK_REPLY_UNKNOWN', `the shop has no quick reply ${body.quickReplyId}`);
     }
     const { text, attachmentRefs } = body;
-    const command = { type: 'PostShopChannelMessage' as const, messageId: randomUUID(), author: viewerOf(request.principal), text, quickReply, attachmentRefs, now: now() };
-    const result = await runCommand(this.store, shopChannelDecider, shopChannelStream(channelId), command, fromRequest(request, ['shop-channel-messages', channelId, body]));
+    const command = {
+      type: 'PostShopChannelMessage' as const,
+      messageId: randomUUID(),
+      author: viewerOf(request.principal),
+      text,
+      quickReply,
+      attachmentRefs,
+      now: now(),
+    };
+    const result = await runCommand(
+      this.store,
+      shopChannelDecider,
+      shopChannelStream(channelId),
+      command,
+      fromRequest(request, ['shop-channel-messages', channelId, body]),
+    );
     const channel = opened(result.state);
     const postedId = (result.events[0]?.data as { messageId?: string } | undefined)?.messageId;
     const message = postedId ? channel.messages.find((m) => m.messageId === postedId) : channel.messages.at(-1);

@@ -5,7 +5,11 @@ const MiB = 1024 * 1024;
 /** The attachments' own variables, merged into the messaging service's config. */
 export const attachmentsConfigShape = {
   /** Larger uploads are refused with 413 before anything is decoded. */
-  MESSAGING_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * MiB),
+  MESSAGING_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * MiB),
   /** Declared width × height above this is refused before decoding: a tiny file can claim gigapixels. */
   MESSAGING_ATTACHMENT_MAX_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
   MESSAGING_STORAGE: z.enum(['local', 's3']).default('local'),

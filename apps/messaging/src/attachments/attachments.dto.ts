@@ -7,21 +7,20 @@ import { IMAGE_FORMATS } from './image-inspection';
 export const UploadFieldsSchema = z.strictObject({ purpose: z.enum(PURPOSES) });
 
 export class AttachmentView extends createZodDto(
-  z
-    .object({
-      attachmentId: z.uuid(),
-      orderId: z.string(),
-      purpose: z.enum(PURPOSES),
-      sha256: z.string().length(64),
-      format: z.enum(IMAGE_FORMATS),
-      width: z.number().int(),
-      height: z.number().int(),
-      bytes: z.number().int(),
-      uploadedBy: z.object({ role: z.string(), subject: z.string() }),
-      createdAt: z.string(),
-      url: z.string().describe('the photo: the original for staff, a version without metadata (no EXIF location) for everyone else'),
-      thumbnailUrl: z.string(),
-    }),
+  z.object({
+    attachmentId: z.uuid(),
+    orderId: z.string(),
+    purpose: z.enum(PURPOSES),
+    sha256: z.string().length(64),
+    format: z.enum(IMAGE_FORMATS),
+    width: z.number().int(),
+    height: z.number().int(),
+    bytes: z.number().int(),
+    uploadedBy: z.object({ role: z.string(), subject: z.string() }),
+    createdAt: z.string(),
+    url: z.string().describe('the photo: the original for staff, a version without metadata (no EXIF location) for everyone else'),
+    thumbnailUrl: z.string(),
+  }),
 ) {}
 
 export class AttachmentList extends createZodDto(z.object({ attachments: z.array(AttachmentView.schema) })) {}

@@ -22,7 +22,10 @@ const solid = (width: number, height: number) => sharp({ create: { width, height
 const jpegWithGps = () =>
   solid(640, 480)
     .jpeg()
-    .withExif({ IFD0: { Make: 'Petalphone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 5/1 2/1', GPSLongitudeRef: 'E', GPSLongitude: '5/1 7/1 0/1', GPSMapDatum: 'WGS-84' } })
+    .withExif({
+      IFD0: { Make: 'Petalphone' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 5/1 2/1', GPSLongitudeRef: 'E', GPSLongitude: '5/1 7/1 0/1', GPSMapDatum: 'WGS-84' },
+    })
     .toBuffer();
 
 type Answer = { status: number; headers: Headers; json: Record<string, unknown>; bytes: Buffer };
@@ -39,7 +42,12 @@ describe('attachments: photos on an order, checked by content (real service, Pos
   let staffOfOtherShop: string;
   const db = () => service.app.get(DataSource);
 
-  const send = async (method: string, path: string, token: string, init: { body?: FormData | string; headers?: Record<string, string> } = {}): Promise<Answer> => {
+  const send = async (
+    method: string,
+    path: string,
+    token: string,
+    init: { body?: FormData | string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> => {
     const response = await fetch(`${service.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...init.headers }, body: init.body });
     const bytes = Buffer.from(await response.arrayBuffer());
     const isJson = response.headers.get('content-type')?.startsWith('application/json');
@@ -201,12 +209,25 @@ describe('attachments: photos on an order, checked by content (real service, Pos
 
     const refusals: Array<[string, () => Promise<Buffer>, number, string]> = [
       ['a text file named .jpg', async () => Buffer.from('these are not the flowers you are looking for\n'), 400, 'NOT_AN_IMAGE'],
-      ['a truncated JPEG', async () => { const jpeg = await noise(400, 300).jpeg().toBuffer(); return jpeg.subarray(0, Math.floor(jpeg.length / 2)); }, 400, 'CORRUPT_IMAGE'],
+      [
+        'a truncated JPEG',
+        async () => {
+          const jpeg = await noise(400, 300).jpeg().toBuffer();
+          return jpeg.subarray(0, Math.floor(jpeg.length / 2));
+        },
+        400,
+        'CORRUPT_IMAGE',
+      ],
       ['a GIF', async () => solid(20, 20).gif().toBuffer(), 400, 'UNSUPPORTED_IMAGE_FORMAT'],
       ['a file over the size limit', async () => noise(500, 500).png().toBuffer(), 413, 'ATTACHMENT_TOO_LARGE'],
       ['an image of more pixels than allowed (a decompression bomb)', async () => solid(2100, 2100).png().toBuffer(), 400, 'IMAGE_TOO_MANY_PIXELS'],
       // sharp's bundled libvips decodes no HEVC: a HEIC is recognised by its ftyp box and refused by name.
-      ['a HEIC', async () => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(200, 1)]), 400, 'UNSUPPORTED_IMAGE_FORMAT'],
+      [
+        'a HEIC',
+        async () => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(200, 1)]),
+        400,
+        'UNSUPPORTED_IMAGE_FORMAT',
+      ],
     ];
 
     it.each(refusals)('refuses %s', async (_, make, status, code) => {
@@ -249,16 +270,24 @@ describe('attachments: photos on an order, checked by content (real service, Pos
       expect((await post(form((f) => f.append('photo', png, 'a.png')))).json).toMatchObject({ code: 'UNEXPECTED_FIELDS' });
       expect((await post(form((f) => (f.append('file', png, 'a.png'), f.append('caption', 'hi'))))).json).toMatchObject({ code: 'VALIDATION_FAILED' });
       expect((await post(form((f) => (f.append('file', png, 'a.png'), f.append('file', png, 'b.png'))))).json).toMatchObject({ code: 'ONE_FILE_PER_UPLOAD' });
-      const json = await send('POST', `/orders/${orderId}/attachments`, staff, { body: JSON.stringify({ purpose: 'damage' }), headers: { 'content-type': 'application/json' } });
+      const json = await send('POST', `/orders/${orderId}/attachments`, staff, {
+        body: JSON.stringify({ purpose: 'damage' }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(json).toMatchObject({ status: 400, json: { code: 'MULTIPART_REQUIRED' } });
       expect(await rowCount()).toBe(rowsAtStart);
     });
   });
 
   it('documents the upload as multipart in the OpenAPI document', async () => {
-    const document = (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> };
+    const document = (await (await fetch(`${service.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>>;
+    };
     const upload = document.paths['/orders/{orderId}/attachments'].post;
-    expect(upload.requestBody?.content['multipart/form-data'].schema.properties).toMatchObject({ purpose: { enum: ['message', 'proof_of_delivery', 'damage'] }, file: { format: 'binary' } });
+    expect(upload.requestBody?.content['multipart/form-data'].schema.properties).toMatchObject({
+      purpose: { enum: ['message', 'proof_of_delivery', 'damage'] },
+      file: { format: 'binary' },
+    });
     expect(document.paths['/attachments/{id}/thumbnail'].get).toBeDefined();
   });
 

@@ -127,9 +127,14 @@ export class AttachmentsService {
   async damagePhotoOf(principal: Principal, orderId: string, id: string): Promise<AttachmentRecord> {
     const record = await this.find(id);
     if (!record || record.orderId !== orderId || record.uploaderRole !== principal.role || record.uploader !== principal.sub) {
-      throw new DomainError('not_found', 'ATTACHMENT_NOT_FOUND', 'no photo with this id that you uploaded to this order: upload it first (POST /orders/:orderId/attachments)', {
-        attachmentId: id,
-      });
+      throw new DomainError(
+        'not_found',
+        'ATTACHMENT_NOT_FOUND',
+        'no photo with this id that you uploaded to this order: upload it first (POST /orders/:orderId/attachments)',
+        {
+          attachmentId: id,
+        },
+      );
     }
     if (record.purpose !== 'damage') {
       throw new DomainError('invalid', 'ATTACHMENT_NOT_A_DAMAGE_PHOTO', `this photo was uploaded as ${record.purpose}: upload the damage with purpose damage`, {

@@ -83,7 +83,10 @@ export async function inspectImage(bytes: Buffer, limits: InspectionLimits): Pro
   const format = metadata.format as string;
   if (!IMAGE_FORMATS.includes(format as ImageFormat)) {
     const named = format === 'heif' ? (metadata.compression === 'av1' ? 'avif' : 'heif') : format;
-    throw refuse('UNSUPPORTED_IMAGE_FORMAT', `${named.toUpperCase()} images are not accepted: send JPEG, PNG or WebP`, { format: named, accepted: [...IMAGE_FORMATS] });
+    throw refuse('UNSUPPORTED_IMAGE_FORMAT', `${named.toUpperCase()} images are not accepted: send JPEG, PNG or WebP`, {
+      format: named,
+      accepted: [...IMAGE_FORMATS],
+    });
   }
   const { width, height } = metadata;
   if (!width || !height) throw refuse('CORRUPT_IMAGE', 'the image declares no size');
@@ -104,10 +107,7 @@ export async function inspectImage(bytes: Buffer, limits: InspectionLimits): Pro
     clean = await decode()
       .toFormat(imageFormat, imageFormat === 'png' ? {} : { quality: 90 })
       .toBuffer();
-    thumbnail = await decode()
-      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
-      .toBuffer();
+    thumbnail = await decode().resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
   } catch (err) {
     throw refuse('CORRUPT_IMAGE', `the ${imageFormat.toUpperCase()} image cannot be decoded: ${(err as Error).message}`);
   }

@@ -21,7 +21,9 @@ describe('inspecting an upload by its content', () => {
   it('recognises HEIC by the brands of its ftyp box, and not AVIF', async () => {
     expect(looksLikeHeic(heicHeader('heic\0\0\0\0mif1heic'))).toBe(true);
     expect(looksLikeHeic(heicHeader('mif1\0\0\0\0mif1heix'))).toBe(true);
-    const avif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).avif().toBuffer();
+    const avif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+      .avif()
+      .toBuffer();
     expect(looksLikeHeic(avif)).toBe(false);
     expect(looksLikeHeic(Buffer.from('ftyp but not at offset 4'))).toBe(false);
   });
@@ -37,12 +39,16 @@ describe('inspecting an upload by its content', () => {
   it('tells a damaged photo from something that is no photo at all', async () => {
     expect(await refusal(Buffer.alloc(0))).toMatchObject({ code: 'NOT_AN_IMAGE' });
     expect(await refusal(Buffer.from('%PDF-1.7 not a bouquet'))).toMatchObject({ code: 'NOT_AN_IMAGE' });
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#f0f' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#f0f' } })
+      .png()
+      .toBuffer();
     expect(await refusal(png.subarray(0, 20))).toMatchObject({ code: 'CORRUPT_IMAGE' });
   });
 
   it('refuses an image whose declared size exceeds the pixel limit before decoding it', async () => {
-    const huge = await sharp({ create: { width: 1001, height: 1000, channels: 3, background: '#000' } }).png().toBuffer();
+    const huge = await sharp({ create: { width: 1001, height: 1000, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
     expect(await refusal(huge)).toMatchObject({ code: 'IMAGE_TOO_MANY_PIXELS', details: { width: 1001, height: 1000, maxPixels: 1_000_000 } });
   });
 

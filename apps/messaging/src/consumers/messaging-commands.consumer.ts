@@ -41,7 +41,8 @@ export const messagingCommandsConsumer = kafkaConsumer(
             actor,
             idempotency: { key: `messaging.commands:${command.commandId}`, fingerprint: requestFingerprint(command.commandId) },
             authorize: (state) => {
-              if (state.status === 'open' && state.shopId !== command.shopId) throw new PoisonMessageError(`order ${command.orderId} is not of shop ${command.shopId}`);
+              if (state.status === 'open' && state.shopId !== command.shopId)
+                throw new PoisonMessageError(`order ${command.orderId} is not of shop ${command.shopId}`);
             },
             causationId: command.commandId,
             correlationId: command.metadata.correlationId,

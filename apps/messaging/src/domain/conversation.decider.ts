@@ -37,7 +37,16 @@ export function decide(command: ConversationCommand, state: ConversationState): 
       return [
         {
           type: 'MessageEdited',
-          data: { ...ref(c), channel: command.channel, messageId: message.messageId, previousText: message.text, text, mentions, ...(riderStillIn ? riderOn(c, command.channel) : {}), editedAt: command.now },
+          data: {
+            ...ref(c),
+            channel: command.channel,
+            messageId: message.messageId,
+            previousText: message.text,
+            text,
+            mentions,
+            ...(riderStillIn ? riderOn(c, command.channel) : {}),
+            editedAt: command.now,
+          },
         },
       ];
     }
@@ -53,7 +62,13 @@ export function decide(command: ConversationCommand, state: ConversationState): 
       return [
         {
           type: 'MessageRecalled',
-          data: { ...ref(c), channel: command.channel, messageId: message.messageId, ...(riderStillIn ? riderOn(c, command.channel) : {}), recalledAt: command.now },
+          data: {
+            ...ref(c),
+            channel: command.channel,
+            messageId: message.messageId,
+            ...(riderStillIn ? riderOn(c, command.channel) : {}),
+            recalledAt: command.now,
+          },
         },
       ];
     }
@@ -75,7 +90,17 @@ const ref = (c: Conversation) => ({ orderId: c.orderId, shopId: c.shopId });
 function follow(c: Conversation, fact: OrderFact, messageIds: Record<Channel, string>, at: string): ConversationEvent[] {
   const system = (channel: Channel, text: string, riders: Pick<Conversation, 'riderId'> = c): ConversationEvent => ({
     type: 'MessagePosted',
-    data: { ...ref(c), channel, messageId: messageIds[channel], author: null, text, attachmentRefs: [], mentions: [], ...riderOn(riders, channel), postedAt: at },
+    data: {
+      ...ref(c),
+      channel,
+      messageId: messageIds[channel],
+      author: null,
+      text,
+      attachmentRefs: [],
+      mentions: [],
+      ...riderOn(riders, channel),
+      postedAt: at,
+    },
   });
   const joined = (riderId: string): ConversationEvent => ({ type: 'RiderJoined', data: { ...ref(c), riderId, joinedAt: at } });
   switch (fact.kind) {
@@ -152,7 +177,8 @@ function ownMessage(c: Conversation, author: Viewer, channel: Channel, messageId
   if (message.author?.role !== author.role || message.author.subject !== author.sub) {
     throw new DomainError('forbidden', 'NOT_THE_AUTHOR', 'only its author may change a message');
   }
-  if (message.recalledAt !== undefined && !recalling) throw new DomainError('conflict', 'MESSAGE_RECALLED', 'a recalled message cannot be edited', { recalledAt: message.recalledAt });
+  if (message.recalledAt !== undefined && !recalling)
+    throw new DomainError('conflict', 'MESSAGE_RECALLED', 'a recalled message cannot be edited', { recalledAt: message.recalledAt });
   return message;
 }
 
@@ -198,7 +224,9 @@ function resolveMentions(c: Conversation, channel: Channel, mentions: Mention[],
     throw new DomainError('invalid', 'MENTION_NOT_ALLOWED', `${notAllowed.join(', ')} may not see the ${channel} channel`, { mentions: notAllowed, channel });
   }
   if (unknown.length > 0) {
-    throw new DomainError('invalid', 'MENTION_UNKNOWN', `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not known in this conversation`, { mentions: unknown });
+    throw new DomainError('invalid', 'MENTION_UNKNOWN', `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not known in this conversation`, {
+      mentions: unknown,
+    });
   }
   return mentions;
 }

@@ -39,7 +39,9 @@ export function parseMentions(text: string): Mention[] {
     const name = match[1].replace(/[.-]+$/, '');
     if (seen.has(name)) continue;
     seen.add(name);
-    mentions.push((MENTIONABLE_ROLES as readonly string[]).includes(name) ? { kind: 'role', role: name as MentionableRole } : { kind: 'person', subject: name });
+    mentions.push(
+      (MENTIONABLE_ROLES as readonly string[]).includes(name) ? { kind: 'role', role: name as MentionableRole } : { kind: 'person', subject: name },
+    );
   }
   return mentions;
 }

@@ -59,7 +59,8 @@ function decide(command: ShopChannelCommand, state: ShopChannelState): ShopChann
     requireAccess(command.opener, command.shopId, 'post');
     if (state.status !== 'none') return [];
     const name = sanitizeText(command.name);
-    if (name.length > SHOP_CHANNEL_NAME_MAX) throw new DomainError('invalid', 'CHANNEL_NAME_TOO_LONG', `a channel name is at most ${SHOP_CHANNEL_NAME_MAX} characters`);
+    if (name.length > SHOP_CHANNEL_NAME_MAX)
+      throw new DomainError('invalid', 'CHANNEL_NAME_TOO_LONG', `a channel name is at most ${SHOP_CHANNEL_NAME_MAX} characters`);
     return [{ type: 'ShopChannelOpened', data: { shopId: command.shopId, channelId: command.channelId, name, openedAt: command.now } }];
   }
   if (state.status === 'none') throw shopChannelNotFound();
@@ -72,7 +73,9 @@ function decide(command: ShopChannelCommand, state: ShopChannelState): ShopChann
   // Everyone a shop channel knows is of the shop's staff roles, and every such role may read it.
   const unknown = mentions.flatMap((m) => (m.kind === 'person' && !state.participants.some((p) => p.subject === m.subject) ? [m.subject] : []));
   if (unknown.length > 0) {
-    throw new DomainError('invalid', 'MENTION_UNKNOWN', `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not known in this channel`, { mentions: unknown });
+    throw new DomainError('invalid', 'MENTION_UNKNOWN', `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not known in this channel`, {
+      mentions: unknown,
+    });
   }
   return [
     {
@@ -99,7 +102,8 @@ function evolve(state: ShopChannelState, event: ShopChannelEvent): ShopChannelSt
   }
   if (state.status === 'none') return state;
   const { author, ...message } = event.data;
-  const participants = author && !state.participants.some((p) => p.role === author.role && p.subject === author.subject) ? [...state.participants, author] : state.participants;
+  const participants =
+    author && !state.participants.some((p) => p.role === author.role && p.subject === author.subject) ? [...state.participants, author] : state.participants;
   return { ...state, participants, messages: [...state.messages, { ...message, author, seq: state.messages.length + 1 }] };
 }
 

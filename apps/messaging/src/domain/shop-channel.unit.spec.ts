@@ -40,11 +40,30 @@ describe('who may read and post in a shop channel (as a table)', () => {
 
 describe('a shop channel', () => {
   it('is opened by staff of the shop, its name cleaned', () =>
-    void spec.given([]).when({ type: 'OpenShopChannel', ...ref, name: "  Today's deliveries\u0007 ", opener: staff, now }).then([opened]));
-  it('is not opened by a rider', () => void spec.given([]).when({ type: 'OpenShopChannel', ...ref, name: 'x', opener: rider, now }).thenRefuses('CHANNEL_NOT_FOUND', 'not_found'));
-  it('takes a florist message', () => void spec.given([opened]).when(post(florist, 'Peonies are in')).then([posted(florist, 'Peonies are in')]));
+    void spec
+      .given([])
+      .when({ type: 'OpenShopChannel', ...ref, name: "  Today's deliveries\u0007 ", opener: staff, now })
+      .then([opened]));
+  it('is not opened by a rider', () =>
+    void spec
+      .given([])
+      .when({ type: 'OpenShopChannel', ...ref, name: 'x', opener: rider, now })
+      .thenRefuses('CHANNEL_NOT_FOUND', 'not_found'));
+  it('takes a florist message', () =>
+    void spec
+      .given([opened])
+      .when(post(florist, 'Peonies are in'))
+      .then([posted(florist, 'Peonies are in')]));
   it('takes role mentions', () =>
-    void spec.given([opened]).when(post(staff, '@dispatcher @florist van 2 is late')).then([posted(staff, '@dispatcher @florist van 2 is late', [{ kind: 'role', role: 'dispatcher' }, { kind: 'role', role: 'florist' }])]));
+    void spec
+      .given([opened])
+      .when(post(staff, '@dispatcher @florist van 2 is late'))
+      .then([
+        posted(staff, '@dispatcher @florist van 2 is late', [
+          { kind: 'role', role: 'dispatcher' },
+          { kind: 'role', role: 'florist' },
+        ]),
+      ]));
   it('refuses a person nobody in it knows', () => void spec.given([opened]).when(post(staff, '@li where are you')).thenRefuses('MENTION_UNKNOWN', 'invalid'));
   it('refuses a rider', () => void spec.given([opened]).when(post(rider, 'hi')).thenRefuses('CHANNEL_NOT_FOUND', 'not_found'));
   it('refuses an operator posting', () => void spec.given([opened]).when(post(operator, 'hi')).thenRefuses('CHANNEL_READ_ONLY', 'forbidden'));

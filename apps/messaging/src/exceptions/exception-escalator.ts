@@ -82,7 +82,9 @@ export class ExceptionEscalator implements OnApplicationBootstrap, BeforeApplica
 
   private async escalate(exceptionId: string): Promise<void> {
     const command = { type: 'EscalateException' as const, escalateAfterSeconds: this.afterSeconds, now: new Date().toISOString() };
-    const result = await runCommand(this.store, exceptionDecider, exceptionStream(exceptionId), command, { actor: { role: 'operator', subject: 'messaging.escalation' } });
+    const result = await runCommand(this.store, exceptionDecider, exceptionStream(exceptionId), command, {
+      actor: { role: 'operator', subject: 'messaging.escalation' },
+    });
     if (result.events.length > 0) {
       this.escalated++;
       this.logger.warn({ exceptionId, streamId: result.streamId }, 'exception escalated: nobody acknowledged it in time');

@@ -9,4 +9,8 @@ import { DataSource } from 'typeorm';
 export const EXCEPTION_STORE = Symbol('EXCEPTION_STORE');
 export type ExceptionStore = EventStore;
 
-export const exceptionStoreProvider: Provider = { provide: EXCEPTION_STORE, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) };
+export const exceptionStoreProvider: Provider = {
+  provide: EXCEPTION_STORE,
+  inject: [DataSource],
+  useFactory: (dataSource: DataSource) => new EventStore(dataSource),
+};

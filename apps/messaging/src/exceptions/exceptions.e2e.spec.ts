@@ -49,19 +49,30 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined) as View & Record<string, never> };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined) as View & Record<string, never>,
+    };
   };
 
   const envelope = (orderId: string, streamVersion: number, shopId: string, event: OrderIntegrationEvent) =>
     orderServiceEnvelope(shopId, `order-${orderId}`, streamVersion, event, at);
-  const placed = (orderId: string, shopId: string) => envelope(orderId, 1, shopId, { type: 'OrderPlaced', data: rosesPlaced({ orderId, shopId }, { placedAt: at }) });
-  const assigned = (orderId: string, shopId: string, riderId: string, v = 2) => envelope(orderId, v, shopId, { type: 'RiderAssigned', data: { orderId, shopId, riderId, assignedAt: at } });
-  const unassigned = (orderId: string, shopId: string, riderId: string, v = 3) => envelope(orderId, v, shopId, { type: 'RiderUnassigned', data: { orderId, shopId, riderId, unassignedAt: at } });
+  const placed = (orderId: string, shopId: string) =>
+    envelope(orderId, 1, shopId, { type: 'OrderPlaced', data: rosesPlaced({ orderId, shopId }, { placedAt: at }) });
+  const assigned = (orderId: string, shopId: string, riderId: string, v = 2) =>
+    envelope(orderId, v, shopId, { type: 'RiderAssigned', data: { orderId, shopId, riderId, assignedAt: at } });
+  const unassigned = (orderId: string, shopId: string, riderId: string, v = 3) =>
+    envelope(orderId, v, shopId, { type: 'RiderUnassigned', data: { orderId, shopId, riderId, unassignedAt: at } });
 
   /** An order of the shop that messaging knows, assigned to `riderId` when given. */
   const knownOrder = async (shopId: string, riderId?: string) => {
     const orderId = randomUUID();
-    await publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), [placed(orderId, shopId), ...(riderId ? [assigned(orderId, shopId, riderId)] : [])]);
+    await publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), [
+      placed(orderId, shopId),
+      ...(riderId ? [assigned(orderId, shopId, riderId)] : []),
+    ]);
     await eventually(async () => {
       const rows = await service.app.get(DataSource).query(`SELECT rider_id FROM exception_order_assignments WHERE order_id = $1`, [orderId]);
       expect(rows).toEqual([{ rider_id: riderId ?? null }]);
@@ -71,25 +82,35 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
 
   /** A photo uploaded to the order as `token`'s holder (once messaging knows the order's conversation); answers its attachment id. */
   const uploadPhoto = async (orderId: string, token: string, purpose = 'damage'): Promise<string> => {
-    const bytes = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c2185b' } }).jpeg().toBuffer();
+    const bytes = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c2185b' } })
+      .jpeg()
+      .toBuffer();
     return eventually(async () => {
       const form = new FormData();
       form.append('purpose', purpose);
       form.append('file', new Blob([bytes], { type: 'image/jpeg' }), 'damage.jpg');
-      const response = await fetch(`${service.url}/orders/${orderId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      const response = await fetch(`${service.url}/orders/${orderId}/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
       expect(response.status).toBe(201);
       return ((await response.json()) as { attachmentId: string }).attachmentId;
     });
   };
   const reportsOn = async (orderId: string) =>
-    Number((await service.app.get(DataSource).query(`SELECT count(*) AS n FROM events WHERE type = 'ExceptionReported' AND data->>'orderId' = $1`, [orderId]))[0].n);
+    Number(
+      (await service.app.get(DataSource).query(`SELECT count(*) AS n FROM events WHERE type = 'ExceptionReported' AND data->>'orderId' = $1`, [orderId]))[0].n,
+    );
 
   const commandsFor = (orderId: string) => commands.filter((m) => m.key === orderId).map((m) => decodeOrderCommand(m.value) as OrderCommandMessage);
   const eventsFor = (orderId: string) =>
-    messagingEvents.filter((m) => m.key === orderId).flatMap((m) => {
-      const decoded = decodeException(m.value);
-      return decoded.known ? [decoded.event] : [];
-    });
+    messagingEvents
+      .filter((m) => m.key === orderId)
+      .flatMap((m) => {
+        const decoded = decodeException(m.value);
+        return decoded.known ? [decoded.event] : [];
+      });
 
   beforeAll(async () => {
     namespace = await createTestNamespace();
@@ -99,7 +120,10 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     await publisher.connect();
     probe = kafka.consumer({ groupId: uniqueName('probe') });
     await probe.connect();
-    await probe.subscribe({ topics: [namespaced(TOPICS.ordersCommands.name, namespace), namespaced(TOPICS.messagingEvents.name, namespace)], fromBeginning: true });
+    await probe.subscribe({
+      topics: [namespaced(TOPICS.ordersCommands.name, namespace), namespaced(TOPICS.messagingEvents.name, namespace)],
+      fromBeginning: true,
+    });
     await probe.run({
       eachMessage: async ({ topic, message }) => {
         const sent = { key: message.key?.toString() ?? '', value: message.value };
@@ -131,14 +155,29 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
 
     const reported = await call(rita, 'POST', `/orders/${orderId}/exceptions`, body, { 'idempotency-key': 'late-1' });
     expect(reported.status).toBe(201);
-    expect(reported.body).toMatchObject({ orderId, shopId: shop, status: 'reported', type: 'running_late', riderId: 'rita', reportedBy: { role: 'rider', subject: 'rita' }, position: here, version: 1 });
+    expect(reported.body).toMatchObject({
+      orderId,
+      shopId: shop,
+      status: 'reported',
+      type: 'running_late',
+      riderId: 'rita',
+      reportedBy: { role: 'rider', subject: 'rita' },
+      position: here,
+      version: 1,
+    });
     const { exceptionId } = reported.body;
 
     const retried = await call(rita, 'POST', `/orders/${orderId}/exceptions`, body, { 'idempotency-key': 'late-1' });
     expect(retried.status).toBe(201);
     expect(retried.headers.get('idempotent-replayed')).toBe('true');
     expect(retried.body).toMatchObject({ exceptionId, version: 1 });
-    const reused = await call(rita, 'POST', `/orders/${orderId}/exceptions`, { ...body, details: { type: 'running_late', minutesLate: 30 } }, { 'idempotency-key': 'late-1' });
+    const reused = await call(
+      rita,
+      'POST',
+      `/orders/${orderId}/exceptions`,
+      { ...body, details: { type: 'running_late', minutesLate: 30 } },
+      { 'idempotency-key': 'late-1' },
+    );
     expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
 
@@ -166,7 +205,9 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     expect((await call(rita, 'GET', `/exceptions/${exceptionId}`)).body).toMatchObject({ status: 'resolved' });
     await eventually(async () => {
       const list = await call(alice, 'GET', `/exceptions?status=resolved&type=running_late`);
-      expect(list.body.items).toEqual([expect.objectContaining({ exceptionId, orderId, status: 'resolved', riderId: 'rita', area: 'u178k', outcome: 'redelivered' })]);
+      expect(list.body.items).toEqual([
+        expect.objectContaining({ exceptionId, orderId, status: 'resolved', riderId: 'rita', area: 'u178k', outcome: 'redelivered' }),
+      ]);
     });
 
     // One flag and one clear, keyed by the order, in the contract's shape — the retried POST sent nothing twice.
@@ -198,7 +239,12 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
         expect.objectContaining({
           type: 'ExceptionReported',
           shopId: shop,
-          data: expect.objectContaining({ orderId, riderId: 'bo', details: { type: 'vehicle_broken', note: 'Flat tyre' }, reportedBy: { role: 'staff', subject: 'alice' } }),
+          data: expect.objectContaining({
+            orderId,
+            riderId: 'bo',
+            details: { type: 'vehicle_broken', note: 'Flat tyre' },
+            reportedBy: { role: 'staff', subject: 'alice' },
+          }),
         }),
       ]);
     });
@@ -214,7 +260,8 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     const alicesPhoto = await uploadPhoto(orderId, alice);
     const onAnotherOrder = await uploadPhoto(otherOrderId, rita);
     const chatPicture = await uploadPhoto(orderId, rita, 'message');
-    const report = (photoRef: string) => call(rita, 'POST', `/orders/${orderId}/exceptions`, { details: { type: 'bouquet_damaged', photoRef, note: 'Crushed' }, position: here });
+    const report = (photoRef: string) =>
+      call(rita, 'POST', `/orders/${orderId}/exceptions`, { details: { type: 'bouquet_damaged', photoRef, note: 'Crushed' }, position: here });
 
     for (const photoRef of ['photos/damage.jpg', randomUUID(), alicesPhoto, onAnotherOrder]) {
       const refused = await report(photoRef);
@@ -231,7 +278,11 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
   });
 
   it('escalates a report nobody acknowledged in time exactly once, even with a second replica running', async () => {
-    const replica = await startTestService(messagingService, { KAFKA_NAMESPACE: namespace, MESSAGING_EXCEPTION_ESCALATE_SECONDS: '2', DATABASE_SCHEMA: service.config.DATABASE_SCHEMA });
+    const replica = await startTestService(messagingService, {
+      KAFKA_NAMESPACE: namespace,
+      MESSAGING_EXCEPTION_ESCALATE_SECONDS: '2',
+      DATABASE_SCHEMA: service.config.DATABASE_SCHEMA,
+    });
     try {
       const shop = uniqueName('shop');
       const orderId = await knownOrder(shop, 'rita');
@@ -251,14 +302,19 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       // Several more passes of both escalators: still one.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       expect(eventsFor(orderId).filter((e) => e.type === 'ExceptionEscalated')).toHaveLength(1);
-      const log = await service.app.get(DataSource).query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'ExceptionEscalated'`, [`exception-${exceptionId}`]);
+      const log = await service.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'ExceptionEscalated'`, [`exception-${exceptionId}`]);
       expect(log).toEqual([{ n: 1 }]);
       const view = await call(as({ role: 'staff', shopId: shop }), 'GET', `/exceptions/${exceptionId}`);
       expect(view.body).toMatchObject({ status: 'reported', escalatedAt: escalated.data && (escalated.data as { escalatedAt: string }).escalatedAt });
 
       // Acknowledging later still works; an acknowledged report is never escalated.
       expect((await call(as({ role: 'staff', shopId: shop }), 'POST', `/exceptions/${exceptionId}/acknowledge`)).status).toBe(200);
-      const other = await call(as({ role: 'staff', shopId: shop }), 'POST', `/orders/${orderId}/exceptions`, { details: { type: 'recipient_absent' }, position: here });
+      const other = await call(as({ role: 'staff', shopId: shop }), 'POST', `/orders/${orderId}/exceptions`, {
+        details: { type: 'recipient_absent' },
+        position: here,
+      });
       expect((await call(as({ role: 'staff', shopId: shop }), 'POST', `/exceptions/${other.body.exceptionId}/acknowledge`)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       expect(eventsFor(orderId).filter((e) => e.type === 'ExceptionEscalated')).toHaveLength(1);
@@ -314,7 +370,10 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     it('answers 404 to the rider of an order once it is cancelled, as the orders service frees its rider', async () => {
       const rita = as({ role: 'rider', shopId: shop, sub: 'rita' });
       const cancelledOrder = await knownOrder(shop, 'rita');
-      const cancelled = envelope(cancelledOrder, 3, shop, { type: 'OrderCancelled', data: { orderId: cancelledOrder, shopId: shop, riderId: 'rita', reason: 'buyer asked', cancelledAt: at } });
+      const cancelled = envelope(cancelledOrder, 3, shop, {
+        type: 'OrderCancelled',
+        data: { orderId: cancelledOrder, shopId: shop, riderId: 'rita', reason: 'buyer asked', cancelledAt: at },
+      });
       await publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), [cancelled]);
       await eventually(async () => {
         const response = await call(rita, 'POST', `/orders/${cancelledOrder}/exceptions`, { details: { type: 'recipient_absent' }, position: here });
@@ -327,9 +386,21 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       expect((await call(rita, 'POST', `/exceptions/${exceptionId}/acknowledge`)).status).toBe(403);
       expect((await call(rita, 'GET', `/exceptions`)).status).toBe(403);
       expect((await call(rita, 'GET', `/exceptions/analytics?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`)).status).toBe(403);
-      expect((await call(as({ role: 'dispatcher', shopId: shop }), 'GET', `/exceptions/analytics?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`)).status).toBe(403);
-      expect((await call(as({ role: 'florist', shopId: shop }), 'POST', `/orders/${orderId}/exceptions`, { details: { type: 'other', text: 'x' }, position: here })).status).toBe(403);
-      expect((await call(as({ role: 'staff', shopId: shop }), 'POST', `/orders/${randomUUID()}/exceptions`, { details: { type: 'other', text: 'x' }, position: here })).status).toBe(404);
+      expect(
+        (await call(as({ role: 'dispatcher', shopId: shop }), 'GET', `/exceptions/analytics?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`)).status,
+      ).toBe(403);
+      expect(
+        (await call(as({ role: 'florist', shopId: shop }), 'POST', `/orders/${orderId}/exceptions`, { details: { type: 'other', text: 'x' }, position: here }))
+          .status,
+      ).toBe(403);
+      expect(
+        (
+          await call(as({ role: 'staff', shopId: shop }), 'POST', `/orders/${randomUUID()}/exceptions`, {
+            details: { type: 'other', text: 'x' },
+            position: here,
+          })
+        ).status,
+      ).toBe(404);
     });
 
     it('refuses a report without what its type requires, or with fields it does not know (400)', async () => {
@@ -354,9 +425,26 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     const staff = as({ role: 'staff', shopId: shop, sub: 'alice' });
     const plus = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
-    type Fixture = { type: string; extra?: Record<string, unknown>; where: { lat: number; lng: number }; rider?: string; at: string; ackAfter?: number; resolveAfter?: number; shopId?: string };
+    type Fixture = {
+      type: string;
+      extra?: Record<string, unknown>;
+      where: { lat: number; lng: number };
+      rider?: string;
+      at: string;
+      ackAfter?: number;
+      resolveAfter?: number;
+      shopId?: string;
+    };
     const fixture: Fixture[] = [
-      { type: 'address_not_found', extra: { suggestedAddress: 'Lindenlaan 5' }, where: utrecht, rider: 'rita', at: '2026-02-09T08:10:00.000Z', ackAfter: 60, resolveAfter: 600 },
+      {
+        type: 'address_not_found',
+        extra: { suggestedAddress: 'Lindenlaan 5' },
+        where: utrecht,
+        rider: 'rita',
+        at: '2026-02-09T08:10:00.000Z',
+        ackAfter: 60,
+        resolveAfter: 600,
+      },
       { type: 'address_not_found', extra: { suggestedAddress: 'Lindenlaan 7' }, where: utrecht, rider: 'rita', at: '2026-02-09T08:40:00.000Z', ackAfter: 120 },
       { type: 'address_not_found', where: amsterdam, rider: 'bo', at: '2026-02-10T14:05:00.000Z', ackAfter: 300, resolveAfter: 900 },
       { type: 'running_late', extra: { minutesLate: 20 }, where: utrecht, rider: 'rita', at: '2026-02-14T09:15:00.000Z', ackAfter: 30, resolveAfter: 1200 },
@@ -377,10 +465,21 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
         const events = [
           {
             type: 'ExceptionReported',
-            data: { ...ref, details: { type: f.type, ...f.extra }, position: f.where, ...(f.rider ? { riderId: f.rider } : {}), reportedBy: { role: 'rider', subject: f.rider ?? 'alice' }, reportedAt: f.at },
+            data: {
+              ...ref,
+              details: { type: f.type, ...f.extra },
+              position: f.where,
+              ...(f.rider ? { riderId: f.rider } : {}),
+              reportedBy: { role: 'rider', subject: f.rider ?? 'alice' },
+              reportedAt: f.at,
+            },
           },
-          ...(f.ackAfter !== undefined ? [{ type: 'ExceptionAcknowledged', data: { ...ref, acknowledgedBy: alice, acknowledgedAt: plus(f.at, f.ackAfter) } }] : []),
-          ...(f.resolveAfter !== undefined ? [{ type: 'ExceptionResolved', data: { ...ref, outcome: 'redelivered', resolvedBy: alice, resolvedAt: plus(f.at, f.resolveAfter) } }] : []),
+          ...(f.ackAfter !== undefined
+            ? [{ type: 'ExceptionAcknowledged', data: { ...ref, acknowledgedBy: alice, acknowledgedAt: plus(f.at, f.ackAfter) } }]
+            : []),
+          ...(f.resolveAfter !== undefined
+            ? [{ type: 'ExceptionResolved', data: { ...ref, outcome: 'redelivered', resolvedBy: alice, resolvedAt: plus(f.at, f.resolveAfter) } }]
+            : []),
         ];
         await store.append(`exception-${exceptionId}`, 'exception', 0, events, { correlationId: randomUUID(), occurredAt: f.at });
       }
@@ -480,7 +579,10 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
           reportedBy: { role: 'rider', subject: f.rider },
           reportedAt: f.at,
         };
-        await store.append(`exception-${exceptionId}`, 'exception', 0, [{ type: 'ExceptionReported', data }], { correlationId: randomUUID(), occurredAt: f.at });
+        await store.append(`exception-${exceptionId}`, 'exception', 0, [{ type: 'ExceptionReported', data }], {
+          correlationId: randomUUID(),
+          occurredAt: f.at,
+        });
       }
       await eventually(async () => {
         const [{ n }] = await service.app.get(DataSource).query(`SELECT count(*)::int AS n FROM exception_reports WHERE shop_id = $1`, [shop]);
@@ -525,14 +627,24 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       expect((await analytics('')).body).toMatchObject(expected);
       expect((await analytics('&timeZone=UTC')).body).toMatchObject(expected);
       // Names are matched as the zone database does, without regard to case, and answered in their canonical spelling.
-      expect((await analytics('&timeZone=europe/amsterdam')).body).toMatchObject({ timeZone: 'Europe/Amsterdam', byTypeAreaHourRider: [{ hourOfWeek: 0 }, {}, {}, {}] });
+      expect((await analytics('&timeZone=europe/amsterdam')).body).toMatchObject({
+        timeZone: 'Europe/Amsterdam',
+        byTypeAreaHourRider: [{ hourOfWeek: 0 }, {}, {}, {}],
+      });
     });
 
     it('exports the CSV on the clock of the time zone asked for', async () => {
       const response = await analytics('&timeZone=Europe/Amsterdam&format=csv');
       expect(response.status).toBe(200);
       expect(response.text).toBe(
-        ['type,area,hour_of_week,rider_id,count', 'recipient_absent,u178k,0,bo,1', 'running_late,u173z,147,bo,1', 'running_late,u178k,110,rita,1', 'running_late,u178k,111,rita,1', ''].join('\r\n'),
+        [
+          'type,area,hour_of_week,rider_id,count',
+          'recipient_absent,u178k,0,bo,1',
+          'running_late,u173z,147,bo,1',
+          'running_late,u178k,110,rita,1',
+          'running_late,u178k,111,rita,1',
+          '',
+        ].join('\r\n'),
       );
     });
 
@@ -546,7 +658,9 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     });
 
     it('documents timeZone in the OpenAPI document', async () => {
-      const document = (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> };
+      const document = (await (await fetch(`${service.url}/docs/json`)).json()) as {
+        paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
+      };
       const names = document.paths['/exceptions/analytics'].get.parameters?.filter((p) => p.in === 'query').map((p) => p.name);
       expect(names).toEqual(expect.arrayContaining(['from', 'to', 'timeZone', 'format']));
     });

@@ -41,8 +41,5 @@ export const ExceptionReports1764000000500 = sqlMigration('ExceptionReports17640
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE exception_order_assignments`,
-    `DROP TABLE exception_reports`,
-  ],
+  down: [`DROP TABLE exception_order_assignments`, `DROP TABLE exception_reports`],
 });

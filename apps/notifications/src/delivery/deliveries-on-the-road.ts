@@ -46,7 +46,9 @@ export class DeliveriesOnTheRoad implements OnModuleInit {
 
   async reload(): Promise<void> {
     const reload = ++this.reloads;
-    const rows = await this.dataSource.query<Row[]>(`SELECT order_id, shop_id, rider_id FROM deliveries_on_the_road WHERE on_the_road AND rider_id IS NOT NULL`);
+    const rows = await this.dataSource.query<Row[]>(
+      `SELECT order_id, shop_id, rider_id FROM deliveries_on_the_road WHERE on_the_road AND rider_id IS NOT NULL`,
+    );
     if (reload !== this.reloads) return;
     this.byOrder.clear();
     this.byRider.clear();

@@ -69,7 +69,10 @@ export class InboxFanout {
     }
     welcome(session);
     for (const { audience, after, reason } of resets) session.skipTo(audience, after, reason);
-    this.log.debug({ session: session.id, person: session.person, role: session.principal.role, audiences: session.audiences, resets: resets.length }, 'reader connected');
+    this.log.debug(
+      { session: session.id, person: session.person, role: session.principal.role, audiences: session.audiences, resets: resets.length },
+      'reader connected',
+    );
     await Promise.all(session.audiences.map((audience) => this.catchUp(session, audience)));
   }
 

@@ -30,7 +30,14 @@ const entry = (seq: number, audience = 'shop:s1'): InboxEntry => ({
   data: { orderId: 'o1' },
   occurredAt: '2026-02-14T09:00:00.000Z',
 });
-const position = (n: number) => ({ type: 'position' as const, audience: 'shop:s1', riderId: 'li', lat: 52 + n / 1000, lng: 5, recordedAt: `2026-02-14T12:00:${String(n).padStart(2, '0')}Z` });
+const position = (n: number) => ({
+  type: 'position' as const,
+  audience: 'shop:s1',
+  riderId: 'li',
+  lat: 52 + n / 1000,
+  lng: 5,
+  recordedAt: `2026-02-14T12:00:${String(n).padStart(2, '0')}Z`,
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a reader session', () => {

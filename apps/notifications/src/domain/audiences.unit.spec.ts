@@ -61,18 +61,38 @@ for (const type of ['MessagePosted', 'MessageEdited', 'MessageRecalled']) {
 Object.assign(events, {
   'MessagePosted in the internal channel, no rider taking part': said('MessagePosted', 'internal', { riderId: undefined }),
   'MessagePosted in the customer channel naming a rider (never published)': said('MessagePosted', 'customer', { riderId: 'li' }),
-  'MessagePosted in the customer channel of o2@s2': { type: 'MessagePosted', shopId: 's2', data: { orderId: 'o2', shopId: 's2', channel: 'customer', mentions: [], mentionRefs: [] } },
+  'MessagePosted in the customer channel of o2@s2': {
+    type: 'MessagePosted',
+    shopId: 's2',
+    data: { orderId: 'o2', shopId: 's2', channel: 'customer', mentions: [], mentionRefs: [] },
+  },
   'MessagePosted without a channel': { type: 'MessagePosted', shopId: 's1', data: { orderId: 'o1', shopId: 's1', messageId: 'm1' } },
-  'MessagesRead in the internal channel': said('MessagesRead', 'internal', { riderId: undefined, reader: { role: 'florist', subject: 'fay' }, upToMessageId: 'm1' }),
+  'MessagesRead in the internal channel': said('MessagesRead', 'internal', {
+    riderId: undefined,
+    reader: { role: 'florist', subject: 'fay' },
+    upToMessageId: 'm1',
+  }),
   'MessagesRead in the customer channel': said('MessagesRead', 'customer', { reader: { role: 'customer', subject: 'buyer-1' }, upToMessageId: 'm1' }),
   'ConversationOpened o1': { type: 'ConversationOpened', shopId: 's1', data: { orderId: 'o1', shopId: 's1', channels: ['internal', 'customer'] } },
   'RiderJoined li o1': { type: 'RiderJoined', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li' } },
   'RiderLeft li o1': { type: 'RiderLeft', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li', reason: 'reassigned' } },
   'ShopChannelOpened of s1': { type: 'ShopChannelOpened', shopId: 's1', data: { shopId: 's1', channelId: 'c1', name: 'Today' } },
   'ShopChannelMessagePosted of s1': { type: 'ShopChannelMessagePosted', shopId: 's1', data: { shopId: 's1', channelId: 'c1', mentions: [], mentionRefs: [] } },
-  'ShopChannelMessagePosted of s1 @florist @dispatcher': { type: 'ShopChannelMessagePosted', shopId: 's1', data: { shopId: 's1', channelId: 'c1', mentions: [], mentionRefs: [role('florist'), role('dispatcher')] } },
-  'ShopChannelMessagePosted of s1 mentioning gus': { type: 'ShopChannelMessagePosted', shopId: 's1', data: { shopId: 's1', channelId: 'c1', mentions: ['gus'], mentionRefs: [person('gus')] } },
-  'ShopChannelMessagePosted of s2 @florist': { type: 'ShopChannelMessagePosted', shopId: 's2', data: { shopId: 's2', channelId: 'c2', mentions: [], mentionRefs: [role('florist')] } },
+  'ShopChannelMessagePosted of s1 @florist @dispatcher': {
+    type: 'ShopChannelMessagePosted',
+    shopId: 's1',
+    data: { shopId: 's1', channelId: 'c1', mentions: [], mentionRefs: [role('florist'), role('dispatcher')] },
+  },
+  'ShopChannelMessagePosted of s1 mentioning gus': {
+    type: 'ShopChannelMessagePosted',
+    shopId: 's1',
+    data: { shopId: 's1', channelId: 'c1', mentions: ['gus'], mentionRefs: [person('gus')] },
+  },
+  'ShopChannelMessagePosted of s2 @florist': {
+    type: 'ShopChannelMessagePosted',
+    shopId: 's2',
+    data: { shopId: 's2', channelId: 'c2', mentions: [], mentionRefs: [role('florist')] },
+  },
   'ExceptionReported o1 by li': { type: 'ExceptionReported', shopId: 's1', data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', riderId: 'li' } },
 } satisfies Record<string, RoutedEvent>);
 
@@ -102,9 +122,20 @@ describe('inbox audiences follow the visibility table', () => {
   });
 
   it('writes each channel’s messages to the inboxes of those who read it, and role mentions to the roles that may', () => {
-    expect(audiencesFor(events['MessagePosted in the internal channel @florist'])).toEqual(['florist:s1', 'operator', 'rider:s1:li', 'role:s1:florist', 'shop:s1']);
+    expect(audiencesFor(events['MessagePosted in the internal channel @florist'])).toEqual([
+      'florist:s1',
+      'operator',
+      'rider:s1:li',
+      'role:s1:florist',
+      'shop:s1',
+    ]);
     expect(audiencesFor(events['MessagePosted in the customer channel @dispatcher @staff'])).toEqual(['operator', 'order:o1', 'role:s1:staff', 'staff:s1']);
-    expect(audiencesFor(events['ShopChannelMessagePosted of s1 @florist @dispatcher'])).toEqual(['operator', 'role:s1:dispatcher', 'role:s1:florist', 'staff:s1']);
+    expect(audiencesFor(events['ShopChannelMessagePosted of s1 @florist @dispatcher'])).toEqual([
+      'operator',
+      'role:s1:dispatcher',
+      'role:s1:florist',
+      'staff:s1',
+    ]);
   });
 
   it('gives dispatchers no inbox of the customer channel, and staff one of their own', () => {

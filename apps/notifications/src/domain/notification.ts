@@ -11,7 +11,14 @@ export interface Notification {
  * Events someone must act on now. The dispatch names are those dispatch will publish when an
  * order is at risk of missing its window or has missed it.
  */
-export const CRITICAL_EVENTS: ReadonlySet<string> = new Set(['OrderExceptionFlagged', 'ExceptionEscalated', 'DeliveryAtRisk', 'DeliveryLate', 'OrderAtRisk', 'OrderLate']);
+export const CRITICAL_EVENTS: ReadonlySet<string> = new Set([
+  'OrderExceptionFlagged',
+  'ExceptionEscalated',
+  'DeliveryAtRisk',
+  'DeliveryLate',
+  'OrderAtRisk',
+  'OrderLate',
+]);
 
 /** Whoever ordered the flowers: never told to the recipient's side, never to the rider. */
 const SENDER_FIELDS = ['buyer', 'buyerPersonId', 'sender', 'senderName', 'customerId'];

@@ -8,8 +8,16 @@ const placed = {
   data: { orderId: 'o1', shopId: 's1', anonymousSender: true, buyer: { name: 'Sam Sender', phone: '+31 6 1111 2222' }, recipientPersonId: 'p9', recipient },
 };
 const outForDelivery = { type: 'OutForDelivery', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li', pickedUpAt: '2026-02-14T12:30:00Z' } };
-const addressCorrected = { type: 'DeliveryAddressCorrected', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li', recipientPersonId: 'p9', recipient } };
-const carded = { type: 'DeliveryCarded', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li', note: 'Neighbour at no. 5 was rude', cardedAt: '2026-02-14T13:00:00Z' } };
+const addressCorrected = {
+  type: 'DeliveryAddressCorrected',
+  shopId: 's1',
+  data: { orderId: 'o1', shopId: 's1', riderId: 'li', recipientPersonId: 'p9', recipient },
+};
+const carded = {
+  type: 'DeliveryCarded',
+  shopId: 's1',
+  data: { orderId: 'o1', shopId: 's1', riderId: 'li', note: 'Neighbour at no. 5 was rude', cardedAt: '2026-02-14T13:00:00Z' },
+};
 const flagged = { type: 'OrderExceptionFlagged', shopId: 's1', data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', kind: 'damaged' } };
 const mention = { type: 'MessagePosted', shopId: 's1', data: { orderId: 'o1', text: '@fay the roses?', mentions: ['fay'] } };
 const roleMention = {
@@ -21,7 +29,14 @@ const roleMention = {
 const customerMessage = {
   type: 'MessagePosted',
   shopId: 's1',
-  data: { orderId: 'o1', channel: 'customer', text: 'Your roses are on their way', author: { role: 'staff', subject: 'alice' }, senderName: 'Sam Sender', riderId: 'li' },
+  data: {
+    orderId: 'o1',
+    channel: 'customer',
+    text: 'Your roses are on their way',
+    author: { role: 'staff', subject: 'alice' },
+    senderName: 'Sam Sender',
+    riderId: 'li',
+  },
 };
 
 const text = (value: unknown) => JSON.stringify(value);

@@ -19,7 +19,11 @@ export const PreferencesSchema = z
     silentEventTypes: z.array(z.string().min(1).max(100)).max(200).default([]).describe('Event types that only update the view, e.g. ProductionStarted'),
   })
   .meta({
-    example: { mutedOrders: ['7d1e0c52-5d8e-4a57-9b1f-3c2a5f0e9a11'], quietHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Amsterdam' }, silentEventTypes: ['ProductionStarted'] },
+    example: {
+      mutedOrders: ['7d1e0c52-5d8e-4a57-9b1f-3c2a5f0e9a11'],
+      quietHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Amsterdam' },
+      silentEventTypes: ['ProductionStarted'],
+    },
   });
 
 export type Preferences = z.infer<typeof PreferencesSchema>;

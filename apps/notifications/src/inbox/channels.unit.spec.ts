@@ -2,7 +2,16 @@ import { parseInboxNotice } from './channels';
 
 describe('inbox notices', () => {
   it('carries the entry itself, with its time as the store reads it back', () => {
-    const entry = { audience: 'shop:s1', seq: 42, eventId: 'e-1', eventType: 'OrderAccepted', orderId: 'o-1', critical: false, data: { orderId: 'o-1' }, occurredAt: '2026-02-14T12:00:00.5+00:00' };
+    const entry = {
+      audience: 'shop:s1',
+      seq: 42,
+      eventId: 'e-1',
+      eventType: 'OrderAccepted',
+      orderId: 'o-1',
+      critical: false,
+      data: { orderId: 'o-1' },
+      occurredAt: '2026-02-14T12:00:00.5+00:00',
+    };
     expect(parseInboxNotice(JSON.stringify(entry))).toEqual({ audience: 'shop:s1', seq: 42, entry: { ...entry, occurredAt: '2026-02-14T12:00:00.500Z' } });
   });
 

@@ -9,6 +9,11 @@ export const INBOX_RETENTION = Symbol('INBOX_RETENTION');
  */
 export const inboxRetention = retentionSweep(
   INBOX_RETENTION,
-  (config: NotificationsConfig) => ({ table: 'inbox_entries', timeColumn: 'created_at', retentionMs: config.INBOX_RETENTION_HOURS * 3_600_000, task: 'inbox-retention' }),
+  (config: NotificationsConfig) => ({
+    table: 'inbox_entries',
+    timeColumn: 'created_at',
+    retentionMs: config.INBOX_RETENTION_HOURS * 3_600_000,
+    task: 'inbox-retention',
+  }),
   [SERVICE_CONFIG],
 );

@@ -70,5 +70,7 @@ export const NotificationInbox1764000000600 = sqlMigration('NotificationInbox176
       on_the_road  boolean NOT NULL
     )`,
   ],
-  down: ['erased_people', 'deliveries_on_the_road', 'notification_preferences', 'escalations', 'inbox_acks', 'inbox_entries', 'inbox_heads'].map((table) => `DROP TABLE IF EXISTS ${table}`),
+  down: ['erased_people', 'deliveries_on_the_road', 'notification_preferences', 'escalations', 'inbox_acks', 'inbox_entries', 'inbox_heads'].map(
+    (table) => `DROP TABLE IF EXISTS ${table}`,
+  ),
 });

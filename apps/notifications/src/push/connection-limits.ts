@@ -23,10 +23,13 @@ export function endAtExpiry(session: ReaderSession, expiresAt: Date | undefined)
       timer = setTimeout(arm, LONGEST_TIMER_MS);
       return;
     }
-    timer = setTimeout(() => {
-      session.send({ type: 'expired', message: 'your token expired: reconnect with a fresh one and your last cursor' });
-      session.close(CLOSE_TOKEN_EXPIRED, 'token expired');
-    }, Math.max(0, wait));
+    timer = setTimeout(
+      () => {
+        session.send({ type: 'expired', message: 'your token expired: reconnect with a fresh one and your last cursor' });
+        session.close(CLOSE_TOKEN_EXPIRED, 'token expired');
+      },
+      Math.max(0, wait),
+    );
   };
   arm();
   return () => clearTimeout(timer);

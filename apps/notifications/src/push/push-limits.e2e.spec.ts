@@ -1,7 +1,17 @@
 import type { Principal } from '@petalpost/auth';
 import { createTestNamespace, eventually, uniqueName } from '@petalpost/testing';
 import { WebSocket } from 'ws';
-import { LiveClient, newOrder, type Notifications, relayStandIn, type Relay, SseClient, startNotifications, tokens, waitUntilConsuming } from '../notifications.fixture';
+import {
+  LiveClient,
+  newOrder,
+  type Notifications,
+  relayStandIn,
+  type Relay,
+  SseClient,
+  startNotifications,
+  tokens,
+  waitUntilConsuming,
+} from '../notifications.fixture';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -77,10 +77,12 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, Be
     client.on('message', (data) => this.received(connection, data));
     const rawCursor = query.get('cursor');
     const cursor = rawCursor ? (decodeCursor(rawCursor) ?? 'unreadable') : undefined;
-    this.fanout.open(session, cursor, (s) => s.send(welcomeFrame(s))).catch((err: unknown) => {
-      this.logger.error({ err, person: session.person }, 'could not start a WebSocket reader');
-      session.close(1011, 'could not read your notifications; reconnect');
-    });
+    this.fanout
+      .open(session, cursor, (s) => s.send(welcomeFrame(s)))
+      .catch((err: unknown) => {
+        this.logger.error({ err, person: session.person }, 'could not start a WebSocket reader');
+        session.close(1011, 'could not read your notifications; reconnect');
+      });
   }
 
   handleDisconnect(client: WebSocket): void {

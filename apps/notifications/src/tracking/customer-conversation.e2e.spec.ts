@@ -41,7 +41,10 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
     const staff: Principal = { role: 'staff', shopId, sub: 'alice' };
     await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, staff)).status).toBe(200), 30_000);
     const { url } = await eventually(async () => {
-      const response = await fetch(`${service.url}/orders/${order.orderId}/tracking-link`, { method: 'POST', headers: { authorization: `Bearer ${tokens.sign(staff)}` } });
+      const response = await fetch(`${service.url}/orders/${order.orderId}/tracking-link`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.sign(staff)}` },
+      });
       expect(response.status).toBe(201);
       return (await response.json()) as { url: string };
     }, 30_000);
@@ -61,7 +64,11 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
   it('posts what the customer types on the page in the customer channel, and shows the shop’s answer on the page but never an internal message', async () => {
     const { orderId, staff, url } = await trackedConversation();
 
-    const sent = await fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Could the rider ring twice?' }) });
+    const sent = await fetch(`${url}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Could the rider ring twice?' }),
+    });
     expect(sent.status).toBe(201);
 
     // Staff read it in messaging's customer channel, written by the order's customer.
@@ -73,7 +80,9 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
     expect(posted.author).toEqual({ role: 'customer', subject: `tracking-link:${orderId}` });
 
     // Staff answer in the customer channel, and say something in the internal one.
-    expect((await call('POST', `/conversations/${orderId}/channels/internal/messages`, staff, { text: 'Internal: the customer is picky about bells' })).status).toBe(201);
+    expect(
+      (await call('POST', `/conversations/${orderId}/channels/internal/messages`, staff, { text: 'Internal: the customer is picky about bells' })).status,
+    ).toBe(201);
     expect((await call('POST', `/conversations/${orderId}/channels/customer/messages`, staff, { text: 'We will ring twice.' })).status).toBe(201);
 
     const view = await eventually(async () => {
@@ -92,7 +101,11 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
 
   it('applies a command sent twice once: the command id is the message id', async () => {
     const { orderId, shopId, staff, url } = await trackedConversation();
-    const sent = await fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Is there a card?' }) });
+    const sent = await fetch(`${url}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Is there a card?' }),
+    });
     expect(sent.status).toBe(201);
     const [posted] = await eventually(async () => {
       const items = (await channelMessages(orderId, staff)).filter((m) => m.text === 'Is there a card?');
@@ -104,7 +117,9 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
     const again = commandOf({ messageId: posted.messageId, orderId, shopId, text: 'Is there a card?', sentAt: new Date().toISOString() });
     await relay.raw(TOPICS.messagingCommands.name, [{ key: orderId, value: JSON.stringify(again.value) }]);
     // A later message, to know the repeated one was handled before it.
-    expect((await fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Thanks!' }) })).status).toBe(201);
+    expect(
+      (await fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Thanks!' }) })).status,
+    ).toBe(201);
     await eventually(async () => expect((await channelMessages(orderId, staff)).map((m) => m.text)).toContain('Thanks!'), 30_000);
     expect((await channelMessages(orderId, staff)).filter((m) => m.text === 'Is there a card?')).toHaveLength(1);
     expect((await pageState(url)).messages.map((m) => m.text)).toEqual(['Is there a card?', 'Thanks!']);
@@ -112,7 +127,8 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
 
   it('holds the customer to the posting limit on the page: the eleventh message within a minute is 429 with Retry-After and goes nowhere', async () => {
     const { orderId, staff, url } = await trackedConversation();
-    const send = (text: string) => fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    const send = (text: string) =>
+      fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
     for (let i = 1; i <= 10; i++) expect((await send(`Are they coming? (${i})`)).status).toBe(201);
     const refused = await send('Hello??');
     expect(refused.status).toBe(429);

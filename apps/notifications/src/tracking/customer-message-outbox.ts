@@ -87,7 +87,10 @@ export class CustomerMessageOutbox implements Processor, OnApplicationBootstrap,
         const waiting = await unpublishedMessages(db, BATCH);
         if (waiting.length === 0) return 0;
         await this.publisher.send(this.topic, waiting.map(commandOf));
-        await markPublished(db, waiting.map((m) => m.messageId));
+        await markPublished(
+          db,
+          waiting.map((m) => m.messageId),
+        );
         return waiting.length;
       });
       if (sent === 0) return;

@@ -11,7 +11,13 @@ const UNSAFE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u20
  * typed rather than being stripped.
  */
 export function cleanMessageText(raw: string): string {
-  const text = raw.normalize('NFC').replace(/\r\n?/g, '\n').replace(UNSAFE, '').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  const text = raw
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(UNSAFE, '')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   if (text.length === 0) throw new DomainError('invalid', 'MESSAGE_EMPTY', 'write a message first');
   if ([...text].length > MESSAGE_MAX_CHARS) throw new DomainError('invalid', 'MESSAGE_TOO_LONG', `a message has at most ${MESSAGE_MAX_CHARS} characters`);
   return text;

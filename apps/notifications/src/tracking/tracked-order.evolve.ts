@@ -38,7 +38,11 @@ export function firstNameOf(name: string): string | null {
   return first.length > 0 ? first.slice(0, 40) : null;
 }
 
-function recipientOf(personId: string | null, contact: RecipientContact | null, isErased: IsErased): Pick<TrackedOrder, 'recipientFirstName' | 'recipientPersonId' | 'destination'> {
+function recipientOf(
+  personId: string | null,
+  contact: RecipientContact | null,
+  isErased: IsErased,
+): Pick<TrackedOrder, 'recipientFirstName' | 'recipientPersonId' | 'destination'> {
   if (contact === null || (personId !== null && isErased(personId))) return { recipientPersonId: personId, recipientFirstName: null, destination: null };
   return { recipientPersonId: personId, recipientFirstName: firstNameOf(contact.name), destination: contact.address.geo ?? null };
 }

@@ -23,7 +23,10 @@ const placed: OrderIntegrationEvent = {
 
 /** The row after these events, numbered 1, 2, … as the order's stream numbers them. */
 function given(...events: OrderIntegrationEvent[]): TrackedOrder | undefined {
-  return events.reduce<TrackedOrder | undefined>((order, event, i) => evolveTrackedOrder(order, { ...event, streamVersion: i + 1 } as TrackedOrderEvent), undefined);
+  return events.reduce<TrackedOrder | undefined>(
+    (order, event, i) => evolveTrackedOrder(order, { ...event, streamVersion: i + 1 } as TrackedOrderEvent),
+    undefined,
+  );
 }
 
 const at = (minute: number) => `2026-02-14T12:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -35,7 +38,14 @@ const assigned: OrderIntegrationEvent = { type: 'RiderAssigned', data: { ...ref,
 const pickedUp: OrderIntegrationEvent = { type: 'OutForDelivery', data: { ...ref, riderId: 'rita', pickedUpAt: at(6) } };
 const delivered: OrderIntegrationEvent = {
   type: 'OrderDelivered',
-  data: { ...ref, riderId: 'rita', outcome: { kind: 'recipient' }, proof: { photoRef: 'photos/proof-1.jpg', at: at(30) }, receivedBy: null, deliveredAt: at(30) },
+  data: {
+    ...ref,
+    riderId: 'rita',
+    outcome: { kind: 'recipient' },
+    proof: { photoRef: 'photos/proof-1.jpg', at: at(30) },
+    receivedBy: null,
+    deliveredAt: at(30),
+  },
 };
 
 describe('the tracked order', () => {
@@ -61,11 +71,17 @@ describe('the tracked order', () => {
     });
 
     it('keeps no name of a recipient published as erased', () => {
-      expect(given({ ...placed, data: { ...placed.data, recipient: null } } as OrderIntegrationEvent)).toMatchObject({ recipientFirstName: null, destination: null });
+      expect(given({ ...placed, data: { ...placed.data, recipient: null } } as OrderIntegrationEvent)).toMatchObject({
+        recipientFirstName: null,
+        destination: null,
+      });
     });
 
     it('keeps no name of a recipient already known to be erased', () => {
-      expect(evolveTrackedOrder(undefined, { ...placed, streamVersion: 1 } as TrackedOrderEvent, (id) => id === 'p1')).toMatchObject({ recipientFirstName: null, destination: null });
+      expect(evolveTrackedOrder(undefined, { ...placed, streamVersion: 1 } as TrackedOrderEvent, (id) => id === 'p1')).toMatchObject({
+        recipientFirstName: null,
+        destination: null,
+      });
     });
 
     it('does not track an order it never saw placed', () => {
@@ -88,24 +104,46 @@ describe('the tracked order', () => {
 
     it('knows the rider from assignment until unassigned, rescheduled, cancelled or returned', () => {
       expect(given(placed, accepted, assigned)).toMatchObject({ riderId: 'rita', status: 'accepted' });
-      expect(given(placed, accepted, assigned, { type: 'RiderUnassigned', data: { ...ref, riderId: 'rita', unassignedAt: at(7) } })).toMatchObject({ riderId: null });
-      expect(given(placed, accepted, assigned, { type: 'OrderCancelled', data: { ...ref, reason: 'changed mind', cancelledAt: at(7) } })).toMatchObject({ riderId: null, status: 'cancelled' });
+      expect(given(placed, accepted, assigned, { type: 'RiderUnassigned', data: { ...ref, riderId: 'rita', unassignedAt: at(7) } })).toMatchObject({
+        riderId: null,
+      });
+      expect(given(placed, accepted, assigned, { type: 'OrderCancelled', data: { ...ref, reason: 'changed mind', cancelledAt: at(7) } })).toMatchObject({
+        riderId: null,
+        status: 'cancelled',
+      });
       const failed: OrderIntegrationEvent = { type: 'DeliveryFailed', data: { ...ref, riderId: 'rita', reason: 'wrong_address', failedAt: at(20) } };
-      const rescheduled: OrderIntegrationEvent = { type: 'DeliveryRescheduled', data: { ...ref, deliveryWindow: { ...window, from: '2026-02-15T12:00:00.000Z', to: '2026-02-15T14:00:00.000Z' }, rescheduledAt: at(21) } };
-      expect(given(placed, accepted, finished, pickedUp, failed, rescheduled)).toMatchObject({ status: 'ready', riderId: null, window: { from: '2026-02-15T12:00:00.000Z' } });
+      const rescheduled: OrderIntegrationEvent = {
+        type: 'DeliveryRescheduled',
+        data: { ...ref, deliveryWindow: { ...window, from: '2026-02-15T12:00:00.000Z', to: '2026-02-15T14:00:00.000Z' }, rescheduledAt: at(21) },
+      };
+      expect(given(placed, accepted, finished, pickedUp, failed, rescheduled)).toMatchObject({
+        status: 'ready',
+        riderId: null,
+        window: { from: '2026-02-15T12:00:00.000Z' },
+      });
     });
 
     it('goes back on the road after a card was left', () => {
       const carded: OrderIntegrationEvent = { type: 'DeliveryCarded', data: { ...ref, riderId: 'rita', cardedAt: at(20) } };
       const again: OrderIntegrationEvent = { type: 'DeliveryReattempted', data: { ...ref, riderId: 'rita', reattemptedAt: at(40) } };
       expect(given(placed, accepted, finished, pickedUp, carded)).toMatchObject({ status: 'carded' });
-      expect(given(placed, accepted, finished, pickedUp, carded, again)).toMatchObject({ status: 'out_for_delivery', riderId: 'rita', reachedAt: { out_for_delivery: at(40), carded: at(20) } });
+      expect(given(placed, accepted, finished, pickedUp, carded, again)).toMatchObject({
+        status: 'out_for_delivery',
+        riderId: 'rita',
+        reachedAt: { out_for_delivery: at(40), carded: at(20) },
+      });
     });
 
     it('takes a corrected recipient’s first name and destination', () => {
       const corrected: OrderIntegrationEvent = {
         type: 'DeliveryAddressCorrected',
-        data: { ...ref, addressType: 'hospital', recipientPersonId: 'p2', recipient: { name: 'Sam', address: { text: 'Ziekenhuis 1', geo: { lat: 52.1, lng: 5.1 } } }, correctedAt: at(8) },
+        data: {
+          ...ref,
+          addressType: 'hospital',
+          recipientPersonId: 'p2',
+          recipient: { name: 'Sam', address: { text: 'Ziekenhuis 1', geo: { lat: 52.1, lng: 5.1 } } },
+          correctedAt: at(8),
+        },
       };
       expect(given(placed, corrected)).toMatchObject({ recipientFirstName: 'Sam', recipientPersonId: 'p2', destination: { lat: 52.1, lng: 5.1 } });
     });
@@ -130,7 +168,9 @@ describe('the tracked order', () => {
 
     it('is dropped when the delivery attempt fails, since the next one needs a new prediction', () => {
       const order = withEta(given(placed, accepted, finished, pickedUp)!, eta);
-      expect(evolveTrackedOrder(order, { type: 'DeliveryFailed', data: { ...ref, reason: 'access_denied', failedAt: at(26) }, streamVersion: 5 })).toMatchObject({ eta: null });
+      expect(
+        evolveTrackedOrder(order, { type: 'DeliveryFailed', data: { ...ref, reason: 'access_denied', failedAt: at(26) }, streamVersion: 5 }),
+      ).toMatchObject({ eta: null });
     });
   });
 });

@@ -1,6 +1,15 @@
 import type { MessagingIntegrationEvent } from '@petalpost/contracts';
 import { type EtaUpdated, evolveTrackedOrder, type TrackedOrder, type TrackedOrderEvent, withEta } from './tracked-order.evolve';
-import { announceChange, applyChannelMessage, eraseRecipient, findTrackedOrder, isErased, lockPerson, saveTrackedOrder, type Sql } from './tracked-orders.store';
+import {
+  announceChange,
+  applyChannelMessage,
+  eraseRecipient,
+  findTrackedOrder,
+  isErased,
+  lockPerson,
+  saveTrackedOrder,
+  type Sql,
+} from './tracked-orders.store';
 
 /**
  * Applies an event to tracked_orders in the consumer's transaction and announces each changed order

@@ -163,10 +163,10 @@ export async function storeMessage(db: Sql, message: { orderId: string; shopId: 
 
 /** When the customer sent their latest messages about this order, newest first: what the posting limit counts. */
 export async function recentSendTimes(db: Sql, orderId: string, limit: number): Promise<string[]> {
-  const rows: Array<{ sent_at: Date }> = await db.query(`SELECT sent_at FROM tracking_messages WHERE order_id = $1 AND NOT from_shop ORDER BY sent_at DESC LIMIT $2`, [
-    orderId,
-    limit,
-  ]);
+  const rows: Array<{ sent_at: Date }> = await db.query(
+    `SELECT sent_at FROM tracking_messages WHERE order_id = $1 AND NOT from_shop ORDER BY sent_at DESC LIMIT $2`,
+    [orderId, limit],
+  );
   return rows.map((r) => r.sent_at.toISOString());
 }
 

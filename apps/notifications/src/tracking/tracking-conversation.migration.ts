@@ -11,8 +11,5 @@ export const TrackingConversation1766000000000 = sqlMigration('TrackingConversat
     `ALTER TABLE tracking_messages ADD COLUMN IF NOT EXISTS recalled boolean NOT NULL DEFAULT false`,
     `CREATE INDEX IF NOT EXISTS tracking_messages_unpublished ON tracking_messages (sent_at) WHERE published_at IS NULL AND NOT from_shop`,
   ],
-  down: [
-    `DROP INDEX IF EXISTS tracking_messages_unpublished`,
-    `ALTER TABLE tracking_messages DROP COLUMN IF EXISTS recalled, DROP COLUMN IF EXISTS from_shop`,
-  ],
+  down: [`DROP INDEX IF EXISTS tracking_messages_unpublished`, `ALTER TABLE tracking_messages DROP COLUMN IF EXISTS recalled, DROP COLUMN IF EXISTS from_shop`],
 });

@@ -79,7 +79,12 @@ export class TrackingHub implements Processor, BeforeApplicationShutdown, OnAppl
   /** The page's view of an order now: the row, the customer's messages, the rider's latest position. */
   async viewOf(order: TrackedOrder): Promise<TrackingView> {
     const messages = await messagesOfOrder(this.dataSource, order.orderId);
-    return trackingViewOf(order, { graceHours: this.config.TRACKING_GRACE_HOURS, photosServed: this.config.TRACKING_PHOTO_BASE_URL !== undefined, position: this.positionFor(order), messages });
+    return trackingViewOf(order, {
+      graceHours: this.config.TRACKING_GRACE_HOURS,
+      photosServed: this.config.TRACKING_PHOTO_BASE_URL !== undefined,
+      position: this.positionFor(order),
+      messages,
+    });
   }
 
   /** Sends the current view, then every change of the order and every move of its rider, until the returned function is called (or `end` when the service stops). */

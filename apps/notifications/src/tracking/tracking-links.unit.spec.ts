@@ -22,7 +22,9 @@ describe('a tracking link', () => {
 
   it('is for no order when the token is not a customer’s, or not ours', () => {
     expect(orderOfTrackingToken(tokens, tokens.sign({ role: 'staff', sub: 'alice', shopId: 's1' }))).toBeUndefined();
-    expect(orderOfTrackingToken(tokens, new TokenService('another-secret-that-is-long-enough-012345').sign({ role: 'customer', sub: 'x', orderId: 'o1' }))).toBeUndefined();
+    expect(
+      orderOfTrackingToken(tokens, new TokenService('another-secret-that-is-long-enough-012345').sign({ role: 'customer', sub: 'x', orderId: 'o1' })),
+    ).toBeUndefined();
     expect(orderOfTrackingToken(tokens, 'garbage')).toBeUndefined();
   });
 

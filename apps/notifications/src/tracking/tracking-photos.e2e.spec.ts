@@ -24,7 +24,11 @@ describe('tracking page without a photo store (real service, Kafka, Postgres and
     service = await startNotifications(namespace);
     relay = await relayStandIn(namespace);
     userDataDir = await mkdtemp(join(tmpdir(), 'petalpost-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], viewport: { width: 390, height: 844 } });
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
+      viewport: { width: 390, height: 844 },
+    });
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -43,11 +47,24 @@ describe('tracking page without a photo store (real service, Kafka, Postgres and
       next({ type: 'ArrangementPhotoAttached', data: { ...ref, photoRef: 'photos/arrangement-1.jpg', attachedAt: now() } }),
       next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: now() } }),
       next({ type: 'OutForDelivery', data: { ...ref, riderId: 'rita', pickedUpAt: now() } }),
-      next({ type: 'OrderDelivered', data: { ...ref, riderId: 'rita', outcome: { kind: 'recipient' }, proof: { photoRef: 'photos/proof-1.jpg', at: now() }, receivedBy: null, deliveredAt: now() } }),
+      next({
+        type: 'OrderDelivered',
+        data: {
+          ...ref,
+          riderId: 'rita',
+          outcome: { kind: 'recipient' },
+          proof: { photoRef: 'photos/proof-1.jpg', at: now() },
+          receivedBy: null,
+          deliveredAt: now(),
+        },
+      }),
     );
     const staff: Principal = { role: 'staff', shopId, sub: 'alice' };
     const { url } = await eventually(async () => {
-      const response = await fetch(`${service.url}/orders/${orderId}/tracking-link`, { method: 'POST', headers: { authorization: `Bearer ${tokens.sign(staff)}` } });
+      const response = await fetch(`${service.url}/orders/${orderId}/tracking-link`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.sign(staff)}` },
+      });
       expect(response.status).toBe(201);
       const minted = (await response.json()) as { url: string };
       expect(((await (await fetch(`${minted.url}/state`)).json()) as { status: string }).status).toBe('delivered');

@@ -28,7 +28,9 @@ class CustomerMessagesQuery extends createZodDto(
 
 class CustomerMessageList extends createZodDto(
   z.object({
-    items: z.array(z.object({ messageId: z.string(), orderId: z.string(), text: z.string().describe('Plain text: show it as text, never as HTML'), sentAt: z.string() })),
+    items: z.array(
+      z.object({ messageId: z.string(), orderId: z.string(), text: z.string().describe('Plain text: show it as text, never as HTML'), sentAt: z.string() }),
+    ),
   }),
 ) {}
 
@@ -54,12 +56,20 @@ export class TrackingStaffController {
     if (!order || !canSeeShop(principal, order.shopId)) throw new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');
     // Without a configured address (development only), the address this connection reached: never the caller's Host header.
     const baseUrl = this.config.TRACKING_PUBLIC_URL ?? ownAddress(request);
-    return trackingLinkOf(this.tokens, order, { baseUrl, now: new Date(), tokenDays: this.config.TRACKING_TOKEN_DAYS, graceHours: this.config.TRACKING_GRACE_HOURS });
+    return trackingLinkOf(this.tokens, order, {
+      baseUrl,
+      now: new Date(),
+      tokenDays: this.config.TRACKING_TOKEN_DAYS,
+      graceHours: this.config.TRACKING_GRACE_HOURS,
+    });
   }
 
   @Get('shops/:shopId/customer-messages')
   @Roles('staff', 'operator')
-  @ApiOperation({ summary: "What customers wrote from their tracking pages, newest first (each is also posted in the order's customer channel in messaging, where staff answer)" })
+  @ApiOperation({
+    summary:
+      "What customers wrote from their tracking pages, newest first (each is also posted in the order's customer channel in messaging, where staff answer)",
+  })
   @ApiErrorResponses(400, 401, 403, 404)
   @ZodResponse({ status: 200, type: CustomerMessageList })
   async messages(@Param('shopId') shopId: string, @Query() query: CustomerMessagesQuery, @CurrentPrincipal() principal: Principal) {

@@ -24,13 +24,14 @@ const STEP_OF: Record<OrderStatus, ProgressStep> = {
   cancelled: 'placed',
 };
 
-
 /**
  * Where the rider is, for the page. With the destination known, only the rider's offset from it in
  * metres: the page plots the two without ever holding the recipient's address. Without it, the
  * rider's own coordinates (rounded to ≈10 m), which the page plots against their trail.
  */
-export type RiderView = { relativeTo: 'destination'; eastM: number; northM: number; distanceM: number; recordedAt: string } | { relativeTo: 'trail'; lat: number; lng: number; recordedAt: string };
+export type RiderView =
+  | { relativeTo: 'destination'; eastM: number; northM: number; distanceM: number; recordedAt: string }
+  | { relativeTo: 'trail'; lat: number; lng: number; recordedAt: string };
 
 export interface CustomerMessageView {
   /** The customer's own, or the shop's answer: never who at the shop wrote it. */
@@ -80,13 +81,22 @@ export function riderViewOf(order: TrackedOrder, position: RiderPosition | undef
   if (position.riderId !== order.riderId || position.shopId !== order.shopId) return null;
   if (order.destination) {
     const { east, north } = offsetInMetres(order.destination, position);
-    return { relativeTo: 'destination', eastM: Math.round(east), northM: Math.round(north), distanceM: Math.round(Math.hypot(east, north)), recordedAt: position.recordedAt };
+    return {
+      relativeTo: 'destination',
+      eastM: Math.round(east),
+      northM: Math.round(north),
+      distanceM: Math.round(Math.hypot(east, north)),
+      recordedAt: position.recordedAt,
+    };
   }
   return { relativeTo: 'trail', lat: round(position.lat, 4), lng: round(position.lng, 4), recordedAt: position.recordedAt };
 }
 
 /** `photosServed`: a photo store is configured (TRACKING_PHOTO_BASE_URL); without one the page names no photo, rather than a broken image. */
-export function trackingViewOf(order: TrackedOrder, options: { graceHours: number; photosServed: boolean; position?: RiderPosition; messages?: CustomerMessageView[] }): TrackingView {
+export function trackingViewOf(
+  order: TrackedOrder,
+  options: { graceHours: number; photosServed: boolean; position?: RiderPosition; messages?: CustomerMessageView[] },
+): TrackingView {
   const current = PROGRESS_STEPS.indexOf(STEP_OF[order.status]);
   return {
     status: order.status,

@@ -7,7 +7,12 @@ const order: TrackedOrder = {
   orderId: 'o1',
   shopId: 's1',
   status: 'out_for_delivery',
-  reachedAt: { placed: '2026-02-13T09:00:00.000Z', accepted: '2026-02-14T10:00:00.000Z', ready: '2026-02-14T11:00:00.000Z', out_for_delivery: '2026-02-14T12:00:00.000Z' },
+  reachedAt: {
+    placed: '2026-02-13T09:00:00.000Z',
+    accepted: '2026-02-14T10:00:00.000Z',
+    ready: '2026-02-14T11:00:00.000Z',
+    out_for_delivery: '2026-02-14T12:00:00.000Z',
+  },
   window: { from: '2026-02-14T12:00:00.000Z', to: '2026-02-14T14:00:00.000Z', timeZone: 'Europe/Amsterdam' },
   deadline: null,
   eta: '2026-02-14T12:40:00.000Z',
@@ -21,7 +26,8 @@ const order: TrackedOrder = {
   version: 6,
 };
 const near: RiderPosition = { riderId: 'rita', shopId: 's1', lat: 52.1, lng: 5.12, recordedAt: '2026-02-14T12:20:00.000Z' };
-const view = (changes: Partial<TrackedOrder> = {}, position: RiderPosition | null = near) => trackingViewOf({ ...order, ...changes }, { graceHours: 24, photosServed: true, position: position ?? undefined });
+const view = (changes: Partial<TrackedOrder> = {}, position: RiderPosition | null = near) =>
+  trackingViewOf({ ...order, ...changes }, { graceHours: 24, photosServed: true, position: position ?? undefined });
 
 describe('what the tracking page may show', () => {
   it('never carries the rider, the recipient’s person, address or position, whoever the link is forwarded to', () => {
@@ -56,9 +62,12 @@ describe('what the tracking page may show', () => {
       expect(view({ destination: null }).rider).toEqual({ relativeTo: 'trail', lat: 52.1, lng: 5.12, recordedAt: near.recordedAt });
     });
 
-    it.each<OrderStatus>(['placed', 'accepted', 'ready', 'carded', 'delivery_failed', 'delivered', 'cancelled'])('does not appear when the order is %s', (status) => {
-      expect(view({ status }).rider).toBeNull();
-    });
+    it.each<OrderStatus>(['placed', 'accepted', 'ready', 'carded', 'delivery_failed', 'delivered', 'cancelled'])(
+      'does not appear when the order is %s',
+      (status) => {
+        expect(view({ status }).rider).toBeNull();
+      },
+    );
 
     it('does not appear for another rider’s position, nor for a rider of the same name at another shop', () => {
       expect(view({}, { ...near, riderId: 'mo' }).rider).toBeNull();

@@ -4,7 +4,11 @@ import { z } from 'zod';
 /** The tracking page's variables (docs/notifications.md, "Customer tracking page"). */
 export const trackingConfigShape = {
   /** A link keeps working this long after the order is delivered, cancelled, rejected or returned. */
-  TRACKING_GRACE_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
+  TRACKING_GRACE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 90)
+    .default(24),
   /** The outer limit of a link's token, whatever happens to the order (a token cannot be recalled). */
   TRACKING_TOKEN_DAYS: z.coerce.number().int().min(1).max(365).default(60),
   /** Where customers reach this service, e.g. https://track.example.com; required in production, elsewhere unset means the service's own address. */

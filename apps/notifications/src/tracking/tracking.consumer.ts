@@ -1,4 +1,14 @@
-import { CONSUMER_GROUPS, createEventDecoder, EtaUpdatedV1, MessageEditedV1, MessagePostedV1, MessageRecalledV1, namespaced, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
+import {
+  CONSUMER_GROUPS,
+  createEventDecoder,
+  EtaUpdatedV1,
+  MessageEditedV1,
+  MessagePostedV1,
+  MessageRecalledV1,
+  namespaced,
+  ORDER_EVENT_CONTRACTS,
+  TOPICS,
+} from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { SERVICE_CONFIG } from '@petalpost/platform';
 import type { TrackingServiceConfig } from './tracking.config';
@@ -29,13 +39,15 @@ export const trackingConsumer = kafkaConsumer(
         if (message.topic === messagingTopic) {
           const decoded = decodeMessagingEvent(message.value);
           // Exception reports, read receipts, shop channels: nothing the page shows.
-          if (decoded.known) await applyToCustomerChannel({ type: decoded.type, data: decoded.data, shopId: decoded.event.shopId } as CustomerChannelEvent, db, channel);
+          if (decoded.known)
+            await applyToCustomerChannel({ type: decoded.type, data: decoded.data, shopId: decoded.event.shopId } as CustomerChannelEvent, db, channel);
           return;
         }
         if (message.topic === dispatchTopic) {
           const decoded = decodeDispatchEvent(message.value);
           // Dispatch says much the page does not show: only ETAs are taken.
-          if (decoded.known) await applyToTrackedOrders({ type: 'EtaUpdated', data: decoded.data as EtaUpdated['data'], shopId: decoded.event.shopId }, db, channel);
+          if (decoded.known)
+            await applyToTrackedOrders({ type: 'EtaUpdated', data: decoded.data as EtaUpdated['data'], shopId: decoded.event.shopId }, db, channel);
           return;
         }
         const decoded = decodeOrderEvent(message.value);

@@ -19,7 +19,9 @@ import { noticePage, trackingPage } from './tracking-page';
 import { isLinkExpired } from './tracking-view';
 
 /** Room for markup and spaces the cleaning removes; the cleaned text is held to MESSAGE_MAX_CHARS. */
-class CustomerMessageBody extends createZodDto(z.strictObject({ text: z.string().max(4000) }).meta({ example: { text: 'Could the rider ring twice? The bell is faint.' } })) {}
+class CustomerMessageBody extends createZodDto(
+  z.strictObject({ text: z.string().max(4000) }).meta({ example: { text: 'Could the rider ring twice? The bell is faint.' } }),
+) {}
 
 /** An open page reconnects now and then (EventSource does so by itself), so an expired link is noticed. */
 const STREAM_MAX_AGE_MS = 15 * 60_000;
@@ -68,7 +70,10 @@ export class TrackingController {
 
   @Post('*')
   @HttpCode(201)
-  @ApiOperation({ summary: "POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging." })
+  @ApiOperation({
+    summary:
+      "POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging.",
+  })
   async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: CustomerMessageBody): Promise<void> {
     const [token = '', ...rest] = wildcard(request).split('/');
     if (rest.join('/') !== 'messages') return notFoundJson(request, reply);
@@ -197,5 +202,8 @@ function refuseJson(kind: 'not_found' | 'expired', request: FastifyRequest, repl
     kind === 'expired'
       ? { code: 'TRACKING_LINK_EXPIRED', message: 'this link has expired', correlationId: String(request.id) }
       : { code: 'TRACKING_LINK_NOT_FOUND', message: 'no such tracking link', correlationId: String(request.id) };
-  void reply.status(kind === 'expired' ? 410 : 404).header('cache-control', 'no-store').send(body);
+  void reply
+    .status(kind === 'expired' ? 410 : 404)
+    .header('cache-control', 'no-store')
+    .send(body);
 }

@@ -8,7 +8,17 @@ import { type Principal, TokenService } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, createTestNamespace, eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  createTestNamespace,
+  eventually,
+  orderOnTheWire,
+  rosesPlaced,
+  startTestService,
+  testInfra,
+  uniqueName,
+} from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { NotificationsConfig } from '../notifications.config';
@@ -54,7 +64,9 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
       envelope(`delivery-${orderId}`, 1, shopId, 'EtaUpdated', { orderId, shopId, eta, windowFrom: eta, windowTo: eta, estimatedAt: new Date().toISOString() }),
     ]);
   const publishPosition = (shopId: string, riderId: string, lat: number, lng: number) =>
-    publisher.send(namespaced(TOPICS.riderLocations.name, namespace), [{ key: riderId, value: { riderId, shopId, lat, lng, recordedAt: new Date().toISOString() } }]);
+    publisher.send(namespaced(TOPICS.riderLocations.name, namespace), [
+      { key: riderId, value: { riderId, shopId, lat, lng, recordedAt: new Date().toISOString() } },
+    ]);
 
   /** One order's stream, each event numbered after the last, as the orders log numbers them. */
   const newOrder = (shopId: string, options: { anonymousSender?: boolean } = {}) => {
@@ -80,7 +92,10 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
       assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: now() } }),
       pickedUp: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: now() } }),
       delivered: (riderId: string, deliveredAt = now()) =>
-        next({ type: 'OrderDelivered', data: { ...ref, riderId, outcome: { kind: 'recipient' }, proof: { photoRef: 'photos/proof-1.jpg', at: deliveredAt }, receivedBy: null, deliveredAt } }),
+        next({
+          type: 'OrderDelivered',
+          data: { ...ref, riderId, outcome: { kind: 'recipient' }, proof: { photoRef: 'photos/proof-1.jpg', at: deliveredAt }, receivedBy: null, deliveredAt },
+        }),
     };
   };
 
@@ -108,10 +123,13 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
   };
   // Read from the page as a person sees it (these run in the browser, hence the strings).
   const statusOn = (page: Page) => page.locator('body').getAttribute('data-status');
-  const stepStates = (page: Page) => page.evaluate<string[]>(`[...document.querySelectorAll('#steps li')].map((li) => li.dataset.step + ':' + li.dataset.state)`);
+  const stepStates = (page: Page) =>
+    page.evaluate<string[]>(`[...document.querySelectorAll('#steps li')].map((li) => li.dataset.step + ':' + li.dataset.state)`);
   /** Visible and actually decoded: the browser fetched and drew the image. */
   const shownPhoto = (page: Page, section: 'arrangement' | 'proof') =>
-    page.evaluate<boolean>(`(() => { const img = document.querySelector('#${section} img'); return !img.closest('section').hidden && img.complete && img.naturalWidth > 0 })()`);
+    page.evaluate<boolean>(
+      `(() => { const img = document.querySelector('#${section} img'); return !img.closest('section').hidden && img.complete && img.naturalWidth > 0 })()`,
+    );
   const riderShown = (page: Page) => page.locator('#rider').isVisible();
   const riderDot = async (page: Page) => [await page.locator('#dot').getAttribute('cx'), await page.locator('#dot').getAttribute('cy')];
   const text = async (page: Page, selector: string) => (await page.locator(selector).first().textContent()) ?? '';
@@ -306,10 +324,13 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     expect(await page.locator('#messages img').count()).toBe(0);
     expect(await page.evaluate<unknown>('window.hacked')).toBeUndefined();
 
-    const list = async (token: string, shopId = order.shopId) => fetch(`${service.url}/shops/${shopId}/customer-messages`, { headers: { authorization: `Bearer ${token}` } });
+    const list = async (token: string, shopId = order.shopId) =>
+      fetch(`${service.url}/shops/${shopId}/customer-messages`, { headers: { authorization: `Bearer ${token}` } });
     const staffView = await list(order.staff);
     expect(staffView.status).toBe(200);
-    expect(((await staffView.json()) as { items: unknown[] }).items).toEqual([{ messageId: expect.any(String), orderId: order.orderId, text: words, sentAt: expect.any(String) }]);
+    expect(((await staffView.json()) as { items: unknown[] }).items).toEqual([
+      { messageId: expect.any(String), orderId: order.orderId, text: words, sentAt: expect.any(String) },
+    ]);
     expect(((await (await list(as({ role: 'operator' }))).json()) as { items: unknown[] }).items).toHaveLength(1);
     expect((await list(as({ role: 'staff', shopId: uniqueName('shop') }))).status).toBe(404);
     expect((await list(as({ role: 'florist', shopId: order.shopId }))).status).toBe(403);
@@ -319,9 +340,17 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     const other = await open(order.url);
     expect(await text(other, '#messages')).toContain(words);
 
-    const empty = await fetch(`${order.url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '   ' }) });
+    const empty = await fetch(`${order.url}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '   ' }),
+    });
     expect(empty.status).toBe(400);
-    const long = await fetch(`${order.url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x'.repeat(1001) }) });
+    const long = await fetch(`${order.url}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'x'.repeat(1001) }),
+    });
     expect(long.status).toBe(400);
     await page.close();
     await other.close();

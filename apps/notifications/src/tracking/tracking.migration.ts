@@ -42,9 +42,5 @@ export const Tracking1764000001000 = sqlMigration('Tracking1764000001000', {
     `CREATE INDEX IF NOT EXISTS tracking_messages_shop ON tracking_messages (shop_id, sent_at DESC)`,
     `CREATE INDEX IF NOT EXISTS tracking_messages_order ON tracking_messages (order_id, sent_at)`,
   ],
-  down: [
-    `DROP TABLE IF EXISTS tracking_messages`,
-    `DROP TABLE IF EXISTS tracking_erased_people`,
-    `DROP TABLE IF EXISTS tracked_orders`,
-  ],
+  down: [`DROP TABLE IF EXISTS tracking_messages`, `DROP TABLE IF EXISTS tracking_erased_people`, `DROP TABLE IF EXISTS tracked_orders`],
 });

@@ -12,10 +12,6 @@ import { TrackingStaffController } from './tracking-staff.controller';
  */
 @Module({
   controllers: [TrackingController, TrackingStaffController],
-  providers: [
-    TrackingHub,
-    CustomerMessageOutbox,
-    trackingConsumer,
-  ],
+  providers: [TrackingHub, CustomerMessageOutbox, trackingConsumer],
 })
 export class TrackingModule {}

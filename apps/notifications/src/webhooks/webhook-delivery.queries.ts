@@ -124,7 +124,9 @@ export async function recordAttempt(dataSource: DataSource, record: AttemptRecor
         );
         return;
       case 'gone':
-        await db.query(`UPDATE webhook_subscriptions SET enabled = false, disabled_reason = 'gone', updated_at = now() WHERE subscription_id = $1`, [subscriptionId]);
+        await db.query(`UPDATE webhook_subscriptions SET enabled = false, disabled_reason = 'gone', updated_at = now() WHERE subscription_id = $1`, [
+          subscriptionId,
+        ]);
         await cancelPendingDeliveries(db, subscriptionId, 'the receiver answered 410 Gone: the subscription was disabled');
         return;
       default:

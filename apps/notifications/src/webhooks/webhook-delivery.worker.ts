@@ -137,7 +137,16 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
     const step = nextStep(result, claim.attempt, this.policy, Math.random());
     const statusCode = outcome.kind === 'response' ? outcome.status : null;
     const error = errorText(outcome, step.kind === 'delivered');
-    await recordAttempt(this.dataSource, { deliveryId: claim.deliveryId, subscriptionId: claim.subscriptionId, attempt: claim.attempt, attemptedAt, durationMs, statusCode, error, step });
+    await recordAttempt(this.dataSource, {
+      deliveryId: claim.deliveryId,
+      subscriptionId: claim.subscriptionId,
+      attempt: claim.attempt,
+      attemptedAt,
+      durationMs,
+      statusCode,
+      error,
+      step,
+    });
     this.lastProgressAt = new Date();
 
     const logged = { ...where, statusCode, durationMs, error, next: step };

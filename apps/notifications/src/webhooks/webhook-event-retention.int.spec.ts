@@ -12,7 +12,10 @@ describe('forgetting webhook events past their retention (real PostgreSQL)', () 
   beforeAll(async () => {
     db = await createTestDatabase({ prefix: 'webhook_retention', migrations: [Webhooks1765000000000] });
     sweep = new RetentionSweep(db.dataSource, createLogger('webhook-retention-spec', 'silent'), webhookEventRetentionOf({ WEBHOOK_EVENT_RETENTION_DAYS: 30 }));
-    await db.dataSource.query(`INSERT INTO webhook_subscriptions (subscription_id, shop_id, url, event_types, secret) VALUES ($1, 's1', 'https://shop.example/hooks', '{}', 'secret')`, [subscriptionId]);
+    await db.dataSource.query(
+      `INSERT INTO webhook_subscriptions (subscription_id, shop_id, url, event_types, secret) VALUES ($1, 's1', 'https://shop.example/hooks', '{}', 'secret')`,
+      [subscriptionId],
+    );
   });
 
   afterAll(() => db.drop());

@@ -70,7 +70,8 @@ async function forgetPerson(db: EntityManager, shopId: string, personId: string)
  */
 async function withoutErasedPeople(db: EntityManager, event: IntegrationEvent): Promise<IntegrationEvent> {
   const data = event.data as { recipientPersonId?: unknown };
-  const personId = typeof data.recipientPersonId === 'string' ? data.recipientPersonId : event.type === 'OrderDelivered' ? await recipientOfStream(db, event) : undefined;
+  const personId =
+    typeof data.recipientPersonId === 'string' ? data.recipientPersonId : event.type === 'OrderDelivered' ? await recipientOfStream(db, event) : undefined;
   if (personId === undefined) return event;
   await lockPerson(db, event.shopId, personId);
   const erased = await db.query<unknown[]>(

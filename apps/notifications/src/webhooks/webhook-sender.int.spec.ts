@@ -27,7 +27,15 @@ describe('sending a webhook', () => {
   });
 
   const send = (url: string, resolve: (host: string) => Promise<ResolvedAddress[]>, allowPrivateNetworks: boolean) =>
-    sendWebhook({ url, body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: 1_000, stopSignal: new AbortController().signal, allowPrivateNetworks, resolve });
+    sendWebhook({
+      url,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+      timeoutMs: 1_000,
+      stopSignal: new AbortController().signal,
+      allowPrivateNetworks,
+      resolve,
+    });
 
   it('connects to the address it checked: a name that answers one address, then another, reaches only the first', async () => {
     // The second answer stands for an internal service the name is turned to after the check. Both
@@ -57,7 +65,14 @@ describe('sending a webhook', () => {
   });
 
   it('refuses a name any of whose addresses is on our own network, without connecting', async () => {
-    const outcome = await send(`http://hooks.mixed.example:${port}/in`, async () => [{ address: '93.184.215.14', family: 4 }, { address: '64:ff9b::7f00:1', family: 6 }], false);
+    const outcome = await send(
+      `http://hooks.mixed.example:${port}/in`,
+      async () => [
+        { address: '93.184.215.14', family: 4 },
+        { address: '64:ff9b::7f00:1', family: 6 },
+      ],
+      false,
+    );
     expect(outcome).toEqual({ kind: 'error', message: 'hooks.mixed.example resolves to 64:ff9b::7f00:1, which is not a public address' });
     expect(received).toEqual([]);
   });

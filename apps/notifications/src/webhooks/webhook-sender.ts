@@ -26,10 +26,7 @@ export interface WebhookRequest {
   resolve: ResolveHost;
 }
 
-export type SendOutcome =
-  | { kind: 'response'; status: number; excerpt: string }
-  | { kind: 'error'; message: string }
-  | { kind: 'interrupted' };
+export type SendOutcome = { kind: 'response'; status: number; excerpt: string } | { kind: 'error'; message: string } | { kind: 'interrupted' };
 
 /** What of a failing receiver's answer is kept for the deliveries list: enough to see what went wrong. */
 const EXCERPT_BYTES = 500;

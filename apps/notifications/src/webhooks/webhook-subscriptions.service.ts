@@ -127,7 +127,10 @@ export class WebhookSubscriptions {
   }
 
   async remove(shopId: string, id: string): Promise<void> {
-    const [, deleted] = await this.dataSource.query<[unknown[], number]>(`DELETE FROM webhook_subscriptions WHERE subscription_id = $1 AND shop_id = $2`, [id, shopId]);
+    const [, deleted] = await this.dataSource.query<[unknown[], number]>(`DELETE FROM webhook_subscriptions WHERE subscription_id = $1 AND shop_id = $2`, [
+      id,
+      shopId,
+    ]);
     if (deleted === 0) throw webhookNotFound();
   }
 
@@ -179,7 +182,11 @@ export class WebhookSubscriptions {
   }
 
   /** Queues every kept event of the shop since `from` that the subscription wants, as new deliveries (new webhook ids). */
-  async replay(shopId: string, id: string, request: { from: string; eventTypes?: string[] }): Promise<{ replayed: number; from: string; eventTypes: 'all' | string[] }> {
+  async replay(
+    shopId: string,
+    id: string,
+    request: { from: string; eventTypes?: string[] },
+  ): Promise<{ replayed: number; from: string; eventTypes: 'all' | string[] }> {
     const subscription = await this.find(this.dataSource.manager, shopId, id);
     if (!subscription.enabled) throw new DomainError('conflict', 'WEBHOOK_DISABLED', 'enable the webhook before replaying to it', { enabled: false });
     const types = replayedEventTypes(subscription.event_types, request.eventTypes);
@@ -200,11 +207,26 @@ export class WebhookSubscriptions {
     return { replayed, from, eventTypes: types };
   }
 
-  async deadLetters(principal: Principal, query: { shopId?: string; cursor?: string; limit: number }): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
+  async deadLetters(
+    principal: Principal,
+    query: { shopId?: string; cursor?: string; limit: number },
+  ): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
     const shopId = shopFilter(principal, query.shopId);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await this.dataSource.query<
-      Array<{ delivery_id: string; subscription_id: string; shop_id: string; url: string; event_id: string; event_type: string; attempts: number; last_status_code: number | null; last_error: string | null; created_at: Date; finished_at: Date }>
+      Array<{
+        delivery_id: string;
+        subscription_id: string;
+        shop_id: string;
+        url: string;
+        event_id: string;
+        event_type: string;
+        attempts: number;
+        last_status_code: number | null;
+        last_error: string | null;
+        created_at: Date;
+        finished_at: Date;
+      }>
     >(
       `SELECT d.delivery_id, d.subscription_id, d.shop_id, s.url, d.event_id, d.event_type, d.attempts, d.last_status_code, d.last_error, d.created_at, d.finished_at
        FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.subscription_id = d.subscription_id
@@ -244,7 +266,8 @@ export class WebhookSubscriptions {
         [deliveryId],
       );
       if (!found || !canSeeShop(principal, found.shop_id)) throw deadLetterNotFound();
-      if (found.status !== 'dead_letter') throw new DomainError('conflict', 'NOT_A_DEAD_LETTER', `the delivery is ${found.status}, not a dead letter`, { status: found.status });
+      if (found.status !== 'dead_letter')
+        throw new DomainError('conflict', 'NOT_A_DEAD_LETTER', `the delivery is ${found.status}, not a dead letter`, { status: found.status });
       if (!found.enabled) throw new DomainError('conflict', 'WEBHOOK_DISABLED', 'enable the webhook before retrying its dead letters', { enabled: false });
       const [rows] = await db.query<[Array<{ next_attempt_at: Date }>, number]>(
         `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), finished_at = NULL
@@ -294,6 +317,7 @@ function encodeCursor(position: { failedAt: string; id: string }): string {
 
 function decodeCursor(cursor: string): { failedAt: string; id: string } {
   const [failedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!failedAt || !id || Number.isNaN(Date.parse(failedAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new DomainError('invalid', 'BAD_CURSOR', 'cursor is not one this API gave out');
+  if (!failedAt || !id || Number.isNaN(Date.parse(failedAt)) || !/^[0-9a-f-]{36}$/.test(id))
+    throw new DomainError('invalid', 'BAD_CURSOR', 'cursor is not one this API gave out');
   return { failedAt, id };
 }

@@ -13,7 +13,11 @@ export const webhooksConfigShape = {
   WEBHOOK_TIMEOUT_MS: positiveInt.min(100).max(60_000).default(10_000),
   WEBHOOK_POLL_INTERVAL_MS: positiveInt.min(10).default(1_000),
   WEBHOOK_BATCH_SIZE: positiveInt.max(500).default(16),
-  WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).max(30 * 24).default(24),
+  WEBHOOK_SECRET_GRACE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(30 * 24)
+    .default(24),
   WEBHOOK_EVENT_RETENTION_DAYS: positiveInt.max(3650).default(30),
 };
 

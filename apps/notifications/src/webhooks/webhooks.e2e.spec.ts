@@ -34,7 +34,15 @@ function verifies(secret: string, headers: IncomingHttpHeaders, rawBody: string 
 
 type Body = Record<string, unknown> & { code?: string };
 type Webhook = { id: string; secret: string; path: string };
-type Delivery = { id: string; eventId: string; eventType: string; cause: string; status: string; lastError: string | null; attempts: Array<{ attempt: number; statusCode: number | null; error: string | null }> };
+type Delivery = {
+  id: string;
+  eventId: string;
+  eventType: string;
+  cause: string;
+  status: string;
+  lastError: string | null;
+  attempts: Array<{ attempt: number; statusCode: number | null; error: string | null }>;
+};
 
 describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop system on 127.0.0.1)', () => {
   let service: RunningService<NotificationsConfig>;
@@ -70,11 +78,19 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
   const bodyOf = (request: ReceivedWebhook) => JSON.parse(request.body) as { eventId: string; type: string; data: Record<string, unknown> };
 
   type NewerEvent = { type: string; data: Record<string, unknown> };
-  const envelope = (shopId: string, event: OrderIntegrationEvent | NewerEvent, occurredAt = new Date().toISOString(), streamId = `order-${randomUUID()}`, streamVersion = 1) =>
-    orderServiceEnvelope(shopId, streamId, streamVersion, event, occurredAt);
-  const accepted = (shopId: string, occurredAt?: string) => envelope(shopId, { type: 'OrderAccepted', data: { orderId: randomUUID(), shopId, acceptedAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
-  const paid = (shopId: string, occurredAt?: string) => envelope(shopId, { type: 'OrderPaid', data: { orderId: randomUUID(), shopId, paidAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
-  const finished = (shopId: string, occurredAt?: string) => envelope(shopId, { type: 'ArrangementFinished', data: { orderId: randomUUID(), shopId, finishedAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
+  const envelope = (
+    shopId: string,
+    event: OrderIntegrationEvent | NewerEvent,
+    occurredAt = new Date().toISOString(),
+    streamId = `order-${randomUUID()}`,
+    streamVersion = 1,
+  ) => orderServiceEnvelope(shopId, streamId, streamVersion, event, occurredAt);
+  const accepted = (shopId: string, occurredAt?: string) =>
+    envelope(shopId, { type: 'OrderAccepted', data: { orderId: randomUUID(), shopId, acceptedAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
+  const paid = (shopId: string, occurredAt?: string) =>
+    envelope(shopId, { type: 'OrderPaid', data: { orderId: randomUUID(), shopId, paidAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
+  const finished = (shopId: string, occurredAt?: string) =>
+    envelope(shopId, { type: 'ArrangementFinished', data: { orderId: randomUUID(), shopId, finishedAt: occurredAt ?? new Date().toISOString() } }, occurredAt);
   const publish = (...events: IntegrationEvent[]) => publisher.publish(ordersTopic, events);
 
   beforeAll(async () => {
@@ -110,11 +126,21 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
 
   it('delivers a shop’s event to its endpoint, signed with the secret shown once at registration', async () => {
     const shop = uniqueName('shop');
-    const created = await call('POST', `/shops/${shop}/webhooks`, staffOf(shop), { url: receiver.url('/first'), eventTypes: ['OrderAccepted'], description: 'Our shop system' });
+    const created = await call('POST', `/shops/${shop}/webhooks`, staffOf(shop), {
+      url: receiver.url('/first'),
+      eventTypes: ['OrderAccepted'],
+      description: 'Our shop system',
+    });
     expect(created.status).toBe(201);
     const secret = created.body.secret as string;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-    expect(created.body).toMatchObject({ shopId: shop, url: receiver.url('/first'), eventTypes: ['OrderAccepted'], description: 'Our shop system', enabled: true });
+    expect(created.body).toMatchObject({
+      shopId: shop,
+      url: receiver.url('/first'),
+      eventTypes: ['OrderAccepted'],
+      description: 'Our shop system',
+      enabled: true,
+    });
 
     const listed = await call('GET', `/shops/${shop}/webhooks`, staffOf(shop));
     expect(listed.body.items).toEqual([expect.objectContaining({ id: created.body.id, url: receiver.url('/first') })]);
@@ -153,7 +179,13 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
       expect(found.status).toBe('delivered');
       return found;
     })) as Delivery;
-    expect(delivery).toMatchObject({ id: request.headers['petalpost-webhook-id'], eventId: event.eventId, eventType: 'OrderAccepted', cause: 'event', lastError: null });
+    expect(delivery).toMatchObject({
+      id: request.headers['petalpost-webhook-id'],
+      eventId: event.eventId,
+      eventType: 'OrderAccepted',
+      cause: 'event',
+      lastError: null,
+    });
     expect(delivery.attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200, error: null })]);
   });
 
@@ -206,7 +238,17 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
     const seenByOperator = await call('GET', `/webhooks/dead-letters?shopId=${shop}`, operator());
     expect(seenByOperator.status).toBe(200);
     expect(seenByOperator.body.items).toEqual([
-      expect.objectContaining({ id: dead.id, subscriptionId: webhook.id, shopId: shop, url: receiver.url(webhook.path), eventId: event.eventId, eventType: 'OrderAccepted', attempts: RETRIES.attempts, lastStatusCode: 503, lastError: 'HTTP 503: receiver says 503' }),
+      expect.objectContaining({
+        id: dead.id,
+        subscriptionId: webhook.id,
+        shopId: shop,
+        url: receiver.url(webhook.path),
+        eventId: event.eventId,
+        eventType: 'OrderAccepted',
+        attempts: RETRIES.attempts,
+        lastStatusCode: 503,
+        lastError: 'HTTP 503: receiver says 503',
+      }),
     ]);
     expect(((await call('GET', '/webhooks/dead-letters?limit=200', operator())).body.items as Body[]).map((d) => d.id)).toContain(dead.id);
     expect((await call('GET', '/webhooks/dead-letters', staffOf(shop))).body.items).toEqual([expect.objectContaining({ id: dead.id })]);
@@ -245,11 +287,28 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
     await publish(orderPaid, orderAccepted, otherShopsEvent);
     await publisher.publish(dispatchTopic, [shiftStarted]);
 
-    await eventually(() => expect(receiver.received(everything.path).map((r) => bodyOf(r).eventId).sort()).toEqual([orderPaid, orderAccepted, shiftStarted].map((e) => e.eventId).sort()));
+    await eventually(() =>
+      expect(
+        receiver
+          .received(everything.path)
+          .map((r) => bodyOf(r).eventId)
+          .sort(),
+      ).toEqual([orderPaid, orderAccepted, shiftStarted].map((e) => e.eventId).sort()),
+    );
     // Every subscription's deliveries of an event are queued in one transaction: what `everything` got, `filtered` was offered.
     expect((await deliveriesOf(shop, filtered)).map((d) => d.eventType).sort()).toEqual(['OrderAccepted', 'RiderShiftStarted']);
-    await eventually(() => expect(receiver.received(filtered.path).map((r) => bodyOf(r).type).sort()).toEqual(['OrderAccepted', 'RiderShiftStarted']));
-    expect(bodyOf(receiver.received(filtered.path).find((r) => bodyOf(r).type === 'RiderShiftStarted')!)).toMatchObject({ eventId: shiftStarted.eventId, data: { riderId: 'li' } });
+    await eventually(() =>
+      expect(
+        receiver
+          .received(filtered.path)
+          .map((r) => bodyOf(r).type)
+          .sort(),
+      ).toEqual(['OrderAccepted', 'RiderShiftStarted']),
+    );
+    expect(bodyOf(receiver.received(filtered.path).find((r) => bodyOf(r).type === 'RiderShiftStarted')!)).toMatchObject({
+      eventId: shiftStarted.eventId,
+      data: { riderId: 'li' },
+    });
     await eventually(() => expect(receiver.received(ofOtherShop.path).map((r) => bodyOf(r).eventId)).toEqual([otherShopsEvent.eventId]));
   });
 
@@ -296,7 +355,10 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
     await eventually(() => expect(receiver.received(webhook.path)).toHaveLength(4));
     const firstIds = new Set(receiver.received(webhook.path).map((r) => r.headers['petalpost-webhook-id']));
 
-    const replay = await call('POST', `/shops/${shop}/webhooks/${webhook.id}/replay`, staffOf(shop), { from: ago(2.5), eventTypes: ['OrderAccepted', 'OrderPaid'] });
+    const replay = await call('POST', `/shops/${shop}/webhooks/${webhook.id}/replay`, staffOf(shop), {
+      from: ago(2.5),
+      eventTypes: ['OrderAccepted', 'OrderPaid'],
+    });
     expect(replay).toMatchObject({ status: 202, body: { replayed: 2, from: ago(2.5), eventTypes: ['OrderAccepted', 'OrderPaid'] } });
     const resent = await eventually(() => {
       const got = receiver.received(webhook.path).slice(4);
@@ -307,7 +369,15 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
 
     const everythingSince = await call('POST', `/shops/${shop}/webhooks/${webhook.id}/replay`, operator(), { from: ago(1.5) });
     expect(everythingSince).toMatchObject({ status: 202, body: { replayed: 2, eventTypes: 'all' } });
-    await eventually(() => expect(receiver.received(webhook.path).slice(6).map((r) => bodyOf(r).eventId).sort()).toEqual([paidSince.eventId, finishedSince.eventId].sort()));
+    await eventually(() =>
+      expect(
+        receiver
+          .received(webhook.path)
+          .slice(6)
+          .map((r) => bodyOf(r).eventId)
+          .sort(),
+      ).toEqual([paidSince.eventId, finishedSince.eventId].sort()),
+    );
     await eventually(async () => {
       const replayed = (await deliveriesOf(shop, webhook)).filter((d) => d.cause === 'replay');
       expect(replayed.map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
@@ -360,7 +430,10 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
       const refused = await call('POST', path, staff, body);
       expect([body, refused.status, refused.body.code]).toEqual([body, 400, 'VALIDATION_FAILED']);
     }
-    expect(await call('POST', path, staff, { url: 'https://user:secret@shop.example.com/hook', eventTypes: ['*'] })).toMatchObject({ status: 400, body: { code: 'WEBHOOK_URL_NOT_ALLOWED' } });
+    expect(await call('POST', path, staff, { url: 'https://user:secret@shop.example.com/hook', eventTypes: ['*'] })).toMatchObject({
+      status: 400,
+      body: { code: 'WEBHOOK_URL_NOT_ALLOWED' },
+    });
     expect((await call('GET', path, staff)).body.items).toEqual([]);
 
     const webhook = await register(shop);
@@ -371,7 +444,9 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
       expect([body, (await call('POST', `${path}/${webhook.id}/replay`, staff, body)).status]).toEqual([body, 400]);
     }
     expect((await call('GET', `${path}/not-a-uuid`, staff)).status).toBe(400);
-    expect((await call('GET', path, staff)).body.items).toEqual([expect.objectContaining({ id: webhook.id, url: receiver.url(webhook.path), eventTypes: ['*'], enabled: true })]);
+    expect((await call('GET', path, staff)).body.items).toEqual([
+      expect.objectContaining({ id: webhook.id, url: receiver.url(webhook.path), eventTypes: ['*'], enabled: true }),
+    ]);
   });
 
   it('switches a subscription off when its endpoint answers 410 Gone, until the shop switches it on again', async () => {
@@ -381,7 +456,9 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
     receiver.answer(gone.path, 410);
     const first = accepted(shop);
     await publish(first);
-    await eventually(async () => expect((await call('GET', `/shops/${shop}/webhooks/${gone.id}`, staffOf(shop))).body).toMatchObject({ enabled: false, disabledReason: 'gone' }));
+    await eventually(async () =>
+      expect((await call('GET', `/shops/${shop}/webhooks/${gone.id}`, staffOf(shop))).body).toMatchObject({ enabled: false, disabledReason: 'gone' }),
+    );
 
     const whileOff = accepted(shop);
     await publish(whileOff);
@@ -418,10 +495,19 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
     const personId = uniqueName('person');
     const at = new Date(Date.now() - hour).toISOString();
     const recipient = { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Lindenlaan 3, Utrecht' } };
-    const placed = envelope(shop, { type: 'OrderPlaced', data: rosesPlaced({ orderId, shopId: shop }, { recipientPersonId: personId, recipient, placedAt: at }) }, at, stream, 1);
+    const placed = envelope(
+      shop,
+      { type: 'OrderPlaced', data: rosesPlaced({ orderId, shopId: shop }, { recipientPersonId: personId, recipient, placedAt: at }) },
+      at,
+      stream,
+      1,
+    );
     const delivered = envelope(
       shop,
-      { type: 'OrderDelivered', data: { orderId, shopId: shop, riderId: 'li', outcome: { kind: 'neighbour' }, proof: { at }, receivedBy: 'Mrs. Jansen, no. 14', deliveredAt: at } },
+      {
+        type: 'OrderDelivered',
+        data: { orderId, shopId: shop, riderId: 'li', outcome: { kind: 'neighbour' }, proof: { at }, receivedBy: 'Mrs. Jansen, no. 14', deliveredAt: at },
+      },
       at,
       stream,
       2,
@@ -440,7 +526,10 @@ describe('webhooks for shop systems (real service, Postgres, Kafka, and a shop s
     await publisher.publish(ordersTopic, [erased]);
     await eventually(() => expect(receiver.received(webhook.path)).toHaveLength(3));
 
-    const replay = await call('POST', `/shops/${shop}/webhooks/${webhook.id}/replay`, staffOf(shop), { from: new Date(Date.now() - 2 * hour).toISOString(), eventTypes: ['OrderPlaced', 'OrderDelivered'] });
+    const replay = await call('POST', `/shops/${shop}/webhooks/${webhook.id}/replay`, staffOf(shop), {
+      from: new Date(Date.now() - 2 * hour).toISOString(),
+      eventTypes: ['OrderPlaced', 'OrderDelivered'],
+    });
     expect(replay.body.replayed).toBe(2);
     const resent = await eventually(() => {
       const got = receiver.received(webhook.path).slice(3).map(bodyOf);

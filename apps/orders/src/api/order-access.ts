@@ -18,5 +18,6 @@ export function assertVisible(principal: Principal, state: OrderState, grace: Ri
 const READ_THE_PAST: readonly Role[] = ['staff', 'operator'];
 
 export function assertMayReadThePast(principal: Principal): void {
-  if (!READ_THE_PAST.includes(principal.role)) throw new DomainError('invalid', 'AS_OF_STAFF_ONLY', 'only staff and operators may read an order as of a past time (asOf)');
+  if (!READ_THE_PAST.includes(principal.role))
+    throw new DomainError('invalid', 'AS_OF_STAFF_ONLY', 'only staff and operators may read an order as of a past time (asOf)');
 }

@@ -69,7 +69,16 @@ export function orderViewFor(principal: Principal, order: Order, opened: OpenedP
         arrangementPhotos: order.arrangementPhotos,
       };
     case 'dispatcher':
-      return { ...progress, ...whereTo, ...delivery, ...pickupCode, shopId: order.shopId, reference: order.reference, riderId: order.riderId, openExceptions: order.openExceptions };
+      return {
+        ...progress,
+        ...whereTo,
+        ...delivery,
+        ...pickupCode,
+        shopId: order.shopId,
+        reference: order.reference,
+        riderId: order.riderId,
+        openExceptions: order.openExceptions,
+      };
     case 'rider':
       return { ...progress, ...whereTo, ...delivery, shopId: order.shopId, riderId: order.riderId };
     case 'customer':

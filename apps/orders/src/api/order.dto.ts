@@ -128,26 +128,45 @@ export class DeliverBody extends createZodDto(
         .default({}),
       receivedBy: z.string().min(1).max(200).optional().describe('Who took the flowers; required for a neighbour'),
     })
-    .meta({ example: { outcome: { kind: 'neighbour' }, receivedBy: 'Mrs. Jansen, no. 14', proof: { photoRef: 'photos/proof-1.jpg', position: { lat: 52.09, lng: 5.12 } } } }),
+    .meta({
+      example: {
+        outcome: { kind: 'neighbour' },
+        receivedBy: 'Mrs. Jansen, no. 14',
+        proof: { photoRef: 'photos/proof-1.jpg', position: { lat: 52.09, lng: 5.12 } },
+      },
+    }),
 ) {}
 
 export class CardedBody extends createZodDto(
-  z.strictObject({ note: note.optional(), photoRef: PhotoRefSchema.optional() }).meta({ example: { note: 'No answer; card through the letterbox', photoRef: 'photos/card-1.jpg' } }),
+  z
+    .strictObject({ note: note.optional(), photoRef: PhotoRefSchema.optional() })
+    .meta({ example: { note: 'No answer; card through the letterbox', photoRef: 'photos/card-1.jpg' } }),
 ) {}
 export class DeliveryFailedBody extends createZodDto(
-  z.strictObject({ reason: DeliveryFailureReasonSchema, note: note.optional() }).meta({ example: { reason: 'facility_refuses_flowers', note: 'ICU: no flowers allowed' } }),
+  z
+    .strictObject({ reason: DeliveryFailureReasonSchema, note: note.optional() })
+    .meta({ example: { reason: 'facility_refuses_flowers', note: 'ICU: no flowers allowed' } }),
 ) {}
 export class WindowBody extends createZodDto(z.strictObject({ deliveryWindow: DeliveryWindowSchema }).meta({ example: { deliveryWindow: window } })) {}
 export class NoteBody extends createZodDto(z.strictObject({ note: note.optional() }).meta({ example: { note: 'Back in the cold room, shelf 3' } })) {}
 export class CorrectAddressBody extends createZodDto(
-  z
-    .strictObject({ recipient: RecipientBody })
-    .meta({ example: { recipient: { name: 'Alex Recipient', phone: '+31 6 8765 4321', addressType: 'residence', address: { text: 'Lindenlaan 5, Utrecht', notes: 'Green door, ring twice' } } } }),
+  z.strictObject({ recipient: RecipientBody }).meta({
+    example: {
+      recipient: {
+        name: 'Alex Recipient',
+        phone: '+31 6 8765 4321',
+        addressType: 'residence',
+        address: { text: 'Lindenlaan 5, Utrecht', notes: 'Green door, ring twice' },
+      },
+    },
+  }),
 ) {}
 
 export class OrderAsOfQuery extends createZodDto(
   z.strictObject({
-    asOf: time.optional().describe('The order as it was at this time (audits: staff and operators only; who may see the order is decided on the order as it is now)'),
+    asOf: time
+      .optional()
+      .describe('The order as it was at this time (audits: staff and operators only; who may see the order is decided on the order as it is now)'),
   }),
 ) {}
 
@@ -191,7 +210,13 @@ export const OrderViewSchema = z.object({
   arrangementPhotos: z.array(z.string()).optional(),
   delivery: DeliverySchema.optional(),
   lastFailedAttempt: z
-    .object({ kind: z.enum(['carded', 'failed']), at: z.string(), reason: DeliveryFailureReasonSchema.optional(), note: z.string().optional(), photoRef: z.string().optional() })
+    .object({
+      kind: z.enum(['carded', 'failed']),
+      at: z.string(),
+      reason: DeliveryFailureReasonSchema.optional(),
+      note: z.string().optional(),
+      photoRef: z.string().optional(),
+    })
     .optional(),
   openExceptions: z.array(z.object({ exceptionId: z.string(), kind: z.string(), note: z.string().optional(), flaggedAt: z.string() })).optional(),
   closingReason: z.string().optional(),

@@ -38,7 +38,15 @@ import { orderViewFor } from './order-view';
 
 /** An order command over HTTP: who may send it, and what it says. */
 const OrderCommandRoute = (path: string, summary: string, ...roles: Role[]) =>
-  applyDecorators(Post(path), HttpCode(200), Roles('operator', ...roles), ApiOperation({ summary }), IdempotencyKeyHeader(), IfMatchHeader(), ZodResponse({ status: 200, type: OrderView }));
+  applyDecorators(
+    Post(path),
+    HttpCode(200),
+    Roles('operator', ...roles),
+    ApiOperation({ summary }),
+    IdempotencyKeyHeader(),
+    IfMatchHeader(),
+    ZodResponse({ status: 200, type: OrderView }),
+  );
 
 /**
  * The orders API: requests become order commands (OrderCommands runs them through the
@@ -65,7 +73,8 @@ export class OrdersController {
   async place(@Body() body: PlaceOrderBody, @CommandRequest() request: CommandRequest) {
     const { principal } = request;
     const shopId = shopInScope(principal, body.shopId, () => new DomainError('invalid', 'SHOP_MISMATCH', 'staff place orders for their own shop only'));
-    if (body.import && principal.role !== 'operator') throw new DomainError('forbidden', 'IMPORT_OPERATORS_ONLY', 'only operators import orders (import: true)');
+    if (body.import && principal.role !== 'operator')
+      throw new DomainError('forbidden', 'IMPORT_OPERATORS_ONLY', 'only operators import orders (import: true)');
     const orderId = randomUUID();
     const { customerId, ...buyer } = body.buyer;
     const { addressType, ...recipient } = body.recipient;
@@ -155,7 +164,13 @@ export class OrdersController {
     return this.run(request, orderId, command, ['pickup', orderId, body]);
   }
 
-  @OrderCommandRoute(':orderId/delivery', 'Delivered: how (to the recipient, a neighbour, a safe place, reception) and the proof', 'staff', 'dispatcher', 'rider')
+  @OrderCommandRoute(
+    ':orderId/delivery',
+    'Delivered: how (to the recipient, a neighbour, a safe place, reception) and the proof',
+    'staff',
+    'dispatcher',
+    'rider',
+  )
   async deliver(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: DeliverBody, @CommandRequest() request: CommandRequest) {
     const at = now();
     // Who took the flowers is personal data about the recipient's delivery: sealed under the recipient's key.
@@ -203,10 +218,16 @@ export class OrdersController {
 
   @Get(':orderId')
   @ApiOperation({
-    summary: 'An order as its events tell it, with the fields your role may see (404 for orders you may not see now); staff and operators may ask for it as of a past time',
+    summary:
+      'An order as its events tell it, with the fields your role may see (404 for orders you may not see now); staff and operators may ask for it as of a past time',
   })
   @ZodResponse({ status: 200, type: OrderView })
-  async get(@Param('orderId', ParseUUIDPipe) orderId: string, @Query() query: OrderAsOfQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('orderId', ParseUUIDPipe) orderId: string,
+    @Query() query: OrderAsOfQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     // Who may see the order is decided on the order as it is now, never as it was: a rider taken
     // off an order must not read it back through an audit of the time they had it.
     const events = await this.store.readStream(orderStream(orderId));
@@ -237,7 +258,13 @@ export class OrdersController {
   }
 
   /** An order command from a request, answered with the order as the caller may see it. */
-  private async run(request: CommandRequest, orderId: string, command: OrderCommand, fingerprint: unknown[], { isNew = false, opened }: { isNew?: boolean; opened?: OpenedPersonalData } = {}) {
+  private async run(
+    request: CommandRequest,
+    orderId: string,
+    command: OrderCommand,
+    fingerprint: unknown[],
+    { isNew = false, opened }: { isNew?: boolean; opened?: OpenedPersonalData } = {},
+  ) {
     const { principal } = request;
     try {
       const result = await this.commands.execute(orderId, command, {

@@ -8,8 +8,7 @@ import type { OrderState } from './order.state';
  * so two checkouts racing for the last place can never both get it.
  */
 export type SlotCommand =
-  | { type: 'ReservePlace'; slot: string; orderId: string; capacity: number; now: string }
-  | { type: 'ReleasePlace'; orderId: string; now: string };
+  { type: 'ReservePlace'; slot: string; orderId: string; capacity: number; now: string } | { type: 'ReleasePlace'; orderId: string; now: string };
 
 export type SlotEvent =
   | { type: 'SlotPlaceReserved'; data: { slot: string; orderId: string; reservedAt: string } }

@@ -27,21 +27,39 @@ const released = (orderId: string): SlotEvent => ({ type: 'SlotPlaceReleased', d
 
 describe('a delivery slot with room', () => {
   it('takes an order', () => {
-    spec.given([]).when(reserve('o1')).then([reserved('o1')]);
-    spec.given([reserved('o1')]).when(reserve('o2')).then([reserved('o2')]);
+    spec
+      .given([])
+      .when(reserve('o1'))
+      .then([reserved('o1')]);
+    spec
+      .given([reserved('o1')])
+      .when(reserve('o2'))
+      .then([reserved('o2')]);
   });
 
   it('reserving for the same order twice changes nothing', () => {
-    spec.given([reserved('o1')]).when(reserve('o1')).then([]);
+    spec
+      .given([reserved('o1')])
+      .when(reserve('o1'))
+      .then([]);
   });
 
   it('gives a place back when an order lets it go', () => {
-    spec.given([reserved('o1')]).when({ type: 'ReleasePlace', orderId: 'o1', now }).then([released('o1')]);
+    spec
+      .given([reserved('o1')])
+      .when({ type: 'ReleasePlace', orderId: 'o1', now })
+      .then([released('o1')]);
   });
 
   it('releasing for an order that holds no place changes nothing', () => {
-    spec.given([reserved('o1')]).when({ type: 'ReleasePlace', orderId: 'o2', now }).then([]);
-    spec.given([reserved('o1'), released('o1')]).when({ type: 'ReleasePlace', orderId: 'o1', now }).then([]);
+    spec
+      .given([reserved('o1')])
+      .when({ type: 'ReleasePlace', orderId: 'o2', now })
+      .then([]);
+    spec
+      .given([reserved('o1'), released('o1')])
+      .when({ type: 'ReleasePlace', orderId: 'o1', now })
+      .then([]);
   });
 
   it('holds the orders that reserved and did not release', () => {
@@ -63,7 +81,10 @@ describe('a full delivery slot', () => {
   });
 
   it('takes another order once a place is given back', () => {
-    spec.given([...full, released('o1')]).when(reserve('o3')).then([reserved('o3')]);
+    spec
+      .given([...full, released('o1')])
+      .when(reserve('o3'))
+      .then([reserved('o3')]);
   });
 
   it("refuses an order when the day's capacity was lowered below the places already taken", () => {

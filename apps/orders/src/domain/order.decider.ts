@@ -149,7 +149,12 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'RescheduleDelivery':
       require(order, UNDELIVERED, 'ORDER_NOT_RESCHEDULABLE', 'be rescheduled (only after a failed attempt)');
       checkWindow(command.deliveryWindow, order.deadline, order, at);
-      return [{ type: 'DeliveryRescheduled', data: { ...ref, ...assignee, deliveryWindow: command.deliveryWindow, deliverySlot: command.deliverySlot, rescheduledAt: at } }];
+      return [
+        {
+          type: 'DeliveryRescheduled',
+          data: { ...ref, ...assignee, deliveryWindow: command.deliveryWindow, deliverySlot: command.deliverySlot, rescheduledAt: at },
+        },
+      ];
 
     case 'ReturnToShop':
       if (order.status === 'returned') return [];
@@ -158,13 +163,20 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
 
     case 'CorrectAddress':
       if (FINAL_STATUSES.includes(order.status)) refuse('ORDER_CLOSED', `an order that is ${order.status} cannot change address`, order);
-      return [{ type: 'DeliveryAddressCorrected', data: { ...ref, ...assignee, addressType: command.addressType, recipient: command.recipient, correctedAt: at } }];
+      return [
+        { type: 'DeliveryAddressCorrected', data: { ...ref, ...assignee, addressType: command.addressType, recipient: command.recipient, correctedAt: at } },
+      ];
 
     case 'ChangeWindow':
       if (sameWindow(order.deliveryWindow, command.deliveryWindow)) return [];
       require(order, AT_THE_SHOP, 'WINDOW_LOCKED', 'change its window (reschedule after a failed attempt instead)');
       checkWindow(command.deliveryWindow, order.deadline, order, at);
-      return [{ type: 'DeliveryWindowChanged', data: { ...ref, ...assignee, deliveryWindow: command.deliveryWindow, deliverySlot: command.deliverySlot, changedAt: at } }];
+      return [
+        {
+          type: 'DeliveryWindowChanged',
+          data: { ...ref, ...assignee, deliveryWindow: command.deliveryWindow, deliverySlot: command.deliverySlot, changedAt: at },
+        },
+      ];
 
     case 'FlagException':
       if (order.openExceptions.some((e) => e.exceptionId === command.exceptionId)) return [];

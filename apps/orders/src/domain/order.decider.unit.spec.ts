@@ -52,7 +52,14 @@ const gift: Omit<PlaceOrder, 'type' | 'now'> = {
   paid: false,
   pickupCode: 'K7PQ2',
 };
-const funeral: Omit<PlaceOrder, 'type' | 'now'> = { ...gift, reference: 'PHONE-7', orderType: 'sympathy', source: 'phone', addressType: 'funeral_home', deadline };
+const funeral: Omit<PlaceOrder, 'type' | 'now'> = {
+  ...gift,
+  reference: 'PHONE-7',
+  orderType: 'sympathy',
+  source: 'phone',
+  addressType: 'funeral_home',
+  deadline,
+};
 
 const placeGift: PlaceOrder = { type: 'PlaceOrder', ...gift, now: at('08:00') };
 const giftPlaced: OrderEvent = { type: 'OrderPlaced', schemaVersion: 3, data: { ...gift, placedAt: at('08:00') } };
@@ -107,12 +114,22 @@ const funeralOrder = lifeOf(funeralPlaced);
 describe('an order that does not exist yet', () => {
   it('is placed with everything the buyer gave and its pickup code, as an OrderPlaced at schema version 3', () => {
     spec.given([]).when(placeGift).then([giftPlaced]);
-    expect(orderDecider.decide(placeGift, orderDecider.initialState())[0]).toMatchObject({ type: 'OrderPlaced', schemaVersion: 3, data: { pickupCode: 'K7PQ2' } });
+    expect(orderDecider.decide(placeGift, orderDecider.initialState())[0]).toMatchObject({
+      type: 'OrderPlaced',
+      schemaVersion: 3,
+      data: { pickupCode: 'K7PQ2' },
+    });
   });
 
   it('is not placed without a pickup code for its label', () => {
-    spec.given([]).when({ ...placeGift, pickupCode: '' }).thenRefuses('PICKUP_CODE_MALFORMED', 'invalid');
-    spec.given([]).when({ ...placeGift, pickupCode: 'K0PQ1' }).thenRefuses('PICKUP_CODE_MALFORMED', 'invalid');
+    spec
+      .given([])
+      .when({ ...placeGift, pickupCode: '' })
+      .thenRefuses('PICKUP_CODE_MALFORMED', 'invalid');
+    spec
+      .given([])
+      .when({ ...placeGift, pickupCode: 'K0PQ1' })
+      .thenRefuses('PICKUP_CODE_MALFORMED', 'invalid');
   });
 
   it('is placed for a funeral when its window ends by the service', () => {
@@ -131,7 +148,10 @@ describe('an order that does not exist yet', () => {
   });
 
   it('refuses a window that has already ended as invalid input', () => {
-    spec.given([]).when({ ...placeGift, deliveryWindow: alreadyOver, now }).thenRefuses('WINDOW_IN_THE_PAST', 'invalid');
+    spec
+      .given([])
+      .when({ ...placeGift, deliveryWindow: alreadyOver, now })
+      .thenRefuses('WINDOW_IN_THE_PAST', 'invalid');
   });
 
   it('is placed with a window that has already ended when it is imported (an order from before)', () => {
@@ -175,7 +195,10 @@ describe('a placed order', () => {
   });
 
   it('is accepted', () => {
-    spec.given(order.placed).when({ type: 'AcceptOrder', now }).then([{ type: 'OrderAccepted', data: { ...ref, acceptedAt: now } }]);
+    spec
+      .given(order.placed)
+      .when({ type: 'AcceptOrder', now })
+      .then([{ type: 'OrderAccepted', data: { ...ref, acceptedAt: now } }]);
   });
 
   it('is rejected with the reason the shop gave', () => {
@@ -186,11 +209,17 @@ describe('a placed order', () => {
   });
 
   it('is marked paid', () => {
-    spec.given(order.placed).when({ type: 'MarkPaid', now }).then([{ type: 'OrderPaid', data: { ...ref, paidAt: now } }]);
+    spec
+      .given(order.placed)
+      .when({ type: 'MarkPaid', now })
+      .then([{ type: 'OrderPaid', data: { ...ref, paidAt: now } }]);
   });
 
   it('marking it paid again changes nothing', () => {
-    spec.given([...order.placed, paid]).when({ type: 'MarkPaid', now }).then([]);
+    spec
+      .given([...order.placed, paid])
+      .when({ type: 'MarkPaid', now })
+      .then([]);
   });
 
   it('cannot go into production before the shop accepts it', () => {
@@ -198,10 +227,7 @@ describe('a placed order', () => {
   });
 
   it('cannot get an arrangement photo before it is in production', () => {
-    spec
-      .given(order.placed)
-      .when({ type: 'AttachArrangementPhoto', photoRef: 'photo-bouquet', now })
-      .thenRefuses('ARRANGEMENT_NOT_IN_PRODUCTION', 'conflict');
+    spec.given(order.placed).when({ type: 'AttachArrangementPhoto', photoRef: 'photo-bouquet', now }).thenRefuses('ARRANGEMENT_NOT_IN_PRODUCTION', 'conflict');
   });
 
   it('cannot be finished before it is in production', () => {
@@ -261,10 +287,7 @@ describe('a placed order', () => {
   });
 
   it('for a funeral cannot have its window moved past the service', () => {
-    spec
-      .given(funeralOrder.placed)
-      .when({ type: 'ChangeWindow', deliveryWindow: pastTheDeadline, now })
-      .thenRefuses('WINDOW_AFTER_DEADLINE', 'conflict');
+    spec.given(funeralOrder.placed).when({ type: 'ChangeWindow', deliveryWindow: pastTheDeadline, now }).thenRefuses('WINDOW_AFTER_DEADLINE', 'conflict');
   });
 });
 
@@ -279,7 +302,10 @@ describe('an accepted order', () => {
   });
 
   it('goes into production', () => {
-    spec.given(order.accepted).when({ type: 'StartProduction', now }).then([{ type: 'ProductionStarted', data: { ...ref, startedAt: now } }]);
+    spec
+      .given(order.accepted)
+      .when({ type: 'StartProduction', now })
+      .then([{ type: 'ProductionStarted', data: { ...ref, startedAt: now } }]);
   });
 
   it('gets its first rider', () => {
@@ -290,7 +316,10 @@ describe('an accepted order', () => {
   });
 
   it('assigning the same rider again changes nothing', () => {
-    spec.given([...order.accepted, assigned('r1')]).when({ type: 'AssignRider', riderId: 'r1', now }).then([]);
+    spec
+      .given([...order.accepted, assigned('r1')])
+      .when({ type: 'AssignRider', riderId: 'r1', now })
+      .then([]);
   });
 
   it('moves to another rider, telling the first one before the second hears of it', () => {
@@ -311,7 +340,10 @@ describe('an accepted order', () => {
   });
 
   it('unassigning a rider who is not on it changes nothing', () => {
-    spec.given([...order.accepted, assigned('r1')]).when({ type: 'UnassignRider', riderId: 'r2', now }).then([]);
+    spec
+      .given([...order.accepted, assigned('r1')])
+      .when({ type: 'UnassignRider', riderId: 'r2', now })
+      .then([]);
   });
 });
 
@@ -328,7 +360,10 @@ describe('an order in production', () => {
   });
 
   it('attaching the same photo twice changes nothing, while another photo is added', () => {
-    spec.given([...order.inProduction, photoAttached]).when({ type: 'AttachArrangementPhoto', photoRef: 'photo-bouquet', now }).then([]);
+    spec
+      .given([...order.inProduction, photoAttached])
+      .when({ type: 'AttachArrangementPhoto', photoRef: 'photo-bouquet', now })
+      .then([]);
     spec
       .given([...order.inProduction, photoAttached])
       .when({ type: 'AttachArrangementPhoto', photoRef: 'photo-card', now })
@@ -336,7 +371,10 @@ describe('an order in production', () => {
   });
 
   it('is finished and ready to go', () => {
-    spec.given(order.inProduction).when({ type: 'FinishArrangement', now }).then([{ type: 'ArrangementFinished', data: { ...ref, finishedAt: now } }]);
+    spec
+      .given(order.inProduction)
+      .when({ type: 'FinishArrangement', now })
+      .then([{ type: 'ArrangementFinished', data: { ...ref, finishedAt: now } }]);
   });
 
   it('can have a rider planned for it', () => {
@@ -347,7 +385,10 @@ describe('an order in production', () => {
   });
 
   it('cannot be picked up before it is finished', () => {
-    spec.given([...order.inProduction, assigned('r1')]).when({ type: 'PickUp', riderId: 'r1', now }).thenRefuses('ORDER_NOT_READY', 'conflict');
+    spec
+      .given([...order.inProduction, assigned('r1')])
+      .when({ type: 'PickUp', riderId: 'r1', now })
+      .thenRefuses('ORDER_NOT_READY', 'conflict');
   });
 });
 
@@ -421,7 +462,10 @@ describe('a ready order', () => {
   });
 
   it('refuses its rider with a wrong code, with the current state and the tries left but never the code', () => {
-    const error = spec.given(order.readyWithRider).when({ type: 'PickUp', riderId: 'r1', pickupCode: 'K7PQ3', now }).thenRefuses('PICKUP_CODE_WRONG', 'conflict');
+    const error = spec
+      .given(order.readyWithRider)
+      .when({ type: 'PickUp', riderId: 'r1', pickupCode: 'K7PQ3', now })
+      .thenRefuses('PICKUP_CODE_WRONG', 'conflict');
     expect(error.details).toMatchObject({ status: 'ready', triesLeft: 4, state: { status: 'ready', riderId: 'r1' } });
     expect(JSON.stringify(error)).not.toContain('K7PQ2');
     expect(JSON.stringify(error.details)).not.toContain('K7PQ2');
@@ -468,9 +512,7 @@ describe('a ready order', () => {
     spec
       .given(order.readyWithRider)
       .when({ type: 'ChangeWindow', deliveryWindow: laterToday, deliverySlot: '2026-02-14T14:00', now })
-      .then([
-        { type: 'DeliveryWindowChanged', data: { ...ref, riderId: 'r1', deliveryWindow: laterToday, deliverySlot: '2026-02-14T14:00', changedAt: now } },
-      ]);
+      .then([{ type: 'DeliveryWindowChanged', data: { ...ref, riderId: 'r1', deliveryWindow: laterToday, deliverySlot: '2026-02-14T14:00', changedAt: now } }]);
   });
 
   it('cannot be delivered before it is picked up', () => {
@@ -575,7 +617,10 @@ describe('an order out for delivery', () => {
   });
 
   it('is marked paid when the recipient pays at the door', () => {
-    spec.given(order.outForDelivery).when({ type: 'MarkPaid', now }).then([{ type: 'OrderPaid', data: { ...ref, paidAt: now } }]);
+    spec
+      .given(order.outForDelivery)
+      .when({ type: 'MarkPaid', now })
+      .then([{ type: 'OrderPaid', data: { ...ref, paidAt: now } }]);
   });
 
   it('re-attempting it changes nothing: it is already on its way', () => {
@@ -590,7 +635,10 @@ describe('an order out for delivery', () => {
 
 describe('a delivered order', () => {
   it('delivering it again changes nothing', () => {
-    spec.given(order.delivered).when({ type: 'Deliver', outcome: { kind: 'recipient' }, proof: { at: now }, now }).then([]);
+    spec
+      .given(order.delivered)
+      .when({ type: 'Deliver', outcome: { kind: 'recipient' }, proof: { at: now }, now })
+      .then([]);
   });
 
   it('cannot be carded or reported failed afterwards', () => {
@@ -612,7 +660,10 @@ describe('a delivered order', () => {
   });
 
   it('is marked paid afterwards when the invoice is settled', () => {
-    spec.given(order.delivered).when({ type: 'MarkPaid', now }).then([{ type: 'OrderPaid', data: { ...ref, paidAt: now } }]);
+    spec
+      .given(order.delivered)
+      .when({ type: 'MarkPaid', now })
+      .then([{ type: 'OrderPaid', data: { ...ref, paidAt: now } }]);
   });
 
   it('cannot be returned to the shop', () => {
@@ -626,13 +677,19 @@ describe('a carded order', () => {
   });
 
   it('is re-attempted by its rider', () => {
-    spec.given(order.carded).when({ type: 'ReattemptDelivery', now }).then([{ type: 'DeliveryReattempted', data: { ...ref, riderId: 'r1', reattemptedAt: now } }]);
+    spec
+      .given(order.carded)
+      .when({ type: 'ReattemptDelivery', now })
+      .then([{ type: 'DeliveryReattempted', data: { ...ref, riderId: 'r1', reattemptedAt: now } }]);
   });
 
   it('cannot be re-attempted without a rider', () => {
     // The rules never unassign a rider on the road; this history only exercises the guard.
     const unassigned: OrderEvent = { type: 'RiderUnassigned', data: { ...ref, riderId: 'r1', unassignedAt: at('12:10') } };
-    spec.given([...order.outForDelivery, unassigned, carded]).when({ type: 'ReattemptDelivery', now }).thenRefuses('NO_RIDER_ASSIGNED', 'conflict');
+    spec
+      .given([...order.outForDelivery, unassigned, carded])
+      .when({ type: 'ReattemptDelivery', now })
+      .thenRefuses('NO_RIDER_ASSIGNED', 'conflict');
   });
 
   it('cannot be delivered before it is re-attempted', () => {
@@ -654,7 +711,10 @@ describe('a carded order', () => {
   });
 
   it('is returned to the shop', () => {
-    spec.given(order.carded).when({ type: 'ReturnToShop', note: 'no answer twice', now }).then([{ type: 'OrderReturned', data: { ...ref, riderId: 'r1', note: 'no answer twice', returnedAt: now } }]);
+    spec
+      .given(order.carded)
+      .when({ type: 'ReturnToShop', note: 'no answer twice', now })
+      .then([{ type: 'OrderReturned', data: { ...ref, riderId: 'r1', note: 'no answer twice', returnedAt: now } }]);
   });
 
   it('has its address corrected before the next attempt', () => {
@@ -682,10 +742,7 @@ describe('an order whose delivery failed', () => {
   });
 
   it('cannot be rescheduled to a window that has already ended', () => {
-    spec
-      .given(order.failedDelivery)
-      .when({ type: 'RescheduleDelivery', deliveryWindow: alreadyOver, now })
-      .thenRefuses('WINDOW_IN_THE_PAST', 'conflict');
+    spec.given(order.failedDelivery).when({ type: 'RescheduleDelivery', deliveryWindow: alreadyOver, now }).thenRefuses('WINDOW_IN_THE_PAST', 'conflict');
   });
 
   it('cannot be rescheduled to a window that ends as the command is given', () => {
@@ -712,7 +769,10 @@ describe('an order whose delivery failed', () => {
   });
 
   it('is returned to the shop', () => {
-    spec.given(order.failedDelivery).when({ type: 'ReturnToShop', now }).then([{ type: 'OrderReturned', data: { ...ref, riderId: 'r1', returnedAt: now } }]);
+    spec
+      .given(order.failedDelivery)
+      .when({ type: 'ReturnToShop', now })
+      .then([{ type: 'OrderReturned', data: { ...ref, riderId: 'r1', returnedAt: now } }]);
   });
 
   it('can no longer have its window moved: it is rescheduled instead', () => {
@@ -800,7 +860,10 @@ describe('an order placed before pickup codes', () => {
   const legacy = lifeOf({ type: 'OrderPlaced', schemaVersion: 3, data: { ...gift, pickupCode: null, placedAt: at('08:00') } });
 
   it('is picked up by its rider without a code', () => {
-    spec.given(legacy.readyWithRider).when({ type: 'PickUp', riderId: 'r1', now }).then([{ type: 'OutForDelivery', data: { ...ref, riderId: 'r1', pickedUpAt: now } }]);
+    spec
+      .given(legacy.readyWithRider)
+      .when({ type: 'PickUp', riderId: 'r1', now })
+      .then([{ type: 'OutForDelivery', data: { ...ref, riderId: 'r1', pickedUpAt: now } }]);
   });
 
   it('is picked up whatever code its rider gives: its label has none', () => {
@@ -820,7 +883,10 @@ describe('exceptions on an order', () => {
   });
 
   it('flagging an open exception again changes nothing', () => {
-    spec.given([...order.outForDelivery, flagged]).when({ type: 'FlagException', exceptionId: 'x1', kind: 'late', now }).then([]);
+    spec
+      .given([...order.outForDelivery, flagged])
+      .when({ type: 'FlagException', exceptionId: 'x1', kind: 'late', now })
+      .then([]);
   });
 
   it('are cleared with their resolution', () => {
@@ -833,7 +899,10 @@ describe('exceptions on an order', () => {
   it('clearing an exception that is not open changes nothing', () => {
     spec.given(order.outForDelivery).when({ type: 'ClearException', exceptionId: 'x1', now }).then([]);
     const cleared: OrderEvent = { type: 'OrderExceptionCleared', data: { ...ref, exceptionId: 'x1', clearedAt: at('12:10') } };
-    spec.given([...order.outForDelivery, flagged, cleared]).when({ type: 'ClearException', exceptionId: 'x1', now }).then([]);
+    spec
+      .given([...order.outForDelivery, flagged, cleared])
+      .when({ type: 'ClearException', exceptionId: 'x1', now })
+      .then([]);
   });
 
   it('are flagged on a delivered order too, for a complaint afterwards', () => {
@@ -887,7 +956,11 @@ describe('what an order looks like after its history', () => {
   });
 
   it('after a card remembers the attempt', () => {
-    expect(orderAfter(order.carded)).toMatchObject({ status: 'carded', riderId: 'r1', lastFailedAttempt: { kind: 'carded', at: at('12:20'), note: 'nobody home' } });
+    expect(orderAfter(order.carded)).toMatchObject({
+      status: 'carded',
+      riderId: 'r1',
+      lastFailedAttempt: { kind: 'carded', at: at('12:20'), note: 'nobody home' },
+    });
   });
 
   it('after a cancellation has no rider and keeps the reason', () => {
@@ -908,7 +981,10 @@ describe('what an order looks like after its history', () => {
   });
 
   it('lists the exceptions still open', () => {
-    const flaggedAgain: OrderEvent = { type: 'OrderExceptionFlagged', data: { ...ref, exceptionId: 'x2', kind: 'address', note: 'no such number', flaggedAt: at('12:05') } };
+    const flaggedAgain: OrderEvent = {
+      type: 'OrderExceptionFlagged',
+      data: { ...ref, exceptionId: 'x2', kind: 'address', note: 'no such number', flaggedAt: at('12:05') },
+    };
     const cleared: OrderEvent = { type: 'OrderExceptionCleared', data: { ...ref, exceptionId: 'x1', clearedAt: at('12:10') } };
     expect(orderAfter([...order.outForDelivery, flagged, flaggedAgain, cleared]).openExceptions).toEqual([
       { exceptionId: 'x2', kind: 'address', note: 'no such number', flaggedAt: at('12:05') },
@@ -920,7 +996,10 @@ describe('what an order looks like after its history', () => {
       type: 'DeliveryAddressCorrected',
       data: { ...ref, addressType: 'business', recipient: { personId: 'p-recipient', sealed: 'x-office' }, correctedAt: at('08:30') },
     };
-    const moved: OrderEvent = { type: 'DeliveryWindowChanged', data: { ...ref, deliveryWindow: laterToday, deliverySlot: '2026-02-14T14:00', changedAt: at('08:40') } };
+    const moved: OrderEvent = {
+      type: 'DeliveryWindowChanged',
+      data: { ...ref, deliveryWindow: laterToday, deliverySlot: '2026-02-14T14:00', changedAt: at('08:40') },
+    };
     expect(orderAfter([...order.accepted, paid, corrected, moved])).toMatchObject({
       status: 'accepted',
       paid: true,

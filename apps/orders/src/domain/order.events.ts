@@ -1,13 +1,4 @@
-import type {
-  AddressType,
-  DeliveryOutcome,
-  DeliveryWindow,
-  GeoPoint,
-  Money,
-  OrderItem,
-  OrderSource,
-  OrderType,
-} from '@petalpost/contracts';
+import type { AddressType, DeliveryOutcome, DeliveryWindow, GeoPoint, Money, OrderItem, OrderSource, OrderType } from '@petalpost/contracts';
 import type { z } from 'zod';
 import type { DeliveryFailureReasonSchema } from '@petalpost/contracts';
 import type { Sealed } from './personal-data';

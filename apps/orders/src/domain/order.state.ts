@@ -6,8 +6,7 @@ export type OpenException = { exceptionId: string; kind: string; note?: string; 
 
 /** The last time the rider could not hand the flowers over. */
 export type FailedAttempt =
-  | { kind: 'carded'; at: string; note?: string; photoRef?: string }
-  | { kind: 'failed'; at: string; reason: DeliveryFailureReason; note?: string };
+  { kind: 'carded'; at: string; note?: string; photoRef?: string } | { kind: 'failed'; at: string; reason: DeliveryFailureReason; note?: string };
 
 export type Order = Omit<OrderDetails, 'buyer' | 'recipient'> & {
   status: OrderStatus;

@@ -17,7 +17,15 @@ describe('OrderPlaced v1', () => {
   it('reads from the log as a v3 order the decider goes on with', () => {
     const data = ORDER_UPCASTERS.OrderPlaced[2](ORDER_UPCASTERS.OrderPlaced[1](v1Data));
     const order = orderDecider.evolve(orderDecider.initialState(), { type: 'OrderPlaced', data } as OrderEvent);
-    expect(order).toMatchObject({ status: 'placed', orderType: 'gift', source: 'shop_system', addressType: 'residence', paid: false, reference: 'OLD-1', pickupCode: null });
+    expect(order).toMatchObject({
+      status: 'placed',
+      orderType: 'gift',
+      source: 'shop_system',
+      addressType: 'residence',
+      paid: false,
+      reference: 'OLD-1',
+      pickupCode: null,
+    });
     expect(orderDecider.decide({ type: 'AcceptOrder', now: '2026-02-10T10:00:00.000Z' }, order)).toEqual([
       { type: 'OrderAccepted', data: { orderId: 'o1', shopId: 's1', acceptedAt: '2026-02-10T10:00:00.000Z' } },
     ]);

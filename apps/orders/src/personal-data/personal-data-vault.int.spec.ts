@@ -180,7 +180,11 @@ describe('personal data vault (real PostgreSQL)', () => {
 
   it('keeps in each row either a key or a tombstone, never both or neither', async () => {
     const insert = (wrappedKey: Buffer | null, erasedAt: string | null) =>
-      db.dataSource.query(`INSERT INTO person_keys (person_id, shop_id, wrapped_key, erased_at) VALUES ($1, 's1', $2, $3)`, [`p-${randomUUID()}`, wrappedKey, erasedAt]);
+      db.dataSource.query(`INSERT INTO person_keys (person_id, shop_id, wrapped_key, erased_at) VALUES ($1, 's1', $2, $3)`, [
+        `p-${randomUUID()}`,
+        wrappedKey,
+        erasedAt,
+      ]);
     await expect(insert(randomBytes(60), new Date().toISOString())).rejects.toThrow(/person_keys_key_xor_tombstone/);
     await expect(insert(null, null)).rejects.toThrow(/person_keys_key_xor_tombstone/);
   });

@@ -16,7 +16,9 @@ describe('the personal data master key', () => {
   });
 
   it('refuses the development key in production', () => {
-    expect(() => masterKeyFrom({ PERSONAL_DATA_KEY: DEVELOPMENT_PERSONAL_DATA_KEY, NODE_ENV: 'production' })).toThrow(/PERSONAL_DATA_KEY: must be set in production/);
+    expect(() => masterKeyFrom({ PERSONAL_DATA_KEY: DEVELOPMENT_PERSONAL_DATA_KEY, NODE_ENV: 'production' })).toThrow(
+      /PERSONAL_DATA_KEY: must be set in production/,
+    );
   });
 
   it.each([

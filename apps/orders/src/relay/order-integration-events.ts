@@ -19,7 +19,12 @@ export async function toIntegrationEvents(batch: readonly StoredEvent[], vault: 
   const opened = new Map<Sealed, unknown>();
   const values = await vault.openAll(sealed);
   sealed.forEach((s, i) => opened.set(s, values[i] ?? null));
-  return published.map((stored) => encode(stored, contractData(stored as unknown as OrderEvent, (s) => (s === undefined ? null : opened.get(s)))));
+  return published.map((stored) =>
+    encode(
+      stored,
+      contractData(stored as unknown as OrderEvent, (s) => (s === undefined ? null : opened.get(s))),
+    ),
+  );
 }
 
 function isOrderStream(streamId: string): boolean {

@@ -49,7 +49,10 @@ async function kafkajsAdmin(kafka: Kafka): Promise<DriverAdmin> {
       return topics[0].partitions.map((p) => p.partitionId).sort((a, b) => a - b);
     },
     async topicConfig(topic, name) {
-      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }] });
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }],
+      });
       return resources[0]?.configEntries.find((entry) => entry.configName === name)?.configValue;
     },
     async highWatermarks(topic) {
@@ -141,7 +144,10 @@ function offsetsPast(records: readonly IncomingRecord[]) {
     const after = r.offset + 1n;
     if ((partitions.get(r.partition) ?? -1n) < after) partitions.set(r.partition, after);
   }
-  return [...next].map(([topic, partitions]) => ({ topic, partitions: [...partitions].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }));
+  return [...next].map(([topic, partitions]) => ({
+    topic,
+    partitions: [...partitions].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+  }));
 }
 
 function toMessage({ key, value, headers }: OutgoingRecord): Message {

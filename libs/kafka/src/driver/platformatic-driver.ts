@@ -81,7 +81,9 @@ function platformaticAdmin(admin: Admin): DriverAdmin {
       return (await partitionsOf(topic)).map((_, index) => index);
     },
     async topicConfig(topic, name) {
-      const [description] = await admin.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: [name] }] });
+      const [description] = await admin.describeConfigs({
+        resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: [name] }],
+      });
       return description?.configs.find((c) => c.name === name)?.value ?? undefined;
     },
     async highWatermarks(topic) {

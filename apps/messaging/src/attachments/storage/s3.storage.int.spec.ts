@@ -101,7 +101,9 @@ describe('choosing the storage from the config', () => {
 
   it('refuses to boot with a half-configured S3, naming the variables', async () => {
     await expect(openStorage({ ...base, MESSAGING_S3_ACCESS_KEY_ID: 'only-the-key' })).rejects.toThrow(ConfigError);
-    await expect(openStorage({ ...base, MESSAGING_S3_ACCESS_KEY_ID: 'only-the-key' })).rejects.toThrow(/MESSAGING_S3_BUCKET[\s\S]*MESSAGING_S3_SECRET_ACCESS_KEY/);
+    await expect(openStorage({ ...base, MESSAGING_S3_ACCESS_KEY_ID: 'only-the-key' })).rejects.toThrow(
+      /MESSAGING_S3_BUCKET[\s\S]*MESSAGING_S3_SECRET_ACCESS_KEY/,
+    );
   });
 
   it('opens an S3 storage when the bucket is given', async () => {

@@ -24,7 +24,12 @@ export class ReportExceptionBody extends createZodDto(
       ),
       position: ReporterPositionSchema.strict().describe('Where the reporter is now'),
     })
-    .meta({ example: { details: { type: 'address_not_found', suggestedAddress: 'Lindenlaan 5, Utrecht', note: 'No number 3 in this street' }, position: { lat: 52.0907, lng: 5.1214, accuracy: 12 } } }),
+    .meta({
+      example: {
+        details: { type: 'address_not_found', suggestedAddress: 'Lindenlaan 5, Utrecht', note: 'No number 3 in this street' },
+        position: { lat: 52.0907, lng: 5.1214, accuracy: 12 },
+      },
+    }),
 ) {}
 
 export class ResolveExceptionBody extends createZodDto(
@@ -42,14 +47,15 @@ export class ListExceptionsQuery extends createZodDto(
   }),
 ) {}
 
-
 export class AnalyticsQuery extends createZodDto(
   z
     .strictObject({
       shopId: z.string().min(1).max(64).optional().describe('Operators: the shop to analyse (default: every shop). Staff: their own shop only'),
       from: time.describe('Reports made at or after this time'),
       to: time.describe('Reports made before this time'),
-      timeZone: ianaTimeZone.default('UTC').describe('IANA time zone the hours of the week are counted in, e.g. Europe/Amsterdam (daylight saving time included)'),
+      timeZone: ianaTimeZone
+        .default('UTC')
+        .describe('IANA time zone the hours of the week are counted in, e.g. Europe/Amsterdam (daylight saving time included)'),
       format: z.enum(['json', 'csv']).default('json').describe('csv: the type × area × hour-of-week × rider counts as CSV'),
     })
     .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'to must be after from' }),
@@ -121,21 +127,21 @@ const percentiles = z.object({ count: z.number().int(), p50Seconds: z.number().n
 
 export class ExceptionAnalytics extends createZodDto(
   z.object({
-      from: z.string(),
-      to: z.string(),
-      shopId: z.string().optional(),
-      timeZone: z.string().describe('The time zone the hours of the week are counted in'),
-      total: z.number().int(),
-      byTypeAreaHourRider: z
-        .array(z.object({ type: ExceptionTypeSchema, area: z.string(), hourOfWeek: z.number().int(), riderId: z.string().nullable(), count: z.number().int() }))
-        .describe('hourOfWeek, in timeZone: 0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00'),
-      repeatedAddressErrors: z
-        .array(z.object({ area: z.string(), count: z.number().int(), suggestedAddresses: z.array(z.string()) }))
-        .describe('Areas with two or more address_not_found reports, most first'),
-      delaysByHourOfWeek: z
-        .array(z.object({ hourOfWeek: z.number().int(), count: z.number().int(), totalMinutesLate: z.number().int(), averageMinutesLate: z.number() }))
-        .describe('running_late reports per hour of the week (in timeZone), most first'),
-      timeToAcknowledge: percentiles,
-      timeToResolve: percentiles.describe('From the report to its resolution'),
-    }),
+    from: z.string(),
+    to: z.string(),
+    shopId: z.string().optional(),
+    timeZone: z.string().describe('The time zone the hours of the week are counted in'),
+    total: z.number().int(),
+    byTypeAreaHourRider: z
+      .array(z.object({ type: ExceptionTypeSchema, area: z.string(), hourOfWeek: z.number().int(), riderId: z.string().nullable(), count: z.number().int() }))
+      .describe('hourOfWeek, in timeZone: 0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00'),
+    repeatedAddressErrors: z
+      .array(z.object({ area: z.string(), count: z.number().int(), suggestedAddresses: z.array(z.string()) }))
+      .describe('Areas with two or more address_not_found reports, most first'),
+    delaysByHourOfWeek: z
+      .array(z.object({ hourOfWeek: z.number().int(), count: z.number().int(), totalMinutesLate: z.number().int(), averageMinutesLate: z.number() }))
+      .describe('running_late reports per hour of the week (in timeZone), most first'),
+    timeToAcknowledge: percentiles,
+    timeToResolve: percentiles.describe('From the report to its resolution'),
+  }),
 ) {}

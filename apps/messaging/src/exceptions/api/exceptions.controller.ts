@@ -12,7 +12,15 @@ import { AttachmentsService } from '../../attachments/attachments.service';
 import { type ExceptionCommand, exceptionDecider, type ExceptionReport, type ExceptionState } from '../domain/exception.decider';
 import { EXCEPTION_STORE, type ExceptionStore } from '../exception-store';
 import { analyticsCsv, exceptionAnalytics, listExceptions } from '../projections/exception-reports.queries';
-import { AnalyticsQuery, ExceptionAnalytics, ExceptionList, ExceptionView, ListExceptionsQuery, ReportExceptionBody, ResolveExceptionBody } from './exception.dto';
+import {
+  AnalyticsQuery,
+  ExceptionAnalytics,
+  ExceptionList,
+  ExceptionView,
+  ListExceptionsQuery,
+  ReportExceptionBody,
+  ResolveExceptionBody,
+} from './exception.dto';
 import { assignmentOf } from '../order-assignments.queries';
 
 const notFound = () => new DomainError('not_found', 'EXCEPTION_NOT_FOUND', 'no such exception');
@@ -81,7 +89,13 @@ export class ExceptionsController {
   @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: ExceptionView })
   resolve(@Param('exceptionId', ParseUUIDPipe) exceptionId: string, @Body() body: ResolveExceptionBody, @CommandRequest() request: CommandRequest) {
-    const command: ExceptionCommand = { type: 'ResolveException', outcome: body.outcome, ...(body.note ? { note: body.note } : {}), by: byOf(request.principal), now: now() };
+    const command: ExceptionCommand = {
+      type: 'ResolveException',
+      outcome: body.outcome,
+      ...(body.note ? { note: body.note } : {}),
+      by: byOf(request.principal),
+      now: now(),
+    };
     return this.run(request, exceptionId, command, ['resolve', exceptionId, body]);
   }
 
@@ -117,7 +131,11 @@ export class ExceptionsController {
   @Roles('staff', 'dispatcher', 'operator', 'rider')
   @ApiOperation({ summary: 'One exception report with its life so far (riders: the reports on their own deliveries)' })
   @ZodResponse({ status: 200, type: ExceptionView })
-  async get(@Param('exceptionId', ParseUUIDPipe) exceptionId: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('exceptionId', ParseUUIDPipe) exceptionId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const history = await this.store.readStream(exceptionStream(exceptionId));
     const state = foldEvents(exceptionDecider, history);
     assertVisible(principal, state);
@@ -160,9 +178,20 @@ function viewOf(report: ExceptionReport, version: number) {
     ...(report.riderId ? { riderId: report.riderId } : {}),
     reportedBy: report.reportedBy,
     reportedAt: report.reportedAt,
-    ...(report.acknowledgedAt ? { acknowledgedBy: report.acknowledgedBy, acknowledgedAt: report.acknowledgedAt, secondsToAcknowledge: secondsBetween(report.reportedAt, report.acknowledgedAt) } : {}),
+    ...(report.acknowledgedAt
+      ? {
+          acknowledgedBy: report.acknowledgedBy,
+          acknowledgedAt: report.acknowledgedAt,
+          secondsToAcknowledge: secondsBetween(report.reportedAt, report.acknowledgedAt),
+        }
+      : {}),
     ...(report.resolvedAt
-      ? { resolvedBy: report.resolvedBy, resolvedAt: report.resolvedAt, secondsToResolve: secondsBetween(report.reportedAt, report.resolvedAt), outcome: report.outcome }
+      ? {
+          resolvedBy: report.resolvedBy,
+          resolvedAt: report.resolvedAt,
+          secondsToResolve: secondsBetween(report.reportedAt, report.resolvedAt),
+          outcome: report.outcome,
+        }
       : {}),
     ...(report.resolutionNote ? { resolutionNote: report.resolutionNote } : {}),
     ...(report.escalatedAt ? { escalatedAt: report.escalatedAt } : {}),

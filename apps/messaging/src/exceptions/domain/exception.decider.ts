@@ -75,7 +75,9 @@ export function evolve(state: ExceptionState, event: ExceptionEvent): ExceptionS
       };
     }
     case 'ExceptionAcknowledged':
-      return state.status === 'none' ? state : { ...state, status: 'acknowledged', acknowledgedBy: event.data.acknowledgedBy, acknowledgedAt: event.data.acknowledgedAt };
+      return state.status === 'none'
+        ? state
+        : { ...state, status: 'acknowledged', acknowledgedBy: event.data.acknowledgedBy, acknowledgedAt: event.data.acknowledgedAt };
     case 'ExceptionResolved': {
       if (state.status === 'none') return state;
       const { outcome, note, resolvedBy, resolvedAt } = event.data;
@@ -102,7 +104,8 @@ export function decide(command: ExceptionCommand, state: ExceptionState): Except
     }
     case 'AcknowledgeException': {
       const report = existing(state);
-      if (report.status === 'acknowledged') throw refusal('EXCEPTION_ALREADY_ACKNOWLEDGED', `already acknowledged by ${report.acknowledgedBy?.subject}`, report);
+      if (report.status === 'acknowledged')
+        throw refusal('EXCEPTION_ALREADY_ACKNOWLEDGED', `already acknowledged by ${report.acknowledgedBy?.subject}`, report);
       if (report.status === 'resolved') throw refusal('EXCEPTION_ALREADY_RESOLVED', 'a resolved exception needs no acknowledgement', report);
       return [{ type: 'ExceptionAcknowledged', data: { ...refOf(report), acknowledgedBy: command.by, acknowledgedAt: command.now } }];
     }

@@ -33,7 +33,13 @@ const escalated: ExceptionEvent = {
 };
 
 const acknowledge: ExceptionCommand = { type: 'AcknowledgeException', by: alice, now: '2026-02-14T09:02:00.000Z' };
-const resolve: ExceptionCommand = { type: 'ResolveException', outcome: 'address_corrected', note: 'Number 5, not 3', by: alice, now: '2026-02-14T09:20:00.000Z' };
+const resolve: ExceptionCommand = {
+  type: 'ResolveException',
+  outcome: 'address_corrected',
+  note: 'Number 5, not 3',
+  by: alice,
+  now: '2026-02-14T09:20:00.000Z',
+};
 const escalateAt = (now: string): ExceptionCommand => ({ type: 'EscalateException', escalateAfterSeconds: 300, now });
 
 describe('exception decider', () => {
@@ -63,7 +69,8 @@ describe('exception decider', () => {
       spec.given([reported]).when(report).thenRefuses('EXCEPTION_ALREADY_REPORTED', 'conflict');
     });
     it('is not escalated before the deadline', () => spec.given([reported]).when(escalateAt('2026-02-14T09:04:59.999Z')).then([]));
-    it('is escalated once the deadline passed, saying how long it waited', () => spec.given([reported]).when(escalateAt('2026-02-14T09:05:00.000Z')).then([escalated]));
+    it('is escalated once the deadline passed, saying how long it waited', () =>
+      spec.given([reported]).when(escalateAt('2026-02-14T09:05:00.000Z')).then([escalated]));
     it('is escalated only once', () => spec.given([reported, escalated]).when(escalateAt('2026-02-14T09:30:00.000Z')).then([]));
     it('can still be acknowledged after escalation', () => spec.given([reported, escalated]).when(acknowledge).then([acknowledged]));
   });
@@ -76,7 +83,10 @@ describe('exception decider', () => {
         .when({ type: 'ResolveException', outcome: 'refunded', by: alice, now: '2026-02-14T09:20:00.000Z' })
         .then([{ type: 'ExceptionResolved', data: { ...ref, outcome: 'refunded', resolvedBy: alice, resolvedAt: '2026-02-14T09:20:00.000Z' } }]));
     it('refuses a second acknowledgement, naming who acknowledged', () => {
-      const error = spec.given([reported, acknowledged]).when({ ...acknowledge, by: { role: 'dispatcher', subject: 'dana' } }).thenRefuses('EXCEPTION_ALREADY_ACKNOWLEDGED', 'conflict');
+      const error = spec
+        .given([reported, acknowledged])
+        .when({ ...acknowledge, by: { role: 'dispatcher', subject: 'dana' } })
+        .thenRefuses('EXCEPTION_ALREADY_ACKNOWLEDGED', 'conflict');
       expect(error.message).toContain('alice');
       expect(error.details).toMatchObject({ status: 'acknowledged' });
     });

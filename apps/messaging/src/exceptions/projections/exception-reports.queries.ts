@@ -114,7 +114,11 @@ export async function exceptionAnalytics(db: EntityManager, filter: AnalyticsFil
     timeZone: filter.timeZone,
     total: byTypeAreaHourRider.reduce((sum, r) => sum + r.count, 0),
     byTypeAreaHourRider,
-    repeatedAddressErrors: (addresses as Array<{ area: string; count: number; suggested: string[] }>).map((r) => ({ area: r.area, count: r.count, suggestedAddresses: r.suggested })),
+    repeatedAddressErrors: (addresses as Array<{ area: string; count: number; suggested: string[] }>).map((r) => ({
+      area: r.area,
+      count: r.count,
+      suggestedAddresses: r.suggested,
+    })),
     delaysByHourOfWeek: (delays as Array<{ hour_in_zone: number; count: number; total: number }>).map((r) => ({
       hourOfWeek: r.hour_in_zone,
       count: r.count,

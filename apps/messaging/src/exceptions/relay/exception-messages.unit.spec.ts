@@ -17,7 +17,13 @@ const stored = (type: string, data: Record<string, unknown>, streamVersion = 1):
   recordedAt: new Date('2026-02-14T09:00:00.000Z'),
 });
 const reported = (details: Record<string, unknown>) =>
-  stored('ExceptionReported', { details, position: { lat: 52.09, lng: 5.12 }, riderId: 'rita', reportedBy: { role: 'rider', subject: 'rita' }, reportedAt: '2026-02-14T09:00:00.000Z' });
+  stored('ExceptionReported', {
+    details,
+    position: { lat: 52.09, lng: 5.12 },
+    riderId: 'rita',
+    reportedBy: { role: 'rider', subject: 'rita' },
+    reportedAt: '2026-02-14T09:00:00.000Z',
+  });
 const alice = { role: 'staff', subject: 'alice' };
 
 describe('what the exceptions relay sends', () => {
@@ -25,7 +31,11 @@ describe('what the exceptions relay sends', () => {
     const message = toExceptionMessage(reported({ type: 'vehicle_broken', note: 'Flat tyre' }));
     expect(message.key).toBe(ref.orderId);
     const decoded = createEventDecoder(EXCEPTION_EVENT_CONTRACTS)(JSON.stringify(message.value));
-    expect(decoded).toMatchObject({ known: true, type: 'ExceptionReported', event: { streamId: 'exception-x1', shopId: 's1', data: { riderId: 'rita', details: { type: 'vehicle_broken' } } } });
+    expect(decoded).toMatchObject({
+      known: true,
+      type: 'ExceptionReported',
+      event: { streamId: 'exception-x1', shopId: 's1', data: { riderId: 'rita', details: { type: 'vehicle_broken' } } },
+    });
     expect(message.headers).toMatchObject({ 'event-id': '0b6f0000-0000-4000-8000-000000000001', 'event-type': 'ExceptionReported' });
   });
 
@@ -44,8 +54,15 @@ describe('what the exceptions relay sends', () => {
       data: { exceptionId: 'x1', kind: 'running_late', note: 'Bridge closed' },
       metadata: { correlationId: 'c1', causationId: '0b6f0000-0000-4000-8000-000000000001', actor: { role: 'rider', subject: 'rita' } },
     });
-    expect(decodeOrderCommand(JSON.stringify(toOrderCommand(reported({ type: 'other', text: 'Gate locked' }))!.value)).data).toEqual({ exceptionId: 'x1', kind: 'other', note: 'Gate locked' });
-    expect(decodeOrderCommand(JSON.stringify(toOrderCommand(reported({ type: 'recipient_absent' }))!.value)).data).toEqual({ exceptionId: 'x1', kind: 'recipient_absent' });
+    expect(decodeOrderCommand(JSON.stringify(toOrderCommand(reported({ type: 'other', text: 'Gate locked' }))!.value)).data).toEqual({
+      exceptionId: 'x1',
+      kind: 'other',
+      note: 'Gate locked',
+    });
+    expect(decodeOrderCommand(JSON.stringify(toOrderCommand(reported({ type: 'recipient_absent' }))!.value)).data).toEqual({
+      exceptionId: 'x1',
+      kind: 'recipient_absent',
+    });
   });
 
   it('clears the flag on a resolution, and sends nothing for acknowledgements and escalations', () => {
@@ -53,7 +70,13 @@ describe('what the exceptions relay sends', () => {
     expect(decodeOrderCommand(JSON.stringify(clear.value))).toMatchObject({ type: 'ClearOrderException', data: { exceptionId: 'x1', resolution: 'refunded' } });
     expect(toOrderCommand(stored('ExceptionAcknowledged', { acknowledgedBy: alice, acknowledgedAt: '2026-02-14T09:01:00.000Z' }, 2))).toBeUndefined();
     expect(
-      toOrderCommand(stored('ExceptionEscalated', { exceptionType: 'other', reportedAt: '2026-02-14T09:00:00.000Z', unacknowledgedSeconds: 300, escalatedAt: '2026-02-14T09:05:00.000Z' }, 2)),
+      toOrderCommand(
+        stored(
+          'ExceptionEscalated',
+          { exceptionType: 'other', reportedAt: '2026-02-14T09:00:00.000Z', unacknowledgedSeconds: 300, escalatedAt: '2026-02-14T09:05:00.000Z' },
+          2,
+        ),
+      ),
     ).toBeUndefined();
   });
 });

@@ -42,7 +42,8 @@ export const conversationInboxProjection: Projection = {
           await db.query(`UPDATE ${channels} SET rider_id = NULL WHERE order_id = $1 AND rider_id = $2`, [event.data.orderId, event.data.riderId]);
           break;
         case 'OrderStatusNoted':
-          if (event.data.status === 'delivered') await db.query(`UPDATE ${channels} SET delivered_at = $2 WHERE order_id = $1`, [event.data.orderId, event.data.at]);
+          if (event.data.status === 'delivered')
+            await db.query(`UPDATE ${channels} SET delivered_at = $2 WHERE order_id = $1`, [event.data.orderId, event.data.at]);
           else if (event.data.status !== 'out_for_delivery') await db.query(`UPDATE ${channels} SET closed = true WHERE order_id = $1`, [event.data.orderId]);
           break;
         case 'MessagePosted': {

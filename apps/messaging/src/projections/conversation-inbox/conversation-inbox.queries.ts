@@ -67,7 +67,10 @@ export async function listConversations(
     case 'rider':
       where.push(`c.shop_id = ${param(principal.shopId)}`, `c.rider_id = ${param(principal.sub)}`, `c.channel = 'internal'`);
       // The rider's grace after delivery again, so that a page is not cut short by rows channel-access.ts drops.
-      where.push(`NOT c.closed`, `(c.delivered_at IS NULL OR c.delivered_at > ${param(policy.now)}::timestamptz - make_interval(mins => ${param(policy.riderGraceMinutes)}))`);
+      where.push(
+        `NOT c.closed`,
+        `(c.delivered_at IS NULL OR c.delivered_at > ${param(policy.now)}::timestamptz - make_interval(mins => ${param(policy.riderGraceMinutes)}))`,
+      );
       break;
     case 'customer':
       where.push(`c.order_id = ${param(principal.orderId)}`, `c.channel = 'customer'`);
@@ -118,7 +121,13 @@ export async function listConversations(
 function itemOf(rows: Row[], viewer: Viewer, policy: Policy): ConversationListItem | undefined {
   const readable = rows
     .filter((row) => {
-      const facts = { orderId: row.order_id, shopId: row.shop_id, riderId: row.rider_id ?? undefined, deliveredAt: row.delivered_at?.toISOString(), closed: row.closed };
+      const facts = {
+        orderId: row.order_id,
+        shopId: row.shop_id,
+        riderId: row.rider_id ?? undefined,
+        deliveredAt: row.delivered_at?.toISOString(),
+        closed: row.closed,
+      };
       return channelAccess(viewer, row.channel, facts, policy).read;
     })
     .sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));

@@ -33,7 +33,8 @@ export const conversationMessagesProjection: Projection = {
           await db.query(`UPDATE ${access} SET rider_id = NULL WHERE order_id = $1 AND rider_id = $2`, [event.data.orderId, event.data.riderId]);
           break;
         case 'OrderStatusNoted':
-          if (event.data.status === 'delivered') await db.query(`UPDATE ${access} SET delivered_at = $2 WHERE order_id = $1`, [event.data.orderId, event.data.at]);
+          if (event.data.status === 'delivered')
+            await db.query(`UPDATE ${access} SET delivered_at = $2 WHERE order_id = $1`, [event.data.orderId, event.data.at]);
           else if (event.data.status !== 'out_for_delivery') await db.query(`UPDATE ${access} SET closed = true WHERE order_id = $1`, [event.data.orderId]);
           break;
         case 'MessagePosted': {
@@ -42,7 +43,18 @@ export const conversationMessagesProjection: Projection = {
             `INSERT INTO ${messages} (order_id, seq, message_id, channel, author_role, author_subject, text, quick_reply_id, attachment_refs, mentions, posted_at)
              SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM ${messages} WHERE order_id = $1
              ON CONFLICT DO NOTHING`,
-            [orderId, messageId, channel, author?.role ?? null, author?.subject ?? null, text, quickReplyId ?? null, JSON.stringify(attachmentRefs), JSON.stringify(mentions), postedAt],
+            [
+              orderId,
+              messageId,
+              channel,
+              author?.role ?? null,
+              author?.subject ?? null,
+              text,
+              quickReplyId ?? null,
+              JSON.stringify(attachmentRefs),
+              JSON.stringify(mentions),
+              postedAt,
+            ],
           );
           break;
         }
@@ -55,7 +67,10 @@ export const conversationMessagesProjection: Projection = {
           break;
         }
         case 'MessageRecalled':
-          await db.query(`UPDATE ${messages} SET recalled_at = $2 WHERE message_id = $1 AND recalled_at IS NULL`, [event.data.messageId, event.data.recalledAt]);
+          await db.query(`UPDATE ${messages} SET recalled_at = $2 WHERE message_id = $1 AND recalled_at IS NULL`, [
+            event.data.messageId,
+            event.data.recalledAt,
+          ]);
           break;
         default:
           break;

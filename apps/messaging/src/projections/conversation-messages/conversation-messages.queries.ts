@@ -60,15 +60,22 @@ export async function conversationOverview(
   orderId: string,
   reader: string,
 ): Promise<{ facts: ConversationFacts; openedAt: string; unread: Partial<Record<Channel, number>> } | undefined> {
-  const rows: Array<{ shop_id: string; rider_id: string | null; delivered_at: Date | null; closed: boolean; channel: Channel | null; opened_at: Date | null; unread: number | null }> =
-    await dataSource.query(
-      `SELECT a.shop_id, a.rider_id, a.delivered_at, a.closed, c.channel, c.opened_at, c.message_count - coalesce(r.read_count, 0) AS unread
+  const rows: Array<{
+    shop_id: string;
+    rider_id: string | null;
+    delivered_at: Date | null;
+    closed: boolean;
+    channel: Channel | null;
+    opened_at: Date | null;
+    unread: number | null;
+  }> = await dataSource.query(
+    `SELECT a.shop_id, a.rider_id, a.delivered_at, a.closed, c.channel, c.opened_at, c.message_count - coalesce(r.read_count, 0) AS unread
          FROM ${CONVERSATION_ACCESS_TABLE} a
          LEFT JOIN ${CONVERSATION_CHANNELS_TABLE} c ON c.order_id = a.order_id
          LEFT JOIN ${CONVERSATION_READS_TABLE} r ON r.order_id = c.order_id AND r.channel = c.channel AND r.reader = $2
         WHERE a.order_id = $1`,
-      [orderId, reader],
-    );
+    [orderId, reader],
+  );
   const first = rows[0];
   if (!first?.opened_at) return undefined;
   const facts = { orderId, shopId: first.shop_id, riderId: first.rider_id ?? undefined, deliveredAt: first.delivered_at?.toISOString(), closed: first.closed };

@@ -84,7 +84,12 @@ export class WebhooksController {
   @Get(':subscriptionId/deliveries')
   @ApiOperation({ summary: 'Recent deliveries with every attempt: status code, duration, error' })
   @ZodResponse({ status: 200, type: WebhookDeliveryList })
-  async deliveries(@Param('shopId') shopId: string, @subscriptionId() id: string, @Query() query: WebhookDeliveriesQuery, @CurrentPrincipal() principal: Principal) {
+  async deliveries(
+    @Param('shopId') shopId: string,
+    @subscriptionId() id: string,
+    @Query() query: WebhookDeliveriesQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     assertShopInScope(principal, shopId);
     return { items: await this.webhooks.deliveries(shopId, id, query) };
   }

@@ -31,9 +31,7 @@ const example = {
   description: 'Order status into our shop system',
 };
 
-export class CreateWebhookBody extends createZodDto(
-  z.strictObject({ url, eventTypes, description: description.optional() }).meta({ example }),
-) {}
+export class CreateWebhookBody extends createZodDto(z.strictObject({ url, eventTypes, description: description.optional() }).meta({ example })) {}
 
 export class UpdateWebhookBody extends createZodDto(
   z

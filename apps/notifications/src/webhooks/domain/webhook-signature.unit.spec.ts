@@ -37,7 +37,11 @@ describe('the secrets a subscription signs with', () => {
 });
 
 describe('verifying a webhook, as a receiver does', () => {
-  const signed = (timestamp: number, secrets = [secret]) => ({ body, timestampHeader: String(timestamp), signatureHeader: signatureHeader(secrets, timestamp, body) });
+  const signed = (timestamp: number, secrets = [secret]) => ({
+    body,
+    timestampHeader: String(timestamp),
+    signatureHeader: signatureHeader(secrets, timestamp, body),
+  });
 
   it('accepts a fresh request signed with its secret', () => {
     expect(verifySignature(signed(now - 10), secret, now)).toEqual({ valid: true });

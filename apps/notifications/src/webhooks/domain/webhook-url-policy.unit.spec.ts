@@ -5,7 +5,10 @@ const development = { allowPrivateNetworks: true };
 
 describe('webhook URLs, everywhere', () => {
   it('allows http and https URLs, normalised', () => {
-    expect(checkWebhookUrl('https://shop.example.com/hooks/petalpost?x=1', production)).toEqual({ allowed: true, url: 'https://shop.example.com/hooks/petalpost?x=1' });
+    expect(checkWebhookUrl('https://shop.example.com/hooks/petalpost?x=1', production)).toEqual({
+      allowed: true,
+      url: 'https://shop.example.com/hooks/petalpost?x=1',
+    });
     expect(checkWebhookUrl('HTTP://Shop.Example.com', production)).toEqual({ allowed: true, url: 'http://shop.example.com/' });
   });
 
@@ -63,7 +66,22 @@ describe('webhook URLs outside production', () => {
 
 describe('private addresses (what a resolved name is checked against)', () => {
   it('are loopback, private, link-local, shared, reserved and multicast ranges, v4 and v6', () => {
-    for (const ip of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '169.254.1.1', '100.127.0.1', '224.0.0.1', '255.255.255.255', '::1', '::', 'fc00::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1']) {
+    for (const ip of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.0.1',
+      '169.254.1.1',
+      '100.127.0.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fc00::1',
+      'fe80::1',
+      'ff02::1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect([ip, isPrivateAddress(ip)]).toEqual([ip, true]);
     }
   });

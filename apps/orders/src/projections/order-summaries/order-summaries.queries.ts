@@ -8,7 +8,12 @@ import { ORDER_SUMMARIES } from './order-summaries.projection';
 export const ORDER_LIST_SORTS = ['window', '-window', 'placed', '-placed'] as const;
 export type OrderListSort = (typeof ORDER_LIST_SORTS)[number];
 
-const SORT_COLUMN: Record<OrderListSort, 'window_from' | 'placed_at'> = { window: 'window_from', '-window': 'window_from', placed: 'placed_at', '-placed': 'placed_at' };
+const SORT_COLUMN: Record<OrderListSort, 'window_from' | 'placed_at'> = {
+  window: 'window_from',
+  '-window': 'window_from',
+  placed: 'placed_at',
+  '-placed': 'placed_at',
+};
 
 /** Where the previous page ended: its last row's sort key (a time, to the microsecond) and order id, under one sort. */
 export interface OrderListCursor {

@@ -100,7 +100,11 @@ export function evolveSummary(summary: OrderSummary | undefined, stored: Summary
     case 'OrderCancelled':
     case 'OrderReturned':
     case 'DeliveryRescheduled':
-      return { ...next, riderId: null, ...(event.type === 'DeliveryRescheduled' ? { windowFrom: event.data.deliveryWindow.from, windowTo: event.data.deliveryWindow.to } : {}) };
+      return {
+        ...next,
+        riderId: null,
+        ...(event.type === 'DeliveryRescheduled' ? { windowFrom: event.data.deliveryWindow.from, windowTo: event.data.deliveryWindow.to } : {}),
+      };
     case 'RiderAssigned':
     case 'OutForDelivery':
       return { ...next, riderId: event.data.riderId };

@@ -71,7 +71,9 @@ describe('no summary yet', () => {
   });
   it('records a missing reference as null', () => {
     const { reference: _reference, ...withoutReference } = placed.data as Record<string, unknown>;
-    given([]).when({ ...placed, data: withoutReference }).then({ ...summaryOfPlaced, reference: null });
+    given([])
+      .when({ ...placed, data: withoutReference })
+      .then({ ...summaryOfPlaced, reference: null });
   });
   it('is not created by an acceptance, a cancellation or an unknown event', () => {
     given([]).when(accepted).then(undefined);
@@ -85,10 +87,14 @@ describe('a placed order', () => {
     given([placed]).when(accepted).then({ status: 'accepted', updatedAt: '2026-02-14T09:05:00.000Z', version: 2 });
   });
   it('becomes cancelled', () => {
-    given([placed]).when({ ...cancelledAfterAccept, streamVersion: 2 }).then({ status: 'cancelled', updatedAt: '2026-02-14T09:10:00.000Z', version: 2 });
+    given([placed])
+      .when({ ...cancelledAfterAccept, streamVersion: 2 })
+      .then({ status: 'cancelled', updatedAt: '2026-02-14T09:10:00.000Z', version: 2 });
   });
   it('ignores an event type it does not know, keeping only the stream version', () => {
-    given([placed]).when({ type: 'OrderGiftWrapped', streamVersion: 2, data: { paper: 'gold' } }).then({ version: 2 });
+    given([placed])
+      .when({ type: 'OrderGiftWrapped', streamVersion: 2, data: { paper: 'gold' } })
+      .then({ version: 2 });
   });
   it('ignores a repeated OrderPlaced', () => {
     given([placed]).when(placed).then({});
@@ -105,7 +111,11 @@ describe('an accepted order', () => {
 });
 
 describe('on the road', () => {
-  const assigned: SummaryEvent = { type: 'RiderAssigned', streamVersion: 3, data: { orderId: 'o1', shopId: 's1', riderId: 'r7', assignedAt: '2026-02-14T10:00:00.000Z' } };
+  const assigned: SummaryEvent = {
+    type: 'RiderAssigned',
+    streamVersion: 3,
+    data: { orderId: 'o1', shopId: 's1', riderId: 'r7', assignedAt: '2026-02-14T10:00:00.000Z' },
+  };
   it('shows the assigned rider, and none once unassigned', () => {
     given([placed, accepted]).when(assigned).then({ riderId: 'r7', version: 3, updatedAt: '2026-02-14T10:00:00.000Z' });
     given([placed, accepted, assigned])
@@ -113,28 +123,55 @@ describe('on the road', () => {
       .then({ riderId: null, version: 4, updatedAt: '2026-02-14T10:01:00.000Z' });
   });
   it('follows a failed delivery rescheduled into a new window, back on the shelf without a rider', () => {
-    const failed: SummaryEvent = { type: 'DeliveryFailed', streamVersion: 4, data: { orderId: 'o1', shopId: 's1', reason: 'refused', failedAt: '2026-02-14T14:00:00.000Z' } };
+    const failed: SummaryEvent = {
+      type: 'DeliveryFailed',
+      streamVersion: 4,
+      data: { orderId: 'o1', shopId: 's1', reason: 'refused', failedAt: '2026-02-14T14:00:00.000Z' },
+    };
     given([placed, accepted, assigned]).when(failed).then({ status: 'delivery_failed', version: 4, updatedAt: '2026-02-14T14:00:00.000Z' });
     const newWindow = { from: '2026-02-15T10:00:00+01:00', to: '2026-02-15T12:00:00+01:00' };
     given([placed, accepted, assigned, failed])
-      .when({ type: 'DeliveryRescheduled', streamVersion: 5, data: { orderId: 'o1', shopId: 's1', deliveryWindow: newWindow, rescheduledAt: '2026-02-14T15:00:00.000Z' } })
+      .when({
+        type: 'DeliveryRescheduled',
+        streamVersion: 5,
+        data: { orderId: 'o1', shopId: 's1', deliveryWindow: newWindow, rescheduledAt: '2026-02-14T15:00:00.000Z' },
+      })
       .then({ status: 'ready', riderId: null, windowFrom: newWindow.from, windowTo: newWindow.to, version: 5, updatedAt: '2026-02-14T15:00:00.000Z' });
   });
   it('keeps the rider who delivered it, and when (their list shows it for the grace period after)', () => {
-    const pickedUp: SummaryEvent = { type: 'OutForDelivery', streamVersion: 4, data: { orderId: 'o1', shopId: 's1', riderId: 'r7', pickedUpAt: '2026-02-14T12:00:00.000Z' } };
+    const pickedUp: SummaryEvent = {
+      type: 'OutForDelivery',
+      streamVersion: 4,
+      data: { orderId: 'o1', shopId: 's1', riderId: 'r7', pickedUpAt: '2026-02-14T12:00:00.000Z' },
+    };
     given([placed, accepted, assigned, pickedUp])
       .when({
         type: 'OrderDelivered',
         streamVersion: 5,
-        data: { orderId: 'o1', shopId: 's1', riderId: 'r7', outcome: { kind: 'recipient' }, proof: { at: '2026-02-14T12:30:00.000Z' }, deliveredAt: '2026-02-14T12:30:00.000Z' },
+        data: {
+          orderId: 'o1',
+          shopId: 's1',
+          riderId: 'r7',
+          outcome: { kind: 'recipient' },
+          proof: { at: '2026-02-14T12:30:00.000Z' },
+          deliveredAt: '2026-02-14T12:30:00.000Z',
+        },
       })
       .then({ status: 'delivered', riderId: 'r7', deliveredAt: '2026-02-14T12:30:00.000Z', version: 5, updatedAt: '2026-02-14T12:30:00.000Z' });
   });
   it('counts open exceptions', () => {
-    const flagged: SummaryEvent = { type: 'OrderExceptionFlagged', streamVersion: 3, data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', kind: 'damaged', flaggedAt: '2026-02-14T10:00:00.000Z' } };
+    const flagged: SummaryEvent = {
+      type: 'OrderExceptionFlagged',
+      streamVersion: 3,
+      data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', kind: 'damaged', flaggedAt: '2026-02-14T10:00:00.000Z' },
+    };
     given([placed, accepted]).when(flagged).then({ openExceptions: 1, version: 3, updatedAt: '2026-02-14T10:00:00.000Z' });
     given([placed, accepted, flagged])
-      .when({ type: 'OrderExceptionCleared', streamVersion: 4, data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', clearedAt: '2026-02-14T10:30:00.000Z' } })
+      .when({
+        type: 'OrderExceptionCleared',
+        streamVersion: 4,
+        data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', clearedAt: '2026-02-14T10:30:00.000Z' },
+      })
       .then({ openExceptions: 0, version: 4, updatedAt: '2026-02-14T10:30:00.000Z' });
   });
 });
@@ -150,6 +187,8 @@ describe('personal data', () => {
     given([placed]).when(corrected('erased')).then({ recipientName: null, recipientErased: true, version: 2, updatedAt: '2026-02-14T09:30:00.000Z' });
   });
   it('creates the row of an order whose recipient was already erased, without the name', () => {
-    given([]).when({ ...placed, data: { ...(placed.data as object), recipient: { personId: 'p-r', sealed: 'erased' } } }).then({ ...summaryOfPlaced, recipientName: null, recipientErased: true });
+    given([])
+      .when({ ...placed, data: { ...(placed.data as object), recipient: { personId: 'p-r', sealed: 'erased' } } })
+      .then({ ...summaryOfPlaced, recipientName: null, recipientErased: true });
   });
 });
