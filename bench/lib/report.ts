@@ -150,7 +150,7 @@ export function markdownResults(run: BenchRun, kept: Partial<Record<SectionName,
     `| disk | 8 kB write + fdatasync in .data/: p50 ${fmt.ms(run.fsyncMs.p50)} ms, p99 ${fmt.ms(run.fsyncMs.p99)} ms (what each WAL flush at commit waits for) |`,
   );
   out.push(
-    `| Kafka | ${run.kafka.version}${run.kafka.embedded ? ', single KRaft node started by the bench (tools/infra, -Xmx512m), 127.0.0.1' : ' (BENCH_KAFKA_BROKERS)'} |`,
+    `| Kafka | ${run.kafka.version}${run.kafka.embedded ? ', single KRaft node started by the bench (libs/infra, -Xmx512m), 127.0.0.1' : ' (BENCH_KAFKA_BROKERS)'} |`,
   );
   out.push(
     `| timing | closed loop (each writer issues its next call when its last returns). Per configuration, every contender warms up ${run.warmupSeconds} s, then the contenders take turns in 4 windows (A B, B A, …) adding up to ${run.phaseSeconds} s each, so load from elsewhere falls on all alike; "other load" is machine CPU outside the bench, PostgreSQL and the broker |`,
