@@ -17,24 +17,15 @@ import { locationsSection } from './dispatch/locations';
 import { kafkaClientsSection, kafkaClientsTable } from './kafka-clients';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
-import {
-  appendTable,
-  type BenchRun,
-  httpTable,
-  inclusiveTable,
-  messagingTable,
-  locationsTable,
-  notificationsTable,
-  orderStatementsTable,
-  printTable,
-  profileTable,
-  readTable,
-  relayTable,
-  statementsTable,
-  targets,
-  targetsTable,
-  writeMarkdown,
-} from './lib/report';
+import { appendTable } from './append-report';
+import { locationsTable } from './dispatch/locations-report';
+import { httpTable } from './http/http-report';
+import { messagingTable } from './messaging/messaging-report';
+import { notificationsTable } from './notifications/notifications-report';
+import { readTable } from './read-report';
+import { relayTable } from './relay-report';
+import { type BenchRun, targets, targetsTable, writeMarkdown } from './lib/report';
+import { inclusiveTable, orderStatementsTable, printTable, profileTable, statementsTable } from './lib/section-report';
 import { type ReadSection, readSection } from './read';
 import { type RelaySection, relaySection } from './relay';
 

@@ -7,16 +7,11 @@ import { createKafka, ensureTopics, EventPublisher } from '@petalpost/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import type { BenchContext } from './lib/context';
-import { CURRENT_RELAY } from './lib/report';
 import { benchMetadata, orderPlacedData, STREAM_TYPE, streamId } from './lib/fixtures';
-import { fmt, percentile, say, sleep, sortedCopy, wallNow } from './lib/measure';
+import { type Distribution, distribution, fmt, say, sleep, wallNow } from './lib/measure';
 
-export interface Distribution {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
+/** The label of the relay this tree ships; a candidate relay is measured under its own. */
+export const CURRENT_RELAY = 'current OutboxRelay + EventStore';
 
 export interface RatePhase {
   targetRate: number;
@@ -60,11 +55,6 @@ const PARTITIONS = 3;
 const RELAY_NAME = 'bench.relay';
 const BACKLOG = 30_000;
 const MAX_IN_FLIGHT = 256;
-
-function distribution(values: number[]): Distribution {
-  const sorted = sortedCopy(values);
-  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : Number.NaN };
-}
 
 const toIntegrationEvent = (e: StoredEvent): IntegrationEvent => ({
   eventId: e.eventId,

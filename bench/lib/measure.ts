@@ -265,3 +265,19 @@ export const fmt = {
   ratio: (n: number): string => (Number.isFinite(n) ? `${n.toFixed(n < 0.095 ? 3 : 2)}×` : '–'),
   us: (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? Math.round(n).toString() : '–'),
 };
+
+/** Count, median, p99 and maximum of a set of durations (or any values). */
+export interface Distribution {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function distribution(values: number[]): Distribution {
+  const sorted = sortedCopy(values);
+  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : Number.NaN };
+}
+
+/** "p50 / p99" of a distribution, in ms. */
+export const p50p99 = (d: Distribution): string => `${fmt.ms(d.p50)} / ${fmt.ms(d.p99)}`;

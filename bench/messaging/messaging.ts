@@ -5,8 +5,7 @@ import { resolve } from 'node:path';
 import { TokenService } from '@petalpost/auth';
 import { placeOrderBody } from '../http/order-body';
 import type { BenchContext } from '../lib/context';
-import { fmt, percentile, say, sortedCopy } from '../lib/measure';
-import type { Distribution } from '../relay';
+import { type Distribution, distribution, fmt, say } from '../lib/measure';
 import { emptyHorizon, type HorizonSamples, sampleHorizon } from './horizon';
 import { KafkaWatch, type KeyOf } from './kafka-watch';
 import { type Accepted, type Answer, type CpuPids, HttpClient, type PostOp, postWindow, type PostWindow } from './post-load';
@@ -306,11 +305,6 @@ function pathOps(
       return `photo:${photoRef}`;
     },
   };
-}
-
-function distribution(values: number[]): Distribution {
-  const sorted = sortedCopy(values);
-  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : Number.NaN };
 }
 
 const PREFIX: Record<PostPath, string> = { messaging: 'message:', orders: 'photo:' };
