@@ -1,8 +1,8 @@
 import type { Projection, StoredEvent } from '@petalpost/event-store';
 import type { EntityManager } from 'typeorm';
 import { orderStream } from '../../domain/order.events';
-import type { Sealed } from '../../domain/personal-data';
-import type { PersonalDataVault } from '../../personal-data/personal-data-vault';
+import type { Sealed } from '../../../personal-data/domain/personal-data';
+import type { PersonalDataVault } from '../../../personal-data/personal-data-vault';
 import { evolveSummary, type OrderSummary } from './order-summary.evolve';
 
 export const ORDER_SUMMARIES = 'order_summaries';

@@ -2,7 +2,7 @@ import type { RiderGrace } from '@petalpost/auth';
 import { DomainError, type OrderStatus } from '@petalpost/contracts';
 import { decodePageCursor, encodePageCursor, isCursorId, isCursorTime } from '@petalpost/platform';
 import type { EntityManager } from 'typeorm';
-import { ORDER_SUMMARIES } from './order-summaries.projection';
+import { ORDER_SUMMARIES } from './projections/order-summaries/order-summaries.projection';
 
 /** By delivery window (the day's work) or by when orders came in; `-` for newest first. */
 export const ORDER_LIST_SORTS = ['window', '-window', 'placed', '-placed'] as const;

@@ -1,6 +1,6 @@
 import type { AddressType, DeliveryOutcome, DeliveryWindow } from '@petalpost/contracts';
 import type { DeliveryFailureReason, DeliveryProof, OrderDetails } from './order.events';
-import type { Sealed } from './personal-data';
+import type { Sealed } from '../../personal-data/domain/personal-data';
 
 /**
  * What people ask of an order, in the imperative. Ids, sealed personal data and time come in with the command.

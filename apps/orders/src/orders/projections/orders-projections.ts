@@ -1,5 +1,5 @@
 import { logProjections } from '@petalpost/event-store';
-import { PersonalDataVault } from '../personal-data/personal-data-vault';
+import { PersonalDataVault } from '../../personal-data/personal-data-vault';
 import { orderSummariesProjection } from './order-summaries/order-summaries.projection';
 
 export const ORDER_PROJECTIONS = Symbol('ORDER_PROJECTIONS');

@@ -1,7 +1,7 @@
 import type { OrderStatus, OrderType } from '@petalpost/contracts';
 import type { StoredEvent } from '@petalpost/event-store';
 import type { OrderEvent } from '../../domain/order.events';
-import type { Sealed } from '../../domain/personal-data';
+import type { Sealed } from '../../../personal-data/domain/personal-data';
 
 /** One row of `order_summaries`: an order as the shop's lists show it. */
 export interface OrderSummary {

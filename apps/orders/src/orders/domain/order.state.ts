@@ -1,6 +1,6 @@
 import { type DeliveryOutcome, exhaustive, type OrderStatus } from '@petalpost/contracts';
 import type { DeliveryFailureReason, DeliveryProof, OrderDetails, OrderEvent } from './order.events';
-import type { Sealed } from './personal-data';
+import type { Sealed } from '../../personal-data/domain/personal-data';
 
 export type OpenException = { exceptionId: string; kind: string; note?: string; flaggedAt: string };
 

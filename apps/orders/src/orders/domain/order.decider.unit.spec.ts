@@ -4,7 +4,7 @@ import type { OrderCommand, OrderCommandType, PlaceOrder } from './order.command
 import { orderDecider } from './order.decider';
 import type { OrderEvent } from './order.events';
 import type { Order, OrderState } from './order.state';
-import type { Sealed } from './personal-data';
+import type { Sealed } from '../../personal-data/domain/personal-data';
 
 const spec = specFor<OrderCommand, OrderEvent, OrderState>(orderDecider);
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@petalpost/contracts';
 import { type CommandOptions, type CommandResult, commandMetadata, EventStore, foldEvents, runCommand } from '@petalpost/event-store';
-import { DeliverySlots } from './delivery-slots.service';
-import { slotChangesFor, slotDecider, type SlotPlan } from './domain/delivery-slot';
+import { DeliverySlots } from '../delivery-slots/delivery-slots.service';
+import { slotChangesFor, slotDecider, type SlotPlan } from '../delivery-slots/domain/delivery-slot';
 import type { OrderCommand, PickUp } from './domain/order.commands';
 import { orderDecider } from './domain/order.decider';
 import { type OrderEvent, orderStream } from './domain/order.events';

@@ -6,8 +6,8 @@ import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import type { OrdersConfig } from '../orders.config';
-import { decodeCursor, encodeCursor, listOrderSummaries, ORDER_LIST_SORTS } from '../projections/order-summaries/order-summaries.queries';
+import type { OrdersConfig } from '../../orders.config';
+import { decodeCursor, encodeCursor, listOrderSummaries, ORDER_LIST_SORTS } from '../orders.queries';
 
 // PostgreSQL has no year 0, which ISO 8601 (and so zod) allows.
 const time = z.iso.datetime({ offset: true }).refine((t) => !t.startsWith('0000'), 'year 0 does not exist');

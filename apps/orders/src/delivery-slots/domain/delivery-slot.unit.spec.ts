@@ -12,9 +12,9 @@ import {
   type SlotPlan,
   type SlotState,
 } from './delivery-slot';
-import type { OrderEvent, OrderPlacedData } from './order.events';
-import { evolve, initialState, type OrderState } from './order.state';
-import type { Sealed } from './personal-data';
+import type { OrderEvent, OrderPlacedData } from '../../orders/domain/order.events';
+import { evolve, initialState, type OrderState } from '../../orders/domain/order.state';
+import type { Sealed } from '../../personal-data/domain/personal-data';
 
 const spec = specFor<SlotCommand, SlotEvent, SlotState>(slotDecider);
 const now = '2026-02-10T09:00:00.000Z';

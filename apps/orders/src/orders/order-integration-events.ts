@@ -1,7 +1,7 @@
 import { createEventEncoder, type IntegrationEvent, ORDER_EVENT_CONTRACTS } from '@petalpost/contracts';
 import type { StoredEvent } from '@petalpost/event-store';
-import { orderStream, type OrderEvent } from '../domain/order.events';
-import { personStream, type Sealed } from '../domain/personal-data';
+import { orderStream, type OrderEvent } from './domain/order.events';
+import { personStream, type Sealed } from '../personal-data/domain/personal-data';
 import type { PersonalDataVault } from '../personal-data/personal-data-vault';
 
 /**

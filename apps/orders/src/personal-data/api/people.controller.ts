@@ -7,7 +7,7 @@ import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { personStream } from '../domain/personal-data';
-import { PersonalDataVault } from '../personal-data/personal-data-vault';
+import { PersonalDataVault } from '../personal-data-vault';
 
 class ErasureView extends createZodDto(
   z.object({

@@ -1,7 +1,7 @@
 import type { Principal } from '@petalpost/auth';
 import type { RecipientContact } from '@petalpost/contracts';
 import type { Order } from '../domain/order.state';
-import type { Opened, OpenedPersonalData } from '../personal-data/order-personal-data';
+import type { Opened, OpenedPersonalData } from '../../personal-data/order-personal-data';
 
 /**
  * An order as one reader may see it (ARCHITECTURE.md's table): staff and operators see it all;

@@ -13,9 +13,9 @@ import { orderStream } from '../domain/order.events';
 import type { OrderState } from '../domain/order.state';
 import { PICKUP_CODE_LENGTH, pickupCodeFrom } from '../domain/pickup-code';
 import { OrderCommands } from '../order-commands.service';
-import type { OrdersConfig } from '../orders.config';
-import { type OpenedPersonalData, openOrder, sealForRecipient, sealNewOrder } from '../personal-data/order-personal-data';
-import { openWithin, PersonalDataVault } from '../personal-data/personal-data-vault';
+import type { OrdersConfig } from '../../orders.config';
+import { type OpenedPersonalData, openOrder, sealForRecipient, sealNewOrder } from '../../personal-data/order-personal-data';
+import { openWithin, PersonalDataVault } from '../../personal-data/personal-data-vault';
 import { assertMayReadThePast, assertVisible, orderNotFound } from './order-access';
 import {
   AssignRiderBody,

@@ -1,7 +1,7 @@
 import type { AddressType, DeliveryOutcome, DeliveryWindow, GeoPoint, Money, OrderItem, OrderSource, OrderType } from '@petalpost/contracts';
 import type { z } from 'zod';
 import type { DeliveryFailureReasonSchema } from '@petalpost/contracts';
-import type { Sealed } from './personal-data';
+import type { Sealed } from '../../personal-data/domain/personal-data';
 
 /**
  * Facts of an order's life, in the past tense, as the order log stores them. Personal data is

@@ -1,7 +1,7 @@
 import { TOPICS } from '@petalpost/contracts';
 import { keyedByStream, outboxRelay } from '@petalpost/event-store';
-import { PersonalDataVault } from '../personal-data/personal-data-vault';
-import { toIntegrationEvents } from './order-integration-events';
+import { PersonalDataVault } from './personal-data/personal-data-vault';
+import { toIntegrationEvents } from './orders/order-integration-events';
 
 /** Publishes the order log to `orders.events`: the log is the outbox. */
 export const ordersRelay = outboxRelay(

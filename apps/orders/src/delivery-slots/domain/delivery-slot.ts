@@ -1,6 +1,6 @@
 import { DomainError, exhaustive } from '@petalpost/contracts';
-import type { OrderEvent } from './order.events';
-import type { OrderState } from './order.state';
+import type { OrderEvent } from '../../orders/domain/order.events';
+import type { OrderState } from '../../orders/domain/order.state';
 
 /**
  * A delivery slot of a shop (e.g. 14 February, 12:00–14:00) and the orders holding a place in
