@@ -1,8 +1,8 @@
 import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
-import { applyToDeliveries } from '../deliveries/deliveries.projection';
-import type { DeliveryEvent } from '../deliveries/delivery.evolve';
-import { EtaTracker } from '../eta/eta-tracker';
+import { applyToDeliveries } from '../projections/deliveries.projection';
+import type { DeliveryEvent } from '../projections/delivery.evolve';
+import { EtaTracker } from '../../eta/eta-tracker';
 
 const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 

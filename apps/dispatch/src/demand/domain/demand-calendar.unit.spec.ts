@@ -1,5 +1,5 @@
 import { civilDay, dateOf, dayNumber, nthWeekdayOfMonth, weekdayOf } from './demand-calendar';
-import { localDateOf } from './shop-clock';
+import { localDateOf } from '../../shared/domain/shop-clock';
 import { peakDayOn } from './demand-peak-days';
 
 describe('calendar days', () => {

@@ -8,9 +8,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
-import { Delivery, DELIVERY_STATUSES } from '../deliveries/delivery.entity';
-import { type BoardView, deliveryDecider, type DeliveryDecisionCommand, deliveryStream } from '../domain/delivery.decider';
-import { riderDecider, riderStream } from '../domain/rider.decider';
+import { Delivery, DELIVERY_STATUSES } from '../../deliveries/projections/delivery.entity';
+import { type BoardView, deliveryDecider, type DeliveryDecisionCommand, deliveryStream } from '../../deliveries/domain/delivery.decider';
+import { riderDecider, riderStream } from '../../riders/domain/rider.decider';
 
 class AssignRiderBody extends createZodDto(z.strictObject({ riderId: z.string().min(1).max(100) }).meta({ example: { riderId: 'rita' } })) {}
 

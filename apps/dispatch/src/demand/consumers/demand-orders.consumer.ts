@@ -1,7 +1,7 @@
 import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
-import type { DemandEvent } from './demand-order.evolve';
-import { applyToDemand } from './demand-orders.projection';
+import type { DemandEvent } from '../projections/demand-order.evolve';
+import { applyToDemand } from '../projections/demand-orders.projection';
 
 const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 

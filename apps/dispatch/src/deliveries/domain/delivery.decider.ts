@@ -7,7 +7,7 @@ import { type DecisionSource, DomainError, exhaustive } from '@petalpost/contrac
  * knows of the order comes in with each command, as the board last saw it.
  */
 
-/** The board's view of the order when the decision is taken (apps/dispatch/src/deliveries). */
+/** The board's view of the order when the decision is taken (the deliveries projection). */
 export interface BoardView {
   status: string;
   riderId: string | null;

@@ -5,10 +5,10 @@ import { ApiErrorResponses, decodePageCursor, encodePageCursor } from '@petalpos
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
-import { localDateOf } from '../domain/shop-clock';
+import { localDateOf } from '../../shared/domain/shop-clock';
 import { forecastFrom, historyFor } from '../domain/demand-forecast';
 import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_METERS, DemandCounts, DemandForecastView, DemandQuery, ForecastQuery } from './demand.dto';
-import { demandCounts, demandCsv, type DemandFilter, historyStartsOn, hourlyCounts } from './demand.queries';
+import { demandCounts, demandCsv, type DemandFilter, historyStartsOn, hourlyCounts } from '../demand.queries';
 
 /**
  * Demand history over HTTP: how many orders wanted delivering when and where, and a forecast of a

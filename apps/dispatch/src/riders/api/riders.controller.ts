@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { type RiderCommand, riderDecider, riderNotFound, type RiderState, riderStream } from '../domain/rider.decider';
 import { assertMayEditProfile, canSeeRider, riderView, riderViewOf, RiderViewSchema } from './rider-view';
-import { ridersOfShop } from './riders.queries';
+import { ridersOfShop } from '../riders.queries';
 
 const shopIdSchema = z.string().min(1).max(100);
 const name = z.string().trim().min(1).max(200);

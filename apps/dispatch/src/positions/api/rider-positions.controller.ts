@@ -6,7 +6,7 @@ import { ApiErrorResponses } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { DROP_REASONS } from '../domain/rider-position.screen';
-import { type RiderRef, RiderPositionsStore } from './rider-positions.store';
+import { type RiderRef, RiderPositionsStore } from '../rider-positions.store';
 
 export const MAX_POSITIONS_PER_REQUEST = 50;
 

@@ -3,8 +3,8 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { WEEKDAYS } from '../domain/demand-calendar';
 import { PEAK_DAY_NAMES } from '../domain/demand-peak-days';
-import { AREA_PRECISION } from './demand-order.evolve';
-import { UNKNOWN_AREA } from './demand.queries';
+import { AREA_PRECISION } from '../projections/demand-order.evolve';
+import { UNKNOWN_AREA } from '../demand.queries';
 
 /** Queries and answers of the demand API. Unknown query fields are refused (strict objects). */
 

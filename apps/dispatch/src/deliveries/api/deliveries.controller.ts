@@ -6,7 +6,7 @@ import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
 import { deliveryViewFor, DeliveryViewSchema } from './delivery-view';
-import { Delivery, DELIVERY_STATUSES } from './delivery.entity';
+import { Delivery, DELIVERY_STATUSES } from '../projections/delivery.entity';
 
 class DeliveriesQuery extends createZodDto(
   z.strictObject({

@@ -1,8 +1,8 @@
 import type { GeoPoint, PlannedRoute, UnplannedOrder } from '@petalpost/contracts';
 import type { Plan, Stop, TravelTimes, Vehicle, VrptwInstance } from '@petalpost/route-planning';
-import { ASSIGNABLE_STATUSES } from './delivery.decider';
-import { backAtShop } from './eta';
-import { clockMinute } from './shop-clock';
+import { ASSIGNABLE_STATUSES } from '../../deliveries/domain/delivery.decider';
+import { backAtShop } from '../../eta/domain/eta';
+import { clockMinute } from '../../shared/domain/shop-clock';
 
 /**
  * Between the board and the solver: a shop's open deliveries and riders on shift become a VRPTW

@@ -1,7 +1,7 @@
 import type { Principal } from '@petalpost/auth';
 import { AddressTypeSchema, RecipientContactSchema, type RecipientContact } from '@petalpost/contracts';
 import { z } from 'zod';
-import { type Delivery, DELIVERY_STATUSES } from './delivery.entity';
+import { type Delivery, DELIVERY_STATUSES } from '../projections/delivery.entity';
 
 const erased = z.literal('erased').describe('The person asked to be forgotten: their data is gone');
 

@@ -7,7 +7,7 @@ import { ApiErrorResponses, EmptyBody, ianaTimeZone } from '@petalpost/platform'
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream } from '../domain/plan.decider';
-import { Planner } from './planner';
+import { Planner } from '../planner';
 
 class ShopQuery extends createZodDto(
   z.strictObject({ shopId: z.string().min(1).optional().describe('Operators choose a shop; everyone else acts on their own') }),

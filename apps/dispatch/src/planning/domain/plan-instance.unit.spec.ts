@@ -1,7 +1,7 @@
 import { checkPlan, offlineTravelTimes, planRoutes } from '@petalpost/route-planning';
 import type { Plan } from '@petalpost/route-planning';
 import { isoAt, keepingCurrentRiders, type OpenDelivery, type PlanningSituation, preparePlanning, toProposal } from './plan-instance';
-import { localMidnight } from './shop-clock';
+import { localMidnight } from '../../shared/domain/shop-clock';
 
 const shop = { lat: 52.0907, lng: 5.1214 };
 const now = '2026-02-14T10:00:00.000Z';

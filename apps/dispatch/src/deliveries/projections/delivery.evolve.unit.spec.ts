@@ -1,6 +1,6 @@
 import type { Principal } from '@petalpost/auth';
 import type { Delivery } from './delivery.entity';
-import { deliveryViewFor } from './delivery-view';
+import { deliveryViewFor } from '../api/delivery-view';
 import { type DeliveryEvent, evolveDelivery, type IsErased } from './delivery.evolve';
 
 const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };

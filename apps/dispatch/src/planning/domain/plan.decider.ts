@@ -1,5 +1,5 @@
 import { DomainError, exhaustive, type GeoPoint, type PlannedRoute, type UnplannedOrder } from '@petalpost/contracts';
-import { localDateOf } from './shop-clock';
+import { localDateOf } from '../../shared/domain/shop-clock';
 
 /**
  * A shop's auto-dispatch, on two kinds of stream so that no command reads more than a day of plans:
