@@ -1,5 +1,5 @@
 import { logProjections } from '@petalpost/event-store';
-import { ridersProjection } from './riders/riders.projection';
+import { ridersProjection } from './riders/projections/riders.projection';
 
 /** The read models kept from dispatch's own log while the service runs. */
 export const dispatchProjections = logProjections('DispatchProjections', () => [ridersProjection]);

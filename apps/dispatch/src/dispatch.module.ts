@@ -5,26 +5,26 @@ import { inboxMigration, KafkaModule } from '@petalpost/kafka';
 import { PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { AssignmentsController } from './assignments/assignments.controller';
-import { orderEventsConsumer } from './consumers/order-events.consumer';
+import { AssignmentsController } from './assignments/api/assignments.controller';
+import { orderEventsConsumer } from './deliveries/consumers/order-events.consumer';
 import { DemandModule, demandMigrations } from './demand/demand.module';
-import { DeliveriesController } from './deliveries/deliveries.controller';
-import { DeliveriesBouquets1764000001100 } from './deliveries/deliveries-bouquets.migration';
-import { DeliveriesRecipients1764000000500 } from './deliveries/deliveries-recipients.migration';
-import { Deliveries1764000000100 } from './deliveries/deliveries.migration';
-import { Delivery } from './deliveries/delivery.entity';
+import { DeliveriesController } from './deliveries/api/deliveries.controller';
+import { DeliveriesBouquets1764000001100 } from './deliveries/projections/deliveries-bouquets.migration';
+import { DeliveriesRecipients1764000000500 } from './deliveries/projections/deliveries-recipients.migration';
+import { Deliveries1764000000100 } from './deliveries/projections/deliveries.migration';
+import { Delivery } from './deliveries/projections/delivery.entity';
 import { dispatchProjections } from './dispatch-projections';
 import type { DispatchConfig } from './dispatch.config';
-import { dispatchRelay } from './relay/dispatch-relay';
+import { dispatchRelay } from './dispatch-relay';
 import { EtaTracker, SHOP_ETA_SETTINGS, type ShopEtaSettingsLookup } from './eta/eta-tracker';
-import { RiderPositionsController } from './positions/rider-positions.controller';
+import { RiderPositionsController } from './positions/api/rider-positions.controller';
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
 import { trailRetention } from './positions/trail-retention';
 import { planningMigrations, planningProviders, PlansController, shopSettingsFromPlanning } from './planning/planning.providers';
-import { RidersController } from './riders/riders.controller';
-import { RidersPendingShops1764000001200 } from './riders/riders-pending-shops.migration';
-import { Riders1764000000720 } from './riders/riders.migration';
+import { RidersController } from './riders/api/riders.controller';
+import { RidersPendingShops1764000001200 } from './riders/projections/riders-pending-shops.migration';
+import { Riders1764000000720 } from './riders/projections/riders.migration';
 
 /** The dispatch service: who delivers what, and when (riders, the delivery board, positions, demand, route plans, assignments, ETAs). This module only wires them. */
 @Module({})

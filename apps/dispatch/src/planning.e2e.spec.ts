@@ -18,8 +18,8 @@ import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
-import { dateOf, dayNumber } from './domain/demand-calendar';
-import { type DayPlanEvent, dispatchSettingsStream, planDay, planDecider, planStream } from './domain/plan.decider';
+import { dateOf, dayNumber } from './demand/domain/demand-calendar';
+import { type DayPlanEvent, dispatchSettingsStream, planDay, planDecider, planStream } from './planning/domain/plan.decider';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const utrecht = { lat: 52.0907, lng: 5.1214 };

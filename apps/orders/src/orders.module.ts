@@ -4,24 +4,24 @@ import { inboxMigration, KafkaModule } from '@petalpost/kafka';
 import { PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { DeliverySlotsController } from './api/delivery-slots.controller';
-import { OrdersController } from './api/orders.controller';
-import { OrdersQueryController } from './api/orders-query.controller';
-import { PeopleController } from './api/people.controller';
-import { ProjectionsController } from './api/projections.controller';
-import { orderCommandsConsumer } from './consumers/order-commands.consumer';
-import { DeliverySlots } from './delivery-slots.service';
-import { ORDER_UPCASTERS } from './domain/order.upcasters';
-import { OrderCommands } from './order-commands.service';
+import { DeliverySlotsController } from './delivery-slots/api/delivery-slots.controller';
+import { OrdersController } from './orders/api/orders.controller';
+import { OrdersQueryController } from './orders/api/orders-query.controller';
+import { PeopleController } from './personal-data/api/people.controller';
+import { ProjectionsController } from './orders/api/projections.controller';
+import { orderCommandsConsumer } from './orders/consumers/order-commands.consumer';
+import { DeliverySlots } from './delivery-slots/delivery-slots.service';
+import { ORDER_UPCASTERS } from './orders/domain/order.upcasters';
+import { OrderCommands } from './orders/order-commands.service';
 import type { OrdersConfig } from './orders.config';
 import { PersonalDataKeys1764000000300 } from './personal-data/personal-data.migration';
 import { masterKeyFrom } from './personal-data/personal-data.config';
 import { PersonalDataVault } from './personal-data/personal-data-vault';
-import { OrderSummaries1764000000200 } from './projections/order-summaries/order-summaries.migration';
-import { OrderSummariesDeliveredAt1764000000500 } from './projections/order-summaries/order-summaries-delivered-at.migration';
-import { OrderSummariesPeople1764000000400 } from './projections/order-summaries/order-summaries-people.migration';
-import { orderProjections } from './projections/orders-projections';
-import { ordersRelay } from './relay/orders-relay';
+import { OrderSummaries1764000000200 } from './orders/projections/order-summaries/order-summaries.migration';
+import { OrderSummariesDeliveredAt1764000000500 } from './orders/projections/order-summaries/order-summaries-delivered-at.migration';
+import { OrderSummariesPeople1764000000400 } from './orders/projections/order-summaries/order-summaries-people.migration';
+import { orderProjections } from './orders/projections/orders-projections';
+import { ordersRelay } from './orders-relay';
 
 /**
  * The orders service: the order aggregate and its delivery slots, the API, the commands other

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DeliveryStatus } from './delivery.entity';
+import type { DeliveryStatus } from './projections/delivery.entity';
 
 /** Still to be delivered, with or without a rider yet: what ETAs are estimated for and lateness is flagged on. */
 export const OPEN_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'];
@@ -66,4 +66,62 @@ export async function lateDeliveries(
     [OPEN_STATUSES, now],
   );
   return rows.map((r) => ({ orderId: r.order_id, shopId: r.shop_id, riderId: r.rider_id, windowTo: r.window_to }));
+}
+
+/** An open delivery of the shop as the planner takes it: with or without a rider, times as ISO strings. */
+export interface DeliveryToPlan {
+  orderId: string;
+  status: string;
+  windowFrom: string;
+  windowTo: string;
+  lat: number | null;
+  lng: number | null;
+  riderId: string | null;
+  bouquets: number;
+  deadline: string | null;
+}
+
+/** The shop's open deliveries, earliest window first: what a plan is made of. */
+export async function deliveriesToPlan(db: EntityManager | DataSource, shopId: string): Promise<DeliveryToPlan[]> {
+  const rows = await db.query<
+    Array<{
+      order_id: string;
+      status: string;
+      window_from: Date;
+      window_to: Date;
+      address_lat: number | null;
+      address_lng: number | null;
+      rider_id: string | null;
+      bouquets: number;
+      deadline: Date | null;
+    }>
+  >(
+    `SELECT order_id, status, window_from, window_to, address_lat, address_lng, rider_id, bouquets, deadline FROM deliveries
+      WHERE shop_id = $1 AND status IN ('awaiting_assignment', 'ready_for_pickup', 'out_for_delivery')
+      ORDER BY window_from, order_id`,
+    [shopId],
+  );
+  return rows.map((r) => ({
+    orderId: r.order_id,
+    status: r.status,
+    windowFrom: r.window_from.toISOString(),
+    windowTo: r.window_to.toISOString(),
+    lat: r.address_lat,
+    lng: r.address_lng,
+    riderId: r.rider_id,
+    bouquets: r.bouquets,
+    deadline: r.deadline?.toISOString() ?? null,
+  }));
+}
+
+/** How the board stands for these orders (missing ones are not on the board): what an assignment decision is taken against. */
+export async function boardRowsOf(
+  db: EntityManager | DataSource,
+  orderIds: readonly string[],
+): Promise<Map<string, { status: string; riderId: string | null; windowTo: string }>> {
+  const rows = await db.query<Array<{ order_id: string; status: string; rider_id: string | null; window_to: Date }>>(
+    `SELECT order_id, status, rider_id, window_to FROM deliveries WHERE order_id = ANY($1)`,
+    [orderIds],
+  );
+  return new Map(rows.map((r) => [r.order_id, { status: r.status, riderId: r.rider_id, windowTo: r.window_to.toISOString() }]));
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { DemandController } from './demand.controller';
-import { DemandOrders1764000001000 } from './demand-orders.migration';
-import { demandOrdersConsumer } from './demand-orders.consumer';
+import { DemandController } from './api/demand.controller';
+import { DemandOrders1764000001000 } from './projections/demand-orders.migration';
+import { demandOrdersConsumer } from './consumers/demand-orders.consumer';
 
 /** Demand history: order volume by hour of week and area, and a forecast of riders needed. */
 @Module({

@@ -1,8 +1,8 @@
 import { DomainError } from '@petalpost/contracts';
 import { toCsv } from '@petalpost/platform';
 import type { EntityManager } from 'typeorm';
-import { WEEKDAYS, type Weekday } from '../domain/demand-calendar';
-import type { HourCount } from '../domain/demand-forecast';
+import { WEEKDAYS, type Weekday } from './domain/demand-calendar';
+import type { HourCount } from './domain/demand-forecast';
 
 /** Mean radius of the earth (IUGG), metres: a sphere is within 0.5 % of the real distance. */
 const EARTH_RADIUS_METERS = 6_371_008.8;

@@ -7,8 +7,8 @@ import type { Plan, RouteSolver, TravelTimes } from '@petalpost/route-planning';
 import { DataSource } from 'typeorm';
 import { EventStore, readState, runCommand } from '@petalpost/event-store';
 import type { DispatchConfig } from '../dispatch.config';
-import { deliveryDecider, deliveryStream } from '../domain/delivery.decider';
-import { keepingCurrentRiders, type OpenDelivery, preparePlanning, toProposal } from '../domain/plan-instance';
+import { deliveryDecider, deliveryStream } from '../deliveries/domain/delivery.decider';
+import { keepingCurrentRiders, preparePlanning, toProposal } from './domain/plan-instance';
 import {
   type DayPlans,
   type DispatchSettings,
@@ -18,8 +18,11 @@ import {
   planDecider,
   type PlanProposal,
   planStream,
-} from '../domain/plan.decider';
+} from './domain/plan.decider';
+import { boardRowsOf, deliveriesToPlan } from '../deliveries/deliveries.queries';
+import { latestPositionsOf } from '../positions/positions.queries';
 import { ridersOnShift } from '../riders/riders.queries';
+import { ridersWithBrokenVehicles } from './plans.queries';
 import { ROUTE_SOLVER, TRAVEL_TIMES } from './route-solver.provider';
 
 export type LatestPlan = NonNullable<DayPlans['latest']>;
@@ -72,10 +75,11 @@ export class Planner {
       );
     const now = new Date().toISOString();
     const [deliveries, riders, brokenRiders, positions] = await Promise.all([
-      this.openDeliveries(shopId),
+      deliveriesToPlan(this.dataSource, shopId),
       ridersOnShift(this.dataSource, shopId),
-      this.brokenRiders(),
-      this.latestPositions(shopId),
+      ridersWithBrokenVehicles(this.dataSource),
+      // Where the shop's riders last said they were: a rider out on a trip is planned from their return.
+      latestPositionsOf(this.dataSource, shopId),
     ]);
     const prepared = preparePlanning({
       shopId,
@@ -109,7 +113,10 @@ export class Planner {
     const plan = result.state.latest as PlanProposal;
     if (!outcome.appliedNow) return outcome;
     const stops = plan.routes.flatMap((route) => route.trips.flatMap((trip) => trip.stops.map((stop) => ({ orderId: stop.orderId, riderId: route.riderId }))));
-    const board = await this.boardRows(stops.map((s) => s.orderId));
+    const board = await boardRowsOf(
+      this.dataSource,
+      stops.map((s) => s.orderId),
+    );
     for (const { orderId, riderId } of stops) {
       const row = board.get(orderId);
       if (!row) {
@@ -151,59 +158,5 @@ export class Planner {
       clock: () => performance.now(),
     });
     return { plan: result.plan, solver: result.fallback ? `${result.solvedBy} (${result.fallback.from} failed)` : result.solvedBy };
-  }
-
-  private async openDeliveries(shopId: string): Promise<OpenDelivery[]> {
-    const rows = await this.dataSource.query<
-      Array<{
-        order_id: string;
-        status: string;
-        window_from: Date;
-        window_to: Date;
-        address_lat: number | null;
-        address_lng: number | null;
-        rider_id: string | null;
-        bouquets: number;
-        deadline: Date | null;
-      }>
-    >(
-      `SELECT order_id, status, window_from, window_to, address_lat, address_lng, rider_id, bouquets, deadline FROM deliveries
-        WHERE shop_id = $1 AND status IN ('awaiting_assignment', 'ready_for_pickup', 'out_for_delivery')
-        ORDER BY window_from, order_id`,
-      [shopId],
-    );
-    return rows.map((r) => ({
-      orderId: r.order_id,
-      status: r.status,
-      windowFrom: r.window_from.toISOString(),
-      windowTo: r.window_to.toISOString(),
-      lat: r.address_lat,
-      lng: r.address_lng,
-      riderId: r.rider_id,
-      bouquets: r.bouquets,
-      deadline: r.deadline?.toISOString() ?? null,
-    }));
-  }
-
-  /** Where the shop's riders last said they were: a rider out on a trip is planned from their return. */
-  private async latestPositions(shopId: string): Promise<Map<string, GeoPoint>> {
-    const rows = await this.dataSource.query<Array<{ rider_id: string; lat: number; lng: number }>>(
-      `SELECT rider_id, lat, lng FROM rider_latest_positions WHERE shop_id = $1`,
-      [shopId],
-    );
-    return new Map(rows.map((r) => [r.rider_id, { lat: r.lat, lng: r.lng }]));
-  }
-
-  private async brokenRiders(): Promise<string[]> {
-    const rows = await this.dataSource.query<Array<{ rider_id: string }>>(`SELECT rider_id FROM broken_vehicles WHERE until > now()`);
-    return rows.map((r) => r.rider_id);
-  }
-
-  private async boardRows(orderIds: string[]): Promise<Map<string, { status: string; riderId: string | null; windowTo: string }>> {
-    const rows = await this.dataSource.query<Array<{ order_id: string; status: string; rider_id: string | null; window_to: Date }>>(
-      `SELECT order_id, status, rider_id, window_to FROM deliveries WHERE order_id = ANY($1)`,
-      [orderIds],
-    );
-    return new Map(rows.map((r) => [r.order_id, { status: r.status, riderId: r.rider_id, windowTo: r.window_to.toISOString() }]));
   }
 }

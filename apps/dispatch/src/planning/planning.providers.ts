@@ -1,13 +1,13 @@
 import type { Provider } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ShopEtaSettings } from '../eta/eta-tracker';
-import { Planning1764000000700 } from './planning.migration';
+import { Planning1764000000700 } from './projections/planning.migration';
 import { Planner } from './planner';
-import { planningProjections } from './plans.projection';
+import { planningProjections } from './projections/plans.projection';
 import { planningTriggersConsumer, Replanner } from './replanner';
 import { routeSolverProviders } from './route-solver.provider';
 
-export { PlansController } from './plans.controller';
+export { PlansController } from './api/plans.controller';
 
 /** Auto-dispatch's providers, for the dispatch module (they need its EventStore). */
 export const planningProviders: Provider[] = [...routeSolverProviders, Planner, planningProjections, Replanner, planningTriggersConsumer];

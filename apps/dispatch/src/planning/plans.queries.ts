@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { PLANNED_STOPS } from './plans.projection';
+import { PLANNED_STOPS } from './projections/plans.projection';
 
 /** Where an order stands in the applied plan: its rider's trip, its place in it, and when the plan expects to arrive. */
 export interface PlannedStop {
@@ -15,4 +15,10 @@ export async function plannedStopsOf(db: EntityManager | DataSource, riderId: st
     [riderId, orderIds],
   );
   return new Map(rows.map((r) => [r.order_id, { trip: r.trip, seq: r.seq, arriveAt: r.arrive_at }]));
+}
+
+/** Riders whose vehicle is reported broken and not yet back in service: left out of plans. */
+export async function ridersWithBrokenVehicles(db: EntityManager | DataSource): Promise<string[]> {
+  const rows = await db.query<Array<{ rider_id: string }>>(`SELECT rider_id FROM broken_vehicles WHERE until > now()`);
+  return rows.map((r) => r.rider_id);
 }

@@ -14,8 +14,8 @@ import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DispatchConfig } from '../dispatch.config';
-import { isoAt } from '../domain/plan-instance';
-import { endOfLocalDay } from '../domain/shop-clock';
+import { isoAt } from './domain/plan-instance';
+import { endOfLocalDay } from '../shared/domain/shop-clock';
 import { Planner } from './planner';
 
 const decode = createEventDecoder([...ORDER_EVENT_CONTRACTS, ...DISPATCH_EVENT_CONTRACTS, ...EXCEPTION_EVENT_CONTRACTS]);

@@ -6,7 +6,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from '../dispatch.config';
-import { type PositionLimits, type ReportedPosition, type ScreenedPositions, screenPositions } from '../domain/rider-position.screen';
+import { type PositionLimits, type ReportedPosition, type ScreenedPositions, screenPositions } from './domain/rider-position.screen';
 
 export interface RiderRef {
   shopId: string;

@@ -1,6 +1,6 @@
 import type { RiderAvailability, VehicleKind } from '@petalpost/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
-import { RIDERS_TABLE } from './riders.projection';
+import { RIDERS_TABLE } from './projections/riders.projection';
 
 export interface RiderRow {
   riderId: string;

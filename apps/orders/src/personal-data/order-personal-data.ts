@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BuyerContact, RecipientContact } from '@petalpost/contracts';
-import type { Order } from '../domain/order.state';
-import type { Sealed } from '../domain/personal-data';
+import type { Order } from '../orders/domain/order.state';
+import type { Sealed } from './domain/personal-data';
 import { PersonErased, type PersonalDataVault } from './personal-data-vault';
 
 /** Personal data as a reader gets it: the value, or "erased" once the person's key is gone. */

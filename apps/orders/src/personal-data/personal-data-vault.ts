@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DomainError } from '@petalpost/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import type { Sealed } from '../domain/personal-data';
+import type { Sealed } from './domain/personal-data';
 
 /**
  * Sealed values (domain/personal-data.ts) are opaque everywhere except here: `sealed` is
