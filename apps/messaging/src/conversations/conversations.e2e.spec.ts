@@ -6,8 +6,8 @@ import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform
 import { createTestNamespace, eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { MessagingConfig } from './messaging.config';
-import { messagingService } from './messaging.service';
+import type { MessagingConfig } from '../messaging.config';
+import { messagingService } from '../messaging.service';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();

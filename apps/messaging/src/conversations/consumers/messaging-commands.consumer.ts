@@ -5,7 +5,7 @@ import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { conversationDecider } from '../domain/conversation.decider';
 import { conversationStream } from '../domain/conversation.events';
-import { conversationRules, type MessagingConfig } from '../messaging.config';
+import { conversationRules, type MessagingConfig } from '../../messaging.config';
 
 /**
  * Commands from other services on `messaging.commands`. PostCustomerMessage: what a customer

@@ -5,7 +5,7 @@ import type { Mention } from './message-text';
 /**
  * Facts of an order's conversation, in the past tense, as the messaging log stores them. One
  * stream per order (`conversation-<orderId>`); what of them is published on `messaging.events`
- * is relay/messaging-integration-events.ts.
+ * is relay/conversation-integration-events.ts.
  */
 type Ref = { orderId: string; shopId: string };
 
