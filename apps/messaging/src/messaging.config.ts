@@ -2,7 +2,7 @@ import { riderGraceConfigShape, serviceConfigSchemaFor } from '@petalpost/platfo
 import { z } from 'zod';
 import { attachmentsConfigShape } from './attachments/attachments.config';
 import { exceptionsConfigShape } from './exceptions/exceptions.config';
-import type { Rules } from './domain/conversation.commands';
+import type { Rules } from './conversations/domain/conversation.commands';
 
 /** Conversations: how long a rider keeps reading after delivery (RIDER_GRACE_MINUTES, shared with orders), how long an author may recall a message. */
 const conversationsConfigShape = {

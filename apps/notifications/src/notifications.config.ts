@@ -1,7 +1,7 @@
 import { serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
 import { inboxConfigShape } from './inbox/inbox.config';
-import { pushConfigShape } from './push/push.config';
+import { pushConfigShape } from './inbox/push.config';
 import { hasTrackingPublicUrlWhereNeeded, trackingConfigShape } from './tracking/tracking.config';
 import { webhooksConfigShape } from './webhooks/webhooks.config';
 

@@ -2,31 +2,30 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { inboxMigration, KafkaModule } from '@petalpost/kafka';
 import { LOGGER, PlatformModule } from '@petalpost/platform';
 import type { Logger } from 'pino';
-import { Acks } from './acks/acks.service';
-import { CriticalResender } from './acks/critical-resender';
-import { ESCALATION_CHANNEL, escalationChannelFor } from './acks/escalation-channel';
-import { EscalationSweep } from './acks/escalation-sweep';
-import { NotificationsController } from './acks/notifications.controller';
-import { integrationEventsConsumer } from './consumers/integration-events.consumer';
-import { DeliveriesOnTheRoad } from './delivery/deliveries-on-the-road';
-import { InboxFanout } from './delivery/inbox-fanout';
-import { INBOX_CHANNELS, inboxChannels } from './inbox/channels';
-import { InboxListener } from './inbox/inbox-listener';
-import { NotificationInbox1764000000600 } from './inbox/inbox.migration';
-import { inboxRetention } from './inbox/inbox-retention';
-import { InboxStore } from './inbox/inbox.store';
-import { InboxWriter } from './inbox/inbox-writer';
+import {
+  Acks,
+  CriticalResender,
+  DeliveriesOnTheRoad,
+  ESCALATION_CHANNEL,
+  escalationChannelFor,
+  EscalationSweep,
+  InboxFanout,
+  InboxListener,
+  inboxRetention,
+  InboxStore,
+  InboxWriter,
+  integrationEventsConsumer,
+  NotificationInbox1764000000600,
+  NotificationsController,
+  PushGateway,
+  SseController,
+} from './inbox';
+import { INBOX_CHANNELS, inboxChannels } from './notifications.channels';
 import type { NotificationsConfig } from './notifications.config';
-import { PositionsModule } from './positions/positions.module';
-import { PreferencesController } from './preferences/preferences.controller';
-import { PreferencesStore } from './preferences/preferences.store';
-import { PushGateway } from './push/push.gateway';
-import { SseController } from './push/sse.controller';
-import { TrackingConversation1766000000000 } from './tracking/tracking-conversation.migration';
-import { Tracking1764000001000 } from './tracking/tracking.migration';
-import { TrackingModule } from './tracking/tracking.module';
-import { Webhooks1765000000000 } from './webhooks/webhooks.migration';
-import { WebhooksModule } from './webhooks/webhooks.module';
+import { PositionsModule } from './positions';
+import { PreferencesController, PreferencesStore } from './preferences';
+import { Tracking1764000001000, TrackingConversation1766000000000, TrackingModule } from './tracking';
+import { Webhooks1765000000000, WebhooksModule } from './webhooks';
 
 /** The notifications service: consumes what happened and tells each party what they may see. */
 @Module({})

@@ -1,7 +1,7 @@
 import { SERVICE_CONFIG, type ServiceDefinition } from '@petalpost/platform';
 import { type NotificationsConfig, notificationsConfigSchema } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
-import { PushWsAdapter } from './push/push-ws-adapter';
+import { PushWsAdapter } from './inbox';
 
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',

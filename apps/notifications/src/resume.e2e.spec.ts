@@ -3,7 +3,7 @@ import type { RetentionSweep } from '@petalpost/platform';
 import { createTestNamespace, eventually, personErased, uniqueName } from '@petalpost/testing';
 import { DataSource } from 'typeorm';
 import { INBOX_RETENTION } from './inbox/inbox-retention';
-import { encodeCursor } from './domain/cursor';
+import { encodeCursor } from './inbox/domain/cursor';
 import {
   at,
   type Frame,

@@ -3,7 +3,7 @@ import { outboxRelay, type StoredEvent } from '@petalpost/event-store';
 import { headersFor, type OutgoingMessage } from '@petalpost/kafka';
 import { toExceptionMessage, toOrderCommand } from '../exceptions/relay/exception-messages';
 import { isExceptionEvent } from '../exceptions/projections/exception-reports.projection';
-import { toIntegrationEvents } from './messaging-integration-events';
+import { toIntegrationEvents } from '../conversations/relay/conversation-integration-events';
 
 /**
  * Publishes the messaging log to `messaging.events`, keyed by order id (conversations, shop

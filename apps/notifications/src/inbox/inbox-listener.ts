@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PgListener, type Processor, ProcessorRegistry, type ProcessorStatus } from '@petalpost/platform';
-import { INBOX_CHANNELS, type InboxChannels } from './channels';
+import { INBOX_CHANNELS, type InboxChannels } from '../notifications.channels';
 
 /**
  * The inbox channels by their role, on the process's one LISTEN connection (PgListener, shared

@@ -2,17 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { orderOf } from '@petalpost/auth';
 import type { IntegrationEvent } from '@petalpost/contracts';
 import type { EntityManager } from 'typeorm';
-import { type Audience, audiencesFor, OPERATOR_AUDIENCE } from '../domain/audiences';
-import { notificationFor } from '../domain/notification';
-import { deliveryChangeOf } from '../domain/rider-position';
-import { INBOX_CHANNELS, type InboxChannels, MAX_NOTICE_BYTES } from './channels';
+import { type Audience, audiencesFor, OPERATOR_AUDIENCE } from './domain/audiences';
+import { notificationFor } from './domain/notification';
+import { deliveryChangeOf } from './domain/rider-position';
+import { INBOX_CHANNELS, type InboxChannels, MAX_NOTICE_BYTES } from '../notifications.channels';
 
 /**
  * One statement for all of an event's audiences: takes each audience's next number (the head rows
  * stay locked until commit, taken in the order given: see lockOrder), records the entries under
  * them and sends each NOTIFY (delivered at commit). The notice carries the entry itself, so
  * replicas deliver it without reading it back; one too large for a NOTIFY carries only its
- * `<audience>:<seq>` and is read (see channels.ts).
+ * `<audience>:<seq>` and is read (see notifications.channels.ts).
  */
 const APPEND = `
   WITH wanted AS (

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Audience } from '../domain/audiences';
+import type { Audience } from './domain/audiences';
 
 /** One entry of an inbox, as read back for delivery. */
 export interface InboxEntry {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { CONSUMER_GROUPS, namespaced, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, namespaced, type RiderPosition, RiderPositionSchema, TOPICS } from '@petalpost/contracts';
 import { KAFKA } from '@petalpost/kafka';
 import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { type RiderPosition, RiderPositionSchema } from '../domain/rider-position';
 
 /** Riders not heard of for this long are forgotten (a shift's gap, a phone switched off). */
 const FORGET_AFTER_MS = 60 * 60_000;

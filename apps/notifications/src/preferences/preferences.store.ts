@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DEFAULT_PREFERENCES, type Preferences, PreferencesSchema } from '../domain/preferences';
-import { INBOX_CHANNELS, type InboxChannels } from '../inbox/channels';
+import { DEFAULT_PREFERENCES, type Preferences, PreferencesSchema } from './domain/preferences';
+import { INBOX_CHANNELS, type InboxChannels } from '../notifications.channels';
 
 /** Each person's preferences (by token subject); a change is announced so every replica re-reads it. */
 @Injectable()

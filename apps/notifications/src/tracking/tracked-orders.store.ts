@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderStatus } from '@petalpost/contracts';
 import type { EntityManager } from 'typeorm';
-import type { TrackedOrder } from './tracked-order.evolve';
-import type { CustomerMessageView } from './tracking-view';
+import type { TrackedOrder } from './domain/tracked-order.evolve';
+import type { CustomerMessageView } from './domain/tracking-view';
 
 /** A connection or a transaction: whatever runs SQL. */
 export type Sql = Pick<EntityManager, 'query'>;

@@ -2,11 +2,11 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationS
 import { LOGGER, PgListener, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { RiderPositions } from '../positions/rider-positions';
-import type { TrackedOrder } from './tracked-order.evolve';
+import { RiderPositions } from '../positions';
+import type { TrackedOrder } from './domain/tracked-order.evolve';
 import { findTrackedOrders, messagesOfOrder, trackingChannel } from './tracked-orders.store';
 import type { TrackingServiceConfig } from './tracking.config';
-import { type RiderPosition, riderViewOf, type TrackingView, trackingViewOf } from './tracking-view';
+import { type RiderPosition, riderViewOf, type TrackingView, trackingViewOf } from './domain/tracking-view';
 
 /** A rider moves every few seconds; a phone on a slow network needs no more than one position a second. */
 export const POSITION_INTERVAL_MS = 1_000;

@@ -1,6 +1,6 @@
 import type { TokenService } from '@petalpost/auth';
-import type { TrackedOrder } from './tracked-order.evolve';
-import { linkExpiresAt } from './tracking-view';
+import type { TrackedOrder } from './domain/tracked-order.evolve';
+import { linkExpiresAt } from './domain/tracking-view';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

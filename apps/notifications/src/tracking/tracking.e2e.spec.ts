@@ -23,7 +23,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { NotificationsConfig } from '../notifications.config';
 import { notificationsService } from '../notifications.service';
-import { RiderPositions } from '../positions/rider-positions';
+import { RiderPositions } from '../positions';
 
 const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
 const as = (p: Partial<Principal> & Pick<Principal, 'role'>) => tokens.sign({ sub: 'someone', ...p } as Principal);

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CustomerMessageOutbox } from './customer-message-outbox';
-import { trackingConsumer } from './tracking.consumer';
-import { TrackingController } from './tracking.controller';
+import { trackingConsumer } from './consumers/tracking.consumer';
+import { TrackingController } from './api/tracking.controller';
 import { TrackingHub } from './tracking-hub';
-import { TrackingStaffController } from './tracking-staff.controller';
+import { TrackingStaffController } from './api/tracking-staff.controller';
 
 /**
  * The customer's tracking page: a projection of order and dispatch events (tracked_orders), the

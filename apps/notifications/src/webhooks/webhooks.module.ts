@@ -4,7 +4,7 @@ import { DeadLettersController } from './api/dead-letters.controller';
 import { WebhooksController } from './api/webhooks.controller';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { webhookEventRetention } from './webhook-event-retention';
-import { webhookEventsConsumer } from './webhook-events.consumer';
+import { webhookEventsConsumer } from './consumers/webhook-events.consumer';
 import { WebhookSubscriptions } from './webhook-subscriptions.service';
 import { webhooksConfigOf } from './webhooks.config';
 import { WEBHOOKS_CONFIG } from './webhooks.tokens';

@@ -1,0 +1,140 @@
+import { TOPICS } from '@petalpost/contracts';
+import { createTestNamespace, eventually, uniqueName } from '@petalpost/testing';
+import {
+  type Frame,
+  LiveClient,
+  newOrder,
+  type Notifications,
+  relayStandIn,
+  type Relay,
+  startNotifications,
+  waitUntilConsuming,
+} from '../notifications.fixture';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Rider positions: never stored, coalesced per connection to the latest per rider, shown to the
+ * rider's shop and to the customer of an order only while that rider carries it.
+ */
+describe('rider positions', () => {
+  let service: Notifications;
+  let relay: Relay;
+  let tick = 0;
+
+  /** Positions of one rider, each later (and a little further north) than the last sent. */
+  const positionsOf = (shopId: string, riderId: string, count: number) =>
+    Array.from({ length: count }, () => {
+      tick++;
+      return { riderId, shopId, lat: 52 + tick / 1e6, lng: 5.12, speed: 4.2, recordedAt: new Date(Date.UTC(2026, 1, 14, 12, 0, 0, tick)).toISOString() };
+    });
+  const send = (positions: ReturnType<typeof positionsOf>) =>
+    relay.raw(
+      TOPICS.riderLocations.name,
+      positions.map((p) => ({ key: p.riderId, value: JSON.stringify(p) })),
+    );
+  const positions = (client: LiveClient) => client.of('position');
+  /** Until the client shows a position at least as recent as the last one sent (the first may precede the consumer's start). */
+  const sendUntilSeen = async (client: LiveClient, shopId: string, riderId: string) =>
+    eventually(async () => {
+      const [latest] = positionsOf(shopId, riderId, 1);
+      await send([latest]);
+      await eventually(() => expect(positions(client).map((p) => p.recordedAt)).toContain(latest.recordedAt), 2_000);
+      return latest;
+    }, 20_000);
+
+  beforeAll(async () => {
+    const namespace = await createTestNamespace();
+    service = await startNotifications(namespace);
+    relay = await relayStandIn(namespace);
+    await waitUntilConsuming(service, relay);
+  });
+  afterAll(async () => {
+    await relay?.disconnect();
+    await service?.app.close();
+  });
+
+  it('gives a client that does not read a few recent positions and the latest, and every status notification', async () => {
+    const shop = uniqueName('shop');
+    const reading = await LiveClient.connect(service, { role: 'dispatcher', shopId: shop, sub: 'dana' });
+    const stalled = await LiveClient.connect(service, { role: 'staff', shopId: shop, sub: 'alice' });
+    await sendUntilSeen(reading, shop, 'li');
+    await eventually(() => expect(positions(stalled).length).toBeGreaterThan(0));
+    const positionsBefore = positions(stalled).length;
+
+    stalled.socket.pause();
+    const orders = Array.from({ length: 20 }, () => newOrder(shop));
+    const burst = positionsOf(shop, 'li', 2_000);
+    for (let i = 0; i < 20; i++) {
+      await send(burst.slice(i * 100, (i + 1) * 100));
+      await relay.orders(orders[i].placed());
+    }
+    const latest = burst[burst.length - 1];
+    await eventually(() => {
+      expect(reading.notifications()).toHaveLength(20);
+      expect(positions(reading).at(-1)).toMatchObject({ recordedAt: latest.recordedAt, lat: latest.lat });
+    }, 20_000);
+    stalled.socket.resume();
+
+    await eventually(() => {
+      // The same inbox, so the same notifications in the same order as the client that kept reading.
+      expect(stalled.eventIds()).toEqual(reading.eventIds());
+      expect(positions(stalled).at(-1)).toMatchObject({ riderId: 'li', shopId: shop, recordedAt: latest.recordedAt, lat: latest.lat });
+    });
+    const received = positions(stalled).slice(positionsBefore);
+    expect(received.length).toBeLessThan(40);
+    const times = received.map((p) => p.recordedAt as string);
+    expect([...times].sort()).toEqual(times);
+    await Promise.all([reading.close(), stalled.close()]);
+  });
+
+  it('shows a customer the rider carrying their order, only while it is out for delivery, and never the rider’s name', async () => {
+    const shop = uniqueName('shop');
+    const [ours, theirs] = [newOrder(shop), newOrder(shop)];
+    const staff = await LiveClient.connect(service, { role: 'staff', shopId: shop, sub: 'alice' });
+    const customer = await LiveClient.connect(service, { role: 'customer', orderId: ours.orderId, sub: 'buyer' });
+    const otherCustomer = await LiveClient.connect(service, { role: 'customer', orderId: theirs.orderId, sub: 'other-buyer' });
+
+    await relay.orders(
+      ours.placed(),
+      ours.accepted(),
+      ours.assigned('li'),
+      theirs.placed(),
+      theirs.accepted(),
+      theirs.assigned('mo'),
+      theirs.outForDelivery('mo'),
+    );
+    await eventually(() => expect(customer.notifications()).toHaveLength(2));
+    await eventually(() => expect(otherCustomer.notifications().map((f) => f.eventType)).toContain('OutForDelivery'));
+    // Assigned but not yet on the road: li's positions reach the shop, not our customer.
+    await sendUntilSeen(staff, shop, 'li');
+    await sleep(600);
+    expect(positions(customer)).toEqual([]);
+
+    await relay.orders(ours.outForDelivery('li'));
+    await eventually(() => expect(customer.notifications().map((f) => f.eventType)).toContain('OutForDelivery'));
+    const seen = await sendUntilSeen(customer, shop, 'li');
+    const shown = positions(customer).find((p) => p.recordedAt === seen.recordedAt) as Frame;
+    expect(shown).toEqual({
+      type: 'position',
+      audience: `order:${ours.orderId}`,
+      orderId: ours.orderId,
+      lat: seen.lat,
+      lng: seen.lng,
+      speed: seen.speed,
+      recordedAt: seen.recordedAt,
+    });
+    // The other customer follows their own rider, never ours.
+    expect(positions(otherCustomer)).toEqual([]);
+    await sendUntilSeen(otherCustomer, shop, 'mo');
+    expect(positions(otherCustomer).every((p) => p.orderId === theirs.orderId)).toBe(true);
+
+    await relay.orders(ours.delivered('li'));
+    await eventually(() => expect(customer.notifications().map((f) => f.eventType)).toContain('OrderDelivered'));
+    const countAfterDelivery = positions(customer).length;
+    await sendUntilSeen(staff, shop, 'li');
+    await sleep(600);
+    expect(positions(customer)).toHaveLength(countAfterDelivery);
+    await Promise.all([staff.close(), customer.close(), otherCustomer.close()]);
+  });
+});

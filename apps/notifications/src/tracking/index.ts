@@ -1,0 +1,4 @@
+// The tracking slice's entry point: the customer's tracking page, its module and its tables.
+export { TrackingConversation1766000000000 } from './tracking-conversation.migration';
+export { Tracking1764000001000 } from './tracking.migration';
+export { TrackingModule } from './tracking.module';
