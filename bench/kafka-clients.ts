@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { IntegrationEvent } from '@petalpost/contracts';
-import { OutboxRelay, type StoredEvent } from '@petalpost/event-store';
+import { OutboxRelay } from '@petalpost/event-store';
 import { createKafka, EventPublisher, kafkajsDriver, type KafkaClientName, type KafkaDriver, platformaticDriver } from '@petalpost/kafka';
 import pino from 'pino';
 import type { BenchContext } from './lib/context';
-import { benchMetadata, orderPlacedData, STREAM_TYPE, streamId } from './lib/fixtures';
+import { benchMetadata, orderPlacedData, STREAM_TYPE, streamId, toIntegrationEvent } from './lib/fixtures';
 import { fmt, percentile, say, sleep, sortedCopy, wallNow } from './lib/measure';
 
 export interface ClientFigures {
@@ -32,17 +31,6 @@ const PARTITIONS = 3;
 const BATCH = 100;
 const SENDERS = 4;
 const RELAY_MAX_IN_FLIGHT = 256;
-
-const toIntegrationEvent = (e: StoredEvent): IntegrationEvent => ({
-  eventId: e.eventId,
-  type: e.type,
-  schemaVersion: e.schemaVersion,
-  streamId: e.streamId,
-  streamVersion: e.streamVersion,
-  shopId: 's1',
-  data: e.data,
-  metadata: e.metadata,
-});
 
 /**
  * kafkajs and @platformatic/kafka behind the same driver port, measured in one run on the same

@@ -1,13 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { IntegrationEvent } from '@petalpost/contracts';
-import { OutboxRelay, type StoredEvent } from '@petalpost/event-store';
+import { OutboxRelay } from '@petalpost/event-store';
 import { createKafka, ensureTopics, EventPublisher } from '@petalpost/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import type { BenchContext } from './lib/context';
-import { benchMetadata, orderPlacedData, STREAM_TYPE, streamId } from './lib/fixtures';
+import { benchMetadata, orderPlacedData, STREAM_TYPE, streamId, toIntegrationEvent } from './lib/fixtures';
 import { type Distribution, distribution, fmt, say, sleep, wallNow } from './lib/measure';
 
 /** The label of the relay this tree ships; a candidate relay is measured under its own. */
@@ -55,17 +54,6 @@ const PARTITIONS = 3;
 const RELAY_NAME = 'bench.relay';
 const BACKLOG = 30_000;
 const MAX_IN_FLIGHT = 256;
-
-const toIntegrationEvent = (e: StoredEvent): IntegrationEvent => ({
-  eventId: e.eventId,
-  type: e.type,
-  schemaVersion: e.schemaVersion,
-  streamId: e.streamId,
-  streamVersion: e.streamVersion,
-  shopId: 's1',
-  data: e.data,
-  metadata: e.metadata,
-});
 
 /** The consumer child: ready once it joined its group; then answers `count` and `report`. */
 class ConsumerChild {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata } from '@petalpost/contracts';
-import type { NewEvent } from '@petalpost/event-store';
+import type { EventMetadata, IntegrationEvent } from '@petalpost/contracts';
+import type { NewEvent, StoredEvent } from '@petalpost/event-store';
 
 /** An OrderPlaced-sized payload (about 330 bytes of JSON), different on every call. */
 export function orderPlacedData(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -36,3 +36,15 @@ export function newEvents(n: number, extra?: Record<string, unknown>): NewEvent[
 export const streamId = (): string => `order-${randomUUID()}`;
 
 export const STREAM_TYPE = 'order';
+
+/** A stored bench event as the relay publishes it: every bench order belongs to shop s1. */
+export const toIntegrationEvent = (e: StoredEvent): IntegrationEvent => ({
+  eventId: e.eventId,
+  type: e.type,
+  schemaVersion: e.schemaVersion,
+  streamId: e.streamId,
+  streamVersion: e.streamVersion,
+  shopId: 's1',
+  data: e.data,
+  metadata: e.metadata,
+});
