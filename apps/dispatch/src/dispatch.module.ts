@@ -1,10 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EventStore, EventStore1764000000000 } from '@petalpost/event-store';
-import { inboxMigration, KafkaModule } from '@petalpost/kafka';
-import { PlatformModule } from '@petalpost/platform';
+import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { AssignmentsController } from './assignments/api/assignments.controller';
 import { orderEventsConsumer } from './deliveries/consumers/order-events.consumer';
 import { DemandModule, demandMigrations } from './demand/demand.module';
@@ -30,36 +27,29 @@ import { Riders1764000000720 } from './riders/projections/riders.migration';
 @Module({})
 export class DispatchModule {
   static forRoot(config: DispatchConfig, logger: Logger): DynamicModule {
+    const foundation = serviceFoundation({
+      name: 'dispatch',
+      config,
+      logger,
+      entities: [Delivery],
+      migrations: [
+        Deliveries1764000000100,
+        DeliveriesRecipients1764000000500,
+        RiderPositions1764000000600,
+        Riders1764000000720,
+        ...demandMigrations,
+        ...planningMigrations,
+        DeliveriesBouquets1764000001100,
+        RidersPendingShops1764000001200,
+      ],
+      eventLog: {},
+    });
     return {
       module: DispatchModule,
-      imports: [
-        PlatformModule.forService({
-          config,
-          logger,
-          database: {
-            schema: config.DATABASE_SCHEMA,
-            entities: [Delivery],
-            migrations: [
-              inboxMigration(),
-              EventStore1764000000000,
-              Deliveries1764000000100,
-              DeliveriesRecipients1764000000500,
-              RiderPositions1764000000600,
-              Riders1764000000720,
-              ...demandMigrations,
-              ...planningMigrations,
-              DeliveriesBouquets1764000001100,
-              RidersPendingShops1764000001200,
-            ],
-          },
-        }),
-        KafkaModule.forService('dispatch', config, logger),
-        TypeOrmModule.forFeature([Delivery]),
-        DemandModule,
-      ],
+      imports: [...foundation.imports, TypeOrmModule.forFeature([Delivery]), DemandModule],
       controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController, PlansController],
       providers: [
-        { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
+        ...foundation.providers,
         dispatchRelay,
         dispatchProjections,
         EtaTracker,

@@ -1,9 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { EventStore, EventStore1764000000000 } from '@petalpost/event-store';
-import { inboxMigration, KafkaModule } from '@petalpost/kafka';
-import { PlatformModule } from '@petalpost/platform';
+import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { ConversationsController } from './conversations/api/conversations.controller';
 import { QuickRepliesController } from './conversations/api/quick-replies.controller';
 import { ShopChannelsController } from './conversations/api/shop-channels.controller';
@@ -26,38 +23,25 @@ import { MessagingRelayCheckpoint1767000000000 } from './relay/messaging-relay.m
 @Module({})
 export class MessagingModule {
   static forRoot(config: MessagingConfig, logger: Logger): DynamicModule {
+    const foundation = serviceFoundation({
+      name: 'messaging',
+      config,
+      logger,
+      migrations: [
+        Conversations1764000000200,
+        Attachments1764000000450,
+        ExceptionReports1764000000500,
+        ConversationInbox1764000000600,
+        ConversationMessages1766000000700,
+        MessagingRelayCheckpoint1767000000000,
+      ],
+      eventLog: {},
+    });
     return {
       module: MessagingModule,
-      imports: [
-        PlatformModule.forService({
-          config,
-          logger,
-          database: {
-            schema: config.DATABASE_SCHEMA,
-            migrations: [
-              inboxMigration(),
-              EventStore1764000000000,
-              Conversations1764000000200,
-              Attachments1764000000450,
-              ExceptionReports1764000000500,
-              ConversationInbox1764000000600,
-              ConversationMessages1766000000700,
-              MessagingRelayCheckpoint1767000000000,
-            ],
-          },
-        }),
-        KafkaModule.forService('messaging', config, logger),
-        AttachmentsModule,
-        ExceptionsModule,
-      ],
+      imports: [...foundation.imports, AttachmentsModule, ExceptionsModule],
       controllers: [ConversationsController, QuickRepliesController, ShopChannelsController],
-      providers: [
-        { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource) },
-        messagingRelay,
-        messagingProjections,
-        orderEventsConsumer,
-        messagingCommandsConsumer,
-      ],
+      providers: [...foundation.providers, messagingRelay, messagingProjections, orderEventsConsumer, messagingCommandsConsumer],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { inboxMigration, KafkaModule } from '@petalpost/kafka';
-import { LOGGER, PlatformModule } from '@petalpost/platform';
+import { serviceFoundation } from '@petalpost/event-store';
+import { LOGGER } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import {
   Acks,
@@ -31,24 +31,20 @@ import { Webhooks1765000000000, WebhooksModule } from './webhooks';
 @Module({})
 export class NotificationsModule {
   static forRoot(config: NotificationsConfig, logger: Logger): DynamicModule {
+    // Not event-sourced: it keeps what it was told, not a log of its own.
+    const foundation = serviceFoundation({
+      name: 'notifications',
+      config,
+      logger,
+      migrations: [NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000],
+      eventLog: false,
+    });
     return {
       module: NotificationsModule,
-      imports: [
-        PlatformModule.forService({
-          config,
-          logger,
-          database: {
-            schema: config.DATABASE_SCHEMA,
-            migrations: [inboxMigration(), NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000],
-          },
-        }),
-        KafkaModule.forService('notifications', config, logger),
-        PositionsModule,
-        TrackingModule,
-        WebhooksModule,
-      ],
+      imports: [...foundation.imports, PositionsModule, TrackingModule, WebhooksModule],
       controllers: [SseController, NotificationsController, PreferencesController],
       providers: [
+        ...foundation.providers,
         { provide: INBOX_CHANNELS, useValue: inboxChannels(config.DATABASE_SCHEMA) },
         { provide: ESCALATION_CHANNEL, inject: [LOGGER], useFactory: (log: Logger) => escalationChannelFor(config.ESCALATION_CHANNEL, log) },
         InboxListener,

@@ -1,7 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { EventStore, EventStore1764000000000 } from '@petalpost/event-store';
-import { inboxMigration, KafkaModule } from '@petalpost/kafka';
-import { PlatformModule } from '@petalpost/platform';
+import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { DeliverySlotsController } from './delivery-slots/api/delivery-slots.controller';
@@ -31,29 +29,19 @@ import { ordersRelay } from './orders-relay';
 export class OrdersModule {
   static forRoot(config: OrdersConfig, logger: Logger): DynamicModule {
     const masterKey = masterKeyFrom(config);
+    const foundation = serviceFoundation({
+      name: 'orders',
+      config,
+      logger,
+      migrations: [OrderSummaries1764000000200, PersonalDataKeys1764000000300, OrderSummariesPeople1764000000400, OrderSummariesDeliveredAt1764000000500],
+      eventLog: { upcasters: ORDER_UPCASTERS },
+    });
     return {
       module: OrdersModule,
-      imports: [
-        PlatformModule.forService({
-          config,
-          logger,
-          database: {
-            schema: config.DATABASE_SCHEMA,
-            migrations: [
-              inboxMigration(),
-              EventStore1764000000000,
-              OrderSummaries1764000000200,
-              PersonalDataKeys1764000000300,
-              OrderSummariesPeople1764000000400,
-              OrderSummariesDeliveredAt1764000000500,
-            ],
-          },
-        }),
-        KafkaModule.forService('orders', config, logger),
-      ],
+      imports: foundation.imports,
       controllers: [OrdersController, OrdersQueryController, ProjectionsController, PeopleController, DeliverySlotsController],
       providers: [
-        { provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource, ORDER_UPCASTERS) },
+        ...foundation.providers,
         { provide: PersonalDataVault, inject: [DataSource], useFactory: (dataSource: DataSource) => new PersonalDataVault(dataSource, masterKey) },
         DeliverySlots,
         OrderCommands,

@@ -13,3 +13,4 @@ export * from './publishing-relay';
 export * from './service-projections';
 export * from './relayed-command';
 export * from './request-command';
+export * from './service-foundation';

@@ -1,0 +1,42 @@
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { inboxMigration, KafkaModule } from '@petalpost/kafka';
+import { type DatabaseOptions, PlatformModule, type ServiceConfig } from '@petalpost/platform';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { EventStore, type Upcasters } from './event-store';
+import { EventStore1764000000000 } from './event-store.migration';
+
+export interface ServiceFoundationOptions {
+  /** The service's name: Kafka's client id. */
+  name: string;
+  config: ServiceConfig & { DATABASE_SCHEMA: string };
+  logger: Logger;
+  /** The service's own migrations, in the order they run: after the inbox's and, for an event-sourced service, the event log's. */
+  migrations: Array<new () => object>;
+  entities?: DatabaseOptions['entities'];
+  /** Whether the service keeps an event log (an EventStore to inject), with the upcasters of its old event shapes. */
+  eventLog: false | { upcasters?: Upcasters };
+}
+
+/** What a root module imports and provides before anything of its own. */
+export interface ServiceFoundation {
+  imports: DynamicModule[];
+  providers: Provider[];
+}
+
+/**
+ * The part every service's root module shares: the platform (config, logger, database with the
+ * inbox, the event log when there is one, then the service's migrations), its Kafka client and,
+ * for an event-sourced service, the EventStore over its database.
+ */
+export function serviceFoundation({ name, config, logger, migrations, entities, eventLog }: ServiceFoundationOptions): ServiceFoundation {
+  const foundationMigrations = eventLog ? [inboxMigration(), EventStore1764000000000] : [inboxMigration()];
+  const database = { schema: config.DATABASE_SCHEMA, ...(entities ? { entities } : {}), migrations: [...foundationMigrations, ...migrations] };
+  const providers: Provider[] = eventLog
+    ? [{ provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource, eventLog.upcasters) }]
+    : [];
+  return {
+    imports: [PlatformModule.forService({ config, logger, database }), KafkaModule.forService(name, config, logger)],
+    providers,
+  };
+}
