@@ -27,10 +27,7 @@ import { Riders1764000000720 } from './riders/projections/riders.migration';
 @Module({})
 export class DispatchModule {
   static forRoot(config: DispatchConfig, logger: Logger): DynamicModule {
-    const foundation = serviceFoundation({
-      name: 'dispatch',
-      config,
-      logger,
+    const foundation = serviceFoundation('dispatch', config, logger, {
       entities: [Delivery],
       migrations: [
         Deliveries1764000000100,

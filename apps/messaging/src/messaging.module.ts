@@ -23,10 +23,7 @@ import { MessagingRelayCheckpoint1767000000000 } from './relay/messaging-relay.m
 @Module({})
 export class MessagingModule {
   static forRoot(config: MessagingConfig, logger: Logger): DynamicModule {
-    const foundation = serviceFoundation({
-      name: 'messaging',
-      config,
-      logger,
+    const foundation = serviceFoundation('messaging', config, logger, {
       migrations: [
         Conversations1764000000200,
         Attachments1764000000450,

@@ -32,10 +32,7 @@ import { Webhooks1765000000000, WebhooksModule } from './webhooks';
 export class NotificationsModule {
   static forRoot(config: NotificationsConfig, logger: Logger): DynamicModule {
     // Not event-sourced: it keeps what it was told, not a log of its own.
-    const foundation = serviceFoundation({
-      name: 'notifications',
-      config,
-      logger,
+    const foundation = serviceFoundation('notifications', config, logger, {
       migrations: [NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000],
       eventLog: false,
     });

@@ -29,10 +29,7 @@ import { ordersRelay } from './orders-relay';
 export class OrdersModule {
   static forRoot(config: OrdersConfig, logger: Logger): DynamicModule {
     const masterKey = masterKeyFrom(config);
-    const foundation = serviceFoundation({
-      name: 'orders',
-      config,
-      logger,
+    const foundation = serviceFoundation('orders', config, logger, {
       migrations: [OrderSummaries1764000000200, PersonalDataKeys1764000000300, OrderSummariesPeople1764000000400, OrderSummariesDeliveredAt1764000000500],
       eventLog: { upcasters: ORDER_UPCASTERS },
     });

@@ -6,11 +6,8 @@ import { DataSource } from 'typeorm';
 import { EventStore, type Upcasters } from './event-store';
 import { EventStore1764000000000 } from './event-store.migration';
 
+/** What a service brings to its foundation beyond its name, config and logger. */
 export interface ServiceFoundationOptions {
-  /** The service's name: Kafka's client id. */
-  name: string;
-  config: ServiceConfig & { DATABASE_SCHEMA: string };
-  logger: Logger;
   /** The service's own migrations, in the order they run: after the inbox's and, for an event-sourced service, the event log's. */
   migrations: Array<new () => object>;
   entities?: DatabaseOptions['entities'];
@@ -24,14 +21,23 @@ export interface ServiceFoundation {
   providers: Provider[];
 }
 
+/** Migrations run in order: the inbox, the event log if the service keeps one, then the service's own (theirs may build on both). */
+export function serviceMigrations(eventSourced: boolean, own: Array<new () => object>): Array<new () => object> {
+  return [inboxMigration(), ...(eventSourced ? [EventStore1764000000000] : []), ...own];
+}
+
 /**
  * The part every service's root module shares: the platform (config, logger, database with the
  * inbox, the event log when there is one, then the service's migrations), its Kafka client and,
- * for an event-sourced service, the EventStore over its database.
+ * for an event-sourced service, the EventStore over its database. The name is Kafka's client id.
  */
-export function serviceFoundation({ name, config, logger, migrations, entities, eventLog }: ServiceFoundationOptions): ServiceFoundation {
-  const foundationMigrations = eventLog ? [inboxMigration(), EventStore1764000000000] : [inboxMigration()];
-  const database = { schema: config.DATABASE_SCHEMA, ...(entities ? { entities } : {}), migrations: [...foundationMigrations, ...migrations] };
+export function serviceFoundation(
+  name: string,
+  config: ServiceConfig & { DATABASE_SCHEMA: string },
+  logger: Logger,
+  { migrations, entities, eventLog }: ServiceFoundationOptions,
+): ServiceFoundation {
+  const database = { schema: config.DATABASE_SCHEMA, ...(entities ? { entities } : {}), migrations: serviceMigrations(eventLog !== false, migrations) };
   const providers: Provider[] = eventLog
     ? [{ provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource, eventLog.upcasters) }]
     : [];
