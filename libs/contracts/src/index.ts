@@ -7,6 +7,7 @@ export * from './messaging-commands';
 export * from './order-commands';
 export * from './orders';
 export * from './order-lifecycle';
+export * from './order-events-in';
 export * from './posting-limit';
 export * from './riders';
 export * from './roles';

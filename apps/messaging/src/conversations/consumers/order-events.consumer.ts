@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, onOrderEvent, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
 import { EventStore, requestFingerprint, runCommand } from '@petalpost/event-store';
 import { kafkaConsumer } from '@petalpost/kafka';
 import type { ConversationCommand, OrderFact } from '../domain/conversation.commands';
 import { conversationDecider } from '../domain/conversation.decider';
 import { conversationStream } from '../domain/conversation.events';
-
-const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 
 /**
  * Order events in: a placed order opens its conversation; its rider joins and leaves the
@@ -18,10 +16,7 @@ export const orderEventsConsumer = kafkaConsumer(
   (store: EventStore) => ({
     group: CONSUMER_GROUPS.messagingOrders,
     topics: [TOPICS.ordersEvents.name],
-    handle: async (message, db) => {
-      const decoded = decode(message.value);
-      if (!decoded.known) return;
-      const event = { type: decoded.type, data: decoded.data } as OrderIntegrationEvent;
+    handle: onOrderEvent(async (event, envelope, db) => {
       if (event.type === 'OrderPlaced') {
         // The order → shop lookup the attachments use, written with the inbox row.
         await db.query(`INSERT INTO conversations (order_id, shop_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [event.data.orderId, event.data.shopId]);
@@ -30,12 +25,12 @@ export const orderEventsConsumer = kafkaConsumer(
       if (!command) return;
       const { orderId } = event.data as { orderId: string };
       await runCommand(store, conversationDecider, conversationStream(orderId), command, {
-        actor: decoded.event.metadata.actor,
-        idempotency: { key: `orders.events:${decoded.event.eventId}`, fingerprint: requestFingerprint(decoded.event.eventId) },
-        causationId: decoded.event.eventId,
-        correlationId: decoded.event.metadata.correlationId,
+        actor: envelope.metadata.actor,
+        idempotency: { key: `orders.events:${envelope.eventId}`, fingerprint: requestFingerprint(envelope.eventId) },
+        causationId: envelope.eventId,
+        correlationId: envelope.metadata.correlationId,
       });
-    },
+    }),
   }),
   [EventStore],
 );

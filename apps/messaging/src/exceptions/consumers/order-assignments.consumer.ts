@@ -1,8 +1,6 @@
-import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, orderLifecycleChange, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, onOrderEvent, orderLifecycleChange, TOPICS } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { recordPlaced, recordRider } from '../order-assignments.queries';
-
-const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 
 /**
  * Which shop each order belongs to and which rider it is assigned to now, from `orders.events`
@@ -12,14 +10,11 @@ const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 export const orderAssignmentsConsumer = kafkaConsumer('ExceptionOrderAssignmentsConsumer', () => ({
   group: CONSUMER_GROUPS.messagingExceptions,
   topics: [TOPICS.ordersEvents.name],
-  handle: async (message, db) => {
-    const decoded = decode(message.value);
-    if (!decoded.known) return;
-    const event = { type: decoded.type, data: decoded.data } as OrderIntegrationEvent;
+  handle: onOrderEvent(async (event, _envelope, db) => {
     if (event.type === 'PersonalDataErased') return;
     const { orderId, shopId } = event.data;
     if (event.type === 'OrderPlaced') return recordPlaced(db, orderId, shopId);
     const riderId = orderLifecycleChange(event)?.riderId;
     if (riderId !== undefined) await recordRider(db, orderId, shopId, riderId);
-  },
+  }),
 }));
