@@ -32,16 +32,13 @@ export function orderViewFor(principal: Principal, order: Order, opened: OpenedP
     doNotContactRecipient: order.doNotContactRecipient,
     recipient: opened.recipient,
   };
+  // What every desk role (staff, operators, dispatchers) sees first: the order, where it goes and its label.
+  const deskView = { ...progress, ...whereTo, ...delivery, ...pickupCode, shopId: order.shopId, reference: order.reference };
   switch (principal.role) {
     case 'operator':
     case 'staff':
       return {
-        ...progress,
-        ...whereTo,
-        ...delivery,
-        ...pickupCode,
-        shopId: order.shopId,
-        reference: order.reference,
+        ...deskView,
         source: order.source,
         anonymousSender: order.anonymousSender,
         buyer: opened.buyer,
@@ -69,16 +66,7 @@ export function orderViewFor(principal: Principal, order: Order, opened: OpenedP
         arrangementPhotos: order.arrangementPhotos,
       };
     case 'dispatcher':
-      return {
-        ...progress,
-        ...whereTo,
-        ...delivery,
-        ...pickupCode,
-        shopId: order.shopId,
-        reference: order.reference,
-        riderId: order.riderId,
-        openExceptions: order.openExceptions,
-      };
+      return { ...deskView, riderId: order.riderId, openExceptions: order.openExceptions };
     case 'rider':
       return { ...progress, ...whereTo, ...delivery, shopId: order.shopId, riderId: order.riderId };
     case 'customer':
