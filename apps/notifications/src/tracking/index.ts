@@ -1,4 +1,5 @@
-// The tracking slice's entry point: the customer's tracking page, its module and its tables.
+// The tracking slice's entry point: the customer's tracking page, its module, its tables and its static files.
+export { serveTrackingAssets } from './api/tracking-assets';
 export { TrackingConversation1766000000000 } from './tracking-conversation.migration';
 export { Tracking1764000001000 } from './tracking.migration';
 export { TrackingModule } from './tracking.module';

@@ -377,10 +377,22 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     expect(expiresAt).toBeUndefined();
   });
 
+  /** The stylesheet and script a page links to, as absolute URLs ('' when it links none). */
+  const linkedFrom = (html: string) => {
+    const absolute = (href = '') => href && new URL(href, service.url).href;
+    return {
+      style: absolute(/<link rel="stylesheet" href="([^"]+)">/.exec(html)?.[1]),
+      script: absolute(/<script src="([^"]+)"><\/script>/.exec(html)?.[1]),
+    };
+  };
+
   it('stays small and self-contained: under 30 kB, nothing loaded from another site', async () => {
     const order = await trackedOrder();
     const html = await fetch(order.url);
-    const bytes = (await html.arrayBuffer()).byteLength;
+    const markup = await html.text();
+    const { style, script } = linkedFrom(markup);
+    let bytes = Buffer.byteLength(markup);
+    for (const asset of [style, script]) bytes += (await (await fetch(asset)).arrayBuffer()).byteLength;
     expect(bytes).toBeLessThan(30 * 1024);
     expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(html.headers.get('referrer-policy')).toBe('no-referrer');
@@ -392,9 +404,50 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     await eventually(async () => expect(await page.locator('#live').isVisible()).toBe(true));
     const origins = new Set(requested.map((u) => new URL(u).origin));
     expect([...origins]).toEqual([new URL(service.url).origin]);
-    // The page, its live stream and perhaps a favicon: no scripts, styles or fonts fetched.
-    expect(requested.filter((u) => !u.endsWith('/favicon.ico'))).toEqual([order.url, `${order.url}/events`]);
+    // The page, its own stylesheet and script, its live stream and perhaps a favicon: no fonts, nothing else.
+    expect(requested.filter((u) => !u.endsWith('/favicon.ico')).sort()).toEqual([order.url, `${order.url}/events`, script, style].sort());
     process.stderr.write(`[tracking page] ${bytes} bytes of HTML, CSS and JS\n`);
+    await page.close();
+  });
+
+  it('serves its stylesheet and script as files a browser may keep, and runs no inline script', async () => {
+    const order = await trackedOrder();
+    const html = await fetch(order.url);
+    const policy = html.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("style-src 'self';");
+    expect(policy).not.toMatch(/unsafe-inline|nonce-/);
+    const { style, script } = linkedFrom(await html.text());
+    expect(style).toMatch(/\/track\/assets\/\w+\/tracking\.css$/);
+    expect(script).toMatch(/\/track\/assets\/\w+\/tracking\.js$/);
+    // The notice for a bad link is styled by the same file, and needs no script.
+    expect(linkedFrom(await (await fetch(`${service.url}/track/not-a-token`)).text())).toEqual({ style, script: '' });
+
+    for (const [asset, type] of [
+      [style, /^text\/css/],
+      [script, /^(application|text)\/javascript/],
+    ] as const) {
+      const response = await fetch(asset);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(type);
+      // The URL names the contents (a hash), so a year-long cache never serves stale files.
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect((await response.text()).length).toBeGreaterThan(500);
+    }
+    // A URL of other contents (an older version) is not answered with these.
+    const stale = script.replace(/\/track\/assets\/[^/]+\//, '/track/assets/0123456789abcdef/');
+    expect(stale).not.toBe(script);
+    expect((await fetch(stale)).status).toBe(404);
+
+    // In the browser the page's own script runs, and script written into the page does not.
+    const page = await open(order.url);
+    expect(await statusOn(page)).toBe('placed');
+    await page.evaluate(`(() => {
+      const injected = document.createElement('script');
+      injected.textContent = 'window.inlineRan = true';
+      document.body.appendChild(injected);
+    })()`);
+    expect(await page.evaluate<unknown>('window.inlineRan')).toBeUndefined();
     await page.close();
   });
 

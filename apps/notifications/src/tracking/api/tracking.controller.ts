@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, TokenService } from '@petalpost/auth';
@@ -15,6 +14,7 @@ import { announceChange, findTrackedOrder, recentSendTimes, storeMessage, tracki
 import type { TrackingServiceConfig } from '../tracking.config';
 import { TrackingHub } from '../tracking-hub';
 import { orderOfTrackingToken } from '../tracking-links';
+import { type TrackingAssets, trackingAssets } from './tracking-assets';
 import { noticePage, trackingPage } from './tracking-page';
 import { isLinkExpired } from '../domain/tracking-view';
 
@@ -40,6 +40,7 @@ type Resolved = { ok: true; order: TrackedOrder } | { ok: false; kind: 'not_foun
 export class TrackingController {
   private readonly channel: string;
   private readonly cspPhotoSource: string;
+  private readonly assets: TrackingAssets = trackingAssets();
 
   constructor(
     private readonly tokens: TokenService,
@@ -97,14 +98,13 @@ export class TrackingController {
   }
 
   private async page(token: string, reply: FastifyReply): Promise<void> {
-    const nonce = randomBytes(16).toString('base64');
     const resolved = await this.resolve(token);
-    this.pageHeaders(reply, nonce);
+    this.pageHeaders(reply);
     if (!resolved.ok) {
-      void reply.status(resolved.kind === 'expired' ? 410 : 404).send(noticePage(resolved.kind, nonce));
+      void reply.status(resolved.kind === 'expired' ? 410 : 404).send(noticePage(resolved.kind, this.assets));
       return;
     }
-    void reply.status(200).send(trackingPage({ view: await this.hub.viewOf(resolved.order), nonce }));
+    void reply.status(200).send(trackingPage({ view: await this.hub.viewOf(resolved.order), assets: this.assets }));
   }
 
   private async state(token: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -173,8 +173,11 @@ export class TrackingController {
     return { ok: true, order };
   }
 
-  /** The link carries the token: it must not travel on in a Referer, be cached, indexed or framed. */
-  private pageHeaders(reply: FastifyReply, nonce: string): void {
+  /**
+   * The link carries the token: it must not travel on in a Referer, be cached, indexed or framed.
+   * Scripts and styles come only from this service's own files, never from inline code.
+   */
+  private pageHeaders(reply: FastifyReply): void {
     void reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
@@ -183,7 +186,7 @@ export class TrackingController {
       .header('x-content-type-options', 'nosniff')
       .header(
         'content-security-policy',
-        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self'${this.cspPhotoSource}; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'`,
+        `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'${this.cspPhotoSource}; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'`,
       );
   }
 }
