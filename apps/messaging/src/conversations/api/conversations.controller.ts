@@ -16,7 +16,7 @@ import type { ConversationCommand, Rules } from '../domain/conversation.commands
 import { conversationDecider, conversationNotFound } from '../domain/conversation.decider';
 import { conversationStream } from '../domain/conversation.events';
 import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
-import { conversationRules, type MessagingConfig } from '../../messaging.config';
+import { conversationRules, type ConversationsConfig } from '../conversations.config';
 import { type Conversation, type Message, readerKey } from '../domain/conversation.state';
 import {
   ChannelReadView,
@@ -46,7 +46,7 @@ export class ConversationsController {
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) config: MessagingConfig,
+    @Inject(SERVICE_CONFIG) config: ConversationsConfig,
   ) {
     this.rules = conversationRules(config);
   }

@@ -5,7 +5,7 @@ import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { conversationDecider } from '../domain/conversation.decider';
 import { conversationStream } from '../domain/conversation.events';
-import { conversationRules, type MessagingConfig } from '../../messaging.config';
+import { conversationRules, type ConversationsConfig } from '../conversations.config';
 
 /**
  * Commands from other services on `messaging.commands`. PostCustomerMessage: what a customer
@@ -15,7 +15,7 @@ import { conversationRules, type MessagingConfig } from '../../messaging.config'
  */
 export const messagingCommandsConsumer = kafkaConsumer(
   'MessagingCommandsConsumer',
-  (store: EventStore, config: MessagingConfig, logger: Logger) => ({
+  (store: EventStore, config: ConversationsConfig, logger: Logger) => ({
     group: CONSUMER_GROUPS.messagingCommands,
     topics: [TOPICS.messagingCommands.name],
     handle: async (message) => {
