@@ -9,8 +9,6 @@ import { AttachmentsService } from './attachments.service';
 import { openStorage } from './storage/open-storage';
 import { STORAGE, type StoragePort } from './storage/storage.port';
 
-export { Attachments1764000000450 } from './attachments.migration';
-
 /** Photos on orders. Storage: local disk (MESSAGING_STORAGE_DIR) or an S3-compatible bucket (MESSAGING_S3_*). */
 @Module({
   controllers: [AttachmentsController],

@@ -9,8 +9,8 @@ import { attachmentNotFound, mayUpload, type OrderScope, orderNotFound, type Pur
 import type { AttachmentsConfig } from './attachments.config';
 import { CONTENT_TYPE_OF, EXTENSION_OF, type ImageFormat, inspectImage } from './image-inspection';
 import { STORAGE, type StoragePort } from './storage/storage.port';
-import { assignmentOf } from '../exceptions/order-assignments.queries';
-import { shopOfConversation } from '../conversations/conversations.queries';
+import { shopOfConversation } from '../conversations';
+import { assignmentOf } from '../order-assignments';
 
 export interface AttachmentRecord {
   id: string;

@@ -1,9 +1,8 @@
 import { TOPICS } from '@petalpost/contracts';
 import { outboxRelay, type StoredEvent } from '@petalpost/event-store';
 import { headersFor, type OutgoingMessage } from '@petalpost/kafka';
-import { toExceptionMessage, toOrderCommand } from '../exceptions/relay/exception-messages';
-import { isExceptionEvent } from '../exceptions/projections/exception-reports.projection';
-import { toIntegrationEvents } from '../conversations/relay/conversation-integration-events';
+import { toIntegrationEvents } from '../conversations';
+import { isExceptionEvent, toExceptionMessage, toOrderCommand } from '../exceptions';
 
 /**
  * Publishes the messaging log to `messaging.events`, keyed by order id (conversations, shop

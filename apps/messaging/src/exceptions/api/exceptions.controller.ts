@@ -8,7 +8,7 @@ import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHea
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
-import { AttachmentsService } from '../../attachments/attachments.service';
+import { AttachmentsService } from '../../attachments';
 import { type ExceptionCommand, exceptionDecider, type ExceptionReport, type ExceptionState } from '../domain/exception.decider';
 import { EXCEPTION_STORE, type ExceptionStore } from '../exception-store';
 import { analyticsCsv, exceptionAnalytics, listExceptions } from '../projections/exception-reports.queries';
@@ -21,7 +21,7 @@ import {
   ReportExceptionBody,
   ResolveExceptionBody,
 } from './exception.dto';
-import { assignmentOf } from '../order-assignments.queries';
+import { assignmentOf } from '../../order-assignments';
 
 const notFound = () => new DomainError('not_found', 'EXCEPTION_NOT_FOUND', 'no such exception');
 const orderNotFound = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no such order');

@@ -5,7 +5,8 @@ import { recordPlaced, recordRider } from '../order-assignments.queries';
 /**
  * Which shop each order belongs to and which rider it is assigned to now, from `orders.events`
  * (the rider as the order's lifecycle in libs/contracts tells it): a rider may report exceptions
- * only on the orders assigned to them. One order's events share a partition, so they arrive in order.
+ * on, and attach photos to, only the orders assigned to them. One order's events share a
+ * partition, so they arrive in order. The group keeps the name it began with among the exceptions.
  */
 export const orderAssignmentsConsumer = kafkaConsumer('ExceptionOrderAssignmentsConsumer', () => ({
   group: CONSUMER_GROUPS.messagingExceptions,

@@ -2,7 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * exception_order_assignments: each order's shop and rider now, as messaging learnt them from
- * `orders.events` (order-assignments.consumer.ts). The only code that reads or writes the table.
+ * `orders.events` (order-assignments.consumer.ts). The only code that reads or writes the table;
+ * it keeps the name it was created with, among the exception reports' tables (exceptions.migration.ts).
  */
 
 export interface OrderAssignment {
