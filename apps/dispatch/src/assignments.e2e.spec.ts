@@ -57,6 +57,15 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
     return { status: response.status, body: (await response.json()) as Answer['body'] };
   };
   const toDispatch = (token: string, method: string, path: string, body?: unknown) => call(dispatch.url, token, method, path, body);
+  /** A request to dispatch with an Idempotency-Key, answered with its headers too. */
+  const keyed = async (key: string, token: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${dispatch.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Answer['body'], headers: response.headers };
+  };
   const toOrders = (token: string, path: string, body?: unknown) => call(orders.url, token, 'POST', path, body);
   const boardRow = async (token: string, orderId: string) => (await toDispatch(token, 'GET', '/deliveries')).body.items?.find((d) => d.orderId === orderId);
   // orders.events is keyed by the order's stream id.
@@ -195,6 +204,49 @@ describe('assigning riders by hand (real orders and dispatch services, Postgres 
     expect(decisions[0].event!.metadata.actor).toMatchObject({ role: 'dispatcher', shopId: shop.shopId });
     // The rider's own events are keyed by the rider.
     expect(seen.dispatchEvents.filter((e) => e.key === shop.rita).map((e) => e.type)).toEqual(['RiderRegistered', 'RiderAvailabilityChanged']);
+  });
+
+  it('answers a retried assignment or unassignment with the same Idempotency-Key with its first decision, and asks the orders service once', async () => {
+    const shop = await aShop();
+    const orderId = await anOrderOnTheBoard(shop);
+    const path = `/deliveries/${orderId}/rider`;
+
+    const assigned = await keyed('assign-1', shop.dispatcher, 'PUT', path, { riderId: shop.rita });
+    expect(assigned.status).toBe(202);
+    expect(assigned.headers.get('idempotent-replayed')).toBeNull();
+    const retried = await keyed('assign-1', shop.dispatcher, 'PUT', path, { riderId: shop.rita });
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.headers.get('etag')).toBe(assigned.headers.get('etag'));
+    // The decision is the first one; the board is as it shows at the retry.
+    expect(retried.body).toEqual({ ...assigned.body, decision: 'assignment_requested', board: expect.objectContaining({ status: 'awaiting_assignment' }) });
+    // The same key for another request is refused, not replayed.
+    expect(await keyed('assign-1', shop.dispatcher, 'PUT', path, { riderId: shop.ron })).toMatchObject({
+      status: 409,
+      body: { code: 'IDEMPOTENCY_KEY_REUSED' },
+    });
+    await eventually(async () => expect(await boardRow(shop.dispatcher, orderId)).toMatchObject({ riderId: shop.rita }), 20_000);
+
+    // Retried after the orders service applied it, the unassignment still names the rider it freed.
+    const freed = await keyed('free-1', shop.dispatcher, 'DELETE', `${path}?reason=late`);
+    expect(freed).toMatchObject({ status: 202, body: { decision: 'unassignment_requested', riderId: shop.rita } });
+    await eventually(async () => expect((await boardRow(shop.dispatcher, orderId))?.riderId).toBeUndefined(), 20_000);
+    const freedAgain = await keyed('free-1', shop.dispatcher, 'DELETE', `${path}?reason=late`);
+    expect(freedAgain.headers.get('idempotent-replayed')).toBe('true');
+    expect(freedAgain).toMatchObject({ status: 202, body: { decision: 'unassignment_requested', riderId: shop.rita } });
+
+    // One decision each in the log, one command each to the orders service.
+    const store = dispatch.app.get(EventStore);
+    expect((await store.readStream(`delivery-${orderId}`)).map((e) => e.type)).toEqual(['AssignmentRequested', 'UnassignmentRequested']);
+    await eventually(
+      () =>
+        expect(riderEventsOf(orderId)).toEqual([
+          ['RiderAssigned', shop.rita],
+          ['RiderUnassigned', shop.rita],
+        ]),
+      20_000,
+    );
+    expect(seen.orderCommands.filter((c) => c.key === orderId).map((c) => c.type)).toEqual(['AssignRider', 'UnassignRider']);
   });
 
   it('refuses an order that cannot change hands with the board’s state, and sends nothing to the orders service', async () => {

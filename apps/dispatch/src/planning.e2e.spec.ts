@@ -58,6 +58,15 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
+  /** A request with an Idempotency-Key, answered with its headers too. */
+  const keyed = async (key: string, token: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+  };
   const topic = (name: string) => namespaced(name, namespace);
   const publish = (name: string, ...events: IntegrationEvent[]) => publisher.publish(topic(name), events);
   const board = async (token: string) =>
@@ -245,6 +254,57 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
     }
     const lastDay = await store.readStream(planStream(shop, planDay(last.proposedAt, timeZone)));
     expect(lastDay[lastDay.length - 1]).toMatchObject({ type: 'PlanApplied', data: { planId: last.planId } });
+  });
+
+  it('answers a retried settings change, proposal or apply with the same Idempotency-Key without doing it again', async () => {
+    const shop = uniqueName('shop');
+    const dispatcher = as({ role: 'dispatcher', shopId: shop, sub: 'dana' });
+    const store = service.app.get(EventStore);
+    const rita = uniqueName('rita');
+    await onShift(dispatcher, [{ riderId: rita, kind: 'e-bike', capacity: 3 }]);
+    const window = { from: minutesFromNow(30), to: minutesFromNow(150) };
+    const orders = [newOrder(shop, window, { lat: 52.095, lng: 5.13 }), newOrder(shop, window, { lat: 52.1, lng: 5.11 })];
+    for (const order of orders) await publish(TOPICS.ordersEvents.name, ...order.ready());
+    await eventually(async () => expect((await board(dispatcher)).filter((d) => d.status === 'ready_for_pickup')).toHaveLength(orders.length));
+
+    // Settings (no depot: nothing is planned in the background to overtake this test's plan).
+    const settings = await keyed('settings-1', dispatcher, 'PUT', '/dispatch-settings', { autoApply: false, serviceMinutes: 4 });
+    expect(settings.status).toBe(200);
+    const settingsAgain = await keyed('settings-1', dispatcher, 'PUT', '/dispatch-settings', { autoApply: false, serviceMinutes: 4 });
+    expect(settingsAgain).toMatchObject({ status: 200, body: settings.body });
+    expect(settingsAgain.headers.get('idempotent-replayed')).toBe('true');
+    expect(settingsAgain.headers.get('etag')).toBe(settings.headers.get('etag'));
+    expect(await keyed('settings-1', dispatcher, 'PUT', '/dispatch-settings', { autoApply: true })).toMatchObject({
+      status: 409,
+      body: { code: 'IDEMPOTENCY_KEY_REUSED' },
+    });
+    expect((await store.readStream(dispatchSettingsStream(shop))).map((e) => e.type)).toEqual(['DispatchSettingsChanged']);
+
+    // A proposal: the retry answers the plan the first request proposed.
+    const proposed = await keyed('plan-1', dispatcher, 'POST', '/plans', { depot: utrecht });
+    expect(proposed.status).toBe(201);
+    const plan = proposed.body as unknown as PlanBody;
+    const proposedAgain = await keyed('plan-1', dispatcher, 'POST', '/plans', { depot: utrecht });
+    expect(proposedAgain).toMatchObject({ status: 201, body: proposed.body });
+    expect(proposedAgain.headers.get('idempotent-replayed')).toBe('true');
+    expect(proposedAgain.headers.get('etag')).toBe(proposed.headers.get('etag'));
+    const today = planStream(shop, planDay(plan.proposedAt, service.config.DISPATCH_TIME_ZONE));
+    expect(((await store.readStream(today)) as unknown as DayPlanEvent[]).map((e) => e.type)).toEqual(['PlanProposed']);
+
+    // Applying: the retry asks nothing again, and says so as any second apply does.
+    const stops = stopsOf(plan);
+    expect(stops).toHaveLength(orders.length);
+    const applied = await keyed('apply-1', dispatcher, 'POST', `/plans/${plan.planId}/apply`);
+    expect(applied).toMatchObject({ status: 200, body: { planId: plan.planId, appliedNow: true, skipped: [] } });
+    expect(applied.body.requested).toHaveLength(stops.length);
+    const appliedAgain = await keyed('apply-1', dispatcher, 'POST', `/plans/${plan.planId}/apply`);
+    expect(appliedAgain).toMatchObject({ status: 200, body: { planId: plan.planId, appliedNow: false, requested: [], skipped: [] } });
+    expect(appliedAgain.headers.get('idempotent-replayed')).toBe('true');
+    expect(appliedAgain.headers.get('etag')).toBe(applied.headers.get('etag'));
+    expect(((await store.readStream(today)) as unknown as DayPlanEvent[]).map((e) => e.type)).toEqual(['PlanProposed', 'PlanApplied']);
+    for (const stop of stops) {
+      expect((await store.readStream(`delivery-${stop.orderId}`)).map((e) => e.type)).toEqual(['AssignmentRequested']);
+    }
   });
 
   it('offers and applies only today’s plans: yesterday’s latest is not found, and refused', async () => {

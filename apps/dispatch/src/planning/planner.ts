@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Actor, DomainError, type GeoPoint } from '@petalpost/contracts';
+import { DomainError, type GeoPoint } from '@petalpost/contracts';
 import { SERVICE_CONFIG } from '@petalpost/platform';
 import type { Plan, RouteSolver, TravelTimes } from '@petalpost/route-planning';
 import { DataSource } from 'typeorm';
-import { EventStore, readState, runCommand } from '@petalpost/event-store';
+import { type CommandResult, EventStore, type fromRequest, readState, runCommand } from '@petalpost/event-store';
 import type { DispatchConfig } from '../dispatch.config';
 import { deliveryDecider, deliveryStream } from '../deliveries/domain/delivery.decider';
 import { keepingCurrentRiders, preparePlanning, toProposal } from './domain/plan-instance';
@@ -36,6 +36,9 @@ export interface ApplyResult {
   skipped: Array<{ orderId: string; reason: string }>;
 }
 
+/** Who asks, and the Idempotency-Key of their request; the replanner's automatic runs have neither. */
+type Cause = ReturnType<typeof fromRequest>;
+
 /** Same shop, same situation → same plan: the search is seeded, only its time budget varies. */
 const SEED = 1;
 
@@ -64,7 +67,11 @@ export class Planner {
     return (await readState(this.store, planDecider, stream)).latest;
   }
 
-  async propose(shopId: string, trigger: string, request: { depot?: GeoPoint; actor?: Actor } = {}): Promise<{ plan: LatestPlan; settings: DispatchSettings }> {
+  async propose(
+    shopId: string,
+    trigger: string,
+    request: { depot?: GeoPoint; cause?: Cause } = {},
+  ): Promise<{ plan: LatestPlan; settings: DispatchSettings; result: CommandResult<DayPlans> }> {
     const settings = await this.settings(shopId);
     const depot = request.depot ?? settings.depot;
     if (!depot)
@@ -99,19 +106,23 @@ export class Planner {
       planDecider,
       this.dayStream(shopId, settings, now),
       { type: 'ProposePlan', planId: randomUUID(), shopId, trigger, solver, ...toProposal(prepared, keepingCurrentRiders(plan, prepared)), now },
-      { actor: request.actor },
+      request.cause,
     );
-    return { plan: result.state.latest as LatestPlan, settings };
+    return { plan: result.state.latest as LatestPlan, settings, result };
   }
 
-  /** Only today's latest plan may be applied: a plan of an earlier day is not on today's stream (409). */
-  async apply(shopId: string, planId: string, automatically: boolean, actor?: Actor): Promise<ApplyResult> {
+  /**
+   * Only today's latest plan may be applied: a plan of an earlier day is not on today's stream (409).
+   * The Idempotency-Key, if any, is the plan's: each order's assignment is asked once anyway.
+   */
+  async apply(shopId: string, planId: string, automatically: boolean, cause: Cause = {}): Promise<{ outcome: ApplyResult; result: CommandResult<DayPlans> }> {
     const now = new Date().toISOString();
     const stream = this.dayStream(shopId, await this.settings(shopId), now);
-    const result = await runCommand(this.store, planDecider, stream, { type: 'ApplyPlan', shopId, planId, automatically, now }, { actor });
+    const result = await runCommand(this.store, planDecider, stream, { type: 'ApplyPlan', shopId, planId, automatically, now }, cause);
     const outcome: ApplyResult = { planId, appliedNow: result.events.length > 0, requested: [], skipped: [] };
     const plan = result.state.latest as PlanProposal;
-    if (!outcome.appliedNow) return outcome;
+    if (!outcome.appliedNow) return { outcome, result };
+    const { actor } = cause;
     const stops = plan.routes.flatMap((route) => route.trips.flatMap((trip) => trip.stops.map((stop) => ({ orderId: stop.orderId, riderId: route.riderId }))));
     const board = await boardRowsOf(
       this.dataSource,
@@ -139,7 +150,7 @@ export class Planner {
         outcome.skipped.push({ orderId, reason: err.code });
       }
     }
-    return outcome;
+    return { outcome, result };
   }
 
   private timeZoneOf(settings: DispatchSettings): string {

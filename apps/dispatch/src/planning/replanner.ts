@@ -168,7 +168,7 @@ export class Replanner implements OnApplicationBootstrap, OnApplicationShutdown 
       const { plan, settings } = await this.planner.propose(shopId, trigger);
       this.logger.info({ shopId, planId: plan.planId, trigger }, 'plan proposed');
       if (!settings.autoApply) return;
-      const applied = await this.planner.apply(shopId, plan.planId, true);
+      const { outcome: applied } = await this.planner.apply(shopId, plan.planId, true);
       this.logger.info({ shopId, planId: plan.planId, requested: applied.requested.length, skipped: applied.skipped.length }, 'plan applied automatically');
     } catch (err) {
       if (err instanceof DomainError && err.code === 'DEPOT_NOT_CONFIGURED') {

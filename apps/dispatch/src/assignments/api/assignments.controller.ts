@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
+import { canSeeShop, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { EventStore, readState, runCommand } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
+import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
+import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
@@ -35,7 +35,9 @@ class AssignmentDecision extends createZodDto(AssignmentDecisionSchema) {}
  * A dispatcher gives an order to a rider, moves it to another, or takes it away. Dispatch only
  * decides: the decision is appended to the delivery's stream and the relay sends it to the orders
  * service as a command, which owns the order and applies it (or refuses it) in its own time. Hence
- * 202: the board shows the rider once RiderAssigned comes back on orders.events.
+ * 202: the board shows the rider once RiderAssigned comes back on orders.events. A retry with the
+ * same Idempotency-Key asks nothing again and answers the decision taken the first time, with the
+ * board as it is now.
  */
 @ApiTags('assignments')
 @ApiBearerAuth()
@@ -51,8 +53,10 @@ export class AssignmentsController {
   @HttpCode(202)
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Assign the order to a rider of its shop, or reassign it (409 with the board’s state when it can no longer change hands)' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 202, type: AssignmentDecision })
-  async assign(@Param('orderId') orderId: string, @Body() body: AssignRiderBody, @CurrentPrincipal() principal: Principal): Promise<AssignmentDecisionView> {
+  async assign(@Param('orderId') orderId: string, @Body() body: AssignRiderBody, @CommandRequest() request: CommandRequest): Promise<AssignmentDecisionView> {
+    const { principal } = request;
     const delivery = await this.visibleDelivery(orderId, principal);
     const rider = await readState(this.store, riderDecider, riderStream(body.riderId));
     // The rider's own stream, not the read model: a rider registered a moment ago can be given orders at once.
@@ -72,28 +76,36 @@ export class AssignmentsController {
       source: 'manual',
       now: now(),
     };
-    const result = await runCommand(this.store, deliveryDecider, deliveryStream(orderId), command, { actor: actorOf(principal) });
-    const decision: AssignmentDecisionView['decision'] = result.events.length > 0 ? 'assignment_requested' : 'already_assigned';
+    const result = await runCommand(this.store, deliveryDecider, deliveryStream(orderId), command, fromRequest(request, ['assign', orderId, body]));
+    const decision: AssignmentDecisionView['decision'] = result.events.length > 0 || result.replayed ? 'assignment_requested' : 'already_assigned';
     // Planning ahead is allowed (a shift may start later), but the dispatcher should see it.
     const warnings =
       rider.availability === 'on_shift'
         ? []
         : [{ code: rider.availability === 'off' ? 'RIDER_OFF_SHIFT' : 'RIDER_ON_BREAK', message: `the rider is ${rider.availability.replace('_', ' ')}` }];
-    return { orderId, shopId: delivery.shopId, riderId: body.riderId, decision, board: { status: delivery.status, riderId: board.riderId }, warnings };
+    return answer(request, result, {
+      orderId,
+      shopId: delivery.shopId,
+      riderId: body.riderId,
+      decision,
+      board: { status: delivery.status, riderId: board.riderId },
+      warnings,
+    });
   }
 
   @Delete()
   @HttpCode(202)
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Take the order away from its rider while the shop still has the flowers (409 with the board’s state otherwise)' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 202, type: AssignmentDecision })
   async unassign(
     @Param('orderId') orderId: string,
     @Body() _body: EmptyBody,
     @Query() query: UnassignRiderQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CommandRequest() request: CommandRequest,
   ): Promise<AssignmentDecisionView> {
-    const delivery = await this.visibleDelivery(orderId, principal);
+    const delivery = await this.visibleDelivery(orderId, request.principal);
     const board = boardOf(delivery);
     const command: DeliveryDecisionCommand = {
       type: 'RequestUnassignment',
@@ -104,17 +116,18 @@ export class AssignmentsController {
       source: 'manual',
       now: now(),
     };
-    const result = await runCommand(this.store, deliveryDecider, deliveryStream(orderId), command, { actor: actorOf(principal) });
+    const result = await runCommand(this.store, deliveryDecider, deliveryStream(orderId), command, fromRequest(request, ['unassign', orderId, query]));
     // The decider refuses an order without a rider, and otherwise always asks: the event names the rider.
-    const { riderId } = result.events[0].data as { riderId: string };
-    return {
+    const [requested] = result.replayed ? await this.store.readStream(deliveryStream(orderId), { fromVersion: result.version }) : result.events;
+    const { riderId } = requested.data as { riderId: string };
+    return answer(request, result, {
       orderId,
       shopId: delivery.shopId,
       riderId,
       decision: 'unassignment_requested',
       board: { status: delivery.status, riderId: board.riderId },
       warnings: [],
-    };
+    });
   }
 
   private async visibleDelivery(orderId: string, principal: Principal): Promise<Delivery> {

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
+import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, GeoPointSchema, PlannedRouteSchema, UnplannedOrderSchema } from '@petalpost/contracts';
-import { EventStore, runCommand } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody, ianaTimeZone } from '@petalpost/platform';
+import { EventStore, fromRequest, runCommand } from '@petalpost/event-store';
+import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader, ianaTimeZone } from '@petalpost/platform';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream } from '../domain/plan.decider';
@@ -62,7 +62,11 @@ class ApplyView extends createZodDto(
   }),
 ) {}
 
-/** Auto-dispatch of a shop: its settings, its plans, and applying one. */
+/**
+ * Auto-dispatch of a shop: its settings, its plans, and applying one. A retry with the same
+ * Idempotency-Key changes nothing: settings and proposals answer what the first request led to;
+ * applying answers that the plan had been applied already (appliedNow false), as any second apply.
+ */
 @ApiTags('plans')
 @ApiBearerAuth()
 @ApiErrorResponses(400, 401, 403, 404)
@@ -76,17 +80,18 @@ export class PlansController {
   @Put('dispatch-settings')
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Set how dispatch plans for the shop; settings left out take their defaults' })
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: SettingsView })
-  async configure(@Query() query: ShopQuery, @Body() body: SettingsBody, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopInScope(principal, query.shopId);
+  async configure(@Query() query: ShopQuery, @Body() body: SettingsBody, @CommandRequest() request: CommandRequest) {
+    const shopId = shopInScope(request.principal, query.shopId);
     const result = await runCommand(
       this.store,
       dispatchSettingsDecider,
       dispatchSettingsStream(shopId),
       { type: 'ConfigureDispatch', shopId, ...body, now: new Date().toISOString() },
-      { actor: actorOf(principal) },
+      fromRequest(request, ['dispatch-settings', shopId, body]),
     );
-    return settingsView(shopId, result.state);
+    return answer(request, result, settingsView(shopId, result.state));
   }
 
   @Get('dispatch-settings')
@@ -103,11 +108,13 @@ export class PlansController {
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Propose a plan for the shop’s open deliveries now' })
   @ApiErrorResponses(409)
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 201, type: PlanView })
-  async propose(@Query() query: ShopQuery, @Body() body: ProposeBody, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopInScope(principal, query.shopId);
-    const { plan } = await this.planner.propose(shopId, `dispatcher:${principal.sub}`, { depot: body.depot, actor: actorOf(principal) });
-    return plan;
+  async propose(@Query() query: ShopQuery, @Body() body: ProposeBody, @CommandRequest() request: CommandRequest) {
+    const shopId = shopInScope(request.principal, query.shopId);
+    const cause = fromRequest(request, ['plans', shopId, body]);
+    const { plan, result } = await this.planner.propose(shopId, `dispatcher:${request.principal.sub}`, { depot: body.depot, cause });
+    return answer(request, result, plan);
   }
 
   @Get('plans/latest')
@@ -126,10 +133,12 @@ export class PlansController {
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Apply the shop’s latest plan of today: each order the plan gives another rider is assigned to them (409 for any other plan)' })
   @ApiErrorResponses(409)
+  @IdempotencyKeyHeader()
   @ZodResponse({ status: 200, type: ApplyView })
-  async apply(@Param('planId') planId: string, @Body() _body: EmptyBody, @Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
-    const shopId = shopInScope(principal, query.shopId);
-    return this.planner.apply(shopId, planId, false, actorOf(principal));
+  async apply(@Param('planId') planId: string, @Body() _body: EmptyBody, @Query() query: ShopQuery, @CommandRequest() request: CommandRequest) {
+    const shopId = shopInScope(request.principal, query.shopId);
+    const { outcome, result } = await this.planner.apply(shopId, planId, false, fromRequest(request, ['plans-apply', shopId, planId]));
+    return answer(request, result, outcome);
   }
 }
 
