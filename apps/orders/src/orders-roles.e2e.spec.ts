@@ -152,7 +152,7 @@ describe('an order’s life and who may see and do what (real service, Postgres 
     expect(await eventsOf(id)).toBe(before);
   });
 
-  describe('row by row, the table of ARCHITECTURE.md', () => {
+  describe('row by row, the table of docs/orders.md', () => {
     it('staff of the shop see everything, including the buyer’s contact and the card', async () => {
       const id = await orderAt('accepted');
       const { status, body } = await call('GET', `/orders/${id}`, staff);

@@ -2,7 +2,7 @@ import type { IntegrationEvent, Role } from '@petalpost/contracts';
 import type { Principal } from './principal';
 
 /**
- * ARCHITECTURE.md's visibility table for pushed events, in one place: who may be told about an
+ * The visibility table for pushed events, in one place: who may be told about an
  * event. Every push (WebSocket, SSE) asks this before sending anything; the notifications
  * service's inbox audiences are derived from the same functions, and tested against it.
  */

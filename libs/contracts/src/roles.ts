@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The parties of ARCHITECTURE.md's visibility table. Tokens carry exactly one. */
+/** The parties of the visibility table (libs/auth/src/visibility.ts). Tokens carry exactly one. */
 export const ROLES = ['operator', 'staff', 'florist', 'dispatcher', 'rider', 'customer'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;

@@ -23,7 +23,7 @@ export const DeliveryViewSchema = z.object({
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
 
 /**
- * A delivery as one reader of the board sees it (ARCHITECTURE.md's table): dispatchers and riders
+ * A delivery as one reader of the board sees it (docs/orders.md's table): dispatchers and riders
  * get where and to whom it goes; the recipient's person id, which ties their orders together, only
  * staff and operators. The controller decides which rows a reader gets at all.
  */

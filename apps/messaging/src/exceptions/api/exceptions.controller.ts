@@ -139,7 +139,7 @@ export class ExceptionsController {
     const history = await this.store.readStream(exceptionStream(exceptionId));
     const state = foldEvents(exceptionDecider, history);
     assertVisible(principal, state);
-    // Riders read their orders only while assigned to them (ARCHITECTURE.md's table).
+    // Riders read their orders only while assigned to them (docs/orders.md's table).
     if (principal.role === 'rider' && (await assignmentOf(this.dataSource, state.orderId))?.riderId !== principal.sub) throw notFound();
     void reply.header('etag', `"${history.length}"`);
     return viewOf(state as ExceptionReport, history.length);

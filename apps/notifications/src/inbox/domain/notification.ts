@@ -26,7 +26,7 @@ const SENDER_FIELDS = ['buyer', 'buyerPersonId', 'sender', 'senderName', 'custom
 const RECIPIENT_CONTACT_FIELDS = ['phone', 'email', 'address'];
 
 /**
- * Shapes an event for one audience (ARCHITECTURE.md's table, docs/orders.md's fields):
+ * Shapes an event for one audience (the visibility table in libs/auth, docs/orders.md's fields):
  * - operators, staff and dispatchers (`operator`, `shop:`, `staff:`) read the event as published;
  * - riders get the recipient's contact for their orders, never who sent the flowers;
  * - florists get the recipient's name, not their contact, nor the sender;

@@ -2,7 +2,7 @@ import { maySeeOrder, type Principal, type RiderGrace } from '@petalpost/auth';
 import { DomainError, endedUndelivered, type Role } from '@petalpost/contracts';
 import type { Order, OrderState } from '../domain/order.state';
 
-/** Who may see an order at all: ARCHITECTURE.md's table in libs/auth, asked of the order as it is now. */
+/** Who may see an order at all: the visibility table in libs/auth, asked of the order as it is now. */
 export function maySee(principal: Principal, order: Order, grace: RiderGrace): boolean {
   const { orderId, shopId, riderId, delivery, status } = order;
   return maySeeOrder(principal, { orderId, shopId, riderId, deliveredAt: delivery?.deliveredAt, closed: endedUndelivered(status) }, grace);

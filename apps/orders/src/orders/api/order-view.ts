@@ -4,7 +4,7 @@ import type { Order } from '../domain/order.state';
 import type { Opened, OpenedPersonalData } from '../../personal-data/order-personal-data';
 
 /**
- * An order as one reader may see it (ARCHITECTURE.md's table): staff and operators see it all;
+ * An order as one reader may see it (docs/orders.md's table): staff and operators see it all;
  * florists what goes into the arrangement and onto the card, never the buyer's contact;
  * dispatchers and riders where and to whom it goes, never who sent it; a customer (the buyer)
  * the progress of their own order. The shop's roles see the pickup code (it goes on the label);
