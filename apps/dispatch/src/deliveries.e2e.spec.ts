@@ -41,7 +41,7 @@ describe('dispatch board (real service, Postgres and Kafka)', () => {
     (
       await service.app
         .get(DataSource)
-        .query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchOrders}`])
+        .query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchOrders.group}`])
     ).length === 1;
 
   /** One order's stream: each event numbered after the last, as the orders log numbers them. */

@@ -57,7 +57,7 @@ describe('demand history (real service, Postgres and Kafka)', () => {
     (
       await service.app
         .get(DataSource)
-        .query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchDemand}`])
+        .query(`SELECT 1 FROM inbox WHERE message_id = $1 AND group_id LIKE $2`, [event.eventId, `%${CONSUMER_GROUPS.dispatchDemand.group}`])
     ).length === 1;
 
   /** One order's stream, its window starting at `from` (ISO with offset), its recipient at `where` (none: no coordinates). */

@@ -552,7 +552,7 @@ describe('orders stay consistent under concurrency, retries and bad input (real 
       producer = kafka.producer();
       await producer.connect();
       deadLetters = kafka.consumer({ groupId: uniqueName('dlq-probe') });
-      await deadLetters.subscribe({ topic: deadLetterTopic(namespaced(CONSUMER_GROUPS.ordersCommands, namespace)).name, fromBeginning: true });
+      await deadLetters.subscribe({ topic: deadLetterTopic(namespaced(CONSUMER_GROUPS.ordersCommands.group, namespace)).name, fromBeginning: true });
       await deadLetters.run({
         eachMessage: async ({ message }) => {
           dead.push(message);

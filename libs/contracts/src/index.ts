@@ -13,3 +13,4 @@ export * from './riders';
 export * from './roles';
 export * from './topics';
 export * from './dispatch';
+export * from './topic-messages';

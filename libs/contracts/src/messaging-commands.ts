@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commandEnvelopeSchema, decodeCommand } from './command-envelope';
+import type { ServiceName } from './topics';
 
 /**
  * Commands other services send the messaging service on `messaging.commands` (keyed by order id).
@@ -18,6 +19,9 @@ export const MESSAGING_COMMAND_CONTRACTS = {
 } as const;
 
 export type MessagingCommandType = keyof typeof MESSAGING_COMMAND_CONTRACTS;
+
+/** The one service that sends each command: notifications, from its tracking page's outbox. */
+export const MESSAGING_COMMAND_SENDERS = { PostCustomerMessage: 'notifications' } as const satisfies Record<MessagingCommandType, ServiceName>;
 
 /** Who wrote a PostCustomerMessage is in `metadata.actor`: the order's customer (`role: customer`). */
 export const MessagingCommandMessageSchema = commandEnvelopeSchema(MESSAGING_COMMAND_CONTRACTS);

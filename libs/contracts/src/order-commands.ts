@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commandEnvelopeSchema, decodeCommand } from './command-envelope';
+import type { ServiceName } from './topics';
 
 /**
  * Commands other services send the orders service on `orders.commands` (keyed by order id):
@@ -28,6 +29,14 @@ export const ORDER_COMMAND_CONTRACTS = {
 } as const;
 
 export type OrderCommandType = keyof typeof ORDER_COMMAND_CONTRACTS;
+
+/** The one service that sends each command (its relay, from the event that decided it). */
+export const ORDER_COMMAND_SENDERS = {
+  AssignRider: 'dispatch',
+  UnassignRider: 'dispatch',
+  FlagOrderException: 'messaging',
+  ClearOrderException: 'messaging',
+} as const satisfies Record<OrderCommandType, ServiceName>;
 
 export const OrderCommandMessageSchema = commandEnvelopeSchema(ORDER_COMMAND_CONTRACTS);
 

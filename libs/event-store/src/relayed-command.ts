@@ -1,4 +1,4 @@
-import { type OrderCommandMessage, OrderCommandMessageSchema, type OrderCommandType } from '@petalpost/contracts';
+import { ORDER_COMMAND_SENDERS, type OrderCommandMessage, OrderCommandMessageSchema, type OrderCommandType } from '@petalpost/contracts';
 import { commandMessage, type OutgoingMessage } from '@petalpost/kafka';
 import type { StoredEvent } from './stored-event';
 
@@ -6,12 +6,13 @@ import type { StoredEvent } from './stored-event';
  * The command another service must receive because `stored` committed (e.g. dispatch's decision
  * that an order goes to a rider): keyed by order id, validated against the command contract. Its
  * id is the event's, so a relay that publishes the event again sends the same command, which the
- * receiver applies once.
+ * receiver applies once. Only the command's sender in libs/contracts may issue it (the AsyncAPI
+ * documents say who sends what from there).
  */
 export function relayedOrderCommand<T extends OrderCommandType>(
   stored: StoredEvent,
   order: { orderId: string; shopId: string },
-  issuer: string,
+  issuer: (typeof ORDER_COMMAND_SENDERS)[T],
   type: T,
   data: OrderCommandMessage<T>['data'],
 ): OutgoingMessage {

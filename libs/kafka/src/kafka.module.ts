@@ -1,5 +1,5 @@
 import { type DynamicModule, type InjectionToken, Module, type Provider } from '@nestjs/common';
-import { namespaced } from '@petalpost/contracts';
+import { type ConsumerGroup, namespaced } from '@petalpost/contracts';
 import { LOGGER, ProcessorRegistry, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -26,8 +26,8 @@ export class KafkaModule {
 
 /** What a service says about one of its consumers; names are un-namespaced contract names. */
 export interface ConsumerDefinition {
-  group: string;
-  topics: string[];
+  /** Its group and topics, as libs/contracts declares them (CONSUMER_GROUPS): the one list of who reads what. */
+  subscription: ConsumerGroup;
   handle: MessageHandler;
   /**
    * Consecutive messages of a partition share a transaction (up to MESSAGES_PER_SHARED_TRANSACTION):
@@ -52,14 +52,14 @@ export function kafkaConsumer<Deps extends unknown[]>(token: string, define: (..
     provide: token,
     inject: [DataSource, KAFKA, SERVICE_CONFIG, LOGGER, ProcessorRegistry, ...inject],
     useFactory: (dataSource: DataSource, kafka: Kafka, config: ServiceConfig, logger: Logger, registry: ProcessorRegistry, ...deps: Deps) => {
-      const { group, topics, handle, sharesTransactions = false } = define(...deps);
+      const { subscription, handle, sharesTransactions = false } = define(...deps);
       return new ConsumerHost({
         kafka,
         dataSource,
         logger,
         registry,
-        groupId: namespaced(group, config.KAFKA_NAMESPACE),
-        topics: topics.map((topic) => namespaced(topic, config.KAFKA_NAMESPACE)),
+        groupId: namespaced(subscription.group, config.KAFKA_NAMESPACE),
+        topics: subscription.topics.map((topic) => namespaced(topic, config.KAFKA_NAMESPACE)),
         handle,
         messagesPerTransaction: sharesTransactions ? MESSAGES_PER_SHARED_TRANSACTION : 1,
         // A group's first start reads what the topics still hold: whatever was published before it

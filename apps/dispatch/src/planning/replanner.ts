@@ -7,7 +7,6 @@ import {
   EXCEPTION_EVENT_CONTRACTS,
   type ExceptionEvent,
   ORDER_EVENT_CONTRACTS,
-  TOPICS,
 } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
@@ -42,8 +41,7 @@ const CLAIM_BATCH = 10;
 export const planningTriggersConsumer = kafkaConsumer(
   'PlanningTriggersConsumer',
   (config: DispatchConfig) => ({
-    group: CONSUMER_GROUPS.dispatchPlanning,
-    topics: [TOPICS.ordersEvents.name, TOPICS.dispatchEvents.name, TOPICS.messagingEvents.name],
+    subscription: CONSUMER_GROUPS.dispatchPlanning,
     handle: async (message, db) => {
       const decoded = decode(message.value);
       if (!decoded.known) return;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { CONSUMER_GROUPS, namespaced, type RiderPosition, RiderPositionSchema, TOPICS } from '@petalpost/contracts';
+import { namespaced, REPLICA_READERS, type RiderPosition, RiderPositionSchema } from '@petalpost/contracts';
 import { KAFKA } from '@petalpost/kafka';
 import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -31,9 +31,10 @@ export class RiderPositions implements Processor, OnApplicationBootstrap, Before
   private lastProgressAt?: Date;
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(SERVICE_CONFIG) config: ServiceConfig, @Inject(LOGGER) logger: Logger, registry: ProcessorRegistry) {
-    const groupId = namespaced(`${CONSUMER_GROUPS.notificationsPush}.positions.${hostname()}.${randomUUID().slice(0, 8)}`, config.KAFKA_NAMESPACE);
+    const { groupPrefix, topics } = REPLICA_READERS.notificationsPositions;
+    const groupId = namespaced(`${groupPrefix}.${hostname()}.${randomUUID().slice(0, 8)}`, config.KAFKA_NAMESPACE);
     this.name = `kafka:${groupId}`;
-    this.topic = namespaced(TOPICS.riderLocations.name, config.KAFKA_NAMESPACE);
+    this.topic = namespaced(topics[0], config.KAFKA_NAMESPACE);
     this.log = logger.child({ processor: this.name, groupId });
     this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));

@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, onOrderEvent, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, onOrderEvent } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { applyToDeliveries } from '../projections/deliveries.projection';
 import { EtaTracker } from '../../eta/eta-tracker';
@@ -7,8 +7,7 @@ import { EtaTracker } from '../../eta/eta-tracker';
 export const orderEventsConsumer = kafkaConsumer(
   'OrderEventsConsumer',
   (eta: EtaTracker) => ({
-    group: CONSUMER_GROUPS.dispatchOrders,
-    topics: [TOPICS.ordersEvents.name],
+    subscription: CONSUMER_GROUPS.dispatchOrders,
     handle: onOrderEvent(async (event, _envelope, db) => {
       const change = await applyToDeliveries(event, db);
       if (!change) return;

@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, onOrderEvent, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, onOrderEvent } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { applyToDemand } from '../projections/demand-orders.projection';
 
@@ -7,7 +7,6 @@ import { applyToDemand } from '../projections/demand-orders.projection';
  * topic and a failing demand write never holds up the dispatch board (nor the other way round).
  */
 export const demandOrdersConsumer = kafkaConsumer('DemandOrdersConsumer', () => ({
-  group: CONSUMER_GROUPS.dispatchDemand,
-  topics: [TOPICS.ordersEvents.name],
+  subscription: CONSUMER_GROUPS.dispatchDemand,
   handle: onOrderEvent((event, _envelope, db) => applyToDemand(event, db)),
 }));

@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, decodeMessagingCommand, DomainError, PoisonMessageError, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, decodeMessagingCommand, DomainError, PoisonMessageError } from '@petalpost/contracts';
 import { EventStore, requestFingerprint, runCommand } from '@petalpost/event-store';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
@@ -16,8 +16,7 @@ import { conversationRules, type ConversationsConfig } from '../conversations.co
 export const messagingCommandsConsumer = kafkaConsumer(
   'MessagingCommandsConsumer',
   (store: EventStore, config: ConversationsConfig, logger: Logger) => ({
-    group: CONSUMER_GROUPS.messagingCommands,
-    topics: [TOPICS.messagingCommands.name],
+    subscription: CONSUMER_GROUPS.messagingCommands,
     handle: async (message) => {
       const command = decodeMessagingCommand(message.value);
       const { actor } = command.metadata;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CONSUMER_GROUPS, onOrderEvent, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, onOrderEvent, type OrderIntegrationEvent } from '@petalpost/contracts';
 import { EventStore, requestFingerprint, runCommand } from '@petalpost/event-store';
 import { kafkaConsumer } from '@petalpost/kafka';
 import type { ConversationCommand, OrderFact } from '../domain/conversation.commands';
@@ -14,8 +14,7 @@ import { conversationStream } from '../domain/conversation.events';
 export const orderEventsConsumer = kafkaConsumer(
   'OrderEventsConsumer',
   (store: EventStore) => ({
-    group: CONSUMER_GROUPS.messagingOrders,
-    topics: [TOPICS.ordersEvents.name],
+    subscription: CONSUMER_GROUPS.messagingOrders,
     handle: onOrderEvent(async (event, envelope, db) => {
       if (event.type === 'OrderPlaced') {
         // The order → shop lookup the attachments use, written with the inbox row.

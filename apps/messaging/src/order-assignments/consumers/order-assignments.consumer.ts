@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, onOrderEvent, orderLifecycleChange, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, onOrderEvent, orderLifecycleChange } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { recordPlaced, recordRider } from '../order-assignments.queries';
 
@@ -9,8 +9,7 @@ import { recordPlaced, recordRider } from '../order-assignments.queries';
  * partition, so they arrive in order. The group keeps the name it began with among the exceptions.
  */
 export const orderAssignmentsConsumer = kafkaConsumer('ExceptionOrderAssignmentsConsumer', () => ({
-  group: CONSUMER_GROUPS.messagingExceptions,
-  topics: [TOPICS.ordersEvents.name],
+  subscription: CONSUMER_GROUPS.messagingExceptions,
   handle: onOrderEvent(async (event, _envelope, db) => {
     if (event.type === 'PersonalDataErased') return;
     const { orderId, shopId } = event.data;

@@ -27,8 +27,7 @@ export const integrationEventsConsumer = kafkaConsumer(
       return decoded.known || reader.takesUnknownTypes ? decoded.event : undefined;
     };
     return {
-      group: CONSUMER_GROUPS.notificationsPush,
-      topics: READERS.map((reader) => reader.topic),
+      subscription: CONSUMER_GROUPS.notificationsPush,
       // Every effect goes through the transaction's manager: a busy partition shares one commit per fetch.
       sharesTransactions: true,
       handle: async (message, db) => {

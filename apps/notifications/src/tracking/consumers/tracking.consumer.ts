@@ -31,8 +31,7 @@ export const trackingConsumer = kafkaConsumer(
     const dispatchTopic = namespaced(TOPICS.dispatchEvents.name, config.KAFKA_NAMESPACE);
     const messagingTopic = namespaced(TOPICS.messagingEvents.name, config.KAFKA_NAMESPACE);
     return {
-      group: CONSUMER_GROUPS.notificationsTracking,
-      topics: [TOPICS.ordersEvents.name, TOPICS.dispatchEvents.name, TOPICS.messagingEvents.name],
+      subscription: CONSUMER_GROUPS.notificationsTracking,
       // Every effect goes through the transaction's manager: a busy partition shares one commit per fetch.
       sharesTransactions: true,
       handle: async (message, db) => {

@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { wakeUpChannel, type WebhooksConfig } from '../webhooks.config';
 import { queueWebhooks } from '../webhook-outbox';
@@ -14,8 +14,7 @@ export const webhookEventsConsumer = kafkaConsumer(
   (config: WebhooksConfig) => {
     const channel = wakeUpChannel(config.DATABASE_SCHEMA);
     return {
-      group: CONSUMER_GROUPS.notificationsWebhooks,
-      topics: [TOPICS.ordersEvents.name, TOPICS.dispatchEvents.name, TOPICS.messagingEvents.name],
+      subscription: CONSUMER_GROUPS.notificationsWebhooks,
       // Every effect goes through the transaction's manager: a busy partition shares one commit per fetch.
       sharesTransactions: true,
       handle: async (message, db) => {

@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, decodeOrderCommand, DomainError, type OrderCommandMessage, PoisonMessageError, TOPICS } from '@petalpost/contracts';
+import { CONSUMER_GROUPS, decodeOrderCommand, DomainError, type OrderCommandMessage, PoisonMessageError } from '@petalpost/contracts';
 import { requestFingerprint } from '@petalpost/event-store';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { currentContext, isTraceparent } from '@petalpost/platform';
@@ -14,8 +14,7 @@ import { orderNotFound } from '../api/order-access';
 export const orderCommandsConsumer = kafkaConsumer(
   'OrderCommandsConsumer',
   (commands: OrderCommands) => ({
-    group: CONSUMER_GROUPS.ordersCommands,
-    topics: [TOPICS.ordersCommands.name],
+    subscription: CONSUMER_GROUPS.ordersCommands,
     handle: async (message) => {
       const received = decodeOrderCommand(message.value);
       try {
