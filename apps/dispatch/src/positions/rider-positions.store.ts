@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { namespaced, type RiderPosition, TOPICS } from '@petalpost/contracts';
-import { EventPublisher, KAFKA, type OutgoingMessage } from '@petalpost/kafka';
+import { EventPublisher, HEADERS, KAFKA, type OutgoingMessage } from '@petalpost/kafka';
 import { currentContext, LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -162,7 +162,7 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
         ...(p.heading !== undefined ? { heading: p.heading } : {}),
         recordedAt: new Date(p.recordedAt).toISOString(),
       };
-      this.unpublished.push({ key: rider.riderId, value, ...(correlationId ? { headers: { 'correlation-id': correlationId } } : {}) });
+      this.unpublished.push({ key: rider.riderId, value, ...(correlationId ? { headers: { [HEADERS.correlationId]: correlationId } } : {}) });
     }
     const excess = this.unpublished.length - MAX_UNPUBLISHED;
     if (excess > 0) {
