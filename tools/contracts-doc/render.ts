@@ -14,6 +14,7 @@ import {
   TOPICS,
 } from '@petalpost/contracts';
 import { z } from 'zod';
+import { retention } from './topic-text';
 
 /**
  * docs/contracts.md, written from the schemas in libs/contracts: the one source of each
@@ -166,11 +167,4 @@ function typeOf(schema: JsonSchema): string {
   if (schema.type === 'object' && typeof schema.additionalProperties === 'object') return `map of ${typeOf(schema.additionalProperties)}`;
   const base = Array.isArray(schema.type) ? schema.type.join(' \\| ') : (schema.type ?? 'any');
   return schema.format ? `${base} (${schema.format})` : base;
-}
-
-function retention(setting: string | undefined): string {
-  if (setting === undefined) return 'broker default';
-  const ms = Number(setting);
-  const days = ms / 86_400_000;
-  return Number.isInteger(days) ? `${days} day${days === 1 ? '' : 's'}` : `${ms / 3_600_000} hours`;
 }

@@ -2,7 +2,7 @@ import type { OutgoingMessage } from './event-publisher';
 import { DEAD_LETTER_HEADERS } from './headers';
 
 /** Kafka headers are small by convention: an error message is cut, its class and origin are enough to search by. */
-const MAX_ERROR_LENGTH = 1_000;
+export const MAX_DEAD_LETTER_ERROR_LENGTH = 1_000;
 
 /** What a dead letter is made of: a kafkajs KafkaMessage is one, and so is a message any client fetched. */
 export interface FailedMessage {
@@ -24,7 +24,7 @@ export function deadLetterOf(source: { topic: string; partition: number; message
     value: message.value,
     headers: {
       ...headers,
-      [DEAD_LETTER_HEADERS.error]: errorMessage(error).slice(0, MAX_ERROR_LENGTH),
+      [DEAD_LETTER_HEADERS.error]: errorMessage(error).slice(0, MAX_DEAD_LETTER_ERROR_LENGTH),
       [DEAD_LETTER_HEADERS.errorClass]: errorClass(error),
       [DEAD_LETTER_HEADERS.originalTopic]: topic,
       [DEAD_LETTER_HEADERS.originalPartition]: String(partition),

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { createEventEncoder, ORDER_EVENT_CONTRACTS, PoisonMessageError, SERVICE_NAMES } from '@petalpost/contracts';
+import { keyedByStream, relayedOrderCommand, type StoredEvent } from '@petalpost/event-store';
+import { deadLetterOf, type OutgoingMessage } from '@petalpost/kafka';
+import { orderOnTheWire, rosesPlaced } from '@petalpost/testing';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { type AsyncApiDocument, asyncApiDocument, asyncApiFiles } from './asyncapi';
+
+const root = join(__dirname, '../..');
+
+describe('the AsyncAPI documents in docs/asyncapi', () => {
+  it('say what libs/contracts says, one per service (else: npm run contracts:docs)', () => {
+    const files = asyncApiFiles();
+    expect(readdirSync(join(root, 'docs/asyncapi')).sort()).toEqual(files.map((f) => f.path.replace('docs/asyncapi/', '')).sort());
+    for (const { path, text } of files) expect(readFileSync(join(root, path), 'utf8')).toBe(text);
+  });
+
+  it.each(SERVICE_NAMES)('%s: the AsyncAPI parser finds no error and no warning', async (service) => {
+    const { document, diagnostics } = await new Parser().parse(readFileSync(join(root, `docs/asyncapi/${service}.asyncapi.json`), 'utf8'));
+    const problems = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning);
+    expect(problems.map((d) => `${d.code}: ${d.message} at ${d.path.join('/')}`)).toEqual([]);
+    expect(document?.version()).toBe('3.0.0');
+  });
+});
+
+describe('what a service says it sends', () => {
+  const orders = asyncApiDocument('orders');
+  const dispatch = asyncApiDocument('dispatch');
+
+  it('is what the orders relay publishes: an order event with its key and headers', () => {
+    const order = orderOnTheWire('s1');
+    const logged = order.next({ type: 'OrderPlaced', data: rosesPlaced(order.ref) });
+    const message = keyedByStream(createEventEncoder(ORDER_EVENT_CONTRACTS)(logged, logged.data));
+
+    expect(problemsOf(orders, 'OrderPlaced.v2', message)).toEqual([]);
+    // The same message is not an OrderAccepted: the type is in the headers and the value.
+    expect(problemsOf(orders, 'OrderAccepted.v1', message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^headers\/event-type must be equal to constant/),
+        expect.stringMatching(/^payload\/type must be equal to constant/),
+      ]),
+    );
+  });
+
+  it("is what dispatch's relay sends orders: its commands, and only those", () => {
+    const decided = storedEvent({ type: 'AssignmentRequested', data: { orderId: 'o1', shopId: 's1', riderId: 'r1' } });
+    const command = relayedOrderCommand(decided, { orderId: 'o1', shopId: 's1' }, 'dispatch', 'AssignRider', { riderId: 'r1' });
+
+    expect(problemsOf(dispatch, 'AssignRider.v1', command)).toEqual([]);
+    expect(sentMessages(dispatch, 'sendOrdersCommands')).toEqual(['AssignRider.v1', 'UnassignRider.v1']);
+    expect(sentMessages(asyncApiDocument('messaging'), 'sendOrdersCommands')).toEqual(['FlagOrderException.v1', 'ClearOrderException.v1']);
+    expect(Object.keys(orders.operations).filter((id) => orders.operations[id].action === 'send')).toEqual([
+      'sendOrdersEvents',
+      'ordersCommandsParksDeadLetters',
+    ]);
+  });
+
+  it('is what a consumer parks on its dead-letter topic: the original message with why and where it failed', () => {
+    const original = { key: Buffer.from('o1'), value: Buffer.from('not json'), headers: { 'event-id': randomUUID() }, offset: '41' };
+    const parked = deadLetterOf({ topic: 'orders.commands', partition: 2, message: original }, new PoisonMessageError('command value is not JSON'), new Date());
+
+    expect(problemsOf(orders, 'DeadLetter', parked)).toEqual([]);
+    expect(orders.channels.ordersCommandsDeadLetters.address).toBe('petalpost.orders.commands.dlq');
+  });
+});
+
+describe('what a service says it reads', () => {
+  it('names each consumer group, its topics and its dead-letter topic', () => {
+    const notifications = asyncApiDocument('notifications');
+    const reads = Object.values(notifications.operations).filter((op) => op.action === 'receive');
+
+    expect(reads.map((op) => [op.bindings?.kafka.groupId, notifications.channels[op.channel.$ref.replace('#/channels/', '')].address])).toEqual(
+      expect.arrayContaining([
+        [{ type: 'string', enum: ['petalpost.notifications.push'] }, 'dispatch.events'],
+        [{ type: 'string', enum: ['petalpost.notifications.tracking'] }, 'messaging.events'],
+        [{ type: 'string', pattern: '^petalpost\\.notifications\\.push\\.positions\\.' }, 'riders.locations'],
+      ]),
+    );
+    expect(Object.values(notifications.channels).map((c) => c.address)).toEqual(
+      expect.arrayContaining(['petalpost.notifications.push.dlq', 'petalpost.notifications.webhooks.dlq', 'petalpost.notifications.tracking.dlq']),
+    );
+    // A service's document holds the topics it touches, no others.
+    expect(Object.values(asyncApiDocument('orders').channels).map((c) => c.address)).toEqual([
+      'orders.events',
+      'orders.commands',
+      'petalpost.orders.commands.dlq',
+    ]);
+  });
+});
+
+const ajv = addFormats(new Ajv({ allErrors: true }));
+
+/** Why `message` is not the document's message `id` (its headers and JSON value), as `where message` lines. */
+function problemsOf(doc: AsyncApiDocument, id: string, message: OutgoingMessage): string[] {
+  const described = doc.components.messages[id];
+  const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+  const value = Buffer.isBuffer(message.value) ? message.value.toString() : JSON.parse(JSON.stringify(message.value));
+  return [
+    ...check('headers', described.headers, headers),
+    ...check('payload', described.payload.schema, value),
+    ...check('key', described.bindings.kafka.key, String(message.key)),
+  ];
+}
+
+function check(part: string, schema: object, value: unknown): string[] {
+  const validate = ajv.compile(schema);
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${part}${e.instancePath} ${e.message}`);
+}
+
+function sentMessages(doc: AsyncApiDocument, operation: string): string[] {
+  return (doc.operations[operation].messages ?? []).map((m) => m.$ref.split('/').pop()!);
+}
+
+function storedEvent(event: { type: string; data: unknown }): StoredEvent {
+  return {
+    ...event,
+    eventId: randomUUID(),
+    streamId: 'delivery-o1',
+    streamVersion: 1,
+    globalPosition: 1,
+    transactionId: '1',
+    schemaVersion: 1,
+    metadata: { correlationId: randomUUID(), occurredAt: new Date().toISOString() },
+    recordedAt: new Date(),
+  };
+}
