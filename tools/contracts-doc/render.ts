@@ -1,20 +1,27 @@
 import {
+  CONSUMER_GROUPS,
+  deadLetterTopic,
   DISPATCH_EVENT_CONTRACTS,
   EventMetadataSchema,
   type EventContract,
   IntegrationEventSchema,
   EXCEPTION_EVENT_CONTRACTS,
   MESSAGING_COMMAND_CONTRACTS,
+  MESSAGING_COMMAND_SENDERS,
   MESSAGING_EVENT_CONTRACTS,
   MessagingCommandMessageSchema,
   ORDER_COMMAND_CONTRACTS,
+  ORDER_COMMAND_SENDERS,
   ORDER_EVENT_CONTRACTS,
   OrderCommandMessageSchema,
   RiderPositionSchema,
+  SERVICE_NAMES,
   TOPICS,
 } from '@petalpost/contracts';
 import { z } from 'zod';
-import { retention } from './topic-text';
+import { asyncApiPath } from './asyncapi';
+import { deadLetterHeaders, envelopeHeaders, type Schema } from './headers';
+import { readersOf, retention } from './topic-text';
 
 /**
  * docs/contracts.md, written from the schemas in libs/contracts: the one source of each
@@ -29,9 +36,47 @@ export function renderContractsDoc(): string {
     '',
     '## Topics',
     '',
-    '| topic | key | partitions | retention |',
-    '|---|---|---:|---|',
-    ...Object.values(TOPICS).map((t) => `| \`${t.name}\` | ${t.key} | ${t.partitions} | ${retention(t.config?.['retention.ms'])} |`),
+    '| topic | key | partitions | retention | produced by | read by (consumer group) |',
+    '|---|---|---:|---|---|---|',
+    ...Object.values(TOPICS).map(
+      (t) =>
+        `| \`${t.name}\` | ${t.key} | ${t.partitions} | ${retention(t.config['retention.ms'])} | ${t.producedBy.join(', ')} | ${readersOf(t.name).join(', ')} |`,
+    ),
+    '',
+    'Every consumer group parks what it cannot process (a message that failed after its retries, or poison) on',
+    `its own dead-letter topic, keyed by the original key and kept ${retention(deadLetterTopic('').config['retention.ms'])}:`,
+    Object.values(CONSUMER_GROUPS)
+      .map(({ group }) => `\`${deadLetterTopic(group).name}\``)
+      .join(', ') + '.',
+    '',
+    '## AsyncAPI documents',
+    '',
+    'Each service has an AsyncAPI 3.0 document of what it produces and reads, generated with this page:',
+    '',
+    '| service | document |',
+    '|---|---|',
+    ...SERVICE_NAMES.map((service) => `| ${service} | [${asyncApiPath(service)}](${asyncApiPath(service).replace('docs/', '')}) |`),
+    '',
+    'A channel per topic with its Kafka binding (partitions, retention), a message per type and schema',
+    'version with its payload, key and headers, a `send` operation per topic the service produces, a',
+    '`receive` operation per consumer group and topic (the group id in its Kafka binding), and the',
+    'dead-letter topic of each group. Payloads are JSON Schema draft-07 (`schemaFormat:',
+    'application/schema+json;version=draft-07`): the dialect AsyncAPI 3.0 validates, and zod writes the',
+    'schemas in it as well as in 2020-12. The tests parse every document with the AsyncAPI parser (no',
+    'errors, no warnings) and check that messages built the way the relays and consumer hosts build them',
+    'match it. To read one, open it in AsyncAPI Studio; to generate types or models from it, use the',
+    'AsyncAPI generator or Modelina.',
+    '',
+    '## Headers',
+    '',
+    'Every event and command repeats in its headers what consumers route, dedupe and log by (names in',
+    '`libs/kafka/src/headers.ts`):',
+    '',
+    ...headerTable(envelopeHeaders('event'), envelopeHeaders('command')),
+    '',
+    'A parked message keeps its key, value and headers, and gains these:',
+    '',
+    ...headerTable(deadLetterHeaders()),
     '',
     '## The envelope of every `*.events` message',
     '',
@@ -74,9 +119,7 @@ export function renderContractsDoc(): string {
     '',
     ...fieldTable(OrderCommandMessageSchema.omit({ data: true })),
     '',
-    ...Object.entries(ORDER_COMMAND_CONTRACTS).flatMap(([type, versions]) =>
-      Object.entries(versions as Record<string, z.ZodType>).flatMap(([version, schema]) => [`### ${type} v${version}`, '', ...fieldTable(schema), '']),
-    ),
+    ...commandSections(ORDER_COMMAND_CONTRACTS, ORDER_COMMAND_SENDERS),
     '## Messaging commands (`messaging.commands`)',
     '',
     'Keyed by order id. `PostCustomerMessage` comes from the tracking page (notifications): posted in the',
@@ -84,11 +127,28 @@ export function renderContractsDoc(): string {
     '',
     ...fieldTable(MessagingCommandMessageSchema.omit({ data: true })),
     '',
-    ...Object.entries(MESSAGING_COMMAND_CONTRACTS).flatMap(([type, versions]) =>
-      Object.entries(versions as Record<string, z.ZodType>).flatMap(([version, schema]) => [`### ${type} v${version}`, '', ...fieldTable(schema), '']),
-    ),
+    ...commandSections(MESSAGING_COMMAND_CONTRACTS, MESSAGING_COMMAND_SENDERS),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function commandSections(contracts: Record<string, Record<number, z.ZodType>>, senders: Record<string, string>): string[] {
+  return Object.entries(contracts).flatMap(([type, versions]) =>
+    Object.entries(versions).flatMap(([version, schema]) => [`### ${type} v${version}`, '', `Sent by ${senders[type]}.`, '', ...fieldTable(schema), '']),
+  );
+}
+
+/** One row per header; with two schemas (events, commands), whether each requires it. */
+function headerTable(...schemas: Schema[]): string[] {
+  const [first, second] = schemas as Array<{ properties: Record<string, { description?: string }>; required: string[] }>;
+  const need = (schema: typeof first, name: string) => (schema.required.includes(name) ? 'yes' : 'if any');
+  return [
+    second ? '| header | on events | on commands | meaning |' : '| header | meaning |',
+    second ? '|---|---|---|---|' : '|---|---|',
+    ...Object.entries(first.properties).map(([name, { description = '' }]) =>
+      second ? `| \`${name}\` | ${need(first, name)} | ${need(second, name)} | ${description} |` : `| \`${name}\` | ${description} |`,
+    ),
+  ];
 }
 
 function eventSection(contract: EventContract): string[] {

@@ -23,3 +23,18 @@ describe('docs/contracts.md', () => {
     expect(doc).toMatch(/\| `channel` \| `internal` \\\| `customer` \| yes \|/);
   });
 });
+
+describe('docs/contracts.md for an integrator', () => {
+  it('says who produces and reads each topic, and who sends each command', () => {
+    const doc = renderContractsDoc();
+    expect(doc).toMatch(/\| `orders\.commands` \| order id \| 3 \| 7 days \| dispatch, messaging \| `petalpost\.orders\.commands` \|/);
+    expect(doc).toMatch(/### AssignRider v1\n\nSent by dispatch\./);
+    expect(doc).toMatch(/### PostCustomerMessage v1\n\nSent by notifications\./);
+  });
+
+  it("links each service's AsyncAPI document", () => {
+    for (const service of ['orders', 'dispatch', 'messaging', 'notifications']) {
+      expect(renderContractsDoc()).toContain(`| ${service} | [docs/asyncapi/${service}.asyncapi.json](asyncapi/${service}.asyncapi.json) |`);
+    }
+  });
+});
