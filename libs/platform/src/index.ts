@@ -17,3 +17,4 @@ export * from './time-zone';
 export * from './csv';
 export * from './runtime';
 export * from './command-request';
+export * from './periodic-task';

@@ -1,7 +1,9 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from './periodic-task';
 import { LOGGER } from './platform.module';
+import { ProcessorRegistry } from './processors';
 import { runAlone } from './run-alone';
 
 const BATCH = 5_000;
@@ -23,58 +25,57 @@ export interface RetentionOptions {
  * the window, between a second and ten minutes: rows outlive the window by at most that much.
  */
 export class RetentionSweep {
-  private timer?: NodeJS.Timeout;
+  private readonly schedule: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
     private readonly options: RetentionOptions,
-  ) {}
+    registry?: Pick<ProcessorRegistry, 'register'>,
+  ) {
+    this.schedule = new PeriodicTask(
+      {
+        name: options.task,
+        everyMs: Math.min(600_000, Math.max(1_000, options.retentionMs / 10)),
+        pass: () => this.sweep(),
+        failure: 'retention sweep failed; the next one retries',
+      },
+      logger,
+      registry,
+    );
+  }
 
-  /** Nest starts it once the app has booted and stops it when the app closes. */
+  /** Nest starts it once the app has booted and stops it before the app closes. */
   onApplicationBootstrap(): void {
-    this.start();
+    this.schedule.start();
   }
 
-  onApplicationShutdown(): void {
-    this.stop();
-  }
-
-  start(): void {
-    this.timer = setInterval(() => void this.sweep(), Math.min(600_000, Math.max(1_000, this.options.retentionMs / 10)));
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** Rows dropped by this sweep; 0 when another replica was sweeping. */
   async sweep(): Promise<number> {
     const { table, timeColumn, retentionMs, task, keep } = this.options;
     let dropped = 0;
-    try {
-      for (;;) {
-        const batch =
-          (await runAlone(this.dataSource, task, async (db) => {
-            // Wrapped in a SELECT: TypeORM answers a bare DELETE with [rows, count].
-            const [{ n }] = await db.query<Array<{ n: string }>>(
-              `WITH dropped AS (
+    for (;;) {
+      const batch =
+        (await runAlone(this.dataSource, task, async (db) => {
+          // Wrapped in a SELECT: TypeORM answers a bare DELETE with [rows, count].
+          const [{ n }] = await db.query<Array<{ n: string }>>(
+            `WITH dropped AS (
                  DELETE FROM ${table} WHERE ctid IN (
                    SELECT ctid FROM ${table} WHERE ${timeColumn} < clock_timestamp() - make_interval(secs => $1)${keep ? ` AND NOT (${keep})` : ''} LIMIT $2)
                  RETURNING 1)
                SELECT count(*) AS n FROM dropped`,
-              [retentionMs / 1000, BATCH],
-            );
-            return Number(n);
-          })) ?? 0;
-        dropped += batch;
-        if (batch < BATCH) break;
-      }
-      if (dropped > 0) this.logger.info({ task, dropped }, 'rows past retention dropped');
-    } catch (err) {
-      this.logger.warn({ err, task }, 'retention sweep failed; the next one retries');
+            [retentionMs / 1000, BATCH],
+          );
+          return Number(n);
+        })) ?? 0;
+      dropped += batch;
+      if (batch < BATCH) break;
     }
+    if (dropped > 0) this.logger.info({ task, dropped }, 'rows past retention dropped');
     return dropped;
   }
 }
@@ -90,7 +91,8 @@ export function retentionSweep<Deps extends unknown[]>(
 ): Provider {
   return {
     provide: token,
-    inject: [DataSource, LOGGER, ...inject],
-    useFactory: (dataSource: DataSource, logger: Logger, ...deps: Deps) => new RetentionSweep(dataSource, logger, define(...deps)),
+    inject: [DataSource, LOGGER, ProcessorRegistry, ...inject],
+    useFactory: (dataSource: DataSource, logger: Logger, registry: ProcessorRegistry, ...deps: Deps) =>
+      new RetentionSweep(dataSource, logger, define(...deps), registry),
   };
 }

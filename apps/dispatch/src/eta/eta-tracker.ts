@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, runAlone, SERVICE_CONFIG } from '@petalpost/platform';
+import { LOGGER, PeriodicTask, runAlone, SERVICE_CONFIG } from '@petalpost/platform';
 import { type GeoPoint, offlineTravelTimes, type TravelTimes } from '@petalpost/route-planning';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -42,7 +42,7 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
   /** `<orderId>@<windowTo>` of the late deliveries already flagged in the log. */
   private readonly flaggedLate = new Set<string>();
   private debounce?: NodeJS.Timeout;
-  private sweepTimer?: NodeJS.Timeout;
+  private readonly sweeps: PeriodicTask;
   private running?: Promise<void>;
   private stopped = false;
 
@@ -55,19 +55,24 @@ export class EtaTracker implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly positions: RiderPositionsStore,
   ) {
     positions.onKept((rider) => this.riderChanged(rider.shopId, rider.riderId));
+    this.sweeps = new PeriodicTask(
+      {
+        name: 'eta-sweep',
+        everyMs: config.ETA_REFRESH_SECONDS * 1000,
+        pass: () => this.exclusively(() => this.sweep()),
+        failure: 'ETA sweep failed; the next one tries again',
+      },
+      logger,
+    );
   }
 
   onApplicationBootstrap(): void {
-    const every = this.config.ETA_REFRESH_SECONDS * 1000;
-    const tick = () => {
-      this.sweepTimer = setTimeout(() => void this.exclusively(() => this.sweep()).finally(() => !this.stopped && tick()), every);
-    };
-    tick();
+    this.sweeps.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.sweepTimer);
+    await this.sweeps.stop();
     clearTimeout(this.debounce);
     await this.running;
   }

@@ -4,13 +4,13 @@ import type { ShopEtaSettings } from '../eta/eta-tracker';
 import { Planning1764000000700 } from './projections/planning.migration';
 import { Planner } from './planner';
 import { planningProjections } from './projections/plans.projection';
-import { planningTriggersConsumer, Replanner } from './replanner';
+import { planningTriggersConsumer, Replanner, replanning } from './replanner';
 import { routeSolverProviders } from './route-solver.provider';
 
 export { PlansController } from './api/plans.controller';
 
 /** Auto-dispatch's providers, for the dispatch module (they need its EventStore). */
-export const planningProviders: Provider[] = [...routeSolverProviders, Planner, planningProjections, Replanner, planningTriggersConsumer];
+export const planningProviders: Provider[] = [...routeSolverProviders, Planner, planningProjections, Replanner, replanning, planningTriggersConsumer];
 
 /** Auto-dispatch's migrations, in order. */
 export const planningMigrations: Array<new () => object> = [Planning1764000000700];

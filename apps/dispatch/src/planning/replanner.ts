@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   CONSUMER_GROUPS,
   createEventDecoder,
@@ -9,7 +9,7 @@ import {
   ORDER_EVENT_CONTRACTS,
 } from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
-import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
+import { LOGGER, periodicTask, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DispatchConfig } from '../dispatch.config';
@@ -125,10 +125,7 @@ interface Claimed {
  * several replicas each request is planned by one of them.
  */
 @Injectable()
-export class Replanner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-
+export class Replanner {
   constructor(
     private readonly dataSource: DataSource,
     private readonly planner: Planner,
@@ -136,27 +133,9 @@ export class Replanner implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.runDue().finally(() => (this.running = undefined));
-    }, TICK_MS);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
   /** Plans every shop whose request is due; answers how many were planned. */
   async runDue(): Promise<number> {
-    let claimed: Claimed[];
-    try {
-      claimed = await this.claim();
-    } catch (err) {
-      this.logger.warn({ err }, 'replan requests could not be claimed; the next tick retries');
-      return 0;
-    }
+    const claimed = await this.claim();
     for (const request of claimed) await this.replan(request);
     return claimed.length;
   }
@@ -208,3 +187,17 @@ export class Replanner implements OnApplicationBootstrap, OnApplicationShutdown 
     });
   }
 }
+
+export const REPLANNING = Symbol('REPLANNING');
+
+/** The Replanner, every TICK_MS: a pass plans what is due by then. */
+export const replanning = periodicTask(
+  REPLANNING,
+  (replanner: Replanner) => ({
+    name: 'replanner',
+    everyMs: TICK_MS,
+    pass: () => replanner.runDue(),
+    failure: 'replan requests could not be claimed; the next tick retries',
+  }),
+  [Replanner],
+);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments';
 import { ExceptionsController } from './api/exceptions.controller';
-import { ExceptionEscalator } from './exception-escalator';
+import { exceptionEscalator } from './exception-escalator';
 import { exceptionStoreProvider } from './exception-store';
 import { exceptionProjections } from './projections/exception-projections';
 
@@ -13,6 +13,6 @@ import { exceptionProjections } from './projections/exception-projections';
 @Module({
   imports: [AttachmentsModule],
   controllers: [ExceptionsController],
-  providers: [exceptionStoreProvider, exceptionProjections, ExceptionEscalator],
+  providers: [exceptionStoreProvider, exceptionProjections, exceptionEscalator],
 })
 export class ExceptionsModule {}

@@ -1,9 +1,9 @@
 // The inbox slice's entry point: what the app wires — the inbox store and writer, its fan-out to readers,
 // the push socket and SSE stream, acknowledgements and their escalation.
 export { Acks } from './acks/acks.service';
-export { CriticalResender } from './acks/critical-resender';
+export { criticalResender } from './acks/critical-resender';
 export { ESCALATION_CHANNEL, escalationChannelFor } from './acks/escalation-channel';
-export { EscalationSweep } from './acks/escalation-sweep';
+export { escalationSweep } from './acks/escalation-sweep';
 export { NotificationsController } from './api/notifications.controller';
 export { PushGateway } from './api/push.gateway';
 export { PushWsAdapter } from './api/push-ws-adapter';

@@ -1,6 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, runAlone, SERVICE_CONFIG } from '@petalpost/platform';
-import type { Logger } from 'pino';
+import { periodicTask, runAlone, SERVICE_CONFIG } from '@petalpost/platform';
 import { DataSource } from 'typeorm';
 import type { NotificationsConfig } from '../../notifications.config';
 import { type Escalation, ESCALATION_CHANNEL, type EscalationChannel } from './escalation-channel';
@@ -52,47 +50,20 @@ export function toEscalation(row: EscalationRow): Escalation {
   };
 }
 
+export const ESCALATION_SWEEP = Symbol('ESCALATION_SWEEP');
+
 /** Escalates what nobody acknowledged. One replica sweeps at a time, so nothing is escalated twice. */
-@Injectable()
-export class EscalationSweep implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private readonly escalateSeconds: number;
-
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(ESCALATION_CHANNEL) private readonly channel: EscalationChannel,
-    @Inject(SERVICE_CONFIG) config: NotificationsConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.escalateSeconds = config.NOTIFY_ESCALATE_SECONDS;
-  }
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), Math.min(10_000, Math.max(250, (this.escalateSeconds * 1000) / 4)));
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Returns how many were escalated by this call (0 when another replica holds the sweep). */
-  async sweep(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    try {
-      const escalated = await runAlone(this.dataSource, 'escalations', async (db) => {
-        const rows = await db.query<EscalationRow[]>(ESCALATE_DUE, [this.escalateSeconds, this.channel.name]);
-        for (const row of rows) await this.channel.escalate(toEscalation(row));
-        return rows.length;
-      });
-      return escalated ?? 0;
-    } catch (err) {
-      this.logger.warn({ err }, 'escalation sweep failed; the next one retries');
-      return 0;
-    } finally {
-      this.running = false;
-    }
-  }
-}
+export const escalationSweep = periodicTask(
+  ESCALATION_SWEEP,
+  (dataSource: DataSource, channel: EscalationChannel, config: NotificationsConfig) => ({
+    name: 'escalations',
+    everyMs: Math.min(10_000, Math.max(250, (config.NOTIFY_ESCALATE_SECONDS * 1000) / 4)),
+    pass: () =>
+      runAlone(dataSource, 'escalations', async (db) => {
+        const rows = await db.query<EscalationRow[]>(ESCALATE_DUE, [config.NOTIFY_ESCALATE_SECONDS, channel.name]);
+        for (const row of rows) await channel.escalate(toEscalation(row));
+      }),
+    failure: 'escalation sweep failed; the next one retries',
+  }),
+  [DataSource, ESCALATION_CHANNEL, SERVICE_CONFIG],
+);
