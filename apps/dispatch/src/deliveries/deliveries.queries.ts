@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryStatus } from './projections/delivery.entity';
+import type { PlanningSituation } from '../planning/domain/plan-instance';
 
 /** Still to be delivered, with or without a rider yet: what ETAs are estimated for and lateness is flagged on. */
 export const OPEN_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'];
@@ -68,21 +69,8 @@ export async function lateDeliveries(
   return rows.map((r) => ({ orderId: r.order_id, shopId: r.shop_id, riderId: r.rider_id, windowTo: r.window_to }));
 }
 
-/** An open delivery of the shop as the planner takes it: with or without a rider, times as ISO strings. */
-export interface DeliveryToPlan {
-  orderId: string;
-  status: string;
-  windowFrom: string;
-  windowTo: string;
-  lat: number | null;
-  lng: number | null;
-  riderId: string | null;
-  bouquets: number;
-  deadline: string | null;
-}
-
-/** The shop's open deliveries, earliest window first: what a plan is made of. */
-export async function deliveriesToPlan(db: EntityManager | DataSource, shopId: string): Promise<DeliveryToPlan[]> {
+/** The shop's open deliveries, earliest window first, with or without a rider: what a plan is made of. */
+export async function deliveriesToPlan(db: EntityManager | DataSource, shopId: string): Promise<PlanningSituation['deliveries']> {
   const rows = await db.query<
     Array<{
       order_id: string;
