@@ -1,22 +1,14 @@
 import { DomainError } from '@petalpost/contracts';
 import { shopChannelAccess, type Viewer } from './channel-access';
 import type { Author } from './conversation.events';
-import type { Participant } from './conversation.state';
+import type { Message, Participant } from './conversation.state';
 import { type Mention, parseMentions, sanitizeText } from './message-text';
 
 /** A channel for the staff of one shop, not tied to an order ("today's deliveries"): one stream each. */
 type Ref = { shopId: string; channelId: string };
 
-export type ShopChannelMessage = {
-  messageId: string;
-  seq: number;
-  author: Author;
-  text: string;
-  quickReplyId?: string;
-  attachmentRefs: string[];
-  mentions: Mention[];
-  postedAt: string;
-};
+/** A message as in an order's conversation, but in no channel of it, and never edited or recalled. */
+export type ShopChannelMessage = Omit<Message, 'channel' | 'edits' | 'recalledAt'>;
 
 export type ShopChannelEvent =
   | { type: 'ShopChannelOpened'; data: Ref & { name: string; openedAt: string } }
