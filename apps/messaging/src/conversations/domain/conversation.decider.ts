@@ -33,22 +33,7 @@ export function decide(command: ConversationCommand, state: ConversationState): 
       const text = sanitizeText(command.text);
       if (text === message.text) return [];
       const mentions = resolveMentions(c, command.channel, mentionsBy(command.editor, text), command.rules, command.now);
-      const riderStillIn = channelAccess(riderViewer(c), command.channel, c, { now: command.now, riderGraceMinutes: command.rules.riderGraceMinutes }).read;
-      return [
-        {
-          type: 'MessageEdited',
-          data: {
-            ...ref(c),
-            channel: command.channel,
-            messageId: message.messageId,
-            previousText: message.text,
-            text,
-            mentions,
-            ...(riderStillIn ? riderOn(c, command.channel) : {}),
-            editedAt: command.now,
-          },
-        },
-      ];
+      return [{ type: 'MessageEdited', data: { ...aboutMessage(c, command), previousText: message.text, text, mentions, editedAt: command.now } }];
     }
     case 'RecallMessage': {
       const message = ownMessage(c, command.by, command.channel, command.messageId, command.rules, command.now, true);
@@ -58,19 +43,7 @@ export function decide(command: ConversationCommand, state: ConversationState): 
           postedAt: message.postedAt,
         });
       }
-      const riderStillIn = channelAccess(riderViewer(c), command.channel, c, { now: command.now, riderGraceMinutes: command.rules.riderGraceMinutes }).read;
-      return [
-        {
-          type: 'MessageRecalled',
-          data: {
-            ...ref(c),
-            channel: command.channel,
-            messageId: message.messageId,
-            ...(riderStillIn ? riderOn(c, command.channel) : {}),
-            recalledAt: command.now,
-          },
-        },
-      ];
+      return [{ type: 'MessageRecalled', data: { ...aboutMessage(c, command), recalledAt: command.now } }];
     }
     case 'MarkRead': {
       requireAccess(c, command.reader, command.channel, command.rules, command.now, 'read');
@@ -139,6 +112,15 @@ function riderOn(c: Pick<Conversation, 'riderId'>, channel: Channel): { riderId?
   return channel === 'internal' && c.riderId !== undefined ? { riderId: c.riderId } : {};
 }
 
+/**
+ * What every event about a message names: its conversation, channel and id, and the rider while
+ * they may still read the channel (internal messages only), so the rider's app is told of it.
+ */
+function aboutMessage(c: Conversation, { channel, messageId, rules, now }: { channel: Channel; messageId: string; rules: Rules; now: string }) {
+  const riderStillReads = channelAccess(riderViewer(c), channel, c, { now, riderGraceMinutes: rules.riderGraceMinutes }).read;
+  return { ...ref(c), channel, messageId, ...(riderStillReads ? riderOn(c, channel) : {}) };
+}
+
 function post(c: Conversation, command: Extract<ConversationCommand, { type: 'PostMessage' }>): ConversationEvent[] {
   const { channel, author, rules, now } = command;
   requireAccess(c, author, channel, rules, now, 'post');
@@ -149,20 +131,16 @@ function post(c: Conversation, command: Extract<ConversationCommand, { type: 'Po
   if (raw === undefined) throw new DomainError('invalid', 'MESSAGE_EMPTY', 'a message needs some text or a quick reply');
   const text = sanitizeText(raw);
   const mentions = resolveMentions(c, channel, mentionsBy(author, text), rules, now);
-  const riderStillIn = channelAccess(riderViewer(c), channel, c, { now, riderGraceMinutes: rules.riderGraceMinutes }).read;
   return [
     {
       type: 'MessagePosted',
       data: {
-        ...ref(c),
-        channel,
-        messageId: command.messageId,
+        ...aboutMessage(c, command),
         author: { role: author.role, subject: author.sub },
         text,
         ...(command.quickReply ? { quickReplyId: command.quickReply.id } : {}),
         attachmentRefs: command.attachmentRefs,
         mentions,
-        ...(riderStillIn ? riderOn(c, channel) : {}),
         postedAt: now,
       },
     },
