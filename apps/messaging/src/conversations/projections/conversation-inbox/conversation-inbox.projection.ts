@@ -1,7 +1,7 @@
 import type { Projection, StoredEvent } from '@petalpost/event-store';
 import type { EntityManager } from 'typeorm';
 import { CHANNELS } from '../../domain/channel-access';
-import { conversationStream, type ConversationEvent } from '../../domain/conversation.events';
+import { conversationEventsIn, keepAccessFacts } from '../conversation-read-models';
 
 export const CONVERSATION_CHANNELS_TABLE = 'conversation_channels';
 export const MESSAGE_POSITIONS_TABLE = 'conversation_message_positions';
@@ -21,9 +21,7 @@ export const conversationInboxProjection: Projection = {
     const channels = tables[CONVERSATION_CHANNELS_TABLE];
     const positions = tables[MESSAGE_POSITIONS_TABLE];
     const reads = tables[CONVERSATION_READS_TABLE];
-    for (const stored of events) {
-      if (!stored.streamId.startsWith(conversationStream(''))) continue;
-      const event = stored as unknown as ConversationEvent;
+    for (const event of conversationEventsIn(events)) {
       switch (event.type) {
         case 'ConversationOpened':
           for (const channel of CHANNELS) {
@@ -36,15 +34,9 @@ export const conversationInboxProjection: Projection = {
           }
           break;
         case 'RiderJoined':
-          await db.query(`UPDATE ${channels} SET rider_id = $2 WHERE order_id = $1`, [event.data.orderId, event.data.riderId]);
-          break;
         case 'RiderLeft':
-          await db.query(`UPDATE ${channels} SET rider_id = NULL WHERE order_id = $1 AND rider_id = $2`, [event.data.orderId, event.data.riderId]);
-          break;
         case 'OrderStatusNoted':
-          if (event.data.status === 'delivered')
-            await db.query(`UPDATE ${channels} SET delivered_at = $2 WHERE order_id = $1`, [event.data.orderId, event.data.at]);
-          else if (event.data.status !== 'out_for_delivery') await db.query(`UPDATE ${channels} SET closed = true WHERE order_id = $1`, [event.data.orderId]);
+          await keepAccessFacts(db, channels, event);
           break;
         case 'MessagePosted': {
           const { orderId, channel, messageId, author, postedAt } = event.data;

@@ -1,6 +1,6 @@
 import type { Projection, StoredEvent } from '@petalpost/event-store';
 import type { EntityManager } from 'typeorm';
-import { conversationStream, type ConversationEvent } from '../../domain/conversation.events';
+import { conversationEventsIn, keepAccessFacts } from '../conversation-read-models';
 
 export const CONVERSATION_MESSAGES_TABLE = 'conversation_messages';
 export const CONVERSATION_ACCESS_TABLE = 'conversation_access';
@@ -19,23 +19,15 @@ export const conversationMessagesProjection: Projection = {
   async handle(events: StoredEvent[], db: EntityManager, tables: Record<string, string>) {
     const messages = tables[CONVERSATION_MESSAGES_TABLE];
     const access = tables[CONVERSATION_ACCESS_TABLE];
-    for (const stored of events) {
-      if (!stored.streamId.startsWith(conversationStream(''))) continue;
-      const event = stored as unknown as ConversationEvent;
+    for (const event of conversationEventsIn(events)) {
       switch (event.type) {
         case 'ConversationOpened':
           await db.query(`INSERT INTO ${access} (order_id, shop_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [event.data.orderId, event.data.shopId]);
           break;
         case 'RiderJoined':
-          await db.query(`UPDATE ${access} SET rider_id = $2 WHERE order_id = $1`, [event.data.orderId, event.data.riderId]);
-          break;
         case 'RiderLeft':
-          await db.query(`UPDATE ${access} SET rider_id = NULL WHERE order_id = $1 AND rider_id = $2`, [event.data.orderId, event.data.riderId]);
-          break;
         case 'OrderStatusNoted':
-          if (event.data.status === 'delivered')
-            await db.query(`UPDATE ${access} SET delivered_at = $2 WHERE order_id = $1`, [event.data.orderId, event.data.at]);
-          else if (event.data.status !== 'out_for_delivery') await db.query(`UPDATE ${access} SET closed = true WHERE order_id = $1`, [event.data.orderId]);
+          await keepAccessFacts(db, access, event);
           break;
         case 'MessagePosted': {
           const { orderId, channel, messageId, author, text, quickReplyId, attachmentRefs, mentions, postedAt } = event.data;
