@@ -37,6 +37,12 @@ function checkWindow(window: DeliveryWindow, deadline: string | undefined, order
   if (now !== undefined && Date.parse(window.to) <= Date.parse(now)) fail('WINDOW_IN_THE_PAST', 'the delivery window has already ended');
 }
 
+/** The window (and slot) an order moves to: refused if it ends after the deadline or is already over. */
+function movedWindow(command: { deliveryWindow: DeliveryWindow; deliverySlot?: string; now: string }, order: Order) {
+  checkWindow(command.deliveryWindow, order.deadline, order, command.now);
+  return { deliveryWindow: command.deliveryWindow, deliverySlot: command.deliverySlot };
+}
+
 function place(command: PlaceOrder): OrderEvent[] {
   const { type: _type, now, imported, ...order } = command;
   // Nobody can deliver into a window that is over; only orders taken over from before may have one.
@@ -148,13 +154,7 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
 
     case 'RescheduleDelivery':
       require(order, UNDELIVERED, 'ORDER_NOT_RESCHEDULABLE', 'be rescheduled (only after a failed attempt)');
-      checkWindow(command.deliveryWindow, order.deadline, order, at);
-      return [
-        {
-          type: 'DeliveryRescheduled',
-          data: { ...ref, ...assignee, deliveryWindow: command.deliveryWindow, deliverySlot: command.deliverySlot, rescheduledAt: at },
-        },
-      ];
+      return [{ type: 'DeliveryRescheduled', data: { ...ref, ...assignee, ...movedWindow(command, order), rescheduledAt: at } }];
 
     case 'ReturnToShop':
       if (order.status === 'returned') return [];
@@ -170,13 +170,7 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'ChangeWindow':
       if (sameWindow(order.deliveryWindow, command.deliveryWindow)) return [];
       require(order, AT_THE_SHOP, 'WINDOW_LOCKED', 'change its window (reschedule after a failed attempt instead)');
-      checkWindow(command.deliveryWindow, order.deadline, order, at);
-      return [
-        {
-          type: 'DeliveryWindowChanged',
-          data: { ...ref, ...assignee, deliveryWindow: command.deliveryWindow, deliverySlot: command.deliverySlot, changedAt: at },
-        },
-      ];
+      return [{ type: 'DeliveryWindowChanged', data: { ...ref, ...assignee, ...movedWindow(command, order), changedAt: at } }];
 
     case 'FlagException':
       if (order.openExceptions.some((e) => e.exceptionId === command.exceptionId)) return [];
