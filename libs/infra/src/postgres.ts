@@ -77,9 +77,7 @@ export async function ensureDatabase(url: string): Promise<void> {
 export async function dropDatabase(url: string): Promise<void> {
   const database = databaseNameOf(url);
   await withMaintenanceClient(url, async (client) => {
-    await terminateConnections(client, database);
-    const force = (await serverVersionNum(client)) >= 130000 ? ' WITH (FORCE)' : '';
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)}${force}`);
+    await dropWithConnections(client, database);
   });
 }
 
@@ -87,9 +85,7 @@ export async function dropDatabase(url: string): Promise<void> {
 export async function resetDatabase(url: string): Promise<void> {
   const database = databaseNameOf(url);
   await withMaintenanceClient(url, async (client) => {
-    await terminateConnections(client, database);
-    const force = (await serverVersionNum(client)) >= 130000 ? ' WITH (FORCE)' : '';
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)}${force}`);
+    await dropWithConnections(client, database);
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
   });
 }
@@ -340,8 +336,11 @@ async function withMaintenanceClient<T>(url: string, work: (client: Client) => P
   }
 }
 
-async function terminateConnections(client: Client, database: string): Promise<void> {
+/** Drops the database if it exists, its other connections terminated first (and WITH (FORCE) on PostgreSQL 13+). */
+async function dropWithConnections(client: Client, database: string): Promise<void> {
   await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+  const force = (await serverVersionNum(client)) >= 130000 ? ' WITH (FORCE)' : '';
+  await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)}${force}`);
 }
 
 async function serverVersionNum(client: Client): Promise<number> {
