@@ -14,6 +14,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile, open } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { assertPortFree, LOOPBACK_HOST, type InfraLog } from './ports';
+import { findJava, lastLines, noop, removeAbandonedPartials, run, spawned } from './jvm';
 import { isAlive } from './process-alive';
 
 /** Newest Apache Kafka 4.x release that resolves on Maven Central (checked 2026-11). */
@@ -26,8 +27,6 @@ export const KAFKA_BROKER_ARTIFACT = `org.apache.kafka:kafka_${KAFKA_SCALA_VERSI
 export const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 /** Minimum Java feature version for Kafka 4.x brokers. */
 export const KAFKA_MIN_JAVA = 17;
-
-const noop: InfraLog = () => undefined;
 
 const JAVA_MISSING = 'Java 17+ is needed to run the local Kafka broker: install a JDK (e.g. apt-get install openjdk-17-jre-headless) or set KAFKA_BROKERS';
 
@@ -78,7 +77,7 @@ export async function ensureKafkaJars(options: EnsureKafkaJarsOptions): Promise<
   const home = resolve(options.cacheDir, `kafka-${version}`);
   const libsDir = join(home, 'libs');
   const markerPath = join(home, MARKER_FILE);
-  const { java, javaVersion } = await checkJava();
+  const { java, javaVersion } = await findJava(KAFKA_MIN_JAVA, JAVA_MISSING);
 
   const cached = await readMarker(markerPath, libsDir, version);
   if (cached) {
@@ -93,7 +92,7 @@ export async function ensureKafkaJars(options: EnsureKafkaJarsOptions): Promise<
   }
   const pomFile = options.pomFile ?? findInfraFile('pom.xml');
   await mkdir(home, { recursive: true });
-  await removeAbandonedDownloads(home);
+  await removeAbandonedPartials(home, 'libs.partial-');
   const partial = join(home, `libs.partial-${process.pid}-${randomBytes(3).toString('hex')}`);
   await rm(partial, { recursive: true, force: true });
   log(`kafka: resolving ${KAFKA_BROKER_ARTIFACT}:${version} runtime jars with Maven into ${libsDir} (one-off)`);
@@ -289,7 +288,7 @@ export async function startKafkaBroker(options: StartKafkaBrokerOptions): Promis
   } finally {
     closeSync(fd);
   }
-  const pid = await spawned(child);
+  const pid = await spawned(child, JAVA_MISSING);
   await writeFile(pidFile, `${pid}\n`);
 
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -385,16 +384,6 @@ function assertKafkaVersion(version: string): void {
   }
 }
 
-/** Removes `libs.partial-<pid>-*` folders left by downloads whose process is gone. */
-async function removeAbandonedDownloads(home: string): Promise<void> {
-  for (const entry of await readdir(home)) {
-    const match = /^libs\.partial-(\d+)-/.exec(entry);
-    if (match && !isAlive(Number(match[1]))) {
-      await rm(join(home, entry), { recursive: true, force: true });
-    }
-  }
-}
-
 async function readMarker(markerPath: string, libsDir: string, version: string): Promise<boolean> {
   try {
     const marker = JSON.parse(await readFile(markerPath, 'utf8')) as Partial<JarsMarker>;
@@ -404,24 +393,6 @@ async function readMarker(markerPath: string, libsDir: string, version: string):
   } catch {
     return false;
   }
-}
-
-async function checkJava(): Promise<{ java: string; javaVersion: number }> {
-  const candidates: string[] = [];
-  if (process.env.JAVA_HOME) candidates.push(join(process.env.JAVA_HOME, 'bin', 'java'));
-  candidates.push('java');
-  for (const java of candidates) {
-    const result = await run(java, ['-version']).catch(() => undefined);
-    if (!result || result.code !== 0) continue;
-    const match = /version "(\d+)(?:\.(\d+))?/.exec(result.output);
-    if (!match) continue;
-    const major = Number(match[1]) === 1 ? Number(match[2]) : Number(match[1]);
-    if (major < KAFKA_MIN_JAVA) {
-      throw new Error(`${JAVA_MISSING} (found Java ${major} at ${java})`);
-    }
-    return { java, javaVersion: major };
-  }
-  throw new Error(JAVA_MISSING);
 }
 
 async function findExecutable(name: string): Promise<string | undefined> {
@@ -493,55 +464,8 @@ async function assertNoStaleBroker(pidFile: string, dataDir: string): Promise<vo
   await rm(pidFile, { force: true }); // pid reused by an unrelated process
 }
 
-function spawned(child: ChildProcess): Promise<number> {
-  return new Promise<number>((resolveSpawn, reject) => {
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'ENOENT' ? new Error(JAVA_MISSING) : err);
-    });
-    child.once('spawn', () => {
-      if (child.pid === undefined) reject(new Error('java started without a pid'));
-      else resolveSpawn(child.pid);
-    });
-  });
-}
-
-/** Maven 3.8 prints color codes even with -q; strip them from messages. */
-const ANSI_COLOR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-
-interface RunResult {
-  code: number;
-  output: string;
-}
-
-/** Runs a command to completion, collecting stdout+stderr. Rejects only if it cannot be started. */
-function run(command: string, args: string[]): Promise<RunResult> {
-  return new Promise<RunResult>((resolveRun, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => chunks.push(c));
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      resolveRun({
-        code: code ?? (signal ? 128 : 1),
-        output: Buffer.concat(chunks).toString('utf8').replace(ANSI_COLOR, ''),
-      });
-    });
-  });
-}
-
 function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null }): string {
   return exit.signal ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
-}
-
-/** Last `n` lines of `text`, each cut to 400 characters (Raft state lines run to kilobytes). */
-function lastLines(text: string, n: number): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .slice(-n)
-    .map((line) => (line.length > 400 ? `${line.slice(0, 400)} …` : line))
-    .join('\n');
 }
 
 /** Last `n` lines of a (possibly large) file, reading at most its last 64 KiB. */

@@ -6,19 +6,19 @@
  *   `<cacheDir>/route-solver-<hash>/build` (route-solver.jar, its dependencies in lib/).
  * - startRouteSolver(): runs the jar as a child process on 127.0.0.1 and waits for GET /health.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertPortFree, freePort, type InfraLog, LOOPBACK_HOST } from './ports';
-import { isAlive } from './process-alive';
+import { findJava, lastLines, noop, removeAbandonedPartials, run, spawned } from './jvm';
 
 /** jsprit 1.8 runs on Java 8; the sidecar's sources use records and pattern matching. */
 export const ROUTE_SOLVER_MIN_JAVA = 17;
 
-const noop: InfraLog = () => undefined;
+const JAVA_MISSING = `Java ${ROUTE_SOLVER_MIN_JAVA}+ is needed to run the route-solver sidecar: install a JDK (e.g. apt-get install openjdk-17-jdk-headless)`;
 const MARKER_FILE = '.complete.json';
 
 export interface EnsureRouteSolverJarOptions {
@@ -47,7 +47,7 @@ export interface RouteSolverJar {
 export async function ensureRouteSolverJar(options: EnsureRouteSolverJarOptions): Promise<RouteSolverJar> {
   const log = options.log ?? noop;
   const sourceDir = options.sourceDir ?? findSourceDir();
-  const java = await checkJava();
+  const { java } = await findJava(ROUTE_SOLVER_MIN_JAVA, JAVA_MISSING);
   const sourceHash = await hashSources(sourceDir);
   const home = resolve(options.cacheDir, `route-solver-${sourceHash}`);
   const buildDir = join(home, 'build');
@@ -56,7 +56,7 @@ export async function ensureRouteSolverJar(options: EnsureRouteSolverJarOptions)
   if (existsSync(markerPath) && existsSync(jar)) return { jar, sourceHash, java, built: false };
 
   await mkdir(home, { recursive: true });
-  await removeAbandonedBuilds(home);
+  await removeAbandonedPartials(home, 'build.partial-');
   const partial = join(home, `build.partial-${process.pid}-${randomBytes(3).toString('hex')}`);
   log(`route-solver: building ${relative(process.cwd(), sourceDir) || sourceDir} with Maven into ${buildDir} (once per source version)`);
   const started = Date.now();
@@ -129,7 +129,7 @@ export async function startRouteSolver(options: StartRouteSolverOptions): Promis
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const pid = await spawned(child);
+  const pid = await spawned(child, JAVA_MISSING);
 
   let exit: string | undefined;
   const exited = new Promise<void>((resolveExit) =>
@@ -180,14 +180,6 @@ export async function startRouteSolver(options: StartRouteSolverOptions): Promis
   return { url, pid, jar, output: () => output, stop };
 }
 
-/** Removes `build.partial-<pid>-*` folders left by builds whose process is gone. */
-async function removeAbandonedBuilds(home: string): Promise<void> {
-  for (const entry of await readdir(home)) {
-    const match = /^build\.partial-(\d+)-/.exec(entry);
-    if (match && !isAlive(Number(match[1]))) await rm(join(home, entry), { recursive: true, force: true });
-  }
-}
-
 /** tools/route-solver of the nearest ancestor: found alike from the sources and from dist/. */
 function findSourceDir(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
@@ -214,44 +206,4 @@ async function javaFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith('.java')).map((e) => join(e.parentPath, e.name));
-}
-
-async function checkJava(): Promise<string> {
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  const result = await run(java, ['-version']).catch(() => undefined);
-  const match = result && /version "(\d+)(?:\.(\d+))?/.exec(result.output);
-  const major = match ? (Number(match[1]) === 1 ? Number(match[2]) : Number(match[1])) : 0;
-  if (!match || major < ROUTE_SOLVER_MIN_JAVA) {
-    throw new Error(
-      `Java ${ROUTE_SOLVER_MIN_JAVA}+ is needed to run the route-solver sidecar${match ? ` (found Java ${major} at ${java})` : ''}: install a JDK (e.g. apt-get install openjdk-17-jdk-headless)`,
-    );
-  }
-  return java;
-}
-
-function spawned(child: ChildProcess): Promise<number> {
-  return new Promise<number>((resolveSpawn, reject) => {
-    child.once('error', reject);
-    child.once('spawn', () => (child.pid === undefined ? reject(new Error('java started without a pid')) : resolveSpawn(child.pid)));
-  });
-}
-
-/** Maven prints color codes even with -Dstyle.color=never under -q; strip them from messages. */
-const ANSI_COLOR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-
-function run(command: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => chunks.push(c));
-    child.once('error', reject);
-    child.once('close', (code, signal) =>
-      resolveRun({ code: code ?? (signal ? 128 : 1), output: Buffer.concat(chunks).toString('utf8').replace(ANSI_COLOR, '') }),
-    );
-  });
-}
-
-function lastLines(text: string, n: number): string {
-  return text.trimEnd().split('\n').slice(-n).join('\n');
 }
