@@ -4,7 +4,7 @@ import { LOGGER, PgListener, type Processor, ProcessorRegistry, type ProcessorSt
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { webhookBodyOf } from './domain/webhook-body';
-import { type AttemptResult, nextStep, type RetryPolicy } from './domain/webhook-retry';
+import { type AttemptResult, type NextStep, nextStep, type RetryPolicy } from './domain/webhook-retry';
 import { secretsInForce, signatureHeader } from './domain/webhook-signature';
 import { cancelPendingDeliveries, claimDueDeliveries, type ClaimedDelivery, recordAttempt, releaseClaims } from './webhook-delivery.queries';
 import { resolveWithSystem, sendWebhook } from './webhook-sender';
@@ -20,6 +20,14 @@ export const WEBHOOK_HEADERS = {
 } as const;
 
 const ERROR_TEXT_MAX = 500;
+
+/** How each outcome of an attempt is counted in the worker's status and logged. */
+const OUTCOMES = {
+  delivered: { counter: 'delivered', level: 'debug', message: 'webhook delivered' },
+  retry: { counter: 'retried', level: 'info', message: 'webhook attempt failed; retrying later' },
+  dead_letter: { counter: 'deadLettered', level: 'warn', message: 'webhook failed on its last attempt: parked as a dead letter' },
+  gone: { counter: 'gone', level: 'warn', message: 'receiver answered 410 Gone: subscription disabled' },
+} as const satisfies Record<NextStep['kind'], { counter: string; level: 'debug' | 'info' | 'warn'; message: string }>;
 
 /**
  * Works off the webhook_deliveries outbox: claims due deliveries (SKIP LOCKED, so every replica can
@@ -149,25 +157,9 @@ export class WebhookDeliveryWorker implements Processor, OnApplicationBootstrap,
     });
     this.lastProgressAt = new Date();
 
-    const logged = { ...where, statusCode, durationMs, error, next: step };
-    switch (step.kind) {
-      case 'delivered':
-        this.counts.delivered++;
-        this.log.debug(logged, 'webhook delivered');
-        break;
-      case 'retry':
-        this.counts.retried++;
-        this.log.info(logged, 'webhook attempt failed; retrying later');
-        break;
-      case 'dead_letter':
-        this.counts.deadLettered++;
-        this.log.warn(logged, 'webhook failed on its last attempt: parked as a dead letter');
-        break;
-      case 'gone':
-        this.counts.gone++;
-        this.log.warn(logged, 'receiver answered 410 Gone: subscription disabled');
-        break;
-    }
+    const { counter, level, message } = OUTCOMES[step.kind];
+    this.counts[counter]++;
+    this.log[level]({ ...where, statusCode, durationMs, error, next: step }, message);
     return true;
   }
 
