@@ -22,6 +22,7 @@ export const conversationInboxProjection: Projection = {
     const positions = tables[MESSAGE_POSITIONS_TABLE];
     const reads = tables[CONVERSATION_READS_TABLE];
     for (const event of conversationEventsIn(events)) {
+      await keepAccessFacts(db, channels, event);
       switch (event.type) {
         case 'ConversationOpened':
           for (const channel of CHANNELS) {
@@ -32,11 +33,6 @@ export const conversationInboxProjection: Projection = {
               event.data.openedAt,
             ]);
           }
-          break;
-        case 'RiderJoined':
-        case 'RiderLeft':
-        case 'OrderStatusNoted':
-          await keepAccessFacts(db, channels, event);
           break;
         case 'MessagePosted': {
           const { orderId, channel, messageId, author, postedAt } = event.data;

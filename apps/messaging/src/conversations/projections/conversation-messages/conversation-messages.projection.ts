@@ -20,14 +20,10 @@ export const conversationMessagesProjection: Projection = {
     const messages = tables[CONVERSATION_MESSAGES_TABLE];
     const access = tables[CONVERSATION_ACCESS_TABLE];
     for (const event of conversationEventsIn(events)) {
+      await keepAccessFacts(db, access, event);
       switch (event.type) {
         case 'ConversationOpened':
           await db.query(`INSERT INTO ${access} (order_id, shop_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [event.data.orderId, event.data.shopId]);
-          break;
-        case 'RiderJoined':
-        case 'RiderLeft':
-        case 'OrderStatusNoted':
-          await keepAccessFacts(db, access, event);
           break;
         case 'MessagePosted': {
           const { orderId, channel, messageId, author, text, quickReplyId, attachmentRefs, mentions, postedAt } = event.data;
