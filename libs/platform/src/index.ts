@@ -17,3 +17,5 @@ export * from './time-zone';
 export * from './csv';
 export * from './runtime';
 export * from './command-request';
+export * from './openapi';
+export * from './zod-dto';

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore, readState, runCommand } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
+import { ApiErrors, createZodDto, EmptyBody } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
 import { Delivery, DELIVERY_STATUSES } from '../../deliveries/projections/delivery.entity';
@@ -39,7 +39,7 @@ class AssignmentDecision extends createZodDto(AssignmentDecisionSchema) {}
  */
 @ApiTags('assignments')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller('deliveries/:orderId/rider')
 export class AssignmentsController {
   constructor(

@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
+import { ApiErrors, createZodDto } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
 import { deliveryViewFor, DeliveryViewSchema } from './delivery-view';
@@ -20,6 +21,7 @@ class DeliveryList extends createZodDto(z.object({ items: z.array(DeliveryViewSc
 
 @ApiTags('deliveries')
 @ApiBearerAuth()
+@ApiErrors(400, 401, 403)
 @Controller('deliveries')
 export class DeliveriesController {
   constructor(@InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>) {}

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, GeoPointSchema, PlannedRouteSchema, UnplannedOrderSchema } from '@petalpost/contracts';
 import { EventStore, runCommand } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody, ianaTimeZone } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto, EmptyBody, ianaTimeZone } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream } from '../domain/plan.decider';
 import { Planner } from '../planner';
@@ -65,7 +65,7 @@ class ApplyView extends createZodDto(
 /** Auto-dispatch of a shop: its settings, its plans, and applying one. */
 @ApiTags('plans')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller()
 export class PlansController {
   constructor(
@@ -102,7 +102,7 @@ export class PlansController {
   @HttpCode(201)
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Propose a plan for the shop’s open deliveries now' })
-  @ApiErrorResponses(409)
+  @ApiErrors(409)
   @ZodResponse({ status: 201, type: PlanView })
   async propose(@Query() query: ShopQuery, @Body() body: ProposeBody, @CurrentPrincipal() principal: Principal) {
     const shopId = shopInScope(principal, query.shopId);
@@ -125,7 +125,7 @@ export class PlansController {
   @HttpCode(200)
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Apply the shop’s latest plan of today: each order the plan gives another rider is assigned to them (409 for any other plan)' })
-  @ApiErrorResponses(409)
+  @ApiErrors(409)
   @ZodResponse({ status: 200, type: ApplyView })
   async apply(@Param('planId') planId: string, @Body() _body: EmptyBody, @Query() query: ShopQuery, @CurrentPrincipal() principal: Principal) {
     const shopId = shopInScope(principal, query.shopId);

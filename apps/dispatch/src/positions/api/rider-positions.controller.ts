@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, RiderPositionSchema } from '@petalpost/contracts';
-import { ApiErrorResponses } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { DROP_REASONS } from '../domain/rider-position.screen';
 import { type RiderRef, RiderPositionsStore } from '../rider-positions.store';
@@ -53,7 +53,7 @@ class TrailQuery extends createZodDto(
 /** Where riders are: their phones report positions; their shop's staff and dispatchers look them up. */
 @ApiTags('riders')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('riders')
 export class RiderPositionsController {
   constructor(private readonly positions: RiderPositionsStore) {}

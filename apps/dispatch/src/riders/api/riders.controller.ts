@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, RiderAvailabilitySchema, RiderVehicleSchema } from '@petalpost/contracts';
 import { type CommandResult, EventStore, foldEvents, fromRequest, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { answer, ApiErrors, CommandRequest, createZodDto, IdempotencyKeyHeader } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { type RiderCommand, riderDecider, riderNotFound, type RiderState, riderStream } from '../domain/rider.decider';
@@ -76,7 +76,7 @@ class RiderList extends createZodDto(z.object({ items: z.array(RiderViewSchema) 
  */
 @ApiTags('riders')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller('riders')
 export class RidersController {
   constructor(

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@petalpost/auth';
 import { type ConversationChannelSchema, DomainError } from '@petalpost/contracts';
 import { type CommandResult, EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader, SERVICE_CONFIG } from '@petalpost/platform';
+import { answer, ApiErrors, CommandRequest, EmptyBody, IdempotencyKeyHeader, SERVICE_CONFIG } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import type { z } from 'zod';
 import { DataSource } from 'typeorm';
@@ -38,7 +38,7 @@ import {
  */
 @ApiTags('conversations')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller('conversations')
 export class ConversationsController {
   private readonly rules: Rules;

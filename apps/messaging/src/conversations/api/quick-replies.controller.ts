@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
+import { answer, ApiErrors, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
 import { QuickRepliesBody, QuickRepliesView } from './conversation.dto';
@@ -10,7 +10,7 @@ import { QuickRepliesBody, QuickRepliesView } from './conversation.dto';
 /** A shop's quick replies: staff define them, everyone of the shop picks from them when posting. */
 @ApiTags('quick replies')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('shops/:shopId/quick-replies')
 export class QuickRepliesController {
   constructor(private readonly store: EventStore) {}

@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { answer, ApiErrors, CommandRequest, createZodDto, IdempotencyKeyHeader } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { shopChannelAccess } from '../domain/channel-access';
 import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
@@ -50,7 +50,7 @@ class ShopMessagePage extends createZodDto(z.object({ items: z.array(ShopMessage
 /** Channels for the staff, florists and dispatchers of one shop, not tied to an order. Anyone else: 404. */
 @ApiTags('shop channels')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller('shops/:shopId/channels')
 export class ShopChannelsController {
   constructor(private readonly store: EventStore) {}

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { canSeeShop, CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
 import { DomainError, exceptionStream } from '@petalpost/contracts';
 import { foldEvents, fromRequest, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader } from '@petalpost/platform';
+import { answer, ApiContent, ApiErrors, CommandRequest, EmptyBody, IdempotencyKeyHeader } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
@@ -32,7 +32,7 @@ const orderNotFound = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no 
  */
 @ApiTags('exceptions')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller()
 export class ExceptionsController {
   constructor(
@@ -105,9 +105,8 @@ export class ExceptionsController {
     summary:
       'Exceptions by type × area × hour of week × rider, repeated address errors, delays by hour, acknowledgement and resolution times; hours of the week in timeZone (format=csv for a spreadsheet)',
   })
-  @ApiProduces('application/json', 'text/csv')
-  // Not a ZodResponse: the CSV form is text, so the answer is built here and documented below.
-  @ApiOkResponse({ type: ExceptionAnalytics })
+  // Not a ZodResponse: the CSV form is text, so the answer is built here and documented here.
+  @ApiContent(200, 'The analytics; with format=csv, as a spreadsheet', { 'application/json': ExceptionAnalytics, 'text/csv': { type: 'string' } })
   async analytics(@Query() query: AnalyticsQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const shopId = shopFilter(principal, query.shopId);
     const result = await exceptionAnalytics(this.dataSource.manager, { shopId, from: query.from, to: query.to, timeZone: query.timeZone });

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
+import { ApiErrors, EmptyBody } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { WebhookSubscriptions } from '../webhook-subscriptions.service';
 import {
@@ -25,7 +25,7 @@ const subscriptionId = () => Param('subscriptionId', ParseUUIDPipe);
  */
 @ApiTags('webhooks')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 415)
+@ApiErrors(400, 401, 403, 404, 415)
 @Roles('staff', 'operator')
 @Controller('shops/:shopId/webhooks')
 export class WebhooksController {
@@ -97,7 +97,7 @@ export class WebhooksController {
   @Post(':subscriptionId/replay')
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-send every event of the shop since a time (that the webhook receives), each as a new delivery' })
-  @ApiErrorResponses(409)
+  @ApiErrors(409)
   @ZodResponse({ status: 202, type: WebhookReplayResult })
   replay(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() body: WebhookReplayBody, @CurrentPrincipal() principal: Principal) {
     assertShopInScope(principal, shopId);

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, TimeZoneSchema } from '@petalpost/contracts';
 import { EventStore, fromRequest, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { answer, ApiErrors, CommandRequest, createZodDto, IdempotencyKeyHeader } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { DeliverySlots } from '../delivery-slots.service';
 import { slotPlanDecider, slotPlanStream } from '../domain/delivery-slot';
@@ -38,7 +38,7 @@ class AvailabilityView extends createZodDto(
 /** A shop's delivery slots: how many deliveries each can take, and how many places are left. */
 @ApiTags('delivery slots')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('shops/:shopId/delivery-slots')
 export class DeliverySlotsController {
   constructor(

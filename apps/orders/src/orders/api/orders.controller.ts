@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, type RiderGrace, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, type RecipientContact, type Role } from '@petalpost/contracts';
 import { EventStore, foldEvents, fromRequest } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader, IfMatchHeader, SERVICE_CONFIG } from '@petalpost/platform';
+import { answer, ApiErrors, CommandRequest, EmptyBody, IdempotencyKeyHeader, IfMatchHeader, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
@@ -54,7 +54,7 @@ const OrderCommandRoute = (path: string, summary: string, ...roles: Role[]) =>
  */
 @ApiTags('orders')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409, 412, 413, 415)
+@ApiErrors(400, 401, 403, 404, 409, 412, 413, 415)
 @Controller('orders')
 export class OrdersController {
   constructor(

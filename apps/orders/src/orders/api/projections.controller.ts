@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@petalpost/auth';
 import type { ServiceProjections } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto, EmptyBody } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { ORDER_PROJECTIONS } from '../projections/orders-projections';
 
@@ -48,7 +48,7 @@ class ProjectionList extends createZodDto(
 /** Operators watch the read models and rebuild one while it keeps serving. */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Roles('operator')
 @Controller('admin/projections')
 export class ProjectionsController {

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { commandMetadata, EventStore } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto, EmptyBody } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { personStream } from '../domain/personal-data';
 import { PersonalDataVault } from '../personal-data-vault';
@@ -24,7 +24,7 @@ class ErasureView extends createZodDto(
  */
 @ApiTags('people')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('people')
 export class PeopleController {
   constructor(
