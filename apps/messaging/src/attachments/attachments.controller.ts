@@ -1,5 +1,5 @@
-import { Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { ApiContent, ApiErrors, SERVICE_CONFIG } from '@petalpost/platform';
@@ -47,7 +47,6 @@ function multipartRefusal(err: unknown, maxBytes: number): unknown {
  * content, stored once per sha256, served without EXIF location to everyone but staff.
  */
 @ApiTags('attachments')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404, 413)
 @Controller()
 export class AttachmentsController {
@@ -57,7 +56,6 @@ export class AttachmentsController {
   ) {}
 
   @Post('orders/:orderId/attachments')
-  @HttpCode(201)
   @Roles('staff', 'florist', 'dispatcher', 'rider', 'operator')
   @ApiOperation({ summary: 'Attach a photo to an order (multipart: purpose, file). Refused uploads store nothing.' })
   @ApiConsumes('multipart/form-data')

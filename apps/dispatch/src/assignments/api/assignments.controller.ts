@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Param, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore, readState, runCommand } from '@petalpost/event-store';
@@ -38,7 +38,6 @@ class AssignmentDecision extends createZodDto(AssignmentDecisionSchema) {}
  * 202: the board shows the rider once RiderAssigned comes back on orders.events.
  */
 @ApiTags('assignments')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404, 409)
 @Controller('deliveries/:orderId/rider')
 export class AssignmentsController {
@@ -48,7 +47,6 @@ export class AssignmentsController {
   ) {}
 
   @Put()
-  @HttpCode(202)
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Assign the order to a rider of its shop, or reassign it (409 with the board’s state when it can no longer change hands)' })
   @ZodResponse({ status: 202, type: AssignmentDecision })
@@ -83,7 +81,6 @@ export class AssignmentsController {
   }
 
   @Delete()
-  @HttpCode(202)
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Take the order away from its rider while the shop still has the flowers (409 with the board’s state otherwise)' })
   @ZodResponse({ status: 202, type: AssignmentDecision })

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { ApiErrors, createZodDto } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -20,7 +20,6 @@ class DeliveriesQuery extends createZodDto(
 class DeliveryList extends createZodDto(z.object({ items: z.array(DeliveryViewSchema) })) {}
 
 @ApiTags('deliveries')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403)
 @Controller('deliveries')
 export class DeliveriesController {

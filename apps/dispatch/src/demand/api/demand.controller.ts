@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { ApiContent, ApiErrors, decodePageCursor, encodePageCursor } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
@@ -15,7 +15,6 @@ import { demandCounts, demandCsv, type DemandFilter, historyStartsOn, hourlyCoun
  * day's orders and riders. For the shop's dispatchers and staff, and operators.
  */
 @ApiTags('demand')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404)
 @Controller('demand')
 export class DemandController {

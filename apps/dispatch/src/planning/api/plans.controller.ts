@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, GeoPointSchema, PlannedRouteSchema, UnplannedOrderSchema } from '@petalpost/contracts';
 import { EventStore, runCommand } from '@petalpost/event-store';
@@ -64,7 +64,6 @@ class ApplyView extends createZodDto(
 
 /** Auto-dispatch of a shop: its settings, its plans, and applying one. */
 @ApiTags('plans')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404)
 @Controller()
 export class PlansController {
@@ -99,7 +98,6 @@ export class PlansController {
   }
 
   @Post('plans')
-  @HttpCode(201)
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Propose a plan for the shop’s open deliveries now' })
   @ApiErrors(409)
@@ -122,7 +120,6 @@ export class PlansController {
   }
 
   @Post('plans/:planId/apply')
-  @HttpCode(200)
   @Roles('dispatcher', 'staff', 'operator')
   @ApiOperation({ summary: 'Apply the shop’s latest plan of today: each order the plan gives another rider is assigned to them (409 for any other plan)' })
   @ApiErrors(409)

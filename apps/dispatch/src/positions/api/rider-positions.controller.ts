@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, RiderPositionSchema } from '@petalpost/contracts';
 import { ApiErrors, createZodDto } from '@petalpost/platform';
@@ -52,14 +52,12 @@ class TrailQuery extends createZodDto(
 
 /** Where riders are: their phones report positions; their shop's staff and dispatchers look them up. */
 @ApiTags('riders')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404)
 @Controller('riders')
 export class RiderPositionsController {
   constructor(private readonly positions: RiderPositionsStore) {}
 
   @Post('me/positions')
-  @HttpCode(202)
   @Roles('rider')
   @ApiOperation({
     summary: `Report the rider's positions (1–${MAX_POSITIONS_PER_REQUEST}); implausible or out-of-order ones are dropped, each with its reason`,

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
 import { ApiErrors, createZodDto } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
@@ -39,7 +39,6 @@ class EscalationsView extends createZodDto(z.object({ items: z.array(EscalationS
 
 /** Acknowledging notifications, and what was escalated because nobody did. */
 @ApiTags('notifications')
-@ApiBearerAuth()
 @Controller('notifications')
 export class NotificationsController {
   constructor(
@@ -48,7 +47,6 @@ export class NotificationsController {
   ) {}
 
   @Post('ack')
-  @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a notification and everything before it in its audience (for SSE clients; WebSocket clients send {type:"ack"})' })
   @ApiErrors(400, 401, 404)
   @ZodResponse({ status: 200, type: AckView })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@petalpost/auth';
 import { ApiErrors, createZodDto } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
@@ -11,7 +11,6 @@ class PreferencesView extends createZodDto(PreferencesSchema) {}
 
 /** A person's say over what alerts them; everything they may see still reaches their view. */
 @ApiTags('preferences')
-@ApiBearerAuth()
 @ApiErrors(401)
 @Controller('me/preferences')
 export class PreferencesController {

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, canSeeShop, CurrentPrincipal, type Principal, Roles, TokenService } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { ApiErrors, createZodDto, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
@@ -36,7 +36,6 @@ class CustomerMessageList extends createZodDto(
 
 /** What shop staff do with tracking: send the link, read what customers wrote. */
 @ApiTags('tracking')
-@ApiBearerAuth()
 @Controller()
 export class TrackingStaffController {
   constructor(
@@ -46,7 +45,6 @@ export class TrackingStaffController {
   ) {}
 
   @Post('orders/:orderId/tracking-link')
-  @HttpCode(201)
   @Roles('staff', 'operator')
   @ApiOperation({ summary: "A tracking link for the order's customer: one order, working until a grace period after delivery (or cancellation)" })
   @ApiErrors(401, 403, 404)

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { ApiErrors, EmptyBody } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
@@ -8,7 +8,6 @@ import { WebhookDeadLetterList, WebhookDeadLettersQuery, RetriedWebhookDelivery 
 
 /** Deliveries that failed on their last attempt, for operators (every shop) and staff (their own). */
 @ApiTags('webhooks')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404)
 @Roles('operator', 'staff')
 @Controller('webhooks/dead-letters')
@@ -23,7 +22,6 @@ export class DeadLettersController {
   }
 
   @Post(':deliveryId/retry')
-  @HttpCode(202)
   @ApiOperation({ summary: 'Try a dead letter again: a new round of attempts, with the same webhook id' })
   @ApiErrors(409)
   @ZodResponse({ status: 202, type: RetriedWebhookDelivery })

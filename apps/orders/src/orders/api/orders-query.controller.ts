@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
 import { type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
 import { ApiErrors, createZodDto, SERVICE_CONFIG } from '@petalpost/platform';
@@ -65,7 +65,6 @@ class OrderList extends createZodDto(
  * beside OrdersController on /orders: this one answers GET /orders, that one GET /orders/:orderId.
  */
 @ApiTags('orders')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404)
 @Controller('orders')
 export class OrdersQueryController {

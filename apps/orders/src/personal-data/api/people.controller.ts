@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { commandMetadata, EventStore } from '@petalpost/event-store';
@@ -23,7 +23,6 @@ class ErasureView extends createZodDto(
  * words become unreadable in every order, read model and (through the event) every consumer.
  */
 @ApiTags('people')
-@ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404)
 @Controller('people')
 export class PeopleController {
@@ -33,7 +32,6 @@ export class PeopleController {
   ) {}
 
   @Post(':personId/erasure')
-  @HttpCode(200)
   @Roles('staff', 'operator')
   @ApiOperation({ summary: "Erase a person's personal data (buyerPersonId / recipientPersonId of an order)" })
   @ZodResponse({ status: 200, type: ErasureView })
