@@ -24,7 +24,24 @@ export default [
       // Apps never import apps; libraries never import apps; tests' helpers stay out of production code.
       '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: boundaries({ tests: false }) }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'nestjs-zod',
+              importNames: ['createZodDto'],
+              message: "use @petalpost/platform's createZodDto: it keeps a DTO's nullable fields nullable in the OpenAPI document",
+            },
+          ],
+        },
+      ],
     },
+  },
+  {
+    // The one wrapper of nestjs-zod's createZodDto.
+    files: ['libs/platform/src/zod-dto.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     // Tests (and their fixtures) may use libs/testing; production code may not.

@@ -3,10 +3,7 @@
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
-    `^${alias}$`,
-    `<rootDir>/${target.replace(/^\.\//, "")}`,
-  ]),
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target.replace(/^\.\//, '')}`]),
 );
 
 module.exports = {
@@ -15,7 +12,10 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.[tj]s$': ['@swc/jest'] },
   // ESM-only dependencies that Node 20 can require() but jest's module runtime cannot.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@platformatic/kafka|@platformatic/dynamic-buffer|@platformatic/wasm-utils)/)'],
+  // openapi-typescript's CommonJS build requires ESM-only packages (parse-json, change-case, supports-color).
+  transformIgnorePatterns: [
+    '/node_modules/(?!(content-disposition|@platformatic/kafka|@platformatic/dynamic-buffer|@platformatic/wasm-utils|openapi-typescript|parse-json|index-to-position|supports-color|change-case)/)',
+  ],
   moduleNameMapper,
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',

@@ -1,5 +1,6 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, type CanActivate, createParamDecorator, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import { DomainError, type Role } from '@petalpost/contracts';
 import type { Principal } from './principal';
 import { bearerToken, TokenService } from './tokens';
@@ -7,8 +8,11 @@ import { bearerToken, TokenService } from './tokens';
 const IS_PUBLIC = 'petalpost:public';
 const ALLOWED_ROLES = 'petalpost:roles';
 
-/** Marks a route that needs no token (health, API docs). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** The OpenAPI extension that marks a public operation; the service's document turns it into `security: []`. */
+export const PUBLIC_OPERATION = 'x-petalpost-public';
+
+/** Marks a route that needs no token (health, API docs, the customer's tracking link), in the guard and in the API document. */
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_OPERATION, true));
 
 /** Restricts a route to these roles; other roles get 403 without touching any resource. */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);

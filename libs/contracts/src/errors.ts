@@ -20,13 +20,11 @@ export class DomainError extends Error {
 }
 
 /** The one shape of every error body the HTTP APIs return. */
-export const ErrorBodySchema = z
-  .object({
-    code: z.string().meta({ example: 'ORDER_ALREADY_DELIVERED' }),
-    message: z.string(),
-    correlationId: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  })
-  .meta({ id: 'ErrorBody' });
+export const ErrorBodySchema = z.object({
+  code: z.string().meta({ example: 'ORDER_ALREADY_DELIVERED' }),
+  message: z.string(),
+  correlationId: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

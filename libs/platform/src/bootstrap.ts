@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
+import { SwaggerModule } from '@nestjs/swagger';
+import { ZodValidationPipe } from 'nestjs-zod';
 import { DomainError } from '@petalpost/contracts';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -12,14 +12,12 @@ import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, type ServiceConfig } f
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from './idempotency-key';
 import { createLogger } from './logger';
 import { NestPinoLogger } from './nest-logger';
+import { type ApiDescription, openApiDocument } from './openapi';
 import { isTraceparent, newTraceparent, runWithContext } from './request-context';
 import { assertSupportedRuntime, UnsupportedRuntimeError } from './runtime';
 
 /** What a service's main.ts hands to startService: its name, its config and its root module. */
-export interface ServiceDefinition<C extends ServiceConfig> {
-  name: string;
-  title: string;
-  description: string;
+export interface ServiceDefinition<C extends ServiceConfig> extends ApiDescription {
   configSchema: z.ZodType<C, unknown>;
   module(config: C, logger: Logger): DynamicModule;
   /** Adapter-level set-up, e.g. a WebSocket adapter. */
@@ -72,11 +70,7 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
   definition.configure?.(app);
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(definition.title).setDescription(definition.description).setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/json' });
+  SwaggerModule.setup('docs', app, openApiDocument(app, definition), { jsonDocumentUrl: 'docs/json' });
   return app;
 }
 

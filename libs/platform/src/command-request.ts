@@ -1,8 +1,9 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiHeader, ApiOperation } from '@nestjs/swagger';
 import type { Principal } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import type { FastifyReply } from 'fastify';
+import { ApiErrors } from './error-body';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key';
 
 /** What an HTTP request brings to a command: its caller, its Idempotency-Key and If-Match, and the reply its answer goes out on. */
@@ -38,6 +39,13 @@ export const IdempotencyKeyHeader = () =>
   ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and changes nothing' });
 
 export const IfMatchHeader = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) you saw; a stale one gets 412' });
+
+/**
+ * The documentation of a route that runs a command: what it does, that a retry with the same
+ * Idempotency-Key is safe, and (with ifMatch, when the command is given the version seen) If-Match and its 412.
+ */
+export const ApiCommand = (summary: string, { ifMatch = false }: { ifMatch?: boolean } = {}) =>
+  applyDecorators(ApiOperation({ summary }), IdempotencyKeyHeader(), ...(ifMatch ? [IfMatchHeader(), ApiErrors(412)] : []));
 
 /**
  * An Idempotency-Key belongs to its caller: two callers (of any shops, or a customer's order)

@@ -1,5 +1,5 @@
-import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { createZodDto } from './zod-dto';
 
 /**
  * The body of a command that takes none: nothing, or `{}`. Any field is refused (400), so a client

@@ -1,8 +1,12 @@
 import { applyDecorators, HttpException, HttpStatus } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { DomainError, type ErrorBody, ErrorBodySchema, type ErrorKind } from '@petalpost/contracts';
+import { DomainError, ErrorBodySchema, type ErrorKind } from '@petalpost/contracts';
 import { ZodValidationException } from 'nestjs-zod';
 import type { ZodError } from 'zod';
+import { createZodDto } from './zod-dto';
+
+/** The one error body, once under the document's components (`ErrorBody_Output`), referenced by every error answer. */
+export class ErrorBody extends createZodDto(ErrorBodySchema) {}
 
 const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -63,12 +67,14 @@ const ERROR_MEANING: Record<number, string> = {
   403: 'Your role may not do this',
   404: 'Not found, or not yours to see',
   409: 'Refused in the current state: `details` carries the current status and state',
+  410: 'Gone: the link has expired',
   412: 'If-Match names a version that is no longer current',
   413: 'The body is larger than the service accepts',
   415: 'The body is not JSON',
   429: 'Too many requests: wait the seconds `Retry-After` names',
+  503: 'Not ready: the database or a processor is down',
 };
 
 /** Documents the error answers of a route (or of every route of a controller), all in the one error shape. */
-export const ApiErrorResponses = (...statuses: Array<keyof typeof ERROR_MEANING>) =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_MEANING[status], schema: ErrorBodySchema.toJSONSchema() as object })));
+export const ApiErrors = (...statuses: Array<keyof typeof ERROR_MEANING>) =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_MEANING[status], type: ErrorBody.Output })));

@@ -18,3 +18,5 @@ export * from './csv';
 export * from './runtime';
 export * from './command-request';
 export * from './periodic-task';
+export * from './openapi';
+export * from './zod-dto';

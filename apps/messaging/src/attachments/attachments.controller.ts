@@ -1,8 +1,8 @@
-import { Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
+import { ApiContent, ApiErrors, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { AttachmentsConfig } from './attachments.config';
@@ -47,8 +47,7 @@ function multipartRefusal(err: unknown, maxBytes: number): unknown {
  * content, stored once per sha256, served without EXIF location to everyone but staff.
  */
 @ApiTags('attachments')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 413)
+@ApiErrors(400, 401, 403, 404, 413)
 @Controller()
 export class AttachmentsController {
   constructor(
@@ -57,7 +56,6 @@ export class AttachmentsController {
   ) {}
 
   @Post('orders/:orderId/attachments')
-  @HttpCode(201)
   @Roles('staff', 'florist', 'dispatcher', 'rider', 'operator')
   @ApiOperation({ summary: 'Attach a photo to an order (multipart: purpose, file). Refused uploads store nothing.' })
   @ApiConsumes('multipart/form-data')
@@ -101,7 +99,8 @@ export class AttachmentsController {
   @Get('attachments/:id')
   @Roles('staff', 'florist', 'dispatcher', 'rider', 'operator', 'customer')
   @ApiOperation({ summary: 'The photo: the original with its EXIF for staff, re-encoded without metadata for everyone else' })
-  @ApiProduces('image/jpeg', 'image/png', 'image/webp')
+  @ApiContent(200, 'The photo', { 'image/jpeg': {}, 'image/png': {}, 'image/webp': {} })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
   async photo(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
@@ -114,7 +113,8 @@ export class AttachmentsController {
   @Get('attachments/:id/thumbnail')
   @Roles('staff', 'florist', 'dispatcher', 'rider', 'operator', 'customer')
   @ApiOperation({ summary: `The photo's thumbnail: WebP, at most 320 px on its longer side, without metadata` })
-  @ApiProduces('image/webp')
+  @ApiContent(200, 'The thumbnail', { 'image/webp': {} })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
   async thumbnail(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,

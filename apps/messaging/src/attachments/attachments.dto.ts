@@ -1,7 +1,7 @@
-import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { PURPOSES } from './attachment-access';
 import { IMAGE_FORMATS } from './image-inspection';
+import { createZodDto } from '@petalpost/platform';
 
 /** The form fields of an upload besides the file itself. */
 export const UploadFieldsSchema = z.strictObject({ purpose: z.enum(PURPOSES) });

@@ -7,7 +7,7 @@ export { escalationSweep } from './acks/escalation-sweep';
 export { NotificationsController } from './api/notifications.controller';
 export { PushGateway } from './api/push.gateway';
 export { PushWsAdapter } from './api/push-ws-adapter';
-export { SseController } from './api/sse.controller';
+export { ACCESS_TOKEN, SseController } from './api/sse.controller';
 export type { Audience } from './domain/audiences';
 export { integrationEventsConsumer } from './consumers/integration-events.consumer';
 export { DeliveriesOnTheRoad } from './delivery/deliveries-on-the-road';

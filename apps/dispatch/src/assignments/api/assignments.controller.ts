@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Param, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { canSeeShop, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader } from '@petalpost/platform';
+import { answer, ApiCommand, ApiErrors, CommandRequest, createZodDto, EmptyBody } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
 import { Delivery, DELIVERY_STATUSES } from '../../deliveries/projections/delivery.entity';
@@ -40,8 +40,7 @@ class AssignmentDecision extends createZodDto(AssignmentDecisionSchema) {}
  * board as it is now.
  */
 @ApiTags('assignments')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller('deliveries/:orderId/rider')
 export class AssignmentsController {
   constructor(
@@ -50,10 +49,8 @@ export class AssignmentsController {
   ) {}
 
   @Put()
-  @HttpCode(202)
   @Roles('dispatcher', 'staff', 'operator')
-  @ApiOperation({ summary: 'Assign the order to a rider of its shop, or reassign it (409 with the board’s state when it can no longer change hands)' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Assign the order to a rider of its shop, or reassign it (409 with the board’s state when it can no longer change hands)')
   @ZodResponse({ status: 202, type: AssignmentDecision })
   async assign(@Param('orderId') orderId: string, @Body() body: AssignRiderBody, @CommandRequest() request: CommandRequest): Promise<AssignmentDecisionView> {
     const { principal } = request;
@@ -94,10 +91,8 @@ export class AssignmentsController {
   }
 
   @Delete()
-  @HttpCode(202)
   @Roles('dispatcher', 'staff', 'operator')
-  @ApiOperation({ summary: 'Take the order away from its rider while the shop still has the flowers (409 with the board’s state otherwise)' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Take the order away from its rider while the shop still has the flowers (409 with the board’s state otherwise)')
   @ZodResponse({ status: 202, type: AssignmentDecision })
   async unassign(
     @Param('orderId') orderId: string,

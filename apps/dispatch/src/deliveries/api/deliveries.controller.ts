@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
+import { ApiErrors, createZodDto } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
 import { deliveryViewFor, DeliveryViewSchema } from './delivery-view';
@@ -19,7 +20,7 @@ class DeliveriesQuery extends createZodDto(
 class DeliveryList extends createZodDto(z.object({ items: z.array(DeliveryViewSchema) })) {}
 
 @ApiTags('deliveries')
-@ApiBearerAuth()
+@ApiErrors(400, 401, 403)
 @Controller('deliveries')
 export class DeliveriesController {
   constructor(@InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>) {}

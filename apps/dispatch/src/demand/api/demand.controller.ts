@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
-import { ApiErrorResponses, decodePageCursor, encodePageCursor } from '@petalpost/platform';
+import { ApiContent, ApiErrors, decodePageCursor, encodePageCursor } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
@@ -15,8 +15,7 @@ import { demandCounts, demandCsv, type DemandFilter, historyStartsOn, hourlyCoun
  * day's orders and riders. For the shop's dispatchers and staff, and operators.
  */
 @ApiTags('demand')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('demand')
 export class DemandController {
   constructor(private readonly dataSource: DataSource) {}
@@ -27,9 +26,11 @@ export class DemandController {
     summary:
       'Orders by hour of the week × area, counted at the start of their delivery window on the clock of timeZone; filtered by days, weekday, hours and place (format=csv for a spreadsheet)',
   })
-  @ApiProduces('application/json', 'text/csv')
-  // Not a ZodResponse: the CSV form is text, so the answer is built here and documented below.
-  @ApiOkResponse({ type: DemandCounts })
+  // Not a ZodResponse: the CSV form is text, so the answer is built here and documented here.
+  @ApiContent(200, 'The counts, a page at a time; with format=csv, all of them as a spreadsheet', {
+    'application/json': DemandCounts,
+    'text/csv': { type: 'string' },
+  })
   async counts(@Query() query: DemandQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const filter: DemandFilter = {
       shopId: shopInScope(principal, query.shopId),

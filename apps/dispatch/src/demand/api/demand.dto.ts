@@ -1,5 +1,4 @@
-import { ianaTimeZone } from '@petalpost/platform';
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto, ianaTimeZone } from '@petalpost/platform';
 import { z } from 'zod';
 import { WEEKDAYS } from '../domain/demand-calendar';
 import { PEAK_DAY_NAMES } from '../domain/demand-peak-days';

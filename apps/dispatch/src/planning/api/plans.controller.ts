@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, GeoPointSchema, PlannedRouteSchema, UnplannedOrderSchema } from '@petalpost/contracts';
 import { EventStore, fromRequest, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader, ianaTimeZone } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { answer, ApiCommand, ApiErrors, CommandRequest, createZodDto, EmptyBody, ianaTimeZone } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { type DispatchSettings, dispatchSettingsDecider, dispatchSettingsStream } from '../domain/plan.decider';
 import { Planner } from '../planner';
@@ -68,8 +68,7 @@ class ApplyView extends createZodDto(
  * applying answers that the plan had been applied already (appliedNow false), as any second apply.
  */
 @ApiTags('plans')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller()
 export class PlansController {
   constructor(
@@ -79,8 +78,7 @@ export class PlansController {
 
   @Put('dispatch-settings')
   @Roles('dispatcher', 'staff', 'operator')
-  @ApiOperation({ summary: 'Set how dispatch plans for the shop; settings left out take their defaults' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Set how dispatch plans for the shop; settings left out take their defaults')
   @ZodResponse({ status: 200, type: SettingsView })
   async configure(@Query() query: ShopQuery, @Body() body: SettingsBody, @CommandRequest() request: CommandRequest) {
     const shopId = shopInScope(request.principal, query.shopId);
@@ -104,11 +102,9 @@ export class PlansController {
   }
 
   @Post('plans')
-  @HttpCode(201)
   @Roles('dispatcher', 'staff', 'operator')
-  @ApiOperation({ summary: 'Propose a plan for the shop’s open deliveries now' })
-  @ApiErrorResponses(409)
-  @IdempotencyKeyHeader()
+  @ApiCommand('Propose a plan for the shop’s open deliveries now')
+  @ApiErrors(409)
   @ZodResponse({ status: 201, type: PlanView })
   async propose(@Query() query: ShopQuery, @Body() body: ProposeBody, @CommandRequest() request: CommandRequest) {
     const shopId = shopInScope(request.principal, query.shopId);
@@ -129,11 +125,9 @@ export class PlansController {
   }
 
   @Post('plans/:planId/apply')
-  @HttpCode(200)
   @Roles('dispatcher', 'staff', 'operator')
-  @ApiOperation({ summary: 'Apply the shop’s latest plan of today: each order the plan gives another rider is assigned to them (409 for any other plan)' })
-  @ApiErrorResponses(409)
-  @IdempotencyKeyHeader()
+  @ApiCommand('Apply the shop’s latest plan of today: each order the plan gives another rider is assigned to them (409 for any other plan)')
+  @ApiErrors(409)
   @ZodResponse({ status: 200, type: ApplyView })
   async apply(@Param('planId') planId: string, @Body() _body: EmptyBody, @Query() query: ShopQuery, @CommandRequest() request: CommandRequest) {
     const shopId = shopInScope(request.principal, query.shopId);

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, RiderPositionSchema } from '@petalpost/contracts';
-import { ApiErrorResponses } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { DROP_REASONS } from '../domain/rider-position.screen';
 import { type RiderRef, RiderPositionsStore } from '../rider-positions.store';
@@ -52,14 +52,12 @@ class TrailQuery extends createZodDto(
 
 /** Where riders are: their phones report positions; their shop's staff and dispatchers look them up. */
 @ApiTags('riders')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('riders')
 export class RiderPositionsController {
   constructor(private readonly positions: RiderPositionsStore) {}
 
   @Post('me/positions')
-  @HttpCode(202)
   @Roles('rider')
   @ApiOperation({
     summary: `Report the rider's positions (1–${MAX_POSITIONS_PER_REQUEST}); implausible or out-of-order ones are dropped, each with its reason`,

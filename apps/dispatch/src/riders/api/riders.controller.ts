@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, RiderAvailabilitySchema, RiderVehicleSchema } from '@petalpost/contracts';
 import { type CommandResult, EventStore, foldEvents, fromRequest, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { answer, ApiCommand, ApiErrors, CommandRequest, createZodDto } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { type RiderCommand, riderDecider, riderNotFound, type RiderState, riderStream } from '../domain/rider.decider';
@@ -75,8 +75,7 @@ class RiderList extends createZodDto(z.object({ items: z.array(RiderViewSchema) 
  * state they led to; the list reads the riders read model, a moment behind the log.
  */
 @ApiTags('riders')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller('riders')
 export class RidersController {
   constructor(
@@ -85,10 +84,8 @@ export class RidersController {
   ) {}
 
   @Post()
-  @HttpCode(201)
   @Roles('staff', 'dispatcher', 'operator')
-  @ApiOperation({ summary: "Register a rider for the caller's shop (operators name the shop); they start off shift" })
-  @IdempotencyKeyHeader()
+  @ApiCommand("Register a rider for the caller's shop (operators name the shop); they start off shift")
   @ZodResponse({ status: 201, type: RiderResponse })
   async register(@Body() body: RegisterRiderBody, @CommandRequest() request: CommandRequest) {
     const { principal } = request;
@@ -132,8 +129,7 @@ export class RidersController {
 
   @Patch(':riderId')
   @Roles('staff', 'dispatcher', 'operator')
-  @ApiOperation({ summary: "Change a rider's name, phone, vehicle or shops (by the shop that owns the profile); only the fields given" })
-  @IdempotencyKeyHeader()
+  @ApiCommand("Change a rider's name, phone, vehicle or shops (by the shop that owns the profile); only the fields given")
   @ZodResponse({ status: 200, type: RiderResponse })
   update(@Param('riderId') riderId: string, @Body() body: UpdateRiderBody, @CommandRequest() request: CommandRequest) {
     return this.run(request, ['update', riderId, body], { type: 'UpdateRiderProfile', riderId, ...body, now: now() }, (state) => {
@@ -143,12 +139,8 @@ export class RidersController {
   }
 
   @Post(':riderId/approve')
-  @HttpCode(200)
   @Roles('dispatcher', 'operator')
-  @ApiOperation({
-    summary: "Approve a rider another shop offered to the caller's shop (operators name the shop): from then on the shop sees the rider and plans with them",
-  })
-  @IdempotencyKeyHeader()
+  @ApiCommand("Approve a rider another shop offered to the caller's shop (operators name the shop): from then on the shop sees the rider and plans with them")
   @ZodResponse({ status: 200, type: RiderResponse })
   approve(@Param('riderId') riderId: string, @Body() body: ApproveRiderBody, @CommandRequest() request: CommandRequest) {
     const shopId = shopInScope(request.principal, body.shopId);
@@ -160,8 +152,7 @@ export class RidersController {
 
   @Put('me/availability')
   @Roles('rider')
-  @ApiOperation({ summary: 'A rider starts or ends their shift, or takes a break' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('A rider starts or ends their shift, or takes a break')
   @ZodResponse({ status: 200, type: RiderResponse })
   changeOwnAvailability(@Body() body: AvailabilityBody, @CommandRequest() request: CommandRequest) {
     return this.changeAvailability(request.principal.sub, body, request);
@@ -169,8 +160,7 @@ export class RidersController {
 
   @Put(':riderId/availability')
   @Roles('staff', 'dispatcher', 'operator')
-  @ApiOperation({ summary: "Set a rider's availability (on_shift, on_break, off) for them: any shop they ride for" })
-  @IdempotencyKeyHeader()
+  @ApiCommand("Set a rider's availability (on_shift, on_break, off) for them: any shop they ride for")
   @ZodResponse({ status: 200, type: RiderResponse })
   changeAvailability(@Param('riderId') riderId: string, @Body() body: AvailabilityBody, @CommandRequest() request: CommandRequest) {
     return this.run(request, ['availability', riderId, body], { type: 'ChangeAvailability', riderId, availability: body.availability, now: now() }, (state) => {

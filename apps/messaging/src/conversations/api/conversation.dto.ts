@@ -1,8 +1,8 @@
 import { ConversationChannelSchema, MentionRefSchema, RoleSchema } from '@petalpost/contracts';
-import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { MESSAGE_TEXT_MAX } from '../domain/message-text';
 import { QUICK_REPLIES_MAX } from '../domain/quick-replies';
+import { createZodDto } from '@petalpost/platform';
 
 /**
  * Request and response bodies of the conversations API. Unknown fields are refused (strict

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@petalpost/auth';
 import { type ConversationChannelSchema, DomainError } from '@petalpost/contracts';
 import { type CommandResult, EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader, SERVICE_CONFIG } from '@petalpost/platform';
+import { answer, ApiCommand, ApiErrors, CommandRequest, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import type { z } from 'zod';
 import { DataSource } from 'typeorm';
@@ -37,8 +37,7 @@ import {
  * may read no channel gets 404 for the conversation.
  */
 @ApiTags('conversations')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller('conversations')
 export class ConversationsController {
   private readonly rules: Rules;
@@ -111,9 +110,7 @@ export class ConversationsController {
   }
 
   @Post(':orderId/channels/:channel/messages')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Post a message (text or a quick reply, with attachment refs and @mentions)' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Post a message (text or a quick reply, with attachment refs and @mentions)')
   @ZodResponse({ status: 201, type: MessageView })
   async post(
     @Param('orderId', ParseUUIDPipe) orderId: string,
@@ -145,8 +142,7 @@ export class ConversationsController {
   }
 
   @Patch(':orderId/channels/:channel/messages/:messageId')
-  @ApiOperation({ summary: 'Edit your own message (the log keeps what it said before, for the shop)' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Edit your own message (the log keeps what it said before, for the shop)')
   @ZodResponse({ status: 200, type: MessageView })
   async edit(
     @Param('orderId', ParseUUIDPipe) orderId: string,
@@ -168,9 +164,7 @@ export class ConversationsController {
   }
 
   @Post(':orderId/channels/:channel/messages/:messageId/recall')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Recall your own message from view, within MESSAGING_RECALL_SECONDS of posting (the log keeps it for the shop)' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Recall your own message from view, within MESSAGING_RECALL_SECONDS of posting (the log keeps it for the shop)')
   @ZodResponse({ status: 200, type: MessageView })
   async recall(
     @Param('orderId', ParseUUIDPipe) orderId: string,
@@ -204,9 +198,7 @@ export class ConversationsController {
   }
 
   @Post(':orderId/channels/:channel/read')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Mark the channel read up to a message (a read receipt); answers your unread count' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Mark the channel read up to a message (a read receipt); answers your unread count')
   @ZodResponse({ status: 200, type: ChannelReadView })
   async read(
     @Param('orderId', ParseUUIDPipe) orderId: string,

@@ -1,24 +1,22 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
+import { answer, ApiCommand, ApiErrors, CommandRequest } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
 import { QuickRepliesBody, QuickRepliesView } from './conversation.dto';
 
 /** A shop's quick replies: staff define them, everyone of the shop picks from them when posting. */
 @ApiTags('quick replies')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('shops/:shopId/quick-replies')
 export class QuickRepliesController {
   constructor(private readonly store: EventStore) {}
 
   @Put()
   @Roles('staff', 'operator')
-  @ApiOperation({ summary: "Replace the shop's quick replies" })
-  @IdempotencyKeyHeader()
+  @ApiCommand("Replace the shop's quick replies")
   @ZodResponse({ status: 200, type: QuickRepliesView })
   async put(@Param('shopId') shopId: string, @Body() body: QuickRepliesBody, @CommandRequest() request: CommandRequest) {
     assertShopInScope(request.principal, shopId);

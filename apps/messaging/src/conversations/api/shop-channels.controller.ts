@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { answer, ApiCommand, ApiErrors, CommandRequest, createZodDto } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { shopChannelAccess } from '../domain/channel-access';
 import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
@@ -49,16 +49,13 @@ class ShopMessagePage extends createZodDto(z.object({ items: z.array(ShopMessage
 
 /** Channels for the staff, florists and dispatchers of one shop, not tied to an order. Anyone else: 404. */
 @ApiTags('shop channels')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller('shops/:shopId/channels')
 export class ShopChannelsController {
   constructor(private readonly store: EventStore) {}
 
   @Post()
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Open a channel for the staff of the shop' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Open a channel for the staff of the shop')
   @ZodResponse({ status: 201, type: ShopChannelView })
   async open(@Param('shopId') shopId: string, @Body() body: OpenShopChannelBody, @CommandRequest() request: CommandRequest) {
     const channelId = randomUUID();
@@ -89,9 +86,7 @@ export class ShopChannelsController {
   }
 
   @Post(':channelId/messages')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Post in a shop channel (text or a quick reply, attachment refs, @mentions)' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Post in a shop channel (text or a quick reply, attachment refs, @mentions)')
   @ZodResponse({ status: 201, type: ShopMessageView })
   async post(
     @Param('shopId') shopId: string,

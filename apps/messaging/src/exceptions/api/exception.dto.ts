@@ -6,8 +6,7 @@ import {
   ReporterPositionSchema,
   RoleSchema,
 } from '@petalpost/contracts';
-import { ianaTimeZone } from '@petalpost/platform';
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto, ianaTimeZone } from '@petalpost/platform';
 import { z } from 'zod';
 
 /** Bodies and answers of the exception reports API. Unknown fields are refused (strict objects). */

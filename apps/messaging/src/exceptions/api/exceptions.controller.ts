@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { canSeeShop, CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
 import { DomainError, exceptionStream } from '@petalpost/contracts';
 import { foldEvents, fromRequest, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader } from '@petalpost/platform';
+import { answer, ApiCommand, ApiContent, ApiErrors, CommandRequest, EmptyBody } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
@@ -31,8 +31,7 @@ const orderNotFound = () => new DomainError('not_found', 'ORDER_NOT_FOUND', 'no 
  * any of its orders, acknowledges and resolves. Other shops' reports and orders answer 404.
  */
 @ApiTags('exceptions')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409)
+@ApiErrors(400, 401, 403, 404, 409)
 @Controller()
 export class ExceptionsController {
   constructor(
@@ -42,10 +41,8 @@ export class ExceptionsController {
   ) {}
 
   @Post('orders/:orderId/exceptions')
-  @HttpCode(201)
   @Roles('rider', 'staff', 'dispatcher', 'operator')
-  @ApiOperation({ summary: 'Report an exception on an order (riders: only orders assigned to them). Flags the order and alerts the shop' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Report an exception on an order (riders: only orders assigned to them). Flags the order and alerts the shop')
   @ZodResponse({ status: 201, type: ExceptionView })
   async report(@Param('orderId', ParseUUIDPipe) orderId: string, @Body() body: ReportExceptionBody, @CommandRequest() request: CommandRequest) {
     const { principal } = request;
@@ -72,10 +69,8 @@ export class ExceptionsController {
   }
 
   @Post('exceptions/:exceptionId/acknowledge')
-  @HttpCode(200)
   @Roles('staff', 'dispatcher', 'operator')
-  @ApiOperation({ summary: 'Acknowledge a reported exception (records who and when; stops its escalation)' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Acknowledge a reported exception (records who and when; stops its escalation)')
   @ZodResponse({ status: 200, type: ExceptionView })
   acknowledge(@Param('exceptionId', ParseUUIDPipe) exceptionId: string, @Body() _body: EmptyBody, @CommandRequest() request: CommandRequest) {
     const command: ExceptionCommand = { type: 'AcknowledgeException', by: byOf(request.principal), now: now() };
@@ -83,10 +78,8 @@ export class ExceptionsController {
   }
 
   @Post('exceptions/:exceptionId/resolve')
-  @HttpCode(200)
   @Roles('staff', 'dispatcher', 'operator')
-  @ApiOperation({ summary: 'Resolve an acknowledged exception with its outcome (clears the flag on the order)' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Resolve an acknowledged exception with its outcome (clears the flag on the order)')
   @ZodResponse({ status: 200, type: ExceptionView })
   resolve(@Param('exceptionId', ParseUUIDPipe) exceptionId: string, @Body() body: ResolveExceptionBody, @CommandRequest() request: CommandRequest) {
     const command: ExceptionCommand = {
@@ -105,9 +98,8 @@ export class ExceptionsController {
     summary:
       'Exceptions by type × area × hour of week × rider, repeated address errors, delays by hour, acknowledgement and resolution times; hours of the week in timeZone (format=csv for a spreadsheet)',
   })
-  @ApiProduces('application/json', 'text/csv')
-  // Not a ZodResponse: the CSV form is text, so the answer is built here and documented below.
-  @ApiOkResponse({ type: ExceptionAnalytics })
+  // Not a ZodResponse: the CSV form is text, so the answer is built here and documented here.
+  @ApiContent(200, 'The analytics; with format=csv, as a spreadsheet', { 'application/json': ExceptionAnalytics, 'text/csv': { type: 'string' } })
   async analytics(@Query() query: AnalyticsQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const shopId = shopFilter(principal, query.shopId);
     const result = await exceptionAnalytics(this.dataSource.manager, { shopId, from: query.from, to: query.to, timeZone: query.timeZone });

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
-import { ApiErrorResponses } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Acks } from '../acks/acks.service';
@@ -39,7 +39,6 @@ class EscalationsView extends createZodDto(z.object({ items: z.array(EscalationS
 
 /** Acknowledging notifications, and what was escalated because nobody did. */
 @ApiTags('notifications')
-@ApiBearerAuth()
 @Controller('notifications')
 export class NotificationsController {
   constructor(
@@ -48,9 +47,8 @@ export class NotificationsController {
   ) {}
 
   @Post('ack')
-  @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a notification and everything before it in its audience (for SSE clients; WebSocket clients send {type:"ack"})' })
-  @ApiErrorResponses(400, 401, 404)
+  @ApiErrors(400, 401, 404)
   @ZodResponse({ status: 200, type: AckView })
   async ack(@Body() body: AckBody, @CurrentPrincipal() principal: Principal) {
     await this.acks.acknowledge(principal, body.audience, body.seq);
@@ -60,7 +58,7 @@ export class NotificationsController {
   @Get('escalations')
   @Roles('operator', 'staff')
   @ApiOperation({ summary: 'Critical notifications nobody acknowledged in time, newest first' })
-  @ApiErrorResponses(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404)
   @ZodResponse({ status: 200, type: EscalationsView })
   async escalations(@Query() query: EscalationsQuery, @CurrentPrincipal() principal: Principal) {
     const shopId = shopFilter(principal, query.shopId);

@@ -1,8 +1,8 @@
 import { Controller, Get, Headers, Inject, type BeforeApplicationShutdown, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags, type SecuritySchemeObject } from '@nestjs/swagger';
 import { bearerToken, Public, TokenService } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
+import { ApiContent, ApiErrors, BEARER_SCHEME, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeCursor } from '../domain/cursor';
 import { audiencesOf } from '../domain/audiences';
@@ -13,6 +13,17 @@ import type { NotificationsConfig } from '../../notifications.config';
 import { endAtExpiry } from './connection-limits';
 import { BEHIND_BYTES } from './push.gateway';
 import { welcomeFrame } from './welcome';
+
+/** The token as a query parameter, for clients that cannot send headers (EventSource, and the WebSocket at /ws). */
+export const ACCESS_TOKEN = {
+  name: 'accessToken',
+  scheme: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'access_token',
+    description: 'The bearer token, for clients that cannot send headers',
+  } satisfies SecuritySchemeObject,
+};
 
 /** A comment line now and then keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
@@ -38,13 +49,12 @@ export class SseController implements BeforeApplicationShutdown {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Live notifications as Server-Sent Events (event types: welcome, notification, reset, position, expired)' })
-  @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Authorization', required: false, description: 'Bearer <token> (or the access_token query parameter)' })
+  @ApiSecurity(BEARER_SCHEME)
+  @ApiSecurity(ACCESS_TOKEN.name)
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this notification (the id of the last event received)' })
-  @ApiQuery({ name: 'access_token', required: false })
   @ApiQuery({ name: 'cursor', required: false, description: 'Resume from this cursor (as Last-Event-ID)' })
-  @ApiResponse({ status: 200, description: 'An endless text/event-stream' })
-  @ApiErrorResponses(401, 429)
+  @ApiContent(200, 'An endless stream of events', { 'text/event-stream': { type: 'string' } })
+  @ApiErrors(401, 429)
   stream(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@petalpost/auth';
-import { ApiErrorResponses } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { PreferencesSchema } from '../domain/preferences';
 import { PreferencesStore } from '../preferences.store';
 
@@ -11,8 +11,7 @@ class PreferencesView extends createZodDto(PreferencesSchema) {}
 
 /** A person's say over what alerts them; everything they may see still reaches their view. */
 @ApiTags('preferences')
-@ApiBearerAuth()
-@ApiErrorResponses(401)
+@ApiErrors(401)
 @Controller('me/preferences')
 export class PreferencesController {
   constructor(private readonly store: PreferencesStore) {}
@@ -26,7 +25,7 @@ export class PreferencesController {
 
   @Put()
   @ApiOperation({ summary: 'Replace your notification preferences; connected clients apply them from the next notification' })
-  @ApiErrorResponses(400)
+  @ApiErrors(400)
   @ZodResponse({ status: 200, type: PreferencesView })
   put(@Body() body: PreferencesBody, @CurrentPrincipal() principal: Principal) {
     return this.store.save(principal.sub, body);

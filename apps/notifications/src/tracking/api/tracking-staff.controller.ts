@@ -1,11 +1,11 @@
 import { isIPv6 } from 'node:net';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, canSeeShop, CurrentPrincipal, type Principal, Roles, TokenService } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { ApiErrorResponses, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
+import { ApiErrors, createZodDto, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyRequest } from 'fastify';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { findTrackedOrder, messagesOfShop } from '../tracked-orders.store';
@@ -36,7 +36,6 @@ class CustomerMessageList extends createZodDto(
 
 /** What shop staff do with tracking: send the link, read what customers wrote. */
 @ApiTags('tracking')
-@ApiBearerAuth()
 @Controller()
 export class TrackingStaffController {
   constructor(
@@ -46,10 +45,9 @@ export class TrackingStaffController {
   ) {}
 
   @Post('orders/:orderId/tracking-link')
-  @HttpCode(201)
   @Roles('staff', 'operator')
   @ApiOperation({ summary: "A tracking link for the order's customer: one order, working until a grace period after delivery (or cancellation)" })
-  @ApiErrorResponses(401, 403, 404)
+  @ApiErrors(401, 403, 404)
   @ZodResponse({ status: 201, type: TrackingLink })
   async mint(@Param('orderId') orderId: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
     const order = await findTrackedOrder(this.dataSource, orderId);
@@ -70,7 +68,7 @@ export class TrackingStaffController {
     summary:
       "What customers wrote from their tracking pages, newest first (each is also posted in the order's customer channel in messaging, where staff answer)",
   })
-  @ApiErrorResponses(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404)
   @ZodResponse({ status: 200, type: CustomerMessageList })
   async messages(@Param('shopId') shopId: string, @Query() query: CustomerMessagesQuery, @CurrentPrincipal() principal: Principal) {
     assertShopInScope(principal, shopId);

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public, TokenService } from '@petalpost/auth';
 import { POSTING_LIMIT, postingLimited, postingWaitSeconds } from '@petalpost/contracts';
-import { SERVICE_CONFIG } from '@petalpost/platform';
+import { ApiContent, ApiErrors, createZodDto, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createZodDto } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { cleanMessageText } from './customer-message';
@@ -22,6 +21,16 @@ import { isLinkExpired } from '../domain/tracking-view';
 class CustomerMessageBody extends createZodDto(
   z.strictObject({ text: z.string().max(4000) }).meta({ example: { text: 'Could the rider ring twice? The bell is faint.' } }),
 ) {}
+
+class CustomerMessageSent extends createZodDto(z.object({ text: z.string(), sentAt: z.string() })) {}
+
+/** The token and what is asked of it, in one path parameter (see the controller's note on the router's limit). */
+const TrackingPath = () =>
+  ApiParam({
+    name: 'path',
+    description:
+      'The token of the link, then what is asked of it: `{token}`, `{token}/state`, `{token}/events`, `{token}/photos/{arrangement|proof}/{version}`, `{token}/messages`',
+  });
 
 /** An open page reconnects now and then (EventSource does so by itself), so an expired link is noticed. */
 const STREAM_MAX_AGE_MS = 15 * 60_000;
@@ -54,6 +63,14 @@ export class TrackingController {
   }
 
   @Get('*')
+  @TrackingPath()
+  @ApiContent(200, 'The page, its state, or its live updates, by the path', {
+    'text/html': { type: 'string' },
+    'application/json': { type: 'object' },
+    'text/event-stream': { type: 'string' },
+  })
+  @ApiResponse({ status: 302, description: 'A photo: redirected to where it is stored' })
+  @ApiErrors(404, 410)
   @ApiOperation({
     summary:
       'The tracking page: GET /track/{token} (HTML), /track/{token}/state (JSON), /track/{token}/events (server-sent events), /track/{token}/photos/{arrangement|proof}/{version} (redirect to the photo). An unknown token is 404, a link past its order plus the grace period 410.',
@@ -71,6 +88,9 @@ export class TrackingController {
 
   @Post('*')
   @HttpCode(201)
+  @TrackingPath()
+  @ApiResponse({ status: 201, type: CustomerMessageSent.Output })
+  @ApiErrors(400, 404, 410, 413, 415, 429)
   @ApiOperation({
     summary:
       "POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging.",

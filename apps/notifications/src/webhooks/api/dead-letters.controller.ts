@@ -1,15 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
+import { ApiErrors, EmptyBody } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { WebhookSubscriptions } from '../webhook-subscriptions.service';
 import { WebhookDeadLetterList, WebhookDeadLettersQuery, RetriedWebhookDelivery } from './webhooks.dto';
 
 /** Deliveries that failed on their last attempt, for operators (every shop) and staff (their own). */
 @ApiTags('webhooks')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Roles('operator', 'staff')
 @Controller('webhooks/dead-letters')
 export class DeadLettersController {
@@ -23,9 +22,8 @@ export class DeadLettersController {
   }
 
   @Post(':deliveryId/retry')
-  @HttpCode(202)
   @ApiOperation({ summary: 'Try a dead letter again: a new round of attempts, with the same webhook id' })
-  @ApiErrorResponses(409)
+  @ApiErrors(409)
   @ZodResponse({ status: 202, type: RetriedWebhookDelivery })
   retry(@Param('deliveryId', ParseUUIDPipe) deliveryId: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
     return this.webhooks.retryDeadLetter(principal, deliveryId);

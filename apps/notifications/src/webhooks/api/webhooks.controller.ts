@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
+import { ApiErrors, EmptyBody } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { WebhookSubscriptions } from '../webhook-subscriptions.service';
 import {
@@ -24,15 +24,13 @@ const subscriptionId = () => Param('subscriptionId', ParseUUIDPipe);
  * manage them; anyone else is told there is no such shop (404).
  */
 @ApiTags('webhooks')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 415)
+@ApiErrors(400, 401, 403, 404, 415)
 @Roles('staff', 'operator')
 @Controller('shops/:shopId/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhookSubscriptions) {}
 
   @Post()
-  @HttpCode(201)
   @ApiOperation({ summary: 'Register an endpoint for some (or all) event types; the answer carries its signing secret, shown this once' })
   @ZodResponse({ status: 201, type: CreatedWebhook })
   create(@Param('shopId') shopId: string, @Body() body: CreateWebhookBody, @CurrentPrincipal() principal: Principal) {
@@ -73,7 +71,6 @@ export class WebhooksController {
   }
 
   @Post(':subscriptionId/rotate-secret')
-  @HttpCode(200)
   @ApiOperation({ summary: 'A new signing secret; during the grace period deliveries are signed with the old one too' })
   @ZodResponse({ status: 200, type: RotatedWebhookSecret })
   rotateSecret(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() _body: EmptyBody, @CurrentPrincipal() principal: Principal) {
@@ -95,9 +92,8 @@ export class WebhooksController {
   }
 
   @Post(':subscriptionId/replay')
-  @HttpCode(202)
   @ApiOperation({ summary: 'Re-send every event of the shop since a time (that the webhook receives), each as a new delivery' })
-  @ApiErrorResponses(409)
+  @ApiErrors(409)
   @ZodResponse({ status: 202, type: WebhookReplayResult })
   replay(@Param('shopId') shopId: string, @subscriptionId() id: string, @Body() body: WebhookReplayBody, @CurrentPrincipal() principal: Principal) {
     assertShopInScope(principal, shopId);

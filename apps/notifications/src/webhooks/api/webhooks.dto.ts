@@ -1,7 +1,7 @@
-import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { ALL_EVENT_TYPES, eventTypesProblem } from '../domain/webhook-event-types';
 import { MAX_URL_LENGTH } from '../domain/webhook-url-policy';
+import { createZodDto } from '@petalpost/platform';
 
 /**
  * Request and response bodies of the webhooks API. Unknown fields are refused (strict objects):

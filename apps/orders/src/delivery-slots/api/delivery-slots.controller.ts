@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, TimeZoneSchema } from '@petalpost/contracts';
 import { EventStore, fromRequest, runCommand } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, IdempotencyKeyHeader } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { answer, ApiCommand, ApiErrors, CommandRequest, createZodDto } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { DeliverySlots } from '../delivery-slots.service';
 import { slotPlanDecider, slotPlanStream } from '../domain/delivery-slot';
@@ -37,8 +37,7 @@ class AvailabilityView extends createZodDto(
 
 /** A shop's delivery slots: how many deliveries each can take, and how many places are left. */
 @ApiTags('delivery slots')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('shops/:shopId/delivery-slots')
 export class DeliverySlotsController {
   constructor(
@@ -48,8 +47,7 @@ export class DeliverySlotsController {
 
   @Put()
   @Roles('staff', 'operator')
-  @ApiOperation({ summary: "Plan the shop's delivery slots (applies to orders placed from now on)" })
-  @IdempotencyKeyHeader()
+  @ApiCommand("Plan the shop's delivery slots (applies to orders placed from now on)")
   @ZodResponse({ status: 200, type: SlotPlanView })
   async plan(@Param('shopId') shopId: string, @Body() body: SlotPlanBody, @CommandRequest() request: CommandRequest) {
     assertShopInScope(request.principal, shopId);

@@ -14,9 +14,9 @@ import {
   PhotoRefSchema,
   RecipientContactSchema,
 } from '@petalpost/contracts';
-import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { PICKUP_CODE_ALPHABET, PICKUP_CODE_LENGTH, PICKUP_CODE_PATTERN } from '../domain/pickup-code';
+import { createZodDto } from '@petalpost/platform';
 
 /**
  * Request and response bodies of the orders API. Unknown fields are refused (strict objects):

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
 import { type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
-import { ApiErrorResponses, SERVICE_CONFIG } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto, SERVICE_CONFIG } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { OrdersConfig } from '../../orders.config';
@@ -65,8 +65,7 @@ class OrderList extends createZodDto(
  * beside OrdersController on /orders: this one answers GET /orders, that one GET /orders/:orderId.
  */
 @ApiTags('orders')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('orders')
 export class OrdersQueryController {
   constructor(

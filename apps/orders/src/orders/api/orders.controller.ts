@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, type RiderGrace, Roles, shopInScope } from '@petalpost/auth';
 import { DomainError, type RecipientContact, type Role } from '@petalpost/contracts';
 import { EventStore, foldEvents, fromRequest } from '@petalpost/event-store';
-import { answer, ApiErrorResponses, CommandRequest, EmptyBody, IdempotencyKeyHeader, IfMatchHeader, SERVICE_CONFIG } from '@petalpost/platform';
+import { answer, ApiCommand, ApiErrors, CommandRequest, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { OrderCommand } from '../domain/order.commands';
@@ -38,23 +38,14 @@ import { orderViewFor } from './order-view';
 
 /** An order command over HTTP: who may send it, and what it says. */
 const OrderCommandRoute = (path: string, summary: string, ...roles: Role[]) =>
-  applyDecorators(
-    Post(path),
-    HttpCode(200),
-    Roles('operator', ...roles),
-    ApiOperation({ summary }),
-    IdempotencyKeyHeader(),
-    IfMatchHeader(),
-    ZodResponse({ status: 200, type: OrderView }),
-  );
+  applyDecorators(Post(path), Roles('operator', ...roles), ApiCommand(summary, { ifMatch: true }), ZodResponse({ status: 200, type: OrderView }));
 
 /**
  * The orders API: requests become order commands (OrderCommands runs them through the
  * decider), answers are the order as the caller may see it (order-view.ts).
  */
 @ApiTags('orders')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404, 409, 412, 413, 415)
+@ApiErrors(400, 401, 403, 404, 409, 412, 413, 415)
 @Controller('orders')
 export class OrdersController {
   constructor(
@@ -65,10 +56,8 @@ export class OrdersController {
   ) {}
 
   @Post()
-  @HttpCode(201)
   @Roles('staff', 'operator')
-  @ApiOperation({ summary: 'Place an order (reserves its place in the delivery slot when the shop plans slots); it gets a pickup code for its label' })
-  @IdempotencyKeyHeader()
+  @ApiCommand('Place an order (reserves its place in the delivery slot when the shop plans slots); it gets a pickup code for its label')
   @ZodResponse({ status: 201, type: OrderView })
   async place(@Body() body: PlaceOrderBody, @CommandRequest() request: CommandRequest) {
     const { principal } = request;

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@petalpost/auth';
 import type { ServiceProjections } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto, EmptyBody } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { ORDER_PROJECTIONS } from '../projections/orders-projections';
 
@@ -47,8 +47,7 @@ class ProjectionList extends createZodDto(
 
 /** Operators watch the read models and rebuild one while it keeps serving. */
 @ApiTags('admin')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Roles('operator')
 @Controller('admin/projections')
 export class ProjectionsController {
@@ -62,7 +61,6 @@ export class ProjectionsController {
   }
 
   @Post(':name/rebuild')
-  @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild a projection from the start of the log next to the live one, then swap it in (409 while one runs)' })
   @ZodResponse({ status: 202, type: RebuildProgressView })
   rebuild(@Param('name') name: string, @Body() _body: EmptyBody) {

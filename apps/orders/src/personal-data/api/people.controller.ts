@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { commandMetadata, EventStore } from '@petalpost/event-store';
-import { ApiErrorResponses, EmptyBody } from '@petalpost/platform';
-import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { ApiErrors, createZodDto, EmptyBody } from '@petalpost/platform';
+import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { personStream } from '../domain/personal-data';
 import { PersonalDataVault } from '../personal-data-vault';
@@ -23,8 +23,7 @@ class ErasureView extends createZodDto(
  * words become unreadable in every order, read model and (through the event) every consumer.
  */
 @ApiTags('people')
-@ApiBearerAuth()
-@ApiErrorResponses(400, 401, 403, 404)
+@ApiErrors(400, 401, 403, 404)
 @Controller('people')
 export class PeopleController {
   constructor(
@@ -33,7 +32,6 @@ export class PeopleController {
   ) {}
 
   @Post(':personId/erasure')
-  @HttpCode(200)
   @Roles('staff', 'operator')
   @ApiOperation({ summary: "Erase a person's personal data (buyerPersonId / recipientPersonId of an order)" })
   @ZodResponse({ status: 200, type: ErasureView })
