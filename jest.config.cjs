@@ -15,7 +15,10 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.[tj]s$': ['@swc/jest'] },
   // ESM-only dependencies that Node 20 can require() but jest's module runtime cannot.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@platformatic/kafka|@platformatic/dynamic-buffer|@platformatic/wasm-utils)/)'],
+  // (openapi-typescript's ESM dependencies, its own copies of parse-json and supports-color in its node_modules.)
+  transformIgnorePatterns: [
+    '/node_modules/(?!(openapi-typescript/node_modules/)?(content-disposition|@platformatic/kafka|@platformatic/dynamic-buffer|@platformatic/wasm-utils|parse-json|index-to-position|supports-color|change-case)/)',
+  ],
   moduleNameMapper,
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
