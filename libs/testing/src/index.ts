@@ -9,3 +9,4 @@ export * from './chromium';
 export * from './order-stream';
 export * from './route-solver';
 export * from './switched-kafka-broker';
+export * from './openapi-responses';
