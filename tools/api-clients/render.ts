@@ -1,4 +1,5 @@
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
+import ts from 'typescript';
 
 export const CLIENT_SERVICES = ['orders', 'dispatch', 'messaging', 'notifications'] as const;
 export type ClientService = (typeof CLIENT_SERVICES)[number];
@@ -13,8 +14,13 @@ export function clientTypesPath(service: ClientService): string {
  * document the service serves; fails, naming the service, on a document it cannot read.
  */
 export async function renderClientTypes(service: ClientService, document: unknown): Promise<string> {
-  // Our request schemas leave fields with a default optional; the generator's default would make them required.
-  const ast = await openapiTS(document as OpenAPI3, { defaultNonNullable: false, silent: true }).catch((err: Error) => {
+  const ast = await openapiTS(document as OpenAPI3, {
+    // Our request schemas leave fields with a default optional; the generator's default would make them required.
+    defaultNonNullable: false,
+    // A file to upload (multipart, `format: binary`) is a Blob, in the browser and in Node alike.
+    transform: (schema) => (schema.format === 'binary' ? ts.factory.createTypeReferenceNode('Blob') : undefined),
+    silent: true,
+  }).catch((err: Error) => {
     throw new Error(`openapi-typescript cannot read the ${service} service's OpenAPI document: ${err.message}`);
   });
   return [

@@ -1945,7 +1945,7 @@ export interface operations {
                      * Format: binary
                      * @description a JPEG, PNG or WebP photo; its type is taken from its content, not its name
                      */
-                    file: string;
+                    file: Blob;
                 };
             };
         };
