@@ -1475,7 +1475,10 @@ export interface operations {
     AssignmentsController_assign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orderId: string;
             };
@@ -1548,7 +1551,10 @@ export interface operations {
                 /** @description Why, for the rider and the history */
                 reason?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orderId: string;
             };
@@ -1679,7 +1685,10 @@ export interface operations {
                 /** @description Operators choose a shop; everyone else acts on their own */
                 shopId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1741,7 +1750,10 @@ export interface operations {
                 /** @description Operators choose a shop; everyone else acts on their own */
                 shopId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1870,7 +1882,10 @@ export interface operations {
                 /** @description Operators choose a shop; everyone else acts on their own */
                 shopId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 planId: string;
             };
