@@ -12,9 +12,10 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.[tj]s$': ['@swc/jest'] },
   // ESM-only dependencies that Node 20 can require() but jest's module runtime cannot.
-  // openapi-typescript's CommonJS build requires ESM-only packages (parse-json, change-case, supports-color).
+  // openapi-typescript's CommonJS build requires ESM-only packages (parse-json, change-case, supports-color),
+  // some of them its own copies in its node_modules.
   transformIgnorePatterns: [
-    '/node_modules/(?!(content-disposition|@platformatic/kafka|@platformatic/dynamic-buffer|@platformatic/wasm-utils|openapi-typescript|parse-json|index-to-position|supports-color|change-case)/)',
+    '/node_modules/(?!(openapi-typescript/node_modules/)?(content-disposition|@platformatic/kafka|@platformatic/dynamic-buffer|@platformatic/wasm-utils|openapi-typescript|parse-json|index-to-position|supports-color|change-case)/)',
   ],
   moduleNameMapper,
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',

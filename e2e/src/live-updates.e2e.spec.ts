@@ -1,3 +1,4 @@
+import { createOrdersClient } from '@petalpost/api-clients';
 import { TokenService, type Principal } from '@petalpost/auth';
 import { DEVELOPMENT_JWT_SECRET } from '@petalpost/platform';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, testInfra, uniqueName } from '@petalpost/testing';
@@ -44,13 +45,10 @@ describe('live order updates (orders → Kafka → notifications)', () => {
     return client;
   };
   const placeOrder = async (shopId: string): Promise<string> => {
-    const response = await fetch(`${orders.url}/orders`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens.sign({ role: 'staff', shopId, sub: 'alice' })}`, 'content-type': 'application/json' },
-      body: JSON.stringify(roses),
-    });
+    const staff = createOrdersClient(orders.url, { token: tokens.sign({ role: 'staff', shopId, sub: 'alice' }) });
+    const { data, response } = await staff.POST('/orders', { body: roses });
     expect(response.status).toBe(201);
-    return ((await response.json()) as { orderId: string }).orderId;
+    return data!.orderId;
   };
   const heard = (client: Client, orderId: string) => client.notifications.some((n) => n.data.orderId === orderId);
 

@@ -49,7 +49,7 @@ describe('npm start, running', () => {
   let start: ChildProcess;
   let output = '';
   let dataDir: string;
-  let ports: Record<'orders' | 'dispatch' | 'messaging' | 'notifications' | 'postgres', number>;
+  let ports: Record<'orders' | 'dispatch' | 'messaging' | 'notifications' | 'postgres' | 'reference', number>;
   const exited = () =>
     new Promise<number | null>((resolve) => (start.exitCode !== null ? resolve(start.exitCode) : start.once('exit', (code) => resolve(code))));
   const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
@@ -68,7 +68,14 @@ describe('npm start, running', () => {
   beforeAll(async () => {
     const namespace = await createTestNamespace();
     dataDir = await mkdtemp(join(tmpdir(), 'petalpost-start-'));
-    ports = { orders: await freePort(), dispatch: await freePort(), messaging: await freePort(), notifications: await freePort(), postgres: await freePort() };
+    ports = {
+      orders: await freePort(),
+      dispatch: await freePort(),
+      messaging: await freePort(),
+      notifications: await freePort(),
+      postgres: await freePort(),
+      reference: await freePort(),
+    };
     start = spawn(process.execPath, [startCommand], {
       env: {
         ...process.env,
@@ -80,6 +87,7 @@ describe('npm start, running', () => {
         DISPATCH_PORT: String(ports.dispatch),
         MESSAGING_PORT: String(ports.messaging),
         NOTIFICATIONS_PORT: String(ports.notifications),
+        REFERENCE_PORT: String(ports.reference),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       // A process group of its own, as a terminal gives the command it runs.
@@ -105,6 +113,32 @@ describe('npm start, running', () => {
     }
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
+
+  it('serves one API reference of the four services, printed with its URL, whose requests reach the services', async () => {
+    const reference = `http://127.0.0.1:${ports.reference}/`;
+    expect(output).toContain(`API reference  ${reference}`);
+    const page = await fetch(reference);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const asset of ['swagger-ui/swagger-ui-bundle.js', 'swagger-ui/swagger-ui-standalone-preset.js', 'swagger-ui/swagger-ui.css']) {
+      expect(html).toContain(asset);
+      expect((await fetch(new URL(asset, reference))).status).toBe(200);
+    }
+    for (const service of ['orders', 'dispatch', 'messaging', 'notifications']) {
+      expect(html).toContain(`"name":"${service}","url":"${service}.json"`);
+      const answer = await fetch(new URL(`${service}.json`, reference));
+      expect(answer.status).toBe(200);
+      const document = (await answer.json()) as { openapi: string; info: { title: string }; paths: Record<string, unknown>; servers: Array<{ url: string }> };
+      expect(document.openapi).toMatch(/^3\./);
+      expect(document.info.title).toBe(`Petalpost ${service}`);
+      expect(Object.keys(document.paths)).toContain('/health/live');
+      expect(document.servers).toEqual([expect.objectContaining({ url: `/api/${service}` })]);
+      // "Try it out" goes through the reference's own origin to the service.
+      expect((await fetch(new URL(`api/${service}/health/live`, reference))).status).toBe(200);
+    }
+    const refused = await fetch(new URL('api/orders/orders', reference), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect({ status: refused.status, body: await refused.json() }).toMatchObject({ status: 401, body: { code: expect.any(String) } });
+  });
 
   it('starts a killed service again, says so, and keeps the others running', async () => {
     const before = servicePids();

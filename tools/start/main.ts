@@ -17,6 +17,7 @@ import {
 import { createKafka, ensureTopics } from '@petalpost/kafka';
 import { assertSupportedRuntime, ConfigError, createLogger, loadConfig } from '@petalpost/platform';
 
+import { type ApiReference, startApiReference } from './api-reference';
 import { type ServiceName, SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
       const variable = `${service.toUpperCase()}_PORT`;
       await assertPortFree(servicePort(config, service), `set ${variable} to another port, or stop what uses it`);
     }
+    await assertPortFree(config.REFERENCE_PORT, 'set REFERENCE_PORT to another port, or stop what uses it');
     await mkdir(join(dataDir, 'logs'), { recursive: true });
 
     const postgres = await provideDatabase(config, dataDir);
@@ -94,7 +96,9 @@ async function main(): Promise<void> {
 
     // From here on, a service that exits is started again, and the others keep running.
     running.services = SERVICES.map((name, i) => superviseService(services[i], () => spawnOne(name), say));
-    printSummary(config, dataDir, services, postgres, broker.brokers, (Date.now() - started) / 1000);
+    const reference = await startApiReference(services, '127.0.0.1', config.REFERENCE_PORT);
+    stack.push({ what: 'api reference', stop: () => reference.close() });
+    printSummary(config, dataDir, services, reference, postgres, broker.brokers, (Date.now() - started) / 1000);
   } catch (err) {
     say(`\nnpm start failed: ${err instanceof ConfigError ? err.message : (err as Error).message}`);
     await shutdown(1);
@@ -131,13 +135,22 @@ async function provideKafka(config: StartConfig, dataDir: string): Promise<{ bro
   return { brokers: broker.brokers, stop: () => broker.stop() };
 }
 
-function printSummary(config: StartConfig, dataDir: string, services: ServiceProcess[], postgres: PostgresHandle, brokers: string[], seconds: number): void {
+function printSummary(
+  config: StartConfig,
+  dataDir: string,
+  services: ServiceProcess[],
+  reference: ApiReference,
+  postgres: PostgresHandle,
+  brokers: string[],
+  seconds: number,
+): void {
   const notifications = services.find((s) => s.name === 'notifications')!;
   say('');
   say(`Petalpost is running (started in ${seconds.toFixed(1)} s, Node ${process.version})`);
   say('');
   for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${shown(s.logFile)}`);
   say('');
+  say(`  API reference  ${reference.url}   (the four services' OpenAPI documents, requests tried through it)`);
   say(`  live updates   ${notifications.url.replace('http', 'ws')}/ws?access_token=<token>`);
   say(`  kafka          ${brokers.join(',')}${config.KAFKA_NAMESPACE ? ` (namespace ${config.KAFKA_NAMESPACE})` : ''}`);
   say(`  postgres       ${redactUrl(postgres.url)}`);

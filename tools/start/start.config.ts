@@ -14,6 +14,8 @@ export const startConfigSchema = z.object({
   DISPATCH_PORT: port(3002),
   MESSAGING_PORT: port(3003),
   NOTIFICATIONS_PORT: port(3004),
+  /** The one API reference of all four services (Swagger UI). */
+  REFERENCE_PORT: port(3000),
   JWT_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.string().default('info'),
   /** Where the embedded PostgreSQL, the local broker and the service logs keep their files (default `.data/` of the repo). */

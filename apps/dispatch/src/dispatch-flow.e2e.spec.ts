@@ -1,3 +1,4 @@
+import { createDispatchClient, createOrdersClient, type DispatchPaths } from '@petalpost/api-clients';
 import { TokenService, type Principal } from '@petalpost/auth';
 import { createEventDecoder, decodeOrderCommand, DISPATCH_EVENT_CONTRACTS, namespaced, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
 import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
@@ -14,8 +15,8 @@ const shopAt = { lat: 52.09, lng: 5.12 };
 /** About `km` kilometres east of the shop. */
 const east = (km: number) => ({ lat: shopAt.lat, lng: shopAt.lng + km / 68.5 });
 
-type Answer = { status: number; body: Record<string, unknown> };
 type Seen = { key: string; type: string; data: Record<string, unknown> };
+type Plan = DispatchPaths['/plans/latest']['get']['responses'][200]['content']['application/json'];
 
 /**
  * The whole path of a delivery through dispatch, with the real orders service as its own process:
@@ -29,34 +30,28 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
   const seen = { orderEvents: [] as Seen[], orderCommands: [] as Seen[], dispatchEvents: [] as Seen[] };
 
   const as = (p: Partial<Principal> & Pick<Principal, 'role'>) => tokens.sign({ sub: uniqueName('user'), ...p } as Principal);
-  const call = async (url: string, token: string, method: string, path: string, body?: unknown): Promise<Answer> => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-  const toDispatch = (token: string, method: string, path: string, body?: unknown) => call(dispatch.url, token, method, path, body);
-  const toOrders = (token: string, method: string, path: string, body?: unknown) => call(orders.url, token, method, path, body);
+  const toDispatch = (token: string) => createDispatchClient(dispatch.url, { token });
+  const toOrders = (token: string) => createOrdersClient(orders.url, { token });
   const dispatchAbout = (orderId: string, type: string) => seen.dispatchEvents.filter((m) => m.type === type && m.data.orderId === orderId);
 
   /** An order placed, accepted and made through the orders API: ready for pickup, with the label's code. */
   const readyOrder = async (staff: string, to: { lat: number; lng: number }, window: { from: string; to: string }) => {
-    const placed = await toOrders(staff, 'POST', '/orders', {
-      reference: uniqueName('WEB'),
-      orderType: 'gift',
-      items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
-      deliveryWindow: { ...window, timeZone: 'Europe/Amsterdam' },
-      buyer: { name: 'Sam Buyer', phone: '+31 6 1234 5678' },
-      recipient: { name: 'Alex Recipient', addressType: 'residence', address: { text: 'Lindenlaan 3, Utrecht', geo: to } },
-      price: { amountMinor: 4950, currency: 'EUR' },
+    const placed = await toOrders(staff).POST('/orders', {
+      body: {
+        reference: uniqueName('WEB'),
+        orderType: 'gift',
+        items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
+        deliveryWindow: { ...window, timeZone: 'Europe/Amsterdam' },
+        buyer: { name: 'Sam Buyer', phone: '+31 6 1234 5678' },
+        recipient: { name: 'Alex Recipient', addressType: 'residence', address: { text: 'Lindenlaan 3, Utrecht', geo: to } },
+        price: { amountMinor: 4950, currency: 'EUR' },
+      },
     });
-    expect(placed.status).toBe(201);
-    const orderId = placed.body.orderId as string;
-    for (const step of ['accept', 'production/start', 'production/finish'])
-      expect((await toOrders(staff, 'POST', `/orders/${orderId}/${step}`)).status).toBe(200);
-    return { orderId, pickupCode: placed.body.pickupCode as string };
+    expect(placed.response.status).toBe(201);
+    const orderId = placed.data!.orderId;
+    for (const step of ['accept', 'production/start', 'production/finish'] as const)
+      expect((await toOrders(staff).POST(`/orders/{orderId}/${step}`, { params: { path: { orderId } }, body: {} })).response.status).toBe(200);
+    return { orderId, pickupCode: placed.data!.pickupCode! };
   };
 
   beforeAll(async () => {
@@ -110,33 +105,35 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
     const staff = as({ role: 'staff', shopId });
     const dispatcher = as({ role: 'dispatcher', shopId });
     const rita = uniqueName('rita');
-    expect((await toDispatch(staff, 'POST', '/riders', { riderId: rita, name: 'Rita', vehicle: { kind: 'bicycle', capacity: 6 } })).status).toBe(201);
-    expect((await toDispatch(dispatcher, 'PUT', `/riders/${rita}/availability`, { availability: 'on_shift' })).status).toBe(200);
     expect(
-      (await toDispatch(dispatcher, 'PUT', '/dispatch-settings', { autoApply: false, atRiskMarginMinutes: 15, depot: shopAt, timeZone: 'Europe/Amsterdam' }))
+      (await toDispatch(staff).POST('/riders', { body: { riderId: rita, name: 'Rita', vehicle: { kind: 'bicycle', capacity: 6 } } })).response.status,
+    ).toBe(201);
+    expect(
+      (await toDispatch(dispatcher).PUT('/riders/{riderId}/availability', { params: { path: { riderId: rita } }, body: { availability: 'on_shift' } })).response
         .status,
+    ).toBe(200);
+    expect(
+      (
+        await toDispatch(dispatcher).PUT('/dispatch-settings', {
+          body: { autoApply: false, atRiskMarginMinutes: 15, depot: shopAt, timeZone: 'Europe/Amsterdam' },
+        })
+      ).response.status,
     ).toBe(200);
 
     // The tight one must be at the door within 40 minutes; the easy one has all afternoon.
     const tight = await readyOrder(staff, east(1), { from: minutesFromNow(-20), to: minutesFromNow(40) });
     const easy = await readyOrder(staff, east(2), { from: minutesFromNow(-20), to: minutesFromNow(300) });
     await eventually(async () => {
-      const board = (await toDispatch(dispatcher, 'GET', '/deliveries?status=ready_for_pickup')).body.items as Array<{ orderId: string }>;
+      const board = (await toDispatch(dispatcher).GET('/deliveries', { params: { query: { status: 'ready_for_pickup' } } })).data!.items;
       expect(board.map((d) => d.orderId).sort()).toEqual([tight.orderId, easy.orderId].sort());
     }, 20_000);
 
     // Orders ready → a plan, proposed by dispatch on its own: both on Rita's trip, every stop inside its window.
-    type PlanView = {
-      planId: string;
-      trigger: string;
-      routes: Array<{ riderId: string; trips: Array<{ stops: Array<{ orderId: string; arriveAt: string; windowTo: string }> }> }>;
-      unplanned: unknown[];
-    };
-    const stopsOf = (plan: PlanView) => plan.routes.flatMap((r) => r.trips.flatMap((t) => t.stops.map((stop) => ({ ...stop, riderId: r.riderId }))));
+    const stopsOf = (plan: Plan) => plan.routes.flatMap((r) => r.trips.flatMap((t) => t.stops.map((stop) => ({ ...stop, riderId: r.riderId }))));
     const plan = await eventually(async () => {
-      const latest = await toDispatch(dispatcher, 'GET', '/plans/latest');
-      expect(latest.status).toBe(200);
-      const proposed = latest.body as PlanView;
+      const latest = await toDispatch(dispatcher).GET('/plans/latest');
+      expect(latest.response.status).toBe(200);
+      const proposed = latest.data!;
       expect(
         stopsOf(proposed)
           .map((stop) => stop.orderId)
@@ -152,7 +149,7 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
     }
 
     // Plan → assignment commands → the orders service's own events → the board.
-    expect((await toDispatch(dispatcher, 'POST', `/plans/${plan.planId}/apply`, {})).status).toBe(200);
+    expect((await toDispatch(dispatcher).POST('/plans/{planId}/apply', { params: { path: { planId: plan.planId } }, body: {} })).response.status).toBe(200);
     await eventually(() => {
       expect(
         seen.orderCommands
@@ -175,16 +172,19 @@ describe('from ready orders to ETAs and risk (real orders and dispatch services,
 
     // Rita picks up the tight one with the label's code: out for delivery.
     const riderToken = as({ role: 'rider', shopId, sub: rita });
-    expect((await toOrders(riderToken, 'POST', `/orders/${tight.orderId}/pickup`, { pickupCode: tight.pickupCode })).status).toBe(200);
+    expect(
+      (await toOrders(riderToken).POST('/orders/{orderId}/pickup', { params: { path: { orderId: tight.orderId } }, body: { pickupCode: tight.pickupCode } }))
+        .response.status,
+    ).toBe(200);
     await eventually(async () => {
-      const board = (await toDispatch(dispatcher, 'GET', '/deliveries?status=out_for_delivery')).body.items as Array<{ orderId: string }>;
+      const board = (await toDispatch(dispatcher).GET('/deliveries', { params: { query: { status: 'out_for_delivery' } } })).data!.items;
       expect(board.map((d) => d.orderId)).toEqual([tight.orderId]);
     }, 20_000);
 
     // She is 9 km the wrong way: about 47 minutes to the tight one, past 40 − 15.
     expect(
-      (await toDispatch(riderToken, 'POST', '/riders/me/positions', { positions: [{ ...east(-8), accuracy: 5, recordedAt: new Date().toISOString() }] }))
-        .status,
+      (await toDispatch(riderToken).POST('/riders/me/positions', { body: { positions: [{ ...east(-8), accuracy: 5, recordedAt: new Date().toISOString() }] } }))
+        .response.status,
     ).toBe(202);
     await eventually(() => {
       expect(dispatchAbout(tight.orderId, 'DeliveryAtRisk')).toHaveLength(1);

@@ -35,8 +35,17 @@ export interface RunningService<C extends ServiceConfig> {
 const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Builds the HTTP app every service shares: Fastify, JSON logs, correlation ids, validation, OpenAPI. */
-export async function createServiceApp<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C, logger: Logger) {
+/**
+ * Builds the HTTP app every service shares: Fastify, JSON logs, correlation ids, validation, OpenAPI.
+ * In preview, Nest reads the modules and controllers but instantiates nothing (no database, no broker):
+ * enough to serve the OpenAPI document, see openapi-document.ts.
+ */
+export async function createServiceApp<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  config: C,
+  logger: Logger,
+  options: { preview?: boolean } = {},
+) {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
@@ -51,6 +60,7 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
     abortOnError: false,
     // JSON only: without Nest's extra parsers, any other media type is refused with 415.
     bodyParser: false,
+    preview: options.preview,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {

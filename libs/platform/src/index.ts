@@ -1,4 +1,5 @@
 export * from './bootstrap';
+export * from './openapi-document';
 export * from './config';
 export * from './database';
 export * from './empty-body';

@@ -10,3 +10,4 @@ export * from './order-stream';
 export * from './route-solver';
 export * from './switched-kafka-broker';
 export * from './openapi-document';
+export * from './openapi-responses';

@@ -1,0 +1,449 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { createDispatchClient, createMessagingClient, createNotificationsClient, createOrdersClient } from '@petalpost/api-clients';
+import { type Principal, TokenService } from '@petalpost/auth';
+import { DEVELOPMENT_JWT_SECRET } from '@petalpost/platform';
+import { createTestNamespace, eventually, OpenApiResponseChecker, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
+import type { Middleware } from 'openapi-fetch';
+import sharp from 'sharp';
+
+const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications'] as const;
+type Service = (typeof SERVICES)[number];
+
+const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const nextYear = new Date().getUTCFullYear() + 1;
+const valentines = { from: `${nextYear}-02-14T13:00:00+01:00`, to: `${nextYear}-02-14T15:00:00+01:00` };
+const shopAt = { lat: 52.09, lng: 5.12 };
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+const roses = (window: { from: string; to: string } = valentines) => ({
+  items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
+  deliveryWindow: { ...window, timeZone: 'Europe/Amsterdam' },
+  buyer: { name: 'Sam Buyer', email: 'sam@example.com' },
+  recipient: { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Lindenlaan 3, Utrecht', geo: { lat: 52.1, lng: 5.13 } } },
+  cardMessage: 'Happy birthday',
+});
+
+/**
+ * Every answer of this spec is checked against the OpenAPI document its service serves: the four
+ * services run as their own built processes on one Kafka namespace, as `npm start` runs them, and
+ * the flows follow an order through all four. Each test ends by asserting that no answer differed
+ * from its document; the assertions on the way only make sure the flow went where it should.
+ */
+describe('every answer matches its service’s OpenAPI document (four services, Kafka and PostgreSQL)', () => {
+  const running = {} as Record<Service, ServiceProcess>;
+  const checkers = {} as Record<Service, OpenApiResponseChecker>;
+  let receiver: Server;
+  let receiverUrl: string;
+
+  const as = (p: Partial<Principal> & Pick<Principal, 'role'>) => tokens.sign({ sub: uniqueName('user'), ...p } as Principal);
+  const checked = <C extends { use(...middleware: Middleware[]): void }>(service: Service, client: C): C => {
+    client.use(checkers[service].middleware());
+    return client;
+  };
+  const orders = (token?: string) => checked('orders', createOrdersClient(running.orders.url, { token }));
+  const dispatch = (token?: string) => checked('dispatch', createDispatchClient(running.dispatch.url, { token }));
+  const messaging = (token?: string) => checked('messaging', createMessagingClient(running.messaging.url, { token }));
+  const notifications = (token?: string) => checked('notifications', createNotificationsClient(running.notifications.url, { token }));
+  /** A request a typed client cannot make (a path of several segments behind one parameter, an endless stream), checked all the same. */
+  const plain = async (service: Service, method: string, documentedPath: string, url: string, init: RequestInit = {}) => {
+    const controller = new AbortController();
+    const response = await fetch(url, { method, redirect: 'manual', signal: controller.signal, ...init });
+    // An event stream never ends: its first event stands for its body.
+    const body = response.headers.get('content-type')?.startsWith('text/event-stream') ? await firstChunk(response) : await response.text();
+    controller.abort();
+    checkers[service].mismatches.push(
+      ...checkers[service].check({ method, path: documentedPath, status: response.status, contentType: response.headers.get('content-type'), body }),
+    );
+    return { status: response.status, body };
+  };
+
+  beforeAll(async () => {
+    // A shop system's webhook endpoint: /fails answers 500, everything else 204.
+    receiver = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(request.url === '/fails' ? 500 : 204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+
+    const namespace = await createTestNamespace();
+    const env: Record<Service, Record<string, string>> = {
+      orders: {},
+      dispatch: {},
+      messaging: {},
+      // One attempt per webhook delivery, so a failing endpoint makes a dead letter at once.
+      notifications: { WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_POLL_INTERVAL_MS: '50' },
+    };
+    await Promise.all(
+      SERVICES.map(async (name) => {
+        running[name] = await startServiceProcess(name, { KAFKA_NAMESPACE: namespace, ...env[name] });
+        checkers[name] = new OpenApiResponseChecker(await (await fetch(`${running[name].url}/docs/json`)).json(), name);
+      }),
+    );
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all(Object.values(running).map((service) => service.stop()));
+    await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  });
+  afterEach(() => {
+    const mismatches = SERVICES.flatMap((name) => checkers[name].mismatches.splice(0).map((m) => `${name}: ${m}`));
+    expect([...new Set(mismatches)]).toEqual([]);
+  });
+
+  /** A placed order of the shop, accepted and made when asked. */
+  const anOrder = async (staff: string, steps: Array<'accept' | 'production/start' | 'production/finish'> = []) => {
+    const { data, response } = await orders(staff).POST('/orders', { body: roses() });
+    expect(response.status).toBe(201);
+    for (const step of steps)
+      expect((await orders(staff).POST(`/orders/{orderId}/${step}`, { params: { path: { orderId: data!.orderId } }, body: {} })).response.status).toBe(200);
+    return data!;
+  };
+
+  it('orders: an order from placement to delivery, and the refusals on the way', async () => {
+    const shop = uniqueName('shop');
+    const staff = as({ role: 'staff', shopId: shop, sub: 'alice' });
+    const florist = as({ role: 'florist', shopId: shop });
+    const rita = uniqueName('rita');
+    const rider = as({ role: 'rider', shopId: shop, sub: rita });
+    const asStaff = orders(staff);
+
+    const placed = await asStaff.POST('/orders', { params: { header: { 'Idempotency-Key': `place-${shop}` } }, body: roses() });
+    expect(placed.response.status).toBe(201);
+    const orderId = placed.data!.orderId;
+    const path = { orderId };
+    expect((await asStaff.POST('/orders', { params: { header: { 'Idempotency-Key': `place-${shop}` } }, body: roses() })).data?.orderId).toBe(orderId);
+    expect((await asStaff.GET('/orders/{orderId}', { params: { path } })).response.status).toBe(200);
+    expect((await asStaff.GET('/orders/{orderId}/history', { params: { path } })).response.status).toBe(200);
+    await eventually(async () => expect((await asStaff.GET('/orders', { params: { query: { shopId: shop } } })).data?.items).toHaveLength(1));
+
+    expect((await asStaff.POST('/orders/{orderId}/accept', { params: { path, header: { 'If-Match': '"1"' } }, body: {} })).response.status).toBe(200);
+    expect(
+      (await asStaff.POST('/orders/{orderId}/cancel', { params: { path, header: { 'If-Match': '"1"' } }, body: { reason: 'late' } })).response.status,
+    ).toBe(412);
+    expect((await asStaff.POST('/orders/{orderId}/payment', { params: { path }, body: {} })).response.status).toBe(200);
+    expect((await orders(florist).POST('/orders/{orderId}/production/start', { params: { path }, body: {} })).response.status).toBe(200);
+    expect((await orders(florist).POST('/orders/{orderId}/production/photos', { params: { path }, body: { photoRef: 'photos/a.jpg' } })).response.status).toBe(
+      200,
+    );
+    expect((await orders(florist).POST('/orders/{orderId}/production/finish', { params: { path }, body: {} })).response.status).toBe(200);
+    expect((await asStaff.POST('/orders/{orderId}/rider', { params: { path }, body: { riderId: 'ron' } })).response.status).toBe(200);
+    expect((await asStaff.POST('/orders/{orderId}/rider/unassign', { params: { path }, body: { riderId: 'ron', reason: 'ill' } })).response.status).toBe(200);
+    expect((await asStaff.POST('/orders/{orderId}/rider', { params: { path }, body: { riderId: rita } })).response.status).toBe(200);
+    const address = { recipient: { name: 'Alex Recipient', address: { text: 'Lindenlaan 5, Utrecht' } } };
+    expect((await asStaff.POST('/orders/{orderId}/address', { params: { path }, body: address })).response.status).toBe(200);
+    expect((await orders(rider).POST('/orders/{orderId}/pickup', { params: { path }, body: { pickupCode: 'AAAAA' } })).response.status).toBe(409);
+    expect((await orders(rider).POST('/orders/{orderId}/pickup', { params: { path }, body: { pickupCode: placed.data!.pickupCode! } })).response.status).toBe(
+      200,
+    );
+    expect((await orders(rider).POST('/orders/{orderId}/delivery/carded', { params: { path }, body: { note: 'Nobody home' } })).response.status).toBe(200);
+    expect((await orders(rider).POST('/orders/{orderId}/delivery/reattempt', { params: { path }, body: {} })).response.status).toBe(200);
+    expect(
+      (await orders(rider).POST('/orders/{orderId}/delivery/failed', { params: { path }, body: { reason: 'recipient_unavailable' } })).response.status,
+    ).toBe(200);
+    const later = { from: `${nextYear}-02-15T13:00:00+01:00`, to: `${nextYear}-02-15T15:00:00+01:00` };
+    expect((await asStaff.POST('/orders/{orderId}/delivery/reschedule', { params: { path }, body: { deliveryWindow: later } })).response.status).toBe(200);
+    expect((await asStaff.POST('/orders/{orderId}/rider', { params: { path }, body: { riderId: rita } })).response.status).toBe(200);
+    expect((await asStaff.POST('/orders/{orderId}/pickup', { params: { path }, body: {} })).response.status).toBe(200);
+    const delivered = await orders(rider).POST('/orders/{orderId}/delivery', { params: { path }, body: { outcome: { kind: 'recipient' } } });
+    expect(delivered.data?.status).toBe('delivered');
+    expect((await asStaff.POST('/orders/{orderId}/cancel', { params: { path }, body: { reason: 'too late' } })).response.status).toBe(409);
+
+    // Another order fails and comes back; a third moves its window and is rejected.
+    const second = await anOrder(staff, ['accept', 'production/start', 'production/finish']);
+    const secondPath = { orderId: second.orderId };
+    expect((await asStaff.POST('/orders/{orderId}/rider', { params: { path: secondPath }, body: { riderId: rita } })).response.status).toBe(200);
+    expect((await asStaff.POST('/orders/{orderId}/pickup', { params: { path: secondPath }, body: {} })).response.status).toBe(200);
+    expect(
+      (await orders(rider).POST('/orders/{orderId}/delivery/failed', { params: { path: secondPath }, body: { reason: 'wrong_address' } })).response.status,
+    ).toBe(200);
+    expect((await orders(rider).POST('/orders/{orderId}/return', { params: { path: secondPath }, body: { note: 'Back on shelf 3' } })).response.status).toBe(
+      200,
+    );
+    const third = await anOrder(staff);
+    const thirdPath = { orderId: third.orderId };
+    expect((await asStaff.POST('/orders/{orderId}/window', { params: { path: thirdPath }, body: { deliveryWindow: later } })).response.status).toBe(200);
+    expect((await asStaff.POST('/orders/{orderId}/reject', { params: { path: thirdPath }, body: { reason: 'Out of roses' } })).response.status).toBe(200);
+
+    // Refusals: no token, a role that may not, another shop, an invalid body.
+    expect((await orders().POST('/orders', { body: roses() })).response.status).toBe(401);
+    expect((await orders(rider).POST('/orders', { body: roses() })).response.status).toBe(403);
+    expect((await orders(as({ role: 'staff', shopId: uniqueName('shop') })).GET('/orders/{orderId}', { params: { path } })).response.status).toBe(404);
+    expect((await asStaff.POST('/orders', { body: { ...roses(), items: [] } })).response.status).toBe(400);
+    expect((await asStaff.POST('/orders', { body: { ...roses(), reference: 'x'.repeat(300 * 1024) } })).response.status).toBe(413);
+    const form = await asStaff.POST('/orders', {
+      body: roses(),
+      bodySerializer: () => 'items=roses',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.response.status).toBe(415);
+  });
+
+  it('orders: projections, erasure, delivery slots and health', async () => {
+    const shop = uniqueName('shop');
+    const staff = as({ role: 'staff', shopId: shop });
+    const operator = orders(as({ role: 'operator', sub: 'olga' }));
+    const order = await anOrder(staff);
+
+    const projections = await operator.GET('/admin/projections');
+    expect(projections.response.status).toBe(200);
+    expect((await operator.POST('/admin/projections/{name}/rebuild', { params: { path: { name: 'order-summaries' } }, body: {} })).response.status).toBe(202);
+    expect((await operator.POST('/admin/projections/{name}/rebuild', { params: { path: { name: 'no-such-projection' } }, body: {} })).response.status).toBe(
+      404,
+    );
+    expect((await orders(staff).POST('/people/{personId}/erasure', { params: { path: { personId: order.buyerPersonId! } }, body: {} })).response.status).toBe(
+      200,
+    );
+
+    const slots = { timeZone: 'Europe/Amsterdam', slotMinutes: 120, capacity: 8 };
+    expect((await orders(staff).PUT('/shops/{shopId}/delivery-slots', { params: { path: { shopId: shop } }, body: slots })).response.status).toBe(200);
+    const date = `${nextYear}-02-14`;
+    expect((await orders(staff).GET('/shops/{shopId}/delivery-slots', { params: { path: { shopId: shop }, query: { date } } })).response.status).toBe(200);
+    const other = uniqueName('shop');
+    const unplanned = await orders(as({ role: 'staff', shopId: other })).GET('/shops/{shopId}/delivery-slots', {
+      params: { path: { shopId: other }, query: { date } },
+    });
+    expect(unplanned.response.status).toBe(404);
+
+    expect((await orders().GET('/health/live')).response.status).toBe(200);
+    await eventually(async () => expect((await orders().GET('/health/ready')).response.status).toBe(200));
+  });
+
+  it('dispatch: riders, settings, the board, assignment, plans, positions and demand', async () => {
+    const shop = uniqueName('shop');
+    const partner = uniqueName('shop');
+    const staff = as({ role: 'staff', shopId: shop });
+    const desk = dispatch(as({ role: 'dispatcher', shopId: shop }));
+    const rita = uniqueName('rita');
+    const riderDesk = dispatch(as({ role: 'rider', shopId: shop, sub: rita }));
+
+    const registered = await desk.POST('/riders', { body: { riderId: rita, name: 'Rita', vehicle: { kind: 'bicycle', capacity: 6 }, shopIds: [partner] } });
+    expect(registered.response.status).toBe(201);
+    expect((await desk.POST('/riders', { body: { riderId: rita, name: 'Rita', vehicle: { kind: 'bicycle', capacity: 6 } } })).response.status).toBe(409);
+    expect((await desk.GET('/riders/{riderId}', { params: { path: { riderId: rita } } })).response.status).toBe(200);
+    expect((await desk.GET('/riders/{riderId}', { params: { path: { riderId: 'nobody' } } })).response.status).toBe(404);
+    expect((await desk.PATCH('/riders/{riderId}', { params: { path: { riderId: rita } }, body: { phone: '+31 6 1111 2222' } })).response.status).toBe(200);
+    const partnerDesk = dispatch(as({ role: 'dispatcher', shopId: partner }));
+    expect((await partnerDesk.POST('/riders/{riderId}/approve', { params: { path: { riderId: rita } }, body: {} })).response.status).toBe(200);
+    expect((await riderDesk.PUT('/riders/me/availability', { body: { availability: 'on_shift' } })).response.status).toBe(200);
+    expect(
+      (await partnerDesk.PUT('/riders/{riderId}/availability', { params: { path: { riderId: rita } }, body: { availability: 'on_shift' } })).response.status,
+    ).toBe(200);
+    await eventually(async () => expect((await desk.GET('/riders', { params: { query: { availability: 'on_shift' } } })).data?.items).toHaveLength(1));
+
+    expect((await desk.PUT('/dispatch-settings', { body: { autoApply: false, depot: shopAt, timeZone: 'Europe/Amsterdam' } })).response.status).toBe(200);
+    expect((await desk.PUT('/dispatch-settings', { body: { autoApply: false, timeZone: 'Mars/Olympus' } })).response.status).toBe(400);
+    expect((await desk.GET('/dispatch-settings')).response.status).toBe(200);
+    expect((await dispatch(as({ role: 'florist', shopId: shop })).GET('/dispatch-settings')).response.status).toBe(403);
+
+    // An order made in the orders service shows on the board; assigning it goes back through orders.
+    const order = await anOrder(staff, ['accept']);
+    const path = { orderId: order.orderId };
+    const onTheBoard = async () => (await desk.GET('/deliveries')).data?.items.find((d) => d.orderId === order.orderId);
+    await eventually(async () => expect(await onTheBoard()).toMatchObject({ status: 'awaiting_assignment' }), 20_000);
+    expect((await dispatch().GET('/deliveries')).response.status).toBe(401);
+    expect((await desk.PUT('/deliveries/{orderId}/rider', { params: { path }, body: { riderId: rita } })).response.status).toBe(202);
+    await eventually(async () => expect(await onTheBoard()).toMatchObject({ riderId: rita }), 20_000);
+    expect((await desk.DELETE('/deliveries/{orderId}/rider', { params: { path, query: { reason: 'Scooter broke down' } }, body: {} })).response.status).toBe(
+      202,
+    );
+    expect((await desk.PUT('/deliveries/{orderId}/rider', { params: { path: { orderId: randomUUID() } }, body: { riderId: rita } })).response.status).toBe(404);
+
+    expect((await desk.POST('/plans', { body: {} })).response.status).toBe(201);
+    // Dispatch also proposes plans on its own after a change, and only the latest one applies.
+    await eventually(async () => {
+      const latest = await desk.GET('/plans/latest');
+      expect((await desk.POST('/plans/{planId}/apply', { params: { path: { planId: latest.data!.planId } }, body: {} })).response.status).toBe(200);
+    });
+    expect((await desk.POST('/plans/{planId}/apply', { params: { path: { planId: randomUUID() } }, body: {} })).response.status).toBe(409);
+
+    const position = { ...shopAt, accuracy: 5, recordedAt: new Date().toISOString() };
+    expect((await riderDesk.POST('/riders/me/positions', { body: { positions: [position] } })).response.status).toBe(202);
+    await eventually(async () => expect((await desk.GET('/riders/{riderId}/position', { params: { path: { riderId: rita } } })).response.status).toBe(200));
+    expect((await desk.GET('/riders/{riderId}/trail', { params: { path: { riderId: rita } } })).response.status).toBe(200);
+
+    expect((await desk.GET('/demand', { params: { query: { timeZone: 'Europe/Amsterdam' } } })).response.status).toBe(200);
+    expect((await desk.GET('/demand', { params: { query: { format: 'csv' } }, parseAs: 'text' })).response.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect((await desk.GET('/demand/forecast', { params: { query: { date: `${nextYear}-02-14`, timeZone: 'Europe/Amsterdam' } } })).response.status).toBe(200);
+    expect((await dispatch().GET('/health/live')).response.status).toBe(200);
+    expect((await dispatch().GET('/health/ready')).response.status).toBe(200);
+  });
+
+  it('messaging: conversations, quick replies, shop channels, photos and exception reports', async () => {
+    const shop = uniqueName('shop');
+    const staffToken = as({ role: 'staff', shopId: shop, sub: 'alice' });
+    const staff = messaging(staffToken);
+    const order = await anOrder(staffToken, ['accept']);
+    const orderId = order.orderId;
+    await eventually(async () => expect((await staff.GET('/conversations/{orderId}', { params: { path: { orderId } } })).response.status).toBe(200), 20_000);
+    expect((await staff.GET('/conversations/{orderId}', { params: { path: { orderId: randomUUID() } } })).response.status).toBe(404);
+
+    const channel = { orderId, channel: 'internal' as const };
+    const posted = await staff.POST('/conversations/{orderId}/channels/{channel}/messages', {
+      params: { path: channel, header: { 'Idempotency-Key': `hello-${shop}` } },
+      body: { text: 'Ring twice' },
+    });
+    expect(posted.response.status).toBe(201);
+    const messageId = posted.data!.messageId;
+    const message = { ...channel, messageId };
+    expect(
+      (await staff.POST('/conversations/{orderId}/channels/{channel}/messages', { params: { path: channel }, body: { text: 'x'.repeat(5000) } })).response
+        .status,
+    ).toBe(400);
+    expect(
+      (await staff.PATCH('/conversations/{orderId}/channels/{channel}/messages/{messageId}', { params: { path: message }, body: { text: 'Ring three times' } }))
+        .response.status,
+    ).toBe(200);
+    const florist = messaging(as({ role: 'florist', shopId: shop }));
+    await eventually(async () =>
+      expect((await florist.GET('/conversations/{orderId}/channels/{channel}/messages', { params: { path: channel } })).data?.items).toHaveLength(1),
+    );
+    expect(
+      (await florist.POST('/conversations/{orderId}/channels/{channel}/read', { params: { path: channel }, body: { upToMessageId: messageId } })).response
+        .status,
+    ).toBe(200);
+    expect(
+      (await staff.POST('/conversations/{orderId}/channels/{channel}/messages/{messageId}/recall', { params: { path: message }, body: {} })).response.status,
+    ).toBe(200);
+    await eventually(async () => expect((await staff.GET('/conversations')).data?.items.map((c) => c.orderId)).toContain(orderId));
+
+    const replies = { replies: [{ id: 'on-my-way', text: 'On my way' }] };
+    expect((await staff.PUT('/shops/{shopId}/quick-replies', { params: { path: { shopId: shop } }, body: replies })).response.status).toBe(200);
+    expect((await staff.GET('/shops/{shopId}/quick-replies', { params: { path: { shopId: shop } } })).response.status).toBe(200);
+    expect(
+      (await messaging(as({ role: 'rider', shopId: shop })).PUT('/shops/{shopId}/quick-replies', { params: { path: { shopId: shop } }, body: replies }))
+        .response.status,
+    ).toBe(403);
+    const opened = await staff.POST('/shops/{shopId}/channels', { params: { path: { shopId: shop } }, body: { name: "Today's deliveries" } });
+    expect(opened.response.status).toBe(201);
+    const shopChannel = { shopId: shop, channelId: opened.data!.channelId };
+    expect(
+      (await staff.POST('/shops/{shopId}/channels/{channelId}/messages', { params: { path: shopChannel }, body: { text: 'Van 2 leaves at 11' } })).response
+        .status,
+    ).toBe(201);
+    expect((await staff.GET('/shops/{shopId}/channels/{channelId}/messages', { params: { path: shopChannel } })).response.status).toBe(200);
+
+    // A photo: uploaded as a Blob, listed, served and its thumbnail.
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } })
+      .jpeg()
+      .toBuffer();
+    const uploaded = await staff.POST('/orders/{orderId}/attachments', {
+      params: { path: { orderId } },
+      body: { purpose: 'message', file: new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }) },
+      bodySerializer: (fields) => {
+        const form = new FormData();
+        form.append('purpose', fields.purpose);
+        form.append('file', fields.file, 'roses.jpg');
+        return form;
+      },
+    });
+    expect(uploaded.response.status).toBe(201);
+    const id = uploaded.data!.attachmentId;
+    expect((await staff.GET('/orders/{orderId}/attachments', { params: { path: { orderId } } })).response.status).toBe(200);
+    expect((await staff.GET('/attachments/{id}', { params: { path: { id } }, parseAs: 'arrayBuffer' })).response.status).toBe(200);
+    expect((await staff.GET('/attachments/{id}/thumbnail', { params: { path: { id } }, parseAs: 'arrayBuffer' })).response.status).toBe(200);
+
+    // An exception report: reported, acknowledged, resolved, listed, counted.
+    const reported = await staff.POST('/orders/{orderId}/exceptions', {
+      params: { path: { orderId } },
+      body: { details: { type: 'vehicle_broken', note: 'Flat tyre' }, position: { ...shopAt, accuracy: 12 } },
+    });
+    expect(reported.response.status).toBe(201);
+    const exceptionId = reported.data!.exceptionId;
+    const report = { path: { exceptionId } };
+    expect((await staff.POST('/exceptions/{exceptionId}/resolve', { params: report, body: { outcome: 'redelivered' } })).response.status).toBe(409);
+    expect((await staff.POST('/exceptions/{exceptionId}/acknowledge', { params: report, body: {} })).response.status).toBe(200);
+    expect((await staff.POST('/exceptions/{exceptionId}/resolve', { params: report, body: { outcome: 'redelivered' } })).response.status).toBe(200);
+    expect((await staff.GET('/exceptions/{exceptionId}', { params: report })).response.status).toBe(200);
+    await eventually(async () => expect((await staff.GET('/exceptions')).data?.items).toHaveLength(1));
+    const period = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() };
+    expect((await staff.GET('/exceptions/analytics', { params: { query: period } })).response.status).toBe(200);
+    expect((await staff.GET('/exceptions/analytics', { params: { query: { ...period, format: 'csv' } }, parseAs: 'text' })).response.status).toBe(200);
+    expect((await messaging().GET('/health/live')).response.status).toBe(200);
+    expect((await messaging().GET('/health/ready')).response.status).toBe(200);
+  });
+
+  it('notifications: preferences, acks, escalations, tracking links, webhooks and the live stream', async () => {
+    const shop = uniqueName('shop');
+    const staffToken = as({ role: 'staff', shopId: shop, sub: 'alice' });
+    const staff = notifications(staffToken);
+    const operator = notifications(as({ role: 'operator', sub: 'olga' }));
+
+    expect((await staff.GET('/me/preferences')).response.status).toBe(200);
+    expect((await staff.PUT('/me/preferences', { body: { silentEventTypes: ['ProductionStarted'] } })).response.status).toBe(200);
+    expect((await notifications().GET('/me/preferences')).response.status).toBe(401);
+
+    // A webhook on an endpoint that fails: one attempt, then a dead letter.
+    const created = await staff.POST('/shops/{shopId}/webhooks', {
+      params: { path: { shopId: shop } },
+      body: { url: `${receiverUrl}/fails`, eventTypes: ['OrderPlaced'] },
+    });
+    expect(created.response.status).toBe(201);
+    const hook = { shopId: shop, subscriptionId: created.data!.id };
+
+    const order = await anOrder(staffToken);
+    const orderId = order.orderId;
+    await eventually(
+      async () => expect((await staff.POST('/notifications/ack', { body: { audience: `shop:${shop}`, seq: 1 } })).response.status).toBe(200),
+      20_000,
+    );
+    expect((await staff.GET('/notifications/escalations')).response.status).toBe(200);
+    expect((await notifications(as({ role: 'florist', shopId: shop })).GET('/notifications/escalations')).response.status).toBe(403);
+
+    const link = await eventually(async () => {
+      const minted = await staff.POST('/orders/{orderId}/tracking-link', { params: { path: { orderId } }, body: {} });
+      expect(minted.response.status).toBe(201);
+      return minted.data!.url;
+    }, 20_000);
+    const track = (suffix: string, init?: RequestInit) => plain('notifications', init?.method ?? 'GET', '/track/{path}', `${link}${suffix}`, init);
+    expect((await track('')).status).toBe(200);
+    expect((await track('/state')).status).toBe(200);
+    const wrote = await track('/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Ring twice, please' }),
+    });
+    expect(wrote.status).toBe(201);
+    expect((await plain('notifications', 'GET', '/track/{path}', `${running.notifications.url}/track/not-a-token/state`)).status).toBe(404);
+    await eventually(async () =>
+      expect((await staff.GET('/shops/{shopId}/customer-messages', { params: { path: { shopId: shop } } })).data?.items).toHaveLength(1),
+    );
+
+    await eventually(
+      async () => expect((await operator.GET('/webhooks/dead-letters', { params: { query: { shopId: shop } } })).data?.items).toHaveLength(1),
+      20_000,
+    );
+    const dead = (await operator.GET('/webhooks/dead-letters', { params: { query: { shopId: shop } } })).data!.items[0];
+    expect((await operator.POST('/webhooks/dead-letters/{deliveryId}/retry', { params: { path: { deliveryId: dead.id } }, body: {} })).response.status).toBe(
+      202,
+    );
+    expect((await staff.GET('/shops/{shopId}/webhooks', { params: { path: { shopId: shop } } })).response.status).toBe(200);
+    expect((await staff.GET('/shops/{shopId}/webhooks/{subscriptionId}', { params: { path: hook } })).response.status).toBe(200);
+    expect((await staff.GET('/shops/{shopId}/webhooks/{subscriptionId}/deliveries', { params: { path: hook } })).response.status).toBe(200);
+    expect(
+      (await staff.PATCH('/shops/{shopId}/webhooks/{subscriptionId}', { params: { path: hook }, body: { url: `${receiverUrl}/works` } })).response.status,
+    ).toBe(200);
+    expect((await staff.POST('/shops/{shopId}/webhooks/{subscriptionId}/rotate-secret', { params: { path: hook }, body: {} })).response.status).toBe(200);
+    const replayed = await staff.POST('/shops/{shopId}/webhooks/{subscriptionId}/replay', { params: { path: hook }, body: { from: minutesFromNow(-60) } });
+    expect(replayed.response.status).toBe(202);
+    expect(
+      (await staff.POST('/shops/{shopId}/webhooks', { params: { path: { shopId: shop } }, body: { url: 'not a url', eventTypes: [] } })).response.status,
+    ).toBe(400);
+    expect((await staff.DELETE('/shops/{shopId}/webhooks/{subscriptionId}', { params: { path: hook }, body: {} })).response.status).toBe(204);
+    expect((await staff.GET('/shops/{shopId}/webhooks/{subscriptionId}', { params: { path: hook } })).response.status).toBe(404);
+
+    // The live stream answers with its first event; without a token, 401.
+    const stream = await plain('notifications', 'GET', '/sse', `${running.notifications.url}/sse`, { headers: { authorization: `Bearer ${staffToken}` } });
+    expect(stream).toMatchObject({ status: 200, body: expect.stringContaining('welcome') });
+    expect((await plain('notifications', 'GET', '/sse', `${running.notifications.url}/sse`)).status).toBe(401);
+    expect((await notifications().GET('/health/live')).response.status).toBe(200);
+    expect((await notifications().GET('/health/ready')).response.status).toBe(200);
+  });
+});
+
+async function firstChunk(response: Response): Promise<string> {
+  const reader = response.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return new TextDecoder().decode(value);
+}
