@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventStore1764000000000 } from '@petalpost/event-store';
-import { freePort, type KafkaBroker, type PostgresHandle, redactUrl, startKafkaBroker, startPostgres } from '@petalpost/infra';
+import { freePorts, type KafkaBroker, type PostgresHandle, redactUrl, startKafkaBroker, startPostgres } from '@petalpost/infra';
 import { dataSourceOptions, ensureSchema } from '@petalpost/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -71,12 +71,13 @@ export async function startBenchInfra(): Promise<BenchInfra> {
 
     const givenDb = process.env.BENCH_DATABASE_URL;
     const givenKafka = process.env.BENCH_KAFKA_BROKERS;
+    const [postgresPort, kafkaPort, controllerPort] = await freePorts(3);
     const [postgres, broker] = await Promise.all([
       (async (): Promise<PostgresHandle> =>
         startPostgres({
           databaseUrl: givenDb,
           dataDir: join(runDir, 'postgres'),
-          port: await freePort(),
+          port: postgresPort,
           database: 'bench',
           log,
           postgresFlags: Object.entries(POSTGRES_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
@@ -85,7 +86,7 @@ export async function startBenchInfra(): Promise<BenchInfra> {
         if (givenKafka) return undefined;
         const dataDir = join(runDir, 'kafka');
         await mkdir(dataDir, { recursive: true });
-        return startKafkaBroker({ cacheDir: join(repoRoot, '.cache'), dataDir, port: await freePort(), controllerPort: await freePort(), log });
+        return startKafkaBroker({ cacheDir: join(repoRoot, '.cache'), dataDir, port: kafkaPort, controllerPort, log });
       })(),
     ]);
     if (broker) stack.push(() => broker.stop());

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, isAlive } from '@petalpost/infra';
+import { freePort, freePorts, isAlive } from '@petalpost/infra';
 import { createTestNamespace, eventually, testInfra } from '@petalpost/testing';
 import { Client } from 'pg';
 
@@ -68,14 +68,8 @@ describe('npm start, running', () => {
   beforeAll(async () => {
     const namespace = await createTestNamespace();
     dataDir = await mkdtemp(join(tmpdir(), 'petalpost-start-'));
-    ports = {
-      orders: await freePort(),
-      dispatch: await freePort(),
-      messaging: await freePort(),
-      notifications: await freePort(),
-      postgres: await freePort(),
-      reference: await freePort(),
-    };
+    const [orders, dispatch, messaging, notifications, postgres, reference] = await freePorts(6);
+    ports = { orders, dispatch, messaging, notifications, postgres, reference };
     start = spawn(process.execPath, [startCommand], {
       env: {
         ...process.env,

@@ -30,7 +30,7 @@ export {
   type PostgresHandle,
 } from './postgres';
 export { isAlive } from './process-alive';
-export { LOOPBACK_HOST, freePort, isPortFree, assertPortFree, type InfraLog } from './ports';
+export { LOOPBACK_HOST, freePort, freePorts, isPortFree, assertPortFree, type InfraLog } from './ports';
 export {
   DEFAULT_RESTART_POLICY,
   nextRestart,

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 
 /** Progress/diagnostic sink used by the infra helpers (one line per call), e.g. `console.log`. */
 export type InfraLog = (message: string) => void;
@@ -7,20 +7,34 @@ export type InfraLog = (message: string) => void;
 export const LOOPBACK_HOST = '127.0.0.1';
 
 /**
- * Asks the OS for a currently free TCP port on 127.0.0.1 (an ephemeral port: bind to 0,
- * read the port, release it). Another process may take it before the caller binds it;
- * callers that bind much later should run {@link assertPortFree} right before binding.
+ * Asks the OS for `count` distinct free TCP ports on 127.0.0.1 (ephemeral ports: bind to 0, read
+ * the port, release it). All are held until the last is read, so none is handed out twice: one
+ * port released and asked again at once may come back, which gave a broker and its controller the
+ * same port. Another process may still take one before the caller binds it; callers that bind much
+ * later should run {@link assertPortFree} right before binding.
  */
-export function freePort(): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ host: LOOPBACK_HOST, port: 0, exclusive: true }, () => {
-      const address = server.address() as AddressInfo;
-      server.close((err) => (err ? reject(err) : resolve(address.port)));
-    });
-  });
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      server.unref();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: LOOPBACK_HOST, port: 0, exclusive: true }, resolve);
+      });
+    }
+    return servers.map((server) => (server.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(servers.filter((server) => server.listening).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+}
+
+/** One free TCP port on 127.0.0.1; see {@link freePorts} when a caller needs several. */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port;
 }
 
 /** True when nothing listens on 127.0.0.1:`port` (checked by binding it briefly). */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, resetDatabase, startKafkaBroker, startPostgres, type KafkaBroker, type PostgresHandle } from '@petalpost/infra';
+import { freePorts, resetDatabase, startKafkaBroker, startPostgres, type KafkaBroker, type PostgresHandle } from '@petalpost/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { assertSupportedRuntime } from '@petalpost/platform';
@@ -33,13 +33,15 @@ export default async function globalSetup(): Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   // Browser tests (the customer's tracking page) drive Debian's Chromium: install it on a fresh machine.
   ensureChromium();
-  const [postgresUrl, brokers] = await Promise.all([providePostgres(), provideKafka()]);
+  // Taken together, so PostgreSQL, the broker and its controller never get the same port.
+  const [postgresPort, kafkaPort, controllerPort] = await freePorts(3);
+  const [postgresUrl, brokers] = await Promise.all([providePostgres(postgresPort), provideKafka(kafkaPort, controllerPort)]);
   process.env[TEST_DATABASE_URL] = postgresUrl;
   process.env[TEST_KAFKA_BROKERS] = brokers.join(',');
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: kafka ${brokers.join(',')}, postgres ${postgresUrl.replace(/:[^:@/]*@/, ':***@')}`);
 }
 
-async function providePostgres(): Promise<string> {
+async function providePostgres(port: number): Promise<string> {
   const given = process.env[TEST_DATABASE_URL];
   try {
     if (given) {
@@ -48,7 +50,7 @@ async function providePostgres(): Promise<string> {
     }
     const postgres = await startPostgres({
       dataDir: join(runDir, 'postgres'),
-      port: await freePort(),
+      port,
       database: 'petalpost_test',
       log,
       // Test data is thrown away: durability only costs time here.
@@ -65,7 +67,7 @@ async function providePostgres(): Promise<string> {
   }
 }
 
-async function provideKafka(): Promise<string[]> {
+async function provideKafka(port: number, controllerPort: number): Promise<string[]> {
   const given = process.env[TEST_KAFKA_BROKERS];
   try {
     if (given) {
@@ -81,8 +83,8 @@ async function provideKafka(): Promise<string[]> {
     const broker = await startKafkaBroker({
       cacheDir: join(repoRoot, '.cache'),
       dataDir,
-      port: await freePort(),
-      controllerPort: await freePort(),
+      port,
+      controllerPort,
       log,
     });
     globalThis.petalpostTestInfra!.broker = broker;

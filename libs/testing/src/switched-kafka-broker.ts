@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { freePort, type KafkaBroker, LOOPBACK_HOST, startKafkaBroker } from '@petalpost/infra';
+import { freePorts, type KafkaBroker, LOOPBACK_HOST, startKafkaBroker } from '@petalpost/infra';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
@@ -22,7 +22,7 @@ export interface SwitchedKafkaBroker {
 export async function startSwitchedKafkaBroker(): Promise<SwitchedKafkaBroker> {
   const dataDir = join(repoRoot, '.data', `switched-kafka-${process.pid}-${randomUUID().slice(0, 8)}`);
   await mkdir(dataDir, { recursive: true });
-  const [port, controllerPort, switchPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, controllerPort, switchPort] = await freePorts(3);
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   const restore = async () => {
