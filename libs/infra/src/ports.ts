@@ -6,29 +6,36 @@ export type InfraLog = (message: string) => void;
 /** The only interface the local infrastructure listens on (IPv4 loopback, never `localhost`). */
 export const LOOPBACK_HOST = '127.0.0.1';
 
+/** Ports this process has handed out: the OS may offer one again before its taker has bound it. */
+const handedOut = new Set<number>();
+
 /**
- * Asks the OS for `count` distinct free TCP ports on 127.0.0.1 (ephemeral ports: bind to 0, read
- * the port, release it). All are held until the last is read, so none is handed out twice: one
- * port released and asked again at once may come back, which gave a broker and its controller the
- * same port. Another process may still take one before the caller binds it; callers that bind much
- * later should run {@link assertPortFree} right before binding.
+ * Asks the OS for `count` free TCP ports on 127.0.0.1 (ephemeral ports: bind to 0, read the port,
+ * release it), distinct from each other and from every port this process handed out before. The OS
+ * offers a port just released again, which once gave a broker and its controller one port, and two
+ * services started side by side could get one too. Another process may still take a port before the
+ * caller binds it; callers that bind much later should run {@link assertPortFree} right before binding.
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
+  const held: Server[] = [];
+  const ports: number[] = [];
   try {
-    for (let i = 0; i < count; i++) {
+    while (ports.length < count) {
       const server = createServer();
       server.unref();
-      servers.push(server);
+      held.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: LOOPBACK_HOST, port: 0, exclusive: true }, resolve);
       });
+      const { port } = server.address() as AddressInfo;
+      if (!handedOut.has(port)) ports.push(port);
     }
-    return servers.map((server) => (server.address() as AddressInfo).port);
   } finally {
-    await Promise.all(servers.filter((server) => server.listening).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await Promise.all(held.filter((server) => server.listening).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
+  for (const port of ports) handedOut.add(port);
+  return ports;
 }
 
 /** One free TCP port on 127.0.0.1; see {@link freePorts} when a caller needs several. */
