@@ -1,3 +1,4 @@
+import * as contracts from '@petalpost/contracts';
 import {
   CONSUMER_GROUPS,
   deadLetterTopic,
@@ -11,9 +12,11 @@ import {
   type TopicKey,
   type TopicMessages,
   TOPICS,
+  OrderCommandMessageSchema,
 } from '@petalpost/contracts';
 import { z } from 'zod';
-import { deadLetterHeaders, envelopeHeaders, positionHeaders, type Schema } from './headers';
+import { deadLetterHeaders, envelopeHeaders, positionHeaders, type Schema, typedHeaders } from './headers';
+import { shareSchemas } from './shared-schemas';
 import { readersOf, retention } from './topic-text';
 
 /** Where each service's document is kept, relative to the repository root, and what it says. */
@@ -132,8 +135,40 @@ export function asyncApiDocument(service: ServiceName): AsyncApiDocument {
     },
     channels,
     operations,
-    components: { messages },
+    components: componentsOf(messages),
   };
+}
+
+/**
+ * The messages with what their payloads share written once under `schemas`: the envelope parts,
+ * the value objects of libs/contracts, the uuid and date-time strings, and the headers of events
+ * and commands.
+ */
+function componentsOf(messages: Record<string, Message>): AsyncApiDocument['components'] {
+  const payloads = Object.fromEntries(Object.entries(messages).map(([id, message]) => [id, message.payload.schema]));
+  const { schemas: shared, components } = shareSchemas(payloads, namedSchemas());
+  const kinds = new Set(Object.values(messages).flatMap((message) => (message.headerKind ? [message.headerKind] : [])));
+  const headers = Object.fromEntries([...kinds].sort().map((kind) => [HEADER_SCHEMAS[kind], envelopeHeaders(kind)]));
+  return {
+    schemas: { ...headers, ...components },
+    messages: Object.fromEntries(
+      Object.entries(messages).map(([id, { headerKind: _kind, ...message }]) => [id, { ...message, payload: { ...message.payload, schema: shared[id] } }]),
+    ),
+  };
+}
+
+const HEADER_SCHEMAS = { event: 'EventHeaders', command: 'CommandHeaders' } as const;
+
+/**
+ * The schemas of libs/contracts worth a name where they recur: its exported objects, enums and
+ * unions (named without `Schema`), and the metadata of a command.
+ */
+function namedSchemas(): Record<string, Schema> {
+  const exported = Object.entries(contracts).flatMap(([name, value]) =>
+    name.endsWith('Schema') && value instanceof z.ZodType ? [[name.slice(0, -'Schema'.length), jsonSchemaOf(value)] as const] : [],
+  );
+  const named = Object.fromEntries(exported.filter(([, json]) => json.type === 'object' || 'enum' in json || 'oneOf' in json || 'anyOf' in json));
+  return { ...named, CommandMetadata: jsonSchemaOf(OrderCommandMessageSchema.shape.metadata) };
 }
 
 /**
@@ -202,7 +237,7 @@ function messagesOf(key: TopicKey, carried: TopicMessages): Record<string, Messa
         Object.entries(carried.contracts).flatMap(([type, versions]) =>
           Object.entries(versions).map(([version, schema]) => [
             messageId(type, Number(version)),
-            commandMessage(type, Number(version), carried.envelope.extend({ type: z.literal(type), schemaVersion: z.literal(Number(version)), data: schema }), {
+            commandMessage(type, Number(version), envelopedPayload(carried.envelope, type, Number(version), schema), {
               key: topicKey,
               sender: carried.senders[type],
             }),
@@ -232,19 +267,21 @@ function eventMessage(contract: EventContract, key: string): Message {
     name: contract.type,
     title: `${contract.type} v${contract.version}`,
     ...(older.length > 0 ? { description: `Older versions (${older.join(', ')}) are upcast to v${contract.version} by consumers.` } : {}),
-    headers: envelopeHeaders('event', contract),
-    payload: payload(IntegrationEventSchema.extend({ type: z.literal(contract.type), schemaVersion: z.literal(contract.version), data: contract.schema })),
+    headers: typedHeaders(HEADER_SCHEMAS.event, contract),
+    headerKind: 'event',
+    payload: envelopedPayload(IntegrationEventSchema, contract.type, contract.version, contract.schema),
     bindings: { kafka: keyBinding(key) },
   };
 }
 
-function commandMessage(type: string, version: number, schema: z.ZodType, { key, sender }: { key: string; sender: ServiceName }): Message {
+function commandMessage(type: string, version: number, payload: MultiFormatSchema, { key, sender }: { key: string; sender: ServiceName }): Message {
   return {
     name: type,
     title: `${type} v${version}`,
     description: `Sent by ${sender}.`,
-    headers: envelopeHeaders('command', { type, version }),
-    payload: payload(schema),
+    headers: typedHeaders(HEADER_SCHEMAS.command, { type, version }),
+    headerKind: 'command',
+    payload,
     bindings: { kafka: keyBinding(key) },
   };
 }
@@ -265,8 +302,24 @@ function deadLetterMessage(): Message {
 }
 
 function payload(schema: z.ZodType): MultiFormatSchema {
+  return { schemaFormat: JSON_SCHEMA_DRAFT_07, schema: jsonSchemaOf(schema) };
+}
+
+/**
+ * The value of one type at one version: its envelope (written once, see componentsOf) and what the
+ * type makes of it. Both hold, which is `envelope.extend(...)` as long as the envelope leaves other
+ * properties open.
+ */
+function envelopedPayload(envelope: z.ZodObject, type: string, version: number, data: z.ZodType): MultiFormatSchema {
+  const whole = jsonSchemaOf(envelope);
+  if ('additionalProperties' in whole) throw new Error(`the envelope of ${type} is closed: its type cannot add to it`);
+  const own = jsonSchemaOf(z.object({ type: z.literal(type), schemaVersion: z.literal(version), data }));
+  return { schemaFormat: JSON_SCHEMA_DRAFT_07, schema: { allOf: [whole, own] } };
+}
+
+function jsonSchemaOf(schema: z.ZodType): Schema {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-07', io: 'input', unrepresentable: 'any' }) as Schema;
-  return { schemaFormat: JSON_SCHEMA_DRAFT_07, schema: json };
+  return json;
 }
 
 function keyBinding(description: string) {
@@ -302,6 +355,8 @@ interface Message {
   headers: Schema;
   payload: MultiFormatSchema;
   bindings: { kafka: ReturnType<typeof keyBinding> };
+  /** Whose shared headers it carries; the document names them once. */
+  headerKind?: 'event' | 'command';
 }
 interface Channel {
   address: string;
@@ -325,5 +380,5 @@ export interface AsyncApiDocument {
   servers: Record<string, unknown>;
   channels: Record<string, Channel>;
   operations: Record<string, Operation>;
-  components: { messages: Record<string, Message> };
+  components: { schemas: Record<string, Schema>; messages: Record<string, Omit<Message, 'headerKind'>> };
 }

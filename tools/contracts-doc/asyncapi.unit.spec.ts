@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { createEventEncoder, ORDER_EVENT_CONTRACTS, PoisonMessageError, SERVICE_NAMES } from '@petalpost/contracts';
 import { keyedByStream, relayedOrderCommand, type StoredEvent } from '@petalpost/event-store';
@@ -25,6 +26,14 @@ describe('the AsyncAPI documents in docs/asyncapi', () => {
     expect(problems.map((d) => `${d.code}: ${d.message} at ${d.path.join('/')}`)).toEqual([]);
     expect(document?.version()).toBe('3.0.0');
   });
+
+  it.each(SERVICE_NAMES)('%s: writes each schema its messages share once, under components/schemas', (service) => {
+    const doc = asyncApiDocument(service);
+    const shared = Object.entries(doc.components.schemas);
+
+    expect(shared.map(([name]) => name)).toEqual(expect.arrayContaining(['Uuid', 'DateTime', 'EventHeaders']));
+    for (const [name, schema] of shared) expect([name, subschemasOf(doc).filter((node) => isDeepStrictEqual(node, schema)).length]).toEqual([name, 1]);
+  });
 });
 
 describe('what a service says it sends', () => {
@@ -42,6 +51,20 @@ describe('what a service says it sends', () => {
       expect.arrayContaining([
         expect.stringMatching(/^headers\/event-type must be equal to constant/),
         expect.stringMatching(/^payload\/type must be equal to constant/),
+      ]),
+    );
+  });
+
+  it('keeps the constraints it writes once: an event id that is no uuid, or a time without its offset, is not an OrderPlaced', () => {
+    const order = orderOnTheWire('s1');
+    const logged = order.next({ type: 'OrderPlaced', data: rosesPlaced(order.ref) });
+    const event = createEventEncoder(ORDER_EVENT_CONTRACTS)(logged, logged.data);
+    const message = keyedByStream({ ...event, eventId: 'e1', data: { ...rosesPlaced(order.ref), placedAt: '2026-02-14T13:00:00' } });
+
+    expect(problemsOf(orders, 'OrderPlaced.v2', message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^payload\/eventId must match format "uuid"/),
+        expect.stringMatching(/^payload\/data\/placedAt must match format "date-time"/),
       ]),
     );
   });
@@ -100,15 +123,33 @@ function problemsOf(doc: AsyncApiDocument, id: string, message: OutgoingMessage)
   const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
   const value = Buffer.isBuffer(message.value) ? message.value.toString() : JSON.parse(JSON.stringify(message.value));
   return [
-    ...check('headers', described.headers, headers),
-    ...check('payload', described.payload.schema, value),
+    ...check('headers', resolved(doc, described.headers), headers),
+    ...check('payload', resolved(doc, described.payload.schema), value),
     ...check('key', described.bindings.kafka.key, String(message.key)),
   ];
+}
+
+/** The schema with each `$ref` to the document's shared schemas replaced by that schema, as a reader of the document sees it. */
+function resolved(doc: AsyncApiDocument, schema: unknown): object {
+  if (Array.isArray(schema)) return schema.map((item) => resolved(doc, item));
+  if (typeof schema !== 'object' || schema === null) return schema as object;
+  const { $ref, ...rest } = schema as { $ref?: string };
+  if ($ref) {
+    const shared = doc.components.schemas[$ref.replace('#/components/schemas/', '')];
+    if (!shared) throw new Error(`${$ref} is not in the document`);
+    return resolved(doc, { ...shared, ...rest });
+  }
+  return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, resolved(doc, value)]));
 }
 
 function check(part: string, schema: object, value: unknown): string[] {
   const validate = ajv.compile(schema);
   return validate(value) ? [] : (validate.errors ?? []).map((e) => `${part}${e.instancePath} ${e.message}`);
+}
+
+function subschemasOf(node: unknown): unknown[] {
+  if (typeof node !== 'object' || node === null) return [];
+  return [node, ...Object.values(node).flatMap(subschemasOf)];
 }
 
 function sentMessages(doc: AsyncApiDocument, operation: string): string[] {

@@ -8,9 +8,9 @@ const TRACEPARENT = '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$';
 /**
  * The headers every event and command carries (libs/kafka's HEADERS): consumers route, dedupe and
  * log by them without parsing the value. An event always carries a trace; a command when its sender
- * had one. Given a type and version, the type and version headers are those constants.
+ * had one.
  */
-export function envelopeHeaders(kind: 'event' | 'command', message?: { type: string; version: number }): Schema {
+export function envelopeHeaders(kind: 'event' | 'command'): Schema {
   return {
     type: 'object',
     required: [HEADERS.eventId, HEADERS.eventType, HEADERS.schemaVersion, HEADERS.correlationId, ...(kind === 'event' ? [HEADERS.traceparent] : [])],
@@ -20,10 +20,10 @@ export function envelopeHeaders(kind: 'event' | 'command', message?: { type: str
         format: 'uuid',
         description: 'The id of the event (`eventId`) or command (`commandId`): a consumer applies each once',
       },
-      [HEADERS.eventType]: { type: 'string', ...(message ? { const: message.type } : {}), description: 'Its type (`type` of the value)' },
+      [HEADERS.eventType]: { type: 'string', description: 'Its type (`type` of the value)' },
       [HEADERS.schemaVersion]: {
         type: 'string',
-        ...(message ? { const: String(message.version) } : { pattern: '^[1-9][0-9]*$' }),
+        pattern: '^[1-9][0-9]*$',
         description: 'The schema version of the value (`schemaVersion`), in decimal',
       },
       [HEADERS.correlationId]: { type: 'string', description: 'Shared by everything that followed from one request' },
@@ -59,5 +59,16 @@ export function deadLetterHeaders(): Schema {
       [DEAD_LETTER_HEADERS.failedAt]: { type: 'string', format: 'date-time', description: 'When it was parked' },
     },
     additionalProperties: { type: 'string', description: 'The original headers, as they came' },
+  };
+}
+
+/** The headers of one type at one version: the shared headers, `component`, with its type and version as constants. */
+export function typedHeaders(component: string, message: { type: string; version: number }): Schema {
+  return {
+    type: 'object',
+    allOf: [
+      { $ref: `#/components/schemas/${component}` },
+      { properties: { [HEADERS.eventType]: { const: message.type }, [HEADERS.schemaVersion]: { const: String(message.version) } } },
+    ],
   };
 }
