@@ -95,7 +95,16 @@ describe('ETAs, at-risk and late deliveries, pushed (dispatch → Kafka → noti
       connect({ role: 'florist', shopId: shop, sub: 'fay' }),
       connect({ role: 'dispatcher', shopId: uniqueName('shop'), sub: 'dan' }),
     ]);
-    const orderId = await onTheRoad(shop, rider, { from: minutesFromNow(-90), to: minutesFromNow(-5) });
+    // The window closes only once dispatch's board has the whole order: a sweep between its events
+    // would flag a delivery late before its rider is known, which a real order (late only long after
+    // it was assigned) never is.
+    const closesAt = Date.now() + 8_000;
+    const orderId = await onTheRoad(shop, rider, { from: minutesFromNow(-90), to: new Date(closesAt).toISOString() });
+    await eventually(async () => {
+      const board = await toDispatch({ role: 'dispatcher', shopId: shop, sub: 'carol' }, 'GET', '/deliveries');
+      expect(board.body.items).toEqual([expect.objectContaining({ orderId, riderId: rider })]);
+    }, 6_000);
+    expect(Date.now()).toBeLessThan(closesAt);
     const customer = await connect({ role: 'customer', orderId, sub: 'buyer' });
 
     const [late] = await eventually(() => {
