@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { TokenService } from '@petalpost/auth';
 import { freePort, freePorts, isAlive } from '@petalpost/infra';
+import { DEVELOPMENT_JWT_SECRET } from '@petalpost/platform';
 import { createTestNamespace, eventually, testInfra } from '@petalpost/testing';
 import { Client } from 'pg';
 
@@ -116,7 +118,9 @@ describe('npm start, running', () => {
     const html = await page.text();
     for (const asset of ['swagger-ui/swagger-ui-bundle.js', 'swagger-ui/swagger-ui-standalone-preset.js', 'swagger-ui/swagger-ui.css']) {
       expect(html).toContain(asset);
-      expect((await fetch(new URL(asset, reference))).status).toBe(200);
+      const served = await fetch(new URL(asset, reference));
+      expect(served.status).toBe(200);
+      await served.arrayBuffer();
     }
     for (const service of ['orders', 'dispatch', 'messaging', 'notifications']) {
       expect(html).toContain(`"name":"${service}","url":"${service}.json"`);
@@ -156,6 +160,11 @@ describe('npm start, running', () => {
   it('on Ctrl-C stops the services first, PostgreSQL answering until they have', async () => {
     const services = Object.values(servicePids());
     const postgresPid = Number(/postgres: embedded server pid (\d+) ready/.exec(output)?.[1]);
+
+    // Someone on the API reference follows the live stream: it never ends by itself, and must not hold Ctrl-C up.
+    const token = new TokenService(DEVELOPMENT_JWT_SECRET).sign({ role: 'staff', shopId: 'shop-live', sub: 'watcher' });
+    const live = await fetch(`http://127.0.0.1:${ports.reference}/api/notifications/sse`, { headers: { authorization: `Bearer ${token}` } });
+    expect(live.status).toBe(200);
 
     // A terminal's Ctrl-C: SIGINT to every process of the foreground process group.
     process.kill(-start.pid!, 'SIGINT');

@@ -23,7 +23,8 @@ const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-enc
  * service: "Try it out" works without the services allowing other origins.
  */
 export async function startApiReference(services: ReferencedService[], host: string, port: number): Promise<ApiReference> {
-  const app = Fastify({ logger: false });
+  // Closing drops every connection: a browser holding a live stream or a stalled download must not keep Ctrl-C waiting.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   await app.register(fastifyStatic, { root: dirname(require.resolve('swagger-ui-dist/package.json')), prefix: '/swagger-ui/', index: false });
   app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(referencePage(services.map((s) => s.name))));
 
