@@ -99,13 +99,15 @@ describe('ETAs, at-risk and late deliveries, pushed (dispatch → Kafka → noti
     // would flag a delivery late before its rider is known, which a real order (late only long after
     // it was assigned) never is.
     const closesAt = Date.now() + 8_000;
-    const orderId = await onTheRoad(shop, rider, { from: minutesFromNow(-90), to: new Date(closesAt).toISOString() });
+    const { orderId, events } = outForDeliveryOnTheWire(shop, rider, door, { from: minutesFromNow(-90), to: new Date(closesAt).toISOString() });
+    // Listening before the order's events go out: the stream tells what happens from now on.
+    const customer = await connect({ role: 'customer', orderId, sub: 'buyer' });
+    await relay.orders(...events);
     await eventually(async () => {
       const board = await toDispatch({ role: 'dispatcher', shopId: shop, sub: 'carol' }, 'GET', '/deliveries');
       expect(board.body.items).toEqual([expect.objectContaining({ orderId, riderId: rider })]);
     }, 6_000);
     expect(Date.now()).toBeLessThan(closesAt);
-    const customer = await connect({ role: 'customer', orderId, sub: 'buyer' });
 
     const [late] = await eventually(() => {
       expect(heard(staff, 'DeliveryLate', orderId)).toHaveLength(1);
