@@ -11,6 +11,8 @@ export const PrincipalSchema = z
     sub: z.string().min(1),
     shopId: z.string().min(1).optional(),
     orderId: z.string().min(1).optional(),
+    /** The sign-in session an access token belongs to (its `sid`). */
+    sessionId: z.string().min(1).optional(),
   })
   .refine((p) => p.role === 'operator' || p.role === 'customer' || p.shopId !== undefined, {
     message: 'shop-scoped roles need a shopId',

@@ -2,6 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { DomainError } from '@petalpost/contracts';
 import { type Principal, PrincipalSchema } from './principal';
+export { bearerToken } from './token-verifier';
 
 const ISSUER = 'petalpost';
 
@@ -41,11 +42,4 @@ export class TokenService {
     if (!principal.success) throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'token claims are not a principal');
     return typeof claims.exp === 'number' ? { principal: principal.data, expiresAt: new Date(claims.exp * 1000) } : { principal: principal.data };
   }
-}
-
-/** Extracts the token of an `Authorization: Bearer <token>` header. */
-export function bearerToken(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = /^Bearer\s+(\S+)$/i.exec(value ?? '');
-  return match?.[1];
 }
