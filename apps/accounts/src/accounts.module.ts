@@ -1,0 +1,24 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { serviceFoundation } from '@petalpost/event-store';
+import type { Logger } from 'pino';
+import type { AccountsConfig } from './accounts.config';
+
+/**
+ * The accounts service: who may act for which shop (event-sourced in the service's log, with a
+ * read model behind the API), how they sign in, and the keys their access tokens are signed with.
+ */
+@Module({})
+export class AccountsModule {
+  static forRoot(config: AccountsConfig, logger: Logger): DynamicModule {
+    const foundation = serviceFoundation('accounts', config, logger, {
+      migrations: [],
+      eventLog: {},
+    });
+    return {
+      module: AccountsModule,
+      imports: [...foundation.imports],
+      controllers: [],
+      providers: [...foundation.providers],
+    };
+  }
+}

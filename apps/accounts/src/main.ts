@@ -1,0 +1,4 @@
+import { main } from '@petalpost/platform';
+import { accountsService } from './accounts.service';
+
+main(accountsService);
