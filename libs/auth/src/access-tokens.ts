@@ -73,10 +73,15 @@ export class AccessTokenSigner {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_ACCESS_TOKEN_SECONDS) {
       throw new RangeError(`an access token lives 1..${MAX_ACCESS_TOKEN_SECONDS} seconds, not ${ttl}`);
     }
-    const { sub, sessionId, ...claims } = PrincipalSchema.parse(principal);
+    const { sub, sessionId, scopes, ...claims } = PrincipalSchema.parse(principal);
     if (claims.role === 'customer') throw new RangeError('customers follow a tracking link; they get no access token');
     return this.jwt.sign(
-      { ...claims, ...(options.shops ? { shops: options.shops } : {}), ...((options.sessionId ?? sessionId) ? { sid: options.sessionId ?? sessionId } : {}) },
+      {
+        ...claims,
+        ...(scopes ? { scope: scopes.join(' ') } : {}),
+        ...(options.shops ? { shops: options.shops } : {}),
+        ...((options.sessionId ?? sessionId) ? { sid: options.sessionId ?? sessionId } : {}),
+      },
       { subject: sub, expiresIn: ttl, jwtid: randomUUID() },
     );
   }
