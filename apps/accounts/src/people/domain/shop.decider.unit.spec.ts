@@ -1,6 +1,6 @@
 import { specFor } from '@petalpost/testing';
 import { type ShopCommand, shopDecider } from './shop.decider';
-import type { ShopEvent } from './shop.events';
+import type { ShopEvent, ShopRole } from './shop.events';
 
 const spec = specFor(shopDecider);
 const shopId = 's1';
@@ -13,7 +13,7 @@ const flo = { personId: 'flo', operator: false }; // florist
 const olga = { personId: 'olga', operator: true }; // operator, no member
 
 const created: ShopEvent = { type: 'ShopCreated', data: { shopId, name: 'Bloom', timeZone: 'Europe/Amsterdam', createdAt: t0, by: { selfService: true } } };
-const joined = (personId: string, roles: ShopEvent & { type: 'MemberJoined' } extends { data: infer D } ? D['roles'] : never, extra = {}): ShopEvent => ({
+const joined = (personId: string, roles: ShopRole[], extra = {}): ShopEvent => ({
   type: 'MemberJoined',
   data: { shopId, personId, roles, owner: false, manageTeam: false, joinedAt: t0, grantedBy: 'anna', ...extra },
 });
@@ -36,7 +36,7 @@ const invite = (
   by,
   now: t1,
 });
-const invited = (roles: Array<'staff' | 'florist' | 'dispatcher' | 'rider'> = ['rider'], email?: string, by = anna): ShopEvent => ({
+const invited = (roles: ShopRole[] = ['rider'], email?: string, by = anna): ShopEvent => ({
   type: 'InvitationCreated',
   data: { shopId, invitationId: 'i1', secretHash: 'h1', ...(email ? { email } : {}), roles, expiresAt: expires, createdAt: t1, by },
 });
