@@ -113,6 +113,7 @@ export class InvitationsController {
     if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new DomainError('not_found', 'INVITATION_NOT_FOUND', 'no such invitation');
     const principal = optionalPrincipal(this.tokens, request.headers.authorization);
     let result;
+    let personId: string;
     if (principal) {
       if (Object.keys(body).length > 0) {
         throw new DomainError('invalid', 'SIGNED_IN', 'you are signed in: the invitation is added to you, send no name, e-mail or password');
@@ -123,16 +124,16 @@ export class InvitationsController {
         ...(typeof key === 'string' ? { idempotency: { key: callersIdempotencyKey(principal, key), fingerprint: requestFingerprint('accept', secret) } } : {}),
       };
       result = await this.commands.acceptAsPerson(secret, principal.sub, cause);
+      personId = principal.sub;
     } else {
       if (body.displayName === undefined || body.password === undefined) {
         throw new DomainError('invalid', 'NEW_PERSON_DETAILS_REQUIRED', 'give displayName and password, or accept signed in (bearer token)');
       }
       this.accepts.take(address);
       result = await this.commands.acceptAsNewPerson(secret, { email: body.email, displayName: body.displayName, password: body.password }, {});
+      personId = (result.events.find((e) => e.type === 'MemberJoined')?.data as { personId: string }).personId;
     }
     const shop = result.state as OpenShop;
-    const joined = result.events.find((e) => e.type === 'MemberJoined')?.data as { personId: string } | undefined;
-    const personId = joined?.personId ?? principal!.sub;
     const member = shop.members[personId];
     return answer({ reply }, result, { shopId: shop.shopId, personId, roles: member.roles, owner: member.owner, manageTeam: member.manageTeam });
   }

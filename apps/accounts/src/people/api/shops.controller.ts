@@ -77,7 +77,7 @@ export class ShopsController {
     }
     const result = await this.commands.createShop(body, body.owner, principal ? actingPerson(principal) : { selfService: true }, cause);
     const shop = result.state as OpenShop;
-    const owner = Object.values(shop.members).find((m) => m.owner)!;
+    const [owner] = Object.values(shop.members).filter((m) => m.owner);
     return answer({ reply }, result, {
       shopId: shop.shopId,
       name: shop.name,
@@ -159,7 +159,7 @@ export class ShopsController {
     const people = new Set<string>();
     for (const row of rows) for (const id of [personOf(row.data), byOf(row.data)?.personId]) if (id) people.add(id);
     const names = await displayNames(this.dataSource.manager, [...people]);
-    const named = (personId: string | undefined) => (personId ? { personId, ...(names.has(personId) ? { displayName: names.get(personId) } : {}) } : undefined);
+    const named = (personId: string) => ({ personId, ...(names.has(personId) ? { displayName: names.get(personId) } : {}) });
     return {
       items: rows.map((row) => {
         const by = byOf(row.data);
@@ -168,8 +168,8 @@ export class ShopsController {
           version: row.version,
           type: row.type,
           at: atOf(row.data) ?? row.recordedAt,
-          ...(by ? { by: { ...named(by.personId), ...(row.actor ? { role: row.actor.role } : {}) } } : {}),
-          ...(about ? { person: named(about)! } : {}),
+          ...(by ? { by: { ...(by.personId ? named(by.personId) : {}), ...(row.actor ? { role: row.actor.role } : {}) } } : {}),
+          ...(about ? { person: named(about) } : {}),
           details: detailsOf(row.data),
         };
       }),

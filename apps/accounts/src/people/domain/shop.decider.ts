@@ -193,12 +193,13 @@ function changeMember(state: OpenShop, command: Extract<ShopCommand, { type: 'Ch
   const member = memberOf(state, by, personId);
   const events: ShopEvent[] = [];
   if (member.owner) ownerOnly(state, by, "only an owner changes an owner's roles or rights");
-  if (command.roles && !sameRoles(command.roles, member.roles)) {
-    const touched = [...command.roles.filter((r) => !member.roles.includes(r)), ...member.roles.filter((r) => !command.roles!.includes(r))];
+  const wanted = command.roles;
+  if (wanted && !sameRoles(wanted, member.roles)) {
+    const touched = [...wanted.filter((r) => !member.roles.includes(r)), ...member.roles.filter((r) => !wanted.includes(r))];
     assertMayGrant(state, by, touched);
     events.push({
       type: 'MemberRolesChanged',
-      data: { shopId: state.shopId, personId, roles: command.roles, previousRoles: member.roles, changedAt: now, by },
+      data: { shopId: state.shopId, personId, roles: wanted, previousRoles: member.roles, changedAt: now, by },
     });
   }
   const owner = command.owner ?? member.owner;
