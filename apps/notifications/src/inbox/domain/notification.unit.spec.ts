@@ -123,7 +123,12 @@ describe('what each audience reads of an event', () => {
       },
     };
     for (const audience of ['role:s1:staff', 'person:s1:alice', 'staff:s1', 'operator']) expect(notificationFor(audience, shouted).critical).toBe(false);
-    const editedByCustomer = { ...roleMention, data: { ...roleMention.data, channel: 'customer' }, type: 'MessageEdited', metadata: { actor: { role: 'customer' } } };
+    const editedByCustomer = {
+      ...roleMention,
+      data: { ...roleMention.data, channel: 'customer' },
+      type: 'MessageEdited',
+      metadata: { actor: { role: 'customer' } },
+    };
     expect(notificationFor('role:s1:florist', editedByCustomer).critical).toBe(false);
     expect(notificationFor('shop:s1', { ...flagged, metadata: { actor: { role: 'customer' } } }).critical).toBe(false);
   });
