@@ -1352,6 +1352,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Withdrawn (or already withdrawn) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No valid bearer token */
             401: {
                 headers: {

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { assertShopInScope, canSeeShop, CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError, type Role } from '@petalpost/contracts';
 import { ApiErrors, createZodDto, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
@@ -110,6 +110,7 @@ export class TrackingStaffController {
   @Delete('orders/:orderId/tracking-links/:linkId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Withdraws one tracking link: at once, its page answers as for a link that never existed (open pages are closed)' })
+  @ApiResponse({ status: 204, description: 'Withdrawn (or already withdrawn)' })
   @ApiErrors(401, 404)
   async revoke(@Param('orderId') orderId: string, @Param('linkId') linkId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     const order = await this.keptOrder(orderId, principal);
