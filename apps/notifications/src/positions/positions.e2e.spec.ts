@@ -1,7 +1,6 @@
 import { TOPICS } from '@petalpost/contracts';
 import { createTestNamespace, customerTokenForgery, eventually, uniqueName } from '@petalpost/testing';
 import {
-  type Frame,
   LiveClient,
   newOrder,
   type Notifications,
@@ -11,8 +10,6 @@ import {
   startNotifications,
   waitUntilConsuming,
 } from '../notifications.fixture';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Rider positions: never stored, coalesced per connection to the latest per rider, shown to the
