@@ -64,6 +64,7 @@ export function authTable(a: AuthSection): Table {
 }
 
 const ES256_PER_CORE_TARGET = 5_000;
+// Half of a sign-in's 500 ms budget: the rest is the database, the token and the network.
 const ARGON_VERIFY_P99_TARGET_MS = 250;
 
 function authTargets(a: AuthSection): TargetRow[] {
@@ -81,13 +82,22 @@ function authTargets(a: AuthSection): TargetRow[] {
     met,
   });
   return [
+    // Judged busy: alone, each verify also pays the thread pool's wake-up, which a loaded service shares out.
     target(
-      'ES256 verify (TokenVerifier, JWKS inline) on one core, from CPU per verify',
-      `${fmt.rate(perCore(one.es256Inline))}/s`,
-      `${fmt.rate(perCore(one.hs256Old))}/s (HS256, old)`,
-      fmt.ratio(perCore(one.es256Inline) / perCore(one.hs256Old)),
+      `ES256 verify (TokenVerifier, JWKS inline) on one core, from CPU per verify at ${most.es256Inline.concurrency} concurrent`,
+      `${fmt.rate(perCore(most.es256Inline))}/s`,
+      `${fmt.rate(perCore(most.hs256Old))}/s (HS256, old)`,
+      fmt.ratio(perCore(most.es256Inline) / perCore(most.hs256Old)),
       `≥ ${ES256_PER_CORE_TARGET.toLocaleString('en-US')}/s`,
-      perCore(one.es256Inline) >= ES256_PER_CORE_TARGET,
+      perCore(most.es256Inline) >= ES256_PER_CORE_TARGET,
+    ),
+    target(
+      'ES256 verifies/s ÷ old HS256 verifies/s, 1 at a time',
+      `${fmt.rate(one.es256Inline.callsPerSec)}/s`,
+      `${fmt.rate(one.hs256Old.callsPerSec)}/s`,
+      fmt.ratio(one.es256Inline.callsPerSec / one.hs256Old.callsPerSec),
+      '(info)',
+      undefined,
     ),
     target(
       `ES256 verifies/s ÷ old HS256 verifies/s, ${most.es256Inline.concurrency} concurrent`,
