@@ -82,7 +82,7 @@ function authTargets(a: AuthSection): TargetRow[] {
     met,
   });
   return [
-    // Judged busy: alone, each verify also pays the thread pool's wake-up, which a loaded service shares out.
+    // Judged busy: how many verifications a core can take matters when a service is loaded.
     target(
       `ES256 verify (TokenVerifier, JWKS inline) on one core, from CPU per verify at ${most.es256Inline.concurrency} concurrent`,
       `${fmt.rate(perCore(most.es256Inline))}/s`,
