@@ -138,7 +138,7 @@ export const authReport: SectionReport<AuthSection> = {
         `**ES256** is libs/auth's TokenVerifier (jose: signature, \`alg\`, \`iss\`, \`aud\`, \`typ\`, \`exp\`/\`iat\`, the token's age, then the principal), with the public key given inline, and with the key fetched from a JWKS endpoint on 127.0.0.1 (${a.jwksFetches} fetch${a.jwksFetches === 1 ? '' : 'es'} over the whole section: cached after the first). ` +
         `The **baseline** is the path every service used before, reproduced in bench/auth/hs256-baseline.ts: HS256 with one shared secret through @nestjs/jwt, then the claims parsed as a principal. ` +
         `Each contender warms up ${a.warmupSeconds} s, then they take two turns (A B C, C B A) adding up to ${a.seconds} s each per concurrency. ` +
-        `"µs/call (wall)" is the mean time a call took (concurrency ÷ rate); "CPU µs/call" is this process's CPU (every thread: jose verifies through WebCrypto, whose work runs on libuv's thread pool) over calls, and "/s on one core" is 10⁶ over it, the figure least moved by load from elsewhere; "other load" is the machine's CPU outside the bench and its PostgreSQL and broker while measured.`,
+        `"µs/call (wall)" is the mean time a call took (concurrency ÷ rate); "CPU µs/call" is this process's CPU (every thread: jose verifies through WebCrypto, whose work runs on libuv's thread pool) over calls, and "/s on one core" is 10⁶ over it (load from elsewhere moves it less than the rates); "other load" is the machine's CPU outside the bench and its PostgreSQL and broker while measured.`,
       '',
       md(authVerifyTable(a)),
       '',
