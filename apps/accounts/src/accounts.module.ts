@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
 import type { AccountsConfig } from './accounts.config';
+import { KeysModule, SigningKeys1768000000100 } from './keys';
 
 /**
  * The accounts service: who may act for which shop (event-sourced in the service's log, with a
@@ -11,12 +12,12 @@ import type { AccountsConfig } from './accounts.config';
 export class AccountsModule {
   static forRoot(config: AccountsConfig, logger: Logger): DynamicModule {
     const foundation = serviceFoundation('accounts', config, logger, {
-      migrations: [],
+      migrations: [SigningKeys1768000000100],
       eventLog: {},
     });
     return {
       module: AccountsModule,
-      imports: [...foundation.imports],
+      imports: [...foundation.imports, KeysModule],
       controllers: [],
       providers: [...foundation.providers],
     };
