@@ -1,0 +1,5 @@
+export { AccessTokenIssuer } from './access-token-issuer';
+export { Sessions1768000000200 } from './sessions.migration';
+export { sessionsConfigShape } from './sessions.config';
+export { SessionsModule } from './sessions.module';
+export { assertManagesTeam, type DirectoryMembership, type DirectoryPerson, SignInDirectory, SignInDirectoryModule } from './sign-in-directory';
