@@ -1,11 +1,10 @@
 import { createOrdersClient } from '@petalpost/api-clients';
-import { TokenService, type Principal } from '@petalpost/auth';
-import { DEVELOPMENT_JWT_SECRET } from '@petalpost/platform';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { WebSocket } from 'ws';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const roses = {
   items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
   // Next year: an order whose window is over is refused at placement.
@@ -32,7 +31,9 @@ describe('live order updates (orders → Kafka → notifications)', () => {
   const clients: Client[] = [];
 
   const connect = async (principal: Principal): Promise<Client> => {
-    const socket = new WebSocket(`${notifications.url.replace('http', 'ws')}/ws?access_token=${tokens.sign(principal)}`);
+    // As a browser does: the token is the first message, never in the URL.
+    const socket = new WebSocket(`${notifications.url.replace('http', 'ws')}/ws`);
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: tokens.sign(principal) })));
     const client: Client = { socket, notifications: [] };
     let welcomed = false;
     socket.on('message', (data) => {
@@ -141,7 +142,8 @@ describe('live order updates (orders → Kafka → notifications)', () => {
   });
 
   it('closes a connection that has no valid token', async () => {
-    const socket = new WebSocket(`${notifications.url.replace('http', 'ws')}/ws?access_token=forged`);
+    const socket = new WebSocket(`${notifications.url.replace('http', 'ws')}/ws`);
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: 'forged' })));
     const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
     expect(code).toBe(CLOSE_UNAUTHENTICATED);
   });

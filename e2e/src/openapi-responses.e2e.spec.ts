@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createDispatchClient, createMessagingClient, createNotificationsClient, createOrdersClient } from '@petalpost/api-clients';
-import { type Principal, TokenService } from '@petalpost/auth';
-import { DEVELOPMENT_JWT_SECRET } from '@petalpost/platform';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { createTestNamespace, eventually, OpenApiResponseChecker, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
 import type { Middleware } from 'openapi-fetch';
 import sharp from 'sharp';
@@ -11,7 +10,7 @@ import sharp from 'sharp';
 const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications'] as const;
 type Service = (typeof SERVICES)[number];
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const nextYear = new Date().getUTCFullYear() + 1;
 const valentines = { from: `${nextYear}-02-14T13:00:00+01:00`, to: `${nextYear}-02-14T15:00:00+01:00` };
 const shopAt = { lat: 52.09, lng: 5.12 };

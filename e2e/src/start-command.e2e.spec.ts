@@ -5,9 +5,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { TokenService } from '@petalpost/auth';
+import { developmentTokens } from '@petalpost/auth';
 import { freePort, freePorts, isAlive } from '@petalpost/infra';
-import { DEVELOPMENT_JWT_SECRET } from '@petalpost/platform';
 import { createTestNamespace, eventually, testInfra } from '@petalpost/testing';
 import { Client } from 'pg';
 
@@ -162,7 +161,7 @@ describe('npm start, running', () => {
     const postgresPid = Number(/postgres: embedded server pid (\d+) ready/.exec(output)?.[1]);
 
     // Someone on the API reference follows the live stream: it never ends by itself, and must not hold Ctrl-C up.
-    const token = new TokenService(DEVELOPMENT_JWT_SECRET).sign({ role: 'staff', shopId: 'shop-live', sub: 'watcher' });
+    const token = developmentTokens().sign({ role: 'staff', shopId: 'shop-live', sub: 'watcher' });
     const live = await fetch(`http://127.0.0.1:${ports.reference}/api/notifications/sse`, { headers: { authorization: `Bearer ${token}` } });
     expect(live.status).toBe(200);
 

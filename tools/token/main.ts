@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
-import { TokenService } from '@petalpost/auth';
-import { assertSupportedRuntime, DEVELOPMENT_JWT_SECRET, loadConfig } from '@petalpost/platform';
+import { developmentTokens, MAX_ACCESS_TOKEN_SECONDS } from '@petalpost/auth';
+import { assertSupportedRuntime } from '@petalpost/platform';
 import { z } from 'zod';
 
-const usage = `usage: npm run token -- --role <operator|staff|florist|dispatcher|rider|customer> --sub <subject>
-                        [--shop <shop id>] [--order <order id, customers>] [--ttl <seconds>]
-Signs with JWT_SECRET (the development secret when unset).`;
+const usage = `usage: npm run token -- --role <operator|staff|florist|dispatcher|rider> --sub <subject>
+                        [--shop <shop id>] [--ttl <seconds, at most ${MAX_ACCESS_TOKEN_SECONDS}>]
+Signs an access token with the public development key, which only services on loopback in
+development trust. People sign in through the accounts service instead (docs/accounts.md).`;
 
-/** Mints a development token, printed alone on stdout so it can be captured: TOKEN=$(npm run -s token -- …). */
+/** Mints a development access token, printed alone on stdout so it can be captured: TOKEN=$(npm run -s token -- …). */
 function main(): void {
   assertSupportedRuntime();
   const { values } = parseArgs({
@@ -15,8 +16,7 @@ function main(): void {
       role: { type: 'string' },
       sub: { type: 'string' },
       shop: { type: 'string' },
-      order: { type: 'string' },
-      ttl: { type: 'string', default: '43200' },
+      ttl: { type: 'string', default: String(MAX_ACCESS_TOKEN_SECONDS) },
       help: { type: 'boolean' },
     },
   });
@@ -24,12 +24,8 @@ function main(): void {
     process.stdout.write(`${usage}\n`);
     return;
   }
-  const { JWT_SECRET } = loadConfig(z.object({ JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET) }));
   try {
-    const token = new TokenService(JWT_SECRET).sign(
-      { role: values.role as never, sub: values.sub as string, shopId: values.shop, orderId: values.order },
-      Number(values.ttl),
-    );
+    const token = developmentTokens().sign({ role: values.role as never, sub: values.sub as string, shopId: values.shop }, { ttlSeconds: Number(values.ttl) });
     process.stdout.write(`${token}\n`);
   } catch (err) {
     const issues = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message;

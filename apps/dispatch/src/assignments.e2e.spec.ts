@@ -1,4 +1,4 @@
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import {
   createEventDecoder,
   decodeOrderCommand,
@@ -9,13 +9,13 @@ import {
   TOPICS,
 } from '@petalpost/contracts';
 import { EventStore } from '@petalpost/event-store';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const decodeOrderEvent = createEventDecoder(ORDER_EVENT_CONTRACTS);
 const decodeDispatchEvent = createEventDecoder(DISPATCH_EVENT_CONTRACTS);
 const hour = 3_600_000;

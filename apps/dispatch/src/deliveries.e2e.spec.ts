@@ -1,14 +1,14 @@
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { CONSUMER_GROUPS, type IntegrationEvent, namespaced, type RecipientContact, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, orderOnTheWire, personErased, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
 const at = '2026-02-14T09:00:00.000Z';
 const alex = {

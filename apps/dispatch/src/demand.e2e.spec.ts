@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { CONSUMER_GROUPS, type IntegrationEvent, namespaced, type RecipientContact, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, orderOnTheWire, personErased, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const at = '2025-10-01T09:00:00.000Z';
 
 // The hospital, two addresses a stone's throw from it (in two 6-character cells), and one across town.

@@ -1,13 +1,13 @@
 import { createDispatchClient, createOrdersClient, type DispatchPaths } from '@petalpost/api-clients';
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { createEventDecoder, decodeOrderCommand, DISPATCH_EVENT_CONTRACTS, namespaced, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const decodeOrderEvent = createEventDecoder(ORDER_EVENT_CONTRACTS);
 const decodeDispatchEvent = createEventDecoder(DISPATCH_EVENT_CONTRACTS);
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();

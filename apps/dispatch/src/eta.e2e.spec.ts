@@ -1,13 +1,13 @@
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, orderServiceEnvelope, outForDeliveryOnTheWire, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 const shopDoor = { lat: 52.09, lng: 5.12 };
 /** About `km` kilometres east of the recipient. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, type PlannedRoute, TOPICS, type UnplannedOrder } from '@petalpost/contracts';
 import { EventStore } from '@petalpost/event-store';
 import { EventPublisher } from '@petalpost/kafka';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import {
   createTestNamespace,
   eventually,
@@ -21,7 +21,7 @@ import { dispatchService } from './dispatch.service';
 import { dateOf, dayNumber } from './demand/domain/demand-calendar';
 import { type DayPlanEvent, dispatchSettingsStream, planDay, planDecider, planStream } from './planning/domain/plan.decider';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const utrecht = { lat: 52.0907, lng: 5.1214 };
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 

@@ -1,6 +1,6 @@
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { namespaced, type RiderPosition, TOPICS } from '@petalpost/contracts';
-import { DEVELOPMENT_JWT_SECRET, type RetentionSweep, type RunningService } from '@petalpost/platform';
+import { type RetentionSweep, type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -8,7 +8,7 @@ import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
 import { TRAIL_RETENTION } from './positions/trail-retention';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
 const fix = (seconds: number, overrides: Record<string, unknown> = {}) => ({
   lat: 52.09,

@@ -1,6 +1,6 @@
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { createEventDecoder, DISPATCH_EVENT_CONTRACTS, type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -8,7 +8,7 @@ import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
 import { ridersOnShift } from './riders/riders.queries';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const decode = createEventDecoder(DISPATCH_EVENT_CONTRACTS);
 
 interface Answer {

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Principal, TokenService } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { WebSocket } from 'ws';
 import type { NotificationsConfig } from './notifications.config';
 import { notificationsService } from './notifications.service';
 
-export const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+export const tokens = developmentTokens();
 export const at = '2026-02-14T09:00:00.000Z';
 export const alex = { name: 'Alex Recipient', phone: '+31 6 8765 4321', address: { text: 'Lindenlaan 3, Utrecht' } };
 const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00' };
@@ -95,14 +95,21 @@ export function newOrder(shopId: string, options: { recipientPersonId?: string }
   };
 }
 
+/** A WebSocket to /ws as a browser opens one: the token goes in the first message, never in the URL. */
+export function openSocket(service: { url: string }, token: string, cursor?: string): WebSocket {
+  const query = cursor ? `?${new URLSearchParams({ cursor })}` : '';
+  const socket = new WebSocket(`${service.url.replace('http', 'ws')}/ws${query}`);
+  socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token })));
+  return socket;
+}
+
 /** A connected client, as an app holds it: every frame it received, in order. */
 export class LiveClient {
   readonly frames: Frame[] = [];
   private constructor(readonly socket: WebSocket) {}
 
   static async connect(service: { url: string }, principal: Principal, cursor?: string): Promise<LiveClient> {
-    const query = new URLSearchParams({ access_token: tokens.sign(principal), ...(cursor ? { cursor } : {}) });
-    const client = new LiveClient(new WebSocket(`${service.url.replace('http', 'ws')}/ws?${query}`));
+    const client = new LiveClient(openSocket(service, tokens.sign(principal), cursor));
     client.socket.on('message', (data) => client.frames.push(JSON.parse(String(data)) as Frame));
     await eventually(() => expect(client.frames.some((f) => f.type === 'welcome')).toBe(true));
     return client;
@@ -174,11 +181,11 @@ export class SseClient {
 
   static async open(
     service: { url: string },
-    auth: { header?: string; query?: string },
+    auth: { header?: string; ticket?: string },
     resume: { lastEventId?: string; cursor?: string } = {},
   ): Promise<SseClient> {
     const abort = new AbortController();
-    const query = new URLSearchParams({ ...(auth.query ? { access_token: auth.query } : {}), ...(resume.cursor ? { cursor: resume.cursor } : {}) });
+    const query = new URLSearchParams({ ...(auth.ticket ? { ticket: auth.ticket } : {}), ...(resume.cursor ? { cursor: resume.cursor } : {}) });
     const response = await fetch(`${service.url}/sse?${query}`, {
       headers: {
         accept: 'text/event-stream',

@@ -19,6 +19,9 @@ import {
   NotificationsController,
   PushGateway,
   SseController,
+  StreamTicketStore,
+  StreamTickets1768000000000,
+  StreamTicketsController,
 } from './inbox';
 import { INBOX_CHANNELS, inboxChannels } from './notifications.channels';
 import type { NotificationsConfig } from './notifications.config';
@@ -33,13 +36,13 @@ export class NotificationsModule {
   static forRoot(config: NotificationsConfig, logger: Logger): DynamicModule {
     // Not event-sourced: it keeps what it was told, not a log of its own.
     const foundation = serviceFoundation('notifications', config, logger, {
-      migrations: [NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000],
+      migrations: [NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000, StreamTickets1768000000000],
       eventLog: false,
     });
     return {
       module: NotificationsModule,
       imports: [...foundation.imports, PositionsModule, TrackingModule, WebhooksModule],
-      controllers: [SseController, NotificationsController, PreferencesController],
+      controllers: [SseController, StreamTicketsController, NotificationsController, PreferencesController],
       providers: [
         ...foundation.providers,
         { provide: INBOX_CHANNELS, useValue: inboxChannels(config.DATABASE_SCHEMA) },
@@ -55,6 +58,7 @@ export class NotificationsModule {
         criticalResender,
         escalationSweep,
         PushGateway,
+        StreamTicketStore,
         integrationEventsConsumer,
       ],
     };

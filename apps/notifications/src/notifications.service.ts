@@ -1,7 +1,7 @@
 import { SERVICE_CONFIG, type ServiceDefinition } from '@petalpost/platform';
 import { type NotificationsConfig, notificationsConfigSchema } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
-import { ACCESS_TOKEN, PushWsAdapter } from './inbox';
+import { STREAM_TICKET, PushWsAdapter } from './inbox';
 import { serveTrackingAssets } from './tracking';
 
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
@@ -9,7 +9,7 @@ export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   title: 'Petalpost notifications',
   description:
     'Live updates for every party, scoped by role: connect to /ws?access_token=<token>[&cursor=<cursor>] (or GET /sse) for a JSON stream of the notifications you may see, resumable from the cursor of the last one (docs/notifications.md).',
-  securitySchemes: { [ACCESS_TOKEN.name]: ACCESS_TOKEN.scheme },
+  securitySchemes: { [STREAM_TICKET.name]: STREAM_TICKET.scheme },
   configSchema: notificationsConfigSchema,
   module: (config, logger) => NotificationsModule.forRoot(config, logger),
   configure: (app) => {

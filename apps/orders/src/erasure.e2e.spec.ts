@@ -1,13 +1,13 @@
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { namespaced, TOPICS } from '@petalpost/contracts';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from './orders.config';
 import { ordersService } from './orders.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const tomorrow = () => ({ from: new Date(Date.now() + 24 * 3_600_000).toISOString(), to: new Date(Date.now() + 26 * 3_600_000).toISOString() });
 
 const orderOf = (customerId: string, buyerName: string, recipientName: string, card: string) => ({

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { CONSUMER_GROUPS, deadLetterTopic, namespaced, TOPICS } from '@petalpost/contracts';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from './orders.config';
 import { ordersService } from './orders.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 
 // Mid-January of next year: never over, and Amsterdam keeps +01:00 all month.
 const day = `${new Date().getUTCFullYear() + 1}-01-15`;

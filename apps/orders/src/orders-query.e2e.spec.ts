@@ -1,5 +1,5 @@
-import { TokenService, type Principal } from '@petalpost/auth';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { developmentTokens, type Principal } from '@petalpost/auth';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, startTestService, uniqueName } from '@petalpost/testing';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from './orders.config';
@@ -7,7 +7,7 @@ import { ordersService } from './orders.service';
 
 // Windows next year: an order whose window is over is refused at placement.
 const year = new Date().getUTCFullYear() + 1;
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const items = [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 2 }];
 
 interface Listed {

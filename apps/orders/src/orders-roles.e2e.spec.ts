@@ -1,11 +1,11 @@
-import { TokenService, type Principal } from '@petalpost/auth';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { developmentTokens, type Principal } from '@petalpost/auth';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, startTestService, uniqueName } from '@petalpost/testing';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from './orders.config';
 import { ordersService } from './orders.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const hour = 3_600_000;
 
 /** A window starting in `hoursAhead` hours: the decider refuses windows that are already over. */

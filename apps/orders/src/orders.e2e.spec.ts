@@ -1,13 +1,13 @@
-import { TokenService, type Principal } from '@petalpost/auth';
+import { AccessTokenSigner, DEVELOPMENT_KEY_ID, generateSigningKey, developmentTokens, type Principal } from '@petalpost/auth';
 import { TOPICS, namespaced } from '@petalpost/contracts';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, startTestService, testInfra, uniqueName, eventually } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from './orders.config';
 import { ordersService } from './orders.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 // Valentine's Day of next year: never over, and Amsterdam keeps +01:00 all month.
 const valentines = `${new Date().getUTCFullYear() + 1}-02-14`;
 const window = { from: `${valentines}T13:00:00+01:00`, to: `${valentines}T15:00:00+01:00` };
@@ -100,7 +100,7 @@ describe('orders API (real service, Postgres and Kafka)', () => {
     const before = await eventCount();
     expect((await call('POST', '/orders', undefined, roses)).status).toBe(401);
     expect((await call('POST', '/orders', 'not-a-token', roses)).status).toBe(401);
-    const forged = new TokenService('x'.repeat(40)).sign({ role: 'staff', shopId: shop, sub: 'mallory' });
+    const forged = new AccessTokenSigner(generateSigningKey(DEVELOPMENT_KEY_ID)).sign({ role: 'staff', shopId: shop, sub: 'mallory' });
     expect((await call('POST', '/orders', forged, roses)).status).toBe(401);
     const rider = await call('POST', '/orders', as({ role: 'rider', shopId: shop }), roses);
     expect(rider.status).toBe(403);

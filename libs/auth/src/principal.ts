@@ -13,6 +13,8 @@ export const PrincipalSchema = z
     orderId: z.string().min(1).optional(),
     /** The sign-in session an access token belongs to (its `sid`). */
     sessionId: z.string().min(1).optional(),
+    /** What a scoped token (a shop system's) may do; absent for a person, who is limited by role alone. */
+    scopes: z.array(z.string().min(1)).optional(),
   })
   .refine((p) => p.role === 'operator' || p.role === 'customer' || p.shopId !== undefined, {
     message: 'shop-scoped roles need a shopId',

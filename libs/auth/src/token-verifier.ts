@@ -18,7 +18,8 @@ export interface TrustedKeys {
   cacheMaxAgeMs?: number;
 }
 
-const CLOCK_TOLERANCE_SECONDS = 30;
+// Clocks of NTP-synchronised hosts agree within a few seconds; more would stretch every token's life.
+const CLOCK_TOLERANCE_SECONDS = 10;
 
 /**
  * The accounts service's keys, fetched and cached (jose refetches on an unknown `kid`, at most
@@ -109,12 +110,16 @@ export class TokenVerifier {
     if (exp - (payload.iat as number) > MAX_ACCESS_TOKEN_SECONDS) {
       throw new DomainError('unauthenticated', 'TOKEN_INVALID', `token rejected: it was issued for longer than ${MAX_ACCESS_TOKEN_SECONDS} s`);
     }
-    const principal = PrincipalSchema.safeParse({ ...payload, sessionId: payload.sid });
+    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : undefined;
+    const principal = PrincipalSchema.safeParse({ ...payload, sessionId: payload.sid, scopes });
     if (!principal.success || principal.data.role === 'customer') {
       throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'token claims are not a principal');
     }
     const { role, sub, shopId, sessionId } = principal.data;
-    return { principal: { role, sub, ...(shopId ? { shopId } : {}), ...(sessionId ? { sessionId } : {}) }, expiresAt: new Date(exp * 1000) };
+    return {
+      principal: { role, sub, ...(shopId ? { shopId } : {}), ...(sessionId ? { sessionId } : {}), ...(scopes ? { scopes } : {}) },
+      expiresAt: new Date(exp * 1000),
+    };
   }
 }
 

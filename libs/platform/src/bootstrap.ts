@@ -8,7 +8,7 @@ import { ZodValidationPipe } from 'nestjs-zod';
 import { DomainError } from '@petalpost/contracts';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, type ServiceConfig } from './config';
+import { ConfigError, loadConfig, type ServiceConfig, trustedKeysOf } from './config';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from './idempotency-key';
 import { createLogger } from './logger';
 import { NestPinoLogger } from './nest-logger';
@@ -92,8 +92,8 @@ export async function startService<C extends ServiceConfig>(
   assertSupportedRuntime();
   const config = loadConfig(definition.configSchema, env);
   const logger = createLogger(definition.name, config.LOG_LEVEL);
-  if (config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-    logger.warn('JWT_SECRET is unset: using the development secret; anyone can mint tokens for this service');
+  if (trustedKeysOf(config).developmentKey) {
+    logger.warn('trusting the public development key (AUTH_DEVELOPMENT_KEY): anyone on this machine can mint tokens for this service');
   }
   const app = await createServiceApp(definition, config, logger);
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,7 +1,20 @@
+import type { TrustedKeys } from '@petalpost/auth';
 import { z } from 'zod';
 
-/** Used when JWT_SECRET is unset; start-up warns loudly, and production refuses it. */
-export const DEVELOPMENT_JWT_SECRET = 'petalpost-development-secret-do-not-use-in-production';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** A JWKS document given inline: the public keys to trust without fetching them. */
+const inlineJwks = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().min(1) })).min(1) }));
 
 const brokerList = z
   .string()
@@ -29,7 +42,12 @@ export const serviceConfigSchema = z
       .default(''),
     /** The client the outbox relays publish through (docs/kafka.md: both pass the conformance; this one acks sooner). */
     KAFKA_RELAY_CLIENT: z.enum(['platformatic', 'kafkajs']).default('platformatic'),
-    JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
+    /** The accounts service's JWKS: the keys access tokens are verified with. No service holds a signing key. */
+    AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Public keys to trust given inline, as a JWKS document (a pinned deployment, a benchmark). */
+    AUTH_JWKS: inlineJwks.optional(),
+    /** Trust the public development key: `true` by default outside production, refused in production. */
+    AUTH_DEVELOPMENT_KEY: z.enum(['true', 'false']).optional(),
     HTTP_BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()
@@ -37,10 +55,35 @@ export const serviceConfigSchema = z
       .default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   })
-  .refine((c) => c.NODE_ENV !== 'production' || c.JWT_SECRET !== DEVELOPMENT_JWT_SECRET, {
-    path: ['JWT_SECRET'],
-    message: 'must be set in production',
+  .refine((c) => c.NODE_ENV !== 'production' || c.AUTH_DEVELOPMENT_KEY !== 'true', {
+    path: ['AUTH_DEVELOPMENT_KEY'],
+    message: 'the development key is public: production never trusts it',
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.AUTH_JWKS_URL !== undefined || c.AUTH_JWKS !== undefined, {
+    path: ['AUTH_JWKS_URL'],
+    message: "must be set in production (the accounts service's /.well-known/jwks.json)",
+  })
+  .refine((c) => !trustsDevelopmentKey(c) || LOOPBACK_HOSTS.has(c.HOST), {
+    path: ['HOST'],
+    message: 'a service trusting the public development key listens on loopback only; set AUTH_DEVELOPMENT_KEY=false and AUTH_JWKS_URL to listen here',
+  })
+  .refine((c) => trustsDevelopmentKey(c) || c.AUTH_JWKS_URL !== undefined || c.AUTH_JWKS !== undefined, {
+    path: ['AUTH_JWKS_URL'],
+    message: 'with AUTH_DEVELOPMENT_KEY=false, set AUTH_JWKS_URL or AUTH_JWKS: otherwise no token could ever be verified',
   });
+
+function trustsDevelopmentKey(c: { NODE_ENV: string; AUTH_DEVELOPMENT_KEY?: 'true' | 'false' }): boolean {
+  return c.AUTH_DEVELOPMENT_KEY === undefined ? c.NODE_ENV !== 'production' : c.AUTH_DEVELOPMENT_KEY === 'true';
+}
+
+/** The keys a service verifies access tokens with, as configured. */
+export function trustedKeysOf(config: ServiceConfig): TrustedKeys {
+  return {
+    developmentKey: trustsDevelopmentKey(config),
+    ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),
+    ...(config.AUTH_JWKS ? { jwks: config.AUTH_JWKS as TrustedKeys['jwks'] } : {}),
+  };
+}
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 

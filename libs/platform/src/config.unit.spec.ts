@@ -1,4 +1,4 @@
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, riderGraceConfigShape, serviceConfigSchema } from './config';
+import { ConfigError, loadConfig, riderGraceConfigShape, serviceConfigSchema, trustedKeysOf } from './config';
 
 const valid = { PORT: '3001', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/petalpost', KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9094' };
 
@@ -10,7 +10,6 @@ describe('service configuration from the environment', () => {
       KAFKA_BROKERS: ['127.0.0.1:9092', '127.0.0.1:9094'],
       LOG_LEVEL: 'info',
       KAFKA_NAMESPACE: '',
-      JWT_SECRET: DEVELOPMENT_JWT_SECRET,
     });
   });
 
@@ -32,8 +31,38 @@ describe('service configuration from the environment', () => {
     expect(() => loadConfig(serviceConfigSchema, { PORT: '1', KAFKA_BROKERS: 'k:1' })).toThrow(/DATABASE_URL/);
   });
 
-  it('refuses the development JWT secret in production', () => {
-    expect(() => loadConfig(serviceConfigSchema, { ...valid, NODE_ENV: 'production' })).toThrow(/JWT_SECRET: must be set in production/);
+  it('trusts the public development key only in development, and only on loopback', () => {
+    expect(trustedKeysOf(loadConfig(serviceConfigSchema, valid))).toEqual({ developmentKey: true });
+    expect(() => loadConfig(serviceConfigSchema, { ...valid, HOST: '0.0.0.0' })).toThrow(
+      /HOST: a service trusting the public development key listens on loopback only/,
+    );
+    expect(() => loadConfig(serviceConfigSchema, { ...valid, HOST: '0.0.0.0', AUTH_DEVELOPMENT_KEY: 'false' })).toThrow(
+      /AUTH_JWKS_URL: with AUTH_DEVELOPMENT_KEY=false/,
+    );
+    const listening = loadConfig(serviceConfigSchema, {
+      ...valid,
+      HOST: '0.0.0.0',
+      AUTH_DEVELOPMENT_KEY: 'false',
+      AUTH_JWKS_URL: 'http://accounts:3005/.well-known/jwks.json',
+    });
+    expect(trustedKeysOf(listening)).toEqual({ developmentKey: false, jwksUrl: 'http://accounts:3005/.well-known/jwks.json' });
+  });
+
+  it('refuses to start in production without the accounts service’s keys, or trusting the development key', () => {
+    const production = { ...valid, NODE_ENV: 'production' };
+    expect(() => loadConfig(serviceConfigSchema, production)).toThrow(/AUTH_JWKS_URL: must be set in production/);
+    const jwks = 'http://accounts:3005/.well-known/jwks.json';
+    expect(() => loadConfig(serviceConfigSchema, { ...production, AUTH_JWKS_URL: jwks, AUTH_DEVELOPMENT_KEY: 'true' })).toThrow(
+      /AUTH_DEVELOPMENT_KEY: the development key is public/,
+    );
+    expect(trustedKeysOf(loadConfig(serviceConfigSchema, { ...production, AUTH_JWKS_URL: jwks }))).toEqual({ developmentKey: false, jwksUrl: jwks });
+  });
+
+  it('takes public keys inline, and refuses a document that is not a JWKS', () => {
+    const keys = JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] });
+    expect(trustedKeysOf(loadConfig(serviceConfigSchema, { ...valid, NODE_ENV: 'production', AUTH_JWKS: keys })).jwks?.keys[0]).toMatchObject({ kid: 'k1' });
+    expect(() => loadConfig(serviceConfigSchema, { ...valid, AUTH_JWKS: '{"keys":[]}' })).toThrow(/AUTH_JWKS/);
+    expect(() => loadConfig(serviceConfigSchema, { ...valid, AUTH_JWKS: 'not json' })).toThrow(/AUTH_JWKS: is not JSON/);
   });
 });
 

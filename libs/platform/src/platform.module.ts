@@ -2,9 +2,9 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthGuard, TokenService } from '@petalpost/auth';
+import { AuthGuard, TokenVerifier } from '@petalpost/auth';
 import type { Logger } from 'pino';
-import type { ServiceConfig } from './config';
+import { type ServiceConfig, trustedKeysOf } from './config';
 import { type DatabaseOptions, dataSourceOptions, openDataSource } from './database';
 import { ErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
@@ -43,7 +43,7 @@ export class PlatformModule {
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: TokenService, useValue: new TokenService(config.JWT_SECRET) },
+        { provide: TokenVerifier, useValue: new TokenVerifier(trustedKeysOf(config)) },
         ProcessorRegistry,
         {
           provide: PgListener,
@@ -54,7 +54,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useValue: new ErrorFilter(logger) },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, TokenService, ProcessorRegistry, PgListener],
+      exports: [SERVICE_CONFIG, LOGGER, TokenVerifier, ProcessorRegistry, PgListener],
     };
   }
 }

@@ -2,15 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Principal, TokenService } from '@petalpost/auth';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { developmentTokens, type Principal } from '@petalpost/auth';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, startTestService, uniqueName } from '@petalpost/testing';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import type { MessagingConfig } from '../messaging.config';
 import { messagingService } from '../messaging.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const MAX_BYTES = 600_000;
 const MAX_PIXELS = 4_000_000;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TokenService, type Principal } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import {
   createEventDecoder,
   decodeOrderCommand,
@@ -11,7 +11,7 @@ import {
 } from '@petalpost/contracts';
 import { EventStore } from '@petalpost/event-store';
 import { EventPublisher } from '@petalpost/kafka';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, orderServiceEnvelope, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import sharp from 'sharp';
@@ -19,7 +19,7 @@ import { DataSource } from 'typeorm';
 import type { MessagingConfig } from '../messaging.config';
 import { messagingService } from '../messaging.service';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const at = '2026-02-14T09:00:00.000Z';
 const here = { lat: 52.0907, lng: 5.1214, accuracy: 12 };
 const decodeException = createEventDecoder(EXCEPTION_EVENT_CONTRACTS);

@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Principal, TokenService } from '@petalpost/auth';
+import { AccessTokenSigner, DEVELOPMENT_KEY_ID, generateSigningKey, developmentTokens, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -25,7 +25,7 @@ import type { NotificationsConfig } from '../notifications.config';
 import { notificationsService } from '../notifications.service';
 import { RiderPositions } from '../positions';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const as = (p: Partial<Principal> & Pick<Principal, 'role'>) => tokens.sign({ sub: 'someone', ...p } as Principal);
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 /** Where the flowers go: the page plots the rider around it without ever receiving it. */
@@ -300,7 +300,7 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     for (const secret of ['Recipient', 'Lindenlaan', '8765', 'rita', 'alice', String(destination.lat)]) expect(myState).not.toContain(secret);
 
     const theirToken = theirs.url.split('/track/')[1];
-    const forged = new TokenService('x'.repeat(40)).sign({ role: 'customer', sub: 'mallory', orderId: mine.orderId });
+    const forged = new AccessTokenSigner(generateSigningKey(DEVELOPMENT_KEY_ID)).sign({ role: 'staff', sub: 'mallory', shopId: mine.shopId });
     const staffToken = as({ role: 'staff', shopId: mine.shopId });
     for (const token of ['not-a-token', forged, staffToken]) {
       const response = await fetch(`${service.url}/track/${token}`);

@@ -1,16 +1,16 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Principal, TokenService } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, type OrderIntegrationEvent, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, orderServiceEnvelope, personErased, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type { NotificationsConfig } from '../notifications.config';
 import { notificationsService } from '../notifications.service';
 import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.fixture';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const hour = 3_600_000;
 /** Small numbers, so a whole retry schedule runs in a second or two; no jitter, so its growth shows. */
 const RETRIES = { attempts: 4, baseMs: 300 };

@@ -5,6 +5,7 @@ import {
   LiveClient,
   newOrder,
   type Notifications,
+  openSocket,
   relayStandIn,
   type Relay,
   SseClient,
@@ -98,7 +99,7 @@ describe('limits on a live connection', () => {
     const person: Principal = { role: 'staff', shopId: uniqueName('shop'), sub: uniqueName('dave') };
     const open = [await LiveClient.connect(service, person), await LiveClient.connect(service, person), await LiveClient.connect(service, person)];
 
-    const refused = new WebSocket(`${service.url.replace('http', 'ws')}/ws?access_token=${tokens.sign(person)}`);
+    const refused = openSocket(service, tokens.sign(person));
     const frames: string[] = [];
     refused.on('message', (data) => frames.push(String(data)));
     expect(await closeCodeOf(refused)).toBe(4429);
@@ -117,8 +118,8 @@ describe('limits on a live connection', () => {
 
   it('closes a WebSocket (4001) and ends an SSE stream when their token expires', async () => {
     const person: Principal = { role: 'staff', shopId: uniqueName('shop'), sub: uniqueName('frank') };
-    const token = tokens.sign(person, 2);
-    const socket = new WebSocket(`${service.url.replace('http', 'ws')}/ws?access_token=${token}`);
+    const token = tokens.sign(person, { ttlSeconds: 2 });
+    const socket = openSocket(service, token);
     const frames: Array<{ type: string }> = [];
     socket.on('message', (data) => frames.push(JSON.parse(String(data)) as { type: string }));
     const closed = closeCodeOf(socket);
@@ -132,5 +133,45 @@ describe('limits on a live connection', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'expired' });
     await eventually(() => expect(sse.events.at(-1)).toMatchObject({ event: 'expired', data: { type: 'expired' } }), 3_000);
     sse.close();
+  });
+
+  it('keeps a WebSocket open past its first token when renewed on the connection, for the same person only', async () => {
+    const person: Principal = { role: 'staff', shopId: uniqueName('shop'), sub: uniqueName('gina') };
+    const socket = openSocket(service, tokens.sign(person, { ttlSeconds: 2 }));
+    const frames: Array<{ type: string; code?: string }> = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as { type: string }));
+    const closed = closeCodeOf(socket);
+    await eventually(() => expect(frames.map((f) => f.type)).toContain('welcome'));
+
+    // Someone else's token does not renew gina's connection.
+    socket.send(JSON.stringify({ type: 'auth', token: tokens.sign({ ...person, sub: uniqueName('mallory') }) }));
+    await eventually(() => expect(frames.at(-1)).toMatchObject({ type: 'error', code: 'TOKEN_MISMATCH' }));
+    socket.send(JSON.stringify({ type: 'auth', token: tokens.sign(person, { ttlSeconds: 60 }) }));
+    await eventually(() => expect(frames.at(-1)).toMatchObject({ type: 'renewed' }));
+    await sleep(3_000);
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    expect(frames.map((f) => f.type)).not.toContain('expired');
+    socket.close();
+    expect(await closed).not.toBe(4001);
+  });
+
+  it('refuses a WebSocket whose token is in the URL, or whose first message is not its token (4401)', async () => {
+    const token = tokens.sign({ role: 'staff', shopId: uniqueName('shop'), sub: uniqueName('hank') });
+    const inUrl = new WebSocket(`${service.url.replace('http', 'ws')}/ws?access_token=${token}`);
+    expect(await closeCodeOf(inUrl)).toBe(4401);
+
+    const chatty = new WebSocket(`${service.url.replace('http', 'ws')}/ws`);
+    chatty.once('open', () => chatty.send(JSON.stringify({ type: 'ack', audience: 'x', seq: 1 })));
+    expect(await closeCodeOf(chatty)).toBe(4401);
+
+    const forged = openSocket(service, 'forged');
+    expect(await closeCodeOf(forged)).toBe(4401);
+
+    // A non-browser client may send the token as a header instead.
+    const withHeader = new WebSocket(`${service.url.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${token}` } });
+    const frames: string[] = [];
+    withHeader.on('message', (data) => frames.push(String(data)));
+    await eventually(() => expect(frames.join()).toContain('"welcome"'));
+    withHeader.close();
   });
 });

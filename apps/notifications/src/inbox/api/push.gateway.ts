@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, type BeforeApplicationShutdown } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
-import { bearerToken, type Principal, TokenService } from '@petalpost/auth';
+import { bearerToken, TokenVerifier, type VerifiedToken } from '@petalpost/auth';
 import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket } from 'ws';
@@ -25,22 +25,32 @@ export const CLOSE_GOING_AWAY = 1001;
 /** Above this many unsent bytes a client is behind: rider positions wait for it. */
 export const BEHIND_BYTES = 64 * 1024;
 
+/** How long a new connection may take to send its token before it is closed. */
+export const AUTH_WAIT_MS = 10_000;
+
 const AckMessage = z.strictObject({ type: z.literal('ack'), audience: z.string().min(1).max(300), seq: z.number().int().positive() });
+/** The token, as the first message of a connection, or later to renew it before it expires. */
+const AuthMessage = z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(8192) });
+const ClientMessage = z.discriminatedUnion('type', [AckMessage, AuthMessage]);
 
 /**
- * Live notifications over WebSocket at /ws. A client authenticates with its bearer token (the
- * `access_token` query parameter, since browsers cannot set headers on a WebSocket), resumes with
- * `cursor` (the one from its last frame), and acknowledges with {type:'ack', audience, seq}. One
+ * Live notifications over WebSocket at /ws. A client authenticates with its access token in an
+ * `Authorization` header or, from a browser (which cannot set headers on a WebSocket), in its first
+ * message {type:'auth', token} — never in the URL, which ends up in logs. It resumes with `cursor`
+ * (the one from its last frame), acknowledges with {type:'ack', audience, seq}, and renews its
+ * token on the connection with another {type:'auth', token} before the first expires. One
  * client cannot crowd out the others: frames are small (PushWsAdapter), messages are rate limited,
  * a person's connections are capped, acks are written in batches, and a connection ends with its token.
  */
 @WebSocketGateway({ path: '/ws' })
 export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly connections = new Map<WebSocket, Connection>();
+  /** Connections still waiting for their token, with the timer that closes them. */
+  private readonly waiting = new Map<WebSocket, NodeJS.Timeout>();
   private readonly rate: MessageRate;
 
   constructor(
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenVerifier,
     private readonly fanout: InboxFanout,
     private readonly acks: Acks,
     @Inject(SERVICE_CONFIG) private readonly config: NotificationsConfig,
@@ -51,13 +61,44 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, Be
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {
     const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
-    let verified: { principal: Principal; expiresAt?: Date };
-    try {
-      verified = this.tokens.verifyWithExpiry(query.get('access_token') ?? bearerToken(request.headers.authorization));
-    } catch {
-      client.close(CLOSE_UNAUTHENTICATED, 'a valid token is required');
+    if (query.has('access_token')) {
+      client.close(CLOSE_UNAUTHENTICATED, 'an access token never goes in a URL: send {"type":"auth","token":…} first');
       return;
     }
+    const rawCursor = query.get('cursor');
+    const cursor = rawCursor ? (decodeCursor(rawCursor) ?? 'unreadable') : undefined;
+    const header = bearerToken(request.headers.authorization);
+    if (header) {
+      void this.authenticate(client, header, cursor);
+      return;
+    }
+    this.waiting.set(
+      client,
+      setTimeout(() => this.refuse(client, 'send {"type":"auth","token":…} as the first message'), AUTH_WAIT_MS),
+    );
+    client.once('message', (data) => {
+      clearTimeout(this.waiting.get(client));
+      this.waiting.delete(client);
+      const message = AuthMessage.safeParse(parseJson(String(data)));
+      if (!message.success) this.refuse(client, 'the first message must be {"type":"auth","token":…}');
+      else void this.authenticate(client, message.data.token, cursor);
+    });
+  }
+
+  private refuse(client: WebSocket, reason: string): void {
+    this.waiting.delete(client);
+    client.close(CLOSE_UNAUTHENTICATED, reason);
+  }
+
+  private async authenticate(client: WebSocket, token: string, cursor: ReturnType<typeof decodeCursor> | 'unreadable' | undefined): Promise<void> {
+    let verified: VerifiedToken;
+    try {
+      verified = await this.tokens.verifyWithExpiry(token);
+    } catch {
+      this.refuse(client, 'a valid access token is required');
+      return;
+    }
+    if (client.readyState !== WebSocket.OPEN) return;
     const { principal, expiresAt } = verified;
     if (this.fanout.sessionsOf(principal.sub).length >= this.config.PUSH_MAX_CONNECTIONS_PER_SUBJECT) {
       client.close(CLOSE_TOO_MANY_CONNECTIONS, `at most ${this.config.PUSH_MAX_CONNECTIONS_PER_SUBJECT} live connections per person`);
@@ -75,8 +116,6 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, Be
     };
     this.connections.set(client, connection);
     client.on('message', (data) => this.received(connection, data));
-    const rawCursor = query.get('cursor');
-    const cursor = rawCursor ? (decodeCursor(rawCursor) ?? 'unreadable') : undefined;
     this.fanout
       .open(session, cursor, (s) => s.send(welcomeFrame(s)))
       .catch((err: unknown) => {
@@ -86,6 +125,8 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, Be
   }
 
   handleDisconnect(client: WebSocket): void {
+    clearTimeout(this.waiting.get(client));
+    this.waiting.delete(client);
     const connection = this.connections.get(client);
     if (!connection) return;
     this.connections.delete(client);
@@ -93,6 +134,11 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, Be
   }
 
   beforeApplicationShutdown(): void {
+    for (const [client, timer] of this.waiting) {
+      clearTimeout(timer);
+      client.close(CLOSE_GOING_AWAY, 'server shutting down');
+    }
+    this.waiting.clear();
     for (const [client, connection] of this.connections) {
       this.ended(connection);
       client.close(CLOSE_GOING_AWAY, 'server shutting down');
@@ -116,12 +162,35 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, Be
       session.close(CLOSE_TOO_MANY_MESSAGES, 'too many messages');
       return;
     }
-    const message = AckMessage.safeParse(parseJson(String(data)));
+    const message = ClientMessage.safeParse(parseJson(String(data)));
     if (!message.success) {
-      session.send({ type: 'error', code: 'MALFORMED_MESSAGE', message: 'expected {"type":"ack","audience":…,"seq":…}' });
+      session.send({ type: 'error', code: 'MALFORMED_MESSAGE', message: 'expected {"type":"ack","audience":…,"seq":…} or {"type":"auth","token":…}' });
       return;
     }
-    connection.acks.add(message.data.audience, message.data.seq);
+    if (message.data.type === 'auth') void this.renew(connection, message.data.token);
+    else connection.acks.add(message.data.audience, message.data.seq);
+  }
+
+  /** A fresh token for the same person, role and shop moves the connection's end to its expiry. */
+  private async renew(connection: Connection, token: string): Promise<void> {
+    const { session } = connection;
+    let verified: VerifiedToken;
+    try {
+      verified = await this.tokens.verifyWithExpiry(token);
+    } catch {
+      session.send({ type: 'error', code: 'TOKEN_INVALID', message: 'the renewal token was refused; the connection still ends when its token expires' });
+      return;
+    }
+    const { principal, expiresAt } = verified;
+    const current = session.principal;
+    if (principal.sub !== current.sub || principal.role !== current.role || principal.shopId !== current.shopId) {
+      session.send({ type: 'error', code: 'TOKEN_MISMATCH', message: 'a renewal token must be for the same person, role and shop; reconnect to change them' });
+      return;
+    }
+    if (!session.open) return;
+    connection.cancelExpiry();
+    connection.cancelExpiry = endAtExpiry(session, expiresAt);
+    session.send({ type: 'renewed', expiresAt: expiresAt.toISOString() });
   }
 
   /** One batch of a connection's acknowledgements: one write, then an `acked` or an error frame for each. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, type BeforeApplicationShutdown, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags, type SecuritySchemeObject } from '@nestjs/swagger';
-import { bearerToken, Public, TokenService } from '@petalpost/auth';
+import { bearerToken, type Principal, Public, TokenVerifier } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { ApiContent, ApiErrors, BEARER_SCHEME, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,17 +11,18 @@ import { InboxFanout } from '../delivery/inbox-fanout';
 import { ReaderSession } from '../delivery/reader-session';
 import type { NotificationsConfig } from '../../notifications.config';
 import { endAtExpiry } from './connection-limits';
+import { StreamTicketStore } from './stream-tickets';
 import { BEHIND_BYTES } from './push.gateway';
 import { welcomeFrame } from './welcome';
 
-/** The token as a query parameter, for clients that cannot send headers (EventSource, and the WebSocket at /ws). */
-export const ACCESS_TOKEN = {
-  name: 'accessToken',
+/** A one-time stream ticket as a query parameter, for clients that cannot send headers (EventSource). */
+export const STREAM_TICKET = {
+  name: 'streamTicket',
   scheme: {
     type: 'apiKey',
     in: 'query',
-    name: 'access_token',
-    description: 'The bearer token, for clients that cannot send headers',
+    name: 'ticket',
+    description: 'A one-time ticket from POST /stream-tickets (30 s), for clients that cannot send headers; an access token never goes in a URL',
   } satisfies SecuritySchemeObject,
 };
 
@@ -40,29 +41,31 @@ export class SseController implements BeforeApplicationShutdown {
   private readonly sessions = new Set<ReaderSession>();
 
   constructor(
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenVerifier,
+    private readonly tickets: StreamTicketStore,
     private readonly fanout: InboxFanout,
     @Inject(SERVICE_CONFIG) private readonly config: NotificationsConfig,
   ) {}
 
-  // Public to the guard: EventSource cannot send headers, so the token may come as access_token too.
+  // Public to the guard: EventSource cannot send headers, so a one-time ticket may stand for the token.
   @Public()
   @Get()
   @ApiOperation({ summary: 'Live notifications as Server-Sent Events (event types: welcome, notification, reset, position, expired)' })
   @ApiSecurity(BEARER_SCHEME)
-  @ApiSecurity(ACCESS_TOKEN.name)
+  @ApiSecurity(STREAM_TICKET.name)
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this notification (the id of the last event received)' })
   @ApiQuery({ name: 'cursor', required: false, description: 'Resume from this cursor (as Last-Event-ID)' })
   @ApiContent(200, 'An endless stream of events', { 'text/event-stream': { type: 'string' } })
   @ApiErrors(401, 429)
-  stream(
+  async stream(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Query('access_token') accessToken: string | undefined,
+    @Query('ticket') ticket: string | undefined,
+    @Query('access_token') tokenInUrl: string | undefined,
     @Query('cursor') cursorQuery: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
-  ): void {
-    const { principal, expiresAt } = this.tokens.verifyWithExpiry(bearerToken(request.headers.authorization) ?? accessToken);
+  ): Promise<void> {
+    const { principal, expiresAt } = await this.authenticate(bearerToken(request.headers.authorization), ticket, tokenInUrl);
     if (this.fanout.sessionsOf(principal.sub).length >= this.config.PUSH_MAX_CONNECTIONS_PER_SUBJECT) {
       throw new DomainError('too_many', 'TOO_MANY_CONNECTIONS', `at most ${this.config.PUSH_MAX_CONNECTIONS_PER_SUBJECT} live connections per person`);
     }
@@ -96,6 +99,29 @@ export class SseController implements BeforeApplicationShutdown {
     const given = lastEventId ?? cursorQuery;
     const cursor = given ? (decodeCursor(given) ?? 'unreadable') : undefined;
     this.fanout.open(session, cursor, (s) => s.send(welcomeFrame(s))).catch(() => session.close(1011, 'could not read notifications'));
+  }
+
+  /** The bearer header, or a ticket; a token in the URL is refused, since URLs end up in logs and histories. */
+  private async authenticate(
+    header: string | undefined,
+    ticket: string | undefined,
+    tokenInUrl: string | undefined,
+  ): Promise<{ principal: Principal; expiresAt: Date }> {
+    if (tokenInUrl !== undefined) {
+      throw new DomainError(
+        'unauthenticated',
+        'TOKEN_IN_URL',
+        'an access token never goes in a URL: send it as a bearer header, or get a ticket from POST /stream-tickets',
+      );
+    }
+    if (header) return this.tokens.verifyWithExpiry(header);
+    if (ticket) {
+      const redeemed = await this.tickets.redeem(ticket);
+      if (!redeemed)
+        throw new DomainError('unauthenticated', 'TICKET_INVALID', 'the ticket is unknown, used or expired: get a new one from POST /stream-tickets');
+      return redeemed;
+    }
+    throw new DomainError('unauthenticated', 'TOKEN_MISSING', 'a bearer token or a stream ticket is required');
   }
 
   beforeApplicationShutdown(): void {

@@ -64,7 +64,13 @@ export interface ExpiredFrame {
   message: string;
 }
 
-export type Frame = WelcomeFrame | NotificationFrame | ResetFrame | PositionFrame | AckedFrame | ErrorFrame | ExpiredFrame;
+/** A WebSocket's token was renewed on the connection: it now ends at `expiresAt`. */
+export interface RenewedFrame {
+  type: 'renewed';
+  expiresAt: string;
+}
+
+export type Frame = WelcomeFrame | NotificationFrame | ResetFrame | PositionFrame | AckedFrame | ErrorFrame | ExpiredFrame | RenewedFrame;
 
 /** The transport under a session: a WebSocket or an SSE response. */
 export interface Outlet {
