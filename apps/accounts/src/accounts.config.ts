@@ -1,7 +1,12 @@
 import { serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
+import { apiKeysConfigShape } from './api-keys';
 import { keysConfigShape } from './keys';
+import { sessionsConfigShape } from './sessions';
 
-export const accountsConfigSchema = serviceConfigSchemaFor('accounts').safeExtend(keysConfigShape);
+export const accountsConfigSchema = serviceConfigSchemaFor('accounts')
+  .safeExtend(keysConfigShape)
+  .safeExtend(sessionsConfigShape)
+  .safeExtend(apiKeysConfigShape);
 
 export type AccountsConfig = z.infer<typeof accountsConfigSchema>;

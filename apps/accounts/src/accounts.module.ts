@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
 import type { AccountsConfig } from './accounts.config';
+import { ApiKeys1768000000300, ApiKeysModule } from './api-keys';
 import { KeysModule, SigningKeys1768000000100 } from './keys';
+import { Sessions1768000000200, SessionsModule, SignInDirectory, SignInDirectoryModule, UnwiredDirectory } from './sessions';
 
 /**
  * The accounts service: who may act for which shop (event-sourced in the service's log, with a
@@ -12,12 +14,19 @@ import { KeysModule, SigningKeys1768000000100 } from './keys';
 export class AccountsModule {
   static forRoot(config: AccountsConfig, logger: Logger): DynamicModule {
     const foundation = serviceFoundation('accounts', config, logger, {
-      migrations: [SigningKeys1768000000100],
+      migrations: [SigningKeys1768000000100, Sessions1768000000200, ApiKeys1768000000300],
       eventLog: {},
     });
     return {
       module: AccountsModule,
-      imports: [...foundation.imports, KeysModule],
+      imports: [
+        ...foundation.imports,
+        // What sign-in reads of people and their shops: the people slice's directory once it is wired in.
+        SignInDirectoryModule.using({ provide: SignInDirectory, useClass: UnwiredDirectory }),
+        KeysModule,
+        SessionsModule,
+        ApiKeysModule,
+      ],
       controllers: [],
       providers: [...foundation.providers],
     };

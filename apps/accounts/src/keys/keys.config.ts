@@ -23,7 +23,11 @@ export const keysConfigShape = {
   /** How long a key signs before the next one takes over. */
   ACCOUNTS_KEY_ROTATION_DAYS: z.coerce.number().positive().max(365).default(30),
   /** How long a new key is published before it signs, so the services have fetched it by then. */
-  ACCOUNTS_KEY_PREPUBLISH_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(20),
+  ACCOUNTS_KEY_PREPUBLISH_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(20),
 };
 
 export interface KeysConfig {

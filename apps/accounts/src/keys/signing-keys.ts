@@ -120,10 +120,14 @@ export class SigningKeys implements OnApplicationBootstrap {
       case 'CreateKey': {
         const key = generateSigningKey(step.kid);
         const sealed = sealPrivateJwk(this.kek, key.kid, key.privateKey.export({ format: 'jwk' }));
-        await db.query(
-          `INSERT INTO signing_keys (kid, status, public_jwk, sealed_private_jwk, created_at, activated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [key.kid, step.status, JSON.stringify(publicJwk(key)), sealed, now, step.status === 'active' ? now : null],
-        );
+        await db.query(`INSERT INTO signing_keys (kid, status, public_jwk, sealed_private_jwk, created_at, activated_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+          key.kid,
+          step.status,
+          JSON.stringify(publicJwk(key)),
+          sealed,
+          now,
+          step.status === 'active' ? now : null,
+        ]);
         return;
       }
       case 'ActivateKey':

@@ -30,7 +30,8 @@ export class AccessTokenIssuer {
     return this.issue(principal, { sessionId, shops: shopRolesOf(memberships) }, this.config.ACCOUNTS_ACCESS_TOKEN_SECONDS);
   }
 
-  async issue(principal: Principal, options: { sessionId?: string; shops?: ShopRoles; scopes?: string[] }, ttlSeconds: number): Promise<IssuedAccessToken> {
+  /** A shop system's scopes travel in the principal (`scopes`, the token's `scope` claim). */
+  async issue(principal: Principal, options: { sessionId?: string; shops?: ShopRoles }, ttlSeconds: number): Promise<IssuedAccessToken> {
     const accessToken = (await this.keys.signer()).sign(principal, { ...options, ttlSeconds });
     const { exp } = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
     return { accessToken, tokenType: 'Bearer', expiresAt: new Date(exp * 1000).toISOString() };

@@ -145,7 +145,11 @@ export class SessionsService {
     if (outcome.kind === 'ended') throw sessionEnded(outcome.why);
     if (outcome.kind === 'reused') {
       this.logger.warn({ sessionId: outcome.sessionId }, 'a rotated refresh token came back: session ended');
-      throw new DomainError('unauthenticated', 'REFRESH_TOKEN_REUSED', 'this refresh token was already used: the session has been ended for safety; sign in again');
+      throw new DomainError(
+        'unauthenticated',
+        'REFRESH_TOKEN_REUSED',
+        'this refresh token was already used: the session has been ended for safety; sign in again',
+      );
     }
     return outcome.opened;
   }
@@ -157,7 +161,11 @@ export class SessionsService {
     ]);
     if (!old) throw invalidRefreshToken();
     if (now.getTime() - old.rotated_at.getTime() < this.config.ACCOUNTS_REFRESH_RACE_GRACE_SECONDS * 1000) {
-      throw new DomainError('conflict', 'REFRESH_TOKEN_ALREADY_ROTATED', 'another request has just refreshed with this token: use the refresh token it received');
+      throw new DomainError(
+        'conflict',
+        'REFRESH_TOKEN_ALREADY_ROTATED',
+        'another request has just refreshed with this token: use the refresh token it received',
+      );
     }
     const ended = await endSession(db, old.session_id, 'refresh_token_reused', now);
     if (!ended) throw sessionEnded('it was signed out');

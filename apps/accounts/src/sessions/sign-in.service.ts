@@ -61,7 +61,12 @@ export class SignInService implements OnModuleInit {
   async signIn(credentials: { email: string; password: string; shopId?: string; role?: Role }, client: ClientInfo): Promise<OpenedSession> {
     const now = new Date();
     const address = addressVerdict(await this.recentFailuresFrom(client.address, now), now, this.policy);
-    if (!address.allowed) throw slowedDown(address.reason === 'slowed' ? address.retryAfterMs : 0, 'SIGN_IN_RATE_LIMITED', 'too many failed sign-ins from your address: wait and try again');
+    if (!address.allowed)
+      throw slowedDown(
+        address.reason === 'slowed' ? address.retryAfterMs : 0,
+        'SIGN_IN_RATE_LIMITED',
+        'too many failed sign-ins from your address: wait and try again',
+      );
     const account = accountOf(credentials.email);
     const outcome = await this.dataSource.transaction(async (db) => {
       // One attempt per account at a time: concurrent guesses cannot slip past the count.
@@ -108,10 +113,10 @@ export class SignInService implements OnModuleInit {
   async failuresAt(shopId: string, limit: number): Promise<SignInFailureView[]> {
     const rows = await this.dataSource.query<
       Array<{ at: Date; account: string; person_id: string | null; client_address: string; user_agent: string | null; reason: SignInFailureView['reason'] }>
-    >(`SELECT at, account, person_id, client_address, user_agent, reason FROM sign_in_failures WHERE shop_ids @> ARRAY[$1]::text[] ORDER BY at DESC, failure_id DESC LIMIT $2`, [
-      shopId,
-      limit,
-    ]);
+    >(
+      `SELECT at, account, person_id, client_address, user_agent, reason FROM sign_in_failures WHERE shop_ids @> ARRAY[$1]::text[] ORDER BY at DESC, failure_id DESC LIMIT $2`,
+      [shopId, limit],
+    );
     return rows.map((r) => ({
       at: r.at.toISOString(),
       email: r.account,
@@ -160,10 +165,15 @@ export class SignInService implements OnModuleInit {
   ): Promise<void> {
     // The shops at the time of the failure: their owners see it.
     const shopIds = person ? (await this.directory.membershipsOf(person.personId)).map((m) => m.shopId) : [];
-    await db.query(
-      `INSERT INTO sign_in_failures (at, account, person_id, shop_ids, client_address, user_agent, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [now, account, person?.personId ?? null, shopIds, client.address, client.userAgent?.slice(0, 200) ?? null, reason],
-    );
+    await db.query(`INSERT INTO sign_in_failures (at, account, person_id, shop_ids, client_address, user_agent, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      now,
+      account,
+      person?.personId ?? null,
+      shopIds,
+      client.address,
+      client.userAgent?.slice(0, 200) ?? null,
+      reason,
+    ]);
   }
 }
 

@@ -12,14 +12,20 @@ const JwkSchema = z.object({
 });
 
 export class JwksView extends createZodDto(
-  z.object({ keys: z.array(JwkSchema).describe('Every key a valid access token may be signed with: the next key (published ahead), the current one, and those whose tokens may still live') }),
+  z.object({
+    keys: z
+      .array(JwkSchema)
+      .describe('Every key a valid access token may be signed with: the next key (published ahead), the current one, and those whose tokens may still live'),
+  }),
 ) {}
 
 const KeyStatusSchema = z.enum(['pending', 'active', 'retiring', 'retired']);
 
 const SigningKeyViewSchema = z.object({
   kid: z.string(),
-  status: KeyStatusSchema.describe('pending: published, not signing yet; active: signs; retiring: published until its last token expires; retired: no longer published'),
+  status: KeyStatusSchema.describe(
+    'pending: published, not signing yet; active: signs; retiring: published until its last token expires; retired: no longer published',
+  ),
   createdAt: z.string(),
   activatedAt: z.string().optional(),
   retiringAt: z.string().optional(),

@@ -27,7 +27,8 @@ export function actingAs(member: Member, requested: { shopId?: string; role?: Ro
   const candidates = member.memberships.filter((m) => (shopId === undefined || m.shopId === shopId) && (role === undefined || m.roles.includes(role)));
   const chosen = candidates.find((m) => m.roles.length > 0);
   if (!chosen) {
-    if (shopId === undefined && role === undefined) throw new DomainError('forbidden', 'NO_MEMBERSHIP', 'you belong to no shop yet: accept an invitation first');
+    if (shopId === undefined && role === undefined)
+      throw new DomainError('forbidden', 'NO_MEMBERSHIP', 'you belong to no shop yet: accept an invitation first');
     throw membershipNotHeld(requested);
   }
   return { shopId: chosen.shopId, role: role ?? chosen.roles[0] };

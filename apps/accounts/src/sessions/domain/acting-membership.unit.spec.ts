@@ -1,6 +1,12 @@
 import { actingAs, stillHolds } from './acting-membership';
 
-const rider = { operator: false, memberships: [{ shopId: 's1', roles: ['rider' as const] }, { shopId: 's2', roles: ['rider' as const, 'florist' as const] }] };
+const rider = {
+  operator: false,
+  memberships: [
+    { shopId: 's1', roles: ['rider' as const] },
+    { shopId: 's2', roles: ['rider' as const, 'florist' as const] },
+  ],
+};
 const operator = { operator: true, memberships: [] };
 const code = (run: () => unknown) => {
   try {
