@@ -102,7 +102,7 @@ export async function startAccounts(env: Record<string, string> = {}) {
     options: { body?: unknown; token?: string; from?: string; headers?: Record<string, string> } = {},
   ): Promise<Answer> => {
     const from = options.from ?? '127.0.0.1';
-    if (!agents.has(from)) agents.set(from, new Agent({ connect: { localAddress: from } }));
+    if (!agents.has(from)) agents.set(from, new Agent({ localAddress: from }));
     const response = await fetch(`${service.url}${path}`, {
       method,
       dispatcher: agents.get(from),
