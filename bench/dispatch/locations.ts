@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { TokenService } from '@petalpost/auth';
+import { AccessTokenSigner, generateSigningKey } from '@petalpost/auth';
 import { allTopics, namespaced, TOPICS } from '@petalpost/contracts';
 import { productionEnv, runResources, startBuiltService } from '../lib/built-service';
 import type { BenchContext } from '../lib/context';
@@ -40,12 +39,12 @@ export async function locationsSection(ctx: BenchContext, options: { riders: num
   const schema = infra.embeddedPostgres ? 'bench_dispatch' : `bench_dispatch_${process.pid}`;
   const rawSchema = `${schema}_raw`;
   const { cleanUp } = await runResources(infra, { topics: allTopics(namespace), schemas: [schema, rawSchema] });
-  const jwtSecret = randomBytes(32).toString('base64url');
+  const signingKey = generateSigningKey();
   const service = await startBuiltService({
     name: 'dispatch',
     entry: process.env.BENCH_LOCATIONS_MAIN ?? DISPATCH_MAIN,
     logName: 'locations-dispatch',
-    env: productionEnv(infra, { schema, namespace, jwtSecret, logLevel: 'info' }),
+    env: productionEnv(infra, { schema, namespace, signingKey, logLevel: 'info' }),
   }).catch(async (err: unknown) => {
     await cleanUp();
     throw err;
@@ -56,9 +55,9 @@ export async function locationsSection(ctx: BenchContext, options: { riders: num
     return position.riderId && position.recordedAt ? keyOf(position.riderId, position.recordedAt) : undefined;
   });
   try {
-    const tokens = new TokenService(jwtSecret);
+    const tokens = new AccessTokenSigner(signingKey);
     const riderIds = Array.from({ length: riders }, (_, i) => `rider-${i + 1}`);
-    const auth = riderIds.map((sub) => `Bearer ${tokens.sign({ role: 'rider', sub, shopId: 's1' }, 3600)}`);
+    const auth = riderIds.map((sub) => `Bearer ${tokens.sign({ role: 'rider', sub, shopId: 's1' })}`);
     // Each rider's device time moves forward by at least a millisecond per report: nothing is out of order.
     const lastAt = new Array<number>(riders).fill(0);
     const nextTime = (rider: number) => (lastAt[rider] = Math.max(Math.floor(wallNow()), lastAt[rider] + 1));

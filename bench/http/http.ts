@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { TokenService } from '@petalpost/auth';
+import { AccessTokenSigner, type SigningKey } from '@petalpost/auth';
 import { type BenchContext, resetStatements, type StatementStat, topStatements } from '../lib/context';
 import { fmt, processTreeCpuMs, say } from '../lib/measure';
 import { type ProfileSummary, summariseProfile } from '../lib/profile';
@@ -61,8 +61,8 @@ const helloTarget = (server: HttpServer): HttpTarget => ({
  * `POST /orders` as a shop's staff member: validation, the decider, an append to the order log (and
  * the outbox relay publishing it to Kafka behind). Each request places a new order.
  */
-const placeOrderTarget = (server: HttpServer, jwtSecret: string): HttpTarget => {
-  const token = new TokenService(jwtSecret).sign({ role: 'staff', sub: 'bench', shopId: 's1' }, 3600);
+const placeOrderTarget = (server: HttpServer, signingKey: SigningKey): HttpTarget => {
+  const token = new AccessTokenSigner(signingKey).sign({ role: 'staff', sub: 'bench', shopId: 's1' });
   return {
     url: `${server.url}/orders`,
     method: 'POST',
@@ -130,7 +130,7 @@ export async function httpSection(ctx: BenchContext): Promise<HttpSection> {
       key: 'orders.create',
       name: 'orders: POST /orders (create order)',
       server: orders,
-      target: placeOrderTarget(orders, orders.jwtSecret),
+      target: placeOrderTarget(orders, orders.signingKey),
       backendPids,
     });
     for (const c of contenders) await checkOnce(c);
@@ -163,7 +163,7 @@ export async function httpSection(ctx: BenchContext): Promise<HttpSection> {
 async function profileOrders(ctx: BenchContext, orders: OrdersService, connections: number): Promise<OrdersProfile> {
   const seconds = 3;
   say(`  profiling create order: ${seconds} s alone, ${connections} connections …`);
-  const target = placeOrderTarget(orders, orders.jwtSecret);
+  const target = placeOrderTarget(orders, orders.signingKey);
   await resetStatements(ctx.infra);
   const { postgresPid, brokerPid } = ctx.infra;
   const cpuOf = (pid: number | undefined) => (pid === undefined ? undefined : processTreeCpuMs(pid));

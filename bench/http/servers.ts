@@ -1,3 +1,4 @@
+import { generateSigningKey, type SigningKey } from '@petalpost/auth';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -53,8 +54,8 @@ export async function startHelloServer(name: string, entry: 'fastify-hello' | 'n
 
 export interface OrdersService extends HttpServer {
   schema: string;
-  /** What the bench signs its tokens with. */
-  jwtSecret: string;
+  /** The key the bench signs its tokens with; the service trusts its public half. */
+  signingKey: SigningKey;
   /** V8's CPU profile of the service while `run` runs (see cpu-profile-hook.ts). */
   profileDuring<T>(run: () => Promise<T>): Promise<{ result: T; profile: Profile }>;
 }
@@ -84,7 +85,7 @@ export async function startOrdersService(infra: BenchInfra, entry: string, logLe
   const profileFile = join(BENCH_LOG_DIR, 'orders-http.cpuprofile');
   const clearProfile = () => [profileFile, `${profileFile}.started`, `${profileFile}.tmp`].forEach((f) => rmSync(f, { force: true }));
   clearProfile();
-  const jwtSecret = randomBytes(32).toString('base64url');
+  const signingKey = generateSigningKey();
   let service: BuiltService;
   try {
     service = await startBuiltService({
@@ -93,7 +94,7 @@ export async function startOrdersService(infra: BenchInfra, entry: string, logLe
       logName: 'orders-http',
       preload: [join(__dirname, 'cpu-profile-hook.js')],
       env: {
-        ...productionEnv(infra, { schema, namespace, jwtSecret, logLevel }),
+        ...productionEnv(infra, { schema, namespace, signingKey, logLevel }),
         PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
         BENCH_CPU_PROFILE_FILE: profileFile,
       },
@@ -115,5 +116,5 @@ export async function startOrdersService(infra: BenchInfra, entry: string, logLe
     clearProfile();
     return { result, profile };
   };
-  return { name: 'orders', url, pid, stop, schema, jwtSecret, profileDuring };
+  return { name: 'orders', url, pid, stop, schema, signingKey, profileDuring };
 }

@@ -1,3 +1,4 @@
+import { publicJwk, type SigningKey } from '@petalpost/auth';
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,10 +39,14 @@ export async function runResources(infra: BenchInfra, options: { topics: TopicSp
 }
 
 /** A service's settings as in production, on the bench's database (`schema`) and broker (`namespace`). */
-export function productionEnv(infra: BenchInfra, options: { schema: string; namespace: string; jwtSecret: string; logLevel: string }): Record<string, string> {
+export function productionEnv(
+  infra: BenchInfra,
+  options: { schema: string; namespace: string; signingKey: SigningKey; logLevel: string },
+): Record<string, string> {
   return {
     NODE_ENV: 'production',
-    JWT_SECRET: options.jwtSecret,
+    // The bench's own key, trusted inline: as in production, no service holds a signing key.
+    AUTH_JWKS: JSON.stringify({ keys: [publicJwk(options.signingKey)] }),
     LOG_LEVEL: options.logLevel,
     DATABASE_URL: infra.databaseUrl,
     DATABASE_SCHEMA: options.schema,

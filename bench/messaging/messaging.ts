@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
-import { TokenService } from '@petalpost/auth';
+import { AccessTokenSigner } from '@petalpost/auth';
 import { placeOrderBody } from '../http/order-body';
 import type { BenchContext } from '../lib/context';
 import { type Distribution, distribution, fmt, say } from '../lib/measure';
@@ -124,7 +124,7 @@ export async function messagingSection(ctx: BenchContext): Promise<MessagingSect
       orders.close();
       messaging.close();
     });
-    const auth = { authorization: `Bearer ${new TokenService(pair.jwtSecret).sign({ role: 'staff', sub: 'bench', shopId: 's1' }, 3600)}` };
+    const auth = { authorization: `Bearer ${new AccessTokenSigner(pair.signingKey).sign({ role: 'staff', sub: 'bench', shopId: 's1' })}` };
 
     const setupStart = performance.now();
     const orderIds = await placeOrdersInProduction(pair, orders, auth, conversations, concurrency);
@@ -277,9 +277,9 @@ function pathOps(
   const run = randomUUID().slice(0, 8);
   // One author posts at most POSTING_LIMIT in a conversation a minute: the shop's staff take turns
   // (a few hundred of them), so the bench measures the append path, not the limit's refusals.
-  const tokens = new TokenService(pair.jwtSecret);
+  const tokens = new AccessTokenSigner(pair.signingKey);
   const staffAuth = Array.from({ length: 256 }, (_, i) => ({
-    authorization: `Bearer ${tokens.sign({ role: 'staff', sub: `bench-${i}`, shopId: 's1' }, 3600)}`,
+    authorization: `Bearer ${tokens.sign({ role: 'staff', sub: `bench-${i}`, shopId: 's1' })}`,
   }));
   let posted = 0;
   let photos = 0;

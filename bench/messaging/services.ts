@@ -1,3 +1,4 @@
+import { generateSigningKey, type SigningKey } from '@petalpost/auth';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { allTopics, namespaced, TOPICS } from '@petalpost/contracts';
@@ -13,14 +14,14 @@ export interface ServicePair {
   orders: BuiltService;
   messaging: BuiltService;
   topics: { ordersEvents: string; messagingEvents: string };
-  /** What both services verify tokens with, and the bench signs them with. */
-  jwtSecret: string;
+  /** The key the bench signs tokens with; both services trust its public half. */
+  signingKey: SigningKey;
   stop(): Promise<void>;
 }
 
 /**
  * The real orders and messaging services, built, each in a process of its own and configured as
- * in production (NODE_ENV=production, secrets of their own, the same JWT secret), on the bench's
+ * in production (NODE_ENV=production, secrets of their own, both trusting the bench's ES256 key), on the bench's
  * PostgreSQL (a schema each, migrated at start) and broker (every topic under one namespace of
  * this run): messaging opens its conversations from the orders service's `orders.events`, as
  * deployed. Ready once both say so on /health/ready. JSON logs go to files, not through this process.
@@ -30,8 +31,8 @@ export async function startServicePair(infra: BenchInfra, options: { messagingEn
   const suffix = infra.embeddedPostgres ? '' : `_${process.pid}`;
   const schemas = { orders: `bench_msg_orders${suffix}`, messaging: `bench_messaging${suffix}` };
   const { cleanUp } = await runResources(infra, { topics: allTopics(namespace), schemas: Object.values(schemas) });
-  const jwtSecret = randomBytes(32).toString('base64url');
-  const shared = (schema: string) => productionEnv(infra, { schema, namespace, jwtSecret, logLevel: options.logLevel });
+  const signingKey = generateSigningKey();
+  const shared = (schema: string) => productionEnv(infra, { schema, namespace, signingKey, logLevel: options.logLevel });
   const started = await Promise.allSettled([
     startService('orders', ORDERS_MAIN, { ...shared(schemas.orders), PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }),
     // Nothing is uploaded; the storage directory goes with the bench's run directory.
@@ -55,7 +56,7 @@ export async function startServicePair(infra: BenchInfra, options: { messagingEn
     orders,
     messaging,
     topics: { ordersEvents: namespaced(TOPICS.ordersEvents.name, namespace), messagingEvents: namespaced(TOPICS.messagingEvents.name, namespace) },
-    jwtSecret,
+    signingKey,
     stop,
   };
 }

@@ -81,7 +81,8 @@ function received(client: number, data: Buffer): void {
 /** Connects one client; resolves once its welcome frame arrived, rejects on anything else first. */
 function connect(client: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url}?access_token=${clients[client].token}`, { perMessageDeflate: false, handshakeTimeout: 30_000 });
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 30_000 });
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token: clients[client].token })));
     let welcomed = false;
     ws.on('message', (data: Buffer) => {
       if (!welcomed) {

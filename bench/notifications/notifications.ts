@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { TokenService } from '@petalpost/auth';
+import { AccessTokenSigner, generateSigningKey, type SigningKey } from '@petalpost/auth';
 import { OutboxRelay } from '@petalpost/event-store';
 import { createKafka, EventPublisher } from '@petalpost/kafka';
 import pino from 'pino';
@@ -113,11 +112,11 @@ export async function notificationsSection(ctx: BenchContext): Promise<Notificat
     skipped: [],
   };
   const counts = (env.BENCH_NOTIFY_CLIENTS ?? '1000,5000').split(',').map(Number);
-  const jwtSecret = randomBytes(32).toString('base64url');
+  const signingKey = generateSigningKey();
   for (const clients of counts) {
     for (const contender of ['ours', 'baseline'] as const) {
       try {
-        section.phases.push(await pushPhase(ctx, section, contender, clients, jwtSecret, entry ?? NOTIFICATIONS_MAIN));
+        section.phases.push(await pushPhase(ctx, section, contender, clients, signingKey, entry ?? NOTIFICATIONS_MAIN));
       } catch (err) {
         const reason = (err as Error).message.split('\n')[0];
         say(`  ${contender} with ${clients} clients: not measured: ${reason}`);
@@ -144,7 +143,7 @@ async function pushPhase(
   s: NotificationsSection,
   contender: PushContender,
   clients: number,
-  jwtSecret: string,
+  signingKey: SigningKey,
   entry: string,
 ): Promise<PushPhase> {
   const { infra } = ctx;
@@ -159,20 +158,20 @@ async function pushPhase(
         ? await startNotificationsService(infra, {
             namespace,
             schema: infra.embeddedPostgres ? `bench_notify_${clients}` : `bench_notify_${clients}_${process.pid}`,
-            jwtSecret,
+            signingKey,
             logLevel: s.logLevel,
             entry,
           })
-        : await startBroadcastBaseline(infra, { namespace, jwtSecret });
+        : await startBroadcastBaseline(infra, { namespace, signingKey });
     cleanups.push(() => server.stop());
     await sleep(2_000);
     const before = residentBytes(server.pid).rss;
 
     const shops = shopIds(s.shops);
-    const tokens = new TokenService(jwtSecret);
+    const tokens = new AccessTokenSigner(signingKey);
     const specs: ClientSpec[] = Array.from({ length: clients }, (_, i) => {
       const shop = i % s.shops;
-      return { shop, token: tokens.sign({ role: 'staff', sub: `staff-${shops[shop]}-${Math.floor(i / s.shops)}`, shopId: shops[shop] }, 3600) };
+      return { shop, token: tokens.sign({ role: 'staff', sub: `staff-${shops[shop]}-${Math.floor(i / s.shops)}`, shopId: shops[shop] }) };
     });
     const load = await LoadProcess.start();
     cleanups.push(() => load.stop());

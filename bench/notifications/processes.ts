@@ -1,3 +1,4 @@
+import { publicJwk, type SigningKey } from '@petalpost/auth';
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,13 +30,13 @@ function namespaceTopics(namespace: string, all: boolean): { topics: TopicSpec[]
 
 /**
  * The real notifications service, built, configured as in production (startBuiltService) with the
- * bench's own JWT secret, on the bench's PostgreSQL (a schema of its own, migrated at start) and
+ * bench's own ES256 key trusted, on the bench's PostgreSQL (a schema of its own, migrated at start) and
  * broker (topics under its own namespace); ready means its consumers joined their groups and the
  * LISTEN connection is up.
  */
 export async function startNotificationsService(
   infra: BenchInfra,
-  options: { namespace: string; schema: string; jwtSecret: string; logLevel: string; entry: string },
+  options: { namespace: string; schema: string; signingKey: SigningKey; logLevel: string; entry: string },
 ): Promise<PushServer> {
   const { topics, topic } = namespaceTopics(options.namespace, true);
   const { cleanUp } = await runResources(infra, { topics, schemas: [options.schema] });
@@ -45,7 +46,7 @@ export async function startNotificationsService(
       name: 'notifications',
       entry: options.entry,
       logName: options.schema.replace(/_/g, '-'),
-      env: productionEnv(infra, { schema: options.schema, namespace: options.namespace, jwtSecret: options.jwtSecret, logLevel: options.logLevel }),
+      env: productionEnv(infra, { schema: options.schema, namespace: options.namespace, signingKey: options.signingKey, logLevel: options.logLevel }),
     });
   } catch (err) {
     await cleanUp();
@@ -60,7 +61,7 @@ export async function startNotificationsService(
 }
 
 /** The plain `ws` broadcast baseline (ws-broadcast.ts) on a topic of its own namespace. */
-export async function startBroadcastBaseline(infra: BenchInfra, options: { namespace: string; jwtSecret: string }): Promise<PushServer> {
+export async function startBroadcastBaseline(infra: BenchInfra, options: { namespace: string; signingKey: SigningKey }): Promise<PushServer> {
   const { topics, topic } = namespaceTopics(options.namespace, false);
   const { cleanUp } = await runResources(infra, { topics, schemas: [] });
   const child = fork(join(__dirname, 'ws-broadcast.js'), [], {
@@ -68,7 +69,7 @@ export async function startBroadcastBaseline(infra: BenchInfra, options: { names
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
-      BENCH_JWT_SECRET: options.jwtSecret,
+      BENCH_JWKS: JSON.stringify({ keys: [publicJwk(options.signingKey)] }),
       BENCH_BROKERS: infra.brokers.join(','),
       BENCH_TOPIC: topic,
       BENCH_GROUP: `${options.namespace}.broadcast`,

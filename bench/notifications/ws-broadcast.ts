@@ -1,26 +1,30 @@
 import { createServer } from 'node:http';
-import { TokenService } from '@petalpost/auth';
+import { TokenVerifier } from '@petalpost/auth';
 import { Kafka, logLevel } from 'kafkajs';
 import { WebSocket, WebSocketServer } from 'ws';
 
 /**
  * The baseline of the notifications bench: the least a live feed can do. A plain `ws` server on
- * Node's http server; a client authenticates once with the same token (JWT checked at connect) and
+ * Node's http server; a client authenticates once with the same token, sent as its first message as
+ * to the service (the JWT checked against the bench's key), and
  * joins its shop's set; a kafkajs consumer reads the same kind of topic as the service and sends
  * each event, serialised once, to every open client of its shop. Nothing is stored, numbered,
  * shaped per reader or resumable. Tells its parent `{port}` once it listens and its group is joined.
  */
 const env = process.env;
-const tokens = new TokenService(env.BENCH_JWT_SECRET ?? '');
+const tokens = new TokenVerifier({ jwks: JSON.parse(env.BENCH_JWKS ?? '{"keys":[]}') as { keys: [] } });
 const byShop = new Map<string, Set<WebSocket>>();
 
 async function main(): Promise<void> {
   const http = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server: http, path: '/ws', perMessageDeflate: false });
-  wss.on('connection', (ws, request) => {
+  wss.on('connection', (ws) => {
+    ws.once('message', (data) => void authenticate(ws, String(data)));
+  });
+  const authenticate = async (ws: WebSocket, first: string) => {
     let shopId: string;
     try {
-      const principal = tokens.verify(new URL(request.url ?? '/', 'http://localhost').searchParams.get('access_token') ?? undefined);
+      const principal = await tokens.verify((JSON.parse(first) as { token?: string }).token);
       if (!principal.shopId) throw new Error('no shop');
       shopId = principal.shopId;
     } catch {
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
     ws.send(JSON.stringify({ type: 'welcome', shopId }));
-  });
+  };
 
   const kafka = new Kafka({ clientId: 'bench-ws-broadcast', brokers: (env.BENCH_BROKERS ?? '').split(','), logLevel: logLevel.ERROR });
   const consumer = kafka.consumer({ groupId: env.BENCH_GROUP ?? 'bench-ws-broadcast' });

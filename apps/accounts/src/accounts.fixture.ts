@@ -1,60 +1,85 @@
 import { createServer } from 'node:net';
-import type { DynamicModule } from '@nestjs/common';
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { developmentTokens, TokenVerifier } from '@petalpost/auth';
 import type { Role } from '@petalpost/contracts';
-import type { RunningService, ServiceDefinition } from '@petalpost/platform';
-import { startTestService, uniqueName } from '@petalpost/testing';
+import type { RunningService } from '@petalpost/platform';
+import { eventually, startTestService, uniqueName } from '@petalpost/testing';
+import { DataSource } from 'typeorm';
 import { Agent, fetch } from 'undici';
 import type { AccountsConfig } from './accounts.config';
-import { AccountsModule } from './accounts.module';
 import { accountsService } from './accounts.service';
-import { type DirectoryMembership, type DirectoryPerson, SignInDirectory, SignInDirectoryModule } from './sessions';
+import { PeopleDirectory, registerOperator } from './people';
 
 export const operatorToken = developmentTokens().sign({ role: 'operator', sub: 'operator-on-duty' });
 
+/** A person as the specs sign them in. */
+export interface Person {
+  personId: string;
+  email: string;
+  password: string;
+}
+
 /**
- * The people and shops sign-in reads, standing in for the people slice's directory until it is wired
- * into the service: the same narrow interface, real Argon2id hashes.
+ * Shops and their people made through the people slice's own routes (an operator creates the shop
+ * with its owner, the owner invites, the invited accept), waited for until sign-in's directory has them.
  */
-export class TestPeople extends SignInDirectory {
-  private readonly people = new Map<string, DirectoryPerson>();
-  private readonly memberships = new Map<string, DirectoryMembership[]>();
+export class People {
+  constructor(
+    private readonly call: Call,
+    private readonly directory: PeopleDirectory,
+    private readonly dataSource: DataSource,
+  ) {}
 
-  async add(options: { password: string; operator?: boolean; memberships?: Array<Partial<DirectoryMembership> & { shopId: string; roles: Role[] }> }) {
-    const personId = uniqueName('p');
-    const email = `${personId}@bloom.example`;
-    const passwordHash = await argon2Hash(options.password, { memoryCost: 19_456, timeCost: 2, parallelism: 1 });
-    this.people.set(personId, { personId, email, displayName: personId, passwordHash, operator: options.operator ?? false });
-    this.memberships.set(
-      personId,
-      (options.memberships ?? []).map((m) => ({ owner: false, manageTeam: false, ...m })),
-    );
-    return { personId, email, password: options.password };
+  /** A shop with its owner (staff, owner, manages the team). */
+  async shop(password: string, name = 'Rosewood'): Promise<{ shopId: string; owner: Person }> {
+    const email = `${uniqueName('owner')}@bloom.example`;
+    const created = await this.call('POST', '/shops', {
+      body: { name, timeZone: 'Europe/Amsterdam', owner: { email, displayName: 'Anna', password } },
+      token: operatorToken,
+    });
+    if (created.status !== 201) throw new Error(`shop not created: ${JSON.stringify(created.body)}`);
+    const shopId = created.body.shopId as string;
+    const owner = { personId: created.body.owner.personId as string, email, password };
+    await this.joined(owner.personId, shopId);
+    return { shopId, owner };
   }
 
-  /** The person leaves the shop (the owner removed them). */
-  remove(personId: string, shopId: string): void {
-    this.memberships.set(
-      personId,
-      (this.memberships.get(personId) ?? []).filter((m) => m.shopId !== shopId),
-    );
+  /** Someone invited by the shop's owner into `roles`: a new person, or `existing` adding the shop to theirs. */
+  async member(shop: { shopId: string; owner: Person }, roles: Role[], existing?: Person, password = 'a vase of seven yellow tulips'): Promise<Person> {
+    const email = existing?.email ?? `${uniqueName('p')}@bloom.example`;
+    const ownerToken = developmentTokens().sign({ role: 'staff', sub: shop.owner.personId, shopId: shop.shopId });
+    const invited = await this.call('POST', `/shops/${shop.shopId}/invitations`, { body: { email, roles }, token: ownerToken });
+    if (invited.status !== 201) throw new Error(`not invited: ${JSON.stringify(invited.body)}`);
+    // Someone who already has an account signs in and accepts with their token.
+    const signedIn = existing ? await this.call('POST', '/sessions', { body: { email: existing.email, password: existing.password } }) : undefined;
+    const accepted = signedIn
+      ? await this.call('POST', invited.body.acceptPath, { body: {}, token: signedIn.body.accessToken })
+      : await this.call('POST', invited.body.acceptPath, { body: { displayName: 'Flo', password } });
+    if (accepted.status !== 201) throw new Error(`not accepted: ${JSON.stringify(accepted.body)}`);
+    // The fixture's own session leaves no trace among theirs.
+    if (signedIn) await this.call('DELETE', `/sessions/${signedIn.body.session.sessionId}`, { token: signedIn.body.accessToken });
+    const person = existing ?? { personId: accepted.body.personId as string, email, password };
+    await this.joined(person.personId, shop.shopId);
+    return person;
   }
 
-  byEmail(email: string) {
-    return [...this.people.values()].find((p) => p.email === email.toLowerCase());
+  /** An operator, made as the command line makes them. */
+  async operator(password: string): Promise<Person> {
+    const { personId, email } = await registerOperator(this.dataSource, { email: `${uniqueName('op')}@petalpost.example`, displayName: 'Olga', password });
+    await eventually(async () => expect(await this.directory.byId(personId)).toBeDefined());
+    return { personId, email, password };
   }
 
-  byId(personId: string) {
-    return this.people.get(personId);
+  /** The shop's owner removes the person from the shop. */
+  async remove(shop: { shopId: string; owner: Person }, personId: string): Promise<void> {
+    const ownerToken = developmentTokens().sign({ role: 'staff', sub: shop.owner.personId, shopId: shop.shopId });
+    const removed = await this.call('DELETE', `/shops/${shop.shopId}/members/${personId}`, { token: ownerToken });
+    if (removed.status >= 300) throw new Error(`not removed: ${JSON.stringify(removed.body)}`);
+    await eventually(async () => expect((await this.directory.membershipsOf(personId)).map((m) => m.shopId)).not.toContain(shop.shopId));
   }
 
-  membershipsOf(personId: string) {
-    return this.memberships.get(personId) ?? [];
-  }
-
-  verifyPassword(person: DirectoryPerson, password: string) {
-    return person.passwordHash ? argon2Verify(person.passwordHash, password) : false;
+  /** The read model trails the log by milliseconds: sign-in reads it. */
+  private async joined(personId: string, shopId: string): Promise<void> {
+    await eventually(async () => expect((await this.directory.membershipsOf(personId)).map((m) => m.shopId)).toContain(shopId));
   }
 }
 
@@ -65,6 +90,8 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+type Call = (method: string, path: string, options?: { body?: unknown; token?: string; from?: string; headers?: Record<string, string> }) => Promise<Answer>;
 
 export interface Answer {
   status: number;
@@ -77,21 +104,14 @@ export interface Answer {
  * names its own /.well-known/jwks.json), so the tokens it issues are the ones its routes accept.
  */
 export async function startAccounts(env: Record<string, string> = {}) {
-  const people = new TestPeople();
-  const definition: ServiceDefinition<AccountsConfig> = {
-    ...accountsService,
-    module: (config, logger) => {
-      const root = AccountsModule.forRoot(config, logger);
-      const directory = SignInDirectoryModule.using({ provide: SignInDirectory, useValue: people });
-      return { ...root, imports: (root.imports ?? []).map((m) => ((m as DynamicModule).module === SignInDirectoryModule ? directory : m)) };
-    },
-  };
   const port = await freePort();
   const jwksUrl = `http://127.0.0.1:${port}/.well-known/jwks.json`;
-  const service: RunningService<AccountsConfig> = await startTestService(definition, {
+  const service: RunningService<AccountsConfig> = await startTestService(accountsService, {
     KAFKA_NAMESPACE: uniqueName('t').replace('_', '-'),
     PORT: String(port),
     AUTH_JWKS_URL: jwksUrl,
+    // The specs accept many invitations from one address.
+    ACCOUNTS_ACCEPTS_PER_HOUR: '10000',
     ...env,
   });
   const agents = new Map<string, Agent>();
@@ -120,7 +140,7 @@ export async function startAccounts(env: Record<string, string> = {}) {
     call('POST', '/sessions', { body: { email: person.email, password: person.password, ...extra }, from });
   return {
     service,
-    people,
+    people: new People(call, service.app.get(PeopleDirectory), service.app.get(DataSource)),
     call,
     signIn,
     jwksUrl,

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { AccountsConfig } from './accounts.config';
 import { ApiKeys1768000000300, ApiKeysModule } from './api-keys';
 import { KeysModule, SigningKeys1768000000100 } from './keys';
-import { Sessions1768000000200, SessionsModule, SignInDirectory, SignInDirectoryModule, UnwiredDirectory } from './sessions';
+import { People1780000000000, PeopleDirectory, PeopleModule } from './people';
+import { Sessions1768000000200, SessionsModule, SignInDirectory, SignInDirectoryModule } from './sessions';
 
 /**
  * The accounts service: who may act for which shop (event-sourced in the service's log, with a
@@ -14,15 +15,18 @@ import { Sessions1768000000200, SessionsModule, SignInDirectory, SignInDirectory
 export class AccountsModule {
   static forRoot(config: AccountsConfig, logger: Logger): DynamicModule {
     const foundation = serviceFoundation('accounts', config, logger, {
-      migrations: [SigningKeys1768000000100, Sessions1768000000200, ApiKeys1768000000300],
+      migrations: [People1780000000000, SigningKeys1768000000100, Sessions1768000000200, ApiKeys1768000000300],
       eventLog: {},
     });
     return {
       module: AccountsModule,
       imports: [
         ...foundation.imports,
-        // What sign-in reads of people and their shops: the people slice's directory once it is wired in.
-        SignInDirectoryModule.using({ provide: SignInDirectory, useClass: UnwiredDirectory }),
+        PeopleModule,
+        // Sign-in, sessions and API keys read people and their shops through the people slice's directory.
+        SignInDirectoryModule.using({ provide: SignInDirectory, inject: [PeopleDirectory], useFactory: (people: PeopleDirectory): SignInDirectory => people }, [
+          PeopleModule,
+        ]),
         KeysModule,
         SessionsModule,
         ApiKeysModule,

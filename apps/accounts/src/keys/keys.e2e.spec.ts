@@ -1,6 +1,6 @@
 import { developmentTokens } from '@petalpost/auth';
 import { DataSource } from 'typeorm';
-import { type Accounts, operatorToken, startAccounts } from '../accounts.fixture';
+import { type Accounts, operatorToken, type Person, startAccounts } from '../accounts.fixture';
 
 /**
  * The signing keys against the real accounts service and Postgres: the JWKS every service verifies
@@ -9,7 +9,8 @@ import { type Accounts, operatorToken, startAccounts } from '../accounts.fixture
  */
 describe('signing keys (real accounts service)', () => {
   let accounts: Accounts;
-  let alice: { email: string; password: string; personId: string };
+  let alice: Person;
+  let shopId: string;
 
   const jwks = async () => (await accounts.call('GET', '/.well-known/jwks.json')).body.keys as Array<{ kid: string; d?: string }>;
   const freshToken = async () => {
@@ -26,7 +27,7 @@ describe('signing keys (real accounts service)', () => {
 
   beforeAll(async () => {
     accounts = await startAccounts();
-    alice = await accounts.people.add({ password: 'roses in the morning light', memberships: [{ shopId: 's1', roles: ['staff'], owner: true }] });
+    ({ shopId, owner: alice } = await accounts.people.shop('roses in the morning light'));
   });
   afterAll(() => accounts?.close());
 
@@ -38,7 +39,7 @@ describe('signing keys (real accounts service)', () => {
     const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as { kid: string; alg: string; typ: string };
     expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     expect(answer.body.keys).toEqual([{ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: header.kid, alg: 'ES256', use: 'sig' }]);
-    expect(await accounts.verifier.verify(token)).toMatchObject({ role: 'staff', sub: alice.personId, shopId: 's1' });
+    expect(await accounts.verifier.verify(token)).toMatchObject({ role: 'staff', sub: alice.personId, shopId });
     // At rest the private half is sealed, not a JWK anyone with the database can read.
     const [row] = await keyRows();
     expect(row.sealed_private_jwk).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -82,7 +83,7 @@ describe('signing keys (real accounts service)', () => {
 
   it('lets only operators see or rotate the keys, and refuses a bad body with nothing changed', async () => {
     const before = await keyRows();
-    const staff = developmentTokens().sign({ role: 'staff', sub: alice.personId, shopId: 's1' });
+    const staff = developmentTokens().sign({ role: 'staff', sub: alice.personId, shopId });
     expect((await accounts.call('POST', '/signing-keys/rotate', { body: {}, token: staff })).status).toBe(403);
     expect((await accounts.call('GET', '/signing-keys', { token: staff })).status).toBe(403);
     expect((await accounts.call('POST', '/signing-keys/rotate', { body: { immediately: 'yes' }, token: operatorToken })).status).toBe(400);

@@ -6,4 +6,3 @@ export { type ClientInfo } from './sessions.service';
 export { Client } from './api/client-info';
 export { assertManagesTeam, type DirectoryMembership, type DirectoryPerson, SignInDirectory, SignInDirectoryModule } from './sign-in-directory';
 export { hashOf, newOpaqueToken } from './opaque-tokens';
-export { UnwiredDirectory } from './unwired-directory';

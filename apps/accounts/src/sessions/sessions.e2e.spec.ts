@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { type Accounts, claimsOf, operatorToken, startAccounts } from '../accounts.fixture';
+import { type Accounts, claimsOf, operatorToken, type Person, startAccounts } from '../accounts.fixture';
+
+type Shop = { shopId: string; owner: Person };
 
 /**
  * Sign-in and sessions against the real accounts service and Postgres: tokens verified as every
@@ -15,15 +17,13 @@ describe('sign-in and sessions (real accounts service)', () => {
   const rows = (sql: string, params: unknown[] = []) => accounts.service.app.get(DataSource).query(sql, params);
   const refresh = (refreshToken: string, extra: Record<string, string> = {}) =>
     accounts.call('POST', '/sessions/refresh', { body: { refreshToken, ...extra } });
-  /** A florist at two shops, rider at one of them. */
-  const flo = () =>
-    accounts.people.add({
-      password,
-      memberships: [
-        { shopId: 'rosewood', roles: ['florist'] },
-        { shopId: 'tulipa', roles: ['rider', 'florist'] },
-      ],
-    });
+  let rosewood: Shop;
+  let tulipa: Shop;
+  /** A florist at two shops, rider at the second. */
+  const flo = async () => {
+    const person = await accounts.people.member(rosewood, ['florist'], undefined, password);
+    return accounts.people.member(tulipa, ['rider', 'florist'], person);
+  };
 
   beforeAll(async () => {
     accounts = await startAccounts({
@@ -34,6 +34,8 @@ describe('sign-in and sessions (real accounts service)', () => {
       ACCOUNTS_SIGN_IN_ADDRESS_FAILURES: '8',
       ACCOUNTS_SIGN_IN_ADDRESS_WINDOW_SECONDS: '60',
     });
+    rosewood = await accounts.people.shop(password, 'Rosewood');
+    tulipa = await accounts.people.shop(password, 'Lindengracht');
   });
   afterAll(() => accounts?.close());
 
@@ -45,16 +47,21 @@ describe('sign-in and sessions (real accounts service)', () => {
     const { accessToken, refreshToken, expiresAt, session, memberships } = signedIn.body;
     expect(refreshToken).toMatch(/^[\w-]{43}$/);
     expect(Date.parse(expiresAt)).toBeLessThanOrEqual(before + 15 * 60_000 + 1000);
-    expect(session).toMatchObject({ role: 'florist', shopId: 'rosewood', clientAddress: '127.0.1.1', current: true });
+    expect(session).toMatchObject({ role: 'florist', shopId: rosewood.shopId, clientAddress: '127.0.1.1', current: true });
     expect(memberships).toHaveLength(2);
-    expect(await accounts.verifier.verify(accessToken)).toEqual({ role: 'florist', sub: person.personId, shopId: 'rosewood', sessionId: session.sessionId });
-    expect(claimsOf(accessToken).shops).toEqual({ rosewood: ['florist'], tulipa: ['rider', 'florist'] });
+    expect(await accounts.verifier.verify(accessToken)).toEqual({
+      role: 'florist',
+      sub: person.personId,
+      shopId: rosewood.shopId,
+      sessionId: session.sessionId,
+    });
+    expect(claimsOf(accessToken).shops).toEqual({ [rosewood.shopId]: ['florist'], [tulipa.shopId]: expect.arrayContaining(['rider', 'florist']) });
     // Only the refresh token's hash is kept.
     expect(JSON.stringify(await rows(`SELECT * FROM refresh_tokens`))).not.toContain(refreshToken);
 
-    const asRider = await accounts.signIn(person, { shopId: 'tulipa', role: 'rider' }, '127.0.1.1');
-    expect(await accounts.verifier.verify(asRider.body.accessToken)).toMatchObject({ role: 'rider', shopId: 'tulipa' });
-    const operator = await accounts.people.add({ password, operator: true });
+    const asRider = await accounts.signIn(person, { shopId: tulipa.shopId, role: 'rider' }, '127.0.1.1');
+    expect(await accounts.verifier.verify(asRider.body.accessToken)).toMatchObject({ role: 'rider', shopId: tulipa.shopId });
+    const operator = await accounts.people.operator(password);
     const asOperator = await accounts.signIn(operator, {}, '127.0.1.1');
     expect(await accounts.verifier.verify(asOperator.body.accessToken)).toEqual({
       role: 'operator',
@@ -70,7 +77,7 @@ describe('sign-in and sessions (real accounts service)', () => {
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect({ ...wrong.body, correlationId: undefined }).toEqual({ ...unknown.body, correlationId: undefined });
     expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
-    const notHeld = await accounts.signIn(person, { shopId: 'rosewood', role: 'rider' }, '127.0.1.2');
+    const notHeld = await accounts.signIn(person, { shopId: rosewood.shopId, role: 'rider' }, '127.0.1.2');
     expect([notHeld.status, notHeld.body.code]).toEqual([403, 'MEMBERSHIP_NOT_HELD']);
     const bad = await accounts.call('POST', '/sessions', { body: { email: person.email, password, role: 'customer' }, from: '127.0.1.2' });
     expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
@@ -111,15 +118,15 @@ describe('sign-in and sessions (real accounts service)', () => {
   it('switches the session to another of the person’s memberships, and ends it once they are removed from its shop', async () => {
     const person = await flo();
     const signedIn = (await accounts.signIn(person, {}, '127.0.1.5')).body;
-    const refused = await refresh(signedIn.refreshToken, { shopId: 'rosewood', role: 'rider' });
+    const refused = await refresh(signedIn.refreshToken, { shopId: rosewood.shopId, role: 'rider' });
     expect([refused.status, refused.body.code]).toEqual([403, 'MEMBERSHIP_NOT_HELD']);
     // Refused with nothing changed: the token still works.
-    const switched = await refresh(signedIn.refreshToken, { shopId: 'tulipa', role: 'rider' });
+    const switched = await refresh(signedIn.refreshToken, { shopId: tulipa.shopId, role: 'rider' });
     expect(switched.status).toBe(200);
-    expect(await accounts.verifier.verify(switched.body.accessToken)).toMatchObject({ role: 'rider', shopId: 'tulipa' });
-    expect(switched.body.session).toMatchObject({ role: 'rider', shopId: 'tulipa' });
+    expect(await accounts.verifier.verify(switched.body.accessToken)).toMatchObject({ role: 'rider', shopId: tulipa.shopId });
+    expect(switched.body.session).toMatchObject({ role: 'rider', shopId: tulipa.shopId });
 
-    accounts.people.remove(person.personId, 'tulipa');
+    await accounts.people.remove(tulipa, person.personId);
     const removed = await refresh(switched.body.refreshToken);
     expect([removed.status, removed.body.code]).toEqual([401, 'SESSION_ENDED']);
     expect(removed.body.message).toMatch(/no longer hold/);
@@ -130,7 +137,7 @@ describe('sign-in and sessions (real accounts service)', () => {
     const phone = (
       await accounts.call('POST', '/sessions', { body: { email: person.email, password }, from: '127.0.1.6', headers: { 'user-agent': 'Rider app' } })
     ).body;
-    const desk = (await accounts.signIn(person, { shopId: 'tulipa' }, '127.0.1.6')).body;
+    const desk = (await accounts.signIn(person, { shopId: tulipa.shopId }, '127.0.1.6')).body;
     const till = (await accounts.signIn(person, {}, '127.0.1.6')).body;
     const listed = await accounts.call('GET', '/sessions', { token: desk.accessToken });
     expect(listed.body.items.map((s: { sessionId: string; current: boolean }) => [s.sessionId, s.current])).toEqual([
@@ -155,8 +162,9 @@ describe('sign-in and sessions (real accounts service)', () => {
 
   describe('when guessed at', () => {
     it('slows an account down, then locks it until the shop’s owner unlocks it; the owner sees the failures', async () => {
-      const owner = await accounts.people.add({ password, memberships: [{ shopId: 'lily', roles: ['staff'], owner: true, manageTeam: true }] });
-      const rita = await accounts.people.add({ password, memberships: [{ shopId: 'lily', roles: ['rider'] }] });
+      const lily = await accounts.people.shop(password, 'Lily');
+      const { owner } = lily;
+      const rita = await accounts.people.member(lily, ['rider']);
       const from = '127.0.2.1';
       const guess = () => accounts.signIn({ email: rita.email, password: 'a wrong guess' }, {}, from);
 
@@ -173,28 +181,30 @@ describe('sign-in and sessions (real accounts service)', () => {
       expect([rightButLocked.status, rightButLocked.body.code]).toEqual([401, 'ACCOUNT_LOCKED']);
 
       const ownerToken = (await accounts.signIn(owner, {}, '127.0.2.2')).body.accessToken as string;
-      const failures = await accounts.call('GET', '/shops/lily/sign-in-failures', { token: ownerToken });
+      const failures = await accounts.call('GET', `/shops/${lily.shopId}/sign-in-failures`, { token: ownerToken });
       expect(failures.status).toBe(200);
       expect(failures.body.items.map((f: { reason: string }) => f.reason)).toEqual(['locked', ...Array(5).fill('wrong_password')]);
       expect(failures.body.items[0]).toMatchObject({ email: rita.email, personId: rita.personId, clientAddress: from });
       // A rider of the shop may not see them, nor unlock; another shop's owner does not see the shop.
-      const ritaOther = await accounts.people.add({ password, memberships: [{ shopId: 'lily', roles: ['rider'] }] });
+      const ritaOther = await accounts.people.member(lily, ['rider']);
       const riderToken = (await accounts.signIn(ritaOther, {}, '127.0.2.2')).body.accessToken as string;
-      expect((await accounts.call('GET', '/shops/lily/sign-in-failures', { token: riderToken })).body.code).toBe('MANAGE_TEAM_REQUIRED');
-      expect((await accounts.call('POST', '/shops/lily/sign-in-failures/unlock', { body: { personId: rita.personId }, token: riderToken })).status).toBe(403);
-      const elsewhere = await accounts.people.add({ password, memberships: [{ shopId: 'iris', roles: ['staff'], owner: true, manageTeam: true }] });
+      expect((await accounts.call('GET', `/shops/${lily.shopId}/sign-in-failures`, { token: riderToken })).body.code).toBe('MANAGE_TEAM_REQUIRED');
+      expect(
+        (await accounts.call('POST', `/shops/${lily.shopId}/sign-in-failures/unlock`, { body: { personId: rita.personId }, token: riderToken })).status,
+      ).toBe(403);
+      const { shopId: iris, owner: elsewhere } = await accounts.people.shop(password, 'Iris');
       const elsewhereToken = (await accounts.signIn(elsewhere, {}, '127.0.2.2')).body.accessToken as string;
-      expect((await accounts.call('GET', '/shops/lily/sign-in-failures', { token: elsewhereToken })).status).toBe(404);
-      expect((await accounts.call('POST', '/shops/iris/sign-in-failures/unlock', { body: { personId: rita.personId }, token: elsewhereToken })).status).toBe(
+      expect((await accounts.call('GET', `/shops/${lily.shopId}/sign-in-failures`, { token: elsewhereToken })).status).toBe(404);
+      expect((await accounts.call('POST', `/shops/${iris}/sign-in-failures/unlock`, { body: { personId: rita.personId }, token: elsewhereToken })).status).toBe(
         404,
       );
       expect((await accounts.signIn(rita, {}, from)).body.code).toBe('ACCOUNT_LOCKED');
 
-      const unlocked = await accounts.call('POST', '/shops/lily/sign-in-failures/unlock', { body: { personId: rita.personId }, token: ownerToken });
+      const unlocked = await accounts.call('POST', `/shops/${lily.shopId}/sign-in-failures/unlock`, { body: { personId: rita.personId }, token: ownerToken });
       expect(unlocked.body).toEqual({ personId: rita.personId, wasLocked: true });
       expect((await accounts.signIn(rita, {}, from)).status).toBe(201);
       // Operators see every shop's failures.
-      expect((await accounts.call('GET', '/shops/lily/sign-in-failures?limit=1', { token: operatorToken })).body.items).toHaveLength(1);
+      expect((await accounts.call('GET', `/shops/${lily.shopId}/sign-in-failures?limit=1`, { token: operatorToken })).body.items).toHaveLength(1);
     });
 
     it('makes an address that fails too often wait, whichever accounts it tries, and leaves other addresses alone', async () => {
