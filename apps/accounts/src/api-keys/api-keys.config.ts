@@ -11,11 +11,14 @@ export const apiKeysConfigShape = {
     .default(60),
   /** How long the access token a key is exchanged for lives. */
   ACCOUNTS_API_KEY_TOKEN_SECONDS: z.coerce.number().int().min(10).max(MAX_ACCESS_TOKEN_SECONDS).default(600),
+  /** How long each use of a key is kept (the key's count and last use stay). */
+  ACCOUNTS_API_KEY_USES_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 };
 
 export interface ApiKeysConfig {
   ACCOUNTS_API_KEY_ROTATION_GRACE_MINUTES: number;
   ACCOUNTS_API_KEY_TOKEN_SECONDS: number;
+  ACCOUNTS_API_KEY_USES_RETENTION_DAYS: number;
 }
 
 /** What a shop system may be allowed; the services' routes name the scope they take (@Scopes). */

@@ -24,6 +24,8 @@ export const sessionsConfigShape = {
   /** Failures from one client address within the window before it gets 429. */
   ACCOUNTS_SIGN_IN_ADDRESS_FAILURES: count(100_000, 50),
   ACCOUNTS_SIGN_IN_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How long failed sign-ins, failure counts, rotated refresh tokens and ended sessions are kept. */
+  ACCOUNTS_SIGN_IN_RECORDS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 };
 
 export interface SessionsConfig {
@@ -37,6 +39,7 @@ export interface SessionsConfig {
   ACCOUNTS_SIGN_IN_LOCKOUT_FAILURES: number;
   ACCOUNTS_SIGN_IN_ADDRESS_FAILURES: number;
   ACCOUNTS_SIGN_IN_ADDRESS_WINDOW_SECONDS: number;
+  ACCOUNTS_SIGN_IN_RECORDS_RETENTION_DAYS: number;
 }
 
 export function throttlePolicyOf(config: SessionsConfig): ThrottlePolicy {

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RetentionSweep } from '@petalpost/platform';
 import { DataSource } from 'typeorm';
 import { type Accounts, claimsOf, operatorToken, type Person, startAccounts } from '../accounts.fixture';
+import { ROTATED_REFRESH_TOKENS_RETENTION } from './sessions-retention';
 
 type Shop = { shopId: string; owner: Person };
 
@@ -158,6 +160,20 @@ describe('sign-in and sessions (real accounts service)', () => {
     expect(everywhere.body).toEqual({ ended: 2 });
     expect((await refresh(desk.refreshToken)).body.code).toBe('SESSION_ENDED');
     expect((await refresh(till.refreshToken)).body.code).toBe('SESSION_ENDED');
+  });
+
+  it('forgets rotated refresh tokens after the retention, never a session’s current one', async () => {
+    const person = await flo();
+    const first = (await accounts.signIn(person, {}, '127.0.1.7')).body;
+    const second = (await refresh(first.refreshToken)).body;
+    await rows(`UPDATE refresh_tokens SET rotated_at = rotated_at - interval '91 days', issued_at = issued_at - interval '91 days' WHERE session_id = $1`, [
+      first.session.sessionId,
+    ]);
+    await accounts.service.app.get<RetentionSweep>(ROTATED_REFRESH_TOKENS_RETENTION).sweep();
+    expect(await rows(`SELECT rotated_at FROM refresh_tokens WHERE session_id = $1`, [first.session.sessionId])).toEqual([{ rotated_at: null }]);
+    // Too old to be recognised as a reuse: refused as unknown, and the session goes on.
+    expect((await refresh(first.refreshToken)).body.code).toBe('REFRESH_TOKEN_INVALID');
+    expect((await refresh(second.refreshToken)).status).toBe(200);
   });
 
   describe('when guessed at', () => {

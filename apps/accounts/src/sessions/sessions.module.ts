@@ -3,6 +3,7 @@ import { KeysModule } from '../keys';
 import { AccessTokenIssuer } from './access-token-issuer';
 import { SessionsController } from './api/sessions.controller';
 import { SignInFailuresController } from './api/sign-in-failures.controller';
+import { sessionsRetention } from './sessions-retention';
 import { SessionsService } from './sessions.service';
 import { SignInService } from './sign-in.service';
 
@@ -10,7 +11,7 @@ import { SignInService } from './sign-in.service';
 @Module({
   imports: [KeysModule],
   controllers: [SessionsController, SignInFailuresController],
-  providers: [AccessTokenIssuer, SessionsService, SignInService],
+  providers: [AccessTokenIssuer, SessionsService, SignInService, ...sessionsRetention],
   exports: [AccessTokenIssuer],
 })
 export class SessionsModule {}
