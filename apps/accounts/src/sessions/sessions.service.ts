@@ -71,16 +71,16 @@ export class SessionsService {
   ) {}
 
   /** A session for a person who has just proven who they are, acting as asked (or as their first membership). */
-  async open(person: DirectoryPerson, requested: { shopId?: string; role?: Role }, client: ClientInfo, db?: EntityManager): Promise<OpenedSession> {
+  async open(person: DirectoryPerson, requested: { shopId?: string; role?: Role }, client: ClientInfo): Promise<OpenedSession> {
     const memberships = await this.directory.membershipsOf(person.personId);
     const acting = actingAs({ operator: person.operator, memberships }, requested);
     const now = new Date();
     const sessionId = randomUUID();
     const refresh = newOpaqueToken();
-    const run = async (tx: EntityManager) => {
-      await tx.query(
+    const row = await this.dataSource.transaction(async (tx) => {
+      const [opened] = await tx.query<SessionRow[]>(
         `INSERT INTO sessions (session_id, person_id, acting_shop_id, acting_role, created_at, last_used_at, idle_expires_at, expires_at, client_address, user_agent)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9)`,
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING *`,
         [
           sessionId,
           person.personId,
@@ -94,11 +94,10 @@ export class SessionsService {
         ],
       );
       await tx.query(`INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($1, $2, $3)`, [refresh.hash, sessionId, now]);
-    };
-    await (db ? run(db) : this.dataSource.transaction(run));
+      return opened;
+    });
     const token = await this.issuer.forSession(person.personId, acting, sessionId, memberships);
     this.logger.info({ sessionId, personId: person.personId, role: acting.role, shopId: acting.shopId }, 'session opened');
-    const [row] = await (db ?? this.dataSource.manager).query<SessionRow[]>(`SELECT * FROM sessions WHERE session_id = $1`, [sessionId]);
     return { ...token, refreshToken: refresh.token, session: viewOf(row, sessionId), memberships };
   }
 
