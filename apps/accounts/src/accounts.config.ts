@@ -1,7 +1,14 @@
 import { serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
+import { apiKeysConfigShape } from './api-keys';
+import { keysConfigShape } from './keys';
 import { peopleConfigShape } from './people';
+import { sessionsConfigShape } from './sessions';
 
-export const accountsConfigSchema = serviceConfigSchemaFor('accounts').safeExtend(peopleConfigShape);
+export const accountsConfigSchema = serviceConfigSchemaFor('accounts')
+  .safeExtend(peopleConfigShape)
+  .safeExtend(keysConfigShape)
+  .safeExtend(sessionsConfigShape)
+  .safeExtend(apiKeysConfigShape);
 
 export type AccountsConfig = z.infer<typeof accountsConfigSchema>;
