@@ -1,7 +1,7 @@
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import ts from 'typescript';
 
-export const CLIENT_SERVICES = ['orders', 'dispatch', 'messaging', 'notifications'] as const;
+export const CLIENT_SERVICES = ['orders', 'dispatch', 'messaging', 'notifications', 'accounts'] as const;
 export type ClientService = (typeof CLIENT_SERVICES)[number];
 
 /** Where the committed types of a service's client live, from the repository's root. */

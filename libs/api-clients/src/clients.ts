@@ -1,10 +1,11 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { paths as AccountsPaths } from './openapi/accounts';
 import type { paths as DispatchPaths } from './openapi/dispatch';
 import type { paths as MessagingPaths } from './openapi/messaging';
 import type { paths as NotificationsPaths } from './openapi/notifications';
 import type { paths as OrdersPaths } from './openapi/orders';
 
-export type { DispatchPaths, MessagingPaths, NotificationsPaths, OrdersPaths };
+export type { AccountsPaths, DispatchPaths, MessagingPaths, NotificationsPaths, OrdersPaths };
 
 /** A bearer token, or a function giving the current one (a browser's token is refreshed). */
 export type TokenSource = string | (() => string | undefined | Promise<string | undefined>);
@@ -45,6 +46,7 @@ export type OrdersClient = Client<OrdersPaths>;
 export type DispatchClient = Client<DispatchPaths>;
 export type MessagingClient = Client<MessagingPaths>;
 export type NotificationsClient = Client<NotificationsPaths>;
+export type AccountsClient = Client<AccountsPaths>;
 
 export const createOrdersClient = (baseUrl: string, options: ServiceClientOptions = {}): OrdersClient => createServiceClient<OrdersPaths>(baseUrl, options);
 export const createDispatchClient = (baseUrl: string, options: ServiceClientOptions = {}): DispatchClient =>
@@ -53,3 +55,5 @@ export const createMessagingClient = (baseUrl: string, options: ServiceClientOpt
   createServiceClient<MessagingPaths>(baseUrl, options);
 export const createNotificationsClient = (baseUrl: string, options: ServiceClientOptions = {}): NotificationsClient =>
   createServiceClient<NotificationsPaths>(baseUrl, options);
+export const createAccountsClient = (baseUrl: string, options: ServiceClientOptions = {}): AccountsClient =>
+  createServiceClient<AccountsPaths>(baseUrl, options);

@@ -11,10 +11,11 @@ export type { ServiceProcess };
 /**
  * Runs a built service (dist/apps/<name>/src/main.js, compiled by global setup) as its own
  * process against the run's Kafka and Postgres, and waits until it is ready — the way
- * `npm start` runs it.
+ * `npm start` runs it. The accounts service verifies the tokens it issues against its own
+ * /.well-known/jwks.json, as it does deployed, unless `env` names another AUTH_JWKS_URL.
  */
 export async function startServiceProcess(
-  name: 'orders' | 'dispatch' | 'messaging' | 'notifications',
+  name: 'orders' | 'dispatch' | 'messaging' | 'notifications' | 'accounts',
   env: { KAFKA_NAMESPACE: string } & Record<string, string>,
 ): Promise<ServiceProcess> {
   const { kafkaBrokers, databaseUrl } = testInfra();
@@ -32,6 +33,7 @@ export async function startServiceProcess(
       DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: uniqueName(name),
       KAFKA_BROKERS: kafkaBrokers.join(','),
+      ...(name === 'accounts' ? { AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json` } : {}),
       ...env,
     },
     join(logDir, `${name}-${port}.log`),

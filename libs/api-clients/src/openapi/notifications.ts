@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stream-tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time ticket that opens an SSE stream within 30 s (for EventSource, which cannot send the token as a header) */
+        post: operations["streamTickets_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notifications/ack": {
         parameters: {
             query?: never;
@@ -330,6 +347,18 @@ export interface components {
             };
         };
         /**
+         * @description This command takes no fields
+         * @default {}
+         * @example {}
+         */
+        EmptyBody: Record<string, never>;
+        StreamTicketAnswer_Output: {
+            /** @description Opens one stream: GET /sse?ticket=…, within expiresAt */
+            ticket: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        /**
          * @example {
          *       "audience": "shop:s1",
          *       "seq": 42
@@ -484,12 +513,6 @@ export interface components {
             text: string;
             sentAt: string;
         };
-        /**
-         * @description This command takes no fields
-         * @default {}
-         * @example {}
-         */
-        EmptyBody: Record<string, never>;
         MintedTrackingLink_Output: {
             /** @description The page to send the customer, shown only now; safe to forward (it shows no contact details) */
             url: string;
@@ -864,6 +887,47 @@ export interface operations {
             };
             /** @description Too many requests: wait the seconds `Retry-After` names */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    streamTickets_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketAnswer_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
