@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { createDispatchClient, createMessagingClient, createNotificationsClient, createOrdersClient } from '@petalpost/api-clients';
+import { createAccountsClient, createDispatchClient, createMessagingClient, createNotificationsClient, createOrdersClient } from '@petalpost/api-clients';
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import { createTestNamespace, eventually, OpenApiResponseChecker, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
 import type { Middleware } from 'openapi-fetch';
 import sharp from 'sharp';
 
-const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications'] as const;
+const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications', 'accounts'] as const;
 type Service = (typeof SERVICES)[number];
 
 const tokens = developmentTokens();
@@ -24,12 +24,12 @@ const roses = (window: { from: string; to: string } = valentines) => ({
 });
 
 /**
- * Every answer of this spec is checked against the OpenAPI document its service serves: the four
+ * Every answer of this spec is checked against the OpenAPI document its service serves: the five
  * services run as their own built processes on one Kafka namespace, as `npm start` runs them, and
- * the flows follow an order through all four. Each test ends by asserting that no answer differed
+ * the flows follow an order through the four that handle it, and a shop's team through accounts. Each test ends by asserting that no answer differed
  * from its document; the assertions on the way only make sure the flow went where it should.
  */
-describe('every answer matches its service’s OpenAPI document (four services, Kafka and PostgreSQL)', () => {
+describe('every answer matches its service’s OpenAPI document (five services, Kafka and PostgreSQL)', () => {
   const running = {} as Record<Service, ServiceProcess>;
   const checkers = {} as Record<Service, OpenApiResponseChecker>;
   let receiver: Server;
@@ -44,6 +44,7 @@ describe('every answer matches its service’s OpenAPI document (four services, 
   const dispatch = (token?: string) => checked('dispatch', createDispatchClient(running.dispatch.url, { token }));
   const messaging = (token?: string) => checked('messaging', createMessagingClient(running.messaging.url, { token }));
   const notifications = (token?: string) => checked('notifications', createNotificationsClient(running.notifications.url, { token }));
+  const accounts = (token?: string) => checked('accounts', createAccountsClient(running.accounts.url, { token }));
   /** A request a typed client cannot make (a path of several segments behind one parameter, an endless stream), checked all the same. */
   const plain = async (service: Service, method: string, documentedPath: string, url: string, init: RequestInit = {}) => {
     const controller = new AbortController();
@@ -73,6 +74,7 @@ describe('every answer matches its service’s OpenAPI document (four services, 
       messaging: {},
       // One attempt per webhook delivery, so a failing endpoint makes a dead letter at once.
       notifications: { WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_POLL_INTERVAL_MS: '50' },
+      accounts: {},
     };
     await Promise.all(
       SERVICES.map(async (name) => {
@@ -369,6 +371,7 @@ describe('every answer matches its service’s OpenAPI document (four services, 
     const operator = notifications(as({ role: 'operator', sub: 'olga' }));
 
     expect((await staff.GET('/me/preferences')).response.status).toBe(200);
+    expect((await staff.POST('/stream-tickets', { body: {} })).response.status).toBe(201);
     expect((await staff.PUT('/me/preferences', { body: { silentEventTypes: ['ProductionStarted'] } })).response.status).toBe(200);
     expect((await notifications().GET('/me/preferences')).response.status).toBe(401);
 
@@ -445,8 +448,93 @@ describe('every answer matches its service’s OpenAPI document (four services, 
     expect((await notifications().GET('/health/ready')).response.status).toBe(200);
   });
 
+  it('accounts: a shop and its team, invitations, sessions, signing keys and API keys', async () => {
+    const password = 'tulips under a quiet rain';
+    const operator = accounts(tokens.sign({ role: 'operator', sub: 'operator-on-duty' }));
+    const email = `${uniqueName('anna')}@bloom.example`;
+    const created = await operator.POST('/shops', {
+      body: { name: 'Rosewood', timeZone: 'Europe/Amsterdam', owner: { email, displayName: 'Anna', password } },
+    });
+    expect(created.response.status).toBe(201);
+    const shopId = created.data!.shopId;
+    const owner = created.data!.owner.personId;
+    const shop = { path: { shopId } };
+    expect(
+      (await operator.POST('/shops', { body: { name: 'Elsewhere', timeZone: 'Europe/Amsterdam', owner: { email, displayName: 'Anna', password } } })).response
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await operator.POST('/shops', {
+          body: { name: 'Elsewhere', timeZone: 'Europe/Amsterdam', owner: { email: 'b@bloom.example', displayName: 'B', password: 'short' } },
+        })
+      ).response.status,
+    ).toBe(400);
+
+    // Sign-in reads the team from a read model that trails the log by milliseconds.
+    await eventually(async () => expect((await operator.GET('/shops/{shopId}/members', { params: shop })).data?.items.map((m) => m.personId)).toEqual([owner]));
+    expect((await accounts().POST('/sessions', { body: { email, password: 'not the password at all' } })).response.status).toBe(401);
+    const signedIn = await accounts().POST('/sessions', { body: { email, password } });
+    expect(signedIn.response.status).toBe(201);
+    // The accounts service takes the token's subject as the person: the owner's own token, as they sign in.
+    const anna = accounts(signedIn.data!.accessToken);
+    expect((await anna.GET('/me')).data?.personId).toBe(owner);
+    expect((await accounts().GET('/me')).response.status).toBe(401);
+    expect((await anna.GET('/shops/{shopId}/members', { params: { path: { shopId: uniqueName('shop') } } })).response.status).toBe(404);
+
+    // An invitation as a link, accepted by someone new; another revoked.
+    const invited = await anna.POST('/shops/{shopId}/invitations', { params: shop, body: { roles: ['florist'] } });
+    expect(invited.response.status).toBe(201);
+    const accepted = await accounts().POST('/invitations/{secret}/accept', {
+      params: { path: { secret: invited.data!.secret! } },
+      body: { email: `${uniqueName('flo')}@bloom.example`, displayName: 'Flo', password: 'a vase of seven yellow tulips' },
+    });
+    expect(accepted.response.status).toBe(201);
+    const flo = { path: { shopId, personId: accepted.data!.personId } };
+    const another = await anna.POST('/shops/{shopId}/invitations', { params: shop, body: { roles: ['rider'] } });
+    expect((await anna.GET('/shops/{shopId}/invitations', { params: shop })).data?.items).toHaveLength(1);
+    const revoke = { path: { shopId, invitationId: another.data!.invitationId } };
+    expect((await anna.POST('/shops/{shopId}/invitations/{invitationId}/revoke', { params: revoke, body: {} })).response.status).toBe(200);
+    expect((await anna.PATCH('/shops/{shopId}/members/{personId}', { params: flo, body: { roles: ['florist', 'rider'] } })).response.status).toBe(200);
+    expect((await anna.DELETE('/shops/{shopId}/members/{personId}', { params: flo, body: {} })).response.status).toBe(200);
+    expect((await anna.GET('/shops/{shopId}/audit', { params: shop })).response.status).toBe(200);
+
+    // The failed sign-in above, and its lockout lifted.
+    expect((await anna.GET('/shops/{shopId}/sign-in-failures', { params: shop })).data?.items).toHaveLength(1);
+    expect((await anna.POST('/shops/{shopId}/sign-in-failures/unlock', { params: shop, body: { personId: owner } })).response.status).toBe(200);
+
+    // An API key: created, listed, rotated, exchanged for a token, revoked.
+    const key = await anna.POST('/shops/{shopId}/api-keys', { params: shop, body: { label: 'Web shop', scopes: ['orders:write'] } });
+    expect(key.response.status).toBe(201);
+    const keyPath = { path: { shopId, keyId: key.data!.apiKey.keyId } };
+    expect((await anna.GET('/shops/{shopId}/api-keys', { params: shop })).data?.items).toHaveLength(1);
+    const rotated = await anna.POST('/shops/{shopId}/api-keys/{keyId}/rotate', { params: keyPath, body: {} });
+    expect(rotated.response.status).toBe(200);
+    expect((await accounts(rotated.data!.secret).POST('/api-keys/token', { body: {} })).response.status).toBe(200);
+    expect((await accounts('pp_live_not-a-key').POST('/api-keys/token', { body: {} })).response.status).toBe(401);
+    expect((await anna.DELETE('/shops/{shopId}/api-keys/{keyId}', { params: keyPath, body: {} })).response.status).toBe(204);
+
+    // Sessions: refreshed, listed, one signed out, then all.
+    const refreshed = await accounts().POST('/sessions/refresh', { body: { refreshToken: signedIn.data!.refreshToken } });
+    expect(refreshed.response.status).toBe(200);
+    const second = await accounts().POST('/sessions', { body: { email, password } });
+    expect((await anna.GET('/sessions')).data?.items).toHaveLength(2);
+    const end = { path: { sessionId: second.data!.session.sessionId } };
+    expect((await anna.DELETE('/sessions/{sessionId}', { params: end, body: {} })).response.status).toBe(204);
+    expect((await anna.DELETE('/sessions/{sessionId}', { params: end, body: {} })).response.status).toBe(404);
+    expect((await anna.POST('/sessions/sign-out-everywhere', { body: {} })).data).toEqual({ ended: 1 });
+
+    // The keys tokens are verified with, and an operator's rotation ahead of schedule.
+    expect((await accounts().GET('/.well-known/jwks.json')).data?.keys.length).toBeGreaterThan(0);
+    expect((await operator.GET('/signing-keys')).response.status).toBe(200);
+    expect((await anna.GET('/signing-keys')).response.status).toBe(403);
+    expect((await operator.POST('/signing-keys/rotate', { body: { immediately: false } })).response.status).toBe(200);
+    expect((await accounts().GET('/health/live')).response.status).toBe(200);
+    expect((await accounts().GET('/health/ready')).response.status).toBe(200);
+  });
+
   // Runs last: a route added without a flow here fails, so no operation escapes the check.
-  it('has checked an answer of every operation of the four documents', () => {
+  it('has checked an answer of every operation of the five documents', () => {
     const unchecked = SERVICES.flatMap((name) =>
       checkers[name]
         .operations()

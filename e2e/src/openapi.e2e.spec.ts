@@ -5,7 +5,7 @@ import { badExamples, createTestNamespace, type ServiceProcess, startServiceProc
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import ts from 'typescript';
 
-const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications'] as const;
+const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications', 'accounts'] as const;
 type Service = (typeof SERVICES)[number];
 type Document = Record<string, unknown>;
 
@@ -78,6 +78,7 @@ describe('the OpenAPI documents of the services', () => {
 /** A client per service, and calls whose paths, parameters, bodies and answers the compiler checks against the documents. */
 const CLIENTS = `
 import createClient from 'openapi-fetch';
+import type { paths as Accounts } from './accounts';
 import type { paths as Dispatch } from './dispatch';
 import type { paths as Messaging } from './messaging';
 import type { paths as Notifications } from './notifications';
@@ -87,6 +88,7 @@ const orders = createClient<Orders>({ baseUrl: 'http://127.0.0.1:3001' });
 export const dispatch = createClient<Dispatch>({ baseUrl: 'http://127.0.0.1:3002' });
 export const messaging = createClient<Messaging>({ baseUrl: 'http://127.0.0.1:3003' });
 export const notifications = createClient<Notifications>({ baseUrl: 'http://127.0.0.1:3004' });
+const accounts = createClient<Accounts>({ baseUrl: 'http://127.0.0.1:3005' });
 
 /** An answer is the order or the one error body, each with its fields typed. */
 export async function accept(orderId: string, version: number): Promise<string> {
@@ -100,6 +102,12 @@ export async function accept(orderId: string, version: number): Promise<string> 
 export async function nextPageOf(cursor: string | null): Promise<string | null> {
   const { data } = await orders.GET('/orders', { params: { query: cursor === null ? {} : { cursor } } });
   return data ? data.nextCursor : null;
+}
+
+/** Signing in answers the tokens and the session, or the error body. */
+export async function signIn(email: string, password: string): Promise<string> {
+  const { data, error } = await accounts.POST('/sessions', { body: { email, password } });
+  return error ? error.code : data.tokenType + ' ' + data.accessToken + ' for session ' + data.session.sessionId;
 }
 `;
 
