@@ -492,7 +492,8 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect(accepted.response.status).toBe(201);
     const flo = { path: { shopId, personId: accepted.data!.personId } };
     const another = await anna.POST('/shops/{shopId}/invitations', { params: shop, body: { roles: ['rider'] } });
-    expect((await anna.GET('/shops/{shopId}/invitations', { params: shop })).data?.items).toHaveLength(1);
+    await eventually(async () => expect((await anna.GET('/shops/{shopId}/invitations', { params: shop })).data?.items).toHaveLength(1));
+    await eventually(async () => expect((await anna.GET('/shops/{shopId}/members', { params: shop })).data?.items).toHaveLength(2));
     const revoke = { path: { shopId, invitationId: another.data!.invitationId } };
     expect((await anna.POST('/shops/{shopId}/invitations/{invitationId}/revoke', { params: revoke, body: {} })).response.status).toBe(200);
     expect((await anna.PATCH('/shops/{shopId}/members/{personId}', { params: flo, body: { roles: ['florist', 'rider'] } })).response.status).toBe(200);
