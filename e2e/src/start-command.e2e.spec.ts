@@ -50,7 +50,7 @@ describe('npm start, running', () => {
   let start: ChildProcess;
   let output = '';
   let dataDir: string;
-  let ports: Record<'orders' | 'dispatch' | 'messaging' | 'notifications' | 'postgres' | 'reference', number>;
+  let ports: Record<'orders' | 'dispatch' | 'messaging' | 'notifications' | 'accounts' | 'postgres' | 'reference', number>;
   const exited = () =>
     new Promise<number | null>((resolve) => (start.exitCode !== null ? resolve(start.exitCode) : start.once('exit', (code) => resolve(code))));
   const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
@@ -69,8 +69,8 @@ describe('npm start, running', () => {
   beforeAll(async () => {
     const namespace = await createTestNamespace();
     dataDir = await mkdtemp(join(tmpdir(), 'petalpost-start-'));
-    const [orders, dispatch, messaging, notifications, postgres, reference] = await freePorts(6);
-    ports = { orders, dispatch, messaging, notifications, postgres, reference };
+    const [orders, dispatch, messaging, notifications, accounts, postgres, reference] = await freePorts(7);
+    ports = { orders, dispatch, messaging, notifications, accounts, postgres, reference };
     start = spawn(process.execPath, [startCommand], {
       env: {
         ...process.env,
@@ -82,6 +82,7 @@ describe('npm start, running', () => {
         DISPATCH_PORT: String(ports.dispatch),
         MESSAGING_PORT: String(ports.messaging),
         NOTIFICATIONS_PORT: String(ports.notifications),
+        ACCOUNTS_PORT: String(ports.accounts),
         REFERENCE_PORT: String(ports.reference),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,7 +110,7 @@ describe('npm start, running', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('serves one API reference of the four services, printed with its URL, whose requests reach the services', async () => {
+  it('serves one API reference of the five services, printed with its URL, whose requests reach the services', async () => {
     const reference = `http://127.0.0.1:${ports.reference}/`;
     expect(output).toContain(`API reference  ${reference}`);
     const page = await fetch(reference);
@@ -121,7 +122,7 @@ describe('npm start, running', () => {
       expect(served.status).toBe(200);
       await served.arrayBuffer();
     }
-    for (const service of ['orders', 'dispatch', 'messaging', 'notifications']) {
+    for (const service of ['orders', 'dispatch', 'messaging', 'notifications', 'accounts']) {
       expect(html).toContain(`"name":"${service}","url":"${service}.json"`);
       const answer = await fetch(new URL(`${service}.json`, reference));
       expect(answer.status).toBe(200);
@@ -139,7 +140,7 @@ describe('npm start, running', () => {
 
   it('starts a killed service again, says so, and keeps the others running', async () => {
     const before = servicePids();
-    expect(Object.keys(before).sort()).toEqual(['dispatch', 'messaging', 'notifications', 'orders']);
+    expect(Object.keys(before).sort()).toEqual(['accounts', 'dispatch', 'messaging', 'notifications', 'orders']);
 
     process.kill(before.orders, 'SIGKILL');
 
@@ -149,7 +150,7 @@ describe('npm start, running', () => {
     expect(await ready(ports.orders)).toBe(200);
     const after = servicePids();
     expect(after.orders).not.toBe(before.orders);
-    for (const other of ['dispatch', 'messaging', 'notifications'] as const) {
+    for (const other of ['dispatch', 'messaging', 'notifications', 'accounts'] as const) {
       expect(after[other]).toBe(before[other]);
       expect(await ready(ports[other])).toBe(200);
     }
