@@ -14,11 +14,12 @@ export type { ServiceProcess };
  * `npm start` runs it.
  */
 export async function startServiceProcess(
-  name: 'orders' | 'dispatch' | 'messaging' | 'notifications',
+  name: 'orders' | 'dispatch' | 'messaging' | 'notifications' | 'accounts',
   env: { KAFKA_NAMESPACE: string } & Record<string, string>,
 ): Promise<ServiceProcess> {
   const { kafkaBrokers, databaseUrl } = testInfra();
-  const port = await freePort();
+  // A caller that must know the port beforehand (a service naming its own URL) gives it as PORT.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const logDir = join(repoRoot, '.data', 'test-logs');
   await mkdir(logDir, { recursive: true });
   const service = spawnService(
