@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
 import type { AccountsConfig } from './accounts.config';
+import { FederationModule, ShopIdentityProviders1781000000200 } from './federation';
+import { Passkeys1781000000100, PasskeysModule } from './passkeys';
 
 /**
  * The accounts service: who may act for which shop (event-sourced in the service's log, with a
@@ -11,12 +13,12 @@ import type { AccountsConfig } from './accounts.config';
 export class AccountsModule {
   static forRoot(config: AccountsConfig, logger: Logger): DynamicModule {
     const foundation = serviceFoundation('accounts', config, logger, {
-      migrations: [],
+      migrations: [Passkeys1781000000100, ShopIdentityProviders1781000000200],
       eventLog: {},
     });
     return {
       module: AccountsModule,
-      imports: [...foundation.imports],
+      imports: [...foundation.imports, PasskeysModule, FederationModule],
       controllers: [],
       providers: [...foundation.providers],
     };

@@ -1,0 +1,10 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { ClientInfo } from '../sign-in-ports';
+
+/** Where a request comes from, as the session records it (the peer's address; no proxy header is trusted). */
+export const Client = createParamDecorator((_: unknown, ctx: ExecutionContext): ClientInfo => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const userAgent = request.headers['user-agent'];
+  return { address: request.ip, ...(userAgent ? { userAgent } : {}) };
+});
