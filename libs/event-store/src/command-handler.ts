@@ -31,6 +31,11 @@ export interface CommandEnvelope<Command, State, Event extends NewEvent = NewEve
    * the transaction that appends this stream's events; a refusal there refuses the command.
    */
   linked?(decided: Event[], state: State): LinkedChange[];
+  /**
+   * Rows of the service's own that must commit with the events, all or nothing (an outbox row, a
+   * credential kept out of the log). Runs inside the appending transaction, after the append.
+   */
+  alongside?(appended: StoredEvent[], manager: EntityManager): Promise<void>;
 }
 
 /** A command for another stream, decided by that stream's own rules. */
@@ -83,14 +88,16 @@ export async function handleCommand<Command, Event extends NewEvent, State>(
     const linked = envelope.linked?.(decided, state) ?? [];
     try {
       const result =
-        linked.length === 0
+        linked.length === 0 && !envelope.alongside
           ? await store.append(streamId, decider.streamType, version, decided, metadata, { idempotency })
           : await store.transaction(async (manager) => {
               // Always the same lock order, so two commands touching the same streams cannot deadlock.
               for (const change of [...linked].sort((a, b) => a.streamId.localeCompare(b.streamId))) {
                 await applyLinked(store, change, metadata, manager);
               }
-              return store.append(streamId, decider.streamType, version, decided, metadata, { idempotency }, manager);
+              const appended = await store.append(streamId, decider.streamType, version, decided, metadata, { idempotency }, manager);
+              await envelope.alongside?.(appended.events, manager);
+              return appended;
             });
       const newState = foldEvents(decider, result.events, state);
       return { streamId, version: result.version, state: newState, events: result.events, replayed: false };

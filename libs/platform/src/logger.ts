@@ -40,8 +40,10 @@ function requestForLog(req: LoggedRequest) {
 
 const JWT_IN_PATH = /\/eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
 const TOKEN_IN_QUERY = /([?&](?:access_token|token)=)[^&#]*/gi;
+/** An invitation's secret is its path segment (POST /invitations/{secret}/accept). */
+const INVITATION_SECRET_IN_PATH = /\/invitations\/[^/?#]+\/accept/g;
 
 /** A URL fit for logs: anything that looks like a token is replaced by "[redacted]". */
 export function withoutTokens(url: string): string {
-  return url.replace(JWT_IN_PATH, '/[redacted]').replace(TOKEN_IN_QUERY, '$1[redacted]');
+  return url.replace(JWT_IN_PATH, '/[redacted]').replace(TOKEN_IN_QUERY, '$1[redacted]').replace(INVITATION_SECRET_IN_PATH, '/invitations/[redacted]/accept');
 }

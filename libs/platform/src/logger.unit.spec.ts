@@ -10,6 +10,7 @@ describe('URLs in logs', () => {
     [`/ws?access_token=${jwt}&cursor=abc`, '/ws?access_token=[redacted]&cursor=abc'],
     [`/sse?cursor=abc&token=${jwt}`, '/sse?cursor=abc&token=[redacted]'],
     ['/orders/7d1e?asOf=2026-02-14T10:00:00Z', '/orders/7d1e?asOf=2026-02-14T10:00:00Z'],
+    ['/invitations/3q2-7wEhnS_xVx8Zf4R0b1kQ9yE2mZJt0q1y2x3c4v5/accept', '/invitations/[redacted]/accept'],
   ])('logs %s as %s', (url, logged) => {
     expect(withoutTokens(url)).toBe(logged);
   });

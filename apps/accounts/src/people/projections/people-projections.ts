@@ -1,0 +1,5 @@
+import { logProjections } from '@petalpost/event-store';
+import { peopleDirectoryProjection } from './people-directory.projection';
+
+/** Keeps the people directory from the log while the service runs. */
+export const peopleProjections = logProjections('PeopleProjections', () => [peopleDirectoryProjection]);
