@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -32,10 +33,14 @@ export class TestIdentityProvider {
           grant_types: ['authorization_code'],
           response_types: ['code'],
           token_endpoint_auth_method: 'client_secret_basic',
+          id_token_signed_response_alg: 'ES256',
         },
       ],
       claims: { openid: ['sub'], email: ['email', 'email_verified'] },
       cookies: { keys: ['a cookie key for the test provider'] },
+      // Its own signing key and lifetimes, so it announces only what a test provider is: in-memory, with development forms.
+      jwks: { keys: [{ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig', kid: 'test' }] },
+      ttl: { AccessToken: 300, AuthorizationCode: 60, IdToken: 300, Interaction: 600, Session: 3600, Grant: 3600 },
       features: { devInteractions: { enabled: true } },
       pkce: { required: () => true },
       findAccount: (_ctx: unknown, accountId: string) => {
@@ -73,7 +78,7 @@ export class TestIdentityProvider {
     };
     let next = await request(authorizationUrl);
     for (let step = 0; step < 10; step += 1) {
-      if (!next.location) throw new Error(`the provider answered ${next.status} without sending the browser anywhere`);
+      if (!next.location) throw new Error(`the provider answered ${next.status} without sending the browser anywhere: ${next.html.slice(0, 500)}`);
       if (!next.location.startsWith(`${this.issuer}/`)) return new URL(next.location);
       const page = await request(next.location);
       // An interaction page is a form naming its prompt: the login (any password will do) or the consent.
