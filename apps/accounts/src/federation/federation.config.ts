@@ -39,7 +39,10 @@ export interface FederationSettings {
 export function federationSettingsFrom(config: FederationConfig): FederationSettings {
   const production = config.NODE_ENV === 'production';
   const redirectUrl =
-    config.ACCOUNTS_OIDC_REDIRECT_URL ?? (!production && config.PORT > 0 ? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}/sessions/oidc/callback` : undefined);
+    config.ACCOUNTS_OIDC_REDIRECT_URL ??
+    (!production && config.PORT > 0
+      ? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}/sessions/oidc/callback`
+      : undefined);
   const problems: string[] = [];
   if (redirectUrl) {
     const url = new URL(redirectUrl);
@@ -50,7 +53,8 @@ export function federationSettingsFrom(config: FederationConfig): FederationSett
   if (keyEncryptionKey.length !== 32 || keyEncryptionKey.toString('base64') !== config.ACCOUNTS_KEY_ENCRYPTION_KEY) {
     problems.push('ACCOUNTS_KEY_ENCRYPTION_KEY: must be base64 of 32 random bytes (openssl rand -base64 32)');
   }
-  if (production && config.ACCOUNTS_KEY_ENCRYPTION_KEY === DEVELOPMENT_KEY_ENCRYPTION_KEY) problems.push('ACCOUNTS_KEY_ENCRYPTION_KEY: must be set in production');
+  if (production && config.ACCOUNTS_KEY_ENCRYPTION_KEY === DEVELOPMENT_KEY_ENCRYPTION_KEY)
+    problems.push('ACCOUNTS_KEY_ENCRYPTION_KEY: must be set in production');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...(redirectUrl ? { redirectUrl } : {}),

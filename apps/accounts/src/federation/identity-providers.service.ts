@@ -58,7 +58,11 @@ export class IdentityProvidersService {
   async configure(principal: Principal, shopId: string, given: { issuer: string; clientId: string; clientSecret: string }): Promise<IdentityProviderView> {
     await this.assertMayConfigure(principal, shopId);
     if (!this.settings.redirectUrl) {
-      throw new DomainError('conflict', 'FEDERATION_NOT_CONFIGURED', 'this service has no ACCOUNTS_OIDC_REDIRECT_URL: no provider could send people back to it');
+      throw new DomainError(
+        'conflict',
+        'FEDERATION_NOT_CONFIGURED',
+        'this service has no ACCOUNTS_OIDC_REDIRECT_URL: no provider could send people back to it',
+      );
     }
     const issuer = this.issuerUrl(given.issuer);
     try {

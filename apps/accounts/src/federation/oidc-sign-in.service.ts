@@ -51,14 +51,10 @@ export class OidcSignInService {
     const nonce = oidc.randomNonce();
     const codeVerifier = oidc.randomPKCECodeVerifier();
     await this.dataSource.query(`DELETE FROM oidc_sign_ins WHERE expires_at < now()`);
-    await this.dataSource.query(`INSERT INTO oidc_sign_ins (state, shop_id, code_verifier, nonce, requested_role, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      state,
-      shopId,
-      codeVerifier,
-      nonce,
-      role ?? null,
-      new Date(Date.now() + this.providers.settings.stateMs),
-    ]);
+    await this.dataSource.query(
+      `INSERT INTO oidc_sign_ins (state, shop_id, code_verifier, nonce, requested_role, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [state, shopId, codeVerifier, nonce, role ?? null, new Date(Date.now() + this.providers.settings.stateMs)],
+    );
     this.logger.info({ shopId, issuer: row.issuer }, 'sign-in at an identity provider started');
     return oidc.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
@@ -108,7 +104,11 @@ export class OidcSignInService {
       throw failed(why.reason, why.error ? { error: why.error } : {});
     }
     if (typeof claims.email !== 'string' || claims.email_verified !== true) {
-      throw new DomainError('forbidden', 'OIDC_EMAIL_NOT_VERIFIED', 'your identity provider did not vouch for your e-mail address (email_verified), which says who you are here');
+      throw new DomainError(
+        'forbidden',
+        'OIDC_EMAIL_NOT_VERIFIED',
+        'your identity provider did not vouch for your e-mail address (email_verified), which says who you are here',
+      );
     }
     const email = claims.email;
     const person = await this.directory.byEmail(email);

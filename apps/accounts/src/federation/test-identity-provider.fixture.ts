@@ -19,7 +19,12 @@ export class TestIdentityProvider {
     readonly issuer: string,
   ) {}
 
-  static async start(options: { clientId: string; clientSecret: string; redirectUri: string; people: Record<string, ProviderPerson> }): Promise<TestIdentityProvider> {
+  static async start(options: {
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    people: Record<string, ProviderPerson>;
+  }): Promise<TestIdentityProvider> {
     let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
     const server = createServer((req, res) => handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -54,7 +54,8 @@ function originProblems(origin: string, rpId: string): string | undefined {
 export function webAuthnSettingsFrom(config: PasskeysConfig): WebAuthnSettings {
   const production = config.NODE_ENV === 'production';
   const problems: string[] = [];
-  if (production && config.ACCOUNTS_WEBAUTHN_RP_ID === undefined) problems.push('ACCOUNTS_WEBAUTHN_RP_ID: must be set in production (the domain of the console)');
+  if (production && config.ACCOUNTS_WEBAUTHN_RP_ID === undefined)
+    problems.push('ACCOUNTS_WEBAUTHN_RP_ID: must be set in production (the domain of the console)');
   if (production && config.ACCOUNTS_WEBAUTHN_ORIGINS === undefined) problems.push('ACCOUNTS_WEBAUTHN_ORIGINS: must be set in production (the console origins)');
   const rpId = config.ACCOUNTS_WEBAUTHN_RP_ID ?? DEVELOPMENT_RP_ID;
   if (!DOMAIN.test(rpId) || IPV4.test(rpId)) problems.push(`ACCOUNTS_WEBAUTHN_RP_ID: ${rpId} is not a lower-case domain name (no scheme, port or IP address)`);

@@ -14,7 +14,13 @@ const problemsOf = (config: Partial<PasskeysConfig>) => {
 
 describe('the relying party settings, checked at start', () => {
   it('takes a domain and the console origins on it', () => {
-    expect(webAuthnSettingsFrom({ ...base, ACCOUNTS_WEBAUTHN_RP_ID: 'petalpost.example', ACCOUNTS_WEBAUTHN_ORIGINS: 'https://console.petalpost.example, https://petalpost.example' })).toEqual({
+    expect(
+      webAuthnSettingsFrom({
+        ...base,
+        ACCOUNTS_WEBAUTHN_RP_ID: 'petalpost.example',
+        ACCOUNTS_WEBAUTHN_ORIGINS: 'https://console.petalpost.example, https://petalpost.example',
+      }),
+    ).toEqual({
       rpId: 'petalpost.example',
       rpName: 'Petalpost',
       origins: ['https://console.petalpost.example', 'https://petalpost.example'],
@@ -32,7 +38,9 @@ describe('the relying party settings, checked at start', () => {
   });
 
   it('refuses an RP ID that is not a bare domain, and origins that are not on it, not https, or not origins', () => {
-    expect(problemsOf({ ACCOUNTS_WEBAUTHN_RP_ID: 'https://petalpost.example', ACCOUNTS_WEBAUTHN_ORIGINS: 'https://petalpost.example' })[0]).toMatch(/not a lower-case domain/);
+    expect(problemsOf({ ACCOUNTS_WEBAUTHN_RP_ID: 'https://petalpost.example', ACCOUNTS_WEBAUTHN_ORIGINS: 'https://petalpost.example' })[0]).toMatch(
+      /not a lower-case domain/,
+    );
     expect(problemsOf({ ACCOUNTS_WEBAUTHN_RP_ID: '10.0.0.1', ACCOUNTS_WEBAUTHN_ORIGINS: 'https://10.0.0.1' })[0]).toMatch(/no scheme, port or IP address/);
     expect(
       problemsOf({

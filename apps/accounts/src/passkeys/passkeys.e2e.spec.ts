@@ -58,7 +58,10 @@ describe('passkeys: register on a shop PC, sign in with a touch (real accounts s
 
   const sessionCount = async () => Number((await db.query(`SELECT count(*) AS n FROM sessions`))[0].n);
   const passkeyRow = async (credentialId: string) =>
-    (await db.query(`SELECT counter, last_used_at FROM passkeys WHERE credential_id = $1`, [credentialId]))[0] as { counter: string; last_used_at: Date | null };
+    (await db.query(`SELECT counter, last_used_at FROM passkeys WHERE credential_id = $1`, [credentialId]))[0] as {
+      counter: string;
+      last_used_at: Date | null;
+    };
 
   beforeAll(async () => {
     service = await startTestService(accountsService, {
@@ -82,7 +85,12 @@ describe('passkeys: register on a shop PC, sign in with a touch (real accounts s
       authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
       attestation: 'none',
     });
-    const registered = await call('POST', '/passkeys/registration', { response: authenticator.create(options.body as never, CONSOLE), label: 'Counter PC' }, ownerToken);
+    const registered = await call(
+      'POST',
+      '/passkeys/registration',
+      { response: authenticator.create(options.body as never, CONSOLE), label: 'Counter PC' },
+      ownerToken,
+    );
     expect(registered.status).toBe(201);
     expect(registered.body).toMatchObject({ credentialId: authenticator.id, label: 'Counter PC', transports: ['internal'], deviceType: 'singleDevice' });
     expect((await call('GET', '/passkeys', undefined, ownerToken)).body.items).toEqual([expect.objectContaining({ credentialId: authenticator.id })]);

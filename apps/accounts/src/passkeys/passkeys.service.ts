@@ -186,7 +186,11 @@ export class PasskeysService {
     const refused = (reason: string) => new DomainError('unauthenticated', 'PASSKEY_NOT_VERIFIED', `the passkey could not be verified: ${reason}`, { reason });
     const challenge = challengeOf(response.response.clientDataJSON, refused);
     if (!(await this.takeChallenge(challenge, 'authentication', null))) {
-      throw new DomainError('unauthenticated', 'PASSKEY_CHALLENGE_UNKNOWN', 'this sign-in was not started here, has expired or was already answered: start again');
+      throw new DomainError(
+        'unauthenticated',
+        'PASSKEY_CHALLENGE_UNKNOWN',
+        'this sign-in was not started here, has expired or was already answered: start again',
+      );
     }
     const [passkey] = await this.dataSource.query<PasskeyRow[]>(`SELECT * FROM passkeys WHERE credential_id = $1`, [response.id]);
     if (!passkey) {

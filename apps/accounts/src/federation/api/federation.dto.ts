@@ -5,7 +5,10 @@ import { z } from 'zod';
 export class ConfigureIdentityProviderBody extends createZodDto(
   z
     .strictObject({
-      issuer: z.url({ protocol: /^https?$/ }).max(500).describe("The provider's issuer identifier, exactly as its discovery document names it"),
+      issuer: z
+        .url({ protocol: /^https?$/ })
+        .max(500)
+        .describe("The provider's issuer identifier, exactly as its discovery document names it"),
       clientId: z.string().min(1).max(200).describe('The client registered for Petalpost at the provider'),
       clientSecret: z.string().min(1).max(500).describe("That client's secret: kept sealed, never shown again"),
     })

@@ -67,7 +67,9 @@ export class PasskeySignInController {
   @Post('options')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Start a passkey sign-in: options for navigator.credentials.get(), usernameless (the authenticator offers its passkeys for this site)' })
+  @ApiOperation({
+    summary: 'Start a passkey sign-in: options for navigator.credentials.get(), usernameless (the authenticator offers its passkeys for this site)',
+  })
   @ApiErrors(400)
   @ZodResponse({ status: 200, type: SignInOptions })
   async options(@Body() _body: EmptyBody) {
@@ -77,7 +79,8 @@ export class PasskeySignInController {
   @Post()
   @Public()
   @ApiOperation({
-    summary: "Sign in with a passkey: the authenticator's answer to the options. The same answer as a password sign-in: an access token, a refresh token and the session",
+    summary:
+      "Sign in with a passkey: the authenticator's answer to the options. The same answer as a password sign-in: an access token, a refresh token and the session",
   })
   @ApiErrors(400, 401, 403)
   @ZodResponse({ status: 201, type: SessionTokens })

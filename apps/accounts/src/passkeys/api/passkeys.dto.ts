@@ -2,7 +2,12 @@ import { RoleSchema } from '@petalpost/contracts';
 import { createZodDto } from '@petalpost/platform';
 import { z } from 'zod';
 
-const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, 'base64url without padding');
+const base64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, 'base64url without padding');
 
 /** What the browser's navigator.credentials.create() gives, as JSON (WebAuthn Level 3's RegistrationResponseJSON). */
 const RegistrationResponseSchema = z.object({
@@ -12,7 +17,10 @@ const RegistrationResponseSchema = z.object({
   response: z.looseObject({
     clientDataJSON: base64url(4096),
     attestationObject: base64url(65_536),
-    transports: z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8).optional(),
+    transports: z
+      .array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']))
+      .max(8)
+      .optional(),
   }),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
