@@ -18,6 +18,8 @@ import { kafkaClientsSection, kafkaClientsTable } from './kafka-clients';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
 import { appendTable } from './append-report';
+import { authSection } from './auth/auth';
+import { authTable } from './auth/auth-report';
 import { locationsTable } from './dispatch/locations-report';
 import { httpTable } from './http/http-report';
 import { messagingTable } from './messaging/messaging-report';
@@ -35,7 +37,7 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites the sections it measured
  * in docs/benchmarks.md (the others are kept, saying which run they come from).
  *
- * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
  * BENCH_RELAY_RATES=500,2000  BENCH_HTTP_CONNECTIONS=16  BENCH_HTTP_LOG_LEVEL=info  BENCH_HTTP_EXPRESS=0
  * BENCH_HTTP_PROFILE=0  BENCH_HTTP_ORDERS_MAIN=<another build of the orders service>
  * BENCH_NOTIFY_CLIENTS=1000,5000  BENCH_NOTIFY_RATE=200  BENCH_NOTIFY_SECONDS=20  BENCH_NOTIFY_WARMUP_SECONDS=3
@@ -45,11 +47,12 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_PLANNER_SIZES=20,50,100,200  BENCH_PLANNER_SEEDS=1,2,3  BENCH_PLANNER_CITY_MS=1500  BENCH_PLANNER_SOLOMON_MS=2000
  * BENCH_LOCATIONS_RIDERS=200  BENCH_LOCATIONS_CONCURRENCY=16  BENCH_LOCATIONS_MAIN=<another build of the dispatch service>
  * BENCH_KAFKA_CLIENTS_SECONDS=6  BENCH_KAFKA_CLIENTS_RELAY_RATE=500
+ * BENCH_AUTH_SECONDS=2  BENCH_AUTH_VERIFY_CONCURRENCY=1,8  BENCH_AUTH_ARGON2_CONCURRENCY=1,2
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
 const sections = new Set(
-  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients').split(',').map((s) => s.trim()),
+  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth').split(',').map((s) => s.trim()),
 );
 const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
@@ -132,6 +135,9 @@ async function main(): Promise<void> {
         'BENCH_LOCATIONS_CONCURRENCY',
         'BENCH_KAFKA_CLIENTS_SECONDS',
         'BENCH_KAFKA_CLIENTS_RELAY_RATE',
+        'BENCH_AUTH_SECONDS',
+        'BENCH_AUTH_VERIFY_CONCURRENCY',
+        'BENCH_AUTH_ARGON2_CONCURRENCY',
         'BENCH_CANDIDATE',
         'BENCH_CANDIDATE_RELAY',
         'BENCH_CANDIDATE_LABEL',
@@ -265,6 +271,16 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
         relayRate: Number(env.BENCH_KAFKA_CLIENTS_RELAY_RATE ?? 500),
       });
       say(`\n${printTable(kafkaClientsTable(run.kafkaClients))}\n`);
+    }
+    if (sections.has('auth')) {
+      say("\n[10 auth] token verification, ES256 (inline and fetched JWKS) vs the old HS256 path, and Argon2id at OWASP's parameters, in this process");
+      const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map((x) => Number(x.trim())) : fallback);
+      run.auth = await authSection(ctx, {
+        seconds: Number(env.BENCH_AUTH_SECONDS ?? 2),
+        verifyConcurrencies: list(env.BENCH_AUTH_VERIFY_CONCURRENCY, [1, 8]),
+        argonConcurrencies: list(env.BENCH_AUTH_ARGON2_CONCURRENCY, [1, 2]),
+      });
+      say(`\n${printTable(authTable(run.auth))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AppendSection } from '../append';
 import { appendReport } from '../append-report';
+import type { AuthSection } from '../auth/auth';
+import { authReport } from '../auth/auth-report';
 import { locationsReport } from '../dispatch/locations-report';
 import type { LocationsSection } from '../dispatch/locations';
 import type { HttpSection } from '../http/http';
@@ -43,6 +45,7 @@ export interface BenchRun extends RunInfo {
   planner?: PlannerBenchResult;
   locations?: LocationsSection;
   kafkaClients?: KafkaClientsSection;
+  auth?: AuthSection;
   profiles: ProfileSummary[];
   totalSeconds?: number;
 }
@@ -71,6 +74,7 @@ const sectionReports = (run: BenchRun): Record<SectionName, BoundReport> => ({
   planner: reported(plannerReport, run.planner),
   locations: reported(locationsReport, run.locations),
   'kafka-clients': reported(kafkaClientsReport, run.kafkaClients),
+  auth: reported(authReport, run.auth),
 });
 
 /** The targets of every section this run measured, in the sections' order. */
@@ -120,6 +124,7 @@ export function measuredSections(run: BenchRun): SectionName[] {
     planner: !!run.planner,
     locations: !!run.locations,
     'kafka-clients': !!run.kafkaClients,
+    auth: !!run.auth,
   };
   return SECTIONS.filter((s) => has[s]);
 }
@@ -221,7 +226,8 @@ const PREAMBLE = `# Benchmarks
 
 Numbers for the event store (append, read + fold, outbox relay), the HTTP stack (create order
 against bare Fastify and Nest), notifications (WebSocket fan-out against a plain \`ws\` broadcast)
-and messaging (a message posted → on Kafka, against the orders append path) against baselines
+messaging (a message posted → on Kafka, against the orders append path) and sign-in (ES256
+token verification against the old HS256 path, Argon2id) against baselines
 measured in the same run. The section between
 the markers is written by the bench (\`bench/\`): a run rewrites the sections it measured and
 keeps the others; the analysis after it is written by hand.

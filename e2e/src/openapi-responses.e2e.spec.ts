@@ -404,6 +404,12 @@ describe('every answer matches its service’s OpenAPI document (four services, 
     });
     expect(wrote.status).toBe(201);
     expect((await plain('notifications', 'GET', '/track/{path}', `${running.notifications.url}/track/not-a-token/state`)).status).toBe(404);
+    const links = await staff.GET('/orders/{orderId}/tracking-links', { params: { path: { orderId } } });
+    expect(links.data?.items).toHaveLength(1);
+    const linkId = links.data!.items[0].linkId;
+    expect((await staff.DELETE('/orders/{orderId}/tracking-links/{linkId}', { params: { path: { orderId, linkId } } })).response.status).toBe(204);
+    expect((await track('/state')).status).toBe(404);
+    expect((await staff.DELETE('/orders/{orderId}/tracking-links', { params: { path: { orderId } } })).data).toEqual({ revoked: 0 });
     await eventually(async () =>
       expect((await staff.GET('/shops/{shopId}/customer-messages', { params: { path: { shopId: shop } } })).data?.items).toHaveLength(1),
     );

@@ -25,7 +25,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * `npm start`: real PostgreSQL and a real Kafka broker (given ones, or local ones), topics,
- * then the four services; prints where to look; restarts a service that crashes, the others
+ * then the five services, which verify tokens against the accounts service's keys; prints where to look; restarts a service that crashes, the others
  * running on; Ctrl-C stops everything it started, in order: services, Kafka, PostgreSQL.
  *
  * Each child runs in a process group of its own, so a terminal's Ctrl-C reaches this process
@@ -85,7 +85,8 @@ async function main(): Promise<void> {
         KAFKA_BROKERS: broker.brokers.join(','),
         KAFKA_NAMESPACE: config.KAFKA_NAMESPACE,
         LOG_LEVEL: config.LOG_LEVEL,
-        ...(config.JWT_SECRET ? { JWT_SECRET: config.JWT_SECRET } : {}),
+        // Tokens are signed by the accounts service alone; every service verifies against its keys.
+        AUTH_JWKS_URL: `http://127.0.0.1:${config.ACCOUNTS_PORT}/.well-known/jwks.json`,
       };
       return spawnService(name, join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'), url, env, join(dataDir, 'logs', `${name}.log`));
     };
@@ -150,8 +151,8 @@ function printSummary(
   say('');
   for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${shown(s.logFile)}`);
   say('');
-  say(`  API reference  ${reference.url}   (the four services' OpenAPI documents, requests tried through it)`);
-  say(`  live updates   ${notifications.url.replace('http', 'ws')}/ws?access_token=<token>`);
+  say(`  API reference  ${reference.url}   (the services' OpenAPI documents, requests tried through it)`);
+  say(`  live updates   ${notifications.url.replace('http', 'ws')}/ws   (send {"type":"auth","token":"<token>"} first)`);
   say(`  kafka          ${brokers.join(',')}${config.KAFKA_NAMESPACE ? ` (namespace ${config.KAFKA_NAMESPACE})` : ''}`);
   say(`  postgres       ${redactUrl(postgres.url)}`);
   say('');
@@ -160,7 +161,7 @@ function printSummary(
   say(
     `                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2027-02-14T13:00:00+01:00","to":"2027-02-14T15:00:00+01:00"},"buyer":{"name":"Sam"},"recipient":{"name":"Alex","address":{"text":"Lindenlaan 3, Utrecht"}}}'`,
   );
-  if (!config.JWT_SECRET) say('\n  warning: JWT_SECRET is unset, so the services use the development secret: fine on this machine, never in production');
+  say('\n  The services also trust the public development key (npm run token), on loopback only: never in production.');
   say('\nA service that exits is started again (after 1 s, doubling to 30 s while it keeps failing).');
   say(`Ctrl-C stops everything started here; data stays in ${shown(dataDir)}/ for the next start.`);
 }

@@ -14,9 +14,9 @@ export const startConfigSchema = z.object({
   DISPATCH_PORT: port(3002),
   MESSAGING_PORT: port(3003),
   NOTIFICATIONS_PORT: port(3004),
-  /** The one API reference of all four services (Swagger UI). */
+  ACCOUNTS_PORT: port(3005),
+  /** The one API reference of all the services (Swagger UI). */
   REFERENCE_PORT: port(3000),
-  JWT_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.string().default('info'),
   /** Where the embedded PostgreSQL, the local broker and the service logs keep their files (default `.data/` of the repo). */
   DATA_DIR: z.string().min(1).optional(),
@@ -24,7 +24,7 @@ export const startConfigSchema = z.object({
 
 export type StartConfig = z.infer<typeof startConfigSchema>;
 
-export const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications'] as const;
+export const SERVICES = ['orders', 'dispatch', 'messaging', 'notifications', 'accounts'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export function servicePort(config: StartConfig, service: ServiceName): number {
@@ -33,6 +33,7 @@ export function servicePort(config: StartConfig, service: ServiceName): number {
     dispatch: config.DISPATCH_PORT,
     messaging: config.MESSAGING_PORT,
     notifications: config.NOTIFICATIONS_PORT,
+    accounts: config.ACCOUNTS_PORT,
   };
   return ports[service];
 }

@@ -3,7 +3,17 @@ import { developmentTokens, type Principal } from '@petalpost/auth';
 import { CONSUMER_GROUPS, type IntegrationEvent, namespaced, type RecipientContact, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, orderOnTheWire, personErased, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import {
+  createTestNamespace,
+  customerTokenForgery,
+  eventually,
+  orderOnTheWire,
+  personErased,
+  rosesPlaced,
+  startTestService,
+  testInfra,
+  uniqueName,
+} from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
@@ -257,7 +267,10 @@ describe('demand history (real service, Postgres and Kafka)', () => {
         expect((await get(as({ role, shopId: shop }), '/demand')).status).toBe(403);
         expect((await get(as({ role, shopId: shop }), '/demand/forecast?date=2025-10-31')).status).toBe(403);
       }
-      expect((await get(as({ role: 'customer', orderId: 'o1' }), '/demand')).status).toBe(403);
+      // A customer token, as a tracking link used to carry, is no token at all.
+      const refused = await get(customerTokenForgery('o1'), `/demand?shopId=${shop}`);
+      expect(refused.status).toBe(401);
+      expect(refused.body.totals).toBeUndefined();
     });
   });
 

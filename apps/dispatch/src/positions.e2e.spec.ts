@@ -1,7 +1,7 @@
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import { namespaced, type RiderPosition, TOPICS } from '@petalpost/contracts';
 import { type RetentionSweep, type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, customerTokenForgery, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
@@ -179,7 +179,7 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
     expect(nothingValid).toEqual({ status: 202, body: { accepted: 0, dropped: [{ index: 0, reason: 'inaccurate' }] } });
   });
 
-  it('refuses a malformed request with 400 and anyone but a rider with 403', async () => {
+  it('refuses a malformed request with 400, anyone but a rider with 403 and a customer token with 401', async () => {
     const shop = uniqueName('shop');
     const rider = as({ role: 'rider', shopId: shop, sub: uniqueName('rider') });
     for (const body of [
@@ -196,14 +196,15 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
     }
     expect((await call(rider, 'POST', '/riders/me/positions', '{"positions": [')).status).toBe(400);
 
-    for (const token of [
-      as({ role: 'florist', shopId: shop }),
-      as({ role: 'staff', shopId: shop }),
-      as({ role: 'dispatcher', shopId: shop }),
-      as({ role: 'customer', orderId: 'order-1' }),
-    ]) {
+    for (const token of [as({ role: 'florist', shopId: shop }), as({ role: 'staff', shopId: shop }), as({ role: 'dispatcher', shopId: shop })]) {
       expect(await report(token, [fix(1)])).toMatchObject({ status: 403, body: { code: 'ROLE_NOT_ALLOWED' } });
     }
+
+    // What a tracking link used to carry: no longer a token at all, and it stores nothing.
+    const buyer = uniqueName('buyer');
+    expect(await report(customerTokenForgery('order-1', buyer), [fix(1)])).toMatchObject({ status: 401, body: { code: 'TOKEN_INVALID' } });
+    const stored = await service.app.get(DataSource).query(`SELECT 1 FROM rider_position_trail WHERE rider_id = $1`, [buyer]);
+    expect(stored).toEqual([]);
   });
 
   it('sweeps trail positions past retention and keeps the latest', async () => {

@@ -1,8 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@petalpost/auth';
 import { type IntegrationEvent, TOPICS } from '@petalpost/contracts';
-import { createTestNamespace, eventually, outForDeliveryOnTheWire, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
-import { type Frame, LiveClient, type Notifications, relayStandIn, type Relay, startNotifications, tokens, waitUntilConsuming } from './notifications.fixture';
+import {
+  createTestNamespace,
+  customerTokenForgery,
+  eventually,
+  outForDeliveryOnTheWire,
+  type ServiceProcess,
+  startServiceProcess,
+  uniqueName,
+} from '@petalpost/testing';
+import {
+  type Frame,
+  LiveClient,
+  type Notifications,
+  refusedSocket,
+  relayStandIn,
+  type Relay,
+  startNotifications,
+  tokens,
+  waitUntilConsuming,
+} from './notifications.fixture';
 
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 const door = { lat: 52.09, lng: 5.12 };
@@ -100,8 +118,6 @@ describe('ETAs, at-risk and late deliveries, pushed (dispatch → Kafka → noti
     // it was assigned) never is.
     const closesAt = Date.now() + 8_000;
     const { orderId, events } = outForDeliveryOnTheWire(shop, rider, door, { from: minutesFromNow(-90), to: new Date(closesAt).toISOString() });
-    // Listening before the order's events go out: the stream tells what happens from now on.
-    const customer = await connect({ role: 'customer', orderId, sub: 'buyer' });
     await relay.orders(...events);
     await eventually(async () => {
       const board = await toDispatch({ role: 'dispatcher', shopId: shop, sub: 'carol' }, 'GET', '/deliveries');
@@ -116,20 +132,23 @@ describe('ETAs, at-risk and late deliveries, pushed (dispatch → Kafka → noti
     }, 20_000);
     expect(late).toMatchObject({ critical: true, data: { orderId, shopId: shop, riderId: rider } });
     // The others have had the same time (and the order's own events) to hear it.
-    await eventually(() => expect(heard(customer, 'OrderPlaced', orderId)).toHaveLength(1));
-    for (const client of [florist, otherShop, customer]) expect(heard(client, 'DeliveryLate', orderId)).toEqual([]);
+    await eventually(() => expect(heard(florist, 'OrderAccepted', orderId)).toHaveLength(1));
+    for (const client of [florist, otherShop]) expect(heard(client, 'DeliveryLate', orderId)).toEqual([]);
+    // The customer follows the order on the tracking page; a customer token (what a tracking link used to carry) hears nothing.
+    expect(await refusedSocket(service, customerTokenForgery(orderId))).toEqual({ code: 4401, frames: [] });
   });
 
-  it('tells the order’s customer the ETA as the rider moves, and no other order’s customer', async () => {
+  it('tells the shop’s dispatcher the ETA as the rider moves, and no other shop; a customer token hears nothing', async () => {
     const shop = uniqueName('shop');
     const rider = uniqueName('li');
-    const orderId = await onTheRoad(shop, rider, { from: minutesFromNow(-30), to: minutesFromNow(240) });
-    const [customer, otherCustomer, dispatcher] = await Promise.all([
-      connect({ role: 'customer', orderId, sub: 'buyer' }),
-      connect({ role: 'customer', orderId: randomUUID(), sub: 'buyer-of-another-order' }),
+    const [dispatcher, otherShop] = await Promise.all([
       connect({ role: 'dispatcher', shopId: shop, sub: 'carol' }),
+      connect({ role: 'dispatcher', shopId: uniqueName('shop'), sub: 'dan' }),
     ]);
-    await eventually(() => expect(heard(customer, 'OutForDelivery', orderId)).toHaveLength(1), 20_000);
+    const orderId = await onTheRoad(shop, rider, { from: minutesFromNow(-30), to: minutesFromNow(240) });
+    await eventually(() => expect(heard(dispatcher, 'OutForDelivery', orderId)).toHaveLength(1), 20_000);
+    // The customer sees the ETA on the tracking page; a customer token (what a tracking link used to carry) is refused.
+    expect(await refusedSocket(service, customerTokenForgery(orderId))).toEqual({ code: 4401, frames: [] });
 
     // 5 km out on a bicycle: about 26 minutes.
     const report = await toDispatch({ role: 'rider', shopId: shop, sub: rider }, 'POST', '/riders/me/positions', {
@@ -137,16 +156,15 @@ describe('ETAs, at-risk and late deliveries, pushed (dispatch → Kafka → noti
     });
     expect(report.status).toBe(202);
     const [eta] = await eventually(() => {
-      expect(heard(customer, 'EtaUpdated', orderId).length).toBeGreaterThan(0);
-      return heard(customer, 'EtaUpdated', orderId);
+      expect(heard(dispatcher, 'EtaUpdated', orderId).length).toBeGreaterThan(0);
+      return heard(dispatcher, 'EtaUpdated', orderId);
     }, 20_000);
     const minutes = (Date.parse(eta.data!.eta as string) - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(15);
     expect(minutes).toBeLessThan(40);
-    expect(eta).toMatchObject({ audience: `order:${orderId}`, critical: false });
-    await eventually(() => expect(heard(dispatcher, 'EtaUpdated', orderId).length).toBeGreaterThan(0));
-    expect(heard(otherCustomer, 'EtaUpdated', orderId)).toEqual([]);
-    expect(heard(customer, 'DeliveryAtRisk', orderId)).toEqual([]);
+    expect(eta).toMatchObject({ critical: false, data: { orderId } });
+    expect(heard(otherShop, 'EtaUpdated', orderId)).toEqual([]);
+    expect(heard(dispatcher, 'DeliveryAtRisk', orderId)).toEqual([]);
   });
 });
 

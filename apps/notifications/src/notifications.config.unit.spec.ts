@@ -2,7 +2,7 @@ import { loadConfig } from '@petalpost/platform';
 import { notificationsConfigSchema } from './notifications.config';
 
 const base = { PORT: '3004', DATABASE_URL: 'postgres://u:p@db:5432/petalpost', KAFKA_BROKERS: 'kafka:9092' };
-const production = { ...base, NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-that-is-long-enough-0123' };
+const production = { ...base, NODE_ENV: 'production', AUTH_JWKS_URL: 'http://accounts:3005/.well-known/jwks.json' };
 
 describe('the notifications service’s configuration', () => {
   it('refuses to start in production without TRACKING_PUBLIC_URL: links would be built from a caller’s Host header', () => {

@@ -235,3 +235,12 @@ export class SseClient {
     }
   }
 }
+
+/** Opens /ws with `token` and waits for the server to close it: its close code and every frame it sent first. */
+export async function refusedSocket(service: { url: string }, token: string): Promise<{ code: number; frames: string[] }> {
+  const socket = openSocket(service, token);
+  const frames: string[] = [];
+  socket.on('message', (data) => frames.push(String(data)));
+  const code = await new Promise<number>((resolve) => socket.once('close', (closeCode) => resolve(closeCode)));
+  return { code, frames };
+}

@@ -27,7 +27,7 @@ import { INBOX_CHANNELS, inboxChannels } from './notifications.channels';
 import type { NotificationsConfig } from './notifications.config';
 import { PositionsModule } from './positions';
 import { PreferencesController, PreferencesStore } from './preferences';
-import { Tracking1764000001000, TrackingConversation1766000000000, TrackingModule } from './tracking';
+import { Tracking1764000001000, TrackingConversation1766000000000, TrackingLinks1767000000000, TrackingModule } from './tracking';
 import { Webhooks1765000000000, WebhooksModule } from './webhooks';
 
 /** The notifications service: consumes what happened and tells each party what they may see. */
@@ -36,7 +36,14 @@ export class NotificationsModule {
   static forRoot(config: NotificationsConfig, logger: Logger): DynamicModule {
     // Not event-sourced: it keeps what it was told, not a log of its own.
     const foundation = serviceFoundation('notifications', config, logger, {
-      migrations: [NotificationInbox1764000000600, Tracking1764000001000, Webhooks1765000000000, TrackingConversation1766000000000, StreamTickets1768000000000],
+      migrations: [
+        NotificationInbox1764000000600,
+        Tracking1764000001000,
+        Webhooks1765000000000,
+        TrackingConversation1766000000000,
+        TrackingLinks1767000000000,
+        StreamTickets1768000000000,
+      ],
       eventLog: false,
     });
     return {

@@ -1,8 +1,17 @@
 import { mayReceive, type Principal } from '@petalpost/auth';
 import type { IntegrationEvent } from '@petalpost/contracts';
 import type { ProcessorStatus } from '@petalpost/platform';
-import { createTestNamespace, eventually, uniqueName } from '@petalpost/testing';
-import { LiveClient, newOrder, type Notifications, relayStandIn, type Relay, startNotifications, waitUntilConsuming } from './notifications.fixture';
+import { createTestNamespace, customerTokenForgery, eventually, uniqueName } from '@petalpost/testing';
+import {
+  LiveClient,
+  newOrder,
+  type Notifications,
+  refusedSocket,
+  relayStandIn,
+  type Relay,
+  startNotifications,
+  waitUntilConsuming,
+} from './notifications.fixture';
 
 const handledBy = (service: Notifications) =>
   Number((service.app.get<{ status(): ProcessorStatus }>('IntegrationEventsConsumer').status().details ?? {}).handled);
@@ -48,13 +57,14 @@ describe('two replicas', () => {
       [a, { role: 'staff', shopId: shop, sub: 'alice' }],
       [a, { role: 'operator', sub: 'olga' }],
       [a, { role: 'rider', shopId: shop, sub: 'li' }],
-      [a, { role: 'customer', orderId: orders[1].orderId, sub: 'buyer-1' }],
       [b, { role: 'staff', shopId: shop, sub: 'bob' }],
       [b, { role: 'operator', sub: 'oscar' }],
       [b, { role: 'florist', shopId: shop, sub: 'fay' }],
       [b, { role: 'dispatcher', shopId: shop, sub: 'dana' }],
-      [b, { role: 'customer', orderId: orders[0].orderId, sub: 'buyer-0' }],
     ];
+    // Customers follow their orders on the tracking page: neither replica takes a customer token.
+    expect(await refusedSocket(a, customerTokenForgery(orders[1].orderId))).toEqual({ code: 4401, frames: [] });
+    expect(await refusedSocket(b, customerTokenForgery(orders[0].orderId))).toEqual({ code: 4401, frames: [] });
     const clients = await Promise.all(people.map(([replica, principal]) => LiveClient.connect(replica, principal)));
     const handledBefore = replicas.map(handledBy);
 

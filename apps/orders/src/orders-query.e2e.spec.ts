@@ -1,6 +1,6 @@
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import { type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, startTestService, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, customerTokenForgery, eventually, startTestService, uniqueName } from '@petalpost/testing';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from './orders.config';
 import { ordersService } from './orders.service';
@@ -208,9 +208,11 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     expect(body.items).toEqual([]);
   });
 
-  it('refuses customers (403) and callers without a token (401)', async () => {
+  it('refuses a customer token, as a tracking link used to carry, and callers without a token (401)', async () => {
     const [someOrder] = placed.keys();
-    expect((await list(as({ role: 'customer', orderId: someOrder }))).status).toBe(403);
+    const refused = await list(customerTokenForgery(someOrder));
+    expect(refused.status).toBe(401);
+    expect(refused.body.items).toBeUndefined();
     expect((await call('GET', '/orders', undefined)).status).toBe(401);
   });
 

@@ -1,5 +1,5 @@
 import { DomainError } from '@petalpost/contracts';
-import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE, MAX_ACCESS_TOKEN_SECONDS, SIGNING_ALGORITHM, TOKEN_ISSUER } from './access-tokens';
 import { DEVELOPMENT_KEY_ID, developmentPublicJwk } from './development-key';
 import { type Principal, PrincipalSchema } from './principal';
@@ -27,7 +27,17 @@ const CLOCK_TOLERANCE_SECONDS = 10;
  * tokens already issued work until they expire.
  */
 function remoteKeys(url: string, cooldownMs: number, cacheMaxAgeMs: number): JWTVerifyGetKey {
-  const remote = createRemoteJWKSet(new URL(url), { cooldownDuration: cooldownMs, cacheMaxAge: cacheMaxAgeMs });
+  // Told when jose has fetched, so the fallback copy is rebuilt then and not on every verify.
+  let fetched = false;
+  const remote = createRemoteJWKSet(new URL(url), {
+    cooldownDuration: cooldownMs,
+    cacheMaxAge: cacheMaxAgeMs,
+    [customFetch]: async (...args: Parameters<typeof fetch>) => {
+      const response = await fetch(...args);
+      fetched = true;
+      return response;
+    },
+  });
   let lastGood: ReturnType<typeof createLocalJWKSet> | undefined;
   let failedAt = -Infinity;
   return async (header, token) => {
@@ -35,8 +45,11 @@ function remoteKeys(url: string, cooldownMs: number, cacheMaxAgeMs: number): JWT
     if (lastGood && Date.now() - failedAt < cooldownMs) return lastGood(header, token);
     try {
       const key = await remote(header, token);
-      const current = remote.jwks();
-      if (current) lastGood = createLocalJWKSet(current);
+      const current = fetched ? remote.jwks() : undefined;
+      if (current) {
+        lastGood = createLocalJWKSet(current);
+        fetched = false;
+      }
       return key;
     } catch (err) {
       if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || !lastGood) throw err;

@@ -33,17 +33,23 @@ interface LoggedRequest {
   socket?: { remotePort?: number };
 }
 
-/** Fastify's request fields, with bearer tokens taken out of the URL (tracking links, WebSocket query). */
+/** Fastify's request fields, with secrets taken out of the URL (tracking links, invitations, stream tickets, tokens sent where they should not be). */
 function requestForLog(req: LoggedRequest) {
   return { method: req.method, url: req.url && withoutTokens(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
 const JWT_IN_PATH = /\/eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
-const TOKEN_IN_QUERY = /([?&](?:access_token|token)=)[^&#]*/gi;
+const TOKEN_IN_QUERY = /([?&](?:access_token|token|ticket)=)[^&#]*/gi;
+/** A tracking link is its path segment (/track/{link}, 43 base64url characters); its assets are not secrets. */
+const TRACKING_LINK_IN_PATH = /\/track\/(?!assets\/)[A-Za-z0-9_-]{20,}/g;
 /** An invitation's secret is its path segment (POST /invitations/{secret}/accept). */
 const INVITATION_SECRET_IN_PATH = /\/invitations\/[^/?#]+\/accept/g;
 
 /** A URL fit for logs: anything that looks like a token is replaced by "[redacted]". */
 export function withoutTokens(url: string): string {
-  return url.replace(JWT_IN_PATH, '/[redacted]').replace(TOKEN_IN_QUERY, '$1[redacted]').replace(INVITATION_SECRET_IN_PATH, '/invitations/[redacted]/accept');
+  return url
+    .replace(JWT_IN_PATH, '/[redacted]')
+    .replace(TRACKING_LINK_IN_PATH, '/track/[redacted]')
+    .replace(TOKEN_IN_QUERY, '$1[redacted]')
+    .replace(INVITATION_SECRET_IN_PATH, '/invitations/[redacted]/accept');
 }

@@ -11,6 +11,10 @@ describe('URLs in logs', () => {
     [`/sse?cursor=abc&token=${jwt}`, '/sse?cursor=abc&token=[redacted]'],
     ['/orders/7d1e?asOf=2026-02-14T10:00:00Z', '/orders/7d1e?asOf=2026-02-14T10:00:00Z'],
     ['/invitations/3q2-7wEhnS_xVx8Zf4R0b1kQ9yE2mZJt0q1y2x3c4v5/accept', '/invitations/[redacted]/accept'],
+    ['/track/3q2-7wEhnS_xVx8Zf4R0b1kQ9yE2mZJt0q1y2x3c4v5', '/track/[redacted]'],
+    ['/track/3q2-7wEhnS_xVx8Zf4R0b1kQ9yE2mZJt0q1y2x3c4v5/state?lang=zh-CN', '/track/[redacted]/state?lang=zh-CN'],
+    ['/track/assets/0a1b2c3d/tracking.css', '/track/assets/0a1b2c3d/tracking.css'],
+    ['/sse?ticket=3q2-7wEhnS_xVx8Zf4R0b1kQ9yE2mZJt0q1y2x3c4v5&cursor=abc', '/sse?ticket=[redacted]&cursor=abc'],
   ])('logs %s as %s', (url, logged) => {
     expect(withoutTokens(url)).toBe(logged);
   });

@@ -11,3 +11,4 @@ export * from './route-solver';
 export * from './switched-kafka-broker';
 export * from './openapi-document';
 export * from './openapi-responses';
+export * from './customer-token-forgery';

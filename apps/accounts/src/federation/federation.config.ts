@@ -1,7 +1,6 @@
 import { ConfigError } from '@petalpost/platform';
+import { keyEncryptionKeyFrom } from '../keys/keys.config';
 import { z } from 'zod';
-
-const DEVELOPMENT_KEY_ENCRYPTION_KEY = 'cGV0YWxwb3N0LWRldi1zaWduaW5nLWtleS1zZWFsZXI=';
 
 export const federationConfigShape = {
   /**
@@ -12,8 +11,6 @@ export const federationConfigShape = {
   ACCOUNTS_OIDC_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** How long a person may take at their provider between the start and the callback. */
   ACCOUNTS_OIDC_STATE_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
-  /** Seals the providers' client secrets (AES-256-GCM): base64 of 32 random bytes. The default is public and refused in production. */
-  ACCOUNTS_KEY_ENCRYPTION_KEY: z.string().default(DEVELOPMENT_KEY_ENCRYPTION_KEY),
 };
 
 export interface FederationConfig {
@@ -49,17 +46,12 @@ export function federationSettingsFrom(config: FederationConfig): FederationSett
     if (production && url.protocol !== 'https:') problems.push('ACCOUNTS_OIDC_REDIRECT_URL: https in production');
     if (url.search || url.hash) problems.push('ACCOUNTS_OIDC_REDIRECT_URL: no query or fragment (the provider appends its own)');
   }
-  const keyEncryptionKey = Buffer.from(config.ACCOUNTS_KEY_ENCRYPTION_KEY, 'base64');
-  if (keyEncryptionKey.length !== 32 || keyEncryptionKey.toString('base64') !== config.ACCOUNTS_KEY_ENCRYPTION_KEY) {
-    problems.push('ACCOUNTS_KEY_ENCRYPTION_KEY: must be base64 of 32 random bytes (openssl rand -base64 32)');
-  }
-  if (production && config.ACCOUNTS_KEY_ENCRYPTION_KEY === DEVELOPMENT_KEY_ENCRYPTION_KEY)
-    problems.push('ACCOUNTS_KEY_ENCRYPTION_KEY: must be set in production');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...(redirectUrl ? { redirectUrl } : {}),
     stateMs: config.ACCOUNTS_OIDC_STATE_SECONDS * 1000,
     allowLoopbackHttpIssuers: !production,
-    keyEncryptionKey,
+    // The signing keys' key-encryption key seals the client secrets too: one secret to hold, checked where it is defined.
+    keyEncryptionKey: keyEncryptionKeyFrom(config),
   };
 }

@@ -1,26 +1,16 @@
-import { createServer } from 'node:net';
-import { developmentTokens } from '@petalpost/auth';
-import type { RunningService } from '@petalpost/platform';
-import { startTestService, uniqueName } from '@petalpost/testing';
-import { decodeJwt } from 'jose';
 import { DataSource } from 'typeorm';
-import type { AccountsConfig } from '../accounts.config';
-import { accountsService } from '../accounts.service';
+import { type Accounts, startAccounts } from '../accounts.fixture';
 import { TestIdentityProvider } from './test-identity-provider.fixture';
 
-const tokens = developmentTokens();
 const CLIENT_ID = 'petalpost';
 const CLIENT_SECRET = 'a secret shared with the chain provider';
+const PASSWORD = 'tulips under a quiet rain';
 
-type Body = Record<string, unknown> & { code?: string };
-
-/** A port free now, for a service that must know its own callback address before it starts. */
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+interface Shop {
+  shopId: string;
+  ownerId: string;
+  ownerEmail: string;
+  ownerToken: string;
 }
 
 /**
@@ -29,32 +19,35 @@ async function freeLoopbackPort(): Promise<number> {
  * by plain HTTP requests that follow the redirects and fill in the provider's forms.
  */
 describe('a shop chain’s own identity provider (real oidc-provider, accounts service and Postgres)', () => {
-  let service: RunningService<AccountsConfig>;
+  let accounts: Accounts;
   let db: DataSource;
   let chain: TestIdentityProvider;
   let foreign: TestIdentityProvider;
   let redirectUri: string;
-  let rosewood: { shopId: string; ownerId: string; ownerEmail: string; ownerToken: string };
-  let daisy: { shopId: string; ownerId: string; ownerEmail: string; ownerToken: string };
+  let rosewood: Shop;
+  let daisy: Shop;
 
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(new URL(path, service.url), {
+    const response = await fetch(new URL(path, accounts.service.url), {
       method,
       redirect: 'manual',
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
-    return { status: response.status, location: response.headers.get('location') ?? undefined, body: (text ? JSON.parse(text) : undefined) as Body };
+    return {
+      status: response.status,
+      location: response.headers.get('location') ?? undefined,
+      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { code?: string },
+    };
   };
 
-  const newShop = async (name: string) => {
-    const owner = { email: `${uniqueName('owner')}@${name.toLowerCase()}.example`, displayName: 'Anna', password: 'tulips under a quiet rain' };
-    const created = await call('POST', '/shops', { name, timeZone: 'Europe/Amsterdam', owner });
-    expect(created.status).toBe(201);
-    const shopId = created.body.shopId as string;
-    const ownerId = (created.body.owner as { personId: string }).personId;
-    return { shopId, ownerId, ownerEmail: owner.email, ownerToken: tokens.sign({ role: 'staff', sub: ownerId, shopId }) };
+  /** A shop and its owner, signed in with their password. */
+  const newShop = async (name: string): Promise<Shop> => {
+    const { shopId, owner } = await accounts.people.shop(PASSWORD, name);
+    const signedIn = await accounts.signIn(owner);
+    expect(signedIn.status).toBe(201);
+    return { shopId, ownerId: owner.personId, ownerEmail: owner.email, ownerToken: signedIn.body.accessToken as string };
   };
 
   /** The browser at the start route: sent to the provider's authorization endpoint. */
@@ -68,15 +61,10 @@ describe('a shop chain’s own identity provider (real oidc-provider, accounts s
   const sessionCount = async () => Number((await db.query(`SELECT count(*) AS n FROM sessions`))[0].n);
 
   beforeAll(async () => {
-    const port = await freeLoopbackPort();
-    redirectUri = `http://127.0.0.1:${port}/sessions/oidc/callback`;
-    service = await startTestService(accountsService, {
-      KAFKA_NAMESPACE: uniqueName('t').replace('_', '-'),
-      PORT: String(port),
-      ACCOUNTS_SIGNUPS_PER_HOUR: '100',
-      ACCOUNTS_OIDC_REDIRECT_URL: redirectUri,
-    });
-    db = service.app.get(DataSource);
+    // Outside production the callback's address is the service's own: http://HOST:PORT/sessions/oidc/callback.
+    accounts = await startAccounts();
+    db = accounts.service.app.get(DataSource);
+    redirectUri = `${accounts.service.url}/sessions/oidc/callback`;
     rosewood = await newShop('Rosewood');
     daisy = await newShop('Daisy');
     const people = {
@@ -89,15 +77,19 @@ describe('a shop chain’s own identity provider (real oidc-provider, accounts s
     foreign = await TestIdentityProvider.start({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri, people });
   });
   afterAll(async () => {
-    await service?.app.close();
+    await accounts?.close();
     await chain?.close();
     await foreign?.close();
   });
 
   it("is configured by the shop's owner, its secret sealed and never shown", async () => {
     const configure = { issuer: chain.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
-    const florist = tokens.sign({ role: 'florist', sub: uniqueName('flo'), shopId: rosewood.shopId });
-    expect((await call('PUT', `/shops/${rosewood.shopId}/identity-provider`, configure, florist)).status).toBe(404);
+    const flo = await accounts.people.member(
+      { shopId: rosewood.shopId, owner: { personId: rosewood.ownerId, email: rosewood.ownerEmail, password: PASSWORD } },
+      ['florist'],
+    );
+    const florist = (await accounts.signIn(flo)).body.accessToken as string;
+    expect((await call('PUT', `/shops/${rosewood.shopId}/identity-provider`, configure, florist)).body.code).toBe('OWNER_REQUIRED');
     expect((await call('PUT', `/shops/${rosewood.shopId}/identity-provider`, configure, daisy.ownerToken)).status).toBe(404);
     const unreachable = await call('PUT', `/shops/${rosewood.shopId}/identity-provider`, { ...configure, issuer: 'http://127.0.0.1:9/' }, rosewood.ownerToken);
     expect([unreachable.status, unreachable.body.code]).toEqual([400, 'IDENTITY_PROVIDER_UNREACHABLE']);
@@ -140,7 +132,11 @@ describe('a shop chain’s own identity provider (real oidc-provider, accounts s
       session: { role: 'staff', shopId: rosewood.shopId, current: true },
       memberships: [{ shopId: rosewood.shopId, roles: ['staff'], owner: true }],
     });
-    expect(decodeJwt(signedIn.body.accessToken as string)).toMatchObject({ sub: rosewood.ownerId, shopId: rosewood.shopId, aud: 'petalpost-api' });
+    expect(await accounts.verifier.verify(signedIn.body.accessToken as string)).toMatchObject({
+      sub: rosewood.ownerId,
+      role: 'staff',
+      shopId: rosewood.shopId,
+    });
 
     // The same callback again: its state was spent.
     const replayed = await callback(returned);

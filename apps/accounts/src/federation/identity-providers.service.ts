@@ -5,8 +5,8 @@ import { LOGGER, SERVICE_CONFIG } from '@petalpost/platform';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { IdentityDirectory } from '../passkeys/sign-in-ports';
-import { sealClientSecret, unsealClientSecret } from './client-secret-sealing';
+import { sealPrivateJwk, unsealPrivateJwk } from '../keys/key-sealing';
+import { SignInDirectory } from '../sessions';
 import { type FederationConfig, type FederationSettings, federationSettingsFrom } from './federation.config';
 
 /** How long a provider's discovery document is trusted before it is fetched again (its keys may rotate). */
@@ -35,6 +35,14 @@ export interface IdentityProviderView {
   configuredAt: string;
 }
 
+/**
+ * A client secret sealed as the signing keys are (AES-256-GCM under ACCOUNTS_KEY_ENCRYPTION_KEY), bound
+ * to its shop: copied to another shop's row, it does not open.
+ */
+const sealedFor = (shopId: string) => `identity-provider:${shopId}`;
+const sealClientSecret = (kek: Buffer, shopId: string, secret: string) => sealPrivateJwk(kek, sealedFor(shopId), { secret });
+const unsealClientSecret = (kek: Buffer, shopId: string, sealed: string) => (unsealPrivateJwk(kek, sealedFor(shopId), sealed) as { secret: string }).secret;
+
 const notConfigured = () => new DomainError('not_found', 'IDENTITY_PROVIDER_NOT_FOUND', 'this shop has no identity provider');
 
 /**
@@ -48,7 +56,7 @@ export class IdentityProvidersService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly directory: IdentityDirectory,
+    private readonly directory: SignInDirectory,
     @Inject(SERVICE_CONFIG) config: FederationConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {

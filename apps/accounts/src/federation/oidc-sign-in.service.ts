@@ -4,7 +4,7 @@ import { LOGGER } from '@petalpost/platform';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { type ClientInfo, IdentityDirectory, type OpenedSession, SessionOpener } from '../passkeys/sign-in-ports';
+import { type ClientInfo, type OpenedSession, SessionsService, SignInDirectory } from '../sessions';
 import { IdentityProvidersService } from './identity-providers.service';
 
 interface SignInRow {
@@ -36,8 +36,8 @@ export class OidcSignInService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly providers: IdentityProvidersService,
-    private readonly directory: IdentityDirectory,
-    private readonly sessions: SessionOpener,
+    private readonly directory: SignInDirectory,
+    private readonly sessions: SessionsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -2,4 +2,3 @@
 export { passkeysConfigShape } from './passkeys.config';
 export { Passkeys1781000000100 } from './passkeys.migration';
 export { PasskeysModule } from './passkeys.module';
-export { IdentityDirectory, SessionOpener } from './sign-in-ports';

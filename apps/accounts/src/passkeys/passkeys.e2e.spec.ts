@@ -1,17 +1,10 @@
-import { developmentTokens } from '@petalpost/auth';
-import type { RunningService } from '@petalpost/platform';
-import { startTestService, uniqueName } from '@petalpost/testing';
-import { decodeJwt } from 'jose';
 import { DataSource } from 'typeorm';
-import type { AccountsConfig } from '../accounts.config';
-import { accountsService } from '../accounts.service';
+import { type Accounts, startAccounts } from '../accounts.fixture';
 import { SoftwareAuthenticator } from './software-authenticator.fixture';
 
 const RP_ID = 'petalpost.example';
 const CONSOLE = 'https://console.petalpost.example';
-const tokens = developmentTokens();
-
-type Body = Record<string, unknown> & { code?: string; items?: Array<Record<string, unknown>> };
+const PASSWORD = 'tulips under a quiet rain';
 
 /**
  * Passkeys against the real accounts service and PostgreSQL. The browser and the PC's authenticator
@@ -20,27 +13,20 @@ type Body = Record<string, unknown> & { code?: string; items?: Array<Record<stri
  * credential, the session — is the service's own.
  */
 describe('passkeys: register on a shop PC, sign in with a touch (real accounts service and Postgres)', () => {
-  let service: RunningService<AccountsConfig>;
+  let accounts: Accounts;
   let db: DataSource;
 
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Body };
+    const answer = await accounts.call(method, path, { body, token });
+    return { status: answer.status, body: answer.body };
   };
 
-  /** A shop signed up for by its owner, and the owner's access token as a password sign-in would give it. */
+  /** A shop and its owner, signed in with their password as the console does before offering a passkey. */
   const newShop = async () => {
-    const owner = { email: `${uniqueName('owner')}@rosewood.example`, displayName: 'Anna', password: 'tulips under a quiet rain' };
-    const created = await call('POST', '/shops', { name: 'Rosewood', timeZone: 'Europe/Amsterdam', owner });
-    expect(created.status).toBe(201);
-    const shopId = created.body.shopId as string;
-    const ownerId = (created.body.owner as { personId: string }).personId;
-    return { shopId, ownerId, ownerToken: tokens.sign({ role: 'staff', sub: ownerId, shopId }) };
+    const { shopId, owner } = await accounts.people.shop(PASSWORD);
+    const signedIn = await accounts.signIn(owner);
+    expect(signedIn.status).toBe(201);
+    return { shopId, ownerId: owner.personId, ownerToken: signedIn.body.accessToken as string };
   };
 
   const register = async (token: string, authenticator: SoftwareAuthenticator, origin = CONSOLE, label = 'Counter PC') => {
@@ -64,15 +50,10 @@ describe('passkeys: register on a shop PC, sign in with a touch (real accounts s
     };
 
   beforeAll(async () => {
-    service = await startTestService(accountsService, {
-      KAFKA_NAMESPACE: uniqueName('t').replace('_', '-'),
-      ACCOUNTS_SIGNUPS_PER_HOUR: '100',
-      ACCOUNTS_WEBAUTHN_RP_ID: RP_ID,
-      ACCOUNTS_WEBAUTHN_ORIGINS: `${CONSOLE},https://${RP_ID}`,
-    });
-    db = service.app.get(DataSource);
+    accounts = await startAccounts({ ACCOUNTS_WEBAUTHN_RP_ID: RP_ID, ACCOUNTS_WEBAUTHN_ORIGINS: `${CONSOLE},https://${RP_ID}` });
+    db = accounts.service.app.get(DataSource);
   });
-  afterAll(() => service?.app.close());
+  afterAll(() => accounts?.close());
 
   it('registers a passkey and signs in with it, usernameless, to the same answer as a password sign-in', async () => {
     const { shopId, ownerId, ownerToken } = await newShop();
@@ -105,7 +86,8 @@ describe('passkeys: register on a shop PC, sign in with a touch (real accounts s
       session: { role: 'staff', shopId, current: true },
       memberships: [{ shopId, roles: ['staff'], owner: true }],
     });
-    expect(decodeJwt(signedIn.body.accessToken as string)).toMatchObject({ sub: ownerId, role: 'staff', shopId, aud: 'petalpost-api' });
+    // An access token every service accepts: verified against the accounts service's JWKS.
+    expect(await accounts.verifier.verify(signedIn.body.accessToken as string)).toMatchObject({ sub: ownerId, role: 'staff', shopId });
     expect(Number((await passkeyRow(authenticator.id)).counter)).toBe(1);
     expect((await call('GET', '/passkeys', undefined, ownerToken)).body.items?.[0]).toHaveProperty('lastUsedAt');
 
@@ -151,6 +133,12 @@ describe('passkeys: register on a shop PC, sign in with a touch (real accounts s
       'PASSKEY_CHALLENGE_UNKNOWN',
     ]);
     expect((await call('POST', '/sessions/passkey', { response: { id: authenticator.id } })).status).toBe(400);
+    expect(
+      await call('POST', '/sessions/passkey', { response: { ...tampered, response: { ...tampered.response, clientDataJSON: 'bm90IGpzb24' } } }),
+    ).toMatchObject({
+      status: 401,
+      body: { code: 'PASSKEY_NOT_VERIFIED' },
+    });
 
     expect({ sessions: await sessionCount(), passkey: await passkeyRow(authenticator.id) }).toEqual(before);
 

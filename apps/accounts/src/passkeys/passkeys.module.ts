@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { PeopleDirectory, PeopleModule } from '../people';
+import { SessionsModule } from '../sessions';
 import { PasskeySignInController, PasskeysController } from './api/passkeys.controller';
 import { PasskeysService } from './passkeys.service';
-import { IdentityDirectory } from './sign-in-ports';
 
-/** Passkeys (WebAuthn): registration, the person's list, and sign-in. Reads people through the people slice's directory. */
+/** Passkeys (WebAuthn): registration, the person's list, and sign-in into a session like the password's. Reads people through SignInDirectory. */
 @Module({
-  imports: [PeopleModule],
+  imports: [SessionsModule],
   controllers: [PasskeysController, PasskeySignInController],
-  providers: [PasskeysService, { provide: IdentityDirectory, useExisting: PeopleDirectory }],
+  providers: [PasskeysService],
 })
 export class PasskeysModule {}

@@ -16,7 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { type PasskeysConfig, type WebAuthnSettings, webAuthnSettingsFrom } from './passkeys.config';
-import { type ClientInfo, IdentityDirectory, type OpenedSession, SessionOpener } from './sign-in-ports';
+import { type ClientInfo, type OpenedSession, SessionsService, SignInDirectory } from '../sessions';
 
 /** Enough for a PC at each of a person's shops, a phone and spare keys; a bound keeps the list reviewable. */
 export const MAX_PASSKEYS_PER_PERSON = 20;
@@ -83,8 +83,8 @@ export class PasskeysService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly directory: IdentityDirectory,
-    private readonly sessions: SessionOpener,
+    private readonly directory: SignInDirectory,
+    private readonly sessions: SessionsService,
     @Inject(SERVICE_CONFIG) config: PasskeysConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -232,6 +232,7 @@ export class PasskeysService {
     }
     const person = await this.directory.byId(passkey.person_id);
     if (!person) throw new DomainError('unauthenticated', 'PASSKEY_NOT_RECOGNISED', 'this passkey is not registered here (it may have been deleted)');
+    // The count moves only with a session opened: refused (no longer a member, say), it is rolled back.
     const opened = await this.dataSource.transaction(async (db) => {
       const [, updated] = (await db.query(`UPDATE passkeys SET counter = $2, last_used_at = now() WHERE credential_id = $1 AND counter = $3`, [
         passkey.credential_id,
@@ -239,7 +240,7 @@ export class PasskeysService {
         passkey.counter,
       ])) as [unknown, number];
       if (updated === 0) throw refused('the passkey was used concurrently');
-      return this.sessions.open(person, requested, client, db);
+      return this.sessions.open(person, requested, client);
     });
     this.logger.info({ personId: person.personId, credentialId: passkey.credential_id, sessionId: opened.session.sessionId }, 'signed in with a passkey');
     return opened;

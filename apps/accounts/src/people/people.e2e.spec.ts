@@ -1,6 +1,6 @@
-import { type Principal, TokenService } from '@petalpost/auth';
+import { developmentTokens, type Principal } from '@petalpost/auth';
 import { commandMetadata, EventStore } from '@petalpost/event-store';
-import { DEVELOPMENT_JWT_SECRET, type RunningService } from '@petalpost/platform';
+import { type RunningService } from '@petalpost/platform';
 import { eventually, startTestService, uniqueName } from '@petalpost/testing';
 import { DataSource } from 'typeorm';
 import type { AccountsConfig } from '../accounts.config';
@@ -9,7 +9,7 @@ import { shopStream } from './domain/shop.events';
 import { PeopleDirectory, registerOperator } from './index';
 import { secretHashOf } from './shop-commands';
 
-const tokens = new TokenService(DEVELOPMENT_JWT_SECRET);
+const tokens = developmentTokens();
 const operator = tokens.sign({ role: 'operator', sub: 'operator-on-duty' });
 const as = (personId: string, role: Principal['role'], shopId: string) => tokens.sign({ role, sub: personId, shopId });
 const goodPassword = 'tulips under a quiet rain';

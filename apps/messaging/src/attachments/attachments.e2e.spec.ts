@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import { type RunningService } from '@petalpost/platform';
-import { createTestNamespace, startTestService, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, customerTokenForgery, startTestService, uniqueName } from '@petalpost/testing';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import type { MessagingConfig } from '../messaging.config';
@@ -130,8 +130,7 @@ describe('attachments: photos on an order, checked by content (real service, Pos
     expect(forStaff.bytes.equals(original)).toBe(true);
     expect((await sharp(forStaff.bytes).metadata()).exif?.includes('WGS-84')).toBe(true);
 
-    const buyer = as({ role: 'customer', orderId });
-    for (const token of [florist, rider, buyer]) {
+    for (const token of [florist, rider]) {
       const clean = await send('GET', `/attachments/${id}`, token);
       expect(clean.status).toBe(200);
       expect(clean.headers.get('content-type')).toBe('image/jpeg');
@@ -140,6 +139,10 @@ describe('attachments: photos on an order, checked by content (real service, Pos
       expect(metadata.exif).toBeUndefined();
       expect(clean.bytes.includes('WGS-84')).toBe(false);
     }
+    // The buyer sees the proof on the tracking page only; a customer token gets no photo at all.
+    const refused = await send('GET', `/attachments/${id}`, customerTokenForgery(orderId));
+    expect(refused).toMatchObject({ status: 401, json: { code: 'TOKEN_INVALID' } });
+    expect(refused.bytes.includes('WGS-84')).toBe(false);
   });
 
   it('serves a thumbnail of at most 320 px as WebP, never enlarged, upright', async () => {
@@ -319,17 +322,25 @@ describe('attachments: photos on an order, checked by content (real service, Pos
       expect((await send('GET', `/attachments/${id}`, florist)).status).toBe(200);
     });
 
-    it('shows the buyer the proof of delivery of their own order only, and lets no buyer upload', async () => {
+    // The buyer sees the proof of delivery on the tracking page (/track); this API takes no customer token.
+    it('refuses a customer token (what a tracking link used to carry) with 401 for photos, the list and uploads, storing nothing', async () => {
       const orderId = await orderOf(shop);
       const bytes = await solid(10, 10).png().toBuffer();
       const proof = (await upload(orderId, rider, bytes, 'proof_of_delivery')).json.attachmentId as string;
       const damage = (await upload(orderId, rider, await solid(11, 10).png().toBuffer(), 'damage')).json.attachmentId as string;
-      const buyer = as({ role: 'customer', orderId });
-      expect((await send('GET', `/attachments/${proof}`, buyer)).status).toBe(200);
-      expect((await send('GET', `/attachments/${damage}`, buyer)).status).toBe(404);
-      expect((await send('GET', `/attachments/${proof}`, as({ role: 'customer', orderId: randomUUID() }))).status).toBe(404);
-      expect(((await send('GET', `/orders/${orderId}/attachments`, buyer)).json.attachments as unknown[]).length).toBe(1);
-      expect(await upload(orderId, buyer, bytes)).toMatchObject({ status: 403, json: { code: 'ROLE_NOT_ALLOWED' } });
+      const buyer = customerTokenForgery(orderId);
+      const before = await rowCount();
+      expect((await send('GET', `/attachments/${proof}`, buyer)).status).toBe(401);
+      expect((await send('GET', `/attachments/${proof}/thumbnail`, buyer)).status).toBe(401);
+      expect((await send('GET', `/attachments/${damage}`, buyer)).status).toBe(401);
+      expect((await send('GET', `/attachments/${proof}`, customerTokenForgery(randomUUID()))).status).toBe(401);
+      const listed = await send('GET', `/orders/${orderId}/attachments`, buyer);
+      expect(listed.status).toBe(401);
+      expect(listed.json.attachments).toBeUndefined();
+      expect(await upload(orderId, buyer, bytes)).toMatchObject({ status: 401, json: { code: 'TOKEN_INVALID' } });
+      expect(await rowCount()).toBe(before);
+      // The proof is there, for those who may see it.
+      expect((await send('GET', `/attachments/${proof}`, staff)).status).toBe(200);
     });
   });
 });

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { developmentTokens, type Principal } from '@petalpost/auth';
-import { type IntegrationEvent, namespaced, TOPICS } from '@petalpost/contracts';
-import { EventPublisher } from '@petalpost/kafka';
+import { type IntegrationEvent, type MessagingCommandMessage, namespaced, TOPICS } from '@petalpost/contracts';
+import { commandMessage, EventPublisher } from '@petalpost/kafka';
 import { type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import {
+  createTestNamespace,
+  customerTokenForgery,
+  eventually,
+  orderOnTheWire,
+  rosesPlaced,
+  startTestService,
+  testInfra,
+  uniqueName,
+} from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { MessagingConfig } from '../messaging.config';
@@ -56,7 +65,8 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const { orderId, ref, next } = orderOnTheWire(shopId);
     return {
       orderId,
-      customer: as({ role: 'customer', orderId, sub: `buyer-${orderId.slice(0, 8)}` }),
+      /** What the order's tracking link used to carry: a customer token, which no service takes any more. */
+      customer: customerTokenForgery(orderId, `buyer-${orderId.slice(0, 8)}`),
       placed: (placedAt = minutesAgo(180)) => next({ type: 'OrderPlaced', data: rosesPlaced(ref, { placedAt }) }),
       assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: minutesAgo(170) } }),
       unassigned: (riderId: string) => next({ type: 'RiderUnassigned', data: { ...ref, riderId, unassignedAt: new Date().toISOString() } }),
@@ -66,6 +76,20 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     };
   };
   const publish = (...events: IntegrationEvent[]) => publisher.publish(ordersTopic, events);
+  /** What a customer writes on the tracking page reaches messaging as the notifications service sends it: a command. */
+  const customerWrites = (orderId: string, text: string) => {
+    const commandId = randomUUID();
+    const command: MessagingCommandMessage<'PostCustomerMessage'> = {
+      commandId,
+      type: 'PostCustomerMessage',
+      schemaVersion: 1,
+      orderId,
+      shopId: shop,
+      data: { text },
+      metadata: { correlationId: commandId, actor: { role: 'customer', subject: `tracking-link:${orderId}` }, issuedAt: new Date().toISOString() },
+    };
+    return publisher.send(namespaced(TOPICS.messagingCommands.name, namespace), [commandMessage(command)]);
+  };
 
   /** An order whose conversation is open, with rider li in it when asked. */
   const conversationWith = async (rider?: string) => {
@@ -128,15 +152,15 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     beforeAll(async () => {
       order = await conversationWith('li');
     });
-    const otherCustomer = as({ role: 'customer', orderId: randomUUID(), sub: 'stranger' });
+    const otherCustomer = customerTokenForgery(randomUUID(), 'stranger');
     const who: Record<string, () => string> = {
       'staff of the shop': () => staff,
       'florist of the shop': () => florist,
       'dispatcher of the shop': () => dispatcher,
       'the assigned rider': () => riderLi,
       'another rider of the shop': () => riderMo,
-      "the order's customer": () => order.customer,
-      "another order's customer": () => otherCustomer,
+      "the order's customer token": () => order.customer,
+      "another order's customer token": () => otherCustomer,
       'an operator': () => operator,
       'staff of another shop': () => staffElsewhere,
     };
@@ -152,9 +176,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       ['the assigned rider', 'customer', 404, 404],
       ['another rider of the shop', 'internal', 404, 404],
       ['another rider of the shop', 'customer', 404, 404],
-      ["the order's customer", 'customer', 200, 201],
-      ["the order's customer", 'internal', 404, 404],
-      ["another order's customer", 'customer', 404, 404],
+      // A customer reads and writes the customer channel on the tracking page only: a customer token is no token.
+      ["the order's customer token", 'customer', 401, 401],
+      ["the order's customer token", 'internal', 401, 401],
+      ["another order's customer token", 'customer', 401, 401],
       ['an operator', 'internal', 200, 403],
       ['an operator', 'customer', 200, 403],
       ['staff of another shop', 'internal', 404, 404],
@@ -168,6 +193,7 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       expect({ read: read.status, posted: posted.status }).toEqual({ read: reads, posted: posts });
       expect(await eventsOf(order.orderId)).toBe(before + (posts === 201 ? 1 : 0));
       if (reads === 404) expect(read.body.code).toBe('CONVERSATION_NOT_FOUND');
+      if (reads === 401) expect([read.body.code, posted.body.code]).toEqual(['TOKEN_INVALID', 'TOKEN_INVALID']);
     });
   });
 
@@ -200,11 +226,9 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       expect(ridersList).toContain(justDelivered.orderId);
       expect(ridersList).not.toContain(longDelivered.orderId);
     });
-    // The customer hears of the progress without being told who rides it.
-    expect((await messagesOf(justDelivered.orderId, 'customer', justDelivered.customer)).body.items?.map((m) => m.text)).toEqual([
-      'Out for delivery',
-      'Delivered',
-    ]);
+    // The customer channel (what the tracking page shows) tells of the progress without saying who rides it.
+    expect((await messagesOf(justDelivered.orderId, 'customer', staff)).body.items?.map((m) => m.text)).toEqual(['Out for delivery', 'Delivered']);
+    expect((await messagesOf(justDelivered.orderId, 'customer', justDelivered.customer)).status).toBe(401);
   });
 
   it('refuses a mention of someone who may not see the channel, or whom the conversation does not know, storing nothing', async () => {
@@ -299,7 +323,7 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const riderMoToken = riderMo;
     const shown = (items: Array<Record<string, unknown>> | undefined, orderId: string) => items?.find((i) => i.orderId === orderId);
     expect((await say(order.orderId, 'internal', staff, { text: 'Vase in the van' })).status).toBe(201);
-    expect((await say(order.orderId, 'customer', order.customer, { text: 'Can you call before?' })).status).toBe(201);
+    await customerWrites(order.orderId, 'Can you call before?');
 
     // The list is a read model: it trails the log, and the two messages may reach it in different batches.
     await eventually(async () => {
@@ -319,9 +343,9 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       channels: [{ channel: 'internal', unread: 1 }],
     });
     expect(shown((await call('GET', '/conversations', riderLi)).body.items, order.orderId)).toBeUndefined();
-    expect((await call('GET', '/conversations', order.customer)).body.items).toEqual([
-      { orderId: order.orderId, shopId: shop, channels: [{ channel: 'customer', unread: 0 }], lastMessageAt: expect.any(String) },
-    ]);
+    const customersList = await call('GET', '/conversations', order.customer);
+    expect(customersList.status).toBe(401);
+    expect(customersList.body.items).toBeUndefined();
     expect(shown((await call('GET', '/conversations', staffElsewhere)).body.items, order.orderId)).toBeUndefined();
 
     const messages = (await messagesOf(order.orderId, 'internal', florist)).body.items!;
@@ -431,17 +455,17 @@ describe('conversations (real service, Postgres and Kafka)', () => {
 
   it('refuses an eleventh message within a minute from one author with 429 and Retry-After, storing nothing, while others still post', async () => {
     const order = await conversationWith();
-    for (let i = 1; i <= 10; i++) expect((await say(order.orderId, 'customer', order.customer, { text: `Where are my flowers? (${i})` })).status).toBe(201);
+    for (let i = 1; i <= 10; i++) expect((await say(order.orderId, 'internal', florist, { text: `Is the vase here yet? (${i})` })).status).toBe(201);
     const before = await eventsOf(order.orderId);
-    const refused = await say(order.orderId, 'customer', order.customer, { text: 'Hello??' });
+    const refused = await say(order.orderId, 'internal', florist, { text: 'Hello??' });
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ code: 'MESSAGE_RATE_LIMITED', details: { posts: 10, perSeconds: 60 } });
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await eventsOf(order.orderId)).toBe(before);
-    // The limit is per author: the shop can still answer.
-    expect((await say(order.orderId, 'customer', staff, { text: 'They are on the way' })).status).toBe(201);
+    // The limit is per author: the rest of the shop can still answer.
+    expect((await say(order.orderId, 'internal', staff, { text: 'It is on the way' })).status).toBe(201);
   });
 
   it('reads a conversation and its channel’s messages from the read models, in pages, without folding the conversation’s stream', async () => {
@@ -513,7 +537,7 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       ['a florist of the shop', () => florist, 200, 201],
       ['a dispatcher of the shop', () => dispatcher, 200, 201],
       ['a rider of the shop', () => riderLi, 404, 404],
-      ['a customer', () => as({ role: 'customer', orderId: randomUUID(), sub: 'someone' }), 404, 404],
+      ['a customer token', () => customerTokenForgery(randomUUID(), 'someone'), 401, 401],
       ['an operator', () => operator, 200, 403],
       ['staff of another shop', () => staffElsewhere, 404, 404],
     ];
@@ -542,7 +566,7 @@ describe('conversations (real service, Postgres and Kafka)', () => {
   it('publishes messages on messaging.events keyed by order id, with channel, mentions and the rider only on internal ones', async () => {
     const order = await conversationWith('li');
     const internal = await say(order.orderId, 'internal', staff, { text: '@li @dispatcher gate code 1234' });
-    const customer = await say(order.orderId, 'customer', order.customer, { text: 'Thank you!' });
+    const customer = await say(order.orderId, 'customer', staff, { text: 'Your flowers are on their way' });
     const find = (messageId: unknown) => published.find((m) => (m.value.data as { messageId?: string }).messageId === messageId);
     const [i, c] = await eventually(() => {
       expect(find(internal.body.messageId)).toBeDefined();

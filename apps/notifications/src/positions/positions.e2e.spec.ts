@@ -1,21 +1,19 @@
 import { TOPICS } from '@petalpost/contracts';
-import { createTestNamespace, eventually, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, customerTokenForgery, eventually, uniqueName } from '@petalpost/testing';
 import {
-  type Frame,
   LiveClient,
   newOrder,
   type Notifications,
+  refusedSocket,
   relayStandIn,
   type Relay,
   startNotifications,
   waitUntilConsuming,
 } from '../notifications.fixture';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Rider positions: never stored, coalesced per connection to the latest per rider, shown to the
- * rider's shop and to the customer of an order only while that rider carries it.
+ * rider's shop (a customer follows their rider on the tracking page, not here).
  */
 describe('rider positions', () => {
   let service: Notifications;
@@ -88,53 +86,28 @@ describe('rider positions', () => {
     await Promise.all([reading.close(), stalled.close()]);
   });
 
-  it('shows a customer the rider carrying their order, only while it is out for delivery, and never the rider’s name', async () => {
+  // A customer follows the rider carrying their order on the tracking page (/track), relative to the door; /ws takes no customer token.
+  it('shows the shop its rider throughout the order’s life, and a customer token nothing (4401)', async () => {
     const shop = uniqueName('shop');
-    const [ours, theirs] = [newOrder(shop), newOrder(shop)];
+    const ours = newOrder(shop);
     const staff = await LiveClient.connect(service, { role: 'staff', shopId: shop, sub: 'alice' });
-    const customer = await LiveClient.connect(service, { role: 'customer', orderId: ours.orderId, sub: 'buyer' });
-    const otherCustomer = await LiveClient.connect(service, { role: 'customer', orderId: theirs.orderId, sub: 'other-buyer' });
+    const refusedBefore = await refusedSocket(service, customerTokenForgery(ours.orderId));
+    expect(refusedBefore).toEqual({ code: 4401, frames: [] });
 
-    await relay.orders(
-      ours.placed(),
-      ours.accepted(),
-      ours.assigned('li'),
-      theirs.placed(),
-      theirs.accepted(),
-      theirs.assigned('mo'),
-      theirs.outForDelivery('mo'),
-    );
-    await eventually(() => expect(customer.notifications()).toHaveLength(2));
-    await eventually(() => expect(otherCustomer.notifications().map((f) => f.eventType)).toContain('OutForDelivery'));
-    // Assigned but not yet on the road: li's positions reach the shop, not our customer.
+    await relay.orders(ours.placed(), ours.accepted(), ours.assigned('li'));
+    await eventually(() => expect(staff.eventIds()).toHaveLength(3));
     await sendUntilSeen(staff, shop, 'li');
-    await sleep(600);
-    expect(positions(customer)).toEqual([]);
 
     await relay.orders(ours.outForDelivery('li'));
-    await eventually(() => expect(customer.notifications().map((f) => f.eventType)).toContain('OutForDelivery'));
-    const seen = await sendUntilSeen(customer, shop, 'li');
-    const shown = positions(customer).find((p) => p.recordedAt === seen.recordedAt) as Frame;
-    expect(shown).toEqual({
-      type: 'position',
-      audience: `order:${ours.orderId}`,
-      orderId: ours.orderId,
-      lat: seen.lat,
-      lng: seen.lng,
-      speed: seen.speed,
-      recordedAt: seen.recordedAt,
-    });
-    // The other customer follows their own rider, never ours.
-    expect(positions(otherCustomer)).toEqual([]);
-    await sendUntilSeen(otherCustomer, shop, 'mo');
-    expect(positions(otherCustomer).every((p) => p.orderId === theirs.orderId)).toBe(true);
+    await eventually(() => expect(staff.notifications().map((f) => f.eventType)).toContain('OutForDelivery'));
+    const seen = await sendUntilSeen(staff, shop, 'li');
+    expect(positions(staff).find((p) => p.recordedAt === seen.recordedAt)).toMatchObject({ riderId: 'li', shopId: shop, lat: seen.lat, lng: seen.lng });
+    // While the rider carries the order, a customer token still hears nothing: no position, no frame at all.
+    expect(await refusedSocket(service, customerTokenForgery(ours.orderId))).toEqual({ code: 4401, frames: [] });
 
     await relay.orders(ours.delivered('li'));
-    await eventually(() => expect(customer.notifications().map((f) => f.eventType)).toContain('OrderDelivered'));
-    const countAfterDelivery = positions(customer).length;
+    await eventually(() => expect(staff.notifications().map((f) => f.eventType)).toContain('OrderDelivered'));
     await sendUntilSeen(staff, shop, 'li');
-    await sleep(600);
-    expect(positions(customer)).toHaveLength(countAfterDelivery);
-    await Promise.all([staff.close(), customer.close(), otherCustomer.close()]);
+    await staff.close();
   });
 });

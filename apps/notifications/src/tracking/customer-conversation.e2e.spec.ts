@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '@petalpost/auth';
 import { TOPICS } from '@petalpost/contracts';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
-import { newOrder, type Notifications, relayStandIn, type Relay, startNotifications, tokens } from '../notifications.fixture';
+import { LiveClient, newOrder, type Notifications, relayStandIn, type Relay, startNotifications, tokens } from '../notifications.fixture';
 import { commandOf } from './customer-message-outbox';
 
 type ChannelMessage = { messageId: string; text: string; author: { role: string; subject: string } | null };
@@ -33,6 +33,18 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
   };
   const pageState = async (url: string) => (await (await fetch(`${url}/state`)).json()) as PageView;
 
+  const mintLink = (orderId: string, staff: Principal) =>
+    eventually(async () => {
+      const response = await fetch(`${service.url}/orders/${orderId}/tracking-link`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.sign(staff)}` },
+      });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { url: string }).url;
+    }, 30_000);
+  const sendFrom = (url: string, text: string) =>
+    fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+
   /** An order both services know: its conversation open in messaging, its tracking link minted. */
   const trackedConversation = async () => {
     const shopId = uniqueName('shop');
@@ -40,14 +52,7 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
     await relay.orders(order.placed());
     const staff: Principal = { role: 'staff', shopId, sub: 'alice' };
     await eventually(async () => expect((await call('GET', `/conversations/${order.orderId}`, staff)).status).toBe(200), 30_000);
-    const { url } = await eventually(async () => {
-      const response = await fetch(`${service.url}/orders/${order.orderId}/tracking-link`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${tokens.sign(staff)}` },
-      });
-      expect(response.status).toBe(201);
-      return (await response.json()) as { url: string };
-    }, 30_000);
+    const url = await mintLink(order.orderId, staff);
     return { orderId: order.orderId, shopId, staff, url };
   };
 
@@ -125,17 +130,53 @@ describe('tracking page ↔ customer channel (notifications → Kafka → messag
     expect((await pageState(url)).messages.map((m) => m.text)).toEqual(['Is there a card?', 'Thanks!']);
   });
 
-  it('holds the customer to the posting limit on the page: the eleventh message within a minute is 429 with Retry-After and goes nowhere', async () => {
+  it('holds each link to its own limit, and the order to messaging’s: 429 with Retry-After, and the refused message goes nowhere', async () => {
     const { orderId, staff, url } = await trackedConversation();
-    const send = (text: string) =>
-      fetch(`${url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
-    for (let i = 1; i <= 10; i++) expect((await send(`Are they coming? (${i})`)).status).toBe(201);
-    const refused = await send('Hello??');
-    expect(refused.status).toBe(429);
-    expect(await refused.json()).toMatchObject({ code: 'MESSAGE_RATE_LIMITED' });
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i <= 5; i++) expect((await sendFrom(url, `Are they coming? (${i})`)).status).toBe(201);
+    // A handful a minute per link.
+    const perLink = await sendFrom(url, 'Hello??');
+    expect(perLink.status).toBe(429);
+    expect(await perLink.json()).toMatchObject({ code: 'MESSAGE_RATE_LIMITED', details: { posts: 5, perSeconds: 60 } });
+    expect(Number(perLink.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(perLink.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+
+    // Another link of the order has its own handful; the order as a whole, messaging's ten.
+    const second = await mintLink(orderId, staff);
+    for (let i = 6; i <= 10; i++) expect((await sendFrom(second, `Are they coming? (${i})`)).status).toBe(201);
+    const third = await mintLink(orderId, staff);
+    const perOrder = await sendFrom(third, 'Anyone?');
+    expect(perOrder.status).toBe(429);
+    expect(await perOrder.json()).toMatchObject({ code: 'MESSAGE_RATE_LIMITED', details: { posts: 10, perSeconds: 60 } });
+    expect(Number(perOrder.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
     await eventually(async () => expect(await channelMessages(orderId, staff)).toHaveLength(10), 30_000);
-    expect((await pageState(url)).messages.map((m) => m.text)).not.toContain('Hello??');
+    const shown = (await pageState(url)).messages.map((m) => m.text);
+    expect(shown).not.toContain('Hello??');
+    expect(shown).not.toContain('Anyone?');
+  });
+
+  it('never raises a critical alert from what a customer writes: "@staff" reaches the shop as an ordinary message', async () => {
+    const { orderId, shopId, staff, url } = await trackedConversation();
+    const alice = await LiveClient.connect(service, staff);
+    const florist = await LiveClient.connect(service, { role: 'florist', shopId, sub: 'fay' });
+    try {
+      expect((await sendFrom(url, '@staff @alice @florist @fay URGENT, call me NOW')).status).toBe(201);
+      const posted = await eventually(() => {
+        const frames = alice.notifications().filter((f) => f.eventType === 'MessagePosted' && (f.data as { text?: string }).text?.includes('URGENT'));
+        expect(frames).not.toHaveLength(0);
+        return frames;
+      }, 30_000);
+      // Once, in the staff's inbox of the customer channel, as an ordinary message: no mention inbox, nothing to acknowledge.
+      expect(posted).toEqual([expect.objectContaining({ audience: `staff:${shopId}`, critical: false })]);
+      expect(posted[0].data).toMatchObject({ orderId, author: { role: 'customer' }, mentions: [], mentionRefs: [] });
+      // A later message of the shop's own, to know the customer's was handled before it.
+      expect((await call('POST', `/conversations/${orderId}/channels/internal/messages`, staff, { text: 'Noted, @florist' })).status).toBe(201);
+      await eventually(() => expect(florist.notifications().some((f) => (f.data as { text?: string }).text === 'Noted, @florist')).toBe(true), 30_000);
+      expect(florist.notifications().filter((f) => (f.data as { text?: string }).text?.includes('URGENT'))).toEqual([]);
+      expect([...alice.frames, ...florist.frames].filter((f) => f.critical && (f.data as { text?: string } | undefined)?.text?.includes('URGENT'))).toEqual([]);
+    } finally {
+      await Promise.all([alice.close(), florist.close()]);
+    }
   });
 
   it('holds commands from the page to the same limit in messaging', async () => {

@@ -142,7 +142,7 @@ export async function lockPerson(db: Sql, shopId: string, personId: string): Pro
 // The order's customer channel as the page shows it: what the customer sent (an outbox of
 // PostCustomerMessage commands until messaging has it) and what the shop answered (from messaging.events).
 
-/** A customer may say this much at once (how often: POSTING_LIMIT, as in messaging). */
+/** A customer may say this much at once (how often: POSTING_LIMIT per order, as in messaging, and LINK_POSTING_LIMITS per link). */
 export const MESSAGE_MAX_CHARS = 1000;
 
 export interface StoredCustomerMessage {
@@ -153,12 +153,17 @@ export interface StoredCustomerMessage {
   sentAt: string;
 }
 
-export async function storeMessage(db: Sql, message: { orderId: string; shopId: string; text: string; sentAt: string }): Promise<StoredCustomerMessage> {
+/** `linkId`: the tracking link it was sent through (each link has its own sending limit). */
+export async function storeMessage(
+  db: Sql,
+  message: { orderId: string; shopId: string; linkId: string; text: string; sentAt: string },
+): Promise<StoredCustomerMessage> {
   const rows: Array<{ message_id: string; sent_at: Date }> = await db.query(
-    `INSERT INTO tracking_messages (message_id, order_id, shop_id, text, sent_at) VALUES ($1, $2, $3, $4, $5) RETURNING message_id, sent_at`,
-    [randomUUID(), message.orderId, message.shopId, message.text, message.sentAt],
+    `INSERT INTO tracking_messages (message_id, order_id, shop_id, link_id, text, sent_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING message_id, sent_at`,
+    [randomUUID(), message.orderId, message.shopId, message.linkId, message.text, message.sentAt],
   );
-  return { ...message, messageId: rows[0].message_id, sentAt: rows[0].sent_at.toISOString() };
+  const { linkId: _link, ...stored } = message;
+  return { ...stored, messageId: rows[0].message_id, sentAt: rows[0].sent_at.toISOString() };
 }
 
 /** When the customer sent their latest messages about this order, newest first: what the posting limit counts. */

@@ -6,7 +6,8 @@ import { RiderPositions } from '../positions';
 import type { TrackedOrder } from './domain/tracked-order.evolve';
 import { findTrackedOrders, messagesOfOrder, trackingChannel } from './tracked-orders.store';
 import type { TrackingServiceConfig } from './tracking.config';
-import { type RiderPosition, riderViewOf, type TrackingView, trackingViewOf } from './domain/tracking-view';
+import { isLinkExpired, type RiderPosition, riderViewOf, type TrackingView, trackingViewOf } from './domain/tracking-view';
+import { usableLinkIds } from './tracking-links.store';
 
 /** A rider moves every few seconds; a phone on a slow network needs no more than one position a second. */
 export const POSITION_INTERVAL_MS = 1_000;
@@ -15,6 +16,8 @@ export type Push = (event: 'state' | 'position', data: unknown) => void;
 
 interface Watcher {
   order: TrackedOrder;
+  /** The tracking link the page was opened with: withdrawn or ended, the stream is closed. */
+  linkId: string;
   send: Push;
   end: () => void;
   riderKey?: string;
@@ -87,9 +90,12 @@ export class TrackingHub implements Processor, BeforeApplicationShutdown, OnAppl
     });
   }
 
-  /** Sends the current view, then every change of the order and every move of its rider, until the returned function is called (or `end` when the service stops). */
-  async watch(order: TrackedOrder, send: Push, end: () => void): Promise<() => void> {
-    const watcher: Watcher = { order, send, end, lastPositionAt: 0 };
+  /**
+   * Sends the current view, then every change of the order and every move of its rider, until the
+   * returned function is called, or `end` when the service stops or the link no longer works.
+   */
+  async watch(order: TrackedOrder, linkId: string, send: Push, end: () => void): Promise<() => void> {
+    const watcher: Watcher = { order, linkId, send, end, lastPositionAt: 0 };
     const stop = () => {
       clearTimeout(watcher.positionTimer);
       remove(this.byOrder, order.orderId, watcher);
@@ -146,8 +152,17 @@ export class TrackingHub implements Processor, BeforeApplicationShutdown, OnAppl
     if (!watchers) return;
     const [order] = await findTrackedOrders(this.dataSource, [orderId]);
     if (!order) return;
+    // A withdrawn link is announced like a change of its order: its pages are closed, on every replica.
+    const now = new Date();
+    const usable = isLinkExpired(order, this.config.TRACKING_GRACE_HOURS, now)
+      ? new Set<string>()
+      : await usableLinkIds(this.dataSource, [...new Set([...watchers].map((w) => w.linkId))], now);
     const view = await this.viewOf(order);
     for (const watcher of watchers) {
+      if (!usable.has(watcher.linkId)) {
+        watcher.end();
+        continue;
+      }
       this.reindex(watcher, order);
       watcher.send('state', view);
     }

@@ -9,8 +9,8 @@ export const trackingConfigShape = {
     .min(0)
     .max(24 * 90)
     .default(24),
-  /** The outer limit of a link's token, whatever happens to the order (a token cannot be recalled). */
-  TRACKING_TOKEN_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  /** A link's own end, fixed when it is minted: this many days after the order's delivery window, whatever happens to the order. */
+  TRACKING_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(60),
   /** Where customers reach this service, e.g. https://track.example.com; required in production, elsewhere unset means the service's own address. */
   TRACKING_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Where the attachment store serves photos by their reference; unset: the page shows no photos. */

@@ -21,13 +21,19 @@ import {
 } from '@petalpost/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import { CLOSE_UNAUTHENTICATED } from '../inbox/api/push.gateway';
 import type { NotificationsConfig } from '../notifications.config';
 import { notificationsService } from '../notifications.service';
 import { RiderPositions } from '../positions';
+import { newLinkId } from './tracking-links';
 
 const tokens = developmentTokens();
 const as = (p: Partial<Principal> & Pick<Principal, 'role'>) => tokens.sign({ sub: 'someone', ...p } as Principal);
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+/** The link's id: the last segment of its URL. */
+const idOf = (url: string) => url.split('/track/')[1];
+type MintedLink = { url: string; linkId: string; endsWith: string; createdAt: string; createdBy: { role: string; subject: string }; expiresAt: string };
 /** Where the flowers go: the page plots the rider around it without ever receiving it. */
 const destination = { lat: 52.09, lng: 5.12 };
 /** A 1×1 PNG: the attachment store's answer to any photo. */
@@ -106,13 +112,15 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     const order = newOrder(shopId, options);
     await publishOrders(order.placed());
     const staff = as({ role: 'staff', shopId });
-    const { url } = await eventually(async () => {
+    const { url, linkId } = await eventually(async () => {
       const response = await mintLink(order.orderId, staff);
       expect(response.status).toBe(201);
-      return (await response.json()) as { url: string; expiresAt?: string };
+      return (await response.json()) as MintedLink;
     });
-    return { ...order, url, staff };
+    return { ...order, url, linkId, staff };
   };
+  const links = (orderId: string, token: string, init: RequestInit = {}, linkId?: string) =>
+    fetch(`${service.url}/orders/${orderId}/tracking-links${linkId ? `/${linkId}` : ''}`, { ...init, headers: { authorization: `Bearer ${token}` } });
 
   const open = async (url: string): Promise<Page> => {
     const page = await browser.newPage();
@@ -134,6 +142,38 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
   const riderDot = async (page: Page) => [await page.locator('#dot').getAttribute('cx'), await page.locator('#dot').getAttribute('cy')];
   const text = async (page: Page, selector: string) => (await page.locator(selector).first().textContent()) ?? '';
   const notReloaded = (page: Page) => page.evaluate<boolean>('window.notReloaded === true');
+  /** Neither coordinates by name nor a number like the rider's or the destination's (52.0…, 5.1…), which times such as 13:05.123 do not match. */
+  const expectNoCoordinates = (received: string) => {
+    expect(received).not.toMatch(/"(lat|lng|latitude|longitude)"/i);
+    expect(received).not.toMatch(/(?<![\d:])(52\.\d|5\.1\d)/);
+  };
+  /** The raw server-sent events of a page's stream, until `until` passes (`meanwhile` runs on each look, e.g. to move the rider). */
+  const streamed = async (url: string, until: (raw: string) => boolean, meanwhile?: () => Promise<unknown>): Promise<string> => {
+    const abort = new AbortController();
+    const response = await fetch(`${url}/events`, { signal: abort.signal });
+    const decoder = new TextDecoder();
+    let raw = '';
+    const reading = (async () => {
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          raw += decoder.decode(chunk, { stream: true });
+          if (until(raw)) break;
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    try {
+      await eventually(async () => {
+        await meanwhile?.();
+        expect(until(raw)).toBe(true);
+      }, 15_000);
+    } finally {
+      abort.abort();
+      await reading;
+    }
+    return raw;
+  };
 
   beforeAll(async () => {
     photoStore = createServer((request, response) => {
@@ -229,6 +269,19 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     await page.waitForTimeout(2_000);
     expect(await riderDot(page)).toEqual(near);
 
+    // What the link's holder receives (page, state, stream) gives the rider only as an offset from the
+    // destination: with the rider's coordinates, less the offset, they would have the recipient's address.
+    const held = [await (await fetch(order.url)).text(), await (await fetch(`${order.url}/state`)).text()];
+    held.push(
+      await streamed(
+        order.url,
+        (raw) => raw.includes('event: position'),
+        () => publishPosition(order.shopId, rider, 52.0916, 5.1201),
+      ),
+    );
+    expect(held.join('\n')).toContain('"relativeTo":"destination"');
+    for (const received of held) expectNoCoordinates(received);
+
     await publishOrders(order.delivered(rider));
     await eventually(async () => expect(await statusOn(page)).toBe('delivered'));
     expect(await riderShown(page)).toBe(false);
@@ -258,7 +311,7 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     await page.close();
   });
 
-  it('answers a link whose order was delivered longer ago than the grace period with 410 and a page saying it expired', async () => {
+  it('answers a link whose order was delivered longer ago than the grace period with 404, as for a link that never was', async () => {
     const shopId = uniqueName('shop');
     const order = newOrder(shopId);
     const longAgo = new Date(Date.now() - 25 * 60 * 60_000).toISOString();
@@ -266,23 +319,27 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     const staff = as({ role: 'staff', shopId });
     const minted = await eventually(async () => {
       const response = await mintLink(order.orderId, staff);
-      const body = (await response.json()) as { url: string; expiresAt?: string };
-      expect(body.expiresAt).toBeDefined();
+      const body = (await response.json()) as MintedLink;
+      expect(Date.parse(body.expiresAt)).toBeLessThan(Date.now());
       return body;
     });
-    expect(Date.parse(minted.expiresAt!)).toBeLessThan(Date.now());
 
-    const html = await fetch(minted.url);
-    expect(html.status).toBe(410);
-    expect(await html.text()).toContain('This link has expired');
-    const state = await fetch(`${minted.url}/state`);
-    expect(state.status).toBe(410);
-    expect(await state.json()).toMatchObject({ code: 'TRACKING_LINK_EXPIRED' });
+    const never = `${service.url}/track/${newLinkId()}`;
+    for (const url of [minted.url, never]) {
+      const html = await fetch(url);
+      expect(html.status).toBe(404);
+      expect(await html.text()).toContain('We could not find this order');
+      const state = await fetch(`${url}/state`);
+      expect(state.status).toBe(404);
+      expect(await state.json()).toMatchObject({ code: 'TRACKING_LINK_NOT_FOUND', message: 'no such tracking link' });
+    }
+    // Staff are not offered a link that no longer works.
+    expect(((await (await links(order.orderId, staff)).json()) as { items: unknown[] }).items).toEqual([]);
 
     const page = await browser.newPage();
     const response = await page.goto(minted.url);
-    expect(response?.status()).toBe(410);
-    expect(await text(page, 'h1')).toBe('This link has expired');
+    expect(response?.status()).toBe(404);
+    expect(await text(page, 'h1')).toBe('We could not find this order');
     await page.close();
   });
 
@@ -299,17 +356,19 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     const myState = await (await fetch(`${mine.url}/state`)).text();
     for (const secret of ['Recipient', 'Lindenlaan', '8765', 'rita', 'alice', String(destination.lat)]) expect(myState).not.toContain(secret);
 
-    const theirToken = theirs.url.split('/track/')[1];
+    // Only a link's id opens a page: not a token of any kind, not an id that was never minted, not a near miss.
     const forged = new AccessTokenSigner(generateSigningKey(DEVELOPMENT_KEY_ID)).sign({ role: 'staff', sub: 'mallory', shopId: mine.shopId });
     const staffToken = as({ role: 'staff', shopId: mine.shopId });
-    for (const token of ['not-a-token', forged, staffToken]) {
-      const response = await fetch(`${service.url}/track/${token}`);
+    const myId = idOf(mine.url);
+    const nearMiss = `${myId.slice(0, -1)}${myId.endsWith('A') ? 'B' : 'A'}`;
+    for (const link of ['not-a-token', forged, staffToken, newLinkId(), nearMiss, myId.toLowerCase() === myId ? myId.toUpperCase() : myId.toLowerCase()]) {
+      const response = await fetch(`${service.url}/track/${link}`);
       expect(response.status).toBe(404);
       expect(await response.text()).toContain('We could not find this order');
-      expect((await fetch(`${service.url}/track/${token}/state`)).status).toBe(404);
+      expect((await fetch(`${service.url}/track/${link}/state`)).status).toBe(404);
     }
-    // Another order's token never reaches this order's photo.
-    expect((await fetch(`${service.url}/track/${theirToken}/photos/arrangement/x`, { redirect: 'manual' })).status).toBe(404);
+    // Another order's link never reaches this order's photo.
+    expect((await fetch(`${theirs.url}/photos/arrangement/x`, { redirect: 'manual' })).status).toBe(404);
     expect((await fetch(`${mine.url}/photos/arrangement/x`, { redirect: 'manual' })).status).toBe(302);
   });
 
@@ -334,7 +393,8 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
     expect(((await (await list(as({ role: 'operator' }))).json()) as { items: unknown[] }).items).toHaveLength(1);
     expect((await list(as({ role: 'staff', shopId: uniqueName('shop') }))).status).toBe(404);
     expect((await list(as({ role: 'florist', shopId: order.shopId }))).status).toBe(403);
-    expect((await list(order.url.split('/track/')[1])).status).toBe(403);
+    // A link's id is not a token: no other route takes it.
+    expect((await list(idOf(order.url))).status).toBe(401);
 
     // A second tab of the same link hears of the message too.
     const other = await open(order.url);
@@ -372,9 +432,100 @@ describe('customer tracking page (real service, Kafka, Postgres and Chromium)', 
       body: JSON.stringify({ expiresAt: '2099-01-01T00:00:00Z' }),
     });
     expect(withFields.status).toBe(400);
-    const { url, expiresAt } = (await (await mintLink(order.orderId, order.staff)).json()) as { url: string; expiresAt?: string };
-    expect(url).toMatch(new RegExp(`^${service.url}/track/[\\w.-]+$`));
-    expect(expiresAt).toBeUndefined();
+    const minted = (await (await mintLink(order.orderId, order.staff)).json()) as MintedLink;
+    expect(minted.url).toMatch(new RegExp(`^${service.url}/track/[\\w-]{43}$`));
+    // Until the order is over, a link lasts TRACKING_LINK_DAYS (60) past the delivery window (3 hours from now).
+    expect(Math.abs(Date.parse(minted.expiresAt) - (Date.now() + 3 * 60 * 60_000 + 60 * 24 * 60 * 60_000))).toBeLessThan(60_000);
+    expect(minted.endsWith).toBe(idOf(minted.url).slice(-4));
+    expect(minted.createdBy).toEqual({ role: 'staff', subject: 'someone' });
+  });
+
+  it('gives a new link each time staff ask, lists those that work by their last characters, and withdraws one or all at once', async () => {
+    const order = await trackedOrder();
+    const second = (await (await mintLink(order.orderId, as({ role: 'operator', sub: 'olga' }))).json()) as MintedLink;
+    expect(second.url).not.toBe(order.url);
+    const listed = async (token = order.staff) => {
+      const response = await links(order.orderId, token);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: Array<Omit<MintedLink, 'url'>> }).items;
+    };
+    const items = await listed();
+    expect(items.map((l) => [l.linkId, l.endsWith, l.createdBy.role])).toEqual([
+      [order.linkId, idOf(order.url).slice(-4), 'staff'],
+      [second.linkId, idOf(second.url).slice(-4), 'operator'],
+    ]);
+    // The ids themselves are kept nowhere staff can read them.
+    expect(JSON.stringify(items)).not.toContain(idOf(order.url));
+    // The shop's dispatchers look after links too.
+    expect(await listed(as({ role: 'dispatcher', shopId: order.shopId }))).toHaveLength(2);
+
+    // The customer has the first link open.
+    const page = await open(order.url);
+    await eventually(async () => expect(await page.locator('#live').isVisible()).toBe(true));
+
+    // Whoever may not look after the order's links is told the order does not exist, and nothing is withdrawn.
+    for (const other of [
+      as({ role: 'staff', shopId: uniqueName('shop') }),
+      as({ role: 'rider', shopId: order.shopId }),
+      as({ role: 'florist', shopId: order.shopId }),
+    ]) {
+      for (const response of [await links(order.orderId, other), await links(order.orderId, other, { method: 'DELETE' }, order.linkId)]) {
+        expect(response.status).toBe(404);
+        expect(await response.json()).toMatchObject({ code: 'ORDER_NOT_FOUND' });
+      }
+    }
+    expect((await links(order.orderId, idOf(order.url), { method: 'DELETE' }, order.linkId)).status).toBe(401);
+    expect((await links(order.orderId, order.staff, { method: 'DELETE' }, randomUUID())).status).toBe(404);
+    expect((await links(order.orderId, order.staff, { method: 'DELETE' }, 'not-a-link')).status).toBe(404);
+    const otherOrder = await trackedOrder(order.shopId);
+    expect((await links(otherOrder.orderId, order.staff, { method: 'DELETE' }, order.linkId)).status).toBe(404);
+    expect((await fetch(`${order.url}/state`)).status).toBe(200);
+
+    // Withdrawn: the open page is closed without a reload, and the link answers as one that never was.
+    expect((await links(order.orderId, order.staff, { method: 'DELETE' }, order.linkId)).status).toBe(204);
+    await eventually(async () => expect(await statusOn(page)).toBe('gone'));
+    expect(await text(page, '#gone h1')).toBe('This link no longer works');
+    expect(await notReloaded(page)).toBe(true);
+    const state = await fetch(`${order.url}/state`);
+    expect(state.status).toBe(404);
+    expect(await state.json()).toMatchObject({ code: 'TRACKING_LINK_NOT_FOUND' });
+    expect((await fetch(order.url)).status).toBe(404);
+    expect((await fetch(`${order.url}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hello?"}' })).status).toBe(
+      404,
+    );
+    // Withdrawing it again changes nothing; the other link still works.
+    expect((await links(order.orderId, order.staff, { method: 'DELETE' }, order.linkId)).status).toBe(204);
+    expect((await listed()).map((l) => l.linkId)).toEqual([second.linkId]);
+    expect((await fetch(`${second.url}/state`)).status).toBe(200);
+    expect((await fetch(`${otherOrder.url}/state`)).status).toBe(200);
+
+    // All at once.
+    const all = await links(order.orderId, as({ role: 'dispatcher', shopId: order.shopId }), { method: 'DELETE' });
+    expect(all.status).toBe(200);
+    expect(await all.json()).toEqual({ revoked: 1 });
+    expect((await fetch(`${second.url}/state`)).status).toBe(404);
+    expect(await listed()).toEqual([]);
+    expect((await fetch(`${otherOrder.url}/state`)).status).toBe(200);
+    await page.close();
+  });
+
+  it('refuses a link’s id as a token on every route but /track: the live streams answer 401', async () => {
+    const order = await trackedOrder();
+    const link = idOf(order.url);
+    expect((await fetch(`${service.url}/sse`, { headers: { authorization: `Bearer ${link}`, accept: 'text/event-stream' } })).status).toBe(401);
+    expect((await fetch(`${service.url}/sse?access_token=${link}`, { headers: { accept: 'text/event-stream' } })).status).toBe(401);
+    for (const ws of [
+      new WebSocket(`${service.url.replace('http', 'ws')}/ws?access_token=${link}`),
+      new WebSocket(`${service.url.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${link}` } }),
+    ]) {
+      const frames: string[] = [];
+      ws.on('message', (data) => frames.push(String(data)));
+      const code = await new Promise<number>((resolve) => ws.on('close', (closed) => resolve(closed)));
+      expect(code).toBe(CLOSE_UNAUTHENTICATED);
+      expect(frames).toEqual([]);
+    }
+    expect((await fetch(`${service.url}/me/preferences`, { headers: { authorization: `Bearer ${link}` } })).status).toBe(401);
+    expect((await links(order.orderId, link)).status).toBe(401);
   });
 
   /** The stylesheet and script a page links to, as absolute URLs ('' when it links none). */

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { TokenService } from '@petalpost/auth';
 import { CustomerMessageOutbox } from './customer-message-outbox';
 import { trackingConsumer } from './consumers/tracking.consumer';
 import { TrackingController } from './api/tracking.controller';
@@ -14,13 +12,6 @@ import { TrackingStaffController } from './api/tracking-staff.controller';
  */
 @Module({
   controllers: [TrackingController, TrackingStaffController],
-  providers: [
-    TrackingHub,
-    CustomerMessageOutbox,
-    trackingConsumer,
-    // Until links are opaque ids kept server-side: a key of this process only, so no other service
-    // can mint them (a link lives as long as the process that made it).
-    { provide: TokenService, useFactory: () => new TokenService(randomBytes(32).toString('hex')) },
-  ],
+  providers: [TrackingHub, CustomerMessageOutbox, trackingConsumer],
 })
 export class TrackingModule {}

@@ -22,7 +22,7 @@ export const personalDataConfigShape = {
   PERSONAL_DATA_KEY: z.string().refine(isBase64Of32Bytes, base64Of32Bytes).default(DEVELOPMENT_PERSONAL_DATA_KEY),
 };
 
-/** The master key that wraps every person's key. Refuses the development key in production, like JWT_SECRET. */
+/** The master key that wraps every person's key. Refuses the development key in production. */
 export function masterKeyFrom(config: { PERSONAL_DATA_KEY: string; NODE_ENV: string }): Buffer {
   if (config.NODE_ENV === 'production' && config.PERSONAL_DATA_KEY === DEVELOPMENT_PERSONAL_DATA_KEY) {
     throw new ConfigError(['PERSONAL_DATA_KEY: must be set in production']);

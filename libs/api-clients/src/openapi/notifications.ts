@@ -114,10 +114,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tracking page: GET /track/{token} (HTML), /track/{token}/state (JSON), /track/{token}/events (server-sent events), /track/{token}/photos/{arrangement|proof}/{version} (redirect to the photo). An unknown token is 404, a link past its order plus the grace period 410. */
+        /** The tracking page: GET /track/{link} (HTML), /track/{link}/state (JSON), /track/{link}/events (server-sent events), /track/{link}/photos/{arrangement|proof}/{version} (redirect to the photo). A link that is unknown, ended or withdrawn is 404. */
         get: operations["tracking_get"];
         put?: never;
-        /** POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging. */
+        /** POST /track/{link}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging, as plain text that alerts nobody. At most 5 a minute and 30 a day per link, 10 a minute per order (429 with Retry-After). */
         post: operations["tracking_post"];
         delete?: never;
         options?: never;
@@ -134,9 +134,44 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A tracking link for the order's customer: one order, working until a grace period after delivery (or cancellation) */
+        /** A new tracking link for the order's customer: an opaque id shown only in this answer, working until its own end or a grace period after delivery (or cancellation), or until withdrawn */
         post: operations["trackingStaff_mint"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{orderId}/tracking-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The order's tracking links that work now, each named by the last characters of its id (the ids themselves are not kept) */
+        get: operations["trackingStaff_list"];
+        put?: never;
+        post?: never;
+        /** Withdraws every tracking link of the order (the customer needs a new one to follow it) */
+        delete: operations["trackingStaff_revokeAll"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{orderId}/tracking-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraws one tracking link: at once, its page answers as for a link that never existed (open pages are closed) */
+        delete: operations["trackingStaff_revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -455,11 +490,40 @@ export interface components {
          * @example {}
          */
         EmptyBody: Record<string, never>;
-        TrackingLink_Output: {
-            /** @description The page to send the customer; safe to forward (it shows no contact details) */
+        MintedTrackingLink_Output: {
+            /** @description The page to send the customer, shown only now; safe to forward (it shows no contact details) */
             url: string;
-            /** @description Once the order is over: when the link stops working */
-            expiresAt?: string;
+            /** @description Names the link to staff (to withdraw it); it is not the link and opens nothing */
+            linkId: string;
+            /** @description The last 4 characters of the link's id, to tell which link a customer has */
+            endsWith: string;
+            createdAt: string;
+            createdBy: {
+                role: string;
+                subject: string;
+            };
+            /** @description When the link stops working: its own end, or a grace period after the order is over, whichever is first */
+            expiresAt: string;
+        };
+        TrackingLinkList_Output: {
+            /** @description Links that work now, oldest first */
+            items: {
+                /** @description Names the link to staff (to withdraw it); it is not the link and opens nothing */
+                linkId: string;
+                /** @description The last 4 characters of the link's id, to tell which link a customer has */
+                endsWith: string;
+                createdAt: string;
+                createdBy: {
+                    role: string;
+                    subject: string;
+                };
+                /** @description When the link stops working: its own end, or a grace period after the order is over, whichever is first */
+                expiresAt: string;
+            }[];
+        };
+        RevokedLinks_Output: {
+            /** @description Links withdrawn by this call */
+            revoked: number;
         };
         CustomerMessageList_Output: {
             items: {
@@ -1039,7 +1103,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The token of the link, then what is asked of it: `{token}`, `{token}/state`, `{token}/events`, `{token}/photos/{arrangement|proof}/{version}`, `{token}/messages` */
+                /** @description The id of the link, then what is asked of it: `{link}`, `{link}/state`, `{link}/events`, `{link}/photos/{arrangement|proof}/{version}`, `{link}/messages` */
                 path: unknown;
             };
             cookie?: never;
@@ -1073,15 +1137,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody_Output"];
                 };
             };
-            /** @description Gone: the link has expired */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
         };
     };
     tracking_post: {
@@ -1089,7 +1144,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The token of the link, then what is asked of it: `{token}`, `{token}/state`, `{token}/events`, `{token}/photos/{arrangement|proof}/{version}`, `{token}/messages` */
+                /** @description The id of the link, then what is asked of it: `{link}`, `{link}/state`, `{link}/events`, `{link}/photos/{arrangement|proof}/{version}`, `{link}/messages` */
                 path: unknown;
             };
             cookie?: never;
@@ -1119,15 +1174,6 @@ export interface operations {
             };
             /** @description Not found, or not yours to see */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description Gone: the link has expired */
-            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1184,7 +1230,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TrackingLink_Output"];
+                    "application/json": components["schemas"]["MintedTrackingLink_Output"];
                 };
             };
             /** @description No valid bearer token */
@@ -1198,6 +1244,123 @@ export interface operations {
             };
             /** @description Your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    trackingStaff_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingLinkList_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    trackingStaff_revokeAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedLinks_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    trackingStaff_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn (or already withdrawn) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,9 +4,7 @@ import { CurrentPrincipal, type Principal, Public, Roles } from '@petalpost/auth
 import { ApiErrors } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
-import { Client } from '../../passkeys/api/client-info';
-import { SessionTokens } from '../../passkeys/api/session-tokens.dto';
-import type { ClientInfo } from '../../passkeys/sign-in-ports';
+import { Client, type ClientInfo, SessionTokens } from '../../sessions';
 import { IdentityProvidersService } from '../identity-providers.service';
 import { OidcSignInService } from '../oidc-sign-in.service';
 import { ConfigureIdentityProviderBody, IdentityProviderView, OidcCallbackQuery, OidcStartQuery } from './federation.dto';

@@ -5,10 +5,8 @@ import { ApiErrors, EmptyBody } from '@petalpost/platform';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { ZodResponse } from 'nestjs-zod';
 import { PasskeysService } from '../passkeys.service';
-import type { ClientInfo } from '../sign-in-ports';
-import { Client } from './client-info';
+import { Client, type ClientInfo, SessionTokens } from '../../sessions';
 import { PasskeyList, PasskeySignInBody, PasskeyView, RegisterPasskeyBody, RegistrationOptions, SignInOptions } from './passkeys.dto';
-import { SessionTokens } from './session-tokens.dto';
 
 const PEOPLE = ['operator', 'staff', 'florist', 'dispatcher', 'rider'] as const;
 

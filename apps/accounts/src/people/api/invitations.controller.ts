@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Ip, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, Public, Roles, TokenService } from '@petalpost/auth';
+import { actorOf, CurrentPrincipal, type Principal, Public, Roles, TokenVerifier } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { fromRequest, requestFingerprint } from '@petalpost/event-store';
 import { answer, ApiCommand, ApiErrors, callersIdempotencyKey, CommandRequest, EmptyBody, IDEMPOTENCY_KEY_HEADER, SERVICE_CONFIG } from '@petalpost/platform';
@@ -30,7 +30,7 @@ export class InvitationsController {
   constructor(
     private readonly commands: ShopCommands,
     private readonly dataSource: DataSource,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenVerifier,
     @Inject(SERVICE_CONFIG) config: PeopleConfig,
   ) {
     this.accepts = new AddressLimiter('invitation acceptances', config.ACCOUNTS_ACCEPTS_PER_HOUR);
@@ -111,7 +111,7 @@ export class InvitationsController {
   ) {
     // 32 random bytes in base64url: anything else is no invitation of ours.
     if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new DomainError('not_found', 'INVITATION_NOT_FOUND', 'no such invitation');
-    const principal = optionalPrincipal(this.tokens, request.headers.authorization);
+    const principal = await optionalPrincipal(this.tokens, request.headers.authorization);
     let result;
     let personId: string;
     if (principal) {

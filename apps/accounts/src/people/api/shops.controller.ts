@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Inject, Ip, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, Public, Roles, TokenService } from '@petalpost/auth';
+import { actorOf, CurrentPrincipal, type Principal, Public, Roles, TokenVerifier } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { fromRequest, requestFingerprint } from '@petalpost/event-store';
 import {
@@ -43,7 +43,7 @@ export class ShopsController {
   constructor(
     private readonly commands: ShopCommands,
     private readonly dataSource: DataSource,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenVerifier,
     @Inject(SERVICE_CONFIG) config: PeopleConfig,
   ) {
     this.signUps = new AddressLimiter('sign-ups', config.ACCOUNTS_SIGNUPS_PER_HOUR);
@@ -58,7 +58,7 @@ export class ShopsController {
   )
   @ZodResponse({ status: 201, type: ShopCreatedView })
   async create(@Body() body: CreateShopBody, @Req() request: FastifyRequest, @Ip() address: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const principal = optionalPrincipal(this.tokens, request.headers.authorization);
+    const principal = await optionalPrincipal(this.tokens, request.headers.authorization);
     if (principal && principal.role !== 'operator') {
       throw new DomainError('forbidden', 'ROLE_NOT_ALLOWED', 'shops are created by operators, or by signing up without a token');
     }

@@ -19,7 +19,7 @@ import type { IntegrationEvent, Role } from '@petalpost/contracts';
  */
 export type Audience = string;
 
-export type RoutedEvent = Pick<IntegrationEvent, 'type' | 'shopId' | 'data'>;
+export type RoutedEvent = Pick<IntegrationEvent, 'type' | 'shopId' | 'data'> & { metadata?: { actor?: { role: string } } };
 
 export const OPERATOR_AUDIENCE: Audience = 'operator';
 export const shopAudience = (shopId: string): Audience => `shop:${shopId}`;
@@ -43,9 +43,25 @@ export function audiencesFor(event: RoutedEvent): Audience[] {
   if (rider !== undefined) audiences.add(riderAudience(shopId, rider));
   const order = orderToldOf(event);
   if (order !== undefined) audiences.add(orderAudience(order));
-  for (const sub of mentionsOf(event.data)) audiences.add(personAudience(shopId, sub));
-  for (const role of mentionedRolesOf(event)) audiences.add(roleAudience(shopId, role));
+  if (!byCustomer(event)) {
+    for (const sub of mentionsOf(event.data)) audiences.add(personAudience(shopId, sub));
+    for (const role of mentionedRolesOf(event)) audiences.add(roleAudience(shopId, role));
+  }
   return [...audiences].sort();
+}
+
+/**
+ * Whether the order's customer wrote or did this (the message's author, or the event's actor). A
+ * customer has nobody at the shop to @mention: whatever such an event names reaches nobody by mention,
+ * and so never becomes a critical notification (messaging already drops a customer's mentions; this
+ * holds should one come through all the same).
+ */
+export function byCustomer(event: RoutedEvent): boolean {
+  if (event.metadata?.actor?.role === 'customer') return true;
+  const data = event.data;
+  if (typeof data !== 'object' || data === null || !('author' in data)) return false;
+  const author = (data as { author: unknown }).author;
+  return typeof author === 'object' && author !== null && (author as { role?: unknown }).role === 'customer';
 }
 
 /** The inboxes a connected principal reads. */

@@ -138,6 +138,17 @@ describe('inbox audiences follow the visibility table', () => {
     ]);
   });
 
+  it('routes nothing a customer writes by mention: their "@staff" reaches the channel’s readers only', () => {
+    const customer = { role: 'customer', subject: 'tracking-link:o1' };
+    const shouted = said('MessagePosted', 'customer', { author: customer, mentions: ['alice'], mentionRefs: [role('staff'), person('alice')] });
+    expect(audiencesFor(shouted)).toEqual(['operator', 'order:o1', 'staff:s1']);
+    // An edit names no author: the event's actor says who.
+    const edited = { ...said('MessageEdited', 'customer', { mentions: ['alice'], mentionRefs: [role('staff')] }), metadata: { actor: customer } };
+    expect(audiencesFor(edited)).toEqual(['operator', 'order:o1', 'staff:s1']);
+    // The shop's own mentions still reach whom they name.
+    expect(audiencesFor({ ...shouted, data: { ...(shouted.data as object), author: { role: 'staff', subject: 'bob' } } })).toContain('role:s1:staff');
+  });
+
   it('gives dispatchers no inbox of the customer channel, and staff one of their own', () => {
     expect(audiencesOf(principals['dispatcher s1'])).toEqual(['shop:s1', 'person:s1:carol', 'role:s1:dispatcher']);
     expect(audiencesOf(principals['staff s1'])).toEqual(['shop:s1', 'staff:s1', 'person:s1:alice', 'role:s1:staff']);

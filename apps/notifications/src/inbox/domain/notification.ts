@@ -1,4 +1,4 @@
-import { type Audience, kindOf, type RoutedEvent } from './audiences';
+import { type Audience, byCustomer, kindOf, type RoutedEvent } from './audiences';
 
 /** What an inbox keeps of an event for one audience: the payload that audience may read. */
 export interface Notification {
@@ -35,8 +35,9 @@ const RECIPIENT_CONTACT_FIELDS = ['phone', 'email', 'address'];
  */
 export function notificationFor(audience: Audience, event: RoutedEvent): Notification {
   const kind = kindOf(audience);
-  // A mention asks someone to answer: it must be acknowledged, like an exception.
-  const critical = CRITICAL_EVENTS.has(event.type) || kind === 'person' || kind === 'role';
+  // A mention asks someone to answer: it must be acknowledged, like an exception. Nothing a customer
+  // writes or does may demand that of the shop (a tracking link is open to whoever holds it).
+  const critical = !byCustomer(event) && (CRITICAL_EVENTS.has(event.type) || kind === 'person' || kind === 'role');
   const data = asRecord(event.data);
   if (!data) return { critical, data: event.data };
   switch (kind) {

@@ -104,4 +104,32 @@ describe('what each audience reads of an event', () => {
     expect(notificationFor('staff:s1', customerMessage).critical).toBe(false);
     expect(notificationFor('order:o1', outForDelivery).critical).toBe(false);
   });
+
+  it('never makes anything a customer writes or does critical, whatever it names', () => {
+    // As a tracking link's holder could try it: "@staff" in the customer channel, and a person by name.
+    const shouted = {
+      type: 'MessagePosted',
+      shopId: 's1',
+      data: {
+        orderId: 'o1',
+        channel: 'customer',
+        text: '@staff @alice URGENT',
+        author: { role: 'customer', subject: 'tracking-link:o1' },
+        mentions: ['alice'],
+        mentionRefs: [
+          { kind: 'role', role: 'staff' },
+          { kind: 'person', subject: 'alice' },
+        ],
+      },
+    };
+    for (const audience of ['role:s1:staff', 'person:s1:alice', 'staff:s1', 'operator']) expect(notificationFor(audience, shouted).critical).toBe(false);
+    const editedByCustomer = {
+      ...roleMention,
+      data: { ...roleMention.data, channel: 'customer' },
+      type: 'MessageEdited',
+      metadata: { actor: { role: 'customer' } },
+    };
+    expect(notificationFor('role:s1:florist', editedByCustomer).critical).toBe(false);
+    expect(notificationFor('shop:s1', { ...flagged, metadata: { actor: { role: 'customer' } } }).critical).toBe(false);
+  });
 });

@@ -27,7 +27,7 @@ export function trackingPage({ view, assets }: PageOptions): string {
 <h1 id="title">Your flower order</h1>
 <section><span id="live" hidden>● live</span><p id="headline"></p><p id="when"></p></section>
 <section id="rider" hidden><h2>Where your flowers are</h2>
-<svg viewBox="-110 -110 220 220" role="img" aria-label="The rider on the way"><circle r="105" fill="#f1f8e9"/><polyline id="path" fill="none" stroke="#c2185b" stroke-opacity=".4" stroke-width="3"/>
+<svg viewBox="-110 -110 220 220" role="img" aria-label="The rider on the way"><circle r="105" fill="#f1f8e9"/>
 <g id="dest"><circle r="8" fill="#2e7d32"/><text y="24" text-anchor="middle" font-size="12">destination</text></g><circle id="dot" r="9" fill="#c2185b" stroke="#fff" stroke-width="3"/></svg>
 <p id="distance" class="note"></p></section>
 <section><h2>Progress</h2><ol id="steps"></ol></section>
@@ -37,7 +37,7 @@ export function trackingPage({ view, assets }: PageOptions): string {
 <form id="send"><textarea id="text" maxlength="1000" aria-label="Your message to the shop" placeholder="A question about this order?"></textarea><button>Send</button> <span id="sendnote" class="note"></span></form></section>
 <p id="expires" class="note"></p>
 </div>
-<section id="gone" hidden><h1>This link has expired</h1><p>Tracking ends a little while after delivery. For anything about this order, please contact the shop.</p></section>
+<section id="gone" hidden><h1>This link no longer works</h1><p>Tracking ends a little while after delivery, or when the shop withdraws a link. For anything about this order, please contact the shop.</p></section>
 <noscript><p>This page needs JavaScript to show your order's progress.</p></noscript>
 </main>
 <script type="application/json" id="view">${embedded}</script>
@@ -45,12 +45,14 @@ export function trackingPage({ view, assets }: PageOptions): string {
 </body></html>`;
 }
 
-/** The friendly page for a link that is not (or no longer) valid. */
-export function noticePage(kind: 'not_found' | 'expired', assets: TrackingAssets): string {
-  const [title, text] =
-    kind === 'expired'
-      ? ['This link has expired', 'Tracking ends a little while after delivery. For anything about this order, please contact the shop.']
-      : ['We could not find this order', 'The link may be incomplete: please open it again from the message the shop sent you, or ask the shop for a new one.'];
+/**
+ * The friendly page for a link that does not work: the same for one that never existed, has ended or
+ * was withdrawn, so a caller learns nothing about which ids were ever links.
+ */
+export function noticePage(assets: TrackingAssets): string {
+  const title = 'We could not find this order';
+  const text =
+    'The link may be incomplete, or it no longer works (tracking ends a little while after delivery). Please open it again from the message the shop sent you, or ask the shop for a new one.';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title>
 <link rel="stylesheet" href="${assets.styleUrl}"></head>

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Public, TokenService } from '@petalpost/auth';
+import { Public } from '@petalpost/auth';
 import { POSTING_LIMIT, postingLimited, postingWaitSeconds } from '@petalpost/contracts';
 import { ApiContent, ApiErrors, createZodDto, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,7 +12,8 @@ import type { TrackedOrder } from '../domain/tracked-order.evolve';
 import { announceChange, findTrackedOrder, recentSendTimes, storeMessage, trackingChannel } from '../tracked-orders.store';
 import type { TrackingServiceConfig } from '../tracking.config';
 import { TrackingHub } from '../tracking-hub';
-import { orderOfTrackingToken } from '../tracking-links';
+import { isLinkId, linkIdHash, LINK_POSTS_COUNTED, linkPostingWait } from '../tracking-links';
+import { findUsableLink, recentSendTimesOfLink } from '../tracking-links.store';
 import { type TrackingAssets, trackingAssets } from './tracking-assets';
 import { noticePage, trackingPage } from './tracking-page';
 import { isLinkExpired } from '../domain/tracking-view';
@@ -24,24 +25,27 @@ class CustomerMessageBody extends createZodDto(
 
 class CustomerMessageSent extends createZodDto(z.object({ text: z.string(), sentAt: z.string() })) {}
 
-/** The token and what is asked of it, in one path parameter (see the controller's note on the router's limit). */
+/** The link's id and what is asked of it, in one path parameter (see the controller's note). */
 const TrackingPath = () =>
   ApiParam({
     name: 'path',
     description:
-      'The token of the link, then what is asked of it: `{token}`, `{token}/state`, `{token}/events`, `{token}/photos/{arrangement|proof}/{version}`, `{token}/messages`',
+      'The id of the link, then what is asked of it: `{link}`, `{link}/state`, `{link}/events`, `{link}/photos/{arrangement|proof}/{version}`, `{link}/messages`',
   });
 
 /** An open page reconnects now and then (EventSource does so by itself), so an expired link is noticed. */
 const STREAM_MAX_AGE_MS = 15 * 60_000;
 const HEARTBEAT_MS = 20_000;
 
-type Resolved = { ok: true; order: TrackedOrder } | { ok: false; kind: 'not_found' | 'expired' };
+/** A usable link and its order. */
+type Resolved = { linkId: string; order: TrackedOrder };
 
 /**
- * The customer's tracking page and its data, reached with the token in the link (no login, no app).
- * Tokens are JWTs, longer than the router's 100-character limit on a path parameter, so each route
- * takes the rest of the path (`track/*`) and reads the token and what is asked for from it.
+ * The customer's tracking page and its data, reached with the link's id (no login, no app). The id
+ * is opaque and good for these routes only; one that never existed, has ended or was withdrawn is
+ * answered alike (404), so a caller learns nothing about which ids were ever links. Each route takes
+ * the rest of the path (`track/*`), beside the page's assets under `track/assets/`, and reads the id
+ * and what is asked for from it.
  */
 @ApiTags('tracking')
 @Public()
@@ -52,7 +56,6 @@ export class TrackingController {
   private readonly assets: TrackingAssets = trackingAssets();
 
   constructor(
-    private readonly tokens: TokenService,
     private readonly dataSource: DataSource,
     private readonly hub: TrackingHub,
     private readonly outbox: CustomerMessageOutbox,
@@ -70,19 +73,19 @@ export class TrackingController {
     'text/event-stream': { type: 'string' },
   })
   @ApiResponse({ status: 302, description: 'A photo: redirected to where it is stored' })
-  @ApiErrors(404, 410)
+  @ApiErrors(404)
   @ApiOperation({
     summary:
-      'The tracking page: GET /track/{token} (HTML), /track/{token}/state (JSON), /track/{token}/events (server-sent events), /track/{token}/photos/{arrangement|proof}/{version} (redirect to the photo). An unknown token is 404, a link past its order plus the grace period 410.',
+      'The tracking page: GET /track/{link} (HTML), /track/{link}/state (JSON), /track/{link}/events (server-sent events), /track/{link}/photos/{arrangement|proof}/{version} (redirect to the photo). A link that is unknown, ended or withdrawn is 404.',
   })
   async get(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const [token = '', ...rest] = wildcard(request).split('/');
+    const [link = '', ...rest] = wildcard(request).split('/');
     const what = rest.join('/');
-    if (what === '') return this.page(token, reply);
-    if (what === 'state') return this.state(token, request, reply);
-    if (what === 'events') return this.events(token, request, reply);
+    if (what === '') return this.page(link, reply);
+    if (what === 'state') return this.state(link, request, reply);
+    if (what === 'events') return this.events(link, request, reply);
     const photo = /^photos\/(arrangement|proof)\/[\w-]+$/.exec(what);
-    if (photo) return this.photo(token, photo[1] as 'arrangement' | 'proof', request, reply);
+    if (photo) return this.photo(link, photo[1] as 'arrangement' | 'proof', request, reply);
     return notFoundJson(request, reply);
   }
 
@@ -90,26 +93,29 @@ export class TrackingController {
   @HttpCode(201)
   @TrackingPath()
   @ApiResponse({ status: 201, type: CustomerMessageSent.Output })
-  @ApiErrors(400, 404, 410, 413, 415, 429)
+  @ApiErrors(400, 404, 413, 415, 429)
   @ApiOperation({
     summary:
-      "POST /track/{token}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging.",
+      "POST /track/{link}/messages {text}: the customer writes to the shop about this order (plain text, at most 1000 characters); it is posted in the order's customer channel in messaging, as plain text that alerts nobody. At most 5 a minute and 30 a day per link, 10 a minute per order (429 with Retry-After).",
   })
   async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: CustomerMessageBody): Promise<void> {
-    const [token = '', ...rest] = wildcard(request).split('/');
+    const [link = '', ...rest] = wildcard(request).split('/');
     if (rest.join('/') !== 'messages') return notFoundJson(request, reply);
-    const resolved = await this.resolve(token);
-    if (!resolved.ok) return refuseJson(resolved.kind, request, reply);
+    const resolved = await this.resolve(link);
+    if (!resolved) return notFoundJson(request, reply);
     const text = cleanMessageText(body.text);
-    const { order } = resolved;
+    const { order, linkId } = resolved;
     const message = await this.dataSource.transaction(async (db) => {
-      // One order's messages take turns, so the limit holds under concurrent posts.
+      // One order's messages take turns, so the limits hold under concurrent posts.
       await db.query(`SELECT 1 FROM tracked_orders WHERE order_id = $1 FOR UPDATE`, [order.orderId]);
-      // Messaging's posting limit, checked here too so the customer hears of it at once (429, Retry-After).
       const sentAt = new Date().toISOString();
+      // The link's own limits: a leaked link cannot flood the shop.
+      const linkWait = linkPostingWait(await recentSendTimesOfLink(db, linkId, LINK_POSTS_COUNTED), sentAt);
+      if (linkWait) throw postingLimited(linkWait.seconds, linkWait.limit);
+      // Messaging's posting limit for the order, checked here too so the customer hears of it at once (429, Retry-After).
       const wait = postingWaitSeconds(await recentSendTimes(db, order.orderId, POSTING_LIMIT.posts), sentAt);
       if (wait > 0) throw postingLimited(wait);
-      const stored = await storeMessage(db, { orderId: order.orderId, shopId: order.shopId, text, sentAt });
+      const stored = await storeMessage(db, { orderId: order.orderId, shopId: order.shopId, linkId, text, sentAt });
       await announceChange(db, this.channel, order.orderId);
       return stored;
     });
@@ -117,25 +123,25 @@ export class TrackingController {
     void reply.status(201).send({ text: message.text, sentAt: message.sentAt });
   }
 
-  private async page(token: string, reply: FastifyReply): Promise<void> {
-    const resolved = await this.resolve(token);
+  private async page(link: string, reply: FastifyReply): Promise<void> {
+    const resolved = await this.resolve(link);
     this.pageHeaders(reply);
-    if (!resolved.ok) {
-      void reply.status(resolved.kind === 'expired' ? 410 : 404).send(noticePage(resolved.kind, this.assets));
+    if (!resolved) {
+      void reply.status(404).send(noticePage(this.assets));
       return;
     }
     void reply.status(200).send(trackingPage({ view: await this.hub.viewOf(resolved.order), assets: this.assets }));
   }
 
-  private async state(token: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const resolved = await this.resolve(token);
-    if (!resolved.ok) return refuseJson(resolved.kind, request, reply);
+  private async state(link: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const resolved = await this.resolve(link);
+    if (!resolved) return notFoundJson(request, reply);
     void reply.header('cache-control', 'no-store').send(await this.hub.viewOf(resolved.order));
   }
 
-  private async events(token: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const resolved = await this.resolve(token);
-    if (!resolved.ok) return refuseJson(resolved.kind, request, reply);
+  private async events(link: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const resolved = await this.resolve(link);
+    if (!resolved) return notFoundJson(request, reply);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -152,6 +158,7 @@ export class TrackingController {
     try {
       stop = await this.hub.watch(
         resolved.order,
+        resolved.linkId,
         (event, data) => {
           if (open) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
         },
@@ -175,9 +182,9 @@ export class TrackingController {
     raw.on('error', close);
   }
 
-  private async photo(token: string, kind: 'arrangement' | 'proof', request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const resolved = await this.resolve(token);
-    if (!resolved.ok) return refuseJson(resolved.kind, request, reply);
+  private async photo(link: string, kind: 'arrangement' | 'proof', request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const resolved = await this.resolve(link);
+    if (!resolved) return notFoundJson(request, reply);
     const { order } = resolved;
     const ref = kind === 'arrangement' ? order.arrangementPhotoRef : order.status === 'delivered' ? order.proofPhotoRef : null;
     if (!ref || !this.config.TRACKING_PHOTO_BASE_URL) return notFoundJson(request, reply);
@@ -185,16 +192,18 @@ export class TrackingController {
     void reply.status(302).header('cache-control', 'private, max-age=300').header('referrer-policy', 'no-referrer').redirect(target);
   }
 
-  private async resolve(token: string): Promise<Resolved> {
-    const orderId = orderOfTrackingToken(this.tokens, token);
-    const order = orderId ? await findTrackedOrder(this.dataSource, orderId) : undefined;
-    if (!order) return { ok: false, kind: 'not_found' };
-    if (isLinkExpired(order, this.config.TRACKING_GRACE_HOURS, new Date())) return { ok: false, kind: 'expired' };
-    return { ok: true, order };
+  /** The link's order, if the link exists, is not withdrawn, and neither it nor its order's grace period has ended. */
+  private async resolve(link: string): Promise<Resolved | undefined> {
+    if (!isLinkId(link)) return undefined;
+    const now = new Date();
+    const found = await findUsableLink(this.dataSource, linkIdHash(link), now);
+    const order = found ? await findTrackedOrder(this.dataSource, found.orderId) : undefined;
+    if (!found || !order || isLinkExpired(order, this.config.TRACKING_GRACE_HOURS, now)) return undefined;
+    return { linkId: found.linkId, order };
   }
 
   /**
-   * The link carries the token: it must not travel on in a Referer, be cached, indexed or framed.
+   * The link's id is in the URL: it must not travel on in a Referer, be cached, indexed or framed.
    * Scripts and styles come only from this service's own files, never from inline code.
    */
   private pageHeaders(reply: FastifyReply): void {
@@ -215,18 +224,10 @@ function wildcard(request: FastifyRequest): string {
   return (request.params as Record<string, string | undefined>)['*'] ?? '';
 }
 
+/** The API's one error shape, answered here because these routes write their replies themselves. */
 function notFoundJson(request: FastifyRequest, reply: FastifyReply): void {
-  refuseJson('not_found', request, reply);
-}
-
-/** The API's one error shape; 410 is not a domain error kind, so it is answered here. */
-function refuseJson(kind: 'not_found' | 'expired', request: FastifyRequest, reply: FastifyReply): void {
-  const body =
-    kind === 'expired'
-      ? { code: 'TRACKING_LINK_EXPIRED', message: 'this link has expired', correlationId: String(request.id) }
-      : { code: 'TRACKING_LINK_NOT_FOUND', message: 'no such tracking link', correlationId: String(request.id) };
   void reply
-    .status(kind === 'expired' ? 410 : 404)
+    .status(404)
     .header('cache-control', 'no-store')
-    .send(body);
+    .send({ code: 'TRACKING_LINK_NOT_FOUND', message: 'no such tracking link', correlationId: String(request.id) });
 }

@@ -24,13 +24,11 @@ const STEP_OF: Record<OrderStatus, ProgressStep> = {
 };
 
 /**
- * Where the rider is, for the page. With the destination known, only the rider's offset from it in
- * metres: the page plots the two without ever holding the recipient's address. Without it, the
- * rider's own coordinates (rounded to ≈10 m), which the page plots against their trail.
+ * Where the rider is, for the page: only the rider's offset from the destination in metres, so the
+ * page plots the two without ever holding the recipient's address, and whoever holds the link never
+ * learns where the rider is on a map (that, less the offset, would be the recipient's address).
  */
-export type RiderView =
-  | { relativeTo: 'destination'; eastM: number; northM: number; distanceM: number; recordedAt: string }
-  | { relativeTo: 'trail'; lat: number; lng: number; recordedAt: string };
+export type RiderView = { relativeTo: 'destination'; eastM: number; northM: number; distanceM: number; recordedAt: string };
 
 export interface CustomerMessageView {
   /** The customer's own, or the shop's answer: never who at the shop wrote it. */
@@ -74,21 +72,22 @@ export function isLinkExpired(order: Pick<TrackedOrder, 'status' | 'reachedAt'>,
   return expiresAt !== null && Date.parse(expiresAt) <= now.getTime();
 }
 
-/** The rider is shown only while out for delivery with this order, and only a position of that rider of that shop. */
+/**
+ * The rider is shown only while out for delivery with this order, only a position of that rider of
+ * that shop, and only around a known destination: without one (never given, or erased) the page shows
+ * no rider rather than the rider's coordinates.
+ */
 export function riderViewOf(order: TrackedOrder, position: RiderPosition | undefined): RiderView | null {
-  if (order.status !== 'out_for_delivery' || !order.riderId || !position) return null;
+  if (order.status !== 'out_for_delivery' || !order.riderId || !position || !order.destination) return null;
   if (position.riderId !== order.riderId || position.shopId !== order.shopId) return null;
-  if (order.destination) {
-    const { east, north } = offsetInMetres(order.destination, position);
-    return {
-      relativeTo: 'destination',
-      eastM: Math.round(east),
-      northM: Math.round(north),
-      distanceM: Math.round(Math.hypot(east, north)),
-      recordedAt: position.recordedAt,
-    };
-  }
-  return { relativeTo: 'trail', lat: round(position.lat, 4), lng: round(position.lng, 4), recordedAt: position.recordedAt };
+  const { east, north } = offsetInMetres(order.destination, position);
+  return {
+    relativeTo: 'destination',
+    eastM: Math.round(east),
+    northM: Math.round(north),
+    distanceM: Math.round(Math.hypot(east, north)),
+    recordedAt: position.recordedAt,
+  };
 }
 
 /** `photosServed`: a photo store is configured (TRACKING_PHOTO_BASE_URL); without one the page names no photo, rather than a broken image. */
@@ -131,9 +130,4 @@ function offsetInMetres(from: GeoPoint, to: GeoPoint): { east: number; north: nu
     east: (to.lng - from.lng) * metresPerDegree * Math.cos((((from.lat + to.lat) / 2) * Math.PI) / 180),
     north: (to.lat - from.lat) * metresPerDegree,
   };
-}
-
-function round(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
-  return Math.round(value * factor) / factor;
 }

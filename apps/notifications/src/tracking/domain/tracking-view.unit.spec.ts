@@ -58,8 +58,11 @@ describe('what the tracking page may show', () => {
       expect(view().rider).toEqual({ relativeTo: 'destination', eastM: 0, northM: 1113, distanceM: 1113, recordedAt: near.recordedAt });
     });
 
-    it('appears without a destination as a rounded position to plot against its trail', () => {
-      expect(view({ destination: null }).rider).toEqual({ relativeTo: 'trail', lat: 52.1, lng: 5.12, recordedAt: near.recordedAt });
+    it('does not appear without a destination: the view never holds the rider’s coordinates', () => {
+      expect(view({ destination: null }).rider).toBeNull();
+      const everything = JSON.stringify(view({ destination: null }));
+      expect(everything).not.toContain(String(near.lat));
+      expect(everything).not.toContain(String(near.lng));
     });
 
     it.each<OrderStatus>(['placed', 'accepted', 'ready', 'carded', 'delivery_failed', 'delivered', 'cancelled'])(

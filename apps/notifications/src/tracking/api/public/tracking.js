@@ -2,8 +2,7 @@
 // (#view), follows /events and falls back to polling /state. Text from the server is set as text only.
 (function () {
   var base = location.pathname.replace(/\/+$/, ''),
-    view = JSON.parse(document.getElementById('view').textContent),
-    trail = [];
+    view = JSON.parse(document.getElementById('view').textContent);
   var STEP = {
     placed: 'Order received',
     accepted: 'Accepted by the shop',
@@ -90,62 +89,20 @@
     s.hidden = !path;
     if (path && img.getAttribute('src') !== base + '/' + path) img.src = base + '/' + path;
   }
+  // The server sends only the rider's offset from the destination: the page never learns either's coordinates.
   function rider(r) {
     var s = $('rider');
     s.hidden = !r;
-    if (!r) {
-      trail = [];
-      return;
-    }
-    var x = 0,
-      y = 0,
-      d;
-    if (r.relativeTo === 'destination') {
-      var k = 90 / Math.max(300, r.distanceM);
-      x = r.eastM * k;
-      y = -r.northM * k;
-      d = r.distanceM;
-      $('dest').removeAttribute('hidden');
-    } else {
-      if (!trail.length || trail[trail.length - 1].recordedAt !== r.recordedAt) trail.push(r);
-      if (trail.length > 30) trail.shift();
-      var o = trail[0],
-        m = 111320,
-        c = Math.cos((o.lat * Math.PI) / 180);
-      var pts = trail.map(function (p) {
-          return [(p.lng - o.lng) * m * c, (o.lat - p.lat) * m];
-        }),
-        k =
-          90 /
-          Math.max(
-            300,
-            Math.max.apply(
-              null,
-              pts.map(function (p) {
-                return Math.max(Math.abs(p[0]), Math.abs(p[1]));
-              }),
-            ),
-          );
-      x = pts[pts.length - 1][0] * k;
-      y = pts[pts.length - 1][1] * k;
-      $('path').setAttribute(
-        'points',
-        pts
-          .map(function (p) {
-            return p[0] * k + ',' + p[1] * k;
-          })
-          .join(' '),
-      );
-      $('dest').setAttribute('hidden', '');
-    }
-    var dot = $('dot');
-    dot.setAttribute('cx', x.toFixed(1));
-    dot.setAttribute('cy', y.toFixed(1));
-    $('distance').textContent =
-      (d != null ? (d < 1000 ? Math.round(d / 10) * 10 + ' m away' : (d / 1000).toFixed(1) + ' km away') + ', ' : '') + 'updated ' + time(r.recordedAt);
+    if (!r) return;
+    var k = 90 / Math.max(300, r.distanceM),
+      d = r.distanceM,
+      dot = $('dot');
+    dot.setAttribute('cx', (r.eastM * k).toFixed(1));
+    dot.setAttribute('cy', (-r.northM * k).toFixed(1));
+    $('distance').textContent = (d < 1000 ? Math.round(d / 10) * 10 + ' m away' : (d / 1000).toFixed(1) + ' km away') + ', updated ' + time(r.recordedAt);
   }
   function gone() {
-    document.body.dataset.status = 'expired';
+    document.body.dataset.status = 'gone';
     $('page').hidden = true;
     $('gone').hidden = false;
     if (es) es.close();
@@ -155,7 +112,7 @@
   function check() {
     fetch(base + '/state', { cache: 'no-store' })
       .then(function (r) {
-        if (r.status === 410 || r.status === 404) return gone();
+        if (r.status === 404) return gone();
         if (r.ok)
           return r.json().then(function (v) {
             view = v;

@@ -1,0 +1,154 @@
+import { fmt, type PhaseResult } from '../lib/measure';
+import { md, type SectionReport, type Table, type TargetRow } from '../lib/section-report';
+import { type AuthSection, OWASP_ARGON2ID, type VerifyPath } from './auth';
+
+const PATHS: [VerifyPath, string][] = [
+  ['es256Inline', 'ES256, TokenVerifier, JWKS inline'],
+  ['es256Remote', 'ES256, TokenVerifier, JWKS from 127.0.0.1 (fetched once, cached)'],
+  ['hs256Old', 'HS256, old path: @nestjs/jwt + principal parse (baseline)'],
+];
+
+/** One core's worth of CPU spent on calls that each cost `cpuUs`: the rate one core could sustain. */
+const perCore = (p: PhaseResult) => 1e6 / p.clientCpuUsPerCall;
+const usPerCall = (p: PhaseResult) => (p.concurrency * 1e6) / p.callsPerSec;
+
+const row = (what: string, p: PhaseResult, ratio: string) => [
+  what,
+  p.concurrency,
+  fmt.rate(p.callsPerSec),
+  fmt.us(usPerCall(p)),
+  fmt.us(p.clientCpuUsPerCall),
+  fmt.rate(perCore(p)),
+  fmt.ms(p.p99Ms),
+  ratio,
+  p.otherCores !== undefined ? p.otherCores.toFixed(2) : '–',
+  p.errors,
+];
+
+const HEADERS = ['path', 'conc.', 'calls/s', 'µs/call (wall)', 'CPU µs/call', '/s on one core', 'p99 ms', 'ratio', 'other load (cores)', 'errors'];
+
+export function authVerifyTable(a: AuthSection): Table {
+  return {
+    headers: HEADERS.map((h) => (h === 'ratio' ? '÷ HS256 (calls/s)' : h)),
+    rows: a.verifyConcurrencies.flatMap((c) => {
+      const at = a.verify[c];
+      return PATHS.map(([key, label]) => row(label, at[key], key === 'hs256Old' ? '1.00×' : fmt.ratio(at[key].callsPerSec / at.hs256Old.callsPerSec)));
+    }),
+  };
+}
+
+export function authSignInTable(a: AuthSection): Table {
+  const argonRows = a.argonConcurrencies.flatMap((c) => {
+    const at = a.argon2[c];
+    const single = a.argon2[a.argonConcurrencies[0]];
+    return [
+      row('Argon2id hash (new password)', at.hash, fmt.ratio(at.hash.callsPerSec / single.hash.callsPerSec)),
+      row('Argon2id verify (sign-in)', at.verify, fmt.ratio(at.verify.callsPerSec / single.verify.callsPerSec)),
+    ];
+  });
+  return {
+    headers: HEADERS.map((h) => (h === 'ratio' ? '÷ first row of its kind' : h)),
+    rows: [
+      row('ES256 access token, AccessTokenSigner.sign', a.sign.es256, '1.00×'),
+      row('HS256 token, old path sign', a.sign.hs256Old, fmt.ratio(a.sign.hs256Old.callsPerSec / a.sign.es256.callsPerSec)),
+      ...argonRows,
+    ],
+  };
+}
+
+/** The table printed at the end of the section in the terminal. */
+export function authTable(a: AuthSection): Table {
+  const verify = authVerifyTable(a);
+  const signIn = authSignInTable(a);
+  return { headers: HEADERS, rows: [...verify.rows, ...signIn.rows] };
+}
+
+const ES256_PER_CORE_TARGET = 5_000;
+// Half of a sign-in's 500 ms budget: the rest is the database, the token and the network.
+const ARGON_VERIFY_P99_TARGET_MS = 250;
+
+function authTargets(a: AuthSection): TargetRow[] {
+  const one = a.verify[a.verifyConcurrencies[0]];
+  const most = a.verify[a.verifyConcurrencies[a.verifyConcurrencies.length - 1]];
+  const argonOne = a.argon2[a.argonConcurrencies[0]];
+  const argonMost = a.argon2[a.argonConcurrencies[a.argonConcurrencies.length - 1]];
+  const target = (what: string, ours: string, baseline: string, ratio: string, goal: string, met: boolean | undefined): TargetRow => ({
+    section: 'auth',
+    what,
+    ours,
+    baseline,
+    ratio,
+    target: goal,
+    met,
+  });
+  return [
+    // Judged busy: how many verifications a core can take matters when a service is loaded.
+    target(
+      `ES256 verify (TokenVerifier, JWKS inline) on one core, from CPU per verify at ${most.es256Inline.concurrency} concurrent`,
+      `${fmt.rate(perCore(most.es256Inline))}/s`,
+      `${fmt.rate(perCore(most.hs256Old))}/s (HS256, old)`,
+      fmt.ratio(perCore(most.es256Inline) / perCore(most.hs256Old)),
+      `≥ ${ES256_PER_CORE_TARGET.toLocaleString('en-US')}/s`,
+      perCore(most.es256Inline) >= ES256_PER_CORE_TARGET,
+    ),
+    target(
+      'ES256 verifies/s ÷ old HS256 verifies/s, 1 at a time',
+      `${fmt.rate(one.es256Inline.callsPerSec)}/s`,
+      `${fmt.rate(one.hs256Old.callsPerSec)}/s`,
+      fmt.ratio(one.es256Inline.callsPerSec / one.hs256Old.callsPerSec),
+      '(info)',
+      undefined,
+    ),
+    target(
+      `ES256 verifies/s ÷ old HS256 verifies/s, ${most.es256Inline.concurrency} concurrent`,
+      `${fmt.rate(most.es256Inline.callsPerSec)}/s`,
+      `${fmt.rate(most.hs256Old.callsPerSec)}/s`,
+      fmt.ratio(most.es256Inline.callsPerSec / most.hs256Old.callsPerSec),
+      '(info)',
+      undefined,
+    ),
+    target(
+      `ES256 verify, JWKS fetched from the accounts service ÷ inline, ${most.es256Remote.concurrency} concurrent; fetches in the section`,
+      `${fmt.rate(most.es256Remote.callsPerSec)}/s; ${a.jwksFetches} fetch${a.jwksFetches === 1 ? '' : 'es'}`,
+      `${fmt.rate(most.es256Inline.callsPerSec)}/s`,
+      fmt.ratio(most.es256Remote.callsPerSec / most.es256Inline.callsPerSec),
+      '1 fetch (cached)',
+      a.jwksFetches === 1,
+    ),
+    target(
+      `Argon2id verify p99 at OWASP's parameters, ${argonMost.verify.concurrency} concurrent (password sign-in floor)`,
+      `${fmt.ms(argonMost.verify.p99Ms)} ms; ${fmt.rate(argonMost.verify.callsPerSec)}/s`,
+      `${fmt.ms(argonOne.verify.p99Ms)} ms; ${fmt.rate(argonOne.verify.callsPerSec)}/s alone`,
+      fmt.ratio(argonMost.verify.callsPerSec / argonOne.verify.callsPerSec),
+      `≤ ${ARGON_VERIFY_P99_TARGET_MS} ms`,
+      argonMost.verify.p99Ms <= ARGON_VERIFY_P99_TARGET_MS,
+    ),
+    target('sign-in over HTTP (POST /sessions), p99 at 4 concurrent', 'not measured yet', '–', '–', '≤ 500 ms', undefined),
+  ];
+}
+
+export const authReport: SectionReport<AuthSection> = {
+  render: (a, run) => {
+    const alone = 'BENCH_SECTIONS=auth npm run bench';
+    return [
+      '### 10. Sign-in and token verification: ES256 access tokens against the old HS256 path',
+      '',
+      `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), Node ${run.machine.node}, all in the bench's process, closed loop. ` +
+        `The token is a staff member's (role and shop, session id, roles at two shops: ${a.tokenBytes.es256} characters; the old HS256 token of the same person carried role, shop and subject only: ${a.tokenBytes.hs256}). ` +
+        `**ES256** is libs/auth's TokenVerifier (jose: signature, \`alg\`, \`iss\`, \`aud\`, \`typ\`, \`exp\`/\`iat\`, the token's age, then the principal), with the public key given inline, and with the key fetched from a JWKS endpoint on 127.0.0.1 (${a.jwksFetches} fetch${a.jwksFetches === 1 ? '' : 'es'} over the whole section: cached after the first). ` +
+        `The **baseline** is the path every service used before, reproduced in bench/auth/hs256-baseline.ts: HS256 with one shared secret through @nestjs/jwt, then the claims parsed as a principal. ` +
+        `Each contender warms up ${a.warmupSeconds} s, then they take two turns (A B C, C B A) adding up to ${a.seconds} s each per concurrency. ` +
+        `"µs/call (wall)" is the mean time a call took (concurrency ÷ rate); "CPU µs/call" is this process's CPU (every thread: jose verifies through WebCrypto, whose work runs on libuv's thread pool) over calls, and "/s on one core" is 10⁶ over it (load from elsewhere moves it less than the rates); "other load" is the machine's CPU outside the bench and its PostgreSQL and broker while measured.`,
+      '',
+      md(authVerifyTable(a)),
+      '',
+      `The cost of a password sign-in before any I/O: Argon2id (@node-rs/argon2) at OWASP's parameters (m=${OWASP_ARGON2ID.memoryCost} KiB, t=${OWASP_ARGON2ID.timeCost}, p=${OWASP_ARGON2ID.parallelism}), which runs on libuv's thread pool (${a.threadPool} threads), alone and ${a.argonConcurrencies.slice(1).join(', ')} at a time; and signing the access token. The ratio of an Argon2id row is its rate over the same operation alone.`,
+      '',
+      md(authSignInTable(a)),
+      '',
+      '**Sign-in over HTTP (`POST /sessions`) is not measured yet**: the accounts service has no sign-in endpoint in this build. Until it has, the Argon2id verify rate above is the ceiling of password sign-ins per second on this machine.',
+      '',
+    ];
+  },
+  targets: (a) => authTargets(a),
+};
