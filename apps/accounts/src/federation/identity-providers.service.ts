@@ -81,13 +81,14 @@ export class IdentityProvidersService {
         issuer: issuer.href,
       });
     }
-    const [rows] = (await this.dataSource.query(
+    // An INSERT answers its rows alone (an UPDATE or DELETE answers [rows, count]).
+    const rows = await this.dataSource.query<ProviderRow[]>(
       `INSERT INTO shop_identity_providers (shop_id, issuer, client_id, client_secret_sealed, person_claim, configured_by, configured_at)
        VALUES ($1, $2, $3, $4, 'email', $5, now())
        ON CONFLICT (shop_id) DO UPDATE SET issuer = $2, client_id = $3, client_secret_sealed = $4, configured_by = $5, configured_at = now()
        RETURNING *`,
       [shopId, issuer.href, given.clientId, sealClientSecret(this.settings.keyEncryptionKey, shopId, given.clientSecret), principal.sub],
-    )) as [ProviderRow[], number];
+    );
     this.discovered.delete(shopId);
     this.logger.info({ shopId, issuer: issuer.href, clientId: given.clientId, by: principal.sub }, 'identity provider configured');
     return this.viewOf(rows[0]);

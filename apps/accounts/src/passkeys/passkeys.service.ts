@@ -137,7 +137,8 @@ export class PasskeysService {
     if (!verification.verified) throw refused('the attestation does not verify');
     const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
     const now = new Date();
-    const [rows] = (await this.dataSource.query(
+    // An INSERT answers its rows alone (an UPDATE or DELETE answers [rows, count]).
+    const rows = await this.dataSource.query<PasskeyRow[]>(
       `INSERT INTO passkeys (credential_id, person_id, public_key, counter, transports, label, device_type, backed_up, aaguid, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (credential_id) DO NOTHING RETURNING *`,
       [
@@ -152,7 +153,7 @@ export class PasskeysService {
         aaguid,
         now,
       ],
-    )) as [PasskeyRow[], number];
+    );
     if (!rows[0]) throw new DomainError('conflict', 'PASSKEY_ALREADY_REGISTERED', 'this passkey is already registered');
     this.logger.info({ personId, credentialId: credential.id, deviceType: credentialDeviceType }, 'passkey registered');
     return viewOf(rows[0]);
