@@ -72,13 +72,14 @@ export class IdentityProvidersService {
         'this service has no ACCOUNTS_OIDC_REDIRECT_URL: no provider could send people back to it',
       );
     }
-    const issuer = this.issuerUrl(given.issuer);
+    const url = this.issuerUrl(given.issuer);
+    let issuer: string;
     try {
-      // Proves the issuer answers as an OpenID provider under exactly this identifier before anyone depends on it.
-      await this.discover(issuer, given.clientId, given.clientSecret);
+      // Proves the issuer answers as an OpenID provider before anyone depends on it; kept as its metadata spells it.
+      issuer = (await this.discover(url, given.clientId, given.clientSecret)).serverMetadata().issuer;
     } catch (err) {
       throw new DomainError('invalid', 'IDENTITY_PROVIDER_UNREACHABLE', `the issuer's discovery document could not be read: ${(err as Error).message}`, {
-        issuer: issuer.href,
+        issuer: url.href,
       });
     }
     // An INSERT answers its rows alone (an UPDATE or DELETE answers [rows, count]).
@@ -87,10 +88,10 @@ export class IdentityProvidersService {
        VALUES ($1, $2, $3, $4, 'email', $5, now())
        ON CONFLICT (shop_id) DO UPDATE SET issuer = $2, client_id = $3, client_secret_sealed = $4, configured_by = $5, configured_at = now()
        RETURNING *`,
-      [shopId, issuer.href, given.clientId, sealClientSecret(this.settings.keyEncryptionKey, shopId, given.clientSecret), principal.sub],
+      [shopId, issuer, given.clientId, sealClientSecret(this.settings.keyEncryptionKey, shopId, given.clientSecret), principal.sub],
     );
     this.discovered.delete(shopId);
-    this.logger.info({ shopId, issuer: issuer.href, clientId: given.clientId, by: principal.sub }, 'identity provider configured');
+    this.logger.info({ shopId, issuer, clientId: given.clientId, by: principal.sub }, 'identity provider configured');
     return this.viewOf(rows[0]);
   }
 
