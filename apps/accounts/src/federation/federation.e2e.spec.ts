@@ -147,6 +147,7 @@ describe('a shop chain’s own identity provider (real oidc-provider, accounts s
     reused.searchParams.set('state', fresh.searchParams.get('state') as string);
     const codeReplay = await callback(reused);
     expect([codeReplay.status, codeReplay.body.code]).toEqual([401, 'OIDC_SIGN_IN_FAILED']);
+    expect(codeReplay.body.details).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('refuses a wrong state, a foreign issuer, a non-member and an unverified address, and opens no session', async () => {
@@ -164,6 +165,13 @@ describe('a shop chain’s own identity provider (real oidc-provider, accounts s
     expect(fromForeign.searchParams.get('iss')).toBe(foreign.issuer);
     const foreignAnswer = await callback(fromForeign);
     expect([foreignAnswer.status, foreignAnswer.body.code]).toEqual([401, 'OIDC_SIGN_IN_FAILED']);
+    expect(foreignAnswer.body.details).toMatchObject({ reason: expect.stringContaining('"iss"') });
+    // Stripping the iss parameter does not help: the chain's provider announces it always sends one.
+    const steeredAgain = new URL(await start(rosewood.shopId));
+    const withoutIss = await foreign.signIn(`${foreign.issuer}${steeredAgain.pathname}${steeredAgain.search}`, 'anna');
+    withoutIss.searchParams.delete('iss');
+    const codeFromElsewhere = await callback(withoutIss);
+    expect([codeFromElsewhere.status, codeFromElsewhere.body.details]).toEqual([401, { reason: expect.stringContaining('"iss"') }]);
 
     for (const account of ['dora', 'nobody']) {
       const refused = await callback(await chain.signIn(await start(rosewood.shopId), account));

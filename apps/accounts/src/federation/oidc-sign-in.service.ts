@@ -21,9 +21,11 @@ const failed = (reason: string, details: Record<string, unknown> = {}) =>
 
 /** What openid-client says went wrong, with the provider's own error code when it sent one. */
 function reasonOf(err: unknown): { reason: string; error?: string } {
-  const e = err as { message?: string; error?: unknown; code?: string };
+  const e = err as { message?: string; error?: unknown; cause?: { message?: string } };
   const error = typeof e.error === 'string' ? e.error : undefined;
-  return { reason: e.message ?? String(err), ...(error ? { error } : {}) };
+  // openid-client's own message is generic ("invalid response encountered"); its cause says which check failed.
+  const reason = [e.message ?? String(err), e.cause?.message].filter(Boolean).join(': ');
+  return { reason, ...(error ? { error } : {}) };
 }
 
 /**
