@@ -50,10 +50,14 @@ export class RegisterPasskeyBody extends createZodDto(
     .meta({
       example: {
         response: {
-          id: 'hXo1…',
-          rawId: 'hXo1…',
+          id: 'hXo1Rk3q9tY2mUuVZlQeNw',
+          rawId: 'hXo1Rk3q9tY2mUuVZlQeNw',
           type: 'public-key',
-          response: { clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIi…', attestationObject: 'o2NmbXRkbm9uZW…', transports: ['internal'] },
+          response: {
+            clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIn0',
+            attestationObject: 'o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVjF',
+            transports: ['internal'],
+          },
           clientExtensionResults: {},
         },
         label: 'Counter PC, Rosewood',
@@ -71,10 +75,15 @@ export class PasskeySignInBody extends createZodDto(
     .meta({
       example: {
         response: {
-          id: 'hXo1…',
-          rawId: 'hXo1…',
+          id: 'hXo1Rk3q9tY2mUuVZlQeNw',
+          rawId: 'hXo1Rk3q9tY2mUuVZlQeNw',
           type: 'public-key',
-          response: { clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0Ii…', authenticatorData: 'SZYN5YgO…', signature: 'MEUCIQ…', userHandle: 'cC1yaXRh' },
+          response: {
+            clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0',
+            authenticatorData: 'SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ',
+            signature: 'MEUCIQDxq7v0',
+            userHandle: 'cC1yaXRh',
+          },
           clientExtensionResults: {},
         },
         shopId: 'rosewood',
