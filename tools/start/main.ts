@@ -18,6 +18,7 @@ import { createKafka, ensureTopics } from '@petalpost/kafka';
 import { assertSupportedRuntime, ConfigError, createLogger, loadConfig } from '@petalpost/platform';
 
 import { type ApiReference, startApiReference } from './api-reference';
+import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SHOP, type DemoShop, seedDemoShop } from './demo';
 import { type ServiceName, SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -99,7 +100,8 @@ async function main(): Promise<void> {
     running.services = SERVICES.map((name, i) => superviseService(services[i], () => spawnOne(name), say));
     const reference = await startApiReference(services, '127.0.0.1', config.REFERENCE_PORT);
     stack.push({ what: 'api reference', stop: () => reference.close() });
-    printSummary(config, dataDir, services, reference, postgres, broker.brokers, (Date.now() - started) / 1000);
+    const demo = await seedDemoShop(services.find((s) => s.name === 'accounts')!.url);
+    printSummary(config, dataDir, services, reference, demo, postgres, broker.brokers, (Date.now() - started) / 1000);
   } catch (err) {
     say(`\nnpm start failed: ${err instanceof ConfigError ? err.message : (err as Error).message}`);
     await shutdown(1);
@@ -141,6 +143,7 @@ function printSummary(
   dataDir: string,
   services: ServiceProcess[],
   reference: ApiReference,
+  demo: DemoShop,
   postgres: PostgresHandle,
   brokers: string[],
   seconds: number,
@@ -156,10 +159,16 @@ function printSummary(
   say(`  kafka          ${brokers.join(',')}${config.KAFKA_NAMESPACE ? ` (namespace ${config.KAFKA_NAMESPACE})` : ''}`);
   say(`  postgres       ${redactUrl(postgres.url)}`);
   say('');
-  say('  a token:       npm run token -- --role staff --shop s1 --sub alice');
+  const accounts = services.find((s) => s.name === 'accounts')!;
+  say(`  demo shop      ${DEMO_SHOP.name} (${DEMO_SHOP.timeZone}), shop id ${demo.shopId}${demo.created ? ', made just now' : ''}`);
+  say(`  sign in as     ${DEMO_PEOPLE.map((p) => p.email).join(', ')}`);
+  say(`                 password: ${DEMO_PASSWORD}`);
+  say(
+    `  TOKEN=$(curl -s -X POST ${accounts.url}/sessions -H 'content-type: application/json' -d '{"email":"${DEMO_PEOPLE[0].email}","password":"${DEMO_PASSWORD}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')`,
+  );
   say(`  place order:   curl -X POST ${services[0].url}/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
   say(
-    `                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2027-02-14T13:00:00+01:00","to":"2027-02-14T15:00:00+01:00"},"buyer":{"name":"Sam"},"recipient":{"name":"Alex","address":{"text":"Lindenlaan 3, Utrecht"}}}'`,
+    `                   -d '{"items":[{"sku":"ROSE-12","name":"Twelve red roses","quantity":1}],"deliveryWindow":{"from":"2027-02-14T13:00:00+08:00","to":"2027-02-14T15:00:00+08:00"},"buyer":{"name":"Sam"},"recipient":{"name":"Alex","address":{"text":"上海市静安区南京西路 1 号"}}}'`,
   );
   say('\n  The services also trust the public development key (npm run token), on loopback only: never in production.');
   say('\nA service that exits is started again (after 1 s, doubling to 30 s while it keeps failing).');

@@ -1,0 +1,68 @@
+/**
+ * The demo shop `npm start` makes on its first start, through the accounts service's own routes,
+ * so that there is someone to sign in as. Its password is in this file: the services that trust it
+ * listen on loopback only, like everything `npm start` runs.
+ */
+export const DEMO_PASSWORD = 'jasmine tea at the flower market';
+
+export const DEMO_SHOP = { name: '花语小铺 Petal Corner', timeZone: 'Asia/Shanghai' };
+
+export const DEMO_PEOPLE = [
+  { email: 'owner@demo.petalpost.test', displayName: '林晓 Lin Xiao', roles: ['staff'] },
+  { email: 'florist@demo.petalpost.test', displayName: '陈梅 Chen Mei', roles: ['florist'] },
+  { email: 'dispatcher@demo.petalpost.test', displayName: '王磊 Wang Lei', roles: ['dispatcher'] },
+  { email: 'rider@demo.petalpost.test', displayName: '张伟 Zhang Wei', roles: ['rider'] },
+] as const;
+
+export interface DemoShop {
+  shopId: string;
+  /** True when this start made it; false when an earlier start had. */
+  created: boolean;
+}
+
+type Answer = { status: number; body: Record<string, unknown> };
+
+async function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<Answer> {
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+function expect(answer: Answer, status: number, what: string): Record<string, unknown> {
+  if (answer.status !== status) throw new Error(`demo shop: ${what} answered ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/** Signs the owner in; makes the shop and its team first if an earlier start has not. */
+export async function seedDemoShop(accountsUrl: string): Promise<DemoShop> {
+  const [owner, ...team] = DEMO_PEOPLE;
+  const signIn = await call(accountsUrl, 'POST', '/sessions', { email: owner.email, password: DEMO_PASSWORD });
+  if (signIn.status === 201) {
+    const memberships = signIn.body.memberships as Array<{ shopId: string }>;
+    return { shopId: memberships[0].shopId, created: false };
+  }
+  const shop = expect(
+    await call(accountsUrl, 'POST', '/shops', { ...DEMO_SHOP, owner: { email: owner.email, displayName: owner.displayName, password: DEMO_PASSWORD } }),
+    201,
+    'creating the shop',
+  );
+  const shopId = shop.shopId as string;
+  const session = expect(await call(accountsUrl, 'POST', '/sessions', { email: owner.email, password: DEMO_PASSWORD, shopId }), 201, 'signing the owner in');
+  for (const person of team) {
+    const invitation = expect(
+      await call(accountsUrl, 'POST', `/shops/${shopId}/invitations`, { email: person.email, roles: person.roles }, session.accessToken as string),
+      201,
+      `inviting ${person.email}`,
+    );
+    expect(
+      await call(accountsUrl, 'POST', invitation.acceptPath as string, { displayName: person.displayName, password: DEMO_PASSWORD }),
+      201,
+      `${person.email} accepting`,
+    );
+  }
+  return { shopId, created: true };
+}
