@@ -3,7 +3,9 @@ import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
 import type { AccountsConfig } from './accounts.config';
 import { ApiKeys1768000000300, ApiKeysModule } from './api-keys';
+import { FederationModule, ShopIdentityProviders1781000000200 } from './federation';
 import { KeysModule, SigningKeys1768000000100 } from './keys';
+import { Passkeys1781000000100, PasskeysModule } from './passkeys';
 import { People1780000000000, PeopleDirectory, PeopleModule } from './people';
 import { Sessions1768000000200, SessionsModule, SignInDirectory, SignInDirectoryModule } from './sessions';
 
@@ -15,7 +17,14 @@ import { Sessions1768000000200, SessionsModule, SignInDirectory, SignInDirectory
 export class AccountsModule {
   static forRoot(config: AccountsConfig, logger: Logger): DynamicModule {
     const foundation = serviceFoundation('accounts', config, logger, {
-      migrations: [People1780000000000, SigningKeys1768000000100, Sessions1768000000200, ApiKeys1768000000300],
+      migrations: [
+        People1780000000000,
+        SigningKeys1768000000100,
+        Sessions1768000000200,
+        ApiKeys1768000000300,
+        Passkeys1781000000100,
+        ShopIdentityProviders1781000000200,
+      ],
       eventLog: {},
     });
     return {
@@ -30,6 +39,8 @@ export class AccountsModule {
         KeysModule,
         SessionsModule,
         ApiKeysModule,
+        PasskeysModule,
+        FederationModule,
       ],
       controllers: [],
       providers: [...foundation.providers],

@@ -19,7 +19,8 @@ export async function startServiceProcess(
   env: { KAFKA_NAMESPACE: string } & Record<string, string>,
 ): Promise<ServiceProcess> {
   const { kafkaBrokers, databaseUrl } = testInfra();
-  const port = await freePort();
+  // A caller that must know the port beforehand (a service naming its own URL) gives it as PORT.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const logDir = join(repoRoot, '.data', 'test-logs');
   await mkdir(logDir, { recursive: true });
   const service = spawnService(

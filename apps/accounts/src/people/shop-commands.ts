@@ -9,6 +9,7 @@ import { type PersonCommand, personDecider, personStream } from './domain/person
 import { type ShopCommand, shopDecider, type ShopState } from './domain/shop.decider';
 import { type ActingPerson, type ShopRole, shopStream } from './domain/shop.events';
 import { INVITATION_MAILS, type InvitationMails, queueInvitationMail } from './mail/invitation-mails';
+import { directoryCaughtUp } from './directory-caught-up';
 import { hashPassword } from './passwords';
 import type { PeopleConfig } from './people.config';
 import { shopOfSecret, signInOf } from './people.queries';
@@ -63,8 +64,10 @@ export class ShopCommands {
       by,
       now: now(),
     };
-    return this.withRegistration(registration, 'selfService' in by ? registration.personId : by.personId, (register) =>
-      runCommand(this.store, shopDecider, shopStream(shopId), command, { ...cause, freshStream: true, ...register }),
+    return this.listed(
+      this.withRegistration(registration, 'selfService' in by ? registration.personId : by.personId, (register) =>
+        runCommand(this.store, shopDecider, shopStream(shopId), command, { ...cause, freshStream: true, ...register }),
+      ),
     );
   }
 
@@ -104,19 +107,20 @@ export class ShopCommands {
       return { invitationId: (event.data as { invitationId: string }).invitationId, result };
     }
     if (email) void this.mails.runPass();
+    await directoryCaughtUp(this.dataSource, result.events);
     return { invitationId, secret, link, result };
   }
 
   revoke(shopId: string, invitationId: string, by: ActingPerson, cause: Cause) {
-    return runCommand(this.store, shopDecider, shopStream(shopId), { type: 'RevokeInvitation', invitationId, by, now: now() }, cause);
+    return this.listed(runCommand(this.store, shopDecider, shopStream(shopId), { type: 'RevokeInvitation', invitationId, by, now: now() }, cause));
   }
 
   change(shopId: string, personId: string, change: { roles?: ShopRole[]; owner?: boolean; manageTeam?: boolean }, by: ActingPerson, cause: Cause) {
-    return runCommand(this.store, shopDecider, shopStream(shopId), { type: 'ChangeMember', personId, ...change, by, now: now() }, cause);
+    return this.listed(runCommand(this.store, shopDecider, shopStream(shopId), { type: 'ChangeMember', personId, ...change, by, now: now() }, cause));
   }
 
   remove(shopId: string, personId: string, by: ActingPerson, cause: Cause) {
-    return runCommand(this.store, shopDecider, shopStream(shopId), { type: 'RemoveMember', personId, by, now: now() }, cause);
+    return this.listed(runCommand(this.store, shopDecider, shopStream(shopId), { type: 'RemoveMember', personId, by, now: now() }, cause));
   }
 
   /** A signed-in person accepts: the membership is added to them. */
@@ -126,7 +130,7 @@ export class ShopCommands {
     const person = await signInOf(this.dataSource.manager, { personId });
     if (!person) throw new DomainError('not_found', 'PERSON_NOT_FOUND', 'your token names no person of this service');
     const command: ShopCommand = { type: 'AcceptInvitation', secretHash, person, now: now() };
-    return runCommand(this.store, shopDecider, shopStream(shopId), command, cause);
+    return this.listed(runCommand(this.store, shopDecider, shopStream(shopId), command, cause));
   }
 
   /** Someone new accepts: they become a person (e-mail from the invitation if it has one) and a member, together. */
@@ -144,9 +148,18 @@ export class ShopCommands {
     shopDecider.decide(dryRun, shop);
     const registration = await this.prepareRegistration({ email, displayName: person.displayName, password: person.password }, shop.name);
     const command: ShopCommand = { ...dryRun, person: { personId: registration.personId, email: registration.email } };
-    return this.withRegistration(registration, registration.personId, (register) =>
-      runCommand(this.store, shopDecider, shopStream(shopId), command, { ...cause, ...register }),
+    return this.listed(
+      this.withRegistration(registration, registration.personId, (register) =>
+        runCommand(this.store, shopDecider, shopStream(shopId), command, { ...cause, ...register }),
+      ),
     );
+  }
+
+  /** A command's result, once the people directory (sign-in, the API's lists) shows what it did. */
+  private async listed<T extends { events: CommandResult<ShopState>['events'] }>(running: Promise<T>): Promise<T> {
+    const result = await running;
+    await directoryCaughtUp(this.dataSource, result.events);
+    return result;
   }
 
   /** Normalises and checks a new person's details, refusing a taken e-mail before the password is hashed. */

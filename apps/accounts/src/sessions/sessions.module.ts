@@ -12,6 +12,6 @@ import { SignInService } from './sign-in.service';
   imports: [KeysModule],
   controllers: [SessionsController, SignInFailuresController],
   providers: [AccessTokenIssuer, SessionsService, SignInService, ...sessionsRetention],
-  exports: [AccessTokenIssuer],
+  exports: [AccessTokenIssuer, SessionsService],
 })
 export class SessionsModule {}
