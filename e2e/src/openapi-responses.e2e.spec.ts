@@ -525,6 +525,25 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect((await anna.DELETE('/sessions/{sessionId}', { params: end, body: {} })).response.status).toBe(404);
     expect((await anna.POST('/sessions/sign-out-everywhere', { body: {} })).data).toEqual({ ended: 1 });
 
+    // Passkeys and a shop's own identity provider: the ceremonies' options and the lists here, their successes in
+    // apps/accounts (a software authenticator, a real OpenID provider); what a bare client gets back is checked here.
+    const notAnAuthenticator = { id: 'bm8', rawId: 'bm8', type: 'public-key' as const, clientExtensionResults: {} };
+    const fresh = accounts((await accounts().POST('/sessions', { body: { email, password } })).data!.accessToken);
+    expect((await fresh.POST('/passkeys/registration/options', { body: {} })).response.status).toBe(200);
+    const registration = { response: { ...notAnAuthenticator, response: { clientDataJSON: 'e30', attestationObject: 'oA' } } };
+    expect((await fresh.POST('/passkeys/registration', { body: registration })).response.status).toBe(400);
+    expect((await fresh.GET('/passkeys')).data?.items).toEqual([]);
+    expect((await fresh.DELETE('/passkeys/{credentialId}', { params: { path: { credentialId: 'bm8' } } })).response.status).toBe(404);
+    expect((await accounts().POST('/sessions/passkey/options', { body: {} })).response.status).toBe(200);
+    const assertion = { response: { ...notAnAuthenticator, response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA' } } };
+    expect((await accounts().POST('/sessions/passkey', { body: assertion })).response.status).toBeGreaterThanOrEqual(400);
+    const unreachable = { issuer: 'http://127.0.0.1:9/', clientId: 'petalpost', clientSecret: 'a secret shared with the chain provider' };
+    expect((await fresh.PUT('/shops/{shopId}/identity-provider', { params: shop, body: unreachable })).response.status).toBe(400);
+    expect((await fresh.GET('/shops/{shopId}/identity-provider', { params: shop })).response.status).toBe(404);
+    expect((await fresh.DELETE('/shops/{shopId}/identity-provider', { params: shop })).response.status).toBe(404);
+    expect((await accounts().GET('/sessions/oidc/{shopId}/start', { params: shop })).response.status).toBe(404);
+    expect((await accounts().GET('/sessions/oidc/callback', { params: { query: {} } })).response.status).toBe(400);
+
     // The keys tokens are verified with, and an operator's rotation ahead of schedule.
     expect((await accounts().GET('/.well-known/jwks.json')).data?.keys.length).toBeGreaterThan(0);
     expect((await operator.GET('/signing-keys')).response.status).toBe(200);
