@@ -180,6 +180,34 @@ describe('people sign in and each service lets them see what their role allows',
     expect(back.status).not.toBe(201);
   }, 120_000);
 
+  it('lets a shop’s web shop place and read orders with an API key, and nothing else', async () => {
+    const ownerEmail = `keys-${namespace}@bloom.example`;
+    const created = await call(accounts, 'POST', '/shops', {
+      body: { name: 'Orchid Lane', timeZone: 'Asia/Shanghai', owner: { email: ownerEmail, displayName: 'Xu', password: PASSWORD } },
+    });
+    expect(created.status).toBe(201);
+    const owner = await signIn(ownerEmail);
+    const key = await call(accounts, 'POST', `/shops/${created.body.shopId as string}/api-keys`, {
+      token: owner.accessToken,
+      body: { label: 'web shop', scopes: ['orders:write', 'orders:read'] },
+    });
+    expect(key.status).toBe(201);
+    const exchanged = await fetch(`${accounts.url}/api-keys/token`, { method: 'POST', headers: { authorization: `Bearer ${key.body.secret as string}` } });
+    expect(exchanged.status).toBe(200);
+    const webShop = ((await exchanged.json()) as { accessToken: string }).accessToken;
+
+    const placed = await call(services.orders, 'POST', '/orders', { token: webShop, body: roses });
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.orderId as string;
+    expect((await call(services.orders, 'GET', `/orders/${orderId}`, { token: webShop })).status).toBe(200);
+    // Accepting the order is the shop's people's to do, and the other services' routes are not the key's.
+    const accept = await call(services.orders, 'POST', `/orders/${orderId}/accept`, { token: webShop });
+    expect({ status: accept.status, code: accept.body.code }).toEqual({ status: 403, code: 'SCOPE_NOT_ALLOWED' });
+    expect((await call(services.dispatch, 'GET', '/riders', { token: webShop })).status).toBe(403);
+    expect((await call(services.orders, 'GET', `/orders/${orderId}`, { token: owner.accessToken })).body).toMatchObject({ status: 'placed' });
+  }, 60_000);
+
+  // Last: it stops the accounts service.
   it('keeps accepting tokens already issued while the accounts service is down, until they expire', async () => {
     const ownerEmail = `down-${namespace}@bloom.example`;
     const created = await call(accounts, 'POST', '/shops', {

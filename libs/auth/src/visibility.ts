@@ -64,7 +64,21 @@ const CHANNELS: Record<Channel, { told: readonly Role[]; readers: readonly Role[
 /** The shop's desk: told of every event of their shop said in no channel, and of the read receipts of the channels that tell them. */
 const DESK: readonly Role[] = ['staff', 'dispatcher'];
 
-type Routed = Pick<IntegrationEvent, 'type' | 'shopId' | 'data'>;
+type Routed = Pick<IntegrationEvent, 'type' | 'shopId' | 'data'> & { metadata?: { actor?: { role: string } } };
+
+/**
+ * Whether the order's customer wrote or did this (the message's author, or the event's actor). A
+ * customer has nobody at the shop to @mention: whatever such an event names reaches nobody by
+ * mention, and so never becomes a critical notification (messaging already drops a customer's
+ * mentions; this holds should one come through all the same).
+ */
+export function writtenByCustomer(event: Routed): boolean {
+  if (event.metadata?.actor?.role === 'customer') return true;
+  const data = event.data;
+  if (typeof data !== 'object' || data === null || !('author' in data)) return false;
+  const author = (data as { author: unknown }).author;
+  return typeof author === 'object' && author !== null && (author as { role?: unknown }).role === 'customer';
+}
 
 /**
  * The table itself, by role: what each party may see of a shop, as one question — an order, or an
@@ -193,7 +207,7 @@ export function channelOf(event: Routed): Channel | undefined {
  * read the channel.
  */
 function isMentioned(principal: Principal, event: Routed): boolean {
-  if (principal.shopId !== event.shopId) return false;
+  if (principal.shopId !== event.shopId || writtenByCustomer(event)) return false;
   return mentionsOf(event.data).includes(principal.sub) || mentionedRolesOf(event).includes(principal.role);
 }
 

@@ -1,4 +1,4 @@
-import { mentionedRolesOf, mentionsOf, orderToldOf, type Principal, riderToldOf, rolesToldOf } from '@petalpost/auth';
+import { mentionedRolesOf, mentionsOf, orderToldOf, type Principal, riderToldOf, rolesToldOf, writtenByCustomer } from '@petalpost/auth';
 import type { IntegrationEvent, Role } from '@petalpost/contracts';
 
 /**
@@ -43,25 +43,11 @@ export function audiencesFor(event: RoutedEvent): Audience[] {
   if (rider !== undefined) audiences.add(riderAudience(shopId, rider));
   const order = orderToldOf(event);
   if (order !== undefined) audiences.add(orderAudience(order));
-  if (!byCustomer(event)) {
+  if (!writtenByCustomer(event)) {
     for (const sub of mentionsOf(event.data)) audiences.add(personAudience(shopId, sub));
     for (const role of mentionedRolesOf(event)) audiences.add(roleAudience(shopId, role));
   }
   return [...audiences].sort();
-}
-
-/**
- * Whether the order's customer wrote or did this (the message's author, or the event's actor). A
- * customer has nobody at the shop to @mention: whatever such an event names reaches nobody by mention,
- * and so never becomes a critical notification (messaging already drops a customer's mentions; this
- * holds should one come through all the same).
- */
-export function byCustomer(event: RoutedEvent): boolean {
-  if (event.metadata?.actor?.role === 'customer') return true;
-  const data = event.data;
-  if (typeof data !== 'object' || data === null || !('author' in data)) return false;
-  const author = (data as { author: unknown }).author;
-  return typeof author === 'object' && author !== null && (author as { role?: unknown }).role === 'customer';
 }
 
 /** The inboxes a connected principal reads. */

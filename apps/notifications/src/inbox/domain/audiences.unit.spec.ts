@@ -93,6 +93,19 @@ Object.assign(events, {
     shopId: 's2',
     data: { shopId: 's2', channelId: 'c2', mentions: [], mentionRefs: [role('florist')] },
   },
+  // Should a customer's @mention get through messaging, it reaches nobody by mention.
+  'MessagePosted in the customer channel by its customer, @staff and mentioning fay': {
+    type: 'MessagePosted',
+    shopId: 's1',
+    data: {
+      orderId: 'o1',
+      shopId: 's1',
+      channel: 'customer',
+      author: { role: 'customer', subject: 'buyer-1' },
+      mentions: ['fay'],
+      mentionRefs: [role('staff'), person('fay')],
+    },
+  },
   'ExceptionReported o1 by li': { type: 'ExceptionReported', shopId: 's1', data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', riderId: 'li' } },
 } satisfies Record<string, RoutedEvent>);
 

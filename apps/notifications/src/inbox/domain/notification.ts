@@ -1,4 +1,5 @@
-import { type Audience, byCustomer, kindOf, type RoutedEvent } from './audiences';
+import { writtenByCustomer } from '@petalpost/auth';
+import { type Audience, kindOf, type RoutedEvent } from './audiences';
 
 /** What an inbox keeps of an event for one audience: the payload that audience may read. */
 export interface Notification {
@@ -37,7 +38,7 @@ export function notificationFor(audience: Audience, event: RoutedEvent): Notific
   const kind = kindOf(audience);
   // A mention asks someone to answer: it must be acknowledged, like an exception. Nothing a customer
   // writes or does may demand that of the shop (a tracking link is open to whoever holds it).
-  const critical = !byCustomer(event) && (CRITICAL_EVENTS.has(event.type) || kind === 'person' || kind === 'role');
+  const critical = !writtenByCustomer(event) && (CRITICAL_EVENTS.has(event.type) || kind === 'person' || kind === 'role');
   const data = asRecord(event.data);
   if (!data) return { critical, data: event.data };
   switch (kind) {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles, shopFilter } from '@petalpost/auth';
+import { CurrentPrincipal, type Principal, Roles, Scopes, shopFilter } from '@petalpost/auth';
 import { type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
 import { ApiErrors, createZodDto, SERVICE_CONFIG } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
@@ -75,6 +75,7 @@ export class OrdersQueryController {
 
   @Get()
   @Roles('operator', 'staff', 'florist', 'dispatcher', 'rider')
+  @Scopes('orders:read')
   @ApiOperation({ summary: "A shop's orders by delivery window, a page at a time (florists: the production queue; riders: their own orders)" })
   @ZodResponse({ status: 200, type: OrderList })
   async list(@Query() query: ListOrdersQuery, @CurrentPrincipal() principal: Principal) {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, type RiderGrace, Roles, shopInScope } from '@petalpost/auth';
+import { CurrentPrincipal, type Principal, type RiderGrace, Roles, Scopes, shopInScope } from '@petalpost/auth';
 import { DomainError, type RecipientContact, type Role } from '@petalpost/contracts';
 import { EventStore, foldEvents, fromRequest } from '@petalpost/event-store';
 import { answer, ApiCommand, ApiErrors, CommandRequest, EmptyBody, SERVICE_CONFIG } from '@petalpost/platform';
@@ -57,6 +57,8 @@ export class OrdersController {
 
   @Post()
   @Roles('staff', 'operator')
+  // A shop's web shop or till places orders with its API key.
+  @Scopes('orders:write')
   @ApiCommand('Place an order (reserves its place in the delivery slot when the shop plans slots); it gets a pickup code for its label')
   @ZodResponse({ status: 201, type: OrderView })
   async place(@Body() body: PlaceOrderBody, @CommandRequest() request: CommandRequest) {
@@ -206,6 +208,7 @@ export class OrdersController {
   }
 
   @Get(':orderId')
+  @Scopes('orders:read')
   @ApiOperation({
     summary:
       'An order as its events tell it, with the fields your role may see (404 for orders you may not see now); staff and operators may ask for it as of a past time',
