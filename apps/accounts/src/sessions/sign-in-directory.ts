@@ -1,25 +1,9 @@
 import { type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { assertShopInScope, type Principal } from '@petalpost/auth';
-import { DomainError, type Role } from '@petalpost/contracts';
+import { DomainError } from '@petalpost/contracts';
+import type { DirectoryMembership, DirectoryPerson } from '../people';
 
-/** A person as sign-in needs them. */
-export interface DirectoryPerson {
-  personId: string;
-  email: string;
-  displayName: string;
-  /** Absent for a person who signs in otherwise (a passkey, their shop chain's identity provider). */
-  passwordHash?: string;
-  /** One of the platform's own people: acts with role operator and no shop. */
-  operator: boolean;
-}
-
-/** One shop a person belongs to, with their roles there and whether they may manage its team. */
-export interface DirectoryMembership {
-  shopId: string;
-  roles: Role[];
-  owner: boolean;
-  manageTeam: boolean;
-}
+export type { DirectoryMembership, DirectoryPerson };
 
 type Awaitable<T> = T | Promise<T>;
 
