@@ -19,7 +19,7 @@ import { type NotificationsSection, notificationsSection } from './notifications
 import { profiled, type ProfileSummary } from './lib/profile';
 import { appendTable } from './append-report';
 import { authSection } from './auth/auth';
-import { authHttpSignInTable, authTable } from './auth/auth-report';
+import { authHttpSignInTable, authRoutesTable, authTable } from './auth/auth-report';
 import { locationsTable } from './dispatch/locations-report';
 import { httpTable } from './http/http-report';
 import { messagingTable } from './messaging/messaging-report';
@@ -298,6 +298,8 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       say(`\n${printTable(authTable(run.auth))}\n`);
       const signIns = authHttpSignInTable(run.auth);
       if (signIns) say(`${printTable(signIns)}\n`);
+      const routes = authRoutesTable(run.auth);
+      if (routes) say(`${printTable(routes)}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

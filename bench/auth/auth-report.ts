@@ -106,6 +106,40 @@ export function authHttpSignInTable(a: AuthSection): Table | undefined {
   };
 }
 
+export function authRoutesTable(a: AuthSection): Table | undefined {
+  const routes = a.signIn?.routes ?? [];
+  if (routes.length === 0) return undefined;
+  const live = routes.find((r) => r.route === 'GET /health/live');
+  return {
+    headers: [
+      'route',
+      'conc.',
+      'requests/s',
+      'p50 ms',
+      'p99 ms',
+      'accounts CPU µs/request',
+      '− GET /health/live (µs)',
+      'PostgreSQL CPU µs/request',
+      'other load (cores)',
+      'errors',
+    ],
+    rows: routes.map((r) => [
+      r.route,
+      r.result.concurrency,
+      fmt.rate(r.result.callsPerSec),
+      fmt.ms(r.result.p50Ms),
+      fmt.ms(r.result.p99Ms),
+      fmt.us(r.serviceUsPerRequest),
+      live && r !== live && r.serviceUsPerRequest !== undefined && live.serviceUsPerRequest !== undefined
+        ? fmt.us(r.serviceUsPerRequest - live.serviceUsPerRequest)
+        : '–',
+      fmt.us(r.result.serverCpuUsPerCall),
+      r.result.otherCores !== undefined ? r.result.otherCores.toFixed(2) : '–',
+      r.result.errors,
+    ]),
+  };
+}
+
 /** The table printed at the end of the section in the terminal. */
 export function authTable(a: AuthSection): Table {
   const verify = authVerifyTable(a);
@@ -216,6 +250,19 @@ function signInText(a: AuthSection): string[] {
       `The **floor** is Argon2id verify at the same concurrency in this process (table above): "÷ floor" is how much of the bare password check's rate survives the HTTP, the database and the token. ` +
       `"a person per worker" is people signing in at once; "the same person" shows that one account's sign-ins are verified one at a time (the service holds an advisory lock per account across the check, so concurrent guesses cannot slip past the failure count). ` +
       `"accounts CPU" is the service's process (every thread, Argon2id's included), "PostgreSQL CPU" the server's, per sign-in measured; p99 of a few hundred sign-ins is close to their maximum.`,
+    '',
+    md(table),
+    '',
+    ...routesText(a),
+  ];
+}
+
+function routesText(a: AuthSection): string[] {
+  const table = authRoutesTable(a);
+  if (!table) return [];
+  return [
+    "**An authenticated request inside the service**: the same accounts service, `GET /me` with the access token of a sign-in (the token verified against the service's own JWKS, fetched once and cached, then the person and their memberships read by primary key) against `GET /health/live` (public: no token, no I/O), same concurrency and timing. " +
+      "The difference in the service's CPU per request is what authentication and the two reads add on top of Fastify, Nest and logging; the in-process ES256 figure above is the verification's share of it.",
     '',
     md(table),
     '',

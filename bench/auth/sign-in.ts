@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePorts } from '@petalpost/infra';
@@ -26,6 +27,13 @@ export interface SignInRun {
   serviceUsPerSignIn?: number;
 }
 
+/** A cheap route measured in the same service: what an authenticated request costs it beyond a public one. */
+export interface RouteRun {
+  route: string;
+  result: PhaseResult;
+  serviceUsPerRequest?: number;
+}
+
 export interface SignInSection {
   /** The built main.js when another build than this tree's (BENCH_ACCOUNTS_MAIN). */
   entry?: string;
@@ -36,6 +44,8 @@ export interface SignInSection {
   people: number;
   startSeconds: number;
   runs: SignInRun[];
+  /** GET /health/live (public, no I/O) and GET /me (token verified, the person and their memberships read), at the highest concurrency. */
+  routes: RouteRun[];
   /** The sign-in throttle's settings as the service ran (its defaults: the bench sets none). */
   throttle: string;
 }
@@ -66,16 +76,9 @@ export async function signInSection(
       `  accounts service ${accounts.service.url} (pid ${accounts.service.pid}) ready in ${startSeconds.toFixed(1)} s; ${people} owner(s) signed up through POST /shops`,
     );
 
-    const runs: SignInRun[] = [];
-    const measure = async (load: SignInLoad, concurrency: number) => {
-      const emailOf = (worker: number) => (load === 'onePerson' ? emails[0] : emails[worker]);
-      const op = async (worker: number) => {
-        const answer = await signIn(http, accounts.service.url, emailOf(worker));
-        if (answer.status !== 201) throw new Error(`POST /sessions answered ${answer.status}: ${answer.body.slice(0, 200)}`);
-        return 1;
-      };
-      const servicePid = accounts.service.pid;
-      const result = await phase(ctx, `POST /sessions, ${load === 'onePerson' ? 'one person' : 'a person each'}`, concurrency, op, {
+    const servicePid = accounts.service.pid;
+    const measured = async (name: string, concurrency: number, op: (worker: number) => Promise<number>) => {
+      const result = await phase(ctx, name, concurrency, op, {
         warmupMs: options.warmupSeconds * 1000,
         durationMs: options.seconds * 1000,
         // The service is the bench's own load, not the machine's noise.
@@ -83,12 +86,40 @@ export async function signInSection(
         probes: { serviceCpuMs: async () => processTreeCpuMs(servicePid) ?? Number.NaN },
       });
       const serviceMs = result.probeDeltas.serviceCpuMs;
-      runs.push({ load, concurrency, result, serviceUsPerSignIn: Number.isFinite(serviceMs) && result.calls ? (serviceMs * 1000) / result.calls : undefined });
+      return { result, serviceUs: Number.isFinite(serviceMs) && result.calls ? (serviceMs * 1000) / result.calls : undefined };
     };
+    const runs: SignInRun[] = [];
     for (const c of options.concurrencies) {
-      await measure('peopleApart', c);
-      // All workers as one person: the service verifies one account's sign-ins one at a time.
-      if (c > 1) await measure('onePerson', c);
+      // A person per worker; then, with several workers, all as one person: the service verifies one account's sign-ins one at a time.
+      for (const load of c > 1 ? (['peopleApart', 'onePerson'] as const) : (['peopleApart'] as const)) {
+        const emailOf = (worker: number) => (load === 'onePerson' ? emails[0] : emails[worker]);
+        const { result, serviceUs } = await measured(`POST /sessions, ${load === 'onePerson' ? 'one person' : 'a person each'}`, c, async (worker) => {
+          const answer = await signIn(http, accounts.service.url, emailOf(worker));
+          if (answer.status !== 201) throw new Error(`POST /sessions answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+          return 1;
+        });
+        runs.push({ load, concurrency: c, result, serviceUsPerSignIn: serviceUs });
+      }
+    }
+
+    const signedIn = await signIn(http, accounts.service.url, emails[0]);
+    const { accessToken } = JSON.parse(signedIn.body) as { accessToken: string };
+    const reads = new Agent({ keepAlive: true, maxSockets: people });
+    const routes: RouteRun[] = [];
+    try {
+      for (const [route, headers] of [
+        ['/health/live', {}],
+        ['/me', { authorization: `Bearer ${accessToken}` }],
+      ] as const) {
+        const { result, serviceUs } = await measured(`GET ${route}`, people, async () => {
+          const status = await get(reads, `${accounts.service.url}${route}`, headers);
+          if (status !== 200) throw new Error(`GET ${route} answered ${status}`);
+          return 1;
+        });
+        routes.push({ route: `GET ${route}`, result, serviceUsPerRequest: serviceUs });
+      }
+    } finally {
+      reads.destroy();
     }
     return {
       entry: options.entry,
@@ -98,6 +129,7 @@ export async function signInSection(
       people,
       startSeconds,
       runs,
+      routes,
       throttle: 'ACCOUNTS_SIGN_IN_* at their defaults',
     };
   } finally {
@@ -153,6 +185,19 @@ async function signUp(http: HttpClient, url: string, i: number): Promise<string>
 
 function signIn(http: HttpClient, url: string, email: string) {
   return http.post(`${url}/sessions`, {}, { email, password: PASSWORD });
+}
+
+function get(agent: Agent, url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const req = request(url, { agent, headers, timeout: 30_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within 30 s: GET ${url}`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function until(check: () => Promise<boolean>, limitMs: number, what: string): Promise<void> {
