@@ -249,7 +249,7 @@ function signInText(a: AuthSection): string[] {
       `${s.warmupSeconds} s warm-up, then ${s.seconds} s measured per row. ${s.throttle}: successful sign-ins count no failures, so the repeated sign-ins from 127.0.0.1 are never slowed. ` +
       `The **floor** is Argon2id verify at the same concurrency in this process (table above): "÷ floor" is how much of the bare password check's rate survives the HTTP, the database and the token. ` +
       `"a person per worker" is people signing in at once; "the same person" shows that one account's sign-ins are verified one at a time (the service holds an advisory lock per account across the check, so concurrent guesses cannot slip past the failure count). ` +
-      `"accounts CPU" is the service's process (every thread, Argon2id's included), "PostgreSQL CPU" the server's, per sign-in measured; p99 of a few hundred sign-ins is close to their maximum.`,
+      `"accounts CPU" is the service's process (every thread, Argon2id's included), "PostgreSQL CPU" the server's, per sign-in measured; the p99 of the few dozen sign-ins a short row measures is at or next to their maximum (the count is in the table).`,
     '',
     md(table),
     '',
