@@ -19,7 +19,7 @@ import { type NotificationsSection, notificationsSection } from './notifications
 import { profiled, type ProfileSummary } from './lib/profile';
 import { appendTable } from './append-report';
 import { authSection } from './auth/auth';
-import { authTable } from './auth/auth-report';
+import { authHttpSignInTable, authRoutesTable, authTable } from './auth/auth-report';
 import { locationsTable } from './dispatch/locations-report';
 import { httpTable } from './http/http-report';
 import { messagingTable } from './messaging/messaging-report';
@@ -47,7 +47,8 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_PLANNER_SIZES=20,50,100,200  BENCH_PLANNER_SEEDS=1,2,3  BENCH_PLANNER_CITY_MS=1500  BENCH_PLANNER_SOLOMON_MS=2000
  * BENCH_LOCATIONS_RIDERS=200  BENCH_LOCATIONS_CONCURRENCY=16  BENCH_LOCATIONS_MAIN=<another build of the dispatch service>
  * BENCH_KAFKA_CLIENTS_SECONDS=6  BENCH_KAFKA_CLIENTS_RELAY_RATE=500
- * BENCH_AUTH_SECONDS=2  BENCH_AUTH_VERIFY_CONCURRENCY=1,8  BENCH_AUTH_ARGON2_CONCURRENCY=1,2
+ * BENCH_AUTH_SECONDS=2  BENCH_AUTH_VERIFY_CONCURRENCY=1,8  BENCH_AUTH_ARGON2_CONCURRENCY=1,2,4  BENCH_AUTH_SIGN_IN_CONCURRENCY=1,4 (empty: none)
+ * BENCH_ACCOUNTS_LOG_LEVEL=info  BENCH_ACCOUNTS_MAIN=<another build of the accounts service>
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
@@ -138,6 +139,9 @@ async function main(): Promise<void> {
         'BENCH_AUTH_SECONDS',
         'BENCH_AUTH_VERIFY_CONCURRENCY',
         'BENCH_AUTH_ARGON2_CONCURRENCY',
+        'BENCH_AUTH_SIGN_IN_CONCURRENCY',
+        'BENCH_ACCOUNTS_LOG_LEVEL',
+        'BENCH_ACCOUNTS_MAIN',
         'BENCH_CANDIDATE',
         'BENCH_CANDIDATE_RELAY',
         'BENCH_CANDIDATE_LABEL',
@@ -273,14 +277,29 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       say(`\n${printTable(kafkaClientsTable(run.kafkaClients))}\n`);
     }
     if (sections.has('auth')) {
-      say("\n[10 auth] token verification, ES256 (inline and fetched JWKS) vs the old HS256 path, and Argon2id at OWASP's parameters, in this process");
-      const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map((x) => Number(x.trim())) : fallback);
+      say(
+        "\n[10 auth] token verification, ES256 (inline and fetched JWKS) vs the old HS256 path, and Argon2id at OWASP's parameters, in this process; sign-in over HTTP to the accounts service",
+      );
+      const list = (value: string | undefined, fallback: number[]) =>
+        value !== undefined
+          ? value
+              .split(',')
+              .filter((x) => x.trim())
+              .map((x) => Number(x.trim()))
+          : fallback;
       run.auth = await authSection(ctx, {
         seconds: Number(env.BENCH_AUTH_SECONDS ?? 2),
         verifyConcurrencies: list(env.BENCH_AUTH_VERIFY_CONCURRENCY, [1, 8]),
-        argonConcurrencies: list(env.BENCH_AUTH_ARGON2_CONCURRENCY, [1, 2]),
+        argonConcurrencies: list(env.BENCH_AUTH_ARGON2_CONCURRENCY, [1, 2, 4]),
+        signInConcurrencies: list(env.BENCH_AUTH_SIGN_IN_CONCURRENCY, [1, 4]),
+        accountsEntry: env.BENCH_ACCOUNTS_MAIN ? resolve(env.BENCH_ACCOUNTS_MAIN) : undefined,
+        accountsLogLevel: env.BENCH_ACCOUNTS_LOG_LEVEL ?? 'info',
       });
       say(`\n${printTable(authTable(run.auth))}\n`);
+      const signIns = authHttpSignInTable(run.auth);
+      if (signIns) say(`${printTable(signIns)}\n`);
+      const routes = authRoutesTable(run.auth);
+      if (routes) say(`${printTable(routes)}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

@@ -7,6 +7,7 @@ import { type BenchContext, compare, type Contender } from '../lib/context';
 import type { PhaseResult } from '../lib/measure';
 import { say } from '../lib/measure';
 import { OldHs256Tokens } from './hs256-baseline';
+import { type SignInSection, signInSection } from './sign-in';
 
 /**
  * OWASP's Password Storage Cheat Sheet, first Argon2id option: 19 MiB, 2 passes, 1 lane. The
@@ -33,19 +34,26 @@ export interface AuthSection {
   argon2: Record<string, { hash: PhaseResult; verify: PhaseResult }>;
   /** libuv's thread pool size in the bench process (Argon2 runs there). */
   threadPool: number;
-  /** POST /sessions over HTTP; absent while the accounts service has no sign-in endpoint. */
-  signIn?: undefined;
+  /** POST /sessions over HTTP to the built accounts service; absent with no sign-in concurrencies. */
+  signIn?: SignInSection;
 }
 
 /**
  * Token verification and the password check, in the bench's process: ES256 access tokens
  * through TokenVerifier (keys inline, and fetched once from a JWKS endpoint), against the old HS256
  * path (shared secret, @nestjs/jwt) in the same turns; then Argon2id hash and verify, the CPU floor
- * of every password sign-in.
+ * of every password sign-in; then sign-ins over HTTP to the built accounts service, against that floor.
  */
 export async function authSection(
   ctx: BenchContext,
-  options: { seconds: number; verifyConcurrencies: number[]; argonConcurrencies: number[] },
+  options: {
+    seconds: number;
+    verifyConcurrencies: number[];
+    argonConcurrencies: number[];
+    signInConcurrencies: number[];
+    accountsEntry?: string;
+    accountsLogLevel: string;
+  },
 ): Promise<AuthSection> {
   const { seconds } = options;
   const warmupSeconds = Math.min(1, seconds / 4);
@@ -116,6 +124,18 @@ export async function authSection(
       argon2[c] = { hash: r.hash, verify: r.verify };
     }
 
+    let signIn: SignInSection | undefined;
+    if (options.signInConcurrencies.length > 0) {
+      say(`  POST /sessions to the accounts service as built, production settings, closed loop at ${options.signInConcurrencies.join(', ')} concurrent`);
+      signIn = await signInSection(ctx, {
+        seconds,
+        warmupSeconds,
+        concurrencies: options.signInConcurrencies,
+        entry: options.accountsEntry,
+        logLevel: options.accountsLogLevel,
+      });
+    }
+
     return {
       seconds,
       warmupSeconds,
@@ -127,6 +147,7 @@ export async function authSection(
       argonConcurrencies: options.argonConcurrencies,
       argon2,
       threadPool: Number(process.env.UV_THREADPOOL_SIZE ?? 4),
+      signIn,
     };
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -59,7 +59,8 @@ export function productionEnv(
  * A service as `npm run build` built it (`entry`), in a process of its own on 127.0.0.1, ready once
  * /health/ready says so. Its JSON logs go straight to a file descriptor rather than through a pipe
  * to the bench, so writing them costs the service, as in production, and not the load generator.
- * `preload`: modules required before the entry (node -r).
+ * `preload`: modules required before the entry (node -r). `port`: one chosen beforehand, for a
+ * service whose settings name its own address (the accounts service trusts its own JWKS URL).
  */
 export async function startBuiltService(options: {
   name: string;
@@ -67,9 +68,10 @@ export async function startBuiltService(options: {
   env: Record<string, string>;
   logName: string;
   preload?: string[];
+  port?: number;
 }): Promise<BuiltService> {
   const { name, entry, env, logName, preload = [] } = options;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   mkdirSync(BENCH_LOG_DIR, { recursive: true });
   const logFile = join(BENCH_LOG_DIR, `${logName}.log`);
   const log = openSync(logFile, 'w');
