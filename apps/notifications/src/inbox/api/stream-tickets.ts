@@ -52,12 +52,11 @@ export class StreamTicketStore {
 
   /** The ticket's principal, once: the DELETE makes a second use (even a concurrent one) find nothing. */
   async redeem(ticket: string): Promise<{ principal: Principal; expiresAt: Date } | undefined> {
-    const rows = await this.dataSource.query<Array<{ principal: unknown; token_expires_at: Date }>>(
+    // A DELETE … RETURNING comes back from TypeORM as [rows, count].
+    const [[row]] = (await this.dataSource.query(
       `DELETE FROM stream_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING principal, token_expires_at`,
       [hashOf(ticket)],
-    );
-    // A DELETE … RETURNING comes back from TypeORM as [rows, count].
-    const row = (Array.isArray(rows[0]) ? rows[0][0] : rows[0]) as { principal: unknown; token_expires_at: Date } | undefined;
+    )) as [Array<{ principal: unknown; token_expires_at: Date }>, number];
     if (!row) return undefined;
     return { principal: PrincipalSchema.parse(row.principal), expiresAt: new Date(row.token_expires_at) };
   }
