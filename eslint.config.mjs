@@ -10,6 +10,8 @@ const boundaries = ({ tests }) => {
     { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra', 'type:tool', 'type:testing'] },
+    // The browser apps reach the services only through their generated HTTP clients.
+    { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client'] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:infra', 'type:tool', 'type:testing'] },
   ];
 };
@@ -19,7 +21,7 @@ export default [
   ...nx.configs['flat/typescript'],
   { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/.data', 'reports'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     rules: {
       // Apps never import apps; libraries never import apps; tests' helpers stay out of production code.
       '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: boundaries({ tests: false }) }],
@@ -45,7 +47,7 @@ export default [
   },
   {
     // Tests (and their fixtures) may use libs/testing; production code may not.
-    files: ['**/*.spec.ts', '**/*.fixture.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.fixture.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: boundaries({ tests: true }) }],
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -60,7 +62,22 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@platformatic/kafka', 'ws', '@aws-sdk/*', '@petalpost/event-store', '@petalpost/kafka', '@petalpost/platform', '@petalpost/infra'], message: 'domain/ is pure: keep frameworks, databases and brokers at the edges.' },
+            {
+              group: [
+                '@nestjs/*',
+                'typeorm',
+                'pg',
+                'kafkajs',
+                '@platformatic/kafka',
+                'ws',
+                '@aws-sdk/*',
+                '@petalpost/event-store',
+                '@petalpost/kafka',
+                '@petalpost/platform',
+                '@petalpost/infra',
+              ],
+              message: 'domain/ is pure: keep frameworks, databases and brokers at the edges.',
+            },
           ],
         },
       ],
@@ -68,10 +85,16 @@ export default [
       'no-restricted-syntax': [
         'error',
         // new Date(given) only reads a given instant; new Date() asks the clock.
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'time comes in through the command (now); use Date.parse on given times' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'time comes in through the command (now); use Date.parse on given times',
+        },
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'time comes in through the command (now)' },
         { selector: "CallExpression[callee.name='Date']", message: 'time comes in through the command (now)' },
-        { selector: "CallExpression[callee.name='randomUUID'], CallExpression[callee.property.name='randomUUID']", message: 'ids come in through the command (commandId)' },
+        {
+          selector: "CallExpression[callee.name='randomUUID'], CallExpression[callee.property.name='randomUUID']",
+          message: 'ids come in through the command (commandId)',
+        },
         { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'randomness comes in through the command' },
         { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'config comes from libs/platform as a typed object' },
       ],

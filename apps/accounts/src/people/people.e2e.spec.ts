@@ -108,6 +108,11 @@ describe('shops, people and invitations (real accounts service and Postgres)', (
     expect(await directory.verifyPassword(ritaId, 'pedals turning through the dusk')).toBe(false);
     expect(await directory.membershipsOf(ritaId)).toEqual([{ shopId, roles: ['rider'], owner: false, manageTeam: false }]);
 
+    // Her own view names the shop and its zone, so a screen shows the shop's times, not the device's.
+    expect((await call('GET', '/me', undefined, ritaToken)).body.memberships).toEqual([
+      expect.objectContaining({ shopId, shopName: 'Bloom & Co', shopTimeZone: 'Europe/Amsterdam', roles: ['rider'] }),
+    ]);
+
     // The owner lets Flo manage the team; she may invite florists, not staff.
     expect((await call('PATCH', `/shops/${shopId}/members/${floId}`, { manageTeam: true }, ownerToken)).body).toMatchObject({ manageTeam: true });
     const floToken = as(floId, 'florist', shopId);

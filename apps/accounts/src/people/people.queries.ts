@@ -15,6 +15,8 @@ export interface PersonRow {
 export interface MembershipRow {
   shopId: string;
   shopName: string;
+  /** The shop's IANA zone: every time a member sees is shown in it. */
+  shopTimeZone: string;
   roles: ShopRole[];
   owner: boolean;
   manageTeam: boolean;
@@ -64,16 +66,18 @@ export async function signInOf(db: EntityManager, by: { email: string } | { pers
 
 /** A person's shops, as long as they belong to them: a removed membership is gone from here. */
 export async function membershipsOf(db: EntityManager, personId: string): Promise<MembershipRow[]> {
-  const rows: Array<{ shop_id: string; name: string; roles: ShopRole[]; owner: boolean; manage_team: boolean; joined_at: Date }> = await db.query(
-    `SELECT m.shop_id, s.name, m.roles, m.owner, m.manage_team, m.joined_at
+  const rows: Array<{ shop_id: string; name: string; time_zone: string; roles: ShopRole[]; owner: boolean; manage_team: boolean; joined_at: Date }> =
+    await db.query(
+      `SELECT m.shop_id, s.name, s.time_zone, m.roles, m.owner, m.manage_team, m.joined_at
        FROM shop_members m JOIN shops s ON s.shop_id = m.shop_id
       WHERE m.person_id = $1 AND m.removed_at IS NULL
       ORDER BY m.joined_at, m.shop_id`,
-    [personId],
-  );
+      [personId],
+    );
   return rows.map((r) => ({
     shopId: r.shop_id,
     shopName: r.name,
+    shopTimeZone: r.time_zone,
     roles: r.roles,
     owner: r.owner,
     manageTeam: r.manage_team,

@@ -121,6 +121,7 @@ export class IssuedInvitationView extends createZodDto(
 const MembershipSchema = z.object({
   shopId: z.string(),
   shopName: z.string(),
+  shopTimeZone: z.string().describe("The shop's IANA time zone: show its times in it"),
   roles: z.array(ShopRoleSchema),
   owner: z.boolean(),
   manageTeam: z.boolean(),
