@@ -19,6 +19,7 @@ import { assertSupportedRuntime, ConfigError, createLogger, loadConfig } from '@
 
 import { type ApiReference, startApiReference } from './api-reference';
 import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SHOP, type DemoShop, seedDemoShop } from './demo';
+import { rideDemoLoop, seedDemoDay } from './demo-day';
 import { type ServiceName, SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -100,7 +101,15 @@ async function main(): Promise<void> {
     running.services = SERVICES.map((name, i) => superviseService(services[i], () => spawnOne(name), say));
     const reference = await startApiReference(services, '127.0.0.1', config.REFERENCE_PORT);
     stack.push({ what: 'api reference', stop: () => reference.close() });
-    const demo = await seedDemoShop(services.find((s) => s.name === 'accounts')!.url);
+    const urlOf = (name: ServiceName) => services.find((s) => s.name === name)!.url;
+    const demo = await seedDemoShop(urlOf('accounts'));
+    if (config.DEMO_DAY) {
+      const urls = { accounts: urlOf('accounts'), orders: urlOf('orders'), dispatch: urlOf('dispatch') };
+      const day = await seedDemoDay(urls);
+      say(day.made ? `demo day: ${day.orders} orders for today, the rider on shift` : "demo day: today's orders were made by an earlier start");
+      const stopRiding = rideDemoLoop(urls);
+      stack.push({ what: 'demo rider', stop: async () => stopRiding() });
+    }
     printSummary(config, dataDir, services, reference, demo, postgres, broker.brokers, (Date.now() - started) / 1000);
   } catch (err) {
     say(`\nnpm start failed: ${err instanceof ConfigError ? err.message : (err as Error).message}`);

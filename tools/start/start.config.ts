@@ -18,6 +18,8 @@ export const startConfigSchema = z.object({
   /** The one API reference of all the services (Swagger UI). */
   REFERENCE_PORT: port(3000),
   LOG_LEVEL: z.string().default('info'),
+  /** The demo shop's day: today's orders and a rider riding a loop (`false` for a quiet system). */
+  DEMO_DAY: z.stringbool().default(true),
   /** Where the embedded PostgreSQL, the local broker and the service logs keep their files (default `.data/` of the repo). */
   DATA_DIR: z.string().min(1).optional(),
 });
