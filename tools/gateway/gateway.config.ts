@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const serviceUrl = z.url({ protocol: /^https?$/, error: 'expected the http(s) URL the service listens on, e.g. http://orders:3001' });
 /** Handed to browsers: only absolute web addresses (a `pmtiles://` archive included) or paths on this origin. */
-const publicUrl = z
+export const publicUrl = z
   .string()
   .min(1)
   .refine((url) => url.startsWith('/') || /^(pmtiles:\/\/)?https?:\/\/[^/]/.test(url), 'expected an http(s) URL or a path on this origin');
