@@ -50,7 +50,7 @@ describe('npm start, running', () => {
   let start: ChildProcess;
   let output = '';
   let dataDir: string;
-  let ports: Record<'orders' | 'dispatch' | 'messaging' | 'notifications' | 'accounts' | 'postgres' | 'reference', number>;
+  let ports: Record<'orders' | 'dispatch' | 'messaging' | 'notifications' | 'accounts' | 'postgres' | 'reference' | 'gateway', number>;
   const exited = () =>
     new Promise<number | null>((resolve) => (start.exitCode !== null ? resolve(start.exitCode) : start.once('exit', (code) => resolve(code))));
   const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
@@ -69,8 +69,8 @@ describe('npm start, running', () => {
   beforeAll(async () => {
     const namespace = await createTestNamespace();
     dataDir = await mkdtemp(join(tmpdir(), 'petalpost-start-'));
-    const [orders, dispatch, messaging, notifications, accounts, postgres, reference] = await freePorts(7);
-    ports = { orders, dispatch, messaging, notifications, accounts, postgres, reference };
+    const [orders, dispatch, messaging, notifications, accounts, postgres, reference, gateway] = await freePorts(8);
+    ports = { orders, dispatch, messaging, notifications, accounts, postgres, reference, gateway };
     start = spawn(process.execPath, [startCommand], {
       env: {
         ...process.env,
@@ -84,6 +84,7 @@ describe('npm start, running', () => {
         NOTIFICATIONS_PORT: String(ports.notifications),
         ACCOUNTS_PORT: String(ports.accounts),
         REFERENCE_PORT: String(ports.reference),
+        GATEWAY_PORT: String(ports.gateway),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       // A process group of its own, as a terminal gives the command it runs.
@@ -138,6 +139,26 @@ describe('npm start, running', () => {
     expect({ status: refused.status, body: await refused.json() }).toMatchObject({ status: 401, body: { code: expect.any(String) } });
   });
 
+  it('prints the console first, with whom to sign in as, and serves the services on its one origin', async () => {
+    const summary = output.slice(output.indexOf('Petalpost is running')).split('\n');
+    expect(summary[2]).toBe(
+      `  console        http://127.0.0.1:${ports.gateway}/   sign in as owner@demo.petalpost.test (or florist@…, dispatcher@…), password: jasmine tea at the flower market`,
+    );
+    const gateway = `http://127.0.0.1:${ports.gateway}`;
+    expect((await fetch(`${gateway}/health/live`)).status).toBe(200);
+    // Signing in through the gateway, as the console does.
+    const signIn = await fetch(`${gateway}/api/accounts/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'florist@demo.petalpost.test', password: 'jasmine tea at the flower market' }),
+    });
+    expect(signIn.status).toBe(201);
+    const { accessToken } = (await signIn.json()) as { accessToken: string };
+    const queue = await fetch(`${gateway}/api/orders/orders?limit=1`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(queue.status).toBe(200);
+    await queue.arrayBuffer();
+  });
+
   it('starts a killed service again, says so, and keeps the others running', async () => {
     const before = servicePids();
     expect(Object.keys(before).sort()).toEqual(['accounts', 'dispatch', 'messaging', 'notifications', 'orders']);
@@ -157,7 +178,7 @@ describe('npm start, running', () => {
     expect(start.exitCode).toBeNull();
   }, 120_000);
 
-  it('on Ctrl-C stops the services first, PostgreSQL answering until they have', async () => {
+  it('on Ctrl-C stops the gateway, then the services, PostgreSQL answering until they have', async () => {
     const services = Object.values(servicePids());
     const postgresPid = Number(/postgres: embedded server pid (\d+) ready/.exec(output)?.[1]);
 
@@ -182,7 +203,8 @@ describe('npm start, running', () => {
     expect({ answered, code }).toEqual({ answered: 1, code: 0 });
     expect(output).not.toContain('the database system is shutting down');
     const stopping = output.slice(output.indexOf('stopping…'));
-    expect(stopping.indexOf('services stopped')).toBeGreaterThan(0);
+    expect(stopping.indexOf('gateway stopped')).toBeGreaterThan(0);
+    expect(stopping.indexOf('services stopped')).toBeGreaterThan(stopping.indexOf('gateway stopped'));
     expect(stopping.indexOf('postgres: embedded server on')).toBeGreaterThan(stopping.indexOf('services stopped'));
     for (const pid of [...services, postgresPid]) expect(isAlive(pid)).toBe(false);
   }, 60_000);

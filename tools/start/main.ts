@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { allTopics } from '@petalpost/contracts';
@@ -16,6 +17,8 @@ import {
 } from '@petalpost/infra';
 import { createKafka, ensureTopics } from '@petalpost/kafka';
 import { assertSupportedRuntime, ConfigError, createLogger, loadConfig } from '@petalpost/platform';
+import pino from 'pino';
+import { type Gateway, startGateway } from '../gateway/gateway';
 
 import { type ApiReference, startApiReference } from './api-reference';
 import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SHOP, type DemoShop, seedDemoShop } from './demo';
@@ -23,12 +26,15 @@ import { rideDemoLoop, seedDemoDay } from './demo-day';
 import { type ServiceName, SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
 
 const repoRoot = join(__dirname, '..', '..', '..');
+/** Where the console's build puts the single-page app. */
+const consoleDir = join(repoRoot, 'dist', 'console');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * `npm start`: real PostgreSQL and a real Kafka broker (given ones, or local ones), topics,
- * then the five services, which verify tokens against the accounts service's keys; prints where to look; restarts a service that crashes, the others
- * running on; Ctrl-C stops everything it started, in order: services, Kafka, PostgreSQL.
+ * then the five services, which verify tokens against the accounts service's keys, then the gateway (the console
+ * and the services on one origin); prints where to look; restarts a service that crashes, the others
+ * running on; Ctrl-C stops everything it started, in order: gateway, services, Kafka, PostgreSQL.
  *
  * Each child runs in a process group of its own, so a terminal's Ctrl-C reaches this process
  * alone; SIGTERM and SIGHUP (the terminal closed) stop everything the same way.
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
       await assertPortFree(servicePort(config, service), `set ${variable} to another port, or stop what uses it`);
     }
     await assertPortFree(config.REFERENCE_PORT, 'set REFERENCE_PORT to another port, or stop what uses it');
+    await assertPortFree(config.GATEWAY_PORT, 'set GATEWAY_PORT to another port, or stop what uses it');
     await mkdir(join(dataDir, 'logs'), { recursive: true });
 
     const postgres = await provideDatabase(config, dataDir);
@@ -89,6 +96,8 @@ async function main(): Promise<void> {
         LOG_LEVEL: config.LOG_LEVEL,
         // Tokens are signed by the accounts service alone; every service verifies against its keys.
         AUTH_JWKS_URL: `http://127.0.0.1:${config.ACCOUNTS_PORT}/.well-known/jwks.json`,
+        // The gateway, on loopback, names the client: sign-ins are throttled by the person's address, not by the gateway's.
+        TRUSTED_PROXIES: '127.0.0.1',
       };
       return spawnService(name, join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'), url, env, join(dataDir, 'logs', `${name}.log`));
     };
@@ -101,6 +110,17 @@ async function main(): Promise<void> {
     running.services = SERVICES.map((name, i) => superviseService(services[i], () => spawnOne(name), say));
     const reference = await startApiReference(services, '127.0.0.1', config.REFERENCE_PORT);
     stack.push({ what: 'api reference', stop: () => reference.close() });
+    const gatewayLog = join(dataDir, 'logs', 'gateway.log');
+    const gateway = await startGateway({
+      host: '127.0.0.1',
+      port: config.GATEWAY_PORT,
+      services: Object.fromEntries(services.map((s) => [s.name, s.url])) as Record<ServiceName, string>,
+      consoleDir,
+      client: { tileUrl: config.TILE_URL, geocoderUrl: config.GEOCODER_URL },
+      logger: createLogger('gateway', config.LOG_LEVEL, pino.destination({ dest: gatewayLog, append: true })),
+    });
+    // Stopped first: no browser reaches a service that is going away.
+    stack.push({ what: 'gateway', stop: () => gateway.close(), stopped: 'gateway stopped' });
     const urlOf = (name: ServiceName) => services.find((s) => s.name === name)!.url;
     const demo = await seedDemoShop(urlOf('accounts'));
     if (config.DEMO_DAY) {
@@ -110,7 +130,7 @@ async function main(): Promise<void> {
       const stopRiding = rideDemoLoop(urls);
       stack.push({ what: 'demo rider', stop: async () => stopRiding() });
     }
-    printSummary(config, dataDir, services, reference, demo, postgres, broker.brokers, (Date.now() - started) / 1000);
+    printSummary(config, dataDir, services, reference, gateway, gatewayLog, demo, postgres, broker.brokers, (Date.now() - started) / 1000);
   } catch (err) {
     say(`\nnpm start failed: ${err instanceof ConfigError ? err.message : (err as Error).message}`);
     await shutdown(1);
@@ -152,6 +172,8 @@ function printSummary(
   dataDir: string,
   services: ServiceProcess[],
   reference: ApiReference,
+  gateway: Gateway,
+  gatewayLog: string,
   demo: DemoShop,
   postgres: PostgresHandle,
   brokers: string[],
@@ -160,6 +182,13 @@ function printSummary(
   const notifications = services.find((s) => s.name === 'notifications')!;
   say('');
   say(`Petalpost is running (started in ${seconds.toFixed(1)} s, Node ${process.version})`);
+  say('');
+  const [owner, ...team] = DEMO_PEOPLE.filter((p) => !(p.roles as readonly string[]).includes('rider'));
+  say(
+    `  console        ${gateway.url}/   sign in as ${owner.email} (or ${team.map((p) => `${p.email.split('@')[0]}@…`).join(', ')}), password: ${DEMO_PASSWORD}`,
+  );
+  if (!existsSync(join(consoleDir, 'index.html'))) say(`                 (not built yet: build apps/console into ${shown(consoleDir)}/, then reload)`);
+  say(`                 logs: ${shown(gatewayLog)}`);
   say('');
   for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${shown(s.logFile)}`);
   say('');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publicUrl } from '../gateway/gateway.config';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -17,6 +18,11 @@ export const startConfigSchema = z.object({
   ACCOUNTS_PORT: port(3005),
   /** The one API reference of all the services (Swagger UI). */
   REFERENCE_PORT: port(3000),
+  /** The console and the services behind one origin. */
+  GATEWAY_PORT: port(8080),
+  /** The map's tiles or style, and a geocoder, for the console (none: riders and stops on a plain background). */
+  TILE_URL: publicUrl.optional(),
+  GEOCODER_URL: publicUrl.optional(),
   LOG_LEVEL: z.string().default('info'),
   /** The demo shop's day: today's orders and a rider riding a loop (`false` for a quiet system). */
   DEMO_DAY: z.stringbool().default(true),

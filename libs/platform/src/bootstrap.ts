@@ -49,6 +49,8 @@ export async function createServiceApp<C extends ServiceConfig>(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    // request.ip is then the first address in X-Forwarded-For, read from the right, that is no trusted proxy.
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
     // A caller's correlation id is kept when it looks like one, so a trace spans systems.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers[CORRELATION_HEADER];

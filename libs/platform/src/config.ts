@@ -1,4 +1,5 @@
 import type { TrustedKeys } from '@petalpost/auth';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -27,6 +28,30 @@ const brokerList = z
   )
   .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'expected host:port')).min(1));
 
+/** proxy-addr's names for whole ranges, as Fastify's `trustProxy` reads them. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Addresses and CIDR ranges, comma-separated; empty trusts nobody. */
+export const trustedProxyList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          (entry) => NAMED_RANGES.has(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry),
+          'expected IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated',
+        ),
+    ),
+  );
+
 /** Variables every service reads. Each service extends this with its own. */
 export const serviceConfigSchema = z
   .object({
@@ -54,6 +79,11 @@ export const serviceConfigSchema = z
       .min(1024)
       .default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /**
+     * The proxies (a gateway, an Ingress) whose X-Forwarded-For names the client. Nobody by default:
+     * a client talking to the service directly must not choose the address its sign-ins are throttled by.
+     */
+    TRUSTED_PROXIES: trustedProxyList,
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.AUTH_DEVELOPMENT_KEY !== 'true', {
     path: ['AUTH_DEVELOPMENT_KEY'],

@@ -66,6 +66,27 @@ describe('service configuration from the environment', () => {
   });
 });
 
+describe('the proxies a service trusts to name the client (TRUSTED_PROXIES)', () => {
+  it('trusts nobody unless set', () => {
+    expect(loadConfig(serviceConfigSchema, valid).TRUSTED_PROXIES).toEqual([]);
+  });
+
+  it('reads addresses, CIDR ranges and the named ranges, comma-separated', () => {
+    expect(loadConfig(serviceConfigSchema, { ...valid, TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,fd00::/8, loopback' }).TRUSTED_PROXIES).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      'fd00::/8',
+      'loopback',
+    ]);
+  });
+
+  it('refuses a host name or a malformed range, naming the variable', () => {
+    for (const bad of ['gateway.internal', '10.0.0.0/40', '127.0.0.1;10.0.0.1']) {
+      expect(() => loadConfig(serviceConfigSchema, { ...valid, TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
+    }
+  });
+});
+
 describe('the rider grace period (RIDER_GRACE_MINUTES)', () => {
   const schema = serviceConfigSchema.safeExtend(riderGraceConfigShape);
 
