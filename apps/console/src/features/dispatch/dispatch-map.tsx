@@ -1,5 +1,7 @@
 import type { GeoJSONSource, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+// MapLibre finds its worker beside its own file, which a bundle renames: name it outright.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RIDER_COLOUR, RISK_COLOURS } from './dispatch-colours';
@@ -64,8 +66,9 @@ export default function DispatchMap({ riders, stops, tileUrl, label }: { riders:
     let created: MapLibreMap | undefined;
     let cancelled = false;
     void import('maplibre-gl')
-      .then(({ Map }) => {
+      .then(({ Map, setWorkerUrl }) => {
         if (cancelled || !container.current) return;
+        setWorkerUrl(workerUrl);
         const m = new Map({ container: container.current, style: styleFor(tileUrl), center: [0, 0], zoom: 1, attributionControl: false });
         created = m;
         m.on('load', () => {
