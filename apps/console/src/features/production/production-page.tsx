@@ -31,7 +31,16 @@ export function productionOrder(a: Pick<OrderRow, 'deliveryWindow' | 'deadline'>
 function useQueue(statuses: QueueStatus[]) {
   return useQuery({
     queryKey: ['production', 'queue', ...statuses],
-    queryFn: async () => (await Promise.all(statuses.map(listOrders))).flat().sort(productionOrder),
+    queryFn: async () => {
+      // Each status is its own page, read a moment apart: an order that just moved on may be in
+      // two of them. Keep it once, as its newest version says.
+      const newest = new Map<string, OrderRow>();
+      for (const row of (await Promise.all(statuses.map(listOrders))).flat()) {
+        const seen = newest.get(row.orderId);
+        if (!seen || row.version > seen.version) newest.set(row.orderId, row);
+      }
+      return [...newest.values()].sort(productionOrder);
+    },
   });
 }
 
