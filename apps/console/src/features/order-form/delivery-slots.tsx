@@ -53,7 +53,7 @@ export function SlotPicker({ slots, timeZone, chosen, onChoose }: { slots: Slot[
         return (
           <label key={slot.from} className={`slot inline${full ? ' slot-full' : ''}${chosen === slot.from ? ' slot-chosen' : ''}`}>
             <input type="radio" name="slot" value={slot.from} checked={chosen === slot.from} disabled={full} onChange={() => onChoose(slot)} />
-            <span className="slot-time">{label}</span>
+            <span className="slot-time">{label}</span>{' '}
             <span className="slot-left">{full ? t('orderForm.slotFull') : t('orderForm.slotLeft', { count: slot.available })}</span>
           </label>
         );

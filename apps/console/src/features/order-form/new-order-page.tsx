@@ -102,7 +102,7 @@ function FieldProblems({ id, problems }: { id: string; problems?: string[] }) {
   if (!problems) return null;
   return (
     <p id={id} className="field-error">
-      {problems.join(' · ')}
+      {[...new Set(problems)].join(' · ')}
     </p>
   );
 }
