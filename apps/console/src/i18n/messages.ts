@@ -1,5 +1,7 @@
+import { board } from '../features/board/messages';
 import { dispatch } from '../features/dispatch/messages';
 import { exceptions } from '../features/exceptions/messages';
+import { orderForm } from '../features/order-form/messages';
 import { production } from '../features/production/messages';
 import { common } from './common.messages';
 
@@ -7,7 +9,7 @@ import { common } from './common.messages';
  * Every string of the console, by screen: each screen keeps its words beside it, in both
  * languages, under its own key. A key missing in one language fails i18n.unit.spec.ts.
  */
-export const messages = { common, production, dispatch, exceptions } as const;
+export const messages = { common, production, dispatch, exceptions, board, orderForm } as const;
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
