@@ -1,0 +1,4 @@
+export const analytics = {
+  en: { title: 'Analytics' },
+  'zh-CN': { title: '分析' },
+};

@@ -1,0 +1,4 @@
+export const operator = {
+  en: { title: 'Operations' },
+  'zh-CN': { title: '运维' },
+};
