@@ -29,7 +29,9 @@ export default function ShopPage() {
   const choose = (next: Tab) => setParams({ tab: next }, { replace: true });
   // The tab pattern of WAI-ARIA: arrows move between tabs, Home and End to the ends.
   const onKeyDown = (event: KeyboardEvent) => {
-    const i = TABS.indexOf(tab);
+    // From the focused tab, not the state: keys pressed faster than a render still move one tab each.
+    const focused = TABS.findIndex((name) => buttons.current[name] === document.activeElement);
+    const i = focused >= 0 ? focused : TABS.indexOf(tab);
     const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[event.key];
     if (next === undefined) return;
     event.preventDefault();
