@@ -1,11 +1,12 @@
 import { order } from '../features/order/messages';
+import { print } from '../features/print/messages';
 import { common } from './common.messages';
 
 /**
  * Every string of the console, by screen: each screen keeps its words beside it, in both
  * languages, under its own key. A key missing in one language fails i18n.unit.spec.ts.
  */
-export const messages = { common, order } as const;
+export const messages = { common, order, print } as const;
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
