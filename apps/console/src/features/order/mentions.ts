@@ -10,6 +10,8 @@ export interface MentionCandidate {
   /** What the box and the suggestions show after the @. */
   label: string;
   kind: 'person' | 'role';
+  /** Has written in this conversation (the service lets only such people, and its rider, be mentioned). */
+  tookPart?: boolean;
 }
 
 /** The @word being typed just before the caret, if any: where it starts and what is typed so far. */

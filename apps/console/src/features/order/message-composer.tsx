@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, data, idempotencyKey } from '../../api';
+import { api, ApiError, data, idempotencyKey } from '../../api';
 import { activeMention, applyMention, type MentionCandidate, suggest, toServiceText } from './mentions';
 import { roleLabel } from './labels';
 import type { Channel, Conversation, Message } from './order-api';
@@ -45,9 +45,9 @@ export function MessageComposer({ orderId, channel, conversation, messages, peop
     const tookPart = new Set(messages.flatMap((m) => (m.author ? [m.author.subject] : [])));
     const persons: MentionCandidate[] = people.members
       .filter((m) => m.personId !== myId && m.roles.some((r) => (roles as string[]).includes(r)))
-      .map((m) => ({ token: m.personId, label: m.displayName, kind: 'person' as const }));
+      .map((m) => ({ token: m.personId, label: m.displayName, kind: 'person' as const, tookPart: tookPart.has(m.personId) }));
     if (channel === 'internal' && conversation.riderId && conversation.riderId !== myId && !persons.some((p) => p.token === conversation.riderId)) {
-      persons.push({ token: conversation.riderId, label: people.rider(conversation.riderId), kind: 'person' });
+      persons.push({ token: conversation.riderId, label: people.rider(conversation.riderId), kind: 'person', tookPart: true });
     }
     persons.sort((a, b) => Number(tookPart.has(b.token)) - Number(tookPart.has(a.token)) || a.label.localeCompare(b.label));
     return [...persons, ...roles.map((role) => ({ token: role, label: role, kind: 'role' as const }))];
@@ -140,6 +140,14 @@ export function MessageComposer({ orderId, channel, conversation, messages, peop
       ? { box: t('order.chat.boxInternal'), send: t('order.chat.sendInternal'), attach: t('order.chat.attachInternal') }
       : { box: t('order.chat.boxCustomer'), send: t('order.chat.sendCustomer'), attach: t('order.chat.attachCustomer') };
   const optionId = (i: number) => `${listId}-option-${i}`;
+  // The service names refused mentions by id; the reader knows them by name.
+  const sendProblem = (error: Error) => {
+    const mentioned = error instanceof ApiError && Array.isArray(error.details?.mentions) ? (error.details.mentions as string[]) : undefined;
+    const names = mentioned?.map((m) => (m.startsWith('@') ? m : `@${people.name(m)}`)).join(', ');
+    if (names && error instanceof ApiError && error.code === 'MENTION_UNKNOWN') return t('order.chat.mentionUnknown', { names });
+    if (names && error instanceof ApiError && error.code === 'MENTION_NOT_ALLOWED') return t('order.chat.mentionNotAllowed', { names });
+    return t('common.error', { message: error.message });
+  };
 
   return (
     <form className="composer stack" onSubmit={submit}>
@@ -182,6 +190,7 @@ export function MessageComposer({ orderId, channel, conversation, messages, peop
               >
                 @{c.label}
                 {c.kind === 'role' && <span className="muted"> · {t('order.chat.everyone', { role: roleLabel(c.token, t) })}</span>}
+                {c.kind === 'person' && !c.tookPart && <span className="muted"> · {t('order.chat.notHereYet')}</span>}
               </li>
             ))}
           </ul>
@@ -204,7 +213,7 @@ export function MessageComposer({ orderId, channel, conversation, messages, peop
       </div>
       {send.error && (
         <p role="alert" className="problem">
-          {t('common.error', { message: send.error.message })}
+          {sendProblem(send.error)}
         </p>
       )}
     </form>

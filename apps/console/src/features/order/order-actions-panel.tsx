@@ -58,8 +58,11 @@ export function OrderActionsPanel({ order, role, people }: { order: OrderView; r
  */
 function useOrderCommand(order: OrderView, send: (headers: { 'If-Match': string; 'Idempotency-Key': string }) => Promise<OrderView>, onDone: () => void) {
   const client = useQueryClient();
+  // The version the dialog was opened on: the live page may move on meanwhile, and then the
+  // service refuses (412) rather than apply a form filled in from an older order.
+  const [seen] = useState(order.version);
   return useMutation({
-    mutationFn: () => send({ 'If-Match': ifMatch(order), 'Idempotency-Key': idempotencyKey() }),
+    mutationFn: () => send({ 'If-Match': ifMatch({ version: seen }), 'Idempotency-Key': idempotencyKey() }),
     onSuccess: (updated) => {
       client.setQueryData(orderKey(order.orderId), updated);
       void client.invalidateQueries({ queryKey: orderKey(order.orderId) });

@@ -157,7 +157,7 @@ function OrderDetails({ order }: { order: OrderView }) {
               {address.notes && <div className="muted">{address.notes}</div>}
               <div data-geo={address.geo ? 'yes' : 'no'}>
                 {address.geo ? (
-                  <span className="ok">{t('order.hasPoint', { lat: address.geo.lat.toFixed(5), lng: address.geo.lng.toFixed(5) })}</span>
+                  <span className="ok">{t('order.hasPoint', { latitude: address.geo.lat.toFixed(5), longitude: address.geo.lng.toFixed(5) })}</span>
                 ) : (
                   <span className="badge warn">{t('order.noPoint')}</span>
                 )}
