@@ -3,7 +3,7 @@ import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, data } from '../../api';
 import { useLive } from '../../live/live';
-import { shopDayBounds } from '../../ui/shop-clock';
+import { shopDayBounds } from '../../shop-clock';
 
 export type BoardOrder = OrdersPaths['/orders']['get']['responses'][200]['content']['application/json']['items'][number];
 export type OrderStatus = BoardOrder['status'];

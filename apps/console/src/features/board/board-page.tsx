@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useFormat } from '../../format';
-import { shopDate } from '../../ui/shop-clock';
+import { shopDate } from '../../shop-clock';
 import { BOARD_LIMIT, type BoardOrder, type OrderStatus, useDayOrders, useDeliveryAlerts, useOrdersWithoutPoint, useRiderNames } from './board-data';
 import { type CardModel, OrderCard } from './order-card';
 import './board.css';

@@ -5,11 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ApiError, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
+import { shopDate } from '../../shop-clock';
 import { useLive } from '../../live/live';
 import type { Notification } from '../../live/stream';
 import { RIDER_COLOUR, RISK_COLOURS } from './dispatch-colours';
 import type { MapRider, MapStop } from './dispatch-map';
-import { planChanges, type Risk, riskOf, shopDay } from './risk';
+import { planChanges, type Risk, riskOf } from './risk';
 import './dispatch.css';
 
 const DispatchMap = lazy(() => import('./dispatch-map'));
@@ -138,9 +139,9 @@ export default function DispatchPage() {
   const riderName = (riderId?: string) => (riderId ? (riderList.find((r) => r.riderId === riderId)?.name ?? riderId) : t('dispatch.nobody'));
 
   // Today's deliveries on the shop's clock, and every one still open whatever its day.
-  const today = shopDay(now, format.timeZone);
+  const today = shopDate(now, format.timeZone);
   const board = useMemo(
-    () => (deliveries.data ?? []).filter((d) => !GONE.has(d.status) && (d.status !== 'delivered' || shopDay(d.windowFrom, format.timeZone) === today)),
+    () => (deliveries.data ?? []).filter((d) => !GONE.has(d.status) && (d.status !== 'delivered' || shopDate(d.windowFrom, format.timeZone) === today)),
     [deliveries.data, format.timeZone, today],
   );
 

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import { ApiError, api, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
 import { useSession } from '../../session/session';
-import { shopDate } from '../../ui/shop-clock';
+import { shopDate } from '../../shop-clock';
 import { useConsoleConfig } from './console-config';
 import { type Slot, SlotPicker, useDeliverySlots } from './delivery-slots';
 import { type Geocoder, nominatimGeocoder, type Place } from './geocoder';
