@@ -5,9 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ApiError, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
-import { shopDate } from '../../shop-clock';
 import { useLive } from '../../live/live';
 import type { Notification } from '../../live/stream';
+import { shopDate } from '../../shop-clock';
+import { useConsoleConfig } from '../../ui/console-config';
 import { RIDER_COLOUR, RISK_COLOURS } from './dispatch-colours';
 import type { MapRider, MapStop } from './dispatch-map';
 import { planChanges, type Risk, riskOf } from './risk';
@@ -125,14 +126,7 @@ export default function DispatchPage() {
   const riders = useQuery({ queryKey: ['dispatch', 'riders'], queryFn: listRiders });
   const plan = useQuery({ queryKey: ['dispatch', 'plan'], queryFn: latestPlan });
   const settings = useQuery({ queryKey: ['dispatch', 'settings'], queryFn: () => data(api.dispatch.GET('/dispatch-settings', {})) });
-  const config = useQuery({
-    queryKey: ['config'],
-    staleTime: Infinity,
-    queryFn: async () => {
-      const response = await fetch('/config.json');
-      return response.ok ? ((await response.json()) as { tileUrl?: string }) : {};
-    },
-  });
+  const config = useConsoleConfig();
   const news = useEtaNews();
   const riderList = useMemo(() => riders.data ?? [], [riders.data]);
   const trails = useTrails(riderList.map((r) => r.riderId));
@@ -212,13 +206,13 @@ export default function DispatchPage() {
           <h2 id="dispatch-map-heading" className="visually-hidden">
             {t('dispatch.map')}
           </h2>
-          {config.isSuccess && !config.data.tileUrl && <p className="muted">{t('dispatch.plainMap')}</p>}
-          {config.isSuccess && (
+          {config && !config.tileUrl && <p className="muted">{t('dispatch.plainMap')}</p>}
+          {config && (
             <Suspense fallback={<p role="status">{t('dispatch.mapLoading')}</p>}>
               <DispatchMap
                 riders={mapRiders}
                 stops={stops}
-                tileUrl={config.data.tileUrl}
+                tileUrl={config.tileUrl}
                 label={t('dispatch.mapLabel', { riders: mapRiders.length, stops: stops.length })}
               />
             </Suspense>

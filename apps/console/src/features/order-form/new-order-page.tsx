@@ -6,7 +6,7 @@ import { ApiError, api, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
 import { useSession } from '../../session/session';
 import { shopDate } from '../../shop-clock';
-import { useConsoleConfig } from './console-config';
+import { useConsoleConfig } from '../../ui/console-config';
 import { type Slot, SlotPicker, useDeliverySlots } from './delivery-slots';
 import { type Geocoder, nominatimGeocoder, type Place } from './geocoder';
 import {
