@@ -8,6 +8,7 @@ import { useFormat } from '../../format';
 import { useLive } from '../../live/live';
 import type { Notification } from '../../live/stream';
 import { shopDate } from '../../shop-clock';
+import { ApiProblem } from '../../ui/api-problem';
 import { useConsoleConfig } from '../../ui/console-config';
 import { RIDER_COLOUR, RISK_COLOURS } from './dispatch-colours';
 import type { MapRider, MapStop } from './dispatch-map';
@@ -191,15 +192,9 @@ export default function DispatchPage() {
     <div className="dispatch">
       <h1>{t('dispatch.title')}</h1>
       <p className="muted">{t('dispatch.deliveries', { count: board.length })}</p>
-      {[deliveries.error, riders.error, plan.error].flatMap((error) =>
-        error
-          ? [
-              <p key={error.message} role="alert">
-                {t('common.error', { message: error.message })}
-              </p>,
-            ]
-          : [],
-      )}
+      <ApiProblem error={deliveries.error} />
+      <ApiProblem error={riders.error} />
+      <ApiProblem error={plan.error} />
 
       <div className="dispatch-layout">
         <section className="dispatch-map-section" aria-labelledby="dispatch-map-heading">
