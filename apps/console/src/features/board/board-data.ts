@@ -3,7 +3,7 @@ import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanst
 import { useEffect, useMemo } from 'react';
 import { api, data } from '../../api';
 import { useLive } from '../../live/live';
-import { shopDayBounds } from '../../ui/shop-clock';
+import { shopDayBounds } from '../../shop-clock';
 
 type OrdersPage = OrdersPaths['/orders']['get']['responses'][200]['content']['application/json'];
 export type BoardOrder = OrdersPage['items'][number];
