@@ -4,11 +4,12 @@ import { type Language, LANGUAGES } from '../i18n/messages';
 
 const NAMES: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
 
-export function LanguagePicker() {
+/** `compact`: the label is read aloud but not shown (the header has no room for it). */
+export function LanguagePicker({ compact = false }: { compact?: boolean }) {
   const { t, i18n } = useTranslation();
   return (
     <label className="language">
-      {t('common.language')}
+      <span className={compact ? 'visually-hidden' : undefined}>{t('common.language')}</span>
       <select value={i18n.language} onChange={(e) => void chooseLanguage(e.target.value as Language)}>
         {LANGUAGES.map((l) => (
           <option key={l} value={l} lang={l}>

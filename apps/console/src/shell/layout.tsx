@@ -40,24 +40,27 @@ export function Layout({ session, children }: { session: Session; children: Reac
         <span className={`stream stream-${state}`} role="status" aria-live="polite" data-stream={state}>
           {t(`common.stream.${state}`)}
         </span>
-        {choices.length > 1 && (
-          <label className="acting">
-            {t('common.actingAs')}
-            <select value={`${session.shopId}|${session.role}`} onChange={(e) => void actAs(...(e.target.value.split('|') as [string, Role]))}>
-              {choices.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label} · {t(`common.role.${c.role}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {choices.length <= 1 && <span className="acting">{t(`common.role.${session.role}`)}</span>}
-        <LanguagePicker />
-        <span className="person">{session.displayName}</span>
-        <button type="button" onClick={() => void signOut()}>
-          {t('common.signOut')}
-        </button>
+        <div className="account">
+          {choices.length > 1 ? (
+            <label className="acting">
+              <span className="visually-hidden">{t('common.actingAs')}</span>
+              <select value={`${session.shopId}|${session.role}`} onChange={(e) => void actAs(...(e.target.value.split('|') as [string, Role]))}>
+                {choices.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label} · {t(`common.role.${c.role}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <span className="acting">{t(`common.role.${session.role}`)}</span>
+          )}
+          <span className="person">{session.displayName}</span>
+          <LanguagePicker compact />
+          <button type="button" onClick={() => void signOut()}>
+            {t('common.signOut')}
+          </button>
+        </div>
       </header>
       <main id="main" tabIndex={-1}>
         {children}
