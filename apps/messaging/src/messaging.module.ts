@@ -5,6 +5,7 @@ import { Attachments1764000000450, AttachmentsModule } from './attachments';
 import {
   ConversationInbox1764000000600,
   ConversationMessages1766000000700,
+  ConversationReadPositions1768000000000,
   Conversations1764000000200,
   ConversationsController,
   messagingCommandsConsumer,
@@ -33,6 +34,7 @@ export class MessagingModule {
         ConversationInbox1764000000600,
         ConversationMessages1766000000700,
         MessagingRelayCheckpoint1767000000000,
+        ConversationReadPositions1768000000000,
       ],
       eventLog: {},
     });

@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An order's conversation: the channels you may read, with your unread counts (404 if you may read none; a read model: trails the log by milliseconds) */
+        /** An order's conversation: the channels you may read, with your unread counts and, for the shop's desk, how far each reader has read (404 if you may read none; a read model: trails the log by milliseconds) */
         get: operations["conversations_get"];
         put?: never;
         post?: never;
@@ -408,6 +408,20 @@ export interface components {
                 channel: "internal" | "customer";
                 unread: number;
                 canPost: boolean;
+                /** @description How far each reader has read the channel, earliest first. Only for those told of the channel's read receipts: the shop's staff (both channels), its dispatchers (internal), operators */
+                readers?: {
+                    reader: {
+                        /** @enum {string} */
+                        role: "operator" | "staff" | "florist" | "dispatcher" | "rider" | "customer";
+                        subject: string;
+                    };
+                    /** @description The newest message of the channel they have read (or posted) */
+                    upToMessageId: string;
+                    /** @description That message's seq: they have read every message of the channel up to it */
+                    upToSeq: number;
+                    /** @description When they read (or posted) it */
+                    readAt: string;
+                }[];
             }[];
             /** @description The rider taking part (shop roles only) */
             riderId?: string;

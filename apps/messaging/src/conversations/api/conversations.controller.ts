@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { decodeConversationCursor, encodeConversationCursor, listConversations } from '../projections/conversation-inbox/conversation-inbox.queries';
 import { readerOf } from '../projections/conversation-inbox/conversation-inbox.projection';
 import { channelPage, conversationOverview } from '../projections/conversation-messages/conversation-messages.queries';
-import { type Channel, CHANNELS, channelAccess, readableChannels, type Viewer } from '../domain/channel-access';
+import { type Channel, CHANNELS, channelAccess, readableChannels, seesReadReceipts, type Viewer } from '../domain/channel-access';
 import type { ConversationCommand, Rules } from '../domain/conversation.commands';
 import { conversationDecider, conversationNotFound } from '../domain/conversation.decider';
 import { conversationStream } from '../domain/conversation.events';
@@ -68,7 +68,7 @@ export class ConversationsController {
   @Get(':orderId')
   @ApiOperation({
     summary:
-      "An order's conversation: the channels you may read, with your unread counts (404 if you may read none; a read model: trails the log by milliseconds)",
+      "An order's conversation: the channels you may read, with your unread counts and, for the shop's desk, how far each reader has read (404 if you may read none; a read model: trails the log by milliseconds)",
   })
   @ZodResponse({ status: 200, type: ConversationView })
   async get(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
@@ -87,6 +87,7 @@ export class ConversationsController {
         channel,
         unread: conversation.unread[channel] ?? 0,
         canPost: channelAccess(viewer, channel, facts, policy).post,
+        ...(seesReadReceipts(viewer, channel, facts, policy) ? { readers: conversation.readPositions[channel] ?? [] } : {}),
       })),
       ...(shopRole && facts.riderId !== undefined ? { riderId: facts.riderId } : {}),
       openedAt: conversation.openedAt,
