@@ -643,7 +643,7 @@ export interface components {
             attachmentId: string;
             orderId: string;
             /** @enum {string} */
-            purpose: "message" | "proof_of_delivery" | "damage";
+            purpose: "message" | "proof_of_delivery" | "damage" | "arrangement";
             sha256: string;
             /** @enum {string} */
             format: "jpeg" | "png" | "webp";
@@ -665,7 +665,7 @@ export interface components {
                 attachmentId: string;
                 orderId: string;
                 /** @enum {string} */
-                purpose: "message" | "proof_of_delivery" | "damage";
+                purpose: "message" | "proof_of_delivery" | "damage" | "arrangement";
                 sha256: string;
                 /** @enum {string} */
                 format: "jpeg" | "png" | "webp";
@@ -1897,8 +1897,11 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
-                    /** @enum {string} */
-                    purpose: "message" | "proof_of_delivery" | "damage";
+                    /**
+                     * @description message: a picture in a conversation; arrangement: the finished arrangement (staff, florists and operators only; the buyer sees it); proof_of_delivery; damage: a damaged bouquet’s report
+                     * @enum {string}
+                     */
+                    purpose: "message" | "proof_of_delivery" | "damage" | "arrangement";
                     /**
                      * Format: binary
                      * @description a JPEG, PNG or WebP photo; its type is taken from its content, not its name
