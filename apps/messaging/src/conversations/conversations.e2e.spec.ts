@@ -571,8 +571,13 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const path = (messageId: unknown) => `/conversations/${order.orderId}/channels/internal/messages/${String(messageId)}`;
     const first = await say(order.orderId, 'internal', riderLi, { text: 'At the door' });
     expect((await call('PATCH', path(first.body.messageId), staff, { text: 'not mine' })).body.code).toBe('NOT_THE_AUTHOR');
+    // Its author is told until when they may recall it (MESSAGING_RECALL_SECONDS, 120 by default); no one else is.
+    expect(Date.parse(first.body.recallableUntil as string) - Date.parse(first.body.postedAt as string)).toBe(120_000);
     const edited = await call('PATCH', path(first.body.messageId), riderLi, { text: 'At the side door' });
-    expect(edited).toMatchObject({ status: 200, body: { text: 'At the side door', editedAt: expect.any(String) } });
+    expect(edited).toMatchObject({
+      status: 200,
+      body: { text: 'At the side door', editedAt: expect.any(String), recallableUntil: first.body.recallableUntil },
+    });
     expect(edited.body).not.toHaveProperty('edits');
     const second = await say(order.orderId, 'internal', riderLi, { text: 'Wrong order, sorry' });
     // Recalling takes no fields: one sent anyway is refused, and the message stays.
@@ -594,6 +599,11 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       { text: 'recalled', recalled: true },
     ]);
     expect(asDispatcher?.[0]).not.toHaveProperty('edits');
+    expect(asDispatcher?.[0]).not.toHaveProperty('recallableUntil');
+    const asAuthor = (await messagesOf(order.orderId, 'internal', riderLi)).body.items;
+    expect(asAuthor?.[0].recallableUntil).toBe(first.body.recallableUntil);
+    // Once recalled there is nothing left to recall.
+    expect(asAuthor?.[1]).not.toHaveProperty('recallableUntil');
     expect(JSON.stringify(asDispatcher)).not.toContain('Wrong order');
   });
 

@@ -463,6 +463,8 @@ export interface components {
                 /** @description Recalled by its author: others see "recalled"; staff and operators still see what it said */
                 recalled: boolean;
                 recalledAt?: string;
+                /** @description To its author only, while not recalled: until when they may recall it (MESSAGING_RECALL_SECONDS after posting) */
+                recallableUntil?: string;
             }[];
             /** @description Pass as `after` for the next page; null at the end */
             nextCursor: string | null;
@@ -518,6 +520,8 @@ export interface components {
             /** @description Recalled by its author: others see "recalled"; staff and operators still see what it said */
             recalled: boolean;
             recalledAt?: string;
+            /** @description To its author only, while not recalled: until when they may recall it (MESSAGING_RECALL_SECONDS after posting) */
+            recallableUntil?: string;
         };
         EditMessageBody: {
             /** @description The new text, at most 2000 characters after trimming */

@@ -58,6 +58,10 @@ export const MessageViewSchema = z.object({
     .describe("Staff and operators only: what it said before each edit (the shop's audit)"),
   recalled: z.boolean().describe('Recalled by its author: others see "recalled"; staff and operators still see what it said'),
   recalledAt: z.string().optional(),
+  recallableUntil: z
+    .string()
+    .optional()
+    .describe('To its author only, while not recalled: until when they may recall it (MESSAGING_RECALL_SECONDS after posting)'),
 });
 
 export class MessageView extends createZodDto(MessageViewSchema) {}
