@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
-import { Attachments1764000000450, AttachmentsModule } from './attachments';
+import { AttachmentArrangementPurpose1768000000100, Attachments1764000000450, AttachmentsModule } from './attachments';
 import {
   ConversationInbox1764000000600,
   ConversationMessages1766000000700,
+  ConversationReadPositions1768000000000,
   Conversations1764000000200,
   ConversationsController,
   messagingCommandsConsumer,
@@ -33,6 +34,8 @@ export class MessagingModule {
         ConversationInbox1764000000600,
         ConversationMessages1766000000700,
         MessagingRelayCheckpoint1767000000000,
+        ConversationReadPositions1768000000000,
+        AttachmentArrangementPurpose1768000000100,
       ],
       eventLog: {},
     });

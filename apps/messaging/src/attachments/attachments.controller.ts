@@ -6,6 +6,7 @@ import { ApiContent, ApiErrors, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { AttachmentsConfig } from './attachments.config';
+import { mayUploadAs } from './attachment-access';
 import { AttachmentList, AttachmentView, UPLOAD_BODY_SCHEMA, UploadFieldsSchema } from './attachments.dto';
 import { type AttachmentRecord, AttachmentsService, type StoredObject } from './attachments.service';
 
@@ -43,7 +44,7 @@ function multipartRefusal(err: unknown, maxBytes: number): unknown {
 }
 
 /**
- * Photos on an order — chat pictures, proof of delivery and damaged bouquets alike: checked by
+ * Photos on an order — chat pictures, the finished arrangement, proof of delivery and damaged bouquets alike: checked by
  * content, stored once per sha256, served without EXIF location to everyone but staff.
  */
 @ApiTags('attachments')
@@ -85,7 +86,11 @@ export class AttachmentsController {
       throw new DomainError('invalid', 'VALIDATION_FAILED', issues.map((i) => `${i.path || '(form)'}: ${i.message}`).join('; '), { issues });
     }
     if (!file) throw new DomainError('invalid', 'FILE_REQUIRED', 'the form has no file: send the photo in the field "file"');
-    return viewOf(await this.attachments.upload(principal, order, parsed.data.purpose, file));
+    const { purpose } = parsed.data;
+    if (!mayUploadAs(principal, purpose)) {
+      throw new DomainError('forbidden', 'PURPOSE_NOT_ALLOWED', `a ${principal.role} may not upload a photo as ${purpose}`, { purpose });
+    }
+    return viewOf(await this.attachments.upload(principal, order, purpose, file));
   }
 
   @Get('orders/:orderId/attachments')

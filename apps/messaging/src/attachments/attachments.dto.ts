@@ -30,7 +30,12 @@ export const UPLOAD_BODY_SCHEMA = {
   type: 'object',
   required: ['purpose', 'file'],
   properties: {
-    purpose: { type: 'string', enum: [...PURPOSES] },
+    purpose: {
+      type: 'string',
+      enum: [...PURPOSES],
+      description:
+        'message: a picture in a conversation; arrangement: the finished arrangement (staff, florists and operators only; the buyer sees it); proof_of_delivery; damage: a damaged bouquet’s report',
+    },
     file: { type: 'string', format: 'binary', description: 'a JPEG, PNG or WebP photo; its type is taken from its content, not its name' },
   },
 };

@@ -288,7 +288,7 @@ describe('attachments: photos on an order, checked by content (real service, Pos
     };
     const upload = document.paths['/orders/{orderId}/attachments'].post;
     expect(upload.requestBody?.content['multipart/form-data'].schema.properties).toMatchObject({
-      purpose: { enum: ['message', 'proof_of_delivery', 'damage'] },
+      purpose: { enum: ['message', 'proof_of_delivery', 'damage', 'arrangement'] },
       file: { format: 'binary' },
     });
     expect(document.paths['/attachments/{id}/thumbnail'].get).toBeDefined();
@@ -320,6 +320,33 @@ describe('attachments: photos on an order, checked by content (real service, Pos
       expect((await send('GET', `/attachments/${id}`, rider)).status).toBe(404);
       expect((await upload(orderId, rider, bytes)).status).toBe(404);
       expect((await send('GET', `/attachments/${id}`, florist)).status).toBe(200);
+    });
+
+    it("takes the finished arrangement's photo from florists and staff only, and shows it to the shop and the order's rider", async () => {
+      const orderId = await orderOf(shop);
+      const bytes = await solid(14, 10).png().toBuffer();
+      const dispatcher = as({ role: 'dispatcher', shopId: shop });
+      const before = await rowCount();
+      // The buyer is shown the arrangement: no one who does not make it may label a photo as one.
+      for (const token of [dispatcher, rider]) {
+        expect(await upload(orderId, token, bytes, 'arrangement')).toMatchObject({
+          status: 403,
+          json: { code: 'PURPOSE_NOT_ALLOWED', details: { purpose: 'arrangement' } },
+        });
+      }
+      expect(await rowCount()).toBe(before);
+      const byFlorist = await upload(orderId, florist, bytes, 'arrangement');
+      expect(byFlorist).toMatchObject({ status: 201, json: { orderId, purpose: 'arrangement', uploadedBy: { role: 'florist' } } });
+      expect(await upload(orderId, staff, await solid(15, 10).png().toBuffer(), 'arrangement')).toMatchObject({ status: 201 });
+      const id = byFlorist.json.attachmentId as string;
+      for (const token of [staff, florist, dispatcher, rider]) {
+        expect((await send('GET', `/attachments/${id}`, token)).status).toBe(200);
+        expect((await send('GET', `/attachments/${id}/thumbnail`, token)).status).toBe(200);
+      }
+      const listed = await send('GET', `/orders/${orderId}/attachments`, dispatcher);
+      expect((listed.json.attachments as Array<{ purpose: string }>).map((a) => a.purpose)).toEqual(['arrangement', 'arrangement']);
+      expect((await send('GET', `/attachments/${id}`, staffOfOtherShop)).status).toBe(404);
+      expect((await send('GET', `/attachments/${id}`, as({ role: 'rider', shopId: shop }))).status).toBe(404);
     });
 
     // The buyer sees the proof of delivery on the tracking page (/track); this API takes no customer token.

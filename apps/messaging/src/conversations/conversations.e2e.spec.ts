@@ -17,6 +17,7 @@ import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { MessagingConfig } from '../messaging.config';
 import { messagingService } from '../messaging.service';
+import { ConversationReadPositions1768000000000 } from './projections/conversation-messages/conversation-read-positions.migration';
 
 const tokens = developmentTokens();
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
@@ -311,10 +312,81 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     await eventually(async () =>
       expect((await call('GET', `/conversations/${order.orderId}`, florist)).body.channels).toEqual([{ channel: 'internal', unread: 1, canPost: true }]),
     );
-    expect((await call('GET', `/conversations/${order.orderId}`, staff)).body.channels).toEqual([
+    expect((await call('GET', `/conversations/${order.orderId}`, staff)).body.channels).toMatchObject([
       { channel: 'internal', unread: 0, canPost: true },
       { channel: 'customer', unread: 0, canPost: true },
     ]);
+  });
+
+  describe('how far each reader has read', () => {
+    const overview = async (orderId: string, token: string) => (await call('GET', `/conversations/${orderId}`, token)).body;
+    const readersOf = (body: Body, channel: string) =>
+      (body.channels as Array<{ channel: string; readers?: Array<{ reader: { subject: string }; upToMessageId: string; upToSeq: number }> }>)
+        .find((c) => c.channel === channel)
+        ?.readers?.map((r) => `${r.reader.subject}→${r.upToSeq}`);
+
+    it("tells the shop's staff, dispatchers and operators who read up to which message of each channel they may read, and when", async () => {
+      const order = await conversationWith('li');
+      const one = await say(order.orderId, 'internal', staff, { text: 'one' });
+      const two = await say(order.orderId, 'internal', staff, { text: 'two' });
+      await customerWrites(order.orderId, 'Is it on its way?');
+      await eventually(async () => expect((await messagesOf(order.orderId, 'customer', staff)).body.items).toHaveLength(1));
+      const read = (token: string, channel: string, upToMessageId: unknown) =>
+        call('POST', `/conversations/${order.orderId}/channels/${channel}/read`, token, { upToMessageId });
+      expect((await read(florist, 'internal', one.body.messageId)).status).toBe(200);
+      expect((await read(riderLi, 'internal', two.body.messageId)).status).toBe(200);
+      // Reading back to an older message moves no one backwards.
+      expect((await read(riderLi, 'internal', one.body.messageId)).status).toBe(200);
+
+      // Posting counts as having read: staff up to their own "two", the customer up to what they wrote.
+      await eventually(async () => expect(readersOf(await overview(order.orderId, staff), 'internal')).toEqual(['alice→2', 'flo→1', 'li→2']));
+      const asStaff = await overview(order.orderId, staff);
+      expect(readersOf(asStaff, 'customer')).toEqual([`tracking-link:${order.orderId}→3`]);
+      const internal = (asStaff.channels as Array<{ readers: Array<Record<string, unknown>> }>)[0].readers;
+      expect(internal[0]).toEqual({ reader: { role: 'staff', subject: 'alice' }, upToMessageId: two.body.messageId, upToSeq: 2, readAt: two.body.postedAt });
+      expect(internal.map((r) => Date.parse(r.readAt as string))).toEqual([...internal.map((r) => Date.parse(r.readAt as string))].sort());
+      expect(internal[1]).toMatchObject({ reader: { role: 'florist', subject: 'flo' }, upToMessageId: one.body.messageId });
+
+      // Dispatchers see the internal channel's readers; operators every channel's.
+      const asDispatcher = await overview(order.orderId, dispatcher);
+      expect(readersOf(asDispatcher, 'internal')).toEqual(['alice→2', 'flo→1', 'li→2']);
+      expect(readersOf(await overview(order.orderId, operator), 'customer')).toEqual([`tracking-link:${order.orderId}→3`]);
+
+      // Florists and riders read the channel without learning who else did.
+      expect((await overview(order.orderId, florist)).channels).toEqual([{ channel: 'internal', unread: 1, canPost: true }]);
+      expect((await overview(order.orderId, riderLi)).channels).toEqual([{ channel: 'internal', unread: 0, canPost: true }]);
+      expect((await call('GET', `/conversations/${order.orderId}`, staffElsewhere)).status).toBe(404);
+
+      // Staff reading the customer's message shows up beside the customer's own position.
+      const customerMessage = (await messagesOf(order.orderId, 'customer', staff)).body.items![0];
+      expect((await read(staff, 'customer', customerMessage.messageId)).status).toBe(200);
+      await eventually(async () =>
+        expect(readersOf(await overview(order.orderId, staff), 'customer')).toEqual([`tracking-link:${order.orderId}→3`, 'alice→3']),
+      );
+    });
+
+    it('fills the positions of reads made before the read model kept them from the log, as the projection keeps them', async () => {
+      const order = await conversationWith('li');
+      const first = await say(order.orderId, 'internal', staff, { text: 'first' });
+      await say(order.orderId, 'internal', riderLi, { text: 'second' });
+      await call('POST', `/conversations/${order.orderId}/channels/internal/read`, florist, { upToMessageId: first.body.messageId });
+      await eventually(async () => expect(readersOf(await overview(order.orderId, staff), 'internal')).toEqual(['alice→1', 'li→2', 'flo→1']));
+      const db = service.app.get(DataSource);
+      const positions = () => db.query(`SELECT * FROM conversation_read_positions WHERE order_id = $1 ORDER BY reader_subject`, [order.orderId]);
+      const kept = await positions();
+      // The migration again on an empty table, in one transaction, so the running projection waits for it.
+      const runner = db.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        await runner.query(`DROP TABLE conversation_read_positions`);
+        await new ConversationReadPositions1768000000000().up(runner);
+        await runner.commitTransaction();
+      } finally {
+        await runner.release();
+      }
+      expect(await positions()).toEqual(kept);
+      expect(kept).toHaveLength(3);
+    });
   });
 
   it('lists the conversations each reader may see with their unread counts, and filters the unread ones', async () => {
@@ -499,8 +571,13 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const path = (messageId: unknown) => `/conversations/${order.orderId}/channels/internal/messages/${String(messageId)}`;
     const first = await say(order.orderId, 'internal', riderLi, { text: 'At the door' });
     expect((await call('PATCH', path(first.body.messageId), staff, { text: 'not mine' })).body.code).toBe('NOT_THE_AUTHOR');
+    // Its author is told until when they may recall it (MESSAGING_RECALL_SECONDS, 120 by default); no one else is.
+    expect(Date.parse(first.body.recallableUntil as string) - Date.parse(first.body.postedAt as string)).toBe(120_000);
     const edited = await call('PATCH', path(first.body.messageId), riderLi, { text: 'At the side door' });
-    expect(edited).toMatchObject({ status: 200, body: { text: 'At the side door', editedAt: expect.any(String) } });
+    expect(edited).toMatchObject({
+      status: 200,
+      body: { text: 'At the side door', editedAt: expect.any(String), recallableUntil: first.body.recallableUntil },
+    });
     expect(edited.body).not.toHaveProperty('edits');
     const second = await say(order.orderId, 'internal', riderLi, { text: 'Wrong order, sorry' });
     // Recalling takes no fields: one sent anyway is refused, and the message stays.
@@ -522,6 +599,11 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       { text: 'recalled', recalled: true },
     ]);
     expect(asDispatcher?.[0]).not.toHaveProperty('edits');
+    expect(asDispatcher?.[0]).not.toHaveProperty('recallableUntil');
+    const asAuthor = (await messagesOf(order.orderId, 'internal', riderLi)).body.items;
+    expect(asAuthor?.[0].recallableUntil).toBe(first.body.recallableUntil);
+    // Once recalled there is nothing left to recall.
+    expect(asAuthor?.[1]).not.toHaveProperty('recallableUntil');
     expect(JSON.stringify(asDispatcher)).not.toContain('Wrong order');
   });
 

@@ -10,5 +10,6 @@ export { Conversations1764000000200 } from './conversations.migration';
 export { shopOfConversation } from './conversations.queries';
 export { ConversationInbox1764000000600 } from './projections/conversation-inbox/conversation-inbox.migration';
 export { ConversationMessages1766000000700 } from './projections/conversation-messages/conversation-messages.migration';
+export { ConversationReadPositions1768000000000 } from './projections/conversation-messages/conversation-read-positions.migration';
 export { messagingProjections } from './projections/conversation-projections';
 export { toIntegrationEvents } from './relay/conversation-integration-events';

@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An order's conversation: the channels you may read, with your unread counts (404 if you may read none; a read model: trails the log by milliseconds) */
+        /** An order's conversation: the channels you may read, with your unread counts and, for the shop's desk, how far each reader has read (404 if you may read none; a read model: trails the log by milliseconds) */
         get: operations["conversations_get"];
         put?: never;
         post?: never;
@@ -408,6 +408,20 @@ export interface components {
                 channel: "internal" | "customer";
                 unread: number;
                 canPost: boolean;
+                /** @description How far each reader has read the channel, earliest first. Only for those told of the channel's read receipts: the shop's staff (both channels), its dispatchers (internal), operators */
+                readers?: {
+                    reader: {
+                        /** @enum {string} */
+                        role: "operator" | "staff" | "florist" | "dispatcher" | "rider" | "customer";
+                        subject: string;
+                    };
+                    /** @description The newest message of the channel they have read (or posted) */
+                    upToMessageId: string;
+                    /** @description That message's seq: they have read every message of the channel up to it */
+                    upToSeq: number;
+                    /** @description When they read (or posted) it */
+                    readAt: string;
+                }[];
             }[];
             /** @description The rider taking part (shop roles only) */
             riderId?: string;
@@ -449,6 +463,8 @@ export interface components {
                 /** @description Recalled by its author: others see "recalled"; staff and operators still see what it said */
                 recalled: boolean;
                 recalledAt?: string;
+                /** @description To its author only, while not recalled: until when they may recall it (MESSAGING_RECALL_SECONDS after posting) */
+                recallableUntil?: string;
             }[];
             /** @description Pass as `after` for the next page; null at the end */
             nextCursor: string | null;
@@ -504,6 +520,8 @@ export interface components {
             /** @description Recalled by its author: others see "recalled"; staff and operators still see what it said */
             recalled: boolean;
             recalledAt?: string;
+            /** @description To its author only, while not recalled: until when they may recall it (MESSAGING_RECALL_SECONDS after posting) */
+            recallableUntil?: string;
         };
         EditMessageBody: {
             /** @description The new text, at most 2000 characters after trimming */
@@ -629,7 +647,7 @@ export interface components {
             attachmentId: string;
             orderId: string;
             /** @enum {string} */
-            purpose: "message" | "proof_of_delivery" | "damage";
+            purpose: "message" | "proof_of_delivery" | "damage" | "arrangement";
             sha256: string;
             /** @enum {string} */
             format: "jpeg" | "png" | "webp";
@@ -651,7 +669,7 @@ export interface components {
                 attachmentId: string;
                 orderId: string;
                 /** @enum {string} */
-                purpose: "message" | "proof_of_delivery" | "damage";
+                purpose: "message" | "proof_of_delivery" | "damage" | "arrangement";
                 sha256: string;
                 /** @enum {string} */
                 format: "jpeg" | "png" | "webp";
@@ -1883,8 +1901,11 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
-                    /** @enum {string} */
-                    purpose: "message" | "proof_of_delivery" | "damage";
+                    /**
+                     * @description message: a picture in a conversation; arrangement: the finished arrangement (staff, florists and operators only; the buyer sees it); proof_of_delivery; damage: a damaged bouquet’s report
+                     * @enum {string}
+                     */
+                    purpose: "message" | "proof_of_delivery" | "damage" | "arrangement";
                     /**
                      * Format: binary
                      * @description a JPEG, PNG or WebP photo; its type is taken from its content, not its name

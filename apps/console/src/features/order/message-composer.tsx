@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, data, idempotencyKey } from '../../api';
 import { activeMention, applyMention, type MentionCandidate, suggest, toServiceText } from './mentions';
@@ -26,6 +27,15 @@ interface ComposerProps {
  * already took part first, since the service knows only them) and the roles; arrows move, Enter or
  * Tab picks, Escape closes. A photo goes up first and rides along as an attachment.
  */
+/** A refused message in the reader's words: the service names refused mentions by id, the reader knows them by name. */
+export function messageRefusal(error: Error, people: People, t: TFunction): string {
+  const mentioned = error instanceof ApiError && Array.isArray(error.details?.mentions) ? (error.details.mentions as string[]) : undefined;
+  const names = mentioned?.map((m) => (m.startsWith('@') ? m : `@${people.name(m)}`)).join(', ');
+  if (names && error instanceof ApiError && error.code === 'MENTION_UNKNOWN') return t('order.chat.mentionUnknown', { names });
+  if (names && error instanceof ApiError && error.code === 'MENTION_NOT_ALLOWED') return t('order.chat.mentionNotAllowed', { names });
+  return t('common.error', { message: error.message });
+}
+
 export function MessageComposer({ orderId, channel, conversation, messages, people, myId }: ComposerProps) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -140,14 +150,6 @@ export function MessageComposer({ orderId, channel, conversation, messages, peop
       ? { box: t('order.chat.boxInternal'), send: t('order.chat.sendInternal'), attach: t('order.chat.attachInternal') }
       : { box: t('order.chat.boxCustomer'), send: t('order.chat.sendCustomer'), attach: t('order.chat.attachCustomer') };
   const optionId = (i: number) => `${listId}-option-${i}`;
-  // The service names refused mentions by id; the reader knows them by name.
-  const sendProblem = (error: Error) => {
-    const mentioned = error instanceof ApiError && Array.isArray(error.details?.mentions) ? (error.details.mentions as string[]) : undefined;
-    const names = mentioned?.map((m) => (m.startsWith('@') ? m : `@${people.name(m)}`)).join(', ');
-    if (names && error instanceof ApiError && error.code === 'MENTION_UNKNOWN') return t('order.chat.mentionUnknown', { names });
-    if (names && error instanceof ApiError && error.code === 'MENTION_NOT_ALLOWED') return t('order.chat.mentionNotAllowed', { names });
-    return t('common.error', { message: error.message });
-  };
 
   return (
     <form className="composer stack" onSubmit={submit}>
@@ -213,7 +215,7 @@ export function MessageComposer({ orderId, channel, conversation, messages, peop
       </div>
       {send.error && (
         <p role="alert" className="problem">
-          {sendProblem(send.error)}
+          {messageRefusal(send.error, people, t)}
         </p>
       )}
     </form>

@@ -10,6 +10,8 @@ export type OrderSummary = Answer<OrdersPaths['/orders']['get']>['items'][number
 export type HistoryEntry = Answer<OrdersPaths['/orders/{orderId}/history']['get']>['items'][number];
 export type Conversation = Answer<MessagingPaths['/conversations/{orderId}']['get']>;
 export type Channel = Conversation['channels'][number]['channel'];
+/** How far one reader has read a channel (given to the shop's desk only). */
+export type ReadPosition = NonNullable<Conversation['channels'][number]['readers']>[number];
 export type Message = Answer<MessagingPaths['/conversations/{orderId}/channels/{channel}/messages']['get']>['items'][number];
 export type Member = Answer<AccountsPaths['/shops/{shopId}/members']['get']>['items'][number];
 export type Rider = Answer<DispatchPaths['/riders']['get']>['items'][number];

@@ -2,13 +2,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, data } from '../../api';
-import { useFormat } from '../../format';
-import { useOrderNotifications } from '../../live/live';
-import { AttachmentThumbnail } from './attachment-thumbnail';
 import { MessageComposer } from './message-composer';
-import { toReadableText } from './mentions';
-import { type Channel, type Conversation, type Message, useConversation, useMessages } from './order-api';
-import { channelName, roleLabel } from './labels';
+import { MessageItem } from './message-item';
+import { type Channel, type Conversation, type Message, type ReadPosition, useConversation, useMessages } from './order-api';
+import { channelName } from './labels';
 import type { People } from './people';
 
 /** The order's two conversations, each channel the reader may read, side by side. */
@@ -47,8 +44,8 @@ interface ChannelProps {
 function ChannelPanel({ orderId, channel, conversation, people, myId }: ChannelProps) {
   const { t } = useTranslation();
   const messages = useMessages(orderId, channel.channel);
-  const readers = useReaders(orderId, channel.channel, myId);
-  const list = messages.data ?? [];
+  const list = useMemo(() => messages.data ?? [], [messages.data]);
+  const readers = useMemo(() => readersByMessage(channel, list, myId), [channel, list, myId]);
   useMarkRead(orderId, channel.channel, channel.unread, list.at(-1)?.messageId);
   const titleId = `channel-${channel.channel}`;
 
@@ -68,7 +65,16 @@ function ChannelPanel({ orderId, channel, conversation, people, myId }: ChannelP
       {list.length > 0 && (
         <ol className="messages" aria-label={t('order.chat.messagesOf', { channel: channelName(channel.channel, t) })}>
           {list.map((m) => (
-            <MessageItem key={m.messageId} message={m} people={people} mine={m.author?.subject === myId} readBy={readers.get(m.messageId) ?? []} />
+            <MessageItem
+              key={m.messageId}
+              orderId={orderId}
+              channel={channel.channel}
+              message={m}
+              people={people}
+              mine={m.author?.subject === myId}
+              canPost={channel.canPost}
+              readBy={readers.get(m.messageId) ?? []}
+            />
           ))}
         </ol>
       )}
@@ -79,67 +85,21 @@ function ChannelPanel({ orderId, channel, conversation, people, myId }: ChannelP
   );
 }
 
-interface Reader {
-  role: string;
-  subject: string;
-}
-
-function personName(person: Reader, people: People, t: ReturnType<typeof useTranslation>['t']): string {
-  if (person.role === 'customer') return t('order.customer');
-  return person.role === 'rider' ? people.rider(person.subject) : people.name(person.subject);
-}
-
-function MessageItem({ message, people, mine, readBy }: { message: Message; people: People; mine: boolean; readBy: Reader[] }) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  const author = message.author;
-  const who = author ? personName(author, people, t) : t('order.chat.system');
-  return (
-    <li className={`message${mine ? ' mine' : ''}${author ? '' : ' system'}`} data-message-id={message.messageId}>
-      <div className="meta">
-        <strong>{who}</strong>
-        {author && author.role !== 'customer' && <span className="muted"> · {roleLabel(author.role, t)}</span>}
-        <time className="muted" dateTime={message.postedAt}>
-          {' '}
-          · {format.time(message.postedAt)}
-        </time>
-        {message.editedAt && <span className="muted"> · {t('order.chat.edited')}</span>}
-        {message.recalled && <span className="badge"> {t('order.chat.recalled')}</span>}
-      </div>
-      <p className="text">{toReadableText(message.text, people.names)}</p>
-      {message.attachmentRefs.length > 0 && (
-        <div className="thumbs">
-          {message.attachmentRefs.map((id) => (
-            <AttachmentThumbnail key={id} attachmentId={id} />
-          ))}
-        </div>
-      )}
-      {readBy.length > 0 && <p className="read-by muted">{t('order.chat.readBy', { names: readBy.map((r) => personName(r, people, t)).join(', ') })}</p>}
-    </li>
-  );
-}
-
 /**
- * Who has read how far, from the read receipts the live stream brings (the service tells staff
- * and, for the internal channel, dispatchers). Each reader is shown once, under the newest message
- * they read. Receipts from before this page opened are not listed by any API.
+ * Who has read how far, as the service lists it (to the shop's staff, and of the internal channel
+ * its dispatchers; others get no list and see none). Each reader is shown once, under the newest
+ * message they read, leaving out the reader of this page and a message's own author. The live
+ * stream refetches the conversation on every receipt.
  */
-function useReaders(orderId: string, channel: Channel, myId: string): Map<string, Reader[]> {
-  const notifications = useOrderNotifications(orderId);
-  return useMemo(() => {
-    const latest = new Map<string, { upTo: string; reader: Reader }>();
-    for (const n of notifications) {
-      if (n.eventType !== 'MessagesRead' || n.data?.channel !== channel) continue;
-      const reader = n.data.reader as Partial<Reader> | undefined;
-      const upTo = n.data.upToMessageId;
-      if (!reader?.subject || !reader.role || typeof upTo !== 'string' || reader.subject === myId) continue;
-      // Newest first: the first receipt of a reader is their latest.
-      if (!latest.has(reader.subject)) latest.set(reader.subject, { upTo, reader: reader as Reader });
-    }
-    const byMessage = new Map<string, Reader[]>();
-    for (const { upTo, reader } of latest.values()) byMessage.set(upTo, [...(byMessage.get(upTo) ?? []), reader]);
-    return byMessage;
-  }, [notifications, channel, myId]);
+function readersByMessage(channel: Conversation['channels'][number], messages: Message[], myId: string): Map<string, ReadPosition[]> {
+  const authorOf = new Map(messages.map((m) => [m.messageId, m.author?.subject]));
+  const byMessage = new Map<string, ReadPosition[]>();
+  for (const position of channel.readers ?? []) {
+    const { subject } = position.reader;
+    if (subject === myId || authorOf.get(position.upToMessageId) === subject) continue;
+    byMessage.set(position.upToMessageId, [...(byMessage.get(position.upToMessageId) ?? []), position]);
+  }
+  return byMessage;
 }
 
 /** Tells the service this reader has seen the channel up to its newest message, once per new message. */

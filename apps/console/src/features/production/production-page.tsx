@@ -121,14 +121,15 @@ function ProductionCard({ row }: { row: OrderRow }) {
   const photo = useMutation({
     mutationFn: async (file: File) => {
       // The photo is stored once, by messaging (judged by its bytes, stripped of its location for
-      // everyone but staff); the order records its attachment id as the arrangement's photo.
+      // everyone but staff), as the finished arrangement the buyer is shown; the order records its
+      // attachment id as the arrangement's photo.
       const form = new FormData();
-      form.append('purpose', 'message');
+      form.append('purpose', 'arrangement');
       form.append('file', file);
       const attachment = await data(
         api.messaging.POST('/orders/{orderId}/attachments', {
           params: { path: { orderId } },
-          body: form as unknown as { purpose: 'message'; file: Blob },
+          body: form as unknown as { purpose: 'arrangement'; file: Blob },
           bodySerializer: (body) => body as unknown as FormData,
         }),
       );

@@ -58,6 +58,10 @@ export const MessageViewSchema = z.object({
     .describe("Staff and operators only: what it said before each edit (the shop's audit)"),
   recalled: z.boolean().describe('Recalled by its author: others see "recalled"; staff and operators still see what it said'),
   recalledAt: z.string().optional(),
+  recallableUntil: z
+    .string()
+    .optional()
+    .describe('To its author only, while not recalled: until when they may recall it (MESSAGING_RECALL_SECONDS after posting)'),
 });
 
 export class MessageView extends createZodDto(MessageViewSchema) {}
@@ -66,12 +70,31 @@ export class MessagePage extends createZodDto(
   z.object({ items: z.array(MessageViewSchema), nextCursor: z.string().nullable().describe('Pass as `after` for the next page; null at the end') }),
 ) {}
 
+const ReadPositionSchema = z.object({
+  reader: z.object({ role: RoleSchema, subject: z.string() }),
+  upToMessageId: z.string().describe('The newest message of the channel they have read (or posted)'),
+  upToSeq: z.number().int().describe("That message's seq: they have read every message of the channel up to it"),
+  readAt: z.string().describe('When they read (or posted) it'),
+});
+
 export class ConversationView extends createZodDto(
   z.object({
     orderId: z.string(),
     shopId: z.string(),
     channels: z
-      .array(z.object({ channel: ConversationChannelSchema, unread: z.number().int(), canPost: z.boolean() }))
+      .array(
+        z.object({
+          channel: ConversationChannelSchema,
+          unread: z.number().int(),
+          canPost: z.boolean(),
+          readers: z
+            .array(ReadPositionSchema)
+            .optional()
+            .describe(
+              "How far each reader has read the channel, earliest first. Only for those told of the channel's read receipts: the shop's staff (both channels), its dispatchers (internal), operators",
+            ),
+        }),
+      )
       .describe('Only the channels you may read'),
     riderId: z.string().optional().describe('The rider taking part (shop roles only)'),
     openedAt: z.string(),

@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { decodeConversationCursor, encodeConversationCursor, listConversations } from '../projections/conversation-inbox/conversation-inbox.queries';
 import { readerOf } from '../projections/conversation-inbox/conversation-inbox.projection';
 import { channelPage, conversationOverview } from '../projections/conversation-messages/conversation-messages.queries';
-import { type Channel, CHANNELS, channelAccess, readableChannels, type Viewer } from '../domain/channel-access';
+import { type Channel, CHANNELS, channelAccess, readableChannels, seesReadReceipts, type Viewer } from '../domain/channel-access';
 import type { ConversationCommand, Rules } from '../domain/conversation.commands';
 import { conversationDecider, conversationNotFound } from '../domain/conversation.decider';
 import { conversationStream } from '../domain/conversation.events';
@@ -68,7 +68,7 @@ export class ConversationsController {
   @Get(':orderId')
   @ApiOperation({
     summary:
-      "An order's conversation: the channels you may read, with your unread counts (404 if you may read none; a read model: trails the log by milliseconds)",
+      "An order's conversation: the channels you may read, with your unread counts and, for the shop's desk, how far each reader has read (404 if you may read none; a read model: trails the log by milliseconds)",
   })
   @ZodResponse({ status: 200, type: ConversationView })
   async get(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal) {
@@ -87,6 +87,7 @@ export class ConversationsController {
         channel,
         unread: conversation.unread[channel] ?? 0,
         canPost: channelAccess(viewer, channel, facts, policy).post,
+        ...(seesReadReceipts(viewer, channel, facts, policy) ? { readers: conversation.readPositions[channel] ?? [] } : {}),
       })),
       ...(shopRole && facts.riderId !== undefined ? { riderId: facts.riderId } : {}),
       openedAt: conversation.openedAt,
@@ -106,7 +107,10 @@ export class ConversationsController {
     // From the read model (it trails the log by milliseconds): a long conversation is not folded per request.
     const page = await channelPage(this.dataSource, orderId, channel, query.after ?? 0, query.limit);
     if (!page || !channelAccess(viewerOf(principal), channel, page.facts, this.policy()).read) throw conversationNotFound();
-    return { items: page.items.map((m) => messageView(m, principal)), nextCursor: page.more ? String(page.items[page.items.length - 1].seq) : null };
+    return {
+      items: page.items.map((m) => messageView(m, principal, this.rules)),
+      nextCursor: page.more ? String(page.items[page.items.length - 1].seq) : null,
+    };
   }
 
   @Post(':orderId/channels/:channel/messages')
@@ -138,7 +142,7 @@ export class ConversationsController {
     // A replay answers with what the first request posted: the last message at the version it appended.
     const message = postedId ? result.state.messages.find((m) => m.messageId === postedId.messageId) : result.state.messages.at(-1);
     if (!message) throw conversationNotFound();
-    return answer(request, result, messageView(message, principal));
+    return answer(request, result, messageView(message, principal, this.rules));
   }
 
   @Patch(':orderId/channels/:channel/messages/:messageId')
@@ -187,7 +191,7 @@ export class ConversationsController {
   private changed(messageId: string, request: CommandRequest, result: CommandResult<Conversation>) {
     const message = result.state.messages.find((m) => m.messageId === messageId);
     if (!message) throw conversationNotFound();
-    return answer(request, result, messageView(message, request.principal));
+    return answer(request, result, messageView(message, request.principal, this.rules));
   }
 
   /** A conversation command from a request; a conversation that is not there is not found. */
@@ -253,9 +257,13 @@ function unreadIn(conversation: Conversation, channel: Channel, viewer: Viewer):
     .length;
 }
 
-/** A message as the principal may see it: the shop's staff (and operators) see the full history of it. */
-function messageView(m: Message, principal: Principal) {
+/**
+ * A message as the principal may see it: the shop's staff (and operators) see the full history of
+ * it; its author, until when they may recall it.
+ */
+function messageView(m: Message, principal: Principal, rules: Rules) {
   const audits = principal.role === 'staff' || principal.role === 'operator';
+  const ownUnrecalled = m.author?.role === principal.role && m.author.subject === principal.sub && m.recalledAt === undefined;
   const base = {
     messageId: m.messageId,
     seq: m.seq,
@@ -266,6 +274,7 @@ function messageView(m: Message, principal: Principal) {
     ...(audits && m.edits.length > 0 ? { edits: m.edits } : {}),
     recalled: m.recalledAt !== undefined,
     ...(m.recalledAt !== undefined ? { recalledAt: m.recalledAt } : {}),
+    ...(ownUnrecalled ? { recallableUntil: new Date(Date.parse(m.postedAt) + rules.recallSeconds * 1000).toISOString() } : {}),
   };
   if (m.recalledAt !== undefined && !audits) return { ...base, text: 'recalled', attachmentRefs: [], mentions: [] };
   return { ...base, text: m.text, ...(m.quickReplyId ? { quickReplyId: m.quickReplyId } : {}), attachmentRefs: m.attachmentRefs, mentions: m.mentions };

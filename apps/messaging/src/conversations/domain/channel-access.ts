@@ -1,4 +1,4 @@
-import { riderSeesOrder } from '@petalpost/auth';
+import { riderSeesOrder, rolesToldOf } from '@petalpost/auth';
 import type { Role } from '@petalpost/contracts';
 
 /** The two channels of an order's conversation. */
@@ -64,6 +64,17 @@ export function channelAccess(viewer: Viewer, channel: Channel, facts: Conversat
     default:
       return NONE;
   }
+}
+
+/**
+ * Who sees how far each reader has read a channel: those who may read it and are told of its read
+ * receipts (libs/auth's visibility table: the shop's staff, and of the internal channel its
+ * dispatchers), and operators. Florists, riders and the customer read the channel without learning
+ * who else read it: the customer never sees the shop's people by id.
+ */
+export function seesReadReceipts(viewer: Viewer, channel: Channel, facts: ConversationFacts, policy: Policy): boolean {
+  if (!channelAccess(viewer, channel, facts, policy).read) return false;
+  return viewer.role === 'operator' || rolesToldOf({ type: 'MessagesRead', shopId: facts.shopId, data: { channel } }).includes(viewer.role);
 }
 
 /** The channels a viewer may read, in the order they are listed. */

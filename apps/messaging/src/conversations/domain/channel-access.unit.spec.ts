@@ -1,4 +1,4 @@
-import { type Channel, channelAccess, type ConversationFacts, type Viewer } from './channel-access';
+import { type Channel, channelAccess, type ConversationFacts, seesReadReceipts, type Viewer } from './channel-access';
 
 const order: ConversationFacts = { orderId: 'o1', shopId: 's1', riderId: 'li', closed: false };
 const delivered = (at: string): ConversationFacts => ({ ...order, deliveredAt: at });
@@ -46,5 +46,26 @@ describe('who may read and post in a channel (one rule, as a table)', () => {
   it.each(table)('%s, %s channel: %s', (_who, channel, expected, viewer, facts) => {
     const access = channelAccess(viewer, channel, facts, policy);
     expect(access.post ? 'read+post' : access.read ? 'read' : 'none').toBe(expected);
+  });
+});
+
+// [who, channel, sees who read how far, viewer, facts]
+const receipts: Array<[string, Channel, boolean, Viewer, ConversationFacts]> = [
+  ['staff of the shop', 'internal', true, staff, order],
+  ['staff of the shop', 'customer', true, staff, order],
+  ['dispatcher of the shop', 'internal', true, dispatcher, order],
+  ['dispatcher of the shop', 'customer', false, dispatcher, order],
+  ['florist of the shop', 'internal', false, florist, order],
+  ['the assigned rider', 'internal', false, assignedRider, order],
+  ["the order's customer", 'customer', false, customer, order],
+  ['an operator', 'internal', true, operator, order],
+  ['an operator', 'customer', true, operator, order],
+  ['staff of another shop', 'internal', false, staffElsewhere, order],
+  ['a dispatcher of another shop', 'internal', false, dispatcherElsewhere, order],
+];
+
+describe('who sees how far each reader has read a channel', () => {
+  it.each(receipts)('%s, %s channel: %s', (_who, channel, expected, viewer, facts) => {
+    expect(seesReadReceipts(viewer, channel, facts, policy)).toBe(expected);
   });
 });

@@ -4,6 +4,7 @@ import { conversationEventsIn, keepAccessFacts } from '../conversation-read-mode
 
 export const CONVERSATION_MESSAGES_TABLE = 'conversation_messages';
 export const CONVERSATION_ACCESS_TABLE = 'conversation_access';
+export const READ_POSITIONS_TABLE = 'conversation_read_positions';
 
 /**
  * Every message of every conversation as it reads now (edits applied, recalls marked, earlier
@@ -11,14 +12,20 @@ export const CONVERSATION_ACCESS_TABLE = 'conversation_access';
  * a channel's pages are read from here, not by folding the conversation's stream per request.
  * Beside them, the facts who may read a channel depends on (shop, rider, delivery, closing), from
  * the same events in the same transactions: a page never shows messages the facts beside it lag.
+ * And how far each reader has read each channel: the newest message they posted there or marked read.
  */
 export const conversationMessagesProjection: Projection = {
   name: 'conversation-messages',
-  version: 1,
-  tables: [CONVERSATION_MESSAGES_TABLE, CONVERSATION_ACCESS_TABLE],
+  version: 2,
+  tables: [CONVERSATION_MESSAGES_TABLE, CONVERSATION_ACCESS_TABLE, READ_POSITIONS_TABLE],
   async handle(events: StoredEvent[], db: EntityManager, tables: Record<string, string>) {
     const messages = tables[CONVERSATION_MESSAGES_TABLE];
     const access = tables[CONVERSATION_ACCESS_TABLE];
+    const reads = tables[READ_POSITIONS_TABLE];
+    // A position only moves forward, so an event applied again changes nothing.
+    const moveForward = `ON CONFLICT (order_id, channel, reader_role, reader_subject) DO UPDATE
+      SET up_to_seq = EXCLUDED.up_to_seq, up_to_message_id = EXCLUDED.up_to_message_id, read_at = EXCLUDED.read_at
+      WHERE ${reads}.up_to_seq < EXCLUDED.up_to_seq`;
     for (const event of conversationEventsIn(events)) {
       await keepAccessFacts(db, access, event);
       switch (event.type) {
@@ -27,10 +34,17 @@ export const conversationMessagesProjection: Projection = {
           break;
         case 'MessagePosted': {
           const { orderId, channel, messageId, author, text, quickReplyId, attachmentRefs, mentions, postedAt } = event.data;
+          // One statement: the message takes the next number, and its author has read up to it.
           await db.query(
-            `INSERT INTO ${messages} (order_id, seq, message_id, channel, author_role, author_subject, text, quick_reply_id, attachment_refs, mentions, posted_at)
-             SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM ${messages} WHERE order_id = $1
-             ON CONFLICT DO NOTHING`,
+            `WITH placed AS (
+               INSERT INTO ${messages} (order_id, seq, message_id, channel, author_role, author_subject, text, quick_reply_id, attachment_refs, mentions, posted_at)
+               SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM ${messages} WHERE order_id = $1
+               ON CONFLICT DO NOTHING
+               RETURNING order_id, channel, author_role, author_subject, seq, message_id, posted_at
+             )
+             INSERT INTO ${reads} (order_id, channel, reader_role, reader_subject, up_to_seq, up_to_message_id, read_at)
+             SELECT order_id, channel, author_role, author_subject, seq, message_id, posted_at FROM placed WHERE author_role IS NOT NULL
+             ${moveForward}`,
             [
               orderId,
               messageId,
@@ -60,6 +74,16 @@ export const conversationMessagesProjection: Projection = {
             event.data.recalledAt,
           ]);
           break;
+        case 'MessagesRead': {
+          const { upToMessageId, reader, readAt } = event.data;
+          await db.query(
+            `INSERT INTO ${reads} (order_id, channel, reader_role, reader_subject, up_to_seq, up_to_message_id, read_at)
+             SELECT order_id, channel, $2, $3, seq, message_id, $4 FROM ${messages} WHERE message_id = $1
+             ${moveForward}`,
+            [upToMessageId, reader.role, reader.subject, readAt],
+          );
+          break;
+        }
         default:
           break;
       }
