@@ -205,6 +205,10 @@ describe('every answer matches its service’s OpenAPI document (five services, 
       params: { path: { shopId: other }, query: { date } },
     });
     expect(unplanned.response.status).toBe(404);
+    expect((await orders(staff).GET('/shops/{shopId}/delivery-slots/plan', { params: { path: { shopId: shop } } })).data).toMatchObject(slots);
+    expect(
+      (await orders(as({ role: 'staff', shopId: other })).GET('/shops/{shopId}/delivery-slots/plan', { params: { path: { shopId: other } } })).response.status,
+    ).toBe(404);
 
     expect((await orders().GET('/health/live')).response.status).toBe(200);
     await eventually(async () => expect((await orders().GET('/health/ready')).response.status).toBe(200));
@@ -499,6 +503,10 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect((await anna.PATCH('/shops/{shopId}/members/{personId}', { params: flo, body: { roles: ['florist', 'rider'] } })).response.status).toBe(200);
     expect((await anna.DELETE('/shops/{shopId}/members/{personId}', { params: flo, body: {} })).response.status).toBe(200);
     expect((await anna.GET('/shops/{shopId}/audit', { params: shop })).response.status).toBe(200);
+    expect((await anna.PATCH('/shops/{shopId}', { params: shop, body: { currency: 'CNY' } })).data?.currency).toBe('CNY');
+    expect((await anna.PATCH('/shops/{shopId}', { params: shop, body: { currency: 'XYZ' } })).response.status).toBe(400);
+    expect((await operator.GET('/shops', { params: { query: { q: 'Rosewood' } } })).data?.items.map((s) => s.shopId)).toContain(shopId);
+    expect((await anna.GET('/shops', { params: { query: {} } })).response.status).toBe(403);
 
     // The failed sign-in above, and its lockout lifted.
     expect((await anna.GET('/shops/{shopId}/sign-in-failures', { params: shop })).data?.items).toHaveLength(1);

@@ -161,7 +161,7 @@ export async function seedDemoDay(urls: Urls, now = DateTime.now()): Promise<{ o
           },
           anonymousSender: i === 4,
           cardMessage: ['生日快乐，愿你每天都像花一样灿烂！', '早日康复 Get well soon', '谢谢你一直以来的照顾', 'Happy anniversary — love, J.'][i % 4],
-          price: { amountMinor: 29900 + i * 1000, currency: 'CNY' },
+          price: { amountMinor: 29900 + i * 1000, currency: DEMO_SHOP.currency },
           paid: i % 4 !== 1,
         },
         { 'idempotency-key': `demo-${today.toISODate()}-${i}` },

@@ -5,7 +5,7 @@
  */
 export const DEMO_PASSWORD = 'jasmine tea at the flower market';
 
-export const DEMO_SHOP = { name: '花语小铺 Petal Corner', timeZone: 'Asia/Shanghai' };
+export const DEMO_SHOP = { name: '花语小铺 Petal Corner', timeZone: 'Asia/Shanghai', currency: 'CNY' };
 
 export const DEMO_PEOPLE = [
   { email: 'owner@demo.petalpost.test', displayName: '林晓 Lin Xiao', roles: ['staff'] },
@@ -43,7 +43,9 @@ export async function seedDemoShop(accountsUrl: string): Promise<DemoShop> {
   const signIn = await call(accountsUrl, 'POST', '/sessions', { email: owner.email, password: DEMO_PASSWORD });
   if (signIn.status === 201) {
     const memberships = signIn.body.memberships as Array<{ shopId: string }>;
-    return { shopId: memberships[0].shopId, created: false };
+    const shopId = memberships[0].shopId;
+    await pricedInYuan(accountsUrl, shopId, signIn.body.accessToken as string);
+    return { shopId, created: false };
   }
   const shop = expect(
     await call(accountsUrl, 'POST', '/shops', { ...DEMO_SHOP, owner: { email: owner.email, displayName: owner.displayName, password: DEMO_PASSWORD } }),
@@ -65,4 +67,15 @@ export async function seedDemoShop(accountsUrl: string): Promise<DemoShop> {
     );
   }
   return { shopId, created: true };
+}
+
+/**
+ * A demo shop made before shops had a currency reads as euros, the default for those; the demo
+ * shop is in Shanghai, so it is moved to yuan once. A currency its owner chose stays.
+ */
+async function pricedInYuan(accountsUrl: string, shopId: string, token: string): Promise<void> {
+  const me = expect(await call(accountsUrl, 'GET', '/me', undefined, token), 200, 'reading the owner');
+  const shop = (me.memberships as Array<{ shopId: string; shopCurrency: string }>).find((m) => m.shopId === shopId);
+  if (shop?.shopCurrency !== 'EUR') return;
+  expect(await call(accountsUrl, 'PATCH', `/shops/${shopId}`, { currency: DEMO_SHOP.currency }, token), 200, 'pricing the shop in yuan');
 }

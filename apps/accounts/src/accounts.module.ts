@@ -6,7 +6,7 @@ import { ApiKeys1768000000300, ApiKeysModule } from './api-keys';
 import { FederationModule, ShopIdentityProviders1781000000200 } from './federation';
 import { KeysModule, SigningKeys1768000000100 } from './keys';
 import { Passkeys1781000000100, PasskeysModule } from './passkeys';
-import { People1780000000000, PeopleDirectory, PeopleModule } from './people';
+import { People1780000000000, PeopleDirectory, PeopleModule, ShopCurrency1782000000000 } from './people';
 import { Sessions1768000000200, SessionsModule, SignInDirectory, SignInDirectoryModule } from './sessions';
 
 /**
@@ -24,6 +24,7 @@ export class AccountsModule {
         ApiKeys1768000000300,
         Passkeys1781000000100,
         ShopIdentityProviders1781000000200,
+        ShopCurrency1782000000000,
       ],
       eventLog: {},
     });

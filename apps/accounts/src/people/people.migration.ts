@@ -83,3 +83,16 @@ export const People1780000000000 = sqlMigration('People1780000000000', {
     `DROP TABLE person_sign_in`,
   ],
 });
+
+/**
+ * A shop's currency (ISO 4217) in the read model. Shops created before it was recorded price in
+ * euros, as their events (which carry none) are read; the list of every shop is newest first.
+ */
+export const ShopCurrency1782000000000 = sqlMigration('ShopCurrency1782000000000', {
+  up: [
+    `ALTER TABLE shops ADD COLUMN currency text NOT NULL DEFAULT 'EUR'`,
+    `ALTER TABLE shops ALTER COLUMN currency DROP DEFAULT`,
+    `CREATE INDEX shops_newest ON shops (created_at DESC, shop_id DESC)`,
+  ],
+  down: [`DROP INDEX shops_newest`, `ALTER TABLE shops DROP COLUMN currency`],
+});

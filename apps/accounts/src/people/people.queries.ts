@@ -1,3 +1,4 @@
+import { decodePageCursor, encodePageCursor, isCursorId, isCursorTime } from '@petalpost/platform';
 import type { EntityManager } from 'typeorm';
 import type { ShopRole } from './domain/shop.events';
 
@@ -17,6 +18,8 @@ export interface MembershipRow {
   shopName: string;
   /** The shop's IANA zone: every time a member sees is shown in it. */
   shopTimeZone: string;
+  /** ISO 4217: the shop's prices are in it. */
+  shopCurrency: string;
   roles: ShopRole[];
   owner: boolean;
   manageTeam: boolean;
@@ -66,18 +69,27 @@ export async function signInOf(db: EntityManager, by: { email: string } | { pers
 
 /** A person's shops, as long as they belong to them: a removed membership is gone from here. */
 export async function membershipsOf(db: EntityManager, personId: string): Promise<MembershipRow[]> {
-  const rows: Array<{ shop_id: string; name: string; time_zone: string; roles: ShopRole[]; owner: boolean; manage_team: boolean; joined_at: Date }> =
-    await db.query(
-      `SELECT m.shop_id, s.name, s.time_zone, m.roles, m.owner, m.manage_team, m.joined_at
+  const rows: Array<{
+    shop_id: string;
+    name: string;
+    time_zone: string;
+    currency: string;
+    roles: ShopRole[];
+    owner: boolean;
+    manage_team: boolean;
+    joined_at: Date;
+  }> = await db.query(
+    `SELECT m.shop_id, s.name, s.time_zone, s.currency, m.roles, m.owner, m.manage_team, m.joined_at
        FROM shop_members m JOIN shops s ON s.shop_id = m.shop_id
       WHERE m.person_id = $1 AND m.removed_at IS NULL
       ORDER BY m.joined_at, m.shop_id`,
-      [personId],
-    );
+    [personId],
+  );
   return rows.map((r) => ({
     shopId: r.shop_id,
     shopName: r.name,
     shopTimeZone: r.time_zone,
+    shopCurrency: r.currency,
     roles: r.roles,
     owner: r.owner,
     manageTeam: r.manage_team,
@@ -85,12 +97,87 @@ export async function membershipsOf(db: EntityManager, personId: string): Promis
   }));
 }
 
-export async function shopById(db: EntityManager, shopId: string): Promise<{ shopId: string; name: string; timeZone: string; createdAt: string } | undefined> {
-  const rows: Array<{ shop_id: string; name: string; time_zone: string; created_at: Date }> = await db.query(
-    `SELECT shop_id, name, time_zone, created_at FROM shops WHERE shop_id = $1`,
+export interface ShopRow {
+  shopId: string;
+  name: string;
+  timeZone: string;
+  currency: string;
+  createdAt: string;
+}
+
+export async function shopById(db: EntityManager, shopId: string): Promise<ShopRow | undefined> {
+  const rows: Array<{ shop_id: string; name: string; time_zone: string; currency: string; created_at: Date }> = await db.query(
+    `SELECT shop_id, name, time_zone, currency, created_at FROM shops WHERE shop_id = $1`,
     [shopId],
   );
-  return rows[0] && { shopId: rows[0].shop_id, name: rows[0].name, timeZone: rows[0].time_zone, createdAt: rows[0].created_at.toISOString() };
+  const [r] = rows;
+  return r && { shopId: r.shop_id, name: r.name, timeZone: r.time_zone, currency: r.currency, createdAt: r.created_at.toISOString() };
+}
+
+export interface ListedShop extends ShopRow {
+  memberCount: number;
+  owners: Array<{ personId: string; displayName: string }>;
+}
+
+/** Where the next page of shops starts: after this shop, in the list's order (newest first). */
+export type ShopListCursor = { createdAt: string; shopId: string };
+
+/**
+ * Every shop, newest first, for the platform's operators: a page of `limit`, optionally only those
+ * whose name contains `q` (any case), each with its team's size today and its owners' names.
+ */
+export async function listShops(
+  db: EntityManager,
+  query: { q?: string; after?: ShopListCursor; limit: number },
+): Promise<{ items: ListedShop[]; next?: ShopListCursor }> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where: string[] = [];
+  if (query.q) where.push(`s.name ILIKE ${param(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  if (query.after) where.push(`(s.created_at, s.shop_id) < (${param(query.after.createdAt)}::timestamptz, ${param(query.after.shopId)})`);
+  const rows: Array<{
+    shop_id: string;
+    name: string;
+    time_zone: string;
+    currency: string;
+    created_at: Date;
+    cursor_key: string;
+    member_count: number;
+    owners: Array<{ personId: string; displayName: string }>;
+  }> = await db.query(
+    `SELECT s.shop_id, s.name, s.time_zone, s.currency, s.created_at,
+            to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key,
+            (SELECT count(*)::int FROM shop_members m WHERE m.shop_id = s.shop_id AND m.removed_at IS NULL) AS member_count,
+            (SELECT coalesce(json_agg(json_build_object('personId', m.person_id, 'displayName', p.display_name) ORDER BY m.joined_at, m.person_id), '[]')
+               FROM shop_members m JOIN people p ON p.person_id = m.person_id
+              WHERE m.shop_id = s.shop_id AND m.removed_at IS NULL AND m.owner) AS owners
+       FROM shops s
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY s.created_at DESC, s.shop_id DESC
+      LIMIT ${param(query.limit + 1)}`,
+    params,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      shopId: r.shop_id,
+      name: r.name,
+      timeZone: r.time_zone,
+      currency: r.currency,
+      createdAt: r.created_at.toISOString(),
+      memberCount: r.member_count,
+      owners: r.owners,
+    })),
+    ...(rows.length > query.limit ? { next: { createdAt: last.cursor_key, shopId: last.shop_id } } : {}),
+  };
+}
+
+export const encodeShopCursor = (cursor: ShopListCursor): string => encodePageCursor([cursor.createdAt, cursor.shopId]);
+
+export function decodeShopCursor(text: string): ShopListCursor {
+  const [createdAt, shopId] = decodePageCursor(text, (k): k is [string, string] => k.length === 2 && isCursorTime(k[0]) && isCursorId(k[1]));
+  return { createdAt, shopId };
 }
 
 export async function activeMember(db: EntityManager, shopId: string, personId: string): Promise<MemberRow | undefined> {

@@ -50,7 +50,7 @@ export class ShopCommands {
   ) {}
 
   /** A new shop with its owner, a new person (owner and staff). */
-  async createShop(shop: { name: string; timeZone: string }, owner: NewPerson, by: ActingPerson | { selfService: true }, cause: Cause) {
+  async createShop(shop: { name: string; timeZone: string; currency: string }, owner: NewPerson, by: ActingPerson | { selfService: true }, cause: Cause) {
     const name = normalizeDisplayName(shop.name);
     const registration = await this.prepareRegistration(owner, name);
     const shopId = randomUUID();
@@ -59,6 +59,7 @@ export class ShopCommands {
       shopId,
       name,
       timeZone: shop.timeZone,
+      currency: shop.currency,
       ownerId: registration.personId,
       ownerRoles: ['staff'],
       by,
@@ -117,6 +118,18 @@ export class ShopCommands {
 
   change(shopId: string, personId: string, change: { roles?: ShopRole[]; owner?: boolean; manageTeam?: boolean }, by: ActingPerson, cause: Cause) {
     return this.listed(runCommand(this.store, shopDecider, shopStream(shopId), { type: 'ChangeMember', personId, ...change, by, now: now() }, cause));
+  }
+
+  /** The shop's name (normalised as at sign-up) and currency, owners only. */
+  changeShop(shopId: string, change: { name?: string; currency?: string }, by: ActingPerson, cause: Cause) {
+    const command: ShopCommand = {
+      type: 'ChangeShop',
+      ...(change.name !== undefined ? { name: normalizeDisplayName(change.name) } : {}),
+      ...(change.currency !== undefined ? { currency: change.currency } : {}),
+      by,
+      now: now(),
+    };
+    return this.listed(runCommand(this.store, shopDecider, shopStream(shopId), command, cause));
   }
 
   remove(shopId: string, personId: string, by: ActingPerson, cause: Cause) {

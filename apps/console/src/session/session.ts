@@ -7,6 +7,8 @@ export interface Membership {
   shopId: string;
   shopName: string;
   shopTimeZone: string;
+  /** ISO 4217: new orders are priced in it. */
+  shopCurrency: string;
   roles: Array<Exclude<Role, 'operator'>>;
   owner: boolean;
   manageTeam: boolean;
@@ -59,7 +61,10 @@ const listeners = new Set<() => void>();
 function read(): Session | undefined {
   try {
     const raw = localStorage.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Session) : undefined;
+    const session = raw ? (JSON.parse(raw) as Session) : undefined;
+    // Kept before memberships named their currency: refreshed at its next call, which reads them again.
+    if (session?.memberships.some((m) => m.shopCurrency === undefined)) return { ...session, expiresAt: 0 };
+    return session;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, foldEvents } from '@petalpost/event-store';
-import { capacityOn, type SlotPlan, slotDecider, slotOf, slotPlanDecider, slotPlanStream, slotStream } from './domain/delivery-slot';
+import { capacityOn, type SlotPlan, type SlotPlanEvent, slotDecider, slotOf, slotPlanDecider, slotPlanStream, slotStream } from './domain/delivery-slot';
 
 /** Wall-clock time of an instant in a zone, as YYYY-MM-DDTHH:MM. */
 export function localTime(instant: string, timeZone: string): string {
@@ -26,6 +26,14 @@ export class DeliverySlots {
 
   async plan(shopId: string): Promise<SlotPlan | undefined> {
     return foldEvents(slotPlanDecider, await this.store.readStream(slotPlanStream(shopId)));
+  }
+
+  /** The plan as the shop last set it, and when; none when it never did. */
+  async currentPlan(shopId: string): Promise<(SlotPlan & { plannedAt: string }) | undefined> {
+    const events = await this.store.readStream(slotPlanStream(shopId));
+    const plan = foldEvents(slotPlanDecider, events);
+    const last = events.at(-1) as SlotPlanEvent | undefined;
+    return plan && last && { ...plan, plannedAt: last.data.plannedAt };
   }
 
   /** The slot a window starts in, in the shop's own time zone; none when the shop plans no slots. */

@@ -45,7 +45,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Every shop, newest first, with its team size and owners (operators only); `q` finds shops by a part of their name, in any case */
+        get: operations["shops_list"];
         put?: never;
         /** Create a shop with its owner (a new person, staff with the owner right): self-service sign-up without a token (a few per address per hour), or an operator with theirs */
         post: operations["shops_create"];
@@ -53,6 +54,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/shops/{shopId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename the shop or change the currency it prices in (owners and operators); each change is a fact in the shop's audit */
+        patch: operations["shops_changeShop"];
         trace?: never;
     };
     "/shops/{shopId}/members": {
@@ -603,6 +621,7 @@ export interface components {
          * @example {
          *       "name": "Bloom & Co",
          *       "timeZone": "Europe/Amsterdam",
+         *       "currency": "EUR",
          *       "owner": {
          *         "email": "anna@bloom.example",
          *         "displayName": "Anna",
@@ -614,6 +633,8 @@ export interface components {
             name: string;
             /** @description IANA time zone of the shop, e.g. Europe/Amsterdam */
             timeZone: string;
+            /** @description ISO 4217 code of the currency the shop prices in, e.g. CNY. Left out: EUR, as for shops made before it could be given; an owner changes it later */
+            currency?: string;
             owner: {
                 /**
                  * Format: email
@@ -629,10 +650,43 @@ export interface components {
             shopId: string;
             name: string;
             timeZone: string;
+            currency: string;
             owner: {
                 personId: string;
                 roles: ("staff" | "florist" | "dispatcher" | "rider")[];
             };
+        };
+        ShopList_Output: {
+            items: {
+                shopId: string;
+                name: string;
+                timeZone: string;
+                currency: string;
+                createdAt: string;
+                /** @description People in the team today */
+                memberCount: number;
+                owners: {
+                    personId: string;
+                    displayName: string;
+                }[];
+            }[];
+            nextCursor?: string;
+        };
+        /**
+         * @example {
+         *       "currency": "CNY"
+         *     }
+         */
+        ChangeShopBody: {
+            name?: string;
+            /** @description ISO 4217 code of the currency the shop prices in, e.g. CNY */
+            currency?: string;
+        };
+        ShopView_Output: {
+            shopId: string;
+            name: string;
+            timeZone: string;
+            currency: string;
         };
         MemberList_Output: {
             shopId: string;
@@ -687,7 +741,7 @@ export interface components {
         AuditPage_Output: {
             items: {
                 version: number;
-                /** @description ShopCreated, MemberJoined, MemberRolesChanged, MemberRightsChanged, MemberRemoved, InvitationCreated, InvitationAccepted, InvitationRevoked */
+                /** @description ShopCreated, ShopRenamed, ShopCurrencyChanged, MemberJoined, MemberRolesChanged, MemberRightsChanged, MemberRemoved, InvitationCreated, InvitationAccepted, InvitationRevoked */
                 type: string;
                 at: string;
                 by?: {
@@ -781,6 +835,8 @@ export interface components {
                 shopName: string;
                 /** @description The shop's IANA time zone: show its times in it */
                 shopTimeZone: string;
+                /** @description The shop's currency (ISO 4217): price new orders in it */
+                shopCurrency: string;
                 roles: ("staff" | "florist" | "dispatcher" | "rider")[];
                 owner: boolean;
                 manageTeam: boolean;
@@ -1331,6 +1387,76 @@ export interface operations {
             };
         };
     };
+    shops_list: {
+        parameters: {
+            query?: {
+                /** @description Only shops whose name contains this, in any case */
+                q?: string;
+                /** @description From the previous page: continue with older shops */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
     shops_create: {
         parameters: {
             query?: never;
@@ -1402,6 +1528,79 @@ export interface operations {
             };
             /** @description Too many requests: wait the seconds `Retry-After` names */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    shops_changeShop: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeShopBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -431,6 +431,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/shops/{shopId}/delivery-slots/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's delivery slot plan as last set: slot length, everyday capacity, the dates with another (404 when it plans no slots) */
+        get: operations["deliverySlots_currentPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1049,6 +1066,25 @@ export interface components {
                 capacity: number;
             }[];
             shopId: string;
+        };
+        CurrentSlotPlanView_Output: {
+            timeZone: string;
+            /** @description Length of each slot; must divide the day (60, 120, 240 …) */
+            slotMinutes: number;
+            /** @description Deliveries each slot can take */
+            capacity: number;
+            /**
+             * @description Other capacities on given dates (Valentine's, Mother's Day)
+             * @default []
+             */
+            overrides: {
+                /** Format: date */
+                date: string;
+                capacity: number;
+            }[];
+            shopId: string;
+            /** @description When the shop last set its plan */
+            plannedAt: string;
         };
         AvailabilityView_Output: {
             shopId: string;
@@ -3557,6 +3593,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SlotPlanView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    deliverySlots_currentPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentSlotPlanView_Output"];
                 };
             };
             /** @description The request is invalid: `details` lists each problem */

@@ -1,6 +1,7 @@
 import { createZodDto, ianaTimeZone } from '@petalpost/platform';
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../domain/credentials';
+import { DEFAULT_SHOP_CURRENCY, isShopCurrency } from '../domain/currency';
 import { SHOP_ROLES } from '../domain/shop.events';
 
 /** Bodies and answers of the shops and people API. Unknown fields are refused (strict objects). */
@@ -21,20 +22,53 @@ const password = z
   .max(PASSWORD_MAX_LENGTH * 4)
   .describe('At least 15 characters, at most 128 (NIST SP 800-63B); no composition rules; not a common password, nor containing your e-mail or the shop name');
 
+// Read in upper case: "cny" is CNY. Only codes in use today (Intl's list), so every screen can format them.
+const currency = z
+  .string()
+  .length(3)
+  .transform((code, context) => {
+    const upper = code.toUpperCase();
+    if (!isShopCurrency(upper)) context.addIssue({ code: 'custom', message: `unknown currency "${code}": an ISO 4217 code in use, e.g. CNY or EUR` });
+    return upper;
+  })
+  .describe('ISO 4217 code of the currency the shop prices in, e.g. CNY');
+const shopName = z.string().min(1).max(100);
+
 export class CreateShopBody extends createZodDto(
   z
     .strictObject({
-      name: z.string().min(1).max(100),
+      name: shopName,
       timeZone: ianaTimeZone.describe('IANA time zone of the shop, e.g. Europe/Amsterdam'),
+      currency: currency
+        .default(DEFAULT_SHOP_CURRENCY)
+        .describe(
+          `ISO 4217 code of the currency the shop prices in, e.g. CNY. Left out: ${DEFAULT_SHOP_CURRENCY}, as for shops made before it could be given; an owner changes it later`,
+        ),
       owner: z.strictObject({ email, displayName, password }),
     })
     .meta({
       example: {
         name: 'Bloom & Co',
         timeZone: 'Europe/Amsterdam',
+        currency: 'EUR',
         owner: { email: 'anna@bloom.example', displayName: 'Anna', password: 'tulips under a quiet rain' },
       },
     }),
+) {}
+
+export class ChangeShopBody extends createZodDto(
+  z
+    .strictObject({ name: shopName.optional(), currency: currency.optional() })
+    .refine((b) => b.name !== undefined || b.currency !== undefined, 'say what to change: name or currency')
+    .meta({ example: { currency: 'CNY' } }),
+) {}
+
+export class ShopsQuery extends createZodDto(
+  z.strictObject({
+    q: z.string().trim().max(100).optional().describe('Only shops whose name contains this, in any case'),
+    cursor: z.string().max(200).optional().describe('From the previous page: continue with older shops'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
 ) {}
 
 export class ChangeMemberBody extends createZodDto(
@@ -122,6 +156,7 @@ const MembershipSchema = z.object({
   shopId: z.string(),
   shopName: z.string(),
   shopTimeZone: z.string().describe("The shop's IANA time zone: show its times in it"),
+  shopCurrency: z.string().describe("The shop's currency (ISO 4217): price new orders in it"),
   roles: z.array(ShopRoleSchema),
   owner: z.boolean(),
   manageTeam: z.boolean(),
@@ -138,11 +173,25 @@ export class MeView extends createZodDto(
   }),
 ) {}
 
-export class ShopCreatedView extends createZodDto(
+const ShopSchema = z.object({ shopId: z.string(), name: z.string(), timeZone: z.string(), currency: z.string() });
+
+export class ShopView extends createZodDto(ShopSchema) {}
+
+export class ShopList extends createZodDto(
   z.object({
-    shopId: z.string(),
-    name: z.string(),
-    timeZone: z.string(),
+    items: z.array(
+      ShopSchema.extend({
+        createdAt: z.string(),
+        memberCount: z.number().int().describe('People in the team today'),
+        owners: z.array(z.object({ personId: z.string(), displayName: z.string() })),
+      }),
+    ),
+    nextCursor: z.string().optional(),
+  }),
+) {}
+
+export class ShopCreatedView extends createZodDto(
+  ShopSchema.extend({
     owner: z.object({ personId: z.string(), roles: z.array(ShopRoleSchema) }),
   }),
 ) {}
@@ -159,7 +208,7 @@ export class AuditPage extends createZodDto(
         type: z
           .string()
           .describe(
-            'ShopCreated, MemberJoined, MemberRolesChanged, MemberRightsChanged, MemberRemoved, InvitationCreated, InvitationAccepted, InvitationRevoked',
+            'ShopCreated, ShopRenamed, ShopCurrencyChanged, MemberJoined, MemberRolesChanged, MemberRightsChanged, MemberRemoved, InvitationCreated, InvitationAccepted, InvitationRevoked',
           ),
         at: z.string(),
         by: z.object({ personId: z.string().optional(), displayName: z.string().optional(), role: z.string().optional() }).optional(),

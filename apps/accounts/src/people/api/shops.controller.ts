@@ -21,17 +21,31 @@ import { DataSource } from 'typeorm';
 import type { OpenShop } from '../domain/shop.decider';
 import { shopStream } from '../domain/shop.events';
 import type { PeopleConfig } from '../people.config';
-import { displayNames, members, shopHistory } from '../people.queries';
+import { decodeShopCursor, displayNames, encodeShopCursor, listShops, members, shopHistory } from '../people.queries';
 import { type Cause, ShopCommands } from '../shop-commands';
-import { AuditPage, AuditQuery, ChangeMemberBody, CreateShopBody, MemberList, MembershipView, RemovedMemberView, ShopCreatedView } from './people.dto';
+import {
+  AuditPage,
+  AuditQuery,
+  ChangeMemberBody,
+  ChangeShopBody,
+  CreateShopBody,
+  MemberList,
+  MembershipView,
+  RemovedMemberView,
+  ShopCreatedView,
+  ShopList,
+  ShopsQuery,
+  ShopView,
+} from './people.dto';
 import { actingPerson, AddressLimiter, optionalPrincipal } from './public-callers';
 import { teamViewOf } from './team-access';
 
 const SHOP_PEOPLE = ['operator', 'staff', 'florist', 'dispatcher', 'rider'] as const;
 
 /**
- * Shops and their teams: sign-up (a shop with its owner), the member list, changing someone's roles
- * and rights, removing them, and the audit of it all. A shop the caller does not belong to is 404.
+ * Shops and their teams: sign-up (a shop with its owner), every shop for operators, the shop's name
+ * and currency, the member list, changing someone's roles and rights, removing them, and the audit
+ * of it all. A shop the caller does not belong to is 404.
  */
 @ApiTags('shops')
 @ApiErrors(400, 401, 403, 404, 409)
@@ -69,7 +83,12 @@ export class ShopsController {
       cause = {
         actor: actorOf(principal),
         ...(typeof key === 'string'
-          ? { idempotency: { key: callersIdempotencyKey(principal, key), fingerprint: requestFingerprint('create-shop', body.name, owner) } }
+          ? {
+              idempotency: {
+                key: callersIdempotencyKey(principal, key),
+                fingerprint: requestFingerprint('create-shop', body.name, body.timeZone, body.currency, owner),
+              },
+            }
           : {}),
       };
     } else {
@@ -82,8 +101,33 @@ export class ShopsController {
       shopId: shop.shopId,
       name: shop.name,
       timeZone: shop.timeZone,
+      currency: shop.currency,
       owner: { personId: owner.personId, roles: owner.roles },
     });
+  }
+
+  @Get()
+  @Roles('operator')
+  @ApiOperation({
+    summary: 'Every shop, newest first, with its team size and owners (operators only); `q` finds shops by a part of their name, in any case',
+  })
+  @ZodResponse({ status: 200, type: ShopList })
+  async list(@Query() query: ShopsQuery) {
+    const page = await listShops(this.dataSource.manager, {
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.cursor ? { after: decodeShopCursor(query.cursor) } : {}),
+      limit: query.limit,
+    });
+    return { items: page.items, ...(page.next ? { nextCursor: encodeShopCursor(page.next) } : {}) };
+  }
+
+  @Patch(':shopId')
+  @ApiCommand("Rename the shop or change the currency it prices in (owners and operators); each change is a fact in the shop's audit")
+  @ZodResponse({ status: 200, type: ShopView })
+  async changeShop(@Param('shopId') shopId: string, @Body() body: ChangeShopBody, @CommandRequest() request: CommandRequest) {
+    const result = await this.commands.changeShop(shopId, body, actingPerson(request.principal), fromRequest(request, ['change-shop', shopId, body]));
+    const shop = result.state as OpenShop;
+    return answer(request, result, { shopId, name: shop.name, timeZone: shop.timeZone, currency: shop.currency });
   }
 
   @Get(':shopId/members')

@@ -1,4 +1,5 @@
 import { DomainError, exhaustive } from '@petalpost/contracts';
+import { DEFAULT_SHOP_CURRENCY, isShopCurrency } from './currency';
 import { type ActingPerson, SHOP_ROLES, type ShopEvent, type ShopRole } from './shop.events';
 
 /**
@@ -31,7 +32,15 @@ export interface Invitation {
 
 export type ShopState =
   | { status: 'none' }
-  | { status: 'open'; shopId: string; name: string; timeZone: string; members: Record<string, Member>; invitations: Record<string, Invitation> };
+  | {
+      status: 'open';
+      shopId: string;
+      name: string;
+      timeZone: string;
+      currency: string;
+      members: Record<string, Member>;
+      invitations: Record<string, Invitation>;
+    };
 
 export type OpenShop = Extract<ShopState, { status: 'open' }>;
 
@@ -41,6 +50,7 @@ export type ShopCommand =
       shopId: string;
       name: string;
       timeZone: string;
+      currency: string;
       ownerId: string;
       ownerRoles: ShopRole[];
       by: ActingPerson | { selfService: true };
@@ -51,17 +61,23 @@ export type ShopCommand =
   /** `person.email` is the accepting person's (normalised) e-mail: an e-mail invitation is for that address only. */
   | { type: 'AcceptInvitation'; secretHash: string; person: { personId: string; email: string }; now: string }
   | { type: 'ChangeMember'; personId: string; roles?: ShopRole[]; owner?: boolean; manageTeam?: boolean; by: ActingPerson; now: string }
-  | { type: 'RemoveMember'; personId: string; by: ActingPerson; now: string };
+  | { type: 'RemoveMember'; personId: string; by: ActingPerson; now: string }
+  /** Name and currency; what is left out, or the same as now, stays as it is. */
+  | { type: 'ChangeShop'; name?: string; currency?: string; by: ActingPerson; now: string };
 
 export const initialState = (): ShopState => ({ status: 'none' });
 
 export function evolve(state: ShopState, event: ShopEvent): ShopState {
   if (event.type === 'ShopCreated') {
-    const { shopId, name, timeZone } = event.data;
-    return { status: 'open', shopId, name, timeZone, members: {}, invitations: {} };
+    const { shopId, name, timeZone, currency = DEFAULT_SHOP_CURRENCY } = event.data;
+    return { status: 'open', shopId, name, timeZone, currency, members: {}, invitations: {} };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
+    case 'ShopRenamed':
+      return { ...state, name: event.data.name };
+    case 'ShopCurrencyChanged':
+      return { ...state, currency: event.data.currency };
     case 'MemberJoined': {
       const { personId, roles, owner, manageTeam, joinedAt } = event.data;
       return { ...state, members: { ...state.members, [personId]: { personId, roles, owner, manageTeam, joinedAt } } };
@@ -101,9 +117,10 @@ export function evolve(state: ShopState, event: ShopEvent): ShopState {
 export function decide(command: ShopCommand, state: ShopState): ShopEvent[] {
   if (command.type === 'CreateShop') {
     if (state.status !== 'none') throw new DomainError('conflict', 'SHOP_EXISTS', 'this shop already exists');
-    const { shopId, name, timeZone, ownerId, ownerRoles, by, now } = command;
+    const { shopId, name, timeZone, currency, ownerId, ownerRoles, by, now } = command;
+    assertCurrency(currency);
     return [
-      { type: 'ShopCreated', data: { shopId, name, timeZone, createdAt: now, by } },
+      { type: 'ShopCreated', data: { shopId, name, timeZone, currency, createdAt: now, by } },
       {
         type: 'MemberJoined',
         data: {
@@ -172,6 +189,8 @@ export function decide(command: ShopCommand, state: ShopState): ShopEvent[] {
     }
     case 'ChangeMember':
       return changeMember(state, command);
+    case 'ChangeShop':
+      return changeShop(state, command);
     case 'RemoveMember': {
       const { personId, by, now } = command;
       const member = memberOf(state, by, personId);
@@ -218,6 +237,29 @@ function changeMember(state: OpenShop, command: Extract<ShopCommand, { type: 'Ch
     });
   }
   return events;
+}
+
+/** The shop's own details are the owners' (and operators') to change; its members are told so, others that it does not exist. */
+function changeShop(state: OpenShop, command: Extract<ShopCommand, { type: 'ChangeShop' }>): ShopEvent[] {
+  const { name, currency, by, now } = command;
+  if (!by.operator && !state.members[by.personId]) throw shopNotFound();
+  if (!by.operator && !state.members[by.personId].owner) {
+    throw new DomainError('forbidden', 'OWNER_RIGHT_REQUIRED', "only an owner changes the shop's name or currency");
+  }
+  if (name !== undefined && name.length === 0) throw new DomainError('invalid', 'SHOP_NAME_REQUIRED', 'a shop needs a name');
+  if (currency !== undefined) assertCurrency(currency);
+  const events: ShopEvent[] = [];
+  if (name !== undefined && name !== state.name) {
+    events.push({ type: 'ShopRenamed', data: { shopId: state.shopId, name, previousName: state.name, changedAt: now, by } });
+  }
+  if (currency !== undefined && currency !== state.currency) {
+    events.push({ type: 'ShopCurrencyChanged', data: { shopId: state.shopId, currency, previousCurrency: state.currency, changedAt: now, by } });
+  }
+  return events;
+}
+
+function assertCurrency(currency: string): void {
+  if (!isShopCurrency(currency)) throw new DomainError('invalid', 'CURRENCY_UNKNOWN', `${currency} is no ISO 4217 currency in use`, { field: 'currency' });
 }
 
 /** The roles someone may hand out here: all four for operators and owners, their own for team managers. */

@@ -12,7 +12,10 @@ const dan = { personId: 'dan', operator: false }; // dispatcher with the manageT
 const flo = { personId: 'flo', operator: false }; // florist
 const olga = { personId: 'olga', operator: true }; // operator, no member
 
-const created: ShopEvent = { type: 'ShopCreated', data: { shopId, name: 'Bloom', timeZone: 'Europe/Amsterdam', createdAt: t0, by: { selfService: true } } };
+const created: ShopEvent = {
+  type: 'ShopCreated',
+  data: { shopId, name: 'Bloom', timeZone: 'Europe/Amsterdam', currency: 'CNY', createdAt: t0, by: { selfService: true } },
+};
 const joined = (personId: string, roles: ShopRole[], extra = {}): ShopEvent => ({
   type: 'MemberJoined',
   data: { shopId, personId, roles, owner: false, manageTeam: false, joinedAt: t0, grantedBy: 'anna', ...extra },
@@ -57,6 +60,7 @@ describe('shop decider', () => {
           shopId,
           name: 'Bloom',
           timeZone: 'Europe/Amsterdam',
+          currency: 'CNY',
           ownerId: 'anna',
           ownerRoles: ['staff'],
           by: { selfService: true },
@@ -66,19 +70,46 @@ describe('shop decider', () => {
     it('records the operator who created a shop as the grantor of its owner', () =>
       spec
         .given([])
-        .when({ type: 'CreateShop', shopId, name: 'Bloom', timeZone: 'Europe/Amsterdam', ownerId: 'anna', ownerRoles: ['staff'], by: olga, now: t0 })
+        .when({
+          type: 'CreateShop',
+          shopId,
+          name: 'Bloom',
+          timeZone: 'Europe/Amsterdam',
+          currency: 'CNY',
+          ownerId: 'anna',
+          ownerRoles: ['staff'],
+          by: olga,
+          now: t0,
+        })
         .then([
           { ...created, data: { ...created.data, by: olga } } as ShopEvent,
           joined('anna', ['staff'], { owner: true, manageTeam: true, grantedBy: 'olga' }),
         ]));
     it('knows no shop to invite to', () => void spec.given([]).when(invite()).thenRefuses('SHOP_NOT_FOUND', 'not_found'));
+    it('refuses a currency that is no ISO 4217 code in use', () =>
+      void spec
+        .given([])
+        .when({ type: 'CreateShop', shopId, name: 'Bloom', timeZone: 'UTC', currency: 'XYZ', ownerId: 'anna', ownerRoles: ['staff'], by: olga, now: t0 })
+        .thenRefuses('CURRENCY_UNKNOWN', 'invalid'));
+    it('knows no shop to rename', () =>
+      void spec.given([]).when({ type: 'ChangeShop', name: 'Thorns', by: olga, now: t1 }).thenRefuses('SHOP_NOT_FOUND', 'not_found'));
   });
 
   describe('an open shop', () => {
     it('refuses to create it twice', () =>
       void spec
         .given(team)
-        .when({ type: 'CreateShop', shopId, name: 'x', timeZone: 'UTC', ownerId: 'x', ownerRoles: ['staff'], by: { selfService: true }, now: t1 })
+        .when({
+          type: 'CreateShop',
+          shopId,
+          name: 'x',
+          timeZone: 'UTC',
+          currency: 'EUR',
+          ownerId: 'x',
+          ownerRoles: ['staff'],
+          by: { selfService: true },
+          now: t1,
+        })
         .thenRefuses('SHOP_EXISTS', 'conflict'));
     it('lets the owner invite into any role', () =>
       spec
@@ -233,5 +264,54 @@ describe('shop decider', () => {
         .given(team)
         .when({ type: 'ChangeMember', personId: 'flo', roles: ['florist'], by: anna, now: t1 })
         .then([]));
+  });
+
+  describe("the shop's name and currency", () => {
+    const change = (by: typeof anna, patch: { name?: string; currency?: string }): ShopCommand => ({ type: 'ChangeShop', ...patch, by, now: t1 });
+    it('lets an owner rename the shop and change its currency, each a fact with what it was before', () =>
+      spec
+        .given(team)
+        .when(change(anna, { name: 'Bloom & Co', currency: 'HKD' }))
+        .then([
+          { type: 'ShopRenamed', data: { shopId, name: 'Bloom & Co', previousName: 'Bloom', changedAt: t1, by: anna } },
+          { type: 'ShopCurrencyChanged', data: { shopId, currency: 'HKD', previousCurrency: 'CNY', changedAt: t1, by: anna } },
+        ]));
+    it('lets an operator change them', () =>
+      spec
+        .given(team)
+        .when(change(olga, { currency: 'EUR' }))
+        .then([{ type: 'ShopCurrencyChanged', data: { shopId, currency: 'EUR', previousCurrency: 'CNY', changedAt: t1, by: olga } }]));
+    it('changes nothing when nothing changes', () =>
+      spec
+        .given(team)
+        .when(change(anna, { name: 'Bloom', currency: 'CNY' }))
+        .then([]));
+    it('refuses a team manager who is no owner', () =>
+      void spec
+        .given(team)
+        .when(change(dan, { name: 'Dan’s' }))
+        .thenRefuses('OWNER_RIGHT_REQUIRED', 'forbidden'));
+    it('tells someone who does not belong that the shop does not exist', () =>
+      void spec
+        .given(team)
+        .when(change({ personId: 'stranger', operator: false }, { currency: 'EUR' }))
+        .thenRefuses('SHOP_NOT_FOUND', 'not_found'));
+    it('refuses an unknown currency and an empty name', () => {
+      spec
+        .given(team)
+        .when(change(anna, { currency: 'ABC' }))
+        .thenRefuses('CURRENCY_UNKNOWN', 'invalid');
+      spec
+        .given(team)
+        .when(change(anna, { name: '' }))
+        .thenRefuses('SHOP_NAME_REQUIRED', 'invalid');
+    });
+    it('reads a shop created before currencies were recorded as pricing in euros', () => {
+      const { currency: _currency, ...before } = created.data as { currency?: string };
+      spec
+        .given([{ type: 'ShopCreated', data: before } as ShopEvent, annaJoined])
+        .when(change(anna, { currency: 'CNY' }))
+        .then([{ type: 'ShopCurrencyChanged', data: { shopId, currency: 'CNY', previousCurrency: 'EUR', changedAt: t1, by: anna } }]);
+    });
   });
 });

@@ -13,12 +13,26 @@ export interface ActingPerson {
 export const shopStream = (shopId: string) => `shop-${shopId}`;
 
 /**
- * A shop's facts: its creation, who joined it with which roles and rights (and who granted them),
- * every change to that, and the invitations it gave out. One stream per shop, so the rule "who may
- * grant what" is decided against the whole team at once, and its history is the audit.
+ * A shop's facts: its creation and later changes of its name or currency, who joined it with which
+ * roles and rights (and who granted them), every change to that, and the invitations it gave out.
+ * One stream per shop, so the rule "who may grant what" is decided against the whole team at once,
+ * and its history is the audit.
  */
 export type ShopEvent =
-  | { type: 'ShopCreated'; data: { shopId: string; name: string; timeZone: string; createdAt: string; by: ActingPerson | { selfService: true } } }
+  | {
+      type: 'ShopCreated';
+      data: {
+        shopId: string;
+        name: string;
+        timeZone: string;
+        /** ISO 4217. Missing in shops created before it was recorded: they price in DEFAULT_SHOP_CURRENCY. */
+        currency?: string;
+        createdAt: string;
+        by: ActingPerson | { selfService: true };
+      };
+    }
+  | { type: 'ShopRenamed'; data: { shopId: string; name: string; previousName: string; changedAt: string; by: ActingPerson } }
+  | { type: 'ShopCurrencyChanged'; data: { shopId: string; currency: string; previousCurrency: string; changedAt: string; by: ActingPerson } }
   | {
       type: 'MemberJoined';
       data: {

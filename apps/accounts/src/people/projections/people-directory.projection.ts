@@ -2,6 +2,7 @@ import { exhaustive } from '@petalpost/contracts';
 import type { Projection, StoredEvent } from '@petalpost/event-store';
 import type { EntityManager } from 'typeorm';
 import type { PersonEvent } from '../domain/person.decider';
+import { DEFAULT_SHOP_CURRENCY } from '../domain/currency';
 import type { ShopEvent } from '../domain/shop.events';
 
 export const PEOPLE = 'people';
@@ -12,6 +13,8 @@ export const SHOP_INVITATIONS = 'shop_invitations';
 const TYPES: ReadonlySet<string> = new Set<(ShopEvent | PersonEvent)['type']>([
   'PersonRegistered',
   'ShopCreated',
+  'ShopRenamed',
+  'ShopCurrencyChanged',
   'MemberJoined',
   'MemberRolesChanged',
   'MemberRightsChanged',
@@ -50,14 +53,21 @@ async function apply(db: EntityManager, t: Record<string, string>, event: Stored
     }
     case 'ShopCreated': {
       const d = event.data;
-      await db.query(`INSERT INTO ${t[SHOPS]} (shop_id, name, time_zone, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (shop_id) DO NOTHING`, [
+      await db.query(`INSERT INTO ${t[SHOPS]} (shop_id, name, time_zone, currency, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (shop_id) DO NOTHING`, [
         d.shopId,
         d.name,
         d.timeZone,
+        d.currency ?? DEFAULT_SHOP_CURRENCY,
         d.createdAt,
       ]);
       return;
     }
+    case 'ShopRenamed':
+      await db.query(`UPDATE ${t[SHOPS]} SET name = $2 WHERE shop_id = $1`, [event.data.shopId, event.data.name]);
+      return;
+    case 'ShopCurrencyChanged':
+      await db.query(`UPDATE ${t[SHOPS]} SET currency = $2 WHERE shop_id = $1`, [event.data.shopId, event.data.currency]);
+      return;
     case 'MemberJoined': {
       const d = event.data;
       // A person removed earlier and invited again joins afresh.

@@ -4,32 +4,29 @@ import { useTranslation } from 'react-i18next';
 import { api, data } from '../../api';
 import { useFormat } from '../../format';
 import { ApiProblem } from '../../ui/api-problem';
+import { ShopList } from './shop-list';
 import './operator.css';
 
 type Projection = Awaited<ReturnType<typeof listProjections>>['items'][number];
 const listProjections = () => data(api.orders.GET('/admin/projections'));
 const REBUILD_PROGRESS_MS = 1000;
 
-/** The operators' desk: projections and their lag with rebuilds, and webhook dead letters to retry. */
+/** The operators' desk: every shop, projections and their lag with rebuilds, and webhook dead letters to retry. */
 export default function OperatorPage() {
   const { t } = useTranslation();
   const [shopId, setShopId] = useState('');
   return (
     <div className="operator stack">
       <h1>{t('operator.title')}</h1>
-      <section aria-labelledby="shops-title" className="stack">
-        <h2 id="shops-title">{t('operator.shops.title')}</h2>
-        <p>{t('operator.shops.noList')}</p>
-        <label className="inline">
-          {t('operator.shops.filter')}
-          <input value={shopId} onChange={(e) => setShopId(e.target.value.trim())} aria-describedby="shop-filter-note" />
-        </label>
-        <p id="shop-filter-note" className="muted">
-          {t('operator.shops.filterNote')}
-        </p>
-      </section>
+      <ShopList
+        onDeadLetters={(id) => {
+          setShopId(id);
+          // The keyboard lands on the filter it just set, beside the letters it shows.
+          document.getElementById('dead-letter-shop')?.focus();
+        }}
+      />
       <Projections />
-      <DeadLetters shopId={shopId} />
+      <DeadLetters shopId={shopId} onShopId={setShopId} />
       <section aria-labelledby="kafka-title" className="stack">
         <h2 id="kafka-title">{t('operator.kafka.title')}</h2>
         <p>{t('operator.kafka.noApi')}</p>
@@ -145,7 +142,7 @@ function ProjectionRow({ projection: p }: { projection: Projection }) {
   );
 }
 
-function DeadLetters({ shopId }: { shopId: string }) {
+function DeadLetters({ shopId, onShopId }: { shopId: string; onShopId: (shopId: string) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const client = useQueryClient();
@@ -170,6 +167,13 @@ function DeadLetters({ shopId }: { shopId: string }) {
   return (
     <section aria-labelledby="dead-letters-title" className="stack">
       <h2 id="dead-letters-title">{t('operator.deadLetters.title')}</h2>
+      <label className="inline">
+        {t('operator.deadLetters.filter')}
+        <input id="dead-letter-shop" value={shopId} onChange={(e) => onShopId(e.target.value.trim())} aria-describedby="shop-filter-note" />
+      </label>
+      <p id="shop-filter-note" className="muted">
+        {t('operator.deadLetters.filterNote')}
+      </p>
       <ApiProblem error={letters.error ?? retry.error} />
       <p role="status">{retry.data ? t('operator.deadLetters.retried', { time: format.dateTime(retry.data.nextAttemptAt) }) : ''}</p>
       {letters.isPending && <p>{t('common.loading')}</p>}

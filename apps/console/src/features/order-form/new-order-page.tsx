@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError, api, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
-import { useSession } from '../../session/session';
+import { membershipOf, useSession } from '../../session/session';
 import { shopDate } from '../../shop-clock';
 import { ApiProblem } from '../../ui/api-problem';
 import { useConsoleConfig } from '../../ui/console-config';
@@ -27,10 +27,6 @@ import './new-order.css';
 
 // The map library is large: it loads only once this form is on screen.
 const PinMap = lazy(() => import('./pin-map'));
-
-const CURRENCY_KEY = 'petalpost.orderForm.currency';
-// No API names the shop's currency yet: the last one used at this counter, else the first shops' own.
-const DEFAULT_CURRENCY = 'CNY';
 
 /** The form's fields by the API's paths, so that its refusals land next to what was typed. */
 const FIELDS = new Set([
@@ -126,7 +122,9 @@ export default function NewOrderPage() {
   const client = useQueryClient();
   const config = useConsoleConfig();
 
-  const [draft, setDraft] = useState<OrderDraft>(() => emptyDraft(localStorage.getItem(CURRENCY_KEY) ?? DEFAULT_CURRENCY));
+  // The shop's own currency, as the accounts service names it; orders keep the currency they were priced in.
+  const currency = session && membershipOf(session)?.shopCurrency;
+  const [draft, setDraft] = useState<OrderDraft>(emptyDraft);
   const [date, setDate] = useState(() => shopDate(Date.now(), timeZone));
   const [errors, setErrors] = useState<FieldErrors>({});
   const nextItem = useRef(2);
@@ -155,7 +153,6 @@ export default function NewOrderPage() {
       return data(api.orders.POST('/orders', { body, params: { header: { 'Idempotency-Key': attempt.current.key } } }));
     },
     onSuccess: (order) => {
-      localStorage.setItem(CURRENCY_KEY, draft.currency.trim());
       void client.invalidateQueries({ queryKey: ['orders'] });
       navigate(`/orders/${order.orderId}`);
     },
@@ -168,7 +165,7 @@ export default function NewOrderPage() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setErrors({});
-    place.mutate(placeOrderBody(draft, timeZone));
+    if (currency) place.mutate(placeOrderBody(draft, timeZone, currency));
   };
 
   // After a refusal the first marked field takes the focus, so the keyboard lands where the work is.
@@ -543,20 +540,16 @@ export default function NewOrderPage() {
         <fieldset>
           <legend>{t('orderForm.payment')}</legend>
           <div className="row">
-            <Field path="price" label={t('orderForm.price')} errors={errors}>
+            <Field path="price" label={t('orderForm.price', { currency: currency ?? '…' })} errors={errors}>
               {(p) => <input {...p} inputMode="decimal" value={draft.price} onChange={(e) => update({ price: e.target.value }, 'price')} autoComplete="off" />}
             </Field>
-            <label className="short">
-              {t('orderForm.currency')}
-              <input value={draft.currency} maxLength={3} onChange={(e) => update({ currency: e.target.value.toUpperCase() }, 'price')} autoComplete="off" />
-            </label>
           </div>
           <Check path="paid" label={t('orderForm.paid')} checked={draft.paid} onChange={(v) => update({ paid: v })} />
         </fieldset>
       </div>
 
       <div className="submit-row">
-        <button type="submit" disabled={place.isPending}>
+        <button type="submit" disabled={place.isPending || !currency}>
           {place.isPending ? t('orderForm.working') : t('orderForm.submit')}
         </button>
       </div>

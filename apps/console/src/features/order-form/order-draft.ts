@@ -47,14 +47,14 @@ export interface OrderDraft {
   cardMessage: string;
   anonymousSender: boolean;
   items: ItemDraft[];
+  /** In the shop's currency, in major units as typed ("199.5"). */
   price: string;
-  currency: string;
   paid: boolean;
 }
 
 export const emptyItem = (key: string): ItemDraft => ({ key, name: '', quantity: '1', sku: '' });
 
-export function emptyDraft(currency: string): OrderDraft {
+export function emptyDraft(): OrderDraft {
   return {
     reference: '',
     source: 'phone',
@@ -79,7 +79,6 @@ export function emptyDraft(currency: string): OrderDraft {
     anonymousSender: false,
     items: [emptyItem('item-1')],
     price: '',
-    currency,
     paid: false,
   };
 }
@@ -108,9 +107,10 @@ export function minorUnits(amount: string, currency: string): number {
 
 /**
  * The POST /orders body. Required fields go as typed, even empty, so that the API names what is
- * missing next to the field; optional ones are left out when empty.
+ * missing next to the field; optional ones are left out when empty. Times are on the shop's clock,
+ * the price in the shop's currency.
  */
-export function placeOrderBody(draft: OrderDraft, timeZone: string): PlaceOrderBody {
+export function placeOrderBody(draft: OrderDraft, timeZone: string, currency: string): PlaceOrderBody {
   const geo = pointOf(draft);
   const wallClock = (value: string) => {
     try {
@@ -150,7 +150,7 @@ export function placeOrderBody(draft: OrderDraft, timeZone: string): PlaceOrderB
     anonymousSender: draft.anonymousSender,
     doNotContactRecipient: draft.doNotContactRecipient,
     ...(optional(draft.cardMessage) ? { cardMessage: draft.cardMessage.trim() } : {}),
-    ...(optional(draft.price) ? { price: { amountMinor: minorUnits(draft.price, draft.currency.trim()), currency: draft.currency.trim() } } : {}),
+    ...(optional(draft.price) ? { price: { amountMinor: minorUnits(draft.price, currency), currency } } : {}),
     paid: draft.paid,
   };
 }

@@ -1,7 +1,7 @@
 import { emptyDraft, fieldErrorsOf, MADE_TO_ORDER_SKU, minorUnits, placeOrderBody } from './order-draft';
 
 const typed = {
-  ...emptyDraft('CNY'),
+  ...emptyDraft(),
   buyerName: ' 王芳 ',
   buyerPhone: '138 0013 8000',
   recipientName: '李雷',
@@ -14,7 +14,7 @@ const typed = {
 
 describe('the new order as the API receives it', () => {
   it("sends the window in the shop's zone and the address as written, without a point when none was dropped", () => {
-    const body = placeOrderBody(typed, 'Asia/Shanghai');
+    const body = placeOrderBody(typed, 'Asia/Shanghai', 'CNY');
     expect(body.deliveryWindow).toEqual({ from: '2026-02-14T01:00:00.000Z', to: '2026-02-14T03:00:00.000Z', timeZone: 'Asia/Shanghai' });
     expect(body.recipient).toEqual({ name: '李雷', addressType: 'residence', address: { text: '上海市徐汇区漕溪北路88号3号楼1202室', notes: '门禁 1202#' } });
     expect(body.buyer).toEqual({ name: '王芳', phone: '138 0013 8000' });
@@ -24,15 +24,20 @@ describe('the new order as the API receives it', () => {
   });
 
   it('carries the pin, the deadline and the price in minor units of the currency', () => {
-    const body = placeOrderBody({ ...typed, lat: '31.19', lng: '121.43', deadline: '2026-02-14T12:00', price: '199.5' }, 'Asia/Shanghai');
+    const body = placeOrderBody({ ...typed, lat: '31.19', lng: '121.43', deadline: '2026-02-14T12:00', price: '199.5' }, 'Asia/Shanghai', 'CNY');
     expect(body.recipient.address.geo).toEqual({ lat: 31.19, lng: 121.43 });
     expect(body.deadline).toBe('2026-02-14T04:00:00.000Z');
     expect(body.price).toEqual({ amountMinor: 19950, currency: 'CNY' });
     expect(minorUnits('1200', 'JPY')).toBe(1200);
   });
 
+  it("prices in the shop's own currency, in that currency's minor units", () => {
+    expect(placeOrderBody({ ...typed, price: '1200' }, 'Asia/Tokyo', 'JPY').price).toEqual({ amountMinor: 1200, currency: 'JPY' });
+    expect(placeOrderBody({ ...typed, price: '12,5' }, 'Europe/Amsterdam', 'EUR').price).toEqual({ amountMinor: 1250, currency: 'EUR' });
+  });
+
   it('sends half a point as typed so the API names the missing coordinate', () => {
-    const sent = JSON.parse(JSON.stringify(placeOrderBody({ ...typed, lat: '31.19' }, 'Asia/Shanghai')));
+    const sent = JSON.parse(JSON.stringify(placeOrderBody({ ...typed, lat: '31.19' }, 'Asia/Shanghai', 'CNY')));
     expect(sent.recipient.address.geo).toEqual({ lat: 31.19, lng: null });
   });
 });

@@ -1,4 +1,4 @@
-import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, data, idempotencyKey } from '../../api';
@@ -18,7 +18,7 @@ interface Override {
 /** "2026-02-14T10:00" → "10:00": slots are named by their local start. */
 const startOf = (slot: string) => slot.slice(11, 16);
 
-/** Delivery slots by day: places taken and left, and the plan that sets the capacity. */
+/** Delivery slots by day: places taken and left, and the plan that sets the capacity, as the shop saved it. */
 export function SlotsSection({ shopId }: { shopId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -30,8 +30,13 @@ export function SlotsSection({ shopId }: { shopId: string }) {
       queryFn: () => data(api.orders.GET('/shops/{shopId}/delivery-slots', { params: { path: { shopId }, query: { date } } })),
     })),
   });
-  const noPlan = days.some((d) => d.error instanceof ApiError && d.error.status === 404);
-  const failure = days.find((d) => d.error && !(d.error instanceof ApiError && d.error.status === 404))?.error;
+  const plan = useQuery({
+    queryKey: ['delivery-slot-plan', shopId],
+    queryFn: ({ signal }) => data(api.orders.GET('/shops/{shopId}/delivery-slots/plan', { params: { path: { shopId } }, signal })),
+  });
+  const unplanned = (error: Error | null) => error instanceof ApiError && error.code === 'NO_SLOT_PLAN';
+  const noPlan = unplanned(plan.error);
+  const failure = [plan, ...days].find((q) => q.error && !unplanned(q.error))?.error;
   const loaded = days.flatMap((d) => (d.data ? [d.data] : []));
   const starts = [...new Set(loaded.flatMap((d) => d.slots.map((s) => startOf(s.slot))))].sort();
   const dayLabel = (date: string) =>
@@ -47,7 +52,7 @@ export function SlotsSection({ shopId }: { shopId: string }) {
       </label>
       <ApiProblem error={failure} />
       {noPlan && <p>{t('shop.slots.noPlan')}</p>}
-      {days.some((d) => d.isPending) && <p role="status">{t('common.loading')}</p>}
+      {[plan, ...days].some((q) => q.isPending) && <p role="status">{t('common.loading')}</p>}
       {starts.length > 0 && (
         <div className="table-scroll">
           <table className="slots-grid">
@@ -83,39 +88,41 @@ export function SlotsSection({ shopId }: { shopId: string }) {
           </table>
         </div>
       )}
-      <SlotPlanForm shopId={shopId} timeZone={format.timeZone} seen={loaded} />
+      {(plan.data || noPlan) && <SlotPlanForm shopId={shopId} timeZone={format.timeZone} current={plan.data} />}
     </div>
   );
 }
 
-/** The most frequent value: the plan's everyday capacity, as the days on screen show it. */
-function mostCommon(values: number[]): number | undefined {
-  const counts = new Map<number, number>();
-  values.forEach((v) => counts.set(v, (counts.get(v) ?? 0) + 1));
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+/** What a shop with no plan yet starts from: two-hour slots of eight deliveries, no special dates. */
+const NEW_PLAN: PlanDraft = { slotMinutes: 120, capacity: 8, overrides: [] };
+
+interface PlanDraft {
+  slotMinutes: number;
+  capacity: number;
+  overrides: Override[];
 }
 
-function SlotPlanForm({ shopId, timeZone, seen }: { shopId: string; timeZone: string; seen: Array<{ slots: Array<{ slot: string; capacity: number }> }> }) {
+function SlotPlanForm({ shopId, timeZone, current }: { shopId: string; timeZone: string; current?: PlanDraft & { plannedAt: string } }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const client = useQueryClient();
-  // The API answers availability but not the plan itself: start from what the days show.
-  const shownLength = seen.find((d) => d.slots.length > 0)?.slots.length;
-  const [slotMinutes, setSlotMinutes] = useState<number | undefined>();
-  const [capacity, setCapacity] = useState<number | undefined>();
-  const [overrides, setOverrides] = useState<Override[]>([]);
-  const minutes = slotMinutes ?? (shownLength ? 1440 / shownLength : 120);
-  const perSlot = capacity ?? mostCommon(seen.flatMap((d) => d.slots.map((s) => s.capacity))) ?? 8;
+  // Until someone edits, the form shows the plan as saved, and follows it when it changes elsewhere.
+  const [edited, setEdited] = useState<PlanDraft | undefined>();
+  const shown: PlanDraft = edited ?? current ?? NEW_PLAN;
+  const edit = (change: Partial<PlanDraft>) => setEdited({ ...shown, ...change });
+  const lengths = [...new Set([...SLOT_LENGTHS, shown.slotMinutes])].sort((a, b) => a - b);
 
   const save = useMutation({
     mutationFn: () =>
       data(
         api.orders.PUT('/shops/{shopId}/delivery-slots', {
           params: { path: { shopId }, header: { 'Idempotency-Key': idempotencyKey() } },
-          body: { timeZone, slotMinutes: minutes, capacity: perSlot, overrides },
+          body: { timeZone, slotMinutes: shown.slotMinutes, capacity: shown.capacity, overrides: shown.overrides },
         }),
       ),
-    onSuccess: (plan) => {
-      setOverrides(plan.overrides);
+    onSuccess: () => {
+      setEdited(undefined);
+      void client.invalidateQueries({ queryKey: ['delivery-slot-plan', shopId] });
       void client.invalidateQueries({ queryKey: ['delivery-slots', shopId] });
     },
   });
@@ -123,17 +130,19 @@ function SlotPlanForm({ shopId, timeZone, seen }: { shopId: string; timeZone: st
     event.preventDefault();
     save.mutate();
   };
-  const setOverride = (i: number, change: Partial<Override>) => setOverrides((list) => list.map((o, j) => (j === i ? { ...o, ...change } : o)));
+  const setOverride = (i: number, change: Partial<Override>) => edit({ overrides: shown.overrides.map((o, j) => (j === i ? { ...o, ...change } : o)) });
 
   return (
     <form className="card stack" onSubmit={submit} aria-labelledby="slot-plan-title">
       <h3 id="slot-plan-title">{t('shop.slots.plan')}</h3>
-      <p className="muted">{t('shop.slots.planNote')}</p>
+      <p className="muted">
+        {t('shop.slots.planNote')} {current && !edited && t('shop.slots.plannedAt', { time: format.dateTime(current.plannedAt) })}
+      </p>
       <div className="row">
         <label>
           {t('shop.slots.slotMinutes')}
-          <select value={minutes} onChange={(e) => setSlotMinutes(Number(e.target.value))}>
-            {SLOT_LENGTHS.map((m) => (
+          <select value={shown.slotMinutes} onChange={(e) => edit({ slotMinutes: Number(e.target.value) })}>
+            {lengths.map((m) => (
               <option key={m} value={m}>
                 {t('shop.slots.minutes', { n: m })}
               </option>
@@ -142,13 +151,13 @@ function SlotPlanForm({ shopId, timeZone, seen }: { shopId: string; timeZone: st
         </label>
         <label>
           {t('shop.slots.capacity')}
-          <input type="number" min={0} max={10000} required value={perSlot} onChange={(e) => setCapacity(Number(e.target.value))} />
+          <input type="number" min={0} max={10000} required value={shown.capacity} onChange={(e) => edit({ capacity: Number(e.target.value) })} />
         </label>
       </div>
       <fieldset className="stack">
         <legend>{t('shop.slots.overrides')}</legend>
-        {overrides.length === 0 && <p className="muted">{t('shop.slots.noOverrides')}</p>}
-        {overrides.map((o, i) => (
+        {shown.overrides.length === 0 && <p className="muted">{t('shop.slots.noOverrides')}</p>}
+        {shown.overrides.map((o, i) => (
           <div className="row" key={i}>
             <label>
               {t('shop.slots.overrideDate')}
@@ -158,13 +167,13 @@ function SlotPlanForm({ shopId, timeZone, seen }: { shopId: string; timeZone: st
               {t('shop.slots.overrideCapacity')}
               <input type="number" min={0} max={10000} required value={o.capacity} onChange={(e) => setOverride(i, { capacity: Number(e.target.value) })} />
             </label>
-            <button type="button" onClick={() => setOverrides((list) => list.filter((_, j) => j !== i))}>
+            <button type="button" onClick={() => edit({ overrides: shown.overrides.filter((_, j) => j !== i) })}>
               {t('shop.slots.removeOverride', { date: o.date || '…' })}
             </button>
           </div>
         ))}
         <div>
-          <button type="button" onClick={() => setOverrides((list) => [...list, { date: '', capacity: perSlot }])}>
+          <button type="button" onClick={() => edit({ overrides: [...shown.overrides, { date: '', capacity: shown.capacity }] })}>
             {t('shop.slots.addOverride')}
           </button>
         </div>
@@ -173,7 +182,12 @@ function SlotPlanForm({ shopId, timeZone, seen }: { shopId: string; timeZone: st
         <button type="submit" disabled={save.isPending}>
           {t('shop.slots.savePlan')}
         </button>
-        <span role="status">{save.isSuccess ? t('shop.slots.saved') : ''}</span>
+        {edited && (
+          <button type="button" onClick={() => setEdited(undefined)}>
+            {t('shop.slots.discard')}
+          </button>
+        )}
+        <span role="status">{save.isSuccess && !edited ? t('shop.slots.saved') : ''}</span>
       </div>
       <ApiProblem error={save.error} />
     </form>

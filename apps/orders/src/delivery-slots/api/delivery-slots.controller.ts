@@ -26,6 +26,9 @@ const SlotPlanSchema = z
 
 class SlotPlanBody extends createZodDto(SlotPlanSchema) {}
 class SlotPlanView extends createZodDto(SlotPlanSchema.safeExtend({ shopId: z.string() })) {}
+class CurrentSlotPlanView extends createZodDto(
+  SlotPlanSchema.safeExtend({ shopId: z.string(), plannedAt: z.string().describe('When the shop last set its plan') }),
+) {}
 class AvailabilityQuery extends createZodDto(z.strictObject({ date: date.describe('A local date of the shop, YYYY-MM-DD') })) {}
 class AvailabilityView extends createZodDto(
   z.object({
@@ -56,6 +59,19 @@ export class DeliverySlotsController {
     return answer(request, result, { shopId, ...body });
   }
 
+  // Beside the plan's PUT rather than on it: GET on the collection already answers a date's availability.
+  @Get('plan')
+  @Roles('staff', 'operator')
+  @ApiOperation({ summary: "The shop's delivery slot plan as last set: slot length, everyday capacity, the dates with another (404 when it plans no slots)" })
+  @ZodResponse({ status: 200, type: CurrentSlotPlanView })
+  async currentPlan(@Param('shopId') shopId: string, @CurrentPrincipal() principal: Principal) {
+    assertShopInScope(principal, shopId);
+    const plan = await this.slots.currentPlan(shopId);
+    if (!plan) throw noSlotPlan();
+    const { timeZone, slotMinutes, capacity, overrides, plannedAt } = plan;
+    return { shopId, timeZone, slotMinutes, capacity, overrides: [...overrides].sort((a, b) => a.date.localeCompare(b.date)), plannedAt };
+  }
+
   @Get()
   @Roles('staff', 'dispatcher', 'operator')
   @ApiOperation({ summary: 'The slots of a date with their places taken and left (404 when the shop plans no slots)' })
@@ -63,7 +79,9 @@ export class DeliverySlotsController {
   async availability(@Param('shopId') shopId: string, @Query() query: AvailabilityQuery, @CurrentPrincipal() principal: Principal) {
     assertShopInScope(principal, shopId);
     const plan = await this.slots.plan(shopId);
-    if (!plan) throw new DomainError('not_found', 'NO_SLOT_PLAN', 'this shop plans no delivery slots');
+    if (!plan) throw noSlotPlan();
     return { shopId, date: query.date, slots: await this.slots.availability(shopId, plan, query.date) };
   }
 }
+
+const noSlotPlan = () => new DomainError('not_found', 'NO_SLOT_PLAN', 'this shop plans no delivery slots');
