@@ -6,6 +6,7 @@ import { AssignmentsController } from './assignments/api/assignments.controller'
 import { orderEventsConsumer } from './deliveries/consumers/order-events.consumer';
 import { DemandModule, demandMigrations } from './demand/demand.module';
 import { DeliveriesController } from './deliveries/api/deliveries.controller';
+import { DeliveryArrivals1764000001300 } from './deliveries/projections/delivery-arrivals.migration';
 import { DeliveriesBouquets1764000001100 } from './deliveries/projections/deliveries-bouquets.migration';
 import { DeliveriesRecipients1764000000500 } from './deliveries/projections/deliveries-recipients.migration';
 import { Deliveries1764000000100 } from './deliveries/projections/deliveries.migration';
@@ -38,6 +39,7 @@ export class DispatchModule {
         ...planningMigrations,
         DeliveriesBouquets1764000001100,
         RidersPendingShops1764000001200,
+        DeliveryArrivals1764000001300,
       ],
       eventLog: {},
     });

@@ -1,9 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DeliveryStatus } from './projections/delivery.entity';
+import { type DeliveryStatus, OPEN_STATUSES } from './projections/delivery.entity';
 import type { PlanningSituation } from '../planning/domain/plan-instance';
-
-/** Still to be delivered, with or without a rider yet: what ETAs are estimated for and lateness is flagged on. */
-export const OPEN_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'];
+import type { Arrivals } from './domain/delivery-risk';
 
 /** An open delivery with a rider, as the board knows it. */
 export interface OpenDelivery {
@@ -112,4 +110,26 @@ export async function boardRowsOf(
     [orderIds],
   );
   return new Map(rows.map((r) => [r.order_id, { status: r.status, riderId: r.rider_id, windowTo: r.window_to.toISOString() }]));
+}
+
+/** What dispatch last predicted and flagged for these orders (missing ones: nothing yet). */
+export async function arrivalsOf(db: EntityManager | DataSource, orderIds: readonly string[]): Promise<Map<string, Arrivals>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await db.query<
+    Array<{
+      order_id: string;
+      eta: Date | null;
+      eta_rider_id: string | null;
+      at_risk_for: Date | null;
+      at_risk_since: Date | null;
+      late_for: Date | null;
+      late_since: Date | null;
+    }>
+  >(`SELECT order_id, eta, eta_rider_id, at_risk_for, at_risk_since, late_for, late_since FROM delivery_arrivals WHERE order_id = ANY($1)`, [orderIds]);
+  return new Map(
+    rows.map((r) => [
+      r.order_id,
+      { eta: r.eta, etaRiderId: r.eta_rider_id, atRiskFor: r.at_risk_for, atRiskSince: r.at_risk_since, lateFor: r.late_for, lateSince: r.late_since },
+    ]),
+  );
 }

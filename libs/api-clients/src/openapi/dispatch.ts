@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The dispatch board of a shop: deliveries by window, soonest first. A rider sees only the deliveries assigned to them. */
+        /** The dispatch board of a shop: deliveries by window, soonest first, each with its ETA and risk. A rider sees only the deliveries assigned to them. */
         get: operations["deliveries_list"];
         put?: never;
         post?: never;
@@ -368,6 +368,15 @@ export interface components {
                 } | "erased";
                 /** @description Staff and operators only */
                 recipientPersonId?: string;
+                /** @description When dispatch last estimated the rider who has it now reaches the door; absent without a rider, before an estimate, and once finished */
+                eta?: string;
+                /**
+                 * @description As dispatch flagged it for the current window (DeliveryAtRisk, DeliveryLate); on_time until flagged, and again when the window moves
+                 * @enum {string}
+                 */
+                risk: "on_time" | "at_risk" | "late";
+                /** @description When dispatch flagged the risk (at_risk, late) */
+                riskSince?: string;
             }[];
         };
         ReportPositionsBody: {

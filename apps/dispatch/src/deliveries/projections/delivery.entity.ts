@@ -16,6 +16,9 @@ export const DELIVERY_STATUSES = [
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** Still to be delivered, with or without a rider yet: what ETAs are estimated for and lateness is flagged on. */
+export const OPEN_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'];
+
 /** The dispatch board: one row per order that may need delivering, as order events tell it. */
 @Entity('deliveries')
 @Index(['shopId', 'status'])

@@ -229,6 +229,7 @@ describe('the view of a delivery', () => {
       bouquets: 1,
       riderId: 'r1',
       recipient: alex,
+      risk: 'on_time',
     });
     expect(deliveryViewFor(staff, delivery)).toMatchObject({ recipientPersonId: 'p-alex' });
   });
