@@ -779,6 +779,8 @@ export interface components {
             memberships: {
                 shopId: string;
                 shopName: string;
+                /** @description The shop's IANA time zone: show its times in it */
+                shopTimeZone: string;
                 roles: ("staff" | "florist" | "dispatcher" | "rider")[];
                 owner: boolean;
                 manageTeam: boolean;
