@@ -87,6 +87,10 @@ export class Delivery {
   @Column({ name: 'address_notes', type: 'text', nullable: true })
   addressNotes!: string | null;
 
+  /** When the order was delivered; null until then (and on rows delivered before the board kept it). */
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+
   /** The order stream's version last applied: older or repeated events change nothing. */
   @Column({ name: 'order_version', type: 'integer' })
   orderVersion!: number;
