@@ -6,6 +6,8 @@ import { AssignmentsController } from './assignments/api/assignments.controller'
 import { orderEventsConsumer } from './deliveries/consumers/order-events.consumer';
 import { DemandModule, demandMigrations } from './demand/demand.module';
 import { DeliveriesController } from './deliveries/api/deliveries.controller';
+import { DeliveryArrivals1764000001300 } from './deliveries/projections/delivery-arrivals.migration';
+import { DeliveriesDeliveredAt1764000001400 } from './deliveries/projections/deliveries-delivered-at.migration';
 import { DeliveriesBouquets1764000001100 } from './deliveries/projections/deliveries-bouquets.migration';
 import { DeliveriesRecipients1764000000500 } from './deliveries/projections/deliveries-recipients.migration';
 import { Deliveries1764000000100 } from './deliveries/projections/deliveries.migration';
@@ -14,6 +16,7 @@ import { dispatchProjections } from './dispatch-projections';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchRelay } from './dispatch-relay';
 import { EtaTracker, SHOP_ETA_SETTINGS, type ShopEtaSettingsLookup } from './eta/eta-tracker';
+import { LatenessController } from './lateness/api/lateness.controller';
 import { RiderPositionsController } from './positions/api/rider-positions.controller';
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
@@ -38,13 +41,15 @@ export class DispatchModule {
         ...planningMigrations,
         DeliveriesBouquets1764000001100,
         RidersPendingShops1764000001200,
+        DeliveryArrivals1764000001300,
+        DeliveriesDeliveredAt1764000001400,
       ],
       eventLog: {},
     });
     return {
       module: DispatchModule,
       imports: [...foundation.imports, TypeOrmModule.forFeature([Delivery]), DemandModule],
-      controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController, PlansController],
+      controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController, PlansController, LatenessController],
       providers: [
         ...foundation.providers,
         dispatchRelay,

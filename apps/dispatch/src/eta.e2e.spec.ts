@@ -13,6 +13,8 @@ const shopDoor = { lat: 52.09, lng: 5.12 };
 /** About `km` kilometres east of the recipient. */
 const eastOf = (geo: { lat: number; lng: number }, km: number) => ({ lat: geo.lat, lng: geo.lng + km / 68.5 });
 
+type BoardRow = { orderId: string; status: string; riderId?: string; eta?: string; risk: string; riskSince?: string };
+
 /**
  * ETAs and risk as customers and the shop's desk receive them: order events in on orders.events,
  * a rider's phone reporting positions over HTTP, dispatch's predictions out on dispatch.events.
@@ -35,8 +37,17 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
   };
   const boardOf = async (shopId: string) => {
     const response = await fetch(`${service.url}/deliveries`, { headers: { authorization: `Bearer ${as({ role: 'dispatcher', shopId })}` } });
-    return ((await response.json()) as { items: unknown[] }).items;
+    return ((await response.json()) as { items: BoardRow[] }).items;
   };
+  const rowOf = async (shopId: string, orderId: string) => (await boardOf(shopId)).find((d) => d.orderId === orderId);
+  const latest = (orderId: string, type: string) => about(orderId, type).at(-1)?.data as { eta: string; flaggedAt: string } | undefined;
+  const changeWindow = (shopId: string, orderId: string, version: number, window: { from: string; to: string }) =>
+    publisher.publish(ordersTopic, [
+      orderServiceEnvelope(shopId, `order-${orderId}`, version, {
+        type: 'DeliveryWindowChanged',
+        data: { orderId, shopId, deliveryWindow: window, changedAt: new Date().toISOString() },
+      }),
+    ]);
   /** Waits until dispatch has published exactly one `type` about the order, and gives it. */
   const flaggedOnce = (orderId: string, type: string) =>
     eventually(() => {
@@ -157,5 +168,89 @@ describe('ETAs, at-risk and late deliveries (real service, Postgres and Kafka)',
     expect(late).toMatchObject({ shopId: shop, data: { orderId, riderId: rider } });
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(about(orderId, 'DeliveryLate')).toHaveLength(1);
+  });
+
+  describe('on the board (GET /deliveries)', () => {
+    it('carries each delivery’s latest ETA, moving as the rider moves', async () => {
+      const shop = uniqueName('shop');
+      const rider = uniqueName('rider');
+      const orderId = await outForDelivery(shop, rider, shopDoor, { from: minutesFromNow(-30), to: minutesFromNow(240) });
+
+      await report(shop, rider, eastOf(shopDoor, 6));
+      const far = await eventually(async () => {
+        const row = await rowOf(shop, orderId);
+        expect(row?.eta).toBeDefined();
+        expect(row?.eta).toBe(latest(orderId, 'EtaUpdated')?.eta);
+        return row!;
+      }, 20_000);
+      expect(far).toMatchObject({ riderId: rider, risk: 'on_time' });
+      expect(far).not.toHaveProperty('riskSince');
+
+      await report(shop, rider, eastOf(shopDoor, 0.5));
+      await eventually(async () => {
+        const row = await rowOf(shop, orderId);
+        expect(Date.parse(row!.eta!)).toBeLessThan(Date.parse(far.eta!) - 20 * 60_000);
+        expect(row!.eta).toBe(latest(orderId, 'EtaUpdated')?.eta);
+      }, 20_000);
+    });
+
+    it('shows at risk and late as dispatch flagged them, with since when, for the window they were flagged for', async () => {
+      const shop = uniqueName('shop');
+      const rider = uniqueName('rider');
+      const { orderId, events } = outForDeliveryOnTheWire(shop, rider, shopDoor, { from: minutesFromNow(-30), to: minutesFromNow(20) });
+      await publisher.publish(ordersTopic, events);
+
+      // 10 km out on a bicycle: about 52 minutes, well past 20 − 15.
+      await report(shop, rider, eastOf(shopDoor, 10));
+      const atRisk = await flaggedOnce(orderId, 'DeliveryAtRisk');
+      await eventually(async () => {
+        expect(await rowOf(shop, orderId)).toMatchObject({ risk: 'at_risk', riskSince: (atRisk.data as { flaggedAt: string }).flaggedAt });
+      }, 20_000);
+
+      // The window closes undelivered: late outranks at risk.
+      await changeWindow(shop, orderId, events.length + 1, { from: minutesFromNow(-90), to: minutesFromNow(-5) });
+      const late = await flaggedOnce(orderId, 'DeliveryLate');
+      await eventually(async () => {
+        expect(await rowOf(shop, orderId)).toMatchObject({ risk: 'late', riskSince: (late.data as { flaggedAt: string }).flaggedAt });
+      }, 20_000);
+
+      // Given a new window with time to spare, the flags of the old ones no longer hold.
+      const roomy = { from: minutesFromNow(-30), to: minutesFromNow(300) };
+      await changeWindow(shop, orderId, events.length + 2, roomy);
+      const onTime = await eventually(async () => {
+        const row = await rowOf(shop, orderId);
+        expect(row).toMatchObject({ risk: 'on_time' });
+        return row!;
+      }, 20_000);
+      expect(onTime).not.toHaveProperty('riskSince');
+      expect(about(orderId, 'DeliveryAtRisk').map((e) => (e.data as { windowTo: string }).windowTo)).not.toContain(new Date(roomy.to).toISOString());
+    });
+
+    it('drops the ETA of a rider who no longer has the order', async () => {
+      const shop = uniqueName('shop');
+      const [first, second] = [uniqueName('rider'), uniqueName('rider')];
+      // Ready at the shop with the first rider, who is 3 km out.
+      const { orderId, events } = outForDeliveryOnTheWire(shop, first, shopDoor, { from: minutesFromNow(-30), to: minutesFromNow(240) });
+      const readyWithRider = events.slice(0, 4);
+      await publisher.publish(ordersTopic, readyWithRider);
+      await report(shop, first, eastOf(shopDoor, 3));
+      await eventually(
+        async () => expect(await rowOf(shop, orderId)).toMatchObject({ status: 'ready_for_pickup', riderId: first, eta: expect.any(String) }),
+        20_000,
+      );
+
+      // Handed to a rider who has not reported where they are: nobody can say when it arrives.
+      const at = new Date().toISOString();
+      await publisher.publish(ordersTopic, [
+        orderServiceEnvelope(shop, `order-${orderId}`, 5, { type: 'RiderUnassigned', data: { orderId, shopId: shop, riderId: first, unassignedAt: at } }),
+        orderServiceEnvelope(shop, `order-${orderId}`, 6, { type: 'RiderAssigned', data: { orderId, shopId: shop, riderId: second, assignedAt: at } }),
+      ]);
+      const handedOver = await eventually(async () => {
+        const row = await rowOf(shop, orderId);
+        expect(row).toMatchObject({ riderId: second });
+        return row!;
+      }, 20_000);
+      expect(handedOver).not.toHaveProperty('eta');
+    });
   });
 });

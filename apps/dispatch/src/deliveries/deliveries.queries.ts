@@ -1,9 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DeliveryStatus } from './projections/delivery.entity';
+import { type DeliveryStatus, OPEN_STATUSES } from './projections/delivery.entity';
 import type { PlanningSituation } from '../planning/domain/plan-instance';
-
-/** Still to be delivered, with or without a rider yet: what ETAs are estimated for and lateness is flagged on. */
-export const OPEN_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'];
+import type { Arrivals } from './domain/delivery-risk';
+import { withTimeZone } from '../shared/time-zone-query';
 
 /** An open delivery with a rider, as the board knows it. */
 export interface OpenDelivery {
@@ -112,4 +111,70 @@ export async function boardRowsOf(
     [orderIds],
   );
   return new Map(rows.map((r) => [r.order_id, { status: r.status, riderId: r.rider_id, windowTo: r.window_to.toISOString() }]));
+}
+
+/** What dispatch last predicted and flagged for these orders (missing ones: nothing yet). */
+export async function arrivalsOf(db: EntityManager | DataSource, orderIds: readonly string[]): Promise<Map<string, Arrivals>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await db.query<
+    Array<{
+      order_id: string;
+      eta: Date | null;
+      eta_rider_id: string | null;
+      at_risk_for: Date | null;
+      at_risk_since: Date | null;
+      late_for: Date | null;
+      late_since: Date | null;
+    }>
+  >(`SELECT order_id, eta, eta_rider_id, at_risk_for, at_risk_since, late_for, late_since FROM delivery_arrivals WHERE order_id = ANY($1)`, [orderIds]);
+  return new Map(
+    rows.map((r) => [
+      r.order_id,
+      { eta: r.eta, etaRiderId: r.eta_rider_id, atRiskFor: r.at_risk_for, atRiskSince: r.at_risk_since, lateFor: r.late_for, lateSince: r.late_since },
+    ]),
+  );
+}
+
+export interface LatenessFilter {
+  shopId: string;
+  /** An IANA name: weekdays, hours and days are read on its clock. */
+  timeZone: string;
+  /** First and last day of window starts, both included, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+}
+
+/** One hour of the week: 0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00. */
+export interface HourLateness {
+  hourOfWeek: number;
+  delivered: number;
+  late: number;
+}
+
+/**
+ * A shop's delivered orders by the hour of the week their window started in, and how many of them
+ * were late: delivered after the window's end, or — for rows delivered before the board kept the
+ * time — flagged late by dispatch. Every one of the 168 hours is answered, in order.
+ */
+export async function latenessByHourOfWeek(db: EntityManager | DataSource, filter: LatenessFilter): Promise<HourLateness[]> {
+  const params: unknown[] = [filter.shopId, filter.timeZone];
+  const where = [`d.shop_id = $1`, `d.status = 'delivered'`];
+  // Days are bounded by their midnights on the zone's clock, so the board's (shop, status, window_from) index serves.
+  if (filter.from) where.push(`d.window_from >= $${params.push(filter.from)}::date::timestamp AT TIME ZONE $2::text`);
+  if (filter.to) where.push(`d.window_from < ($${params.push(filter.to)}::date + 1)::timestamp AT TIME ZONE $2::text`);
+  const local = `(d.window_from AT TIME ZONE $2::text)`;
+  return withTimeZone(() =>
+    db.query<HourLateness[]>(
+      `WITH delivered AS (
+         SELECT ((extract(isodow FROM ${local}) - 1) * 24 + extract(hour FROM ${local}))::int AS hour_of_week,
+                CASE WHEN d.delivered_at IS NOT NULL THEN d.delivered_at > d.window_to ELSE coalesce(a.late_for = d.window_to, false) END AS late
+         FROM deliveries d LEFT JOIN delivery_arrivals a ON a.order_id = d.order_id
+         WHERE ${where.join(' AND ')}
+       )
+       SELECT h AS "hourOfWeek", count(delivered.hour_of_week)::int AS delivered, (count(*) FILTER (WHERE delivered.late))::int AS late
+       FROM generate_series(0, 167) AS h LEFT JOIN delivered ON delivered.hour_of_week = h
+       GROUP BY h ORDER BY h`,
+      params,
+    ),
+  );
 }

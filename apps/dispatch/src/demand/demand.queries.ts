@@ -1,8 +1,8 @@
-import { DomainError } from '@petalpost/contracts';
 import { toCsv } from '@petalpost/platform';
 import type { EntityManager } from 'typeorm';
 import { WEEKDAYS, type Weekday } from './domain/demand-calendar';
 import type { HourCount } from './domain/demand-forecast';
+import { withTimeZone } from '../shared/time-zone-query';
 
 /** Mean radius of the earth (IUGG), metres: a sphere is within 0.5 % of the real distance. */
 const EARTH_RADIUS_METERS = 6_371_008.8;
@@ -168,19 +168,4 @@ function sliceOf(filter: DemandFilter): { where: string[]; params: unknown[] } {
 function param(params: unknown[], value: unknown): string {
   params.push(value);
   return `$${params.length}`;
-}
-
-/** The request checked the zone against Node's list; one PostgreSQL does not know is still the caller's 400, not a 500. */
-async function withTimeZone<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const error = err as { code?: string; message?: string };
-    if (error.code === '22023' && /time zone/i.test(error.message ?? '')) {
-      throw new DomainError('invalid', 'UNKNOWN_TIME_ZONE', error.message ?? 'unknown time zone', {
-        issues: [{ path: 'timeZone', message: 'not a time zone the database knows' }],
-      });
-    }
-    throw err;
-  }
 }

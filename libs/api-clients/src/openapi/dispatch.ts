@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The dispatch board of a shop: deliveries by window, soonest first. A rider sees only the deliveries assigned to them. */
+        /** The dispatch board of a shop: deliveries by window, soonest first, each with its ETA and risk. A rider sees only the deliveries assigned to them. */
         get: operations["deliveries_list"];
         put?: never;
         post?: never;
@@ -246,6 +246,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/analytics/lateness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivered orders by hour of the week (the hour their window started, on the shop’s clock), and how many of them were late: delivered after the window’s end */
+        get: operations["lateness_lateness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -368,6 +385,15 @@ export interface components {
                 } | "erased";
                 /** @description Staff and operators only */
                 recipientPersonId?: string;
+                /** @description When dispatch last estimated the rider who has it now reaches the door; absent without a rider, before an estimate, and once finished */
+                eta?: string;
+                /**
+                 * @description As dispatch flagged it for the current window (DeliveryAtRisk, DeliveryLate); on_time until flagged, and again when the window moves
+                 * @enum {string}
+                 */
+                risk: "on_time" | "at_risk" | "late";
+                /** @description When dispatch flagged the risk (at_risk, late) */
+                riskSince?: string;
             }[];
         };
         ReportPositionsBody: {
@@ -673,6 +699,29 @@ export interface components {
             skipped: {
                 orderId: string;
                 reason: string;
+            }[];
+        };
+        LatenessView_Output: {
+            shopId: string;
+            timeZone: string;
+            from?: string;
+            to?: string;
+            totals: {
+                delivered: number;
+                late: number;
+            };
+            /** @description All 168 hours of the week, in order */
+            hours: {
+                /** @enum {string} */
+                weekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                /** @description 0–23, on the clock of timeZone */
+                hour: number;
+                /** @description 0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00 */
+                hourOfWeek: number;
+                /** @description Orders delivered whose window started in that hour */
+                delivered: number;
+                /** @description Of them, delivered after the window’s end (or, delivered before dispatch kept the time, flagged late) */
+                late: number;
             }[];
         };
         Liveness_Output: {
@@ -2002,6 +2051,70 @@ export interface operations {
             };
             /** @description Refused in the current state: `details` carries the current status and state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    lateness_lateness: {
+        parameters: {
+            query?: {
+                /** @description Operators choose a shop; everyone else sees their own */
+                shopId?: string;
+                /** @description IANA time zone whose clock weekdays, hours and days are read on; the shop’s own (dispatch settings) by default */
+                timeZone?: string;
+                /** @description First day of delivery windows counted (included), on that clock */
+                from?: string;
+                /** @description Last day counted (included) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LatenessView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../format';
 import { addDays, shopDate, shopDayBounds } from '../../shop-clock';
 import { DemandByHourAndArea, DemandForecast, PeakDays } from './demand';
-import { ExceptionAreas, LateHours } from './exception-areas';
+import { ExceptionAreas } from './exception-areas';
+import { LateHours } from './lateness';
 import './analytics.css';
 
 const DEFAULT_DAYS = 90;
@@ -38,7 +39,7 @@ export default function AnalyticsPage() {
         <p className="muted">{t('analytics.zone', { zone: timeZone })}</p>
       </form>
       <ExceptionAreas period={period} />
-      <LateHours period={period} />
+      <LateHours from={from} to={to} timeZone={timeZone} />
       <DemandByHourAndArea from={from} to={to} timeZone={timeZone} />
       <DemandForecast today={today} timeZone={timeZone} />
       <PeakDays today={today} timeZone={timeZone} />

@@ -6,7 +6,6 @@ import { api, data } from '../../api';
 import { ApiProblem } from '../../ui/api-problem';
 import { Chart } from './chart';
 import { geohashCentre } from './geohash';
-import { type HourCell, HourOfWeekHeatmap } from './hour-of-week';
 
 export const EXCEPTION_TYPES = [
   'address_not_found',
@@ -188,29 +187,3 @@ export function ExceptionAreas({ period }: { period: Period }) {
 }
 
 const minutes = (seconds: number | null) => (seconds === null ? '–' : Math.round(seconds / 60));
-
-/** Which hours of the week run late: riders' running-late reports, counted on the shop's clock. */
-export function LateHours({ period }: { period: Period }) {
-  const { t } = useTranslation();
-  const analytics = useExceptionAnalytics(period);
-  const cells = useMemo<HourCell[]>(
-    () =>
-      (analytics.data?.delaysByHourOfWeek ?? []).map((d) => ({
-        hourOfWeek: d.hourOfWeek,
-        value: d.count,
-        text: t('analytics.late.cell', { n: d.count, minutes: Math.round(d.averageMinutesLate) }),
-      })),
-    [analytics.data, t],
-  );
-  return (
-    <section aria-labelledby="late-title" className="stack">
-      <h2 id="late-title">{t('analytics.late.title')}</h2>
-      <p className="muted">{t('analytics.late.source')}</p>
-      <ApiProblem error={analytics.error} />
-      {analytics.data && cells.length === 0 && <p>{t('analytics.late.none')}</p>}
-      {cells.length > 0 && (
-        <HourOfWeekHeatmap cells={cells} label={t('analytics.late.chartLabel')} valueName={t('analytics.late.reports')} tooltip={(c) => c.text ?? ''} />
-      )}
-    </section>
-  );
-}

@@ -33,17 +33,20 @@ export function HourOfWeekHeatmap({
   label,
   valueName,
   tooltip,
+  max,
 }: {
   cells: HourCell[];
   label: string;
   valueName: string;
   tooltip?: (cell: HourCell) => string;
+  /** The top of the colour scale; the busiest cell's value by default. */
+  max?: number;
 }) {
   const { t } = useTranslation();
   const days = useWeekdayNames();
   const byHour = useMemo(() => new Map(cells.map((c) => [c.hourOfWeek, c])), [cells]);
   const option = useMemo<EChartsCoreOption>(() => {
-    const max = Math.max(1, ...cells.map((c) => c.value));
+    const top = max ?? Math.max(1, ...cells.map((c) => c.value));
     return {
       tooltip: {
         formatter: (p: { data: [number, number, number] }) => {
@@ -54,12 +57,12 @@ export function HourOfWeekHeatmap({
       grid: { left: 56, right: 16, top: 8, bottom: 72 },
       xAxis: { type: 'category', data: HOURS.map(hourLabel), splitArea: { show: true } },
       yAxis: { type: 'category', data: days, inverse: true, splitArea: { show: true } },
-      visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#fdf1f4', '#a3214f'] } },
+      visualMap: { min: 0, max: top, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#fdf1f4', '#a3214f'] } },
       series: [
         { type: 'heatmap', name: valueName, data: cells.map((c) => [c.hourOfWeek % 24, Math.floor(c.hourOfWeek / 24), c.value]), label: { show: false } },
       ],
     };
-  }, [cells, byHour, days, valueName, tooltip]);
+  }, [cells, byHour, days, valueName, tooltip, max]);
 
   return (
     <>

@@ -41,12 +41,12 @@ export const analytics = {
     },
     late: {
       title: 'Which hours run late',
-      source:
-        'Counted from the riders’ “running late” reports: the order and dispatch services give no lateness figures by hour, so delays nobody reported are not in here.',
-      none: 'No late reports in the period.',
-      chartLabel: 'Running-late reports by day of the week and hour',
-      reports: 'Reports',
-      cell: '{{n}} (avg. {{minutes}} min)',
+      source: 'Delivered orders by the hour their delivery window started, on the shop’s clock; the colour is the share delivered after the window’s end.',
+      summary: '{{late}} of {{delivered}} delivered orders in the period were late.',
+      none: 'No deliveries in the period.',
+      chartLabel: 'Share of late deliveries by day of the week and hour the window started',
+      share: 'Late (%)',
+      cell: '{{late}} of {{delivered}} late ({{percent}} %)',
     },
     demand: {
       title: 'Demand by hour and area',
@@ -127,11 +127,12 @@ export const analytics = {
     },
     late: {
       title: '哪些时段容易延误',
-      source: '依据骑手上报的“配送延误”统计：订单和调度服务没有按小时提供延误数据，因此未上报的延误不在其中。',
-      none: '此期间没有延误上报。',
-      chartLabel: '按星期和小时统计的延误上报',
-      reports: '上报数',
-      cell: '{{n}}（平均 {{minutes}} 分钟）',
+      source: '按配送时段开始的小时（店铺所在时区）统计已送达的订单；颜色表示在时段结束后才送达的比例。',
+      summary: '此期间 {{delivered}} 单已送达，其中 {{late}} 单超时。',
+      none: '此期间没有送达的订单。',
+      chartLabel: '按星期和时段开始小时统计的超时送达比例',
+      share: '超时比例（%）',
+      cell: '{{delivered}} 单中 {{late}} 单超时（{{percent}}%）',
     },
     demand: {
       title: '按时段和区域的需求',

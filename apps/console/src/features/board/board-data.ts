@@ -2,7 +2,6 @@ import type { OrdersPaths } from '@petalpost/api-clients';
 import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { api, data } from '../../api';
-import { useLive } from '../../live/live';
 import { shopDayBounds } from '../../shop-clock';
 
 type OrdersPage = OrdersPaths['/orders']['get']['responses'][200]['content']['application/json'];
@@ -62,53 +61,43 @@ export function useRiderNames(): Map<string, string> {
   return useMemo(() => new Map((riders.data?.items ?? []).map((r) => [r.riderId, r.name])), [riders.data]);
 }
 
-// The orders list carries no address; dispatch's board does. Only open deliveries matter: a point
-// can still be dropped before the rider leaves, and these statuses hold few orders at any time.
+// The orders list carries no address nor risk; dispatch's board does. Only open deliveries matter:
+// a point can still be dropped before the rider leaves, a risk still acted on, and these statuses
+// hold few orders at any time.
 const OPEN_DELIVERIES = ['awaiting_acceptance', 'awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'] as const;
 
 type DeliveryList = Awaited<ReturnType<typeof deliveriesIn>>;
 const deliveriesIn = (status: (typeof OPEN_DELIVERIES)[number], signal: AbortSignal) =>
   data(api.dispatch.GET('/deliveries', { params: { query: { status, limit: 500 } }, signal }));
-
-function withoutPoint(boards: Array<{ data?: DeliveryList }>): Set<string> {
-  const unmapped = new Set<string>();
-  for (const board of boards)
-    for (const delivery of board.data?.items ?? []) {
-      const recipient = delivery.recipient;
-      if (recipient && recipient !== 'erased' && !recipient.address.geo) unmapped.add(delivery.orderId);
-    }
-  return unmapped;
-}
-
-/** Orders whose address has no map point, as dispatch sees them (dispatch will have to ask). */
-export function useOrdersWithoutPoint(): Set<string> {
-  return useQueries({
-    queries: OPEN_DELIVERIES.map((status) => ({
-      queryKey: ['dispatch', 'deliveries', status],
-      queryFn: ({ signal }: { signal: AbortSignal }) => deliveriesIn(status, signal),
-    })),
-    // A stable combine is re-run only when an answer changes, so the cards' props stay the same otherwise.
-    combine: withoutPoint,
-  });
-}
+const openDeliveryQueries = OPEN_DELIVERIES.map((status) => ({
+  queryKey: ['dispatch', 'deliveries', status],
+  queryFn: ({ signal }: { signal: AbortSignal }) => deliveriesIn(status, signal),
+}));
 
 export type DeliveryAlert = 'atRisk' | 'late';
 
-/**
- * At risk and late come from dispatch as critical notifications (DeliveryAtRisk / DeliveryLate,
- * and their order-level twins); the stream re-sends them until someone acknowledges them, so a board
- * opened later learns them too. Late wins over at risk.
- */
-export function useDeliveryAlerts(): Map<string, DeliveryAlert> {
-  const { recent } = useLive();
-  return useMemo(() => {
-    const alerts = new Map<string, DeliveryAlert>();
-    for (const n of recent) {
-      const orderId = n.data?.orderId;
-      if (!orderId) continue;
-      if (n.eventType === 'DeliveryLate' || n.eventType === 'OrderLate') alerts.set(orderId, 'late');
-      else if ((n.eventType === 'DeliveryAtRisk' || n.eventType === 'OrderAtRisk') && !alerts.has(orderId)) alerts.set(orderId, 'atRisk');
+/** What the board marks on an order's card, from dispatch's board. */
+export interface DeliveryMarks {
+  /** Orders whose address has no map point (dispatch will have to ask). */
+  withoutPoint: Set<string>;
+  /** At risk and late, as dispatch flagged them for the order's current window. */
+  alerts: Map<string, DeliveryAlert>;
+}
+
+function marksOf(boards: Array<{ data?: DeliveryList }>): DeliveryMarks {
+  const marks: DeliveryMarks = { withoutPoint: new Set(), alerts: new Map() };
+  for (const board of boards)
+    for (const delivery of board.data?.items ?? []) {
+      const recipient = delivery.recipient;
+      if (recipient && recipient !== 'erased' && !recipient.address.geo) marks.withoutPoint.add(delivery.orderId);
+      if (delivery.risk === 'late') marks.alerts.set(delivery.orderId, 'late');
+      else if (delivery.risk === 'at_risk') marks.alerts.set(delivery.orderId, 'atRisk');
     }
-    return alerts;
-  }, [recent]);
+  return marks;
+}
+
+/** The open deliveries' marks; refetched, like every query, when the live stream says something changed. */
+export function useDeliveryMarks(): DeliveryMarks {
+  // A stable combine is re-run only when an answer changes, so the cards' props stay the same otherwise.
+  return useQueries({ queries: openDeliveryQueries, combine: marksOf });
 }

@@ -4,7 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useFormat } from '../../format';
 import { shopDate } from '../../shop-clock';
 import { ApiProblem } from '../../ui/api-problem';
-import { BOARD_LIMIT, type BoardOrder, type OrderStatus, useDayOrders, useDeliveryAlerts, useOrdersWithoutPoint, useRiderNames } from './board-data';
+import { BOARD_LIMIT, type BoardOrder, type OrderStatus, useDayOrders, useDeliveryMarks, useRiderNames } from './board-data';
 import { type CardModel, OrderCard } from './order-card';
 import './board.css';
 
@@ -55,8 +55,7 @@ export default function BoardPage() {
 
   const orders = useDayOrders(day, format.timeZone, search);
   const riders = useRiderNames();
-  const withoutPoint = useOrdersWithoutPoint();
-  const alerts = useDeliveryAlerts();
+  const { withoutPoint, alerts } = useDeliveryMarks();
 
   const all = useMemo(() => orders.data?.orders ?? [], [orders.data]);
   const windows = useMemo(() => {

@@ -6,13 +6,12 @@ import { Link } from 'react-router';
 import { api, ApiError, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
 import { useLive } from '../../live/live';
-import type { Notification } from '../../live/stream';
 import { shopDate } from '../../shop-clock';
 import { ApiProblem } from '../../ui/api-problem';
 import { useConsoleConfig } from '../../ui/console-config';
 import { RIDER_COLOUR, RISK_COLOURS } from './dispatch-colours';
 import type { MapRider, MapStop } from './dispatch-map';
-import { planChanges, type Risk, riskOf } from './risk';
+import { planChanges, type Risk, shownRisk } from './risk';
 import './dispatch.css';
 
 const DispatchMap = lazy(() => import('./dispatch-map'));
@@ -41,34 +40,6 @@ async function latestPlan() {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   }
-}
-
-/** What dispatch said about each order's arrival since this screen opened: its ETA and its flags. */
-interface EtaNews {
-  eta?: string;
-  flagged?: 'at_risk' | 'late';
-  windowTo?: string;
-}
-
-function applyNews(news: Map<string, EtaNews>, n: Notification): Map<string, EtaNews> {
-  const orderId = n.data?.orderId;
-  if (!orderId || !['EtaUpdated', 'DeliveryAtRisk', 'DeliveryLate'].includes(n.eventType)) return news;
-  const d = n.data as { eta?: string; windowTo?: string };
-  const before = news.get(orderId) ?? {};
-  // A flag belongs to one window: a moved window starts clean.
-  const sameWindow = !d.windowTo || !before.windowTo || before.windowTo === d.windowTo;
-  const next: EtaNews = { ...(sameWindow ? before : {}), windowTo: d.windowTo ?? before.windowTo, eta: d.eta ?? before.eta };
-  if (n.eventType === 'DeliveryAtRisk' && next.flagged !== 'late') next.flagged = 'at_risk';
-  if (n.eventType === 'DeliveryLate') next.flagged = 'late';
-  return new Map(news).set(orderId, next);
-}
-
-/** ETAs and flags from the live stream: the notifications already received, then each new one. */
-function useEtaNews(): Map<string, EtaNews> {
-  const { stream, recent } = useLive();
-  const [news, setNews] = useState(() => [...recent].reverse().reduce(applyNews, new Map<string, EtaNews>()));
-  useEffect(() => stream?.subscribe({ notification: (n) => setNews((current) => applyNews(current, n)) }), [stream]);
-  return news;
 }
 
 /** The riders' recent trails (read once), followed by the positions the stream pushes. */
@@ -102,16 +73,6 @@ function useTrails(riderIds: string[]): Map<string, Trail> {
   }, [initial, positions]);
 }
 
-/** The clock the lists are judged by; it moves so a window closing turns an order late on screen. */
-function useNow(everyMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
-
 function refusalText(t: TFunction, error: Error): string {
   const status = error instanceof ApiError && error.status === 409 ? error.details?.status : undefined;
   const now = typeof status === 'string' ? ` ${t('dispatch.stateNow', { status: t(`dispatch.status.${status}`, { defaultValue: status }) })}` : '';
@@ -122,38 +83,23 @@ export default function DispatchPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const client = useQueryClient();
-  const now = useNow();
   const deliveries = useQuery({ queryKey: ['dispatch', 'deliveries'], queryFn: listDeliveries });
   const riders = useQuery({ queryKey: ['dispatch', 'riders'], queryFn: listRiders });
   const plan = useQuery({ queryKey: ['dispatch', 'plan'], queryFn: latestPlan });
-  const settings = useQuery({ queryKey: ['dispatch', 'settings'], queryFn: () => data(api.dispatch.GET('/dispatch-settings', {})) });
   const config = useConsoleConfig();
-  const news = useEtaNews();
   const riderList = useMemo(() => riders.data ?? [], [riders.data]);
   const trails = useTrails(riderList.map((r) => r.riderId));
   const riderName = (riderId?: string) => (riderId ? (riderList.find((r) => r.riderId === riderId)?.name ?? riderId) : t('dispatch.nobody'));
 
   // Today's deliveries on the shop's clock, and every one still open whatever its day.
-  const today = shopDate(now, format.timeZone);
+  const today = shopDate(Date.now(), format.timeZone);
   const board = useMemo(
     () => (deliveries.data ?? []).filter((d) => !GONE.has(d.status) && (d.status !== 'delivered' || shopDate(d.windowFrom, format.timeZone) === today)),
     [deliveries.data, format.timeZone, today],
   );
 
-  const planned = useMemo(() => {
-    const stops = new Map<string, { riderId: string; arriveAt: string }>();
-    for (const route of plan.data?.routes ?? [])
-      for (const trip of route.trips) for (const stop of trip.stops) stops.set(stop.orderId, { riderId: route.riderId, arriveAt: stop.arriveAt });
-    return stops;
-  }, [plan.data]);
-
-  const margin = settings.data?.atRiskMarginMinutes ?? 15;
-  const rows = board.map((d) => {
-    const heard = news.get(d.orderId);
-    const eta = heard?.eta ?? planned.get(d.orderId)?.arriveAt;
-    const flagged = heard?.windowTo && heard.windowTo !== d.windowTo ? undefined : heard?.flagged;
-    return { delivery: d, eta, risk: riskOf({ status: d.status, windowTo: d.windowTo, deadline: d.deadline, eta, flagged }, margin, now) };
-  });
+  // ETA and risk are dispatch's own, kept on its board: the same after a reload, and moving as riders move.
+  const rows = board.map((d) => ({ delivery: d, eta: d.eta, risk: shownRisk(d) }));
   const geoOf = (d: Delivery) => (d.recipient && d.recipient !== 'erased' ? d.recipient.address.geo : undefined);
   const labelOf = (d: Delivery) => (d.recipient && d.recipient !== 'erased' ? `${d.recipient.name} · ${d.recipient.address.text}` : d.orderId.slice(0, 8));
   const shortLabel = (orderId: string) => {
@@ -337,6 +283,7 @@ function DeliveryList({
           <span>{t('dispatch.window', { window: format.window({ from: delivery.windowFrom, to: delivery.windowTo }) })}</span>
           {delivery.deadline && <strong>{t('dispatch.deadline', { time: format.time(delivery.deadline) })}</strong>}
           {eta && <span>{t('dispatch.eta', { time: format.time(eta) })}</span>}
+          {delivery.riskSince && <span>{t('dispatch.flaggedAt', { time: format.time(delivery.riskSince) })}</span>}
           <span>{riderName(delivery.riderId)}</span>
           <span className="badge">{t(`dispatch.status.${delivery.status}`, { defaultValue: delivery.status })}</span>
         </li>

@@ -1,34 +1,17 @@
-/** How a delivery stands against its window, as the dispatcher's map and lists show it. */
+/** How the dispatcher's map and lists colour a delivery. */
 export type Risk = 'late' | 'at_risk' | 'on_time' | 'no_eta' | 'done';
-
-export interface RiskInput {
-  status: string;
-  windowTo: string;
-  deadline?: string;
-  /** The latest ETA known: dispatch's EtaUpdated, else the plan's arrival. */
-  eta?: string;
-  /** Dispatch flagged it (DeliveryAtRisk / DeliveryLate) for this window. */
-  flagged?: 'at_risk' | 'late';
-}
 
 const FINISHED = new Set(['delivered', 'returned', 'cancelled', 'rejected']);
 
 /**
- * Dispatch's own rules (docs/dispatch.md, "ETAs, at risk and late"), applied to what the API
- * gives: late once the window has closed undelivered; at risk when the ETA passes the window's
- * end minus the shop's margin, or a hard deadline; dispatch's own flags count as well, so the
- * screen never shows calmer than the service said.
+ * Dispatch's own risk for the delivery (GET /deliveries: as it flagged the current window), with
+ * two things the map adds: finished deliveries are set apart, and an unflagged one without an ETA
+ * says so instead of looking on time.
  */
-export function riskOf(input: RiskInput, marginMinutes: number, now: number): Risk {
-  if (FINISHED.has(input.status)) return 'done';
-  const windowEnd = Date.parse(input.windowTo);
-  if (input.flagged === 'late' || now > windowEnd) return 'late';
-  if (input.flagged === 'at_risk') return 'at_risk';
-  if (!input.eta) return 'no_eta';
-  const eta = Date.parse(input.eta);
-  if (eta > windowEnd - marginMinutes * 60_000) return 'at_risk';
-  if (input.deadline && eta > Date.parse(input.deadline)) return 'at_risk';
-  return 'on_time';
+export function shownRisk(delivery: { status: string; risk: 'on_time' | 'at_risk' | 'late'; eta?: string }): Risk {
+  if (FINISHED.has(delivery.status)) return 'done';
+  if (delivery.risk !== 'on_time') return delivery.risk;
+  return delivery.eta ? 'on_time' : 'no_eta';
 }
 
 export interface PlanChange {

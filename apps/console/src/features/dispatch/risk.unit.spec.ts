@@ -1,36 +1,23 @@
-import { planChanges, riskOf } from './risk';
+import { planChanges, shownRisk } from './risk';
 
-const now = Date.parse('2026-02-14T10:00:00Z');
-const open = { status: 'ready_for_pickup', windowTo: '2026-02-14T11:00:00Z' };
+const open = { status: 'out_for_delivery', eta: '2026-02-14T10:40:00Z' };
 
-describe('how a delivery stands against its window', () => {
-  it('is on time when the ETA is before the window end minus the margin', () => {
-    expect(riskOf({ ...open, eta: '2026-02-14T10:40:00Z' }, 15, now)).toBe('on_time');
+describe('how the map shows a delivery', () => {
+  it('shows dispatch’s flag as it is', () => {
+    expect(shownRisk({ ...open, risk: 'at_risk' })).toBe('at_risk');
+    expect(shownRisk({ ...open, risk: 'late' })).toBe('late');
+    // Flagged before any estimate reached the board: still flagged.
+    expect(shownRisk({ status: 'ready_for_pickup', risk: 'late' })).toBe('late');
   });
 
-  it('is at risk when the ETA falls inside the margin before the window ends', () => {
-    expect(riskOf({ ...open, eta: '2026-02-14T10:50:00Z' }, 15, now)).toBe('at_risk');
+  it('is on time only with an ETA, and says there is none rather than guessing', () => {
+    expect(shownRisk({ ...open, risk: 'on_time' })).toBe('on_time');
+    expect(shownRisk({ status: 'awaiting_assignment', risk: 'on_time' })).toBe('no_eta');
   });
 
-  it('is at risk when the ETA passes a hard deadline, whatever the window', () => {
-    expect(riskOf({ ...open, eta: '2026-02-14T10:30:00Z', deadline: '2026-02-14T10:20:00Z' }, 15, now)).toBe('at_risk');
-  });
-
-  it('is late once the window has closed and the flowers are not delivered', () => {
-    expect(riskOf({ ...open, windowTo: '2026-02-14T09:59:00Z', eta: '2026-02-14T09:00:00Z' }, 15, now)).toBe('late');
-  });
-
-  it('believes dispatch when it flagged the delivery, even if the ETA looks fine', () => {
-    expect(riskOf({ ...open, eta: '2026-02-14T10:10:00Z', flagged: 'at_risk' }, 15, now)).toBe('at_risk');
-    expect(riskOf({ ...open, eta: '2026-02-14T10:10:00Z', flagged: 'late' }, 15, now)).toBe('late');
-  });
-
-  it('says there is no ETA rather than guessing one', () => {
-    expect(riskOf(open, 15, now)).toBe('no_eta');
-  });
-
-  it('is done once delivered, even after the window', () => {
-    expect(riskOf({ ...open, status: 'delivered', windowTo: '2026-02-14T09:00:00Z' }, 15, now)).toBe('done');
+  it('sets finished deliveries apart, whatever they were flagged', () => {
+    expect(shownRisk({ status: 'delivered', risk: 'late' })).toBe('done');
+    expect(shownRisk({ status: 'cancelled', risk: 'on_time' })).toBe('done');
   });
 });
 

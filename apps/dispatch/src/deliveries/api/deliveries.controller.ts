@@ -5,6 +5,7 @@ import { ApiErrors, createZodDto } from '@petalpost/platform';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ZodResponse } from 'nestjs-zod';
 import type { Repository } from 'typeorm';
+import { arrivalsOf } from '../deliveries.queries';
 import { z } from 'zod';
 import { deliveryViewFor, DeliveryViewSchema } from './delivery-view';
 import { Delivery, DELIVERY_STATUSES } from '../projections/delivery.entity';
@@ -27,7 +28,10 @@ export class DeliveriesController {
 
   @Get()
   @Roles('dispatcher', 'staff', 'operator', 'rider')
-  @ApiOperation({ summary: 'The dispatch board of a shop: deliveries by window, soonest first. A rider sees only the deliveries assigned to them.' })
+  @ApiOperation({
+    summary:
+      'The dispatch board of a shop: deliveries by window, soonest first, each with its ETA and risk. A rider sees only the deliveries assigned to them.',
+  })
   @ZodResponse({ status: 200, type: DeliveryList })
   async list(@Query() query: DeliveriesQuery, @CurrentPrincipal() principal: Principal) {
     const shopId = shopInScope(principal, query.shopId);
@@ -41,6 +45,10 @@ export class DeliveriesController {
       order: { windowFrom: 'ASC', orderId: 'ASC' },
       take: query.limit,
     });
-    return { items: rows.map((delivery) => deliveryViewFor(principal, delivery)) };
+    const arrivals = await arrivalsOf(
+      this.deliveries.manager,
+      rows.map((d) => d.orderId),
+    );
+    return { items: rows.map((delivery) => deliveryViewFor(principal, delivery, arrivals.get(delivery.orderId))) };
   }
 }

@@ -1,6 +1,7 @@
 import type { Principal } from '@petalpost/auth';
 import { AddressTypeSchema, RecipientContactSchema, type RecipientContact } from '@petalpost/contracts';
 import { z } from 'zod';
+import { type Arrivals, arrivalOf, DELIVERY_RISKS } from '../domain/delivery-risk';
 import { type Delivery, DELIVERY_STATUSES } from '../projections/delivery.entity';
 
 const erased = z.literal('erased').describe('The person asked to be forgotten: their data is gone');
@@ -19,6 +20,14 @@ export const DeliveryViewSchema = z.object({
   riderId: z.string().optional().describe('The rider assigned, if any'),
   recipient: z.union([RecipientContactSchema, erased]).optional().describe('Absent when the order did not name one'),
   recipientPersonId: z.string().optional().describe('Staff and operators only'),
+  eta: z
+    .string()
+    .optional()
+    .describe('When dispatch last estimated the rider who has it now reaches the door; absent without a rider, before an estimate, and once finished'),
+  risk: z
+    .enum(DELIVERY_RISKS)
+    .describe('As dispatch flagged it for the current window (DeliveryAtRisk, DeliveryLate); on_time until flagged, and again when the window moves'),
+  riskSince: z.string().optional().describe('When dispatch flagged the risk (at_risk, late)'),
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
 
@@ -27,7 +36,7 @@ export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
  * get where and to whom it goes; the recipient's person id, which ties their orders together, only
  * staff and operators. The controller decides which rows a reader gets at all.
  */
-export function deliveryViewFor(principal: Principal, delivery: Delivery): DeliveryView {
+export function deliveryViewFor(principal: Principal, delivery: Delivery, arrivals?: Arrivals): DeliveryView {
   const recipient = recipientOf(delivery);
   const seesPeople = principal.role === 'staff' || principal.role === 'operator';
   return {
@@ -43,6 +52,7 @@ export function deliveryViewFor(principal: Principal, delivery: Delivery): Deliv
     ...(delivery.riderId ? { riderId: delivery.riderId } : {}),
     ...(recipient ? { recipient } : {}),
     ...(seesPeople && delivery.recipientPersonId ? { recipientPersonId: delivery.recipientPersonId } : {}),
+    ...arrivalOf(delivery, arrivals),
   };
 }
 

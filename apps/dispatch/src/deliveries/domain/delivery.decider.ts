@@ -49,6 +49,8 @@ export interface DeliveryDecisions {
   /** The rider dispatch last asked the orders service to give the order to (null: asked to free it). */
   requestedRider: string | null | undefined;
   eta?: string;
+  /** Whose ride the ETA was estimated for: another rider's ETA is news, however close. */
+  etaRider?: string;
   /** The window end the at-risk flag was raised for: a changed window may be at risk anew. */
   atRiskFor?: string;
   /** The hard deadline an ETA was flagged past: flagged once, whatever the window's flag. */
@@ -70,7 +72,7 @@ export const deliveryDecider = {
       case 'UnassignmentRequested':
         return { ...state, requestedRider: null };
       case 'EtaUpdated':
-        return { ...state, eta: event.data.eta };
+        return { ...state, eta: event.data.eta, etaRider: event.data.riderId };
       case 'DeliveryAtRisk':
         return { ...state, atRiskFor: event.data.windowTo, ...(event.data.deadline ? { missesDeadline: event.data.deadline } : {}) };
       case 'DeliveryLate':
@@ -107,7 +109,7 @@ export const deliveryDecider = {
       }
       case 'RecordEta': {
         const events: DeliveryDecisionEvent[] = [];
-        const moved = state.eta === undefined || Math.abs(Date.parse(state.eta) - Date.parse(command.eta)) >= ETA_NEWS_MS;
+        const moved = state.eta === undefined || state.etaRider !== command.riderId || Math.abs(Date.parse(state.eta) - Date.parse(command.eta)) >= ETA_NEWS_MS;
         if (moved) {
           events.push({
             type: 'EtaUpdated',

@@ -80,6 +80,13 @@ describe('delivery decisions', () => {
     expect(given([etaUpdated('2026-02-14T11:20:00.000Z')]).when(eta('2026-02-14T11:21:00.000Z'))()).toHaveLength(1);
   });
 
+  it('tells the ETA of a new rider even when it is as close as the last rider’s', () => {
+    const another: DeliveryDecisionCommand = { ...(eta('2026-02-14T11:20:10.000Z') as Extract<DeliveryDecisionCommand, { type: 'RecordEta' }>), riderId: 'mo' };
+    expect(given([etaUpdated('2026-02-14T11:20:00.000Z')]).when(another)()).toEqual([
+      { type: 'EtaUpdated', data: { ...etaUpdated('2026-02-14T11:20:10.000Z').data, riderId: 'mo' } },
+    ]);
+  });
+
   it('flags a delivery at risk once the ETA passes the window’s end minus the margin, once per window', () => {
     const risky = given([]).when(eta('2026-02-14T11:50:00.000Z'))();
     expect(risky.map((e) => e.type)).toEqual(['EtaUpdated', 'DeliveryAtRisk']);

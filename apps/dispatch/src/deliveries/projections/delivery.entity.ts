@@ -16,6 +16,9 @@ export const DELIVERY_STATUSES = [
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** Still to be delivered, with or without a rider yet: what ETAs are estimated for and lateness is flagged on. */
+export const OPEN_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'ready_for_pickup', 'out_for_delivery'];
+
 /** The dispatch board: one row per order that may need delivering, as order events tell it. */
 @Entity('deliveries')
 @Index(['shopId', 'status'])
@@ -83,6 +86,10 @@ export class Delivery {
 
   @Column({ name: 'address_notes', type: 'text', nullable: true })
   addressNotes!: string | null;
+
+  /** When the order was delivered; null until then (and on rows delivered before the board kept it). */
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
 
   /** The order stream's version last applied: older or repeated events change nothing. */
   @Column({ name: 'order_version', type: 'integer' })

@@ -92,6 +92,7 @@ export function evolveDelivery(delivery: Delivery | undefined, event: DeliveryEv
         data.items.reduce((sum, item) => sum + item.quantity, 0),
       ),
       riderId: null,
+      deliveredAt: null,
       ...recipientColumns(data.recipientPersonId, data.recipient, isErased),
       orderVersion: event.streamVersion,
     };
@@ -104,6 +105,7 @@ export function evolveDelivery(delivery: Delivery | undefined, event: DeliveryEv
   if (lifecycle.status !== undefined && lifecycle.status !== 'in_production') changes.status = BOARD_STATUS[lifecycle.status];
   if (lifecycle.riderId !== undefined) changes.riderId = lifecycle.riderId;
   if (lifecycle.window) Object.assign(changes, windowOf(lifecycle.window));
+  if (lifecycle.deliveredAt !== undefined) changes.deliveredAt = new Date(lifecycle.deliveredAt);
   if (event.type === 'DeliveryAddressCorrected') {
     Object.assign(changes, { addressType: event.data.addressType, ...recipientColumns(event.data.recipientPersonId, event.data.recipient, isErased) });
   }

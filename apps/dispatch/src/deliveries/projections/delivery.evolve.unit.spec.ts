@@ -57,6 +57,7 @@ describe('a delivery just placed', () => {
       doNotContactRecipient: true,
       bouquets: 1,
       riderId: null,
+      deliveredAt: null,
       recipientPersonId: 'p-alex',
       recipientErased: false,
       recipientName: 'Alex Recipient',
@@ -123,7 +124,7 @@ describe('a delivery through its life', () => {
         outForDelivery,
         { type: 'OrderDelivered', data: { ...ref, riderId: 'r1', outcome: { kind: 'reception' }, proof: { at }, receivedBy: null, deliveredAt: at } },
       ],
-      { status: 'delivered', riderId: 'r1' },
+      { status: 'delivered', riderId: 'r1', deliveredAt: new Date(at) },
     ],
     ['carded', [accepted, finished, outForDelivery, { type: 'DeliveryCarded', data: { ...ref, cardedAt: at } }], { status: 'carded' }],
     [
@@ -229,6 +230,7 @@ describe('the view of a delivery', () => {
       bouquets: 1,
       riderId: 'r1',
       recipient: alex,
+      risk: 'on_time',
     });
     expect(deliveryViewFor(staff, delivery)).toMatchObject({ recipientPersonId: 'p-alex' });
   });
