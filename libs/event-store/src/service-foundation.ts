@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { EventStore, type Upcasters } from './event-store';
 import { EventStore1764000000000 } from './event-store.migration';
+import { ProjectionsAdminModule } from './projections-admin';
 
 /** What a service brings to its foundation beyond its name, config and logger. */
 export interface ServiceFoundationOptions {
@@ -29,7 +30,8 @@ export function serviceMigrations(eventSourced: boolean, own: Array<new () => ob
 /**
  * The part every service's root module shares: the platform (config, logger, database with the
  * inbox, the event log when there is one, then the service's migrations), its Kafka client and,
- * for an event-sourced service, the EventStore over its database. The name is Kafka's client id.
+ * for an event-sourced service, the EventStore over its database and the operators' API of its
+ * projections (/admin/projections). The name is Kafka's client id.
  */
 export function serviceFoundation(
   name: string,
@@ -42,7 +44,11 @@ export function serviceFoundation(
     ? [{ provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource, eventLog.upcasters) }]
     : [];
   return {
-    imports: [PlatformModule.forService({ config, logger, database }), KafkaModule.forService(name, config, logger)],
+    imports: [
+      PlatformModule.forService({ config, logger, database }),
+      KafkaModule.forService(name, config, logger),
+      ...(eventLog ? [ProjectionsAdminModule.forService()] : []),
+    ],
     providers,
   };
 }
