@@ -34,7 +34,9 @@ class LedgerTables1790000000000 {
     await db.query(COUNTER_TABLES);
     await db.query(`CREATE TABLE stream_lengths (stream_id text PRIMARY KEY, length integer NOT NULL)`);
   }
-  async down() {}
+  async down(db: { query(sql: string): Promise<unknown> }) {
+    await db.query(`DROP TABLE stream_lengths, stream_counters, applied_events`);
+  }
 }
 
 @Module({})
