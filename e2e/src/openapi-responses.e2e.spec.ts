@@ -561,6 +561,26 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect((await accounts().GET('/health/ready')).response.status).toBe(200);
   });
 
+  it('operators: the projections and Kafka dead letters of every service', async () => {
+    const olga = as({ role: 'operator', sub: 'olga' });
+    const unknown = { params: { path: { name: 'no-such-projection' } }, body: {} };
+    for (const client of [dispatch(olga), messaging(olga), accounts(olga)] as Array<ReturnType<typeof orders>>) {
+      expect((await client.GET('/admin/projections')).response.status).toBe(200);
+      expect((await client.POST('/admin/projections/{name}/rebuild', unknown)).response.status).toBe(404);
+    }
+    for (const client of [orders(olga), dispatch(olga), messaging(olga), notifications(olga)] as Array<ReturnType<typeof orders>>) {
+      const listed = await client.GET('/admin/dead-letters', { params: { query: { limit: 5 } } });
+      expect(listed.response.status).toBe(200);
+      const [{ topic }] = listed.data!.items;
+      // Nothing was parked at that offset: the replay is refused and publishes nothing.
+      const replay = await client.POST('/admin/dead-letters/{topic}/{partition}/{offset}/replay', {
+        params: { path: { topic, partition: '0', offset: '999999' } },
+        body: {},
+      });
+      expect(replay.response.status).toBe(404);
+    }
+  });
+
   // Runs last: a route added without a flow here fails, so no operation escapes the check.
   it('has checked an answer of every operation of the five documents', () => {
     const unchecked = SERVICES.flatMap((name) =>

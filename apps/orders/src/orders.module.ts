@@ -6,7 +6,6 @@ import { DeliverySlotsController } from './delivery-slots/api/delivery-slots.con
 import { OrdersController } from './orders/api/orders.controller';
 import { OrdersQueryController } from './orders/api/orders-query.controller';
 import { PeopleController } from './personal-data/api/people.controller';
-import { ProjectionsController } from './orders/api/projections.controller';
 import { orderCommandsConsumer } from './orders/consumers/order-commands.consumer';
 import { DeliverySlots } from './delivery-slots/delivery-slots.service';
 import { ORDER_UPCASTERS } from './orders/domain/order.upcasters';
@@ -36,7 +35,7 @@ export class OrdersModule {
     return {
       module: OrdersModule,
       imports: foundation.imports,
-      controllers: [OrdersController, OrdersQueryController, ProjectionsController, PeopleController, DeliverySlotsController],
+      controllers: [OrdersController, OrdersQueryController, PeopleController, DeliverySlotsController],
       providers: [
         ...foundation.providers,
         { provide: PersonalDataVault, inject: [DataSource], useFactory: (dataSource: DataSource) => new PersonalDataVault(dataSource, masterKey) },

@@ -11,6 +11,7 @@ export * from './projection-rebuild';
 export * from './projection-runner';
 export * from './publishing-relay';
 export * from './service-projections';
+export * from './projections-admin';
 export * from './relayed-command';
 export * from './request-command';
 export * from './service-foundation';

@@ -117,6 +117,8 @@ export class ProjectionRebuild {
       ]);
       if (!locked) throw new RebuildInProgress(this.projection.name);
       await this.createShadow();
+      // The whole log is ahead of it: known from the first answer, so progress reads as done of total.
+      Object.assign(this.progress, await measureLag(this.dataSource.manager, this.progress.position));
     } catch (err) {
       this.progress.state = 'failed';
       this.progress.error = (err as Error).message;
@@ -171,6 +173,7 @@ export class ProjectionRebuild {
           caughtUp = outcome.read < runner.batchSize;
           const position = runner.checkpoint;
           if (caughtUp && position) {
+            this.progress.lag = 0;
             // The advisory lock lives as long as its connection: without it, no swap.
             await lockSession.query(`SELECT 1`);
             swapped = await this.swap(position);
@@ -263,7 +266,12 @@ export class ProjectionRebuild {
   private count(applied: number, position: LogPosition | undefined): void {
     if (applied > 0) this.rate.record(applied);
     this.progress.eventsDone += applied;
-    if (position) this.progress.position = position;
+    // Between measurements (report) the figures move with each batch; the head is never behind the position.
+    this.progress.lag = Math.max(0, this.progress.lag - applied);
+    if (position) {
+      this.progress.position = position;
+      this.progress.head = Math.max(this.progress.head, position.globalPosition);
+    }
   }
 
   private async report(position: LogPosition | undefined): Promise<void> {

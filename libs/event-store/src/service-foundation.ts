@@ -1,10 +1,11 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
-import { inboxMigration, KafkaModule } from '@petalpost/kafka';
+import { DeadLettersAdminModule, deadLetterSourcesOf, inboxMigration, KafkaDeadLetterReplays1782000000000, KafkaModule } from '@petalpost/kafka';
 import { type DatabaseOptions, PlatformModule, type ServiceConfig } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { EventStore, type Upcasters } from './event-store';
 import { EventStore1764000000000 } from './event-store.migration';
+import { ProjectionsAdminModule } from './projections-admin';
 
 /** What a service brings to its foundation beyond its name, config and logger. */
 export interface ServiceFoundationOptions {
@@ -21,15 +22,20 @@ export interface ServiceFoundation {
   providers: Provider[];
 }
 
-/** Migrations run in order: the inbox, the event log if the service keeps one, then the service's own (theirs may build on both). */
+/**
+ * Migrations run in order: the inbox and the record of replayed dead letters, the event log if the
+ * service keeps one, then the service's own (theirs may build on them).
+ */
 export function serviceMigrations(eventSourced: boolean, own: Array<new () => object>): Array<new () => object> {
-  return [inboxMigration(), ...(eventSourced ? [EventStore1764000000000] : []), ...own];
+  return [inboxMigration(), KafkaDeadLetterReplays1782000000000, ...(eventSourced ? [EventStore1764000000000] : []), ...own];
 }
 
 /**
  * The part every service's root module shares: the platform (config, logger, database with the
  * inbox, the event log when there is one, then the service's migrations), its Kafka client and,
- * for an event-sourced service, the EventStore over its database. The name is Kafka's client id.
+ * for an event-sourced service, the EventStore over its database. Operators get the service's
+ * projections (when it keeps a log) and the dead letters of its consumer groups (when it has any)
+ * under /admin. The name is the service's: Kafka's client id and the `<service>` of its groups.
  */
 export function serviceFoundation(
   name: string,
@@ -42,7 +48,12 @@ export function serviceFoundation(
     ? [{ provide: EventStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new EventStore(dataSource, eventLog.upcasters) }]
     : [];
   return {
-    imports: [PlatformModule.forService({ config, logger, database }), KafkaModule.forService(name, config, logger)],
+    imports: [
+      PlatformModule.forService({ config, logger, database }),
+      KafkaModule.forService(name, config, logger),
+      ...(eventLog ? [ProjectionsAdminModule.forService()] : []),
+      ...(deadLetterSourcesOf(name, '').length > 0 ? [DeadLettersAdminModule.forService(name)] : []),
+    ],
     providers,
   };
 }

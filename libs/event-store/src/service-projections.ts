@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { EventStore } from './event-store';
 import type { Projection } from './projection';
 import { ProjectionHost } from './projection-host';
+import { ServiceProjectionDirectory } from './projections-admin';
 
 /**
  * Projections of a service while it runs: each counted by readiness, started once the app has
@@ -37,7 +38,8 @@ export interface ProjectionsOptions {
 
 /**
  * A set of projections as a Nest provider of ServiceProjections. `define` names the projections
- * from the injected `inject` dependencies; they look again 25 ms after finding nothing new.
+ * from the injected `inject` dependencies; they look again 25 ms after finding nothing new. The
+ * service's operators' API (ProjectionsAdminModule, mounted by serviceFoundation) lists them.
  */
 export function logProjections<Deps extends unknown[]>(
   token: InjectionToken,
@@ -47,8 +49,18 @@ export function logProjections<Deps extends unknown[]>(
 ): Provider {
   return {
     provide: token,
-    inject: [DataSource, log, LOGGER, ProcessorRegistry, ...inject],
-    useFactory: (dataSource: DataSource, store: EventStore, logger: Logger, registry: ProcessorRegistry, ...deps: Deps) =>
-      new ServiceProjections(new ProjectionHost(dataSource, store, define(...deps), { logger, idleDelayMs: 25 }), registry),
+    inject: [DataSource, log, LOGGER, ProcessorRegistry, { token: ServiceProjectionDirectory, optional: true }, ...inject],
+    useFactory: (
+      dataSource: DataSource,
+      store: EventStore,
+      logger: Logger,
+      registry: ProcessorRegistry,
+      directory: ServiceProjectionDirectory | undefined,
+      ...deps: Deps
+    ) => {
+      const host = new ProjectionHost(dataSource, store, define(...deps), { logger, idleDelayMs: 25 });
+      directory?.add(host);
+      return new ServiceProjections(host, registry);
+    },
   };
 }

@@ -38,6 +38,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/projections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each projection's checkpoint, lag, rate and rebuild (its progress while it runs) */
+        get: operations["projections_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/projections/{name}/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rebuild a projection from the start of the log next to the live one, then swap it in (409 while one runs) */
+        post: operations["projections_rebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/shops": {
         parameters: {
             query?: never;
@@ -617,6 +651,73 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ProjectionList_Output: {
+            items: {
+                name: string;
+                version: number;
+                ready: boolean;
+                checkpoint?: {
+                    transactionId: string;
+                    globalPosition: number;
+                };
+                /** @description Events in the log after the checkpoint */
+                lag?: number;
+                eventsPerSecond: number;
+                /** @description Since this instance started */
+                eventsApplied: number;
+                lastProgressAt?: string;
+                lastError?: string;
+                /** @description The rebuild in progress, or the last one this instance ran */
+                rebuild?: {
+                    id: string;
+                    projection: string;
+                    /** @enum {string} */
+                    state: "running" | "swapping" | "done" | "failed";
+                    startedAt: string;
+                    finishedAt?: string;
+                    /** @description Events the rebuild has applied so far */
+                    eventsDone: number;
+                    eventsPerSecond: number;
+                    /** @description The highest position allocated in the log: `position.globalPosition` of `head` is how far it has got */
+                    head: number;
+                    position: {
+                        transactionId: string;
+                        globalPosition: number;
+                    };
+                    /** @description Events in the log after the rebuild’s position: `eventsDone / (eventsDone + lag)` is the share done */
+                    lag: number;
+                    etaSeconds?: number;
+                    error?: string;
+                };
+            }[];
+        };
+        /**
+         * @description This command takes no fields
+         * @default {}
+         * @example {}
+         */
+        EmptyBody: Record<string, never>;
+        RebuildProgressView_Output: {
+            id: string;
+            projection: string;
+            /** @enum {string} */
+            state: "running" | "swapping" | "done" | "failed";
+            startedAt: string;
+            finishedAt?: string;
+            /** @description Events the rebuild has applied so far */
+            eventsDone: number;
+            eventsPerSecond: number;
+            /** @description The highest position allocated in the log: `position.globalPosition` of `head` is how far it has got */
+            head: number;
+            position: {
+                transactionId: string;
+                globalPosition: number;
+            };
+            /** @description Events in the log after the rebuild’s position: `eventsDone / (eventsDone + lag)` is the share done */
+            lag: number;
+            etaSeconds?: number;
+            error?: string;
+        };
         /**
          * @example {
          *       "name": "Bloom & Co",
@@ -726,12 +827,6 @@ export interface components {
             owner: boolean;
             manageTeam: boolean;
         };
-        /**
-         * @description This command takes no fields
-         * @default {}
-         * @example {}
-         */
-        EmptyBody: Record<string, never>;
         RemovedMemberView_Output: {
             shopId: string;
             personId: string;
@@ -1378,6 +1473,131 @@ export interface operations {
             };
             /** @description Not ready: the database or a processor is down */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    projections_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectionList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    projections_rebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebuildProgressView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

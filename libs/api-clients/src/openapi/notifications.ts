@@ -124,6 +124,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service's dead-letter topics: how many messages each holds and the latest, with the error each failed with */
+        get: operations["kafkaDeadLetters_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters/{topic}/{partition}/{offset}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish one dead letter again to the topic it came from; a dead letter is replayed at most once */
+        post: operations["kafkaDeadLetters_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/track/{path}": {
         parameters: {
             query?: never;
@@ -500,6 +534,57 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        DeadLetterTopicList_Output: {
+            items: {
+                topic: string;
+                /** @description The consumer group that parks its failures here */
+                group: string;
+                /** @description Messages the topic holds (its retention drops older ones) */
+                count: number;
+                /** @description The latest of them, newest first */
+                latest: {
+                    topic: string;
+                    partition: number;
+                    /** @description A Kafka offset, as a decimal string */
+                    offset: string;
+                    key: string | null;
+                    /** @description The message as text, cut at 4000 characters */
+                    value: string | null;
+                    valueTruncated: boolean;
+                    /** @description The `event-type` header, when the message carried one */
+                    eventType: string | null;
+                    eventId: string | null;
+                    /** @description Why the consumer gave up, as it recorded it */
+                    error: string | null;
+                    errorClass: string | null;
+                    failedAt: string | null;
+                    /** @description Where the message was read from when it failed: a replay publishes it there */
+                    original: {
+                        topic: string;
+                        partition: number;
+                        offset: string;
+                    } | null;
+                    /** @description When an operator replayed it; null if nobody has */
+                    replayedAt: string | null;
+                }[];
+            }[];
+        };
+        ReplayAnswer_Output: {
+            /**
+             * @description `already-replayed`: this dead letter was replayed before, and nothing was published now
+             * @enum {string}
+             */
+            outcome: "replayed" | "already-replayed";
+            deadLetter: {
+                topic: string;
+                partition: number;
+                offset: string;
+            };
+            /** @description The topic it was published to */
+            republishedTo: string;
+            replayedAt: string;
+            replayedBy: string;
         };
         /**
          * @example {
@@ -1153,6 +1238,136 @@ export interface operations {
             };
             /** @description Not ready: the database or a processor is down */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    kafkaDeadLetters_list: {
+        parameters: {
+            query?: {
+                /** @description How many of the latest messages per topic */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterTopicList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    kafkaDeadLetters_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic: string;
+                partition: string;
+                offset: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayAnswer_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -362,40 +362,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/projections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Each projection's checkpoint, lag, rate and rebuild */
-        get: operations["projections_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/projections/{name}/rebuild": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Rebuild a projection from the start of the log next to the live one, then swap it in (409 while one runs) */
-        post: operations["projections_rebuild"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/people/{personId}/erasure": {
         parameters: {
             query?: never;
@@ -476,6 +442,74 @@ export interface paths {
         get: operations["health_ready"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/projections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each projection's checkpoint, lag, rate and rebuild (its progress while it runs) */
+        get: operations["projections_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/projections/{name}/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rebuild a projection from the start of the log next to the live one, then swap it in (409 while one runs) */
+        post: operations["projections_rebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service's dead-letter topics: how many messages each holds and the latest, with the error each failed with */
+        get: operations["kafkaDeadLetters_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters/{topic}/{partition}/{offset}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish one dead letter again to the topic it came from; a dead letter is replayed at most once */
+        post: operations["kafkaDeadLetters_replay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -960,61 +994,6 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last page */
             nextCursor: string | null;
         };
-        ProjectionList_Output: {
-            items: {
-                name: string;
-                version: number;
-                ready: boolean;
-                checkpoint?: {
-                    transactionId: string;
-                    globalPosition: number;
-                };
-                /** @description Events in the log after the checkpoint */
-                lag?: number;
-                eventsPerSecond: number;
-                /** @description Since this instance started */
-                eventsApplied: number;
-                lastProgressAt?: string;
-                lastError?: string;
-                /** @description The rebuild in progress, or the last one this instance ran */
-                rebuild?: {
-                    id: string;
-                    projection: string;
-                    /** @enum {string} */
-                    state: "running" | "swapping" | "done" | "failed";
-                    startedAt: string;
-                    finishedAt?: string;
-                    eventsDone: number;
-                    eventsPerSecond: number;
-                    head: number;
-                    position: {
-                        transactionId: string;
-                        globalPosition: number;
-                    };
-                    lag: number;
-                    etaSeconds?: number;
-                    error?: string;
-                };
-            }[];
-        };
-        RebuildProgressView_Output: {
-            id: string;
-            projection: string;
-            /** @enum {string} */
-            state: "running" | "swapping" | "done" | "failed";
-            startedAt: string;
-            finishedAt?: string;
-            eventsDone: number;
-            eventsPerSecond: number;
-            head: number;
-            position: {
-                transactionId: string;
-                globalPosition: number;
-            };
-            lag: number;
-            etaSeconds?: number;
-            error?: string;
-        };
         ErasureView_Output: {
             personId: string;
             erasedAt: string;
@@ -1127,6 +1106,118 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        ProjectionList_Output: {
+            items: {
+                name: string;
+                version: number;
+                ready: boolean;
+                checkpoint?: {
+                    transactionId: string;
+                    globalPosition: number;
+                };
+                /** @description Events in the log after the checkpoint */
+                lag?: number;
+                eventsPerSecond: number;
+                /** @description Since this instance started */
+                eventsApplied: number;
+                lastProgressAt?: string;
+                lastError?: string;
+                /** @description The rebuild in progress, or the last one this instance ran */
+                rebuild?: {
+                    id: string;
+                    projection: string;
+                    /** @enum {string} */
+                    state: "running" | "swapping" | "done" | "failed";
+                    startedAt: string;
+                    finishedAt?: string;
+                    /** @description Events the rebuild has applied so far */
+                    eventsDone: number;
+                    eventsPerSecond: number;
+                    /** @description The highest position allocated in the log: `position.globalPosition` of `head` is how far it has got */
+                    head: number;
+                    position: {
+                        transactionId: string;
+                        globalPosition: number;
+                    };
+                    /** @description Events in the log after the rebuild’s position: `eventsDone / (eventsDone + lag)` is the share done */
+                    lag: number;
+                    etaSeconds?: number;
+                    error?: string;
+                };
+            }[];
+        };
+        RebuildProgressView_Output: {
+            id: string;
+            projection: string;
+            /** @enum {string} */
+            state: "running" | "swapping" | "done" | "failed";
+            startedAt: string;
+            finishedAt?: string;
+            /** @description Events the rebuild has applied so far */
+            eventsDone: number;
+            eventsPerSecond: number;
+            /** @description The highest position allocated in the log: `position.globalPosition` of `head` is how far it has got */
+            head: number;
+            position: {
+                transactionId: string;
+                globalPosition: number;
+            };
+            /** @description Events in the log after the rebuild’s position: `eventsDone / (eventsDone + lag)` is the share done */
+            lag: number;
+            etaSeconds?: number;
+            error?: string;
+        };
+        DeadLetterTopicList_Output: {
+            items: {
+                topic: string;
+                /** @description The consumer group that parks its failures here */
+                group: string;
+                /** @description Messages the topic holds (its retention drops older ones) */
+                count: number;
+                /** @description The latest of them, newest first */
+                latest: {
+                    topic: string;
+                    partition: number;
+                    /** @description A Kafka offset, as a decimal string */
+                    offset: string;
+                    key: string | null;
+                    /** @description The message as text, cut at 4000 characters */
+                    value: string | null;
+                    valueTruncated: boolean;
+                    /** @description The `event-type` header, when the message carried one */
+                    eventType: string | null;
+                    eventId: string | null;
+                    /** @description Why the consumer gave up, as it recorded it */
+                    error: string | null;
+                    errorClass: string | null;
+                    failedAt: string | null;
+                    /** @description Where the message was read from when it failed: a replay publishes it there */
+                    original: {
+                        topic: string;
+                        partition: number;
+                        offset: string;
+                    } | null;
+                    /** @description When an operator replayed it; null if nobody has */
+                    replayedAt: string | null;
+                }[];
+            }[];
+        };
+        ReplayAnswer_Output: {
+            /**
+             * @description `already-replayed`: this dead letter was replayed before, and nothing was published now
+             * @enum {string}
+             */
+            outcome: "replayed" | "already-replayed";
+            deadLetter: {
+                topic: string;
+                partition: number;
+                offset: string;
+            };
+            /** @description The topic it was published to */
+            republishedTo: string;
+            replayedAt: string;
+            replayedBy: string;
         };
     };
     responses: never;
@@ -3332,122 +3423,6 @@ export interface operations {
             };
         };
     };
-    projections_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProjectionList_Output"];
-                };
-            };
-            /** @description The request is invalid: `details` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description No valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-        };
-    };
-    projections_rebuild: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EmptyBody"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RebuildProgressView_Output"];
-                };
-            };
-            /** @description The request is invalid: `details` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description No valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-        };
-    };
     people_erase: {
         parameters: {
             query?: never;
@@ -3728,6 +3703,261 @@ export interface operations {
             };
             /** @description Not ready: the database or a processor is down */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    projections_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectionList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    projections_rebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebuildProgressView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    kafkaDeadLetters_list: {
+        parameters: {
+            query?: {
+                /** @description How many of the latest messages per topic */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterTopicList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    kafkaDeadLetters_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic: string;
+                partition: string;
+                offset: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayAnswer_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

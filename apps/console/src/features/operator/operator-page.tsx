@@ -1,17 +1,15 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, data } from '../../api';
 import { useFormat } from '../../format';
 import { ApiProblem } from '../../ui/api-problem';
 import { ShopList } from './shop-list';
+import { KafkaDeadLetters } from './kafka-dead-letters';
 import './operator.css';
+import { Projections } from './projections';
 
-type Projection = Awaited<ReturnType<typeof listProjections>>['items'][number];
-const listProjections = () => data(api.orders.GET('/admin/projections'));
-const REBUILD_PROGRESS_MS = 1000;
-
-/** The operators' desk: every shop, projections and their lag with rebuilds, and webhook dead letters to retry. */
+/** The operators' desk: every shop, every service's projections with their lag and rebuilds, Kafka dead letters to replay, webhook dead letters to retry. */
 export default function OperatorPage() {
   const { t } = useTranslation();
   const [shopId, setShopId] = useState('');
@@ -26,119 +24,9 @@ export default function OperatorPage() {
         }}
       />
       <Projections />
+      <KafkaDeadLetters />
       <DeadLetters shopId={shopId} onShopId={setShopId} />
-      <section aria-labelledby="kafka-title" className="stack">
-        <h2 id="kafka-title">{t('operator.kafka.title')}</h2>
-        <p>{t('operator.kafka.noApi')}</p>
-      </section>
     </div>
-  );
-}
-
-function Projections() {
-  const { t } = useTranslation();
-  const projections = useQuery({
-    queryKey: ['admin-projections', 'orders'],
-    queryFn: listProjections,
-    // A rebuild's progress is no event on the notifications stream (only the services' logs and
-    // this answer carry it), so while one runs this list is asked again each second; never otherwise.
-    refetchInterval: (query) =>
-      query.state.data?.items.some((p) => p.rebuild?.state === 'running' || p.rebuild?.state === 'swapping') ? REBUILD_PROGRESS_MS : false,
-  });
-  return (
-    <section aria-labelledby="projections-title" className="stack">
-      <h2 id="projections-title">{t('operator.projections.title')}</h2>
-      <p className="muted">{t('operator.projections.services')}</p>
-      <ApiProblem error={projections.error} />
-      {projections.isPending && <p role="status">{t('common.loading')}</p>}
-      {projections.data && (
-        <div className="table-scroll">
-          <table>
-            <caption>{t('operator.projections.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('operator.projections.name')}</th>
-                <th scope="col">{t('operator.projections.state')}</th>
-                <th scope="col">{t('operator.projections.lag')}</th>
-                <th scope="col">{t('operator.projections.rate')}</th>
-                <th scope="col">{t('operator.projections.lastProgress')}</th>
-                <th scope="col">{t('operator.projections.rebuild')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {projections.data.items.map((p) => (
-                <ProjectionRow key={p.name} projection={p} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
-  );
-}
-
-function ProjectionRow({ projection: p }: { projection: Projection }) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  const client = useQueryClient();
-  const rebuild = useMutation({
-    mutationFn: () => data(api.orders.POST('/admin/projections/{name}/rebuild', { params: { path: { name: p.name } }, body: {} })),
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['admin-projections', 'orders'] }),
-  });
-  const r = p.rebuild;
-  const running = r?.state === 'running' || r?.state === 'swapping';
-  const states = {
-    running: t('operator.projections.rebuildState.running'),
-    swapping: t('operator.projections.rebuildState.swapping'),
-    done: t('operator.projections.rebuildState.done'),
-    failed: t('operator.projections.rebuildState.failed'),
-  };
-  return (
-    <tr data-projection={p.name}>
-      <th scope="row">
-        {p.name} <span className="muted">v{p.version}</span>
-      </th>
-      <td data-status={p.lastError ? 'error' : p.ready ? 'ready' : 'catching-up'}>
-        {p.lastError ? (
-          <span className="problem">{t('operator.projections.failing', { error: p.lastError })}</span>
-        ) : p.ready ? (
-          t('operator.projections.ready')
-        ) : (
-          t('operator.projections.catchingUp')
-        )}
-      </td>
-      <td>{p.lag ?? '–'}</td>
-      <td>{t('operator.projections.rateCell', { rate: Math.round(p.eventsPerSecond), applied: p.eventsApplied })}</td>
-      <td>{format.dateTime(p.lastProgressAt)}</td>
-      <td className="stack">
-        {r && (
-          <div data-status={r.state}>
-            <span className="badge">{states[r.state]}</span>{' '}
-            {running && (
-              <>
-                <progress max={Math.max(1, r.head)} value={r.position.globalPosition} aria-label={t('operator.projections.progressOf', { name: p.name })} />{' '}
-                <span>
-                  {t('operator.projections.progress', {
-                    done: r.eventsDone,
-                    lag: r.lag,
-                    rate: Math.round(r.eventsPerSecond),
-                  })}
-                  {r.etaSeconds !== undefined && ` ${t('operator.projections.eta', { seconds: Math.round(r.etaSeconds) })}`}
-                </span>
-              </>
-            )}
-            {!running && r.finishedAt && <span className="muted">{t('operator.projections.finished', { time: format.dateTime(r.finishedAt) })}</span>}
-            {r.error && <p className="problem">{r.error}</p>}
-          </div>
-        )}
-        <div>
-          <button type="button" disabled={running || rebuild.isPending} onClick={() => rebuild.mutate()}>
-            {t('operator.projections.rebuildButton', { name: p.name })}
-          </button>
-        </div>
-        <ApiProblem error={rebuild.error} />
-      </td>
-    </tr>
   );
 }
 
