@@ -22,24 +22,36 @@ export const CHROMIUM_ARGS = [
 const log = (message: string) => process.stderr.write(`[test infra] ${message}\n`);
 
 /**
- * Installs Debian's `chromium` package when it is missing, so a fresh machine can run the browser
- * tests. Runs `apt-get update` first only if the install fails for want of a package list; fails
+ * Installs Debian's `chromium` package (and a Chinese font) when missing, so a fresh machine can run
+ * the browser tests. Runs `apt-get update` first only if the install fails for want of a package list; fails
  * loudly, with apt's own words, when it cannot.
  */
 export function ensureChromium(): void {
-  if (existsSync(CHROMIUM_PATH)) return;
-  log(`${CHROMIUM_PATH} is missing: installing Debian's chromium package (apt-get install -y --no-install-recommends chromium)`);
+  if (!existsSync(CHROMIUM_PATH)) {
+    aptInstall('chromium', 'Chromium for the browser tests');
+    if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
+  }
+  // The console speaks Chinese: without a CJK font its screens (and their screenshots) show boxes.
+  if (!hasChineseFont()) aptInstall('fonts-noto-cjk', 'a Chinese font for the browser tests');
+}
+
+function hasChineseFont(): boolean {
+  const result = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim() !== '';
+}
+
+function aptInstall(pkg: string, what: string): void {
+  log(`installing Debian's ${pkg} package for ${what} (apt-get install -y --no-install-recommends ${pkg})`);
   const started = Date.now();
-  let attempt = aptGet(['install', '-y', '--no-install-recommends', 'chromium']);
+  let attempt = aptGet(['install', '-y', '--no-install-recommends', pkg]);
   if (!attempt.ok) {
     log('install failed; refreshing the package lists (apt-get update) and trying again');
     const update = aptGet(['update']);
-    if (!update.ok) throw new Error(`cannot install Chromium for the browser tests: apt-get update failed: ${update.reason}`);
-    attempt = aptGet(['install', '-y', '--no-install-recommends', 'chromium']);
+    if (!update.ok) throw new Error(`cannot install ${what}: apt-get update failed: ${update.reason}`);
+    attempt = aptGet(['install', '-y', '--no-install-recommends', pkg]);
   }
-  if (!attempt.ok) throw new Error(`cannot install Chromium for the browser tests: apt-get install chromium failed: ${attempt.reason}`);
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
-  log(`chromium installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (!attempt.ok) throw new Error(`cannot install ${what}: apt-get install ${pkg} failed: ${attempt.reason}`);
+  log(`${pkg} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 function aptGet(args: string[]): { ok: true } | { ok: false; reason: string } {

@@ -1,0 +1,27 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** A secret or link the service shows this once: readable, selectable, and copied with one button. */
+export function CopyOnce({ label, value, note }: { label: string; value: string; note: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [copied, setCopied] = useState<'yes' | 'no' | undefined>();
+  const copy = () =>
+    navigator.clipboard.writeText(value).then(
+      () => setCopied('yes'),
+      () => setCopied('no'),
+    );
+  return (
+    <div className="copy-once card">
+      <label htmlFor={id}>{label}</label>
+      <div className="row">
+        <input id={id} readOnly value={value} size={Math.min(80, value.length)} onFocus={(e) => e.currentTarget.select()} />
+        <button type="button" onClick={() => void copy()}>
+          {t('shop.copy')}
+        </button>
+      </div>
+      <p className="muted">{note}</p>
+      <p role="status">{copied === 'yes' ? t('shop.copied') : copied === 'no' ? t('shop.copyFailed') : ''}</p>
+    </div>
+  );
+}
