@@ -188,10 +188,34 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
   };
 }
 
-/** A delivery window today in the shop's zone, `hoursAhead` from now, two hours long. */
-export function windowFromNow(hoursAhead: number): { from: string; to: string; timeZone: string } {
-  const from = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + hoursAhead * 3_600_000);
-  return { from: from.toISOString(), to: new Date(from.getTime() + 2 * 3_600_000).toISOString(), timeZone: TIME_ZONE };
+/**
+ * A two-hour delivery window opening a few minutes from now, and the shop's day it falls on (the
+ * board shows one day: near midnight the window's day is tomorrow's).
+ */
+export function windowSoon(): { deliveryWindow: { from: string; to: string; timeZone: string }; shopDay: string } {
+  const from = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 5 * 60_000);
+  const to = new Date(from.getTime() + 2 * 3_600_000);
+  const shopDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(from);
+  return { deliveryWindow: { from: from.toISOString(), to: to.toISOString(), timeZone: TIME_ZONE }, shopDay };
+}
+
+/** An order as staff take it over the phone, to a point near the shop. */
+export function phoneOrder(recipientName: string, reference: string) {
+  return {
+    reference,
+    source: 'phone',
+    items: [{ sku: 'ROSE-11', name: '11 枝红玫瑰 Eleven red roses', quantity: 1 }],
+    deliveryWindow: windowSoon().deliveryWindow,
+    buyer: { name: '王芳 Wang Fang', phone: '13912345678' },
+    recipient: {
+      name: recipientName,
+      phone: '13887654321',
+      address: { text: '上海市静安区常德路 800 号 3 号楼 1202 室', geo: { lat: 31.2326, lng: 121.4422 } },
+    },
+    cardMessage: '生日快乐 Happy birthday',
+    price: { amountMinor: 29900, currency: 'CNY' },
+    paid: true,
+  };
 }
 
 /** Signs in through the console's form, in whichever language the page speaks, and waits for the first screen. */
