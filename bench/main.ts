@@ -19,6 +19,8 @@ import { type NotificationsSection, notificationsSection } from './notifications
 import { profiled, type ProfileSummary } from './lib/profile';
 import { appendTable } from './append-report';
 import { authSection } from './auth/auth';
+import { consoleSection } from './console/console';
+import { bundleTable, consoleTable } from './console/console-report';
 import { authHttpSignInTable, authRoutesTable, authTable } from './auth/auth-report';
 import { locationsTable } from './dispatch/locations-report';
 import { httpTable } from './http/http-report';
@@ -37,7 +39,7 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites the sections it measured
  * in docs/benchmarks.md (the others are kept, saying which run they come from).
  *
- * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
  * BENCH_RELAY_RATES=500,2000  BENCH_HTTP_CONNECTIONS=16  BENCH_HTTP_LOG_LEVEL=info  BENCH_HTTP_EXPRESS=0
  * BENCH_HTTP_PROFILE=0  BENCH_HTTP_ORDERS_MAIN=<another build of the orders service>
  * BENCH_NOTIFY_CLIENTS=1000,5000  BENCH_NOTIFY_RATE=200  BENCH_NOTIFY_SECONDS=20  BENCH_NOTIFY_WARMUP_SECONDS=3
@@ -49,11 +51,12 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_KAFKA_CLIENTS_SECONDS=6  BENCH_KAFKA_CLIENTS_RELAY_RATE=500
  * BENCH_AUTH_SECONDS=2  BENCH_AUTH_VERIFY_CONCURRENCY=1,8  BENCH_AUTH_ARGON2_CONCURRENCY=1,2,4  BENCH_AUTH_SIGN_IN_CONCURRENCY=1,4 (empty: none)
  * BENCH_ACCOUNTS_LOG_LEVEL=info  BENCH_ACCOUNTS_MAIN=<another build of the accounts service>
+ * BENCH_CONSOLE_ORDERS=500  BENCH_CONSOLE_BASELINE_ORDERS=20  BENCH_CONSOLE_RUNS=5
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
 const sections = new Set(
-  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth').split(',').map((s) => s.trim()),
+  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console').split(',').map((s) => s.trim()),
 );
 const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
@@ -300,6 +303,16 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
       if (signIns) say(`${printTable(signIns)}\n`);
       const routes = authRoutesTable(run.auth);
       if (routes) say(`${printTable(routes)}\n`);
+    }
+    if (sections.has('console')) {
+      say("\n[11 console] the shop console in Debian's Chromium behind the gateway: first bundle, the day's board of many orders against a few, scrolling");
+      run.console = await consoleSection(ctx, {
+        orders: Number(env.BENCH_CONSOLE_ORDERS ?? 500),
+        baselineOrders: Number(env.BENCH_CONSOLE_BASELINE_ORDERS ?? 20),
+        runs: Number(env.BENCH_CONSOLE_RUNS ?? 5),
+        logLevel: env.BENCH_CONSOLE_LOG_LEVEL ?? 'warn',
+      });
+      say(`\n${printTable(bundleTable(run.console))}\n${printTable(consoleTable(run.console))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

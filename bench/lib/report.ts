@@ -3,6 +3,8 @@ import type { AppendSection } from '../append';
 import { appendReport } from '../append-report';
 import type { AuthSection } from '../auth/auth';
 import { authReport } from '../auth/auth-report';
+import type { ConsoleSection } from '../console/console';
+import { consoleReport } from '../console/console-report';
 import { locationsReport } from '../dispatch/locations-report';
 import type { LocationsSection } from '../dispatch/locations';
 import type { HttpSection } from '../http/http';
@@ -46,6 +48,7 @@ export interface BenchRun extends RunInfo {
   locations?: LocationsSection;
   kafkaClients?: KafkaClientsSection;
   auth?: AuthSection;
+  console?: ConsoleSection;
   profiles: ProfileSummary[];
   totalSeconds?: number;
 }
@@ -75,6 +78,7 @@ const sectionReports = (run: BenchRun): Record<SectionName, BoundReport> => ({
   locations: reported(locationsReport, run.locations),
   'kafka-clients': reported(kafkaClientsReport, run.kafkaClients),
   auth: reported(authReport, run.auth),
+  console: reported(consoleReport, run.console),
 });
 
 /** The targets of every section this run measured, in the sections' order. */
@@ -125,6 +129,7 @@ export function measuredSections(run: BenchRun): SectionName[] {
     locations: !!run.locations,
     'kafka-clients': !!run.kafkaClients,
     auth: !!run.auth,
+    console: !!run.console,
   };
   return SECTIONS.filter((s) => has[s]);
 }

@@ -9,7 +9,20 @@ import type { ProfileSummary } from './profile';
  */
 
 /** The parts of the generated block, in their order; each can be measured on its own (BENCH_SECTIONS). */
-export const SECTIONS = ['append', 'read', 'profile', 'relay', 'http', 'notifications', 'messaging', 'planner', 'locations', 'kafka-clients', 'auth'] as const;
+export const SECTIONS = [
+  'append',
+  'read',
+  'profile',
+  'relay',
+  'http',
+  'notifications',
+  'messaging',
+  'planner',
+  'locations',
+  'kafka-clients',
+  'auth',
+  'console',
+] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface TargetRow {

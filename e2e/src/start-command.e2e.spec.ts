@@ -154,9 +154,28 @@ describe('npm start, running', () => {
     });
     expect(signIn.status).toBe(201);
     const { accessToken } = (await signIn.json()) as { accessToken: string };
-    const queue = await fetch(`${gateway}/api/orders/orders?limit=1`, { headers: { authorization: `Bearer ${accessToken}` } });
+    // The demo day: the florist's queue has today's orders to make, and the rider is riding.
+    const queue = await fetch(`${gateway}/api/orders/orders?limit=50`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(queue.status).toBe(200);
-    await queue.arrayBuffer();
+    const { items } = (await queue.json()) as { items: Array<{ status: string }> };
+    expect(items.map((o) => o.status)).toEqual(expect.arrayContaining(['accepted', 'in_production']));
+    expect(output).toMatch(/demo day: 10 orders for today, the rider on shift/);
+    const dispatcher = await fetch(`${gateway}/api/accounts/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'dispatcher@demo.petalpost.test', password: 'jasmine tea at the flower market' }),
+    }).then((r) => r.json() as Promise<{ accessToken: string }>);
+    const asDispatcher = { headers: { authorization: `Bearer ${dispatcher.accessToken}` } };
+    const riders = (await fetch(`${gateway}/api/dispatch/riders`, asDispatcher).then((r) => r.json())) as {
+      items: Array<{ riderId: string; availability: string }>;
+    };
+    expect(riders.items).toEqual([expect.objectContaining({ availability: 'on_shift' })]);
+    await eventually(async () => {
+      const trail = (await fetch(`${gateway}/api/dispatch/riders/${riders.items[0].riderId}/trail`, asDispatcher).then((r) => r.json())) as {
+        items: Array<{ lat: number }>;
+      };
+      expect(new Set(trail.items.map((p) => p.lat)).size).toBeGreaterThan(1);
+    }, 30_000);
   });
 
   it('starts a killed service again, says so, and keeps the others running', async () => {

@@ -85,6 +85,19 @@ export async function seedDemoDay(urls: Urls, now = DateTime.now()): Promise<{ o
   const rider = await signIn(urls, DEMO_PEOPLE[3].email);
   const today = now.setZone(DEMO_SHOP.timeZone).startOf('day');
 
+  // Two-hour delivery slots of six places (thirty on Valentine's Day): the order form offers what is free.
+  const me = ok(await call(urls.accounts, 'GET', '/me', owner.token), 'reading the shop');
+  const shopId = (me.memberships as Array<{ shopId: string }>)[0].shopId;
+  const valentines = DateTime.fromObject({ year: today.year, month: 2, day: 14 }, { zone: DEMO_SHOP.timeZone });
+  ok(
+    await call(urls.orders, 'PUT', `/shops/${shopId}/delivery-slots`, owner.token, {
+      timeZone: DEMO_SHOP.timeZone,
+      slotMinutes: 120,
+      capacity: 6,
+      overrides: [{ date: (valentines < today ? valentines.plus({ years: 1 }) : valentines).toISODate(), capacity: 30 }],
+    }),
+    'planning delivery slots',
+  );
   ok(
     await call(urls.dispatch, 'PUT', '/dispatch-settings', owner.token, { autoApply: false, depot: DEPOT, timeZone: DEMO_SHOP.timeZone }),
     'dispatch settings',

@@ -1,48 +1,52 @@
+import { DateTime } from 'luxon';
+
 /**
- * Days and wall-clock times on the shop's clock, for queries that take local dates (slots,
- * demand) or instants computed from a local time (analytics ranges, webhook replays). The
- * device's own zone never enters: a dispatcher abroad still asks about the shop's day.
+ * Dates and wall-clock times on the shop's clock, turned into instants and back. The shop's day
+ * is what the counter means by "today", whatever zone the laptop is set to. Luxon knows the
+ * zones; this module only fixes the shapes the screens and the APIs exchange: dates as
+ * YYYY-MM-DD, wall-clock times as YYYY-MM-DDTHH:MM (a datetime-local input's value), instants
+ * as UTC ISO strings.
  */
 
-/** The shop's local date (YYYY-MM-DD) at an instant. */
-export function localDate(instant: Date, timeZone: string): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+function valid(dateTime: DateTime<true> | DateTime<false>, what: string): DateTime<true> {
+  if (!dateTime.isValid) throw new RangeError(`${what}: ${dateTime.invalidExplanation ?? dateTime.invalidReason}`);
+  return dateTime;
 }
 
-/** A local date some days later (or earlier): calendar arithmetic, free of any zone. */
+function onShopClock(instant: Date | number | string, timeZone: string): DateTime<true> {
+  const read = typeof instant === 'string' ? DateTime.fromISO(instant) : DateTime.fromMillis(Number(instant));
+  return valid(read.setZone(timeZone), `not an instant in ${timeZone}`);
+}
+
+/** The shop's date of an instant, YYYY-MM-DD. */
+export function shopDate(instant: Date | number | string, timeZone: string): string {
+  return onShopClock(instant, timeZone).toISODate();
+}
+
+/** The shop's wall-clock time of an instant, YYYY-MM-DDTHH:MM. */
+export function shopDateTime(instant: Date | number | string, timeZone: string): string {
+  return onShopClock(instant, timeZone).toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+/**
+ * The instant a wall-clock time (YYYY-MM-DD or YYYY-MM-DDTHH:MM) names on the shop's clock. In a
+ * spring-forward gap the clock's later reading is taken; in the autumn overlap the earlier one,
+ * so a range that starts there loses nothing.
+ */
+export function shopInstant(wallClock: string, timeZone: string): string {
+  const read = valid(DateTime.fromISO(wallClock, { zone: timeZone }), `not a wall-clock time in ${timeZone}: ${wallClock}`);
+  const earliest = read.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), read);
+  return earliest.toUTC().toISO();
+}
+
+/** The instants a shop's day starts and ends (the next day's start): 23 or 25 hours on the days clocks change. */
+export function shopDayBounds(date: string, timeZone: string): { from: string; to: string } {
+  return { from: shopInstant(date, timeZone), to: shopInstant(addDays(date, 1), timeZone) };
+}
+
+/** A date some days later (or earlier): calendar arithmetic, free of any zone. */
 export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  return valid(DateTime.fromISO(date, { zone: 'utc' }), `not a date: ${date}`)
+    .plus({ days })
+    .toISODate();
 }
-
-/** How far the zone's clock is ahead of UTC at an instant, in milliseconds. */
-function offsetAt(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-  return wall - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant (ISO 8601) when the shop's clock shows this date and time (HH:MM). */
-export function zonedInstant(date: string, time: string, timeZone: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const [hh, mm] = time.split(':').map(Number);
-  const wall = Date.UTC(y, m - 1, d, hh, mm);
-  // Twice: the offset at the first guess may differ from the one in force at the answer (a change of daylight saving time between).
-  let instant = wall - offsetAt(wall, timeZone);
-  instant = wall - offsetAt(instant, timeZone);
-  return new Date(instant).toISOString();
-}
-
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];

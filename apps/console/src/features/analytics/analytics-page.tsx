@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../format';
-import { addDays, localDate, zonedInstant } from '../../shop-clock';
+import { addDays, shopDate, shopDayBounds } from '../../shop-clock';
 import { DemandByHourAndArea, DemandForecast, PeakDays } from './demand';
 import { ExceptionAreas, LateHours } from './exception-areas';
 import './analytics.css';
@@ -15,11 +15,11 @@ const DEFAULT_DAYS = 90;
 export default function AnalyticsPage() {
   const { t } = useTranslation();
   const { timeZone } = useFormat();
-  const today = localDate(new Date(), timeZone);
+  const today = shopDate(Date.now(), timeZone);
   const [from, setFrom] = useState(() => addDays(today, -DEFAULT_DAYS));
   const [to, setTo] = useState(today);
   const period = useMemo(
-    () => ({ fromInstant: zonedInstant(from, '00:00', timeZone), toInstant: zonedInstant(addDays(to, 1), '00:00', timeZone), timeZone }),
+    () => ({ fromInstant: shopDayBounds(from, timeZone).from, toInstant: shopDayBounds(to, timeZone).to, timeZone }),
     [from, to, timeZone],
   );
 

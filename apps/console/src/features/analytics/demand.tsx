@@ -6,7 +6,7 @@ import { api, data } from '../../api';
 import { addDays } from '../../shop-clock';
 import { ApiProblem } from '../../ui/api-problem';
 import { Chart } from './chart';
-import { type HourCell, HourOfWeekHeatmap } from './hour-of-week';
+import { type HourCell, hourLabel, HourOfWeekHeatmap } from './hour-of-week';
 
 type DemandRow = Awaited<ReturnType<typeof demandPage>>['items'][number];
 type Forecast = Awaited<ReturnType<typeof forecastOf>>;
@@ -35,8 +35,6 @@ async function allDemand(query: { timeZone: string; from: string; to: string }) 
   }
   return { ...first, items };
 }
-
-const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
 /** Orders by hour of the week and by area over the period, as the dispatch service counts them. */
 export function DemandByHourAndArea({ from, to, timeZone }: { from: string; to: string; timeZone: string }) {

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Chart } from './chart';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
-const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
+/** An hour of the day as the charts and tables label it, 09:00. */
+export const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
 /** Monday first, as hourOfWeek counts (0 = Monday 00:00), in the reader's language. */
 export function useWeekdayNames(): string[] {

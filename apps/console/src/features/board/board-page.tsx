@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useFormat } from '../../format';
-import { shopDate } from '../../ui/shop-clock';
+import { shopDate } from '../../shop-clock';
+import { ApiProblem } from '../../ui/api-problem';
 import { BOARD_LIMIT, type BoardOrder, type OrderStatus, useDayOrders, useDeliveryAlerts, useOrdersWithoutPoint, useRiderNames } from './board-data';
 import { type CardModel, OrderCard } from './order-card';
 import './board.css';
@@ -131,11 +132,7 @@ export default function BoardPage() {
       <p className="board-count muted" role="status">
         {orders.isPending ? t('common.loading') : t('board.count', { count: cards.length })}
       </p>
-      {orders.error && (
-        <p role="alert" className="problem">
-          {t('common.error', { message: orders.error.message })}
-        </p>
-      )}
+      <ApiProblem error={orders.error} />
       {orders.data?.cut && <p className="muted">{t('board.more', { count: BOARD_LIMIT })}</p>}
       {orders.isSuccess && cards.length === 0 && <p>{t('board.empty')}</p>}
 

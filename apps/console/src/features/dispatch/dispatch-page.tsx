@@ -7,9 +7,12 @@ import { api, ApiError, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
 import { useLive } from '../../live/live';
 import type { Notification } from '../../live/stream';
+import { shopDate } from '../../shop-clock';
+import { ApiProblem } from '../../ui/api-problem';
+import { useConsoleConfig } from '../../ui/console-config';
 import { RIDER_COLOUR, RISK_COLOURS } from './dispatch-colours';
 import type { MapRider, MapStop } from './dispatch-map';
-import { planChanges, type Risk, riskOf, shopDay } from './risk';
+import { planChanges, type Risk, riskOf } from './risk';
 import './dispatch.css';
 
 const DispatchMap = lazy(() => import('./dispatch-map'));
@@ -124,23 +127,16 @@ export default function DispatchPage() {
   const riders = useQuery({ queryKey: ['dispatch', 'riders'], queryFn: listRiders });
   const plan = useQuery({ queryKey: ['dispatch', 'plan'], queryFn: latestPlan });
   const settings = useQuery({ queryKey: ['dispatch', 'settings'], queryFn: () => data(api.dispatch.GET('/dispatch-settings', {})) });
-  const config = useQuery({
-    queryKey: ['config'],
-    staleTime: Infinity,
-    queryFn: async () => {
-      const response = await fetch('/config.json');
-      return response.ok ? ((await response.json()) as { tileUrl?: string }) : {};
-    },
-  });
+  const config = useConsoleConfig();
   const news = useEtaNews();
   const riderList = useMemo(() => riders.data ?? [], [riders.data]);
   const trails = useTrails(riderList.map((r) => r.riderId));
   const riderName = (riderId?: string) => (riderId ? (riderList.find((r) => r.riderId === riderId)?.name ?? riderId) : t('dispatch.nobody'));
 
   // Today's deliveries on the shop's clock, and every one still open whatever its day.
-  const today = shopDay(now, format.timeZone);
+  const today = shopDate(now, format.timeZone);
   const board = useMemo(
-    () => (deliveries.data ?? []).filter((d) => !GONE.has(d.status) && (d.status !== 'delivered' || shopDay(d.windowFrom, format.timeZone) === today)),
+    () => (deliveries.data ?? []).filter((d) => !GONE.has(d.status) && (d.status !== 'delivered' || shopDate(d.windowFrom, format.timeZone) === today)),
     [deliveries.data, format.timeZone, today],
   );
 
@@ -196,28 +192,22 @@ export default function DispatchPage() {
     <div className="dispatch">
       <h1>{t('dispatch.title')}</h1>
       <p className="muted">{t('dispatch.deliveries', { count: board.length })}</p>
-      {[deliveries.error, riders.error, plan.error].flatMap((error) =>
-        error
-          ? [
-              <p key={error.message} role="alert">
-                {t('common.error', { message: error.message })}
-              </p>,
-            ]
-          : [],
-      )}
+      <ApiProblem error={deliveries.error} />
+      <ApiProblem error={riders.error} />
+      <ApiProblem error={plan.error} />
 
       <div className="dispatch-layout">
         <section className="dispatch-map-section" aria-labelledby="dispatch-map-heading">
           <h2 id="dispatch-map-heading" className="visually-hidden">
             {t('dispatch.map')}
           </h2>
-          {config.isSuccess && !config.data.tileUrl && <p className="muted">{t('dispatch.plainMap')}</p>}
-          {config.isSuccess && (
+          {config && !config.tileUrl && <p className="muted">{t('dispatch.plainMap')}</p>}
+          {config && (
             <Suspense fallback={<p role="status">{t('dispatch.mapLoading')}</p>}>
               <DispatchMap
                 riders={mapRiders}
                 stops={stops}
-                tileUrl={config.data.tileUrl}
+                tileUrl={config.tileUrl}
                 label={t('dispatch.mapLabel', { riders: mapRiders.length, stops: stops.length })}
               />
             </Suspense>

@@ -31,11 +31,6 @@ export function riskOf(input: RiskInput, marginMinutes: number, now: number): Ri
   return 'on_time';
 }
 
-/** The shop's calendar day of an instant, as YYYY-MM-DD. */
-export function shopDay(iso: string | number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
-}
-
 export interface PlanChange {
   orderId: string;
   from?: string;

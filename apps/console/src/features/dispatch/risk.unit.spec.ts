@@ -1,4 +1,4 @@
-import { planChanges, riskOf, shopDay } from './risk';
+import { planChanges, riskOf } from './risk';
 
 const now = Date.parse('2026-02-14T10:00:00Z');
 const open = { status: 'ready_for_pickup', windowTo: '2026-02-14T11:00:00Z' };
@@ -50,12 +50,5 @@ describe('what a plan would change', () => {
       { orderId: 'b', from: undefined, to: 'li' },
       { orderId: 'c', from: 'li', to: 'rita' },
     ]);
-  });
-});
-
-describe("the shop's day", () => {
-  it('is read on the shop clock, not UTC', () => {
-    expect(shopDay('2026-02-14T17:30:00Z', 'Asia/Shanghai')).toBe('2026-02-15');
-    expect(shopDay('2026-02-14T17:30:00Z', 'Europe/Amsterdam')).toBe('2026-02-14');
   });
 });

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ApiError, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
+import { ApiProblem } from '../../ui/api-problem';
 import { AttachmentThumbnail } from '../../ui/attachment-thumbnail';
 import './exceptions.css';
 
@@ -42,7 +43,7 @@ export default function ExceptionsPage() {
         </select>
       </label>
       {list.isPending && <p role="status">{t('common.loading')}</p>}
-      {list.error && <p role="alert">{t('common.error', { message: list.error.message })}</p>}
+      <ApiProblem error={list.error} />
       {list.data && rows.length === 0 && <p>{t('exceptions.empty')}</p>}
       {open.length > 0 && (
         <section aria-labelledby="exceptions-open">
@@ -151,7 +152,7 @@ function ExceptionCard({ row }: { row: ExceptionRow }) {
         {report?.acknowledgedAt && <span>{t('exceptions.acknowledgedAt', { time: format.dateTime(report.acknowledgedAt) })}</span>}
         {report?.resolvedAt && <span>{t('exceptions.resolvedAt', { time: format.dateTime(report.resolvedAt) })}</span>}
       </p>
-      {detail.error && <p role="alert">{t('common.error', { message: detail.error.message })}</p>}
+      <ApiProblem error={detail.error} />
       {details?.type === 'running_late' && <p>{t('exceptions.minutesLate', { minutes: details.minutesLate })}</p>}
       {details?.type === 'address_not_found' && details.suggestedAddress && <p>{t('exceptions.suggestedAddress', { address: details.suggestedAddress })}</p>}
       {detailNote && (

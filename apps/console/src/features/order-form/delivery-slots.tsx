@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, data } from '../../api';
-import { shopDateTime } from '../../ui/shop-clock';
+import { shopDateTime } from '../../shop-clock';
 
 export interface Slot {
   /** The shop's wall clock, YYYY-MM-DDTHH:MM. */

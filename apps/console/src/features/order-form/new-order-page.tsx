@@ -5,8 +5,9 @@ import { useNavigate } from 'react-router';
 import { ApiError, api, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
 import { useSession } from '../../session/session';
-import { shopDate } from '../../ui/shop-clock';
-import { useConsoleConfig } from './console-config';
+import { shopDate } from '../../shop-clock';
+import { ApiProblem } from '../../ui/api-problem';
+import { useConsoleConfig } from '../../ui/console-config';
 import { type Slot, SlotPicker, useDeliverySlots } from './delivery-slots';
 import { type Geocoder, nominatimGeocoder, type Place } from './geocoder';
 import {
@@ -445,11 +446,7 @@ export default function NewOrderPage() {
         >
           <legend>{t('orderForm.window')}</legend>
           {slots.isPending && <p className="muted">{t('common.loading')}</p>}
-          {slots.error && (
-            <p role="alert" className="problem">
-              {t('common.error', { message: slots.error.message })}
-            </p>
-          )}
+          <ApiProblem error={slots.error} />
           {slots.data && (
             <SlotPicker
               slots={slots.data}

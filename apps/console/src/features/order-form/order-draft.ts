@@ -1,6 +1,6 @@
 import type { OrdersPaths } from '@petalpost/api-clients';
 import type { ApiError } from '../../api';
-import { shopInstant } from '../../ui/shop-clock';
+import { shopInstant } from '../../shop-clock';
 
 export type PlaceOrderBody = OrdersPaths['/orders']['post']['requestBody']['content']['application/json'];
 export type OrderType = NonNullable<PlaceOrderBody['orderType']>;

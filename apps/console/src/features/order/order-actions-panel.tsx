@@ -9,7 +9,7 @@ import { actionsFor, type OrderAction } from './order-actions';
 import { ifMatch, orderKey, type OrderView } from './order-api';
 import type { People } from './people';
 import { StatusBadge } from './status-badge';
-import { toZonedInput, zonedWindow } from './zoned-time';
+import { shopDateTime, shopInstant } from '../../shop-clock';
 
 type Recipient = Extract<OrderView['recipient'], { address: unknown }>;
 type AddressType = NonNullable<OrderView['addressType']>;
@@ -236,13 +236,13 @@ function WindowDialog(props: {
   const { t } = useTranslation();
   const format = useFormat();
   const { timeZone } = format;
-  const [from, setFrom] = useState(() => toZonedInput(order.deliveryWindow.from, timeZone));
-  const [to, setTo] = useState(() => toZonedInput(order.deliveryWindow.to, timeZone));
+  const [from, setFrom] = useState(() => shopDateTime(order.deliveryWindow.from, timeZone));
+  const [to, setTo] = useState(() => shopDateTime(order.deliveryWindow.to, timeZone));
   const [invalid, setInvalid] = useState(false);
   const command = useOrderCommand(
     order,
     (header) => {
-      const typed = zonedWindow(from, to, timeZone);
+      const typed = typedWindow(from, to, timeZone);
       if (!typed) throw new Error(t('order.actions.windowInvalid'));
       const deliveryWindow = { ...typed, ...(order.deliveryWindow.timeZone ? { timeZone: order.deliveryWindow.timeZone } : {}) };
       return data(api.orders.POST(props.path, { params: { path: { orderId: order.orderId }, header }, body: { deliveryWindow } }));
@@ -250,7 +250,7 @@ function WindowDialog(props: {
     props.onClose,
   );
   const submit = () => {
-    const ok = zonedWindow(from, to, timeZone) !== undefined;
+    const ok = typedWindow(from, to, timeZone) !== undefined;
     setInvalid(!ok);
     if (ok) command.mutate();
   };
@@ -409,4 +409,17 @@ function HandOverDialog({ order, title, people, onClose }: { order: OrderView; t
       </label>
     </ActionDialog>
   );
+}
+
+/** A window typed on the shop's clock, if both ends are readable and it ends after it starts. */
+function typedWindow(from: string, to: string, timeZone: string): { from: string; to: string } | undefined {
+  const instant = (typed: string) => {
+    try {
+      return shopInstant(typed, timeZone);
+    } catch {
+      return undefined;
+    }
+  };
+  const [start, end] = [instant(from), instant(to)];
+  return start && end && Date.parse(end) > Date.parse(start) ? { from: start, to: end } : undefined;
 }

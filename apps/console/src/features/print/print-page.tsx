@@ -8,7 +8,7 @@ import { membershipOf, useSession } from '../../session/session';
 import { orderTitle } from '../order/labels';
 import { orderKey, type OrderSummary } from '../order/order-api';
 import { StatusBadge } from '../order/status-badge';
-import { dayBounds } from '../order/zoned-time';
+import { shopDate, shopDayBounds } from '../../shop-clock';
 import { CardSheet, DeliveryLabel } from './print-sheets';
 import './print-page.css';
 
@@ -114,7 +114,7 @@ function PageSizes({ stock }: { stock: LabelStock }) {
 function TodaysRun({ selected, onSelect }: { selected: string[]; onSelect: (ids: string[]) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const today = useMemo(() => dayBounds(new Date(), format.timeZone), [format.timeZone]);
+  const today = useMemo(() => shopDayBounds(shopDate(new Date(), format.timeZone), format.timeZone), [format.timeZone]);
   const run = useQuery({
     queryKey: ['orders', 'print-run', today.from],
     queryFn: async () => {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ApiError, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
+import { ApiProblem } from '../../ui/api-problem';
 import { AttachmentThumbnail, isAttachmentId } from '../../ui/attachment-thumbnail';
 import './production.css';
 
@@ -56,7 +57,7 @@ export default function ProductionPage() {
       <section aria-labelledby="production-to-make">
         <h2 id="production-to-make">{t('production.toMake')}</h2>
         {toMake.isPending && <p role="status">{t('common.loading')}</p>}
-        {toMake.error && <p role="alert">{t('common.error', { message: toMake.error.message })}</p>}
+        <ApiProblem error={toMake.error} />
         {toMake.data?.length === 0 && <p>{t('production.empty')}</p>}
         <ol className="production-queue">
           {toMake.data?.map((row) => (
@@ -170,7 +171,7 @@ function ProductionCard({ row }: { row: OrderRow }) {
 
       <h4>{t('production.items')}</h4>
       {detail.isPending && <p role="status">{t('common.loading')}</p>}
-      {detail.error && <p role="alert">{t('common.error', { message: detail.error.message })}</p>}
+      <ApiProblem error={detail.error} />
       {order && (
         <ul className="production-items">
           {order.items.map((item) => (

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
-import { addDays, localDate } from '../../shop-clock';
+import { addDays, shopDate } from '../../shop-clock';
 import { ApiProblem } from '../../ui/api-problem';
 
 const DAYS_SHOWN = 7;
@@ -22,7 +22,7 @@ const startOf = (slot: string) => slot.slice(11, 16);
 export function SlotsSection({ shopId }: { shopId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const [firstDay, setFirstDay] = useState(() => localDate(new Date(), format.timeZone));
+  const [firstDay, setFirstDay] = useState(() => shopDate(Date.now(), format.timeZone));
   const dates = Array.from({ length: DAYS_SHOWN }, (_, i) => addDays(firstDay, i));
   const days = useQueries({
     queries: dates.map((date) => ({

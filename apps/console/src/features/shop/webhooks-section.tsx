@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, data } from '../../api';
 import { useFormat } from '../../format';
-import { localDate, zonedInstant } from '../../shop-clock';
+import { shopDate, shopInstant } from '../../shop-clock';
 import { ApiProblem } from '../../ui/api-problem';
 import { CopyOnce } from './copy-once';
 
@@ -160,7 +160,7 @@ function WebhookCard({ shopId, webhook }: { shopId: string; webhook: Webhook }) 
 function Replay({ shopId, subscriptionId }: { shopId: string; subscriptionId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const [date, setDate] = useState(() => localDate(new Date(), format.timeZone));
+  const [date, setDate] = useState(() => shopDate(Date.now(), format.timeZone));
   const [time, setTime] = useState('00:00');
   const replay = useMutation({
     mutationFn: () =>
@@ -168,7 +168,7 @@ function Replay({ shopId, subscriptionId }: { shopId: string; subscriptionId: st
         api.notifications.POST('/shops/{shopId}/webhooks/{subscriptionId}/replay', {
           params: { path: { shopId, subscriptionId } },
           // The time is read on the shop's clock, as every time on this screen.
-          body: { from: zonedInstant(date, time, format.timeZone) },
+          body: { from: shopInstant(`${date}T${time}`, format.timeZone) },
         }),
       ),
   });
