@@ -67,6 +67,9 @@ const WORDS = {
   },
 } as const;
 
+/** The issue's promise: a change shows on another person's screen within a second. */
+const LIVE_WITHIN_MS = 1_000;
+
 /** A small photo, as a tablet's or a phone's camera would hand it over. */
 const photo = (colour: string) =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: colour } })
@@ -121,7 +124,9 @@ describe('a day at the shop, in the console', () => {
     });
 
     it('an order goes from the phone to the florist, the dispatcher and the rider, and a damaged bouquet is dealt with, all seen live', async () => {
-      const reference = uniqueName(locale === 'zh-CN' ? 'HY' : 'PC').toUpperCase();
+      const reference = uniqueName(locale === 'zh-CN' ? 'HY' : 'PC')
+        .toUpperCase()
+        .replace('_', '-');
       const recipient = locale === 'zh-CN' ? '赵磊' : 'Tom Walker';
 
       // The counter: the board on one tab, the phone order on another. The florist and the dispatcher have their screens open.
@@ -173,7 +178,8 @@ describe('a day at the shop, in the console', () => {
       const acceptedAt = Date.now();
       const inQueue = florist.locator(`article[data-order-id="${orderId}"]`);
       await inQueue.waitFor();
-      expect(Date.now() - acceptedAt).toBeLessThanOrEqual(1_000);
+      const floristSawItAfterMs = Date.now() - acceptedAt;
+      expect(floristSawItAfterMs).toBeLessThanOrEqual(LIVE_WITHIN_MS);
       await staffSee('accepted');
       await expect(inQueue.getByText(words.cardText).count()).resolves.toBe(1);
 
