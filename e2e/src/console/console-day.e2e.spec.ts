@@ -248,6 +248,9 @@ describe('a day at the shop, in the console', () => {
       const report = dispatcher.locator(`article[data-exception-id="${exceptionId}"]`);
       await report.locator('[data-status="reported"]').waitFor();
       await report.getByRole('img').waitFor();
+      // Where the rider was, in figures (i18next once took a "lng" figure for a language, and showed the key).
+      await report.getByText('31.22910').waitFor();
+      expect(await report.textContent()).toContain('121.44380');
       await expectAccessible(dispatcher, 'exceptions');
       await screenshot(dispatcher, 'exceptions');
       await report.getByRole('button', { name: words.acknowledge, exact: true }).click();
