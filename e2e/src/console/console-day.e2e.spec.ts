@@ -1,7 +1,7 @@
 import { eventually, uniqueName } from '@petalpost/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { type ConsoleSystem, expectAccessible, LOCALES, type Locale, screenshot, type Shop, signInAs, startConsoleSystem } from './harness';
+import { type ConsoleSystem, expectAccessible, LOCALES, type Locale, phoneOrder, screenshot, type Shop, signInAs, startConsoleSystem } from './harness';
 
 /** The words on the console's buttons and fields that the day's people use, in each language. */
 const WORDS = {
@@ -118,6 +118,14 @@ describe('a day at the shop, in the console', () => {
         body: { timeZone: 'Asia/Shanghai', slotMinutes: 60, capacity: 20 },
       });
       expect(slots.status).toBe(200);
+      // An earlier order of the day, taken and accepted before the walk: the walk's order is not the shop's first.
+      const earlier = await system.call('orders', 'POST', '/orders', {
+        token: shop.owner.token,
+        body: phoneOrder(locale === 'zh-CN' ? '陈静' : 'Emily Chen', uniqueName('AM').toUpperCase().replace('_', '-')),
+      });
+      expect(earlier.status).toBe(201);
+      const accepted = await system.call('orders', 'POST', `/orders/${earlier.body.orderId as string}/accept`, { token: shop.owner.token, body: {} });
+      expect(accepted.status).toBe(200);
     }, 60_000);
     afterAll(async () => {
       await Promise.all(contexts.map((context) => context.close()));
