@@ -57,14 +57,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       },
     });
     const wake = () => stream.wake();
+    const lost = () => stream.offline();
     const visible = () => document.visibilityState === 'visible' && stream.wake();
     window.addEventListener('online', wake);
+    window.addEventListener('offline', lost);
     document.addEventListener('visibilitychange', visible);
     stream.start();
     return () => {
       clearTimeout(refetch);
       unsubscribe();
       window.removeEventListener('online', wake);
+      window.removeEventListener('offline', lost);
       document.removeEventListener('visibilitychange', visible);
       stream.stop();
     };

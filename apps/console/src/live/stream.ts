@@ -86,6 +86,20 @@ export class LiveStream {
     if (this.state !== 'live' || Date.now() - this.lastFrameAt > QUIET_BEFORE_RECONNECT_MS) this.reconnectNow();
   }
 
+  /**
+   * The device has lost its network: drop the socket now rather than trust it. A socket whose
+   * network is gone stays open and silent for minutes, and the header would say live all along.
+   * Retries wait for `wake` (the network back) or the next back-off.
+   */
+  offline(): void {
+    if (this.closed) return;
+    clearInterval(this.renewTimer);
+    const old = this.socket;
+    this.socket = undefined;
+    old?.close(1000);
+    this.retryLater();
+  }
+
   /** Acknowledges everything up to `seq` in `audience` (critical notifications stop being re-sent). */
   ack(audience: string, seq: number): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'ack', audience, seq }));

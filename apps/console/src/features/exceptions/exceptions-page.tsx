@@ -167,7 +167,7 @@ function ExceptionCard({ row }: { row: ExceptionRow }) {
       {report && (
         <p>
           <span className="muted">{t('exceptions.position')}: </span>
-          {t('exceptions.positionValue', { lat: report.position.lat.toFixed(5), lng: report.position.lng.toFixed(5) })}
+          {t('exceptions.positionValue', { latitude: report.position.lat.toFixed(5), longitude: report.position.lng.toFixed(5) })}
           {report.position.accuracy !== undefined && (
             <span className="muted"> {t('exceptions.accuracy', { metres: Math.round(report.position.accuracy) })}</span>
           )}

@@ -54,6 +54,11 @@ export const order = {
     },
     actions: {
       title: 'Actions',
+      accept: 'Accept order',
+      acceptConfirm: 'Accept this order? It goes to the florists’ production queue.',
+      acceptSubmit: 'Accept',
+      reject: 'Reject order',
+      rejectSubmit: 'Reject the order',
       payment: 'Record payment',
       paymentConfirm: 'Record that this order has been paid?',
       paymentConfirmAmount: 'Record that {{amount}} has been paid for this order?',
@@ -226,6 +231,11 @@ export const order = {
     },
     actions: {
       title: '操作',
+      accept: '接单',
+      acceptConfirm: '确认接下此订单？订单将进入花艺师的制作队列。',
+      acceptSubmit: '确认接单',
+      reject: '拒单',
+      rejectSubmit: '确认拒单',
       payment: '记录付款',
       paymentConfirm: '确认此订单已付款？',
       paymentConfirmAmount: '确认此订单已付款 {{amount}}？',

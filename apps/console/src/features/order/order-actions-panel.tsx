@@ -23,6 +23,8 @@ export function OrderActionsPanel({ order, role, people }: { order: OrderView; r
   if (actions.length === 0) return null;
 
   const label: Record<OrderAction, string> = {
+    accept: t('order.actions.accept'),
+    reject: t('order.actions.reject'),
     payment: t('order.actions.payment'),
     cancel: t('order.actions.cancel'),
     changeWindow: t('order.actions.changeWindow'),
@@ -42,6 +44,8 @@ export function OrderActionsPanel({ order, role, people }: { order: OrderView; r
           </button>
         ))}
       </div>
+      {open === 'accept' && <AcceptDialog order={order} title={label.accept} onClose={close} />}
+      {open === 'reject' && <RejectDialog order={order} title={label.reject} onClose={close} />}
       {open === 'payment' && <PaymentDialog order={order} title={label.payment} onClose={close} />}
       {open === 'cancel' && <CancelDialog order={order} title={label.cancel} onClose={close} />}
       {open === 'changeWindow' && <WindowDialog order={order} title={label.changeWindow} path="/orders/{orderId}/window" onClose={close} />}
@@ -126,6 +130,52 @@ export function Refusal({ error }: { error: Error }) {
         </p>
       )}
     </div>
+  );
+}
+
+function AcceptDialog({ order, title, onClose }: { order: OrderView; title: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const command = useOrderCommand(
+    order,
+    (header) => data(api.orders.POST('/orders/{orderId}/accept', { params: { path: { orderId: order.orderId }, header }, body: {} })),
+    onClose,
+  );
+  return (
+    <ActionDialog
+      title={title}
+      onClose={onClose}
+      onSubmit={() => command.mutate()}
+      pending={command.isPending}
+      error={command.error}
+      submit={t('order.actions.acceptSubmit')}
+    >
+      <p>{t('order.actions.acceptConfirm')}</p>
+    </ActionDialog>
+  );
+}
+
+function RejectDialog({ order, title, onClose }: { order: OrderView; title: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const command = useOrderCommand(
+    order,
+    (header) => data(api.orders.POST('/orders/{orderId}/reject', { params: { path: { orderId: order.orderId }, header }, body: { reason: reason.trim() } })),
+    onClose,
+  );
+  return (
+    <ActionDialog
+      title={title}
+      onClose={onClose}
+      onSubmit={() => command.mutate()}
+      pending={command.isPending}
+      error={command.error}
+      submit={t('order.actions.rejectSubmit')}
+    >
+      <label>
+        {t('order.actions.reason')}
+        <textarea required rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+    </ActionDialog>
   );
 }
 

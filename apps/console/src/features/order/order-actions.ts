@@ -1,7 +1,7 @@
 import type { Role } from '../../session/session';
 import type { OrderView } from './order-api';
 
-export type OrderAction = 'payment' | 'cancel' | 'changeWindow' | 'reschedule' | 'address' | 'handOver';
+export type OrderAction = 'accept' | 'reject' | 'payment' | 'cancel' | 'changeWindow' | 'reschedule' | 'address' | 'handOver';
 
 type Status = OrderView['status'];
 
@@ -14,6 +14,9 @@ const UNDELIVERED: Status[] = ['carded', 'delivery_failed'];
 const FINAL: Status[] = ['delivered', 'rejected', 'cancelled', 'returned'];
 
 const RULES: Record<OrderAction, { roles: Role[]; allowed: (order: OrderView) => boolean }> = {
+  // A new order waits for the shop to say yes before the florists see it in their queue.
+  accept: { roles: ['staff'], allowed: (o) => o.status === 'placed' },
+  reject: { roles: ['staff'], allowed: (o) => o.status === 'placed' },
   payment: {
     roles: ['staff'],
     allowed: (o) => o.paid === false && [...AT_THE_SHOP, 'out_for_delivery', 'delivered', ...UNDELIVERED].includes(o.status),

@@ -52,7 +52,7 @@ export const production = {
     noCard: '无贺卡留言',
     cardErased: '贺卡留言已被删除',
     printCard: '打印贺卡',
-    printCardFor: '打印 {{reference}} 的贺卡',
+    printCardFor: '打印贺卡：{{reference}}',
     pickupCode: '取件码 {{code}}',
     start: '开始',
     startFor: '开始制作 {{reference}}',
