@@ -20,7 +20,7 @@ import { profiled, type ProfileSummary } from './lib/profile';
 import { appendTable } from './append-report';
 import { authSection } from './auth/auth';
 import { consoleSection } from './console/console';
-import { bundleTable, consoleTable } from './console/console-report';
+import { bundleTable, consoleTable, liveTable } from './console/console-report';
 import { authHttpSignInTable, authRoutesTable, authTable } from './auth/auth-report';
 import { locationsTable } from './dispatch/locations-report';
 import { httpTable } from './http/http-report';
@@ -51,7 +51,7 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_KAFKA_CLIENTS_SECONDS=6  BENCH_KAFKA_CLIENTS_RELAY_RATE=500
  * BENCH_AUTH_SECONDS=2  BENCH_AUTH_VERIFY_CONCURRENCY=1,8  BENCH_AUTH_ARGON2_CONCURRENCY=1,2,4  BENCH_AUTH_SIGN_IN_CONCURRENCY=1,4 (empty: none)
  * BENCH_ACCOUNTS_LOG_LEVEL=info  BENCH_ACCOUNTS_MAIN=<another build of the accounts service>
- * BENCH_CONSOLE_ORDERS=500  BENCH_CONSOLE_BASELINE_ORDERS=20  BENCH_CONSOLE_RUNS=5
+ * BENCH_CONSOLE_ORDERS=500  BENCH_CONSOLE_BASELINE_ORDERS=20  BENCH_CONSOLE_RUNS=5  BENCH_CONSOLE_LIVE_ORDERS=10
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
@@ -310,9 +310,10 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
         orders: Number(env.BENCH_CONSOLE_ORDERS ?? 500),
         baselineOrders: Number(env.BENCH_CONSOLE_BASELINE_ORDERS ?? 20),
         runs: Number(env.BENCH_CONSOLE_RUNS ?? 5),
+        liveOrders: Number(env.BENCH_CONSOLE_LIVE_ORDERS ?? 10),
         logLevel: env.BENCH_CONSOLE_LOG_LEVEL ?? 'warn',
       });
-      say(`\n${printTable(bundleTable(run.console))}\n${printTable(consoleTable(run.console))}\n`);
+      say(`\n${printTable(bundleTable(run.console))}\n${printTable(consoleTable(run.console))}\n${printTable(liveTable(run.console))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

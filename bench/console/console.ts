@@ -39,12 +39,21 @@ export interface ScreenTiming {
   frames: { count: number; p50: number; p95: number; over50: number };
 }
 
+export interface LiveTiming {
+  /** Until the API answered the order's placing (ms). */
+  placedMs: number[];
+  /** Until the order was on the open board (ms). */
+  onScreenMs: number[];
+}
+
 export interface ConsoleSection {
   bundle: BundleFigures;
   /** The sign-in screen: the gateway's files and the app's start, no API call (the floor). */
   signInMs: number[];
   baseline: ScreenTiming;
   board: ScreenTiming;
+  /** An order placed while the board is open, until it shows (on the baseline shop's board). */
+  live: LiveTiming;
   runs: number;
 }
 
@@ -78,7 +87,7 @@ export function bundleFigures(): BundleFigures {
  */
 export async function consoleSection(
   ctx: BenchContext,
-  options: { orders: number; baselineOrders: number; runs: number; logLevel: string },
+  options: { orders: number; baselineOrders: number; runs: number; liveOrders: number; logLevel: string },
 ): Promise<ConsoleSection> {
   const bundle = bundleFigures();
   say(`  first bundle ${(bundle.initialJsGzip / 1024).toFixed(1)} kB gzip JS + ${(bundle.initialCssGzip / 1024).toFixed(1)} kB CSS`);
@@ -146,7 +155,9 @@ export async function consoleSection(
         `  run ${run + 1}/${options.runs}: sign-in ${signInMs.at(-1)} ms, board ${baseline.orders}: ${baseline.firstCardMs.at(-1)} ms, board ${board.orders}: ${board.firstCardMs.at(-1)} ms`,
       );
     }
-    return { bundle, signInMs, baseline, board, runs: options.runs };
+    const live = await timeLive(browser, started.url, url('orders'), small, options.liveOrders);
+    say(`  live: ${live.onScreenMs.join(', ')} ms from placing to the open board`);
+    return { bundle, signInMs, baseline, board, live, runs: options.runs };
   } finally {
     await browser?.close();
     await gateway.close();
@@ -157,27 +168,55 @@ export async function consoleSection(
 
 const emptyFrames = () => ({ count: 0, p50: 0, p95: 0, over50: 0 });
 
+async function placeOrder(ordersUrl: string, token: string, i: number, reference = `B-${String(i).padStart(4, '0')}`): Promise<void> {
+  // Two-hour windows from 08:00 to 20:00 of the shop's day.
+  const from = DAY.plus({ hours: 8 + (i % 12) }).toJSDate();
+  const response = await fetch(`${ordersUrl}/orders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify({
+      reference,
+      items: [{ sku: 'ROSE-11', name: '11 枝红玫瑰', quantity: 1 }],
+      deliveryWindow: { from: from.toISOString(), to: new Date(from.getTime() + 7_200_000).toISOString(), timeZone: TIME_ZONE },
+      buyer: { name: `订花人 ${i}` },
+      recipient: {
+        name: `收花人 ${i}`,
+        address: { text: `上海市静安区南京西路 ${i} 号`, geo: { lat: 31.22 + (i % 50) / 1000, lng: 121.44 + (i % 37) / 1000 } },
+      },
+    }),
+  });
+  if (response.status !== 201) throw new Error(`placing a bench order answered ${response.status}: ${await response.text()}`);
+}
+
 async function placeOrders(ordersUrl: string, token: string, count: number): Promise<void> {
-  const place = async (i: number) => {
-    // Two-hour windows from 08:00 to 20:00 of the shop's day.
-    const from = DAY.plus({ hours: 8 + (i % 12) }).toJSDate();
-    const response = await fetch(`${ordersUrl}/orders`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({
-        reference: `B-${String(i).padStart(4, '0')}`,
-        items: [{ sku: 'ROSE-11', name: '11 枝红玫瑰', quantity: 1 }],
-        deliveryWindow: { from: from.toISOString(), to: new Date(from.getTime() + 7_200_000).toISOString(), timeZone: TIME_ZONE },
-        buyer: { name: `订花人 ${i}` },
-        recipient: {
-          name: `收花人 ${i}`,
-          address: { text: `上海市静安区南京西路 ${i} 号`, geo: { lat: 31.22 + (i % 50) / 1000, lng: 121.44 + (i % 37) / 1000 } },
-        },
-      }),
-    });
-    if (response.status !== 201) throw new Error(`placing a bench order answered ${response.status}: ${await response.text()}`);
-  };
-  for (let i = 0; i < count; i += 16) await Promise.all(Array.from({ length: Math.min(16, count - i) }, (_, k) => place(i + k)));
+  for (let i = 0; i < count; i += 16) await Promise.all(Array.from({ length: Math.min(16, count - i) }, (_, k) => placeOrder(ordersUrl, token, i + k)));
+}
+
+/**
+ * With the board open, orders placed one at a time through the API: how long until each is on
+ * screen (the live stream, then a refetch), against how long the API took to answer the placing.
+ */
+async function timeLive(browser: Browser, base: string, ordersUrl: string, shop: { shopId: string; token: string }, count: number): Promise<LiveTiming> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  const live: LiveTiming = { placedMs: [], onScreenMs: [] };
+  try {
+    await context.addInitScript(sessionScript(shop));
+    const page = await context.newPage();
+    await page.goto(`${base}/orders?view=list&day=${DAY.toISODate()}`);
+    await page.locator('[data-stream="live"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-order-id]').first().waitFor({ timeout: 30_000 });
+    for (let i = 0; i < count; i++) {
+      const reference = `LIVE-${i}`;
+      const started = performance.now();
+      await placeOrder(ordersUrl, shop.token, 9000 + i, reference);
+      live.placedMs.push(Math.round(performance.now() - started));
+      await page.getByText(reference, { exact: true }).waitFor({ timeout: 30_000 });
+      live.onScreenMs.push(Math.round(performance.now() - started));
+    }
+    return live;
+  } finally {
+    await context.close();
+  }
 }
 
 /** The session as sign-in leaves it in the browser's storage (see apps/console/src/session/session.ts). */
@@ -193,7 +232,7 @@ function sessionScript(shop: { shopId: string; token: string }): string {
     role: 'staff',
     shopId: shop.shopId,
     operator: false,
-    memberships: [{ shopId: shop.shopId, shopName: 'Bench', shopTimeZone: TIME_ZONE, roles: ['staff'], owner: false, manageTeam: false }],
+    memberships: [{ shopId: shop.shopId, shopName: 'Bench', shopTimeZone: TIME_ZONE, shopCurrency: 'CNY', roles: ['staff'], owner: false, manageTeam: false }],
   };
   return `localStorage.setItem('petalpost.session', ${JSON.stringify(JSON.stringify(session))}); localStorage.setItem('petalpost.language', 'zh-CN');`;
 }

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { freePorts, spawnService, waitUntilReady } from '@petalpost/infra';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, createTestNamespace, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
@@ -10,8 +10,11 @@ const repoRoot = join(__dirname, '..', '..', '..');
 const CONSOLE_DIR = join(repoRoot, 'dist', 'console');
 const GATEWAY_SERVICES = ['orders', 'dispatch', 'messaging', 'notifications', 'accounts'] as const;
 type GatewayService = (typeof GATEWAY_SERVICES)[number];
-/** Screens kept from each run; docs/console.md shows them. */
-export const SCREENS_DIR = join(repoRoot, 'docs', 'console', 'screens');
+/**
+ * Screens kept from each run, as the run's artefacts (reports/ is not tracked). docs/console.md
+ * shows a set refreshed on purpose: `CONSOLE_SCREENS_DIR=docs/console/screens npx jest e2e/src/console`.
+ */
+export const SCREENS_DIR = resolve(repoRoot, process.env.CONSOLE_SCREENS_DIR ?? join('reports', 'console-screens'));
 
 export const PASSWORD = 'camellias in the cold room';
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -243,7 +246,7 @@ export async function expectAccessible(page: Page, screenName: string): Promise<
 }
 
 /**
- * Keeps the screen as it looks at both sizes, as docs/console/screens/<locale>-<name>-<w>x<h>.png,
+ * Keeps the screen as it looks at both sizes, as <SCREENS_DIR>/<locale>-<name>-<w>x<h>.png,
  * and puts the page back at the size it had.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
