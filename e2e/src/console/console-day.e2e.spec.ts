@@ -67,7 +67,6 @@ const WORDS = {
   },
 } as const;
 
-
 /** A small photo, as a tablet's or a phone's camera would hand it over. */
 const photo = (colour: string) =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: colour } })
