@@ -195,8 +195,20 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
  * A two-hour delivery window opening a few minutes from now, and the shop's day it falls on (the
  * board shows one day: near midnight the window's day is tomorrow's).
  */
+let soon: ReturnType<typeof windowSoonFrom> | undefined;
+
+/**
+ * A delivery window starting in a few minutes, the same one for every call in a test file, so
+ * that all of a spec's orders fall on one shop day even when the run crosses the shop's midnight.
+ */
 export function windowSoon(): { deliveryWindow: { from: string; to: string; timeZone: string }; shopDay: string } {
-  const from = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 5 * 60_000);
+  soon ??= windowSoonFrom(Date.now());
+  return soon;
+}
+
+function windowSoonFrom(now: number) {
+  // Minutes enough for a whole file's steps to come before the window opens.
+  const from = new Date(Math.ceil(now / 60_000) * 60_000 + 15 * 60_000);
   const to = new Date(from.getTime() + 2 * 3_600_000);
   const shopDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(from);
   return { deliveryWindow: { from: from.toISOString(), to: to.toISOString(), timeZone: TIME_ZONE }, shopDay };
