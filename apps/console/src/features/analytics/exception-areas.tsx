@@ -61,7 +61,8 @@ export function ExceptionAreas({ period }: { period: Period }) {
   const { t } = useTranslation();
   const names = useExceptionTypeNames();
   const analytics = useExceptionAnalytics(period);
-  const [kind, setKind] = useState<ExceptionType | 'all'>('address_not_found');
+  // Every kind at first: a damaged bouquet or a late rider counts as much as a wrong address.
+  const [kind, setKind] = useState<ExceptionType | 'all'>('all');
 
   const rows = useMemo<AreaRow[]>(() => {
     const sums = new Map<string, AreaRow>();
@@ -125,7 +126,7 @@ export function ExceptionAreas({ period }: { period: Period }) {
               t('analytics.areas.resolve', { p50: minutes(analytics.data.timeToResolve.p50Seconds), p90: minutes(analytics.data.timeToResolve.p90Seconds) })}
           </p>
           {rows.length === 0 ? (
-            <p>{t('analytics.areas.none')}</p>
+            <p>{kind === 'all' ? t('analytics.areas.noneAtAll') : t('analytics.areas.none')}</p>
           ) : (
             <>
               <Chart option={option} label={t('analytics.areas.chartLabel')} height={380} />

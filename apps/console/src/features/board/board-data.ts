@@ -1,5 +1,5 @@
 import type { OrdersPaths } from '@petalpost/api-clients';
-import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { api, data } from '../../api';
 import { shopDayBounds } from '../../shop-clock';
@@ -49,16 +49,6 @@ export function useDayOrders(date: string, timeZone: string, search: string) {
     return { orders: pages.flatMap((p) => p.items), cut: pages.length * PAGE_SIZE >= BOARD_LIMIT && Boolean(last?.nextCursor) };
   }, [pages]);
   return { data: loaded, isPending: query.isPending, isSuccess: query.isSuccess, error: query.error };
-}
-
-/** Riders' names by id, for the cards; an id stays shown when dispatch does not answer. */
-export function useRiderNames(): Map<string, string> {
-  const riders = useQuery({
-    queryKey: ['dispatch', 'riders', 'names'],
-    queryFn: ({ signal }) => data(api.dispatch.GET('/riders', { params: { query: { limit: 500 } }, signal })),
-    staleTime: 5 * 60_000,
-  });
-  return useMemo(() => new Map((riders.data?.items ?? []).map((r) => [r.riderId, r.name])), [riders.data]);
 }
 
 // The orders list carries no address nor risk; dispatch's board does. Only open deliveries matter:

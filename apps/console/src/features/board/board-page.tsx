@@ -4,7 +4,8 @@ import { Link, useSearchParams } from 'react-router';
 import { useFormat } from '../../format';
 import { shopDate } from '../../shop-clock';
 import { ApiProblem } from '../../ui/api-problem';
-import { BOARD_LIMIT, type BoardOrder, type OrderStatus, useDayOrders, useDeliveryMarks, useRiderNames } from './board-data';
+import { useRiderNames } from '../../ui/riders';
+import { BOARD_LIMIT, type BoardOrder, type OrderStatus, useDayOrders, useDeliveryMarks } from './board-data';
 import { type CardModel, OrderCard } from './order-card';
 import './board.css';
 

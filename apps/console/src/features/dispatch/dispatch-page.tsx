@@ -11,6 +11,7 @@ import { ApiProblem } from '../../ui/api-problem';
 import { useConsoleConfig } from '../../ui/console-config';
 import { RIDER_COLOUR, RISK_COLOURS } from './dispatch-colours';
 import type { MapRider, MapStop } from './dispatch-map';
+import { planReason, planReasonText } from './plan-trigger';
 import { planChanges, type Risk, shownRisk } from './risk';
 import './dispatch.css';
 
@@ -89,7 +90,8 @@ export default function DispatchPage() {
   const config = useConsoleConfig();
   const riderList = useMemo(() => riders.data ?? [], [riders.data]);
   const trails = useTrails(riderList.map((r) => r.riderId));
-  const riderName = (riderId?: string) => (riderId ? (riderList.find((r) => r.riderId === riderId)?.name ?? riderId) : t('dispatch.nobody'));
+  const knownRider = (riderId: string) => riderList.find((r) => r.riderId === riderId)?.name;
+  const riderName = (riderId?: string) => (riderId ? (knownRider(riderId) ?? riderId) : t('dispatch.nobody'));
 
   // Today's deliveries on the shop's clock, and every one still open whatever its day.
   const today = shopDate(Date.now(), format.timeZone);
@@ -252,7 +254,7 @@ export default function DispatchPage() {
           </ul>
         </section>
 
-        <PlanPanel plan={plan.data} isPending={plan.isPending} board={board} riderName={riderName} orderLabel={shortLabel} />
+        <PlanPanel plan={plan.data} isPending={plan.isPending} board={board} riderName={riderName} knownRider={knownRider} orderLabel={shortLabel} />
       </div>
     </div>
   );
@@ -387,12 +389,15 @@ function PlanPanel({
   isPending,
   board,
   riderName,
+  knownRider,
   orderLabel,
 }: {
   plan: Awaited<ReturnType<typeof latestPlan>> | undefined;
   isPending: boolean;
   board: Delivery[];
   riderName: (riderId?: string) => string;
+  /** A rider's name, or nothing when the list does not have them. */
+  knownRider: (riderId: string) => string | undefined;
   orderLabel: (orderId: string) => string;
 }) {
   const { t } = useTranslation();
@@ -413,6 +418,7 @@ function PlanPanel({
   const changes = planChanges(stops, new Map(board.map((d) => [d.orderId, d.riderId])));
   const busy = propose.isPending || apply.isPending;
   const error = propose.error ?? apply.error;
+  const reason = planReason(plan?.trigger);
 
   return (
     <section aria-labelledby="dispatch-plan" className="dispatch-plan" data-plan-id={plan?.planId}>
@@ -422,7 +428,9 @@ function PlanPanel({
       {plan && (
         <>
           <p>
-            {t('dispatch.proposedAt', { time: format.time(plan.proposedAt), trigger: plan.trigger })}
+            {reason
+              ? t('dispatch.proposedBecause', { time: format.time(plan.proposedAt), reason: planReasonText(reason, knownRider, t) })
+              : t('dispatch.proposedAt', { time: format.time(plan.proposedAt) })}
             <br />
             <strong data-applied={plan.appliedAt ? 'true' : 'false'}>
               {plan.appliedAt

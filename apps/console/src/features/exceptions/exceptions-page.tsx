@@ -7,6 +7,7 @@ import { api, ApiError, data, idempotencyKey } from '../../api';
 import { useFormat } from '../../format';
 import { ApiProblem } from '../../ui/api-problem';
 import { AttachmentThumbnail } from '../../ui/attachment-thumbnail';
+import { useRiderNames } from '../../ui/riders';
 import './exceptions.css';
 
 type ExceptionRow = Awaited<ReturnType<typeof listExceptions>>[number];
@@ -30,6 +31,7 @@ export default function ExceptionsPage() {
   const rows = (list.data ?? []).filter((row) => showAll || row.status !== 'resolved').sort(byUrgency);
   const open = rows.filter((row) => row.status !== 'resolved');
   const closed = rows.filter((row) => row.status === 'resolved');
+  const riders = useRiderNames();
 
   return (
     <div className="exceptions">
@@ -53,7 +55,7 @@ export default function ExceptionsPage() {
           <ul className="exceptions-list">
             {open.map((row) => (
               <li key={row.exceptionId}>
-                <ExceptionCard row={row} />
+                <ExceptionCard row={row} riders={riders} />
               </li>
             ))}
           </ul>
@@ -65,7 +67,7 @@ export default function ExceptionsPage() {
           <ul className="exceptions-list">
             {closed.map((row) => (
               <li key={row.exceptionId}>
-                <ExceptionCard row={row} />
+                <ExceptionCard row={row} riders={riders} />
               </li>
             ))}
           </ul>
@@ -81,7 +83,7 @@ function refusalText(t: TFunction, error: Error): string {
   return t('exceptions.refused', { message: error.message }) + now;
 }
 
-function ExceptionCard({ row }: { row: ExceptionRow }) {
+function ExceptionCard({ row, riders }: { row: ExceptionRow; riders: Map<string, string> }) {
   const { t } = useTranslation();
   const format = useFormat();
   const client = useQueryClient();
@@ -147,7 +149,7 @@ function ExceptionCard({ row }: { row: ExceptionRow }) {
       </header>
       <p className="exception-meta">
         <Link to={`/orders/${row.orderId}`}>{t('exceptions.order', { order })}</Link>
-        {row.riderId && <span>{t('exceptions.rider', { rider: row.riderId })}</span>}
+        {row.riderId && <span>{t('exceptions.rider', { rider: riders.get(row.riderId) ?? row.riderId.slice(0, 8) })}</span>}
         <span>{t('exceptions.reportedAt', { time: format.dateTime(row.reportedAt) })}</span>
         {report?.acknowledgedAt && <span>{t('exceptions.acknowledgedAt', { time: format.dateTime(report.acknowledgedAt) })}</span>}
         {report?.resolvedAt && <span>{t('exceptions.resolvedAt', { time: format.dateTime(report.resolvedAt) })}</span>}

@@ -10,6 +10,7 @@ import { messageRefusal } from './message-composer';
 import { type MentionCandidate, toReadableText, toServiceText } from './mentions';
 import type { Channel, Message, ReadPosition } from './order-api';
 import type { People } from './people';
+import { systemText } from './system-text';
 
 export interface Person {
   role: string;
@@ -93,7 +94,9 @@ export function MessageItem({ orderId, channel, message, people, mine, canPost, 
         <EditForm path={path} message={message} people={people} onDone={refresh} onClose={stopEditing} />
       ) : (
         <p id={textId} className="text">
-          {toReadableText(message.text, people.names)}
+          {author
+            ? toReadableText(message.text, people.names)
+            : systemText(message.text, (riderId) => people.riders.find((r) => r.riderId === riderId)?.name, t)}
         </p>
       )}
       {message.edits && message.edits.length > 0 && (

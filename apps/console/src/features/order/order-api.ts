@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { AccountsPaths, DispatchPaths, MessagingPaths, OrdersPaths } from '@petalpost/api-clients';
+import type { AccountsPaths, MessagingPaths, OrdersPaths } from '@petalpost/api-clients';
 import { api, data } from '../../api';
 
 /** The JSON a GET answers with 200. */
@@ -14,7 +14,6 @@ export type Channel = Conversation['channels'][number]['channel'];
 export type ReadPosition = NonNullable<Conversation['channels'][number]['readers']>[number];
 export type Message = Answer<MessagingPaths['/conversations/{orderId}/channels/{channel}/messages']['get']>['items'][number];
 export type Member = Answer<AccountsPaths['/shops/{shopId}/members']['get']>['items'][number];
-export type Rider = Answer<DispatchPaths['/riders']['get']>['items'][number];
 
 export const orderKey = (orderId: string) => ['order', orderId] as const;
 
@@ -69,16 +68,6 @@ export function useMembers(shopId: string | undefined) {
     enabled: shopId !== undefined,
     staleTime: 5 * 60_000,
     queryFn: () => data(api.accounts.GET('/shops/{shopId}/members', { params: { path: { shopId: shopId ?? '' } } })),
-  });
-}
-
-/** The shop's riders (staff and dispatchers; others get 403 and see rider ids). */
-export function useRiders(enabled: boolean) {
-  return useQuery({
-    queryKey: ['riders'],
-    enabled,
-    staleTime: 60_000,
-    queryFn: () => data(api.dispatch.GET('/riders', {})),
   });
 }
 

@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
-import { type Member, type Rider, useMembers, useRiders } from './order-api';
+import { type ShopRider, useShopRiders } from '../../ui/riders';
+import { type Member, useMembers } from './order-api';
 
 export interface People {
   members: Member[];
-  riders: Rider[];
+  riders: ShopRider[];
   /** A person's name by their subject (their person id), else the subject itself. */
   name: (subject: string) => string;
   /** A rider's name by rider id, else the id. */
@@ -17,7 +18,7 @@ export interface People {
  */
 export function usePeople(shopId: string | undefined, canListRiders: boolean): People {
   const members = useMembers(shopId);
-  const riders = useRiders(canListRiders);
+  const riders = useShopRiders(canListRiders);
   return useMemo(() => {
     const memberList = members.data?.items ?? [];
     const riderList = riders.data?.items ?? [];
