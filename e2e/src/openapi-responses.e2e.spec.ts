@@ -214,7 +214,7 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     await eventually(async () => expect((await orders().GET('/health/ready')).response.status).toBe(200));
   });
 
-  it('dispatch: riders, settings, the board, assignment, plans, positions and demand', async () => {
+  it('dispatch: riders, settings, the board, assignment, plans, positions, demand and lateness', async () => {
     const shop = uniqueName('shop');
     const partner = uniqueName('shop');
     const staff = as({ role: 'staff', shopId: shop });
@@ -270,6 +270,8 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect((await desk.GET('/demand', { params: { query: { timeZone: 'Europe/Amsterdam' } } })).response.status).toBe(200);
     expect((await desk.GET('/demand', { params: { query: { format: 'csv' } }, parseAs: 'text' })).response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect((await desk.GET('/demand/forecast', { params: { query: { date: `${nextYear}-02-14`, timeZone: 'Europe/Amsterdam' } } })).response.status).toBe(200);
+    expect((await desk.GET('/analytics/lateness', { params: { query: { timeZone: 'Europe/Amsterdam' } } })).response.status).toBe(200);
+    expect((await desk.GET('/analytics/lateness', { params: { query: { from: 'yesterday' } } })).response.status).toBe(400);
     expect((await dispatch().GET('/health/live')).response.status).toBe(200);
     expect((await dispatch().GET('/health/ready')).response.status).toBe(200);
   });

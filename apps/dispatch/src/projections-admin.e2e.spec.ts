@@ -44,9 +44,10 @@ describe('dispatch projections for operators (real service, Postgres and Kafka)'
   });
   afterAll(() => service?.app.close());
 
-  it('shows operators the riders and plans projections with their lag, and nobody else', async () => {
+  it('shows operators the board arrivals, riders and plans projections with their lag, and nobody else', async () => {
     await eventually(async () =>
       expect((await statuses()).map((p) => [p.name, p.ready, p.lag])).toEqual([
+        ['delivery-arrivals', true, 0],
         ['plans', true, 0],
         ['riders', true, 0],
       ]),

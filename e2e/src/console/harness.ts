@@ -86,8 +86,8 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
   try {
     const extra: Partial<Record<GatewayService, Record<string, string>>> = {
       accounts: { PORT: String(accountsPort) },
-      // A plan in a fraction of a second: the test shop has a handful of orders.
-      dispatch: { DISPATCH_PLAN_TIME_LIMIT_MS: '200', DISPATCH_REPLAN_SETTLE_MS: '200', DISPATCH_TIME_ZONE: TIME_ZONE },
+      // A plan in a fraction of a second, a second after the last at most: the test shop has a handful of orders, and the walk is not about the debounce (dispatch's own specs are).
+      dispatch: { DISPATCH_PLAN_TIME_LIMIT_MS: '200', DISPATCH_REPLAN_SETTLE_MS: '200', DISPATCH_REPLAN_DEBOUNCE_SECONDS: '1', DISPATCH_TIME_ZONE: TIME_ZONE },
     };
     const services = await Promise.all(
       GATEWAY_SERVICES.map(async (name) => {
@@ -151,7 +151,7 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
     const created = await ok(
       'making the shop',
       call('accounts', 'POST', '/shops', {
-        body: { name, timeZone: TIME_ZONE, owner: { email: emailOf('owner'), displayName: '林晓 Lin Xiao', password: PASSWORD } },
+        body: { name, timeZone: TIME_ZONE, currency: 'CNY', owner: { email: emailOf('owner'), displayName: '林晓 Lin Xiao', password: PASSWORD } },
       }),
     );
     const shopId = created.shopId as string;
