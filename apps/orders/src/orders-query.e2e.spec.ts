@@ -216,6 +216,37 @@ describe('orders list and projection admin (real service, Postgres and Kafka)', 
     expect((await call('GET', '/orders', undefined)).status).toBe(401);
   });
 
+  it('answers no older than the log: a list asked for after a change waits for the projection to apply it', async () => {
+    const orderId = await place(staffB, shopB, 7);
+    await caughtUp();
+    // Hold the projection: its next batch waits to write the list's table, which this transaction
+    // holds in SHARE mode (readers pass; a table lock takes no transaction id, so the log stays readable).
+    const holder = service.app.get(DataSource).createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      const tables = (await holder.query(
+        `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE tablename LIKE 'order_summaries%' AND schemaname = current_schema()`,
+      )) as Array<{ name: string }>;
+      expect(tables.length).toBeGreaterThan(0);
+      await holder.query(`LOCK TABLE ${tables.map((t) => t.name).join(', ')} IN SHARE MODE`);
+      expect((await call('POST', `/orders/${orderId}/accept`, staffB)).status).toBe(200);
+      // The change is in the log (a screen may already have been told of it), not yet in the projection.
+      const asked = Date.now();
+      const answer = list(staffB, { q: 'WEB-7' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.commitTransaction();
+      const { status, body } = await answer;
+      expect(status).toBe(200);
+      expect(body.items.find((o) => o.orderId === orderId)).toMatchObject({ status: 'accepted', version: 2 });
+      expect(Date.now() - asked).toBeGreaterThanOrEqual(300);
+      placed.get(orderId)!.status = 'accepted';
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+  });
+
   it('still answers GET /orders/:orderId beside the list', async () => {
     const [orderId] = expected((o) => o.shopId === shopA);
     const response = await call('GET', `/orders/${orderId}`, staffA);

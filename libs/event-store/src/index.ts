@@ -15,3 +15,4 @@ export * from './projections-admin';
 export * from './relayed-command';
 export * from './request-command';
 export * from './service-foundation';
+export * from './caught-up';

@@ -2,12 +2,14 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles, Scopes, shopFilter } from '@petalpost/auth';
 import { type OrderStatus, OrderStatusSchema } from '@petalpost/contracts';
+import { caughtUpWithLog } from '@petalpost/event-store';
 import { ApiErrors, createZodDto, SERVICE_CONFIG } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { OrdersConfig } from '../../orders.config';
 import { decodeCursor, encodeCursor, listOrderSummaries, ORDER_LIST_SORTS } from '../orders.queries';
+import { ORDER_SUMMARIES_PROJECTION } from '../projections/order-summaries/order-summaries.projection';
 
 // PostgreSQL has no year 0, which ISO 8601 (and so zod) allows.
 const time = z.iso.datetime({ offset: true }).refine((t) => !t.startsWith('0000'), 'year 0 does not exist');
@@ -79,6 +81,9 @@ export class OrdersQueryController {
   @ApiOperation({ summary: "A shop's orders by delivery window, a page at a time (florists: the production queue; riders: their own orders)" })
   @ZodResponse({ status: 200, type: OrderList })
   async list(@Query() query: ListOrdersQuery, @CurrentPrincipal() principal: Principal) {
+    // A screen refetches this list when the live stream tells of a change: the answer must not be
+    // older than that news, so it waits (briefly, bounded) for the projection to pass what the log holds now.
+    await caughtUpWithLog(this.dataSource.manager, ORDER_SUMMARIES_PROJECTION);
     const page = await listOrderSummaries(this.dataSource.manager, {
       shopId: shopFilter(principal, query.shopId),
       statuses: statusesFor(principal, query.status),

@@ -6,6 +6,8 @@ import type { PersonalDataVault } from '../../../personal-data/personal-data-vau
 import { evolveSummary, type OrderSummary } from './order-summary.evolve';
 
 export const ORDER_SUMMARIES = 'order_summaries';
+/** The projection's name, also its checkpoint's. */
+export const ORDER_SUMMARIES_PROJECTION = 'order-summaries';
 
 interface SummaryRow {
   order_id: string;
@@ -68,7 +70,7 @@ const UPDATES = FIELDS.filter(([column]) => column !== 'order_id' && column !== 
  */
 export function orderSummariesProjection(vault: PersonalDataVault): Projection {
   return {
-    name: 'order-summaries',
+    name: ORDER_SUMMARIES_PROJECTION,
     version: 2,
     tables: [ORDER_SUMMARIES],
     async handle(events: StoredEvent[], db: EntityManager, tables: Record<string, string>): Promise<void> {
