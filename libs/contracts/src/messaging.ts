@@ -37,7 +37,7 @@ export type MentionRef = z.infer<typeof MentionRefSchema>;
  */
 export const SYSTEM_NOTE_KINDS = ['out_for_delivery', 'delivered'] as const;
 export const SystemNoteSchema = z.object({
-  kind: z.enum(SYSTEM_NOTE_KINDS),
+  kind: z.enum(SYSTEM_NOTE_KINDS).describe('What happened to the order: it went out for delivery, or was delivered'),
   riderId: z.string().optional().describe('out_for_delivery in the internal channel: the rider who took the order out'),
 });
 export type SystemNote = z.infer<typeof SystemNoteSchema>;
