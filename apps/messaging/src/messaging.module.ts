@@ -5,6 +5,7 @@ import { AttachmentArrangementPurpose1768000000100, Attachments1764000000450, At
 import {
   ConversationInbox1764000000600,
   ConversationMessages1766000000700,
+  ConversationMessageSystem1768000000200,
   ConversationReadPositions1768000000000,
   Conversations1764000000200,
   ConversationsController,
@@ -36,6 +37,7 @@ export class MessagingModule {
         MessagingRelayCheckpoint1767000000000,
         ConversationReadPositions1768000000000,
         AttachmentArrangementPurpose1768000000100,
+        ConversationMessageSystem1768000000200,
       ],
       eventLog: {},
     });

@@ -30,6 +30,18 @@ export const MentionRefSchema = z.discriminatedUnion('kind', [
 ]);
 export type MentionRef = z.infer<typeof MentionRefSchema>;
 
+/**
+ * What a message the service writes from the order's progress says, for an app to put in its
+ * reader's words (its `text` is the English fallback). `riderId` only where the reader may learn
+ * who rides the order: the internal channel, never the customer's.
+ */
+export const SYSTEM_NOTE_KINDS = ['out_for_delivery', 'delivered'] as const;
+export const SystemNoteSchema = z.object({
+  kind: z.enum(SYSTEM_NOTE_KINDS).describe('What happened to the order: it went out for delivery, or was delivered'),
+  riderId: z.string().optional().describe('out_for_delivery in the internal channel: the rider who took the order out'),
+});
+export type SystemNote = z.infer<typeof SystemNoteSchema>;
+
 export const ConversationOpenedV1 = defineEvent(
   'ConversationOpened',
   1,
@@ -69,6 +81,7 @@ export const MessagePostedV1 = defineEvent(
       .array(MentionRefSchema)
       .describe('Every @mention as written: people and roles (notifications routes a role that may read the channel to `role:<shopId>:<role>`)'),
     riderId: z.string().optional().describe('Internal messages only: the rider taking part when it was posted'),
+    system: SystemNoteSchema.optional().describe('Messages of the service itself (author null) posted since it was added: what the text says'),
     postedAt: time,
   }),
 );

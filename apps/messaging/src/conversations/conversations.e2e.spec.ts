@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, type MessagingCommandMessage, namespaced, TOPICS } from '@petalpost/contracts';
+import { commandMetadata, EventStore } from '@petalpost/event-store';
 import { commandMessage, EventPublisher } from '@petalpost/kafka';
 import { type RunningService } from '@petalpost/platform';
 import {
@@ -17,6 +18,7 @@ import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { MessagingConfig } from '../messaging.config';
 import { messagingService } from '../messaging.service';
+import { type ConversationEvent, conversationStream } from './domain/conversation.events';
 import { ConversationReadPositions1768000000000 } from './projections/conversation-messages/conversation-read-positions.migration';
 
 const tokens = developmentTokens();
@@ -214,12 +216,15 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     const longDelivered = await conversationWith('li');
     await publish(justDelivered.pickedUp('li'), justDelivered.delivered('li', minutesAgo(5)));
     await publish(longDelivered.pickedUp('li'), longDelivered.delivered('li', minutesAgo(61)));
-    await eventually(async () => {
-      const texts = (await messagesOf(justDelivered.orderId, 'internal', staff)).body.items?.map((m) => m.text);
-      expect(texts).toEqual(['Out for delivery with li', 'Delivered']);
-    });
+    // Apps word what the progress messages say (`system`) for their reader; the text is the English fallback.
+    const progress = (items: Body['items']) => items?.map(({ text, system }) => ({ text, system }));
+    const internalProgress = [
+      { text: 'Out for delivery with li', system: { kind: 'out_for_delivery', riderId: 'li' } },
+      { text: 'Delivered', system: { kind: 'delivered' } },
+    ];
+    await eventually(async () => expect(progress((await messagesOf(justDelivered.orderId, 'internal', staff)).body.items)).toEqual(internalProgress));
     await eventually(async () => expect((await messagesOf(longDelivered.orderId, 'internal', staff)).body.items).toHaveLength(2));
-    expect((await messagesOf(justDelivered.orderId, 'internal', riderLi)).status).toBe(200);
+    expect(progress((await messagesOf(justDelivered.orderId, 'internal', riderLi)).body.items)).toEqual(internalProgress);
     expect((await messagesOf(longDelivered.orderId, 'internal', riderLi)).status).toBe(404);
     expect((await call('GET', `/conversations/${longDelivered.orderId}`, riderLi)).status).toBe(404);
     await eventually(async () => {
@@ -228,7 +233,10 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       expect(ridersList).not.toContain(longDelivered.orderId);
     });
     // The customer channel (what the tracking page shows) tells of the progress without saying who rides it.
-    expect((await messagesOf(justDelivered.orderId, 'customer', staff)).body.items?.map((m) => m.text)).toEqual(['Out for delivery', 'Delivered']);
+    expect(progress((await messagesOf(justDelivered.orderId, 'customer', staff)).body.items)).toEqual([
+      { text: 'Out for delivery', system: { kind: 'out_for_delivery' } },
+      { text: 'Delivered', system: { kind: 'delivered' } },
+    ]);
     expect((await messagesOf(justDelivered.orderId, 'customer', justDelivered.customer)).status).toBe(401);
   });
 
@@ -673,5 +681,61 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     expect(c.value.data).not.toHaveProperty('riderId');
     expect(published.some((m) => m.key === order.orderId && m.value.type === 'ConversationOpened')).toBe(true);
     expect(published.some((m) => m.key === order.orderId && m.value.type === 'RiderJoined')).toBe(true);
+  });
+
+  it('publishes what the progress messages say, naming the rider only on the internal one', async () => {
+    const order = await conversationWith('li');
+    await publish(order.pickedUp('li'));
+    const posted = (channel: string) =>
+      published.find((m) => m.key === order.orderId && m.value.type === 'MessagePosted' && (m.value.data as { channel?: string }).channel === channel);
+    const [internal, customer] = await eventually(() => {
+      expect(posted('internal')).toBeDefined();
+      expect(posted('customer')).toBeDefined();
+      return [posted('internal')!.value.data, posted('customer')!.value.data];
+    });
+    expect(internal).toMatchObject({ author: null, text: 'Out for delivery with li', riderId: 'li', system: { kind: 'out_for_delivery', riderId: 'li' } });
+    expect(customer).toMatchObject({ author: null, text: 'Out for delivery', system: { kind: 'out_for_delivery' } });
+    expect(customer).not.toHaveProperty('riderId');
+    expect(customer).not.toHaveProperty('system.riderId');
+  });
+
+  it('reads and publishes a progress message logged before messages said what they are by its text alone', async () => {
+    const order = await conversationWith('li');
+    // The fact as the service wrote it before `system` was added to MessagePosted.
+    const store = new EventStore(service.app.get(DataSource));
+    const stream = conversationStream(order.orderId);
+    const postedAt = minutesAgo(1);
+    const messageId = randomUUID();
+    const logged: ConversationEvent = {
+      type: 'MessagePosted',
+      data: {
+        orderId: order.orderId,
+        shopId: shop,
+        channel: 'internal',
+        messageId,
+        author: null,
+        text: 'Out for delivery with li',
+        attachmentRefs: [],
+        mentions: [],
+        riderId: 'li',
+        postedAt,
+      },
+    };
+    await store.append(stream, 'conversation', (await store.readStream(stream)).length, [logged], commandMetadata(postedAt));
+
+    const [message] = await eventually(async () => {
+      const items = (await messagesOf(order.orderId, 'internal', staff)).body.items ?? [];
+      expect(items).toHaveLength(1);
+      return items;
+    });
+    expect(message).toMatchObject({ messageId, author: null, text: 'Out for delivery with li' });
+    expect(message).not.toHaveProperty('system');
+    const out = await eventually(() => {
+      const found = published.find((m) => (m.value.data as { messageId?: string }).messageId === messageId);
+      expect(found).toBeDefined();
+      return found!;
+    });
+    expect(out.value.data).toMatchObject({ channel: 'internal', text: 'Out for delivery with li', riderId: 'li' });
+    expect(out.value.data).not.toHaveProperty('system');
   });
 });

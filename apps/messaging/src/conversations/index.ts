@@ -9,6 +9,7 @@ export { orderEventsConsumer } from './consumers/order-events.consumer';
 export { Conversations1764000000200 } from './conversations.migration';
 export { shopOfConversation } from './conversations.queries';
 export { ConversationInbox1764000000600 } from './projections/conversation-inbox/conversation-inbox.migration';
+export { ConversationMessageSystem1768000000200 } from './projections/conversation-messages/conversation-message-system.migration';
 export { ConversationMessages1766000000700 } from './projections/conversation-messages/conversation-messages.migration';
 export { ConversationReadPositions1768000000000 } from './projections/conversation-messages/conversation-read-positions.migration';
 export { messagingProjections } from './projections/conversation-projections';

@@ -507,7 +507,18 @@ export interface components {
                     role: "operator" | "staff" | "florist" | "dispatcher" | "rider" | "customer";
                     subject: string;
                 } | null;
+                /** @description Plain text; for a message of the service itself, English: apps word `system` for their reader when it is there */
                 text: string;
+                /** @description Messages of the service itself posted since it was added: what they say (`riderId` only in the internal channel, never to the customer) */
+                system?: {
+                    /**
+                     * @description What happened to the order: it went out for delivery, or was delivered
+                     * @enum {string}
+                     */
+                    kind: "out_for_delivery" | "delivered";
+                    /** @description out_for_delivery in the internal channel: the rider who took the order out */
+                    riderId?: string;
+                };
                 quickReplyId?: string;
                 attachmentRefs: string[];
                 mentions: ({
@@ -564,7 +575,18 @@ export interface components {
                 role: "operator" | "staff" | "florist" | "dispatcher" | "rider" | "customer";
                 subject: string;
             } | null;
+            /** @description Plain text; for a message of the service itself, English: apps word `system` for their reader when it is there */
             text: string;
+            /** @description Messages of the service itself posted since it was added: what they say (`riderId` only in the internal channel, never to the customer) */
+            system?: {
+                /**
+                 * @description What happened to the order: it went out for delivery, or was delivered
+                 * @enum {string}
+                 */
+                kind: "out_for_delivery" | "delivered";
+                /** @description out_for_delivery in the internal channel: the rider who took the order out */
+                riderId?: string;
+            };
             quickReplyId?: string;
             attachmentRefs: string[];
             mentions: ({

@@ -94,9 +94,7 @@ export function MessageItem({ orderId, channel, message, people, mine, canPost, 
         <EditForm path={path} message={message} people={people} onDone={refresh} onClose={stopEditing} />
       ) : (
         <p id={textId} className="text">
-          {author
-            ? toReadableText(message.text, people.names)
-            : systemText(message.text, (riderId) => people.riders.find((r) => r.riderId === riderId)?.name, t)}
+          {author ? toReadableText(message.text, people.names) : systemText(message, (riderId) => people.riders.find((r) => r.riderId === riderId)?.name, t)}
         </p>
       )}
       {message.edits && message.edits.length > 0 && (

@@ -1,4 +1,4 @@
-import { ConversationChannelSchema, MentionRefSchema, RoleSchema } from '@petalpost/contracts';
+import { ConversationChannelSchema, MentionRefSchema, RoleSchema, SystemNoteSchema } from '@petalpost/contracts';
 import { z } from 'zod';
 import { MESSAGE_TEXT_MAX } from '../domain/message-text';
 import { QUICK_REPLIES_MAX } from '../domain/quick-replies';
@@ -46,7 +46,10 @@ export const MessageViewSchema = z.object({
   seq: z.number().int(),
   channel: ConversationChannelSchema,
   author: z.object({ role: RoleSchema, subject: z.string() }).nullable().describe('null: written by the service from the order’s progress'),
-  text: z.string(),
+  text: z.string().describe('Plain text; for a message of the service itself, English: apps word `system` for their reader when it is there'),
+  system: SystemNoteSchema.optional().describe(
+    'Messages of the service itself posted since it was added: what they say (`riderId` only in the internal channel, never to the customer)',
+  ),
   quickReplyId: z.string().optional(),
   attachmentRefs: z.array(z.string()),
   mentions: z.array(MentionRefSchema),

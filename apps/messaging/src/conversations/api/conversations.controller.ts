@@ -269,6 +269,7 @@ function messageView(m: Message, principal: Principal, rules: Rules) {
     seq: m.seq,
     channel: m.channel,
     author: m.author,
+    ...(m.system ? { system: m.system } : {}),
     postedAt: m.postedAt,
     ...(m.edits.length > 0 ? { editedAt: m.edits[m.edits.length - 1].editedAt } : {}),
     ...(audits && m.edits.length > 0 ? { edits: m.edits } : {}),

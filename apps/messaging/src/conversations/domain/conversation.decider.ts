@@ -1,4 +1,4 @@
-import { DomainError, exhaustive, postingLimited, postingWaitSeconds } from '@petalpost/contracts';
+import { DomainError, exhaustive, postingLimited, postingWaitSeconds, type SystemNote } from '@petalpost/contracts';
 import { type Channel, channelAccess, type Viewer } from './channel-access';
 import type { ConversationCommand, OrderFact, Rules } from './conversation.commands';
 import type { ConversationEvent } from './conversation.events';
@@ -61,7 +61,8 @@ export function decide(command: ConversationCommand, state: ConversationState): 
 const ref = (c: Conversation) => ({ orderId: c.orderId, shopId: c.shopId });
 
 function follow(c: Conversation, fact: OrderFact, messageIds: Record<Channel, string>, at: string): ConversationEvent[] {
-  const system = (channel: Channel, text: string, riders: Pick<Conversation, 'riderId'> = c): ConversationEvent => ({
+  // `system` is what apps word for their reader; the text stays as the English fallback for the others.
+  const system = (channel: Channel, text: string, note: SystemNote, riders: Pick<Conversation, 'riderId'> = c): ConversationEvent => ({
     type: 'MessagePosted',
     data: {
       ...ref(c),
@@ -72,6 +73,8 @@ function follow(c: Conversation, fact: OrderFact, messageIds: Record<Channel, st
       attachmentRefs: [],
       mentions: [],
       ...riderOn(riders, channel),
+      // Whoever reads the customer channel never learns who rides the order.
+      system: channel === 'internal' ? note : { kind: note.kind },
       postedAt: at,
     },
   });
@@ -89,13 +92,17 @@ function follow(c: Conversation, fact: OrderFact, messageIds: Record<Channel, st
       return [
         ...(c.riderId === fact.riderId ? [] : [joined(fact.riderId)]),
         { type: 'OrderStatusNoted', data: { ...ref(c), status: 'out_for_delivery', at } },
-        system('internal', `Out for delivery with ${fact.riderId}`, { riderId: fact.riderId }),
+        system('internal', `Out for delivery with ${fact.riderId}`, { kind: 'out_for_delivery', riderId: fact.riderId }, { riderId: fact.riderId }),
         // The customer never learns who rides their order.
-        system('customer', 'Out for delivery'),
+        system('customer', 'Out for delivery', { kind: 'out_for_delivery' }),
       ];
     case 'delivered':
       if (c.deliveredAt !== undefined) return [];
-      return [{ type: 'OrderStatusNoted', data: { ...ref(c), status: 'delivered', at } }, system('internal', 'Delivered'), system('customer', 'Delivered')];
+      return [
+        { type: 'OrderStatusNoted', data: { ...ref(c), status: 'delivered', at } },
+        system('internal', 'Delivered', { kind: 'delivered' }),
+        system('customer', 'Delivered', { kind: 'delivered' }),
+      ];
     case 'closed': {
       if (c.closed) return [];
       const noted: ConversationEvent = { type: 'OrderStatusNoted', data: { ...ref(c), status: fact.status, at } };

@@ -105,7 +105,7 @@ describe('an open conversation following its order', () => {
       .when({ type: 'FollowOrder', fact: { kind: 'rider_unassigned', riderId: 'mo' }, messageIds: ids, now: at('10:30') })
       .then([]));
 
-  it('posts "Out for delivery with <rider>" internally and "Out for delivery" to the customer, never naming the rider to them', () =>
+  it('posts "Out for delivery with <rider>" internally and "Out for delivery" to the customer, saying so for apps to word, never naming the rider to the customer', () =>
     void spec
       .given([opened, liJoined])
       .when({ type: 'FollowOrder', fact: { kind: 'out_for_delivery', riderId: 'li' }, messageIds: ids, now: at('10:40') })
@@ -122,6 +122,7 @@ describe('an open conversation following its order', () => {
             attachmentRefs: [],
             mentions: [],
             riderId: 'li',
+            system: { kind: 'out_for_delivery', riderId: 'li' },
             postedAt: at('10:40'),
           },
         },
@@ -135,6 +136,7 @@ describe('an open conversation following its order', () => {
             text: 'Out for delivery',
             attachmentRefs: [],
             mentions: [],
+            system: { kind: 'out_for_delivery' },
             postedAt: at('10:40'),
           },
         },
@@ -157,12 +159,23 @@ describe('an open conversation following its order', () => {
             attachmentRefs: [],
             mentions: [],
             riderId: 'li',
+            system: { kind: 'delivered' },
             postedAt: at('11:00'),
           },
         },
         {
           type: 'MessagePosted',
-          data: { ...ref, channel: 'customer', messageId: 'sys-c', author: null, text: 'Delivered', attachmentRefs: [], mentions: [], postedAt: at('11:00') },
+          data: {
+            ...ref,
+            channel: 'customer',
+            messageId: 'sys-c',
+            author: null,
+            text: 'Delivered',
+            attachmentRefs: [],
+            mentions: [],
+            system: { kind: 'delivered' },
+            postedAt: at('11:00'),
+          },
         },
       ]);
     spec

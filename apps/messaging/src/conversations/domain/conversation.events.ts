@@ -1,4 +1,4 @@
-import type { Role } from '@petalpost/contracts';
+import type { Role, SystemNote } from '@petalpost/contracts';
 import type { Channel } from './channel-access';
 import type { Mention } from './message-text';
 
@@ -32,6 +32,8 @@ export type ConversationEvent =
         mentions: Mention[];
         /** The rider taking part when an internal message was posted: their app hears of it. */
         riderId?: string;
+        /** What a message of the service itself says, for apps to word (absent on those posted before it was kept). */
+        system?: SystemNote;
         postedAt: string;
       };
     }

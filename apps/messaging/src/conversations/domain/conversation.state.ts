@@ -1,4 +1,4 @@
-import { exhaustive, POSTING_LIMIT, type Role } from '@petalpost/contracts';
+import { exhaustive, POSTING_LIMIT, type Role, type SystemNote } from '@petalpost/contracts';
 import type { Channel, ConversationFacts } from './channel-access';
 import type { Author, ConversationEvent, FollowedStatus } from './conversation.events';
 import type { Mention } from './message-text';
@@ -13,6 +13,8 @@ export type Message = {
   quickReplyId?: string;
   attachmentRefs: string[];
   mentions: Mention[];
+  /** Messages of the service itself: what they say, for apps to word. */
+  system?: SystemNote;
   postedAt: string;
   /** Earlier versions, oldest first: the shop's audit trail. */
   edits: Array<{ previousText: string; editedAt: string }>;
@@ -70,8 +72,20 @@ export function evolve(state: ConversationState, event: ConversationEvent): Conv
       return { ...c, orderStatus: status, closed: true };
     }
     case 'MessagePosted': {
-      const { channel, messageId, author, text, quickReplyId, attachmentRefs, mentions, postedAt } = event.data;
-      const message: Message = { messageId, seq: c.messages.length + 1, channel, author, text, quickReplyId, attachmentRefs, mentions, postedAt, edits: [] };
+      const { channel, messageId, author, text, quickReplyId, attachmentRefs, mentions, system, postedAt } = event.data;
+      const message: Message = {
+        messageId,
+        seq: c.messages.length + 1,
+        channel,
+        author,
+        text,
+        quickReplyId,
+        attachmentRefs,
+        mentions,
+        ...(system ? { system } : {}),
+        postedAt,
+        edits: [],
+      };
       if (!author) return { ...c, messages: [...c.messages, message] };
       const readUpTo = { ...c.readUpTo, [readerKey(channel, author)]: message.seq };
       const key = authorKey(author);

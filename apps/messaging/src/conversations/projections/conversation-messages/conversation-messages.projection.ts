@@ -33,12 +33,12 @@ export const conversationMessagesProjection: Projection = {
           await db.query(`INSERT INTO ${access} (order_id, shop_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [event.data.orderId, event.data.shopId]);
           break;
         case 'MessagePosted': {
-          const { orderId, channel, messageId, author, text, quickReplyId, attachmentRefs, mentions, postedAt } = event.data;
+          const { orderId, channel, messageId, author, text, quickReplyId, attachmentRefs, mentions, system, postedAt } = event.data;
           // One statement: the message takes the next number, and its author has read up to it.
           await db.query(
             `WITH placed AS (
-               INSERT INTO ${messages} (order_id, seq, message_id, channel, author_role, author_subject, text, quick_reply_id, attachment_refs, mentions, posted_at)
-               SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM ${messages} WHERE order_id = $1
+               INSERT INTO ${messages} (order_id, seq, message_id, channel, author_role, author_subject, text, quick_reply_id, attachment_refs, mentions, posted_at, system)
+               SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM ${messages} WHERE order_id = $1
                ON CONFLICT DO NOTHING
                RETURNING order_id, channel, author_role, author_subject, seq, message_id, posted_at
              )
@@ -56,6 +56,7 @@ export const conversationMessagesProjection: Projection = {
               JSON.stringify(attachmentRefs),
               JSON.stringify(mentions),
               postedAt,
+              system ? JSON.stringify(system) : null,
             ],
           );
           break;

@@ -1,4 +1,4 @@
-import type { Role } from '@petalpost/contracts';
+import type { Role, SystemNote } from '@petalpost/contracts';
 import type { DataSource } from 'typeorm';
 import type { Channel, ConversationFacts } from '../../domain/channel-access';
 import type { Message } from '../../domain/conversation.state';
@@ -16,6 +16,7 @@ interface MessageRow {
   quick_reply_id: string | null;
   attachment_refs: string[];
   mentions: Mention[];
+  system: SystemNote | null;
   posted_at: Date;
   edits: Array<{ previousText: string; editedAt: string }>;
   recalled_at: Date | null;
@@ -36,7 +37,7 @@ export async function channelPage(
     `SELECT a.shop_id, a.rider_id, a.delivered_at, a.closed, m.*
        FROM ${CONVERSATION_ACCESS_TABLE} a
        LEFT JOIN LATERAL (
-         SELECT seq, message_id, channel, author_role, author_subject, text, quick_reply_id, attachment_refs, mentions, posted_at, edits, recalled_at
+         SELECT seq, message_id, channel, author_role, author_subject, text, quick_reply_id, attachment_refs, mentions, system, posted_at, edits, recalled_at
            FROM ${CONVERSATION_MESSAGES_TABLE} WHERE order_id = a.order_id AND channel = $2 AND seq > $3 ORDER BY seq LIMIT $4
        ) m ON true
       WHERE a.order_id = $1
@@ -113,6 +114,7 @@ function messageOf(row: MessageRow): Message {
     ...(row.quick_reply_id !== null ? { quickReplyId: row.quick_reply_id } : {}),
     attachmentRefs: row.attachment_refs,
     mentions: row.mentions,
+    ...(row.system !== null ? { system: row.system } : {}),
     postedAt: row.posted_at.toISOString(),
     edits: row.edits,
     ...(row.recalled_at !== null ? { recalledAt: row.recalled_at.toISOString() } : {}),
