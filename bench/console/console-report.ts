@@ -102,7 +102,7 @@ export const consoleReport: SectionReport<ConsoleSection> = {
       '',
       `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), Node ${run.machine.node}. ` +
         `The console as \`npm run build\` builds it (dist/console), served by the gateway, in Debian's Chromium (headless, 1280 × 800) against the built orders, dispatch and notifications services on this machine's PostgreSQL and Kafka. ` +
-        `Each of ${c.runs} runs opens a fresh browser context on the day's board (\`/orders?view=list\`) of a shop with ${c.board.orders} orders today and of one with ${c.baseline.orders} (the baseline), in alternating order, signed in as sign-in leaves the browser; times are from navigation start (\`performance.now()\`). ` +
+        `Each of ${c.runs} runs opens a fresh browser context on the day's board (\`/orders?view=list&day=\`, the shop's next day) of a shop with ${c.board.orders} orders that day and of one with ${c.baseline.orders} (the baseline), in alternating order, signed in as sign-in leaves the browser; times are from navigation start (\`performance.now()\`). ` +
         `The floor is the sign-in screen: the same files and the app's start, with no API call. The last run scrolls each list top to bottom, 60 px a frame, and records every frame's interval.`,
       '',
       md(bundleTable(c)),
