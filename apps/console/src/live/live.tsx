@@ -1,20 +1,16 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import { freshToken, useSession } from '../session/session';
-import { LiveStream, type Notification, type Position, type StreamState } from './stream';
+import { LiveStream, type Position, type StreamState } from './stream';
 
 interface Live {
   stream?: LiveStream;
-  /** The latest notifications, newest first, each once. */
-  recent: Notification[];
   /** Each rider's last known positions, newest last (a short trail). */
   positions: Map<string, Position[]>;
-  version: number;
 }
 
-const LiveContext = createContext<Live>({ recent: [], positions: new Map(), version: 0 });
+const LiveContext = createContext<Live>({ positions: new Map() });
 const TRAIL_LENGTH = 20;
-const RECENT_LENGTH = 50;
 
 /**
  * Follows the notifications stream for the signed-in person and keeps every screen current: a
@@ -24,7 +20,7 @@ const RECENT_LENGTH = 50;
 export function LiveProvider({ children }: { children: ReactNode }) {
   const session = useSession();
   const client = useQueryClient();
-  const [live, setLive] = useState<Live>({ recent: [], positions: new Map(), version: 0 });
+  const [live, setLive] = useState<Live>({ positions: new Map() });
   const key = session ? `${session.personId}:${session.role}:${session.shopId ?? ''}` : undefined;
 
   useEffect(() => {
@@ -37,22 +33,18 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       clearTimeout(refetch);
       refetch = setTimeout(() => void client.invalidateQueries(), 80);
     };
-    setLive({ stream, recent: [], positions: new Map(), version: 0 });
+    setLive({ stream, positions: new Map() });
     const unsubscribe = stream.subscribe({
-      notification: (n) => {
-        setLive((l) => ({ ...l, recent: [n, ...l.recent].slice(0, RECENT_LENGTH), version: l.version + 1 }));
-        refresh();
-      },
+      notification: refresh,
       position: (p) =>
         setLive((l) => {
           const positions = new Map(l.positions);
           positions.set(p.riderId, [...(positions.get(p.riderId) ?? []), p].slice(-TRAIL_LENGTH));
-          return { ...l, positions, version: l.version + 1 };
+          return { ...l, positions };
         }),
       reset: refresh,
       // Back from a lost connection: what changed meanwhile arrives as notifications; a refetch covers the rest.
       state: (s) => {
-        setLive((l) => ({ ...l, version: l.version + 1 }));
         if (s === 'live') refresh();
       },
     });
@@ -85,10 +77,4 @@ export function useStreamState(): StreamState {
     (listener) => stream?.subscribe({ state: listener }) ?? (() => undefined),
     () => stream?.state ?? 'connecting',
   );
-}
-
-/** Notifications about one order, newest first (e.g. to highlight what just changed). */
-export function useOrderNotifications(orderId: string): Notification[] {
-  const { recent } = useLive();
-  return useMemo(() => recent.filter((n) => n.data?.orderId === orderId), [recent, orderId]);
 }
