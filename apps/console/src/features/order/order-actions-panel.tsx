@@ -45,9 +45,9 @@ export function OrderActionsPanel({ order, role, people }: { order: OrderView; r
         ))}
       </div>
       {open === 'accept' && <AcceptDialog order={order} title={label.accept} onClose={close} />}
-      {open === 'reject' && <RejectDialog order={order} title={label.reject} onClose={close} />}
+      {open === 'reject' && <ReasonDialog step="reject" order={order} title={label.reject} onClose={close} />}
       {open === 'payment' && <PaymentDialog order={order} title={label.payment} onClose={close} />}
-      {open === 'cancel' && <CancelDialog order={order} title={label.cancel} onClose={close} />}
+      {open === 'cancel' && <ReasonDialog step="cancel" order={order} title={label.cancel} onClose={close} />}
       {open === 'changeWindow' && <WindowDialog order={order} title={label.changeWindow} path="/orders/{orderId}/window" onClose={close} />}
       {open === 'reschedule' && <WindowDialog order={order} title={label.reschedule} path="/orders/{orderId}/delivery/reschedule" onClose={close} />}
       {open === 'address' && <AddressDialog order={order} title={label.address} onClose={close} />}
@@ -154,12 +154,18 @@ function AcceptDialog({ order, title, onClose }: { order: OrderView; title: stri
   );
 }
 
-function RejectDialog({ order, title, onClose }: { order: OrderView; title: string; onClose: () => void }) {
+/** Rejecting and cancelling an order: the same dialog, a reason the shop gives, another step. */
+function ReasonDialog({ step, order, title, onClose }: { step: 'reject' | 'cancel'; order: OrderView; title: string; onClose: () => void }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const command = useOrderCommand(
     order,
-    (header) => data(api.orders.POST('/orders/{orderId}/reject', { params: { path: { orderId: order.orderId }, header }, body: { reason: reason.trim() } })),
+    (header) =>
+      data(
+        step === 'reject'
+          ? api.orders.POST('/orders/{orderId}/reject', { params: { path: { orderId: order.orderId }, header }, body: { reason: reason.trim() } })
+          : api.orders.POST('/orders/{orderId}/cancel', { params: { path: { orderId: order.orderId }, header }, body: { reason: reason.trim() } }),
+      ),
     onClose,
   );
   return (
@@ -169,7 +175,7 @@ function RejectDialog({ order, title, onClose }: { order: OrderView; title: stri
       onSubmit={() => command.mutate()}
       pending={command.isPending}
       error={command.error}
-      submit={t('order.actions.rejectSubmit')}
+      submit={step === 'reject' ? t('order.actions.rejectSubmit') : t('order.actions.cancelSubmit')}
     >
       <label>
         {t('order.actions.reason')}
@@ -197,31 +203,6 @@ function PaymentDialog({ order, title, onClose }: { order: OrderView; title: str
       submit={t('order.actions.paymentSubmit')}
     >
       <p>{order.price ? t('order.actions.paymentConfirmAmount', { amount: format.money(order.price) }) : t('order.actions.paymentConfirm')}</p>
-    </ActionDialog>
-  );
-}
-
-function CancelDialog({ order, title, onClose }: { order: OrderView; title: string; onClose: () => void }) {
-  const { t } = useTranslation();
-  const [reason, setReason] = useState('');
-  const command = useOrderCommand(
-    order,
-    (header) => data(api.orders.POST('/orders/{orderId}/cancel', { params: { path: { orderId: order.orderId }, header }, body: { reason: reason.trim() } })),
-    onClose,
-  );
-  return (
-    <ActionDialog
-      title={title}
-      onClose={onClose}
-      onSubmit={() => command.mutate()}
-      pending={command.isPending}
-      error={command.error}
-      submit={t('order.actions.cancelSubmit')}
-    >
-      <label>
-        {t('order.actions.reason')}
-        <textarea required rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
     </ActionDialog>
   );
 }
