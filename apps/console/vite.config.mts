@@ -12,7 +12,12 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   plugins: [react()],
-  resolve: { alias: { '@petalpost/api-clients': here('../../libs/api-clients/src/index.ts') } },
+  resolve: {
+    alias: {
+      '@petalpost/api-clients': here('../../libs/api-clients/src/index.ts'),
+      '@petalpost/web-kit': here('../../libs/web-kit/src/index.ts'),
+    },
+  },
   build: {
     outDir: here('../../dist/console'),
     emptyOutDir: true,

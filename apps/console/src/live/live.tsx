@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import { freshToken, useSession } from '../session/session';
-import { LiveStream, type Position, type StreamState } from './stream';
+import { LiveStream, type Position, type StreamState } from '@petalpost/web-kit';
 
 interface Live {
   stream?: LiveStream;

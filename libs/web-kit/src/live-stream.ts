@@ -1,4 +1,4 @@
-/** A frame of the notifications stream, as far as the console reads it (docs/notifications.md). */
+/** A frame of the notifications stream, as far as the apps read it (docs/notifications.md). */
 export type Frame =
   | { type: 'welcome'; cursor: string; audiences: string[] }
   | {
