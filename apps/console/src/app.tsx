@@ -23,10 +23,25 @@ export function App() {
             {screens.map(({ path, Page }) => (
               <Route key={path} path={path} element={<Page />} />
             ))}
-            <Route path="*" element={home ? <Navigate to={home} replace /> : <p>{t('common.noScreens')}</p>} />
+            <Route path="*" element={home ? <Navigate to={home} replace /> : <NoScreens rider={session.role === 'rider'} />} />
           </Routes>
         </Suspense>
       </Layout>
     </LiveProvider>
+  );
+}
+
+/** A role with no screen here; a rider is sent to their own app (a page of its own, not the console's). */
+function NoScreens({ rider }: { rider: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <p>{t('common.noScreens')}</p>
+      {rider && (
+        <p>
+          {t('common.riderApp')} <a href="/rider/">{t('common.openRiderApp')}</a>
+        </p>
+      )}
+    </>
   );
 }

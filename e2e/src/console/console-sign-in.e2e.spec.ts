@@ -19,6 +19,7 @@ const WORDS = {
     failed: '邮箱或密码不正确。',
     signOut: '退出登录',
     noScreens: '此身份在这里没有可用的页面。',
+    openRiderApp: '打开骑手应用',
     nav: { board: '订单', newOrder: '新建订单', production: '制作', dispatch: '调度', exceptions: '异常', print: '打印', shop: '店铺', analytics: '分析' },
   },
   en: {
@@ -26,6 +27,7 @@ const WORDS = {
     failed: 'That e-mail and password do not match an account.',
     signOut: 'Sign out',
     noScreens: 'There is no screen for this role here.',
+    openRiderApp: 'Open the rider app',
     nav: {
       board: 'Orders',
       newOrder: 'New order',
@@ -143,6 +145,7 @@ describe('signing in to the console', () => {
         await page.getByRole('button', { name: /^(Sign in|登录)$/ }).click();
         await page.getByText(words.noScreens).waitFor();
         expect(await page.getByRole('navigation').getByRole('link').count()).toBe(0);
+        expect(await page.getByRole('link', { name: words.openRiderApp }).getAttribute('href')).toBe('/rider/');
         await expectAccessible(page, "rider's landing screen");
       } finally {
         await context.close();

@@ -29,6 +29,8 @@ export const common = {
     error: 'Something went wrong: {{message}}',
     notFound: 'Not found, or not yours to see.',
     noScreens: 'There is no screen for this role here.',
+    riderApp: 'Riders work in the rider app on their phone:',
+    openRiderApp: 'Open the rider app',
     signIn: {
       title: 'Sign in to Petalpost',
       email: 'E-mail',
@@ -70,6 +72,8 @@ export const common = {
     error: '出错了：{{message}}',
     notFound: '未找到，或你无权查看。',
     noScreens: '此身份在这里没有可用的页面。',
+    riderApp: '骑手请在手机上使用骑手应用：',
+    openRiderApp: '打开骑手应用',
     signIn: {
       title: '登录 Petalpost',
       email: '邮箱',
