@@ -18,6 +18,7 @@ import { dispatchRelay } from './dispatch-relay';
 import { EtaTracker, SHOP_ETA_SETTINGS, type ShopEtaSettingsLookup } from './eta/eta-tracker';
 import { LatenessController } from './lateness/api/lateness.controller';
 import { RiderPositionsController } from './positions/api/rider-positions.controller';
+import { RiderPositionIds1764000001500 } from './positions/rider-position-ids.migration';
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
 import { trailRetention } from './positions/trail-retention';
@@ -43,6 +44,7 @@ export class DispatchModule {
         RidersPendingShops1764000001200,
         DeliveryArrivals1764000001300,
         DeliveriesDeliveredAt1764000001400,
+        RiderPositionIds1764000001500,
       ],
       eventLog: {},
     });

@@ -30,7 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report the rider's positions (1–50); implausible or out-of-order ones are dropped, each with its reason */
+        /** Report the rider's positions (1–50); duplicate, implausible or out-of-order ones are dropped, each with its reason */
         post: operations["riderPositions_report"];
         delete?: never;
         options?: never;
@@ -466,6 +466,11 @@ export interface components {
         };
         ReportPositionsBody: {
             positions: {
+                /**
+                 * Format: uuid
+                 * @description The phone’s own id for this report (the rider app always sends one): a report kept before is dropped as duplicate, so a batch sent again is kept once
+                 */
+                id?: string;
                 /** @description degrees; outside -90..90 is dropped as out_of_bounds */
                 lat: number;
                 /** @description degrees; outside -180..180 is dropped as out_of_bounds */
@@ -490,7 +495,7 @@ export interface components {
                 /** @description in the request */
                 index: number;
                 /** @enum {string} */
-                reason: "out_of_bounds" | "inaccurate" | "from_the_future" | "too_old" | "out_of_order";
+                reason: "duplicate" | "out_of_bounds" | "inaccurate" | "from_the_future" | "too_old" | "out_of_order";
             }[];
         };
         RiderPositionView_Output: {
