@@ -24,6 +24,7 @@ import { RiderPositionsStore } from './positions/rider-positions.store';
 import { trailRetention } from './positions/trail-retention';
 import { planningMigrations, planningProviders, PlansController, shopSettingsFromPlanning } from './planning/planning.providers';
 import { RidersController } from './riders/api/riders.controller';
+import { RiderRunController } from './run/api/rider-run.controller';
 import { RidersPendingShops1764000001200 } from './riders/projections/riders-pending-shops.migration';
 import { Riders1764000000720 } from './riders/projections/riders.migration';
 
@@ -51,7 +52,15 @@ export class DispatchModule {
     return {
       module: DispatchModule,
       imports: [...foundation.imports, TypeOrmModule.forFeature([Delivery]), DemandModule],
-      controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController, PlansController, LatenessController],
+      controllers: [
+        DeliveriesController,
+        RiderPositionsController,
+        RiderRunController,
+        RidersController,
+        AssignmentsController,
+        PlansController,
+        LatenessController,
+      ],
       providers: [
         ...foundation.providers,
         dispatchRelay,
