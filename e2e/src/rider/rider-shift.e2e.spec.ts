@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { uniqueName } from '@petalpost/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { type ConsoleSystem, DEPOT, expectAccessible, PASSWORD, type Shop, startConsoleSystem } from '../console/harness';
@@ -148,10 +149,17 @@ describe("the rider's app: invitation, shift and positions on a phone", () => {
     const signedIn = await system.call('accounts', 'POST', '/sessions', { body: { email, password: PASSWORD } });
     const token = signedIn.body.accessToken as string;
     const fix: Fix = { lat: 31.2333, lng: 121.4419, recordedAt: new Date().toISOString() };
-    const batch = { positions: [{ lat: fix.lat, lng: fix.lng, accuracy: 6, recordedAt: fix.recordedAt }] };
+    // As the app sends it: each report with its own id.
+    const batch = { positions: [{ id: randomUUID(), lat: fix.lat, lng: fix.lng, accuracy: 6, recordedAt: fix.recordedAt }] };
     const first = await system.call('dispatch', 'POST', '/riders/me/positions', { token, body: batch });
     const second = await system.call('dispatch', 'POST', '/riders/me/positions', { token, body: batch });
-    expect([first.status, first.body.accepted, second.status, second.body.accepted]).toEqual([202, 1, 202, 0]);
+    expect([first.status, first.body.accepted, second.status, second.body.accepted, second.body.dropped]).toEqual([
+      202,
+      1,
+      202,
+      0,
+      [{ index: 0, reason: 'duplicate' }],
+    ]);
     const trail = await trailOf(new Date(Date.parse(fix.recordedAt) - 1).toISOString());
     expect(trail.filter((p) => p.recordedAt === fix.recordedAt && p.lat === fix.lat)).toHaveLength(1);
   });

@@ -11,14 +11,6 @@ import { nextBatch, type PositionReport, reportOf, reportsPositions, settles } f
  */
 const SEND_EVERY_MS = 5_000;
 
-/**
- * The service learns per-report ids (a replayed report dropped as a duplicate) in a coming
- * version; until then it refuses unknown fields, so the id stays on the phone. A replayed batch
- * is still stored once meanwhile: its reports are no later than the last kept one, so the service
- * drops them as out of order.
- */
-const SERVICE_TAKES_REPORT_IDS = false;
-
 let waiting = 0;
 const listeners = new Set<() => void>();
 const setWaiting = (n: number) => {
@@ -68,7 +60,8 @@ async function drain(): Promise<void> {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({
-          positions: batch.map(({ id, owner: _owner, ...position }) => (SERVICE_TAKES_REPORT_IDS ? { id, ...position } : position)),
+          // Each report's own id: a batch sent again after a lost answer is kept once (dropped as duplicate).
+          positions: batch.map(({ owner: _owner, ...report }) => report),
         }),
       });
       await response.arrayBuffer();
