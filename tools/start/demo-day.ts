@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SHOP } from './demo';
+import { DEMO_LOOP_RIDER, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_PHONE_RIDER, DEMO_SHOP } from './demo';
 
 /**
  * A living demo day for the console: today's orders spread over the shop's day (some still to
@@ -82,7 +83,8 @@ const NAMES = ['李娜', '王芳', 'Emily Chen', '刘洋', '陈静', '赵磊', '
 export async function seedDemoDay(urls: Urls, now = DateTime.now()): Promise<{ orders: number; made: boolean }> {
   const owner = await signIn(urls, DEMO_PEOPLE[0].email);
   const florist = await signIn(urls, DEMO_PEOPLE[1].email);
-  const rider = await signIn(urls, DEMO_PEOPLE[3].email);
+  const loopRider = await signIn(urls, DEMO_LOOP_RIDER.email);
+  const phoneRider = await signIn(urls, DEMO_PHONE_RIDER.email);
   const today = now.setZone(DEMO_SHOP.timeZone).startOf('day');
 
   // Two-hour delivery slots of six places (thirty on Valentine's Day): the order form offers what is free.
@@ -102,19 +104,25 @@ export async function seedDemoDay(urls: Urls, now = DateTime.now()): Promise<{ o
     await call(urls.dispatch, 'PUT', '/dispatch-settings', owner.token, { autoApply: false, depot: DEPOT, timeZone: DEMO_SHOP.timeZone }),
     'dispatch settings',
   );
-  const existingRider = await call(urls.dispatch, 'GET', `/riders/${rider.personId}`, owner.token);
-  if (existingRider.status === 404) {
-    ok(
-      await call(urls.dispatch, 'POST', '/riders', owner.token, {
-        riderId: rider.personId,
-        name: DEMO_PEOPLE[3].displayName,
-        phone: '13800138000',
-        vehicle: { kind: 'e-bike', capacity: 8 },
-      }),
-      'registering the rider',
-    );
+  // Both riders ride for the shop: one for the loop, on shift from the start; the other for a
+  // person trying the rider's app on their phone, who goes on shift there.
+  for (const [rider, person, phone] of [
+    [loopRider, DEMO_LOOP_RIDER, '13800138001'],
+    [phoneRider, DEMO_PHONE_RIDER, '13800138000'],
+  ] as const) {
+    const existing = await call(urls.dispatch, 'GET', `/riders/${rider.personId}`, owner.token);
+    if (existing.status === 404)
+      ok(
+        await call(urls.dispatch, 'POST', '/riders', owner.token, {
+          riderId: rider.personId,
+          name: person.displayName,
+          phone,
+          vehicle: { kind: 'e-bike', capacity: 8 },
+        }),
+        `registering ${person.email}`,
+      );
   }
-  ok(await call(urls.dispatch, 'PUT', '/riders/me/availability', rider.token, { availability: 'on_shift' }), 'rider on shift');
+  ok(await call(urls.dispatch, 'PUT', '/riders/me/availability', loopRider.token, { availability: 'on_shift' }), 'rider on shift');
 
   const listed = ok(
     await call(
@@ -173,6 +181,9 @@ export async function seedDemoDay(urls: Urls, now = DateTime.now()): Promise<{ o
     // The earlier windows are further along: accepted, being made, ready for the rider.
     if (i < 7) ok(await call(urls.orders, 'POST', `/orders/${orderId}/accept`, owner.token, {}), 'accepting');
     if (i < 4) ok(await call(urls.orders, 'POST', `/orders/${orderId}/production/start`, florist.token, {}), 'starting production');
+    // Two being made are already the phone rider's: their run has stops to pick up once the florist finishes.
+    if (i === 1 || i === 2)
+      ok(await call(urls.orders, 'POST', `/orders/${orderId}/rider`, owner.token, { riderId: phoneRider.personId }), 'assigning the rider');
   }
   return { orders: made, made: true };
 }
@@ -189,12 +200,19 @@ export function rideDemoLoop(urls: Urls, everyMs = 4000): () => void {
   const tick = async () => {
     if (stopped) return;
     try {
-      if (!rider || Date.now() - rider.signedAt > 10 * 60_000) rider = { token: (await signIn(urls, DEMO_PEOPLE[3].email)).token, signedAt: Date.now() };
+      if (!rider || Date.now() - rider.signedAt > 10 * 60_000) rider = { token: (await signIn(urls, DEMO_LOOP_RIDER.email)).token, signedAt: Date.now() };
       // Twenty fixes between two stops: about a minute and a half per leg at the default pace.
       const leg = Math.floor(step / 20) % (stops.length - 1);
       const t = (step % 20) / 20;
       const [a, b] = [stops[leg], stops[leg + 1]];
-      const position = { lat: a.lat + (b.lat - a.lat) * t, lng: a.lng + (b.lng - a.lng) * t, accuracy: 12, recordedAt: new Date().toISOString() };
+      // Each report with its own id, as the rider's app sends them.
+      const position = {
+        id: randomUUID(),
+        lat: a.lat + (b.lat - a.lat) * t,
+        lng: a.lng + (b.lng - a.lng) * t,
+        accuracy: 12,
+        recordedAt: new Date().toISOString(),
+      };
       await call(urls.dispatch, 'POST', '/riders/me/positions', rider.token, { positions: [position] });
       step += 1;
     } catch {

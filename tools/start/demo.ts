@@ -12,7 +12,12 @@ export const DEMO_PEOPLE = [
   { email: 'florist@demo.petalpost.test', displayName: '陈梅 Chen Mei', roles: ['florist'] },
   { email: 'dispatcher@demo.petalpost.test', displayName: '王磊 Wang Lei', roles: ['dispatcher'] },
   { email: 'rider@demo.petalpost.test', displayName: '张伟 Zhang Wei', roles: ['rider'] },
+  { email: 'rider2@demo.petalpost.test', displayName: '李强 Li Qiang', roles: ['rider'] },
 ] as const;
+/** The rider a person signs in as on their phone, in the rider's app. */
+export const DEMO_PHONE_RIDER = DEMO_PEOPLE[3];
+/** The rider `npm start` rides along a loop, so the dispatcher's map moves from the start. */
+export const DEMO_LOOP_RIDER = DEMO_PEOPLE[4];
 
 export interface DemoShop {
   shopId: string;
@@ -45,6 +50,11 @@ export async function seedDemoShop(accountsUrl: string): Promise<DemoShop> {
     const memberships = signIn.body.memberships as Array<{ shopId: string }>;
     const shopId = memberships[0].shopId;
     await pricedInYuan(accountsUrl, shopId, signIn.body.accessToken as string);
+    // A team member added to the demo since the shop was made joins it now.
+    for (const person of team) {
+      const tried = await call(accountsUrl, 'POST', '/sessions', { email: person.email, password: DEMO_PASSWORD });
+      if (tried.status === 401) await join(accountsUrl, shopId, signIn.body.accessToken as string, person);
+    }
     return { shopId, created: false };
   }
   const shop = expect(
@@ -54,19 +64,21 @@ export async function seedDemoShop(accountsUrl: string): Promise<DemoShop> {
   );
   const shopId = shop.shopId as string;
   const session = expect(await call(accountsUrl, 'POST', '/sessions', { email: owner.email, password: DEMO_PASSWORD, shopId }), 201, 'signing the owner in');
-  for (const person of team) {
-    const invitation = expect(
-      await call(accountsUrl, 'POST', `/shops/${shopId}/invitations`, { email: person.email, roles: person.roles }, session.accessToken as string),
-      201,
-      `inviting ${person.email}`,
-    );
-    expect(
-      await call(accountsUrl, 'POST', invitation.acceptPath as string, { displayName: person.displayName, password: DEMO_PASSWORD }),
-      201,
-      `${person.email} accepting`,
-    );
-  }
+  for (const person of team) await join(accountsUrl, shopId, session.accessToken as string, person);
   return { shopId, created: true };
+}
+
+async function join(accountsUrl: string, shopId: string, ownerToken: string, person: (typeof DEMO_PEOPLE)[number]): Promise<void> {
+  const invitation = expect(
+    await call(accountsUrl, 'POST', `/shops/${shopId}/invitations`, { email: person.email, roles: person.roles }, ownerToken),
+    201,
+    `inviting ${person.email}`,
+  );
+  expect(
+    await call(accountsUrl, 'POST', invitation.acceptPath as string, { displayName: person.displayName, password: DEMO_PASSWORD }),
+    201,
+    `${person.email} accepting`,
+  );
 }
 
 /**

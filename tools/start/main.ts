@@ -21,7 +21,7 @@ import pino from 'pino';
 import { type Gateway, startGateway } from '../gateway/gateway';
 
 import { type ApiReference, startApiReference } from './api-reference';
-import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SHOP, type DemoShop, seedDemoShop } from './demo';
+import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_PHONE_RIDER, DEMO_SHOP, type DemoShop, seedDemoShop } from './demo';
 import { rideDemoLoop, seedDemoDay } from './demo-day';
 import { type ServiceName, SERVICES, servicePort, type StartConfig, startConfigSchema } from './start.config';
 
@@ -136,7 +136,11 @@ async function main(): Promise<void> {
     if (config.DEMO_DAY) {
       const urls = { accounts: urlOf('accounts'), orders: urlOf('orders'), dispatch: urlOf('dispatch') };
       const day = await seedDemoDay(urls);
-      say(day.made ? `demo day: ${day.orders} orders for today, the rider on shift` : "demo day: today's orders were made by an earlier start");
+      say(
+        day.made
+          ? `demo day: ${day.orders} orders for today, a rider on shift and two orders on ${DEMO_PHONE_RIDER.email}'s run`
+          : "demo day: today's orders were made by an earlier start",
+      );
       const stopRiding = rideDemoLoop(urls);
       stack.push({ what: 'demo rider', stop: async () => stopRiding() });
     }
@@ -198,8 +202,7 @@ function printSummary(
     `  console        ${gateway.url}/   sign in as ${owner.email} (or ${team.map((p) => `${p.email.split('@')[0]}@…`).join(', ')}), password: ${DEMO_PASSWORD}`,
   );
   if (!existsSync(join(consoleDir, 'index.html'))) say(`                 (not built yet: build apps/console into ${shown(consoleDir)}/, then reload)`);
-  const riders = DEMO_PEOPLE.filter((p) => (p.roles as readonly string[]).includes('rider'));
-  say(`  rider app      ${gateway.url}/rider/   on a phone; sign in as ${riders.map((p) => p.email).join(', ')}, password: ${DEMO_PASSWORD}`);
+  say(`  rider app      ${gateway.url}/rider/   on a phone; sign in as ${DEMO_PHONE_RIDER.email}, password: ${DEMO_PASSWORD}`);
   if (!existsSync(join(riderDir, 'index.html'))) say(`                 (not built yet: build apps/rider into ${shown(riderDir)}/, then reload)`);
   say(`                 logs: ${shown(gatewayLog)}`);
   say('');
