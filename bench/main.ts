@@ -14,6 +14,8 @@ import { say } from './lib/measure';
 import { type MessagingSection, messagingSection } from './messaging/messaging';
 import { renderPlannerSection, runPlannerBench } from './planner/planner-bench';
 import { locationsSection } from './dispatch/locations';
+import { riderSection } from './dispatch/rider';
+import { riderTable } from './dispatch/rider-report';
 import { kafkaClientsSection, kafkaClientsTable } from './kafka-clients';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
@@ -39,7 +41,7 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites the sections it measured
  * in docs/benchmarks.md (the others are kept, saying which run they come from).
  *
- * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console,rider  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
  * BENCH_RELAY_RATES=500,2000  BENCH_HTTP_CONNECTIONS=16  BENCH_HTTP_LOG_LEVEL=info  BENCH_HTTP_EXPRESS=0
  * BENCH_HTTP_PROFILE=0  BENCH_HTTP_ORDERS_MAIN=<another build of the orders service>
  * BENCH_NOTIFY_CLIENTS=1000,5000  BENCH_NOTIFY_RATE=200  BENCH_NOTIFY_SECONDS=20  BENCH_NOTIFY_WARMUP_SECONDS=3
@@ -52,11 +54,14 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_AUTH_SECONDS=2  BENCH_AUTH_VERIFY_CONCURRENCY=1,8  BENCH_AUTH_ARGON2_CONCURRENCY=1,2,4  BENCH_AUTH_SIGN_IN_CONCURRENCY=1,4 (empty: none)
  * BENCH_ACCOUNTS_LOG_LEVEL=info  BENCH_ACCOUNTS_MAIN=<another build of the accounts service>
  * BENCH_CONSOLE_ORDERS=500  BENCH_CONSOLE_BASELINE_ORDERS=20  BENCH_CONSOLE_RUNS=5  BENCH_CONSOLE_LIVE_ORDERS=10
+ * BENCH_RIDER_PHONES=16  BENCH_RIDER_BATCH=10  BENCH_RIDER_SECONDS=4  BENCH_RIDER_WARMUP_SECONDS=1  BENCH_RIDER_MAIN=<another build of the dispatch service>
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
 const sections = new Set(
-  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console').split(',').map((s) => s.trim()),
+  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console,rider')
+    .split(',')
+    .map((s) => s.trim()),
 );
 const phaseSeconds = Number(env.BENCH_PHASE_SECONDS ?? 8);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
@@ -145,6 +150,11 @@ async function main(): Promise<void> {
         'BENCH_AUTH_SIGN_IN_CONCURRENCY',
         'BENCH_ACCOUNTS_LOG_LEVEL',
         'BENCH_ACCOUNTS_MAIN',
+        'BENCH_RIDER_PHONES',
+        'BENCH_RIDER_BATCH',
+        'BENCH_RIDER_SECONDS',
+        'BENCH_RIDER_WARMUP_SECONDS',
+        'BENCH_RIDER_MAIN',
         'BENCH_CANDIDATE',
         'BENCH_CANDIDATE_RELAY',
         'BENCH_CANDIDATE_LABEL',
@@ -314,6 +324,16 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
         logLevel: env.BENCH_CONSOLE_LOG_LEVEL ?? 'warn',
       });
       say(`\n${printTable(bundleTable(run.console))}\n${printTable(consoleTable(run.console))}\n${printTable(liveTable(run.console))}\n`);
+    }
+    if (sections.has('rider')) {
+      say("\n[12 rider] the rider app's position protocol: batches of reports with ids against one report per request, same run");
+      run.rider = await riderSection(ctx, {
+        riders: Number(env.BENCH_RIDER_PHONES ?? 16),
+        batchSize: Number(env.BENCH_RIDER_BATCH ?? 10),
+        seconds: Number(env.BENCH_RIDER_SECONDS ?? 4),
+        warmupSeconds: Number(env.BENCH_RIDER_WARMUP_SECONDS ?? 1),
+      });
+      say(`\n${printTable(riderTable(run.rider))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

@@ -7,6 +7,8 @@ import type { ConsoleSection } from '../console/console';
 import { consoleReport } from '../console/console-report';
 import { locationsReport } from '../dispatch/locations-report';
 import type { LocationsSection } from '../dispatch/locations';
+import type { RiderSection } from '../dispatch/rider';
+import { riderReport } from '../dispatch/rider-report';
 import type { HttpSection } from '../http/http';
 import { httpReport } from '../http/http-report';
 import type { KafkaClientsSection } from '../kafka-clients';
@@ -49,6 +51,7 @@ export interface BenchRun extends RunInfo {
   kafkaClients?: KafkaClientsSection;
   auth?: AuthSection;
   console?: ConsoleSection;
+  rider?: RiderSection;
   profiles: ProfileSummary[];
   totalSeconds?: number;
 }
@@ -79,6 +82,7 @@ const sectionReports = (run: BenchRun): Record<SectionName, BoundReport> => ({
   'kafka-clients': reported(kafkaClientsReport, run.kafkaClients),
   auth: reported(authReport, run.auth),
   console: reported(consoleReport, run.console),
+  rider: reported(riderReport, run.rider),
 });
 
 /** The targets of every section this run measured, in the sections' order. */
@@ -130,6 +134,7 @@ export function measuredSections(run: BenchRun): SectionName[] {
     'kafka-clients': !!run.kafkaClients,
     auth: !!run.auth,
     console: !!run.console,
+    rider: !!run.rider,
   };
   return SECTIONS.filter((s) => has[s]);
 }

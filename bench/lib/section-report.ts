@@ -22,6 +22,7 @@ export const SECTIONS = [
   'kafka-clients',
   'auth',
   'console',
+  'rider',
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];
 

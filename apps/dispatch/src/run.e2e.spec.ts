@@ -115,6 +115,18 @@ describe('the rider’s run (real service, Postgres and Kafka)', () => {
       plan.routes
         .filter((r) => r.riderId === riderId)
         .flatMap((r) => r.trips.flatMap((trip, t) => trip.stops.map((stop, s) => ({ orderId: stop.orderId, trip: t + 1, stop: s + 1 }))));
+    // Each rider the plan gives stops hears of their run, keyed by rider, the orders in the plan's order.
+    for (const riderId of [rita, ron].filter((r) => plannedFor(r).length > 0)) {
+      await eventually(() =>
+        expect(dispatchEvents.filter((e) => e.type === 'RiderRunReplanned' && e.data.riderId === riderId)).toEqual([
+          {
+            key: riderId,
+            type: 'RiderRunReplanned',
+            data: { riderId, shopId: shop, planId: plan.planId, orderIds: plannedFor(riderId).map((s) => s.orderId), appliedAt: expect.any(String) },
+          },
+        ]),
+      );
+    }
     const riderOf = new Map(plan.routes.flatMap((r) => r.trips.flatMap((trip) => trip.stops.map((stop) => [stop.orderId, r.riderId] as const))));
     expect(riderOf.size).toBe(orders.length);
 

@@ -8,6 +8,9 @@ const photo = { type: 'ArrangementPhotoAttached', shopId: 's1', data: { orderId:
 const carded = { type: 'DeliveryCarded', shopId: 's1', data: { orderId: 'o1', riderId: 'li' } };
 const flagged = { type: 'OrderExceptionFlagged', shopId: 's1', data: { orderId: 'o1', riderId: 'li' } };
 const erased = { type: 'PersonalDataErased', shopId: 's1', data: { personId: 'p1', shopId: 's1' } };
+const atRisk = { type: 'DeliveryAtRisk', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li' } };
+const late = { type: 'DeliveryLate', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li' } };
+const replanned = { type: 'RiderRunReplanned', shopId: 's1', data: { riderId: 'li', shopId: 's1', planId: 'p1', orderIds: ['o1', 'o2'] } };
 const mention = { type: 'MessagePosted', shopId: 's1', data: { orderId: 'o1', mentions: ['fay', 'li'] } };
 
 const who = (p: Partial<Principal> & Pick<Principal, 'role'>): Principal => ({ sub: 'x', ...p }) as Principal;
@@ -39,6 +42,17 @@ describe('who is told about an event', () => {
     ['a florist of the shop, not mentioned', who({ role: 'florist', shopId: 's1', sub: 'gus' }), mention, false],
     ['a florist of another shop with the mentioned name', who({ role: 'florist', shopId: 's2', sub: 'fay' }), mention, false],
     ['the customer, of a conversation the shop holds', who({ role: 'customer', orderId: 'o1' }), mention, false],
+    ['the rider of an order at risk', who({ role: 'rider', shopId: 's1', sub: 'li' }), atRisk, true],
+    ['the rider of a late order', who({ role: 'rider', shopId: 's1', sub: 'li' }), late, true],
+    ['another rider, of an order at risk', who({ role: 'rider', shopId: 's1', sub: 'mo' }), atRisk, false],
+    ['a dispatcher, of an order at risk', who({ role: 'dispatcher', shopId: 's1' }), atRisk, true],
+    ['the customer, of their order at risk (the ETA tells them)', who({ role: 'customer', orderId: 'o1' }), late, false],
+    ['the rider whose run was replanned', who({ role: 'rider', shopId: 's1', sub: 'li' }), replanned, true],
+    ['another rider, of a rider’s run replanned', who({ role: 'rider', shopId: 's1', sub: 'mo' }), replanned, false],
+    ['the rider’s shop’s desk, of their run replanned', who({ role: 'dispatcher', shopId: 's1' }), replanned, true],
+    ['staff of another shop, of a rider’s run replanned', who({ role: 'staff', shopId: 's2' }), replanned, false],
+    ['a florist, of a rider’s run replanned', who({ role: 'florist', shopId: 's1' }), replanned, false],
+    ['the customer of an order on the replanned run', who({ role: 'customer', orderId: 'o1' }), replanned, false],
   ])('%s', (_label, principal, event, expected) => {
     expect(mayReceive(principal, event)).toBe(expected);
   });

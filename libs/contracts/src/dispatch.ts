@@ -153,6 +153,22 @@ export const PlanAppliedV1 = defineEvent(
   1,
   z.object({ planId: z.string().min(1), shopId: z.string().min(1), automatically: z.boolean(), appliedAt: time }),
 );
+/**
+ * An applied plan gave a rider other stops, or the same in another order, than the plan applied
+ * before it that day (the day's first applied plan tells every rider it gives stops). Keyed by rider
+ * id: told to that rider and the shop's desk, so the rider's app refetches the run and shows what changed.
+ */
+export const RiderRunReplannedV1 = defineEvent(
+  'RiderRunReplanned',
+  1,
+  z.object({
+    ...riderRef,
+    planId: z.string().min(1),
+    /** The rider's orders in the order the plan rides them, trip by trip; empty when the plan leaves the rider none. */
+    orderIds: z.array(z.string().min(1)),
+    appliedAt: time,
+  }),
+);
 /** How a shop wants dispatch to plan. */
 export const DispatchSettingsChangedV1 = defineEvent(
   'DispatchSettingsChanged',
@@ -184,6 +200,7 @@ export const DISPATCH_EVENT_CONTRACTS = [
   DeliveryLateV1,
   PlanProposedV1,
   PlanAppliedV1,
+  RiderRunReplannedV1,
   DispatchSettingsChangedV1,
 ] as const;
 

@@ -38,8 +38,12 @@ export interface PlanProposal {
 }
 
 export type DispatchSettingsEvent = { type: 'DispatchSettingsChanged'; data: { shopId: string } & DispatchSettings & { changedAt: string } };
+/** A rider's stops in the order an applied plan gives them (trip by trip), where it differs from the plan applied before it. */
+export type RiderRunReplanned = { type: 'RiderRunReplanned'; data: { riderId: string; shopId: string; planId: string; orderIds: string[]; appliedAt: string } };
 export type DayPlanEvent =
-  { type: 'PlanProposed'; data: PlanProposal } | { type: 'PlanApplied'; data: { planId: string; shopId: string; automatically: boolean; appliedAt: string } };
+  | { type: 'PlanProposed'; data: PlanProposal }
+  | { type: 'PlanApplied'; data: { planId: string; shopId: string; automatically: boolean; appliedAt: string } }
+  | RiderRunReplanned;
 /** Everything the plans projection reads, from both kinds of stream. */
 export type PlanEvent = DispatchSettingsEvent | DayPlanEvent;
 
@@ -82,6 +86,18 @@ export const dispatchSettingsDecider = {
 export interface DayPlans {
   /** The day's last plan proposed, and when it was applied if it was. */
   latest?: PlanProposal & { appliedAt?: string; appliedAutomatically?: boolean };
+  /** Each rider's stops in the order the day's last applied plan gave them. */
+  appliedRuns?: Record<string, string[]>;
+}
+
+/** Each rider's orders in the order a plan rides them: trip by trip, stop by stop. Riders without stops are left out. */
+export function runsOf(plan: Pick<PlanProposal, 'routes'>): Record<string, string[]> {
+  const runs: Record<string, string[]> = {};
+  for (const route of plan.routes) {
+    const orderIds = route.trips.flatMap((trip) => trip.stops.map((stop) => stop.orderId));
+    if (orderIds.length > 0) runs[route.riderId] = [...(runs[route.riderId] ?? []), ...orderIds];
+  }
+  return runs;
 }
 
 /** One local day of a shop's plans. */
@@ -92,10 +108,15 @@ export const planDecider = {
   evolve(state: DayPlans, event: DayPlanEvent): DayPlans {
     switch (event.type) {
       case 'PlanProposed':
-        return { latest: event.data };
+        return { ...state, latest: event.data };
       case 'PlanApplied':
         if (state.latest?.planId !== event.data.planId) return state;
-        return { latest: { ...state.latest, appliedAt: event.data.appliedAt, appliedAutomatically: event.data.automatically } };
+        return {
+          latest: { ...state.latest, appliedAt: event.data.appliedAt, appliedAutomatically: event.data.automatically },
+          appliedRuns: runsOf(state.latest),
+        };
+      case 'RiderRunReplanned':
+        return state;
       default:
         return exhaustive(event);
     }
@@ -121,8 +142,20 @@ export const planDecider = {
           });
         }
         if (latest.appliedAt !== undefined) return [];
+        // Each rider whose stops or their order differ from the day's plan applied before is told (a
+        // rider left without stops too): their app refetches the run. The day's first plan tells everyone it gives stops.
+        const before = state.appliedRuns ?? {};
+        const now = runsOf(latest);
+        const replanned = [...new Set([...Object.keys(before), ...Object.keys(now)])]
+          .sort()
+          .filter((riderId) => !sameOrder(before[riderId] ?? [], now[riderId] ?? []))
+          .map((riderId): DayPlanEvent => ({
+            type: 'RiderRunReplanned',
+            data: { riderId, shopId: command.shopId, planId: command.planId, orderIds: now[riderId] ?? [], appliedAt: command.now },
+          }));
         return [
           { type: 'PlanApplied', data: { planId: command.planId, shopId: command.shopId, automatically: command.automatically, appliedAt: command.now } },
+          ...replanned,
         ];
       }
       default:
@@ -130,6 +163,10 @@ export const planDecider = {
     }
   },
 };
+
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((orderId, i) => orderId === b[i]);
+}
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

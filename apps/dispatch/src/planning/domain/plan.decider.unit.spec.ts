@@ -1,3 +1,4 @@
+import { RiderRunReplannedV1 } from '@petalpost/contracts';
 import { specFor } from '@petalpost/testing';
 import {
   type DayPlanEvent,
@@ -159,5 +160,61 @@ describe('the streams of a shop’s auto-dispatch', () => {
     // And lives 23:00–24:00 twice on 4 April: the day ends an hour later in UTC than it began.
     expect(planDay('2026-04-05T03:30:00.000Z', 'America/Santiago')).toBe('2026-04-04');
     expect(planDay('2026-04-05T04:00:00.001Z', 'America/Santiago')).toBe('2026-04-05');
+  });
+});
+
+describe('telling riders their run changed', () => {
+  const stop = (orderId: string) => ({ orderId, arriveAt: now, departAt: now, windowFrom: now, windowTo: later });
+  const trip = (...orderIds: string[]) => ({ leaveShopAt: now, backAtShopAt: later, load: orderIds.length, stops: orderIds.map(stop) });
+  const planWith = (planId: string, routes: Record<string, string[][]>): DayPlanEvent => ({
+    type: 'PlanProposed',
+    data: {
+      ...proposal(planId),
+      routes: Object.entries(routes).map(([riderId, trips]) => ({ riderId, distanceMeters: 1000, trips: trips.map((t) => trip(...t)) })),
+    },
+  });
+  const appliedEvent = (planId: string): DayPlanEvent => ({ type: 'PlanApplied', data: { planId, shopId, automatically: false, appliedAt: later } });
+  const replanned = (riderId: string, planId: string, orderIds: string[]): DayPlanEvent => ({
+    type: 'RiderRunReplanned',
+    data: { riderId, shopId, planId, orderIds, appliedAt: later },
+  });
+
+  it('tells each rider the day’s first applied plan gives stops, their orders trip by trip', () => {
+    spec
+      .given([planWith('p1', { rita: [['o1', 'o2'], ['o3']], ron: [['o4']], idle: [] })])
+      .when(apply('p1'))
+      .then([appliedEvent('p1'), replanned('rita', 'p1', ['o1', 'o2', 'o3']), replanned('ron', 'p1', ['o4'])]);
+  });
+
+  it('tells only the riders whose stops or their order changed, a rider left without stops included', () => {
+    spec
+      .given([
+        planWith('p1', { rita: [['o1', 'o2']], ron: [['o4']], sam: [['o5']] }),
+        appliedEvent('p1'),
+        planWith('p2', { rita: [['o2', 'o1']], ron: [['o4']], tom: [['o5']] }),
+      ])
+      .when(apply('p2'))
+      .then([appliedEvent('p2'), replanned('rita', 'p2', ['o2', 'o1']), replanned('sam', 'p2', []), replanned('tom', 'p2', ['o5'])]);
+  });
+
+  it('compares with the plan applied before, not with a proposal never applied', () => {
+    spec
+      .given([planWith('p1', { rita: [['o1', 'o2']] }), appliedEvent('p1'), planWith('p2', { rita: [['o2', 'o1']] }), planWith('p3', { rita: [['o1', 'o2']] })])
+      .when(apply('p3'))
+      .then([appliedEvent('p3')]);
+  });
+
+  it('publishes what the contract says', () => {
+    const events = planDecider.decide(apply('p1'), planDecider.evolve({}, planWith('p1', { rita: [['o1']] })));
+    const told = events.filter((e) => e.type === 'RiderRunReplanned');
+    expect(told).toHaveLength(1);
+    expect(RiderRunReplannedV1.schema.parse(told[0].data)).toEqual(told[0].data);
+  });
+
+  it('tells nobody twice when the plan is applied again', () => {
+    spec
+      .given([planWith('p1', { rita: [['o1']] }), appliedEvent('p1'), replanned('rita', 'p1', ['o1'])])
+      .when(apply('p1'))
+      .then([]);
   });
 });

@@ -32,6 +32,12 @@ Object.assign(events, {
   'PersonalDataErased of s1': { type: 'PersonalDataErased', shopId: 's1', data: { personId: 'p1', shopId: 's1' } },
   'EtaUpdated o1 (dispatch)': { type: 'EtaUpdated', shopId: 's1', data: { orderId: 'o1', riderId: 'li', eta: '2026-02-14T14:10:00Z' } },
   'DeliveryAtRisk o1 (dispatch)': { type: 'DeliveryAtRisk', shopId: 's1', data: { orderId: 'o1', riderId: 'mo' } },
+  'DeliveryLate o1 (dispatch)': { type: 'DeliveryLate', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li' } },
+  'RiderRunReplanned of li (dispatch)': {
+    type: 'RiderRunReplanned',
+    shopId: 's1',
+    data: { riderId: 'li', shopId: 's1', planId: 'p1', orderIds: ['o1', 'o2'] },
+  },
   'RouteChanged of li (dispatch, no order)': { type: 'RouteChanged', shopId: 's1', data: { riderId: 'li' } },
   'MessagePosted mentioning fay and li': { type: 'MessagePosted', shopId: 's1', data: { orderId: 'o1', mentions: ['fay', 'li'] } },
   'MessagePosted in s2 mentioning fay': { type: 'MessagePosted', shopId: 's2', data: { orderId: 'o2', mentions: ['fay'] } },
@@ -160,6 +166,12 @@ describe('inbox audiences follow the visibility table', () => {
     expect(audiencesFor(edited)).toEqual(['operator', 'order:o1', 'staff:s1']);
     // The shop's own mentions still reach whom they name.
     expect(audiencesFor({ ...shouted, data: { ...(shouted.data as object), author: { role: 'staff', subject: 'bob' } } })).toContain('role:s1:staff');
+  });
+
+  it('tells the rider dispatch names of their stops at risk, late or replanned, with the shop’s desk, and never the customer', () => {
+    expect(audiencesFor(events['DeliveryAtRisk o1 (dispatch)'])).toEqual(['operator', 'rider:s1:mo', 'shop:s1']);
+    expect(audiencesFor(events['DeliveryLate o1 (dispatch)'])).toEqual(['operator', 'rider:s1:li', 'shop:s1']);
+    expect(audiencesFor(events['RiderRunReplanned of li (dispatch)'])).toEqual(['operator', 'rider:s1:li', 'shop:s1']);
   });
 
   it('gives dispatchers no inbox of the customer channel, and staff one of their own', () => {
