@@ -22,7 +22,8 @@ import { profiled, type ProfileSummary } from './lib/profile';
 import { appendTable } from './append-report';
 import { authSection } from './auth/auth';
 import { consoleSection } from './console/console';
-import { bundleTable, consoleTable, liveTable } from './console/console-report';
+import { consoleTable, liveTable } from './console/console-report';
+import { bundleTable } from './lib/bundle';
 import { authHttpSignInTable, authRoutesTable, authTable } from './auth/auth-report';
 import { locationsTable } from './dispatch/locations-report';
 import { httpTable } from './http/http-report';
@@ -323,17 +324,17 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
         liveOrders: Number(env.BENCH_CONSOLE_LIVE_ORDERS ?? 10),
         logLevel: env.BENCH_CONSOLE_LOG_LEVEL ?? 'warn',
       });
-      say(`\n${printTable(bundleTable(run.console))}\n${printTable(consoleTable(run.console))}\n${printTable(liveTable(run.console))}\n`);
+      say(`\n${printTable(bundleTable(run.console.bundle))}\n${printTable(consoleTable(run.console))}\n${printTable(liveTable(run.console))}\n`);
     }
     if (sections.has('rider')) {
-      say("\n[12 rider] the rider app's position protocol: batches of reports with ids against one report per request, same run");
+      say("\n[12 rider] the rider app's position protocol (batches of reports with ids against one report per request, same run) and its first bundle");
       run.rider = await riderSection(ctx, {
         riders: Number(env.BENCH_RIDER_PHONES ?? 16),
         batchSize: Number(env.BENCH_RIDER_BATCH ?? 10),
         seconds: Number(env.BENCH_RIDER_SECONDS ?? 4),
         warmupSeconds: Number(env.BENCH_RIDER_WARMUP_SECONDS ?? 1),
       });
-      say(`\n${printTable(riderTable(run.rider))}\n`);
+      say(`\n${printTable(riderTable(run.rider))}\n${printTable(bundleTable(run.rider.bundle))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

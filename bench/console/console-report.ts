@@ -1,3 +1,4 @@
+import { bundleTable, kB } from '../lib/bundle';
 import { md, type SectionReport, type Table, type TargetRow } from '../lib/section-report';
 import type { ConsoleSection, ScreenTiming } from './console';
 
@@ -5,7 +6,6 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : Number.NaN;
 };
-const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
 /** Budgets from the console issue: what a cheap laptop on the shop's counter must get. */
 export const CONSOLE_TARGETS = { initialJsGzipBytes: 250 * 1024, firstScreenMs: 1000, p95FrameMs: 50, liveMs: 1000 };
@@ -36,17 +36,6 @@ export function liveTable(c: ConsoleSection): Table {
     rows: [
       ['the API answers the placing (baseline)', `${median(c.live.placedMs)} ms`, `${p95(c.live.placedMs)} ms`, c.live.placedMs.length],
       ['it is on the open board (stream, refetch, render)', `${median(c.live.onScreenMs)} ms`, `${p95(c.live.onScreenMs)} ms`, c.live.onScreenMs.length],
-    ],
-  };
-}
-
-export function bundleTable(c: ConsoleSection): Table {
-  return {
-    headers: ['part', 'gzip', 'files'],
-    rows: [
-      ['first bundle, JavaScript', kB(c.bundle.initialJsGzip), c.bundle.initialFiles.filter((f) => f.endsWith('.js')).join(', ')],
-      ['first bundle, CSS', kB(c.bundle.initialCssGzip), c.bundle.initialFiles.filter((f) => f.endsWith('.css')).join(', ')],
-      ['loaded with their screens (all other scripts)', kB(c.bundle.lazyJsGzip), c.bundle.largestLazy.map((l) => `${l.file} ${kB(l.gzip)}`).join(', ')],
     ],
   };
 }
@@ -105,7 +94,7 @@ export const consoleReport: SectionReport<ConsoleSection> = {
         `Each of ${c.runs} runs opens a fresh browser context on the day's board (\`/orders?view=list&day=\`, the shop's next day) of a shop with ${c.board.orders} orders that day and of one with ${c.baseline.orders} (the baseline), in alternating order, signed in as sign-in leaves the browser; times are from navigation start (\`performance.now()\`). ` +
         `The floor is the sign-in screen: the same files and the app's start, with no API call. The last run scrolls each list top to bottom, 60 px a frame, and records every frame's interval.`,
       '',
-      md(bundleTable(c)),
+      md(bundleTable(c.bundle)),
       '',
       md(consoleTable(c)),
       '',

@@ -1,7 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { AccessTokenSigner, generateSigningKey } from '@petalpost/auth';
 import { allTopics } from '@petalpost/contracts';
 import { DateTime } from 'luxon';
@@ -9,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@petalpost/testing';
 import { startGateway } from '@petalpost/gateway';
 import { type BuiltService, productionEnv, runResources, startBuiltService } from '../lib/built-service';
+import { type BundleFigures, bundleFigures } from '../lib/bundle';
 import type { BenchContext } from '../lib/context';
 import { repoRoot } from '../lib/infra';
 import { say } from '../lib/measure';
@@ -18,16 +17,6 @@ const main = (name: string) => join(repoRoot, 'dist', 'apps', name, 'src', 'main
 const TIME_ZONE = 'Asia/Shanghai';
 /** The day the boards show: the shop's tomorrow, so every window is in the future whenever the bench runs. */
 const DAY = DateTime.now().setZone(TIME_ZONE).plus({ days: 1 }).startOf('day');
-
-export interface BundleFigures {
-  /** What index.html loads before anything is shown: scripts, module preloads, styles (gzip -6). */
-  initialJsGzip: number;
-  initialCssGzip: number;
-  initialFiles: string[];
-  /** Every other script, loaded with the screen that needs it. */
-  lazyJsGzip: number;
-  largestLazy: Array<{ file: string; gzip: number }>;
-}
 
 export interface ScreenTiming {
   orders: number;
@@ -57,27 +46,6 @@ export interface ConsoleSection {
   runs: number;
 }
 
-const gzip = (file: string) => gzipSync(readFileSync(join(CONSOLE_DIR, file))).length;
-
-/** The first bundle as the browser meets it: index.html's script, its module preloads and styles. */
-export function bundleFigures(): BundleFigures {
-  const html = readFileSync(join(CONSOLE_DIR, 'index.html'), 'utf8');
-  const referenced = [...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
-  const js = referenced.filter((f) => f.endsWith('.js'));
-  const css = referenced.filter((f) => f.endsWith('.css'));
-  const lazy = readdirSync(join(CONSOLE_DIR, 'assets'))
-    .filter((f) => f.endsWith('.js') && !js.includes(`assets/${f}`))
-    .map((f) => ({ file: f, gzip: gzip(join('assets', f)) }))
-    .sort((a, b) => b.gzip - a.gzip);
-  return {
-    initialJsGzip: js.reduce((sum, f) => sum + gzip(f), 0),
-    initialCssGzip: css.reduce((sum, f) => sum + gzip(f), 0),
-    initialFiles: referenced,
-    lazyJsGzip: lazy.reduce((sum, f) => sum + f.gzip, 0),
-    largestLazy: lazy.slice(0, 3),
-  };
-}
-
 /**
  * The console in Debian's Chromium against the built orders, dispatch and notifications services
  * behind the gateway: how soon the first useful screen (the day's board) shows with 500 orders,
@@ -89,7 +57,7 @@ export async function consoleSection(
   ctx: BenchContext,
   options: { orders: number; baselineOrders: number; runs: number; liveOrders: number; logLevel: string },
 ): Promise<ConsoleSection> {
-  const bundle = bundleFigures();
+  const bundle = bundleFigures(CONSOLE_DIR);
   say(`  first bundle ${(bundle.initialJsGzip / 1024).toFixed(1)} kB gzip JS + ${(bundle.initialCssGzip / 1024).toFixed(1)} kB CSS`);
   const namespace = `bench-console-${process.pid}`;
   const suffix = ctx.infra.embeddedPostgres ? '' : `_${process.pid}`;

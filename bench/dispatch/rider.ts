@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { AccessTokenSigner, generateSigningKey } from '@petalpost/auth';
 import { allTopics, namespaced, TOPICS } from '@petalpost/contracts';
 import { productionEnv, runResources, startBuiltService } from '../lib/built-service';
+import { type BundleFigures, bundleFigures } from '../lib/bundle';
 import type { BenchContext } from '../lib/context';
+import { repoRoot } from '../lib/infra';
 import { mergeSamples, type PhaseResult, processTreeCpuMs, runSlice, type Sample, say, wallNow } from '../lib/measure';
 import { KafkaWatch } from '../messaging/kafka-watch';
 import { DISPATCH_MAIN } from './locations';
@@ -22,6 +25,8 @@ export interface RiderSection {
   /** Accepted reports → `riders.locations` (both phases, warm-up included; none of the replay). */
   topic: { accepted: number; missing: number; duplicates: number };
   serviceCores: { batched: number; single: number };
+  /** The rider app's build (dist/rider): what a phone loads before the first screen. */
+  bundle: BundleFigures;
 }
 
 /**
@@ -153,6 +158,7 @@ export async function riderSection(
       replay,
       topic: { accepted: accepted.size, missing, duplicates },
       serviceCores: { batched: cpu.batched / 2, single: cpu.single / 2 },
+      bundle: bundleFigures(join(repoRoot, 'dist', 'rider'), '/rider/'),
     };
   } finally {
     await watch.stop();
