@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { ApiError } from '../api';
+import { type AttachmentPurpose, uploadPhoto } from '../features/common/http';
 
 /**
  * Every action a rider takes (pick up, deliver, report, send a message) goes through this outbox,
@@ -25,8 +26,11 @@ export interface OutboxEntry<P = unknown> {
 export interface SendContext {
   /** The Idempotency-Key for the action's command. */
   key: string;
-  /** Uploads the action's photos (each under its own key, so a replay uploads none twice) and gives their refs. */
-  photoRefs(): Promise<string[]>;
+  /**
+   * Uploads the action's photos to its order as attachments of this purpose (each under its own
+   * key, so a replay uploads none twice) and gives their refs.
+   */
+  photoRefs(purpose?: AttachmentPurpose): Promise<string[]>;
 }
 
 type Sender<P> = (params: P, context: SendContext) => Promise<void>;
@@ -82,7 +86,14 @@ async function sendOne(entry: OutboxEntry): Promise<boolean> {
   if (!send) return true;
   publish(entries.map((e) => (e.id === entry.id ? { ...e, state: 'sending' } : e)));
   try {
-    await send(entry.params as never, { key: entry.id, photoRefs: () => Promise.resolve([]) });
+    const photoRefs = async (purpose: AttachmentPurpose = 'message') => {
+      if (!entry.orderId) return [];
+      const orderId = entry.orderId;
+      const refs: string[] = [];
+      for (const [index, photo] of entry.photos.entries()) refs.push(await uploadPhoto(orderId, photo, purpose, `${entry.id}.photo-${index}`));
+      return refs;
+    };
+    await send(entry.params as never, { key: entry.id, photoRefs });
     publish(entries.filter((e) => e.id !== entry.id));
     return true;
   } catch (err) {

@@ -1,0 +1,20 @@
+export interface Position {
+  lat: number;
+  lng: number;
+  accuracy?: number;
+}
+
+/**
+ * Where the phone is, if it says so within a few seconds (a fix up to a minute old will do):
+ * a report or a proof carries it when known, and is never held up for want of it.
+ */
+export function currentPosition(timeoutMs = 5_000): Promise<Position | undefined> {
+  if (!('geolocation' in navigator)) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lng: p.coords.longitude, accuracy: Math.round(p.coords.accuracy) }),
+      () => resolve(undefined),
+      { enableHighAccuracy: true, maximumAge: 60_000, timeout: timeoutMs },
+    );
+  });
+}
