@@ -144,6 +144,9 @@ describe('npm start, running', () => {
     expect(summary[2]).toBe(
       `  console        http://127.0.0.1:${ports.gateway}/   sign in as owner@demo.petalpost.test (or florist@…, dispatcher@…), password: jasmine tea at the flower market`,
     );
+    expect(summary[3]).toBe(
+      `  rider app      http://127.0.0.1:${ports.gateway}/rider/   on a phone; sign in as rider@demo.petalpost.test, password: jasmine tea at the flower market`,
+    );
     const gateway = `http://127.0.0.1:${ports.gateway}`;
     expect((await fetch(`${gateway}/health/live`)).status).toBe(200);
     // Signing in through the gateway, as the console does.

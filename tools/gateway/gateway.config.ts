@@ -19,6 +19,8 @@ export const gatewayConfigSchema = z.object({
   ACCOUNTS_URL: serviceUrl,
   /** The built console (index.html and assets/). */
   CONSOLE_DIR: z.string().min(1),
+  /** The built rider's app, served at /rider/ (none: no rider's app on this gateway). */
+  RIDER_DIR: z.string().min(1).optional(),
   TILE_URL: publicUrl.optional(),
   GEOCODER_URL: publicUrl.optional(),
   /** A load balancer in front of the gateway whose X-Forwarded-* it believes. */

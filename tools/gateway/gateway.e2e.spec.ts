@@ -10,6 +10,11 @@ import { type Gateway, startGateway } from './gateway';
 const PASSWORD = 'lilies by the gateway door';
 const PAGE = '<!doctype html><html><head><title>Petalpost console</title></head><body><div id="root"></div></body></html>';
 const ASSET = 'console.log("the console");';
+const RIDER_PAGE =
+  '<!doctype html><html><head><title>Petalpost Rider</title><link rel="manifest" href="/rider/manifest.webmanifest"></head><body></body></html>';
+const RIDER_ASSET = 'console.log("the rider");';
+const RIDER_WORKER = 'self.addEventListener("fetch", () => undefined);';
+const RIDER_MANIFEST = JSON.stringify({ name: 'Petalpost Rider', start_url: '/rider/', scope: '/rider/', display: 'standalone' });
 const TILES = 'https://tiles.example.test/styles/day/style.json';
 const GEOCODER = 'https://geocoder.example.test/search';
 const roses = (recipient: string) => ({
@@ -34,6 +39,7 @@ describe('the gateway', () => {
   let notifications: ServiceProcess;
   let gateway: Gateway;
   let consoleDir: string;
+  let riderDir: string;
   let owner: { email: string; accessToken: string };
 
   const call = async (base: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
@@ -80,6 +86,12 @@ describe('the gateway', () => {
     await mkdir(join(consoleDir, 'assets'));
     await writeFile(join(consoleDir, 'index.html'), PAGE);
     await writeFile(join(consoleDir, 'assets', 'index-4f9a1c.js'), ASSET);
+    riderDir = await mkdtemp(join(tmpdir(), 'petalpost-rider-'));
+    await mkdir(join(riderDir, 'assets'));
+    await writeFile(join(riderDir, 'index.html'), RIDER_PAGE);
+    await writeFile(join(riderDir, 'assets', 'index-7c2e9d.js'), RIDER_ASSET);
+    await writeFile(join(riderDir, 'sw.js'), RIDER_WORKER);
+    await writeFile(join(riderDir, 'manifest.webmanifest'), RIDER_MANIFEST);
     gateway = await startGateway({
       host: '127.0.0.1',
       port: 0,
@@ -92,6 +104,7 @@ describe('the gateway', () => {
         accounts: accounts.url,
       },
       consoleDir,
+      riderDir,
       client: { tileUrl: TILES, geocoderUrl: GEOCODER },
     });
 
@@ -104,6 +117,7 @@ describe('the gateway', () => {
     await gateway?.close();
     await Promise.all([accounts, accountsTrustingNobody, orders, notifications].map((service) => service?.stop()));
     if (consoleDir) await rm(consoleDir, { recursive: true, force: true });
+    if (riderDir) await rm(riderDir, { recursive: true, force: true });
   });
 
   it('serves the console at / and for every deep link, its hashed assets cached for good, the page never', async () => {
@@ -128,8 +142,49 @@ describe('the gateway', () => {
     expect((await page('/orders/123', 'application/json')).status).toBe(404);
   });
 
+  it("serves the rider's app at /rider/ and its deep links, its hashed assets for good, its service worker and manifest asked for again", async () => {
+    for (const path of ['/rider/', '/rider/invitation', '/rider/stops/123?from=run', '/rider/chat/123']) {
+      const answer = await page(path);
+      expect({ path, status: answer.status, text: answer.text, cache: answer.headers.get('cache-control') }).toEqual({
+        path,
+        status: 200,
+        text: RIDER_PAGE,
+        cache: 'no-cache',
+      });
+    }
+    // Without the slash, to the app's scope.
+    const bare = await fetch(`${gateway.url}/rider`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect({ status: bare.status, location: bare.headers.get('location') }).toEqual({ status: 308, location: '/rider/' });
+
+    const asset = await page('/rider/assets/index-7c2e9d.js', '*/*');
+    expect({ status: asset.status, text: asset.text, cache: asset.headers.get('cache-control') }).toEqual({
+      status: 200,
+      text: RIDER_ASSET,
+      cache: 'public, max-age=31536000, immutable',
+    });
+    const worker = await page('/rider/sw.js', '*/*');
+    expect({ status: worker.status, text: worker.text, cache: worker.headers.get('cache-control') }).toEqual({
+      status: 200,
+      text: RIDER_WORKER,
+      cache: 'no-cache',
+    });
+    expect(worker.headers.get('content-type')).toMatch(/javascript/);
+    const manifest = await page('/rider/manifest.webmanifest', 'application/manifest+json,*/*');
+    expect({ status: manifest.status, text: manifest.text, cache: manifest.headers.get('cache-control') }).toEqual({
+      status: 200,
+      text: RIDER_MANIFEST,
+      cache: 'no-cache',
+    });
+    // The console's own files stay the console's, and nothing outside the app's folder is reachable.
+    expect((await page('/rider/assets/index-0000.js', '*/*')).status).toBe(404);
+    expect((await page('/rider/stops/123', 'application/json')).status).toBe(404);
+    expect((await page('/rider/../index.html', '*/*')).text).not.toBe(RIDER_PAGE);
+    expect((await page('/rider/%2e%2e/%2e%2e/etc/passwd', '*/*')).status).toBeGreaterThanOrEqual(400);
+    expect((await page('/', 'text/html')).text).toBe(PAGE);
+  });
+
   it('puts its security headers on what it serves itself', async () => {
-    for (const path of ['/', '/assets/index-4f9a1c.js', '/config.json', '/api/nowhere/x']) {
+    for (const path of ['/', '/assets/index-4f9a1c.js', '/config.json', '/api/nowhere/x', '/rider/', '/rider/sw.js']) {
       const { headers } = await page(path);
       expect({
         path,

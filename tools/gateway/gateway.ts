@@ -32,6 +32,8 @@ export interface GatewayOptions {
   services: Record<GatewayService, string>;
   /** The built single-page app (index.html, assets/); it may not be built yet. */
   consoleDir: string;
+  /** The rider's installable app, served at /rider/ (index.html, assets/, sw.js, manifest.webmanifest); it may not be built yet. */
+  riderDir?: string;
   client: PublicClientConfig;
   /** Proxies in front of the gateway whose X-Forwarded-* headers it believes (none by default). */
   trustedProxies?: string[];
@@ -121,6 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return reply.code(down.length === 0 ? 200 : 503).send({ status: down.length === 0 ? 'ok' : 'unavailable', services: Object.fromEntries(states), down });
   });
 
+  if (options.riderDir) await registerRider(app, resolve(options.riderDir));
   await registerConsole(app, resolve(options.consoleDir));
 
   await app.listen({ host: options.host, port: options.port });
@@ -190,6 +193,40 @@ async function registerConsole(app: FastifyInstance, consoleDir: string): Promis
     const isPage = (request.method === 'GET' || request.method === 'HEAD') && extname(pathOf(request.url)) === '' && accepts(request, 'text/html');
     if (isPage) return sendIndex(reply);
     return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+  });
+}
+
+/**
+ * The rider's app under /rider/: its files, and its page for every deep link below it. The service
+ * worker and the manifest are asked for again on every visit (no-cache), so a new version of the
+ * app reaches a phone at its next start; the hashed assets never change under one name.
+ */
+async function registerRider(app: FastifyInstance, riderDir: string): Promise<void> {
+  const indexFile = join(riderDir, 'index.html');
+  const sendIndex = (reply: FastifyReply) =>
+    existsSync(indexFile)
+      ? reply.header('cache-control', 'no-cache').sendFile('index.html', riderDir, { cacheControl: false })
+      : reply
+          .code(503)
+          .type('text/plain; charset=utf-8')
+          .send(`The rider's app is not built yet: ${indexFile} is missing. Build it (apps/rider, with Nx), then reload this page.\n`);
+  // Its own context: its sendFile serves from the rider's folder, with the rider's cache headers.
+  await app.register(async (rider) => {
+    await rider.register(fastifyStatic, {
+      root: riderDir,
+      serve: false,
+      cacheControl: false,
+      setHeaders: (reply, path) => reply.header('cache-control', path.startsWith(join(riderDir, 'assets') + sep) ? IMMUTABLE : 'no-cache'),
+      logLevel: 'warn',
+    });
+    rider.get('/rider', (_request, reply) => reply.redirect('/rider/', 308));
+    rider.get('/rider/', (_request, reply) => sendIndex(reply));
+    rider.get('/rider/*', (request, reply) => {
+      const path = pathOf(request.url);
+      if (extname(path) === '') return accepts(request, 'text/html') ? sendIndex(reply) : reply.callNotFound();
+      // A missing file falls through to the not-found answer; send refuses a path that climbs out ('..').
+      return reply.sendFile(path.slice('/rider/'.length));
+    });
   });
 }
 

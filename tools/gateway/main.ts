@@ -18,11 +18,12 @@ async function main(): Promise<void> {
       accounts: config.ACCOUNTS_URL,
     },
     consoleDir: config.CONSOLE_DIR,
+    ...(config.RIDER_DIR ? { riderDir: config.RIDER_DIR } : {}),
     client: { tileUrl: config.TILE_URL, geocoderUrl: config.GEOCODER_URL },
     trustedProxies: config.TRUSTED_PROXIES,
     logger,
   });
-  logger.info({ url: gateway.url, consoleDir: config.CONSOLE_DIR }, 'gateway ready');
+  logger.info({ url: gateway.url, consoleDir: config.CONSOLE_DIR, riderDir: config.RIDER_DIR }, 'gateway ready');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');

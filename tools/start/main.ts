@@ -28,6 +28,8 @@ import { type ServiceName, SERVICES, servicePort, type StartConfig, startConfigS
 const repoRoot = join(__dirname, '..', '..', '..');
 /** Where the console's build puts the single-page app. */
 const consoleDir = join(repoRoot, 'dist', 'console');
+/** Where the rider's app is built, served at /rider/. */
+const riderDir = join(repoRoot, 'dist', 'rider');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
@@ -98,6 +100,13 @@ async function main(): Promise<void> {
         AUTH_JWKS_URL: `http://127.0.0.1:${config.ACCOUNTS_PORT}/.well-known/jwks.json`,
         // The gateway, on loopback, names the client: sign-ins are throttled by the person's address, not by the gateway's.
         TRUSTED_PROXIES: '127.0.0.1',
+        // Invitation links open the console, or a rider's the rider's app, on this gateway.
+        ...(name === 'accounts'
+          ? {
+              ACCOUNTS_INVITATION_URL: `http://127.0.0.1:${config.GATEWAY_PORT}/invitation`,
+              ACCOUNTS_RIDER_INVITATION_URL: `http://127.0.0.1:${config.GATEWAY_PORT}/rider/invitation`,
+            }
+          : {}),
       };
       return spawnService(name, join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'), url, env, join(dataDir, 'logs', `${name}.log`));
     };
@@ -116,6 +125,7 @@ async function main(): Promise<void> {
       port: config.GATEWAY_PORT,
       services: Object.fromEntries(services.map((s) => [s.name, s.url])) as Record<ServiceName, string>,
       consoleDir,
+      riderDir,
       client: { tileUrl: config.TILE_URL, geocoderUrl: config.GEOCODER_URL },
       logger: createLogger('gateway', config.LOG_LEVEL, pino.destination({ dest: gatewayLog, append: true })),
     });
@@ -188,6 +198,9 @@ function printSummary(
     `  console        ${gateway.url}/   sign in as ${owner.email} (or ${team.map((p) => `${p.email.split('@')[0]}@…`).join(', ')}), password: ${DEMO_PASSWORD}`,
   );
   if (!existsSync(join(consoleDir, 'index.html'))) say(`                 (not built yet: build apps/console into ${shown(consoleDir)}/, then reload)`);
+  const riders = DEMO_PEOPLE.filter((p) => (p.roles as readonly string[]).includes('rider'));
+  say(`  rider app      ${gateway.url}/rider/   on a phone; sign in as ${riders.map((p) => p.email).join(', ')}, password: ${DEMO_PASSWORD}`);
+  if (!existsSync(join(riderDir, 'index.html'))) say(`                 (not built yet: build apps/rider into ${shown(riderDir)}/, then reload)`);
   say(`                 logs: ${shown(gatewayLog)}`);
   say('');
   for (const s of services) say(`  ${s.name.padEnd(14)} ${s.url}   API docs: ${s.url}/docs   logs: ${shown(s.logFile)}`);

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
+import { registerSW } from 'virtual:pwa-register';
 import { ApiError } from './api';
 import { App } from './app';
 import { setupI18n } from './i18n/i18n';
@@ -21,6 +22,9 @@ const queryClient = new QueryClient({
 });
 
 await setupI18n();
+// The service worker keeps the app's shell for when there is no network; a new version takes over
+// at the next start (the gateway never lets a browser keep sw.js for long).
+if ('serviceWorker' in navigator) registerSW({ immediate: true });
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>

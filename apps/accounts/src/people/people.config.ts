@@ -8,6 +8,8 @@ export const peopleConfigShape = {
   ACCOUNTS_ACCEPTS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(60),
   /** The page that accepts an invitation; the secret goes after `#`, so it never reaches a server's access log. */
   ACCOUNTS_INVITATION_URL: z.url().default('http://127.0.0.1:8080/invitation'),
+  /** The rider app's page that accepts an invitation whose only role is rider: the phone that opens it gets the rider's app, not the console. */
+  ACCOUNTS_RIDER_INVITATION_URL: z.url().default('http://127.0.0.1:8080/rider/invitation'),
 };
 
 export type PeopleConfig = z.infer<z.ZodObject<typeof peopleConfigShape>>;

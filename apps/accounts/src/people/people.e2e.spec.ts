@@ -66,7 +66,12 @@ describe('shops, people and invitations (real accounts service and Postgres)', (
     const forFlo = await invite(shopId, ownerToken, { email: floEmail.toUpperCase(), roles: ['florist'] });
     expect(forFlo.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(forFlo.link).toContain(`#${forFlo.secret}`);
+    expect(forFlo.link).toBe(`http://127.0.0.1:8080/invitation#${forFlo.secret}`);
     const forRider = await invite(shopId, ownerToken, { roles: ['rider'], expiresInDays: 2 });
+    // A rider and nothing else is sent to the rider's app; a rider who also dispatches to the console.
+    expect(forRider.link).toBe(`http://127.0.0.1:8080/rider/invitation#${forRider.secret}`);
+    const forRiderDispatching = await invite(shopId, ownerToken, { roles: ['rider', 'dispatcher'], expiresInDays: 2 });
+    expect(forRiderDispatching.link).toBe(`http://127.0.0.1:8080/invitation#${forRiderDispatching.secret}`);
     // The e-mail left through the outbox (the development mailer writes it to the log), and its link with it.
     await eventually(async () => {
       const [mail] = await db.query(`SELECT recipient, sent_at, body FROM invitation_mails WHERE invitation_id = $1`, [forFlo.invitationId]);

@@ -84,7 +84,9 @@ export class ShopCommands {
     const at = now();
     const expiresAt = new Date(Date.parse(at) + invitation.expiresInDays * DAY_MS).toISOString();
     const email = invitation.email === undefined ? undefined : normalizeEmail(invitation.email);
-    const link = `${this.config.ACCOUNTS_INVITATION_URL}#${secret}`;
+    // A rider and nothing else works from a phone: their link opens the rider's app.
+    const riderOnly = invitation.roles.length > 0 && invitation.roles.every((role) => role === 'rider');
+    const link = `${riderOnly ? this.config.ACCOUNTS_RIDER_INVITATION_URL : this.config.ACCOUNTS_INVITATION_URL}#${secret}`;
     const command: ShopCommand = {
       type: 'CreateInvitation',
       invitationId,

@@ -18,11 +18,13 @@ export function SignInPage() {
     } catch (err) {
       const code = err instanceof SignInError ? err.code : '';
       setProblem(
-        code === 'ACCOUNT_LOCKED'
-          ? t('common.signIn.locked')
-          : err instanceof SignInError && err.status === 429
-            ? t('common.signIn.throttled')
-            : t('common.signIn.failed'),
+        err instanceof TypeError
+          ? t('common.signIn.unreachable')
+          : code === 'ACCOUNT_LOCKED'
+            ? t('common.signIn.locked')
+            : err instanceof SignInError && err.status === 429
+              ? t('common.signIn.throttled')
+              : t('common.signIn.failed'),
       );
     } finally {
       setWorking(false);
@@ -42,7 +44,7 @@ export function SignInPage() {
           <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
         {problem && <p role="alert">{problem}</p>}
-        <button type="submit" disabled={working}>
+        <button type="submit" className="primary" disabled={working}>
           {t('common.signIn.submit')}
         </button>
       </form>

@@ -27,14 +27,14 @@ function OrderChat({ orderId }: { orderId: string }) {
   const messages = useOrderChat(orderId);
   const name = order.data?.recipient && order.data.recipient !== 'erased' ? order.data.recipient.name : (order.data?.reference ?? '');
   return (
-    <main id="main" className="chat-page">
+    <section className="chat-page">
       <Link to={`/stops/${orderId}`} className="back">
         {t('shared.back')}
       </Link>
       <h1>{t('chat.orderTitle', { name })}</h1>
       <Problem error={messages.error} />
       <Conversation target={{ kind: 'order', orderId }} messages={messages.data} />
-    </main>
+    </section>
   );
 }
 
@@ -49,7 +49,7 @@ function ShopChat() {
   const open = orders.data?.items.filter((o) => isOpen(o.status)) ?? [];
 
   return (
-    <main id="main" className="chat-page">
+    <section className="chat-page">
       <h1>{t('chat.title')}</h1>
       <section aria-labelledby="shop-channel-title">
         <h2 id="shop-channel-title">{t('chat.shopChannel', { shop: shop?.shopName ?? '' })}</h2>
@@ -78,7 +78,7 @@ function ShopChat() {
           </ul>
         </section>
       )}
-    </main>
+    </section>
   );
 }
 

@@ -46,7 +46,7 @@ export function ExceptionsPage() {
   });
 
   return (
-    <main id="main" className="exceptions-page">
+    <section className="exceptions-page">
       <h1>{t('exceptions.title')}</h1>
       {waiting.length === 0 && reports.length === 0 && <p>{t('exceptions.none')}</p>}
       <ul className="reports">
@@ -83,6 +83,6 @@ export function ExceptionsPage() {
           );
         })}
       </ul>
-    </main>
+    </section>
   );
 }

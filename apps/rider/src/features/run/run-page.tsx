@@ -34,7 +34,7 @@ export function RunPage() {
   const alerts = stops?.filter((s) => s.risk !== 'on_time') ?? [];
 
   return (
-    <main id="main" className="run-page">
+    <section className="run-page">
       <h1>{t('run.title')}</h1>
       {run.isPending && <p role="status">{t('common.loading')}</p>}
       <Problem error={run.error} />
@@ -86,7 +86,7 @@ export function RunPage() {
           </ul>
         </section>
       )}
-    </main>
+    </section>
   );
 }
 

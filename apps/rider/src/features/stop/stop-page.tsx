@@ -20,14 +20,14 @@ export function StopPage() {
   const { t } = useTranslation();
   const order = useOrder(orderId);
   return (
-    <main id="main" className="stop-page">
+    <section className="stop-page">
       <Link to="/" className="back">
         {t('shared.back')}
       </Link>
       {order.isPending && <p role="status">{t('common.loading')}</p>}
       <Problem error={order.error} words={{ ORDER_NOT_FOUND: t('stop.notYours') }} />
       {order.data && <Stop order={order.data} />}
-    </main>
+    </section>
   );
 }
 
