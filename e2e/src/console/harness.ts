@@ -6,8 +6,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, createTestNamespace, type ServiceProcess,
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const repoRoot = join(__dirname, '..', '..', '..');
-/** Where global setup's `npm run build` puts the console. */
+/** Where global setup's `npm run build` puts the console and the rider's app. */
 const CONSOLE_DIR = join(repoRoot, 'dist', 'console');
+const RIDER_DIR = join(repoRoot, 'dist', 'rider');
 const GATEWAY_SERVICES = ['orders', 'dispatch', 'messaging', 'notifications', 'accounts'] as const;
 type GatewayService = (typeof GATEWAY_SERVICES)[number];
 /**
@@ -62,11 +63,13 @@ export interface ConsoleSystem {
 /**
  * The whole system as `npm start` runs it, for one spec file: the five services each in its own
  * process (tokens verified against accounts' keys alone, the gateway trusted to name the client),
- * the gateway serving the built console, and a headless Chromium.
+ * the gateway serving the built console at / and the rider's app at /rider/, and a headless
+ * Chromium. The rider's app's specs (e2e/src/rider) use it too.
  */
 export async function startConsoleSystem(): Promise<ConsoleSystem> {
   const namespace = await createTestNamespace();
-  const [accountsPort] = await freePorts(1);
+  // The gateway's port is known before accounts starts: invitation links point at it.
+  const [accountsPort, gatewayPort] = await freePorts(2);
   const env = {
     KAFKA_NAMESPACE: namespace,
     AUTH_DEVELOPMENT_KEY: 'false',
@@ -85,7 +88,11 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
   };
   try {
     const extra: Partial<Record<GatewayService, Record<string, string>>> = {
-      accounts: { PORT: String(accountsPort) },
+      accounts: {
+        PORT: String(accountsPort),
+        ACCOUNTS_INVITATION_URL: `http://127.0.0.1:${gatewayPort}/invitation`,
+        ACCOUNTS_RIDER_INVITATION_URL: `http://127.0.0.1:${gatewayPort}/rider/invitation`,
+      },
       // A plan in a fraction of a second, a second after the last at most: the test shop has a handful of orders, and the walk is not about the debounce (dispatch's own specs are).
       dispatch: { DISPATCH_PLAN_TIME_LIMIT_MS: '200', DISPATCH_REPLAN_SETTLE_MS: '200', DISPATCH_REPLAN_DEBOUNCE_SECONDS: '1', DISPATCH_TIME_ZONE: TIME_ZONE },
     };
@@ -98,7 +105,6 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
     );
     // The standalone gateway, as a deployment without an Ingress runs it. No TILE_URL: the map draws
     // riders and stops on a plain background, and the run needs no network.
-    const [gatewayPort] = await freePorts(1);
     gateway = spawnService(
       'gateway',
       join(repoRoot, 'dist', 'tools', 'gateway', 'main.js'),
@@ -106,6 +112,7 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
       {
         GATEWAY_PORT: String(gatewayPort),
         CONSOLE_DIR,
+        RIDER_DIR,
         LOG_LEVEL: env.LOG_LEVEL,
         ...Object.fromEntries(services.map(([name, serviceUrl]) => [`${name.toUpperCase()}_URL`, serviceUrl])),
       },

@@ -1,7 +1,7 @@
 // Today's run: the stops in planned order, what changed, what is at risk.
 export const run = {
   en: {
-    title: "Today's run",
+    title: 'Today’s run',
     stops: 'Stops in the order to ride them',
     empty: 'No deliveries for you today yet.',
     done: 'Done today',
