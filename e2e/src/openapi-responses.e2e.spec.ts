@@ -263,7 +263,9 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect((await desk.POST('/plans/{planId}/apply', { params: { path: { planId: randomUUID() } }, body: {} })).response.status).toBe(409);
 
     const position = { ...shopAt, accuracy: 5, recordedAt: new Date().toISOString() };
-    expect((await riderDesk.POST('/riders/me/positions', { body: { positions: [position] } })).response.status).toBe(202);
+    expect((await riderDesk.POST('/riders/me/positions', { body: { positions: [{ id: randomUUID(), ...position }] } })).response.status).toBe(202);
+    expect((await riderDesk.GET('/riders/me/run')).response.status).toBe(200);
+    expect((await desk.GET('/riders/me/run')).response.status).toBe(403);
     await eventually(async () => expect((await desk.GET('/riders/{riderId}/position', { params: { path: { riderId: rita } } })).response.status).toBe(200));
     expect((await desk.GET('/riders/{riderId}/trail', { params: { path: { riderId: rita } } })).response.status).toBe(200);
 
@@ -329,6 +331,11 @@ describe('every answer matches its service’s OpenAPI document (five services, 
         .status,
     ).toBe(201);
     expect((await staff.GET('/shops/{shopId}/channels/{channelId}/messages', { params: { path: shopChannel } })).response.status).toBe(200);
+    await eventually(async () =>
+      expect(
+        (await messaging(as({ role: 'rider', shopId: shop })).GET('/shops/{shopId}/channels', { params: { path: { shopId: shop } } })).data?.items,
+      ).toHaveLength(1),
+    );
 
     // A photo: uploaded as a Blob, listed, served and its thumbnail.
     const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } })

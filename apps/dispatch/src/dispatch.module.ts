@@ -18,11 +18,13 @@ import { dispatchRelay } from './dispatch-relay';
 import { EtaTracker, SHOP_ETA_SETTINGS, type ShopEtaSettingsLookup } from './eta/eta-tracker';
 import { LatenessController } from './lateness/api/lateness.controller';
 import { RiderPositionsController } from './positions/api/rider-positions.controller';
+import { RiderPositionIds1764000001500 } from './positions/rider-position-ids.migration';
 import { RiderPositions1764000000600 } from './positions/rider-positions.migration';
 import { RiderPositionsStore } from './positions/rider-positions.store';
 import { trailRetention } from './positions/trail-retention';
 import { planningMigrations, planningProviders, PlansController, shopSettingsFromPlanning } from './planning/planning.providers';
 import { RidersController } from './riders/api/riders.controller';
+import { RiderRunController } from './run/api/rider-run.controller';
 import { RidersPendingShops1764000001200 } from './riders/projections/riders-pending-shops.migration';
 import { Riders1764000000720 } from './riders/projections/riders.migration';
 
@@ -43,13 +45,22 @@ export class DispatchModule {
         RidersPendingShops1764000001200,
         DeliveryArrivals1764000001300,
         DeliveriesDeliveredAt1764000001400,
+        RiderPositionIds1764000001500,
       ],
       eventLog: {},
     });
     return {
       module: DispatchModule,
       imports: [...foundation.imports, TypeOrmModule.forFeature([Delivery]), DemandModule],
-      controllers: [DeliveriesController, RiderPositionsController, RidersController, AssignmentsController, PlansController, LatenessController],
+      controllers: [
+        DeliveriesController,
+        RiderPositionsController,
+        RiderRunController,
+        RidersController,
+        AssignmentsController,
+        PlansController,
+        LatenessController,
+      ],
       providers: [
         ...foundation.providers,
         dispatchRelay,

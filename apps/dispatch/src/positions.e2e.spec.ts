@@ -2,6 +2,7 @@ import { developmentTokens, type Principal } from '@petalpost/auth';
 import { namespaced, type RiderPosition, TOPICS } from '@petalpost/contracts';
 import { type RetentionSweep, type RunningService } from '@petalpost/platform';
 import { createTestNamespace, customerTokenForgery, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { randomUUID } from 'node:crypto';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
@@ -154,6 +155,30 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
     expect(trail).toHaveLength(answers.reduce((n, a) => n + (a.body.accepted as number), 0));
   });
 
+  it('keeps a batch sent twice once: the second answer drops every report as a duplicate, nothing more is published', async () => {
+    const shop = uniqueName('shop');
+    const rita = uniqueName('rider');
+    const token = as({ role: 'rider', shopId: shop, sub: rita });
+    const batch = [fix(12), fix(11), fix(10)].map((p) => ({ id: randomUUID(), ...p }));
+
+    expect(await report(token, batch)).toEqual({ status: 202, body: { accepted: 3, dropped: [] } });
+    // The phone lost the 202 and sends the batch again, with one report twice over.
+    expect(await report(token, [...batch, batch[0]])).toEqual({
+      status: 202,
+      body: { accepted: 0, dropped: [0, 1, 2, 3].map((index) => ({ index, reason: 'duplicate' })) },
+    });
+
+    const rows = await service.app
+      .get(DataSource)
+      .query<Array<{ id: string }>>(`SELECT position_id::text AS id FROM rider_position_trail WHERE rider_id = $1 ORDER BY recorded_at`, [rita]);
+    expect(rows.map((r) => r.id)).toEqual(batch.map((p) => p.id));
+    await eventually(() => expect(publishedFor(rita)).toHaveLength(3));
+    // A later report of the same phone is still kept; a position without an id (an older caller) too.
+    const later = [{ id: randomUUID(), ...fix(5) }, fix(4)];
+    expect((await report(token, [batch[2], ...later])).body).toEqual({ accepted: 2, dropped: [{ index: 0, reason: 'duplicate' }] });
+    await eventually(() => expect(publishedFor(rita).map((p) => p.recordedAt)).toEqual([...batch, ...later].map((p) => p.recordedAt)));
+  });
+
   it('drops implausible positions with their reasons and keeps the rest', async () => {
     const shop = uniqueName('shop');
     const rita = uniqueName('rider');
@@ -184,6 +209,7 @@ describe('rider positions (real service, Postgres and Kafka)', () => {
     const rider = as({ role: 'rider', shopId: shop, sub: uniqueName('rider') });
     for (const body of [
       { positions: [] },
+      { positions: [{ ...fix(1), id: 'not-a-uuid' }] },
       { positions: Array.from({ length: 51 }, () => fix(1)) },
       { positions: [{ ...fix(1), altitude: 3 }] },
       { positions: [fix(1)], batch: 1 },

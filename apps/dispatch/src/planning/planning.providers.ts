@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ShopEtaSettings } from '../eta/eta-tracker';
+import { PlannedStopsAppliedAt1764000001600 } from './projections/planned-stops-applied-at.migration';
 import { Planning1764000000700 } from './projections/planning.migration';
 import { Planner } from './planner';
 import { planningProjections } from './projections/plans.projection';
@@ -13,7 +14,7 @@ export { PlansController } from './api/plans.controller';
 export const planningProviders: Provider[] = [...routeSolverProviders, Planner, planningProjections, Replanner, replanning, planningTriggersConsumer];
 
 /** Auto-dispatch's migrations, in order. */
-export const planningMigrations: Array<new () => object> = [Planning1764000000700];
+export const planningMigrations: Array<new () => object> = [Planning1764000000700, PlannedStopsAppliedAt1764000001600];
 
 /** A shop's own ETA settings, as the plans projection keeps them (nothing for a shop never configured). */
 export async function shopSettingsFromPlanning(shopId: string, db: EntityManager): Promise<Partial<ShopEtaSettings>> {

@@ -81,32 +81,37 @@ export class RiderPositionsStore implements OnApplicationBootstrap, BeforeApplic
       // One request of a rider at a time: two racing requests would each judge order against a stale
       // last position. The guarded upsert below holds even without it.
       await db.query(`SELECT pg_advisory_xact_lock(hashtext('rider-position:' || $1 || ':' || $2))`, [rider.shopId, rider.riderId]);
-      const [last] = await db.query<Array<{ recorded_at: Date }>>(`SELECT recorded_at FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2`, [
-        rider.shopId,
-        rider.riderId,
-      ]);
-      const result = screenPositions(reported, last?.recorded_at.toISOString(), now.toISOString(), this.limits);
+      // The rider's last kept time and which of these reports were kept before, in one round trip.
+      const ids = reported.flatMap((p) => (p.id !== undefined ? [p.id.toLowerCase()] : []));
+      const [{ last, kept_ids }] = await db.query<Array<{ last: Date | null; kept_ids: string[] }>>(
+        `SELECT (SELECT recorded_at FROM rider_latest_positions WHERE shop_id = $1 AND rider_id = $2) AS last,
+                ARRAY(SELECT position_id::text FROM rider_position_trail WHERE shop_id = $1 AND rider_id = $2 AND position_id = ANY($3::uuid[])) AS kept_ids`,
+        [rider.shopId, rider.riderId, ids],
+      );
+      const result = screenPositions(reported, last?.toISOString(), now.toISOString(), this.limits, new Set(kept_ids));
       if (result.accepted.length === 0) return result;
 
-      const kept = result.accepted;
+      const accepted = result.accepted;
       await db.query(
-        `INSERT INTO rider_position_trail (shop_id, rider_id, recorded_at, lat, lng, accuracy, speed, heading, received_at)
-         SELECT $1, $2, t.recorded_at, t.lat, t.lng, t.accuracy, t.speed, t.heading, $3
-           FROM unnest($4::timestamptz[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[]) AS t(recorded_at, lat, lng, accuracy, speed, heading)
+        `INSERT INTO rider_position_trail (shop_id, rider_id, recorded_at, lat, lng, accuracy, speed, heading, received_at, position_id)
+         SELECT $1, $2, t.recorded_at, t.lat, t.lng, t.accuracy, t.speed, t.heading, $3, t.position_id
+           FROM unnest($4::timestamptz[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::uuid[])
+             AS t(recorded_at, lat, lng, accuracy, speed, heading, position_id)
          ON CONFLICT DO NOTHING`,
         [
           rider.shopId,
           rider.riderId,
           now,
-          kept.map((p) => p.recordedAt),
-          kept.map((p) => p.lat),
-          kept.map((p) => p.lng),
-          kept.map((p) => p.accuracy),
-          kept.map((p) => p.speed ?? null),
-          kept.map((p) => p.heading ?? null),
+          accepted.map((p) => p.recordedAt),
+          accepted.map((p) => p.lat),
+          accepted.map((p) => p.lng),
+          accepted.map((p) => p.accuracy),
+          accepted.map((p) => p.speed ?? null),
+          accepted.map((p) => p.heading ?? null),
+          accepted.map((p) => p.id ?? null),
         ],
       );
-      const newest = kept[kept.length - 1];
+      const newest = accepted[accepted.length - 1];
       await db.query(
         `INSERT INTO rider_latest_positions (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (shop_id, rider_id) DO UPDATE SET

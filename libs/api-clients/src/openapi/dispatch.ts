@@ -30,7 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report the rider's positions (1–50); implausible or out-of-order ones are dropped, each with its reason */
+        /** Report the rider's positions (1–50); duplicate, implausible or out-of-order ones are dropped, each with its reason */
         post: operations["riderPositions_report"];
         delete?: never;
         options?: never;
@@ -64,6 +64,23 @@ export interface paths {
         };
         /** A rider's recent trail, oldest first (kept RIDER_TRAIL_RETENTION_HOURS) */
         get: operations["riderPositions_trail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/riders/me/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rider's run today: their open deliveries in the applied plan's trip and stop order, the rest after them by window; each with window, ETA, risk and whether the rider has the flowers. No recipient: the order says who. */
+        get: operations["riderRun_run"];
         put?: never;
         post?: never;
         delete?: never;
@@ -466,6 +483,11 @@ export interface components {
         };
         ReportPositionsBody: {
             positions: {
+                /**
+                 * Format: uuid
+                 * @description The phone’s own id for this report (the rider app always sends one): a report kept before is dropped as duplicate, so a batch sent again is kept once
+                 */
+                id?: string;
                 /** @description degrees; outside -90..90 is dropped as out_of_bounds */
                 lat: number;
                 /** @description degrees; outside -180..180 is dropped as out_of_bounds */
@@ -490,7 +512,7 @@ export interface components {
                 /** @description in the request */
                 index: number;
                 /** @enum {string} */
-                reason: "out_of_bounds" | "inaccurate" | "from_the_future" | "too_old" | "out_of_order";
+                reason: "duplicate" | "out_of_bounds" | "inaccurate" | "from_the_future" | "too_old" | "out_of_order";
             }[];
         };
         RiderPositionView_Output: {
@@ -531,6 +553,87 @@ export interface components {
                 recordedAt: string;
                 /** @description when dispatch received it (the server clock) */
                 receivedAt: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "riderId": "rita",
+         *       "shopId": "rosewood",
+         *       "planId": "8b0f5c1e-3a53-4a8e-9d0e-0c7a1f6b2d11",
+         *       "plannedAt": "2026-02-14T09:02:11.000Z",
+         *       "asOf": "2026-02-14T09:40:00.000Z",
+         *       "stops": [
+         *         {
+         *           "orderId": "5f1d7c9a-2b1e-4c3d-8e7f-6a5b4c3d2e1f",
+         *           "status": "out_for_delivery",
+         *           "window": {
+         *             "from": "2026-02-14T09:00:00.000Z",
+         *             "to": "2026-02-14T11:00:00.000Z",
+         *             "timeZone": "Europe/Amsterdam"
+         *           },
+         *           "eta": "2026-02-14T09:52:00.000Z",
+         *           "risk": "on_time",
+         *           "riskSince": null,
+         *           "trip": 1,
+         *           "stop": 1,
+         *           "carrying": true
+         *         },
+         *         {
+         *           "orderId": "0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d",
+         *           "status": "ready_for_pickup",
+         *           "window": {
+         *             "from": "2026-02-14T10:00:00.000Z",
+         *             "to": "2026-02-14T10:30:00.000Z",
+         *             "timeZone": "Europe/Amsterdam"
+         *           },
+         *           "eta": "2026-02-14T10:24:00.000Z",
+         *           "risk": "at_risk",
+         *           "riskSince": "2026-02-14T09:38:00.000Z",
+         *           "trip": 2,
+         *           "stop": 1,
+         *           "carrying": false
+         *         }
+         *       ]
+         *     }
+         */
+        RiderRun_Output: {
+            riderId: string;
+            shopId: string;
+            /** @description The applied plan the run follows; null when none of its stops is planned */
+            planId: string | null;
+            /** @description When that plan was applied */
+            plannedAt: string | null;
+            /** @description When the run was read (the server clock) */
+            asOf: string;
+            /** @description In the order to ride them */
+            stops: {
+                orderId: string;
+                /**
+                 * @description As the board has it: awaiting_assignment, ready_for_pickup or out_for_delivery
+                 * @enum {string}
+                 */
+                status: "awaiting_assignment" | "ready_for_pickup" | "out_for_delivery";
+                window: {
+                    from: string;
+                    to: string;
+                    /** @description The shop's IANA time zone, to show the window on its clock */
+                    timeZone: string;
+                };
+                /** @description When dispatch last estimated the rider reaches the door; null before an estimate */
+                eta: string | null;
+                /**
+                 * @description As dispatch flagged it for the current window (DeliveryAtRisk, DeliveryLate)
+                 * @enum {string}
+                 */
+                risk: "on_time" | "at_risk" | "late";
+                /** @description When the risk was flagged; null when on time */
+                riskSince: string | null;
+                /** @description The applied plan’s trip (from 1); null when the order is not on it */
+                trip: number | null;
+                /** @description The stop within the trip (from 1); null when the order is not on the plan */
+                stop: number | null;
+                /** @description The rider has the flowers (out for delivery); false while they are still to be picked up */
+                carrying: boolean;
             }[];
         };
         /**
@@ -1253,6 +1356,43 @@ export interface operations {
             };
             /** @description Not found, or not yours to see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    riderRun_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiderRun_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

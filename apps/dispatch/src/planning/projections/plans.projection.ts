@@ -69,11 +69,11 @@ async function apply(db: EntityManager, tables: Record<string, string>, event: S
       if (stops.length === 0) return;
       // An order is on one shop's plan at a time; should another shop's plan still hold it, the latest applied wins.
       await db.query(
-        `INSERT INTO ${tables[PLANNED_STOPS]} (order_id, shop_id, plan_id, rider_id, trip, seq, arrive_at, window_from, window_to)
-         SELECT s.order_id, $1, $2, s.rider_id, s.trip, s.seq, s.arrive_at, s.window_from, s.window_to
+        `INSERT INTO ${tables[PLANNED_STOPS]} (order_id, shop_id, plan_id, rider_id, trip, seq, arrive_at, window_from, window_to, applied_at)
+         SELECT s.order_id, $1, $2, s.rider_id, s.trip, s.seq, s.arrive_at, s.window_from, s.window_to, $4
            FROM jsonb_to_recordset($3::jsonb) AS s(order_id text, rider_id text, trip int, seq int, arrive_at timestamptz, window_from timestamptz, window_to timestamptz)
          ON CONFLICT (order_id) DO UPDATE SET shop_id = EXCLUDED.shop_id, plan_id = EXCLUDED.plan_id, rider_id = EXCLUDED.rider_id, trip = EXCLUDED.trip,
-           seq = EXCLUDED.seq, arrive_at = EXCLUDED.arrive_at, window_from = EXCLUDED.window_from, window_to = EXCLUDED.window_to`,
+           seq = EXCLUDED.seq, arrive_at = EXCLUDED.arrive_at, window_from = EXCLUDED.window_from, window_to = EXCLUDED.window_to, applied_at = EXCLUDED.applied_at`,
         [
           shopId,
           planId,
@@ -88,6 +88,7 @@ async function apply(db: EntityManager, tables: Record<string, string>, event: S
               window_to: s.windowTo,
             })),
           ),
+          appliedAt,
         ],
       );
       return;

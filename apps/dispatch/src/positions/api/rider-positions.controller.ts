@@ -13,6 +13,12 @@ export const MAX_POSITIONS_PER_REQUEST = 50;
 // Bounds, accuracy and device time are judged by the domain and answered as drops, not 400s: a
 // phone cannot fix a bad fix, and the rest of its batch is still worth keeping.
 const ReportedPositionSchema = z.strictObject({
+  id: z
+    .uuid()
+    .optional()
+    .describe(
+      'The phone’s own id for this report (the rider app always sends one): a report kept before is dropped as duplicate, so a batch sent again is kept once',
+    ),
   lat: z.number().describe('degrees; outside -90..90 is dropped as out_of_bounds'),
   lng: z.number().describe('degrees; outside -180..180 is dropped as out_of_bounds'),
   accuracy: z.number().min(0).describe('metres'),
@@ -60,7 +66,7 @@ export class RiderPositionsController {
   @Post('me/positions')
   @Roles('rider')
   @ApiOperation({
-    summary: `Report the rider's positions (1–${MAX_POSITIONS_PER_REQUEST}); implausible or out-of-order ones are dropped, each with its reason`,
+    summary: `Report the rider's positions (1–${MAX_POSITIONS_PER_REQUEST}); duplicate, implausible or out-of-order ones are dropped, each with its reason`,
   })
   @ZodResponse({ status: 202, type: ReportPositionsResult })
   async report(@Body() body: ReportPositionsBody, @CurrentPrincipal() principal: Principal) {

@@ -1,5 +1,7 @@
 /** A position as the rider's phone reports it. */
 export interface ReportedPosition {
+  /** The phone's own id for this report (a UUID): a report sent again is recognised by it. Older callers send none. */
+  id?: string;
   lat: number;
   lng: number;
   /** metres */
@@ -21,7 +23,7 @@ export interface PositionLimits {
   maxAgeMs: number;
 }
 
-export const DROP_REASONS = ['out_of_bounds', 'inaccurate', 'from_the_future', 'too_old', 'out_of_order'] as const;
+export const DROP_REASONS = ['duplicate', 'out_of_bounds', 'inaccurate', 'from_the_future', 'too_old', 'out_of_order'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 export interface ScreenedPositions {
@@ -33,19 +35,31 @@ export interface ScreenedPositions {
 
 /**
  * Which of a rider's reported positions to keep. `lastAcceptedAt` is the rider's newest position
- * already kept, `now` the server's clock. A phone sends what it buffered while offline, not always in
- * order, so a request is taken oldest first; anything not newer than the last kept is out of order.
- * Times are ISO 8601 and compared to the millisecond.
+ * already kept, `keptIds` the ids of this request's reports that were kept before (a phone that lost
+ * the answer sends its batch again), `now` the server's clock. A report kept before, or sent twice in
+ * one request (the first counts), is a duplicate whatever else is true of it. A phone sends what it
+ * buffered while offline, not always in order, so a request is taken oldest first; anything not newer
+ * than the last kept is out of order. Times are ISO 8601 and compared to the millisecond.
  */
 export function screenPositions(
   reported: readonly ReportedPosition[],
   lastAcceptedAt: string | undefined,
   now: string,
   limits: PositionLimits,
+  keptIds: ReadonlySet<string> = new Set(),
 ): ScreenedPositions {
   const dropped: ScreenedPositions['dropped'] = [];
   const plausible: ScreenedPositions['accepted'] = [];
+  const seen = new Set<string>();
   reported.forEach((position, index) => {
+    if (position.id !== undefined) {
+      const id = position.id.toLowerCase();
+      if (keptIds.has(id) || seen.has(id)) {
+        dropped.push({ index, reason: 'duplicate' });
+        return;
+      }
+      seen.add(id);
+    }
     const reason = implausibility(position, now, limits);
     if (reason) dropped.push({ index, reason });
     else plausible.push({ ...position, index });

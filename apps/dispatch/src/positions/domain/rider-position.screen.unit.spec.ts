@@ -79,3 +79,46 @@ describe('screening a rider’s positions against the last one kept', () => {
     ]);
   });
 });
+
+describe('screening reports sent again', () => {
+  const ids = ['0d6f2a52-8f8e-4a4e-9c0b-1f1d2c3b4a01', '0d6f2a52-8f8e-4a4e-9c0b-1f1d2c3b4a02', '0d6f2a52-8f8e-4a4e-9c0b-1f1d2c3b4a03'];
+
+  it('drops every report of a batch kept before as duplicate, not as out of order', () => {
+    const batch = [fix({ id: ids[0], recordedAt: at(-3) }), fix({ id: ids[1], recordedAt: at(-2) })];
+    const { accepted, dropped } = screenPositions(batch, at(-2), now, limits, new Set([ids[0], ids[1]]));
+    expect(accepted).toEqual([]);
+    expect(dropped).toEqual([
+      { index: 0, reason: 'duplicate' },
+      { index: 1, reason: 'duplicate' },
+    ]);
+  });
+
+  it('keeps the new reports of a batch that was partly kept before', () => {
+    const batch = [fix({ id: ids[0], recordedAt: at(-3) }), fix({ id: ids[2], recordedAt: at(-1) })];
+    const { accepted, dropped } = screenPositions(batch, at(-3), now, limits, new Set([ids[0]]));
+    expect(accepted.map((p) => p.index)).toEqual([1]);
+    expect(dropped).toEqual([{ index: 0, reason: 'duplicate' }]);
+  });
+
+  it('keeps the first of two reports with one id in a request, whatever their times', () => {
+    const { accepted, dropped } = screenPositions([fix({ id: ids[0], recordedAt: at(-3) }), fix({ id: ids[0], recordedAt: at(-1) })], undefined, now, limits);
+    expect(accepted.map((p) => p.index)).toEqual([0]);
+    expect(dropped).toEqual([{ index: 1, reason: 'duplicate' }]);
+  });
+
+  it('calls a report kept before a duplicate even when it has since grown too old', () => {
+    const { dropped } = screenPositions([fix({ id: ids[0], recordedAt: at(-3600) })], undefined, now, limits, new Set([ids[0]]));
+    expect(dropped).toEqual([{ index: 0, reason: 'duplicate' }]);
+  });
+
+  it('compares ids regardless of case', () => {
+    const { dropped } = screenPositions([fix({ id: ids[0].toUpperCase() })], undefined, now, limits, new Set([ids[0]]));
+    expect(dropped).toEqual([{ index: 0, reason: 'duplicate' }]);
+  });
+
+  it('judges reports without an id as before: never duplicates', () => {
+    const { accepted, dropped } = screenPositions([fix({ recordedAt: at(-3) }), fix({ recordedAt: at(-2) })], undefined, now, limits, new Set(ids));
+    expect(accepted.map((p) => p.index)).toEqual([0, 1]);
+    expect(dropped).toEqual([]);
+  });
+});
