@@ -1,6 +1,5 @@
 import { api, data } from '../../api';
 import { defineAction } from '../../outbox/outbox';
-import { call } from '../common/http';
 
 /** Where a message goes: an order's internal channel, or one of the shop's channels. */
 export type ChatTarget = { kind: 'order'; orderId: string } | { kind: 'shop'; shopId: string; channelId: string };
@@ -25,6 +24,12 @@ export const sendMessage = defineAction<SendParams>('send-message', async (p, { 
       }),
     );
   } else {
-    await call('messaging', 'POST', `/shops/${encodeURIComponent(p.target.shopId)}/channels/${encodeURIComponent(p.target.channelId)}/messages`, { body, key });
+    await data(
+      api.messaging.POST('/shops/{shopId}/channels/{channelId}/messages', {
+        params: { path: { shopId: p.target.shopId, channelId: p.target.channelId } },
+        headers: { 'idempotency-key': key },
+        body,
+      }),
+    );
   }
 });

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, data } from '../../api';
-import { call } from '../common/http';
 
 export interface ChatMessage {
   messageId: string;
@@ -48,7 +47,8 @@ export const useShopChannels = (shopId: string | undefined) =>
   useQuery({
     queryKey: ['chat', 'shop-channels', shopId],
     enabled: Boolean(shopId),
-    queryFn: async () => (await call<{ items: ShopChannel[] }>('messaging', 'GET', `/shops/${encodeURIComponent(shopId ?? '')}/channels`)).items,
+    queryFn: async (): Promise<ShopChannel[]> =>
+      (await data(api.messaging.GET('/shops/{shopId}/channels', { params: { path: { shopId: shopId ?? '' } } }))).items,
   });
 
 export const useShopChat = (shopId: string | undefined, channelId: string | undefined) =>
@@ -56,12 +56,13 @@ export const useShopChat = (shopId: string | undefined, channelId: string | unde
     queryKey: ['chat', 'shop', shopId, channelId],
     enabled: Boolean(shopId && channelId),
     queryFn: () =>
-      allPages((after) =>
-        call<{ items: ChatMessage[]; nextCursor: string | null }>(
-          'messaging',
-          'GET',
-          `/shops/${encodeURIComponent(shopId ?? '')}/channels/${encodeURIComponent(channelId ?? '')}/messages?limit=${PAGE}${after !== undefined ? `&after=${after}` : ''}`,
-        ),
+      allPages(
+        async (after) =>
+          (await data(
+            api.messaging.GET('/shops/{shopId}/channels/{channelId}/messages', {
+              params: { path: { shopId: shopId ?? '', channelId: channelId ?? '' }, query: { limit: PAGE, ...(after !== undefined ? { after } : {}) } },
+            }),
+          )) as { items: ChatMessage[]; nextCursor: string | null },
       ),
   });
 

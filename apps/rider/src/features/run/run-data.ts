@@ -1,24 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { ApiError } from '../../api';
-import { call } from '../common/http';
+import { api, data } from '../../api';
 import { fetchRiderOrders, isOpen, type OrderStatus, type OrderSummary } from '../common/orders';
 
 export type Risk = 'on_time' | 'at_risk' | 'late';
 
-/** One stop of dispatch's run (`GET /riders/me/run`), as far as the app reads it. */
-interface DispatchStop {
-  orderId: string;
-  window: { from: string; to: string; timeZone?: string };
-  eta: string | null;
-  risk: Risk;
-  trip: number | null;
-  stop: number | null;
-}
-interface DispatchRun {
-  planId: string | null;
-  plannedAt: string | null;
-  stops: DispatchStop[];
-}
+const fetchDispatchRun = () => data(api.dispatch.GET('/riders/me/run'));
+/** Dispatch's run (`GET /riders/me/run`): the rider's open deliveries today in the order to ride them. */
+type DispatchRun = Awaited<ReturnType<typeof fetchDispatchRun>>;
+type DispatchStop = DispatchRun['stops'][number];
 
 export interface RunStop {
   orderId: string;
@@ -41,22 +30,13 @@ export interface Run {
   done: RunStop[];
 }
 
-/** Dispatch's run, or undefined where dispatch has no such route (an older dispatch): the app then rides by window. */
-async function fetchDispatchRun(): Promise<DispatchRun | undefined> {
-  try {
-    return await call<DispatchRun>('dispatch', 'GET', '/riders/me/run');
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return undefined;
-    throw err;
-  }
-}
-
-/** Late is plain from the window; at risk needs dispatch's ETA. */
+/** For orders dispatch does not list (done, or not yet on its board): late is plain from the window; at risk needs dispatch's ETA. */
 const riskByWindow = (o: OrderSummary, now: number): Risk => (isOpen(o.status) && Date.parse(o.deliveryWindow.to) < now ? 'late' : 'on_time');
 
 /**
  * Today's run: dispatch's planned order with its ETAs and flags, joined with the rider's orders
- * for the recipient's name and the order's state.
+ * for the recipient's name and the order's state; orders of the rider that dispatch does not list
+ * yet follow by window, and what is done today closes the list.
  */
 export function combineRun(orders: readonly OrderSummary[], run: DispatchRun | undefined, now: number): Run {
   const byId = new Map(orders.map((o) => [o.orderId, o]));

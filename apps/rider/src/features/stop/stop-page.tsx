@@ -26,7 +26,7 @@ export function StopPage() {
       </Link>
       {order.isPending && <p role="status">{t('common.loading')}</p>}
       <Problem error={order.error} words={{ ORDER_NOT_FOUND: t('stop.notYours') }} />
-      {order.data && <Stop order={order.data} />}
+      {order.data && <Stop key={order.data.orderId} order={order.data} />}
     </section>
   );
 }
