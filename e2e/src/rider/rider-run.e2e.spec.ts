@@ -118,10 +118,13 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     );
     planned = plan.stops;
     expect((await system.call('dispatch', 'POST', `/plans/${plan.planId}/apply`, { token: shop.dispatcher.token, body: {} })).status).toBe(200);
+    // The orders service and dispatch's own board both know the orders are the rider's.
     await eventually(
       async () => {
         const mine = await system.call('orders', 'GET', '/orders', { token: shop.rider.token });
         expect((mine.body.items ?? []).length).toBe(4);
+        const run = await system.call('dispatch', 'GET', '/riders/me/run', { token: shop.rider.token });
+        expect((run.body.stops as Array<{ orderId: string }>).map((s) => s.orderId)).toEqual(planned);
       },
       20_000,
       200,
@@ -247,7 +250,10 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
       15_000,
       200,
     );
-    expect(report).toMatchObject({ type: 'address_not_found', details: { type: 'address_not_found', suggestedAddress: '常德路 880 号' }, status: 'reported' });
+    expect(report).toMatchObject({ type: 'address_not_found', status: 'reported' });
+    const full = await staff('messaging', 'GET', `/exceptions/${report.exceptionId as string}`);
+    expect(full.body).toMatchObject({ details: { type: 'address_not_found', suggestedAddress: '常德路 880 号' }, riderId: shop.rider.personId });
+    expect((full.body.position as { lat: number }).lat).toBeCloseTo(DEPOT.lat, 4);
 
     // The shop acknowledges: the rider's list says so.
     expect((await staff('messaging', 'POST', `/exceptions/${report.exceptionId as string}/acknowledge`, {})).status).toBe(200);
