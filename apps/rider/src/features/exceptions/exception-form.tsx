@@ -42,6 +42,8 @@ export function ExceptionForm({ orderId, onDone }: { orderId: string; onDone(): 
         { orderId, photos: photo ? [photo] : [] },
       );
       onDone();
+    } catch (err) {
+      setProblem(t('common.error', { message: err instanceof Error ? err.message : String(err) }));
     } finally {
       setWorking(false);
     }
