@@ -11,7 +11,7 @@ const boundaries = ({ tests }) => {
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra', 'type:tool', 'type:testing'] },
     // The browser apps reach the services only through their generated HTTP clients.
-    { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client'] },
+    { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client', ...testing] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:infra', 'type:tool', 'type:testing'] },
   ];
 };

@@ -331,6 +331,11 @@ describe('every answer matches its service’s OpenAPI document (five services, 
         .status,
     ).toBe(201);
     expect((await staff.GET('/shops/{shopId}/channels/{channelId}/messages', { params: { path: shopChannel } })).response.status).toBe(200);
+    await eventually(async () =>
+      expect(
+        (await messaging(as({ role: 'rider', shopId: shop })).GET('/shops/{shopId}/channels', { params: { path: { shopId: shop } } })).data?.items,
+      ).toHaveLength(1),
+    );
 
     // A photo: uploaded as a Blob, listed, served and its thumbnail.
     const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } })

@@ -13,6 +13,7 @@ import {
   messagingProjections,
   orderEventsConsumer,
   QuickRepliesController,
+  ShopChannels1768000000300,
   ShopChannelsController,
 } from './conversations';
 import { ExceptionReports1764000000500, ExceptionsModule } from './exceptions';
@@ -38,6 +39,7 @@ export class MessagingModule {
         ConversationReadPositions1768000000000,
         AttachmentArrangementPurpose1768000000100,
         ConversationMessageSystem1768000000200,
+        ShopChannels1768000000300,
       ],
       eventLog: {},
     });

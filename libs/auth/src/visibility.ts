@@ -49,16 +49,17 @@ export type Channel = 'internal' | 'customer' | 'shop' | 'unknown';
 
 /**
  * Of each channel, the shop's roles told of everything said in it (`told`), and the roles that may
- * read it and so be @mentioned in it (`readers`): apps/messaging's channel-access.ts. Besides
- * them, the internal channel tells the rider taking part (`data.riderId`) and the customer channel
- * the order's customer. Dispatchers, florists and riders never read the customer channel. A shop
- * channel is told to the staff; florists and dispatchers read it when they look, and are told
- * when @mentioned.
+ * read it and so be @mentioned in it by role (`readers`): apps/messaging's channel-access.ts.
+ * Besides them, the internal channel tells the rider taking part (`data.riderId`) and the customer
+ * channel the order's customer. Dispatchers, florists and riders never read the customer channel.
+ * A shop channel is told to the staff and to every rider of the shop (on the road, the rider's app
+ * is where they hear it); florists and dispatchers read it when they look, and are told when
+ * @mentioned. Riders are @mentioned by name only: there is no `@rider`.
  */
 const CHANNELS: Record<Channel, { told: readonly Role[]; readers: readonly Role[] }> = {
   internal: { told: ['staff', 'dispatcher', 'florist'], readers: ['staff', 'dispatcher', 'florist'] },
   customer: { told: ['staff'], readers: ['staff'] },
-  shop: { told: ['staff'], readers: ['staff', 'dispatcher', 'florist'] },
+  shop: { told: ['staff', 'rider'], readers: ['staff', 'dispatcher', 'florist'] },
   unknown: { told: ['staff'], readers: ['staff'] },
 };
 /** The shop's desk: told of every event of their shop said in no channel, and of the read receipts of the channels that tell them. */
@@ -117,8 +118,8 @@ export function mayReceive(principal: Principal, event: Routed): boolean {
     shopId: event.shopId,
     orderId: orderToldOf(event),
     seenByShopRole: (role) => rolesToldOf(event).includes(role) || isMentioned(principal, event),
-    // Riders hear only of orders assigned to them, and only while assigned.
-    seenByRider: (riderId) => riderToldOf(event) === riderId || isMentioned(principal, event),
+    // Riders hear only of orders assigned to them, and only while assigned; and, all of them, what is said in the shop's channels.
+    seenByRider: (riderId) => riderToldOf(event) === riderId || rolesToldOf(event).includes('rider') || isMentioned(principal, event),
   });
 }
 
@@ -165,7 +166,9 @@ export function riderSeesOrder(riderId: string, order: RiderFacts, grace: RiderG
 
 /**
  * The shop's roles told of an event. Of a channel: those it tells, and of what is not a message
- * (read receipts), only the desk among them. Otherwise the desk, and florists their queue.
+ * (read receipts), only the desk among them. Otherwise the desk, and florists their queue. `rider`
+ * here means every rider of the shop (a shop channel's messages); `riderToldOf` names the one rider
+ * told of an order's events.
  */
 export function rolesToldOf(event: Routed): readonly Role[] {
   const channel = channelOf(event);

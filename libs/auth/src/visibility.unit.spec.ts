@@ -76,6 +76,7 @@ describe('who is told about what is said in a conversation', () => {
     'florist of another shop': who({ role: 'florist', shopId: 's2', sub: 'fay' }),
     'rider li (taking part)': who({ role: 'rider', shopId: 's1', sub: 'li' }),
     'rider mo': who({ role: 'rider', shopId: 's1', sub: 'mo' }),
+    'rider of another shop': who({ role: 'rider', shopId: 's2', sub: 'li' }),
     'customer of the order': who({ role: 'customer', orderId: 'o1', sub: 'buyer-1' }),
     'customer of another order': who({ role: 'customer', orderId: 'o2', sub: 'buyer-2' }),
   } satisfies Record<string, Principal>;
@@ -97,6 +98,7 @@ describe('who is told about what is said in a conversation', () => {
   const inside: Person[] = ['operator', 'staff alice', 'dispatcher carol', 'florist fay', 'florist gus', 'rider li (taking part)'];
   const desk: Person[] = ['operator', 'staff alice', 'dispatcher carol'];
   const staffOnly: Person[] = ['operator', 'staff alice'];
+  const shopChannelTold: Person[] = [...staffOnly, 'rider li (taking part)', 'rider mo'];
   const customerSide: Person[] = ['operator', 'staff alice', 'customer of the order'];
 
   // [what, event, everyone told: anyone not listed is not]
@@ -117,7 +119,12 @@ describe('who is told about what is said in a conversation', () => {
     ['a customer-channel message that names a rider (never published)', said('MessagePosted', 'customer', { riderId: 'li' }), customerSide],
     ['a message of a channel not known here', said('MessagePosted', 'shouting'), staffOnly],
     ['a message without a channel', { type: 'MessagePosted', shopId: 's1', data: { ...conversation, messageId: 'm1', mentions: [] } }, staffOnly],
-    ['a shop-channel message', shopChannel(), staffOnly],
+    ['a shop-channel message', shopChannel(), shopChannelTold],
+    [
+      'a shop-channel message of another shop',
+      { ...shopChannel(), shopId: 's2', data: { shopId: 's2', channelId: 'c2', mentions: [], mentionRefs: [] } },
+      ['operator', 'staff of another shop', 'rider of another shop'],
+    ],
     ['an internal message @florist', said('MessagePosted', 'internal', { mentionRefs: [role('florist')] }), inside],
     ['an internal message @dispatcher and @staff', said('MessagePosted', 'internal', { mentionRefs: [role('dispatcher'), role('staff')] }), inside],
     ['a customer-channel message @staff', said('MessagePosted', 'customer', { mentionRefs: [role('staff')] }), customerSide],
@@ -133,14 +140,15 @@ describe('who is told about what is said in a conversation', () => {
       customerSide,
     ],
     ['an internal message mentioning fay', said('MessagePosted', 'internal', { mentions: ['fay'], mentionRefs: [{ kind: 'person', subject: 'fay' }] }), inside],
-    ['a shop-channel message @florist', shopChannel({ mentionRefs: [role('florist')] }), [...staffOnly, 'florist fay', 'florist gus']],
-    ['a shop-channel message @dispatcher', shopChannel({ mentionRefs: [role('dispatcher')] }), [...staffOnly, 'dispatcher carol']],
+    ['a shop-channel message @florist', shopChannel({ mentionRefs: [role('florist')] }), [...shopChannelTold, 'florist fay', 'florist gus']],
+    ['a shop-channel message @dispatcher', shopChannel({ mentionRefs: [role('dispatcher')] }), [...shopChannelTold, 'dispatcher carol']],
     [
       'a shop-channel message mentioning gus',
       shopChannel({ mentions: ['gus'], mentionRefs: [{ kind: 'person', subject: 'gus' }] }),
-      [...staffOnly, 'florist gus'],
+      [...shopChannelTold, 'florist gus'],
     ],
-    ['a shop-channel message @staff', shopChannel({ mentionRefs: [role('staff')] }), staffOnly],
+    ['a shop-channel message @staff', shopChannel({ mentionRefs: [role('staff')] }), shopChannelTold],
+    ['a shop-channel message @rider (no such mention)', shopChannel({ mentionRefs: [role('rider')] }), shopChannelTold],
     ['a conversation opened', { type: 'ConversationOpened', shopId: 's1', data: { ...conversation, channels: ['internal', 'customer'] } }, desk],
     ['a rider joining', { type: 'RiderJoined', shopId: 's1', data: { ...conversation, riderId: 'li' } }, [...desk, 'rider li (taking part)']],
     ['a shop channel opened', { type: 'ShopChannelOpened', shopId: 's1', data: { shopId: 's1', channelId: 'c1', name: 'Today' } }, desk],

@@ -48,6 +48,7 @@ describe('conversations (real service, Postgres and Kafka)', () => {
   const riderMo = as({ role: 'rider', shopId: shop, sub: 'mo' });
   const operator = as({ role: 'operator', sub: 'olga' });
   const staffElsewhere = as({ role: 'staff', shopId: otherShop, sub: 'bob' });
+  const riderElsewhere = as({ role: 'rider', shopId: otherShop, sub: 'li' });
 
   const call = async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${service.url}${path}`, {
@@ -626,18 +627,71 @@ describe('conversations (real service, Postgres and Kafka)', () => {
       ['staff of the shop', () => staff, 200, 201],
       ['a florist of the shop', () => florist, 200, 201],
       ['a dispatcher of the shop', () => dispatcher, 200, 201],
-      ['a rider of the shop', () => riderLi, 404, 404],
+      ['a rider of the shop', () => riderLi, 200, 201],
       ['a customer token', () => customerTokenForgery(randomUUID(), 'someone'), 401, 401],
       ['an operator', () => operator, 200, 403],
       ['staff of another shop', () => staffElsewhere, 404, 404],
+      ['a rider of another shop', () => riderElsewhere, 404, 404],
     ];
     it.each(table)('%s: reads %i, posts %i', async (_who, token, reads, posts) => {
       const read = await call('GET', `/shops/${shop}/channels/${channelId}/messages`, token());
       const posted = await call('POST', `/shops/${shop}/channels/${channelId}/messages`, token(), { text: 'Van 2 leaves at 11' });
       expect({ read: read.status, posted: posted.status }).toEqual({ read: reads, posted: posts });
     });
+    it("lists the shop's channels to its staff, florists, dispatchers and riders, and to nobody of another shop", async () => {
+      for (const token of [staff, florist, dispatcher, riderLi, operator]) {
+        await eventually(async () => {
+          const listed = await call('GET', `/shops/${shop}/channels`, token);
+          expect(listed.status).toBe(200);
+          expect(listed.body.items).toContainEqual(expect.objectContaining({ channelId, shopId: shop, name: "Today's deliveries" }));
+        });
+      }
+      for (const token of [riderElsewhere, staffElsewhere]) expect((await call('GET', `/shops/${shop}/channels`, token)).body.code).toBe('SHOP_NOT_FOUND');
+      expect((await call('GET', `/shops/${otherShop}/channels`, riderElsewhere)).body).toEqual({ items: [] });
+    });
+    it('counts its messages and their last time in the list', async () => {
+      const posted = await call('POST', `/shops/${shop}/channels/${channelId}/messages`, riderLi, { text: 'Scooter 3 has a flat' });
+      await eventually(async () => {
+        const listed = await call('GET', `/shops/${shop}/channels`, riderLi);
+        const row = listed.body.items!.find((c) => c.channelId === channelId)!;
+        expect(row.lastMessageAt).toBe(posted.body.postedAt);
+        const read = await call('GET', `/shops/${shop}/channels/${channelId}/messages?limit=200`, riderLi);
+        expect(row.messageCount).toBe(read.body.items!.length);
+      });
+    });
+    it('lets a rider of the shop post, and be @mentioned once they have posted; riders do not open channels', async () => {
+      const own = await call('POST', `/shops/${shop}/channels`, staff, { name: 'Riders' });
+      const id = own.body.channelId as string;
+      expect((await call('POST', `/shops/${shop}/channels/${id}/messages`, staff, { text: '@li are you near Lindenlaan?' })).body.code).toBe('MENTION_UNKNOWN');
+      expect((await call('POST', `/shops/${shop}/channels/${id}/messages`, riderLi, { text: 'On the ring road' })).status).toBe(201);
+      const mention = await call('POST', `/shops/${shop}/channels/${id}/messages`, staff, { text: '@li take Lindenlaan 3 too' });
+      expect(mention).toMatchObject({ status: 201, body: { mentions: [{ kind: 'person', subject: 'li' }] } });
+      const read = await call('GET', `/shops/${shop}/channels/${id}/messages`, riderLi);
+      expect(read.body.items!.map((m) => [m.author, m.text])).toEqual([
+        [{ role: 'rider', subject: 'li' }, 'On the ring road'],
+        [{ role: 'staff', subject: 'alice' }, '@li take Lindenlaan 3 too'],
+      ]);
+      expect((await call('POST', `/shops/${shop}/channels`, riderLi, { name: 'riders' })).body.code).toBe('CHANNEL_OPEN_NOT_ALLOWED');
+    });
+    it('answers a retried post with the first message and stores it once; the key with another text is 409', async () => {
+      const key = { 'idempotency-key': uniqueName('key') };
+      const countOf = async () =>
+        Number((await service.app.get(DataSource).query(`SELECT count(*) AS n FROM events WHERE stream_id = $1`, [`shop-channel-${channelId}`]))[0].n);
+      const first = await call('POST', `/shops/${shop}/channels/${channelId}/messages`, riderLi, { text: 'At the depot' }, key);
+      const before = await countOf();
+      const again = await call('POST', `/shops/${shop}/channels/${channelId}/messages`, riderLi, { text: 'At the depot' }, key);
+      expect({ status: again.status, replayed: again.headers.get('idempotent-replayed'), messageId: again.body.messageId }).toEqual({
+        status: 201,
+        replayed: 'true',
+        messageId: first.body.messageId,
+      });
+      expect(await countOf()).toBe(before);
+      const reused = await call('POST', `/shops/${shop}/channels/${channelId}/messages`, riderLi, { text: 'Leaving the depot' }, key);
+      expect({ status: reused.status, code: reused.body.code }).toEqual({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(await countOf()).toBe(before);
+    });
     it('is opened by staff only, is 404 under another shop, and is published without an order', async () => {
-      expect((await call('POST', `/shops/${shop}/channels`, riderLi, { name: 'riders' })).status).toBe(404);
+      expect((await call('POST', `/shops/${shop}/channels`, customerTokenForgery(randomUUID(), 'someone'), { name: 'riders' })).status).toBe(401);
       expect((await call('GET', `/shops/${otherShop}/channels/${channelId}/messages`, staffElsewhere)).status).toBe(404);
       const posted = await call('POST', `/shops/${shop}/channels/${channelId}/messages`, staff, { text: '@florist more peonies' });
       expect(posted.body.mentions).toEqual([{ kind: 'role', role: 'florist' }]);

@@ -13,4 +13,5 @@ export { ConversationMessageSystem1768000000200 } from './projections/conversati
 export { ConversationMessages1766000000700 } from './projections/conversation-messages/conversation-messages.migration';
 export { ConversationReadPositions1768000000000 } from './projections/conversation-messages/conversation-read-positions.migration';
 export { messagingProjections } from './projections/conversation-projections';
+export { ShopChannels1768000000300 } from './projections/shop-channels/shop-channels.migration';
 export { toIntegrationEvents } from './relay/conversation-integration-events';

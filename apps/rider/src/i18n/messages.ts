@@ -1,3 +1,10 @@
+import { chat } from '../features/chat/messages';
+import { shared } from '../features/common/messages';
+import { delivery } from '../features/delivery/messages';
+import { exceptions } from '../features/exceptions/messages';
+import { pickup } from '../features/pickup/messages';
+import { run } from '../features/run/messages';
+import { stop } from '../features/stop/messages';
 import { common } from './common.messages';
 
 /**
@@ -5,7 +12,7 @@ import { common } from './common.messages';
  * (`features/<area>/messages.ts`), in both languages, under its own key. A key missing in one
  * language fails i18n.unit.spec.ts.
  */
-export const messages = { common } as const;
+export const messages = { common, shared, run, stop, pickup, delivery, exceptions, chat } as const;
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@petalpost/auth';
+import { CurrentPrincipal, type Principal, shopNotFound } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
 import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
 import { answer, ApiCommand, ApiErrors, CommandRequest, createZodDto } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
+import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { shopChannelAccess } from '../domain/channel-access';
 import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
@@ -17,6 +18,7 @@ import {
   shopChannelStream,
   SHOP_CHANNEL_NAME_MAX,
 } from '../domain/shop-channel';
+import { shopChannelsOf } from '../projections/shop-channels/shop-channels.queries';
 import { MessagesQuery, PostMessageBody } from './conversation.dto';
 import { viewerOf } from './conversations.controller';
 
@@ -32,7 +34,18 @@ class OpenShopChannelBody extends createZodDto(
     .meta({ example: { name: "Today's deliveries" } }),
 ) {}
 
-class ShopChannelView extends createZodDto(z.object({ channelId: z.string(), shopId: z.string(), name: z.string(), openedAt: z.string() })) {}
+const ShopChannelSchema = z.object({ channelId: z.string(), shopId: z.string(), name: z.string(), openedAt: z.string() });
+class ShopChannelView extends createZodDto(ShopChannelSchema) {}
+class ShopChannelList extends createZodDto(
+  z.object({
+    items: z.array(
+      ShopChannelSchema.extend({
+        messageCount: z.number().int(),
+        lastMessageAt: z.string().nullable().describe('When the newest message was posted; null while there is none'),
+      }),
+    ),
+  }),
+) {}
 
 const ShopMessageSchema = z.object({
   messageId: z.string(),
@@ -47,12 +60,23 @@ const ShopMessageSchema = z.object({
 class ShopMessageView extends createZodDto(ShopMessageSchema) {}
 class ShopMessagePage extends createZodDto(z.object({ items: z.array(ShopMessageSchema), nextCursor: z.string().nullable() })) {}
 
-/** Channels for the staff, florists and dispatchers of one shop, not tied to an order. Anyone else: 404. */
+/** Channels for the staff, florists, dispatchers and riders of one shop, not tied to an order. Anyone else: 404. */
 @ApiTags('shop channels')
 @ApiErrors(400, 401, 403, 404, 409)
 @Controller('shops/:shopId/channels')
 export class ShopChannelsController {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The shop's channels, oldest first, with their message counts (a read model: trails the log by milliseconds)" })
+  @ZodResponse({ status: 200, type: ShopChannelList })
+  async list(@Param('shopId') shopId: string, @CurrentPrincipal() principal: Principal) {
+    if (!shopChannelAccess(viewerOf(principal), shopId).read) throw shopNotFound();
+    return { items: await shopChannelsOf(this.dataSource.manager, shopId) };
+  }
 
   @Post()
   @ApiCommand('Open a channel for the staff of the shop')

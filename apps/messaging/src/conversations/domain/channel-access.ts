@@ -88,8 +88,9 @@ function riderHasAccess(riderId: string, facts: ConversationFacts, policy: Polic
 }
 
 /**
- * A shop-wide channel ("today's deliveries"): the shop's staff, florists and dispatchers read and
- * post; operators read; riders and customers never see it.
+ * A shop-wide channel ("today's deliveries"): the shop's staff, florists, dispatchers and riders
+ * read and post (the riders' app shows it beside their orders' internal channels); operators read;
+ * customers never see it.
  */
 export function shopChannelAccess(viewer: Viewer, shopId: string): ChannelAccess {
   switch (viewer.role) {
@@ -98,6 +99,7 @@ export function shopChannelAccess(viewer: Viewer, shopId: string): ChannelAccess
     case 'staff':
     case 'florist':
     case 'dispatcher':
+    case 'rider':
       return viewer.shopId === shopId ? FULL : NONE;
     default:
       return NONE;

@@ -4,7 +4,7 @@ import type { Author } from './conversation.events';
 import type { Message, Participant } from './conversation.state';
 import { type Mention, parseMentions, sanitizeText } from './message-text';
 
-/** A channel for the staff of one shop, not tied to an order ("today's deliveries"): one stream each. */
+/** A channel for the people of one shop — staff, florists, dispatchers, riders — not tied to an order ("today's deliveries"): one stream each. */
 type Ref = { shopId: string; channelId: string };
 
 /** A message as in an order's conversation, but in no channel of it, and never edited or recalled. */
@@ -49,6 +49,9 @@ function requireAccess(viewer: Viewer, shopId: string, need: 'read' | 'post'): v
 function decide(command: ShopChannelCommand, state: ShopChannelState): ShopChannelEvent[] {
   if (command.type === 'OpenShopChannel') {
     requireAccess(command.opener, command.shopId, 'post');
+    // Riders talk in the shop's channels from the road; which channels there are is the shop's to set.
+    if (command.opener.role === 'rider')
+      throw new DomainError('forbidden', 'CHANNEL_OPEN_NOT_ALLOWED', "riders post in the shop's channels but do not open them");
     if (state.status !== 'none') return [];
     const name = sanitizeText(command.name);
     if (name.length > SHOP_CHANNEL_NAME_MAX)
@@ -62,7 +65,7 @@ function decide(command: ShopChannelCommand, state: ShopChannelState): ShopChann
   if (raw === undefined) throw new DomainError('invalid', 'MESSAGE_EMPTY', 'a message needs some text or a quick reply');
   const text = sanitizeText(raw);
   const mentions = parseMentions(text);
-  // Everyone a shop channel knows is of the shop's staff roles, and every such role may read it.
+  // Everyone a shop channel knows posted in it, as someone of the shop who may read it.
   const unknown = mentions.flatMap((m) => (m.kind === 'person' && !state.participants.some((p) => p.subject === m.subject) ? [m.subject] : []));
   if (unknown.length > 0) {
     throw new DomainError('invalid', 'MENTION_UNKNOWN', `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not known in this channel`, {

@@ -16,18 +16,29 @@ const operator: Viewer = { role: 'operator', sub: 'olga' };
 const staffElsewhere: Viewer = { role: 'staff', sub: 'bob', shopId: 's2' };
 
 const opened: ShopChannelEvent = { type: 'ShopChannelOpened', data: { ...ref, name: "Today's deliveries", openedAt: now } };
-const post = (author: Viewer, text: string): ShopChannelCommand => ({ type: 'PostShopChannelMessage', messageId: 'm1', author, text, attachmentRefs: [], now });
+const post = (author: Viewer, text: string, messageId = 'm1'): ShopChannelCommand => ({
+  type: 'PostShopChannelMessage',
+  messageId,
+  author,
+  text,
+  attachmentRefs: [],
+  now,
+});
 const posted = (author: Viewer, text: string, mentions: Mention[] = []): ShopChannelEvent => ({
   type: 'ShopChannelMessagePosted',
   data: { ...ref, messageId: 'm1', author: { role: author.role, subject: author.sub }, text, attachmentRefs: [], mentions, postedAt: now },
 });
+
+const withId = (messageId: string, event: ShopChannelEvent): ShopChannelEvent =>
+  event.type === 'ShopChannelMessagePosted' ? { ...event, data: { ...event.data, messageId } } : event;
 
 describe('who may read and post in a shop channel (as a table)', () => {
   const table: Array<[string, Viewer, 'read+post' | 'read' | 'none']> = [
     ['staff of the shop', staff, 'read+post'],
     ['a florist of the shop', florist, 'read+post'],
     ['a dispatcher of the shop', dispatcher, 'read+post'],
-    ['a rider of the shop', rider, 'none'],
+    ['a rider of the shop', rider, 'read+post'],
+    ['a rider of another shop', { ...rider, shopId: 's2' }, 'none'],
     ['a customer', customer, 'none'],
     ['an operator', operator, 'read'],
     ['staff of another shop', staffElsewhere, 'none'],
@@ -44,10 +55,15 @@ describe('a shop channel', () => {
       .given([])
       .when({ type: 'OpenShopChannel', ...ref, name: "  Today's deliveries\u0007 ", opener: staff, now })
       .then([opened]));
-  it('is not opened by a rider', () =>
+  it('is not opened by a rider of the shop', () =>
     void spec
       .given([])
       .when({ type: 'OpenShopChannel', ...ref, name: 'x', opener: rider, now })
+      .thenRefuses('CHANNEL_OPEN_NOT_ALLOWED', 'forbidden'));
+  it('is not opened by a rider of another shop', () =>
+    void spec
+      .given([])
+      .when({ type: 'OpenShopChannel', ...ref, name: 'x', opener: { ...rider, shopId: 's2' }, now })
       .thenRefuses('CHANNEL_NOT_FOUND', 'not_found'));
   it('takes a florist message', () =>
     void spec
@@ -65,7 +81,21 @@ describe('a shop channel', () => {
         ]),
       ]));
   it('refuses a person nobody in it knows', () => void spec.given([opened]).when(post(staff, '@li where are you')).thenRefuses('MENTION_UNKNOWN', 'invalid'));
-  it('refuses a rider', () => void spec.given([opened]).when(post(rider, 'hi')).thenRefuses('CHANNEL_NOT_FOUND', 'not_found'));
+  it('takes a rider message', () =>
+    void spec
+      .given([opened])
+      .when(post(rider, 'Stuck at the bridge'))
+      .then([posted(rider, 'Stuck at the bridge')]));
+  it('takes a mention of a rider who posted in it', () =>
+    void spec
+      .given([opened, posted(rider, 'Stuck at the bridge')])
+      .when(post(staff, '@li take the ring road', 'm2'))
+      .then([withId('m2', posted(staff, '@li take the ring road', [{ kind: 'person', subject: 'li' }]))]));
+  it('refuses a rider of another shop', () =>
+    void spec
+      .given([opened])
+      .when(post({ ...rider, shopId: 's2' }, 'hi'))
+      .thenRefuses('CHANNEL_NOT_FOUND', 'not_found'));
   it('refuses an operator posting', () => void spec.given([opened]).when(post(operator, 'hi')).thenRefuses('CHANNEL_READ_ONLY', 'forbidden'));
   it('refuses an empty message', () => void spec.given([opened]).when(post(staff, '   ')).thenRefuses('MESSAGE_EMPTY', 'invalid'));
   it('refuses a message before it is opened', () => void spec.given([]).when(post(staff, 'hi')).thenRefuses('CHANNEL_NOT_FOUND', 'not_found'));

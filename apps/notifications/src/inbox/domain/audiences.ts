@@ -10,6 +10,7 @@ import type { IntegrationEvent, Role } from '@petalpost/contracts';
  * - `staff:<shopId>`          the shop's staff only: the customer channels and the shop channels
  * - `florist:<shopId>`        the shop's production queue, and the internal channels
  * - `rider:<shopId>:<rider>`  events naming that rider (the one assigned at the time)
+ * - `riders:<shopId>`         every rider of the shop: what is said in the shop's channels
  * - `order:<orderId>`         the customer of that order: its progress and its customer channel
  * - `person:<shopId>:<sub>`   someone @mentioned in a conversation of their shop
  * - `role:<shopId>:<role>`    everyone of a role @mentioned (`@florist`) where that role may read
@@ -26,6 +27,7 @@ export const shopAudience = (shopId: string): Audience => `shop:${shopId}`;
 export const staffAudience = (shopId: string): Audience => `staff:${shopId}`;
 export const floristAudience = (shopId: string): Audience => `florist:${shopId}`;
 export const riderAudience = (shopId: string, riderId: string): Audience => `rider:${shopId}:${riderId}`;
+export const ridersAudience = (shopId: string): Audience => `riders:${shopId}`;
 export const orderAudience = (orderId: string): Audience => `order:${orderId}`;
 export const personAudience = (shopId: string, sub: string): Audience => `person:${shopId}:${sub}`;
 export const roleAudience = (shopId: string, role: Role): Audience => `role:${shopId}:${role}`;
@@ -39,6 +41,7 @@ export function audiencesFor(event: RoutedEvent): Audience[] {
   if (roles.includes('dispatcher')) audiences.add(shopAudience(shopId));
   else if (roles.includes('staff')) audiences.add(staffAudience(shopId));
   if (roles.includes('florist')) audiences.add(floristAudience(shopId));
+  if (roles.includes('rider')) audiences.add(ridersAudience(shopId));
   const rider = riderToldOf(event);
   if (rider !== undefined) audiences.add(riderAudience(shopId, rider));
   const order = orderToldOf(event);
@@ -63,7 +66,7 @@ export function audiencesOf(principal: Principal): Audience[] {
     case 'florist':
       return shopId ? [floristAudience(shopId), personAudience(shopId, sub), roleAudience(shopId, 'florist')] : [];
     case 'rider':
-      return shopId ? [riderAudience(shopId, sub), personAudience(shopId, sub)] : [];
+      return shopId ? [riderAudience(shopId, sub), ridersAudience(shopId), personAudience(shopId, sub)] : [];
     case 'customer':
       return principal.orderId ? [orderAudience(principal.orderId)] : [];
     default:
@@ -71,7 +74,7 @@ export function audiencesOf(principal: Principal): Audience[] {
   }
 }
 
-export type AudienceKind = 'operator' | 'shop' | 'staff' | 'florist' | 'rider' | 'order' | 'person' | 'role';
+export type AudienceKind = 'operator' | 'shop' | 'staff' | 'florist' | 'rider' | 'riders' | 'order' | 'person' | 'role';
 
 /** What kind of reader an audience has: the payload is shaped for it. */
 export function kindOf(audience: Audience): AudienceKind {
@@ -82,6 +85,7 @@ export function kindOf(audience: Audience): AudienceKind {
     case 'staff':
     case 'florist':
     case 'rider':
+    case 'riders':
     case 'order':
     case 'person':
     case 'role':

@@ -94,6 +94,16 @@ Object.assign(events, {
     shopId: 's1',
     data: { shopId: 's1', channelId: 'c1', mentions: ['gus'], mentionRefs: [person('gus')] },
   },
+  'ShopChannelMessagePosted of s1 mentioning rider li': {
+    type: 'ShopChannelMessagePosted',
+    shopId: 's1',
+    data: { shopId: 's1', channelId: 'c1', mentions: ['li'], mentionRefs: [person('li')] },
+  },
+  'ShopChannelMessagePosted of s1 @rider (no such mention)': {
+    type: 'ShopChannelMessagePosted',
+    shopId: 's1',
+    data: { shopId: 's1', channelId: 'c1', mentions: [], mentionRefs: [role('rider')] },
+  },
   'ShopChannelMessagePosted of s2 @florist': {
     type: 'ShopChannelMessagePosted',
     shopId: 's2',
@@ -151,10 +161,12 @@ describe('inbox audiences follow the visibility table', () => {
     expect(audiencesFor(events['MessagePosted in the customer channel @dispatcher @staff'])).toEqual(['operator', 'order:o1', 'role:s1:staff', 'staff:s1']);
     expect(audiencesFor(events['ShopChannelMessagePosted of s1 @florist @dispatcher'])).toEqual([
       'operator',
+      'riders:s1',
       'role:s1:dispatcher',
       'role:s1:florist',
       'staff:s1',
     ]);
+    expect(audiencesFor(events['ShopChannelMessagePosted of s1 mentioning rider li'])).toEqual(['operator', 'person:s1:li', 'riders:s1', 'staff:s1']);
   });
 
   it('routes nothing a customer writes by mention: their "@staff" reaches the channel’s readers only', () => {
@@ -172,6 +184,15 @@ describe('inbox audiences follow the visibility table', () => {
     expect(audiencesFor(events['DeliveryAtRisk o1 (dispatch)'])).toEqual(['operator', 'rider:s1:mo', 'shop:s1']);
     expect(audiencesFor(events['DeliveryLate o1 (dispatch)'])).toEqual(['operator', 'rider:s1:li', 'shop:s1']);
     expect(audiencesFor(events['RiderRunReplanned of li (dispatch)'])).toEqual(['operator', 'rider:s1:li', 'shop:s1']);
+  });
+
+  it('gives every rider of the shop one inbox of its shop channels, beside their own', () => {
+    expect(audiencesOf(principals['rider li s1'])).toEqual(['rider:s1:li', 'riders:s1', 'person:s1:li']);
+    expect(audiencesFor(events['ShopChannelMessagePosted of s1'])).toEqual(['operator', 'riders:s1', 'staff:s1']);
+    // Only shop channels' messages: an order's events reach the rider they name, never the others.
+    expect(audiencesFor(events['OutForDelivery o1@s1 ridden by li'])).not.toContain('riders:s1');
+    expect(audiencesFor(events['MessagePosted in the internal channel'])).not.toContain('riders:s1');
+    expect(audiencesFor(events['ShopChannelOpened of s1'])).not.toContain('riders:s1');
   });
 
   it('gives dispatchers no inbox of the customer channel, and staff one of their own', () => {

@@ -29,7 +29,8 @@ const RECIPIENT_CONTACT_FIELDS = ['phone', 'email', 'address'];
 /**
  * Shapes an event for one audience (the visibility table in libs/auth, docs/orders.md's fields):
  * - operators, staff and dispatchers (`operator`, `shop:`, `staff:`) read the event as published;
- * - riders get the recipient's contact for their orders, never who sent the flowers;
+ * - riders get the recipient's contact for their orders, never who sent the flowers (and, all riders of
+ *   the shop, its shop channels' messages, which carry no order);
  * - florists get the recipient's name, not their contact, nor the sender;
  * - a customer gets their order's progress and customer channel: never the rider, the recipient's contact or ids, nor the shop's notes;
  * - someone @mentioned, by name or by role, gets the message, without contact details of anyone.
@@ -47,6 +48,7 @@ export function notificationFor(audience: Audience, event: RoutedEvent): Notific
     case 'staff':
       return { critical, data };
     case 'rider':
+    case 'riders':
       return { critical, data: omit(data, SENDER_FIELDS) };
     case 'florist':
     case 'person':

@@ -1,0 +1,41 @@
+// Words the rider's screens share: photos, required marks, order states.
+export const shared = {
+  en: {
+    required: 'required',
+    back: 'Back',
+    photo: { take: 'Take a photo', retake: 'Take the photo again', working: 'Preparing the photo…', preview: 'The photo to send' },
+    status: {
+      placed: 'Placed',
+      accepted: 'Accepted',
+      rejected: 'Rejected',
+      in_production: 'Being made',
+      ready: 'Ready for pickup',
+      out_for_delivery: 'On board',
+      delivered: 'Delivered',
+      carded: 'Carded',
+      delivery_failed: 'Not delivered',
+      returned: 'Returned',
+      cancelled: 'Cancelled',
+    },
+    queued: 'Saved — it is sent when the network allows.',
+  },
+  'zh-CN': {
+    required: '必填',
+    back: '返回',
+    photo: { take: '拍照', retake: '重新拍照', working: '正在处理照片…', preview: '将发送的照片' },
+    status: {
+      placed: '已下单',
+      accepted: '已接单',
+      rejected: '已拒单',
+      in_production: '制作中',
+      ready: '待取货',
+      out_for_delivery: '配送中',
+      delivered: '已送达',
+      carded: '已留卡',
+      delivery_failed: '未送达',
+      returned: '已退回',
+      cancelled: '已取消',
+    },
+    queued: '已保存 — 有网络时自动发送。',
+  },
+};

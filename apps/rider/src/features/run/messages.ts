@@ -1,0 +1,53 @@
+// Today's run: the stops in planned order, what changed, what is at risk.
+export const run = {
+  en: {
+    title: 'Today’s run',
+    stops: 'Stops in the order to ride them',
+    empty: 'No deliveries for you today yet.',
+    done: 'Done today',
+    noName: 'No name',
+    window: 'Window {{window}}',
+    eta: 'ETA {{eta}}',
+    tripStop: 'Trip {{trip}}, stop {{stop}}',
+    risk: { at_risk: 'At risk', late: 'Late' },
+    alert: {
+      at_risk: 'At risk of missing the window: {{name}}',
+      late: 'Late: the window for {{name}} is over',
+    },
+    openExceptions_one: '{{count}} open report',
+    openExceptions_other: '{{count}} open reports',
+    waiting: 'Waiting to send',
+    changes: {
+      title: 'Dispatch changed your run',
+      summary: '{{added}} new, {{moved}} moved, {{removed}} taken off',
+      seen: 'Got it',
+      new: 'New',
+      moved: 'Moved (was {{from}})',
+    },
+  },
+  'zh-CN': {
+    title: '今日行程',
+    stops: '按配送顺序排列的站点',
+    empty: '今天还没有您的配送。',
+    done: '今日已完成',
+    noName: '无姓名',
+    window: '时段 {{window}}',
+    eta: '预计 {{eta}}',
+    tripStop: '第 {{trip}} 趟 第 {{stop}} 站',
+    risk: { at_risk: '有延误风险', late: '已超时' },
+    alert: {
+      at_risk: '可能赶不上时段：{{name}}',
+      late: '已超时：{{name}} 的时段已过',
+    },
+    openExceptions_one: '{{count}} 个未处理异常',
+    openExceptions_other: '{{count}} 个未处理异常',
+    waiting: '等待发送',
+    changes: {
+      title: '调度更新了您的行程',
+      summary: '新增 {{added}}，调整 {{moved}}，移除 {{removed}}',
+      seen: '知道了',
+      new: '新增',
+      moved: '已调整（原第 {{from}} 站）',
+    },
+  },
+};
