@@ -59,12 +59,16 @@ export interface RunInput {
  * not place (the planner and the ETAs have them deliver it before coming back to the shop), by
  * window end as the ETAs ride it; then the applied plan's stops by trip and stop; then the rest
  * (assigned by hand or after the plan) by window start. Today is the shop's: windows starting
- * before its next local midnight, the overdue ones of earlier days included.
+ * before its next local midnight, the overdue ones of earlier days included — and, late in the
+ * evening, those of the next hours, so a stop at 00:10 does not vanish from the run at 23:55.
  */
+/** How far ahead the run looks however late it is: a night rider's next stops are on it. */
+export const RUN_LOOKAHEAD_MS = 6 * 3_600_000;
+
 export function riderRun(input: RunInput): RiderRun {
   const { rider, planned, arrivals, timeZone, now } = input;
-  const endOfToday = endOfLocalDay(now.getTime(), timeZone);
-  const today = input.deliveries.filter((d) => d.windowFrom.getTime() < endOfToday);
+  const horizon = Math.max(endOfLocalDay(now.getTime(), timeZone), now.getTime() + RUN_LOOKAHEAD_MS);
+  const today = input.deliveries.filter((d) => d.windowFrom.getTime() < horizon);
 
   const carriedOffPlan = today.filter((d) => !planned.has(d.orderId) && d.status === 'out_for_delivery').sort(byWindow('windowTo'));
   const onPlan = today

@@ -67,6 +67,19 @@ describe('a rider’s run', () => {
     expect(order(answer)).toEqual(['overdue', 'tonight']);
   });
 
+  it('late in the evening, looks into the next hours: a stop just after midnight is on the run, tomorrow afternoon’s is not', () => {
+    const lateEvening = new Date('2026-02-14T22:50:00.000Z'); // 23:50 in Amsterdam
+    const answer = riderRun({
+      rider,
+      deliveries: [delivery('just-after-midnight', '23:05', '23:50'), delivery('tomorrow-afternoon', '13:00', '15:00', 'ready_for_pickup', '2026-02-15')],
+      planned: new Map(),
+      arrivals: new Map(),
+      timeZone,
+      now: lateEvening,
+    });
+    expect(order(answer)).toEqual(['just-after-midnight']);
+  });
+
   it('shows the window on the shop’s clock, the ETA of this rider and the flag of the current window', () => {
     const arrivals = new Map<string, Arrivals>([
       ['o1', { eta: at('10:50'), etaRiderId: 'rita', atRiskFor: at('11:00'), atRiskSince: at('08:55'), lateFor: null, lateSince: null }],
