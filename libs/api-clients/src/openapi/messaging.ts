@@ -390,7 +390,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The shop's exception reports, newest first (a read model: trails the log by milliseconds) */
+        /** The shop's exception reports, newest first (riders: the reports they made or that name them; a read model: trails the log by milliseconds) */
         get: operations["exceptions_list"];
         put?: never;
         post?: never;
@@ -407,7 +407,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One exception report with its life so far (riders: the reports on their own deliveries) */
+        /** One exception report with its life so far: acknowledged by whom and when, resolved how (riders: the reports they made or that name them, and those on the order they ride) */
         get: operations["exceptions_get"];
         put?: never;
         post?: never;
@@ -2958,6 +2958,8 @@ export interface operations {
                 shopId?: string;
                 status?: "reported" | "acknowledged" | "resolved";
                 type?: "vehicle_broken" | "address_not_found" | "recipient_absent" | "recipient_refused" | "bouquet_damaged" | "running_late" | "other";
+                /** @description Reports made at or after this time (a rider's app asks for today's: its local midnight) */
+                from?: string;
                 limit?: number;
             };
             header?: never;
