@@ -2427,7 +2427,10 @@ export interface operations {
     attachments_upload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orderId: string;
             };
@@ -2487,6 +2490,15 @@ export interface operations {
             };
             /** @description Not found, or not yours to see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
