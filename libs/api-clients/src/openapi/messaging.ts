@@ -114,7 +114,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The shop's quick replies */
+        /** The shop's quick replies (the service's defaults, in en and zh-CN, until the shop sets its own) */
         get: operations["quickReplies_get"];
         /** Replace the shop's quick replies */
         put: operations["quickReplies_put"];
@@ -638,7 +638,13 @@ export interface components {
          *       "replies": [
          *         {
          *           "id": "on-my-way",
-         *           "text": "On my way"
+         *           "text": "On my way",
+         *           "locale": "en"
+         *         },
+         *         {
+         *           "id": "on-my-way-zh-cn",
+         *           "text": "在路上了",
+         *           "locale": "zh-CN"
          *         }
          *       ]
          *     }
@@ -648,6 +654,8 @@ export interface components {
                 /** @description Chosen by the shop, e.g. on-my-way */
                 id: string;
                 text: string;
+                /** @description The language of the text, so an app offers its reader those of their language; none: offered to everyone */
+                locale?: string;
             }[];
         };
         QuickRepliesView_Output: {
@@ -655,7 +663,10 @@ export interface components {
             replies: {
                 id: string;
                 text: string;
+                locale?: string;
             }[];
+            /** @description true: the shop never set its own, these are the service's defaults (en and zh-CN); they go once the shop sets its own, even none */
+            defaults: boolean;
         };
         ShopChannelList_Output: {
             items: {
