@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { serviceFoundation } from '@petalpost/event-store';
 import type { Logger } from 'pino';
-import { AttachmentArrangementPurpose1768000000100, Attachments1764000000450, AttachmentsModule } from './attachments';
+import { AttachmentArrangementPurpose1768000000100, AttachmentIdempotency1768000000400, Attachments1764000000450, AttachmentsModule } from './attachments';
 import {
   ConversationInbox1764000000600,
   ConversationMessages1766000000700,
@@ -40,6 +40,7 @@ export class MessagingModule {
         AttachmentArrangementPurpose1768000000100,
         ConversationMessageSystem1768000000200,
         ShopChannels1768000000300,
+        AttachmentIdempotency1768000000400,
       ],
       eventLog: {},
     });

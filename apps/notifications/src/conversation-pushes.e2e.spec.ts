@@ -191,6 +191,79 @@ describe('conversation messages, pushed by channel (messaging → Kafka → noti
     await eventually(() => expect(fay.of('acked')).toEqual([{ type: 'acked', audience: mention.audience, seq: mention.seq }]));
   });
 
+  it("tells every rider of the shop what is said in the shop's channels, and the rider @mentioned as critical; no rider of another shop", async () => {
+    const shop = uniqueName('shop');
+    const staffPrincipal: Principal = { role: 'staff', shopId: shop, sub: 'alice' };
+    const li: Principal = { role: 'rider', shopId: shop, sub: 'li' };
+    const opened = await call('POST', `/shops/${shop}/channels`, staffPrincipal, { name: 'Riders' });
+    const channelId = opened.body.channelId as string;
+    const [liApp, moApp, florist, elsewhere] = await Promise.all([
+      connect(li),
+      connect({ role: 'rider', shopId: shop, sub: 'mo' }),
+      connect({ role: 'florist', shopId: shop, sub: 'fay' }),
+      connect({ role: 'rider', shopId: uniqueName('shop'), sub: 'mo' }),
+    ]);
+    const post = async (author: Principal, text: string) => {
+      const { status, body } = await call('POST', `/shops/${shop}/channels/${channelId}/messages`, author, { text });
+      expect(status).toBe(201);
+      return body.messageId as string;
+    };
+    const flat = await post(li, 'Flat tyre at the bridge, 20 minutes late');
+    const answer = await post(staffPrincipal, '@li I am sending Mo');
+
+    // One channel's messages share a partition: the answer is routed after the rider's message.
+    await eventually(() => {
+      expect(framesOf(moApp, answer)).toHaveLength(1);
+      expect(framesOf(liApp, answer)).toHaveLength(2);
+    });
+    expect(framesOf(moApp, flat)).toEqual([
+      expect.objectContaining({
+        eventType: 'ShopChannelMessagePosted',
+        audience: `riders:${shop}`,
+        critical: false,
+        data: expect.objectContaining({ text: 'Flat tyre at the bridge, 20 minutes late' }),
+      }),
+    ]);
+    expect(
+      framesOf(liApp, answer)
+        .map((f) => [f.audience, f.critical])
+        .sort(),
+    ).toEqual([
+      [`person:${shop}:li`, true],
+      [`riders:${shop}`, false],
+    ]);
+    expect(framesOf(florist, flat)).toEqual([]);
+    expect(framesOf(elsewhere, flat)).toEqual([]);
+    expect(framesOf(elsewhere, answer)).toEqual([]);
+  });
+
+  it('tells the rider who reported an exception that the shop acknowledged it and what it decided; no other rider', async () => {
+    const shop = uniqueName('shop');
+    const order = await conversationOf(shop, 'li');
+    const li: Principal = { role: 'rider', shopId: shop, sub: 'li' };
+    const staffPrincipal: Principal = { role: 'staff', shopId: shop, sub: 'alice' };
+    const [liApp, moApp] = await Promise.all([connect(li), connect({ role: 'rider', shopId: shop, sub: 'mo' })]);
+    const reported = await eventually(async () => {
+      const answer = await call('POST', `/orders/${order.orderId}/exceptions`, li, {
+        details: { type: 'recipient_absent', note: 'Nobody answers the bell' },
+        position: { lat: 52.09, lng: 5.12 },
+      });
+      expect(answer.status).toBe(201);
+      return answer.body;
+    });
+    const exceptionId = reported.exceptionId as string;
+    expect((await call('POST', `/exceptions/${exceptionId}/acknowledge`, staffPrincipal, {})).status).toBe(200);
+    expect((await call('POST', `/exceptions/${exceptionId}/resolve`, staffPrincipal, { outcome: 'redelivered', note: 'Try the neighbour at 5' })).status).toBe(
+      200,
+    );
+
+    const ofReport = (client: LiveClient) => client.notifications().filter((f) => f.data?.exceptionId === exceptionId);
+    await eventually(() => expect(ofReport(liApp).map((f) => f.eventType)).toEqual(['ExceptionReported', 'ExceptionAcknowledged', 'ExceptionResolved']));
+    expect(ofReport(liApp)[1]).toMatchObject({ audience: `rider:${shop}:li`, data: { acknowledgedBy: { role: 'staff', subject: 'alice' }, riderId: 'li' } });
+    expect(ofReport(liApp)[2]).toMatchObject({ audience: `rider:${shop}:li`, data: { outcome: 'redelivered', note: 'Try the neighbour at 5' } });
+    expect(ofReport(moApp)).toEqual([]);
+  });
+
   it('tells the rider taking part that an internal message was recalled', async () => {
     const shop = uniqueName('shop');
     const order = await conversationOf(shop, 'li');

@@ -151,6 +151,25 @@ describe('who is told about what is said in a conversation', () => {
     ['a shop-channel message @rider (no such mention)', shopChannel({ mentionRefs: [role('rider')] }), shopChannelTold],
     ['a conversation opened', { type: 'ConversationOpened', shopId: 's1', data: { ...conversation, channels: ['internal', 'customer'] } }, desk],
     ['a rider joining', { type: 'RiderJoined', shopId: 's1', data: { ...conversation, riderId: 'li' } }, [...desk, 'rider li (taking part)']],
+    [
+      'an exception the rider reported, acknowledged',
+      {
+        type: 'ExceptionAcknowledged',
+        shopId: 's1',
+        data: { ...conversation, exceptionId: 'x1', riderId: 'li', acknowledgedBy: { role: 'staff', subject: 'alice' } },
+      },
+      [...desk, 'rider li (taking part)'],
+    ],
+    [
+      'an exception the rider reported, resolved',
+      { type: 'ExceptionResolved', shopId: 's1', data: { ...conversation, exceptionId: 'x1', riderId: 'li', outcome: 'redelivered' } },
+      [...desk, 'rider li (taking part)'],
+    ],
+    [
+      'an exception naming no rider, resolved',
+      { type: 'ExceptionResolved', shopId: 's1', data: { ...conversation, exceptionId: 'x1', outcome: 'refunded' } },
+      desk,
+    ],
     ['a shop channel opened', { type: 'ShopChannelOpened', shopId: 's1', data: { shopId: 's1', channelId: 'c1', name: 'Today' } }, desk],
   ];
   const rows = table.flatMap(([what, event, told]) =>

@@ -82,12 +82,26 @@ export const ExceptionReportedV1 = defineEvent(
 export const ExceptionAcknowledgedV1 = defineEvent(
   'ExceptionAcknowledged',
   1,
-  z.object({ ...exceptionRef, acknowledgedBy: PersonRefSchema, acknowledgedAt: time }),
+  z.object({
+    ...exceptionRef,
+    /** The rider the report named, so their app hears the shop took it up (absent on events before it was added, and when the report named none). */
+    riderId: z.string().min(1).optional(),
+    acknowledgedBy: PersonRefSchema,
+    acknowledgedAt: time,
+  }),
 );
 export const ExceptionResolvedV1 = defineEvent(
   'ExceptionResolved',
   1,
-  z.object({ ...exceptionRef, outcome: ExceptionOutcomeSchema, note: note.optional(), resolvedBy: PersonRefSchema, resolvedAt: time }),
+  z.object({
+    ...exceptionRef,
+    /** The rider the report named, so their app hears what the shop decided (absent on events before it was added, and when the report named none). */
+    riderId: z.string().min(1).optional(),
+    outcome: ExceptionOutcomeSchema,
+    note: note.optional(),
+    resolvedBy: PersonRefSchema,
+    resolvedAt: time,
+  }),
 );
 /** Nobody acknowledged the report in time: the shop's staff and the operators must be told. */
 export const ExceptionEscalatedV1 = defineEvent(

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Post, Req, Res,
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { ApiContent, ApiErrors, SERVICE_CONFIG } from '@petalpost/platform';
+import { ApiCommand, ApiContent, ApiErrors, CommandRequest, SERVICE_CONFIG } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import type { AttachmentsConfig } from './attachments.config';
@@ -58,11 +58,13 @@ export class AttachmentsController {
 
   @Post('orders/:orderId/attachments')
   @Roles('staff', 'florist', 'dispatcher', 'rider', 'operator')
-  @ApiOperation({ summary: 'Attach a photo to an order (multipart: purpose, file). Refused uploads store nothing.' })
+  @ApiCommand('Attach a photo to an order (multipart: purpose, file). Refused uploads store nothing.')
+  @ApiErrors(409)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_BODY_SCHEMA })
   @ZodResponse({ status: 201, type: AttachmentView })
-  async upload(@Param('orderId', ParseUUIDPipe) orderId: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+  async upload(@Param('orderId', ParseUUIDPipe) orderId: string, @CommandRequest() command: CommandRequest, @Req() request: FastifyRequest) {
+    const { principal } = command;
     // Who may attach is settled before a byte of the body is read.
     const order = await this.attachments.assertMayUpload(principal, orderId);
     const maxBytes = this.config.MESSAGING_ATTACHMENT_MAX_BYTES;
@@ -90,7 +92,9 @@ export class AttachmentsController {
     if (!mayUploadAs(principal, purpose)) {
       throw new DomainError('forbidden', 'PURPOSE_NOT_ALLOWED', `a ${principal.role} may not upload a photo as ${purpose}`, { purpose });
     }
-    return viewOf(await this.attachments.upload(principal, order, purpose, file));
+    const { record, replayed } = await this.attachments.upload(principal, order, purpose, file, command.idempotencyKey);
+    if (replayed) void command.reply.header('idempotent-replayed', 'true');
+    return viewOf(record);
   }
 
   @Get('orders/:orderId/attachments')

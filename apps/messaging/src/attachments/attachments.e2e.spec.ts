@@ -53,11 +53,19 @@ describe('attachments: photos on an order, checked by content (real service, Pos
     const isJson = response.headers.get('content-type')?.startsWith('application/json');
     return { status: response.status, headers: response.headers, json: isJson ? JSON.parse(bytes.toString()) : {}, bytes };
   };
-  const upload = (orderId: string, token: string, file: Buffer, purpose = 'message', name = 'photo.jpg', type = 'image/jpeg') => {
+  const upload = (
+    orderId: string,
+    token: string,
+    file: Buffer,
+    purpose = 'message',
+    name = 'photo.jpg',
+    type = 'image/jpeg',
+    headers?: Record<string, string>,
+  ) => {
     const form = new FormData();
     form.append('purpose', purpose);
     form.append('file', new Blob([file], { type }), name);
-    return send('POST', `/orders/${orderId}/attachments`, token, { body: form });
+    return send('POST', `/orders/${orderId}/attachments`, token, { body: form, headers });
   };
   const riderLi = uniqueName('li');
   /**
@@ -200,6 +208,35 @@ describe('attachments: photos on an order, checked by content (real service, Pos
     expect((await storedFiles()).filter((name) => name.startsWith(sha256))).toEqual([`${sha256}.clean.jpg`, `${sha256}.jpg`, `${sha256}.thumb.webp`]);
     const listed = await send('GET', `/orders/${orderId}/attachments`, staff);
     expect((listed.json.attachments as Array<{ purpose: string }>).map((a) => a.purpose)).toEqual(['damage', 'proof_of_delivery']);
+  });
+
+  it('answers a retried upload with the first attachment and records it once; the key with another photo is 409', async () => {
+    const orderId = await orderOf(shop);
+    const bytes = await noise(64, 48).jpeg().toBuffer();
+    const key = { 'idempotency-key': uniqueName('proof') };
+    const rowsOf = async () => Number((await db().query(`SELECT count(*) AS n FROM attachments WHERE order_id = $1`, [orderId]))[0].n);
+    const first = await upload(orderId, rider, bytes, 'proof_of_delivery', 'door.jpg', 'image/jpeg', key);
+    const again = await upload(orderId, rider, bytes, 'proof_of_delivery', 'door.jpg', 'image/jpeg', key);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect({ status: again.status, replayed: again.headers.get('idempotent-replayed'), json: again.json }).toEqual({
+      status: 201,
+      replayed: 'true',
+      json: first.json,
+    });
+    expect(await rowsOf()).toBe(1);
+
+    const other = await upload(orderId, rider, await noise(64, 48).png().toBuffer(), 'proof_of_delivery', 'door.png', 'image/png', key);
+    expect({ status: other.status, code: other.json.code }).toEqual({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+    const otherPurpose = await upload(orderId, rider, bytes, 'damage', 'door.jpg', 'image/jpeg', key);
+    expect(otherPurpose.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await rowsOf()).toBe(1);
+
+    // A key is its caller's: staff choosing the same one make an attachment of their own.
+    const staffs = await upload(orderId, staff, bytes, 'proof_of_delivery', 'door.jpg', 'image/jpeg', key);
+    expect(staffs.status).toBe(201);
+    expect(staffs.json.attachmentId).not.toBe(first.json.attachmentId);
+    expect(await rowsOf()).toBe(2);
   });
 
   describe('refuses what is not a photo we take, naming why, and stores nothing', () => {

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { SERVICE_CONFIG } from '@petalpost/platform';
+import { callersIdempotencyKey, SERVICE_CONFIG } from '@petalpost/platform';
 import { DataSource } from 'typeorm';
 import { attachmentNotFound, mayUpload, type OrderScope, orderNotFound, type Purpose, viewOf } from './attachment-access';
 import type { AttachmentsConfig } from './attachments.config';
@@ -47,6 +47,13 @@ interface AttachmentRow {
   height: number;
   bytes: number;
   created_at: Date;
+  request_fingerprint: string | null;
+}
+
+/** An upload's answer: the attachment, and whether it is the one a retry with the same Idempotency-Key had made before. */
+export interface Uploaded {
+  record: AttachmentRecord;
+  replayed: boolean;
 }
 
 const recordOf = (row: AttachmentRow): AttachmentRecord => ({
@@ -103,8 +110,22 @@ export class AttachmentsService {
     return order;
   }
 
-  /** Checks the bytes (throws 400s naming the reason, storing nothing), then stores and records them. */
-  async upload(principal: Principal, order: OrderScope, purpose: Purpose, bytes: Buffer): Promise<AttachmentRecord> {
+  /**
+   * Checks the bytes (throws 400s naming the reason, storing nothing), then stores and records them.
+   * With an Idempotency-Key (scoped to the caller), the same upload again answers the first
+   * attachment and stores nothing; the key with another order, purpose or file is 409.
+   */
+  async upload(principal: Principal, order: OrderScope, purpose: Purpose, bytes: Buffer, idempotencyKey?: string): Promise<Uploaded> {
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([order.orderId, purpose]))
+      .update(bytes)
+      .digest('base64url');
+    const idempotency =
+      idempotencyKey === undefined ? undefined : { key: callersIdempotencyKey(principal, idempotencyKey), given: idempotencyKey, fingerprint };
+    if (idempotency) {
+      const earlier = await this.uploadedWith(idempotency);
+      if (earlier) return { record: earlier, replayed: true };
+    }
     const image = await inspectImage(bytes, { maxPixels: this.config.MESSAGING_ATTACHMENT_MAX_PIXELS });
     const keys = storageKeys(image.sha256, image.format);
     const contentType = CONTENT_TYPE_OF[image.format];
@@ -113,11 +134,40 @@ export class AttachmentsService {
     await this.putOnce(keys.clean, image.clean, contentType);
     await this.putOnce(keys.thumbnail, image.thumbnail, 'image/webp');
     const rows: AttachmentRow[] = await this.db.query(
-      `INSERT INTO attachments (id, order_id, shop_id, purpose, uploader_role, uploader, sha256, format, width, height, bytes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-      [randomUUID(), order.orderId, order.shopId, purpose, principal.role, principal.sub, image.sha256, image.format, image.width, image.height, bytes.length],
+      `INSERT INTO attachments (id, order_id, shop_id, purpose, uploader_role, uploader, sha256, format, width, height, bytes, idempotency_key, request_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING *`,
+      [
+        randomUUID(),
+        order.orderId,
+        order.shopId,
+        purpose,
+        principal.role,
+        principal.sub,
+        image.sha256,
+        image.format,
+        image.width,
+        image.height,
+        bytes.length,
+        idempotency?.key ?? null,
+        idempotency?.fingerprint ?? null,
+      ],
     );
-    return recordOf(rows[0]);
+    if (rows.length > 0) return { record: recordOf(rows[0]), replayed: false };
+    // The same key's upload ran alongside this one and recorded first: answer as a retry would.
+    const earlier = idempotency && (await this.uploadedWith(idempotency));
+    if (!earlier) throw new Error('the attachment was neither recorded nor found under its idempotency key');
+    return { record: earlier, replayed: true };
+  }
+
+  /** The attachment an earlier upload with this key made; the key used for another upload is 409. */
+  private async uploadedWith({ key, given, fingerprint }: { key: string; given: string; fingerprint: string }): Promise<AttachmentRecord | undefined> {
+    const [row]: AttachmentRow[] = await this.db.query(`SELECT * FROM attachments WHERE idempotency_key = $1`, [key]);
+    if (!row) return undefined;
+    if (row.request_fingerprint !== fingerprint) {
+      throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', `idempotency key ${given} was used for a different request`);
+    }
+    return recordOf(row);
   }
 
   /**

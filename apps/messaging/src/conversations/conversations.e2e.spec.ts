@@ -303,6 +303,26 @@ describe('conversations (real service, Postgres and Kafka)', () => {
     expect((await say(order.orderId, 'internal', riderLi, { quickReplyId: 'nope' })).body.code).toBe('QUICK_REPLY_UNKNOWN');
   });
 
+  it("offers riders' common replies in en and zh-CN to a shop that set none, posts them by id, and drops them once the shop sets its own", async () => {
+    const opened = await call('POST', `/shops/${otherShop}/channels`, staffElsewhere, { name: 'Riders' });
+    const channel = `/shops/${otherShop}/channels/${opened.body.channelId as string}/messages`;
+    const offered = await call('GET', `/shops/${otherShop}/quick-replies`, riderElsewhere);
+    expect(offered.body).toMatchObject({ shopId: otherShop, defaults: true });
+    const replies = offered.body.replies as Array<{ id: string; text: string; locale: string }>;
+    expect(replies.filter((r) => r.locale === 'zh-CN').map((r) => r.text)).toEqual(['还有5分钟到', '已到门口', '找不到入口', '会晚一点到']);
+    expect(replies.filter((r) => r.locale === 'en').map((r) => r.text)).toEqual(['5 minutes away', 'At the door', "Can't find the entrance", 'Running late']);
+    const atTheDoor = replies.find((r) => r.text === '已到门口')!;
+    expect((await call('POST', channel, riderElsewhere, { quickReplyId: atTheDoor.id })).body).toMatchObject({ text: '已到门口', quickReplyId: atTheDoor.id });
+
+    const own = { replies: [{ id: 'side-door', text: 'Ring at the side door', locale: 'en' }] };
+    expect((await call('PUT', `/shops/${otherShop}/quick-replies`, staffElsewhere, own)).body).toEqual({ shopId: otherShop, ...own, defaults: false });
+    expect((await call('GET', `/shops/${otherShop}/quick-replies`, riderElsewhere)).body).toEqual({ shopId: otherShop, ...own, defaults: false });
+    expect((await call('POST', channel, riderElsewhere, { quickReplyId: atTheDoor.id })).body.code).toBe('QUICK_REPLY_UNKNOWN');
+    expect((await call('PUT', `/shops/${otherShop}/quick-replies`, staffElsewhere, { replies: [{ id: 'x', text: 'y', locale: 'not a tag' }] })).status).toBe(
+      400,
+    );
+  });
+
   it('pages messages with a cursor and counts what each reader has not read', async () => {
     const order = await conversationWith();
     for (const text of ['one', 'two', 'three']) expect((await say(order.orderId, 'internal', staff, { text })).status).toBe(201);
@@ -647,7 +667,9 @@ describe('conversations (real service, Postgres and Kafka)', () => {
         });
       }
       for (const token of [riderElsewhere, staffElsewhere]) expect((await call('GET', `/shops/${shop}/channels`, token)).body.code).toBe('SHOP_NOT_FOUND');
-      expect((await call('GET', `/shops/${otherShop}/channels`, riderElsewhere)).body).toEqual({ items: [] });
+      const theirs = await call('GET', `/shops/${otherShop}/channels`, riderElsewhere);
+      expect(theirs.status).toBe(200);
+      expect(theirs.body.items!.map((c) => c.channelId)).not.toContain(channelId);
     });
     it('counts its messages and their last time in the list', async () => {
       const posted = await call('POST', `/shops/${shop}/channels/${channelId}/messages`, riderLi, { text: 'Scooter 3 has a flat' });

@@ -171,6 +171,7 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     expect(retried.status).toBe(201);
     expect(retried.headers.get('idempotent-replayed')).toBe('true');
     expect(retried.body).toMatchObject({ exceptionId, version: 1 });
+    expect(await reportsOn(orderId)).toBe(1);
     const reused = await call(
       rita,
       'POST',
@@ -202,7 +203,16 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ code: 'EXCEPTION_ALREADY_RESOLVED', details: { status: 'resolved', state: { outcome: 'redelivered' } } });
 
-    expect((await call(rita, 'GET', `/exceptions/${exceptionId}`)).body).toMatchObject({ status: 'resolved' });
+    // The rider who reported it sees who acknowledged it and when, and what the shop decided.
+    expect((await call(rita, 'GET', `/exceptions/${exceptionId}`)).body).toMatchObject({
+      status: 'resolved',
+      acknowledgedBy: { role: 'staff', subject: 'alice' },
+      acknowledgedAt: acknowledged.body.acknowledgedAt,
+      resolvedBy: { role: 'staff', subject: 'alice' },
+      resolvedAt: resolved.body.resolvedAt,
+      outcome: 'redelivered',
+      resolutionNote: 'Delivered at 15:20',
+    });
     await eventually(async () => {
       const list = await call(alice, 'GET', `/exceptions?status=resolved&type=running_late`);
       expect(list.body.items).toEqual([
@@ -218,10 +228,11 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       ]);
       // Escalation runs every 2 s here: a slow machine may escalate before the acknowledgement, which is not this test's point.
       const steps = eventsFor(orderId).filter((e) => e.type !== 'ExceptionEscalated');
-      expect(steps.map((e) => [e.type, e.streamId])).toEqual([
-        ['ExceptionReported', `exception-${exceptionId}`],
-        ['ExceptionAcknowledged', `exception-${exceptionId}`],
-        ['ExceptionResolved', `exception-${exceptionId}`],
+      // Each step names the rider of the report, so notifications tells them (rider:<shopId>:rita).
+      expect(steps.map((e) => [e.type, e.streamId, (e.data as { riderId?: string }).riderId])).toEqual([
+        ['ExceptionReported', `exception-${exceptionId}`, 'rita'],
+        ['ExceptionAcknowledged', `exception-${exceptionId}`, 'rita'],
+        ['ExceptionResolved', `exception-${exceptionId}`, 'rita'],
       ]);
     });
     const [flag] = commandsFor(orderId);
@@ -348,7 +359,7 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       expect((await call(stranger, 'GET', `/exceptions`)).body.items).toEqual([]);
     });
 
-    it('answers 404 to a rider the order is not assigned to, and once the rider is unassigned', async () => {
+    it('answers 404 to a rider the order is not assigned to, and once the rider is unassigned, but for the reports they made', async () => {
       const bo = as({ role: 'rider', shopId: shop, sub: 'bo' });
       expect((await call(bo, 'POST', `/orders/${orderId}/exceptions`, { details: { type: 'recipient_absent' }, position: here })).status).toBe(404);
       expect((await call(bo, 'GET', `/exceptions/${exceptionId}`)).status).toBe(404);
@@ -363,8 +374,47 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
         const response = await call(rita, 'POST', `/orders/${other}/exceptions`, { details: { type: 'recipient_absent' }, position: here });
         expect(response.status).toBe(404);
       });
-      // Riders read an order's reports only while it is assigned to them.
-      expect((await call(rita, 'GET', `/exceptions/${before.body.exceptionId}`)).status).toBe(404);
+      // Their own report stays theirs to see acknowledged and decided.
+      expect((await call(rita, 'GET', `/exceptions/${before.body.exceptionId}`)).status).toBe(200);
+      expect((await call(bo, 'GET', `/exceptions/${before.body.exceptionId}`)).status).toBe(404);
+
+      // A report the shop made before rita rode the order names nobody: hers to read while she rides it, not after.
+      const staff = as({ role: 'staff', shopId: shop, sub: 'alice' });
+      const later = await knownOrder(shop);
+      const shops = await call(staff, 'POST', `/orders/${later}/exceptions`, { details: { type: 'other', text: 'Gate code changed' }, position: here });
+      expect(shops.body).not.toHaveProperty('riderId');
+      expect((await call(rita, 'GET', `/exceptions/${shops.body.exceptionId}`)).status).toBe(404);
+      await publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), [assigned(later, shop, 'rita')]);
+      await eventually(async () => expect((await call(rita, 'GET', `/exceptions/${shops.body.exceptionId}`)).status).toBe(200));
+      await publisher.publish(namespaced(TOPICS.ordersEvents.name, namespace), [unassigned(later, shop, 'rita')]);
+      await eventually(async () => expect((await call(rita, 'GET', `/exceptions/${shops.body.exceptionId}`)).status).toBe(404));
+    });
+
+    it("lists to a rider the reports they made or that name them, of their shop only, from a time on (today's)", async () => {
+      const listShop = uniqueName('shop');
+      const rider = (sub: string, shopId = listShop) => as({ role: 'rider', shopId, sub });
+      const staff = as({ role: 'staff', shopId: listShop, sub: 'alice' });
+      const ritas = await knownOrder(listShop, 'rita');
+      const bos = await knownOrder(listShop, 'bo');
+      const own = await call(rider('rita'), 'POST', `/orders/${ritas}/exceptions`, { details: { type: 'recipient_absent' }, position: here });
+      const naming = await call(staff, 'POST', `/orders/${ritas}/exceptions`, { details: { type: 'other', text: 'Buyer called' }, position: here });
+      const others = await call(rider('bo'), 'POST', `/orders/${bos}/exceptions`, { details: { type: 'vehicle_broken' }, position: here });
+      expect([own.status, naming.status, others.status]).toEqual([201, 201, 201]);
+      await call(staff, 'POST', `/exceptions/${own.body.exceptionId}/acknowledge`);
+
+      await eventually(async () => {
+        const items = (await call(rider('rita'), 'GET', `/exceptions`)).body.items as unknown as View[];
+        expect(items.map((i) => i.exceptionId)).toEqual([naming.body.exceptionId, own.body.exceptionId]);
+        expect(items[1]).toMatchObject({ status: 'acknowledged', acknowledgedAt: expect.any(String), reportedBy: 'rita' });
+      });
+      expect((await call(staff, 'GET', `/exceptions`)).body.items).toHaveLength(3);
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+      expect((await call(rider('rita'), 'GET', `/exceptions?from=${encodeURIComponent(tomorrow)}`)).body.items).toEqual([]);
+      const earlier = new Date(Date.now() - 3_600_000).toISOString();
+      expect((await call(rider('rita'), 'GET', `/exceptions?from=${encodeURIComponent(earlier)}&status=acknowledged`)).body.items).toHaveLength(1);
+      expect((await call(rider('rita', uniqueName('shop')), 'GET', `/exceptions`)).body.items).toEqual([]);
+      expect((await call(rider('rita'), 'GET', `/exceptions?shopId=${uniqueName('shop')}`)).status).toBe(404);
+      expect((await call(rider('rita'), 'GET', `/exceptions?from=today`)).status).toBe(400);
     });
 
     it('answers 404 to the rider of an order once it is cancelled, as the orders service frees its rider', async () => {
@@ -381,10 +431,10 @@ describe('exception reports (real service, Postgres and Kafka)', () => {
       });
     });
 
-    it('lets riders report but not acknowledge, resolve or list; florists not at all', async () => {
+    it('lets riders report and list their own but not acknowledge or resolve; florists not at all', async () => {
       const rita = as({ role: 'rider', shopId: shop, sub: 'rita' });
       expect((await call(rita, 'POST', `/exceptions/${exceptionId}/acknowledge`)).status).toBe(403);
-      expect((await call(rita, 'GET', `/exceptions`)).status).toBe(403);
+      expect((await call(rita, 'POST', `/exceptions/${exceptionId}/resolve`, { outcome: 'refunded' })).status).toBe(403);
       expect((await call(rita, 'GET', `/exceptions/analytics?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`)).status).toBe(403);
       expect(
         (await call(as({ role: 'dispatcher', shopId: shop }), 'GET', `/exceptions/analytics?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`)).status,

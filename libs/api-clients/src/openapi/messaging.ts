@@ -114,7 +114,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The shop's quick replies */
+        /** The shop's quick replies (the service's defaults, in en and zh-CN, until the shop sets its own) */
         get: operations["quickReplies_get"];
         /** Replace the shop's quick replies */
         put: operations["quickReplies_put"];
@@ -390,7 +390,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The shop's exception reports, newest first (a read model: trails the log by milliseconds) */
+        /** The shop's exception reports, newest first (riders: the reports they made or that name them; a read model: trails the log by milliseconds) */
         get: operations["exceptions_list"];
         put?: never;
         post?: never;
@@ -407,7 +407,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One exception report with its life so far (riders: the reports on their own deliveries) */
+        /** One exception report with its life so far: acknowledged by whom and when, resolved how (riders: the reports they made or that name them, and those on the order they ride) */
         get: operations["exceptions_get"];
         put?: never;
         post?: never;
@@ -638,7 +638,13 @@ export interface components {
          *       "replies": [
          *         {
          *           "id": "on-my-way",
-         *           "text": "On my way"
+         *           "text": "On my way",
+         *           "locale": "en"
+         *         },
+         *         {
+         *           "id": "on-my-way-zh-cn",
+         *           "text": "在路上了",
+         *           "locale": "zh-CN"
          *         }
          *       ]
          *     }
@@ -648,6 +654,8 @@ export interface components {
                 /** @description Chosen by the shop, e.g. on-my-way */
                 id: string;
                 text: string;
+                /** @description The language of the text, so an app offers its reader those of their language; none: offered to everyone */
+                locale?: string;
             }[];
         };
         QuickRepliesView_Output: {
@@ -655,7 +663,10 @@ export interface components {
             replies: {
                 id: string;
                 text: string;
+                locale?: string;
             }[];
+            /** @description true: the shop never set its own, these are the service's defaults (en and zh-CN); they go once the shop sets its own, even none */
+            defaults: boolean;
         };
         ShopChannelList_Output: {
             items: {
@@ -2427,7 +2438,10 @@ export interface operations {
     attachments_upload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orderId: string;
             };
@@ -2487,6 +2501,15 @@ export interface operations {
             };
             /** @description Not found, or not yours to see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2958,6 +2981,8 @@ export interface operations {
                 shopId?: string;
                 status?: "reported" | "acknowledged" | "resolved";
                 type?: "vehicle_broken" | "address_not_found" | "recipient_absent" | "recipient_refused" | "bouquet_damaged" | "running_late" | "other";
+                /** @description Reports made at or after this time (a rider's app asks for today's: its local midnight) */
+                from?: string;
                 limit?: number;
             };
             header?: never;

@@ -155,10 +155,30 @@ const QuickReplySchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes')
     .describe('Chosen by the shop, e.g. on-my-way'),
   text: z.string().min(1).max(MESSAGE_TEXT_MAX),
+  locale: z
+    .string()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'a BCP 47 language tag such as en or zh-CN')
+    .optional()
+    .describe('The language of the text, so an app offers its reader those of their language; none: offered to everyone'),
 });
 
 export class QuickRepliesBody extends createZodDto(
-  z.strictObject({ replies: z.array(QuickReplySchema).max(QUICK_REPLIES_MAX) }).meta({ example: { replies: [{ id: 'on-my-way', text: 'On my way' }] } }),
+  z.strictObject({ replies: z.array(QuickReplySchema).max(QUICK_REPLIES_MAX) }).meta({
+    example: {
+      replies: [
+        { id: 'on-my-way', text: 'On my way', locale: 'en' },
+        { id: 'on-my-way-zh-cn', text: '在路上了', locale: 'zh-CN' },
+      ],
+    },
+  }),
 ) {}
 
-export class QuickRepliesView extends createZodDto(z.object({ shopId: z.string(), replies: z.array(z.object({ id: z.string(), text: z.string() })) })) {}
+export class QuickRepliesView extends createZodDto(
+  z.object({
+    shopId: z.string(),
+    replies: z.array(z.object({ id: z.string(), text: z.string(), locale: z.string().optional() })),
+    defaults: z
+      .boolean()
+      .describe("true: the shop never set its own, these are the service's defaults (en and zh-CN); they go once the shop sets its own, even none"),
+  }),
+) {}

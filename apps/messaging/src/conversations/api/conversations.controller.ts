@@ -15,7 +15,7 @@ import { type Channel, CHANNELS, channelAccess, readableChannels, seesReadReceip
 import type { ConversationCommand, Rules } from '../domain/conversation.commands';
 import { conversationDecider, conversationNotFound } from '../domain/conversation.decider';
 import { conversationStream } from '../domain/conversation.events';
-import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
+import { quickRepliesDecider, quickRepliesOf, quickRepliesStream } from '../domain/quick-replies';
 import { conversationRules, type ConversationsConfig } from '../conversations.config';
 import { type Conversation, type Message, readerKey } from '../domain/conversation.state';
 import {
@@ -233,7 +233,7 @@ export class ConversationsController {
 
   private async quickReply(orderId: string, principal: Principal, channel: Channel, id: string) {
     const conversation = await this.visible(orderId, principal, channel);
-    const reply = (await readState(this.store, quickRepliesDecider, quickRepliesStream(conversation.shopId))).replies.find((r) => r.id === id);
+    const reply = quickRepliesOf(await readState(this.store, quickRepliesDecider, quickRepliesStream(conversation.shopId))).replies.find((r) => r.id === id);
     if (!reply) throw new DomainError('invalid', 'QUICK_REPLY_UNKNOWN', `the shop has no quick reply ${id}`);
     return reply;
   }

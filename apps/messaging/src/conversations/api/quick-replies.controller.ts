@@ -4,7 +4,7 @@ import { assertShopInScope, CurrentPrincipal, type Principal, Roles } from '@pet
 import { EventStore, fromRequest, readState, runCommand } from '@petalpost/event-store';
 import { answer, ApiCommand, ApiErrors, CommandRequest } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
-import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
+import { quickRepliesDecider, quickRepliesOf, quickRepliesStream } from '../domain/quick-replies';
 import { QuickRepliesBody, QuickRepliesView } from './conversation.dto';
 
 /** A shop's quick replies: staff define them, everyone of the shop picks from them when posting. */
@@ -28,15 +28,15 @@ export class QuickRepliesController {
       command,
       fromRequest(request, ['quick-replies', shopId, body]),
     );
-    return answer(request, result, { shopId, replies: result.state.replies });
+    return answer(request, result, { shopId, ...quickRepliesOf(result.state) });
   }
 
   @Get()
   @Roles('staff', 'florist', 'dispatcher', 'rider', 'operator')
-  @ApiOperation({ summary: "The shop's quick replies" })
+  @ApiOperation({ summary: "The shop's quick replies (the service's defaults, in en and zh-CN, until the shop sets its own)" })
   @ZodResponse({ status: 200, type: QuickRepliesView })
   async get(@Param('shopId') shopId: string, @CurrentPrincipal() principal: Principal) {
     assertShopInScope(principal, shopId);
-    return { shopId, replies: (await readState(this.store, quickRepliesDecider, quickRepliesStream(shopId))).replies };
+    return { shopId, ...quickRepliesOf(await readState(this.store, quickRepliesDecider, quickRepliesStream(shopId))) };
   }
 }

@@ -9,7 +9,7 @@ import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { shopChannelAccess } from '../domain/channel-access';
-import { quickRepliesDecider, quickRepliesStream } from '../domain/quick-replies';
+import { quickRepliesDecider, quickRepliesOf, quickRepliesStream } from '../domain/quick-replies';
 import {
   type ShopChannel,
   shopChannelDecider,
@@ -121,7 +121,7 @@ export class ShopChannelsController {
     await this.visible(shopId, channelId, request.principal);
     let quickReply: { id: string; text: string } | undefined;
     if (body.quickReplyId !== undefined) {
-      quickReply = (await readState(this.store, quickRepliesDecider, quickRepliesStream(shopId))).replies.find((r) => r.id === body.quickReplyId);
+      quickReply = quickRepliesOf(await readState(this.store, quickRepliesDecider, quickRepliesStream(shopId))).replies.find((r) => r.id === body.quickReplyId);
       if (!quickReply) throw new DomainError('invalid', 'QUICK_REPLY_UNKNOWN', `the shop has no quick reply ${body.quickReplyId}`);
     }
     const { text, attachmentRefs } = body;

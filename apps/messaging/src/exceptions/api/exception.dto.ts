@@ -42,6 +42,7 @@ export class ListExceptionsQuery extends createZodDto(
     shopId: z.string().min(1).max(64).optional().describe('Operators: one shop (default: every shop). Everyone else sees their own shop only'),
     status: ExceptionStatusSchema.optional(),
     type: ExceptionTypeSchema.optional(),
+    from: time.optional().describe("Reports made at or after this time (a rider's app asks for today's: its local midnight)"),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   }),
 ) {}

@@ -9,6 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../../attachments';
+import { riderSeesReport } from '../domain/exception-access';
 import { type ExceptionCommand, exceptionDecider, type ExceptionReport, type ExceptionState } from '../domain/exception.decider';
 import { EXCEPTION_STORE, type ExceptionStore } from '../exception-store';
 import { analyticsCsv, exceptionAnalytics, listExceptions } from '../projections/exception-reports.queries';
@@ -111,17 +112,24 @@ export class ExceptionsController {
   }
 
   @Get('exceptions')
-  @Roles('staff', 'dispatcher', 'operator')
-  @ApiOperation({ summary: "The shop's exception reports, newest first (a read model: trails the log by milliseconds)" })
+  @Roles('staff', 'dispatcher', 'operator', 'rider')
+  @ApiOperation({
+    summary: "The shop's exception reports, newest first (riders: the reports they made or that name them; a read model: trails the log by milliseconds)",
+  })
   @ZodResponse({ status: 200, type: ExceptionList })
   async list(@Query() query: ListExceptionsQuery, @CurrentPrincipal() principal: Principal) {
     const shopId = shopFilter(principal, query.shopId);
-    return { items: await listExceptions(this.dataSource.manager, { shopId, status: query.status, type: query.type, limit: query.limit }) };
+    const { status, type, from, limit } = query;
+    const riderId = principal.role === 'rider' ? principal.sub : undefined;
+    return { items: await listExceptions(this.dataSource.manager, { shopId, status, type, from, riderId, limit }) };
   }
 
   @Get('exceptions/:exceptionId')
   @Roles('staff', 'dispatcher', 'operator', 'rider')
-  @ApiOperation({ summary: 'One exception report with its life so far (riders: the reports on their own deliveries)' })
+  @ApiOperation({
+    summary:
+      'One exception report with its life so far: acknowledged by whom and when, resolved how (riders: the reports they made or that name them, and those on the order they ride)',
+  })
   @ZodResponse({ status: 200, type: ExceptionView })
   async get(
     @Param('exceptionId', ParseUUIDPipe) exceptionId: string,
@@ -131,8 +139,9 @@ export class ExceptionsController {
     const history = await this.store.readStream(exceptionStream(exceptionId));
     const state = foldEvents(exceptionDecider, history);
     assertVisible(principal, state);
-    // Riders read their orders only while assigned to them (docs/orders.md's table).
-    if (principal.role === 'rider' && (await assignmentOf(this.dataSource, state.orderId))?.riderId !== principal.sub) throw notFound();
+    // A rider reads the reports they made or that name them, and those of the order they ride now (exception-access.ts).
+    if (principal.role === 'rider' && !riderSeesReport(principal.sub, state, (await assignmentOf(this.dataSource, state.orderId))?.riderId ?? undefined))
+      throw notFound();
     void reply.header('etag', `"${history.length}"`);
     return viewOf(state as ExceptionReport, history.length);
   }

@@ -107,14 +107,16 @@ export function decide(command: ExceptionCommand, state: ExceptionState): Except
       if (report.status === 'acknowledged')
         throw refusal('EXCEPTION_ALREADY_ACKNOWLEDGED', `already acknowledged by ${report.acknowledgedBy?.subject}`, report);
       if (report.status === 'resolved') throw refusal('EXCEPTION_ALREADY_RESOLVED', 'a resolved exception needs no acknowledgement', report);
-      return [{ type: 'ExceptionAcknowledged', data: { ...refOf(report), acknowledgedBy: command.by, acknowledgedAt: command.now } }];
+      return [{ type: 'ExceptionAcknowledged', data: { ...refOf(report), ...riderOf(report), acknowledgedBy: command.by, acknowledgedAt: command.now } }];
     }
     case 'ResolveException': {
       const report = existing(state);
       if (report.status === 'reported') throw refusal('EXCEPTION_NOT_ACKNOWLEDGED', 'acknowledge the exception before resolving it', report);
       if (report.status === 'resolved') throw refusal('EXCEPTION_ALREADY_RESOLVED', `already resolved (${report.outcome})`, report);
       const { outcome, note, by, now } = command;
-      return [{ type: 'ExceptionResolved', data: { ...refOf(report), outcome, ...(note ? { note } : {}), resolvedBy: by, resolvedAt: now } }];
+      return [
+        { type: 'ExceptionResolved', data: { ...refOf(report), ...riderOf(report), outcome, ...(note ? { note } : {}), resolvedBy: by, resolvedAt: now } },
+      ];
     }
     case 'EscalateException': {
       // Escalation is the system's own move: anything but a due, unescalated, unacknowledged report is not a refusal, just nothing to do.
@@ -139,6 +141,9 @@ function existing(state: ExceptionState): ExceptionReport {
   if (state.status === 'none') throw new DomainError('not_found', 'EXCEPTION_NOT_FOUND', 'no such exception');
   return state;
 }
+
+/** The rider the report named: the acknowledgement and the decision are theirs to hear too (notifications routes by `data.riderId`). */
+const riderOf = (report: ExceptionReport) => (report.riderId ? { riderId: report.riderId } : {});
 
 function refOf(report: ExceptionReport) {
   return { exceptionId: report.exceptionId, orderId: report.orderId, shopId: report.shopId };

@@ -22,10 +22,13 @@ const reported: ExceptionEvent = {
   type: 'ExceptionReported',
   data: { ...ref, riderId: 'rita', details: { type: 'address_not_found', suggestedAddress: 'Lindenlaan 5' }, position, reportedBy: rita, reportedAt },
 };
-const acknowledged: ExceptionEvent = { type: 'ExceptionAcknowledged', data: { ...ref, acknowledgedBy: alice, acknowledgedAt: '2026-02-14T09:02:00.000Z' } };
+const acknowledged: ExceptionEvent = {
+  type: 'ExceptionAcknowledged',
+  data: { ...ref, riderId: 'rita', acknowledgedBy: alice, acknowledgedAt: '2026-02-14T09:02:00.000Z' },
+};
 const resolved: ExceptionEvent = {
   type: 'ExceptionResolved',
-  data: { ...ref, outcome: 'address_corrected', note: 'Number 5, not 3', resolvedBy: alice, resolvedAt: '2026-02-14T09:20:00.000Z' },
+  data: { ...ref, riderId: 'rita', outcome: 'address_corrected', note: 'Number 5, not 3', resolvedBy: alice, resolvedAt: '2026-02-14T09:20:00.000Z' },
 };
 const escalated: ExceptionEvent = {
   type: 'ExceptionEscalated',
@@ -60,7 +63,23 @@ describe('exception decider', () => {
   });
 
   describe('reported', () => {
-    it('is acknowledged by whom and when', () => spec.given([reported]).when(acknowledge).then([acknowledged]));
+    it('is acknowledged by whom and when, naming the rider of the report so they hear of it', () =>
+      spec.given([reported]).when(acknowledge).then([acknowledged]));
+    it('is acknowledged and resolved naming no rider when the report named none', () => {
+      const unridden: ExceptionEvent = {
+        type: 'ExceptionReported',
+        data: { ...ref, details: { type: 'other', text: 'Gate locked' }, position, reportedBy: alice, reportedAt },
+      };
+      spec
+        .given([unridden])
+        .when(acknowledge)
+        .then([{ type: 'ExceptionAcknowledged', data: { ...ref, acknowledgedBy: alice, acknowledgedAt: '2026-02-14T09:02:00.000Z' } }]);
+      const { riderId: _none, ...decided } = (resolved as Extract<ExceptionEvent, { type: 'ExceptionResolved' }>).data;
+      spec
+        .given([unridden, acknowledged])
+        .when(resolve)
+        .then([{ type: 'ExceptionResolved', data: decided }]);
+    });
     it('refuses to be resolved before anyone acknowledged it, with the current state', () => {
       const error = spec.given([reported]).when(resolve).thenRefuses('EXCEPTION_NOT_ACKNOWLEDGED', 'conflict');
       expect(error.details).toMatchObject({ status: 'reported', state: { status: 'reported', exceptionId: 'x1' } });
@@ -81,7 +100,9 @@ describe('exception decider', () => {
       spec
         .given([reported, acknowledged])
         .when({ type: 'ResolveException', outcome: 'refunded', by: alice, now: '2026-02-14T09:20:00.000Z' })
-        .then([{ type: 'ExceptionResolved', data: { ...ref, outcome: 'refunded', resolvedBy: alice, resolvedAt: '2026-02-14T09:20:00.000Z' } }]));
+        .then([
+          { type: 'ExceptionResolved', data: { ...ref, riderId: 'rita', outcome: 'refunded', resolvedBy: alice, resolvedAt: '2026-02-14T09:20:00.000Z' } },
+        ]));
     it('refuses a second acknowledgement, naming who acknowledged', () => {
       const error = spec
         .given([reported, acknowledged])

@@ -6,6 +6,10 @@ export interface ListFilter {
   shopId?: string;
   status?: ExceptionStatus;
   type?: ExceptionType;
+  /** Reports made at or after this time. */
+  from?: string;
+  /** Only the reports this rider made or that name them (exception-access.ts). */
+  riderId?: string;
   limit: number;
 }
 
@@ -30,8 +34,10 @@ export async function listExceptions(db: EntityManager, filter: ListFilter) {
   const rows: ListRow[] = await db.query(
     `SELECT * FROM exception_reports
      WHERE ($1::text IS NULL OR shop_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR type = $3)
+       AND ($5::timestamptz IS NULL OR reported_at >= $5)
+       AND ($6::text IS NULL OR rider_id = $6 OR (reported_by_role = 'rider' AND reported_by = $6))
      ORDER BY reported_at DESC, exception_id LIMIT $4`,
-    [filter.shopId ?? null, filter.status ?? null, filter.type ?? null, filter.limit],
+    [filter.shopId ?? null, filter.status ?? null, filter.type ?? null, filter.limit, filter.from ?? null, filter.riderId ?? null],
   );
   return rows.map((r) => ({
     exceptionId: r.exception_id,

@@ -123,6 +123,13 @@ Object.assign(events, {
     },
   },
   'ExceptionReported o1 by li': { type: 'ExceptionReported', shopId: 's1', data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', riderId: 'li' } },
+  'ExceptionAcknowledged o1, reported by li': {
+    type: 'ExceptionAcknowledged',
+    shopId: 's1',
+    data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', riderId: 'li' },
+  },
+  'ExceptionResolved o1, reported by li': { type: 'ExceptionResolved', shopId: 's1', data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1', riderId: 'li' } },
+  'ExceptionResolved o1, naming no rider': { type: 'ExceptionResolved', shopId: 's1', data: { orderId: 'o1', shopId: 's1', exceptionId: 'x1' } },
 } satisfies Record<string, RoutedEvent>);
 
 const cases = Object.entries(principals).flatMap(([principalName, principal]) =>
@@ -184,6 +191,12 @@ describe('inbox audiences follow the visibility table', () => {
     expect(audiencesFor(events['DeliveryAtRisk o1 (dispatch)'])).toEqual(['operator', 'rider:s1:mo', 'shop:s1']);
     expect(audiencesFor(events['DeliveryLate o1 (dispatch)'])).toEqual(['operator', 'rider:s1:li', 'shop:s1']);
     expect(audiencesFor(events['RiderRunReplanned of li (dispatch)'])).toEqual(['operator', 'rider:s1:li', 'shop:s1']);
+  });
+
+  it('tells the rider an exception report names that the shop acknowledged it and what it decided', () => {
+    expect(audiencesFor(events['ExceptionAcknowledged o1, reported by li'])).toEqual(['operator', 'rider:s1:li', 'shop:s1']);
+    expect(audiencesFor(events['ExceptionResolved o1, reported by li'])).toEqual(['operator', 'rider:s1:li', 'shop:s1']);
+    expect(audiencesFor(events['ExceptionResolved o1, naming no rider'])).toEqual(['operator', 'shop:s1']);
   });
 
   it('gives every rider of the shop one inbox of its shop channels, beside their own', () => {
