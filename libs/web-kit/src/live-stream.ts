@@ -100,6 +100,24 @@ export class LiveStream {
     this.retryLater();
   }
 
+  /**
+   * Follows the device: reconnects when the network returns or the app is shown again, and drops
+   * the socket when the network goes. Returns the function that stops following.
+   */
+  followDevice(): () => void {
+    const wake = () => this.wake();
+    const lost = () => this.offline();
+    const visible = () => document.visibilityState === 'visible' && this.wake();
+    window.addEventListener('online', wake);
+    window.addEventListener('offline', lost);
+    document.addEventListener('visibilitychange', visible);
+    return () => {
+      window.removeEventListener('online', wake);
+      window.removeEventListener('offline', lost);
+      document.removeEventListener('visibilitychange', visible);
+    };
+  }
+
   /** Acknowledges everything up to `seq` in `audience` (critical notifications stop being re-sent). */
   ack(audience: string, seq: number): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'ack', audience, seq }));

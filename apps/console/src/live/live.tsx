@@ -48,19 +48,12 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         if (s === 'live') refresh();
       },
     });
-    const wake = () => stream.wake();
-    const lost = () => stream.offline();
-    const visible = () => document.visibilityState === 'visible' && stream.wake();
-    window.addEventListener('online', wake);
-    window.addEventListener('offline', lost);
-    document.addEventListener('visibilitychange', visible);
+    const unfollow = stream.followDevice();
     stream.start();
     return () => {
       clearTimeout(refetch);
       unsubscribe();
-      window.removeEventListener('online', wake);
-      window.removeEventListener('offline', lost);
-      document.removeEventListener('visibilitychange', visible);
+      unfollow();
       stream.stop();
     };
   }, [key, client]);

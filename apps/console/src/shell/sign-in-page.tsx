@@ -1,34 +1,11 @@
-import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { signIn, SignInError } from '../session/session';
+import { useSignInForm } from '@petalpost/web-kit';
+import { signIn } from '../session/session';
 import { LanguagePicker } from './language-picker';
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<string>();
-  const [working, setWorking] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setWorking(true);
-    setProblem(undefined);
-    try {
-      await signIn(email.trim(), password);
-    } catch (err) {
-      const code = err instanceof SignInError ? err.code : '';
-      setProblem(
-        code === 'ACCOUNT_LOCKED'
-          ? t('common.signIn.locked')
-          : err instanceof SignInError && err.status === 429
-            ? t('common.signIn.throttled')
-            : t('common.signIn.failed'),
-      );
-    } finally {
-      setWorking(false);
-    }
-  };
+  const { email, setEmail, password, setPassword, problem, working, submit } = useSignInForm(signIn);
 
   return (
     <main className="sign-in" id="main">
@@ -44,7 +21,7 @@ export function SignInPage() {
         </label>
         {problem && (
           <p role="alert" className="problem">
-            {problem}
+            {t(`common.signIn.${problem}`)}
           </p>
         )}
         <button type="submit" disabled={working}>

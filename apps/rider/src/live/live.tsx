@@ -43,19 +43,12 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       reset: refresh,
       state: (s) => s === 'live' && refresh(),
     });
-    const wake = () => live.wake();
-    const lost = () => live.offline();
-    const visible = () => document.visibilityState === 'visible' && live.wake();
-    window.addEventListener('online', wake);
-    window.addEventListener('offline', lost);
-    document.addEventListener('visibilitychange', visible);
+    const unfollow = live.followDevice();
     live.start();
     return () => {
       clearTimeout(refetch);
       unsubscribe();
-      window.removeEventListener('online', wake);
-      window.removeEventListener('offline', lost);
-      document.removeEventListener('visibilitychange', visible);
+      unfollow();
       live.stop();
       setStream(undefined);
     };

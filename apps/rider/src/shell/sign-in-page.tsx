@@ -1,35 +1,10 @@
-import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { signIn, SignInError } from '../session';
+import { useSignInForm } from '@petalpost/web-kit';
+import { signIn } from '../session';
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<string>();
-  const [working, setWorking] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setWorking(true);
-    setProblem(undefined);
-    try {
-      await signIn(email.trim(), password);
-    } catch (err) {
-      const code = err instanceof SignInError ? err.code : '';
-      setProblem(
-        err instanceof TypeError
-          ? t('common.signIn.unreachable')
-          : code === 'ACCOUNT_LOCKED'
-            ? t('common.signIn.locked')
-            : err instanceof SignInError && err.status === 429
-              ? t('common.signIn.throttled')
-              : t('common.signIn.failed'),
-      );
-    } finally {
-      setWorking(false);
-    }
-  };
+  const { email, setEmail, password, setPassword, problem, working, submit } = useSignInForm(signIn);
 
   return (
     <main className="sign-in" id="main">
@@ -43,7 +18,7 @@ export function SignInPage() {
           {t('common.signIn.password')}
           <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
-        {problem && <p role="alert">{problem}</p>}
+        {problem && <p role="alert">{t(`common.signIn.${problem}`)}</p>}
         <button type="submit" className="primary" disabled={working}>
           {t('common.signIn.submit')}
         </button>
