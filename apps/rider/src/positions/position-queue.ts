@@ -3,19 +3,17 @@
  * which go in the next batch, and what an answer does to the queue. Pure, tested as a table
  * (position-queue.unit.spec.ts).
  */
-export interface PositionReport {
+import type { DispatchPaths } from '@petalpost/api-clients';
+
+type ReportedPosition = DispatchPaths['/riders/me/positions']['post']['requestBody']['content']['application/json']['positions'][number];
+
+/** A report as the API takes it (the generated schema), its id required, and whose it is on this phone. */
+export type PositionReport = ReportedPosition & {
   /** Its own id: a batch sent again (its answer lost) is stored once. */
   id: string;
   /** Whose report (person and shop): another rider signing in on this phone sends none of them. */
   owner: string;
-  lat: number;
-  lng: number;
-  accuracy: number;
-  speed?: number;
-  heading?: number;
-  /** ISO 8601, the phone's clock at the fix. */
-  recordedAt: string;
-}
+};
 
 /** At most this many in one request (the API's limit). */
 export const BATCH_SIZE = 50;
