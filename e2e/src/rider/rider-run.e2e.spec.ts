@@ -61,13 +61,29 @@ async function sentOrSaid(page: Page): Promise<void> {
   expect(await problem.allTextContents()).toEqual([]);
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
+/**
+ * Keeps the screen as <SCREENS_DIR>/<locale>-<name>-390x844.png, showing what it is named for:
+ * `top` the screen as it opens, `full` the whole (short) page, or a CSS selector for the section
+ * scrolled to the top of the viewport (the delivery choices, not the stop's header above them).
+ */
+async function shoot(page: Page, name: string, show: 'top' | 'full' | string = 'top'): Promise<void> {
   await mkdir(SCREENS_DIR, { recursive: true });
   const locale = (await page.locator('html').getAttribute('lang')) ?? 'unknown';
-  // The screen as it opens: from its top.
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SCREENS_DIR, `${locale}-${name}-${PHONE.width}x${PHONE.height}.png`), animations: 'disabled' });
+  if (show === 'top' || show === 'full') await page.evaluate('window.scrollTo(0, 0)');
+  else {
+    await page.locator(show).waitFor();
+    await page.evaluate(`document.querySelector(${JSON.stringify(show)}).scrollIntoView({ block: 'start' }); window.scrollBy(0, -8)`);
+  }
+  await page.screenshot({
+    path: join(SCREENS_DIR, `${locale}-${name}-${PHONE.width}x${PHONE.height}.png`),
+    animations: 'disabled',
+    fullPage: show === 'full',
+  });
 }
+
+const PICKUP = '[aria-labelledby="pickup-title"]';
+const DELIVERY = '[aria-labelledby="delivery-title"]';
+const REPORT = '[aria-labelledby="report-title"]';
 
 /**
  * A rider's run on a phone, against the real services through the gateway: the shop's orders are
@@ -185,8 +201,10 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     );
     await first.getByText(new RegExp(`Window ${from}–`)).waitFor();
     await first.getByText(names[orderIds.indexOf(planned[0])]).waitFor();
+    // Where each stop is, short: the district and street of the shop's Chinese addresses.
+    for (const orderId of planned) await stopCard(orderId).getByText('静安区常德路 800 号', { exact: true }).waitFor();
     await accessible(page, 'run');
-    await shoot(page, 'run');
+    await shoot(page, 'run', 'full');
   });
 
   it('refuses a wrong code, then picks up by scanning the label with the camera', async () => {
@@ -206,6 +224,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
       .getByRole('alert')
       .getByText(/Wrong code.*Nothing was changed\. 4 tries left\./)
       .waitFor();
+    await shoot(page, 'pickup', PICKUP);
     expect((await staff('orders', 'GET', `/orders/${orderId}`)).body.status).toBe('ready');
 
     await page.getByRole('button', { name: "Scan the label's code" }).click();
@@ -220,7 +239,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await page.getByLabel('Photo as proof').setInputFiles({ name: 'door.jpg', mimeType: 'image/jpeg', buffer: await photo('#2e7d32') });
     await page.getByRole('img', { name: 'The photo to send' }).waitFor();
     await accessible(page, 'delivery');
-    await shoot(page, 'delivery');
+    await shoot(page, 'delivery', DELIVERY);
     await page.getByRole('button', { name: 'Confirm: delivered to the neighbour' }).click();
     const delivered = await eventually(
       async () => {
@@ -249,7 +268,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await page.getByRole('button', { name: 'Address wrong' }).click();
     await page.getByLabel('Where it should go, if you know').fill('常德路 880 号');
     await accessible(page, 'report');
-    await shoot(page, 'report');
+    await shoot(page, 'report', REPORT);
     await page.getByRole('button', { name: 'Send the report' }).click();
     await sentOrSaid(page);
     const report = await eventually(
@@ -274,7 +293,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await listed.getByText('Address wrong').waitFor();
     await listed.getByText(/^Seen by the shop /).waitFor({ timeout: 15_000 });
     await accessible(page, 'exceptions');
-    await shoot(page, 'exceptions');
+    await shoot(page, 'exceptions', 'full');
   });
 
   it('writes to the shop about an order from its chat', async () => {
@@ -285,7 +304,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.message:not(.waiting)').getByText('Gate is locked, calling the shop').waitFor({ timeout: 15_000 });
     await accessible(page, 'chat');
-    await shoot(page, 'chat');
+    await shoot(page, 'chat', 'full');
   });
 
   it('in a tunnel, delivers one and reports one: they wait on the phone, then reach the shop once each, in order', async () => {
@@ -314,7 +333,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await stopCard(third).getByText('Waiting to send').waitFor();
     await stopCard(fourth).getByText('Waiting to send').waitFor();
     expect(await page.locator('.outbox-button').getAttribute('data-waiting')).toBe('2');
-    await shoot(page, 'offline-run');
+    await shoot(page, 'offline-run', 'full');
     expect((await staff('orders', 'GET', `/orders/${third}`)).body.status).toBe('out_for_delivery');
 
     await phone.setOffline(false);
@@ -345,5 +364,62 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     const delivered = history.find((e) => e.type === 'OrderDelivered');
     const deliveredAt = Date.parse((delivered?.recordedAt ?? delivered?.occurredAt) as string);
     expect(deliveredAt).toBeLessThanOrEqual(Date.parse(report.reportedAt as string));
+  });
+  it('shows the same screens in Chinese, once the rider picks 中文 from the menu', async () => {
+    const [, second, , fourth] = planned;
+    await page.getByText('Menu', { exact: true }).click();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.locator('html[lang="zh-CN"]').waitFor();
+    await page.getByText('菜单', { exact: true }).click();
+    const openStopZh = async (orderId: string) => {
+      await page.getByRole('navigation').getByRole('link', { name: '今日路线', exact: true }).click();
+      await stopCard(orderId).getByRole('link').click();
+      await page.getByRole('heading', { level: 1, name: names[orderIds.indexOf(orderId)] }).waitFor();
+    };
+
+    await page.getByRole('navigation').getByRole('link', { name: '今日路线', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '今日行程' }).waitFor();
+    await stopCard(second).getByText('静安区常德路 800 号', { exact: true }).waitFor();
+    await shoot(page, 'run', 'full');
+
+    // A stop still to pick up: its page, and a wrong code refused in Chinese.
+    await openStopZh(second);
+    await shoot(page, 'stop');
+    await page.getByLabel('标签上的取货码').fill('ZZZZZ');
+    await page.getByRole('button', { name: '用此取货码取货' }).click();
+    await page.getByRole('alert').getByText(/取货码错误.*还可尝试 \d+ 次/).waitFor();
+    await shoot(page, 'pickup', PICKUP);
+
+    // The last stop picked up by its typed code: the delivery choices, and a report begun.
+    await openStopZh(fourth);
+    await page.getByLabel('标签上的取货码').fill(await pickupCodeOf(fourth));
+    await page.getByRole('button', { name: '用此取货码取货' }).click();
+    await page.getByRole('button', { name: '交给邻居' }).click();
+    await page.getByLabel('邻居姓名及门牌').fill('陈阿姨 1201');
+    await shoot(page, 'delivery', DELIVERY);
+    await page.getByRole('button', { name: '报告问题' }).click();
+    await page.getByRole('button', { name: '地址错误' }).click();
+    await shoot(page, 'report', REPORT);
+
+    await page.getByRole('navigation').getByRole('link', { name: '异常', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '我的异常报告' }).waitFor();
+    await page.locator('.report').nth(1).waitFor();
+    await shoot(page, 'exceptions', 'full');
+
+    // Chat, and a message written in a lift: it waits in the outbox until the network returns.
+    await openStopZh(second);
+    await page.getByRole('link', { name: '关于此订单的消息' }).click();
+    await page.locator('.message').first().waitFor();
+    await shoot(page, 'chat', 'full');
+    await phone.setOffline(true);
+    await page.locator('[data-network="offline"]').waitFor();
+    await page.getByRole('textbox', { name: '消息' }).fill('电梯里，马上到');
+    await page.getByRole('button', { name: '发送', exact: true }).click();
+    await page.locator('.outbox-button[data-waiting="1"]').click();
+    await page.getByRole('dialog').waitFor();
+    await shoot(page, 'offline-outbox');
+    await page.getByRole('dialog').getByRole('button', { name: '关闭' }).click();
+    await phone.setOffline(false);
+    await page.locator('.message:not(.waiting)').getByText('电梯里，马上到').waitFor({ timeout: 15_000 });
   });
 });
