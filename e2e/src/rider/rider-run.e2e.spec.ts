@@ -387,7 +387,10 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await shoot(page, 'stop');
     await page.getByLabel('标签上的取货码').fill('ZZZZZ');
     await page.getByRole('button', { name: '用此取货码取货' }).click();
-    await page.getByRole('alert').getByText(/取货码错误.*还可尝试 \d+ 次/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/取货码错误.*还可尝试 \d+ 次/)
+      .waitFor();
     await shoot(page, 'pickup', PICKUP);
 
     // The last stop picked up by its typed code: the delivery choices, and a report begun.

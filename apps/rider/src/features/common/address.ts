@@ -6,7 +6,11 @@ const CJK = /[\u3400-\u9fff]/;
  * otherwise the first line, up to its first comma (12 Baker Street, London → 12 Baker Street).
  */
 export function shortAddress(text: string): string {
-  const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== '')?.trim() ?? '';
+  const firstLine =
+    text
+      .split(/\r?\n/)
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? '';
   if (CJK.test(firstLine)) {
     const local = firstLine.replace(/^[^省市区县，,]{1,10}(?:省|自治区)/, '').replace(/^[^省市区县，,]{1,10}市(?=.)/, '');
     const street = /^.*?\d+\s*号(?!楼)/.exec(local);
