@@ -78,6 +78,8 @@ async function shoot(page: Page, name: string, show: 'top' | 'full' | string = '
     path: join(SCREENS_DIR, `${locale}-${name}-${PHONE.width}x${PHONE.height}.png`),
     animations: 'disabled',
     fullPage: show === 'full',
+    // The whole page as read to its end: the tab bar below the last card, not stuck halfway.
+    ...(show === 'full' ? { style: '.tabs { position: static !important; }' } : {}),
   });
 }
 
@@ -100,6 +102,9 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
   const orderIds: string[] = [];
   const names = ['李娜 Li Na', '周杰 Zhou Jie', '吴芳 Wu Fang', '郑强 Zheng Qiang'];
   let planned: string[] = [];
+  // Four doors along one street; the run's cards show the district, street and number alone.
+  const addressOf = (i: number) => `上海市静安区常德路 ${800 + i * 40} 号 3 号楼 1202 室`;
+  const streetOf = (orderId: string) => `静安区常德路 ${800 + orderIds.indexOf(orderId) * 40} 号`;
   const staff = (service: 'orders' | 'messaging' | 'dispatch', method: string, path: string, body?: unknown) =>
     system.call(service, method, path, { token: shop.owner.token, ...(body !== undefined ? { body } : {}) });
   const pickupCodeOf = async (orderId: string) => (await staff('orders', 'GET', `/orders/${orderId}`)).body.pickupCode as string;
@@ -117,6 +122,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     for (const [i, name] of names.entries()) {
       const order = phoneOrder(name, `RUN-${i + 1}`);
       order.recipient.address.geo = { lat: 31.2326 + i * 0.004, lng: 121.4422 - i * 0.003 };
+      order.recipient.address.text = addressOf(i);
       const placed = await staff(
         'orders',
         'POST',
@@ -202,7 +208,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await first.getByText(new RegExp(`Window ${from}–`)).waitFor();
     await first.getByText(names[orderIds.indexOf(planned[0])]).waitFor();
     // Where each stop is, short: the district and street of the shop's Chinese addresses.
-    for (const orderId of planned) await stopCard(orderId).getByText('静安区常德路 800 号', { exact: true }).waitFor();
+    for (const orderId of planned) await stopCard(orderId).getByText(streetOf(orderId), { exact: true }).waitFor();
     await accessible(page, 'run');
     await shoot(page, 'run', 'full');
   });
@@ -212,7 +218,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     const name = names[orderIds.indexOf(orderId)];
     await openStop(orderId, name);
     // Address in full with its notes, and the map apps of a shop in China.
-    await page.getByText('上海市静安区常德路 800 号 3 号楼 1202 室').waitFor();
+    await page.getByText(addressOf(orderIds.indexOf(orderId))).waitFor();
     await expect(page.getByRole('link', { name: 'Amap' }).getAttribute('href')).resolves.toMatch(/^https:\/\/uri\.amap\.com\/marker\?position=121\.4/);
     await expect(page.getByRole('link', { name: /^Call / }).getAttribute('href')).resolves.toBe('tel:13887654321');
     await accessible(page, 'stop');
@@ -379,7 +385,9 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
 
     await page.getByRole('navigation').getByRole('link', { name: '今日路线', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: '今日行程' }).waitFor();
-    await stopCard(second).getByText('静安区常德路 800 号', { exact: true }).waitFor();
+    await stopCard(second).getByText(streetOf(second), { exact: true }).waitFor();
+    // The rider's own deliveries are not "changes by dispatch".
+    expect(await page.getByText('调度更新了您的行程').count()).toBe(0);
     await shoot(page, 'run', 'full');
 
     // A stop still to pick up: its page, and a wrong code refused in Chinese.
@@ -419,7 +427,8 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await page.getByRole('textbox', { name: '消息' }).fill('电梯里，马上到');
     await page.getByRole('button', { name: '发送', exact: true }).click();
     await page.locator('.outbox-button[data-waiting="1"]').click();
-    await page.getByRole('dialog').waitFor();
+    // The waiting action in the rider's words.
+    await page.getByRole('dialog').getByText('消息', { exact: true }).waitFor();
     await shoot(page, 'offline-outbox');
     await page.getByRole('dialog').getByRole('button', { name: '关闭' }).click();
     await phone.setOffline(false);

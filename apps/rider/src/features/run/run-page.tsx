@@ -21,7 +21,14 @@ export function RunPage() {
   const stops = run.data?.stops;
   const order = useMemo(() => stops?.map((s) => s.orderId), [stops]);
   const [seen, setSeen] = useState<string[] | undefined>(() => lastSeenRun(riderId));
-  const changes = order ? runChanges(seen, order) : NO_CHANGES;
+  // Stops the rider finished themself left the run by their hand, not by a replan.
+  const done = useMemo(() => new Set(run.data?.done.map((s) => s.orderId)), [run.data]);
+  const changes = order
+    ? runChanges(
+        seen?.filter((id) => !done.has(id)),
+        order,
+      )
+    : NO_CHANGES;
 
   // The first look at a run needs no "what changed": it is kept as seen at once.
   useEffect(() => {
