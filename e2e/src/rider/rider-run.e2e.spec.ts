@@ -61,13 +61,31 @@ async function sentOrSaid(page: Page): Promise<void> {
   expect(await problem.allTextContents()).toEqual([]);
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
+/**
+ * Keeps the screen as <SCREENS_DIR>/<locale>-<name>-390x844.png, showing what it is named for:
+ * `top` the screen as it opens, `full` the whole (short) page, or a CSS selector for the section
+ * scrolled to the top of the viewport (the delivery choices, not the stop's header above them).
+ */
+async function shoot(page: Page, name: string, show: 'top' | 'full' | string = 'top'): Promise<void> {
   await mkdir(SCREENS_DIR, { recursive: true });
   const locale = (await page.locator('html').getAttribute('lang')) ?? 'unknown';
-  // The screen as it opens: from its top.
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SCREENS_DIR, `${locale}-${name}-${PHONE.width}x${PHONE.height}.png`), animations: 'disabled' });
+  if (show === 'top' || show === 'full') await page.evaluate('window.scrollTo(0, 0)');
+  else {
+    await page.locator(show).waitFor();
+    await page.evaluate(`document.querySelector(${JSON.stringify(show)}).scrollIntoView({ block: 'start' }); window.scrollBy(0, -8)`);
+  }
+  await page.screenshot({
+    path: join(SCREENS_DIR, `${locale}-${name}-${PHONE.width}x${PHONE.height}.png`),
+    animations: 'disabled',
+    fullPage: show === 'full',
+    // The whole page as read to its end: the tab bar below the last card, not stuck halfway.
+    ...(show === 'full' ? { style: '.tabs { position: static !important; }' } : {}),
+  });
 }
+
+const PICKUP = '[aria-labelledby="pickup-title"]';
+const DELIVERY = '[aria-labelledby="delivery-title"]';
+const REPORT = '[aria-labelledby="report-title"]';
 
 /**
  * A rider's run on a phone, against the real services through the gateway: the shop's orders are
@@ -84,6 +102,9 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
   const orderIds: string[] = [];
   const names = ['李娜 Li Na', '周杰 Zhou Jie', '吴芳 Wu Fang', '郑强 Zheng Qiang'];
   let planned: string[] = [];
+  // Four doors along one street; the run's cards show the district, street and number alone.
+  const addressOf = (i: number) => `上海市静安区常德路 ${800 + i * 40} 号 3 号楼 1202 室`;
+  const streetOf = (orderId: string) => `静安区常德路 ${800 + orderIds.indexOf(orderId) * 40} 号`;
   const staff = (service: 'orders' | 'messaging' | 'dispatch', method: string, path: string, body?: unknown) =>
     system.call(service, method, path, { token: shop.owner.token, ...(body !== undefined ? { body } : {}) });
   const pickupCodeOf = async (orderId: string) => (await staff('orders', 'GET', `/orders/${orderId}`)).body.pickupCode as string;
@@ -101,6 +122,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     for (const [i, name] of names.entries()) {
       const order = phoneOrder(name, `RUN-${i + 1}`);
       order.recipient.address.geo = { lat: 31.2326 + i * 0.004, lng: 121.4422 - i * 0.003 };
+      order.recipient.address.text = addressOf(i);
       const placed = await staff(
         'orders',
         'POST',
@@ -185,8 +207,10 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     );
     await first.getByText(new RegExp(`Window ${from}–`)).waitFor();
     await first.getByText(names[orderIds.indexOf(planned[0])]).waitFor();
+    // Where each stop is, short: the district and street of the shop's Chinese addresses.
+    for (const orderId of planned) await stopCard(orderId).getByText(streetOf(orderId), { exact: true }).waitFor();
     await accessible(page, 'run');
-    await shoot(page, 'run');
+    await shoot(page, 'run', 'full');
   });
 
   it('refuses a wrong code, then picks up by scanning the label with the camera', async () => {
@@ -194,7 +218,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     const name = names[orderIds.indexOf(orderId)];
     await openStop(orderId, name);
     // Address in full with its notes, and the map apps of a shop in China.
-    await page.getByText('上海市静安区常德路 800 号 3 号楼 1202 室').waitFor();
+    await page.getByText(addressOf(orderIds.indexOf(orderId))).waitFor();
     await expect(page.getByRole('link', { name: 'Amap' }).getAttribute('href')).resolves.toMatch(/^https:\/\/uri\.amap\.com\/marker\?position=121\.4/);
     await expect(page.getByRole('link', { name: /^Call / }).getAttribute('href')).resolves.toBe('tel:13887654321');
     await accessible(page, 'stop');
@@ -206,6 +230,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
       .getByRole('alert')
       .getByText(/Wrong code.*Nothing was changed\. 4 tries left\./)
       .waitFor();
+    await shoot(page, 'pickup', PICKUP);
     expect((await staff('orders', 'GET', `/orders/${orderId}`)).body.status).toBe('ready');
 
     await page.getByRole('button', { name: "Scan the label's code" }).click();
@@ -220,7 +245,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await page.getByLabel('Photo as proof').setInputFiles({ name: 'door.jpg', mimeType: 'image/jpeg', buffer: await photo('#2e7d32') });
     await page.getByRole('img', { name: 'The photo to send' }).waitFor();
     await accessible(page, 'delivery');
-    await shoot(page, 'delivery');
+    await shoot(page, 'delivery', DELIVERY);
     await page.getByRole('button', { name: 'Confirm: delivered to the neighbour' }).click();
     const delivered = await eventually(
       async () => {
@@ -249,7 +274,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await page.getByRole('button', { name: 'Address wrong' }).click();
     await page.getByLabel('Where it should go, if you know').fill('常德路 880 号');
     await accessible(page, 'report');
-    await shoot(page, 'report');
+    await shoot(page, 'report', REPORT);
     await page.getByRole('button', { name: 'Send the report' }).click();
     await sentOrSaid(page);
     const report = await eventually(
@@ -274,7 +299,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await listed.getByText('Address wrong').waitFor();
     await listed.getByText(/^Seen by the shop /).waitFor({ timeout: 15_000 });
     await accessible(page, 'exceptions');
-    await shoot(page, 'exceptions');
+    await shoot(page, 'exceptions', 'full');
   });
 
   it('writes to the shop about an order from its chat', async () => {
@@ -285,7 +310,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.message:not(.waiting)').getByText('Gate is locked, calling the shop').waitFor({ timeout: 15_000 });
     await accessible(page, 'chat');
-    await shoot(page, 'chat');
+    await shoot(page, 'chat', 'full');
   });
 
   it('in a tunnel, delivers one and reports one: they wait on the phone, then reach the shop once each, in order', async () => {
@@ -314,7 +339,7 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     await stopCard(third).getByText('Waiting to send').waitFor();
     await stopCard(fourth).getByText('Waiting to send').waitFor();
     expect(await page.locator('.outbox-button').getAttribute('data-waiting')).toBe('2');
-    await shoot(page, 'offline-run');
+    await shoot(page, 'offline-run', 'full');
     expect((await staff('orders', 'GET', `/orders/${third}`)).body.status).toBe('out_for_delivery');
 
     await phone.setOffline(false);
@@ -345,5 +370,68 @@ describe("the rider's app: the run, pickup, delivery, reports and the tunnel", (
     const delivered = history.find((e) => e.type === 'OrderDelivered');
     const deliveredAt = Date.parse((delivered?.recordedAt ?? delivered?.occurredAt) as string);
     expect(deliveredAt).toBeLessThanOrEqual(Date.parse(report.reportedAt as string));
+  });
+  it('shows the same screens in Chinese, once the rider picks 中文 from the menu', async () => {
+    const [, second, , fourth] = planned;
+    await page.getByText('Menu', { exact: true }).click();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.locator('html[lang="zh-CN"]').waitFor();
+    await page.getByText('菜单', { exact: true }).click();
+    const openStopZh = async (orderId: string) => {
+      await page.getByRole('navigation').getByRole('link', { name: '今日路线', exact: true }).click();
+      await stopCard(orderId).getByRole('link').click();
+      await page.getByRole('heading', { level: 1, name: names[orderIds.indexOf(orderId)] }).waitFor();
+    };
+
+    await page.getByRole('navigation').getByRole('link', { name: '今日路线', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '今日行程' }).waitFor();
+    await stopCard(second).getByText(streetOf(second), { exact: true }).waitFor();
+    // The rider's own deliveries are not "changes by dispatch".
+    expect(await page.getByText('调度更新了您的行程').count()).toBe(0);
+    await shoot(page, 'run', 'full');
+
+    // A stop still to pick up: its page, and a wrong code refused in Chinese.
+    await openStopZh(second);
+    await shoot(page, 'stop');
+    await page.getByLabel('标签上的取货码').fill('ZZZZZ');
+    await page.getByRole('button', { name: '用此取货码取货' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/取货码错误.*还可尝试 \d+ 次/)
+      .waitFor();
+    await shoot(page, 'pickup', PICKUP);
+
+    // The last stop picked up by its typed code: the delivery choices, and a report begun.
+    await openStopZh(fourth);
+    await page.getByLabel('标签上的取货码').fill(await pickupCodeOf(fourth));
+    await page.getByRole('button', { name: '用此取货码取货' }).click();
+    await page.getByRole('button', { name: '交给邻居' }).click();
+    await page.getByLabel('邻居姓名及门牌').fill('陈阿姨 1201');
+    await shoot(page, 'delivery', DELIVERY);
+    await page.getByRole('button', { name: '报告问题' }).click();
+    await page.getByRole('button', { name: '地址错误' }).click();
+    await shoot(page, 'report', REPORT);
+
+    await page.getByRole('navigation').getByRole('link', { name: '异常', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '我的异常报告' }).waitFor();
+    await page.locator('.report').nth(1).waitFor();
+    await shoot(page, 'exceptions', 'full');
+
+    // Chat, and a message written in a lift: it waits in the outbox until the network returns.
+    await openStopZh(second);
+    await page.getByRole('link', { name: '关于此订单的消息' }).click();
+    await page.locator('.message').first().waitFor();
+    await shoot(page, 'chat', 'full');
+    await phone.setOffline(true);
+    await page.locator('[data-network="offline"]').waitFor();
+    await page.getByRole('textbox', { name: '消息' }).fill('电梯里，马上到');
+    await page.getByRole('button', { name: '发送', exact: true }).click();
+    await page.locator('.outbox-button[data-waiting="1"]').click();
+    // The waiting action in the rider's words.
+    await page.getByRole('dialog').getByText('消息', { exact: true }).waitFor();
+    await shoot(page, 'offline-outbox');
+    await page.getByRole('dialog').getByRole('button', { name: '关闭' }).click();
+    await phone.setOffline(false);
+    await page.locator('.message:not(.waiting)').getByText('电梯里，马上到').waitFor({ timeout: 15_000 });
   });
 });

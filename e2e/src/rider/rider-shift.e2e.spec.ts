@@ -66,6 +66,8 @@ describe("the rider's app: invitation, shift and positions on a phone", () => {
     const otherPhone = await newPhone(system, 'zh-CN', DEPOT);
     const again = await otherPhone.newPage();
     await again.goto(link);
+    await again.getByLabel('您的姓名').waitFor();
+    await riderScreenshot(again, 'invitation');
     await again.getByLabel('您的姓名').fill('Someone Else');
     await again.getByLabel('邮箱').fill(`x-${email}`);
     await again.getByLabel('新密码').fill(PASSWORD);
@@ -206,6 +208,13 @@ describe("the rider's app: invitation, shift and positions on a phone", () => {
     await page.locator('.shop-name').getByText('花间 Petal Lane').waitFor();
     // Still on shift, as dispatch has it.
     await page.locator('.shift[data-shift="on_shift"]').waitFor();
+
+    // The language chosen from the menu stays on the phone: signed out, the app speaks Chinese.
+    await page.getByText('Menu', { exact: true }).click();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    await riderScreenshot(page, 'sign-in');
   });
 });
 

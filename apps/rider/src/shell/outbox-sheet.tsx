@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dismiss, type OutboxEntry } from '../outbox/outbox';
+import { useShopFormat } from '../features/common/format';
 import { usePositionsWaiting } from '../positions/positions';
 
 /**
@@ -11,7 +12,10 @@ import { usePositionsWaiting } from '../positions/positions';
 export function OutboxSheet({ entries, onClose }: { entries: OutboxEntry[]; onClose: () => void }) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
+  const format = useShopFormat();
   const positions = usePositionsWaiting();
+  // What each action is, in the words its stop's page uses.
+  const kindOf = (entry: OutboxEntry) => t(`stop.actions.${entry.kind as 'deliver'}`, { defaultValue: entry.kind });
   useEffect(() => {
     const element = dialog.current;
     if (element && !element.open) element.showModal();
@@ -29,11 +33,11 @@ export function OutboxSheet({ entries, onClose }: { entries: OutboxEntry[]; onCl
           <ol className="outbox-list">
             {waiting.map((entry) => (
               <li key={entry.id} data-state={entry.state}>
-                <strong>{t(`common.outbox.kinds.${entry.kind}`, { defaultValue: entry.kind })}</strong>
+                <strong>{kindOf(entry)}</strong>
                 <span>
                   {entry.state === 'sending'
                     ? t('common.outbox.sending')
-                    : t('common.outbox.queuedAt', { time: new Date(entry.queuedAt).toLocaleTimeString() })}
+                    : t('common.outbox.queuedAt', { time: format.time(new Date(entry.queuedAt).toISOString()) })}
                 </span>
               </li>
             ))}
@@ -46,7 +50,7 @@ export function OutboxSheet({ entries, onClose }: { entries: OutboxEntry[]; onCl
           <ul className="outbox-list">
             {refused.map((entry) => (
               <li key={entry.id} data-state="refused">
-                <strong>{t(`common.outbox.kinds.${entry.kind}`, { defaultValue: entry.kind })}</strong>
+                <strong>{kindOf(entry)}</strong>
                 <span>{t(`common.refusals.${entry.refusal?.code}`, { defaultValue: t('common.refusals.other') })}</span>
                 <span className="code">
                   {entry.refusal?.code} · {entry.refusal?.message}

@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useOutbox } from '../../outbox/outbox';
 import { useSession } from '../../session';
+import { shortAddress } from '../common/address';
 import { useShopFormat } from '../common/format';
+import { fullRecipient, useOrder } from '../common/orders';
 import { Problem } from '../common/problem';
 import { hasChanges, lastSeenRun, markRunSeen, NO_CHANGES, runChanges } from './run-changes';
 import { type RunStop, useRun } from './run-data';
@@ -19,7 +21,14 @@ export function RunPage() {
   const stops = run.data?.stops;
   const order = useMemo(() => stops?.map((s) => s.orderId), [stops]);
   const [seen, setSeen] = useState<string[] | undefined>(() => lastSeenRun(riderId));
-  const changes = order ? runChanges(seen, order) : NO_CHANGES;
+  // Stops the rider finished themself left the run by their hand, not by a replan.
+  const done = useMemo(() => new Set(run.data?.done.map((s) => s.orderId)), [run.data]);
+  const changes = order
+    ? runChanges(
+        seen?.filter((id) => !done.has(id)),
+        order,
+      )
+    : NO_CHANGES;
 
   // The first look at a run needs no "what changed": it is kept as seen at once.
   useEffect(() => {
@@ -72,6 +81,7 @@ export function RunPage() {
               isNew={changes.added.has(stop.orderId)}
               movedFrom={changes.moved.get(stop.orderId)?.from}
               waiting={waitingFor.has(stop.orderId)}
+              withAddress
             />
           ))}
         </ol>
@@ -90,7 +100,17 @@ export function RunPage() {
   );
 }
 
-function StopCard({ stop, place, isNew, movedFrom, waiting }: { stop: RunStop; place?: number; isNew?: boolean; movedFrom?: number; waiting: boolean }) {
+interface StopCardProps {
+  stop: RunStop;
+  place?: number;
+  isNew?: boolean;
+  movedFrom?: number;
+  waiting: boolean;
+  /** Open stops show where they are; the order (with its address) is the one the stop's page reads. */
+  withAddress?: boolean;
+}
+
+function StopCard({ stop, place, isNew, movedFrom, waiting, withAddress }: StopCardProps) {
   const { t } = useTranslation();
   const format = useShopFormat();
   return (
@@ -99,9 +119,16 @@ function StopCard({ stop, place, isNew, movedFrom, waiting }: { stop: RunStop; p
         <span className="run-stop-head">
           {place !== undefined && <span className="run-stop-place">{place}</span>}
           <strong className="run-stop-name">{stop.recipientName ?? stop.reference ?? t('run.noName')}</strong>
+          {stop.risk !== 'on_time' && (
+            <span className={`tag tag-${stop.risk} tag-risk`}>
+              <span aria-hidden="true">⚠ </span>
+              {t(`run.risk.${stop.risk}`)}
+            </span>
+          )}
           {isNew && <span className="tag tag-new">{t('run.changes.new')}</span>}
           {movedFrom !== undefined && <span className="tag tag-moved">{t('run.changes.moved', { from: movedFrom })}</span>}
         </span>
+        {withAddress && <StopAddress orderId={stop.orderId} />}
         <span className="run-stop-facts">
           <span>{t('run.window', { window: format.window(stop.window) })}</span>
           {stop.eta && <span>{t('run.eta', { eta: format.time(stop.eta) })}</span>}
@@ -109,11 +136,17 @@ function StopCard({ stop, place, isNew, movedFrom, waiting }: { stop: RunStop; p
         </span>
         <span className="run-stop-facts">
           <span className={`status status-${stop.status}`}>{t(`shared.status.${stop.status}`)}</span>
-          {stop.risk !== 'on_time' && <span className={`tag tag-${stop.risk}`}>{t(`run.risk.${stop.risk}`)}</span>}
           {stop.openExceptions > 0 && <span className="tag tag-exception">{t('run.openExceptions', { count: stop.openExceptions })}</span>}
           {waiting && <span className="tag tag-waiting">{t('run.waiting')}</span>}
         </span>
       </Link>
     </li>
   );
+}
+
+/** The street and building, as the rider scans the list by; nothing while the order is read. */
+function StopAddress({ orderId }: { orderId: string }) {
+  const order = useOrder(orderId);
+  const text = order.data && fullRecipient(order.data)?.address.text;
+  return text ? <span className="run-stop-address">{shortAddress(text)}</span> : null;
 }
