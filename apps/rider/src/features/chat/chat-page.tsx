@@ -9,6 +9,7 @@ import { Problem } from '../common/problem';
 import { useShop } from '../common/shop';
 import { type ChatTarget, type SendParams, sendMessage } from './chat-actions';
 import { type ChatMessage, useOrderChat, usePeople, useQuickReplies, useShopChannels, useShopChat } from './chat-data';
+import { repliesIn } from './quick-replies';
 import '../common/controls.css';
 import './chat.css';
 
@@ -83,12 +84,13 @@ function ShopChat() {
 }
 
 function Conversation({ target, messages }: { target: ChatTarget; messages: ChatMessage[] | undefined }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const format = useShopFormat();
   const session = useSession();
   const shop = useShop();
   const people = usePeople(shop?.shopId);
   const replies = useQuickReplies(shop?.shopId);
+  const quickReplies = repliesIn(replies.data?.replies ?? [], i18n.language);
   const [text, setText] = useState('');
   const waiting = useOutbox().filter((e) => e.kind === 'send-message' && sameTarget((e.params as SendParams).target, target));
 
@@ -126,9 +128,9 @@ function Conversation({ target, messages }: { target: ChatTarget; messages: Chat
           </li>
         ))}
       </ol>
-      {replies.data && replies.data.replies.length > 0 && (
+      {quickReplies.length > 0 && (
         <div className="chips" role="group" aria-label={t('chat.quickReplies')}>
-          {replies.data.replies.map((r) => (
+          {quickReplies.map((r) => (
             <button key={r.id} type="button" className="chip" onClick={() => send({ quickReplyId: r.id, shown: r.text })}>
               {r.text}
             </button>

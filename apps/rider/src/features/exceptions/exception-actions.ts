@@ -25,31 +25,6 @@ export interface ReportParams {
   reportedAt: string;
 }
 
-/** A report the rider made on this phone, to follow it: acknowledged, what the shop decided. */
-export interface MadeReport {
-  exceptionId: string;
-  orderId: string;
-  type: ExceptionType;
-  reportedAt: string;
-}
-
-const reportsKey = (riderId: string) => `petalpost.rider.reports:${riderId}`;
-
-export function madeReports(riderId: string): MadeReport[] {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(reportsKey(riderId)) ?? '[]') as unknown;
-    return Array.isArray(parsed) ? (parsed as MadeReport[]) : [];
-  } catch {
-    return [];
-  }
-}
-
-function keepReport(riderId: string, report: MadeReport): void {
-  const kept = madeReports(riderId).filter((r) => r.exceptionId !== report.exceptionId);
-  localStorage.setItem(reportsKey(riderId), JSON.stringify([report, ...kept].slice(0, 100)));
-  window.dispatchEvent(new Event('petalpost:reports'));
-}
-
 function detailsOf(p: ReportParams, photoRef: string | undefined) {
   const note = p.note?.trim() ? { note: p.note.trim() } : {};
   switch (p.type) {
@@ -71,10 +46,10 @@ function detailsOf(p: ReportParams, photoRef: string | undefined) {
  * the report's own (uploaded as a damage photo); any other report's photo is shown to the shop
  * in the order's internal channel beside it, since only a damage report carries one.
  */
-export const reportException = defineAction<ReportParams & { riderId: string }>('report-exception', async (p, { key, photoRefs }) => {
+export const reportException = defineAction<ReportParams>('report-exception', async (p, { key, photoRefs }) => {
   const damaged = p.type === 'bouquet_damaged';
   const refs = await photoRefs(damaged ? 'damage' : 'message');
-  const report = await data(
+  await data(
     api.messaging.POST('/orders/{orderId}/exceptions', {
       params: { path: { orderId: p.orderId } },
       headers: { 'idempotency-key': key },
@@ -84,7 +59,6 @@ export const reportException = defineAction<ReportParams & { riderId: string }>(
       },
     }),
   );
-  keepReport(p.riderId, { exceptionId: report.exceptionId, orderId: p.orderId, type: p.type, reportedAt: report.reportedAt });
   if (!damaged && refs.length > 0) {
     await data(
       api.messaging.POST('/conversations/{orderId}/channels/{channel}/messages', {

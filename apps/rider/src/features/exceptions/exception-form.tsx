@@ -1,6 +1,5 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSession } from '../../session';
 import { PhotoInput } from '../common/photo-input';
 import { currentPosition } from '../common/position';
 import { EXCEPTION_TYPES, type ExceptionType, reportException } from './exception-actions';
@@ -8,7 +7,6 @@ import { EXCEPTION_TYPES, type ExceptionType, reportException } from './exceptio
 /** What went wrong at this stop, with a photo and where the rider is: kept in the outbox, then straight to the shop. */
 export function ExceptionForm({ orderId, onDone }: { orderId: string; onDone(): void }) {
   const { t } = useTranslation();
-  const session = useSession();
   const [type, setType] = useState<ExceptionType>();
   const [note, setNote] = useState('');
   const [suggestedAddress, setSuggestedAddress] = useState('');
@@ -22,7 +20,7 @@ export function ExceptionForm({ orderId, onDone }: { orderId: string; onDone(): 
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!type || missing || !session) return;
+    if (!type || missing) return;
     setWorking(true);
     setProblem(undefined);
     try {
@@ -30,7 +28,6 @@ export function ExceptionForm({ orderId, onDone }: { orderId: string; onDone(): 
       if (!position) return setProblem(t('exceptions.noPosition'));
       await reportException(
         {
-          riderId: session.personId,
           orderId,
           type,
           position,
