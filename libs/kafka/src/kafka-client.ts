@@ -96,7 +96,7 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
 }
 
 /** Polls the topics' metadata until each partition has a leader: before that, producing to it fails. */
-async function untilEveryPartitionHasALeader(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+export async function untilEveryPartitionHasALeader(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const leaderless = await admin.fetchTopicMetadata({ topics }).then(

@@ -1,4 +1,5 @@
 import { type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer, ConfigResourceTypes, Partitioners } from 'kafkajs';
+import { untilEveryPartitionHasALeader } from '../kafka-client';
 import type {
   BatchHandler,
   DriverAdmin,
@@ -33,8 +34,10 @@ async function kafkajsAdmin(kafka: Kafka): Promise<DriverAdmin> {
       return { brokers: brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })), controllerId: controller ?? -1 };
     },
     async createTopics(topics) {
+      // kafkajs' own wait for leaders gives up when the broker does not know the new topic yet
+      // (kafkajs#815), which a busy broker's metadata can lag behind the creation: wait here.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: topics.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
@@ -42,6 +45,10 @@ async function kafkajsAdmin(kafka: Kafka): Promise<DriverAdmin> {
           configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
+      await untilEveryPartitionHasALeader(
+        admin,
+        topics.map((t) => t.name),
+      );
     },
     listTopics: () => admin.listTopics(),
     async partitions(topic) {
