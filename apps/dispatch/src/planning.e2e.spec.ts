@@ -4,16 +4,7 @@ import { type IntegrationEvent, namespaced, type PlannedRoute, TOPICS, type Unpl
 import { EventStore } from '@petalpost/event-store';
 import { EventPublisher } from '@petalpost/kafka';
 import { type RunningService } from '@petalpost/platform';
-import {
-  createTestNamespace,
-  eventually,
-  orderOnTheWire,
-  orderServiceEnvelope,
-  rosesPlaced,
-  startTestService,
-  testInfra,
-  uniqueName,
-} from '@petalpost/testing';
+import { createTestNamespace, deliveryOnTheWire, eventually, orderServiceEnvelope, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { DispatchConfig } from './dispatch.config';
@@ -73,20 +64,8 @@ describe('auto-dispatch (real service, Postgres and Kafka)', () => {
     ((await call(token, 'GET', '/deliveries')).body.items ?? []) as Array<{ orderId: string; status: string; riderId?: string }>;
 
   /** One order's stream on the wire, delivered at `location` within `window`. */
-  const newOrder = (shopId: string, window: { from: string; to: string }, location: { lat: number; lng: number } | null = { lat: 52.095, lng: 5.13 }) => {
-    const { orderId, ref, next } = orderOnTheWire(shopId);
-    const recipient = { name: 'Alex Recipient', address: { text: 'Somewhere 1, Utrecht', ...(location ? { geo: location } : {}) } };
-    return {
-      orderId,
-      ready: () => [
-        next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipientPersonId: uniqueName('person'), recipient }) }),
-        next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: new Date().toISOString() } }),
-        next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: new Date().toISOString() } }),
-      ],
-      assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: new Date().toISOString() } }),
-      pickedUp: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: new Date().toISOString() } }),
-    };
-  };
+  const newOrder = (shopId: string, window: { from: string; to: string }, location: { lat: number; lng: number } | null = { lat: 52.095, lng: 5.13 }) =>
+    deliveryOnTheWire(shopId, window, { name: 'Alex Recipient', address: { text: 'Somewhere 1, Utrecht', ...(location ? { geo: location } : {}) } });
 
   const onShift = async (dispatcher: string, riders: Array<{ riderId: string; kind: string; capacity: number }>) => {
     for (const r of riders) {

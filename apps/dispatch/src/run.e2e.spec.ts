@@ -2,7 +2,7 @@ import { developmentTokens, type Principal } from '@petalpost/auth';
 import { type IntegrationEvent, namespaced, type PlannedRoute, TOPICS } from '@petalpost/contracts';
 import { EventPublisher } from '@petalpost/kafka';
 import { type RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, orderOnTheWire, rosesPlaced, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { createTestNamespace, deliveryOnTheWire, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { DispatchConfig } from './dispatch.config';
 import { dispatchService } from './dispatch.service';
@@ -45,28 +45,12 @@ describe('the rider’s run (real service, Postgres and Kafka)', () => {
   };
 
   /** An order whose window opened ten minutes ago, so it is today's on any clock. */
-  const newOrder = (shopId: string, location: { lat: number; lng: number }) => {
-    const { orderId, ref, next } = orderOnTheWire(shopId);
-    const window = { from: minutesFromNow(-10), to: minutesFromNow(180) };
-    const recipient = { name: 'Alex Recipient', phone: '+31 6 0000 0000', address: { text: 'Somewhere 1, Utrecht', geo: location } };
-    return {
-      orderId,
-      ready: () => [
-        next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipientPersonId: uniqueName('person'), recipient }) }),
-        next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: new Date().toISOString() } }),
-        next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: new Date().toISOString() } }),
-      ],
-      assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: new Date().toISOString() } }),
-      pickedUp: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: new Date().toISOString() } }),
-      delivered: (riderId: string) => {
-        const deliveredAt = new Date().toISOString();
-        return next({
-          type: 'OrderDelivered',
-          data: { ...ref, riderId, outcome: { kind: 'recipient' }, proof: { at: deliveredAt }, receivedBy: null, deliveredAt },
-        });
-      },
-    };
-  };
+  const newOrder = (shopId: string, location: { lat: number; lng: number }) =>
+    deliveryOnTheWire(
+      shopId,
+      { from: minutesFromNow(-10), to: minutesFromNow(180) },
+      { name: 'Alex Recipient', phone: '+31 6 0000 0000', address: { text: 'Somewhere 1, Utrecht', geo: location } },
+    );
 
   beforeAll(async () => {
     namespace = await createTestNamespace();

@@ -89,3 +89,33 @@ export function outForDeliveryOnTheWire(
     ],
   };
 }
+
+/**
+ * One order's delivery as dispatch hears it on `orders.events`: made and ready, then given to a
+ * rider, picked up and delivered — each step the event the orders service publishes.
+ */
+export function deliveryOnTheWire(
+  shopId: string,
+  window: { from: string; to: string },
+  recipient: { name: string; phone?: string; address: { text: string; geo?: { lat: number; lng: number } } },
+) {
+  const { orderId, ref, next } = orderOnTheWire(shopId);
+  const now = () => new Date().toISOString();
+  return {
+    orderId,
+    ready: () => [
+      next({ type: 'OrderPlaced', data: rosesPlaced(ref, { deliveryWindow: window, recipientPersonId: `person-${randomUUID()}`, recipient }) }),
+      next({ type: 'OrderAccepted', data: { ...ref, acceptedAt: now() } }),
+      next({ type: 'ArrangementFinished', data: { ...ref, finishedAt: now() } }),
+    ],
+    assigned: (riderId: string) => next({ type: 'RiderAssigned', data: { ...ref, riderId, assignedAt: now() } }),
+    pickedUp: (riderId: string) => next({ type: 'OutForDelivery', data: { ...ref, riderId, pickedUpAt: now() } }),
+    delivered: (riderId: string) => {
+      const deliveredAt = now();
+      return next({
+        type: 'OrderDelivered',
+        data: { ...ref, riderId, outcome: { kind: 'recipient' }, proof: { at: deliveredAt }, receivedBy: null, deliveredAt },
+      });
+    },
+  };
+}
