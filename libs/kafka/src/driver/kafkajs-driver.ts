@@ -115,6 +115,14 @@ function retryOf({ retries, retryDelayMs }: ProducerOptions): { retry?: { retrie
   return { retry: { retries, initialRetryTime: retryDelayMs } };
 }
 
+/**
+ * After a commit or abort the coordinator answers CONCURRENT_TRANSACTIONS until it has written
+ * the transaction's markers, which on a busy broker takes seconds; that is the broker saying
+ * "not yet", not an outage, so the next transaction's sends wait it out on their own budget
+ * (~30 s, like the Java client's delivery timeout), whatever the client's retries for outages.
+ */
+const TRANSACTION_RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 35 };
+
 function kafkajsTransactionalProducer(kafka: Kafka, transactionalId: string): DriverTransactionalProducer {
   const producer: Producer = kafka.producer({
     transactionalId,
@@ -122,6 +130,7 @@ function kafkajsTransactionalProducer(kafka: Kafka, transactionalId: string): Dr
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
+    retry: TRANSACTION_RETRY,
   });
   return {
     connect: () => producer.connect(),
