@@ -1,4 +1,5 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { AttentionBadge } from './features/intake/attention-badge';
 import type { Membership, Role } from './session/session';
 
 export interface Screen {
@@ -8,6 +9,8 @@ export interface Screen {
   /** Who gets the screen: by acting role, and for some also by the owner's right. */
   allowed: (role: Role, membership: Membership | undefined) => boolean;
   Page: LazyExoticComponent<ComponentType>;
+  /** A count shown beside the nav label (small, loaded with the shell: it reads one query). */
+  Badge?: ComponentType;
 }
 
 const roles =
@@ -24,6 +27,14 @@ export const SCREENS: Screen[] = [
   { path: '/production', nav: 'production', allowed: roles('florist', 'staff'), Page: lazy(() => import('./features/production/production-page')) },
   { path: '/dispatch', nav: 'dispatch', allowed: roles('dispatcher', 'staff'), Page: lazy(() => import('./features/dispatch/dispatch-page')) },
   { path: '/exceptions', nav: 'exceptions', allowed: roles('dispatcher', 'staff'), Page: lazy(() => import('./features/exceptions/exceptions-page')) },
+  {
+    path: '/attention',
+    nav: 'attention',
+    allowed: roles('staff'),
+    Page: lazy(() => import('./features/intake/attention-page')),
+    Badge: AttentionBadge,
+  },
+  { path: '/import', nav: 'import', allowed: roles('staff'), Page: lazy(() => import('./features/intake/import-page')) },
   { path: '/print', nav: 'print', allowed: roles('staff', 'florist'), Page: lazy(() => import('./features/print/print-page')) },
   {
     path: '/shop',
@@ -31,6 +42,7 @@ export const SCREENS: Screen[] = [
     allowed: (role, m) => role !== 'operator' && Boolean(m?.owner || m?.manageTeam),
     Page: lazy(() => import('./features/shop/shop-page')),
   },
+  { path: '/intake', nav: 'intake', allowed: roles('staff'), Page: lazy(() => import('./features/intake/intake-page')) },
   {
     path: '/analytics',
     nav: 'analytics',

@@ -32,6 +32,7 @@ export function Layout({ session, children }: { session: Session; children: Reac
               <li key={s.path}>
                 <NavLink to={s.path} end>
                   {t(`common.nav.${s.nav}`)}
+                  {s.Badge && <s.Badge />}
                 </NavLink>
               </li>
             ))}

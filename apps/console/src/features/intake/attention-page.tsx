@@ -1,0 +1,221 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useFormat } from '../../format';
+import { useSession } from '../../session/session';
+import { shopDate } from '../../shop-clock';
+import { ApiProblem } from '../../ui/api-problem';
+import { SlotPicker, useDeliverySlots } from '../order-form/delivery-slots';
+import { ATTENTION_QUERY, useAttention } from './attention-query';
+import { type AttentionItem, intakeApi } from './intake-api';
+import { useReasonText } from './reasons';
+import { emptyResolveDraft, placeHeldBody, type ResolveDraft, type ResolveProblem } from './resolve-draft';
+import './intake.css';
+
+/**
+ * Orders that came in from the shop's systems and could not be placed by themselves (no date, no
+ * address, a full slot): staff give what is missing and place them, or dismiss them. Nothing
+ * held is lost: an item leaves the list only by one of those two.
+ */
+export default function AttentionPage() {
+  const { t } = useTranslation();
+  const attention = useAttention();
+  const [placed, setPlaced] = useState<{ ref: string; orderId: string } | undefined>();
+  return (
+    <div className="intake stack">
+      <h1>{t('intake.attention.title')}</h1>
+      <p className="muted">{t('intake.attention.intro')}</p>
+      <p role="status">
+        {placed && (
+          <>
+            {t('intake.attention.placed', { ref: placed.ref })} <Link to={`/orders/${placed.orderId}`}>{t('intake.attention.openOrder')}</Link>
+          </>
+        )}
+      </p>
+      <ApiProblem error={attention.error} />
+      {attention.isPending && <p role="status">{t('common.loading')}</p>}
+      {attention.data && attention.data.items.length === 0 && <p>{t('intake.attention.none')}</p>}
+      {attention.data && attention.data.items.length > 0 && (
+        <ul className="attention-list stack" aria-label={t('intake.attention.listLabel', { count: attention.data.items.length })}>
+          {attention.data.items.map((item) => (
+            <HeldOrder key={item.intakeId} item={item} onPlaced={(orderId) => setPlaced({ ref: item.externalRef, orderId })} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+const needsRecipient = (reason: string) => /address|recipient/i.test(reason);
+
+function HeldOrder({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId: string) => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const reasonText = useReasonText();
+  const [open, setOpen] = useState<'place' | 'dismiss' | undefined>();
+  const headingId = useId();
+  const { summary } = item;
+  return (
+    <li className="card stack held" data-intake-id={item.intakeId} data-reason={item.reason} aria-labelledby={headingId}>
+      <div className="row spread">
+        <h2 id={headingId}>
+          {t(`intake.source.${item.source}`, { defaultValue: item.source })} · {item.externalRef}
+        </h2>
+        <span className="badge warn">{reasonText(item.reason)}</span>
+      </div>
+      <dl className="facts">
+        <dt>{t('intake.attention.received')}</dt>
+        <dd>{format.dateTime(item.receivedAt)}</dd>
+        <dt>{t('intake.attention.recipient')}</dt>
+        <dd>{[summary.recipientName, summary.area].filter(Boolean).join(' · ') || t('intake.attention.missing')}</dd>
+        <dt>{t('intake.attention.items')}</dt>
+        <dd>{summary.items?.map((i) => t('intake.attention.item', { name: i.name, quantity: i.quantity })).join(', ') || t('common.none')}</dd>
+        <dt>{t('intake.attention.date')}</dt>
+        <dd>{summary.deliveryDate ?? t('intake.attention.missing')}</dd>
+      </dl>
+      <div className="row">
+        <button type="button" aria-expanded={open === 'place'} onClick={() => setOpen(open === 'place' ? undefined : 'place')}>
+          {t('intake.attention.resolve', { ref: item.externalRef })}
+        </button>
+        <button type="button" aria-expanded={open === 'dismiss'} onClick={() => setOpen(open === 'dismiss' ? undefined : 'dismiss')}>
+          {t('intake.attention.dismiss', { ref: item.externalRef })}
+        </button>
+      </div>
+      {open === 'place' && <PlaceForm item={item} onPlaced={onPlaced} />}
+      {open === 'dismiss' && <DismissForm item={item} onCancel={() => setOpen(undefined)} />}
+    </li>
+  );
+}
+
+function PlaceForm({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId: string) => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const session = useSession();
+  const client = useQueryClient();
+  const withRecipient = needsRecipient(item.reason);
+  const [draft, setDraft] = useState<ResolveDraft>(() => emptyResolveDraft(item.summary.deliveryDate ?? shopDate(Date.now(), format.timeZone)));
+  const [problems, setProblems] = useState<ResolveProblem[]>([]);
+  const slots = useDeliverySlots(session?.shopId, draft.date);
+  const update = (patch: Partial<ResolveDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const place = useMutation({
+    mutationFn: (body: object) => intakeApi.place(item.intakeId, body as Record<string, unknown>),
+    onSuccess: (answer) => {
+      onPlaced(answer.orderId);
+      void client.invalidateQueries({ queryKey: ['orders'] });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const built = placeHeldBody(draft, format.timeZone, withRecipient);
+    if ('problems' in built) {
+      setProblems(built.problems);
+      return;
+    }
+    setProblems([]);
+    place.mutate(built.body);
+  };
+  const invalid = (p: ResolveProblem) => (problems.includes(p) ? { 'aria-invalid': true as const } : {});
+  const id = useId();
+  return (
+    <form className="stack resolve" onSubmit={submit} aria-label={t('intake.attention.placeForm', { ref: item.externalRef })} noValidate>
+      <p className="muted">{t('intake.attention.zone', { zone: format.timeZone })}</p>
+      <label>
+        {t('intake.attention.deliveryDate')}
+        <input type="date" required value={draft.date} onChange={(e) => update({ date: e.target.value, from: '', to: '' })} {...invalid('date')} />
+      </label>
+      {slots.data && (
+        <fieldset>
+          <legend>{t('intake.attention.slot')}</legend>
+          <SlotPicker
+            slots={slots.data}
+            timeZone={format.timeZone}
+            chosen={`${draft.date}T${draft.from}`}
+            onChoose={(slot) => update({ from: slot.from.slice(11), to: slot.to.slice(11) })}
+          />
+        </fieldset>
+      )}
+      <div className="row">
+        <label>
+          {t('intake.attention.from')}
+          <input type="time" required value={draft.from} onChange={(e) => update({ from: e.target.value })} {...invalid('from')} />
+        </label>
+        <label>
+          {t('intake.attention.to')}
+          <input type="time" required value={draft.to} onChange={(e) => update({ to: e.target.value })} {...invalid('to')} />
+        </label>
+      </div>
+      {withRecipient && (
+        <fieldset className="stack">
+          <legend>{t('intake.attention.recipientLegend')}</legend>
+          <label>
+            {t('intake.attention.recipientName')}
+            <input required value={draft.recipientName} onChange={(e) => update({ recipientName: e.target.value })} {...invalid('recipientName')} />
+          </label>
+          <label>
+            {t('intake.attention.recipientPhone')}
+            <input type="tel" value={draft.recipientPhone} onChange={(e) => update({ recipientPhone: e.target.value })} />
+          </label>
+          <label>
+            {t('intake.attention.address')}
+            <textarea
+              required
+              rows={2}
+              value={draft.addressText}
+              onChange={(e) => update({ addressText: e.target.value })}
+              aria-describedby={`${id}-address`}
+              {...invalid('addressText')}
+            />
+          </label>
+          <p id={`${id}-address`} className="muted small">
+            {t('intake.attention.addressNote')}
+          </p>
+        </fieldset>
+      )}
+      {problems.length > 0 && (
+        <ul role="alert" className="problem">
+          {problems.map((p) => (
+            <li key={p}>{t(`intake.attention.problem.${p}`)}</li>
+          ))}
+        </ul>
+      )}
+      <ApiProblem error={place.error ?? slots.error} />
+      <div>
+        <button type="submit" className="primary" disabled={place.isPending}>
+          {t('intake.attention.place')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function DismissForm({ item, onCancel }: { item: AttentionItem; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [reason, setReason] = useState('');
+  const dismiss = useMutation({
+    mutationFn: () => intakeApi.dismiss(item.intakeId, reason.trim()),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ATTENTION_QUERY }),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (reason.trim()) dismiss.mutate();
+  };
+  return (
+    <form className="stack" onSubmit={submit} aria-label={t('intake.attention.dismissForm', { ref: item.externalRef })}>
+      <label>
+        {t('intake.attention.dismissReason')}
+        <input required value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <ApiProblem error={dismiss.error} />
+      <div className="row">
+        <button type="submit" className="danger" disabled={dismiss.isPending || !reason.trim()}>
+          {t('intake.attention.confirmDismiss')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Platform } from './intake-api';
+
+/** The connect form as typed: every field a string, the platform's own ones used. */
+export interface ConnectDraft {
+  platform: Platform;
+  label: string;
+  shopDomain: string;
+  siteUrl: string;
+  /** Pasting the platform's secret rather than having one made. */
+  pasteSecret: boolean;
+  webhookSecret: string;
+  adminAccessToken: string;
+  consumerKey: string;
+  consumerSecret: string;
+}
+
+export const emptyConnectDraft = (platform: Platform): ConnectDraft => ({
+  platform,
+  label: '',
+  shopDomain: '',
+  siteUrl: '',
+  pasteSecret: false,
+  webhookSecret: '',
+  adminAccessToken: '',
+  consumerKey: '',
+  consumerSecret: '',
+});
+
+/**
+ * A shop's domain as Shopify names it in `X-Shopify-Shop-Domain`: the host alone, lower case,
+ * whatever the owner pasted (an admin URL, a trailing slash).
+ */
+export function shopifyDomain(typed: string): string {
+  const host = typed
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .split(/[/?#]/)[0];
+  return host.toLowerCase();
+}
+
+const optional = (value: string) => (value.trim() ? value.trim() : undefined);
+
+/**
+ * The body of "connect a shop": only the platform's own fields, the secret only when pasted (the
+ * service makes one otherwise), and write-back credentials only when given (the connection
+ * still takes orders without them; status then stays in Petalpost).
+ */
+export function connectBody(draft: ConnectDraft): Record<string, unknown> {
+  const secret = draft.pasteSecret ? optional(draft.webhookSecret) : undefined;
+  const common = { platform: draft.platform, label: draft.label.trim(), ...(secret ? { webhookSecret: secret } : {}) };
+  if (draft.platform === 'shopify') {
+    const token = optional(draft.adminAccessToken);
+    return { ...common, shopDomain: shopifyDomain(draft.shopDomain), ...(token ? { adminAccessToken: token } : {}) };
+  }
+  const key = optional(draft.consumerKey);
+  const keySecret = optional(draft.consumerSecret);
+  return {
+    ...common,
+    siteUrl: draft.siteUrl.trim(), // Half a key pair goes as typed, for the service to say which half is missing.
+    ...(key || keySecret ? { consumerKey: key ?? '', consumerSecret: keySecret ?? '' } : {}),
+  };
+}

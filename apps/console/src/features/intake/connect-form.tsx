@@ -1,0 +1,158 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiProblem } from '../../ui/api-problem';
+import { CopyOnce } from '../shop/copy-once';
+import { connectBody, type ConnectDraft, emptyConnectDraft } from './connect-draft';
+import { CONNECTIONS_QUERY } from './connections-query';
+import { intakeApi, type Platform } from './intake-api';
+
+/**
+ * Connecting a Shopify shop or a WooCommerce site: where it is, the webhook's signing secret
+ * (pasted from the platform, or made here and shown once), and the credentials status is written
+ * back with. The answer gives the address to paste into the platform's admin.
+ */
+export function ConnectForm() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const id = useId();
+  const [draft, setDraft] = useState<ConnectDraft>(() => emptyConnectDraft('shopify'));
+  const update = (patch: Partial<ConnectDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const connect = useMutation({
+    mutationFn: () => intakeApi.connect(connectBody(draft)),
+    onSuccess: () => {
+      setDraft(emptyConnectDraft(draft.platform));
+      void client.invalidateQueries({ queryKey: CONNECTIONS_QUERY });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    connect.mutate();
+  };
+  const choose = (platform: Platform) => setDraft((d) => ({ ...emptyConnectDraft(platform), label: d.label }));
+  const connected = connect.data;
+  const shopify = draft.platform === 'shopify';
+
+  return (
+    <>
+      <form className="card stack" onSubmit={submit} aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>{t('intake.connect.title')}</h2>
+        <fieldset className="row">
+          <legend>{t('intake.connect.platform')}</legend>
+          {(['shopify', 'woocommerce'] as const).map((platform) => (
+            <label key={platform} className="inline">
+              <input type="radio" name={`${id}-platform`} value={platform} checked={draft.platform === platform} onChange={() => choose(platform)} />
+              {t(`intake.platform.${platform}`)}
+            </label>
+          ))}
+        </fieldset>
+        <div className="row">
+          <label className="grow">
+            {t('intake.connect.label')}
+            <input required value={draft.label} onChange={(e) => update({ label: e.target.value })} />
+          </label>
+          {shopify ? (
+            <label className="grow">
+              {t('intake.connect.shopDomain')}
+              <input
+                required
+                value={draft.shopDomain}
+                placeholder="petals.myshopify.com"
+                onChange={(e) => update({ shopDomain: e.target.value })}
+                aria-describedby={`${id}-domain-note`}
+              />
+            </label>
+          ) : (
+            <label className="grow">
+              {t('intake.connect.siteUrl')}
+              <input
+                required
+                type="url"
+                value={draft.siteUrl}
+                placeholder="https://"
+                onChange={(e) => update({ siteUrl: e.target.value })}
+                aria-describedby={`${id}-domain-note`}
+              />
+            </label>
+          )}
+        </div>
+        <p id={`${id}-domain-note`} className="muted small">
+          {shopify ? t('intake.connect.shopDomainNote') : t('intake.connect.siteUrlNote')}
+        </p>
+        <fieldset className="stack">
+          <legend>{t('intake.connect.secret')}</legend>
+          <label className="inline">
+            <input type="radio" name={`${id}-secret`} checked={!draft.pasteSecret} onChange={() => update({ pasteSecret: false, webhookSecret: '' })} />
+            {t('intake.connect.generate')}
+          </label>
+          <label className="inline">
+            <input type="radio" name={`${id}-secret`} checked={draft.pasteSecret} onChange={() => update({ pasteSecret: true })} />
+            {t('intake.connect.paste')}
+          </label>
+          {draft.pasteSecret && (
+            <label>
+              {t('intake.connect.secretValue')}
+              <input
+                required
+                type="password"
+                autoComplete="off"
+                value={draft.webhookSecret}
+                onChange={(e) => update({ webhookSecret: e.target.value })}
+                aria-describedby={`${id}-secret-note`}
+              />
+            </label>
+          )}
+          <p id={`${id}-secret-note`} className="muted small">
+            {shopify ? t('intake.connect.secretNoteShopify') : t('intake.connect.secretNoteWoo')}
+          </p>
+        </fieldset>
+        <fieldset className="stack">
+          <legend>{t('intake.connect.writeBack')}</legend>
+          <p className="muted small">{shopify ? t('intake.connect.writeBackNoteShopify') : t('intake.connect.writeBackNoteWoo')}</p>
+          {shopify ? (
+            <label>
+              {t('intake.connect.adminAccessToken')}
+              <input type="password" autoComplete="off" value={draft.adminAccessToken} onChange={(e) => update({ adminAccessToken: e.target.value })} />
+            </label>
+          ) : (
+            <div className="row">
+              <label className="grow">
+                {t('intake.connect.consumerKey')}
+                <input autoComplete="off" value={draft.consumerKey} placeholder="ck_…" onChange={(e) => update({ consumerKey: e.target.value })} />
+              </label>
+              <label className="grow">
+                {t('intake.connect.consumerSecret')}
+                <input
+                  type="password"
+                  autoComplete="off"
+                  value={draft.consumerSecret}
+                  placeholder="cs_…"
+                  onChange={(e) => update({ consumerSecret: e.target.value })}
+                />
+              </label>
+            </div>
+          )}
+        </fieldset>
+        <ApiProblem error={connect.error} />
+        <div>
+          <button type="submit" className="primary" disabled={connect.isPending}>
+            {t('intake.connect.submit')}
+          </button>
+        </div>
+      </form>
+      {connected && (
+        <section className="card stack connected" aria-labelledby={`${id}-done`}>
+          <h3 id={`${id}-done`}>{t('intake.connect.done', { label: connected.connection.label })}</h3>
+          <CopyOnce
+            label={t('intake.connect.webhookUrl')}
+            value={connected.webhookUrl}
+            note={t(`intake.connect.whereToPaste.${connected.connection.platform}`)}
+          />
+          {connected.webhookSecret && (
+            <CopyOnce label={t('intake.connect.generatedSecret')} value={connected.webhookSecret} note={t('intake.connect.secretOnce')} />
+          )}
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,145 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useFormat } from '../../format';
+import { ApiProblem } from '../../ui/api-problem';
+import { CopyOnce } from '../shop/copy-once';
+import { CONNECTIONS_QUERY } from './connections-query';
+import { type Connection, intakeApi } from './intake-api';
+import { MappingEditor } from './mapping-editor';
+import { useReasonText } from './reasons';
+
+/** One connected shop system: where it is, its secret's state, the test button, its mapping and its last deliveries. */
+export function ConnectionCard({ connection }: { connection: Connection }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const client = useQueryClient();
+  const headingId = useId();
+  const [panel, setPanel] = useState<'mapping' | undefined>();
+  const refresh = () => void client.invalidateQueries({ queryKey: CONNECTIONS_QUERY });
+  const { connectionId } = connection;
+
+  const rotate = useMutation({ mutationFn: () => intakeApi.rotate(connectionId), onSuccess: refresh });
+  const toggle = useMutation({ mutationFn: () => intakeApi.change(connectionId, { enabled: !connection.enabled }), onSuccess: refresh });
+  const test = useMutation({
+    mutationFn: () => intakeApi.test(connectionId),
+    // The test went through the real webhook path: its delivery is in the list now.
+    onSettled: () => void client.invalidateQueries({ queryKey: [...CONNECTIONS_QUERY, connectionId, 'deliveries'] }),
+  });
+  const where = connection.platform === 'shopify' ? connection.shopDomain : connection.siteUrl;
+
+  return (
+    <article className="card stack connection" data-connection-id={connectionId} data-platform={connection.platform} aria-labelledby={headingId}>
+      <div className="row spread">
+        <h3 id={headingId}>
+          {connection.label} <span className="muted">· {t(`intake.platform.${connection.platform}`)}</span>
+        </h3>
+        <span className={`badge ${connection.enabled ? 'ok' : ''}`}>
+          {connection.enabled ? t('intake.connection.enabled') : t('intake.connection.disabled')}
+        </span>
+      </div>
+      <dl className="facts">
+        <dt>{connection.platform === 'shopify' ? t('intake.connect.shopDomain') : t('intake.connect.siteUrl')}</dt>
+        <dd className="url">{where}</dd>
+        {connection.webhookUrl && (
+          <>
+            <dt>{t('intake.connect.webhookUrl')}</dt>
+            <dd className="url">
+              <code>{connection.webhookUrl}</code>
+            </dd>
+          </>
+        )}
+        {connection.secretHint && (
+          <>
+            <dt>{t('intake.connection.secret')}</dt>
+            <dd>
+              <code>{connection.secretHint}</code>
+            </dd>
+          </>
+        )}
+        <dt>{t('intake.connection.writeBack')}</dt>
+        <dd>{connection.writeBack ? t('intake.connection.writeBackOn') : t('intake.connection.writeBackOff')}</dd>
+      </dl>
+      {connection.previousSecretExpiresAt && (
+        <p className="muted">{t('intake.connection.previousUntil', { time: format.dateTime(connection.previousSecretExpiresAt) })}</p>
+      )}
+      <div className="row">
+        <button type="button" disabled={test.isPending} onClick={() => test.mutate()}>
+          {t('intake.connection.test', { label: connection.label })}
+        </button>
+        <button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate()}>
+          {t('intake.connection.rotate')}
+        </button>
+        <button type="button" aria-expanded={panel === 'mapping'} onClick={() => setPanel(panel === 'mapping' ? undefined : 'mapping')}>
+          {t('intake.connection.editMapping')}
+        </button>
+        <button type="button" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
+          {connection.enabled ? t('intake.connection.disable') : t('intake.connection.enable')}
+        </button>
+      </div>
+      <p role="status" className="test-outcome" data-outcome={test.data?.outcome ?? ''}>
+        {test.isPending && t('intake.connection.testing')}
+        {test.data && t('intake.connection.tested', { outcome: t(`intake.outcome.${test.data.outcome}`, { defaultValue: test.data.outcome }) })}
+        {test.data?.reason && ` ${test.data.reason}`}
+      </p>
+      <ApiProblem error={test.error ?? rotate.error ?? toggle.error} />
+      {rotate.data && (
+        <CopyOnce
+          label={t('intake.connection.newSecret')}
+          value={rotate.data.webhookSecret}
+          note={
+            rotate.data.previousSecretExpiresAt
+              ? t('intake.connection.rotatedNote', { time: format.dateTime(rotate.data.previousSecretExpiresAt) })
+              : t('intake.connect.secretOnce')
+          }
+        />
+      )}
+      {panel === 'mapping' && <MappingEditor connection={connection} onSaved={() => setPanel(undefined)} />}
+      <Deliveries connectionId={connectionId} />
+    </article>
+  );
+}
+
+/** The connection's last deliveries, newest first, each with what became of it. */
+function Deliveries({ connectionId }: { connectionId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const reasonText = useReasonText();
+  const deliveries = useQuery({ queryKey: [...CONNECTIONS_QUERY, connectionId, 'deliveries'], queryFn: () => intakeApi.deliveries(connectionId) });
+  if (deliveries.error) return <ApiProblem error={deliveries.error} />;
+  if (!deliveries.data) return <p role="status">{t('common.loading')}</p>;
+  if (deliveries.data.deliveries.length === 0) return <p className="muted">{t('intake.deliveries.none')}</p>;
+  return (
+    <div className="table-scroll">
+      <table className="deliveries">
+        <caption>{t('intake.deliveries.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('intake.deliveries.received')}</th>
+            <th scope="col">{t('intake.deliveries.topic')}</th>
+            <th scope="col">{t('intake.deliveries.reference')}</th>
+            <th scope="col">{t('intake.deliveries.outcome')}</th>
+            <th scope="col">{t('intake.deliveries.order')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {deliveries.data.deliveries.map((d) => (
+            <tr key={d.deliveryId} data-delivery-id={d.deliveryId} data-outcome={d.outcome}>
+              <td>{format.dateTime(d.receivedAt)}</td>
+              <th scope="row">
+                <code>{d.topic}</code>
+              </th>
+              <td>{d.externalRef ?? ''}</td>
+              <td>
+                {t(`intake.outcome.${d.outcome}`, { defaultValue: d.outcome })}
+                {d.reason && <div className="muted small">{reasonText(d.reason)}</div>}
+              </td>
+              <td>{d.orderId && <Link to={`/orders/${d.orderId}`}>{t('intake.deliveries.openOrder', { ref: d.externalRef ?? d.orderId })}</Link>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+export const CONNECTIONS_QUERY = ['orders', 'intake', 'connections'] as const;

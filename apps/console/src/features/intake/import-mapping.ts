@@ -1,0 +1,58 @@
+import type { ImportProgress, ReportRow } from './intake-api';
+
+/** A column left out of the import. */
+export const IGNORED = '';
+
+/** The order fields a CSV column may fill, as the import knows them. */
+export const IMPORT_FIELDS = [
+  'externalRef',
+  'buyerName',
+  'buyerPhone',
+  'buyerEmail',
+  'recipientName',
+  'recipientPhone',
+  'address',
+  'deliveryDate',
+  'deliverySlot',
+  'items',
+  'quantity',
+  'cardMessage',
+  'price',
+  'paid',
+  'note',
+] as const;
+
+/** The fields offered for each column: the known ones, and any the service suggested that this list lacks. */
+export function fieldChoices(suggested: Record<string, string>): string[] {
+  const extra = Object.values(suggested).filter((field) => field !== IGNORED && !(IMPORT_FIELDS as readonly string[]).includes(field));
+  return [...IMPORT_FIELDS, ...new Set(extra)];
+}
+
+/** Fields two or more columns would fill: the import could not tell which to take. */
+export function mappingProblems(mapping: Record<string, string>): Array<{ field: string; columns: string[] }> {
+  const byField = new Map<string, string[]>();
+  for (const [column, field] of Object.entries(mapping)) {
+    if (field === IGNORED) continue;
+    byField.set(field, [...(byField.get(field) ?? []), column]);
+  }
+  return [...byField].filter(([, columns]) => columns.length > 1).map(([field, columns]) => ({ field, columns }));
+}
+
+/** Percent done, or undefined (an indeterminate bar) while the number of rows is not yet known. */
+export function progressShare(progress: Pick<ImportProgress, 'status' | 'rowsDone' | 'rowsTotal'>): number | undefined {
+  if (progress.status === 'finished') return 100;
+  if (!progress.rowsTotal) return undefined;
+  return Math.min(100, Math.floor((progress.rowsDone / progress.rowsTotal) * 100));
+}
+
+const ORDER_OF_CONCERN: Record<ReportRow['outcome'], number> = { rejected: 0, needs_attention: 1, duplicate: 2, imported: 3 };
+export const REPORT_ROWS_SHOWN = 200;
+
+/**
+ * The report's rows worth reading first: refused ones, then held, duplicates, imported, each by
+ * row number; at most a page of them (the download has every row).
+ */
+export function reportRowsToShow(rows: ReportRow[], limit = REPORT_ROWS_SHOWN): { rows: ReportRow[]; total: number } {
+  const sorted = [...rows].sort((a, b) => ORDER_OF_CONCERN[a.outcome] - ORDER_OF_CONCERN[b.outcome] || a.row - b.row);
+  return { rows: sorted.slice(0, limit), total: rows.length };
+}

@@ -1,0 +1,33 @@
+import { fieldChoices, IGNORED, IMPORT_FIELDS, mappingProblems, progressShare, reportRowsToShow } from './import-mapping';
+import type { ReportRow } from './intake-api';
+
+describe('the CSV import screen', () => {
+  it('offers the known fields and any other the service suggested', () => {
+    expect(fieldChoices({ Ref: 'externalRef', Colour: 'ribbonColour', Skip: IGNORED })).toEqual([...IMPORT_FIELDS, 'ribbonColour']);
+  });
+
+  it('finds a field filled by two columns, and none when each column has its own', () => {
+    expect(mappingProblems({ Name: 'recipientName', 'To whom': 'recipientName', Phone: 'recipientPhone', Notes: IGNORED, Other: IGNORED })).toEqual([
+      { field: 'recipientName', columns: ['Name', 'To whom'] },
+    ]);
+    expect(mappingProblems({ Name: 'recipientName', Phone: 'recipientPhone' })).toEqual([]);
+  });
+
+  it('shows progress as a share of the rows, open while their number is unknown, whole when finished', () => {
+    expect(progressShare({ status: 'running', rowsDone: 250, rowsTotal: 1000 })).toBe(25);
+    expect(progressShare({ status: 'running', rowsDone: 250 })).toBeUndefined();
+    expect(progressShare({ status: 'finished', rowsDone: 0, rowsTotal: 0 })).toBe(100);
+  });
+
+  it('lists the rows worth reading first: refused, held, duplicates, imported, each by row, a page at most', () => {
+    const rows: ReportRow[] = [
+      { row: 2, outcome: 'imported', orderId: 'a' },
+      { row: 3, outcome: 'rejected', reason: 'no_address' },
+      { row: 4, outcome: 'duplicate' },
+      { row: 5, outcome: 'needs_attention', reason: 'slot_full' },
+      { row: 6, outcome: 'rejected', reason: 'bad_date' },
+    ];
+    expect(reportRowsToShow(rows).rows.map((r) => r.row)).toEqual([3, 6, 5, 4, 2]);
+    expect(reportRowsToShow(rows, 2)).toEqual({ rows: [rows[1], rows[4]], total: 5 });
+  });
+});
