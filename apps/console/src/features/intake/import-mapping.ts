@@ -12,19 +12,44 @@ export const IMPORT_FIELDS = [
   'recipientName',
   'recipientPhone',
   'address',
+  'addressNotes',
+  'addressType',
   'deliveryDate',
+  'deliveryTime',
+  'deliveryFrom',
+  'deliveryTo',
   'deliverySlot',
   'items',
+  'product',
+  'sku',
   'quantity',
   'cardMessage',
+  'anonymous',
+  'doNotContact',
   'price',
+  'currency',
   'paid',
   'note',
 ] as const;
 
+/**
+ * The service's mapping names a column for each field; staff read it the other way round, a
+ * field chosen for each column of their sheet (a column left out fills nothing).
+ */
+export function fieldsByColumn(columns: readonly string[], byField: Record<string, string | undefined>): Record<string, string> {
+  const byColumn: Record<string, string> = Object.fromEntries(columns.map((column) => [column, IGNORED]));
+  for (const [field, column] of Object.entries(byField)) if (column !== undefined && column in byColumn) byColumn[column] = field;
+  return byColumn;
+}
+
+/** Back to the service's shape: field → its column. */
+export function columnsByField(byColumn: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(byColumn).flatMap(([column, field]) => (field === IGNORED ? [] : [[field, column]])));
+}
+
 /** The fields offered for each column: the known ones, and any the service suggested that this list lacks. */
-export function fieldChoices(suggested: Record<string, string>): string[] {
-  const extra = Object.values(suggested).filter((field) => field !== IGNORED && !(IMPORT_FIELDS as readonly string[]).includes(field));
+export function fieldChoices(suggested: Record<string, string | undefined>): string[] {
+  const extra = Object.keys(suggested).filter((field) => !(IMPORT_FIELDS as readonly string[]).includes(field));
   return [...IMPORT_FIELDS, ...new Set(extra)];
 }
 

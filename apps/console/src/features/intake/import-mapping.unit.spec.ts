@@ -1,9 +1,15 @@
-import { fieldChoices, IGNORED, IMPORT_FIELDS, mappingProblems, progressShare, reportRowsToShow } from './import-mapping';
+import { columnsByField, fieldChoices, fieldsByColumn, IGNORED, IMPORT_FIELDS, mappingProblems, progressShare, reportRowsToShow } from './import-mapping';
 import type { ReportRow } from './intake-api';
 
 describe('the CSV import screen', () => {
   it('offers the known fields and any other the service suggested', () => {
-    expect(fieldChoices({ Ref: 'externalRef', Colour: 'ribbonColour', Skip: IGNORED })).toEqual([...IMPORT_FIELDS, 'ribbonColour']);
+    expect(fieldChoices({ externalRef: 'Ref', ribbonColour: 'Colour' })).toEqual([...IMPORT_FIELDS, 'ribbonColour']);
+  });
+
+  it('shows the suggested mapping column by column, and sends it back field by field', () => {
+    const byColumn = fieldsByColumn(['单号', '收花人', 'Notes'], { externalRef: '单号', recipientName: '收花人', note: undefined, address: 'Gone' });
+    expect(byColumn).toEqual({ 单号: 'externalRef', 收花人: 'recipientName', Notes: IGNORED });
+    expect(columnsByField({ ...byColumn, Notes: 'note' })).toEqual({ externalRef: '单号', recipientName: '收花人', note: 'Notes' });
   });
 
   it('finds a field filled by two columns, and none when each column has its own', () => {

@@ -3,7 +3,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiProblem } from '../../ui/api-problem';
-import { fieldChoices, IGNORED, mappingProblems, progressShare, reportRowsToShow } from './import-mapping';
+import { columnsByField, fieldChoices, fieldsByColumn, IGNORED, mappingProblems, progressShare, reportRowsToShow } from './import-mapping';
 import { type ImportProgress, type ImportUpload, intakeApi } from './intake-api';
 import { useReasonText } from './reasons';
 import './intake.css';
@@ -71,12 +71,10 @@ function MappingStep({ upload, onStarted }: { upload: ImportUpload; onStarted: (
   const { t } = useTranslation();
   const id = useId();
   const reasonText = useReasonText();
-  const [mapping, setMapping] = useState<Record<string, string>>(() =>
-    Object.fromEntries(upload.columns.map((column) => [column, upload.suggestedMapping[column] ?? IGNORED])),
-  );
+  const [mapping, setMapping] = useState<Record<string, string>>(() => fieldsByColumn(upload.columns, upload.suggestedMapping));
   const choices = fieldChoices(upload.suggestedMapping);
   const problems = mappingProblems(mapping);
-  const start = useMutation({ mutationFn: () => intakeApi.start(upload.importId, withoutIgnored(mapping)), onSuccess: onStarted });
+  const start = useMutation({ mutationFn: () => intakeApi.start(upload.importId, columnsByField(mapping)), onSuccess: onStarted });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (problems.length === 0) start.mutate();
@@ -156,8 +154,6 @@ function MappingStep({ upload, onStarted }: { upload: ImportUpload; onStarted: (
     </form>
   );
 }
-
-const withoutIgnored = (mapping: Record<string, string>) => Object.fromEntries(Object.entries(mapping).filter(([, field]) => field !== IGNORED));
 
 /** A mapped row as one line: its values, in the order the service gave them. */
 function previewText(order: unknown): string {
