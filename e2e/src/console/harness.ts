@@ -93,6 +93,8 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
         ACCOUNTS_INVITATION_URL: `http://127.0.0.1:${gatewayPort}/invitation`,
         ACCOUNTS_RIDER_INVITATION_URL: `http://127.0.0.1:${gatewayPort}/rider/invitation`,
       },
+      // The webhook addresses a connection shows are the gateway's, as a shop's admin would be given them.
+      orders: { ORDERS_INTAKE_PUBLIC_URL: `http://127.0.0.1:${gatewayPort}/api/orders` },
       // A plan in a fraction of a second, a second after the last at most: the test shop has a handful of orders, and the walk is not about the debounce (dispatch's own specs are).
       dispatch: { DISPATCH_PLAN_TIME_LIMIT_MS: '200', DISPATCH_REPLAN_SETTLE_MS: '200', DISPATCH_REPLAN_DEBOUNCE_SECONDS: '1', DISPATCH_TIME_ZONE: TIME_ZONE },
     };

@@ -6,7 +6,10 @@ export interface ConnectDraft {
   label: string;
   shopDomain: string;
   siteUrl: string;
-  /** Pasting the platform's secret rather than having one made. */
+  /**
+   * Pasting the platform's secret rather than having one made. Always for Shopify: it signs with
+   * a key of its own (the admin's notification key, or the app's client secret) that nobody chooses.
+   */
   pasteSecret: boolean;
   webhookSecret: string;
   adminAccessToken: string;
@@ -19,7 +22,7 @@ export const emptyConnectDraft = (platform: Platform): ConnectDraft => ({
   label: '',
   shopDomain: '',
   siteUrl: '',
-  pasteSecret: false,
+  pasteSecret: platform === 'shopify',
   webhookSecret: '',
   adminAccessToken: '',
   consumerKey: '',

@@ -6,9 +6,20 @@ describe('connecting a shop: the body sent', () => {
     expect(shopifyDomain('petals.myshopify.com')).toBe('petals.myshopify.com');
   });
 
-  it('sends a Shopify connection without a secret when one is to be made, and only its own fields', () => {
-    const body = connectBody({ ...emptyConnectDraft('shopify'), label: ' Web shop ', shopDomain: 'petals.myshopify.com', siteUrl: 'https://ignored.example' });
-    expect(body).toEqual({ platform: 'shopify', label: 'Web shop', shopDomain: 'petals.myshopify.com' });
+  it('asks Shopify shops for the secret Shopify signs with, and WooCommerce sites may have one made', () => {
+    expect(emptyConnectDraft('shopify').pasteSecret).toBe(true);
+    expect(emptyConnectDraft('woocommerce').pasteSecret).toBe(false);
+  });
+
+  it('sends only the platform’s own fields', () => {
+    const body = connectBody({
+      ...emptyConnectDraft('shopify'),
+      label: ' Web shop ',
+      shopDomain: 'petals.myshopify.com',
+      siteUrl: 'https://ignored.example',
+      webhookSecret: 'k',
+    });
+    expect(body).toEqual({ platform: 'shopify', label: 'Web shop', shopDomain: 'petals.myshopify.com', webhookSecret: 'k' });
   });
 
   it('sends the pasted secret and the write-back token when given', () => {

@@ -81,14 +81,18 @@ export function ConnectForm() {
         </p>
         <fieldset className="stack">
           <legend>{t('intake.connect.secret')}</legend>
-          <label className="inline">
-            <input type="radio" name={`${id}-secret`} checked={!draft.pasteSecret} onChange={() => update({ pasteSecret: false, webhookSecret: '' })} />
-            {t('intake.connect.generate')}
-          </label>
-          <label className="inline">
-            <input type="radio" name={`${id}-secret`} checked={draft.pasteSecret} onChange={() => update({ pasteSecret: true })} />
-            {t('intake.connect.paste')}
-          </label>
+          {!shopify && (
+            <>
+              <label className="inline">
+                <input type="radio" name={`${id}-secret`} checked={!draft.pasteSecret} onChange={() => update({ pasteSecret: false, webhookSecret: '' })} />
+                {t('intake.connect.generate')}
+              </label>
+              <label className="inline">
+                <input type="radio" name={`${id}-secret`} checked={draft.pasteSecret} onChange={() => update({ pasteSecret: true })} />
+                {t('intake.connect.paste')}
+              </label>
+            </>
+          )}
           {draft.pasteSecret && (
             <label>
               {t('intake.connect.secretValue')}

@@ -17,7 +17,7 @@ export const intake = {
       siteUrl: 'Site address',
       siteUrlNote: 'The WordPress site’s home address, e.g. https://petals.example.',
       secret: 'Webhook signing secret',
-      generate: 'Make a new secret for me (WooCommerce)',
+      generate: 'Make a new secret for me',
       paste: 'Paste the secret the platform shows',
       secretValue: 'Secret',
       secretNoteShopify:
@@ -246,7 +246,7 @@ export const intake = {
       siteUrl: '网站地址',
       siteUrlNote: 'WordPress 网站首页地址，例如 https://petals.example。',
       secret: 'Webhook 签名密钥',
-      generate: '由 Petalpost 生成新密钥（WooCommerce）',
+      generate: '由 Petalpost 生成新密钥',
       paste: '粘贴平台提供的密钥',
       secretValue: '密钥',
       secretNoteShopify:
