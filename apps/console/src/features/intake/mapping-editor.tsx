@@ -4,19 +4,31 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../../ui/api-problem';
 import { CONNECTIONS_QUERY } from './connections-query';
 import { type Connection, intakeApi } from './intake-api';
+import {
+  type FieldMapping,
+  MAPPED_FIELDS,
+  type MappedField,
+  mappingDraft,
+  type MappingDraft,
+  mappingFrom,
+  newRef,
+  REF_PLACES,
+  type RefDraft,
+} from './mapping-draft';
 
-const FIELDS = ['deliveryDate', 'deliverySlot', 'cardMessage'] as const;
-type Field = (typeof FIELDS)[number];
-
-/** Where the shop's delivery-date app puts each field, as attribute names; saved as the connection's mapping. */
+/**
+ * Where the shop's delivery-date app puts the date, the time, the card message and the two
+ * flags: for each, the places to look in order. A field with no place uses the usual names of
+ * the popular apps (docs/intake.md).
+ */
 export function MappingEditor({ connection, onSaved }: { connection: Connection; onSaved: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const id = useId();
-  const current = (connection.mapping ?? {}) as Partial<Record<Field, string>>;
-  const [mapping, setMapping] = useState<Record<Field, string>>(() => Object.fromEntries(FIELDS.map((f) => [f, current[f] ?? ''])) as Record<Field, string>);
+  const [draft, setDraft] = useState<MappingDraft>(() => mappingDraft(connection.mapping as FieldMapping | undefined));
+  const setRefs = (field: MappedField, refs: RefDraft[]) => setDraft((d) => ({ ...d, refs: { ...d.refs, [field]: refs } }));
   const save = useMutation({
-    mutationFn: () => intakeApi.change(connection.connectionId, { mapping }),
+    mutationFn: () => intakeApi.change(connection.connectionId, { mapping: mappingFrom(draft) }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: CONNECTIONS_QUERY });
       onSaved();
@@ -30,12 +42,24 @@ export function MappingEditor({ connection, onSaved }: { connection: Connection;
     <form className="stack mapping" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h4 id={`${id}-title`}>{t('intake.mapping.title')}</h4>
       <p className="muted small">{t(`intake.mapping.note.${connection.platform}`)}</p>
-      {FIELDS.map((field) => (
-        <label key={field}>
-          {t(`intake.mapping.field.${field}`)}
-          <input value={mapping[field]} onChange={(e) => setMapping((m) => ({ ...m, [field]: e.target.value }))} />
-        </label>
+      {MAPPED_FIELDS.map((field) => (
+        <FieldPlaces key={field} field={field} refs={draft.refs[field]} onChange={(refs) => setRefs(field, refs)} />
       ))}
+      <label className="inline">
+        <input type="checkbox" checked={draft.dayFirst} onChange={(e) => setDraft((d) => ({ ...d, dayFirst: e.target.checked }))} />
+        {t('intake.mapping.dayFirst')}
+      </label>
+      <fieldset className="row">
+        <legend>{t('intake.mapping.defaultWindow')}</legend>
+        <label>
+          {t('intake.attention.from')}
+          <input type="time" value={draft.windowFrom} onChange={(e) => setDraft((d) => ({ ...d, windowFrom: e.target.value }))} />
+        </label>
+        <label>
+          {t('intake.attention.to')}
+          <input type="time" value={draft.windowTo} onChange={(e) => setDraft((d) => ({ ...d, windowTo: e.target.value }))} />
+        </label>
+      </fieldset>
       <ApiProblem error={save.error} />
       <div>
         <button type="submit" disabled={save.isPending}>
@@ -43,5 +67,45 @@ export function MappingEditor({ connection, onSaved }: { connection: Connection;
         </button>
       </div>
     </form>
+  );
+}
+
+function FieldPlaces({ field, refs, onChange }: { field: MappedField; refs: RefDraft[]; onChange: (refs: RefDraft[]) => void }) {
+  const { t } = useTranslation();
+  const fieldName = t(`intake.mapping.field.${field}`);
+  const change = (key: string, patch: Partial<RefDraft>) => onChange(refs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  return (
+    <fieldset className="stack" data-field={field}>
+      <legend>{fieldName}</legend>
+      {refs.length === 0 && <p className="muted small">{t('intake.mapping.usual')}</p>}
+      {refs.map((ref, i) => (
+        <div key={ref.key} className="row">
+          <label>
+            {t('intake.mapping.place', { n: i + 1 })}
+            <select value={ref.from} onChange={(e) => change(ref.key, { from: e.target.value as RefDraft['from'] })}>
+              {REF_PLACES.map((place) => (
+                <option key={place} value={place}>
+                  {t(`intake.mapping.from.${place}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {ref.from !== 'note' && (
+            <label className="grow">
+              {t('intake.mapping.name', { n: i + 1 })}
+              <input value={ref.name} onChange={(e) => change(ref.key, { name: e.target.value })} />
+            </label>
+          )}
+          <button type="button" onClick={() => onChange(refs.filter((r) => r.key !== ref.key))}>
+            {t('intake.mapping.remove', { field: fieldName, n: i + 1 })}
+          </button>
+        </div>
+      ))}
+      <div>
+        <button type="button" onClick={() => onChange([...refs, newRef()])}>
+          {t('intake.mapping.add', { field: fieldName })}
+        </button>
+      </div>
+    </fieldset>
   );
 }

@@ -87,10 +87,25 @@ export const intake = {
       title: 'Where the delivery-date app puts its fields',
       note: {
         shopify:
-          'Names of the order’s note attributes or line-item properties, e.g. Delivery-Date and Delivery-Time (Zapiet). Left empty, the usual names are tried.',
-        woocommerce: 'Meta keys of the order, e.g. _delivery_date. Left empty, the usual keys of the popular plug-ins are tried.',
+          'For each field, where to look, in order: a note attribute of the order, a property of a line item, or the order’s note. E.g. Zapiet writes Delivery-Date and Delivery-Time as note attributes.',
+        woocommerce:
+          'For each field, where to look, in order: a meta key of the order, a meta key of a line item, or the customer’s note. E.g. Order Delivery Date writes _orddd_timestamp.',
       },
-      field: { deliveryDate: 'Delivery date', deliverySlot: 'Delivery time or slot', cardMessage: 'Card message' },
+      field: {
+        deliveryDate: 'Delivery date',
+        deliveryTime: 'Delivery time or slot',
+        cardMessage: 'Card message',
+        anonymousSender: 'Anonymous sender (yes / true / 1)',
+        doNotContactRecipient: 'Surprise: do not contact the recipient (yes / true / 1)',
+      },
+      usual: 'No place given: the usual names of the popular delivery-date apps are tried.',
+      place: 'Place {{n}}',
+      name: 'Name of place {{n}}',
+      from: { order: 'Order attribute or meta', item: 'Line-item property or meta', note: 'The order’s note' },
+      add: 'Add a place for {{field}}',
+      remove: 'Remove place {{n}} of {{field}}',
+      dayFirst: 'Dates are written day first (03/04 is 3 April); clear for US shops',
+      defaultWindow: 'Window of an order with a date but no time (default 09:00–18:00)',
       save: 'Save mapping',
     },
     reason: {
@@ -313,10 +328,24 @@ export const intake = {
     mapping: {
       title: '配送日期插件的字段位置',
       note: {
-        shopify: '订单备注属性或商品属性的名称，例如 Delivery-Date 和 Delivery-Time（Zapiet）。留空则尝试常用名称。',
-        woocommerce: '订单的元数据键，例如 _delivery_date。留空则尝试常用插件的默认键。',
+        shopify: '为每个字段依次指定查找位置：订单备注属性、商品属性，或订单备注。例如 Zapiet 会把 Delivery-Date 和 Delivery-Time 写在订单备注属性中。',
+        woocommerce: '为每个字段依次指定查找位置：订单元数据键、商品元数据键，或顾客备注。例如 Order Delivery Date 插件写入 _orddd_timestamp。',
       },
-      field: { deliveryDate: '配送日期', deliverySlot: '配送时间或时段', cardMessage: '贺卡留言' },
+      field: {
+        deliveryDate: '配送日期',
+        deliveryTime: '配送时间或时段',
+        cardMessage: '贺卡留言',
+        anonymousSender: '匿名赠送（yes / true / 1）',
+        doNotContactRecipient: '惊喜：勿联系收花人（yes / true / 1）',
+      },
+      usual: '未指定位置：将尝试常用配送日期插件的默认名称。',
+      place: '位置 {{n}}',
+      name: '位置 {{n}} 的名称',
+      from: { order: '订单属性或元数据', item: '商品属性或元数据', note: '订单备注' },
+      add: '为{{field}}添加位置',
+      remove: '删除{{field}}的位置 {{n}}',
+      dayFirst: '日期按“日在前”书写（03/04 表示 4 月 3 日）；美国店铺请取消勾选',
+      defaultWindow: '只有日期没有时间的订单的配送时段（默认 09:00–18:00）',
       save: '保存映射',
     },
     reason: {
