@@ -42,7 +42,13 @@ export const SCREENS: Screen[] = [
     allowed: (role, m) => role !== 'operator' && Boolean(m?.owner || m?.manageTeam),
     Page: lazy(() => import('./features/shop/shop-page')),
   },
-  { path: '/intake', nav: 'intake', allowed: roles('staff'), Page: lazy(() => import('./features/intake/intake-page')) },
+  {
+    // The owner connects the shop's systems (the "set up by the owner"); staff work what they send on the two screens above.
+    path: '/intake',
+    nav: 'intake',
+    allowed: (role, m) => role === 'staff' && Boolean(m?.owner),
+    Page: lazy(() => import('./features/intake/intake-page')),
+  },
   {
     path: '/analytics',
     nav: 'analytics',

@@ -20,7 +20,19 @@ const WORDS = {
     signOut: '退出登录',
     noScreens: '此身份在这里没有可用的页面。',
     openRiderApp: '打开骑手应用',
-    nav: { board: '订单', newOrder: '新建订单', production: '制作', dispatch: '调度', exceptions: '异常', print: '打印', shop: '店铺', analytics: '分析' },
+    nav: {
+      board: '订单',
+      newOrder: '新建订单',
+      production: '制作',
+      dispatch: '调度',
+      exceptions: '异常',
+      attention: '待处理',
+      import: '导入',
+      print: '打印',
+      shop: '店铺',
+      intake: '订单接入',
+      analytics: '分析',
+    },
   },
   en: {
     title: 'Sign in to Petalpost',
@@ -34,8 +46,11 @@ const WORDS = {
       production: 'Production',
       dispatch: 'Dispatch',
       exceptions: 'Exceptions',
+      attention: 'Needs attention',
+      import: 'Import',
       print: 'Print',
       shop: 'Shop',
+      intake: 'Shop systems',
       analytics: 'Analytics',
     },
   },
@@ -44,8 +59,12 @@ const WORDS = {
 type Screen = keyof (typeof WORDS)['en']['nav'];
 /** Where each role starts its day, and every screen its navigation offers, in order. */
 const ROLES: Array<{ who: keyof Omit<Shop, 'shopId' | 'name'>; home: string; nav: Screen[] }> = [
-  { who: 'owner', home: '/orders', nav: ['board', 'newOrder', 'production', 'dispatch', 'exceptions', 'print', 'shop', 'analytics'] },
-  { who: 'staff', home: '/orders', nav: ['board', 'newOrder', 'production', 'dispatch', 'exceptions', 'print'] },
+  {
+    who: 'owner',
+    home: '/orders',
+    nav: ['board', 'newOrder', 'production', 'dispatch', 'exceptions', 'attention', 'import', 'print', 'shop', 'intake', 'analytics'],
+  },
+  { who: 'staff', home: '/orders', nav: ['board', 'newOrder', 'production', 'dispatch', 'exceptions', 'attention', 'import', 'print'] },
   { who: 'florist', home: '/production', nav: ['production', 'print'] },
   { who: 'dispatcher', home: '/dispatch', nav: ['board', 'dispatch', 'exceptions', 'analytics'] },
 ];
