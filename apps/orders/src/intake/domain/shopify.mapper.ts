@@ -11,7 +11,7 @@ import { moneyOf } from './money';
  * — never the billing address, which is the payer's. Delivery date, time and card message come
  * from note attributes and line-item properties, as the shop's mapping says.
  */
-const nameValue = z.looseObject({ name: z.coerce.string(), value: z.unknown() });
+const nameValue = z.looseObject({ name: z.coerce.string(), value: z.unknown().optional() });
 const address = z
   .looseObject({
     name: z.string().nullish(),
