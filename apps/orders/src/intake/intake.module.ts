@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { IntakeOrdersController } from './api/intake-orders.controller';
 import { IntakeConnections1770000000100 } from './connections/intake-connections.migration';
 import { type IntakeConfig, intakeSecretsKeyFrom } from './intake.config';
 import { IntakePlacer } from './placing/intake-placer.service';
@@ -6,9 +7,16 @@ import { IntakeOrders1770000000300 } from './placing/intake-orders.migration';
 import { IntakeOrdersStore } from './placing/intake-orders.store';
 import { SecretBox } from './secret-box';
 import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migration';
+import { ImportsController } from './imports/api/imports.controller';
+import { CsvBodyParser } from './imports/csv-body';
+import { ImportRunner } from './imports/import-runner.service';
+import { importSweep } from './imports/import-sweep';
+import { ImportUploads } from './imports/import-uploads.service';
+import { IntakeImports1770000000900 } from './imports/intake-imports.migration';
+import { IntakeImportsStore } from './imports/intake-imports.store';
 
 /** The intake slice's tables, in the order they are created. */
-export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300];
+export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300, IntakeImports1770000000900];
 
 /**
  * The intake slice of the orders service: orders arriving from the shop's own systems (Shopify,
@@ -20,7 +28,16 @@ export function intakeSlice(config: IntakeConfig): { controllers: Type[]; provid
   // Read at start: a missing or development key outside loopback stops the service here.
   const secretsKey = intakeSecretsKeyFrom(config);
   return {
-    controllers: [],
-    providers: [{ provide: SecretBox, useValue: new SecretBox(secretsKey) }, IntakeOrdersStore, IntakePlacer],
+    controllers: [IntakeOrdersController, ImportsController],
+    providers: [
+      { provide: SecretBox, useValue: new SecretBox(secretsKey) },
+      IntakeOrdersStore,
+      IntakePlacer,
+      IntakeImportsStore,
+      ImportUploads,
+      ImportRunner,
+      importSweep,
+      CsvBodyParser,
+    ],
   };
 }

@@ -32,8 +32,9 @@ export async function* csvRecords(input: Readable, options: { delimiter?: string
   input.once('error', (err) => parser.destroy(err));
   input.pipe(parser);
   function* skippedBefore(line: number): Generator<CsvRecord> {
-    while (skipped.length && skipped[0].seenOnLine < line) {
-      const { seenOnLine, error } = skipped.shift()!;
+    for (let next = skipped[0]; next && next.seenOnLine < line; next = skipped[0]) {
+      skipped.shift();
+      const { seenOnLine, error } = next;
       yield { line: lastLine + 1, error };
       lastLine = Math.max(lastLine + 1, Math.min(seenOnLine, line - 1));
     }

@@ -1,6 +1,7 @@
-import { AddressTypeSchema, CARD_MESSAGE_MAX, type AddressType, type DeliveryWindow, type Money, type OrderItem } from '@petalpost/contracts';
+import { AddressTypeSchema, CARD_MESSAGE_MAX, type AddressType, type DeliveryWindow, type Money, type OrderItem, type OrderSource } from '@petalpost/contracts';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { IntakeOrderInput } from '../../domain/intake-order';
 import type { CsvField, CsvMapping, DateOrder } from './csv-columns';
 
 /** One order as a CSV row describes it, before the intake decides whether it can be placed. */
@@ -39,6 +40,8 @@ export interface RowContext {
   dateOrder: DateOrder;
   /** For a price without a currency column. */
   currency?: string;
+  /** "09:00-18:00": the window of a row with a date and no hours. */
+  defaultHours?: string;
 }
 
 const DATE_FORMATS: Record<DateOrder, string[]> = {
@@ -121,6 +124,28 @@ export function mapCsvRow(cells: readonly string[], context: RowContext): Mapped
   return problems.length ? { ok: false, problems } : { ok: true, order: definedOnly(order) };
 }
 
+/**
+ * The row as the intake takes every channel's orders. A date without hours stays in deliveryText,
+ * so staff see the day the sheet said when they give the window.
+ */
+export function intakeOrderOf(order: CsvOrder, channel: OrderSource): IntakeOrderInput {
+  const { buyer, recipient } = order;
+  return definedOnly({
+    channel,
+    buyer: buyer.name === undefined ? undefined : definedOnly({ name: buyer.name, phone: buyer.phone, email: buyer.email }),
+    recipient: definedOnly({ ...recipient, addressType: order.addressType }),
+    items: order.items,
+    deliveryWindow: order.deliveryWindow,
+    deliveryText: order.deliveryWindow ? undefined : order.deliveryDate,
+    cardMessage: order.cardMessage,
+    anonymousSender: order.anonymousSender,
+    doNotContactRecipient: order.doNotContactRecipient,
+    price: order.price,
+    paid: order.paid,
+    note: order.note,
+  });
+}
+
 /** The problems as one line for a report: "deliveryDate (Date): …; price (Total): …". */
 export function problemsText(problems: readonly RowProblem[]): string {
   return problems.map((p) => `${p.field}${p.column ? ` (${p.column})` : ''}: ${p.message}`).join('; ');
@@ -200,6 +225,9 @@ function deliveryOf(cell: Cell, problem: Problem, context: RowContext): Pick<Csv
   } else if (fromCell !== undefined || toCell !== undefined) {
     problem(fromCell === undefined ? 'deliveryFrom' : 'deliveryTo', 'a window needs its start and its end');
     return { deliveryDate };
+  } else if (context.defaultHours !== undefined) {
+    const [from, to] = context.defaultHours.split('-').map((h) => h.trim());
+    hours = [from, to];
   }
   if (!hours) return { deliveryDate };
   const [from, to] = hours.map((h) => atTime(date, h, context.timeZone));
@@ -212,7 +240,8 @@ function deliveryOf(cell: Cell, problem: Problem, context: RowContext): Pick<Csv
     problem(timeField, `the window ${hours.join(' - ')} ends before it starts`);
     return { deliveryDate };
   }
-  return { deliveryDate, deliveryWindow: { from: from.toISO()!, to: to.toISO()!, timeZone: context.timeZone } };
+  // Valid DateTimes (checked in atTime) always have an ISO form.
+  return { deliveryDate, deliveryWindow: { from: from.toISO() ?? '', to: to.toISO() ?? '', timeZone: context.timeZone } };
 }
 
 function parseDate(value: string, context: RowContext): DateTime | undefined {
