@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import type { RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService } from '@petalpost/testing';
@@ -261,6 +266,31 @@ describe('orders from a shop’s own systems: the intake API and CSV imports', (
       }, 60_000);
       expect(secondDone).toMatchObject({ imported: 0, duplicates: 236, rejected: 3, needsAttention: 1 });
     }, 120_000);
+
+    it('imports a file from the command line, printing progress and the summary, and writes the report', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'intake-import-'));
+      const file = join(dir, 'day.csv');
+      await writeFile(
+        file,
+        [
+          'Order No,Customer,Delivery Date,Slot hours,Recipient,Address,Items',
+          `K-1,Sam,${day},09:00-11:00,Kim,Kade 1,Roses`,
+          `K-2,Sam,${day},,Kim,Kade 2,Lilies`,
+        ].join('\n'),
+      );
+      // The built command, as `npm run intake:import` runs it (the test run builds dist/ first).
+      const cli = join(__dirname, '..', '..', '..', '..', 'dist', 'tools', 'intake-import', 'main.js');
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        cli,
+        ...['--file', file, '--api', orders.url, '--token', shops.b.staff, '--time-zone', 'Europe/Amsterdam', '--source', 'cli'],
+        ...['--map', 'deliveryTime=Slot hours', '--default-hours', '13:00-17:00', '--report', join(dir, 'report.csv')],
+      ]);
+      expect(stdout).toContain('deliveryTime   ← "Slot hours"');
+      expect(stdout).toMatch(/finished: 2\/2 rows \(100%\)/);
+      expect(stdout).toContain('done: 2 imported, 0 duplicates, 0 rejected, 0 held for staff');
+      const report = (await readFile(join(dir, 'report.csv'), 'utf8')).trim().split('\r\n');
+      expect(report.map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['line,outcome,externalRef', '2,imported,K-1', '3,imported,K-2']);
+    });
 
     it('refuses a file over the limit with 413 and keeps nothing of it', async () => {
       const imports = () => count(`SELECT count(*) AS n FROM intake_imports WHERE shop_id = $1`, [shops.b.shopId]);
