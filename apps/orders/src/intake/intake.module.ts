@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { IntakeConnectionsController } from './connections/api/intake-connections.controller';
+import { IntakeOrdersController } from './api/intake-orders.controller';
 import { IntakeConnections1770000000100 } from './connections/intake-connections.migration';
 import { IntakeConnections } from './connections/intake-connections.store';
 import { type IntakeConfig, intakeSecretsKeyFrom } from './intake.config';
@@ -13,11 +14,18 @@ import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migr
 import { IntakeDeliveries } from './webhooks/intake-deliveries.store';
 import { IntakeDeliveryWorker } from './webhooks/intake-delivery.worker';
 import { WebhookReceiver } from './webhooks/webhook-receiver.service';
+import { ImportsController } from './imports/api/imports.controller';
+import { CsvBodyParser } from './imports/csv-body';
+import { ImportRunner } from './imports/import-runner.service';
+import { importSweep } from './imports/import-sweep';
+import { ImportUploads } from './imports/import-uploads.service';
+import { IntakeImports1770000000900 } from './imports/intake-imports.migration';
+import { IntakeImportsStore } from './imports/intake-imports.store';
 
 export { configureIntakeHttp } from './webhooks/intake-http';
 
 /** The intake slice's tables, in the order they are created. */
-export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300];
+export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300, IntakeImports1770000000900];
 
 /**
  * The intake slice of the orders service: orders arriving from the shop's own systems (Shopify,
@@ -29,7 +37,7 @@ export function intakeSlice(config: IntakeConfig): { controllers: Type[]; provid
   // Read at start: a missing or development key outside loopback stops the service here.
   const secretsKey = intakeSecretsKeyFrom(config);
   return {
-    controllers: [IntakeConnectionsController, IntakeWebhooksController, AttentionController],
+    controllers: [IntakeConnectionsController, IntakeWebhooksController, AttentionController, IntakeOrdersController, ImportsController],
     providers: [
       { provide: SecretBox, useValue: new SecretBox(secretsKey) },
       IntakeOrdersStore,
@@ -38,6 +46,11 @@ export function intakeSlice(config: IntakeConfig): { controllers: Type[]; provid
       IntakeDeliveries,
       IntakeDeliveryWorker,
       WebhookReceiver,
+      IntakeImportsStore,
+      ImportUploads,
+      ImportRunner,
+      importSweep,
+      CsvBodyParser,
     ],
   };
 }
