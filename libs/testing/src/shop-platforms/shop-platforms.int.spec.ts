@@ -53,6 +53,12 @@ describe('the Shopify GraphQL Admin API stand-in', () => {
     );
     expect(event.body.data.fulfillmentEventCreate.userErrors).toEqual([]);
 
+    const again = await json(await graphql({ query: FULFILLMENT_ORDERS, variables: { id: orderGid } }));
+    expect(again.body.data.order.fulfillments).toEqual([
+      { id: fulfillmentId, status: 'SUCCESS', trackingInfo: [{ company: 'Petalpost', number: null, url: 'https://track.example/t/abc' }] },
+    ]);
+    expect(again.body.data.order.fulfillmentOrders.nodes[0].status).toBe('CLOSED');
+
     expect(shopify.fulfillments().find((f) => f.id === fulfillmentId)).toMatchObject({
       orderGid,
       notifyCustomer: true,
