@@ -59,7 +59,10 @@ describe('WooCommerce write-back', () => {
   });
 
   it('tells the buyer of a card, and leaves the order open', () => {
-    expect(wooCommerceWriteback('727', { status: 'carded', happenedAt: at }, undefined)).toEqual({ orderId: 727, note: { text: customerMessage({ status: 'carded', happenedAt: at }), customerNote: true } });
+    expect(wooCommerceWriteback('727', { status: 'carded', happenedAt: at }, undefined)).toEqual({
+      orderId: 727,
+      note: { text: customerMessage({ status: 'carded', happenedAt: at }), customerNote: true },
+    });
   });
 
   it("tells a failure to the shop only, with the rider's reason", () => {
