@@ -1,7 +1,11 @@
 import { riderGraceConfigShape, serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
+import { intakeConfigShape } from './intake/intake.config';
 import { personalDataConfigShape } from './personal-data/personal-data.config';
 
-export const ordersConfigSchema = serviceConfigSchemaFor('orders').safeExtend(personalDataConfigShape).safeExtend(riderGraceConfigShape);
+export const ordersConfigSchema = serviceConfigSchemaFor('orders')
+  .safeExtend(personalDataConfigShape)
+  .safeExtend(riderGraceConfigShape)
+  .safeExtend(intakeConfigShape);
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -8,6 +8,7 @@ import { OrdersQueryController } from './orders/api/orders-query.controller';
 import { PeopleController } from './personal-data/api/people.controller';
 import { orderCommandsConsumer } from './orders/consumers/order-commands.consumer';
 import { DeliverySlots } from './delivery-slots/delivery-slots.service';
+import { INTAKE_MIGRATIONS, intakeSlice } from './intake/intake.module';
 import { ORDER_UPCASTERS } from './orders/domain/order.upcasters';
 import { OrderCommands } from './orders/order-commands.service';
 import type { OrdersConfig } from './orders.config';
@@ -22,20 +23,28 @@ import { ordersRelay } from './orders-relay';
 
 /**
  * The orders service: the order aggregate and its delivery slots, the API, the commands other
- * services send over Kafka, the read models and the relay of the log to Kafka.
+ * services send over Kafka, the read models, the relay of the log to Kafka, and the intake of
+ * orders from the shops' own systems.
  */
 @Module({})
 export class OrdersModule {
   static forRoot(config: OrdersConfig, logger: Logger): DynamicModule {
     const masterKey = masterKeyFrom(config);
+    const intake = intakeSlice(config);
     const foundation = serviceFoundation('orders', config, logger, {
-      migrations: [OrderSummaries1764000000200, PersonalDataKeys1764000000300, OrderSummariesPeople1764000000400, OrderSummariesDeliveredAt1764000000500],
+      migrations: [
+        OrderSummaries1764000000200,
+        PersonalDataKeys1764000000300,
+        OrderSummariesPeople1764000000400,
+        OrderSummariesDeliveredAt1764000000500,
+        ...INTAKE_MIGRATIONS,
+      ],
       eventLog: { upcasters: ORDER_UPCASTERS },
     });
     return {
       module: OrdersModule,
       imports: foundation.imports,
-      controllers: [OrdersController, OrdersQueryController, PeopleController, DeliverySlotsController],
+      controllers: [OrdersController, OrdersQueryController, PeopleController, DeliverySlotsController, ...intake.controllers],
       providers: [
         ...foundation.providers,
         { provide: PersonalDataVault, inject: [DataSource], useFactory: (dataSource: DataSource) => new PersonalDataVault(dataSource, masterKey) },
@@ -44,6 +53,7 @@ export class OrdersModule {
         ordersRelay,
         orderProjections,
         orderCommandsConsumer,
+        ...intake.providers,
       ],
     };
   }

@@ -35,6 +35,8 @@ export const CUSTOMER_EVENTS: ReadonlySet<string> = new Set([
   'OrderReturned',
   'EtaUpdated',
 ]);
+/** Held orders from the shop's systems (the orders intake): the staff resolve them, nobody else is told. */
+export const STAFF_EVENTS: ReadonlySet<string> = new Set(['IntakeOrderNeedsAttention', 'IntakeOrderResolved']);
 /** What is said in a channel: told to everyone the channel tells. */
 export const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['MessagePosted', 'MessageEdited', 'MessageRecalled', 'ShopChannelMessagePosted']);
 /** How far someone read a channel: for the shop's desk among those the channel tells. */
@@ -172,7 +174,10 @@ export function riderSeesOrder(riderId: string, order: RiderFacts, grace: RiderG
  */
 export function rolesToldOf(event: Routed): readonly Role[] {
   const channel = channelOf(event);
-  if (channel === undefined) return FLORIST_EVENTS.has(event.type) ? [...DESK, 'florist'] : DESK;
+  if (channel === undefined) {
+    if (STAFF_EVENTS.has(event.type)) return ['staff'];
+    return FLORIST_EVENTS.has(event.type) ? [...DESK, 'florist'] : DESK;
+  }
   const { told } = CHANNELS[channel];
   return MESSAGE_EVENTS.has(event.type) ? told : told.filter((role) => DESK.includes(role));
 }

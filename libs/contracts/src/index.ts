@@ -2,6 +2,7 @@ export * from './exhaustive';
 export * from './errors';
 export * from './exception-reports';
 export * from './integration-event';
+export * from './intake';
 export * from './messaging';
 export * from './messaging-commands';
 export * from './order-commands';

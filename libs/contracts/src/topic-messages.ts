@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CommandContracts } from './command-envelope';
 import { DISPATCH_EVENT_CONTRACTS } from './dispatch';
 import { EXCEPTION_EVENT_CONTRACTS } from './exception-reports';
+import { INTAKE_EVENT_CONTRACTS } from './intake';
 import type { EventContract } from './integration-event';
 import { MESSAGING_EVENT_CONTRACTS } from './messaging';
 import { MESSAGING_COMMAND_CONTRACTS, MESSAGING_COMMAND_SENDERS, MessagingCommandMessageSchema } from './messaging-commands';
@@ -22,7 +23,7 @@ export type TopicMessages =
 
 /** What flows on each topic: docs/contracts.md and the AsyncAPI documents are written from this. */
 export const TOPIC_MESSAGES = {
-  ordersEvents: { kind: 'events', contracts: ORDER_EVENT_CONTRACTS },
+  ordersEvents: { kind: 'events', contracts: [...ORDER_EVENT_CONTRACTS, ...INTAKE_EVENT_CONTRACTS] },
   ordersCommands: { kind: 'commands', envelope: OrderCommandMessageSchema, contracts: ORDER_COMMAND_CONTRACTS, senders: ORDER_COMMAND_SENDERS },
   dispatchEvents: { kind: 'events', contracts: DISPATCH_EVENT_CONTRACTS },
   messagingEvents: { kind: 'events', contracts: [...MESSAGING_EVENT_CONTRACTS, ...EXCEPTION_EVENT_CONTRACTS] },

@@ -26,7 +26,7 @@ export const TOPICS = {
   ordersEvents: {
     name: 'orders.events',
     partitions: 3,
-    key: 'order id (the stream id)',
+    key: 'the stream id: order-<order id>, person-<person id> (erasures), intake-<intake id> (orders from shop systems)',
     producedBy: ['orders'],
     config: { 'retention.ms': String(30 * DAY_MS), 'cleanup.policy': 'delete' },
   },

@@ -1,4 +1,4 @@
-import { createEventEncoder, type IntegrationEvent, ORDER_EVENT_CONTRACTS } from '@petalpost/contracts';
+import { createEventEncoder, INTAKE_EVENT_CONTRACTS, intakeStream, type IntegrationEvent, ORDER_EVENT_CONTRACTS } from '@petalpost/contracts';
 import type { StoredEvent } from '@petalpost/event-store';
 import { orderStream, type OrderEvent } from './domain/order.events';
 import { personStream, type Sealed } from '../personal-data/domain/personal-data';
@@ -6,15 +6,18 @@ import type { PersonalDataVault } from '../personal-data/personal-data-vault';
 
 /**
  * What of the orders log is published on `orders.events`, in the contracts' shapes
- * (libs/contracts/src/orders.ts). Order events and erasures go out; slot bookkeeping stays in.
+ * (libs/contracts/src/orders.ts, intake.ts). Order events, erasures and held orders from shop
+ * systems (intake) go out; slot bookkeeping and pickup attempts stay in.
  * Personal data goes out opened as it reads at publishing time (null once erased); the buyer's
  * contact, the card message and the pickup code never leave the service (the code would reach
  * the rider's app, and the rider must read it off the label).
  */
-const encode = createEventEncoder(ORDER_EVENT_CONTRACTS);
+const encode = createEventEncoder([...ORDER_EVENT_CONTRACTS, ...INTAKE_EVENT_CONTRACTS]);
 
 export async function toIntegrationEvents(batch: readonly StoredEvent[], vault: PersonalDataVault): Promise<IntegrationEvent[]> {
-  const published = batch.filter((e) => isOrderStream(e.streamId) || (e.streamId.startsWith(personStream('')) && e.type === 'PersonalDataErased'));
+  const published = batch.filter(
+    (e) => isOrderStream(e.streamId) || e.streamId.startsWith(intakeStream('')) || (e.streamId.startsWith(personStream('')) && e.type === 'PersonalDataErased'),
+  );
   const sealed = published.flatMap((e) => sealedIn(e as unknown as OrderEvent));
   const opened = new Map<Sealed, unknown>();
   const values = await vault.openAll(sealed);

@@ -1,16 +1,24 @@
-import { CONSUMER_GROUPS, createEventDecoder, type IntegrationEvent, namespaced, ORDER_EVENT_CONTRACTS, TOPICS } from '@petalpost/contracts';
+import {
+  CONSUMER_GROUPS,
+  createEventDecoder,
+  INTAKE_EVENT_CONTRACTS,
+  type IntegrationEvent,
+  namespaced,
+  ORDER_EVENT_CONTRACTS,
+  TOPICS,
+} from '@petalpost/contracts';
 import { kafkaConsumer } from '@petalpost/kafka';
 import { SERVICE_CONFIG, type ServiceConfig } from '@petalpost/platform';
 import { InboxWriter } from '../inbox-writer';
 
 /**
- * How each topic's messages are read. Order events are decoded against their contracts, and a type
+ * How each topic's messages are read. Order (and intake) events are decoded against their contracts, and a type
  * we do not know is skipped (producers may be newer). Of dispatch and messaging, any valid
  * integration envelope is taken and routed by its shop, order, rider and channel: the inbox keeps
  * what it is told, and a newer type of theirs still reaches the desk (libs/auth visibility).
  */
 const READERS = [
-  { topic: TOPICS.ordersEvents.name, decode: createEventDecoder(ORDER_EVENT_CONTRACTS), takesUnknownTypes: false },
+  { topic: TOPICS.ordersEvents.name, decode: createEventDecoder([...ORDER_EVENT_CONTRACTS, ...INTAKE_EVENT_CONTRACTS]), takesUnknownTypes: false },
   { topic: TOPICS.dispatchEvents.name, decode: createEventDecoder([]), takesUnknownTypes: true },
   { topic: TOPICS.messagingEvents.name, decode: createEventDecoder([]), takesUnknownTypes: true },
 ];

@@ -10,11 +10,13 @@ export interface Notification {
 
 /**
  * Events someone must act on now. The dispatch names are those dispatch will publish when an
- * order is at risk of missing its window or has missed it.
+ * order is at risk of missing its window or has missed it; an order from a shop system held for
+ * staff is an order nobody will make until someone looks.
  */
 export const CRITICAL_EVENTS: ReadonlySet<string> = new Set([
   'OrderExceptionFlagged',
   'ExceptionEscalated',
+  'IntakeOrderNeedsAttention',
   'DeliveryAtRisk',
   'DeliveryLate',
   'OrderAtRisk',

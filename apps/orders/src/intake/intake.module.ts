@@ -1,0 +1,26 @@
+import type { Provider, Type } from '@nestjs/common';
+import { IntakeConnections1770000000100 } from './connections/intake-connections.migration';
+import { type IntakeConfig, intakeSecretsKeyFrom } from './intake.config';
+import { IntakePlacer } from './placing/intake-placer.service';
+import { IntakeOrders1770000000300 } from './placing/intake-orders.migration';
+import { IntakeOrdersStore } from './placing/intake-orders.store';
+import { SecretBox } from './secret-box';
+import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migration';
+
+/** The intake slice's tables, in the order they are created. */
+export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300];
+
+/**
+ * The intake slice of the orders service: orders arriving from the shop's own systems (Shopify,
+ * WooCommerce, the intake API, CSV imports), all placed through IntakePlacer, and their status
+ * written back (docs/intake.md). Its parts are wired into OrdersModule beside the order's own,
+ * since they place orders through the same OrderCommands, vault and event store.
+ */
+export function intakeSlice(config: IntakeConfig): { controllers: Type[]; providers: Provider[] } {
+  // Read at start: a missing or development key outside loopback stops the service here.
+  const secretsKey = intakeSecretsKeyFrom(config);
+  return {
+    controllers: [],
+    providers: [{ provide: SecretBox, useValue: new SecretBox(secretsKey) }, IntakeOrdersStore, IntakePlacer],
+  };
+}
