@@ -265,4 +265,11 @@ describe('the WooCommerce REST API v3 stand-in', () => {
     expect((await call('orders/801')).status).toBe(502);
     expect((await call('orders/801')).status).toBe(200);
   });
+
+  it('fails only the requests it is told to pick', async () => {
+    woo.failNext(1, 503, (request) => request.method === 'PUT');
+    expect((await call('orders/801')).status).toBe(200);
+    expect((await call('orders/801', { method: 'PUT', body: { customer_note: 'x' } })).status).toBe(503);
+    expect((await call('orders/801', { method: 'PUT', body: { customer_note: 'x' } })).status).toBe(200);
+  });
 });
