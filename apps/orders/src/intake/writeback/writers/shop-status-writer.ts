@@ -43,7 +43,7 @@ const EXCERPT_CHARS = 300;
 /** One request to a shop system: JSON both ways, a time limit, and failures sorted into retryable or not. */
 export async function shopRequest(
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: unknown; timeoutMs: number; signal: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: unknown; timeoutMs: number; signal: AbortSignal; onHeaders?: (headers: Headers) => void },
 ): Promise<{ status: number; body: unknown }> {
   let response: Response;
   try {
@@ -58,6 +58,7 @@ export async function shopRequest(
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new WritebackFailure(`${init.method} ${new URL(url).pathname}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, true);
   }
+  init.onHeaders?.(response.headers);
   const text = await response.text();
   if (!response.ok) {
     // 408, 425, 429 and 5xx may pass later; any other refusal will be refused again.
