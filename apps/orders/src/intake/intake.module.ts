@@ -1,11 +1,20 @@
 import type { Provider, Type } from '@nestjs/common';
+import { IntakeConnectionsController } from './connections/api/intake-connections.controller';
 import { IntakeConnections1770000000100 } from './connections/intake-connections.migration';
+import { IntakeConnections } from './connections/intake-connections.store';
 import { type IntakeConfig, intakeSecretsKeyFrom } from './intake.config';
+import { AttentionController } from './placing/api/attention.controller';
 import { IntakePlacer } from './placing/intake-placer.service';
 import { IntakeOrders1770000000300 } from './placing/intake-orders.migration';
 import { IntakeOrdersStore } from './placing/intake-orders.store';
 import { SecretBox } from './secret-box';
+import { IntakeWebhooksController } from './webhooks/api/intake-webhooks.controller';
 import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migration';
+import { IntakeDeliveries } from './webhooks/intake-deliveries.store';
+import { IntakeDeliveryWorker } from './webhooks/intake-delivery.worker';
+import { WebhookReceiver } from './webhooks/webhook-receiver.service';
+
+export { configureIntakeHttp } from './webhooks/intake-http';
 
 /** The intake slice's tables, in the order they are created. */
 export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300];
@@ -20,7 +29,15 @@ export function intakeSlice(config: IntakeConfig): { controllers: Type[]; provid
   // Read at start: a missing or development key outside loopback stops the service here.
   const secretsKey = intakeSecretsKeyFrom(config);
   return {
-    controllers: [],
-    providers: [{ provide: SecretBox, useValue: new SecretBox(secretsKey) }, IntakeOrdersStore, IntakePlacer],
+    controllers: [IntakeConnectionsController, IntakeWebhooksController, AttentionController],
+    providers: [
+      { provide: SecretBox, useValue: new SecretBox(secretsKey) },
+      IntakeOrdersStore,
+      IntakePlacer,
+      IntakeConnections,
+      IntakeDeliveries,
+      IntakeDeliveryWorker,
+      WebhookReceiver,
+    ],
   };
 }
