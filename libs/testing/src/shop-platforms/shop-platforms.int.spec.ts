@@ -53,6 +53,12 @@ describe('the Shopify GraphQL Admin API stand-in', () => {
     );
     expect(event.body.data.fulfillmentEventCreate.userErrors).toEqual([]);
 
+    const again = await json(await graphql({ query: FULFILLMENT_ORDERS, variables: { id: orderGid } }));
+    expect(again.body.data.order.fulfillments).toEqual([
+      { id: fulfillmentId, status: 'SUCCESS', trackingInfo: [{ company: 'Petalpost', number: null, url: 'https://track.example/t/abc' }] },
+    ]);
+    expect(again.body.data.order.fulfillmentOrders.nodes[0].status).toBe('CLOSED');
+
     expect(shopify.fulfillments().find((f) => f.id === fulfillmentId)).toMatchObject({
       orderGid,
       notifyCustomer: true,
@@ -258,5 +264,12 @@ describe('the WooCommerce REST API v3 stand-in', () => {
     woo.failNext(1, 502);
     expect((await call('orders/801')).status).toBe(502);
     expect((await call('orders/801')).status).toBe(200);
+  });
+
+  it('fails only the requests it is told to pick', async () => {
+    woo.failNext(1, 503, (request) => request.method === 'PUT');
+    expect((await call('orders/801')).status).toBe(200);
+    expect((await call('orders/801', { method: 'PUT', body: { customer_note: 'x' } })).status).toBe(503);
+    expect((await call('orders/801', { method: 'PUT', body: { customer_note: 'x' } })).status).toBe(200);
   });
 });

@@ -16,7 +16,8 @@ import { header, mediaType, Refusal, startStandInServer, type StandInAnswer, typ
  *   missing required ones, a status outside `FulfillmentEventStatus` → a GraphQL error, HTTP 200, as
  *   Shopify answers invalid variables).
  * Business errors (a closed fulfillment order, an unknown fulfillment) come back as `userErrors`.
- * GraphQL selections are not executed: each operation answers a fixed shape (`nodes`, not `edges`).
+ * GraphQL selections are not executed: each operation answers a fixed shape (`nodes`, not `edges`);
+ * the order query answers its `fulfillments` and `fulfillmentOrders`.
  */
 export interface ShopifyAdminStandIn extends StandInServer {
   shopDomain: string;
@@ -218,8 +219,14 @@ export async function startShopifyAdminStandIn(options: { shopDomain?: string; a
         const orderGid = values.id as string;
         const held = [...fulfillmentOrders.values()].filter((fo) => fo.orderGid === orderGid);
         if (held.length === 0) return null;
+        const tracking = (f: ShopifyFulfillment) =>
+          f.trackingInfo ? [{ company: f.trackingInfo.company ?? null, number: f.trackingInfo.number ?? null, url: f.trackingInfo.url ?? null }] : [];
         return {
           id: orderGid,
+          // Order.fulfillments is a plain list (not a connection) in the Admin API.
+          fulfillments: [...fulfillments.values()]
+            .filter((f) => f.orderGid === orderGid)
+            .map((f) => ({ id: f.id, status: 'SUCCESS', trackingInfo: tracking(f) })),
           fulfillmentOrders: {
             nodes: held.map((fo) => ({
               id: fo.id,

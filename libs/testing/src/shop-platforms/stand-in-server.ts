@@ -48,8 +48,11 @@ export interface StandInServer {
   /** http://127.0.0.1:<port>, no trailing slash. */
   baseUrl: string;
   calls(): RecordedCall[];
-  /** The next `count` requests are answered `status` (a 5xx by default) before they are looked at. */
-  failNext(count: number, status?: number): void;
+  /**
+   * The next `count` requests (of those `matching` picks, when given) are answered `status` (a 5xx
+   * by default) before they are looked at.
+   */
+  failNext(count: number, status?: number, matching?: (request: StandInRequest) => boolean): void;
   close(): Promise<void>;
 }
 
@@ -58,7 +61,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** A loopback HTTP server on a free port that records every request and answers it through `handle`. */
 export async function startStandInServer(handle: (request: StandInRequest) => StandInAnswer): Promise<StandInServer> {
   const calls: RecordedCall[] = [];
-  let failures: { count: number; status: number } = { count: 0, status: 503 };
+  let failures: { count: number; status: number; matching?: (request: StandInRequest) => boolean } = { count: 0, status: 503 };
 
   const answer = (response: ServerResponse, result: StandInAnswer) => {
     const body = result.body === undefined ? '' : JSON.stringify(result.body);
@@ -83,7 +86,7 @@ export async function startStandInServer(handle: (request: StandInRequest) => St
       };
       let result: StandInAnswer;
       let injectedFailure = false;
-      if (failures.count > 0) {
+      if (failures.count > 0 && (!failures.matching || failures.matching(recorded))) {
         failures = { ...failures, count: failures.count - 1 };
         injectedFailure = true;
         result = { status: failures.status, body: { errors: 'Service temporarily unavailable (stand-in told to fail)' } };
@@ -106,8 +109,8 @@ export async function startStandInServer(handle: (request: StandInRequest) => St
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     calls: () => [...calls],
-    failNext: (count, status = 503) => {
-      failures = { count, status };
+    failNext: (count, status = 503, matching) => {
+      failures = { count, status, matching };
     },
     close: () =>
       new Promise((resolve) => {

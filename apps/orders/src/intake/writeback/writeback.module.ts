@@ -1,0 +1,51 @@
+import type { Provider, Type } from '@nestjs/common';
+import { WritebacksController } from './api/writebacks.controller';
+import { writebackEventsConsumer } from './consumers/writeback-events.consumer';
+import { IntakePollMarks1770000000910, IntakeWritebacks1770000000900 } from './intake-writebacks.migration';
+import { IntakeWritebacksStore } from './intake-writebacks.store';
+import { PollMarksStore } from './reconciliation/poll-marks.store';
+import { WooCommercePoll } from './reconciliation/woocommerce-poll';
+import { TRACKING_LINKS, type TrackingLinks } from './tracking-links';
+import { checkWritebackConfig, WRITEBACK_CONFIG, type WritebackConfig } from './writeback.config';
+import { WritebackWorker } from './writeback.worker';
+import { SHOP_STATUS_WRITERS } from './writers/shop-status-writer';
+import { ShopifyStatusWriter } from './writers/shopify-status.writer';
+import { WooCommerceStatusWriter } from './writers/woocommerce-status.writer';
+
+export const WRITEBACK_MIGRATIONS = [IntakeWritebacks1770000000900, IntakePollMarks1770000000910];
+
+/**
+ * No tracking link is handed over yet: the notifications service mints a customer's link only for
+ * staff (POST /orders/{id}/tracking-link, shown once), and services have no credential to ask it
+ * for one. Shopify is told the steps without a link until they do.
+ */
+const withoutTrackingLinks: TrackingLinks = { linkFor: async () => undefined };
+
+/**
+ * Status back to the shop systems and the WooCommerce reconciliation poll: the write-back's part
+ * of the intake slice (docs/intake.md). Needs the slice's IntakeConnections, IntakeOrdersStore and
+ * IntakePlacer.
+ */
+export function writebackPart(config: WritebackConfig): { controllers: Type[]; providers: Provider[] } {
+  checkWritebackConfig(config);
+  const timeoutMs = config.ORDERS_INTAKE_WRITEBACK_TIMEOUT_MS;
+  return {
+    controllers: [WritebacksController],
+    providers: [
+      { provide: WRITEBACK_CONFIG, useValue: config },
+      {
+        provide: SHOP_STATUS_WRITERS,
+        useValue: [
+          new ShopifyStatusWriter({ apiVersion: config.ORDERS_INTAKE_SHOPIFY_API_VERSION, timeoutMs, adminOrigin: config.ORDERS_INTAKE_SHOPIFY_ADMIN_ORIGIN }),
+          new WooCommerceStatusWriter({ timeoutMs }),
+        ],
+      },
+      { provide: TRACKING_LINKS, useValue: withoutTrackingLinks },
+      IntakeWritebacksStore,
+      PollMarksStore,
+      WritebackWorker,
+      WooCommercePoll,
+      writebackEventsConsumer,
+    ],
+  };
+}
