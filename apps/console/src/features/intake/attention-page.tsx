@@ -4,12 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../format';
 import { useSession } from '../../session/session';
-import { shopDate } from '../../shop-clock';
+import { shopDate, shopDateTime } from '../../shop-clock';
 import { ApiProblem } from '../../ui/api-problem';
 import { SlotPicker, useDeliverySlots } from '../order-form/delivery-slots';
 import { ATTENTION_QUERY, useAttention } from './attention-query';
-import { type AttentionItem, intakeApi } from './intake-api';
-import { useReasonText } from './reasons';
+import { type AttentionItem, intakeApi, type PlaceHeldBody } from './intake-api';
+import { useReasonText, useSourceText } from './reasons';
 import { emptyResolveDraft, placeHeldBody, type ResolveDraft, type ResolveProblem } from './resolve-draft';
 import './intake.css';
 
@@ -39,7 +39,7 @@ export default function AttentionPage() {
       {attention.data && attention.data.items.length > 0 && (
         <ul className="attention-list stack" aria-label={t('intake.attention.listLabel', { count: attention.data.items.length })}>
           {attention.data.items.map((item) => (
-            <HeldOrder key={item.intakeId} item={item} onPlaced={(orderId) => setPlaced({ ref: item.externalRef, orderId })} />
+            <HeldOrder key={item.intakeId} item={item} onPlaced={(orderId) => setPlaced({ ref: refOf(item), orderId })} />
           ))}
         </ul>
       )}
@@ -47,39 +47,61 @@ export default function AttentionPage() {
   );
 }
 
-const needsRecipient = (reason: string) => /address|recipient/i.test(reason);
+const needsRecipient = (reason: string) => reason === 'missing_address' || reason === 'missing_recipient';
+
+function draftFrom(item: AttentionItem, timeZone: string): ResolveDraft {
+  const window = item.summary.deliveryWindow;
+  const recipientName = item.summary.recipientName ?? '';
+  if (!window) return { ...emptyResolveDraft(shopDate(Date.now(), timeZone)), recipientName };
+  const [from, to] = [shopDateTime(window.from, timeZone), shopDateTime(window.to, timeZone)];
+  return { ...emptyResolveDraft(from.slice(0, 10)), from: from.slice(11), to: to.slice(11), recipientName };
+}
 
 function HeldOrder({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId: string) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const reasonText = useReasonText();
+  const sourceText = useSourceText();
   const [open, setOpen] = useState<'place' | 'dismiss' | undefined>();
   const headingId = useId();
   const { summary } = item;
+  const ref = refOf(item);
   return (
     <li className="card stack held" data-intake-id={item.intakeId} data-reason={item.reason} aria-labelledby={headingId}>
       <div className="row spread">
-        <h2 id={headingId}>
-          {t(`intake.source.${item.source}`, { defaultValue: item.source })} · {item.externalRef}
-        </h2>
+        <h2 id={headingId}>{ref}</h2>
         <span className="badge warn">{reasonText(item.reason)}</span>
       </div>
       <dl className="facts">
+        <dt>{t('intake.attention.cameFrom')}</dt>
+        <dd>{sourceText(item.source)}</dd>
         <dt>{t('intake.attention.received')}</dt>
         <dd>{format.dateTime(item.receivedAt)}</dd>
         <dt>{t('intake.attention.recipient')}</dt>
-        <dd>{[summary.recipientName, summary.area].filter(Boolean).join(' · ') || t('intake.attention.missing')}</dd>
+        <dd>{[summary.recipientName, summary.address].filter(Boolean).join(' · ') || t('intake.attention.missing')}</dd>
         <dt>{t('intake.attention.items')}</dt>
-        <dd>{summary.items?.map((i) => t('intake.attention.item', { name: i.name, quantity: i.quantity })).join(', ') || t('common.none')}</dd>
+        <dd>{summary.items.map((i) => t('intake.attention.item', { name: i.name, quantity: i.quantity })).join(', ') || t('intake.attention.missing')}</dd>
         <dt>{t('intake.attention.date')}</dt>
-        <dd>{summary.deliveryDate ?? t('intake.attention.missing')}</dd>
+        <dd>{summary.deliveryWindow ? format.window(summary.deliveryWindow) : (summary.deliveryText ?? t('intake.attention.missing'))}</dd>
+        {summary.buyerName && (
+          <>
+            <dt>{t('intake.attention.buyer')}</dt>
+            <dd>{summary.buyerName}</dd>
+          </>
+        )}
+        {summary.note && (
+          <>
+            <dt>{t('intake.attention.note')}</dt>
+            <dd>{summary.note}</dd>
+          </>
+        )}
       </dl>
       <div className="row">
         <button type="button" aria-expanded={open === 'place'} onClick={() => setOpen(open === 'place' ? undefined : 'place')}>
-          {t('intake.attention.resolve', { ref: item.externalRef })}
+          {t('intake.attention.resolve', { ref })}
         </button>
         <button type="button" aria-expanded={open === 'dismiss'} onClick={() => setOpen(open === 'dismiss' ? undefined : 'dismiss')}>
-          {t('intake.attention.dismiss', { ref: item.externalRef })}
+          {t('intake.attention.dismiss', { ref })}
         </button>
       </div>
       {open === 'place' && <PlaceForm item={item} onPlaced={onPlaced} />}
@@ -88,20 +110,24 @@ function HeldOrder({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId
   );
 }
 
+/** What staff know the order by: the shop system's own number (Shopify's "#1001"), else its reference. */
+const refOf = (item: AttentionItem) => item.summary.displayRef ?? item.externalRef;
+
 function PlaceForm({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId: string) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const session = useSession();
   const client = useQueryClient();
   const withRecipient = needsRecipient(item.reason);
-  const [draft, setDraft] = useState<ResolveDraft>(() => emptyResolveDraft(item.summary.deliveryDate ?? shopDate(Date.now(), format.timeZone)));
+  // A window the shop system gave (an order held for a full slot, or for its address) is where staff start from.
+  const [draft, setDraft] = useState<ResolveDraft>(() => draftFrom(item, format.timeZone));
   const [problems, setProblems] = useState<ResolveProblem[]>([]);
   const slots = useDeliverySlots(session?.shopId, draft.date);
   const update = (patch: Partial<ResolveDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const place = useMutation({
-    mutationFn: (body: object) => intakeApi.place(item.intakeId, body as Record<string, unknown>),
+    mutationFn: (body: PlaceHeldBody) => intakeApi.place(item.intakeId, body),
     onSuccess: (answer) => {
-      onPlaced(answer.orderId);
+      if (answer.orderId) onPlaced(answer.orderId);
       void client.invalidateQueries({ queryKey: ['orders'] });
     },
   });
@@ -118,7 +144,7 @@ function PlaceForm({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId
   const invalid = (p: ResolveProblem) => (problems.includes(p) ? { 'aria-invalid': true as const } : {});
   const id = useId();
   return (
-    <form className="stack resolve" onSubmit={submit} aria-label={t('intake.attention.placeForm', { ref: item.externalRef })} noValidate>
+    <form className="stack resolve" onSubmit={submit} aria-label={t('intake.attention.placeForm', { ref: refOf(item) })} noValidate>
       <p className="muted">{t('intake.attention.zone', { zone: format.timeZone })}</p>
       <label>
         {t('intake.attention.deliveryDate')}
@@ -202,7 +228,7 @@ function DismissForm({ item, onCancel }: { item: AttentionItem; onCancel: () => 
     if (reason.trim()) dismiss.mutate();
   };
   return (
-    <form className="stack" onSubmit={submit} aria-label={t('intake.attention.dismissForm', { ref: item.externalRef })}>
+    <form className="stack" onSubmit={submit} aria-label={t('intake.attention.dismissForm', { ref: refOf(item) })}>
       <label>
         {t('intake.attention.dismissReason')}
         <input required value={reason} onChange={(e) => setReason(e.target.value)} />

@@ -1,4 +1,4 @@
-import type { Platform } from './intake-api';
+import type { ConnectBody, Platform } from './intake-api';
 
 /** The connect form as typed: every field a string, the platform's own ones used. */
 export interface ConnectDraft {
@@ -46,11 +46,12 @@ const optional = (value: string) => (value.trim() ? value.trim() : undefined);
 /**
  * The body of "connect a shop": only the platform's own fields, the secret only when pasted (the
  * service makes one otherwise), and write-back credentials only when given (the connection
- * still takes orders without them; status then stays in Petalpost).
+ * still takes orders without them; status then stays in Petalpost). Dates and times in the
+ * shop's orders are read in the shop's zone.
  */
-export function connectBody(draft: ConnectDraft): Record<string, unknown> {
+export function connectBody(draft: ConnectDraft, timeZone: string): ConnectBody {
   const secret = draft.pasteSecret ? optional(draft.webhookSecret) : undefined;
-  const common = { platform: draft.platform, label: draft.label.trim(), ...(secret ? { webhookSecret: secret } : {}) };
+  const common = { platform: draft.platform, label: draft.label.trim(), timeZone, ...(secret ? { webhookSecret: secret } : {}) };
   if (draft.platform === 'shopify') {
     const token = optional(draft.adminAccessToken);
     return { ...common, shopDomain: shopifyDomain(draft.shopDomain), ...(token ? { adminAccessToken: token } : {}) };

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../format';
 import { ApiProblem } from '../../ui/api-problem';
 import { CopyOnce } from '../shop/copy-once';
 import { connectBody, type ConnectDraft, emptyConnectDraft } from './connect-draft';
@@ -15,11 +16,12 @@ import { intakeApi, type Platform } from './intake-api';
 export function ConnectForm() {
   const { t } = useTranslation();
   const client = useQueryClient();
+  const format = useFormat();
   const id = useId();
   const [draft, setDraft] = useState<ConnectDraft>(() => emptyConnectDraft('shopify'));
   const update = (patch: Partial<ConnectDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const connect = useMutation({
-    mutationFn: () => intakeApi.connect(connectBody(draft)),
+    mutationFn: () => intakeApi.connect(connectBody(draft, format.timeZone)),
     onSuccess: () => {
       setDraft(emptyConnectDraft(draft.platform));
       void client.invalidateQueries({ queryKey: CONNECTIONS_QUERY });

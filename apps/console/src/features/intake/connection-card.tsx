@@ -6,7 +6,7 @@ import { useFormat } from '../../format';
 import { ApiProblem } from '../../ui/api-problem';
 import { CopyOnce } from '../shop/copy-once';
 import { CONNECTIONS_QUERY } from './connections-query';
-import { type Connection, intakeApi } from './intake-api';
+import { type Connection, type Delivery, intakeApi } from './intake-api';
 import { MappingEditor } from './mapping-editor';
 import { useReasonText } from './reasons';
 
@@ -28,6 +28,9 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
     onSettled: () => void client.invalidateQueries({ queryKey: [...CONNECTIONS_QUERY, connectionId, 'deliveries'] }),
   });
   const where = connection.platform === 'shopify' ? connection.shopDomain : connection.siteUrl;
+  const tested = test.data?.delivery;
+  const reasonText = useReasonText();
+  const outcomeText = useOutcomeText();
 
   return (
     <article className="card stack connection" data-connection-id={connectionId} data-platform={connection.platform} aria-labelledby={headingId}>
@@ -59,10 +62,10 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
           </>
         )}
         <dt>{t('intake.connection.writeBack')}</dt>
-        <dd>{connection.writeBack ? t('intake.connection.writeBackOn') : t('intake.connection.writeBackOff')}</dd>
+        <dd>{connection.hasWriteBackCredentials ? t('intake.connection.writeBackOn') : t('intake.connection.writeBackOff')}</dd>
       </dl>
-      {connection.previousSecretExpiresAt && (
-        <p className="muted">{t('intake.connection.previousUntil', { time: format.dateTime(connection.previousSecretExpiresAt) })}</p>
+      {connection.previousSecretValidUntil && (
+        <p className="muted">{t('intake.connection.previousUntil', { time: format.dateTime(connection.previousSecretValidUntil) })}</p>
       )}
       <div className="row">
         <button type="button" disabled={test.isPending} onClick={() => test.mutate()}>
@@ -78,10 +81,10 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
           {connection.enabled ? t('intake.connection.disable') : t('intake.connection.enable')}
         </button>
       </div>
-      <p role="status" className="test-outcome" data-outcome={test.data?.outcome ?? ''}>
+      <p role="status" className="test-outcome" data-outcome={tested?.outcome ?? tested?.state ?? ''}>
         {test.isPending && t('intake.connection.testing')}
-        {test.data && t('intake.connection.tested', { outcome: t(`intake.outcome.${test.data.outcome}`, { defaultValue: test.data.outcome }) })}
-        {test.data?.reason && ` ${test.data.reason}`}
+        {tested && t('intake.connection.tested', { outcome: outcomeText(tested) })}
+        {tested?.reason && ` ${reasonText(tested.reason)}`}
       </p>
       <ApiProblem error={test.error ?? rotate.error ?? toggle.error} />
       {rotate.data && (
@@ -89,8 +92,8 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
           label={t('intake.connection.newSecret')}
           value={rotate.data.webhookSecret}
           note={
-            rotate.data.previousSecretExpiresAt
-              ? t('intake.connection.rotatedNote', { time: format.dateTime(rotate.data.previousSecretExpiresAt) })
+            rotate.data.connection.previousSecretValidUntil
+              ? t('intake.connection.rotatedNote', { time: format.dateTime(rotate.data.connection.previousSecretValidUntil) })
               : t('intake.connect.secretOnce')
           }
         />
@@ -101,11 +104,18 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
   );
 }
 
+/** What became of a delivery; before it is processed (or when processing failed), its state. */
+function useOutcomeText(): (d: Pick<Delivery, 'outcome' | 'state'>) => string {
+  const { t } = useTranslation();
+  return (d) => (d.outcome ? t(`intake.outcome.${d.outcome}`) : t(`intake.deliveryState.${d.state}`));
+}
+
 /** The connection's last deliveries, newest first, each with what became of it. */
 function Deliveries({ connectionId }: { connectionId: string }) {
   const { t } = useTranslation();
   const format = useFormat();
   const reasonText = useReasonText();
+  const outcomeText = useOutcomeText();
   const deliveries = useQuery({ queryKey: [...CONNECTIONS_QUERY, connectionId, 'deliveries'], queryFn: () => intakeApi.deliveries(connectionId) });
   if (deliveries.error) return <ApiProblem error={deliveries.error} />;
   if (!deliveries.data) return <p role="status">{t('common.loading')}</p>;
@@ -125,14 +135,14 @@ function Deliveries({ connectionId }: { connectionId: string }) {
         </thead>
         <tbody>
           {deliveries.data.deliveries.map((d) => (
-            <tr key={d.deliveryId} data-delivery-id={d.deliveryId} data-outcome={d.outcome}>
+            <tr key={d.deliveryId} data-delivery-id={d.deliveryId} data-outcome={d.outcome ?? d.state}>
               <td>{format.dateTime(d.receivedAt)}</td>
               <th scope="row">
                 <code>{d.topic}</code>
               </th>
               <td>{d.externalRef ?? ''}</td>
               <td>
-                {t(`intake.outcome.${d.outcome}`, { defaultValue: d.outcome })}
+                {outcomeText(d)}
                 {d.reason && <div className="muted small">{reasonText(d.reason)}</div>}
               </td>
               <td>{d.orderId && <Link to={`/orders/${d.orderId}`}>{t('intake.deliveries.openOrder', { ref: d.externalRef ?? d.orderId })}</Link>}</td>

@@ -3,6 +3,10 @@ import type { ImportProgress, ReportRow } from './intake-api';
 /** A column left out of the import. */
 export const IGNORED = '';
 
+/** How a sheet writes its dates: 2027-02-14, 14/02/2027 or 02/14/2027. */
+export const DATE_ORDERS = ['ymd', 'dmy', 'mdy'] as const;
+export type DateOrder = (typeof DATE_ORDERS)[number];
+
 /** The order fields a CSV column may fill, as the import knows them. */
 export const IMPORT_FIELDS = [
   'externalRef',
@@ -36,7 +40,7 @@ export const IMPORT_FIELDS = [
  * The service's mapping names a column for each field; staff read it the other way round, a
  * field chosen for each column of their sheet (a column left out fills nothing).
  */
-export function fieldsByColumn(columns: readonly string[], byField: Record<string, string | undefined>): Record<string, string> {
+export function fieldsByColumn(columns: readonly string[], byField: Partial<Record<string, string>>): Record<string, string> {
   const byColumn: Record<string, string> = Object.fromEntries(columns.map((column) => [column, IGNORED]));
   for (const [field, column] of Object.entries(byField)) if (column !== undefined && column in byColumn) byColumn[column] = field;
   return byColumn;
@@ -48,7 +52,7 @@ export function columnsByField(byColumn: Record<string, string>): Record<string,
 }
 
 /** The fields offered for each column: the known ones, and any the service suggested that this list lacks. */
-export function fieldChoices(suggested: Record<string, string | undefined>): string[] {
+export function fieldChoices(suggested: Partial<Record<string, string>>): string[] {
   const extra = Object.keys(suggested).filter((field) => !(IMPORT_FIELDS as readonly string[]).includes(field));
   return [...IMPORT_FIELDS, ...new Set(extra)];
 }
@@ -75,9 +79,9 @@ export const REPORT_ROWS_SHOWN = 200;
 
 /**
  * The report's rows worth reading first: refused ones, then held, duplicates, imported, each by
- * row number; at most a page of them (the download has every row).
+ * line of the file; at most a page of them (the download has every row).
  */
 export function reportRowsToShow(rows: ReportRow[], limit = REPORT_ROWS_SHOWN): { rows: ReportRow[]; total: number } {
-  const sorted = [...rows].sort((a, b) => ORDER_OF_CONCERN[a.outcome] - ORDER_OF_CONCERN[b.outcome] || a.row - b.row);
+  const sorted = [...rows].sort((a, b) => ORDER_OF_CONCERN[a.outcome] - ORDER_OF_CONCERN[b.outcome] || a.line - b.line);
   return { rows: sorted.slice(0, limit), total: rows.length };
 }

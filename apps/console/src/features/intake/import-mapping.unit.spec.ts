@@ -25,15 +25,15 @@ describe('the CSV import screen', () => {
     expect(progressShare({ status: 'finished', rowsDone: 0, rowsTotal: 0 })).toBe(100);
   });
 
-  it('lists the rows worth reading first: refused, held, duplicates, imported, each by row, a page at most', () => {
+  it('lists the rows worth reading first: refused, held, duplicates, imported, each by line, a page at most', () => {
     const rows: ReportRow[] = [
-      { row: 2, outcome: 'imported', orderId: 'a' },
-      { row: 3, outcome: 'rejected', reason: 'no_address' },
-      { row: 4, outcome: 'duplicate' },
-      { row: 5, outcome: 'needs_attention', reason: 'slot_full' },
-      { row: 6, outcome: 'rejected', reason: 'bad_date' },
+      { line: 2, outcome: 'imported', orderId: 'a' },
+      { line: 3, outcome: 'rejected', reason: 'deliveryDate: not a date' },
+      { line: 4, outcome: 'duplicate' },
+      { line: 5, outcome: 'needs_attention', reason: 'slot_full' },
+      { line: 6, outcome: 'rejected', reason: 'items: none' },
     ];
-    expect(reportRowsToShow(rows).rows.map((r) => r.row)).toEqual([3, 6, 5, 4, 2]);
+    expect(reportRowsToShow(rows).rows.map((r) => r.line)).toEqual([3, 6, 5, 4, 2]);
     expect(reportRowsToShow(rows, 2)).toEqual({ rows: [rows[1], rows[4]], total: 5 });
   });
 });

@@ -1,10 +1,12 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { useFormat } from '../../format';
+import { membershipOf, useSession } from '../../session/session';
 import { ApiProblem } from '../../ui/api-problem';
-import { columnsByField, fieldChoices, fieldsByColumn, IGNORED, mappingProblems, progressShare, reportRowsToShow } from './import-mapping';
-import { type ImportProgress, type ImportUpload, intakeApi } from './intake-api';
+import { columnsByField, DATE_ORDERS, type DateOrder, fieldChoices, fieldsByColumn, mappingProblems, progressShare, reportRowsToShow } from './import-mapping';
+import { type ImportProgress, type ImportSettings, type ImportUpload, intakeApi, type PreviewRow } from './intake-api';
 import { useReasonText } from './reasons';
 import './intake.css';
 
@@ -29,7 +31,6 @@ export default function ImportPage() {
           setUpload(u);
           setStarted(false);
         }}
-        disabled={started}
       />
       {upload && !started && <MappingStep key={upload.importId} upload={upload} onStarted={() => setStarted(true)} />}
       {upload && started && <Progress importId={upload.importId} />}
@@ -37,12 +38,18 @@ export default function ImportPage() {
   );
 }
 
-function UploadForm({ onUploaded, disabled }: { onUploaded: (upload: ImportUpload) => void; disabled: boolean }) {
+function UploadForm({ onUploaded }: { onUploaded: (upload: ImportUpload) => void }) {
   const { t } = useTranslation();
+  const format = useFormat();
+  const session = useSession();
   const id = useId();
-  const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | undefined>();
-  const send = useMutation({ mutationFn: (chosen: File) => intakeApi.upload(chosen), onSuccess: onUploaded });
+  const currency = session && membershipOf(session)?.shopCurrency;
+  // The sheet's dates and hours are the shop's.
+  const send = useMutation({
+    mutationFn: (chosen: File) => intakeApi.upload(chosen, { timeZone: format.timeZone, ...(currency ? { currency } : {}) }),
+    onSuccess: onUploaded,
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (file) send.mutate(file);
@@ -52,14 +59,14 @@ function UploadForm({ onUploaded, disabled }: { onUploaded: (upload: ImportUploa
       <h2 id={`${id}-title`}>{t('intake.import.step1')}</h2>
       <label>
         {t('intake.import.file')}
-        <input ref={input} type="file" accept=".csv,text/csv" required onChange={(e) => setFile(e.target.files?.[0])} aria-describedby={`${id}-note`} />
+        <input type="file" accept=".csv,text/csv" required onChange={(e) => setFile(e.target.files?.[0])} aria-describedby={`${id}-note`} />
       </label>
       <p id={`${id}-note`} className="muted small">
         {t('intake.import.fileNote')}
       </p>
       <ApiProblem error={send.error} />
       <div>
-        <button type="submit" className="primary" disabled={!file || send.isPending || disabled}>
+        <button type="submit" className="primary" disabled={!file || send.isPending}>
           {send.isPending ? t('intake.import.uploading') : t('intake.import.upload')}
         </button>
       </div>
@@ -69,19 +76,40 @@ function UploadForm({ onUploaded, disabled }: { onUploaded: (upload: ImportUploa
 
 function MappingStep({ upload, onStarted }: { upload: ImportUpload; onStarted: () => void }) {
   const { t } = useTranslation();
+  const session = useSession();
   const id = useId();
-  const reasonText = useReasonText();
-  const [mapping, setMapping] = useState<Record<string, string>>(() => fieldsByColumn(upload.columns, upload.suggestedMapping));
+  const currency = session && membershipOf(session)?.shopCurrency;
+  const [byColumn, setByColumn] = useState<Record<string, string>>(() => fieldsByColumn(upload.columns, upload.suggestedMapping));
+  const [dateOrder, setDateOrder] = useState<DateOrder>('ymd');
+  const [defaultHours, setDefaultHours] = useState('');
   const choices = fieldChoices(upload.suggestedMapping);
-  const problems = mappingProblems(mapping);
-  const start = useMutation({ mutationFn: () => intakeApi.start(upload.importId, columnsByField(mapping)), onSuccess: onStarted });
+  const twice = mappingProblems(byColumn);
+  const settings: ImportSettings = {
+    mapping: columnsByField(byColumn),
+    dateOrder,
+    channel: 'phone',
+    ...(currency ? { currency } : {}),
+    ...(defaultHours.trim() ? { defaultHours: defaultHours.trim() } : {}),
+  };
+  // The preview follows the mapping as staff change it: the service reads the first rows again (nothing is imported).
+  const preview = useQuery({
+    queryKey: ['orders', 'intake', 'imports', upload.importId, 'preview', settings],
+    queryFn: () => intakeApi.preview(upload.importId, settings),
+    enabled: twice.length === 0,
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+  });
+  const shown = preview.data ?? upload;
+  const start = useMutation({ mutationFn: () => intakeApi.start(upload.importId, settings), onSuccess: onStarted });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (problems.length === 0) start.mutate();
+    if (twice.length === 0) start.mutate();
   };
+  const blocked = twice.length > 0 || shown.mappingProblems.length > 0;
   return (
     <form className="card stack" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('intake.import.step2')}</h2>
+      <p className="muted">{t('intake.import.rowsInFile', { count: upload.rowsTotal })}</p>
       <div className="table-scroll">
         <table className="import-mapping">
           <caption>{t('intake.import.mappingCaption')}</caption>
@@ -100,13 +128,13 @@ function MappingStep({ upload, onStarted }: { upload: ImportUpload; onStarted: (
                 <td>
                   <select
                     aria-label={t('intake.import.fieldOf', { column })}
-                    value={mapping[column]}
-                    onChange={(e) => setMapping((m) => ({ ...m, [column]: e.target.value }))}
+                    value={byColumn[column]}
+                    onChange={(e) => setByColumn((m) => ({ ...m, [column]: e.target.value }))}
                   >
-                    <option value={IGNORED}>{t('intake.import.ignore')}</option>
+                    <option value="">{t('intake.import.ignore')}</option>
                     {choices.map((field) => (
                       <option key={field} value={field}>
-                        {t(`intake.field.${field}`, { defaultValue: field })}
+                        {t(`intake.field.${field}`)}
                       </option>
                     ))}
                   </select>
@@ -116,38 +144,37 @@ function MappingStep({ upload, onStarted }: { upload: ImportUpload; onStarted: (
           </tbody>
         </table>
       </div>
-      {problems.length > 0 && (
+      <div className="row">
+        <label>
+          {t('intake.import.dateOrder')}
+          <select value={dateOrder} onChange={(e) => setDateOrder(e.target.value as DateOrder)}>
+            {DATE_ORDERS.map((order) => (
+              <option key={order} value={order}>
+                {t(`intake.import.dateOrders.${order}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('intake.import.defaultHours')}
+          <input value={defaultHours} placeholder="09:00-18:00" onChange={(e) => setDefaultHours(e.target.value)} aria-describedby={`${id}-hours`} />
+        </label>
+      </div>
+      <p id={`${id}-hours`} className="muted small">
+        {t('intake.import.defaultHoursNote')}
+      </p>
+      {(twice.length > 0 || shown.mappingProblems.length > 0) && (
         <ul role="alert" className="problem">
-          {problems.map((p) => (
-            <li key={p.field}>{t('intake.import.twice', { field: t(`intake.field.${p.field}`, { defaultValue: p.field }), columns: p.columns.join(', ') })}</li>
+          {twice.map((p) => (
+            <li key={p.field}>{t('intake.import.twice', { field: t(`intake.field.${p.field}`), columns: p.columns.join(', ') })}</li>
           ))}
+          {twice.length === 0 && shown.mappingProblems.map((p) => <li key={p}>{p}</li>)}
         </ul>
       )}
-      <div className="table-scroll">
-        <table className="import-preview">
-          <caption>{t('intake.import.previewCaption', { count: upload.preview.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('intake.import.row')}</th>
-              <th scope="col">{t('intake.import.looksLike')}</th>
-              <th scope="col">{t('intake.import.problems')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {upload.preview.map((row) => (
-              <tr key={row.row} data-row={row.row} data-ok={row.problems.length === 0}>
-                <th scope="row">{row.row}</th>
-                <td className="small">{previewText(row.order)}</td>
-                <td>{row.problems.length === 0 ? t('intake.import.rowOk') : row.problems.map(reasonText).join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <p className="muted small">{t('intake.import.previewNote')}</p>
-      <ApiProblem error={start.error} />
+      <PreviewTable rows={shown.preview} updating={preview.isFetching} />
+      <ApiProblem error={preview.error ?? start.error} />
       <div>
-        <button type="submit" className="primary" disabled={start.isPending || problems.length > 0}>
+        <button type="submit" className="primary" disabled={start.isPending || blocked}>
           {t('intake.import.start')}
         </button>
       </div>
@@ -155,17 +182,57 @@ function MappingStep({ upload, onStarted }: { upload: ImportUpload; onStarted: (
   );
 }
 
-/** A mapped row as one line: its values, in the order the service gave them. */
-function previewText(order: unknown): string {
-  if (!order || typeof order !== 'object') return '';
-  const values: string[] = [];
-  const walk = (value: unknown) => {
-    if (value === null || value === undefined) return;
-    if (typeof value === 'object') Object.values(value).forEach(walk);
-    else values.push(String(value));
-  };
-  walk(order);
-  return values.join(' · ');
+function PreviewTable({ rows, updating }: { rows: PreviewRow[]; updating: boolean }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const reasonText = useReasonText();
+  return (
+    <div className="table-scroll" aria-busy={updating}>
+      <table className="import-preview">
+        <caption>{t('intake.import.previewCaption', { count: rows.length })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('intake.import.line')}</th>
+            <th scope="col">{t('intake.import.reference')}</th>
+            <th scope="col">{t('intake.import.looksLike')}</th>
+            <th scope="col">{t('intake.import.wouldBe')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.line} data-line={row.line} data-outcome={row.outcome}>
+              <th scope="row">{row.line}</th>
+              <td>{row.externalRef ?? ''}</td>
+              <td className="small">
+                {row.order &&
+                  [
+                    row.order.recipientName,
+                    row.order.deliveryWindow ? format.window(row.order.deliveryWindow) : row.order.deliveryDate,
+                    row.order.items.map((i) => t('intake.attention.item', { name: i.name, quantity: i.quantity })).join(', '),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+              </td>
+              <td>
+                {t(`intake.import.previewOutcome.${row.outcome}`)}
+                {row.reason && <div className="muted small">{reasonText(row.reason)}</div>}
+                {row.problems.length > 0 && (
+                  <ul className="small problem">
+                    {row.problems.map((p, i) => (
+                      <li key={i}>
+                        {p.column ? `${p.column}: ` : ''}
+                        {p.message}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 function Progress({ importId }: { importId: string }) {
@@ -178,6 +245,9 @@ function Progress({ importId }: { importId: string }) {
   });
   const p = progress.data;
   const share = p ? progressShare(p) : undefined;
+  const done =
+    p &&
+    (p.rowsTotal === undefined ? t('intake.import.rowsDoneOpen', { done: p.rowsDone }) : t('intake.import.rowsDone', { done: p.rowsDone, total: p.rowsTotal }));
   return (
     <section className="card stack" aria-labelledby={`${id}-title`} data-import-status={p?.status ?? ''}>
       <h2 id={`${id}-title`}>{t('intake.import.step3')}</h2>
@@ -186,13 +256,10 @@ function Progress({ importId }: { importId: string }) {
         <>
           <label>
             {t(`intake.import.status.${p.status}`)}
-            <progress max={100} value={share} aria-valuetext={t('intake.import.rowsDone', { done: p.rowsDone, total: p.rowsTotal ?? '?' })} />
+            <progress max={100} value={share} aria-valuetext={done} />
           </label>
-          <p aria-live="polite">
-            {p.rowsTotal === undefined
-              ? t('intake.import.rowsDoneOpen', { done: p.rowsDone })
-              : t('intake.import.rowsDone', { done: p.rowsDone, total: p.rowsTotal })}
-          </p>
+          <p aria-live="polite">{done}</p>
+          {p.error && <p className="problem">{p.error}</p>}
           <dl className="facts counts">
             <dt>{t('intake.import.outcome.imported')}</dt>
             <dd data-count="imported">{p.imported}</dd>
@@ -215,7 +282,7 @@ function Progress({ importId }: { importId: string }) {
   );
 }
 
-const isRunning = (p: ImportProgress | undefined) => !p || p.status === 'uploaded' || p.status === 'running';
+const isRunning = (p: ImportProgress | undefined) => !p || p.status === 'uploading' || p.status === 'uploaded' || p.status === 'running';
 
 function Report({ importId }: { importId: string }) {
   const { t } = useTranslation();
@@ -249,7 +316,8 @@ function Report({ importId }: { importId: string }) {
             <caption>{t('intake.import.reportCaption', { shown: shown.rows.length, total: shown.total })}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('intake.import.row')}</th>
+                <th scope="col">{t('intake.import.line')}</th>
+                <th scope="col">{t('intake.import.reference')}</th>
                 <th scope="col">{t('intake.import.outcomeColumn')}</th>
                 <th scope="col">{t('intake.import.reason')}</th>
                 <th scope="col">{t('intake.import.order')}</th>
@@ -257,11 +325,12 @@ function Report({ importId }: { importId: string }) {
             </thead>
             <tbody>
               {shown.rows.map((r) => (
-                <tr key={r.row} data-row={r.row} data-outcome={r.outcome}>
-                  <th scope="row">{r.row}</th>
+                <tr key={r.line} data-line={r.line} data-outcome={r.outcome}>
+                  <th scope="row">{r.line}</th>
+                  <td>{r.externalRef ?? ''}</td>
                   <td>{t(`intake.import.outcome.${r.outcome}`)}</td>
                   <td>{reasonText(r.reason)}</td>
-                  <td>{r.orderId && <Link to={`/orders/${r.orderId}`}>{t('intake.import.openOrder', { row: r.row })}</Link>}</td>
+                  <td>{r.orderId && <Link to={`/orders/${r.orderId}`}>{t('intake.import.openOrder', { line: r.line })}</Link>}</td>
                 </tr>
               ))}
             </tbody>

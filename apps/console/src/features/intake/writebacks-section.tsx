@@ -76,7 +76,7 @@ function WritebackRow({ writeback: w }: { writeback: Writeback }) {
       <td>{t(`intake.writebacks.statusName.${w.status}`, { defaultValue: w.status })}</td>
       <td>{w.attempts}</td>
       <td className="small">{w.lastError ?? ''}</td>
-      <td>{format.dateTime(w.nextAttemptAt)}</td>
+      <td>{format.dateTime(w.nextAttemptAt ?? undefined)}</td>
       <td>
         <button type="button" disabled={retry.isPending || retry.isSuccess} onClick={() => retry.mutate()}>
           {t('intake.writebacks.retry', { order: w.orderId.slice(0, 8) })}
