@@ -1,11 +1,13 @@
 import { riderGraceConfigShape, serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
 import { intakeConfigShape } from './intake/intake.config';
+import { writebackConfigShape } from './intake/writeback/writeback.config';
 import { personalDataConfigShape } from './personal-data/personal-data.config';
 
 export const ordersConfigSchema = serviceConfigSchemaFor('orders')
   .safeExtend(personalDataConfigShape)
   .safeExtend(riderGraceConfigShape)
-  .safeExtend(intakeConfigShape);
+  .safeExtend(intakeConfigShape)
+  .safeExtend(writebackConfigShape);
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

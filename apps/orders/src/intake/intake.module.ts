@@ -13,11 +13,13 @@ import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migr
 import { IntakeDeliveries } from './webhooks/intake-deliveries.store';
 import { IntakeDeliveryWorker } from './webhooks/intake-delivery.worker';
 import { WebhookReceiver } from './webhooks/webhook-receiver.service';
+import type { WritebackConfig } from './writeback/writeback.config';
+import { WRITEBACK_MIGRATIONS, writebackPart } from './writeback/writeback.module';
 
 export { configureIntakeHttp } from './webhooks/intake-http';
 
 /** The intake slice's tables, in the order they are created. */
-export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300];
+export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300, ...WRITEBACK_MIGRATIONS];
 
 /**
  * The intake slice of the orders service: orders arriving from the shop's own systems (Shopify,
@@ -25,11 +27,12 @@ export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveri
  * written back (docs/intake.md). Its parts are wired into OrdersModule beside the order's own,
  * since they place orders through the same OrderCommands, vault and event store.
  */
-export function intakeSlice(config: IntakeConfig): { controllers: Type[]; providers: Provider[] } {
+export function intakeSlice(config: IntakeConfig & WritebackConfig): { controllers: Type[]; providers: Provider[] } {
   // Read at start: a missing or development key outside loopback stops the service here.
   const secretsKey = intakeSecretsKeyFrom(config);
+  const writeback = writebackPart(config);
   return {
-    controllers: [IntakeConnectionsController, IntakeWebhooksController, AttentionController],
+    controllers: [IntakeConnectionsController, IntakeWebhooksController, AttentionController, ...writeback.controllers],
     providers: [
       { provide: SecretBox, useValue: new SecretBox(secretsKey) },
       IntakeOrdersStore,
@@ -38,6 +41,7 @@ export function intakeSlice(config: IntakeConfig): { controllers: Type[]; provid
       IntakeDeliveries,
       IntakeDeliveryWorker,
       WebhookReceiver,
+      ...writeback.providers,
     ],
   };
 }

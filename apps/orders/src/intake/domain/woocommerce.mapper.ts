@@ -12,7 +12,7 @@ import { cut, isPhone, normalized, optional } from './mapped-fields';
  * cancellation. Orders still being checked out (pending, drafts) are not orders yet: skipped, the
  * next update brings them. Delivery date and slot are plug-in meta, as the shop's mapping says.
  */
-const meta = z.looseObject({ key: z.coerce.string(), value: z.unknown(), display_key: z.string().nullish(), display_value: z.unknown() });
+const meta = z.looseObject({ key: z.coerce.string(), value: z.unknown().optional(), display_key: z.string().nullish(), display_value: z.unknown().optional() });
 const address = z
   .looseObject({
     first_name: z.string().nullish(),
