@@ -414,6 +414,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/intake/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's connections to its Shopify and WooCommerce stores (secrets are never shown, only their last characters) */
+        get: operations["intakeConnections_list"];
+        put?: never;
+        /** Connect a Shopify or WooCommerce store: answers the webhook URL to paste there, and the secret when one was made here */
+        post: operations["intakeConnections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a connection: its label, time zone, field mapping, write-back credentials, or switch it off and on */
+        patch: operations["intakeConnections_update"];
+        trace?: never;
+    };
+    "/intake/connections/{connectionId}/secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a new webhook secret (shown once); the previous one keeps verifying for ORDERS_INTAKE_SECRET_GRACE_MINUTES while the shop system changes over */
+        post: operations["intakeConnections_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{connectionId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed sample order through the real webhook path (signature, storage, mapping) and answer what became of it; nothing is placed. Shows whether the mapping finds the delivery date */
+        post: operations["intakeConnections_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{connectionId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last deliveries the connection received, newest first, and what became of each */
+        get: operations["intakeConnections_deliveriesOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/shopify/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shopify order webhooks (orders/create, orders/updated, orders/cancelled), verified by X-Shopify-Hmac-Sha256 */
+        post: operations["intakeWebhooks_shopify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/woocommerce/webhooks/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WooCommerce order webhooks (order.created, order.updated) of one connection, verified by X-WC-Webhook-Signature; the unsigned creation ping gets 200 */
+        post: operations["intakeWebhooks_woocommerce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders from shop systems waiting for staff, oldest first, with why they wait and what they say */
+        get: operations["attention_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/attention/{intakeId}/place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Place a held order with what it lacked (a window, the recipient); 409 SLOT_FULL when that slot is full */
+        post: operations["attention_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/attention/{intakeId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a held order: it is not to be made (a test order, one placed by hand already) */
+        post: operations["attention_dismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1074,6 +1245,651 @@ export interface components {
                 reserved: number;
                 available: number;
             }[];
+        };
+        ConnectionList_Output: {
+            connections: {
+                connectionId: string;
+                shopId: string;
+                /** @enum {string} */
+                platform: "shopify" | "woocommerce";
+                label: string;
+                shopDomain?: string;
+                siteUrl?: string;
+                timeZone: string;
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                source: string;
+                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                webhookUrl: string;
+                /** @description The webhook topics to subscribe to */
+                topics: string[];
+                /** @description The end of the current webhook secret */
+                secretHint: string;
+                /** @description After a rotation: the previous secret still verifies until then */
+                previousSecretValidUntil?: string;
+                hasWriteBackCredentials: boolean;
+                mapping: {
+                    /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                    deliveryDate?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                    deliveryTime?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    cardMessage?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: never name the sender */
+                    anonymousSender?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                    doNotContactRecipient?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                    dayFirst?: boolean;
+                    /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                    defaultWindow?: {
+                        from: string;
+                        to: string;
+                    };
+                };
+                enabled: boolean;
+                createdAt: string;
+                updatedAt: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "platform": "shopify",
+         *       "label": "Web shop",
+         *       "shopDomain": "petals.myshopify.com",
+         *       "timeZone": "Europe/Amsterdam",
+         *       "webhookSecret": "shpss_0123456789abcdef0123456789abcdef",
+         *       "mapping": {
+         *         "deliveryDate": [
+         *           {
+         *             "from": "order",
+         *             "name": "Delivery-Date"
+         *           }
+         *         ],
+         *         "deliveryTime": [
+         *           {
+         *             "from": "order",
+         *             "name": "Delivery-Time"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        CreateConnectionBody: {
+            /** @enum {string} */
+            platform: "shopify" | "woocommerce";
+            label: string;
+            /** @description Shopify: the store’s myshopify.com domain (how its deliveries find this shop) */
+            shopDomain?: string;
+            /**
+             * Format: uri
+             * @description WooCommerce: the site’s URL
+             */
+            siteUrl?: string;
+            /** @description The shop’s time zone: delivery dates and time slots in orders are read in it */
+            timeZone: string;
+            /** @description Shopify: the app’s client secret, or the key shown under Settings → Notifications → Webhooks. WooCommerce: leave out to have one made */
+            webhookSecret?: string;
+            /** @description Shopify: an Admin API access token, for writing delivery status back */
+            adminAccessToken?: string;
+            /** @description WooCommerce: REST API consumer key, for write-back and the reconciliation poll */
+            consumerKey?: string;
+            consumerSecret?: string;
+            /**
+             * @description Where the delivery date, slot and card message are (default: the popular apps)
+             * @default {}
+             */
+            mapping?: {
+                /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                deliveryDate?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                deliveryTime?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                cardMessage?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: never name the sender */
+                anonymousSender?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                doNotContactRecipient?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                dayFirst?: boolean;
+                /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                defaultWindow?: {
+                    from: string;
+                    to: string;
+                };
+            };
+        };
+        CreatedConnection_Output: {
+            connection: {
+                connectionId: string;
+                shopId: string;
+                /** @enum {string} */
+                platform: "shopify" | "woocommerce";
+                label: string;
+                shopDomain?: string;
+                siteUrl?: string;
+                timeZone: string;
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                source: string;
+                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                webhookUrl: string;
+                /** @description The webhook topics to subscribe to */
+                topics: string[];
+                /** @description The end of the current webhook secret */
+                secretHint: string;
+                /** @description After a rotation: the previous secret still verifies until then */
+                previousSecretValidUntil?: string;
+                hasWriteBackCredentials: boolean;
+                mapping: {
+                    /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                    deliveryDate?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                    deliveryTime?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    cardMessage?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: never name the sender */
+                    anonymousSender?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                    doNotContactRecipient?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                    dayFirst?: boolean;
+                    /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                    defaultWindow?: {
+                        from: string;
+                        to: string;
+                    };
+                };
+                enabled: boolean;
+                createdAt: string;
+                updatedAt: string;
+            };
+            webhookUrl: string;
+            /** @description Shown this once, when it was made here: paste it into WooCommerce */
+            webhookSecret?: string;
+        };
+        /**
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        UpdateConnectionBody: {
+            label?: string;
+            timeZone?: string;
+            /** @description Replaces the mapping */
+            mapping?: {
+                /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                deliveryDate?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                deliveryTime?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                cardMessage?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: never name the sender */
+                anonymousSender?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                doNotContactRecipient?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                dayFirst?: boolean;
+                /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                defaultWindow?: {
+                    from: string;
+                    to: string;
+                };
+            };
+            /** @description A disabled connection answers its deliveries 404 and takes nothing */
+            enabled?: boolean;
+            adminAccessToken?: string;
+            consumerKey?: string;
+            consumerSecret?: string;
+        };
+        ConnectionView_Output: {
+            connectionId: string;
+            shopId: string;
+            /** @enum {string} */
+            platform: "shopify" | "woocommerce";
+            label: string;
+            shopDomain?: string;
+            siteUrl?: string;
+            timeZone: string;
+            /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+            source: string;
+            /** @description Paste this into the shop system as the webhook’s delivery URL */
+            webhookUrl: string;
+            /** @description The webhook topics to subscribe to */
+            topics: string[];
+            /** @description The end of the current webhook secret */
+            secretHint: string;
+            /** @description After a rotation: the previous secret still verifies until then */
+            previousSecretValidUntil?: string;
+            hasWriteBackCredentials: boolean;
+            mapping: {
+                /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                deliveryDate?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                deliveryTime?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                cardMessage?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: never name the sender */
+                anonymousSender?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                doNotContactRecipient?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                dayFirst?: boolean;
+                /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                defaultWindow?: {
+                    from: string;
+                    to: string;
+                };
+            };
+            enabled: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
+        RotatedSecret_Output: {
+            connection: {
+                connectionId: string;
+                shopId: string;
+                /** @enum {string} */
+                platform: "shopify" | "woocommerce";
+                label: string;
+                shopDomain?: string;
+                siteUrl?: string;
+                timeZone: string;
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                source: string;
+                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                webhookUrl: string;
+                /** @description The webhook topics to subscribe to */
+                topics: string[];
+                /** @description The end of the current webhook secret */
+                secretHint: string;
+                /** @description After a rotation: the previous secret still verifies until then */
+                previousSecretValidUntil?: string;
+                hasWriteBackCredentials: boolean;
+                mapping: {
+                    /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                    deliveryDate?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                    deliveryTime?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    cardMessage?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: never name the sender */
+                    anonymousSender?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                    doNotContactRecipient?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                    dayFirst?: boolean;
+                    /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                    defaultWindow?: {
+                        from: string;
+                        to: string;
+                    };
+                };
+                enabled: boolean;
+                createdAt: string;
+                updatedAt: string;
+            };
+            /** @description Shown this once: paste it into the shop system */
+            webhookSecret: string;
+        };
+        TestResult_Output: {
+            /** @description The signed sample delivery as it went through the webhook path: stored, verified, mapped (never placed) */
+            delivery: {
+                deliveryId: string;
+                eventId: string;
+                topic: string;
+                receivedAt: string;
+                /** @enum {string} */
+                state: "received" | "processed" | "failed";
+                /** @enum {string} */
+                outcome?: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled" | "skipped" | "rejected" | "failed" | "tested";
+                reason?: string;
+                intakeId?: string;
+                orderId?: string;
+                externalRef?: string;
+            };
+        };
+        DeliveryList_Output: {
+            deliveries: {
+                deliveryId: string;
+                eventId: string;
+                topic: string;
+                receivedAt: string;
+                /** @enum {string} */
+                state: "received" | "processed" | "failed";
+                /** @enum {string} */
+                outcome?: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled" | "skipped" | "rejected" | "failed" | "tested";
+                reason?: string;
+                intakeId?: string;
+                orderId?: string;
+                externalRef?: string;
+            }[];
+        };
+        WebhookAckView_Output: {
+            /** @description Stored to be processed (or stored already: a replay) */
+            received: boolean;
+            deliveryId?: string;
+            /** @description This connection had this event already: nothing new was stored */
+            duplicate?: boolean;
+            /** @description Why nothing was stored: a topic not taken, or WooCommerce’s creation ping */
+            ignored?: string;
+        };
+        AttentionList_Output: {
+            items: {
+                intakeId: string;
+                source: string;
+                externalRef: string;
+                /** @description missing_delivery_date, missing_address, missing_recipient, missing_items, missing_buyer, slot_full, refused (with what was refused) */
+                reason: string;
+                receivedAt: string;
+                /** @description What the shop system sent, opened for staff; absent once the people in it were erased */
+                summary: {
+                    displayRef?: string;
+                    buyerName?: string;
+                    recipientName?: string;
+                    address?: string;
+                    items: {
+                        sku: string;
+                        name: string;
+                        quantity: number;
+                    }[];
+                    deliveryWindow?: {
+                        from: string;
+                        to: string;
+                        timeZone?: string;
+                    };
+                    /** @description What the shop system said about the date, as it said it */
+                    deliveryText?: string;
+                    note?: string;
+                };
+            }[];
+        };
+        /**
+         * @example {
+         *       "deliveryWindow": {
+         *         "from": "2026-02-14T13:00:00+01:00",
+         *         "to": "2026-02-14T15:00:00+01:00",
+         *         "timeZone": "Europe/Amsterdam"
+         *       }
+         *     }
+         */
+        PlaceHeldBody: {
+            /** @description The window agreed with the buyer (required when the order had no date) */
+            deliveryWindow?: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                /** @description The recipient's local time zone, e.g. Europe/Amsterdam */
+                timeZone?: string;
+            };
+            /** @description The recipient and address (required when the order had none) */
+            recipient?: {
+                name: string;
+                phone?: string;
+                /**
+                 * @default residence
+                 * @enum {string}
+                 */
+                addressType?: "residence" | "business" | "hospital" | "school" | "funeral_home";
+                address: {
+                    text: string;
+                    geo?: {
+                        lat: number;
+                        lng: number;
+                    };
+                    ward?: string;
+                    room?: string;
+                    notes?: string;
+                };
+            };
+        };
+        IntakeResultView_Output: {
+            /** @enum {string} */
+            outcome: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled";
+            intakeId?: string;
+            orderId?: string;
+            reason?: string;
+        };
+        /**
+         * @example {
+         *       "reason": "Test order from the web shop"
+         *     }
+         */
+        DismissBody: {
+            reason: string;
         };
         Liveness_Output: {
             /** @constant */
@@ -3656,6 +4472,737 @@ export interface operations {
             };
             /** @description Not found, or not yours to see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_list: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_create: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConnectionBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedConnection_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_update: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConnectionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_rotate: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSecret_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_test: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestResult_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_deliveriesOf: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeWebhooks_shopify: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Deduplication key (else X-Shopify-Webhook-Id) */
+                "X-Shopify-Event-Id"?: string;
+                "X-Shopify-Topic": string;
+                /** @description base64 HMAC-SHA256 of the body under the connection’s secret */
+                "X-Shopify-Hmac-Sha256": string;
+                /** @description The store: finds its connection (unknown → 404) */
+                "X-Shopify-Shop-Domain": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The platform’s order JSON, exactly as it sends it (the signature covers these bytes) */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAckView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeWebhooks_woocommerce: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-WC-Webhook-Topic": string;
+                /** @description base64 HMAC-SHA256 of the body under the webhook’s secret */
+                "X-WC-Webhook-Signature": string;
+            };
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The platform’s order JSON, exactly as it sends it (the signature covers these bytes) */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAckView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    attention_list: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for */
+                shopId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttentionList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    attention_place: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                intakeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceHeldBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResultView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    attention_dismiss: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                intakeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResultView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
