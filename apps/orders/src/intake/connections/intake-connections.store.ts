@@ -163,7 +163,8 @@ export class IntakeConnections {
     connectionId: string,
     change: { label?: string; mapping?: FieldMapping; timeZone?: string; enabled?: boolean; credentials?: WriteBackCredentials | null },
   ): Promise<Connection | undefined> {
-    const rows = await this.dataSource.query<Row[]>(
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [rows] = await this.dataSource.query<[Row[], number]>(
       `UPDATE intake_connections
           SET label = COALESCE($3, label), mapping = COALESCE($4, mapping), time_zone = COALESCE($5, time_zone), enabled = COALESCE($6, enabled),
               credentials = CASE WHEN $7 THEN $8 ELSE credentials END, updated_at = now()
@@ -184,9 +185,10 @@ export class IntakeConnections {
 
   /** A new webhook secret; the one it replaces keeps verifying for `graceMinutes` (the platform may still sign with it). */
   async rotateSecret(shopId: string, connectionId: string, secret: string, graceMinutes: number): Promise<Connection | undefined> {
-    const rows = await this.dataSource.query<Row[]>(
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [rows] = await this.dataSource.query<[Row[], number]>(
       `UPDATE intake_connections
-          SET previous_webhook_secret = webhook_secret, previous_secret_expires_at = now() + make_interval(mins => $5),
+          SET previous_webhook_secret = webhook_secret, previous_secret_expires_at = now() + make_interval(mins => $5::int),
               webhook_secret = $3, secret_hint = $4, updated_at = now()
         WHERE shop_id = $1 AND connection_id = $2 RETURNING *`,
       [shopId, connectionId, this.sealSecret(connectionId, secret), hintOf(secret), graceMinutes],

@@ -73,8 +73,8 @@ const DEFAULT_WINDOW: DayWindow = { from: '09:00', to: '18:00' };
 
 /** The fields an order offers to a mapping, whatever its platform. */
 export interface OrderFields {
-  order: ReadonlyArray<{ name: string; value: unknown }>;
-  items: ReadonlyArray<{ name: string; value: unknown }>;
+  order: ReadonlyArray<{ name: string; value?: unknown }>;
+  items: ReadonlyArray<{ name: string; value?: unknown }>;
   note?: string;
 }
 

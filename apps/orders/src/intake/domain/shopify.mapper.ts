@@ -11,7 +11,7 @@ import { moneyOf } from './money';
  * — never the billing address, which is the payer's. Delivery date, time and card message come
  * from note attributes and line-item properties, as the shop's mapping says.
  */
-const nameValue = z.looseObject({ name: z.coerce.string(), value: z.unknown() });
+const nameValue = z.looseObject({ name: z.coerce.string(), value: z.unknown().optional() });
 const address = z
   .looseObject({
     name: z.string().nullish(),
@@ -107,7 +107,7 @@ export function mapShopifyOrder(payload: unknown, topic: string, context: Connec
           ...optional('name', personName(shipping)),
           ...optional('phone', shipping.phone, isPhone),
           addressType: shipping.company ? 'business' : 'residence',
-          ...(addressText(shipping) ? { address: { text: addressText(shipping)!, ...geoOf(shipping) } } : {}),
+          ...optional('address', addressText(shipping) === undefined ? undefined : { text: addressText(shipping) as string, ...geoOf(shipping) }),
         }
       : undefined,
     items: (o.line_items ?? []).map((line) => ({

@@ -44,7 +44,7 @@ export interface ClaimedDelivery {
   shopId: string;
   topic: string;
   attempts: number;
-  body: Buffer;
+  sealedBody: Buffer;
 }
 
 interface Row {
@@ -104,8 +104,9 @@ export class IntakeDeliveries {
    * between storing and processing loses nothing.
    */
   async claim(limit: number, leaseMs: number, deliveryId?: string): Promise<ClaimedDelivery[]> {
-    const rows = await this.dataSource.query<
-      Array<{ delivery_id: string; connection_id: string; shop_id: string; topic: string; attempts: number; body: Buffer }>
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [rows] = await this.dataSource.query<
+      [Array<{ delivery_id: string; connection_id: string; shop_id: string; topic: string; attempts: number; body: Buffer }>, number]
     >(
       `UPDATE intake_deliveries d
           SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
@@ -122,8 +123,13 @@ export class IntakeDeliveries {
       shopId: row.shop_id,
       topic: row.topic,
       attempts: row.attempts,
-      body: this.box.open(row.body, bodyAad(row.delivery_id)),
+      sealedBody: row.body,
     }));
+  }
+
+  /** The delivery's body as it was received (throws when the box was altered or sealed under another key). */
+  body(claim: ClaimedDelivery): Buffer {
+    return this.box.open(claim.sealedBody, bodyAad(claim.deliveryId));
   }
 
   /** What became of it; the body goes. */

@@ -95,7 +95,7 @@ export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, 
     try {
       const connection = await this.connections.byId(claim.connectionId);
       if (!connection) return; // deleted meanwhile: its deliveries went with it
-      const mapped = mapDelivery(connection, claim);
+      const mapped = mapDelivery(connection, claim, this.deliveries.body(claim));
       if (mapped.kind === 'skip') {
         await this.deliveries.record(claim.deliveryId, { outcome: 'skipped', reason: mapped.reason, externalRef: mapped.externalRef });
       } else if (claim.topic === TEST_TOPIC) {
@@ -150,8 +150,8 @@ function backoffMs(attempt: number): number {
   return Math.min(1000 * 4 ** (attempt - 1), 600_000);
 }
 
-function mapDelivery(connection: Connection, claim: ClaimedDelivery): MappedDelivery {
-  const payload: unknown = JSON.parse(claim.body.toString('utf8'));
+function mapDelivery(connection: Connection, claim: ClaimedDelivery, body: Buffer): MappedDelivery {
+  const payload: unknown = JSON.parse(body.toString('utf8'));
   const context = { mapping: connection.mapping, timeZone: connection.timeZone };
   return connection.platform === 'shopify' ? mapShopifyOrder(payload, claim.topic, context) : mapWooCommerceOrder(payload, context);
 }
