@@ -2,12 +2,14 @@ import { riderGraceConfigShape, serviceConfigSchemaFor } from '@petalpost/platfo
 import type { z } from 'zod';
 import { intakeConfigShape } from './intake/intake.config';
 import { importsConfigShape } from './intake/imports/imports.config';
+import { writebackConfigShape } from './intake/writeback/writeback.config';
 import { personalDataConfigShape } from './personal-data/personal-data.config';
 
 export const ordersConfigSchema = serviceConfigSchemaFor('orders')
   .safeExtend(personalDataConfigShape)
   .safeExtend(riderGraceConfigShape)
   .safeExtend(intakeConfigShape)
-  .safeExtend(importsConfigShape);
+  .safeExtend(importsConfigShape)
+  .safeExtend(writebackConfigShape);
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

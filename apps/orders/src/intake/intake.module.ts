@@ -21,11 +21,19 @@ import { importSweep } from './imports/import-sweep';
 import { ImportUploads } from './imports/import-uploads.service';
 import { IntakeImports1770000000900 } from './imports/intake-imports.migration';
 import { IntakeImportsStore } from './imports/intake-imports.store';
+import type { WritebackConfig } from './writeback/writeback.config';
+import { WRITEBACK_MIGRATIONS, writebackPart } from './writeback/writeback.module';
 
 export { configureIntakeHttp } from './webhooks/intake-http';
 
 /** The intake slice's tables, in the order they are created. */
-export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300, IntakeImports1770000000900];
+export const INTAKE_MIGRATIONS = [
+  IntakeConnections1770000000100,
+  IntakeDeliveries1770000000200,
+  IntakeOrders1770000000300,
+  IntakeImports1770000000900,
+  ...WRITEBACK_MIGRATIONS,
+];
 
 /**
  * The intake slice of the orders service: orders arriving from the shop's own systems (Shopify,
@@ -33,11 +41,19 @@ export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveri
  * written back (docs/intake.md). Its parts are wired into OrdersModule beside the order's own,
  * since they place orders through the same OrderCommands, vault and event store.
  */
-export function intakeSlice(config: IntakeConfig): { controllers: Type[]; providers: Provider[] } {
+export function intakeSlice(config: IntakeConfig & WritebackConfig): { controllers: Type[]; providers: Provider[] } {
   // Read at start: a missing or development key outside loopback stops the service here.
   const secretsKey = intakeSecretsKeyFrom(config);
+  const writeback = writebackPart(config);
   return {
-    controllers: [IntakeConnectionsController, IntakeWebhooksController, AttentionController, IntakeOrdersController, ImportsController],
+    controllers: [
+      IntakeConnectionsController,
+      IntakeWebhooksController,
+      AttentionController,
+      IntakeOrdersController,
+      ImportsController,
+      ...writeback.controllers,
+    ],
     providers: [
       { provide: SecretBox, useValue: new SecretBox(secretsKey) },
       IntakeOrdersStore,
@@ -51,6 +67,7 @@ export function intakeSlice(config: IntakeConfig): { controllers: Type[]; provid
       ImportRunner,
       importSweep,
       CsvBodyParser,
+      ...writeback.providers,
     ],
   };
 }

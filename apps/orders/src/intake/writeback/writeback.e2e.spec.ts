@@ -15,9 +15,10 @@ import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from '../../orders.config';
 import { ordersService } from '../../orders.service';
-import { type Connection, IntakeConnections, sourceOf } from '../connections/intake-connections.store';
+import { type Connection, sourceOf } from '../connections/intake-connections.store';
 import type { IntakeOrderInput } from '../domain/intake-order';
 import { IntakePlacer } from '../placing/intake-placer.service';
+import { mapWooCommerceOrder } from '../domain/woocommerce.mapper';
 import { PollMarksStore } from './reconciliation/poll-marks.store';
 
 // Our Kafka and PostgreSQL are real; Shopify's GraphQL Admin API and WooCommerce's REST API cannot
@@ -95,7 +96,8 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
       expect((await call('POST', `/orders/${orderId}/${path}`, staff, body)).status).toBe(200);
     }
   };
-  const deliver = async (orderId: string) => expect((await call('POST', `/orders/${orderId}/delivery`, staff, { outcome: { kind: 'recipient' } })).status).toBe(200);
+  const deliver = async (orderId: string) =>
+    expect((await call('POST', `/orders/${orderId}/delivery`, staff, { outcome: { kind: 'recipient' } })).status).toBe(200);
   const allDone = async (orderId: string, count: number) =>
     eventually(async () => {
       const rows = await writebacksOf(orderId);
@@ -103,8 +105,19 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
       return rows;
     }, 30_000);
 
+  /** The owner connects a store in the console: POST /intake/connections. */
+  const connect = async (body: Record<string, unknown>, webhookSecret = randomUUID()) => {
+    const created = await call('POST', '/intake/connections', staff, { timeZone: 'Europe/Amsterdam', webhookSecret, ...body });
+    expect(created.status).toBe(201);
+    return created.body.connection as Connection;
+  };
   const pollMark = async (connectionId: string) =>
-    (await db().query<Array<{ last_error: string | null }>>(`SELECT last_error FROM intake_poll_marks WHERE connection_id = $1`, [connectionId]))[0];
+    (
+      await db().query<Array<{ last_error: string | null; orders_seen: string }>>(
+        `SELECT last_error, orders_seen FROM intake_poll_marks WHERE connection_id = $1`,
+        [connectionId],
+      )
+    )[0];
 
   beforeAll(async () => {
     [shopify, woo, polledWoo] = await Promise.all([startShopifyAdminStandIn(), startWooCommerceStandIn(), startWooCommerceStandIn()]);
@@ -122,21 +135,13 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
     });
     shop = uniqueName('shop');
     staff = tokens.sign({ role: 'staff', shopId: shop, sub: 'alice' } as Principal);
-    const connections = service.app.get(IntakeConnections);
-    const common = { shopId: shop, timeZone: 'Europe/Amsterdam', webhookSecret: randomUUID(), mapping: {} };
-    shopifyConnection = await connections.create({
-      ...common,
-      platform: 'shopify',
-      label: 'Storefront',
-      shopDomain: shopify.shopDomain,
-      credentials: { adminAccessToken: shopify.accessToken },
-    });
-    wooConnection = await connections.create({
-      ...common,
+    shopifyConnection = await connect({ platform: 'shopify', label: 'Storefront', shopDomain: shopify.shopDomain, adminAccessToken: shopify.accessToken });
+    wooConnection = await connect({
       platform: 'woocommerce',
       label: 'Shop site',
       siteUrl: woo.siteUrl,
-      credentials: { consumerKey: woo.consumerKey, consumerSecret: woo.consumerSecret },
+      consumerKey: woo.consumerKey,
+      consumerSecret: woo.consumerSecret,
     });
   });
   afterAll(async () => {
@@ -161,7 +166,10 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
     expect(rows[0].attempts).toBe(2);
     expect(shopify.calls().filter((c) => c.injectedFailure)).toHaveLength(1);
     expect(shopify.fulfillments().filter((f) => f.orderGid === orderGid)).toEqual([
-      expect.objectContaining({ notifyCustomer: true, events: [expect.objectContaining({ status: 'OUT_FOR_DELIVERY' }), expect.objectContaining({ status: 'DELIVERED' })] }),
+      expect.objectContaining({
+        notifyCustomer: true,
+        events: [expect.objectContaining({ status: 'OUT_FOR_DELIVERY' }), expect.objectContaining({ status: 'DELIVERED' })],
+      }),
     ]);
   });
 
@@ -220,7 +228,13 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
     const dead = await eventually(async () => {
       const { body } = await call('GET', '/intake/writebacks?state=dead', staff);
       const found = (body.writebacks as Array<Record<string, unknown>>).find((w) => w.orderId === orderId);
-      expect(found).toMatchObject({ platform: 'woocommerce', status: 'out_for_delivery', state: 'dead', attempts: MAX_ATTEMPTS, lastError: expect.stringMatching(/HTTP 503/) });
+      expect(found).toMatchObject({
+        platform: 'woocommerce',
+        status: 'out_for_delivery',
+        state: 'dead',
+        attempts: MAX_ATTEMPTS,
+        lastError: expect.stringMatching(/HTTP 503/),
+      });
       return found!;
     }, 30_000);
     expect(woo.notes(id)).toEqual([]);
@@ -237,15 +251,12 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
   });
 
   it('the WooCommerce poll takes an order the webhook missed, and does not double one it already has', async () => {
-    const connection = await service.app.get(IntakeConnections).create({
-      shopId: shop,
+    const connection = await connect({
       platform: 'woocommerce',
       label: 'Second site',
       siteUrl: polledWoo.siteUrl,
-      timeZone: 'Europe/Amsterdam',
-      webhookSecret: randomUUID(),
-      mapping: {},
-      credentials: { consumerKey: polledWoo.consumerKey, consumerSecret: polledWoo.consumerSecret },
+      consumerKey: polledWoo.consumerKey,
+      consumerSecret: polledWoo.consumerSecret,
     });
     const checks = () => polledWoo.calls().filter((c) => c.method === 'GET' && c.path === '/wp-json/wc/v3/orders');
     // A new connection is checked at once: nothing there yet.
@@ -256,32 +267,41 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
     const missed = wooOrder(externalId++, modified);
     polledWoo.putOrder(brought);
     polledWoo.putOrder(missed);
-    // What the webhook brought: the same snapshot through the same intake path.
-    const broughtOrderId = await placeFrom(connection, String(brought.id), `${modified}Z`);
+    // One a webhook delivery brought, mapped and placed as the delivery worker does; the other's delivery was lost.
+    const delivered = mapWooCommerceOrder(brought, { mapping: connection.mapping, timeZone: connection.timeZone });
+    if (delivered.kind !== 'order') throw new Error(`the sample order was not taken: ${delivered.reason}`);
+    const broughtOrderId = (
+      await service.app.get(IntakePlacer).receive(shop, sourceOf(connection), delivered.externalRef, delivered.externalUpdatedAt, delivered.order)
+    ).orderId;
+    expect(broughtOrderId).toEqual(expect.any(String));
 
     const intakeRows = () =>
-      db().query<Array<{ external_ref: string; order_id: string }>>(
+      db().query<Array<{ external_ref: string; order_id: string | null }>>(
         `SELECT external_ref, order_id FROM intake_orders WHERE shop_id = $1 AND source = $2 ORDER BY external_ref`,
         [shop, sourceOf(connection)],
       );
     const placedEvents = async () =>
       Number(
         (
-          await db().query<Array<{ n: string }>>(`SELECT count(*) AS n FROM events WHERE type = 'OrderPlaced' AND data->>'shopId' = $1 AND data->>'reference' IN ($2, $3)`, [
-            shop,
-            `#${brought.id}`,
-            String(missed.number),
-          ])
+          await db().query<Array<{ n: string }>>(
+            `SELECT count(*) AS n FROM events WHERE type = 'OrderPlaced' AND data->>'shopId' = $1 AND data->>'reference' IN ($2, $3)`,
+            [shop, String(brought.number), String(missed.number)],
+          )
         )[0].n,
       );
     await service.app.get(PollMarksStore).dueNow(connection.connectionId);
-    await eventually(async () => expect((await intakeRows()).map((r) => r.external_ref)).toEqual([String(brought.id), String(missed.id)].sort()), 30_000);
+    await eventually(async () => {
+      const rows = await intakeRows();
+      expect(rows.map((r) => r.external_ref)).toEqual([String(brought.id), String(missed.id)].sort());
+      expect(rows.every((r) => r.order_id !== null)).toBe(true);
+    }, 30_000);
     expect(checks()[1].query.get('modified_after')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
 
+    // Each check that read both counts them: 2 once the second check is through, 4 after the third.
+    await eventually(async () => expect(await pollMark(connection.connectionId)).toMatchObject({ last_error: null, orders_seen: '2' }), 30_000);
     // Another check finds both again and changes nothing.
     await service.app.get(PollMarksStore).dueNow(connection.connectionId);
-    await eventually(() => expect(checks().length).toBeGreaterThanOrEqual(3), 30_000);
-    await eventually(async () => expect(await pollMark(connection.connectionId)).toMatchObject({ last_error: null }), 30_000);
+    await eventually(async () => expect(await pollMark(connection.connectionId)).toMatchObject({ last_error: null, orders_seen: '4' }), 30_000);
     const rows = await intakeRows();
     expect(rows).toHaveLength(2);
     expect(rows.find((r) => r.external_ref === String(brought.id))?.order_id).toBe(broughtOrderId);
