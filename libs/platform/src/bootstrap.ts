@@ -16,6 +16,13 @@ import { type ApiDescription, openApiDocument } from './openapi';
 import { isTraceparent, newTraceparent, runWithContext } from './request-context';
 import { assertSupportedRuntime, UnsupportedRuntimeError } from './runtime';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body's bytes exactly as received (JSON bodies): what a webhook's signature covers. */
+    rawBody?: Buffer;
+  }
+}
+
 /** What a service's main.ts hands to startService: its name, its config and its root module. */
 export interface ServiceDefinition<C extends ServiceConfig> extends ApiDescription {
   configSchema: z.ZodType<C, unknown>;
@@ -72,12 +79,14 @@ export async function createServiceApp<C extends ServiceConfig>(
     runWithContext({ correlationId: String(request.id), traceparent: isTraceparent(traceparent) ? traceparent : newTraceparent() }, () => done(badKey));
   });
   // Fastify's own JSON parser (it refuses prototype poisoning), with its failure named for clients.
+  // The bytes as received stay on the request (rawBody): a signed webhook is verified over them.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    parseJson(request, body.toString(), (err, value) =>
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    parseJson(request, body.toString('utf8'), (err, value) =>
       err ? done(new DomainError('invalid', 'MALFORMED_JSON', `request body is not valid JSON: ${err.message}`), undefined) : done(null, value),
-    ),
-  );
+    );
+  });
   app.useGlobalPipes(new ZodValidationPipe());
   definition.configure?.(app);
   app.enableShutdownHooks();

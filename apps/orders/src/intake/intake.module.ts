@@ -1,11 +1,15 @@
 import type { Provider, Type } from '@nestjs/common';
 import { IntakeOrdersController } from './api/intake-orders.controller';
+import { IntakeConnectionsController } from './connections/api/intake-connections.controller';
 import { IntakeConnections1770000000100 } from './connections/intake-connections.migration';
+import { IntakeConnections } from './connections/intake-connections.store';
 import { type IntakeConfig, intakeSecretsKeyFrom } from './intake.config';
+import { AttentionController } from './placing/api/attention.controller';
 import { IntakePlacer } from './placing/intake-placer.service';
 import { IntakeOrders1770000000300 } from './placing/intake-orders.migration';
 import { IntakeOrdersStore } from './placing/intake-orders.store';
 import { SecretBox } from './secret-box';
+import { IntakeWebhooksController } from './webhooks/api/intake-webhooks.controller';
 import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migration';
 import { ImportsController } from './imports/api/imports.controller';
 import { CsvBodyParser } from './imports/csv-body';
@@ -14,6 +18,11 @@ import { importSweep } from './imports/import-sweep';
 import { ImportUploads } from './imports/import-uploads.service';
 import { IntakeImports1770000000900 } from './imports/intake-imports.migration';
 import { IntakeImportsStore } from './imports/intake-imports.store';
+import { IntakeDeliveries } from './webhooks/intake-deliveries.store';
+import { IntakeDeliveryWorker } from './webhooks/intake-delivery.worker';
+import { WebhookReceiver } from './webhooks/webhook-receiver.service';
+
+export { configureIntakeHttp } from './webhooks/intake-http';
 
 /** The intake slice's tables, in the order they are created. */
 export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300, IntakeImports1770000000900];
@@ -28,7 +37,7 @@ export function intakeSlice(config: IntakeConfig): { controllers: Type[]; provid
   // Read at start: a missing or development key outside loopback stops the service here.
   const secretsKey = intakeSecretsKeyFrom(config);
   return {
-    controllers: [IntakeOrdersController, ImportsController],
+    controllers: [IntakeConnectionsController, IntakeWebhooksController, AttentionController, IntakeOrdersController, ImportsController],
     providers: [
       { provide: SecretBox, useValue: new SecretBox(secretsKey) },
       IntakeOrdersStore,
@@ -38,6 +47,10 @@ export function intakeSlice(config: IntakeConfig): { controllers: Type[]; provid
       ImportRunner,
       importSweep,
       CsvBodyParser,
+      IntakeConnections,
+      IntakeDeliveries,
+      IntakeDeliveryWorker,
+      WebhookReceiver,
     ],
   };
 }

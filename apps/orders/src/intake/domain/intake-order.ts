@@ -121,3 +121,15 @@ export function missingForPlacement(order: IntakeOrder): HoldReason | undefined 
 export function isComplete(order: IntakeOrder): order is CompleteIntakeOrder {
   return missingForPlacement(order) === undefined;
 }
+
+/** What a platform's mapper makes of one delivery: an order snapshot, or a reason to take nothing. */
+export type MappedDelivery =
+  { kind: 'order'; externalRef: string; externalUpdatedAt: string; order: IntakeOrder } | { kind: 'skip'; externalRef?: string; reason: string };
+
+/** A payload that is not the platform's order at all (no id, no time): nothing can be taken from it. */
+export class UnreadablePayload extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadablePayload';
+  }
+}

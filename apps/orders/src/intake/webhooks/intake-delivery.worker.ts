@@ -1,0 +1,157 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus, SERVICE_CONFIG } from '@petalpost/platform';
+import type { Logger } from 'pino';
+import { type Connection, IntakeConnections, sourceOf } from '../connections/intake-connections.store';
+import { type MappedDelivery, missingForPlacement, UnreadablePayload } from '../domain/intake-order';
+import { mapShopifyOrder } from '../domain/shopify.mapper';
+import { mapWooCommerceOrder } from '../domain/woocommerce.mapper';
+import type { IntakeConfig } from '../intake.config';
+import { IntakePlacer } from '../placing/intake-placer.service';
+import { type ClaimedDelivery, IntakeDeliveries, TEST_TOPIC } from './intake-deliveries.store';
+
+const BATCH = 10;
+/** Longer than any one delivery takes to place: no other replica claims it meanwhile. */
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 6;
+
+/**
+ * Works off the stored webhook deliveries: claims those received (SKIP LOCKED: every replica may
+ * run one), maps each with its platform's mapper and the connection's field mapping, and hands the
+ * order to IntakePlacer; records what became of it. A receiver in this process wakes it at once;
+ * deliveries stored by another replica, or left by one that crashed, are found by a short poll. A
+ * failure is retried with backoff, and after the last attempt parked as failed (kept for operators).
+ */
+@Injectable()
+export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly name = 'intake:deliveries';
+  private readonly log: Logger;
+  private readonly stopping = new AbortController();
+  private running?: Promise<void>;
+  private wakeUp?: () => void;
+  private nudged = false;
+  private lastProgressAt?: Date;
+  private lastError?: { message: string; at: string };
+  private readonly counts = { processed: 0, retried: 0, failed: 0 };
+
+  constructor(
+    private readonly deliveries: IntakeDeliveries,
+    private readonly connections: IntakeConnections,
+    private readonly placer: IntakePlacer,
+    @Inject(SERVICE_CONFIG) private readonly config: IntakeConfig,
+    @Inject(LOGGER) logger: Logger,
+    registry: ProcessorRegistry,
+  ) {
+    this.log = logger.child({ processor: this.name });
+    registry.register(this);
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    this.wakeUp?.();
+    await this.running;
+  }
+
+  /** A delivery was stored: look now rather than at the next poll. */
+  nudge(): void {
+    this.nudged = true;
+    this.wakeUp?.();
+  }
+
+  status(): ProcessorStatus {
+    return {
+      name: this.name,
+      ready: this.running !== undefined && !this.stopping.signal.aborted,
+      lastProgressAt: this.lastProgressAt?.toISOString(),
+      details: { ...this.counts, lastError: this.lastError },
+    };
+  }
+
+  /** Processes one delivery now, if it is still waiting (the connection test answers with its outcome). */
+  async processNow(deliveryId: string): Promise<void> {
+    for (const claim of await this.deliveries.claim(1, LEASE_MS, deliveryId)) await this.process(claim);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      let claimed = 0;
+      try {
+        const claims = await this.deliveries.claim(BATCH, LEASE_MS);
+        claimed = claims.length;
+        for (const claim of claims) await this.process(claim);
+      } catch (err) {
+        this.lastError = { message: (err as Error).message, at: new Date().toISOString() };
+        this.log.error({ err }, 'claiming intake deliveries failed; trying again');
+      }
+      if (claimed < BATCH) await this.idle(this.config.ORDERS_INTAKE_WORKER_POLL_MS);
+    }
+  }
+
+  private async process(claim: ClaimedDelivery): Promise<void> {
+    const where = { deliveryId: claim.deliveryId, connectionId: claim.connectionId, topic: claim.topic, attempt: claim.attempts };
+    try {
+      const connection = await this.connections.byId(claim.connectionId);
+      if (!connection) return; // deleted meanwhile: its deliveries went with it
+      const mapped = mapDelivery(connection, claim, this.deliveries.body(claim));
+      if (mapped.kind === 'skip') {
+        await this.deliveries.record(claim.deliveryId, { outcome: 'skipped', reason: mapped.reason, externalRef: mapped.externalRef });
+      } else if (claim.topic === TEST_TOPIC) {
+        const missing = missingForPlacement(mapped.order);
+        await this.deliveries.record(claim.deliveryId, {
+          outcome: 'tested',
+          reason: missing ? `would be held: ${missing}` : 'would be placed',
+          externalRef: mapped.externalRef,
+        });
+      } else {
+        const result = await this.placer.receive(connection.shopId, sourceOf(connection), mapped.externalRef, mapped.externalUpdatedAt, mapped.order);
+        await this.deliveries.record(claim.deliveryId, { ...result, externalRef: mapped.externalRef });
+        this.log.info({ ...where, outcome: result.outcome, intakeId: result.intakeId, orderId: result.orderId }, 'intake delivery processed');
+      }
+      this.counts.processed++;
+      this.lastProgressAt = new Date();
+    } catch (err) {
+      if (err instanceof UnreadablePayload || err instanceof SyntaxError) {
+        await this.deliveries.record(claim.deliveryId, { outcome: 'rejected', reason: err.message });
+        this.log.warn({ ...where, reason: err.message }, 'intake delivery is not an order: rejected');
+        return;
+      }
+      const last = claim.attempts >= MAX_ATTEMPTS;
+      await this.deliveries.failed(claim.deliveryId, (err as Error).message, last ? undefined : backoffMs(claim.attempts));
+      this.counts[last ? 'failed' : 'retried']++;
+      this.lastError = { message: (err as Error).message, at: new Date().toISOString() };
+      this.log[last ? 'error' : 'warn']({ ...where, err }, last ? 'intake delivery failed on its last attempt' : 'intake delivery failed; retrying');
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.nudged = false;
+        done();
+      };
+    });
+  }
+}
+
+/** 1 s, 4 s, 16 s … at most 10 minutes. */
+function backoffMs(attempt: number): number {
+  return Math.min(1000 * 4 ** (attempt - 1), 600_000);
+}
+
+function mapDelivery(connection: Connection, claim: ClaimedDelivery, body: Buffer): MappedDelivery {
+  const payload: unknown = JSON.parse(body.toString('utf8'));
+  const context = { mapping: connection.mapping, timeZone: connection.timeZone };
+  return connection.platform === 'shopify' ? mapShopifyOrder(payload, claim.topic, context) : mapWooCommerceOrder(payload, context);
+}
