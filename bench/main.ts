@@ -17,7 +17,7 @@ import { locationsSection } from './dispatch/locations';
 import { riderSection } from './dispatch/rider';
 import { riderTable } from './dispatch/rider-report';
 import { intakeSection } from './intake/intake';
-import { intakeCsvTable, intakeHttpTable } from './intake/intake-report';
+import { intakeCsvTable, intakeHttpTable, intakeWebhookTable } from './intake/intake-report';
 import { kafkaClientsSection, kafkaClientsTable } from './kafka-clients';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
@@ -355,7 +355,7 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
         seconds: Number(env.BENCH_INTAKE_SECONDS ?? phaseSeconds),
         warmupSeconds: warmupSeconds,
       });
-      say(`\n${printTable(intakeCsvTable(run.intake))}\n${printTable(intakeHttpTable(run.intake))}\n`);
+      say(`\n${printTable(intakeCsvTable(run.intake))}\n${printTable(intakeHttpTable(run.intake))}\n${printTable(intakeWebhookTable(run.intake))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -49,9 +49,21 @@ export interface IntakeSection {
   intakeApi: PhaseResult;
   /** POST /orders with a staff token: the baseline, the same order typed in. */
   placeOrder: PhaseResult;
-  /** What stood in for a platform webhook, and why. */
-  webhookNote: string;
+  /** Shopify `orders/create` deliveries, signed as Shopify signs them, to POST /intake/shopify/webhooks. */
+  webhook: WebhookRun;
   serviceCores: { intakeApi: number; placeOrder: number };
+}
+
+export interface WebhookRun {
+  /** Deliveries answered 200 (stored, processed after) per second, over `seconds`. */
+  accepted: PhaseResult;
+  /** Every delivery sent in the window (warm-up included), and how many became orders. */
+  deliveries: number;
+  placed: number;
+  /** From the first delivery's arrival to the last one processed: orders placed per second end to end. */
+  placedPerSec: number;
+  /** How long the stored deliveries took to be worked off after the last was answered. */
+  drainSeconds: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -105,7 +117,9 @@ export async function intakeSection(
     if (bigUpload)
       say(`  upload of ${(bigUpload.bytes / 2 ** 20).toFixed(0)} MiB: ${bigUpload.seconds.toFixed(1)} s, RSS peak ${bigUpload.rssMiB.peak.toFixed(0)} MiB`);
     const http = await intakeAgainstPlaceOrder(ctx, service, { staff, apiKey, ...options });
-    return { csv, ...(bigUpload ? { bigUpload } : {}), ...http };
+    const webhook = await shopifyWebhooks(ctx, service, schema, staff, options);
+    say(`  webhooks: ${Math.round(webhook.accepted.callsPerSec)} deliveries/s answered, ${Math.round(webhook.placedPerSec)} orders/s placed end to end`);
+    return { csv, ...(bigUpload ? { bigUpload } : {}), ...http, webhook };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
     await service.stop().catch((err: Error) => say(`  stopping orders: ${err.message}`));
@@ -276,7 +290,7 @@ async function intakeAgainstPlaceOrder(
   ctx: BenchContext,
   service: BuiltService,
   options: { staff: string; apiKey: string; concurrency: number; seconds: number; warmupSeconds: number },
-): Promise<Omit<IntakeSection, 'csv' | 'bigUpload'>> {
+): Promise<Omit<IntakeSection, 'csv' | 'bigUpload' | 'webhook'>> {
   const order = placeOrderBody();
   const run = randomUUID().slice(0, 8);
   const intake = (worker: number, seq: number) =>
@@ -327,8 +341,115 @@ async function intakeAgainstPlaceOrder(
     warmupSeconds: options.warmupSeconds,
     intakeApi: mergeSamples([a1.sample, a2.sample]),
     placeOrder: mergeSamples([b1.sample, b2.sample]),
-    webhookNote:
-      'The Shopify webhook route was not in this build: the generic intake API stands for webhook intake (both end in IntakePlacer.receive; a webhook adds the signature check and the stored delivery).',
     serviceCores: { intakeApi: (a1.cores + a2.cores) / 2, placeOrder: (b1.cores + b2.cores) / 2 },
   };
+}
+
+/** A Shopify order as its REST-shaped webhook body has it: the recipient in the shipping address, a Zapiet delivery date and slot. */
+function shopifyOrder(id: number, date: string): Record<string, unknown> {
+  return {
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${id % 100_000}`,
+    created_at: new Date().toISOString(),
+    updated_at: new Date().toISOString(),
+    email: 'sam@example.com',
+    currency: 'EUR',
+    total_price: '49.95',
+    financial_status: 'paid',
+    note_attributes: [
+      { name: 'Checkout-Method', value: 'delivery' },
+      { name: 'Delivery-Date', value: date },
+      { name: 'Delivery-Time', value: '13:00 - 15:00' },
+    ],
+    customer: { id: 207119551, first_name: 'Sam', last_name: 'Buyer', email: 'sam@example.com' },
+    billing_address: { first_name: 'Pat', last_name: 'Payer', address1: 'Betaalstraat 9', city: 'Amsterdam', zip: '1011 AA', country_code: 'NL' },
+    shipping_address: {
+      first_name: 'Alex',
+      last_name: 'Recipient',
+      address1: 'Lindenlaan 5',
+      city: 'Utrecht',
+      zip: '3511 AB',
+      country_code: 'NL',
+      phone: '+31 6 8765 4321',
+    },
+    line_items: [
+      { id: 1, sku: 'ROSE-12', title: 'Twelve red roses', name: 'Twelve red roses', quantity: 1, properties: [{ name: 'Card message', value: 'Love, Sam' }] },
+    ],
+  };
+}
+
+/**
+ * Shopify deliveries as Shopify sends them (its headers, base64 HMAC-SHA256 of the body bytes)
+ * in a closed loop for `seconds`: each answered 200 once stored; then the wait until the service
+ * has worked every stored delivery off into an order. Placed per second end to end is every
+ * delivery ÷ (first arrival → last processed), read from intake_deliveries.
+ */
+async function shopifyWebhooks(
+  ctx: BenchContext,
+  service: BuiltService,
+  schema: string,
+  staff: string,
+  options: { concurrency: number; seconds: number; warmupSeconds: number },
+): Promise<WebhookRun> {
+  const shopDomain = `bench-${randomUUID().slice(0, 8)}.myshopify.com`;
+  const secret = randomBytes(24).toString('base64url');
+  const connected = await fetch(`${service.url}/intake/connections`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ platform: 'shopify', label: 'bench store', shopDomain, timeZone: 'Europe/Amsterdam', webhookSecret: secret }),
+  });
+  if (connected.status !== 201) throw new Error(`connecting a Shopify store: HTTP ${connected.status}: ${await connected.text()}`);
+  const date = tomorrow();
+  let sent = 0;
+  const deliver = async (worker: number, seq: number) => {
+    const body = JSON.stringify(shopifyOrder(1_000_000 * (worker + 1) + seq, date));
+    const response = await fetch(`${service.url}/intake/shopify/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-hmac-sha256': createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('base64'),
+        'x-shopify-shop-domain': shopDomain,
+        'x-shopify-api-version': '2026-04',
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-event-id': randomUUID(),
+        'x-shopify-triggered-at': new Date().toISOString(),
+      },
+      body,
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`webhook: HTTP ${response.status}`);
+    sent++;
+    return 1;
+  };
+  say(`  Shopify webhooks: ${options.concurrency} connections, ${options.seconds} s, then until every delivery is processed …`);
+  const accepted = mergeSamples([
+    await runSlice(
+      {
+        name: 'webhook',
+        concurrency: options.concurrency,
+        warmupMs: options.warmupSeconds * 1000,
+        durationMs: options.seconds * 1000,
+        serverPid: ctx.infra.postgresPid,
+      },
+      deliver,
+    ),
+  ]);
+  const answeredAt = performance.now();
+  const table = `"${schema}".intake_deliveries`;
+  for (;;) {
+    const [{ waiting }] = (await ctx.infra.dataSource.query(`SELECT count(*)::int AS waiting FROM ${table} WHERE state = 'received'`)) as Array<{
+      waiting: number;
+    }>;
+    if (waiting === 0) break;
+    await sleep(100);
+  }
+  const drainSeconds = (performance.now() - answeredAt) / 1000;
+  const [stats] = (await ctx.infra.dataSource.query(
+    `SELECT count(*)::int AS deliveries, count(*) FILTER (WHERE outcome = 'placed')::int AS placed,
+            extract(epoch FROM max(processed_at) - min(received_at))::float AS seconds FROM ${table}`,
+  )) as Array<{ deliveries: number; placed: number; seconds: number }>;
+  if (stats.deliveries !== sent) throw new Error(`${sent} deliveries answered 200, ${stats.deliveries} stored`);
+  return { accepted, deliveries: stats.deliveries, placed: stats.placed, placedPerSec: stats.placed / stats.seconds, drainSeconds };
 }
