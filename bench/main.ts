@@ -346,7 +346,7 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
     }
     if (sections.has('intake')) {
       say(
-        "\n[13 intake] a CSV import of many rows and a large upload (rows/s, the orders service's memory), and the intake API against POST /orders, same run",
+        "\n[13 intake] a CSV import of many rows and a large upload (rows/s, the orders service's memory), the intake API and Shopify webhooks against POST /orders, same run",
       );
       run.intake = await intakeSection(ctx, {
         rows: Number(env.BENCH_INTAKE_ROWS ?? 10_000),
