@@ -414,6 +414,296 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/intake/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's connections to its Shopify and WooCommerce stores (secrets are never shown, only their last characters) */
+        get: operations["intakeConnections_list"];
+        put?: never;
+        /** Connect a Shopify or WooCommerce store: answers the webhook URL to paste there, and the secret when one was made here */
+        post: operations["intakeConnections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a connection: its label, time zone, field mapping, write-back credentials, or switch it off and on */
+        patch: operations["intakeConnections_update"];
+        trace?: never;
+    };
+    "/intake/connections/{connectionId}/secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a new webhook secret (shown once); the previous one keeps verifying for ORDERS_INTAKE_SECRET_GRACE_MINUTES while the shop system changes over */
+        post: operations["intakeConnections_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{connectionId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed sample order through the real webhook path (signature, storage, mapping) and answer what became of it; nothing is placed. Shows whether the mapping finds the delivery date */
+        post: operations["intakeConnections_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{connectionId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last deliveries the connection received, newest first, and what became of each */
+        get: operations["intakeConnections_deliveriesOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/shopify/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shopify order webhooks (orders/create, orders/updated, orders/cancelled), verified by X-Shopify-Hmac-Sha256 */
+        post: operations["intakeWebhooks_shopify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/woocommerce/webhooks/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WooCommerce order webhooks (order.created, order.updated) of one connection, verified by X-WC-Webhook-Signature; the unsigned creation ping gets 200 */
+        post: operations["intakeWebhooks_woocommerce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders from shop systems waiting for staff, oldest first, with why they wait and what they say */
+        get: operations["attention_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/attention/{intakeId}/place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Place a held order with what it lacked (a window, the recipient); 409 SLOT_FULL when that slot is full */
+        post: operations["attention_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/attention/{intakeId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a held order: it is not to be made (a test order, one placed by hand already) */
+        post: operations["attention_dismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an order from a shop system: placed (201), or held for staff when it lacks a date or address or its slot is full (201, needs_attention); the same source and externalRef again: 200 with the answer as it stands, nothing new */
+        post: operations["intakeOrders_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/orders/{source}/{externalRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What became of an order sent before (for a caller that lost the answer): placed with its order, held for staff, or dismissed */
+        get: operations["intakeOrders_find"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a CSV file (text/csv, streamed to storage): its columns, a suggested mapping and the first 20 rows mapped with their problems */
+        post: operations["imports_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports/{importId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The first 20 rows of an uploaded file as this mapping reads them (changes nothing) */
+        post: operations["imports_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports/{importId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the import with this mapping: it runs in the background (follow it with GET); each row is placed, held for staff or refused on its own */
+        post: operations["imports_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import and its progress: rows done of the total, and how many were imported, duplicates, rejected or held for staff */
+        get: operations["imports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports/{importId}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The per-row report, by line of the file: imported, duplicate, rejected (with the reason) or needs attention (format=csv: all of it as a spreadsheet) */
+        get: operations["imports_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1074,6 +1364,1133 @@ export interface components {
                 reserved: number;
                 available: number;
             }[];
+        };
+        ConnectionList_Output: {
+            connections: {
+                connectionId: string;
+                shopId: string;
+                /** @enum {string} */
+                platform: "shopify" | "woocommerce";
+                label: string;
+                shopDomain?: string;
+                siteUrl?: string;
+                timeZone: string;
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                source: string;
+                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                webhookUrl: string;
+                /** @description The webhook topics to subscribe to */
+                topics: string[];
+                /** @description The end of the current webhook secret */
+                secretHint: string;
+                /** @description After a rotation: the previous secret still verifies until then */
+                previousSecretValidUntil?: string;
+                hasWriteBackCredentials: boolean;
+                mapping: {
+                    /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                    deliveryDate?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                    deliveryTime?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    cardMessage?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: never name the sender */
+                    anonymousSender?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                    doNotContactRecipient?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                    dayFirst?: boolean;
+                    /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                    defaultWindow?: {
+                        from: string;
+                        to: string;
+                    };
+                };
+                enabled: boolean;
+                createdAt: string;
+                updatedAt: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "platform": "shopify",
+         *       "label": "Web shop",
+         *       "shopDomain": "petals.myshopify.com",
+         *       "timeZone": "Europe/Amsterdam",
+         *       "webhookSecret": "shpss_0123456789abcdef0123456789abcdef",
+         *       "mapping": {
+         *         "deliveryDate": [
+         *           {
+         *             "from": "order",
+         *             "name": "Delivery-Date"
+         *           }
+         *         ],
+         *         "deliveryTime": [
+         *           {
+         *             "from": "order",
+         *             "name": "Delivery-Time"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        CreateConnectionBody: {
+            /** @enum {string} */
+            platform: "shopify" | "woocommerce";
+            label: string;
+            /** @description Shopify: the store’s myshopify.com domain (how its deliveries find this shop) */
+            shopDomain?: string;
+            /**
+             * Format: uri
+             * @description WooCommerce: the site’s URL
+             */
+            siteUrl?: string;
+            /** @description The shop’s time zone: delivery dates and time slots in orders are read in it */
+            timeZone: string;
+            /** @description Shopify: the app’s client secret, or the key shown under Settings → Notifications → Webhooks. WooCommerce: leave out to have one made */
+            webhookSecret?: string;
+            /** @description Shopify: an Admin API access token, for writing delivery status back */
+            adminAccessToken?: string;
+            /** @description WooCommerce: REST API consumer key, for write-back and the reconciliation poll */
+            consumerKey?: string;
+            consumerSecret?: string;
+            /**
+             * @description Where the delivery date, slot and card message are (default: the popular apps)
+             * @default {}
+             */
+            mapping?: {
+                /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                deliveryDate?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                deliveryTime?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                cardMessage?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: never name the sender */
+                anonymousSender?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                doNotContactRecipient?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                dayFirst?: boolean;
+                /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                defaultWindow?: {
+                    from: string;
+                    to: string;
+                };
+            };
+        };
+        CreatedConnection_Output: {
+            connection: {
+                connectionId: string;
+                shopId: string;
+                /** @enum {string} */
+                platform: "shopify" | "woocommerce";
+                label: string;
+                shopDomain?: string;
+                siteUrl?: string;
+                timeZone: string;
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                source: string;
+                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                webhookUrl: string;
+                /** @description The webhook topics to subscribe to */
+                topics: string[];
+                /** @description The end of the current webhook secret */
+                secretHint: string;
+                /** @description After a rotation: the previous secret still verifies until then */
+                previousSecretValidUntil?: string;
+                hasWriteBackCredentials: boolean;
+                mapping: {
+                    /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                    deliveryDate?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                    deliveryTime?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    cardMessage?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: never name the sender */
+                    anonymousSender?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                    doNotContactRecipient?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                    dayFirst?: boolean;
+                    /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                    defaultWindow?: {
+                        from: string;
+                        to: string;
+                    };
+                };
+                enabled: boolean;
+                createdAt: string;
+                updatedAt: string;
+            };
+            webhookUrl: string;
+            /** @description Shown this once, when it was made here: paste it into WooCommerce */
+            webhookSecret?: string;
+        };
+        /**
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        UpdateConnectionBody: {
+            label?: string;
+            timeZone?: string;
+            /** @description Replaces the mapping */
+            mapping?: {
+                /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                deliveryDate?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                deliveryTime?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                cardMessage?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: never name the sender */
+                anonymousSender?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                doNotContactRecipient?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                dayFirst?: boolean;
+                /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                defaultWindow?: {
+                    from: string;
+                    to: string;
+                };
+            };
+            /** @description A disabled connection answers its deliveries 404 and takes nothing */
+            enabled?: boolean;
+            adminAccessToken?: string;
+            consumerKey?: string;
+            consumerSecret?: string;
+        };
+        ConnectionView_Output: {
+            connectionId: string;
+            shopId: string;
+            /** @enum {string} */
+            platform: "shopify" | "woocommerce";
+            label: string;
+            shopDomain?: string;
+            siteUrl?: string;
+            timeZone: string;
+            /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+            source: string;
+            /** @description Paste this into the shop system as the webhook’s delivery URL */
+            webhookUrl: string;
+            /** @description The webhook topics to subscribe to */
+            topics: string[];
+            /** @description The end of the current webhook secret */
+            secretHint: string;
+            /** @description After a rotation: the previous secret still verifies until then */
+            previousSecretValidUntil?: string;
+            hasWriteBackCredentials: boolean;
+            mapping: {
+                /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                deliveryDate?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                deliveryTime?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                cardMessage?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: never name the sender */
+                anonymousSender?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                doNotContactRecipient?: {
+                    /**
+                     * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                     * @enum {string}
+                     */
+                    from: "order" | "item" | "note";
+                    /** @description The attribute, property or meta key (not for note) */
+                    name?: string;
+                }[];
+                /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                dayFirst?: boolean;
+                /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                defaultWindow?: {
+                    from: string;
+                    to: string;
+                };
+            };
+            enabled: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
+        RotatedSecret_Output: {
+            connection: {
+                connectionId: string;
+                shopId: string;
+                /** @enum {string} */
+                platform: "shopify" | "woocommerce";
+                label: string;
+                shopDomain?: string;
+                siteUrl?: string;
+                timeZone: string;
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                source: string;
+                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                webhookUrl: string;
+                /** @description The webhook topics to subscribe to */
+                topics: string[];
+                /** @description The end of the current webhook secret */
+                secretHint: string;
+                /** @description After a rotation: the previous secret still verifies until then */
+                previousSecretValidUntil?: string;
+                hasWriteBackCredentials: boolean;
+                mapping: {
+                    /** @description Where the delivery date is (default: the popular apps, see docs/intake.md) */
+                    deliveryDate?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Where the time slot is, e.g. "13:00 - 14:00" */
+                    deliveryTime?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    cardMessage?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: never name the sender */
+                    anonymousSender?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description A field whose value yes/true/1 means: a surprise, do not contact the recipient */
+                    doNotContactRecipient?: {
+                        /**
+                         * @description order: note attribute / order meta; item: line-item property / item meta; note: the order note
+                         * @enum {string}
+                         */
+                        from: "order" | "item" | "note";
+                        /** @description The attribute, property or meta key (not for note) */
+                        name?: string;
+                    }[];
+                    /** @description Read 03/04/2026 as 3 April (default true; false for US shops) */
+                    dayFirst?: boolean;
+                    /** @description The window of an order that has a date but no time slot (default 09:00–18:00) */
+                    defaultWindow?: {
+                        from: string;
+                        to: string;
+                    };
+                };
+                enabled: boolean;
+                createdAt: string;
+                updatedAt: string;
+            };
+            /** @description Shown this once: paste it into the shop system */
+            webhookSecret: string;
+        };
+        TestResult_Output: {
+            /** @description The signed sample delivery as it went through the webhook path: stored, verified, mapped (never placed) */
+            delivery: {
+                deliveryId: string;
+                eventId: string;
+                topic: string;
+                receivedAt: string;
+                /** @enum {string} */
+                state: "received" | "processed" | "failed";
+                /** @enum {string} */
+                outcome?: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled" | "skipped" | "rejected" | "failed" | "tested";
+                reason?: string;
+                intakeId?: string;
+                orderId?: string;
+                externalRef?: string;
+            };
+        };
+        DeliveryList_Output: {
+            deliveries: {
+                deliveryId: string;
+                eventId: string;
+                topic: string;
+                receivedAt: string;
+                /** @enum {string} */
+                state: "received" | "processed" | "failed";
+                /** @enum {string} */
+                outcome?: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled" | "skipped" | "rejected" | "failed" | "tested";
+                reason?: string;
+                intakeId?: string;
+                orderId?: string;
+                externalRef?: string;
+            }[];
+        };
+        WebhookAckView_Output: {
+            /** @description Stored to be processed (or stored already: a replay) */
+            received: boolean;
+            deliveryId?: string;
+            /** @description This connection had this event already: nothing new was stored */
+            duplicate?: boolean;
+            /** @description Why nothing was stored: a topic not taken, or WooCommerce’s creation ping */
+            ignored?: string;
+        };
+        AttentionList_Output: {
+            items: {
+                intakeId: string;
+                source: string;
+                externalRef: string;
+                /** @description missing_delivery_date, missing_address, missing_recipient, missing_items, missing_buyer, slot_full, refused (with what was refused) */
+                reason: string;
+                receivedAt: string;
+                /** @description What the shop system sent, opened for staff; absent once the people in it were erased */
+                summary: {
+                    displayRef?: string;
+                    buyerName?: string;
+                    recipientName?: string;
+                    address?: string;
+                    items: {
+                        sku: string;
+                        name: string;
+                        quantity: number;
+                    }[];
+                    deliveryWindow?: {
+                        from: string;
+                        to: string;
+                        timeZone?: string;
+                    };
+                    /** @description What the shop system said about the date, as it said it */
+                    deliveryText?: string;
+                    note?: string;
+                };
+            }[];
+        };
+        /**
+         * @example {
+         *       "deliveryWindow": {
+         *         "from": "2026-02-14T13:00:00+01:00",
+         *         "to": "2026-02-14T15:00:00+01:00",
+         *         "timeZone": "Europe/Amsterdam"
+         *       }
+         *     }
+         */
+        PlaceHeldBody: {
+            /** @description The window agreed with the buyer (required when the order had no date) */
+            deliveryWindow?: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                /** @description The recipient's local time zone, e.g. Europe/Amsterdam */
+                timeZone?: string;
+            };
+            /** @description The recipient and address (required when the order had none) */
+            recipient?: {
+                name: string;
+                phone?: string;
+                /**
+                 * @default residence
+                 * @enum {string}
+                 */
+                addressType?: "residence" | "business" | "hospital" | "school" | "funeral_home";
+                address: {
+                    text: string;
+                    geo?: {
+                        lat: number;
+                        lng: number;
+                    };
+                    ward?: string;
+                    room?: string;
+                    notes?: string;
+                };
+            };
+        };
+        IntakeResultView_Output: {
+            /** @enum {string} */
+            outcome: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled";
+            intakeId?: string;
+            orderId?: string;
+            reason?: string;
+        };
+        /**
+         * @example {
+         *       "reason": "Test order from the web shop"
+         *     }
+         */
+        DismissBody: {
+            reason: string;
+        };
+        /**
+         * @description An order from a till, a phone-order form or any other system of the shop
+         * @example {
+         *       "source": "pos-front-desk",
+         *       "externalRef": "T-20270214-0042",
+         *       "channel": "phone",
+         *       "items": [
+         *         {
+         *           "sku": "ROSE-12",
+         *           "name": "Twelve red roses",
+         *           "quantity": 1
+         *         }
+         *       ],
+         *       "deliveryWindow": {
+         *         "from": "2027-02-14T13:00:00+01:00",
+         *         "to": "2027-02-14T15:00:00+01:00",
+         *         "timeZone": "Europe/Amsterdam"
+         *       },
+         *       "buyer": {
+         *         "name": "Sam Buyer",
+         *         "phone": "+31 6 1234 5678",
+         *         "email": "sam@example.com"
+         *       },
+         *       "recipient": {
+         *         "name": "Alex Recipient",
+         *         "phone": "+31 6 8765 4321",
+         *         "addressType": "residence",
+         *         "address": {
+         *           "text": "Lindenlaan 3, Utrecht"
+         *         }
+         *       },
+         *       "cardMessage": "Happy birthday, love Sam",
+         *       "doNotContactRecipient": true,
+         *       "price": {
+         *         "amountMinor": 4950,
+         *         "currency": "EUR"
+         *       },
+         *       "paid": true
+         *     }
+         */
+        IntakeOrderBody: {
+            displayRef?: string;
+            /**
+             * @default gift
+             * @enum {string}
+             */
+            orderType?: "gift" | "sympathy" | "corporate" | "event";
+            /**
+             * @default shop_system
+             * @enum {string}
+             */
+            channel?: "web" | "phone" | "walk_in" | "shop_system" | "marketplace";
+            buyer?: {
+                name: string;
+                phone?: string;
+                /** Format: email */
+                email?: string;
+                customerId?: string;
+            };
+            recipient?: {
+                name?: string;
+                phone?: string;
+                /**
+                 * @default residence
+                 * @enum {string}
+                 */
+                addressType?: "residence" | "business" | "hospital" | "school" | "funeral_home";
+                address?: {
+                    text: string;
+                    geo?: {
+                        lat: number;
+                        lng: number;
+                    };
+                    ward?: string;
+                    room?: string;
+                    notes?: string;
+                };
+            };
+            /** @default [] */
+            items?: {
+                sku: string;
+                name: string;
+                quantity: number;
+            }[];
+            deliveryWindow?: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                /** @description The recipient's local time zone, e.g. Europe/Amsterdam */
+                timeZone?: string;
+            };
+            deliveryText?: string;
+            cardMessage?: string;
+            /** @default false */
+            anonymousSender?: boolean;
+            /** @default false */
+            doNotContactRecipient?: boolean;
+            price?: {
+                /** @description In the currency’s minor unit (cents) */
+                amountMinor: number;
+                currency: string;
+            };
+            /** @default false */
+            paid?: boolean;
+            note?: string;
+            cancelled?: {
+                reason: string;
+            };
+            /** @description Required for operators; a shop API key acts for its own shop */
+            shopId?: string;
+            /** @description Names the sending system; with externalRef it identifies the order: sending it again changes nothing */
+            source: string;
+            /** @description The order's id in the sending system */
+            externalRef: string;
+            /**
+             * Format: date-time
+             * @description When the sending system last changed the order. Send a later one to update a placed order (window, address, paid) or cancel it; an earlier one is ignored. Without it, a second request is a replay
+             */
+            updatedAt?: string;
+        };
+        IntakeAnswer_Output: {
+            /**
+             * @description placed: an order was placed; needs_attention: held for staff (reason says what is missing); updated: a later updatedAt was applied; stale: an earlier one, ignored; cancelled/dismissed: cancelled by the sender or dismissed by staff
+             * @enum {string}
+             */
+            outcome: "placed" | "needs_attention" | "updated" | "stale" | "cancelled" | "dismissed";
+            source: string;
+            externalRef: string;
+            /** Format: uuid */
+            intakeId?: string;
+            /**
+             * Format: uuid
+             * @description The order it became, once placed
+             */
+            orderId?: string;
+            reason?: string;
+        };
+        ImportUploaded_Output: {
+            /** Format: uuid */
+            importId: string;
+            timeZone: string;
+            /** @description The header row */
+            columns: string[];
+            /** @description Records after the header */
+            rowsTotal: number;
+            /** @description Which column holds what: each of externalRef, buyerName, buyerPhone, buyerEmail, recipientName, recipientPhone, address, addressNotes, addressType, deliveryDate, deliveryTime, deliveryFrom, deliveryTo, deliverySlot, items, product, sku, quantity, cardMessage, anonymous, doNotContact, price, currency, paid, note names a header of the file */
+            suggestedMapping: {
+                externalRef?: string;
+                buyerName?: string;
+                buyerPhone?: string;
+                buyerEmail?: string;
+                recipientName?: string;
+                recipientPhone?: string;
+                address?: string;
+                addressNotes?: string;
+                addressType?: string;
+                deliveryDate?: string;
+                deliveryTime?: string;
+                deliveryFrom?: string;
+                deliveryTo?: string;
+                deliverySlot?: string;
+                items?: string;
+                product?: string;
+                sku?: string;
+                quantity?: string;
+                cardMessage?: string;
+                anonymous?: string;
+                doNotContact?: string;
+                price?: string;
+                currency?: string;
+                paid?: string;
+                note?: string;
+            };
+            /** @description What must change in the mapping before the import can start */
+            mappingProblems: string[];
+            /** @description The first 20 rows, mapped */
+            preview: {
+                /** @description The line of the file the row starts on (the header is line 1) */
+                line: number;
+                /**
+                 * @description What the import would do with the row as mapped
+                 * @enum {string}
+                 */
+                outcome: "ready" | "needs_attention" | "rejected";
+                externalRef?: string;
+                /** @description What a held row lacks */
+                reason?: string;
+                problems: {
+                    field: ("externalRef" | "buyerName" | "buyerPhone" | "buyerEmail" | "recipientName" | "recipientPhone" | "address" | "addressNotes" | "addressType" | "deliveryDate" | "deliveryTime" | "deliveryFrom" | "deliveryTo" | "deliverySlot" | "items" | "product" | "sku" | "quantity" | "cardMessage" | "anonymous" | "doNotContact" | "price" | "currency" | "paid" | "note") | "row";
+                    column?: string;
+                    message: string;
+                }[];
+                /** @description What was read from the row (to check the mapping) */
+                order?: {
+                    recipientName?: string;
+                    deliveryDate?: string;
+                    deliveryWindow?: {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        /** @description The recipient's local time zone, e.g. Europe/Amsterdam */
+                        timeZone?: string;
+                    };
+                    items: {
+                        sku: string;
+                        name: string;
+                        quantity: number;
+                    }[];
+                };
+            }[];
+            /** @enum {string} */
+            status: "uploading" | "uploaded" | "running" | "finished" | "failed" | "expired";
+            bytes: number;
+            expiresAt: string;
+        };
+        /**
+         * @example {
+         *       "mapping": {
+         *         "externalRef": "Order No",
+         *         "buyerName": "Customer",
+         *         "buyerPhone": "Customer phone",
+         *         "recipientName": "Recipient",
+         *         "recipientPhone": "Recipient phone",
+         *         "address": "Address",
+         *         "deliveryDate": "Delivery date",
+         *         "deliveryTime": "Time",
+         *         "items": "Items",
+         *         "cardMessage": "Card",
+         *         "price": "Total",
+         *         "paid": "Paid"
+         *       },
+         *       "dateOrder": "ymd",
+         *       "currency": "EUR",
+         *       "defaultHours": "09:00-18:00",
+         *       "channel": "phone"
+         *     }
+         */
+        PreviewImportBody: {
+            /** @description Which column holds what: each of externalRef, buyerName, buyerPhone, buyerEmail, recipientName, recipientPhone, address, addressNotes, addressType, deliveryDate, deliveryTime, deliveryFrom, deliveryTo, deliverySlot, items, product, sku, quantity, cardMessage, anonymous, doNotContact, price, currency, paid, note names a header of the file */
+            mapping: {
+                externalRef?: string;
+                buyerName?: string;
+                buyerPhone?: string;
+                buyerEmail?: string;
+                recipientName?: string;
+                recipientPhone?: string;
+                address?: string;
+                addressNotes?: string;
+                addressType?: string;
+                deliveryDate?: string;
+                deliveryTime?: string;
+                deliveryFrom?: string;
+                deliveryTo?: string;
+                deliverySlot?: string;
+                items?: string;
+                product?: string;
+                sku?: string;
+                quantity?: string;
+                cardMessage?: string;
+                anonymous?: string;
+                doNotContact?: string;
+                price?: string;
+                currency?: string;
+                paid?: string;
+                note?: string;
+            };
+            /**
+             * @description How dates are written: ymd (2027-02-14), dmy (14/02/2027) or mdy (02/14/2027)
+             * @default ymd
+             * @enum {string}
+             */
+            dateOrder?: "ymd" | "dmy" | "mdy";
+            /** @description The currency of prices when the file has no currency column */
+            currency?: string;
+            /** @description The delivery window for rows with a date but no hours; without it such rows wait for staff (needs attention) */
+            defaultHours?: string;
+            /**
+             * @description How these orders reached the shop (a day of phone orders: phone)
+             * @default phone
+             * @enum {string}
+             */
+            channel?: "web" | "phone" | "walk_in" | "shop_system" | "marketplace";
+            /**
+             * @description Operators taking over orders from before: their delivery window may be over already (anyone else gets 400)
+             * @default false
+             */
+            past?: boolean;
+        };
+        ImportPreview_Output: {
+            /** Format: uuid */
+            importId: string;
+            timeZone: string;
+            /** @description The header row */
+            columns: string[];
+            /** @description Records after the header */
+            rowsTotal: number;
+            /** @description Which column holds what: each of externalRef, buyerName, buyerPhone, buyerEmail, recipientName, recipientPhone, address, addressNotes, addressType, deliveryDate, deliveryTime, deliveryFrom, deliveryTo, deliverySlot, items, product, sku, quantity, cardMessage, anonymous, doNotContact, price, currency, paid, note names a header of the file */
+            suggestedMapping: {
+                externalRef?: string;
+                buyerName?: string;
+                buyerPhone?: string;
+                buyerEmail?: string;
+                recipientName?: string;
+                recipientPhone?: string;
+                address?: string;
+                addressNotes?: string;
+                addressType?: string;
+                deliveryDate?: string;
+                deliveryTime?: string;
+                deliveryFrom?: string;
+                deliveryTo?: string;
+                deliverySlot?: string;
+                items?: string;
+                product?: string;
+                sku?: string;
+                quantity?: string;
+                cardMessage?: string;
+                anonymous?: string;
+                doNotContact?: string;
+                price?: string;
+                currency?: string;
+                paid?: string;
+                note?: string;
+            };
+            /** @description What must change in the mapping before the import can start */
+            mappingProblems: string[];
+            /** @description The first 20 rows, mapped */
+            preview: {
+                /** @description The line of the file the row starts on (the header is line 1) */
+                line: number;
+                /**
+                 * @description What the import would do with the row as mapped
+                 * @enum {string}
+                 */
+                outcome: "ready" | "needs_attention" | "rejected";
+                externalRef?: string;
+                /** @description What a held row lacks */
+                reason?: string;
+                problems: {
+                    field: ("externalRef" | "buyerName" | "buyerPhone" | "buyerEmail" | "recipientName" | "recipientPhone" | "address" | "addressNotes" | "addressType" | "deliveryDate" | "deliveryTime" | "deliveryFrom" | "deliveryTo" | "deliverySlot" | "items" | "product" | "sku" | "quantity" | "cardMessage" | "anonymous" | "doNotContact" | "price" | "currency" | "paid" | "note") | "row";
+                    column?: string;
+                    message: string;
+                }[];
+                /** @description What was read from the row (to check the mapping) */
+                order?: {
+                    recipientName?: string;
+                    deliveryDate?: string;
+                    deliveryWindow?: {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        /** @description The recipient's local time zone, e.g. Europe/Amsterdam */
+                        timeZone?: string;
+                    };
+                    items: {
+                        sku: string;
+                        name: string;
+                        quantity: number;
+                    }[];
+                };
+            }[];
+        };
+        /**
+         * @example {
+         *       "mapping": {
+         *         "externalRef": "Order No",
+         *         "buyerName": "Customer",
+         *         "buyerPhone": "Customer phone",
+         *         "recipientName": "Recipient",
+         *         "recipientPhone": "Recipient phone",
+         *         "address": "Address",
+         *         "deliveryDate": "Delivery date",
+         *         "deliveryTime": "Time",
+         *         "items": "Items",
+         *         "cardMessage": "Card",
+         *         "price": "Total",
+         *         "paid": "Paid"
+         *       },
+         *       "dateOrder": "ymd",
+         *       "currency": "EUR",
+         *       "defaultHours": "09:00-18:00",
+         *       "channel": "phone"
+         *     }
+         */
+        StartImportBody: {
+            /** @description Which column holds what: each of externalRef, buyerName, buyerPhone, buyerEmail, recipientName, recipientPhone, address, addressNotes, addressType, deliveryDate, deliveryTime, deliveryFrom, deliveryTo, deliverySlot, items, product, sku, quantity, cardMessage, anonymous, doNotContact, price, currency, paid, note names a header of the file */
+            mapping: {
+                externalRef?: string;
+                buyerName?: string;
+                buyerPhone?: string;
+                buyerEmail?: string;
+                recipientName?: string;
+                recipientPhone?: string;
+                address?: string;
+                addressNotes?: string;
+                addressType?: string;
+                deliveryDate?: string;
+                deliveryTime?: string;
+                deliveryFrom?: string;
+                deliveryTo?: string;
+                deliverySlot?: string;
+                items?: string;
+                product?: string;
+                sku?: string;
+                quantity?: string;
+                cardMessage?: string;
+                anonymous?: string;
+                doNotContact?: string;
+                price?: string;
+                currency?: string;
+                paid?: string;
+                note?: string;
+            };
+            /**
+             * @description How dates are written: ymd (2027-02-14), dmy (14/02/2027) or mdy (02/14/2027)
+             * @default ymd
+             * @enum {string}
+             */
+            dateOrder?: "ymd" | "dmy" | "mdy";
+            /** @description The currency of prices when the file has no currency column */
+            currency?: string;
+            /** @description The delivery window for rows with a date but no hours; without it such rows wait for staff (needs attention) */
+            defaultHours?: string;
+            /**
+             * @description How these orders reached the shop (a day of phone orders: phone)
+             * @default phone
+             * @enum {string}
+             */
+            channel?: "web" | "phone" | "walk_in" | "shop_system" | "marketplace";
+            /**
+             * @description Operators taking over orders from before: their delivery window may be over already (anyone else gets 400)
+             * @default false
+             */
+            past?: boolean;
+        };
+        ImportView_Output: {
+            /** Format: uuid */
+            importId: string;
+            shopId: string;
+            /** @enum {string} */
+            status: "uploading" | "uploaded" | "running" | "finished" | "failed" | "expired";
+            source: string;
+            timeZone: string;
+            bytes: number;
+            columns?: string[];
+            rowsTotal?: number;
+            rowsDone: number;
+            imported: number;
+            duplicates: number;
+            rejected: number;
+            needsAttention: number;
+            error?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            /**
+             * Format: date-time
+             * @description An upload not started by then is deleted
+             */
+            expiresAt: string;
+        };
+        ImportReport_Output: {
+            rows: {
+                line: number;
+                /** @enum {string} */
+                outcome: "imported" | "duplicate" | "rejected" | "needs_attention";
+                externalRef?: string;
+                reason?: string;
+                /** Format: uuid */
+                orderId?: string;
+                /** Format: uuid */
+                intakeId?: string;
+            }[];
+            /** @description Present when there may be more rows */
+            nextAfterLine?: number;
         };
         Liveness_Output: {
             /** @constant */
@@ -3625,6 +5042,1234 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CurrentSlotPlanView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_list: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_create: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConnectionBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedConnection_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_update: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConnectionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_rotate: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSecret_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_test: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestResult_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeConnections_deliveriesOf: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeWebhooks_shopify: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Deduplication key (else X-Shopify-Webhook-Id) */
+                "X-Shopify-Event-Id"?: string;
+                "X-Shopify-Topic": string;
+                /** @description base64 HMAC-SHA256 of the body under the connection’s secret */
+                "X-Shopify-Hmac-Sha256": string;
+                /** @description The store: finds its connection (unknown → 404) */
+                "X-Shopify-Shop-Domain": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The platform’s order JSON, exactly as it sends it (the signature covers these bytes) */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAckView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeWebhooks_woocommerce: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-WC-Webhook-Topic": string;
+                /** @description base64 HMAC-SHA256 of the body under the webhook’s secret */
+                "X-WC-Webhook-Signature": string;
+            };
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The platform’s order JSON, exactly as it sends it (the signature covers these bytes) */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAckView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    attention_list: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for */
+                shopId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttentionList_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    attention_place: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                intakeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceHeldBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResultView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    attention_dismiss: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                intakeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResultView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeOrders_receive: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntakeOrderBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeAnswer_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeOrders_find: {
+        parameters: {
+            query?: {
+                /** @description Required for operators */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                source: string;
+                externalRef: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeAnswer_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_upload: {
+        parameters: {
+            query?: {
+                /** @description Required for operators; staff import into their own shop */
+                shopId?: string;
+                /** @description Names where the rows come from (a till, "phone-book"): with the order number it makes a row seen before a duplicate */
+                source?: string;
+                /** @description The time zone the sheet’s dates and hours are in; default: the shop’s delivery-slot plan’s */
+                timeZone?: string;
+                /** @description For the preview: how dates are written (ymd, dmy, mdy) */
+                dateOrder?: "ymd" | "dmy" | "mdy";
+                /** @description For the preview: the currency of prices without a currency column */
+                currency?: string;
+            };
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": Blob;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportUploaded_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewImportBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_start: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartImportBody"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_report: {
+        parameters: {
+            query?: {
+                /** @description The rows after this line (the last page’s nextAfterLine) */
+                afterLine?: number;
+                limit?: number;
+                /** @description csv: the whole report as a spreadsheet */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv, as a spreadsheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport_Output"];
+                    "text/csv": string;
                 };
             };
             /** @description The request is invalid: `details` lists each problem */
