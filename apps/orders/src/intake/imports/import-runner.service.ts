@@ -14,6 +14,11 @@ export const IMPORT_LEASE_MS = 60_000;
 /** Report rows are written in batches: this many rows, or this often, whichever comes first. */
 const BATCH_ROWS = 100;
 const BATCH_MS = 500;
+/**
+ * Rows placed at once: each spends most of its time waiting on PostgreSQL, so a few in flight use
+ * the database's parallelism; rows naming the same order still take turns (see turns below).
+ */
+export const IMPORT_ROWS_IN_FLIGHT = 4;
 
 /** Where a CSV import's rows come from, as IntakePlacer knows its sources: `csv:<the name staff gave>`. */
 export const csvSource = (name: string) => `csv:${name}`;
@@ -78,6 +83,15 @@ export class ImportRunner implements BeforeApplicationShutdown {
       flushedAt = Date.now();
     };
     this.log.info({ importId, resumeAfterLine: record.lastLine, rowsTotal: record.rowsTotal }, 'CSV import running');
+    // Rows in flight, oldest first: the report takes them in the file's order, so the last line
+    // reported always has every line before it reported too (where a resumed run starts).
+    const inFlight: Array<Promise<ReportRow>> = [];
+    const turns = new Map<string, Promise<unknown>>();
+    const settleOldest = async () => {
+      const oldest = inFlight.shift();
+      if (oldest) batch.push(await oldest);
+      if (batch.length >= BATCH_ROWS || Date.now() - flushedAt >= BATCH_MS) await flush();
+    };
     try {
       let header = true;
       for await (const csvRecord of csvRecords(this.imports.file(importId))) {
@@ -86,25 +100,39 @@ export class ImportRunner implements BeforeApplicationShutdown {
           continue;
         }
         if (csvRecord.line <= record.lastLine) continue;
-        batch.push(await this.row(csvRecord, context, record, settings, snapshotAt));
-        if (batch.length >= BATCH_ROWS || Date.now() - flushedAt >= BATCH_MS) await flush();
+        const row = this.row(csvRecord, context, record, settings, snapshotAt, turns);
+        // Awaited in turn below; until then a failure must not count as unhandled.
+        row.catch(() => undefined);
+        inFlight.push(row);
+        if (inFlight.length >= IMPORT_ROWS_IN_FLIGHT) await settleOldest();
         if (this.stopping) {
+          while (inFlight.length) await settleOldest();
           await flush();
           this.log.info({ importId }, 'CSV import paused by shutdown; another replica resumes it');
           return;
         }
       }
+      while (inFlight.length) await settleOldest();
       await flush();
       await this.imports.finish(importId, { status: 'finished' });
       this.log.info({ importId }, 'CSV import finished');
     } catch (err) {
+      // What is still in flight finishes (or fails) before the import is marked failed.
+      await Promise.allSettled(inFlight);
       await flush().catch(() => undefined);
       await this.imports.finish(importId, { status: 'failed', error: (err as Error).message });
       throw err;
     }
   }
 
-  private async row(csvRecord: CsvRecord, context: RowContext, record: ImportRecord, settings: RunSettings, snapshotAt: string): Promise<ReportRow> {
+  private async row(
+    csvRecord: CsvRecord,
+    context: RowContext,
+    record: ImportRecord,
+    settings: RunSettings,
+    snapshotAt: string,
+    turns: Map<string, Promise<unknown>>,
+  ): Promise<ReportRow> {
     const { line } = csvRecord;
     if ('error' in csvRecord) return { line, outcome: 'rejected', reason: `unreadable CSV: ${csvRecord.error}` };
     const mapped = mapCsvRow(csvRecord.cells, context);
@@ -118,16 +146,25 @@ export class ImportRunner implements BeforeApplicationShutdown {
     if (!order.success) {
       return { line, externalRef, outcome: 'rejected', reason: order.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
     }
-    try {
-      const result = await this.placer.receive(record.shopId, csvSource(record.source), externalRef, snapshotAt, order.data, {
+    // A row repeating an order waits for the earlier one: the first in the file is the one imported.
+    const earlier = turns.get(externalRef);
+    const mine = (async () => {
+      await earlier?.catch(() => undefined);
+      return this.placer.receive(record.shopId, csvSource(record.source), externalRef, snapshotAt, order.data, {
         actor: settings.startedBy,
         imported: settings.past,
       });
+    })();
+    turns.set(externalRef, mine);
+    try {
+      const result = await mine;
       return { line, externalRef, ...reportOf(result) };
     } catch (err) {
       // The order's own rules refused it (a window already over, say): this row only.
       if (err instanceof DomainError && err.kind !== 'not_found') return { line, externalRef, outcome: 'rejected', reason: `${err.code}: ${err.message}` };
       throw err;
+    } finally {
+      if (turns.get(externalRef) === mine) turns.delete(externalRef);
     }
   }
 }
