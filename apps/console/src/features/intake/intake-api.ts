@@ -1,6 +1,5 @@
 import type { OrdersPaths } from '@petalpost/api-clients';
-import { ApiError, api, data, idempotencyKey } from '../../api';
-import { freshToken } from '../../session/session';
+import { api, data, idempotencyKey } from '../../api';
 
 // The orders service's intake routes, through its generated client: a changed API breaks this
 // file's typecheck, not the shop's morning.
@@ -62,36 +61,9 @@ export const intakeApi = {
       }),
     ) as Promise<unknown> as Promise<string>,
 
-  writebacks: (state: 'dead' | 'pending') => request<{ writebacks: Writeback[] }>('GET', `/intake/writebacks?state=${state}`),
-  retry: (writebackId: string) => request<Writeback>('POST', `/intake/writebacks/${writebackId}/retry`, {}),
+  writebacks: (state: 'dead' | 'pending') => data(api.orders.GET('/intake/writebacks', { params: { query: { state, limit: 100 } } })),
+  retry: (writebackId: string) => data(api.orders.POST('/intake/writebacks/{writebackId}/retry', { params: { path: { writebackId } }, body: {} })),
 };
-
-/** A status write-back, as the write-back list answers it. */
-export interface Writeback {
-  writebackId: string;
-  orderId: string;
-  connectionId: string;
-  platform: 'shopify' | 'woocommerce';
-  externalRef: string;
-  status: 'out_for_delivery' | 'delivered' | 'carded' | 'failed';
-  state: 'pending' | 'done' | 'dead';
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-}
-
-// The write-back routes are not in the service's document yet: until they are, these two go by hand.
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const token = await freshToken();
-  const response = await fetch(`/api/orders${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = (await response.json().catch(() => ({}))) as { code?: string; message?: string; details?: Record<string, unknown> };
-  if (!response.ok) throw new ApiError(response.status, parsed.code ?? `HTTP_${response.status}`, parsed.message ?? response.statusText, parsed.details);
-  return parsed as T;
-}
 
 export type Connection = Answer<typeof intakeApi.connections>['connections'][number];
 export type Platform = Connection['platform'];
@@ -102,3 +74,4 @@ export type ImportPreview = Answer<typeof intakeApi.preview>;
 export type PreviewRow = ImportPreview['preview'][number];
 export type ImportProgress = Answer<typeof intakeApi.progress>;
 export type ReportRow = Answer<typeof intakeApi.report>['rows'][number];
+export type Writeback = Answer<typeof intakeApi.writebacks>['writebacks'][number];

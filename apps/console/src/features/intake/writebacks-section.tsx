@@ -5,14 +5,16 @@ import { Link } from 'react-router';
 import { useFormat } from '../../format';
 import { ApiProblem } from '../../ui/api-problem';
 import { intakeApi, type Writeback } from './intake-api';
+import './intake.css';
 
 const WRITEBACKS_QUERY = ['orders', 'intake', 'writebacks'] as const;
 
 /**
  * Status the shop's systems would not take: each write-back that ran out of attempts, with the
- * last error, and a retry; below, those still being tried.
+ * last error, and a retry; or those still being tried. Staff see their shop's; operators, on
+ * their desk, every shop's (they have no order pages, so orders are named, not linked).
  */
-export function WritebacksSection() {
+export function WritebacksSection({ linkOrders = true }: { linkOrders?: boolean }) {
   const { t } = useTranslation();
   const [state, setState] = useState<'dead' | 'pending'>('dead');
   const writebacks = useQuery({ queryKey: [...WRITEBACKS_QUERY, state], queryFn: () => intakeApi.writebacks(state) });
@@ -49,7 +51,7 @@ export function WritebacksSection() {
             </thead>
             <tbody>
               {writebacks.data.writebacks.map((w) => (
-                <WritebackRow key={w.writebackId} writeback={w} />
+                <WritebackRow key={w.writebackId} writeback={w} linkOrders={linkOrders} />
               ))}
             </tbody>
           </table>
@@ -59,7 +61,7 @@ export function WritebacksSection() {
   );
 }
 
-function WritebackRow({ writeback: w }: { writeback: Writeback }) {
+function WritebackRow({ writeback: w, linkOrders }: { writeback: Writeback; linkOrders: boolean }) {
   const { t } = useTranslation();
   const format = useFormat();
   const client = useQueryClient();
@@ -70,7 +72,8 @@ function WritebackRow({ writeback: w }: { writeback: Writeback }) {
   return (
     <tr data-writeback-id={w.writebackId}>
       <th scope="row">
-        <Link to={`/orders/${w.orderId}`}>{w.orderId.slice(0, 8)}</Link>
+        {linkOrders ? <Link to={`/orders/${w.orderId}`}>{w.orderId.slice(0, 8)}</Link> : <code title={w.orderId}>{w.orderId.slice(0, 8)}</code>}
+        <div className="muted small">{t('intake.writebacks.theirRef', { ref: w.externalRef })}</div>
       </th>
       <td>{t(`intake.platform.${w.platform}`)}</td>
       <td>{t(`intake.writebacks.statusName.${w.status}`, { defaultValue: w.status })}</td>

@@ -4,12 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { api, data } from '../../api';
 import { useFormat } from '../../format';
 import { ApiProblem } from '../../ui/api-problem';
+import { WritebacksSection } from '../intake/writebacks-section';
 import { ShopList } from './shop-list';
 import { KafkaDeadLetters } from './kafka-dead-letters';
 import './operator.css';
 import { Projections } from './projections';
 
-/** The operators' desk: every shop, every service's projections with their lag and rebuilds, Kafka dead letters to replay, webhook dead letters to retry. */
+/** The operators' desk: every shop, every service's projections with their lag and rebuilds, Kafka dead letters to replay, webhook dead letters to retry, status write-backs to the shops' own systems to retry. */
 export default function OperatorPage() {
   const { t } = useTranslation();
   const [shopId, setShopId] = useState('');
@@ -26,6 +27,9 @@ export default function OperatorPage() {
       <Projections />
       <KafkaDeadLetters />
       <DeadLetters shopId={shopId} onShopId={setShopId} />
+      <section className="intake stack" aria-label={t('intake.writebacks.title')}>
+        <WritebacksSection linkOrders={false} />
+      </section>
     </div>
   );
 }
