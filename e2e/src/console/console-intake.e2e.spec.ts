@@ -74,7 +74,10 @@ function shopifyOrder(o: { id: number; name: string; recipient: string; date?: s
   };
 }
 
-/** A small day of phone orders as a counter's sheet has them; the "Phone" column is one the import does not guess. */
+/**
+ * A small day of phone orders as a counter's sheet has them; the "Phone" column is one the import
+ * does not guess. Cells with a separator in them are quoted (the import also reads `;` as one).
+ */
 function daySheet(date: string): { csv: string; refs: string[] } {
   const tag = uniqueName('T').toUpperCase().replace(/_/g, '-');
   const refs = [`${tag}-1`, `${tag}-2`, `${tag}-3`];
@@ -87,7 +90,7 @@ function daySheet(date: string): { csv: string; refs: string[] } {
     // The first row again: already imported, so not twice.
     [refs[0], '王芳', '13912345678', '李娜', '13887654321', '上海市静安区常德路 800 号', date, '10:00-12:00', '1 x Eleven red roses', '生日快乐'],
   ];
-  return { csv: rows.map((r) => r.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',')).join('\n') + '\n', refs };
+  return { csv: rows.map((r) => r.map((cell) => (/[",;\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',')).join('\n') + '\n', refs };
 }
 
 /**
@@ -136,7 +139,12 @@ describe('orders from the shop’s own systems, in the console', () => {
     await card.getByText(domain, { exact: true }).waitFor();
     // The test sends a signed sample through the real webhook path: verified and mapped, nothing placed.
     await card.getByRole('button', { name: 'Test the webhook of Petal Corner web shop' }).click();
-    await card.locator('.test-outcome[data-outcome="tested"]').getByText('A real order like it would be placed.').waitFor();
+    // Its answer, or the refusal that came instead.
+    const answered = card.locator('.test-outcome[data-outcome="tested"], [role="alert"]').first();
+    await answered.waitFor();
+    await expect(answered.textContent()).resolves.toBe(
+      'Test delivery: Signature verified and mapped (test, nothing placed). A real order like it would be placed.',
+    );
 
     // Shopify sends a new order, signed with the shop's key.
     const recipient = 'Tom Walker';
@@ -251,7 +259,7 @@ describe('orders from the shop’s own systems, in the console', () => {
       2: 'imported',
       3: 'imported',
       4: expect.stringMatching(/^rejected deliveryDate/),
-      5: 'duplicate',
+      5: expect.stringMatching(/^duplicate/),
     });
     await expect(page.locator('[data-count="imported"]').textContent()).resolves.toBe('2');
     await expectAccessible(page, 'import report');

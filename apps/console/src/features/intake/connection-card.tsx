@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -9,6 +9,9 @@ import { CONNECTIONS_QUERY } from './connections-query';
 import { type Connection, type Delivery, intakeApi } from './intake-api';
 import { MappingEditor } from './mapping-editor';
 import { useReasonText } from './reasons';
+
+/** How often the deliveries are read again while a test's outcome is still being worked out. */
+const TEST_OUTCOME_EVERY_MS = 500;
 
 /** One connected shop system: where it is, its secret's state, the test button, its mapping and its last deliveries. */
 export function ConnectionCard({ connection }: { connection: Connection }) {
@@ -28,7 +31,17 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
     onSettled: () => void client.invalidateQueries({ queryKey: [...CONNECTIONS_QUERY, connectionId, 'deliveries'] }),
   });
   const where = connection.platform === 'shopify' ? connection.shopDomain : connection.siteUrl;
-  const tested = test.data?.delivery;
+  // The service answers once the sample is processed; if its background worker took the sample
+  // first, the answer is "received" and the outcome is read from the deliveries as it lands.
+  const answered = test.data?.delivery;
+  const waitingFor = answered && !answered.outcome ? answered.deliveryId : undefined;
+  const deliveries = useQuery({
+    queryKey: [...CONNECTIONS_QUERY, connectionId, 'deliveries'],
+    queryFn: () => intakeApi.deliveries(connectionId),
+    refetchInterval: (query) =>
+      waitingFor && !query.state.data?.deliveries.some((d) => d.deliveryId === waitingFor && d.outcome) ? TEST_OUTCOME_EVERY_MS : false,
+  });
+  const tested = (waitingFor && deliveries.data?.deliveries.find((d) => d.deliveryId === waitingFor && d.outcome)) || answered;
   const reasonText = useReasonText();
   const outcomeText = useOutcomeText();
 
@@ -99,7 +112,7 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
         />
       )}
       {panel === 'mapping' && <MappingEditor connection={connection} onSaved={() => setPanel(undefined)} />}
-      <Deliveries connectionId={connectionId} />
+      <Deliveries deliveries={deliveries} />
     </article>
   );
 }
@@ -111,12 +124,11 @@ function useOutcomeText(): (d: Pick<Delivery, 'outcome' | 'state'>) => string {
 }
 
 /** The connection's last deliveries, newest first, each with what became of it. */
-function Deliveries({ connectionId }: { connectionId: string }) {
+function Deliveries({ deliveries }: { deliveries: UseQueryResult<{ deliveries: Delivery[] }> }) {
   const { t } = useTranslation();
   const format = useFormat();
   const reasonText = useReasonText();
   const outcomeText = useOutcomeText();
-  const deliveries = useQuery({ queryKey: [...CONNECTIONS_QUERY, connectionId, 'deliveries'], queryFn: () => intakeApi.deliveries(connectionId) });
   if (deliveries.error) return <ApiProblem error={deliveries.error} />;
   if (!deliveries.data) return <p role="status">{t('common.loading')}</p>;
   if (deliveries.data.deliveries.length === 0) return <p className="muted">{t('intake.deliveries.none')}</p>;
