@@ -241,6 +241,8 @@ describe('orders from the shop’s own systems, in the console', () => {
     await expect(page.getByLabel('Field for column Phone').inputValue()).resolves.toBe('');
     await page.getByLabel('Field for column Phone').selectOption({ label: 'Buyer’s phone' });
     await expectAccessible(page, 'import preview');
+    await preview.scrollIntoViewIfNeeded();
+    await screenshot(page, 'import-preview');
     await page.getByRole('button', { name: 'Start the import' }).click();
 
     // The progress, then the report with each row's outcome.
@@ -263,6 +265,7 @@ describe('orders from the shop’s own systems, in the console', () => {
     });
     await expect(page.locator('[data-count="imported"]').textContent()).resolves.toBe('2');
     await expectAccessible(page, 'import report');
+    await page.locator('[data-import-status="finished"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'import');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the report (CSV)' }).click()]);
