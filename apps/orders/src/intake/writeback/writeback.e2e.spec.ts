@@ -69,7 +69,7 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
   };
   const db = () => service.app.get(DataSource);
   const writebacksOf = (orderId: string) =>
