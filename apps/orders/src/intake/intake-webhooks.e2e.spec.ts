@@ -338,7 +338,12 @@ describe('intake webhooks (orders → Kafka → notifications → staff WebSocke
     expect(await storedDeliveries()).toBe(deliveries);
   });
 
-  it('refuses an oversized delivery with 413 before reading it', async () => {
+  it('takes a large order above the service’s usual body limit, and refuses an oversized delivery with 413 before reading it', async () => {
+    // A big order (a long note, many lines) is still an order: webhooks have a limit of their own, above HTTP_BODY_LIMIT_BYTES.
+    const large = shopifyOrder(Date.now(), valentines, { note: 'x'.repeat(orders.config.HTTP_BODY_LIMIT_BYTES + 1024) });
+    const taken = await sendShopify({ topic: 'orders/create', order: large });
+    expect(taken.status).toBe(200);
+    expect((await outcomeOf(shopifyConnection, taken.body.deliveryId)).outcome).toBe('placed');
     const deliveries = await storedDeliveries();
     const huge = shopifyOrder(Date.now(), valentines, { note: 'x'.repeat(orders.config.ORDERS_INTAKE_WEBHOOK_MAX_BYTES) });
     const sent = await sendShopify({ topic: 'orders/create', order: huge });
