@@ -300,6 +300,14 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect(
       (await asStaff.POST('/intake/attention/{intakeId}/dismiss', { params: { path: { intakeId: randomUUID() } }, body: { reason: 'x' } })).response.status,
     ).toBe(404);
+
+    // Status write-back's lists and retry (a dead one is made and retried in the write-back's own spec).
+    expect((await asStaff.GET('/intake/writebacks', { params: { query: { state: 'dead' } } })).data?.writebacks).toEqual([]);
+    expect((await asStaff.GET('/intake/writebacks', { params: { query: { state: 'pending' } } })).response.status).toBe(200);
+    expect((await asStaff.GET('/intake/writebacks', { params: { query: { state: 'done' as never } } })).response.status).toBe(400);
+    expect((await asStaff.POST('/intake/writebacks/{writebackId}/retry', { params: { path: { writebackId: randomUUID() } }, body: {} })).response.status).toBe(
+      404,
+    );
   });
 
   it('dispatch: riders, settings, the board, assignment, plans, positions, demand and lateness', async () => {

@@ -84,7 +84,7 @@ export const CONSUMER_GROUPS = {
   notificationsWebhooks: { group: 'petalpost.notifications.webhooks', topics: [ordersEvents.name, dispatchEvents.name, messagingEvents.name] },
   notificationsTracking: { group: 'petalpost.notifications.tracking', topics: [ordersEvents.name, dispatchEvents.name, messagingEvents.name] },
   ordersCommands: { group: 'petalpost.orders.commands', topics: [ordersCommands.name] },
-  ordersIntakeWriteback: { group: 'petalpost.orders.intake-writeback', topics: [ordersEvents.name] },
+  ordersWriteback: { group: 'petalpost.orders.writeback', topics: [ordersEvents.name] },
   dispatchOrders: { group: 'petalpost.dispatch.orders', topics: [ordersEvents.name] },
   dispatchDemand: { group: 'petalpost.dispatch.demand', topics: [ordersEvents.name] },
   dispatchPlanning: { group: 'petalpost.dispatch.planning', topics: [ordersEvents.name, dispatchEvents.name, messagingEvents.name] },

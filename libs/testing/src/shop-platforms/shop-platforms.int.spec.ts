@@ -26,6 +26,7 @@ describe('the Shopify GraphQL Admin API stand-in', () => {
       headers: { 'Content-Type': init.contentType ?? 'application/json', 'X-Shopify-Access-Token': init.token ?? shopify.accessToken },
       body: init.method === 'GET' ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- GraphQL answers are read by path in these assertions
   const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, any> });
   const lastRefusal = () => shopify.calls().at(-1)?.refused;
 

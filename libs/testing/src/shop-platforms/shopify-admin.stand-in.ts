@@ -238,24 +238,24 @@ export async function startShopifyAdminStandIn(options: { shopDomain?: string; a
       }
       case 'fulfillmentCreate': {
         const input = values.fulfillment as z.infer<typeof fulfillmentInput>;
-        const orders = input.lineItemsByFulfillmentOrder.map((pair) => fulfillmentOrders.get(pair.fulfillmentOrderId));
-        const missing = input.lineItemsByFulfillmentOrder.find((_, i) => !orders[i]);
+        const missing = input.lineItemsByFulfillmentOrder.find((pair) => !fulfillmentOrders.has(pair.fulfillmentOrderId));
         if (missing)
           return { fulfillment: null, userErrors: [{ field: ['fulfillment'], message: `Fulfillment order ${missing.fulfillmentOrderId} does not exist.` }] };
-        const closed = orders.find((fo) => fo!.status !== 'OPEN');
+        const orders = input.lineItemsByFulfillmentOrder.flatMap((pair) => fulfillmentOrders.get(pair.fulfillmentOrderId) ?? []);
+        const closed = orders.find((fo) => fo.status !== 'OPEN');
         if (closed)
           return {
             fulfillment: null,
             userErrors: [{ field: ['fulfillment'], message: `Fulfillment order ${closed.id} has an unfulfillable status= closed.` }],
           };
         for (const fo of orders) {
-          fo!.status = 'CLOSED';
-          for (const li of fo!.lineItems) li.remainingQuantity = 0;
+          fo.status = 'CLOSED';
+          for (const li of fo.lineItems) li.remainingQuantity = 0;
         }
         const fulfillment: ShopifyFulfillment = {
           id: `gid://shopify/Fulfillment/${nextId++}`,
-          orderGid: orders[0]!.orderGid,
-          fulfillmentOrderIds: orders.map((fo) => fo!.id),
+          orderGid: orders[0].orderGid,
+          fulfillmentOrderIds: orders.map((fo) => fo.id),
           notifyCustomer: input.notifyCustomer ?? false,
           trackingInfo: input.trackingInfo && { company: input.trackingInfo.company, number: input.trackingInfo.number, url: input.trackingInfo.url },
           events: [],

@@ -215,9 +215,11 @@ export async function startWooCommerceStandIn(
     if (!route) throw wpError(404, 'rest_no_route', 'No route was found matching the URL and request method.', `no route ${request.method} ${request.path}`);
     authenticate(request);
     if (route === 'list') return list(request);
-    if (route === 'GET') return { status: 200, body: held(single![1]) };
+    // The route was matched from these patterns: its id is there.
+    const orderId = (single ?? orderNotes)?.[1] ?? '';
+    if (route === 'GET') return { status: 200, body: held(orderId) };
     if (route === 'PUT') {
-      const order = held(single![1]);
+      const order = held(orderId);
       const body = writableOrder.safeParse(jsonBody(request));
       if (!body.success) throw wpError(400, 'rest_invalid_param', 'Invalid parameter(s).', `order update: ${body.error.message}`);
       if (body.data.status !== undefined && !statuses.has(body.data.status))
@@ -234,7 +236,7 @@ export async function startWooCommerceStandIn(
       updates.push({ orderId: order.id, body: body.data });
       return { status: 200, body: updated };
     }
-    const order = held(orderNotes![1]);
+    const order = held(orderId);
     const body = newNote.safeParse(jsonBody(request));
     if (!body.success) throw wpError(400, 'rest_missing_callback_param', 'Missing parameter(s): note', `order note: ${body.error.message}`);
     const note: WooNote = {

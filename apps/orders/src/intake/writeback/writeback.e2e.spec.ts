@@ -5,6 +5,7 @@ import type { RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, startTestService, testInfra, uniqueName } from '@petalpost/testing';
 import {
   startShopifyAdminStandIn,
+  sendWooCommerceWebhook,
   startWooCommerceStandIn,
   wooCommerceOrderSample,
   type ShopifyAdminStandIn,
@@ -18,7 +19,6 @@ import { ordersService } from '../../orders.service';
 import { type Connection, sourceOf } from '../connections/intake-connections.store';
 import type { IntakeOrderInput } from '../domain/intake-order';
 import { IntakePlacer } from '../placing/intake-placer.service';
-import { mapWooCommerceOrder } from '../domain/woocommerce.mapper';
 import { PollMarksStore } from './reconciliation/poll-marks.store';
 
 // Our Kafka and PostgreSQL are real; Shopify's GraphQL Admin API and WooCommerce's REST API cannot
@@ -69,7 +69,7 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
   };
   const db = () => service.app.get(DataSource);
   const writebacksOf = (orderId: string) =>
@@ -251,13 +251,17 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
   });
 
   it('the WooCommerce poll takes an order the webhook missed, and does not double one it already has', async () => {
-    const connection = await connect({
-      platform: 'woocommerce',
-      label: 'Second site',
-      siteUrl: polledWoo.siteUrl,
-      consumerKey: polledWoo.consumerKey,
-      consumerSecret: polledWoo.consumerSecret,
-    });
+    const webhookSecret = randomUUID();
+    const connection = await connect(
+      {
+        platform: 'woocommerce',
+        label: 'Second site',
+        siteUrl: polledWoo.siteUrl,
+        consumerKey: polledWoo.consumerKey,
+        consumerSecret: polledWoo.consumerSecret,
+      },
+      webhookSecret,
+    );
     const checks = () => polledWoo.calls().filter((c) => c.method === 'GET' && c.path === '/wp-json/wc/v3/orders');
     // A new connection is checked at once: nothing there yet.
     await eventually(() => expect(checks().length).toBe(1), 30_000);
@@ -267,14 +271,15 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
     const missed = wooOrder(externalId++, modified);
     polledWoo.putOrder(brought);
     polledWoo.putOrder(missed);
-    // One a webhook delivery brought, mapped and placed as the delivery worker does; the other's delivery was lost.
-    const delivered = mapWooCommerceOrder(brought, { mapping: connection.mapping, timeZone: connection.timeZone });
-    if (delivered.kind !== 'order') throw new Error(`the sample order was not taken: ${delivered.reason}`);
-    const broughtOrderId = (
-      await service.app.get(IntakePlacer).receive(shop, sourceOf(connection), delivered.externalRef, delivered.externalUpdatedAt, delivered.order)
-    ).orderId;
-    expect(broughtOrderId).toEqual(expect.any(String));
-
+    // One a webhook delivery brought, signed as WooCommerce signs it; the other's delivery was lost.
+    const delivery = await sendWooCommerceWebhook({
+      url: `${service.url}/intake/woocommerce/webhooks/${connection.connectionId}`,
+      secret: webhookSecret,
+      siteUrl: polledWoo.siteUrl,
+      topic: 'order.created',
+      payload: brought,
+    });
+    expect(delivery.status).toBe(200);
     const intakeRows = () =>
       db().query<Array<{ external_ref: string; order_id: string | null }>>(
         `SELECT external_ref, order_id FROM intake_orders WHERE shop_id = $1 AND source = $2 ORDER BY external_ref`,
@@ -289,6 +294,11 @@ describe('status back to Shopify and WooCommerce, and the WooCommerce reconcilia
           )
         )[0].n,
       );
+    const broughtOrderId = await eventually(async () => {
+      const [row] = await intakeRows();
+      expect(row).toMatchObject({ external_ref: String(brought.id), order_id: expect.any(String) });
+      return row.order_id;
+    }, 30_000);
     await service.app.get(PollMarksStore).dueNow(connection.connectionId);
     await eventually(async () => {
       const rows = await intakeRows();

@@ -17,7 +17,7 @@ const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
 export const writebackEventsConsumer = kafkaConsumer(
   'IntakeWritebackEventsConsumer',
   (intakeOrders: IntakeOrdersStore, connections: IntakeConnections, writebacks: IntakeWritebacksStore) => ({
-    subscription: CONSUMER_GROUPS.ordersIntakeWriteback,
+    subscription: CONSUMER_GROUPS.ordersWriteback,
     // Its one write is an insert through the transaction's manager.
     sharesTransactions: true,
     handle: async (message, manager) => {

@@ -1,3 +1,5 @@
+import { WritebackFailure } from './shop-status-writer';
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 
 /**
@@ -9,7 +11,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 export function wooCommerceApiUrl(siteUrl: string, path: string, query?: URLSearchParams): string {
   const site = new URL(siteUrl);
   if (site.protocol !== 'https:' && !(site.protocol === 'http:' && LOOPBACK_HOSTS.has(site.hostname))) {
-    throw new Error(`the WooCommerce site ${site.origin} is not served over HTTPS: its consumer key would travel in the clear`);
+    throw new WritebackFailure(`the WooCommerce site ${site.origin} is not served over HTTPS: its consumer key would travel in the clear`, false);
   }
   const base = site.href.endsWith('/') ? site.href : `${site.href}/`;
   const url = new URL(`wp-json/wc/v3/${path}`, base);
