@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createAccountsClient, createDispatchClient, createMessagingClient, createNotificationsClient, createOrdersClient } from '@petalpost/api-clients';
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import { createTestNamespace, eventually, OpenApiResponseChecker, type ServiceProcess, startServiceProcess, uniqueName } from '@petalpost/testing';
@@ -212,6 +212,94 @@ describe('every answer matches its service’s OpenAPI document (five services, 
 
     expect((await orders().GET('/health/live')).response.status).toBe(200);
     await eventually(async () => expect((await orders().GET('/health/ready')).response.status).toBe(200));
+  });
+
+  it('orders: intake connections, Shopify and WooCommerce webhooks, held orders', async () => {
+    const shop = uniqueName('shop');
+    const asStaff = orders(as({ role: 'staff', shopId: shop }));
+    const shopDomain = `${uniqueName('petals').toLowerCase().replace(/_/g, '-')}.myshopify.com`;
+    const secret = 'openapi-responses-secret-0123456789';
+    const shopify = await asStaff.POST('/intake/connections', {
+      body: { platform: 'shopify', label: 'Web shop', shopDomain, timeZone: 'Europe/Amsterdam', webhookSecret: secret },
+    });
+    expect(shopify.response.status).toBe(201);
+    expect(
+      (await asStaff.POST('/intake/connections', { body: { platform: 'shopify', label: 'Again', shopDomain, timeZone: 'Europe/Amsterdam' } })).response.status,
+    ).toBe(409);
+    const woo = await asStaff.POST('/intake/connections', {
+      body: { platform: 'woocommerce', label: 'WordPress', siteUrl: 'https://blooms.example.com/', timeZone: 'Europe/Amsterdam' },
+    });
+    expect(woo.response.status).toBe(201);
+    const connectionId = shopify.data!.connection.connectionId;
+    const path = { connectionId };
+    expect((await asStaff.GET('/intake/connections')).data?.connections).toHaveLength(2);
+    expect((await asStaff.PATCH('/intake/connections/{connectionId}', { params: { path }, body: { label: 'Online shop' } })).response.status).toBe(200);
+    expect((await asStaff.PATCH('/intake/connections/{connectionId}', { params: { path }, body: { colour: 'red' } as never })).response.status).toBe(400);
+    expect((await asStaff.POST('/intake/connections/{connectionId}/test', { params: { path } })).response.status).toBe(200);
+    const rotated = await asStaff.POST('/intake/connections/{connectionId}/secret/rotate', { params: { path } });
+    expect(rotated.response.status).toBe(200);
+    expect((await asStaff.GET('/intake/connections/{connectionId}/deliveries', { params: { path, query: { limit: 5 } } })).response.status).toBe(200);
+    const elsewhere = orders(as({ role: 'staff', shopId: uniqueName('shop') }));
+    expect((await elsewhere.GET('/intake/connections/{connectionId}/deliveries', { params: { path } })).response.status).toBe(404);
+
+    // Deliveries as Shopify sends them: signed over the body's bytes. These lack a delivery date, so they are held for staff.
+    const deliver = (body: string, hmac = createHmac('sha256', secret).update(body).digest('base64'), domain = shopDomain) =>
+      plain('orders', 'POST', '/intake/shopify/webhooks', `${running.orders.url}/intake/shopify/webhooks`, {
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-hmac-sha256': hmac,
+          'x-shopify-shop-domain': domain,
+          'x-shopify-webhook-id': randomUUID(),
+          'x-shopify-event-id': randomUUID(),
+        },
+        body,
+      });
+    const undated = (id: number) =>
+      JSON.stringify({
+        id,
+        name: `#${id}`,
+        updated_at: '2026-02-10T10:00:00+01:00',
+        customer: { first_name: 'Sam', last_name: 'Buyer' },
+        shipping_address: { first_name: 'Alex', last_name: 'Recipient', address1: 'Lindenlaan 3', city: 'Utrecht' },
+        line_items: [{ id: 1, sku: 'ROSE-12', title: 'Twelve red roses', quantity: 1 }],
+      });
+    expect((await deliver(undated(1))).status).toBe(200);
+    expect((await deliver(undated(2))).status).toBe(200);
+    expect((await deliver(undated(3), 'AAAA')).status).toBe(401);
+    expect((await deliver(undated(4), undefined, 'nobody.myshopify.com')).status).toBe(404);
+    expect((await deliver('x'.repeat(1024 * 1024 + 1))).status).toBe(413);
+    const wooUrl = `${running.orders.url}/intake/woocommerce/webhooks/${woo.data!.connection.connectionId}`;
+    const wooPath = '/intake/woocommerce/webhooks/{connectionId}';
+    const ping = await plain('orders', 'POST', wooPath, wooUrl, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'webhook_id=3' });
+    expect(ping.status).toBe(200);
+    expect((await plain('orders', 'POST', wooPath, wooUrl, { headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+
+    const held = await eventually(async () => {
+      const items = (await asStaff.GET('/intake/attention')).data?.items ?? [];
+      expect(items).toHaveLength(2);
+      return items;
+    });
+    const window = { ...valentines, timeZone: 'Europe/Amsterdam' };
+    const placed = await asStaff.POST('/intake/attention/{intakeId}/place', {
+      params: { path: { intakeId: held[0].intakeId } },
+      body: { deliveryWindow: window },
+    });
+    expect(placed.response.status).toBe(201);
+    expect(
+      (await asStaff.POST('/intake/attention/{intakeId}/place', { params: { path: { intakeId: held[0].intakeId } }, body: { deliveryWindow: window } }))
+        .response.status,
+    ).toBe(409);
+    expect((await asStaff.POST('/intake/attention/{intakeId}/place', { params: { path: { intakeId: held[1].intakeId } }, body: {} })).response.status).toBe(
+      400,
+    );
+    expect(
+      (await asStaff.POST('/intake/attention/{intakeId}/dismiss', { params: { path: { intakeId: held[1].intakeId } }, body: { reason: 'A test order' } }))
+        .response.status,
+    ).toBe(200);
+    expect(
+      (await asStaff.POST('/intake/attention/{intakeId}/dismiss', { params: { path: { intakeId: randomUUID() } }, body: { reason: 'x' } })).response.status,
+    ).toBe(404);
   });
 
   it('dispatch: riders, settings, the board, assignment, plans, positions, demand and lateness', async () => {

@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -242,6 +243,41 @@ describe('the gateway', () => {
     });
     const down = await call(gateway.url, 'GET', '/api/dispatch/riders', { token: owner.accessToken });
     expect({ status: down.status, code: down.body.code }).toEqual({ status: 502, code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('passes a shop system’s webhook to /api/orders/intake/… with its bytes untouched, so the signature over them verifies', async () => {
+    const shopDomain = `${uniqueName('gateway').toLowerCase().replace(/_/g, '-')}.myshopify.com`;
+    const secret = 'gateway-webhook-secret-0123456789';
+    const connected = await call(gateway.url, 'POST', '/api/orders/intake/connections', {
+      token: owner.accessToken,
+      body: { platform: 'shopify', label: 'Web shop', shopDomain, timeZone: 'Asia/Shanghai', webhookSecret: secret },
+    });
+    expect(connected.status).toBe(201);
+    // Bytes a proxy that parsed and re-serialised the JSON would change: spacing, an escaped slash, \u escapes.
+    const body = `{"id": ${Date.now()}, "name": "#4242", "updated_at": "2026-02-10T10:00:00+08:00", "note": "roses \\/ lilies \\u4e0a\\u6d77"}`;
+    const deliver = (hmac: string) =>
+      fetch(`${gateway.url}/api/orders/intake/shopify/webhooks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-hmac-sha256': hmac,
+          'x-shopify-shop-domain': shopDomain,
+          'x-shopify-api-version': '2026-04',
+          'x-shopify-webhook-id': randomUUID(),
+          'x-shopify-event-id': randomUUID(),
+        },
+        body,
+      });
+    const signed = await deliver(createHmac('sha256', secret).update(body).digest('base64'));
+    expect(signed.status).toBe(200);
+    expect(await signed.json()).toMatchObject({ received: true, duplicate: false });
+    const forged = await deliver(
+      createHmac('sha256', secret)
+        .update(JSON.stringify(JSON.parse(body)))
+        .digest('base64'),
+    );
+    expect(forged.status).toBe(401);
   });
 
   it('carries the live stream: /ws welcomes after the auth message and pushes the shop’s new order; /sse opens with a ticket in its query', async () => {

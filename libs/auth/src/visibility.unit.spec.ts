@@ -11,6 +11,7 @@ const erased = { type: 'PersonalDataErased', shopId: 's1', data: { personId: 'p1
 const atRisk = { type: 'DeliveryAtRisk', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li' } };
 const late = { type: 'DeliveryLate', shopId: 's1', data: { orderId: 'o1', shopId: 's1', riderId: 'li' } };
 const replanned = { type: 'RiderRunReplanned', shopId: 's1', data: { riderId: 'li', shopId: 's1', planId: 'p1', orderIds: ['o1', 'o2'] } };
+const held = { type: 'IntakeOrderNeedsAttention', shopId: 's1', data: { intakeId: 'i1', shopId: 's1', reason: 'missing_delivery_date' } };
 const mention = { type: 'MessagePosted', shopId: 's1', data: { orderId: 'o1', mentions: ['fay', 'li'] } };
 
 const who = (p: Partial<Principal> & Pick<Principal, 'role'>): Principal => ({ sub: 'x', ...p }) as Principal;
@@ -18,6 +19,10 @@ const who = (p: Partial<Principal> & Pick<Principal, 'role'>): Principal => ({ s
 describe('who is told about an event', () => {
   it.each([
     ['an operator, of any shop', who({ role: 'operator' }), placed, true],
+    ['staff of the shop, of an order from their web shop held for them', who({ role: 'staff', shopId: 's1' }), held, true],
+    ['staff of another shop, of a held order', who({ role: 'staff', shopId: 's2' }), held, false],
+    ['a dispatcher, of a held order (staff resolve it)', who({ role: 'dispatcher', shopId: 's1' }), held, false],
+    ['a florist, of a held order', who({ role: 'florist', shopId: 's1' }), held, false],
     ['staff of the shop', who({ role: 'staff', shopId: 's1' }), placed, true],
     ['staff of another shop', who({ role: 'staff', shopId: 's2' }), placed, false],
     ['a dispatcher of the shop', who({ role: 'dispatcher', shopId: 's1' }), assigned, true],

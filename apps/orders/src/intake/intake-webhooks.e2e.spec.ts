@@ -18,6 +18,8 @@ import { DataSource } from 'typeorm';
 import { WebSocket } from 'ws';
 import type { OrdersConfig } from '../orders.config';
 import { ordersService } from '../orders.service';
+import { IntakeOrderSchema } from './domain/intake-order';
+import { IntakePlacer } from './placing/intake-placer.service';
 import {
   pingWooCommerce,
   publishedWooOrder,
@@ -336,7 +338,12 @@ describe('intake webhooks (orders → Kafka → notifications → staff WebSocke
     expect(await storedDeliveries()).toBe(deliveries);
   });
 
-  it('refuses an oversized delivery with 413 before reading it', async () => {
+  it('takes a large order above the service’s usual body limit, and refuses an oversized delivery with 413 before reading it', async () => {
+    // A big order (a long note, many lines) is still an order: webhooks have a limit of their own, above HTTP_BODY_LIMIT_BYTES.
+    const large = shopifyOrder(Date.now(), valentines, { note: 'x'.repeat(orders.config.HTTP_BODY_LIMIT_BYTES + 1024) });
+    const taken = await sendShopify({ topic: 'orders/create', order: large });
+    expect(taken.status).toBe(200);
+    expect((await outcomeOf(shopifyConnection, taken.body.deliveryId)).outcome).toBe('placed');
     const deliveries = await storedDeliveries();
     const huge = shopifyOrder(Date.now(), valentines, { note: 'x'.repeat(orders.config.ORDERS_INTAKE_WEBHOOK_MAX_BYTES) });
     const sent = await sendShopify({ topic: 'orders/create', order: huge });
@@ -363,6 +370,28 @@ describe('intake webhooks (orders → Kafka → notifications → staff WebSocke
     const tested = await call('POST', `/intake/connections/${shopifyConnection}/test`);
     expect(tested).toMatchObject({ status: 200, body: { delivery: { state: 'processed', outcome: 'tested', reason: 'would be placed' } } });
     expect(await loggedEvents()).toBe(events);
+  });
+
+  it('places an order once when two snapshots of it are taken at the same moment (an update racing its create)', async () => {
+    const placer = orders.app.get(IntakePlacer);
+    const order = IntakeOrderSchema.parse({
+      buyer: { name: 'Sam Buyer' },
+      recipient: { name: 'Alex Recipient', address: { text: 'Lindenlaan 5, Utrecht' } },
+      items: [{ sku: 'ROSE-12', name: 'Twelve red roses', quantity: 1 }],
+      deliveryWindow: { from: `${valentines}T13:00:00+01:00`, to: `${valentines}T15:00:00+01:00` },
+    });
+    const ref = uniqueName('race');
+    const results = await Promise.all([
+      placer.receive(shop, 'pos:till-1', ref, '2026-02-10T10:00:00Z', order),
+      placer.receive(shop, 'pos:till-1', ref, '2026-02-10T10:00:01Z', { ...order, paid: true }),
+    ]);
+    const orderIds = new Set(results.map((r) => r.orderId).filter(Boolean));
+    expect(orderIds.size).toBe(1);
+    expect(results.map((r) => r.outcome).sort()).toEqual(expect.arrayContaining(['placed']));
+    expect(results.filter((r) => r.outcome === 'placed')).toHaveLength(1);
+    const [orderId] = [...orderIds];
+    // Whichever came second, the newer snapshot (paid) is what the order holds in the end.
+    await eventually(async () => expect((await call('GET', `/orders/${orderId}`)).body.paid).toBe(true));
   });
 
   it('answers another shop’s staff 404 for this shop’s connection', async () => {

@@ -107,7 +107,7 @@ export function mapShopifyOrder(payload: unknown, topic: string, context: Connec
           ...optional('name', personName(shipping)),
           ...optional('phone', shipping.phone, isPhone),
           addressType: shipping.company ? 'business' : 'residence',
-          ...(addressText(shipping) ? { address: { text: addressText(shipping)!, ...geoOf(shipping) } } : {}),
+          ...optional('address', addressText(shipping) === undefined ? undefined : { text: addressText(shipping) as string, ...geoOf(shipping) }),
         }
       : undefined,
     items: (o.line_items ?? []).map((line) => ({

@@ -104,7 +104,7 @@ export function mapWooCommerceOrder(payload: unknown, context: ConnectionContext
           ...optional('name', personName(shipping)),
           ...optional('phone', shipping.phone, isPhone),
           addressType: shipping.company ? 'business' : 'residence',
-          ...(addressText(shipping) ? { address: { text: addressText(shipping)! } } : {}),
+          ...optional('address', addressText(shipping) === undefined ? undefined : { text: addressText(shipping) as string }),
         }
       : undefined,
     items: (o.line_items ?? []).map((line) => ({

@@ -70,9 +70,17 @@ export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, 
     };
   }
 
-  /** Processes one delivery now, if it is still waiting (the connection test answers with its outcome). */
-  async processNow(deliveryId: string): Promise<void> {
-    for (const claim of await this.deliveries.claim(1, LEASE_MS, deliveryId)) await this.process(claim);
+  /**
+   * Processes one delivery now and resolves once it is processed (the connection test answers with
+   * its outcome). Another worker may have claimed it first: then its result is waited for.
+   */
+  async processNow(deliveryId: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const claim of await this.deliveries.claim(1, LEASE_MS, deliveryId)) await this.process(claim);
+      if ((await this.deliveries.get(deliveryId))?.state !== 'received') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   private async run(): Promise<void> {
