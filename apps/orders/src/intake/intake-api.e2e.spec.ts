@@ -302,7 +302,7 @@ describe('orders from a shop’s own systems: the intake API and CSV imports', (
       expect(await imports()).toBe(before);
     });
 
-    it('refuses a mapping that names columns the file lacks, and a CSV body on a JSON route', async () => {
+    it('refuses a mapping that names columns the file lacks, a CSV body on a JSON route, and an empty file', async () => {
       const uploaded = await call('POST', '/intake/imports?timeZone=Asia/Shanghai', { token: shops.b.staff, csv: '订单号,收件人,商品\nS-1,王芳,玫瑰\n' });
       expect(uploaded.body).toMatchObject({ suggestedMapping: { externalRef: '订单号', recipientName: '收件人', items: '商品' }, rowsTotal: 1 });
       const refused = await call('POST', `/intake/imports/${uploaded.body.importId as string}/start`, {
@@ -311,6 +311,8 @@ describe('orders from a shop’s own systems: the intake API and CSV imports', (
       });
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 400, code: 'MAPPING_INVALID' });
       expect((await call('POST', '/intake/orders', { token: shops.b.apiKeyToken, csv: 'a,b\n1,2\n' })).status).toBe(415);
+      const empty = await call('POST', '/intake/imports?timeZone=Asia/Shanghai', { token: shops.b.staff, csv: '' });
+      expect({ status: empty.status, code: empty.body.code }).toEqual({ status: 400, code: 'CSV_NO_HEADER' });
     });
   });
 });
