@@ -41,7 +41,7 @@ export interface BigUploadRun {
 
 export interface IntakeSection {
   csv: CsvImportRun;
-  /** A file a tenth the size of bigUpload's, uploaded just before it: memory must not follow the size. */
+  /** A file half the size of bigUpload's, uploaded just before it: memory must not follow the size. */
   smallUpload?: BigUploadRun;
   bigUpload?: BigUploadRun;
   concurrency: number;
@@ -115,7 +115,7 @@ export async function intakeSection(
     say(
       `  CSV: ${csv.rows.toLocaleString('en-US')} rows in ${csv.importSeconds.toFixed(1)} s = ${Math.round(csv.rowsPerSec)} rows/s; RSS ${csv.rssMiB.before.toFixed(0)} → peak ${csv.rssMiB.peakImport.toFixed(0)} MiB`,
     );
-    const smallUpload = options.uploadMiB > 0 ? await bigFileUpload(ctx, service, staff, schema, workDir, options.uploadMiB / 10) : undefined;
+    const smallUpload = options.uploadMiB > 0 ? await bigFileUpload(ctx, service, staff, schema, workDir, options.uploadMiB / 2) : undefined;
     const bigUpload = options.uploadMiB > 0 ? await bigFileUpload(ctx, service, staff, schema, workDir, options.uploadMiB) : undefined;
     for (const upload of [smallUpload, bigUpload]) {
       if (upload)
