@@ -11,9 +11,12 @@ const shopDomain = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'the store’s permanent domain, e.g. petals.myshopify.com');
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const siteUrl = z
   .url({ protocol: /^https?$/ })
   .max(300)
+  // The REST keys for write-back and the poll travel with every call: plain http only to a site on this machine.
+  .refine((url) => url.startsWith('https:') || LOOPBACK.has(new URL(url).hostname), 'an https URL (plain http only for a site on loopback)')
   .describe('The WordPress site’s home URL, as WooCommerce names it in X-WC-Webhook-Source');
 const secret = z.string().min(16, 'at least 16 characters').max(200);
 const label = z.string().trim().min(1).max(100);
