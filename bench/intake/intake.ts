@@ -35,12 +35,14 @@ export interface BigUploadRun {
   rows: number;
   seconds: number;
   rssMiB: { before: number; peak: number };
-  /** The stored chunks after the upload (every byte kept, in 1 MiB chunks). */
+  /** The stored chunks after the upload (every byte kept, sealed, in 1 MiB chunks). */
   storedBytes: number;
 }
 
 export interface IntakeSection {
   csv: CsvImportRun;
+  /** A file half the size of bigUpload's, uploaded just before it: memory must not follow the size. */
+  smallUpload?: BigUploadRun;
   bigUpload?: BigUploadRun;
   concurrency: number;
   seconds: number;
@@ -113,13 +115,18 @@ export async function intakeSection(
     say(
       `  CSV: ${csv.rows.toLocaleString('en-US')} rows in ${csv.importSeconds.toFixed(1)} s = ${Math.round(csv.rowsPerSec)} rows/s; RSS ${csv.rssMiB.before.toFixed(0)} → peak ${csv.rssMiB.peakImport.toFixed(0)} MiB`,
     );
+    const smallUpload = options.uploadMiB > 0 ? await bigFileUpload(ctx, service, staff, schema, workDir, options.uploadMiB / 2) : undefined;
     const bigUpload = options.uploadMiB > 0 ? await bigFileUpload(ctx, service, staff, schema, workDir, options.uploadMiB) : undefined;
-    if (bigUpload)
-      say(`  upload of ${(bigUpload.bytes / 2 ** 20).toFixed(0)} MiB: ${bigUpload.seconds.toFixed(1)} s, RSS peak ${bigUpload.rssMiB.peak.toFixed(0)} MiB`);
+    for (const upload of [smallUpload, bigUpload]) {
+      if (upload)
+        say(
+          `  upload of ${(upload.bytes / 2 ** 20).toFixed(0)} MiB: ${upload.seconds.toFixed(1)} s, RSS ${upload.rssMiB.before.toFixed(0)} → peak ${upload.rssMiB.peak.toFixed(0)} MiB`,
+        );
+    }
     const http = await intakeAgainstPlaceOrder(ctx, service, { staff, apiKey, ...options });
     const webhook = await shopifyWebhooks(ctx, service, schema, staff, options);
     say(`  webhooks: ${Math.round(webhook.accepted.callsPerSec)} deliveries/s answered, ${Math.round(webhook.placedPerSec)} orders/s placed end to end`);
-    return { csv, ...(bigUpload ? { bigUpload } : {}), ...http, webhook };
+    return { csv, ...(smallUpload ? { smallUpload } : {}), ...(bigUpload ? { bigUpload } : {}), ...http, webhook };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
     await service.stop().catch((err: Error) => say(`  stopping orders: ${err.message}`));
@@ -251,7 +258,7 @@ async function csvImport(service: BuiltService, token: string, dir: string, rows
 }
 
 async function bigFileUpload(ctx: BenchContext, service: BuiltService, token: string, schema: string, dir: string, mib: number): Promise<BigUploadRun> {
-  const file = join(dir, 'migration.csv');
+  const file = join(dir, `migration-${mib}.csv`);
   const date = tomorrow();
   const target = mib * 2 ** 20;
   let rows = 0;
@@ -278,6 +285,7 @@ async function bigFileUpload(ctx: BenchContext, service: BuiltService, token: st
     [uploaded.importId],
   )) as Array<{ stored: string }>;
   if ((uploaded.rowsTotal as number) !== rows) throw new Error(`the upload counted ${String(uploaded.rowsTotal)} rows, the file has ${rows}`);
+  rmSync(file, { force: true });
   return { bytes, rows, seconds, rssMiB: { before, peak }, storedBytes: Number(stored) };
 }
 
@@ -290,7 +298,7 @@ async function intakeAgainstPlaceOrder(
   ctx: BenchContext,
   service: BuiltService,
   options: { staff: string; apiKey: string; concurrency: number; seconds: number; warmupSeconds: number },
-): Promise<Omit<IntakeSection, 'csv' | 'bigUpload' | 'webhook'>> {
+): Promise<Omit<IntakeSection, 'csv' | 'smallUpload' | 'bigUpload' | 'webhook'>> {
   const order = placeOrderBody();
   const run = randomUUID().slice(0, 8);
   const intake = (worker: number, seq: number) =>

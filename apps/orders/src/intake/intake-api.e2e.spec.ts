@@ -86,6 +86,8 @@ describe('orders from a shop’s own systems: the intake API and CSV imports', (
       AUTH_JWKS_URL: `${accounts.url}/.well-known/jwks.json`,
       // Small enough that the test can send a file over the limit.
       ORDERS_INTAKE_IMPORT_MAX_MB: '1',
+      // A stopped replica's import is taken over within the test.
+      ORDERS_INTAKE_IMPORT_SWEEP_MS: '200',
     });
     shops.a = await shopWithApiKey('tulip-lane', namespace);
     shops.b = await shopWithApiKey('iris-row', namespace);
@@ -267,6 +269,47 @@ describe('orders from a shop’s own systems: the intake API and CSV imports', (
       expect(secondDone).toMatchObject({ imported: 0, duplicates: 236, rejected: 3, needsAttention: 1 });
     }, 120_000);
 
+    it('takes over an import whose replica stopped, resuming after the last line it reported', async () => {
+      const lines = [header];
+      for (let n = 1; n <= 10; n++) lines.push(good(n).replace(/^C-/, 'R-'));
+      const uploaded = await call('POST', '/intake/imports?source=resume&timeZone=Europe/Amsterdam&currency=EUR', {
+        token: shops.a.staff,
+        csv: lines.join('\n'),
+      });
+      const importId = uploaded.body.importId as string;
+      // As a replica leaves it when it stops: running, its lease run out, lines 2 to 4 reported.
+      const db = orders.app.get(DataSource);
+      const settings = {
+        mapping: uploaded.body.suggestedMapping,
+        dateOrder: 'ymd',
+        currency: 'EUR',
+        channel: 'phone',
+        past: false,
+        startedBy: { role: 'staff', subject: 'gone', shopId: shops.a.shopId },
+      };
+      await db.query(
+        `UPDATE intake_imports SET status = 'running', settings = $2, started_at = now(), lease_until = now() - interval '1 second',
+           last_line = 4, rows_done = 3, imported = 3 WHERE import_id = $1`,
+        [importId, JSON.stringify(settings)],
+      );
+      await db.query(
+        `INSERT INTO intake_import_rows (import_id, line, outcome, external_ref) VALUES ($1, 2, 'imported', 'R-1'), ($1, 3, 'imported', 'R-2'), ($1, 4, 'imported', 'R-3')`,
+        [importId],
+      );
+
+      const finished = await eventually(async () => {
+        const progress = await call('GET', `/intake/imports/${importId}`, { token: shops.a.staff });
+        expect(progress.body.status).toBe('finished');
+        return progress.body;
+      }, 30_000);
+      expect(finished).toMatchObject({ rowsTotal: 10, rowsDone: 10, imported: 10, duplicates: 0, rejected: 0 });
+      const report = (await call('GET', `/intake/imports/${importId}/report`, { token: shops.a.staff })).body.rows as Array<{ line: number; orderId?: string }>;
+      expect(report.map((r) => r.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(report.filter((r) => r.orderId).map((r) => r.line)).toEqual([5, 6, 7, 8, 9, 10, 11]);
+      // The lines reported before the stop were not placed again.
+      expect(await count(`SELECT count(*) AS n FROM intake_orders WHERE shop_id = $1 AND source = 'csv:resume'`, [shops.a.shopId])).toBe(7);
+    });
+
     it('imports a file from the command line, printing progress and the summary, and writes the report', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'intake-import-'));
       const file = join(dir, 'day.csv');
@@ -302,7 +345,7 @@ describe('orders from a shop’s own systems: the intake API and CSV imports', (
       expect(await imports()).toBe(before);
     });
 
-    it('refuses a mapping that names columns the file lacks, and a CSV body on a JSON route', async () => {
+    it('refuses a mapping that names columns the file lacks, a CSV body on a JSON route, and an empty file', async () => {
       const uploaded = await call('POST', '/intake/imports?timeZone=Asia/Shanghai', { token: shops.b.staff, csv: '订单号,收件人,商品\nS-1,王芳,玫瑰\n' });
       expect(uploaded.body).toMatchObject({ suggestedMapping: { externalRef: '订单号', recipientName: '收件人', items: '商品' }, rowsTotal: 1 });
       const refused = await call('POST', `/intake/imports/${uploaded.body.importId as string}/start`, {
@@ -311,6 +354,8 @@ describe('orders from a shop’s own systems: the intake API and CSV imports', (
       });
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 400, code: 'MAPPING_INVALID' });
       expect((await call('POST', '/intake/orders', { token: shops.b.apiKeyToken, csv: 'a,b\n1,2\n' })).status).toBe(415);
+      const empty = await call('POST', '/intake/imports?timeZone=Asia/Shanghai', { token: shops.b.staff, csv: '' });
+      expect({ status: empty.status, code: empty.body.code }).toEqual({ status: 400, code: 'CSV_NO_HEADER' });
     });
   });
 });

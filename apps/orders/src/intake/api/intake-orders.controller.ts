@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, Roles, Scopes, shopInScope } from '@petalpost/auth';
 import { DomainError } from '@petalpost/contracts';
-import { ApiCommand, ApiErrors, CommandRequest } from '@petalpost/platform';
+import { ApiCommand, ApiContent, ApiErrors, CommandRequest } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { IntakePlacer, type IntakeResult } from '../placing/intake-placer.service';
 import { IntakeOrdersStore, type IntakeRow } from '../placing/intake-orders.store';
@@ -39,6 +39,9 @@ export class IntakeOrdersController {
   )
   @ApiErrors(413, 415)
   @ZodResponse({ status: 201, type: IntakeAnswer })
+  @ApiContent(200, 'Sent before (a replay: the answer as it stands, nothing new), or a later or earlier snapshot of it (updated, stale, cancelled)', {
+    'application/json': IntakeAnswer,
+  })
   async receive(@Body() body: IntakeOrderBody, @CommandRequest() request: CommandRequest) {
     const { principal } = request;
     const { shopId: requested, source, externalRef, updatedAt, ...order } = body;

@@ -1,10 +1,10 @@
 import { sqlMigration } from '@petalpost/platform';
 
 /**
- * CSV imports: the uploaded file itself in chunks of at most a mebibyte (any replica can run or
- * resume the import, and deleting the upload is a DELETE), the import's progress, and one report
- * row per record of the file. Uploads and reports never hold personal data beyond the file's own
- * cells, which are deleted with the chunks once the import is done or expires.
+ * CSV imports: the uploaded file itself in chunks of at most a mebibyte, each sealed under the
+ * intake's key (any replica can run or resume the import, and deleting the upload is a DELETE),
+ * the import's progress, and one report row per record of the file (outcome, order number and
+ * reason, never a person's details). The chunks go once the import is done or expires.
  */
 export const IntakeImports1770000000900 = sqlMigration('IntakeImports1770000000900', {
   up: [

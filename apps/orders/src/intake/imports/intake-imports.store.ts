@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SecretBox } from '../secret-box';
 import type { ImportSettings } from './domain/import-settings';
 
 export type ImportStatus = 'uploading' | 'uploaded' | 'running' | 'finished' | 'failed' | 'expired';
@@ -97,10 +98,19 @@ const recordOf = (r: Row): ImportRecord => ({
 /** TypeORM answers an UPDATE or DELETE … RETURNING as [rows, count]. */
 const returned = <T>(result: unknown): T[] => (result as [T[], number])[0];
 
-/** The only code that reads or writes the CSV import tables. */
+/** A chunk's box is bound to its place in its file: one copied elsewhere does not open. */
+const chunkAad = (importId: string, seq: number) => `intake-import:${importId}:${seq}`;
+
+/**
+ * The only code that reads or writes the CSV import tables. The file's chunks are sealed
+ * (SecretBox): a sheet of orders is buyers' and recipients' names, phones and addresses.
+ */
 @Injectable()
 export class IntakeImportsStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+  ) {}
 
   async create(row: { importId: string; shopId: string; createdBy: string; source: string; timeZone: string; expiresAt: Date }): Promise<void> {
     await this.dataSource.query(
@@ -110,7 +120,11 @@ export class IntakeImportsStore {
   }
 
   async appendChunk(importId: string, seq: number, bytes: Buffer): Promise<void> {
-    await this.dataSource.query(`INSERT INTO intake_import_chunks (import_id, seq, bytes) VALUES ($1, $2, $3)`, [importId, seq, bytes]);
+    await this.dataSource.query(`INSERT INTO intake_import_chunks (import_id, seq, bytes) VALUES ($1, $2, $3)`, [
+      importId,
+      seq,
+      this.box.seal(bytes, chunkAad(importId, seq)),
+    ]);
     await this.dataSource.query(`UPDATE intake_imports SET bytes = bytes + $2 WHERE import_id = $1`, [importId, bytes.length]);
   }
 
@@ -124,7 +138,7 @@ export class IntakeImportsStore {
 
   /** The file as it was uploaded, read back one chunk at a time. */
   file(importId: string): Readable {
-    const dataSource = this.dataSource;
+    const { dataSource, box } = this;
     return Readable.from(
       (async function* () {
         for (let seq = 0; ; seq++) {
@@ -133,7 +147,7 @@ export class IntakeImportsStore {
             seq,
           ]);
           if (!rows[0]) return;
-          yield rows[0].bytes;
+          yield box.open(rows[0].bytes, chunkAad(importId, seq));
         }
       })(),
       { objectMode: false },

@@ -56,15 +56,18 @@ export class ImportsController {
   async upload(@Query() query: UploadImportQuery, @CommandRequest() request: CommandRequest, @Req() http: FastifyRequest) {
     const { principal } = request;
     const shopId = shopInScope(principal, query.shopId);
+    // An empty body is not parsed at all: there is no stream then, and no file.
+    const body = http.body instanceof Readable ? http.body : undefined;
+    if (!body) throw new DomainError('invalid', 'CSV_NO_HEADER', 'the file is empty: its first line must name the columns');
     const timeZone = query.timeZone ?? (await this.slots.plan(shopId))?.timeZone;
     if (!timeZone) {
-      (http.body as Readable).resume();
+      body.resume();
       throw new DomainError('invalid', 'TIME_ZONE_REQUIRED', 'say which time zone the file’s dates are in (timeZone), or plan the shop’s delivery slots first');
     }
     const length = Number(http.headers['content-length']);
     const { record, first } = await this.uploads.upload(
       { shopId, createdBy: principal.sub, source: query.source, timeZone, announcedBytes: Number.isFinite(length) ? length : undefined },
-      http.body as Readable,
+      body,
     );
     return { ...previewOf(record, first, { ...query, channel: 'phone' }), status: record.status, bytes: record.bytes, expiresAt: record.expiresAt };
   }

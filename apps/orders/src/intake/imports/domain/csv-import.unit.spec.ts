@@ -98,6 +98,18 @@ describe('a row mapped to an order', () => {
     expect(mapped.ok && [mapped.order.deliveryDate, mapped.order.deliveryWindow, mapped.order.recipient.address]).toEqual([undefined, undefined, undefined]);
   });
 
+  it('gives a row with a date and no hours the import’s default hours, when it has them', () => {
+    const undated = row({ 'Delivery Time': '' });
+    const held = mapCsvRow(undated, context);
+    expect(held.ok && [held.order.deliveryDate, held.order.deliveryWindow]).toEqual(['2027-02-14', undefined]);
+    const withDefault = mapCsvRow(undated, { ...context, defaultHours: '09:00-18:00' });
+    expect(withDefault.ok && withDefault.order.deliveryWindow).toEqual({
+      from: '2027-02-14T09:00:00.000+01:00',
+      to: '2027-02-14T18:00:00.000+01:00',
+      timeZone: 'Europe/Amsterdam',
+    });
+  });
+
   it('reports every problem of a row at once, by field and column', () => {
     const mapped = mapCsvRow(row({ 'Order No': '', 'Delivery Date': '2027-02-30', Total: 'lots', Paid: 'maybe', Items: '0 x Tulips' }), context);
     expect(mapped.ok).toBe(false);

@@ -91,7 +91,7 @@ export function mapCsvRow(cells: readonly string[], context: RowContext): Mapped
   const recipientName = text('recipientName', 200);
   if (recipientName === undefined) problem('recipientName', 'the recipient’s name is empty');
   const buyerEmail = text('buyerEmail', 254);
-  if (buyerEmail !== undefined && !email.safeParse(buyerEmail).success) problem('buyerEmail', `"${buyerEmail}" is not an e-mail address`);
+  if (buyerEmail !== undefined && !email.safeParse(buyerEmail).success) problem('buyerEmail', 'is not an e-mail address'); // the value stays out of the report: it is personal data
   const addressText = text('address', 500);
   const addressNotes = text('addressNotes', 500);
   const addressTypeCell = cell('addressType');
