@@ -2044,6 +2044,23 @@ export interface components {
         DismissBody: {
             reason: string;
         };
+        IntakeAnswer_Output: {
+            /**
+             * @description placed: an order was placed; needs_attention: held for staff (reason says what is missing); updated: a later updatedAt was applied; stale: an earlier one, ignored; cancelled/dismissed: cancelled by the sender or dismissed by staff
+             * @enum {string}
+             */
+            outcome: "placed" | "needs_attention" | "updated" | "stale" | "cancelled" | "dismissed";
+            source: string;
+            externalRef: string;
+            /** Format: uuid */
+            intakeId?: string;
+            /**
+             * Format: uuid
+             * @description The order it became, once placed
+             */
+            orderId?: string;
+            reason?: string;
+        };
         /**
          * @description An order from a till, a phone-order form or any other system of the shop
          * @example {
@@ -2164,23 +2181,6 @@ export interface components {
              * @description When the sending system last changed the order. Send a later one to update a placed order (window, address, paid) or cancel it; an earlier one is ignored. Without it, a second request is a replay
              */
             updatedAt?: string;
-        };
-        IntakeAnswer_Output: {
-            /**
-             * @description placed: an order was placed; needs_attention: held for staff (reason says what is missing); updated: a later updatedAt was applied; stale: an earlier one, ignored; cancelled/dismissed: cancelled by the sender or dismissed by staff
-             * @enum {string}
-             */
-            outcome: "placed" | "needs_attention" | "updated" | "stale" | "cancelled" | "dismissed";
-            source: string;
-            externalRef: string;
-            /** Format: uuid */
-            intakeId?: string;
-            /**
-             * Format: uuid
-             * @description The order it became, once placed
-             */
-            orderId?: string;
-            reason?: string;
         };
         ImportUploaded_Output: {
             /** Format: uuid */
@@ -5938,6 +5938,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Sent before (a replay: the answer as it stands, nothing new), or a later or earlier snapshot of it (updated, stale, cancelled) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeAnswer_Output"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
