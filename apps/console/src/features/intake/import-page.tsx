@@ -275,7 +275,7 @@ function Progress({ importId }: { importId: string }) {
               <Link to="/attention">{t('intake.import.toAttention', { count: p.needsAttention })}</Link>
             </p>
           )}
-          {p.status === 'finished' && <Report importId={importId} />}
+          {p.status === 'finished' && <Report importId={importId} rows={p.rowsDone} />}
         </>
       )}
     </section>
@@ -284,7 +284,8 @@ function Progress({ importId }: { importId: string }) {
 
 const isRunning = (p: ImportProgress | undefined) => !p || p.status === 'uploading' || p.status === 'uploaded' || p.status === 'running';
 
-function Report({ importId }: { importId: string }) {
+/** The report's first page, rows not imported first; every row of a large import is in the download. */
+function Report({ importId, rows }: { importId: string; rows: number }) {
   const { t } = useTranslation();
   const reasonText = useReasonText();
   const report = useQuery({ queryKey: ['orders', 'intake', 'imports', importId, 'report'], queryFn: () => intakeApi.report(importId), staleTime: Infinity });
@@ -313,7 +314,7 @@ function Report({ importId }: { importId: string }) {
       {shown && (
         <div className="table-scroll">
           <table className="import-report">
-            <caption>{t('intake.import.reportCaption', { shown: shown.rows.length, total: shown.total })}</caption>
+            <caption>{t('intake.import.reportCaption', { shown: shown.rows.length, total: Math.max(rows, shown.total) })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('intake.import.line')}</th>
