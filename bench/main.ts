@@ -16,6 +16,8 @@ import { renderPlannerSection, runPlannerBench } from './planner/planner-bench';
 import { locationsSection } from './dispatch/locations';
 import { riderSection } from './dispatch/rider';
 import { riderTable } from './dispatch/rider-report';
+import { intakeSection } from './intake/intake';
+import { intakeCsvTable, intakeHttpTable, intakeWebhookTable } from './intake/intake-report';
 import { kafkaClientsSection, kafkaClientsTable } from './kafka-clients';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
@@ -42,7 +44,7 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_KAFKA_BROKERS are given, prints a table per section and rewrites the sections it measured
  * in docs/benchmarks.md (the others are kept, saying which run they come from).
  *
- * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console,rider  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
+ * Knobs: BENCH_SECTIONS=append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console,rider,intake  BENCH_PHASE_SECONDS=8  BENCH_WARMUP_SECONDS=2
  * BENCH_RELAY_RATES=500,2000  BENCH_HTTP_CONNECTIONS=16  BENCH_HTTP_LOG_LEVEL=info  BENCH_HTTP_EXPRESS=0
  * BENCH_HTTP_PROFILE=0  BENCH_HTTP_ORDERS_MAIN=<another build of the orders service>
  * BENCH_NOTIFY_CLIENTS=1000,5000  BENCH_NOTIFY_RATE=200  BENCH_NOTIFY_SECONDS=20  BENCH_NOTIFY_WARMUP_SECONDS=3
@@ -56,11 +58,12 @@ import { type RelaySection, relaySection } from './relay';
  * BENCH_ACCOUNTS_LOG_LEVEL=info  BENCH_ACCOUNTS_MAIN=<another build of the accounts service>
  * BENCH_CONSOLE_ORDERS=500  BENCH_CONSOLE_BASELINE_ORDERS=20  BENCH_CONSOLE_RUNS=5  BENCH_CONSOLE_LIVE_ORDERS=10
  * BENCH_RIDER_PHONES=16  BENCH_RIDER_BATCH=10  BENCH_RIDER_SECONDS=4  BENCH_RIDER_WARMUP_SECONDS=1  BENCH_RIDER_MAIN=<another build of the dispatch service>
+ * BENCH_INTAKE_ROWS=10000  BENCH_INTAKE_UPLOAD_MB=200 (0: no large upload)  BENCH_INTAKE_CONCURRENCY=16  BENCH_INTAKE_SECONDS=8  BENCH_INTAKE_ORDERS_MAIN=<another build of the orders service>
  * BENCH_DOCS=<file> (or 0 to write nothing)
  */
 const env = process.env;
 const sections = new Set(
-  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console,rider')
+  (env.BENCH_SECTIONS ?? 'append,read,profile,relay,http,notifications,messaging,planner,locations,kafka-clients,auth,console,rider,intake')
     .split(',')
     .map((s) => s.trim()),
 );
@@ -156,6 +159,11 @@ async function main(): Promise<void> {
         'BENCH_RIDER_SECONDS',
         'BENCH_RIDER_WARMUP_SECONDS',
         'BENCH_RIDER_MAIN',
+        'BENCH_INTAKE_ROWS',
+        'BENCH_INTAKE_UPLOAD_MB',
+        'BENCH_INTAKE_CONCURRENCY',
+        'BENCH_INTAKE_SECONDS',
+        'BENCH_INTAKE_ORDERS_MAIN',
         'BENCH_CANDIDATE',
         'BENCH_CANDIDATE_RELAY',
         'BENCH_CANDIDATE_LABEL',
@@ -335,6 +343,19 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
         warmupSeconds: Number(env.BENCH_RIDER_WARMUP_SECONDS ?? 1),
       });
       say(`\n${printTable(riderTable(run.rider))}\n${printTable(bundleTable(run.rider.bundle))}\n`);
+    }
+    if (sections.has('intake')) {
+      say(
+        "\n[13 intake] a CSV import of many rows and a large upload (rows/s, the orders service's memory), the intake API and Shopify webhooks against POST /orders, same run",
+      );
+      run.intake = await intakeSection(ctx, {
+        rows: Number(env.BENCH_INTAKE_ROWS ?? 10_000),
+        uploadMiB: Number(env.BENCH_INTAKE_UPLOAD_MB ?? 200),
+        concurrency: Number(env.BENCH_INTAKE_CONCURRENCY ?? 16),
+        seconds: Number(env.BENCH_INTAKE_SECONDS ?? phaseSeconds),
+        warmupSeconds: warmupSeconds,
+      });
+      say(`\n${printTable(intakeCsvTable(run.intake))}\n${printTable(intakeHttpTable(run.intake))}\n${printTable(intakeWebhookTable(run.intake))}\n`);
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

@@ -8,6 +8,8 @@ import { consoleReport } from '../console/console-report';
 import { locationsReport } from '../dispatch/locations-report';
 import type { LocationsSection } from '../dispatch/locations';
 import type { RiderSection } from '../dispatch/rider';
+import type { IntakeSection } from '../intake/intake';
+import { intakeReport } from '../intake/intake-report';
 import { riderReport } from '../dispatch/rider-report';
 import type { HttpSection } from '../http/http';
 import { httpReport } from '../http/http-report';
@@ -52,6 +54,7 @@ export interface BenchRun extends RunInfo {
   auth?: AuthSection;
   console?: ConsoleSection;
   rider?: RiderSection;
+  intake?: IntakeSection;
   profiles: ProfileSummary[];
   totalSeconds?: number;
 }
@@ -83,6 +86,7 @@ const sectionReports = (run: BenchRun): Record<SectionName, BoundReport> => ({
   auth: reported(authReport, run.auth),
   console: reported(consoleReport, run.console),
   rider: reported(riderReport, run.rider),
+  intake: reported(intakeReport, run.intake),
 });
 
 /** The targets of every section this run measured, in the sections' order. */
@@ -135,6 +139,7 @@ export function measuredSections(run: BenchRun): SectionName[] {
     auth: !!run.auth,
     console: !!run.console,
     rider: !!run.rider,
+    intake: !!run.intake,
   };
   return SECTIONS.filter((s) => has[s]);
 }

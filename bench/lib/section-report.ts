@@ -23,6 +23,7 @@ export const SECTIONS = [
   'auth',
   'console',
   'rider',
+  'intake',
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];
 

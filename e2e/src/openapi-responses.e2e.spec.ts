@@ -310,6 +310,54 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     );
   });
 
+  it('orders: the intake API and CSV imports', async () => {
+    const shop = uniqueName('shop');
+    const asStaff = orders(as({ role: 'staff', shopId: shop }));
+    // What a shop's API key is exchanged for: staff of the shop, with scopes.
+    const asTill = orders(as({ role: 'staff', shopId: shop, scopes: ['orders:write'] }));
+    const order = { source: 'pos-front-desk', externalRef: uniqueName('T'), ...roses() };
+    expect((await asTill.POST('/intake/orders', { body: order })).response.status).toBe(201);
+    expect((await asTill.POST('/intake/orders', { body: order })).response.status).toBe(200);
+    expect((await asTill.POST('/intake/orders', { body: { ...order, colour: 'red' } as never })).response.status).toBe(400);
+    const path = { source: 'pos-front-desk', externalRef: order.externalRef };
+    expect((await asTill.GET('/intake/orders/{source}/{externalRef}', { params: { path } })).response.status).toBe(200);
+    const elsewhere = orders(as({ role: 'staff', shopId: uniqueName('shop') }));
+    expect((await elsewhere.GET('/intake/orders/{source}/{externalRef}', { params: { path } })).response.status).toBe(404);
+
+    // The upload is the file itself (text/csv), which the typed client does not send.
+    const upload = (csv: string) =>
+      plain('orders', 'POST', '/intake/imports', `${running.orders.url}/intake/imports?timeZone=Europe/Amsterdam`, {
+        headers: { authorization: `Bearer ${as({ role: 'staff', shopId: shop })}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+    const uploaded = await upload(
+      `Order No,Recipient,Address,Delivery Date,Delivery Time,Items,Customer\nC-1,Kim,Kade 1,${nextYear}-02-14,13:00-15:00,Roses,Sam\n`,
+    );
+    expect(uploaded.status).toBe(201);
+    expect((await upload('')).status).toBe(400);
+    const { importId, suggestedMapping } = JSON.parse(uploaded.body) as { importId: string; suggestedMapping: Record<string, string> };
+    const importPath = { importId };
+    expect(
+      (await asStaff.POST('/intake/imports/{importId}/preview', { params: { path: importPath }, body: { mapping: suggestedMapping } })).response.status,
+    ).toBe(200);
+    expect((await asStaff.POST('/intake/imports/{importId}/start', { params: { path: importPath }, body: { mapping: {} } })).response.status).toBe(400);
+    expect(
+      (await asStaff.POST('/intake/imports/{importId}/start', { params: { path: importPath }, body: { mapping: suggestedMapping } })).response.status,
+    ).toBe(202);
+    expect(
+      (await asStaff.POST('/intake/imports/{importId}/start', { params: { path: importPath }, body: { mapping: suggestedMapping } })).response.status,
+    ).toBe(409);
+    await eventually(async () => expect((await asStaff.GET('/intake/imports/{importId}', { params: { path: importPath } })).data?.status).toBe('finished'));
+    expect((await asStaff.GET('/intake/imports/{importId}/report', { params: { path: importPath, query: { limit: 10 } } })).data).toMatchObject({
+      rows: [{ line: 2 }],
+    });
+    const csv = await plain('orders', 'GET', '/intake/imports/{importId}/report', `${running.orders.url}/intake/imports/${importId}/report?format=csv`, {
+      headers: { authorization: `Bearer ${as({ role: 'staff', shopId: shop })}` },
+    });
+    expect(csv.status).toBe(200);
+    expect((await elsewhere.GET('/intake/imports/{importId}', { params: { path: importPath } })).response.status).toBe(404);
+  });
+
   it('dispatch: riders, settings, the board, assignment, plans, positions, demand and lateness', async () => {
     const shop = uniqueName('shop');
     const partner = uniqueName('shop');

@@ -1,6 +1,7 @@
 import { riderGraceConfigShape, serviceConfigSchemaFor } from '@petalpost/platform';
 import type { z } from 'zod';
 import { intakeConfigShape } from './intake/intake.config';
+import { importsConfigShape } from './intake/imports/imports.config';
 import { writebackConfigShape } from './intake/writeback/writeback.config';
 import { personalDataConfigShape } from './personal-data/personal-data.config';
 
@@ -8,6 +9,7 @@ export const ordersConfigSchema = serviceConfigSchemaFor('orders')
   .safeExtend(personalDataConfigShape)
   .safeExtend(riderGraceConfigShape)
   .safeExtend(intakeConfigShape)
-  .safeExtend(writebackConfigShape);
+  .safeExtend(writebackConfigShape)
+  .safeExtend(importsConfigShape);
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { IntakeOrdersController } from './api/intake-orders.controller';
 import { IntakeConnectionsController } from './connections/api/intake-connections.controller';
 import { IntakeConnections1770000000100 } from './connections/intake-connections.migration';
 import { IntakeConnections } from './connections/intake-connections.store';
@@ -10,6 +11,13 @@ import { IntakeOrdersStore } from './placing/intake-orders.store';
 import { SecretBox } from './secret-box';
 import { IntakeWebhooksController } from './webhooks/api/intake-webhooks.controller';
 import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migration';
+import { ImportsController } from './imports/api/imports.controller';
+import { CsvBodyParser } from './imports/csv-body';
+import { ImportRunner } from './imports/import-runner.service';
+import { importSweep } from './imports/import-sweep';
+import { ImportUploads } from './imports/import-uploads.service';
+import { IntakeImports1770000000400 } from './imports/intake-imports.migration';
+import { IntakeImportsStore } from './imports/intake-imports.store';
 import { IntakeDeliveries } from './webhooks/intake-deliveries.store';
 import { IntakeDeliveryWorker } from './webhooks/intake-delivery.worker';
 import { WebhookReceiver } from './webhooks/webhook-receiver.service';
@@ -19,7 +27,13 @@ import { WRITEBACK_MIGRATIONS, writebackPart } from './writeback/writeback.modul
 export { configureIntakeHttp } from './webhooks/intake-http';
 
 /** The intake slice's tables, in the order they are created. */
-export const INTAKE_MIGRATIONS = [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeOrders1770000000300, ...WRITEBACK_MIGRATIONS];
+export const INTAKE_MIGRATIONS = [
+  IntakeConnections1770000000100,
+  IntakeDeliveries1770000000200,
+  IntakeOrders1770000000300,
+  IntakeImports1770000000400,
+  ...WRITEBACK_MIGRATIONS,
+];
 
 /**
  * The intake slice of the orders service: orders arriving from the shop's own systems (Shopify,
@@ -32,11 +46,23 @@ export function intakeSlice(config: IntakeConfig & WritebackConfig): { controlle
   const secretsKey = intakeSecretsKeyFrom(config);
   const writeback = writebackPart(config);
   return {
-    controllers: [IntakeConnectionsController, IntakeWebhooksController, AttentionController, ...writeback.controllers],
+    controllers: [
+      IntakeConnectionsController,
+      IntakeWebhooksController,
+      AttentionController,
+      IntakeOrdersController,
+      ImportsController,
+      ...writeback.controllers,
+    ],
     providers: [
       { provide: SecretBox, useValue: new SecretBox(secretsKey) },
       IntakeOrdersStore,
       IntakePlacer,
+      IntakeImportsStore,
+      ImportUploads,
+      ImportRunner,
+      importSweep,
+      CsvBodyParser,
       IntakeConnections,
       IntakeDeliveries,
       IntakeDeliveryWorker,

@@ -585,6 +585,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/intake/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an order from a shop system: placed (201), or held for staff when it lacks a date or address or its slot is full (201, needs_attention); the same source and externalRef again: 200 with the answer as it stands, nothing new */
+        post: operations["intakeOrders_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/orders/{source}/{externalRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What became of an order sent before (for a caller that lost the answer): placed with its order, held for staff, or dismissed */
+        get: operations["intakeOrders_find"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a CSV file (text/csv, streamed to storage): its columns, a suggested mapping and the first 20 rows mapped with their problems */
+        post: operations["imports_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports/{importId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The first 20 rows of an uploaded file as this mapping reads them (changes nothing) */
+        post: operations["imports_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports/{importId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the import with this mapping: it runs in the background (follow it with GET); each row is placed, held for staff or refused on its own */
+        post: operations["imports_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import and its progress: rows done of the total, and how many were imported, duplicates, rejected or held for staff */
+        get: operations["imports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/imports/{importId}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The per-row report, by line of the file: imported, duplicate, rejected (with the reason) or needs attention (format=csv: all of it as a spreadsheet) */
+        get: operations["imports_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/intake/writebacks": {
         parameters: {
             query?: never;
@@ -1924,6 +2043,488 @@ export interface components {
          */
         DismissBody: {
             reason: string;
+        };
+        IntakeAnswer_Output: {
+            /**
+             * @description placed: an order was placed; needs_attention: held for staff (reason says what is missing); updated: a later updatedAt was applied; stale: an earlier one, ignored; cancelled/dismissed: cancelled by the sender or dismissed by staff
+             * @enum {string}
+             */
+            outcome: "placed" | "needs_attention" | "updated" | "stale" | "cancelled" | "dismissed";
+            source: string;
+            externalRef: string;
+            /** Format: uuid */
+            intakeId?: string;
+            /**
+             * Format: uuid
+             * @description The order it became, once placed
+             */
+            orderId?: string;
+            reason?: string;
+        };
+        /**
+         * @description An order from a till, a phone-order form or any other system of the shop
+         * @example {
+         *       "source": "pos-front-desk",
+         *       "externalRef": "T-20270214-0042",
+         *       "channel": "phone",
+         *       "items": [
+         *         {
+         *           "sku": "ROSE-12",
+         *           "name": "Twelve red roses",
+         *           "quantity": 1
+         *         }
+         *       ],
+         *       "deliveryWindow": {
+         *         "from": "2027-02-14T13:00:00+01:00",
+         *         "to": "2027-02-14T15:00:00+01:00",
+         *         "timeZone": "Europe/Amsterdam"
+         *       },
+         *       "buyer": {
+         *         "name": "Sam Buyer",
+         *         "phone": "+31 6 1234 5678",
+         *         "email": "sam@example.com"
+         *       },
+         *       "recipient": {
+         *         "name": "Alex Recipient",
+         *         "phone": "+31 6 8765 4321",
+         *         "addressType": "residence",
+         *         "address": {
+         *           "text": "Lindenlaan 3, Utrecht"
+         *         }
+         *       },
+         *       "cardMessage": "Happy birthday, love Sam",
+         *       "doNotContactRecipient": true,
+         *       "price": {
+         *         "amountMinor": 4950,
+         *         "currency": "EUR"
+         *       },
+         *       "paid": true
+         *     }
+         */
+        IntakeOrderBody: {
+            displayRef?: string;
+            /**
+             * @default gift
+             * @enum {string}
+             */
+            orderType?: "gift" | "sympathy" | "corporate" | "event";
+            /**
+             * @default shop_system
+             * @enum {string}
+             */
+            channel?: "web" | "phone" | "walk_in" | "shop_system" | "marketplace";
+            buyer?: {
+                name: string;
+                phone?: string;
+                /** Format: email */
+                email?: string;
+                customerId?: string;
+            };
+            recipient?: {
+                name?: string;
+                phone?: string;
+                /**
+                 * @default residence
+                 * @enum {string}
+                 */
+                addressType?: "residence" | "business" | "hospital" | "school" | "funeral_home";
+                address?: {
+                    text: string;
+                    geo?: {
+                        lat: number;
+                        lng: number;
+                    };
+                    ward?: string;
+                    room?: string;
+                    notes?: string;
+                };
+            };
+            /** @default [] */
+            items?: {
+                sku: string;
+                name: string;
+                quantity: number;
+            }[];
+            deliveryWindow?: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                /** @description The recipient's local time zone, e.g. Europe/Amsterdam */
+                timeZone?: string;
+            };
+            deliveryText?: string;
+            cardMessage?: string;
+            /** @default false */
+            anonymousSender?: boolean;
+            /** @default false */
+            doNotContactRecipient?: boolean;
+            price?: {
+                /** @description In the currency’s minor unit (cents) */
+                amountMinor: number;
+                currency: string;
+            };
+            /** @default false */
+            paid?: boolean;
+            note?: string;
+            cancelled?: {
+                reason: string;
+            };
+            /** @description Required for operators; a shop API key acts for its own shop */
+            shopId?: string;
+            /** @description Names the sending system; with externalRef it identifies the order: sending it again changes nothing */
+            source: string;
+            /** @description The order's id in the sending system */
+            externalRef: string;
+            /**
+             * Format: date-time
+             * @description When the sending system last changed the order. Send a later one to update a placed order (window, address, paid) or cancel it; an earlier one is ignored. Without it, a second request is a replay
+             */
+            updatedAt?: string;
+        };
+        ImportUploaded_Output: {
+            /** Format: uuid */
+            importId: string;
+            timeZone: string;
+            /** @description The header row */
+            columns: string[];
+            /** @description Records after the header */
+            rowsTotal: number;
+            /** @description Which column holds what: each of externalRef, buyerName, buyerPhone, buyerEmail, recipientName, recipientPhone, address, addressNotes, addressType, deliveryDate, deliveryTime, deliveryFrom, deliveryTo, deliverySlot, items, product, sku, quantity, cardMessage, anonymous, doNotContact, price, currency, paid, note names a header of the file */
+            suggestedMapping: {
+                externalRef?: string;
+                buyerName?: string;
+                buyerPhone?: string;
+                buyerEmail?: string;
+                recipientName?: string;
+                recipientPhone?: string;
+                address?: string;
+                addressNotes?: string;
+                addressType?: string;
+                deliveryDate?: string;
+                deliveryTime?: string;
+                deliveryFrom?: string;
+                deliveryTo?: string;
+                deliverySlot?: string;
+                items?: string;
+                product?: string;
+                sku?: string;
+                quantity?: string;
+                cardMessage?: string;
+                anonymous?: string;
+                doNotContact?: string;
+                price?: string;
+                currency?: string;
+                paid?: string;
+                note?: string;
+            };
+            /** @description What must change in the mapping before the import can start */
+            mappingProblems: string[];
+            /** @description The first 20 rows, mapped */
+            preview: {
+                /** @description The line of the file the row starts on (the header is line 1) */
+                line: number;
+                /**
+                 * @description What the import would do with the row as mapped
+                 * @enum {string}
+                 */
+                outcome: "ready" | "needs_attention" | "rejected";
+                externalRef?: string;
+                /** @description What a held row lacks */
+                reason?: string;
+                problems: {
+                    field: ("externalRef" | "buyerName" | "buyerPhone" | "buyerEmail" | "recipientName" | "recipientPhone" | "address" | "addressNotes" | "addressType" | "deliveryDate" | "deliveryTime" | "deliveryFrom" | "deliveryTo" | "deliverySlot" | "items" | "product" | "sku" | "quantity" | "cardMessage" | "anonymous" | "doNotContact" | "price" | "currency" | "paid" | "note") | "row";
+                    column?: string;
+                    message: string;
+                }[];
+                /** @description What was read from the row (to check the mapping) */
+                order?: {
+                    recipientName?: string;
+                    deliveryDate?: string;
+                    deliveryWindow?: {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        /** @description The recipient's local time zone, e.g. Europe/Amsterdam */
+                        timeZone?: string;
+                    };
+                    items: {
+                        sku: string;
+                        name: string;
+                        quantity: number;
+                    }[];
+                };
+            }[];
+            /** @enum {string} */
+            status: "uploading" | "uploaded" | "running" | "finished" | "failed" | "expired";
+            bytes: number;
+            expiresAt: string;
+        };
+        /**
+         * @example {
+         *       "mapping": {
+         *         "externalRef": "Order No",
+         *         "buyerName": "Customer",
+         *         "buyerPhone": "Customer phone",
+         *         "recipientName": "Recipient",
+         *         "recipientPhone": "Recipient phone",
+         *         "address": "Address",
+         *         "deliveryDate": "Delivery date",
+         *         "deliveryTime": "Time",
+         *         "items": "Items",
+         *         "cardMessage": "Card",
+         *         "price": "Total",
+         *         "paid": "Paid"
+         *       },
+         *       "dateOrder": "ymd",
+         *       "currency": "EUR",
+         *       "defaultHours": "09:00-18:00",
+         *       "channel": "phone"
+         *     }
+         */
+        PreviewImportBody: {
+            /** @description Which column holds what: each of externalRef, buyerName, buyerPhone, buyerEmail, recipientName, recipientPhone, address, addressNotes, addressType, deliveryDate, deliveryTime, deliveryFrom, deliveryTo, deliverySlot, items, product, sku, quantity, cardMessage, anonymous, doNotContact, price, currency, paid, note names a header of the file */
+            mapping: {
+                externalRef?: string;
+                buyerName?: string;
+                buyerPhone?: string;
+                buyerEmail?: string;
+                recipientName?: string;
+                recipientPhone?: string;
+                address?: string;
+                addressNotes?: string;
+                addressType?: string;
+                deliveryDate?: string;
+                deliveryTime?: string;
+                deliveryFrom?: string;
+                deliveryTo?: string;
+                deliverySlot?: string;
+                items?: string;
+                product?: string;
+                sku?: string;
+                quantity?: string;
+                cardMessage?: string;
+                anonymous?: string;
+                doNotContact?: string;
+                price?: string;
+                currency?: string;
+                paid?: string;
+                note?: string;
+            };
+            /**
+             * @description How dates are written: ymd (2027-02-14), dmy (14/02/2027) or mdy (02/14/2027)
+             * @default ymd
+             * @enum {string}
+             */
+            dateOrder?: "ymd" | "dmy" | "mdy";
+            /** @description The currency of prices when the file has no currency column */
+            currency?: string;
+            /** @description The delivery window for rows with a date but no hours; without it such rows wait for staff (needs attention) */
+            defaultHours?: string;
+            /**
+             * @description How these orders reached the shop (a day of phone orders: phone)
+             * @default phone
+             * @enum {string}
+             */
+            channel?: "web" | "phone" | "walk_in" | "shop_system" | "marketplace";
+            /**
+             * @description Operators taking over orders from before: their delivery window may be over already (anyone else gets 400)
+             * @default false
+             */
+            past?: boolean;
+        };
+        ImportPreview_Output: {
+            /** Format: uuid */
+            importId: string;
+            timeZone: string;
+            /** @description The header row */
+            columns: string[];
+            /** @description Records after the header */
+            rowsTotal: number;
+            /** @description Which column holds what: each of externalRef, buyerName, buyerPhone, buyerEmail, recipientName, recipientPhone, address, addressNotes, addressType, deliveryDate, deliveryTime, deliveryFrom, deliveryTo, deliverySlot, items, product, sku, quantity, cardMessage, anonymous, doNotContact, price, currency, paid, note names a header of the file */
+            suggestedMapping: {
+                externalRef?: string;
+                buyerName?: string;
+                buyerPhone?: string;
+                buyerEmail?: string;
+                recipientName?: string;
+                recipientPhone?: string;
+                address?: string;
+                addressNotes?: string;
+                addressType?: string;
+                deliveryDate?: string;
+                deliveryTime?: string;
+                deliveryFrom?: string;
+                deliveryTo?: string;
+                deliverySlot?: string;
+                items?: string;
+                product?: string;
+                sku?: string;
+                quantity?: string;
+                cardMessage?: string;
+                anonymous?: string;
+                doNotContact?: string;
+                price?: string;
+                currency?: string;
+                paid?: string;
+                note?: string;
+            };
+            /** @description What must change in the mapping before the import can start */
+            mappingProblems: string[];
+            /** @description The first 20 rows, mapped */
+            preview: {
+                /** @description The line of the file the row starts on (the header is line 1) */
+                line: number;
+                /**
+                 * @description What the import would do with the row as mapped
+                 * @enum {string}
+                 */
+                outcome: "ready" | "needs_attention" | "rejected";
+                externalRef?: string;
+                /** @description What a held row lacks */
+                reason?: string;
+                problems: {
+                    field: ("externalRef" | "buyerName" | "buyerPhone" | "buyerEmail" | "recipientName" | "recipientPhone" | "address" | "addressNotes" | "addressType" | "deliveryDate" | "deliveryTime" | "deliveryFrom" | "deliveryTo" | "deliverySlot" | "items" | "product" | "sku" | "quantity" | "cardMessage" | "anonymous" | "doNotContact" | "price" | "currency" | "paid" | "note") | "row";
+                    column?: string;
+                    message: string;
+                }[];
+                /** @description What was read from the row (to check the mapping) */
+                order?: {
+                    recipientName?: string;
+                    deliveryDate?: string;
+                    deliveryWindow?: {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        /** @description The recipient's local time zone, e.g. Europe/Amsterdam */
+                        timeZone?: string;
+                    };
+                    items: {
+                        sku: string;
+                        name: string;
+                        quantity: number;
+                    }[];
+                };
+            }[];
+        };
+        /**
+         * @example {
+         *       "mapping": {
+         *         "externalRef": "Order No",
+         *         "buyerName": "Customer",
+         *         "buyerPhone": "Customer phone",
+         *         "recipientName": "Recipient",
+         *         "recipientPhone": "Recipient phone",
+         *         "address": "Address",
+         *         "deliveryDate": "Delivery date",
+         *         "deliveryTime": "Time",
+         *         "items": "Items",
+         *         "cardMessage": "Card",
+         *         "price": "Total",
+         *         "paid": "Paid"
+         *       },
+         *       "dateOrder": "ymd",
+         *       "currency": "EUR",
+         *       "defaultHours": "09:00-18:00",
+         *       "channel": "phone"
+         *     }
+         */
+        StartImportBody: {
+            /** @description Which column holds what: each of externalRef, buyerName, buyerPhone, buyerEmail, recipientName, recipientPhone, address, addressNotes, addressType, deliveryDate, deliveryTime, deliveryFrom, deliveryTo, deliverySlot, items, product, sku, quantity, cardMessage, anonymous, doNotContact, price, currency, paid, note names a header of the file */
+            mapping: {
+                externalRef?: string;
+                buyerName?: string;
+                buyerPhone?: string;
+                buyerEmail?: string;
+                recipientName?: string;
+                recipientPhone?: string;
+                address?: string;
+                addressNotes?: string;
+                addressType?: string;
+                deliveryDate?: string;
+                deliveryTime?: string;
+                deliveryFrom?: string;
+                deliveryTo?: string;
+                deliverySlot?: string;
+                items?: string;
+                product?: string;
+                sku?: string;
+                quantity?: string;
+                cardMessage?: string;
+                anonymous?: string;
+                doNotContact?: string;
+                price?: string;
+                currency?: string;
+                paid?: string;
+                note?: string;
+            };
+            /**
+             * @description How dates are written: ymd (2027-02-14), dmy (14/02/2027) or mdy (02/14/2027)
+             * @default ymd
+             * @enum {string}
+             */
+            dateOrder?: "ymd" | "dmy" | "mdy";
+            /** @description The currency of prices when the file has no currency column */
+            currency?: string;
+            /** @description The delivery window for rows with a date but no hours; without it such rows wait for staff (needs attention) */
+            defaultHours?: string;
+            /**
+             * @description How these orders reached the shop (a day of phone orders: phone)
+             * @default phone
+             * @enum {string}
+             */
+            channel?: "web" | "phone" | "walk_in" | "shop_system" | "marketplace";
+            /**
+             * @description Operators taking over orders from before: their delivery window may be over already (anyone else gets 400)
+             * @default false
+             */
+            past?: boolean;
+        };
+        ImportView_Output: {
+            /** Format: uuid */
+            importId: string;
+            shopId: string;
+            /** @enum {string} */
+            status: "uploading" | "uploaded" | "running" | "finished" | "failed" | "expired";
+            source: string;
+            timeZone: string;
+            bytes: number;
+            columns?: string[];
+            rowsTotal?: number;
+            rowsDone: number;
+            imported: number;
+            duplicates: number;
+            rejected: number;
+            needsAttention: number;
+            error?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            /**
+             * Format: date-time
+             * @description An upload not started by then is deleted
+             */
+            expiresAt: string;
+        };
+        ImportReport_Output: {
+            rows: {
+                line: number;
+                /** @enum {string} */
+                outcome: "imported" | "duplicate" | "rejected" | "needs_attention";
+                externalRef?: string;
+                reason?: string;
+                /** Format: uuid */
+                orderId?: string;
+                /** Format: uuid */
+                intakeId?: string;
+            }[];
+            /** @description Present when there may be more rows */
+            nextAfterLine?: number;
         };
         WritebackList_Output: {
             /** @description Oldest first */
@@ -5312,6 +5913,512 @@ export interface operations {
             };
             /** @description Refused in the current state: `details` carries the current status and state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeOrders_receive: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntakeOrderBody"];
+            };
+        };
+        responses: {
+            /** @description Sent before (a replay: the answer as it stands, nothing new), or a later or earlier snapshot of it (updated, stale, cancelled) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeAnswer_Output"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeAnswer_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    intakeOrders_find: {
+        parameters: {
+            query?: {
+                /** @description Required for operators */
+                shopId?: string;
+            };
+            header?: never;
+            path: {
+                source: string;
+                externalRef: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeAnswer_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_upload: {
+        parameters: {
+            query?: {
+                /** @description Required for operators; staff import into their own shop */
+                shopId?: string;
+                /** @description Names where the rows come from (a till, "phone-book"): with the order number it makes a row seen before a duplicate */
+                source?: string;
+                /** @description The time zone the sheet’s dates and hours are in; default: the shop’s delivery-slot plan’s */
+                timeZone?: string;
+                /** @description For the preview: how dates are written (ymd, dmy, mdy) */
+                dateOrder?: "ymd" | "dmy" | "mdy";
+                /** @description For the preview: the currency of prices without a currency column */
+                currency?: string;
+            };
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": Blob;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportUploaded_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewImportBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_start: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first result and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartImportBody"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    imports_report: {
+        parameters: {
+            query?: {
+                /** @description The rows after this line (the last page’s nextAfterLine) */
+                afterLine?: number;
+                limit?: number;
+                /** @description csv: the whole report as a spreadsheet */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; with format=csv, as a spreadsheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport_Output"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
