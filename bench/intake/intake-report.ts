@@ -172,7 +172,7 @@ export const intakeReport: SectionReport<IntakeSection> = {
       '',
       md(intakeHttpTable(s)),
       '',
-      `**Shopify webhooks against the same.** After those windows, a Shopify store is connected and ${s.concurrency} connections send it \`orders/create\` deliveries as Shopify does (its headers, the base64 HMAC-SHA256 of the body bytes), each a new order with a Zapiet delivery date and slot, for ${s.seconds} s after ${s.warmupSeconds} s of warm-up. Each is answered 200 once stored; the delivery worker then places it through IntakePlacer. Placed/s end to end is every delivery ÷ the time from the first one's arrival to the last one processed (from \`intake_deliveries\`); ${s.webhook.placed} of ${s.webhook.deliveries} became orders.`,
+      `**Shopify webhooks against the same.** After those windows, a Shopify store is connected and ${s.concurrency} connections send it \`orders/create\` deliveries as Shopify does (its headers, the base64 HMAC-SHA256 of the body bytes), each a new order with a Zapiet delivery date and slot, for ${s.seconds} s after ${s.warmupSeconds} s of warm-up. Each is answered 200 once stored; the delivery worker then places it through IntakePlacer, six deliveries at a time (ORDERS_INTAKE_WORKER_CONCURRENCY's default; one order's deliveries one after another). Placed/s end to end is every delivery ÷ the time from the first one's arrival to the last one processed (from \`intake_deliveries\`); ${s.webhook.placed} of ${s.webhook.deliveries} became orders.`,
       '',
       md(intakeWebhookTable(s)),
       '',

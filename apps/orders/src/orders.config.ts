@@ -9,7 +9,7 @@ export const ordersConfigSchema = serviceConfigSchemaFor('orders')
   .safeExtend(personalDataConfigShape)
   .safeExtend(riderGraceConfigShape)
   .safeExtend(intakeConfigShape)
-  .safeExtend(importsConfigShape)
-  .safeExtend(writebackConfigShape);
+  .safeExtend(writebackConfigShape)
+  .safeExtend(importsConfigShape);
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -184,7 +184,8 @@ describe('a day at the shop, in the console', () => {
       const inQueue = florist.locator(`article[data-order-id="${orderId}"]`);
       await inQueue.waitFor();
       await staffSee('accepted');
-      await expect(inQueue.getByText(words.cardText).count()).resolves.toBe(1);
+      // The card's words are opened after the card itself shows: wait for them (one match, strictly).
+      await inQueue.getByText(words.cardText).waitFor();
 
       // The florist makes it, photographs it from the tablet and finishes it.
       await florist.getByRole('button', { name: words.start(reference), exact: true }).click();

@@ -18,8 +18,11 @@ import { DataSource } from 'typeorm';
 import { WebSocket } from 'ws';
 import type { OrdersConfig } from '../orders.config';
 import { ordersService } from '../orders.service';
+import { orderStream } from '../orders/domain/order.events';
 import { IntakeOrderSchema } from './domain/intake-order';
 import { IntakePlacer } from './placing/intake-placer.service';
+import { IntakeDeliveries } from './webhooks/intake-deliveries.store';
+import { IntakeDeliveryWorker } from './webhooks/intake-delivery.worker';
 import {
   pingWooCommerce,
   publishedWooOrder,
@@ -267,6 +270,88 @@ describe('intake webhooks (orders → Kafka → notifications → staff WebSocke
     expect(order.body.deliveryWindow).toMatchObject({ from: `${valentines}T16:00:00+01:00`, to: `${valentines}T18:00:00+01:00` });
     const history = await call('GET', `/orders/${orderId}/history`);
     expect((history.body.items as Array<{ type: string }>).map((e) => e.type)).toEqual(['OrderPlaced', 'DeliveryWindowChanged']);
+  });
+
+  it('places a burst of creates and updates for many orders: each delivery once, each order once, its update after its create', async () => {
+    const ORDERS = 30;
+    const first = Date.now() * 1000;
+    const CREATED = '2026-02-10T10:00:00+01:00';
+    const UPDATED = '2026-02-10T11:00:00+01:00';
+    const snapshot = (id: number, updatedAt: string, slot: string) =>
+      shopifyOrder(id, valentines, {
+        updated_at: updatedAt,
+        note_attributes: [
+          { name: 'Delivery-Date', value: valentines },
+          { name: 'Delivery-Time', value: slot },
+        ],
+      });
+    // The worker holds off while the burst is received (as a burst outruns it), so each batch it
+    // then claims holds the create and the update of several orders together.
+    const deliveries = orders.app.get(IntakeDeliveries);
+    const holdOff = jest.spyOn(deliveries, 'claim').mockResolvedValue([]);
+    // IntakePlacer watched, not changed: when each order's deliveries start and end.
+    const placer = orders.app.get(IntakePlacer);
+    const receive = placer.receive.bind(placer);
+    const calls: string[] = [];
+    const watch = jest.spyOn(placer, 'receive').mockImplementation(async (shopId, source, ref, updatedAt, order, options) => {
+      calls.push(`${ref} ${updatedAt} start`);
+      try {
+        return await receive(shopId, source, ref, updatedAt, order, options);
+      } finally {
+        calls.push(`${ref} ${updatedAt} end`);
+      }
+    });
+    const sent: Array<{ ref: string; create: string; update: string }> = [];
+    try {
+      for (let i = 0; i < ORDERS; i++) {
+        const create = await sendShopify({ topic: 'orders/create', order: snapshot(first + i, CREATED, '13:00 - 15:00') });
+        const update = await sendShopify({ topic: 'orders/updated', order: snapshot(first + i, UPDATED, '16:00 - 18:00') });
+        expect([create.status, update.status]).toEqual([200, 200]);
+        sent.push({ ref: String(first + i), create: create.body.deliveryId as string, update: update.body.deliveryId as string });
+      }
+      holdOff.mockRestore();
+      orders.app.get(IntakeDeliveryWorker).nudge();
+
+      const database = orders.app.get(DataSource);
+      const rows = await eventually(async () => {
+        const found = await database.query<Array<{ delivery_id: string; state: string; outcome: string; order_id: string; attempts: number }>>(
+          `SELECT delivery_id, state, outcome, order_id, attempts FROM intake_deliveries WHERE delivery_id = ANY($1)`,
+          [sent.flatMap((s) => [s.create, s.update])],
+        );
+        expect(found.filter((d) => d.state === 'processed')).toHaveLength(2 * ORDERS);
+        return new Map(found.map((d) => [d.delivery_id, d]));
+      }, 60_000);
+      // One order's deliveries one after another, in the order received.
+      for (const { ref } of sent) {
+        expect(calls.filter((call) => call.startsWith(`${ref} `))).toEqual([
+          `${ref} ${CREATED} start`,
+          `${ref} ${CREATED} end`,
+          `${ref} ${UPDATED} start`,
+          `${ref} ${UPDATED} end`,
+        ]);
+      }
+      // Each delivery claimed once; each create placed an order its update changed.
+      for (const { create, update } of sent) {
+        expect(rows.get(create)).toMatchObject({ outcome: 'placed', attempts: 1 });
+        expect(rows.get(update)).toMatchObject({ outcome: 'updated', attempts: 1, order_id: rows.get(create)!.order_id });
+      }
+      const orderIds = sent.map((s) => rows.get(s.create)!.order_id);
+      expect(new Set(orderIds).size).toBe(ORDERS);
+      const [intake] = await database.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM intake_orders WHERE shop_id = $1 AND external_ref = ANY($2)`, [
+        shop,
+        sent.map((s) => s.ref),
+      ]);
+      expect(Number(intake.n)).toBe(ORDERS);
+      const logged = await database.query<Array<{ types: string[] }>>(
+        `SELECT array_agg(type ORDER BY stream_version) AS types FROM events WHERE stream_id = ANY($1) GROUP BY stream_id`,
+        [orderIds.map(orderStream)],
+      );
+      expect(logged).toHaveLength(ORDERS);
+      for (const { types } of logged) expect(types).toEqual(['OrderPlaced', 'DeliveryWindowChanged']);
+    } finally {
+      holdOff.mockRestore();
+      watch.mockRestore();
+    }
   });
 
   it('cancels the order when Shopify says orders/cancelled', async () => {

@@ -43,6 +43,11 @@ export const intakeConfigShape = {
   ORDERS_INTAKE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080/api/orders'),
   /** How often the delivery worker looks for received deliveries a lost wake-up missed. */
   ORDERS_INTAKE_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /**
+   * Webhook deliveries the worker places at once (deliveries of one order still one after another).
+   * Each holds a database connection while placing: keep it below the pool (10), which also serves requests.
+   */
+  ORDERS_INTAKE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(6),
 };
 
 export interface IntakeConfig {
@@ -54,6 +59,7 @@ export interface IntakeConfig {
   ORDERS_INTAKE_IMPORT_MAX_MB: number;
   ORDERS_INTAKE_PUBLIC_URL: string;
   ORDERS_INTAKE_WORKER_POLL_MS: number;
+  ORDERS_INTAKE_WORKER_CONCURRENCY: number;
   DATABASE_SCHEMA: string;
 }
 

@@ -1,6 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
-import { IntakeConnectionsController } from './connections/api/intake-connections.controller';
 import { IntakeOrdersController } from './api/intake-orders.controller';
+import { IntakeConnectionsController } from './connections/api/intake-connections.controller';
 import { IntakeConnections1770000000100 } from './connections/intake-connections.migration';
 import { IntakeConnections } from './connections/intake-connections.store';
 import { type IntakeConfig, intakeSecretsKeyFrom } from './intake.config';
@@ -11,16 +11,16 @@ import { IntakeOrdersStore } from './placing/intake-orders.store';
 import { SecretBox } from './secret-box';
 import { IntakeWebhooksController } from './webhooks/api/intake-webhooks.controller';
 import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migration';
-import { IntakeDeliveries } from './webhooks/intake-deliveries.store';
-import { IntakeDeliveryWorker } from './webhooks/intake-delivery.worker';
-import { WebhookReceiver } from './webhooks/webhook-receiver.service';
 import { ImportsController } from './imports/api/imports.controller';
 import { CsvBodyParser } from './imports/csv-body';
 import { ImportRunner } from './imports/import-runner.service';
 import { importSweep } from './imports/import-sweep';
 import { ImportUploads } from './imports/import-uploads.service';
-import { IntakeImports1770000000900 } from './imports/intake-imports.migration';
+import { IntakeImports1770000000400 } from './imports/intake-imports.migration';
 import { IntakeImportsStore } from './imports/intake-imports.store';
+import { IntakeDeliveries } from './webhooks/intake-deliveries.store';
+import { IntakeDeliveryWorker } from './webhooks/intake-delivery.worker';
+import { WebhookReceiver } from './webhooks/webhook-receiver.service';
 import type { WritebackConfig } from './writeback/writeback.config';
 import { WRITEBACK_MIGRATIONS, writebackPart } from './writeback/writeback.module';
 
@@ -31,7 +31,7 @@ export const INTAKE_MIGRATIONS = [
   IntakeConnections1770000000100,
   IntakeDeliveries1770000000200,
   IntakeOrders1770000000300,
-  IntakeImports1770000000900,
+  IntakeImports1770000000400,
   ...WRITEBACK_MIGRATIONS,
 ];
 
@@ -58,15 +58,15 @@ export function intakeSlice(config: IntakeConfig & WritebackConfig): { controlle
       { provide: SecretBox, useValue: new SecretBox(secretsKey) },
       IntakeOrdersStore,
       IntakePlacer,
-      IntakeConnections,
-      IntakeDeliveries,
-      IntakeDeliveryWorker,
-      WebhookReceiver,
       IntakeImportsStore,
       ImportUploads,
       ImportRunner,
       importSweep,
       CsvBodyParser,
+      IntakeConnections,
+      IntakeDeliveries,
+      IntakeDeliveryWorker,
+      WebhookReceiver,
       ...writeback.providers,
     ],
   };

@@ -6,7 +6,7 @@ import { sqlMigration } from '@petalpost/platform';
  * the import's progress, and one report row per record of the file (outcome, order number and
  * reason, never a person's details). The chunks go once the import is done or expires.
  */
-export const IntakeImports1770000000900 = sqlMigration('IntakeImports1770000000900', {
+export const IntakeImports1770000000400 = sqlMigration('IntakeImports1770000000400', {
   up: [
     `CREATE TABLE intake_imports (
       import_id        uuid PRIMARY KEY,

@@ -57,6 +57,13 @@ describe('intake deliveries (real PostgreSQL)', () => {
     expect([...claimed].sort()).toEqual(stored.map((s) => s.deliveryId).sort());
   });
 
+  it('answers a claim oldest first, so the worker can keep the deliveries of one order in the order received', async () => {
+    const stored: string[] = [];
+    for (let i = 0; i < 8; i++) stored.push((await store()).deliveryId);
+    const claimed = await deliveries.claim(8, 60_000);
+    expect(claimed.map((c) => c.deliveryId)).toEqual(stored);
+  });
+
   it('claims again a delivery whose worker died before recording it, once the lease has run out', async () => {
     const { deliveryId } = await store();
     const [taken] = await deliveries.claim(10, 60_000, deliveryId);

@@ -104,17 +104,19 @@ export class IntakeDeliveries {
    * between storing and processing loses nothing.
    */
   async claim(limit: number, leaseMs: number, deliveryId?: string): Promise<ClaimedDelivery[]> {
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows] = await this.dataSource.query<
-      [Array<{ delivery_id: string; connection_id: string; shop_id: string; topic: string; attempts: number; body: Buffer }>, number]
+    // Selected from the UPDATE's rows: RETURNING keeps no order, and a batch is placed in the order received.
+    const rows = await this.dataSource.query<
+      Array<{ delivery_id: string; connection_id: string; shop_id: string; topic: string; attempts: number; body: Buffer }>
     >(
-      `UPDATE intake_deliveries d
-          SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
-        WHERE d.delivery_id IN (
-          SELECT delivery_id FROM intake_deliveries
-           WHERE state = 'received' AND next_attempt_at <= now() AND ($3::uuid IS NULL OR delivery_id = $3::uuid)
-           ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING d.delivery_id, d.connection_id, d.shop_id, d.topic, d.attempts, d.body`,
+      `WITH claimed AS (
+         UPDATE intake_deliveries d
+            SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+          WHERE d.delivery_id IN (
+            SELECT delivery_id FROM intake_deliveries
+             WHERE state = 'received' AND next_attempt_at <= now() AND ($3::uuid IS NULL OR delivery_id = $3::uuid)
+             ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING d.delivery_id, d.connection_id, d.shop_id, d.topic, d.attempts, d.body, d.received_at)
+       SELECT delivery_id, connection_id, shop_id, topic, attempts, body FROM claimed ORDER BY received_at, delivery_id`,
       [limit, leaseMs, deliveryId ?? null],
     );
     return rows.map((row) => ({

@@ -9,17 +9,31 @@ import type { IntakeConfig } from '../intake.config';
 import { IntakePlacer } from '../placing/intake-placer.service';
 import { type ClaimedDelivery, IntakeDeliveries, TEST_TOPIC } from './intake-deliveries.store';
 
-const BATCH = 10;
-/** Longer than any one delivery takes to place: no other replica claims it meanwhile. */
+/** Deliveries claimed per concurrent slot: enough that a slot rarely idles before the batch is done. */
+const CLAIMS_PER_SLOT = 4;
+/** Longer than a batch takes to place: no other replica claims its deliveries meanwhile. */
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 6;
 
+/** A claimed delivery with its connection and what its body maps to, or why that could not be read. */
+interface Prepared {
+  claim: ClaimedDelivery;
+  /** Absent when the connection was deleted meanwhile. */
+  connection?: Connection;
+  mapped?: MappedDelivery;
+  error?: unknown;
+}
+
 /**
- * Works off the stored webhook deliveries: claims those received (SKIP LOCKED: every replica may
- * run one), maps each with its platform's mapper and the connection's field mapping, and hands the
- * order to IntakePlacer; records what became of it. A receiver in this process wakes it at once;
- * deliveries stored by another replica, or left by one that crashed, are found by a short poll. A
- * failure is retried with backoff, and after the last attempt parked as failed (kept for operators).
+ * Works off the stored webhook deliveries: claims a batch of those received (SKIP LOCKED: every
+ * replica may run one), maps each with its platform's mapper and the connection's field mapping,
+ * and hands the order to IntakePlacer, ORDERS_INTAKE_WORKER_CONCURRENCY at a time; records what
+ * became of each. Deliveries of one order (connection + external reference) go one after another
+ * in the order received, so a create is placed before its update is applied; IntakePlacer's
+ * compare-and-set still decides between replicas and keeps an older snapshot from undoing a newer
+ * one. A receiver in this process wakes it at once; deliveries stored by another replica, or left
+ * by one that crashed, are found by a short poll. A failure is retried with backoff, and after the
+ * last attempt parked as failed (kept for operators).
  */
 @Injectable()
 export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -77,33 +91,80 @@ export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, 
   async processNow(deliveryId: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      for (const claim of await this.deliveries.claim(1, LEASE_MS, deliveryId)) await this.process(claim);
+      await this.processBatch(await this.deliveries.claim(1, LEASE_MS, deliveryId));
       if ((await this.deliveries.get(deliveryId))?.state !== 'received') return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   private async run(): Promise<void> {
+    const batch = this.config.ORDERS_INTAKE_WORKER_CONCURRENCY * CLAIMS_PER_SLOT;
     while (!this.stopping.signal.aborted) {
       let claimed = 0;
       try {
-        const claims = await this.deliveries.claim(BATCH, LEASE_MS);
+        const claims = await this.deliveries.claim(batch, LEASE_MS);
         claimed = claims.length;
-        for (const claim of claims) await this.process(claim);
+        await this.processBatch(claims);
       } catch (err) {
         this.lastError = { message: (err as Error).message, at: new Date().toISOString() };
         this.log.error({ err }, 'claiming intake deliveries failed; trying again');
       }
-      if (claimed < BATCH) await this.idle(this.config.ORDERS_INTAKE_WORKER_POLL_MS);
+      if (claimed < batch) await this.idle(this.config.ORDERS_INTAKE_WORKER_POLL_MS);
     }
   }
 
-  private async process(claim: ClaimedDelivery): Promise<void> {
+  /**
+   * Places a batch (claimed oldest first) in lanes, one per order, several lanes at a time; a lane
+   * runs its deliveries in turn. Resolves when every delivery of the batch is processed.
+   */
+  private async processBatch(claims: ClaimedDelivery[]): Promise<void> {
+    // A connection is read once per batch, however many of its deliveries the batch holds.
+    const connections = new Map<string, Promise<Connection | undefined>>();
+    const connectionOf = (connectionId: string) => {
+      const read = connections.get(connectionId) ?? this.connections.byId(connectionId);
+      connections.set(connectionId, read);
+      return read;
+    };
+    const lanes = new Map<string, Prepared[]>();
+    for (const delivery of await Promise.all(claims.map((claim) => this.prepare(claim, connectionOf)))) {
+      // What cannot be mapped names no order: it goes in a lane of its own.
+      const key = delivery.mapped?.externalRef === undefined ? delivery.claim.deliveryId : `${delivery.claim.connectionId}:${delivery.mapped.externalRef}`;
+      const lane = lanes.get(key);
+      if (lane) lane.push(delivery);
+      else lanes.set(key, [delivery]);
+    }
+    const waiting = [...lanes.values()];
+    const runLanes = async () => {
+      for (let lane = waiting.shift(); lane; lane = waiting.shift()) {
+        try {
+          for (const delivery of lane) await this.process(delivery);
+        } catch (err) {
+          // Not even the failure could be recorded (the database is away): the rest of this order's
+          // lane waits with it for the lease to run out, then all are claimed again in order.
+          this.lastError = { message: (err as Error).message, at: new Date().toISOString() };
+          this.log.error({ err, deliveryId: lane[0].claim.deliveryId }, 'recording an intake delivery failed; claimed again after its lease');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.ORDERS_INTAKE_WORKER_CONCURRENCY, waiting.length) }, runLanes));
+  }
+
+  /** Reads the delivery's connection and maps its body; a failure is kept to be handled as processing fails. */
+  private async prepare(claim: ClaimedDelivery, connectionOf: (connectionId: string) => Promise<Connection | undefined>): Promise<Prepared> {
+    try {
+      const connection = await connectionOf(claim.connectionId);
+      if (!connection) return { claim };
+      return { claim, connection, mapped: mapDelivery(connection, claim, this.deliveries.body(claim)) };
+    } catch (error) {
+      return { claim, error };
+    }
+  }
+
+  private async process({ claim, connection, mapped, error }: Prepared): Promise<void> {
     const where = { deliveryId: claim.deliveryId, connectionId: claim.connectionId, topic: claim.topic, attempt: claim.attempts };
     try {
-      const connection = await this.connections.byId(claim.connectionId);
-      if (!connection) return; // deleted meanwhile: its deliveries went with it
-      const mapped = mapDelivery(connection, claim, this.deliveries.body(claim));
+      if (error !== undefined) throw error;
+      if (!connection || !mapped) return; // deleted meanwhile: its deliveries went with it
       if (mapped.kind === 'skip') {
         await this.deliveries.record(claim.deliveryId, { outcome: 'skipped', reason: mapped.reason, externalRef: mapped.externalRef });
       } else if (claim.topic === TEST_TOPIC) {
