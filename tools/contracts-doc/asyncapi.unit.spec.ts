@@ -79,6 +79,7 @@ describe('what a service says it sends', () => {
     expect(Object.keys(orders.operations).filter((id) => orders.operations[id].action === 'send')).toEqual([
       'sendOrdersEvents',
       'ordersCommandsParksDeadLetters',
+      'ordersWritebackParksDeadLetters',
     ]);
   });
 
@@ -111,6 +112,7 @@ describe('what a service says it reads', () => {
       'orders.events',
       'orders.commands',
       'petalpost.orders.commands.dlq',
+      'petalpost.orders.writeback.dlq',
     ]);
   });
 });
