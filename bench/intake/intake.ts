@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AccessTokenSigner, generateSigningKey } from '@petalpost/auth';
 import { allTopics } from '@petalpost/contracts';
+import { shopifyOrder } from '@petalpost/testing/shop-platforms';
 import { type BuiltService, productionEnv, runResources, startBuiltService } from '../lib/built-service';
 import type { BenchContext } from '../lib/context';
 import { repoRoot } from '../lib/infra';
@@ -353,40 +354,6 @@ async function intakeAgainstPlaceOrder(
   };
 }
 
-/** A Shopify order as its REST-shaped webhook body has it: the recipient in the shipping address, a Zapiet delivery date and slot. */
-function shopifyOrder(id: number, date: string): Record<string, unknown> {
-  return {
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    name: `#${id % 100_000}`,
-    created_at: new Date().toISOString(),
-    updated_at: new Date().toISOString(),
-    email: 'sam@example.com',
-    currency: 'EUR',
-    total_price: '49.95',
-    financial_status: 'paid',
-    note_attributes: [
-      { name: 'Checkout-Method', value: 'delivery' },
-      { name: 'Delivery-Date', value: date },
-      { name: 'Delivery-Time', value: '13:00 - 15:00' },
-    ],
-    customer: { id: 207119551, first_name: 'Sam', last_name: 'Buyer', email: 'sam@example.com' },
-    billing_address: { first_name: 'Pat', last_name: 'Payer', address1: 'Betaalstraat 9', city: 'Amsterdam', zip: '1011 AA', country_code: 'NL' },
-    shipping_address: {
-      first_name: 'Alex',
-      last_name: 'Recipient',
-      address1: 'Lindenlaan 5',
-      city: 'Utrecht',
-      zip: '3511 AB',
-      country_code: 'NL',
-      phone: '+31 6 8765 4321',
-    },
-    line_items: [
-      { id: 1, sku: 'ROSE-12', title: 'Twelve red roses', name: 'Twelve red roses', quantity: 1, properties: [{ name: 'Card message', value: 'Love, Sam' }] },
-    ],
-  };
-}
-
 /**
  * Shopify deliveries as Shopify sends them (its headers, base64 HMAC-SHA256 of the body bytes)
  * in a closed loop for `seconds`: each answered 200 once stored; then the wait until the service
@@ -411,7 +378,9 @@ async function shopifyWebhooks(
   const date = tomorrow();
   let sent = 0;
   const deliver = async (worker: number, seq: number) => {
-    const body = JSON.stringify(shopifyOrder(1_000_000 * (worker + 1) + seq, date));
+    const body = JSON.stringify(
+      shopifyOrder(1_000_000 * (worker + 1) + seq, date, { created_at: new Date().toISOString(), updated_at: new Date().toISOString() }),
+    );
     const response = await fetch(`${service.url}/intake/shopify/webhooks`, {
       method: 'POST',
       headers: {
