@@ -711,7 +711,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status write-backs to the shop's Shopify or WooCommerce that failed on their last attempt (dead) or are still being tried (pending) */
+        /** Status write-backs to the shop's Shopify, WooCommerce, Meituan, Ele.me, Youzan or WeChat Store that failed on their last attempt (dead) or are still being tried (pending) */
         get: operations["writebacks_list"];
         put?: never;
         post?: never;
@@ -2706,14 +2706,14 @@ export interface components {
                 /** Format: uuid */
                 connectionId: string;
                 /** @enum {string} */
-                platform: "shopify" | "woocommerce";
+                platform: "shopify" | "woocommerce" | "meituan" | "eleme" | "youzan" | "wechat";
                 /** @description The order's id in the shop system */
                 externalRef: string;
                 /**
-                 * @description What is told: out for delivery, delivered, carded or failed
+                 * @description What is told: Shopify and WooCommerce out for delivery, delivered, carded or failed; a Chinese platform also the order confirmed, prepared, the rider assigned and the rider's location
                  * @enum {string}
                  */
-                status: "out_for_delivery" | "delivered" | "carded" | "failed";
+                status: "confirmed" | "prepared" | "rider_assigned" | "out_for_delivery" | "location" | "delivered" | "carded" | "failed";
                 /** @enum {string} */
                 state: "pending" | "done" | "dead";
                 /** @description Attempts in the current round */
@@ -2751,14 +2751,14 @@ export interface components {
             /** Format: uuid */
             connectionId: string;
             /** @enum {string} */
-            platform: "shopify" | "woocommerce";
+            platform: "shopify" | "woocommerce" | "meituan" | "eleme" | "youzan" | "wechat";
             /** @description The order's id in the shop system */
             externalRef: string;
             /**
-             * @description What is told: out for delivery, delivered, carded or failed
+             * @description What is told: Shopify and WooCommerce out for delivery, delivered, carded or failed; a Chinese platform also the order confirmed, prepared, the rider assigned and the rider's location
              * @enum {string}
              */
-            status: "out_for_delivery" | "delivered" | "carded" | "failed";
+            status: "confirmed" | "prepared" | "rider_assigned" | "out_for_delivery" | "location" | "delivered" | "carded" | "failed";
             /** @enum {string} */
             state: "pending" | "done" | "dead";
             /** @description Attempts in the current round */
@@ -6761,15 +6761,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
+            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                     "text/plain": string;
-                    "application/xml": string;
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6779,17 +6787,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                    "text/plain": string;
-                    "application/xml": string;
                 };
             };
         };
@@ -6808,15 +6805,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
+            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                     "text/plain": string;
-                    "application/xml": string;
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6826,17 +6831,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                    "text/plain": string;
-                    "application/xml": string;
                 };
             };
         };
@@ -6857,15 +6851,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
+            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                     "text/plain": string;
-                    "application/xml": string;
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6875,17 +6877,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                    "text/plain": string;
-                    "application/xml": string;
                 };
             };
         };
@@ -6906,15 +6897,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
+            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                     "text/plain": string;
-                    "application/xml": string;
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6924,17 +6923,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
-                };
-            };
-            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                    "text/plain": string;
-                    "application/xml": string;
                 };
             };
         };
