@@ -1,4 +1,4 @@
-import { type MeituanParams, meituanSigMatches } from './meituan-sig';
+import { type MeituanParams, meituanSig, meituanSigMatches } from './meituan-sig';
 
 /**
  * The pushes a florist's Meituan 闪购 app sends us, each to its own URL (the developer console takes
@@ -159,4 +159,21 @@ export function refundTaken(pushType: 'refunded' | 'partly-refunded', values: Me
   const notify = values.notify_type;
   if (notify !== undefined && notify !== '') return notify === 'agree' || (pushType === 'partly-refunded' && notify === 'part');
   return ['21', '27'].includes(values.status ?? '');
+}
+
+/** One value as Java's URLEncoder writes it (what Meituan's servers run): the form encoding, `+` for a space. */
+function formEncoded(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+/**
+ * A push's form body as Meituan sends it: signed over the callback URL and the plain values, each
+ * value URL-encoded (`encodings` 2: once more for its text fields, as the notes describe — verify)
+ * and the pairs joined as a form. For the console's test push and for specs.
+ */
+export function signedPushBody(callbackUrl: string, params: MeituanParams, secret: string, encodings: 1 | 2 = 2): string {
+  const signed = { ...params, sig: meituanSig(callbackUrl, params, secret) };
+  return Object.entries(signed)
+    .map(([name, value]) => `${formEncoded(name)}=${encodings === 2 ? formEncoded(formEncoded(value)) : formEncoded(value)}`)
+    .join('&');
 }

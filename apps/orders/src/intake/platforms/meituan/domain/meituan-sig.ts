@@ -21,7 +21,9 @@ export function meituanSignedText(url: string, params: MeituanParams, secret: st
 
 /** `sig`: the MD5 of the signed text (UTF-8), lowercase hex. */
 export function meituanSig(url: string, params: MeituanParams, secret: string): string {
-  return createHash('md5').update(meituanSignedText(url, params, secret), 'utf8').digest('hex');
+  return createHash('md5')
+    .update(meituanSignedText(url, params, secret), 'utf8')
+    .digest('hex');
 }
 
 const MD5_HEX = /^[0-9a-f]{32}$/i;
