@@ -129,7 +129,7 @@ export function mainlandMobile(phone: string | undefined): string | undefined {
 export function answerOf(status: number, body: string): { ok: true; data: unknown } | { ok: false; retryable: boolean; message: string } {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    parsed = JSON.parse(withLongIntegersAsText(body));
   } catch {
     return { ok: false, retryable: status >= 500 || status === 429 || status === 200, message: `HTTP ${status}, not JSON: ${body.slice(0, 200)}` };
   }
@@ -148,6 +148,38 @@ export function answerOf(status: number, body: string): { ok: true; data: unknow
 }
 
 const RETRYABLE_CODES = new Set([700, 711]);
+
+/**
+ * Meituan writes order ids as JSON numbers of 17 digits and more (bigint in its docs), which a
+ * double rounds (27061900338318741 → …740): every integer literal of 16 digits or more becomes a
+ * string before parsing. Only literals outside strings are touched.
+ */
+export function withLongIntegersAsText(json: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const char = json[i];
+    if (inString) {
+      out += char;
+      if (char === '\\') out += json[++i] ?? '';
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') {
+      inString = true;
+      out += char;
+      continue;
+    }
+    const literal = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(json.slice(i, i + 64))?.[0];
+    if (literal !== undefined && /[-\d]/.test(char)) {
+      out += /^-?\d{16,}$/.test(literal) ? `"${literal}"` : literal;
+      i += literal.length - 1;
+      continue;
+    }
+    out += char;
+  }
+  return out;
+}
 
 /**
  * The shop's pin from poi/mget's answer (`data`: the shops asked for, `latitude`/`longitude` GCJ-02

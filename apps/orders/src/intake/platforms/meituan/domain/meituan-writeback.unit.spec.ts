@@ -1,5 +1,5 @@
 import type { PlatformStatus } from '../../platform-connector';
-import { answerOf, mainlandMobile, meituanCallFor, MeituanWriteRefused, needsShopPin, shopPinOf } from './meituan-writeback';
+import { answerOf, mainlandMobile, meituanCallFor, MeituanWriteRefused, needsShopPin, shopPinOf, withLongIntegersAsText } from './meituan-writeback';
 
 const ORDER = '27061900338318741';
 const rider = { riderId: 'rider-7', name: '王师傅', phone: '+86 138 0013 8000' };
@@ -93,6 +93,17 @@ describe('Meituan’s answer', () => {
     for (const code of [703, 806, 808]) {
       expect(answerOf(200, JSON.stringify({ data: 'ng', error: { code, msg: 'x' } }))).toMatchObject({ ok: false, retryable: false });
     }
+  });
+
+  it('keeps a 17-digit order id whole, which a double would round', () => {
+    expect(answerOf(200, '{"data":[{"order_id":27061900338318741,"day_seq":1,"real_phone_number":"13811112222"}]}')).toEqual({
+      ok: true,
+      data: [{ order_id: '27061900338318741', day_seq: 1, real_phone_number: '13811112222' }],
+    });
+    // Only numbers are quoted: digits inside a string, escapes and short or decimal numbers stay as they are.
+    expect(withLongIntegersAsText('{"msg":"订单 27061900338318741 \\" 1","a":-1.5e3,"b":[12,27061900338318741]}')).toBe(
+      '{"msg":"订单 27061900338318741 \\" 1","a":-1.5e3,"b":[12,"27061900338318741"]}',
+    );
   });
 
   it('is tried again when Meituan is down or throttles the app', () => {
