@@ -189,7 +189,7 @@ function samplePaidOrder(storeRef: string, now: number): MeituanParams {
     recipient_phone: '13800000000_1234',
     backup_recipient_phone: '[]',
     order_phone_number: '13900000000_5678',
-    caution: '贺卡：生日快乐！ 匿名',
+    caution: '匿名；贺卡：生日快乐！',
     detail: JSON.stringify([{ app_food_code: 'ROSE-11', food_name: '红玫瑰11枝', quantity: 1, price: 199, spec: '' }]),
     total: '199.00',
     latitude: '39.996794',
