@@ -128,7 +128,7 @@ describe('the Meituan connector against the Meituan stand-in', () => {
     expect(meaning.kind === 'order' && meaning.order).not.toHaveProperty('review');
   });
 
-  it('confirms, says picked, and syncs the rider from assignment to delivery — the first positions the shop’s pin, then the rider’s in GCJ-02', async () => {
+  it('confirms, says picked, and syncs the rider from assignment to delivery — at the shop’s pin until the rider’s first position, then where the rider was, in GCJ-02', async () => {
     const orderId = newOrderId();
     const at = '2027-02-14T05:00:00.000Z';
     const target = { ...access(), externalRef: orderId };
@@ -148,6 +148,8 @@ describe('the Meituan connector against the Meituan stand-in', () => {
     ]);
     expect(mine[2].params).toMatchObject({ courier_name: '王师傅', courier_phone: '13800138000', logistics_provider_code: '10015', latitude: '39.996794' });
     expect(mine[3].params).toMatchObject({ latitude: '39.915670', longitude: '116.410232' });
+    // Delivered carries no position of its own: the rider's last one stands in, not the shop's pin.
+    expect(mine[4].params).toMatchObject({ latitude: '39.915670', longitude: '116.410232' });
     // The shop's pin was asked once, then kept.
     expect(meituan.calls().filter((c) => c.path === '/api/v1/poi/mget')).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 import { UnreadablePayload } from '../../domain/intake-order';
 import { WritebackFailure } from '../../writeback/writers/shop-status-writer';
-import type { LatLng } from '../coordinates';
+import { type LatLng, wgs84ToGcj02 } from '../coordinates';
 import {
   type PlatformAccess,
   type PlatformConnector,
@@ -26,7 +26,14 @@ import {
   signedPushBody,
 } from './domain/meituan-push';
 import type { MeituanParams } from './domain/meituan-sig';
-import { MEITUAN_POSITION_INTERVAL_MS, MEITUAN_STATUSES, meituanCallFor, MeituanWriteRefused, needsShopPin, shopPinOf } from './domain/meituan-writeback';
+import {
+  MEITUAN_POSITION_INTERVAL_MS,
+  MEITUAN_STATUSES,
+  meituanCallFor,
+  MeituanWriteRefused,
+  needsStandInPosition,
+  shopPinOf,
+} from './domain/meituan-writeback';
 import { callMeituan } from './meituan-api';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -43,6 +50,8 @@ const PHONE_PAGE = 1000;
 const PHONE_PAGES = 5;
 /** A shop's pin hardly moves: asked of poi/mget once an hour per connection, not at every status. */
 const SHOP_PIN_TTL_MS = 3_600_000;
+/** Orders out at once across the shops this replica serves, with room to spare. */
+const LAST_POSITIONS_KEPT = 10_000;
 
 /**
  * Meituan 闪购 behind the intake port (docs/intake/meituan.md): one callback URL per push type, each
@@ -57,6 +66,8 @@ export class MeituanConnector implements PlatformConnector {
   readonly statuses = MEITUAN_STATUSES;
   readonly positionIntervalMs = MEITUAN_POSITION_INTERVAL_MS;
   private readonly shopPins = new Map<string, { pin: LatLng; until: number }>();
+  /** In this process only: after a restart a status falls back to the shop's pin, which Meituan takes as well. */
+  private readonly lastPositions = new Map<string, LatLng>();
 
   constructor(private readonly clock: () => number = Date.now) {}
 
@@ -114,9 +125,13 @@ export class MeituanConnector implements PlatformConnector {
   }
 
   async write(access: PlatformAccess & { externalRef: string }, status: PlatformStatus, signal: AbortSignal): Promise<{ remoteRef?: string }> {
+    const order = `${access.connectionId}:${access.externalRef}`;
     try {
-      const shopPin = needsShopPin(status) ? await this.shopPin(access, signal) : undefined;
-      await callMeituan(access, meituanCallFor(access.externalRef, status, shopPin), signal, this.clock());
+      // A status carries no position: the rider's last one told for the order (delivered, failed), else the shop's pin.
+      const lastTold = this.lastPositions.get(order);
+      const standIn = needsStandInPosition(status) ? (lastTold ?? (await this.shopPin(access, signal))) : undefined;
+      await callMeituan(access, meituanCallFor(access.externalRef, status, standIn), signal, this.clock());
+      this.remember(order, status);
       return {};
     } catch (err) {
       if (err instanceof MeituanWriteRefused) throw new WritebackFailure(err.message, err.retryable);
@@ -133,6 +148,17 @@ export class MeituanConnector implements PlatformConnector {
       headers: {},
       body: Buffer.from(signedPushBody(callbackUrl, params, access.secret)),
     };
+  }
+
+  /** Where the rider was last told to be on an order (GCJ-02), until its delivery ends; the oldest forgotten past a bound. */
+  private remember(order: string, { facts }: PlatformStatus): void {
+    if (facts.status === 'location' && facts.position) {
+      this.lastPositions.delete(order);
+      this.lastPositions.set(order, wgs84ToGcj02(facts.position));
+      if (this.lastPositions.size > LAST_POSITIONS_KEPT) this.lastPositions.delete(this.lastPositions.keys().next().value as string);
+    } else if (facts.status === 'delivered' || facts.status === 'failed') {
+      this.lastPositions.delete(order);
+    }
   }
 
   /** The recipient's real number from order/batchPullPhoneNumber (the store's orders whose numbers were downgraded). */

@@ -58,11 +58,11 @@ export class MeituanWriteRefused extends Error {
  *   go-meituan documents them;
  * - the rider's statuses and positions → ecommerce/order/logistics/sync (POST) with the rider's name
  *   and phone, our own riders' provider code, the status and the position in GCJ-02. The position
- *   is required there: a status carries none of its own (only `location` does), so the shop's pin
- *   (`shopPin`, GCJ-02, from poi/mget) stands in — what production code sends before the rider's
- *   first position (meiquan's MtLogisticsSync).
+ *   is required there: a status carries none of its own (only `location` does), so `standIn`
+ *   (GCJ-02) takes its place — the rider's last position told, else the shop's pin from poi/mget,
+ *   what production code sends before the rider's first position (meiquan's MtLogisticsSync).
  */
-export function meituanCallFor(externalRef: string, status: PlatformStatus, shopPin?: LatLng): MeituanCall {
+export function meituanCallFor(externalRef: string, status: PlatformStatus, standIn?: LatLng): MeituanCall {
   if (!/^\d{1,30}$/.test(externalRef)) throw new MeituanWriteRefused(`not a Meituan order id: ${externalRef}`, false);
   const { facts } = status;
   switch (facts.status) {
@@ -71,32 +71,32 @@ export function meituanCallFor(externalRef: string, status: PlatformStatus, shop
     case 'prepared':
       return { path: 'order/preparationMealComplete', method: 'GET', params: { order_id: externalRef } };
     case 'rider_assigned':
-      return logisticsSync(externalRef, status, LOGISTICS_STATUS.riderAccepted, shopPin);
+      return logisticsSync(externalRef, status, LOGISTICS_STATUS.riderAccepted, standIn);
     case 'out_for_delivery':
     case 'location':
-      return logisticsSync(externalRef, status, LOGISTICS_STATUS.pickedUp, shopPin);
+      return logisticsSync(externalRef, status, LOGISTICS_STATUS.pickedUp, standIn);
     case 'delivered':
-      return logisticsSync(externalRef, status, LOGISTICS_STATUS.delivered, shopPin);
+      return logisticsSync(externalRef, status, LOGISTICS_STATUS.delivered, standIn);
     case 'failed':
-      return logisticsSync(externalRef, status, LOGISTICS_STATUS.cancelled, shopPin);
+      return logisticsSync(externalRef, status, LOGISTICS_STATUS.cancelled, standIn);
     case 'carded':
       throw new MeituanWriteRefused('Meituan is not told a carded delivery', false);
   }
 }
 
-/** Whether the call for this status needs the shop's pin: a rider's status without a position of its own. */
-export function needsShopPin({ facts }: PlatformStatus): boolean {
+/** Whether the call for this status needs a position standing in for one it does not carry: a rider's status. */
+export function needsStandInPosition({ facts }: PlatformStatus): boolean {
   return ['rider_assigned', 'out_for_delivery', 'delivered', 'failed'].includes(facts.status) && facts.position === undefined;
 }
 
-function logisticsSync(externalRef: string, { facts, rider }: PlatformStatus, logisticsStatus: string, shopPin: LatLng | undefined): MeituanCall {
+function logisticsSync(externalRef: string, { facts, rider }: PlatformStatus, logisticsStatus: string, standIn: LatLng | undefined): MeituanCall {
   // Dispatch may not have told us of the rider yet (their profile arrives on its own topic): later it will have.
   if (!rider) throw new MeituanWriteRefused(`the rider${facts.riderId ? ` ${facts.riderId}` : ''} is not known yet`, true);
   const courierPhone = mainlandMobile(rider.phone);
   // Meituan requires the courier's phone and shows it to the buyer: staff add it to the rider's profile, then retry.
   if (!courierPhone) throw new MeituanWriteRefused(`rider ${rider.riderId} has no mobile number Meituan takes (courier_phone)`, false);
   if (facts.status === 'location' && !facts.position) throw new MeituanWriteRefused('a location without a position', false);
-  const position = facts.position ? wgs84ToGcj02(facts.position) : shopPin;
+  const position = facts.position ? wgs84ToGcj02(facts.position) : standIn;
   if (!position) throw new MeituanWriteRefused('no position to send: neither the rider’s nor the shop’s pin', true);
   return {
     path: 'ecommerce/order/logistics/sync',

@@ -1,5 +1,5 @@
 import type { PlatformStatus } from '../../platform-connector';
-import { answerOf, mainlandMobile, meituanCallFor, MeituanWriteRefused, needsShopPin, shopPinOf, withLongIntegersAsText } from './meituan-writeback';
+import { answerOf, mainlandMobile, meituanCallFor, MeituanWriteRefused, needsStandInPosition, shopPinOf, withLongIntegersAsText } from './meituan-writeback';
 
 const ORDER = '27061900338318741';
 const rider = { riderId: 'rider-7', name: '王师傅', phone: '+86 138 0013 8000' };
@@ -48,11 +48,11 @@ describe('what Meituan is told', () => {
     expect(call.params).toMatchObject({ logistics_status: '20', latitude: '39.915670', longitude: '116.410232' });
   });
 
-  it('needs the shop’s pin for a rider’s status without a position, never for a location or the counter’s statuses', () => {
-    expect(needsShopPin(status({ status: 'rider_assigned', happenedAt: at }))).toBe(true);
-    expect(needsShopPin(status({ status: 'delivered', happenedAt: at, position: { lat: 1, lng: 1 } }))).toBe(false);
-    expect(needsShopPin(status({ status: 'location', happenedAt: at, position: { lat: 1, lng: 1 } }))).toBe(false);
-    expect(needsShopPin(status({ status: 'confirmed', happenedAt: at }))).toBe(false);
+  it('needs a position to stand in for a rider’s status without one, never for a location or the counter’s statuses', () => {
+    expect(needsStandInPosition(status({ status: 'rider_assigned', happenedAt: at }))).toBe(true);
+    expect(needsStandInPosition(status({ status: 'delivered', happenedAt: at, position: { lat: 1, lng: 1 } }))).toBe(false);
+    expect(needsStandInPosition(status({ status: 'location', happenedAt: at, position: { lat: 1, lng: 1 } }))).toBe(false);
+    expect(needsStandInPosition(status({ status: 'confirmed', happenedAt: at }))).toBe(false);
   });
 
   it('waits for a rider dispatch has not told us of yet (retryable), and dies for one without a mobile number', () => {
