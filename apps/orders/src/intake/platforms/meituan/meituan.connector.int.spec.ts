@@ -117,8 +117,9 @@ describe('the Meituan connector against the Meituan stand-in', () => {
   });
 
   it('passes the connection test: its sample push verifies at the URL it was made for, and reads as a complete order', async () => {
+    // The console's test hands the connection's push URL; Meituan signs each push type's own.
+    const sample = connector.samplePush(access(), `${receiverUrl}/intake/meituan/pushes/c1`);
     const url = `${receiverUrl}/intake/meituan/pushes/c1/paid`;
-    const sample = connector.samplePush(access(), url);
     const verdict = connector.verify({ method: 'POST', callbackUrl: url, pushType: sample.pushType, headers: {}, query: {}, rawBody: sample.body }, [
       meituan.appSecret,
     ]);

@@ -142,11 +142,13 @@ export class MeituanConnector implements PlatformConnector {
   samplePush(access: PlatformAccess, callbackUrl: string): { pushType?: string; contentType: string; headers: Record<string, string>; body: Buffer } {
     const now = Math.floor(this.clock() / 1000);
     const params = { ...samplePaidOrder(access.storeRef ?? '', now), app_id: access.appKey, timestamp: String(now) };
+    // Given the connection's push URL, the sample is the paid push, signed over that push type's own URL.
+    const paidUrl = callbackUrl.endsWith('/paid') ? callbackUrl : `${callbackUrl.replace(/\/+$/, '')}/paid`;
     return {
       pushType: 'paid',
       contentType: 'application/x-www-form-urlencoded;charset=utf-8',
       headers: {},
-      body: Buffer.from(signedPushBody(callbackUrl, params, access.secret)),
+      body: Buffer.from(signedPushBody(paidUrl, params, access.secret)),
     };
   }
 

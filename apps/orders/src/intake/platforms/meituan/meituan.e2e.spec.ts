@@ -369,6 +369,12 @@ describe('orders from Meituan 闪购, and the shop’s own riders written back (
     expect(recipient).not.toHaveProperty('phoneExpiresAt');
   });
 
+  it('passes the connection test: Meituan’s signed sample goes through the real push path, and nothing is placed', async () => {
+    const tested = await toOrders('POST', `/intake/connections/${connectionId}/test`);
+    expect(tested).toMatchObject({ status: 200, body: { delivery: { topic: 'petalpost/test', state: 'processed', outcome: 'tested' } } });
+    expect(await db().query(`SELECT 1 FROM intake_orders WHERE external_ref = '27000000000000001'`)).toEqual([]);
+  });
+
   it('changes nothing for a refund of an order it never had, and says so', async () => {
     const externalRef = newOrderId();
     await push('refunded', { order_id: externalRef, refund_id: '770001', notify_type: 'agree', reason: '不想要了', res_type: 2, is_appeal: 0 });
