@@ -318,7 +318,7 @@ export async function startElemeStandIn(options: { source?: string; secret?: str
       redirect: 'manual',
     });
     const text = await response.text();
-    const answer: ElemePushAnswer = { cmd: toSend.cmd, sent: envelope, status: response.status, text, signed: false, ...readAnswer(text, toSend.cmd, secret) };
+    const answer: ElemePushAnswer = { cmd: toSend.cmd, sent: envelope, status: response.status, text, ...readAnswer(text, toSend.cmd, secret) };
     pushes.push(answer);
     return answer;
   };
