@@ -90,6 +90,17 @@ export function toldTo(platform: WritebackPlatform, status: WritebackStatus, con
   return connectorStatuses.includes(status);
 }
 
+/** What one order event queues for a platform: its facts when the platform is told that status, else nothing. */
+export function writebackFor(
+  platform: WritebackPlatform,
+  connectorStatuses: readonly WritebackStatus[],
+  type: string,
+  data: Record<string, unknown>,
+): WritebackFacts | undefined {
+  const facts = writebackFactsOf(type, data);
+  return facts && toldTo(platform, facts.status, connectorStatuses) ? facts : undefined;
+}
+
 /** FulfillmentEventStatus values (shopify.dev/docs/api/admin-graphql/latest/enums/FulfillmentEventStatus) for our statuses. */
 export type ShopifyFulfillmentEventStatus = 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'ATTEMPTED_DELIVERY' | 'FAILURE';
 
