@@ -2,9 +2,11 @@ import type { Provider, Type } from '@nestjs/common';
 import { PLATFORM_CONNECTORS as PLATFORM_CONNECTORS_TOKEN, type PlatformConnector } from './platform-connector';
 import { PlatformConnectors } from './platform-connectors';
 import { PLATFORMS_CONFIG, type PlatformsConfig } from './platforms.config';
+import { WechatConnector } from './wechat/wechat.connector';
+import { YouzanConnector } from './youzan/youzan.connector';
 
 /** The Chinese platforms the intake takes orders from: each platform adds its connector here. */
-export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [];
+export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [new YouzanConnector(), new WechatConnector()];
 
 /**
  * The Chinese platforms' part of the intake slice (docs/intake.md): their connectors, by platform.
