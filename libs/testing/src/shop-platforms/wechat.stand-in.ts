@@ -38,6 +38,8 @@ export interface WechatStandIn extends StandInServer {
   /** How many times the address of each order was decoded. */
   decodes(orderId: string): number;
   tokensMade(): number;
+  /** WeChat stops taking every token made so far (one made elsewhere replaced them): the next call with one is 40001. */
+  expireTokens(): void;
 }
 
 export interface WechatEventInput {
@@ -281,5 +283,6 @@ export async function startWechatStandIn(options: { appId?: string; appSecret?: 
     shipments: () => [...shipped],
     decodes: (orderId) => decodeCounts.get(orderId) ?? 0,
     tokensMade: () => made,
+    expireTokens: () => tokens.clear(),
   };
 }
