@@ -6765,23 +6765,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": unknown;
                     "text/plain": string;
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
+                    "application/xml": string;
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6791,6 +6783,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
         };
@@ -6809,23 +6812,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": unknown;
                     "text/plain": string;
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
+                    "application/xml": string;
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6835,6 +6830,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
         };
@@ -6855,23 +6861,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": unknown;
                     "text/plain": string;
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
+                    "application/xml": string;
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6881,6 +6879,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
         };
@@ -6901,23 +6910,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": unknown;
                     "text/plain": string;
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
+                    "application/xml": string;
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6927,6 +6928,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
         };

@@ -6,7 +6,15 @@ export const intake = {
       'Orders from your web shop arrive here by themselves: connect the shop once, paste the address below into its admin, and every new, changed or cancelled order follows.',
     tabs: { connections: 'Connections', writebacks: 'Status written back' },
     platform: { shopify: 'Shopify', woocommerce: 'WooCommerce' },
-    source: { shopify: 'Shopify', woocommerce: 'WooCommerce', csv: 'CSV import' },
+    source: {
+      shopify: 'Shopify',
+      woocommerce: 'WooCommerce',
+      meituan: 'Meituan Shangou',
+      eleme: 'Ele.me Retail',
+      youzan: 'Youzan',
+      wechat: 'WeChat Store',
+      csv: 'CSV import',
+    },
     connections: { title: 'Connected shops', none: 'No shop is connected yet.' },
     connect: {
       title: 'Connect a shop',
@@ -73,6 +81,9 @@ export const intake = {
       rejected: 'Could not be read',
       failed: 'Failed',
       tested: 'Signature verified and mapped (test, nothing placed)',
+      flagged: 'Staff alerted on the order',
+      corrected: 'Recipient’s phone updated',
+      completed: 'Closed on the platform',
     },
     deliveryState: { received: 'Received, being processed', processed: 'Processed', failed: 'Failed' },
     deliveries: {
@@ -118,6 +129,7 @@ export const intake = {
       missing_buyer: 'No buyer',
       slot_full: 'The slot is full',
       refused: 'Refused by the order rules',
+      unclear_note: 'The buyer’s note is unclear: check the card and whether the sender stays unnamed',
     },
     attention: {
       title: 'Needs attention',
@@ -270,7 +282,7 @@ export const intake = {
     intro: '网店的订单会自动进入这里：只需连接一次店铺，把下面的地址粘贴到店铺后台，之后每一笔新建、修改或取消的订单都会同步过来。',
     tabs: { connections: '店铺连接', writebacks: '状态回传' },
     platform: { shopify: 'Shopify', woocommerce: 'WooCommerce' },
-    source: { shopify: 'Shopify', woocommerce: 'WooCommerce', csv: 'CSV 导入' },
+    source: { shopify: 'Shopify', woocommerce: 'WooCommerce', meituan: '美团闪购', eleme: '饿了么零售', youzan: '有赞', wechat: '微信小店', csv: 'CSV 导入' },
     connections: { title: '已连接的店铺', none: '还没有连接任何店铺。' },
     connect: {
       title: '连接店铺',
@@ -335,6 +347,9 @@ export const intake = {
       rejected: '无法读取',
       failed: '失败',
       tested: '签名校验通过，字段已读取（测试，未下单）',
+      flagged: '已在订单上提醒店员',
+      corrected: '收件人电话已更新',
+      completed: '平台已完成订单',
     },
     deliveryState: { received: '已收到，处理中', processed: '已处理', failed: '失败' },
     deliveries: {
@@ -378,6 +393,7 @@ export const intake = {
       missing_buyer: '缺少订花人',
       slot_full: '该时段已满',
       refused: '不符合下单规则',
+      unclear_note: '订花人备注不明确：请核对贺卡内容及是否匿名',
     },
     attention: {
       title: '待处理',
