@@ -136,6 +136,10 @@ describe('WeChat Store orders end to end: pushed, decoded, placed, heard by staf
     const check = await wechat.checkUrl(pushUrl());
     expect(check).toEqual({ status: 200, text: check.echostr, echostr: expect.any(String) });
     expect((await wechat.checkUrl(pushUrl(), { token: 'AnotherToken' })).status).toBe(401);
+
+    // The console's test: a paid event encrypted and signed in the query string as WeChat does, through the real path.
+    const tested = await asStaff('POST', `/intake/connections/${connectionId}/test`);
+    expect(tested).toMatchObject({ status: 200, body: { delivery: { topic: 'petalpost/test', state: 'processed', outcome: 'tested' } } });
   });
 
   it('places a paid order from its encrypted event: the address decoded, the virtual number with its expiry, slot and card from the note; staff hear of it', async () => {

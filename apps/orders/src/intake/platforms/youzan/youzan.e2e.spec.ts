@@ -136,6 +136,9 @@ describe('Youzan orders end to end: pushed, placed, heard by staff, and the shop
       callbackUrls: [{ url: expect.stringMatching(new RegExp(`/intake/youzan/pushes/${connectionId}$`)) }],
     });
     expect(JSON.stringify(body)).not.toContain(youzan.clientSecret);
+    // The console's test: a sample push signed as Youzan signs, through the real path, never placed.
+    const tested = await asStaff('POST', `/intake/connections/${connectionId}/test`);
+    expect(tested).toMatchObject({ status: 200, body: { delivery: { topic: 'petalpost/test', state: 'processed', outcome: 'tested' } } });
     // Youzan's heartbeat checks the URL is alive: answered, nothing stored.
     expect(await youzan.sendPush(pushUrl(), { type: 'trade_TradePaid', id: 'heartbeat', test: true })).toMatchObject({
       status: 200,
