@@ -28,6 +28,8 @@ export interface WechatStandIn extends StandInServer {
   /** Adds or replaces an order: as /channels/ec/order/get gives it (address masked), with what the decode gives. */
   putOrder(order: WechatOrderFixture): void;
   order(orderId: string): WechatOrderFixture | undefined;
+  /** The order's status changes on WeChat (250: cancelled by the buyer, 30: shipped …). */
+  setStatus(orderId: string, status: number): void;
   /** The request WeChat makes for one event (its query and body). */
   eventRequest(input: WechatEventInput): { query: Record<string, string>; headers: Record<string, string>; body: string };
   sendEvent(url: string, input: WechatEventInput): Promise<SentDelivery>;
@@ -260,6 +262,12 @@ export async function startWechatStandIn(options: { appId?: string; appSecret?: 
     encodingAesKey,
     putOrder: (order) => void orders.set(order.order.order_id, structuredClone(order)),
     order: (orderId) => orders.get(orderId),
+    setStatus: (orderId, status) => {
+      const held = orders.get(orderId);
+      if (!held) throw new Error(`the stand-in holds no order ${orderId}`);
+      held.order.status = status;
+      held.order.update_time = Math.floor(Date.now() / 1000);
+    },
     eventRequest,
     sendEvent: async (url, input) => {
       const { query, headers, body } = eventRequest(input);

@@ -121,8 +121,13 @@ describe('the WeChat Store connector against the WeChat stand-in', () => {
     });
   });
 
-  it('cancels on the cancel event with WeChat’s reason, and reads nothing without the EncodingAESKey', async () => {
+  it('cancels on the cancel event with WeChat’s reason once WeChat shows the order cancelled, and reads nothing without the EncodingAESKey', async () => {
     const orderId = newOrder();
+    expect(await connector.read(stored({ event: 'channels_ec_order_cancel', orderId, info: { cancel_type: 1 } }), access, signal)).toMatchObject({
+      kind: 'skip',
+      reason: 'WeChat shows the order as 20, not cancelled',
+    });
+    wechat.setStatus(orderId, 250);
     expect(await connector.read(stored({ event: 'channels_ec_order_cancel', orderId, info: { cancel_type: 1 } }), access, signal)).toMatchObject({
       kind: 'cancelled',
       externalRef: orderId,

@@ -113,8 +113,13 @@ export class WechatConnector implements PlatformConnector {
         return { kind: 'skip', externalRef: orderId, reason: wechatIgnoredReason(event.event) };
       case 'completed':
         return { kind: 'completed', externalRef: orderId, at };
-      case 'cancelled':
+      case 'cancelled': {
+        // Asked of WeChat before an order is cancelled on an event's word (a plain-mode signature does not cover the body).
+        const order = await this.order(access, orderId, signal);
+        if (!WECHAT_CANCELLED.has(order.status ?? 0))
+          return { kind: 'skip', externalRef: orderId, reason: `WeChat shows the order as ${order.status}, not cancelled` };
         return { kind: 'cancelled', externalRef: orderId, at, reason: wechatCancelReason(event.cancelType) };
+      }
       case 'aftersale': {
         const order = await this.order(access, orderId, signal);
         if (WECHAT_CANCELLED.has(order.status ?? 0)) return { kind: 'cancelled', externalRef: orderId, at, reason: 'all of it refunded after sale on WeChat' };

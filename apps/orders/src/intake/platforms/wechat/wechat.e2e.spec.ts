@@ -204,6 +204,7 @@ describe('WeChat Store orders end to end: pushed, decoded, placed, heard by staf
 
   it('cancels a placed order when WeChat says the buyer cancelled it', async () => {
     const { orderId, placedId } = await paidOrder();
+    wechat.setStatus(orderId, 250);
     expect((await wechat.sendEvent(pushUrl(), { event: 'channels_ec_order_cancel', orderId, info: { cancel_type: 1 } })).text).toBe('success');
     await eventually(async () => expect((await asStaff('GET', `/orders/${placedId}`)).body).toMatchObject({ status: 'cancelled' }), 30_000);
   });
