@@ -11,12 +11,7 @@ import { WechatConnector } from './wechat/wechat.connector';
 import { YouzanConnector } from './youzan/youzan.connector';
 
 /** The Chinese platforms the intake takes orders from: each platform adds its connector here. */
-export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [
-  new MeituanConnector(),
-  new ElemeConnector(),
-  new YouzanConnector(),
-  new WechatConnector(),
-];
+export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [new MeituanConnector(), new ElemeConnector(), new YouzanConnector(), new WechatConnector()];
 
 /**
  * The Chinese platforms' part of the intake slice (docs/intake.md): their connectors, the push
