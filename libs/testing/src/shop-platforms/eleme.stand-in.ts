@@ -5,7 +5,7 @@ import { mediaType, Refusal, startStandInServer, type StandInAnswer, type StandI
 /**
  * A stand-in for Ele.me 零售's open platform (api-be.ele.me), which our machines cannot reach. Its
  * facts come from public integrations (meiquan's `Libraries/Ele`, the `me.ele.sdk.up` and retail
- * Java clients; see docs/intake/eleme.md), not Ele.me's own pages:
+ * Java clients; see docs/intake.md, Ele.me), not Ele.me's own pages:
  * - one envelope both ways: `cmd`, `body` (JSON text), `source` (the app key), `ticket`,
  *   `timestamp` (Unix seconds), `version` 3, `encrypt`, an optional `access_token`, and `sign` = the
  *   upper-case MD5 of every other parameter plus `secret=<secret>`, sorted by name, joined `k=v&`;

@@ -13,7 +13,7 @@ import type { SentDelivery } from './webhook-senders';
  * - `POST /auth/token` (the silent flow: authorize_type silent, client_id, client_secret, grant_id = kdt_id);
  * - `POST /api/<method>/<version>?access_token=…` with a JSON body: youzan.trade.get 4.0.0,
  *   youzan.cloud.secret.decrypt.single/batch 1.0.0 and youzan.retail.open.update.localDeliveryStatus
- *   1.0.0 — whose parameters Youzan does not publish: the stand-in holds our reading of it (docs/intake/youzan.md) and no more.
+ *   1.0.0 — whose parameters Youzan does not publish: the stand-in holds our reading of it (docs/intake.md, Youzan) and no more.
  * A token it does not know is answered as Youzan's gateway does (`gw_err_resp` 4203, an expired one 4202);
  * a call it refuses `{ success: false, code, message }`, both with HTTP 200 (verify: as integrations read them).
  */

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * sends us and every answer to either is the same set of parameters — `cmd`, `body` (a JSON
  * string), `source` (the app key), `ticket` (a UUID), `timestamp` (Unix seconds), `version` 3,
  * `encrypt`, an optional `access_token` — signed with `sign`. Facts from public integrations, not
- * Ele.me's own pages (docs/intake/eleme.md): meiquan `Libraries/Ele/Api/Tool.php`, the
+ * Ele.me's own pages (docs/intake.md, Ele.me): meiquan `Libraries/Ele/Api/Tool.php`, the
  * `me.ele.sdk.up` Java client's `SignUtil`.
  */
 export type ElemeParams = Record<string, string>;

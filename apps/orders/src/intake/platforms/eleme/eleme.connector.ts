@@ -26,7 +26,7 @@ export const ELEME_REFUSAL_ERRNO: Record<PushRefused['code'], number> = { SIGNAT
 const ANSWER_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Ele.me 零售 (docs/intake/eleme.md): signed envelopes both ways, `order.get` after each push (the
+ * Ele.me 零售 (docs/intake.md, Ele.me): signed envelopes both ways, `order.get` after each push (the
  * pushes carry ids only), and the shop's own riders told on one self-delivery track. The pure
  * parts are eleme-envelope, eleme-pushes, eleme-order.mapper and eleme-writeback; this wires them
  * to the port and to Ele.me's gateway (eleme-api).

@@ -54,7 +54,7 @@ const SHOP_PIN_TTL_MS = 3_600_000;
 const LAST_POSITIONS_KEPT = 10_000;
 
 /**
- * Meituan 闪购 behind the intake port (docs/intake/meituan.md): one callback URL per push type, each
+ * Meituan 闪购 behind the intake port (docs/intake.md, Meituan): one callback URL per push type, each
  * push signed with `sig` over that exact URL; answered `{"data":"ok"}` at once; read into what it
  * means for the order; the shop's confirmation, picking and own riders written back.
  * Connection: appKey = app_id, secret = app_secret, storeRef = app_poi_code, credentials

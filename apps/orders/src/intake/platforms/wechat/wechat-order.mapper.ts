@@ -72,7 +72,7 @@ export interface WechatReadContext {
  * A WeChat Store order as the intake's order. WeChat tells nothing of the buyer but their openid
  * (so the buyer is "微信小店买家" with it), and has no delivery-slot field: the date and time are
  * read from the buyer's note and the SKU's attributes (a florist's 规格 "配送日期") — when none
- * reads, the order is held for staff with what was there (docs/intake/wechat.md).
+ * reads, the order is held for staff with what was there (docs/intake.md, WeChat Store).
  */
 export function mapWechatOrder(order: WechatOrder, decoded: WechatDecoded | undefined, context: WechatReadContext): IntakeOrderInput {
   const orderId = order.order_id;

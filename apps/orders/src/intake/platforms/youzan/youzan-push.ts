@@ -7,7 +7,7 @@ import { UnreadablePayload } from '../../domain/intake-order';
  * `{ client_id, id, kdt_id, kdt_name?, mode?, msg, sendCount, sign, status?, test, type, version }`
  * where `msg` is the event's JSON, URL-encoded, and `sign` = MD5(client_id + msg as sent + client_secret),
  * lowercase hex. `test: true` is the heartbeat that checks the URL is alive. A newer form that
- * signs in `Event-Sign` headers exists (verify); shops set up as docs/intake/youzan.md says get this one.
+ * signs in `Event-Sign` headers exists (verify); shops set up as docs/intake.md, Youzan says get this one.
  */
 export interface YouzanPush {
   clientId: string;

@@ -33,7 +33,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * decrypted through Youzan, the shop's own riders told back with the local-delivery status API.
  * Credentials: the connection's appKey is the app's client_id, its secret the client_secret, its
  * storeRef the shop's kdt_id; `credentials.accessToken` when the shop gives a token instead of
- * letting the self-use app make one (docs/intake/youzan.md).
+ * letting the self-use app make one (docs/intake.md, Youzan).
  */
 export class YouzanConnector implements PlatformConnector {
   readonly platform = 'youzan' as const;

@@ -3,7 +3,7 @@ import { type MeituanParams, meituanSig, meituanSigMatches } from './meituan-sig
 /**
  * The pushes a florist's Meituan 闪购 app sends us, each to its own URL (the developer console takes
  * one callback URL per message type): the path segment of `/intake/meituan/pushes/{connectionId}/{pushType}`.
- * Names ours, not Meituan's: the console's labels differ between its versions (docs/intake/meituan.md
+ * Names ours, not Meituan's: the console's labels differ between its versions (docs/intake.md, Meituan
  * maps each to its console field).
  */
 export const MEITUAN_PUSH_TYPES = [

@@ -8,7 +8,7 @@ export type MeituanParams = Record<string, string>;
  * its query (scheme, host, path exactly as registered), `?`, every parameter except `sig` sorted by
  * name as `name=value` joined by `&` — values as they are, not URL-encoded — and the app secret
  * appended directly. Sources: easynet-cn/go-meituan `utility.go` (Sign), Code-Fly/MeituanAPI
- * `SigUtil.java`; the platform's own page was not reachable (docs/intake/meituan.md).
+ * `SigUtil.java`; the platform's own page was not reachable (docs/intake.md, Meituan).
  */
 export function meituanSignedText(url: string, params: MeituanParams, secret: string): string {
   const pairs = Object.keys(params)
