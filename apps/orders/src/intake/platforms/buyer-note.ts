@@ -54,6 +54,8 @@ const CARD_END = /[\n\r;；|【]|收餐人隐私号/;
 /** What may stand between a marker and the words: 贺卡内容：, 卡片上写:, card: */
 const CARD_LEAD = /^\s*(?:内容|上写|写|上面写|message|text)?\s*[：:，,、\-—=]*\s*/i;
 const NOTE_MAX = 1000;
+/** Clause marks and spaces ending the words before a card marker. */
+const CLAUSE_END = /[\s;；,，、。|]+$/;
 
 interface Found {
   word: string;
@@ -89,7 +91,8 @@ export function readBuyerNote(note: string | undefined, rules: Pick<PlatformRule
     if (cardMessage.length > CARD_MESSAGE_MAX)
       return unclear(`the card's words are longer than a card holds (${cardMessage.length} of ${CARD_MESSAGE_MAX} characters)`);
     if (occurrences(cardMessage, rules.anonymousWords).length > 0) return unclear(`an anonymity word is inside the card's words: "${cardMessage}"`);
-    rest = `${text.slice(0, marker.start)} ${words.slice(endAt).replace(/^[\n\r;；|]+/, '')}`.trim();
+    // The clause marks around the card go with it: "请下午送到；贺卡：…" leaves "请下午送到" for staff.
+    rest = `${text.slice(0, marker.start).replace(CLAUSE_END, '')} ${words.slice(endAt).replace(/^[\n\r;；|]+/, '')}`.trim();
   }
 
   const anonymous = occurrences(rest, rules.anonymousWords);

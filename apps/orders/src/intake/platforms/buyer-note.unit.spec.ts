@@ -40,7 +40,7 @@ describe("the buyer's note of a platform order", () => {
 
     it('hears a request to keep the sender unnamed', () => {
       expect(readBuyerNote('匿名', rules)).toEqual({ anonymousSender: true, note: '匿名' });
-      expect(readBuyerNote('不要留名，贺卡：想你', rules)).toEqual({ cardMessage: '想你', anonymousSender: true, note: '不要留名，' });
+      expect(readBuyerNote('不要留名，贺卡：想你', rules)).toEqual({ cardMessage: '想你', anonymousSender: true, note: '不要留名' });
       expect(readBuyerNote('Please keep it Anonymous. Card: Happy birthday', rules)).toEqual({
         cardMessage: 'Happy birthday',
         anonymousSender: true,
@@ -59,7 +59,7 @@ describe("the buyer's note of a platform order", () => {
         unclear: 'an anonymity word is inside the card\'s words: "加油 不署名"',
         note: '留言：加油 不署名',
       });
-      expect(readBuyerNote('不署名；留言：加油', shop)).toEqual({ cardMessage: '加油', anonymousSender: true, note: '不署名；' });
+      expect(readBuyerNote('不署名；留言：加油', shop)).toEqual({ cardMessage: '加油', anonymousSender: true, note: '不署名' });
       expect(readBuyerNote('贺卡：加油', shop)).toEqual({ anonymousSender: false, note: '贺卡：加油' });
     });
   });

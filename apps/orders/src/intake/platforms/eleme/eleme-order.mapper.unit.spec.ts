@@ -96,7 +96,7 @@ describe('an Ele.me order as order.get gives it', () => {
   it('reads the card text out of the remark and keeps the rest for staff', () => {
     const { order } = orderOf(orderMeaning(parseOrderData(detail({ remark: '请下午送到；贺卡：生日快乐，永远爱你' })), context));
     expect(order.cardMessage).toBe('生日快乐，永远爱你');
-    expect(order.note).toBe('请下午送到；');
+    expect(order.note).toBe('请下午送到');
     expect(order.anonymousSender).toBe(false);
     expect(order.review).toBeUndefined();
   });

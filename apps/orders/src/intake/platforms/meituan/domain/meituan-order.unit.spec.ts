@@ -90,7 +90,7 @@ describe('a Meituan paid (or confirmed) push read as an order', () => {
     expect(order).toMatchObject({ cardMessage: '生日快乐，永远爱你', anonymousSender: true });
     expect(order).not.toHaveProperty('review');
     // What is neither card nor request stays for staff, as the buyer wrote it.
-    expect(order.note).toBe('匿名配送；');
+    expect(order.note).toBe('匿名配送');
   });
 
   it('holds an order whose note may be read two ways, the whole note kept for staff', () => {
