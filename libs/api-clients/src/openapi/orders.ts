@@ -941,6 +941,11 @@ export interface components {
                 name: string;
                 phone?: string;
                 /**
+                 * Format: date-time
+                 * @description The phone is a privacy number (隐私号) that stops working then: riders and staff are shown it callable only until then. Absent: a real number
+                 */
+                phoneExpiresAt?: string;
+                /**
                  * @default residence
                  * @enum {string}
                  */
@@ -1023,6 +1028,8 @@ export interface components {
             recipient?: {
                 name: string;
                 phone?: string;
+                /** Format: date-time */
+                phoneExpiresAt?: string;
                 address: {
                     text: string;
                     geo?: {
@@ -1258,6 +1265,11 @@ export interface components {
             recipient: {
                 name: string;
                 phone?: string;
+                /**
+                 * Format: date-time
+                 * @description The phone is a privacy number (隐私号) that stops working then: riders and staff are shown it callable only until then. Absent: a real number
+                 */
+                phoneExpiresAt?: string;
                 /**
                  * @default residence
                  * @enum {string}
