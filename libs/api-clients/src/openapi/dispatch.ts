@@ -454,6 +454,8 @@ export interface components {
                 recipient?: {
                     name: string;
                     phone?: string;
+                    /** Format: date-time */
+                    phoneExpiresAt?: string;
                     address: {
                         text: string;
                         geo?: {
