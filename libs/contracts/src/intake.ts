@@ -26,7 +26,9 @@ export const IntakeOrderNeedsAttentionV1 = defineEvent(
   1,
   z.object({
     ...intakeRef,
-    reason: z.string().describe('missing_delivery_date, missing_address, missing_recipient, missing_items, missing_buyer, slot_full, refused, cancel_refused'),
+    reason: z
+      .string()
+      .describe('missing_delivery_date, missing_address, missing_recipient, missing_items, missing_buyer, slot_full, refused, unclear_note, cancel_refused'),
     detail: z.string().optional().describe('What was refused, in words'),
     orderId: z.string().optional().describe('The order concerned, when one was placed already (cancel_refused)'),
     heldAt: time,

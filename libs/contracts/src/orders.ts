@@ -92,7 +92,7 @@ export type BuyerContact = z.infer<typeof BuyerContactSchema>;
 export const RecipientContactSchema = z.object({
   name: z.string().min(1).max(200),
   phone: z.string().min(3).max(40).optional(),
-  phoneExpiresAt: time.optional(),
+  phoneExpiresAt: time.optional().describe('A privacy number (隐私号) a platform gave: not callable after this'),
   address: z.object({
     text: z.string().min(1).max(500),
     geo: GeoPointSchema.optional(),

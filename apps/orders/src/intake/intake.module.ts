@@ -8,6 +8,8 @@ import { AttentionController } from './placing/api/attention.controller';
 import { IntakePlacer } from './placing/intake-placer.service';
 import { IntakeOrders1770000000300 } from './placing/intake-orders.migration';
 import { IntakeOrdersStore } from './placing/intake-orders.store';
+import type { PlatformsConfig } from './platforms/platforms.config';
+import { platformsPart } from './platforms/platforms.part';
 import { SecretBox } from './secret-box';
 import { IntakeWebhooksController } from './webhooks/api/intake-webhooks.controller';
 import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migration';
@@ -37,14 +39,15 @@ export const INTAKE_MIGRATIONS = [
 
 /**
  * The intake slice of the orders service: orders arriving from the shop's own systems (Shopify,
- * WooCommerce, the intake API, CSV imports), all placed through IntakePlacer, and their status
+ * WooCommerce, Meituan, Ele.me, Youzan, WeChat Store, the intake API, CSV imports), all placed through IntakePlacer, and their status
  * written back (docs/intake.md). Its parts are wired into OrdersModule beside the order's own,
  * since they place orders through the same OrderCommands, vault and event store.
  */
-export function intakeSlice(config: IntakeConfig & WritebackConfig): { controllers: Type[]; providers: Provider[] } {
+export function intakeSlice(config: IntakeConfig & WritebackConfig & PlatformsConfig): { controllers: Type[]; providers: Provider[] } {
   // Read at start: a missing or development key outside loopback stops the service here.
   const secretsKey = intakeSecretsKeyFrom(config);
   const writeback = writebackPart(config);
+  const platforms = platformsPart(config);
   return {
     controllers: [
       IntakeConnectionsController,
@@ -53,6 +56,7 @@ export function intakeSlice(config: IntakeConfig & WritebackConfig): { controlle
       IntakeOrdersController,
       ImportsController,
       ...writeback.controllers,
+      ...platforms.controllers,
     ],
     providers: [
       { provide: SecretBox, useValue: new SecretBox(secretsKey) },
@@ -68,6 +72,7 @@ export function intakeSlice(config: IntakeConfig & WritebackConfig): { controlle
       IntakeDeliveryWorker,
       WebhookReceiver,
       ...writeback.providers,
+      ...platforms.providers,
     ],
   };
 }

@@ -35,6 +35,8 @@ export const IntakeOrderSchema = z.strictObject({
     .strictObject({
       name: z.string().min(1).max(200).optional(),
       phone: z.string().min(3).max(40).optional(),
+      /** A privacy number (隐私号) stops working then: shown as expired after, never as callable. */
+      phoneExpiresAt: z.iso.datetime({ offset: true }).optional(),
       addressType: AddressTypeSchema.default('residence'),
       address: z
         .strictObject({
@@ -59,6 +61,8 @@ export const IntakeOrderSchema = z.strictObject({
   paid: z.boolean().default(false),
   /** The buyer's note to the shop, kept for staff (not the card). */
   note: z.string().min(1).max(1000).optional(),
+  /** What a connector could not read with certainty (an ambiguous card or anonymity request): the order is held for staff with this. */
+  review: z.string().min(1).max(500).optional(),
   /** The shop system cancelled the order. */
   cancelled: z.strictObject({ reason: z.string().min(1).max(500) }).optional(),
 });
@@ -88,6 +92,7 @@ export const HOLD_REASONS = [
   'missing_buyer',
   'slot_full',
   'refused',
+  'unclear_note',
 ] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
@@ -107,7 +112,8 @@ export type CompleteIntakeOrder = IntakeOrder & {
 
 /**
  * Why the order cannot be placed as it is, or undefined when it can. The date first: it is what
- * a florist needs before anything else to plan the day.
+ * a florist needs before anything else to plan the day. What a connector could not read with
+ * certainty comes last: staff see it (the hold's detail) whichever reason holds the order.
  */
 export function missingForPlacement(order: IntakeOrder): HoldReason | undefined {
   if (order.deliveryWindow === undefined) return 'missing_delivery_date';
@@ -115,6 +121,7 @@ export function missingForPlacement(order: IntakeOrder): HoldReason | undefined 
   if (order.recipient.name === undefined) return 'missing_recipient';
   if (order.items.length === 0) return 'missing_items';
   if (order.buyer === undefined) return 'missing_buyer';
+  if (order.review !== undefined) return 'unclear_note';
   return undefined;
 }
 

@@ -36,8 +36,8 @@ export type OrderChange =
 export type IntakeDecision =
   /** Place it: new, or held until now and complete at last. */
   | { kind: 'place'; order: CompleteIntakeOrder }
-  /** Hold it for staff, nothing placed. */
-  | { kind: 'hold'; reason: HoldReason }
+  /** Hold it for staff, nothing placed; `detail`: what a connector could not read with certainty. */
+  | { kind: 'hold'; reason: HoldReason; detail?: string }
   /** A newer snapshot of a placed order: apply what changed (maybe nothing). */
   | { kind: 'update'; changes: OrderChange[] }
   /** The shop system cancelled a placed order. */
@@ -67,7 +67,8 @@ export function decideIntake(held: HeldIntake | undefined, incoming: IncomingInt
     case 'needs_attention': {
       if (order.cancelled) return { kind: 'dismiss', reason: `cancelled in the shop system: ${order.cancelled.reason}` };
       const missing = missingForPlacement(order);
-      return missing ? { kind: 'hold', reason: missing } : { kind: 'place', order: order as CompleteIntakeOrder };
+      if (!missing) return { kind: 'place', order: order as CompleteIntakeOrder };
+      return order.review === undefined ? { kind: 'hold', reason: missing } : { kind: 'hold', reason: missing, detail: order.review };
     }
     case 'dismissed':
       return { kind: 'duplicate', reason: 'dismissed by staff' };

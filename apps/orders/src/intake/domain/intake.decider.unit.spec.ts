@@ -53,6 +53,24 @@ describe('intake decider', () => {
       expect(decideIntake(undefined, { externalUpdatedAt: T1, order: order({ buyer: undefined }) })).toEqual({ kind: 'hold', reason: 'missing_buyer' });
     });
 
+    it('holds an order whose note a connector could not read with certainty, saying what', () => {
+      const unclear = order({ review: 'the note names a card 2 times (贺卡, 卡片)' });
+      expect(decideIntake(undefined, { externalUpdatedAt: T1, order: unclear })).toEqual({
+        kind: 'hold',
+        reason: 'unclear_note',
+        detail: 'the note names a card 2 times (贺卡, 卡片)',
+      });
+    });
+
+    it('still names a missing date first, with the unclear note as the detail', () => {
+      const both = order({ deliveryWindow: undefined, review: 'the note may ask for no card: "不要贺卡"' });
+      expect(decideIntake(undefined, { externalUpdatedAt: T1, order: both })).toEqual({
+        kind: 'hold',
+        reason: 'missing_delivery_date',
+        detail: 'the note may ask for no card: "不要贺卡"',
+      });
+    });
+
     it('records a cancellation that arrives first, placing nothing', () => {
       const decision = decideIntake(undefined, { externalUpdatedAt: T1, order: order({ cancelled: { reason: 'customer' } }) });
       expect(decision).toEqual({ kind: 'dismiss', reason: 'cancelled in the shop system: customer' });

@@ -107,7 +107,8 @@ export class IntakePlacer {
     const row = await this.intakeOrders.get(shopId, intakeId);
     if (!row || row.status !== 'needs_attention') throw heldNotFound(row);
     const original = row.held ? await this.vault.open<IntakeOrder>(row.held) : undefined;
-    const order = IntakeOrderSchema.parse({ ...(original ?? {}), ...additions, cancelled: undefined });
+    // Staff looked at what a connector could not read (the review): their additions settle it.
+    const order = IntakeOrderSchema.parse({ ...(original ?? {}), ...additions, cancelled: undefined, review: undefined });
     const missing = missingForPlacement(order);
     if (missing) throw new DomainError('invalid', 'HELD_ORDER_INCOMPLETE', `the order still lacks what it needs to be placed: ${missing}`, { reason: missing });
     const at = {
@@ -142,7 +143,7 @@ export class IntakePlacer {
       case 'place':
         return this.place(decision.order, at);
       case 'hold':
-        return this.hold(at, decision.reason);
+        return this.hold(at, decision.reason, decision.detail);
       case 'update':
         return this.update(at, decision.changes);
       case 'cancel':

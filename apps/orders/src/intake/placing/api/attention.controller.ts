@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, Roles, shopInScope } from '@petalpost/auth';
-import { AddressTypeSchema, DeliveryWindowSchema, GeoPointSchema, OrderItemSchema } from '@petalpost/contracts';
+import { AddressTypeSchema, CARD_MESSAGE_MAX, DeliveryWindowSchema, GeoPointSchema, OrderItemSchema } from '@petalpost/contracts';
 import { ApiErrors, createZodDto } from '@petalpost/platform';
 import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
@@ -20,7 +20,9 @@ const HeldItemSchema = z.object({
   externalRef: z.string(),
   reason: z
     .string()
-    .describe('missing_delivery_date, missing_address, missing_recipient, missing_items, missing_buyer, slot_full, refused (with what was refused)'),
+    .describe(
+      'missing_delivery_date, missing_address, missing_recipient, missing_items, missing_buyer, slot_full, refused, unclear_note (with what was refused)',
+    ),
   receivedAt: z.string(),
   summary: z
     .object({
@@ -32,6 +34,7 @@ const HeldItemSchema = z.object({
       deliveryWindow: z.object({ from: z.string(), to: z.string(), timeZone: z.string().optional() }).optional(),
       deliveryText: z.string().optional().describe('What the shop system said about the date, as it said it'),
       note: z.string().optional(),
+      review: z.string().optional().describe('What could not be read with certainty (unclear_note): staff decide'),
     })
     .describe('What the shop system sent, opened for staff; absent once the people in it were erased'),
 });
@@ -56,6 +59,8 @@ class PlaceHeldBody extends createZodDto(
         })
         .optional()
         .describe('The recipient and address (required when the order had none)'),
+      cardMessage: z.string().min(1).max(CARD_MESSAGE_MAX).optional().describe("The card's words, as staff read them from an unclear note"),
+      anonymousSender: z.boolean().optional().describe('Whether the sender stays unnamed, as staff read it from an unclear note'),
     })
     .meta({
       example: { deliveryWindow: { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:00', timeZone: 'Europe/Amsterdam' } },
@@ -121,6 +126,8 @@ export class AttentionController {
     const additions: Partial<IntakeOrder> = {
       ...(body.deliveryWindow ? { deliveryWindow: body.deliveryWindow } : {}),
       ...(body.recipient ? { recipient: body.recipient } : {}),
+      ...(body.cardMessage !== undefined ? { cardMessage: body.cardMessage } : {}),
+      ...(body.anonymousSender !== undefined ? { anonymousSender: body.anonymousSender } : {}),
     };
     return this.placer.placeHeld(shopId, intakeId, additions, actorOf(principal));
   }
@@ -148,5 +155,6 @@ function summaryOf(order: IntakeOrder | undefined) {
     ...(order.deliveryWindow ? { deliveryWindow: order.deliveryWindow } : {}),
     ...(order.deliveryText ? { deliveryText: order.deliveryText } : {}),
     ...(order.note ? { note: order.note } : {}),
+    ...(order.review ? { review: order.review } : {}),
   };
 }
