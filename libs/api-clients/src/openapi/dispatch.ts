@@ -454,7 +454,10 @@ export interface components {
                 recipient?: {
                     name: string;
                     phone?: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description A privacy number (隐私号) a platform gave: not callable after this
+                     */
                     phoneExpiresAt?: string;
                     address: {
                         text: string;

@@ -1028,7 +1028,10 @@ export interface components {
             recipient?: {
                 name: string;
                 phone?: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description A privacy number (隐私号) a platform gave: not callable after this
+                 */
                 phoneExpiresAt?: string;
                 address: {
                     text: string;
@@ -1976,7 +1979,7 @@ export interface components {
                 intakeId: string;
                 source: string;
                 externalRef: string;
-                /** @description missing_delivery_date, missing_address, missing_recipient, missing_items, missing_buyer, slot_full, refused (with what was refused) */
+                /** @description missing_delivery_date, missing_address, missing_recipient, missing_items, missing_buyer, slot_full, refused, unclear_note (with what was refused) */
                 reason: string;
                 receivedAt: string;
                 /** @description What the shop system sent, opened for staff; absent once the people in it were erased */
@@ -1998,6 +2001,8 @@ export interface components {
                     /** @description What the shop system said about the date, as it said it */
                     deliveryText?: string;
                     note?: string;
+                    /** @description What could not be read with certainty (unclear_note): staff decide */
+                    review?: string;
                 };
             }[];
         };
@@ -2040,6 +2045,10 @@ export interface components {
                     notes?: string;
                 };
             };
+            /** @description The card's words, as staff read them from an unclear note */
+            cardMessage?: string;
+            /** @description Whether the sender stays unnamed, as staff read it from an unclear note */
+            anonymousSender?: boolean;
         };
         IntakeResultView_Output: {
             /** @enum {string} */
@@ -2135,6 +2144,8 @@ export interface components {
             recipient?: {
                 name?: string;
                 phone?: string;
+                /** Format: date-time */
+                phoneExpiresAt?: string;
                 /**
                  * @default residence
                  * @enum {string}
@@ -2179,6 +2190,7 @@ export interface components {
             /** @default false */
             paid?: boolean;
             note?: string;
+            review?: string;
             cancelled?: {
                 reason: string;
             };
