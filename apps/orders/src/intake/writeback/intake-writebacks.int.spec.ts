@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, eventually, type TestDatabase } from '@petalpost/testing';
 import type { WritebackFacts } from './domain/writeback-plan';
-import { IntakeWritebacks1770000000900 } from './intake-writebacks.migration';
+import { IntakeWritebacks1770000000900, IntakeWritebackStatuses1770000001100 } from './intake-writebacks.migration';
 import { IntakeWritebacksStore } from './intake-writebacks.store';
 
 /**
@@ -17,7 +17,7 @@ describe('intake write-backs (real PostgreSQL)', () => {
   const facts = (status: WritebackFacts['status']): WritebackFacts => ({ status, happenedAt: '2026-12-07T10:00:00.000Z' });
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrations: [IntakeWritebacks1770000000900], prefix: 'writeback' });
+    db = await createTestDatabase({ migrations: [IntakeWritebacks1770000000900, IntakeWritebackStatuses1770000001100], prefix: 'writeback' });
     store = new IntakeWritebacksStore(db.dataSource);
   });
   afterAll(() => db.drop());
@@ -34,6 +34,30 @@ describe('intake write-backs (real PostgreSQL)', () => {
     expect(await queue(orderId, 'delivered', eventId)).toBe(false);
     const [{ n }] = await db.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM intake_writebacks WHERE order_id = $1`, [orderId]);
     expect(n).toBe('1');
+  });
+
+  it("queues a Chinese platform's statuses beyond the road, a rider's position among them", async () => {
+    const orderId = randomUUID();
+    const position = { lat: 39.914266, lng: 116.403988 };
+    for (const [status, more] of [
+      ['confirmed', {}],
+      ['rider_assigned', { riderId: 'rider-7' }],
+      ['location', { riderId: 'rider-7', position }],
+    ] as const) {
+      await store.queue(db.dataSource.manager, {
+        shopId,
+        connectionId,
+        platform: 'meituan',
+        orderId,
+        eventId: randomUUID(),
+        externalRef: '27061900338318741',
+        facts: { ...facts(status), ...more },
+      });
+    }
+    const claimed = await store.claimDue(10, 60_000);
+    expect(claimed.map((c) => [c.platform, c.facts])).toEqual([['meituan', facts('confirmed')]]);
+    await store.recordDone(claimed[0].writebackId, undefined);
+    expect((await store.claimDue(10, 60_000)).map((c) => c.facts)).toEqual([{ ...facts('rider_assigned'), riderId: 'rider-7' }]);
   });
 
   it("holds an order's later status back while an earlier one still waits, and lets other orders pass", async () => {

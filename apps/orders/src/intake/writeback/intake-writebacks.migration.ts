@@ -54,3 +54,26 @@ export const IntakePollMarks1770000000910 = sqlMigration('IntakePollMarks1770000
   ],
   down: [`DROP TABLE intake_poll_marks`],
 });
+
+/**
+ * The Chinese platforms (Meituan, Ele.me, Youzan, WeChat Store) are told more than the road: the
+ * order confirmed, the flowers ready, the rider, and the rider's position on the way.
+ */
+export const IntakeWritebackStatuses1770000001100 = sqlMigration('IntakeWritebackStatuses1770000001100', {
+  up: [
+    `ALTER TABLE intake_writebacks DROP CONSTRAINT intake_writebacks_platform_check`,
+    `ALTER TABLE intake_writebacks ADD CONSTRAINT intake_writebacks_platform_check
+       CHECK (platform IN ('shopify', 'woocommerce', 'meituan', 'eleme', 'youzan', 'wechat'))`,
+    `ALTER TABLE intake_writebacks DROP CONSTRAINT intake_writebacks_status_check`,
+    `ALTER TABLE intake_writebacks ADD CONSTRAINT intake_writebacks_status_check
+       CHECK (status IN ('confirmed', 'prepared', 'rider_assigned', 'out_for_delivery', 'location', 'delivered', 'carded', 'failed'))`,
+  ],
+  down: [
+    // Back to what Shopify and WooCommerce are told: what only the Chinese platforms were told goes.
+    `DELETE FROM intake_writebacks WHERE platform NOT IN ('shopify', 'woocommerce') OR status NOT IN ('out_for_delivery', 'delivered', 'carded', 'failed')`,
+    `ALTER TABLE intake_writebacks DROP CONSTRAINT intake_writebacks_status_check`,
+    `ALTER TABLE intake_writebacks ADD CONSTRAINT intake_writebacks_status_check CHECK (status IN ('out_for_delivery', 'delivered', 'carded', 'failed'))`,
+    `ALTER TABLE intake_writebacks DROP CONSTRAINT intake_writebacks_platform_check`,
+    `ALTER TABLE intake_writebacks ADD CONSTRAINT intake_writebacks_platform_check CHECK (platform IN ('shopify', 'woocommerce'))`,
+  ],
+});

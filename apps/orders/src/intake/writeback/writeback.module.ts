@@ -1,7 +1,7 @@
 import type { Provider, Type } from '@nestjs/common';
 import { WritebacksController } from './api/writebacks.controller';
 import { writebackEventsConsumer } from './consumers/writeback-events.consumer';
-import { IntakePollMarks1770000000910, IntakeWritebacks1770000000900 } from './intake-writebacks.migration';
+import { IntakePollMarks1770000000910, IntakeWritebacks1770000000900, IntakeWritebackStatuses1770000001100 } from './intake-writebacks.migration';
 import { IntakeWritebacksStore } from './intake-writebacks.store';
 import { PollMarksStore } from './reconciliation/poll-marks.store';
 import { WooCommercePoll } from './reconciliation/woocommerce-poll';
@@ -12,7 +12,7 @@ import { SHOP_STATUS_WRITERS } from './writers/shop-status-writer';
 import { ShopifyStatusWriter } from './writers/shopify-status.writer';
 import { WooCommerceStatusWriter } from './writers/woocommerce-status.writer';
 
-export const WRITEBACK_MIGRATIONS = [IntakeWritebacks1770000000900, IntakePollMarks1770000000910];
+export const WRITEBACK_MIGRATIONS = [IntakeWritebacks1770000000900, IntakePollMarks1770000000910, IntakeWritebackStatuses1770000001100];
 
 /**
  * No tracking link is handed over yet: the notifications service mints a customer's link only for

@@ -17,7 +17,11 @@ const WritebackViewSchema = z
     connectionId: z.uuid(),
     platform: z.enum(WRITEBACK_PLATFORMS),
     externalRef: z.string().describe("The order's id in the shop system"),
-    status: z.enum(WRITEBACK_STATUSES).describe('What is told: out for delivery, delivered, carded or failed'),
+    status: z
+      .enum(WRITEBACK_STATUSES)
+      .describe(
+        "What is told: Shopify and WooCommerce out for delivery, delivered, carded or failed; a Chinese platform also the order confirmed, prepared, the rider assigned and the rider's location",
+      ),
     state: z.enum(['pending', 'done', 'dead']),
     attempts: z.number().int().describe('Attempts in the current round'),
     lastError: z.string().nullable().describe("What went wrong last: the shop system's answer or why none came"),
@@ -64,7 +68,8 @@ export class WritebacksController {
 
   @Get()
   @ApiOperation({
-    summary: "Status write-backs to the shop's Shopify or WooCommerce that failed on their last attempt (dead) or are still being tried (pending)",
+    summary:
+      "Status write-backs to the shop's Shopify, WooCommerce, Meituan, Ele.me, Youzan or WeChat Store that failed on their last attempt (dead) or are still being tried (pending)",
   })
   @ZodResponse({ status: 200, type: WritebackList })
   async list(@Query() query: WritebacksQuery, @CurrentPrincipal() principal: Principal) {

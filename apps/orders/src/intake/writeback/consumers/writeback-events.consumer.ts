@@ -2,7 +2,7 @@ import { CONSUMER_GROUPS, createEventDecoder, ORDER_EVENT_CONTRACTS } from '@pet
 import { kafkaConsumer } from '@petalpost/kafka';
 import { IntakeConnections, sourceOf } from '../../connections/intake-connections.store';
 import { IntakeOrdersStore } from '../../placing/intake-orders.store';
-import { writebackFactsOf } from '../domain/writeback-plan';
+import { toldTo, writebackFactsOf } from '../domain/writeback-plan';
 import { IntakeWritebacksStore } from '../intake-writebacks.store';
 
 const decode = createEventDecoder(ORDER_EVENT_CONTRACTS);
@@ -32,6 +32,7 @@ export const writebackEventsConsumer = kafkaConsumer(
       if (!intake) return;
       const platform = intake.source.split(':')[0];
       if (platform !== 'shopify' && platform !== 'woocommerce') return;
+      if (!toldTo(platform, facts.status)) return;
       const connection = (await connections.ofShop(intake.shopId, platform)).find((c) => sourceOf(c) === intake.source);
       if (!connection) return;
       await writebacks.queue(manager, {

@@ -1,13 +1,33 @@
 /**
- * What the shop's own system is told when one of its orders moves on the road, decided from the
- * order's integration event alone: pure, so every status and platform is tested without a network.
+ * What the shop's own system is told when one of its orders moves on, decided from the order's
+ * integration event alone: pure, so every status and platform is tested without a network.
  */
 
-export const WRITEBACK_STATUSES = ['out_for_delivery', 'delivered', 'carded', 'failed'] as const;
+/**
+ * Every status a platform may be told, in the order they happen. `location` is the rider's
+ * position on the way (from riders.locations, not from an order event). Which of them a platform
+ * is told is its own: Shopify and WooCommerce the road (ROAD_STATUSES), a Chinese platform its
+ * connector's `statuses`.
+ */
+export const WRITEBACK_STATUSES = ['confirmed', 'prepared', 'rider_assigned', 'out_for_delivery', 'location', 'delivered', 'carded', 'failed'] as const;
 export type WritebackStatus = (typeof WRITEBACK_STATUSES)[number];
 
-export const WRITEBACK_PLATFORMS = ['shopify', 'woocommerce'] as const;
+/** The road: all that Shopify and WooCommerce are told (they know the order was accepted; the shop fulfils). */
+export const ROAD_STATUSES = ['out_for_delivery', 'delivered', 'carded', 'failed'] as const satisfies readonly WritebackStatus[];
+export type RoadStatus = (typeof ROAD_STATUSES)[number];
+
+export function isRoadStatus(status: WritebackStatus): status is RoadStatus {
+  return (ROAD_STATUSES as readonly string[]).includes(status);
+}
+
+export const WRITEBACK_PLATFORMS = ['shopify', 'woocommerce', 'meituan', 'eleme', 'youzan', 'wechat'] as const;
 export type WritebackPlatform = (typeof WRITEBACK_PLATFORMS)[number];
+
+/** A position as the rider's phone gives it: WGS-84. A connector converts it to what its platform speaks (GCJ-02). */
+export interface WritebackPosition {
+  lat: number;
+  lng: number;
+}
 
 /**
  * The facts of the event a write-back carries: no personal data (a neighbour's name, a rider's
@@ -22,24 +42,63 @@ export interface WritebackFacts {
   failureReason?: string;
   /** Out again after a card or a failure: not the first time out. */
   reattempt?: boolean;
+  /**
+   * The rider on the order when it happened (our id, never their name or phone: those are read
+   * from the riders' directory when the write-back is made, so a platform is told the current ones).
+   */
+  riderId?: string;
+  /** `location`: where the rider was, WGS-84. */
+  position?: WritebackPosition;
 }
 
-/** An order event that is told back to the shop system, or undefined for the rest. */
+/** An order event that may be told back to a platform, or undefined for the rest. Which platform is told what: `toldTo`. */
 export function writebackFactsOf(type: string, data: Record<string, unknown>): WritebackFacts | undefined {
+  const riderId = typeof data.riderId === 'string' ? { riderId: data.riderId } : {};
   switch (type) {
+    case 'OrderAccepted':
+      return { status: 'confirmed', happenedAt: String(data.acceptedAt) };
+    case 'ArrangementFinished':
+      return { status: 'prepared', happenedAt: String(data.finishedAt) };
+    case 'RiderAssigned':
+      return { status: 'rider_assigned', happenedAt: String(data.assignedAt), ...riderId };
     case 'OutForDelivery':
-      return { status: 'out_for_delivery', happenedAt: String(data.pickedUpAt) };
+      return { status: 'out_for_delivery', happenedAt: String(data.pickedUpAt), ...riderId };
     case 'DeliveryReattempted':
-      return { status: 'out_for_delivery', happenedAt: String(data.reattemptedAt), reattempt: true };
+      return { status: 'out_for_delivery', happenedAt: String(data.reattemptedAt), reattempt: true, ...riderId };
     case 'OrderDelivered':
-      return { status: 'delivered', happenedAt: String(data.deliveredAt), outcome: (data.outcome as { kind?: WritebackFacts['outcome'] } | undefined)?.kind };
+      return {
+        status: 'delivered',
+        happenedAt: String(data.deliveredAt),
+        outcome: (data.outcome as { kind?: WritebackFacts['outcome'] } | undefined)?.kind,
+        ...riderId,
+      };
     case 'DeliveryCarded':
-      return { status: 'carded', happenedAt: String(data.cardedAt) };
+      return { status: 'carded', happenedAt: String(data.cardedAt), ...riderId };
     case 'DeliveryFailed':
-      return { status: 'failed', happenedAt: String(data.failedAt), failureReason: typeof data.reason === 'string' ? data.reason : undefined };
+      return { status: 'failed', happenedAt: String(data.failedAt), failureReason: typeof data.reason === 'string' ? data.reason : undefined, ...riderId };
     default:
       return undefined;
   }
+}
+
+/**
+ * Whether a platform is told a status: Shopify and WooCommerce the road only, exactly as before
+ * the Chinese platforms came; those the statuses their connector lists (`connectorStatuses`).
+ */
+export function toldTo(platform: WritebackPlatform, status: WritebackStatus, connectorStatuses: readonly WritebackStatus[] = []): boolean {
+  if (platform === 'shopify' || platform === 'woocommerce') return isRoadStatus(status);
+  return connectorStatuses.includes(status);
+}
+
+/** What one order event queues for a platform: its facts when the platform is told that status, else nothing. */
+export function writebackFor(
+  platform: WritebackPlatform,
+  connectorStatuses: readonly WritebackStatus[],
+  type: string,
+  data: Record<string, unknown>,
+): WritebackFacts | undefined {
+  const facts = writebackFactsOf(type, data);
+  return facts && toldTo(platform, facts.status, connectorStatuses) ? facts : undefined;
 }
 
 /** FulfillmentEventStatus values (shopify.dev/docs/api/admin-graphql/latest/enums/FulfillmentEventStatus) for our statuses. */
@@ -56,7 +115,7 @@ export interface ShopifyWriteback {
   event: { status: ShopifyFulfillmentEventStatus; happenedAt: string; message: string };
 }
 
-const SHOPIFY_EVENT: Record<WritebackStatus, ShopifyFulfillmentEventStatus> = {
+const SHOPIFY_EVENT: Record<RoadStatus, ShopifyFulfillmentEventStatus> = {
   out_for_delivery: 'OUT_FOR_DELIVERY',
   delivered: 'DELIVERED',
   carded: 'ATTEMPTED_DELIVERY',
@@ -64,11 +123,18 @@ const SHOPIFY_EVENT: Record<WritebackStatus, ShopifyFulfillmentEventStatus> = {
 };
 
 export function shopifyWriteback(externalRef: string, facts: WritebackFacts): ShopifyWriteback {
+  const status = roadStatusOf(facts, 'Shopify');
   return {
     orderGid: shopifyOrderGid(externalRef),
     notifyCustomer: true,
-    event: { status: SHOPIFY_EVENT[facts.status], happenedAt: facts.happenedAt, message: customerMessage(facts) },
+    event: { status: SHOPIFY_EVENT[status], happenedAt: facts.happenedAt, message: customerMessage(facts) },
   };
+}
+
+/** Shopify and WooCommerce are never queued anything off the road (`toldTo`): one reaching them is a bug, not a retry. */
+function roadStatusOf(facts: WritebackFacts, platform: string): RoadStatus {
+  if (!isRoadStatus(facts.status)) throw new Error(`${platform} is told the road only, not ${facts.status}`);
+  return facts.status;
 }
 
 /** A Shopify order's global id from the numeric id its webhooks carry (or the id itself when already global). */
@@ -93,7 +159,7 @@ export interface WooCommerceWriteback {
 export function wooCommerceWriteback(externalRef: string, facts: WritebackFacts, trackingUrl: string | undefined): WooCommerceWriteback {
   if (!/^\d+$/.test(externalRef)) throw new Error(`not a WooCommerce order id: ${externalRef}`);
   const orderId = Number(externalRef);
-  switch (facts.status) {
+  switch (roadStatusOf(facts, 'WooCommerce')) {
     case 'out_for_delivery':
       return {
         orderId,
@@ -116,9 +182,9 @@ const OUTCOME: Record<NonNullable<WritebackFacts['outcome']>, string> = {
   reception: 'at reception',
 };
 
-/** The words the shop system shows its buyer (Shopify's event message, WooCommerce's note). */
+/** The words the shop system shows its buyer (Shopify's event message, WooCommerce's note): the road's statuses. */
 export function customerMessage(facts: WritebackFacts): string {
-  switch (facts.status) {
+  switch (roadStatusOf(facts, 'A shop system')) {
     case 'out_for_delivery':
       return facts.reattempt ? 'Your flowers are out for delivery again.' : 'Your flowers are out for delivery.';
     case 'delivered':

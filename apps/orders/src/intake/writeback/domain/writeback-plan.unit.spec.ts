@@ -1,4 +1,13 @@
-import { afterFailure, customerMessage, shopifyOrderGid, shopifyWriteback, wooCommerceWriteback, writebackFactsOf } from './writeback-plan';
+import {
+  afterFailure,
+  customerMessage,
+  shopifyOrderGid,
+  shopifyWriteback,
+  toldTo,
+  WRITEBACK_STATUSES,
+  wooCommerceWriteback,
+  writebackFactsOf,
+} from './writeback-plan';
 
 const at = '2026-12-07T10:15:00.000Z';
 
@@ -17,8 +26,41 @@ describe('which order events are told back', () => {
     expect(writebackFactsOf(type, data)).toEqual(facts);
   });
 
-  it.each(['OrderPlaced', 'OrderAccepted', 'RiderAssigned', 'ArrangementFinished', 'OrderCancelled', 'SomethingNew'])('%s is not told back', (type) => {
+  it.each([
+    ['OrderAccepted', { acceptedAt: at }, { status: 'confirmed', happenedAt: at }],
+    ['ArrangementFinished', { finishedAt: at }, { status: 'prepared', happenedAt: at }],
+    ['RiderAssigned', { riderId: 'rider-7', assignedAt: at }, { status: 'rider_assigned', happenedAt: at, riderId: 'rider-7' }],
+    ['OutForDelivery', { riderId: 'rider-7', pickedUpAt: at }, { status: 'out_for_delivery', happenedAt: at, riderId: 'rider-7' }],
+    ['DeliveryCarded', { riderId: 'rider-7', cardedAt: at, note: 'rang twice' }, { status: 'carded', happenedAt: at, riderId: 'rider-7' }],
+  ])('%s becomes a write-back naming the rider by id only', (type, data, facts) => {
+    expect(writebackFactsOf(type, data)).toStrictEqual(facts);
+  });
+
+  it.each(['OrderPlaced', 'OrderCancelled', 'RiderUnassigned', 'ProductionStarted', 'SomethingNew'])('%s is not told back', (type) => {
     expect(writebackFactsOf(type, {})).toBeUndefined();
+  });
+});
+
+describe('which platform is told which status', () => {
+  it('tells Shopify and WooCommerce the road only, as before', () => {
+    for (const platform of ['shopify', 'woocommerce'] as const) {
+      expect(WRITEBACK_STATUSES.filter((status) => toldTo(platform, status))).toEqual(['out_for_delivery', 'delivered', 'carded', 'failed']);
+    }
+  });
+
+  it('tells a Chinese platform exactly what its connector lists, whatever Shopify is told', () => {
+    expect(WRITEBACK_STATUSES.filter((status) => toldTo('eleme', status, ['confirmed', 'prepared', 'location', 'delivered']))).toEqual([
+      'confirmed',
+      'prepared',
+      'location',
+      'delivered',
+    ]);
+    expect(WRITEBACK_STATUSES.filter((status) => toldTo('youzan', status, []))).toEqual([]);
+  });
+
+  it('refuses to make a Shopify or WooCommerce request of a status off the road', () => {
+    expect(() => shopifyWriteback('1001', { status: 'confirmed', happenedAt: at })).toThrow(/road only/);
+    expect(() => wooCommerceWriteback('727', { status: 'location', happenedAt: at, position: { lat: 39.9, lng: 116.4 } }, undefined)).toThrow(/road only/);
   });
 });
 
