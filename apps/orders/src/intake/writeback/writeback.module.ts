@@ -1,7 +1,9 @@
 import type { Provider, Type } from '@nestjs/common';
+import { ConnectionWritebacksController } from './api/connection-writebacks.controller';
 import { WritebacksController } from './api/writebacks.controller';
 import { writebackEventsConsumer } from './consumers/writeback-events.consumer';
 import { IntakePollMarks1770000000910, IntakeWritebacks1770000000900, IntakeWritebackStatuses1770000001100 } from './intake-writebacks.migration';
+import { IntakeWritebacksByConnection1770000001510 } from './intake-writebacks-by-connection.migration';
 import { IntakeWritebacksStore } from './intake-writebacks.store';
 import { PollMarksStore } from './reconciliation/poll-marks.store';
 import { WooCommercePoll } from './reconciliation/woocommerce-poll';
@@ -12,7 +14,12 @@ import { SHOP_STATUS_WRITERS } from './writers/shop-status-writer';
 import { ShopifyStatusWriter } from './writers/shopify-status.writer';
 import { WooCommerceStatusWriter } from './writers/woocommerce-status.writer';
 
-export const WRITEBACK_MIGRATIONS = [IntakeWritebacks1770000000900, IntakePollMarks1770000000910, IntakeWritebackStatuses1770000001100];
+export const WRITEBACK_MIGRATIONS = [
+  IntakeWritebacks1770000000900,
+  IntakePollMarks1770000000910,
+  IntakeWritebackStatuses1770000001100,
+  IntakeWritebacksByConnection1770000001510,
+];
 
 /**
  * No tracking link is handed over yet: the notifications service mints a customer's link only for
@@ -30,7 +37,7 @@ export function writebackPart(config: WritebackConfig): { controllers: Type[]; p
   checkWritebackConfig(config);
   const timeoutMs = config.ORDERS_INTAKE_WRITEBACK_TIMEOUT_MS;
   return {
-    controllers: [WritebacksController],
+    controllers: [WritebacksController, ConnectionWritebacksController],
     providers: [
       { provide: WRITEBACK_CONFIG, useValue: config },
       {
