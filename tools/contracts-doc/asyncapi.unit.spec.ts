@@ -80,6 +80,8 @@ describe('what a service says it sends', () => {
       'sendOrdersEvents',
       'ordersCommandsParksDeadLetters',
       'ordersWritebackParksDeadLetters',
+      'ordersRidersParksDeadLetters',
+      'ordersPositionsParksDeadLetters',
     ]);
   });
 
@@ -108,12 +110,25 @@ describe('what a service says it reads', () => {
       expect.arrayContaining(['petalpost.notifications.push.dlq', 'petalpost.notifications.webhooks.dlq', 'petalpost.notifications.tracking.dlq']),
     );
     // A service's document holds the topics it touches, no others.
-    expect(Object.values(asyncApiDocument('orders').channels).map((c) => c.address)).toEqual([
+    const orders = asyncApiDocument('orders');
+    expect(Object.values(orders.channels).map((c) => c.address)).toEqual([
       'orders.events',
       'orders.commands',
       'petalpost.orders.commands.dlq',
       'petalpost.orders.writeback.dlq',
+      'dispatch.events',
+      'petalpost.orders.riders.dlq',
+      'riders.locations',
+      'petalpost.orders.positions.dlq',
     ]);
+    // The riders and their positions, which the Chinese platforms are told, each read by a group that parks what it cannot read.
+    const ordersReads = Object.values(orders.operations).filter((op) => op.action === 'receive');
+    expect(ordersReads.map((op) => [op.bindings?.kafka.groupId, orders.channels[op.channel.$ref.replace('#/channels/', '')].address])).toEqual(
+      expect.arrayContaining([
+        [{ type: 'string', enum: ['petalpost.orders.riders'] }, 'dispatch.events'],
+        [{ type: 'string', enum: ['petalpost.orders.positions'] }, 'riders.locations'],
+      ]),
+    );
   });
 });
 

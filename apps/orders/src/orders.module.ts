@@ -8,7 +8,7 @@ import { OrdersQueryController } from './orders/api/orders-query.controller';
 import { PeopleController } from './personal-data/api/people.controller';
 import { orderCommandsConsumer } from './orders/consumers/order-commands.consumer';
 import { DeliverySlots } from './delivery-slots/delivery-slots.service';
-import { INTAKE_MIGRATIONS, intakeSlice } from './intake/intake.module';
+import { INTAKE_MIGRATIONS, type IntakeSliceOptions, intakeSlice } from './intake/intake.module';
 import { ORDER_UPCASTERS } from './orders/domain/order.upcasters';
 import { OrderCommands } from './orders/order-commands.service';
 import type { OrdersConfig } from './orders.config';
@@ -28,9 +28,10 @@ import { ordersRelay } from './orders-relay';
  */
 @Module({})
 export class OrdersModule {
-  static forRoot(config: OrdersConfig, logger: Logger): DynamicModule {
+  /** `intake`: what tests change of the intake slice (a platform connector of their own). */
+  static forRoot(config: OrdersConfig, logger: Logger, intakeOptions: IntakeSliceOptions = {}): DynamicModule {
     const masterKey = masterKeyFrom(config);
-    const intake = intakeSlice(config);
+    const intake = intakeSlice(config, intakeOptions);
     const foundation = serviceFoundation('orders', config, logger, {
       migrations: [
         OrderSummaries1764000000200,

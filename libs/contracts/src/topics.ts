@@ -72,7 +72,7 @@ export const TOPICS = {
 export type TopicKey = keyof typeof TOPICS;
 type TopicName = (typeof TOPICS)[TopicKey]['name'];
 
-const { ordersEvents, ordersCommands, dispatchEvents, messagingEvents, messagingCommands } = TOPICS;
+const { ordersEvents, ordersCommands, dispatchEvents, messagingEvents, messagingCommands, riderLocations } = TOPICS;
 
 /**
  * Every consumer group, named petalpost.<service>.<purpose>, and the topics it reads. A consumer
@@ -85,6 +85,9 @@ export const CONSUMER_GROUPS = {
   notificationsTracking: { group: 'petalpost.notifications.tracking', topics: [ordersEvents.name, dispatchEvents.name, messagingEvents.name] },
   ordersCommands: { group: 'petalpost.orders.commands', topics: [ordersCommands.name] },
   ordersWriteback: { group: 'petalpost.orders.writeback', topics: [ordersEvents.name] },
+  // The riders' names and phones, and their positions, that Chinese platforms are told (商家自配送).
+  ordersRiders: { group: 'petalpost.orders.riders', topics: [dispatchEvents.name] },
+  ordersPositions: { group: 'petalpost.orders.positions', topics: [riderLocations.name] },
   dispatchOrders: { group: 'petalpost.dispatch.orders', topics: [ordersEvents.name] },
   dispatchDemand: { group: 'petalpost.dispatch.demand', topics: [ordersEvents.name] },
   dispatchPlanning: { group: 'petalpost.dispatch.planning', topics: [ordersEvents.name, dispatchEvents.name, messagingEvents.name] },

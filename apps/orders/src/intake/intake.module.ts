@@ -2,6 +2,7 @@ import type { Provider, Type } from '@nestjs/common';
 import { IntakeOrdersController } from './api/intake-orders.controller';
 import { IntakeConnectionsController } from './connections/api/intake-connections.controller';
 import { IntakeConnections1770000000100 } from './connections/intake-connections.migration';
+import { IntakeConnectionsPlatforms1770000001000 } from './connections/intake-connections-platforms.migration';
 import { IntakeConnections } from './connections/intake-connections.store';
 import { type IntakeConfig, intakeSecretsKeyFrom } from './intake.config';
 import { AttentionController } from './placing/api/attention.controller';
@@ -9,7 +10,8 @@ import { IntakePlacer } from './placing/intake-placer.service';
 import { IntakeOrders1770000000300 } from './placing/intake-orders.migration';
 import { IntakeOrdersStore } from './placing/intake-orders.store';
 import type { PlatformsConfig } from './platforms/platforms.config';
-import { platformsPart } from './platforms/platforms.part';
+import type { PlatformConnector } from './platforms/platform-connector';
+import { PLATFORM_CONNECTORS, platformsPart } from './platforms/platforms.part';
 import { SecretBox } from './secret-box';
 import { IntakeWebhooksController } from './webhooks/api/intake-webhooks.controller';
 import { IntakeDeliveries1770000000200 } from './webhooks/intake-deliveries.migration';
@@ -35,6 +37,7 @@ export const INTAKE_MIGRATIONS = [
   IntakeOrders1770000000300,
   IntakeImports1770000000400,
   ...WRITEBACK_MIGRATIONS,
+  IntakeConnectionsPlatforms1770000001000,
 ];
 
 /**
@@ -43,11 +46,19 @@ export const INTAKE_MIGRATIONS = [
  * written back (docs/intake.md). Its parts are wired into OrdersModule beside the order's own,
  * since they place orders through the same OrderCommands, vault and event store.
  */
-export function intakeSlice(config: IntakeConfig & WritebackConfig & PlatformsConfig): { controllers: Type[]; providers: Provider[] } {
+export interface IntakeSliceOptions {
+  /** The Chinese platforms' connectors (default: PLATFORM_CONNECTORS); tests run a platform of their own. */
+  platformConnectors?: readonly PlatformConnector[];
+}
+
+export function intakeSlice(
+  config: IntakeConfig & WritebackConfig & PlatformsConfig,
+  options: IntakeSliceOptions = {},
+): { controllers: Type[]; providers: Provider[] } {
   // Read at start: a missing or development key outside loopback stops the service here.
   const secretsKey = intakeSecretsKeyFrom(config);
   const writeback = writebackPart(config);
-  const platforms = platformsPart(config);
+  const platforms = platformsPart(config, options.platformConnectors ?? PLATFORM_CONNECTORS);
   return {
     controllers: [
       IntakeConnectionsController,

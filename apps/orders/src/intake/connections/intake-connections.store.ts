@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DomainError } from '@petalpost/contracts';
 import { DataSource } from 'typeorm';
 import type { FieldMapping } from '../domain/field-mapping';
+import { platformRulesWith } from '../platforms/buyer-note';
+import { isChinaPlatform, type PlatformAccess, type PlatformRules } from '../platforms/platform-connector';
+import { apiOriginOf, PLATFORMS_CONFIG, type PlatformsConfig } from '../platforms/platforms.config';
 import { SecretBox } from '../secret-box';
 
-export type Platform = 'shopify' | 'woocommerce';
+export const PLATFORMS = ['shopify', 'woocommerce', 'meituan', 'eleme', 'youzan', 'wechat'] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 /** A connection as the API shows it and the intake uses it: never a secret, only a hint of it. */
 export interface Connection {
@@ -15,6 +19,12 @@ export interface Connection {
   label: string;
   shopDomain?: string;
   siteUrl?: string;
+  /** Chinese platforms: the app key the platform issued (Meituan app_id, Ele.me source, Youzan client_id, WeChat appid). */
+  appKey?: string;
+  /** Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id: the shop on the platform. */
+  storeRef?: string;
+  /** Chinese platforms: how this shop's buyer notes are read, where it departs from the defaults. */
+  rules?: Partial<PlatformRules>;
   timeZone: string;
   /** The last four characters of the current webhook secret, to tell which one is set. */
   secretHint: string;
@@ -30,6 +40,16 @@ export interface Connection {
 /** What write-back needs to call the shop system (sealed at rest). */
 export type WriteBackCredentials = { adminAccessToken: string } | { consumerKey: string; consumerSecret: string };
 
+/**
+ * A Chinese platform's sealed credentials, besides the secret that signs pushes: `accessToken`
+ * (Meituan service-provider apps, Ele.me, Youzan), `appSecret` (WeChat's API AppSecret; its push
+ * Token is the webhook secret). PlatformAccess.credentials carries them to the connector.
+ */
+export interface PlatformCredentials {
+  accessToken?: string;
+  appSecret?: string;
+}
+
 interface Row {
   connection_id: string;
   shop_id: string;
@@ -37,6 +57,9 @@ interface Row {
   label: string;
   shop_domain: string | null;
   site_url: string | null;
+  app_key: string | null;
+  store_ref: string | null;
+  rules: Partial<PlatformRules> | null;
   time_zone: string;
   webhook_secret: Buffer;
   previous_webhook_secret: Buffer | null;
@@ -55,8 +78,10 @@ const UNIQUE_VIOLATION = '23505';
  * Where an order of this connection comes from, in intake_orders: the store itself (its Shopify
  * domain, its WooCommerce site), so a connection deleted and made again still knows its orders.
  */
-export function sourceOf(connection: Pick<Connection, 'platform' | 'shopDomain' | 'siteUrl'>): string {
+export function sourceOf(connection: Pick<Connection, 'platform' | 'shopDomain' | 'siteUrl' | 'appKey' | 'storeRef'>): string {
   if (connection.platform === 'shopify') return `shopify:${connection.shopDomain}`;
+  // The shop on the platform, or for WeChat (one store per app) the app.
+  if (isChinaPlatform(connection.platform)) return `${connection.platform}:${connection.storeRef ?? connection.appKey}`;
   const site = new URL(connection.siteUrl ?? '');
   return `woocommerce:${(site.host + site.pathname).replace(/\/+$/, '').toLowerCase()}`;
 }
@@ -70,6 +95,7 @@ export class IntakeConnections {
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
+    @Optional() @Inject(PLATFORMS_CONFIG) private readonly platformsConfig?: PlatformsConfig,
   ) {}
 
   async create(input: {
@@ -78,16 +104,20 @@ export class IntakeConnections {
     label: string;
     shopDomain?: string;
     siteUrl?: string;
+    appKey?: string;
+    storeRef?: string;
+    rules?: Partial<PlatformRules>;
     timeZone: string;
     webhookSecret: string;
-    credentials?: WriteBackCredentials;
+    credentials?: WriteBackCredentials | PlatformCredentials;
     mapping: FieldMapping;
   }): Promise<Connection> {
     const connectionId = randomUUID();
     try {
       const rows = await this.dataSource.query<Row[]>(
-        `INSERT INTO intake_connections (connection_id, shop_id, platform, label, shop_domain, site_url, time_zone, webhook_secret, secret_hint, credentials, mapping)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+        `INSERT INTO intake_connections
+           (connection_id, shop_id, platform, label, shop_domain, site_url, time_zone, webhook_secret, secret_hint, credentials, mapping, app_key, store_ref, rules)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
         [
           connectionId,
           input.shopId,
@@ -100,11 +130,18 @@ export class IntakeConnections {
           hintOf(input.webhookSecret),
           input.credentials ? this.box.sealJson(input.credentials, credentialsAad(connectionId)) : null,
           JSON.stringify(input.mapping),
+          input.appKey ?? null,
+          input.storeRef ?? null,
+          input.rules ? JSON.stringify(input.rules) : null,
         ],
       );
       return viewOf(rows[0]);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      const violation = err as { code?: string; constraint?: string };
+      if (violation.code === UNIQUE_VIOLATION && violation.constraint === 'intake_connections_platform_store') {
+        throw new DomainError('conflict', 'STORE_CONNECTED_ALREADY', `this ${input.platform} store is connected already`);
+      }
+      if (violation.code === UNIQUE_VIOLATION) {
         throw new DomainError('conflict', 'SHOP_DOMAIN_TAKEN', `${input.shopDomain} is connected already (one connection per Shopify store)`);
       }
       throw err;
@@ -151,23 +188,63 @@ export class IntakeConnections {
   }
 
   async credentials(connectionId: string): Promise<WriteBackCredentials | undefined> {
+    return this.openCredentials<WriteBackCredentials>(connectionId);
+  }
+
+  /** A Chinese platform connection's sealed credentials (none: an empty set). */
+  async platformCredentials(connectionId: string): Promise<PlatformCredentials> {
+    return (await this.openCredentials<PlatformCredentials>(connectionId)) ?? {};
+  }
+
+  /**
+   * Everything a connector needs to call its platform for this connection, opened for one use:
+   * undefined when the connection is gone or not a Chinese platform's. A disabled connection still
+   * opens (a push stored before it was switched off is still read).
+   */
+  async platformAccess(connectionId: string): Promise<PlatformAccess | undefined> {
+    if (!this.platformsConfig) throw new Error('the platforms config is not provided: platform access cannot be opened');
+    const connection = await this.byId(connectionId);
+    if (!connection || !isChinaPlatform(connection.platform) || connection.appKey === undefined) return undefined;
+    const [secret] = await this.webhookSecrets(connectionId, new Date());
+    const credentials = await this.platformCredentials(connectionId);
+    return {
+      platform: connection.platform,
+      connectionId,
+      appKey: connection.appKey,
+      secret,
+      ...(connection.storeRef !== undefined ? { storeRef: connection.storeRef } : {}),
+      credentials: Object.fromEntries(Object.entries(credentials).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+      apiOrigin: apiOriginOf(this.platformsConfig, connection.platform),
+      timeZone: connection.timeZone,
+      rules: platformRulesWith(connection.rules),
+    };
+  }
+
+  private async openCredentials<T>(connectionId: string): Promise<T | undefined> {
     const rows = await this.dataSource.query<Array<{ credentials: Buffer | null }>>(`SELECT credentials FROM intake_connections WHERE connection_id = $1`, [
       connectionId,
     ]);
     const sealed = rows[0]?.credentials;
-    return sealed ? this.box.openJson<WriteBackCredentials>(sealed, credentialsAad(connectionId)) : undefined;
+    return sealed ? this.box.openJson<T>(sealed, credentialsAad(connectionId)) : undefined;
   }
 
   async update(
     shopId: string,
     connectionId: string,
-    change: { label?: string; mapping?: FieldMapping; timeZone?: string; enabled?: boolean; credentials?: WriteBackCredentials | null },
+    change: {
+      label?: string;
+      mapping?: FieldMapping;
+      timeZone?: string;
+      enabled?: boolean;
+      credentials?: WriteBackCredentials | PlatformCredentials | null;
+      rules?: Partial<PlatformRules>;
+    },
   ): Promise<Connection | undefined> {
     // TypeORM answers an UPDATE with [rows, rowCount].
     const [rows] = await this.dataSource.query<[Row[], number]>(
       `UPDATE intake_connections
           SET label = COALESCE($3, label), mapping = COALESCE($4, mapping), time_zone = COALESCE($5, time_zone), enabled = COALESCE($6, enabled),
-              credentials = CASE WHEN $7 THEN $8 ELSE credentials END, updated_at = now()
+              credentials = CASE WHEN $7 THEN $8 ELSE credentials END, rules = COALESCE($9, rules), updated_at = now()
         WHERE shop_id = $1 AND connection_id = $2 RETURNING *`,
       [
         shopId,
@@ -178,6 +255,7 @@ export class IntakeConnections {
         change.enabled ?? null,
         change.credentials !== undefined,
         change.credentials ? this.box.sealJson(change.credentials, credentialsAad(connectionId)) : null,
+        change.rules ? JSON.stringify(change.rules) : null,
       ],
     );
     return rows[0] && viewOf(rows[0]);
@@ -220,12 +298,16 @@ function viewOf(row: Row): Connection {
     label: row.label,
     ...(row.shop_domain ? { shopDomain: row.shop_domain } : {}),
     ...(row.site_url ? { siteUrl: row.site_url } : {}),
+    ...(row.app_key ? { appKey: row.app_key } : {}),
+    ...(row.store_ref ? { storeRef: row.store_ref } : {}),
+    ...(row.rules ? { rules: row.rules } : {}),
     timeZone: row.time_zone,
     secretHint: row.secret_hint,
     ...(row.previous_webhook_secret && row.previous_secret_expires_at && row.previous_secret_expires_at > new Date()
       ? { previousSecretValidUntil: row.previous_secret_expires_at.toISOString() }
       : {}),
-    hasWriteBackCredentials: row.credentials !== null,
+    // Meituan and Ele.me sign their calls with the app key and secret alone; the others need a token or AppSecret.
+    hasWriteBackCredentials: row.credentials !== null || row.platform === 'meituan' || row.platform === 'eleme',
     mapping: row.mapping,
     enabled: row.enabled,
     createdAt: row.created_at.toISOString(),

@@ -136,6 +136,67 @@ export class IntakePlacer {
     return { outcome: 'cancelled', intakeId: row.intakeId, reason };
   }
 
+  /**
+   * A platform says it cancelled (or refunded in full) an order it sent before, without a snapshot
+   * of it (Meituan's cancel push): a placed order is cancelled through its command, a held one
+   * dismissed, just as a cancelled snapshot would. A cancellation is final, so it is taken however
+   * old its time. Undefined when we never had the order: nothing is recorded or appended.
+   */
+  async cancelFromSource(shopId: string, source: string, externalRef: string, at: string, reason: string): Promise<IntakeResult | undefined> {
+    for (let round = 1; ; round++) {
+      const held = await this.intakeOrders.find(shopId, source, externalRef);
+      if (!held) return undefined;
+      const receiving: Receiving = {
+        shopId,
+        source,
+        externalRef,
+        externalUpdatedAt: Date.parse(at) > Date.parse(held.externalUpdatedAt) ? at : held.externalUpdatedAt,
+        order: IntakeOrderSchema.parse({ cancelled: { reason } }),
+        recipientDigest: '',
+        held,
+        options: {},
+      };
+      try {
+        let result: IntakeResult;
+        switch (held.status) {
+          case 'placed':
+            result = await this.cancel(receiving, reason);
+            break;
+          case 'needs_attention':
+            result = await this.dismiss(receiving, `cancelled in the shop system: ${reason}`);
+            break;
+          case 'dismissed':
+            return { outcome: 'duplicate', intakeId: held.intakeId, reason: 'dismissed already' };
+        }
+        // A newer snapshot landed meanwhile: cancel what it left.
+        if (result.outcome !== 'stale' || round >= MAX_ROUNDS) return result;
+      } catch (err) {
+        if (!(err instanceof IntakeRaceLost) || round >= MAX_ROUNDS) throw err;
+      }
+    }
+  }
+
+  /**
+   * Changes what a held order says (a platform gave the recipient's new privacy number before
+   * staff placed it), so it is placed with it. False when the row changed meanwhile (decide again)
+   * or holds nothing to change (its people were erased).
+   */
+  async amendHeld(row: IntakeRow, amend: (order: IntakeOrder) => IntakeOrder): Promise<boolean> {
+    if (row.status !== 'needs_attention' || !row.held) return false;
+    const original = await this.vault.open<IntakeOrder>(row.held);
+    if (!original) return false;
+    const sealed = await this.vault.seal({ personId: row.held.personId, shopId: row.shopId }, IntakeOrderSchema.parse(amend(original)));
+    try {
+      await this.store.transaction((manager) =>
+        this.intakeOrders.change(row, { status: 'needs_attention', externalUpdatedAt: row.externalUpdatedAt, reason: row.reason, held: sealed }, manager),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof IntakeRaceLost) return false;
+      throw err;
+    }
+  }
+
   private async apply(decision: IntakeDecision, at: Receiving): Promise<IntakeResult> {
     const { held } = at;
     const answered = { outcome: outcomeOf(decision), ...(held ? { intakeId: held.intakeId } : {}), ...(held?.orderId ? { orderId: held.orderId } : {}) };

@@ -1,4 +1,5 @@
 import { CARD_MESSAGE_MAX } from '@petalpost/contracts';
+import { z } from 'zod';
 import type { PlatformRules } from './platform-connector';
 
 /**
@@ -12,6 +13,24 @@ export const DEFAULT_PLATFORM_RULES: PlatformRules = {
   asapMinutes: 60,
   privacyNumberHours: 3,
 };
+
+const words = z.array(z.string().trim().min(1).max(20)).min(1).max(20);
+
+/** What a shop may set of its rules on a connection (each part replaces the default's). */
+export const PlatformRulesOverridesSchema = z
+  .strictObject({
+    cardMarkers: words.optional().describe('Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card)'),
+    anonymousWords: words.optional().describe('Words asking for the sender to stay unnamed (default 匿名, 不留名, 不要留名, 保密, anonymous)'),
+    asapMinutes: z.number().int().min(15).max(480).optional().describe('"As soon as possible": the window is now to this many minutes on (default 60)'),
+    privacyNumberHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(72)
+      .optional()
+      .describe('A privacy number without a given expiry lasts this many hours after the window (default 3)'),
+  })
+  .describe("How this shop's platform orders are read, where it departs from the defaults");
 
 /** The shop's adjustments over the defaults: a list the shop gives replaces the default list. */
 export function platformRulesWith(overrides: Partial<PlatformRules> | undefined): PlatformRules {

@@ -1,23 +1,29 @@
 import type { Provider, Type } from '@nestjs/common';
+import { PlatformPushesController } from './api/platform-pushes.controller';
 import { PLATFORM_CONNECTORS as PLATFORM_CONNECTORS_TOKEN, type PlatformConnector } from './platform-connector';
 import { PlatformConnectors } from './platform-connectors';
 import { PLATFORMS_CONFIG, type PlatformsConfig } from './platforms.config';
+import { PushActions } from './push-actions.service';
+import { PushReceiver } from './push-receiver.service';
 
 /** The Chinese platforms the intake takes orders from: each platform adds its connector here. */
 export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [];
 
 /**
- * The Chinese platforms' part of the intake slice (docs/intake.md): their connectors, by platform.
- * Pushes are received and processed by the slice's own receiver and delivery worker; `connectors`
- * is for tests that run the slice with a platform of their own.
+ * The Chinese platforms' part of the intake slice (docs/intake.md): their connectors, the push
+ * routes and receiver, and what a push means done through the order's own paths. Stored pushes
+ * are processed by the slice's delivery worker. `connectors`: tests run the slice with a platform
+ * of their own.
  */
 export function platformsPart(
   config: PlatformsConfig,
   connectors: readonly PlatformConnector[] = PLATFORM_CONNECTORS,
 ): { controllers: Type[]; providers: Provider[] } {
   return {
-    controllers: [],
+    controllers: [PlatformPushesController],
     providers: [
+      PushReceiver,
+      PushActions,
       { provide: PLATFORMS_CONFIG, useValue: config },
       { provide: PLATFORM_CONNECTORS_TOKEN, useValue: connectors },
       { provide: PlatformConnectors, useValue: new PlatformConnectors(connectors) },

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@petalpost/testing';
 import { IntakeConnections1770000000100 } from '../connections/intake-connections.migration';
+import { IntakeConnectionsPlatforms1770000001000 } from '../connections/intake-connections-platforms.migration';
 import { IntakeConnections } from '../connections/intake-connections.store';
 import { SecretBox } from '../secret-box';
 import { IntakeDeliveries1770000000200 } from './intake-deliveries.migration';
@@ -19,7 +20,10 @@ describe('intake deliveries (real PostgreSQL)', () => {
   const body = Buffer.from('{"id":1,"note":"Alex Recipient, Lindenlaan 5"}');
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrations: [IntakeConnections1770000000100, IntakeDeliveries1770000000200], prefix: 'intake' });
+    db = await createTestDatabase({
+      migrations: [IntakeConnections1770000000100, IntakeDeliveries1770000000200, IntakeConnectionsPlatforms1770000001000],
+      prefix: 'intake',
+    });
     deliveries = new IntakeDeliveries(db.dataSource, box);
     const connection = await new IntakeConnections(db.dataSource, box).create({
       shopId: 'shop-1',

@@ -19,6 +19,12 @@ export const DELIVERY_OUTCOMES = [
   'failed',
   /** A signed sample sent by POST /intake/connections/{id}/test: mapped, never placed. */
   'tested',
+  /** A platform's push alerted staff on the order (a partial refund, the buyer chasing it). */
+  'flagged',
+  /** A platform's push corrected the order (the recipient's privacy number). */
+  'corrected',
+  /** The platform closed the order: recorded, nothing changed. */
+  'completed',
 ] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
@@ -42,7 +48,9 @@ export interface ClaimedDelivery {
   deliveryId: string;
   connectionId: string;
   shopId: string;
+  eventId: string;
   topic: string;
+  receivedAt: string;
   attempts: number;
   sealedBody: Buffer;
 }
@@ -106,7 +114,7 @@ export class IntakeDeliveries {
   async claim(limit: number, leaseMs: number, deliveryId?: string): Promise<ClaimedDelivery[]> {
     // Selected from the UPDATE's rows: RETURNING keeps no order, and a batch is placed in the order received.
     const rows = await this.dataSource.query<
-      Array<{ delivery_id: string; connection_id: string; shop_id: string; topic: string; attempts: number; body: Buffer }>
+      Array<{ delivery_id: string; connection_id: string; shop_id: string; event_id: string; topic: string; received_at: Date; attempts: number; body: Buffer }>
     >(
       `WITH claimed AS (
          UPDATE intake_deliveries d
@@ -115,15 +123,17 @@ export class IntakeDeliveries {
             SELECT delivery_id FROM intake_deliveries
              WHERE state = 'received' AND next_attempt_at <= now() AND ($3::uuid IS NULL OR delivery_id = $3::uuid)
              ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING d.delivery_id, d.connection_id, d.shop_id, d.topic, d.attempts, d.body, d.received_at)
-       SELECT delivery_id, connection_id, shop_id, topic, attempts, body FROM claimed ORDER BY received_at, delivery_id`,
+          RETURNING d.delivery_id, d.connection_id, d.shop_id, d.event_id, d.topic, d.attempts, d.body, d.received_at)
+       SELECT delivery_id, connection_id, shop_id, event_id, topic, received_at, attempts, body FROM claimed ORDER BY received_at, delivery_id`,
       [limit, leaseMs, deliveryId ?? null],
     );
     return rows.map((row) => ({
       deliveryId: row.delivery_id,
       connectionId: row.connection_id,
       shopId: row.shop_id,
+      eventId: row.event_id,
       topic: row.topic,
+      receivedAt: row.received_at.toISOString(),
       attempts: row.attempts,
       sealedBody: row.body,
     }));

@@ -7,6 +7,10 @@ import { mapShopifyOrder } from '../domain/shopify.mapper';
 import { mapWooCommerceOrder } from '../domain/woocommerce.mapper';
 import type { IntakeConfig } from '../intake.config';
 import { IntakePlacer } from '../placing/intake-placer.service';
+import { isChinaPlatform, type PushMeaning } from '../platforms/platform-connector';
+import { PlatformConnectors } from '../platforms/platform-connectors';
+import { PushActions } from '../platforms/push-actions.service';
+import { WritebackFailure } from '../writeback/writers/shop-status-writer';
 import { type ClaimedDelivery, IntakeDeliveries, TEST_TOPIC } from './intake-deliveries.store';
 
 /** Deliveries claimed per concurrent slot: enough that a slot rarely idles before the batch is done. */
@@ -14,6 +18,8 @@ const CLAIMS_PER_SLOT = 4;
 /** Longer than a batch takes to place: no other replica claims its deliveries meanwhile. */
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 6;
+/** How long a platform may take to give an order's details (Ele.me order.get) before the delivery is tried again later. */
+const READ_TIMEOUT_MS = 15_000;
 
 /** A claimed delivery with its connection and what its body maps to, or why that could not be read. */
 interface Prepared {
@@ -21,6 +27,8 @@ interface Prepared {
   /** Absent when the connection was deleted meanwhile. */
   connection?: Connection;
   mapped?: MappedDelivery;
+  /** A Chinese platform's push, as its connector reads it. */
+  meaning?: PushMeaning;
   error?: unknown;
 }
 
@@ -33,7 +41,9 @@ interface Prepared {
  * compare-and-set still decides between replicas and keeps an older snapshot from undoing a newer
  * one. A receiver in this process wakes it at once; deliveries stored by another replica, or left
  * by one that crashed, are found by a short poll. A failure is retried with backoff, and after the
- * last attempt parked as failed (kept for operators).
+ * last attempt parked as failed (kept for operators). A Chinese platform's push is read by its
+ * connector (which may ask the platform for the order's details) and what it means is done by
+ * PushActions.
  */
 @Injectable()
 export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -51,6 +61,8 @@ export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, 
     private readonly deliveries: IntakeDeliveries,
     private readonly connections: IntakeConnections,
     private readonly placer: IntakePlacer,
+    private readonly connectors: PlatformConnectors,
+    private readonly pushActions: PushActions,
     @Inject(SERVICE_CONFIG) private readonly config: IntakeConfig,
     @Inject(LOGGER) logger: Logger,
     registry: ProcessorRegistry,
@@ -128,7 +140,8 @@ export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, 
     const lanes = new Map<string, Prepared[]>();
     for (const delivery of await Promise.all(claims.map((claim) => this.prepare(claim, connectionOf)))) {
       // What cannot be mapped names no order: it goes in a lane of its own.
-      const key = delivery.mapped?.externalRef === undefined ? delivery.claim.deliveryId : `${delivery.claim.connectionId}:${delivery.mapped.externalRef}`;
+      const externalRef = delivery.mapped?.externalRef ?? delivery.meaning?.externalRef;
+      const key = externalRef === undefined ? delivery.claim.deliveryId : `${delivery.claim.connectionId}:${externalRef}`;
       const lane = lanes.get(key);
       if (lane) lane.push(delivery);
       else lanes.set(key, [delivery]);
@@ -154,17 +167,48 @@ export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, 
     try {
       const connection = await connectionOf(claim.connectionId);
       if (!connection) return { claim };
+      if (isChinaPlatform(connection.platform)) {
+        // A connection test is verified on receipt and never read: the sample names no real order.
+        if (claim.topic === TEST_TOPIC) return { claim, connection };
+        return { claim, connection, meaning: await this.readPush(connection, claim) };
+      }
       return { claim, connection, mapped: mapDelivery(connection, claim, this.deliveries.body(claim)) };
     } catch (error) {
       return { claim, error };
     }
   }
 
-  private async process({ claim, connection, mapped, error }: Prepared): Promise<void> {
+  /** What a stored push means, read by its platform's connector with the connection's access opened for it. */
+  private async readPush(connection: Connection, claim: ClaimedDelivery): Promise<PushMeaning> {
+    const connector = this.connectors.find(connection.platform);
+    if (!connector) throw new Error(`no connector runs for ${connection.platform}`);
+    const access = await this.connections.platformAccess(connection.connectionId);
+    if (!access) throw new Error(`the ${connection.platform} connection has no platform access`);
+    const push = { topic: claim.topic, eventId: claim.eventId, body: this.deliveries.body(claim), receivedAt: claim.receivedAt };
+    return connector.read(push, access, AbortSignal.any([this.stopping.signal, AbortSignal.timeout(READ_TIMEOUT_MS)]));
+  }
+
+  private async process({ claim, connection, mapped, meaning, error }: Prepared): Promise<void> {
     const where = { deliveryId: claim.deliveryId, connectionId: claim.connectionId, topic: claim.topic, attempt: claim.attempts };
     try {
       if (error !== undefined) throw error;
-      if (!connection || !mapped) return; // deleted meanwhile: its deliveries went with it
+      if (!connection) return; // deleted meanwhile: its deliveries went with it
+      if (isChinaPlatform(connection.platform)) {
+        if (claim.topic === TEST_TOPIC) {
+          await this.deliveries.record(claim.deliveryId, { outcome: 'tested', reason: 'signature verified (a test push: not read, nothing placed)' });
+        } else if (meaning) {
+          const record = await this.pushActions.act(connection, meaning, claim.deliveryId);
+          await this.deliveries.record(claim.deliveryId, record);
+          this.log.info(
+            { ...where, meaning: meaning.kind, outcome: record.outcome, intakeId: record.intakeId, orderId: record.orderId },
+            'platform push processed',
+          );
+        }
+        this.counts.processed++;
+        this.lastProgressAt = new Date();
+        return;
+      }
+      if (!mapped) return;
       if (mapped.kind === 'skip') {
         await this.deliveries.record(claim.deliveryId, { outcome: 'skipped', reason: mapped.reason, externalRef: mapped.externalRef });
       } else if (claim.topic === TEST_TOPIC) {
@@ -187,7 +231,8 @@ export class IntakeDeliveryWorker implements Processor, OnApplicationBootstrap, 
         this.log.warn({ ...where, reason: err.message }, 'intake delivery is not an order: rejected');
         return;
       }
-      const last = claim.attempts >= MAX_ATTEMPTS;
+      // The platform refused for good (wrong credentials, an order it does not have): retrying cannot help.
+      const last = claim.attempts >= MAX_ATTEMPTS || (err instanceof WritebackFailure && !err.retryable);
       await this.deliveries.failed(claim.deliveryId, (err as Error).message, last ? undefined : backoffMs(claim.attempts));
       this.counts[last ? 'failed' : 'retried']++;
       this.lastError = { message: (err as Error).message, at: new Date().toISOString() };

@@ -23,6 +23,12 @@ export const writebackConfigShape = {
    * https://<shop>.myshopify.com (a local stand-in). Refused in production.
    */
   ORDERS_INTAKE_SHOPIFY_ADMIN_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The least time between two rider positions told to a Chinese platform for one order, instead
+   * of the platform's own rate (its connector's): for tests, and for a shop whose platform account
+   * takes another. Unset: each platform's rate.
+   */
+  ORDERS_INTAKE_POSITION_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
   /** How often each WooCommerce site is asked for orders modified since the last check. */
   ORDERS_INTAKE_WOO_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Each check reaches back this far before the last one: WooCommerce compares whole seconds, and a late write lands in the past. */
@@ -40,6 +46,7 @@ export interface WritebackConfig {
   ORDERS_INTAKE_SHOPIFY_ADMIN_ORIGIN?: string;
   ORDERS_INTAKE_WOO_POLL_SECONDS: number;
   ORDERS_INTAKE_WOO_POLL_OVERLAP_SECONDS: number;
+  ORDERS_INTAKE_POSITION_INTERVAL_MS?: number;
 }
 
 export const WRITEBACK_CONFIG = Symbol('WRITEBACK_CONFIG');

@@ -1,10 +1,15 @@
 import type { Provider, Type } from '@nestjs/common';
 import { ConnectionWritebacksController } from './api/connection-writebacks.controller';
 import { WritebacksController } from './api/writebacks.controller';
+import { riderPositionsConsumer } from './consumers/rider-positions.consumer';
+import { ridersDirectoryConsumer } from './consumers/riders-directory.consumer';
 import { writebackEventsConsumer } from './consumers/writeback-events.consumer';
+import { IntakeRidersStore } from './intake-riders.store';
 import { IntakePollMarks1770000000910, IntakeWritebacks1770000000900, IntakeWritebackStatuses1770000001100 } from './intake-writebacks.migration';
 import { IntakeWritebacksByConnection1770000001510 } from './intake-writebacks-by-connection.migration';
 import { IntakeWritebacksStore } from './intake-writebacks.store';
+import { IntakeRiders1770000001120, IntakeSelfDeliveries1770000001110 } from './self-deliveries.migration';
+import { SelfDeliveriesStore } from './self-deliveries.store';
 import { PollMarksStore } from './reconciliation/poll-marks.store';
 import { WooCommercePoll } from './reconciliation/woocommerce-poll';
 import { TRACKING_LINKS, type TrackingLinks } from './tracking-links';
@@ -18,6 +23,8 @@ export const WRITEBACK_MIGRATIONS = [
   IntakeWritebacks1770000000900,
   IntakePollMarks1770000000910,
   IntakeWritebackStatuses1770000001100,
+  IntakeSelfDeliveries1770000001110,
+  IntakeRiders1770000001120,
   IntakeWritebacksByConnection1770000001510,
 ];
 
@@ -29,9 +36,10 @@ export const WRITEBACK_MIGRATIONS = [
 const withoutTrackingLinks: TrackingLinks = { linkFor: async () => undefined };
 
 /**
- * Status back to the shop systems and the WooCommerce reconciliation poll: the write-back's part
- * of the intake slice (docs/intake.md). Needs the slice's IntakeConnections, IntakeOrdersStore and
- * IntakePlacer.
+ * Status back to the shop systems and the Chinese platforms (with the riders' directory and their
+ * positions those are told), and the WooCommerce reconciliation poll: the write-back's part of the
+ * intake slice (docs/intake.md). Needs the slice's IntakeConnections, IntakeOrdersStore,
+ * IntakePlacer and the platforms part's PlatformConnectors.
  */
 export function writebackPart(config: WritebackConfig): { controllers: Type[]; providers: Provider[] } {
   checkWritebackConfig(config);
@@ -49,10 +57,14 @@ export function writebackPart(config: WritebackConfig): { controllers: Type[]; p
       },
       { provide: TRACKING_LINKS, useValue: withoutTrackingLinks },
       IntakeWritebacksStore,
+      SelfDeliveriesStore,
+      IntakeRidersStore,
       PollMarksStore,
       WritebackWorker,
       WooCommercePoll,
       writebackEventsConsumer,
+      ridersDirectoryConsumer,
+      riderPositionsConsumer,
     ],
   };
 }

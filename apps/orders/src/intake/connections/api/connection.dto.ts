@@ -2,7 +2,10 @@ import { TimeZoneSchema } from '@petalpost/contracts';
 import { createZodDto } from '@petalpost/platform';
 import { z } from 'zod';
 import { FieldMappingSchema } from '../../domain/field-mapping';
+import { PlatformRulesOverridesSchema } from '../../platforms/buyer-note';
+import { isChinaPlatform } from '../../platforms/platform-connector';
 import { DELIVERY_OUTCOMES } from '../../webhooks/intake-deliveries.store';
+import { PLATFORMS } from '../intake-connections.store';
 
 /** Request and response bodies of the connections API. Unknown fields are refused; no answer ever carries a secret but once, when it is made. */
 
@@ -21,6 +24,14 @@ const siteUrl = z
 const secret = z.string().min(16, 'at least 16 characters').max(200);
 const label = z.string().trim().min(1).max(100);
 const credential = z.string().min(8).max(300);
+const appKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and . _ : -');
+const appSecret = z.string().min(8).max(200);
+const accessToken = z.string().min(8).max(1000);
 
 export const ShopQuerySchema = z.strictObject({
   shopId: z.string().min(1).max(64).optional().describe('Operators: the shop acted for (staff act for their own)'),
@@ -30,7 +41,7 @@ export class ShopQuery extends createZodDto(ShopQuerySchema) {}
 export class CreateConnectionBody extends createZodDto(
   z
     .strictObject({
-      platform: z.enum(['shopify', 'woocommerce']),
+      platform: z.enum(PLATFORMS),
       label,
       shopDomain: shopDomain.optional().describe('Shopify: the store’s myshopify.com domain (how its deliveries find this shop)'),
       siteUrl: siteUrl.optional().describe('WooCommerce: the site’s URL'),
@@ -42,16 +53,47 @@ export class CreateConnectionBody extends createZodDto(
       consumerKey: credential.optional().describe('WooCommerce: REST API consumer key, for write-back and the reconciliation poll'),
       consumerSecret: credential.optional(),
       mapping: FieldMappingSchema.default({}).describe('Where the delivery date, slot and card message are (default: the popular apps)'),
+      appKey: appKey.optional().describe('Meituan app_id, Ele.me source, Youzan client_id, WeChat Store appid (required for these)'),
+      appSecret: appSecret
+        .optional()
+        .describe('Meituan app_secret, Ele.me secret, Youzan client_secret (signs pushes and calls); WeChat Store: the API AppSecret. Required for these'),
+      pushToken: z
+        .string()
+        .regex(/^[A-Za-z0-9]{3,32}$/, '3 to 32 letters or digits, as WeChat takes it')
+        .optional()
+        .describe('WeChat Store only, required: the message-push Token set in its console (signs its pushes)'),
+      storeRef: z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('The shop on the platform: Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id (required for these three)'),
+      accessToken: accessToken.optional().describe('Meituan service-provider apps, Ele.me, Youzan: the access_token granted for this shop'),
+      rules: PlatformRulesOverridesSchema.optional(),
     })
     .superRefine((body, ctx) => {
-      const shopify = body.platform === 'shopify';
-      if (shopify && !body.shopDomain) ctx.addIssue({ code: 'custom', path: ['shopDomain'], message: 'a Shopify connection names its store' });
-      if (!shopify && !body.siteUrl) ctx.addIssue({ code: 'custom', path: ['siteUrl'], message: 'a WooCommerce connection names its site' });
-      if (shopify && (body.siteUrl || body.consumerKey || body.consumerSecret))
-        ctx.addIssue({ code: 'custom', message: 'siteUrl and consumer keys are for WooCommerce' });
-      if (!shopify && (body.shopDomain || body.adminAccessToken)) ctx.addIssue({ code: 'custom', message: 'shopDomain and adminAccessToken are for Shopify' });
-      if ((body.consumerKey === undefined) !== (body.consumerSecret === undefined))
-        ctx.addIssue({ code: 'custom', message: 'give consumerKey and consumerSecret together' });
+      const issue = (message: string, path?: string) => ctx.addIssue({ code: 'custom', message, ...(path ? { path: [path] } : {}) });
+      const china = isChinaPlatform(body.platform);
+      if (body.platform === 'shopify' && !body.shopDomain) issue('a Shopify connection names its store', 'shopDomain');
+      if (body.platform === 'woocommerce' && !body.siteUrl) issue('a WooCommerce connection names its site', 'siteUrl');
+      if (body.platform !== 'woocommerce' && (body.siteUrl || body.consumerKey || body.consumerSecret)) issue('siteUrl and consumer keys are for WooCommerce');
+      if (body.platform !== 'shopify' && (body.shopDomain || body.adminAccessToken)) issue('shopDomain and adminAccessToken are for Shopify');
+      if ((body.consumerKey === undefined) !== (body.consumerSecret === undefined)) issue('give consumerKey and consumerSecret together');
+      if (!china && (body.appKey || body.appSecret || body.pushToken || body.storeRef || body.accessToken || body.rules))
+        issue('appKey, appSecret, pushToken, storeRef, accessToken and rules are for Meituan, Ele.me, Youzan and WeChat Store');
+      if (!china) return;
+      if (body.webhookSecret) issue(`${body.platform} signs with its app secret: give appSecret (and pushToken for WeChat Store)`, 'webhookSecret');
+      if (!body.appKey) issue(`a ${body.platform} connection names its app key`, 'appKey');
+      if (!body.appSecret) issue(`a ${body.platform} connection needs its app secret`, 'appSecret');
+      if (body.platform === 'wechat') {
+        if (!body.pushToken) issue('a WeChat Store connection needs the message-push Token', 'pushToken');
+        if (body.storeRef) issue('a WeChat Store is its app: no storeRef', 'storeRef');
+        if (body.accessToken) issue('WeChat Store access tokens are fetched with the AppSecret: no accessToken', 'accessToken');
+      } else {
+        if (body.pushToken) issue('pushToken is for WeChat Store', 'pushToken');
+        if (!body.storeRef) issue(`a ${body.platform} connection names the shop on the platform`, 'storeRef');
+      }
     })
     .meta({
       example: {
@@ -75,6 +117,13 @@ export class UpdateConnectionBody extends createZodDto(
       adminAccessToken: credential.optional(),
       consumerKey: credential.optional(),
       consumerSecret: credential.optional(),
+      appSecret: appSecret
+        .optional()
+        .describe(
+          'Meituan, Ele.me, Youzan: the new app secret the platform issued (the previous one keeps verifying for ORDERS_INTAKE_SECRET_GRACE_MINUTES); WeChat Store: the new AppSecret',
+        ),
+      accessToken: accessToken.optional().describe('Meituan, Ele.me, Youzan: a new access_token for this shop'),
+      rules: PlatformRulesOverridesSchema.optional().describe('Replaces the rules'),
     })
     .refine((b) => (b.consumerKey === undefined) === (b.consumerSecret === undefined), 'give consumerKey and consumerSecret together')
     .meta({ example: { enabled: false } }),
@@ -83,13 +132,21 @@ export class UpdateConnectionBody extends createZodDto(
 export const ConnectionViewSchema = z.object({
   connectionId: z.string(),
   shopId: z.string(),
-  platform: z.enum(['shopify', 'woocommerce']),
+  platform: z.enum(PLATFORMS),
   label: z.string(),
   shopDomain: z.string().optional(),
   siteUrl: z.string().optional(),
+  appKey: z.string().optional().describe('Meituan, Ele.me, Youzan, WeChat Store: the app key'),
+  storeRef: z.string().optional().describe('Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id'),
+  rules: PlatformRulesOverridesSchema.optional(),
   timeZone: z.string(),
-  source: z.string().describe('How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`)'),
-  webhookUrl: z.string().describe('Paste this into the shop system as the webhook’s delivery URL'),
+  source: z
+    .string()
+    .describe('How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`, `<platform>:<store or app key>` for the Chinese platforms)'),
+  webhookUrl: z.string().describe('Paste this into the shop system as the webhook’s delivery URL (the first of callbackUrls)'),
+  callbackUrls: z
+    .array(z.object({ pushType: z.string().optional().describe('Meituan: the push this URL takes'), url: z.string() }))
+    .describe('Every URL to paste into the platform’s console: Meituan one per push type, the others one'),
   topics: z.array(z.string()).describe('The webhook topics to subscribe to'),
   secretHint: z.string().describe('The end of the current webhook secret'),
   previousSecretValidUntil: z.string().optional().describe('After a rotation: the previous secret still verifies until then'),

@@ -1,0 +1,106 @@
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Public } from '@petalpost/auth';
+import { ApiErrors } from '@petalpost/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CHINA_PLATFORMS } from '../platform-connector';
+import { type IncomingPush, PushReceiver } from '../push-receiver.service';
+
+const platformParam = { name: 'platform', enum: [...CHINA_PLATFORMS], description: 'The platform the push comes from' } as const;
+const connectionParam = { name: 'connectionId', description: 'The connection the shop made (its callback URL names it)' } as const;
+const pushTypeParam = { name: 'pushType', description: 'Meituan: the push this URL takes (one URL per push type, see the connection’s callbackUrls)' } as const;
+const answered = {
+  description:
+    'The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md)',
+  content: { 'application/json': { schema: { type: 'object' } }, 'text/plain': { schema: { type: 'string' } } },
+} as const;
+
+/**
+ * Where Meituan, Ele.me, Youzan and WeChat Store push orders. Public: a push is authenticated by
+ * its platform's signature alone (over the exact bytes and the registered URL, kept raw by
+ * intake-http.ts). The answer is the connector's, written as it is: each platform reads only its
+ * own shape, so a refusal is not our error body.
+ */
+@ApiTags('intake')
+@ApiErrors(404, 413)
+@Controller('intake')
+export class PlatformPushesController {
+  constructor(private readonly receiver: PushReceiver) {}
+
+  @Post(':platform/pushes/:connectionId')
+  @Public()
+  @ApiOperation({ summary: 'A Chinese platform’s push (Ele.me, Youzan, WeChat Store: every push here), verified by the platform’s signature' })
+  @ApiParam(platformParam)
+  @ApiParam(connectionParam)
+  @ApiOkResponse(answered)
+  async push(@Param('platform') platform: string, @Param('connectionId') connectionId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.answer(platform, connectionId, undefined, request, reply);
+  }
+
+  @Post(':platform/pushes/:connectionId/:pushType')
+  @Public()
+  @ApiOperation({ summary: 'A Meituan push of one type (paid, cancelled, refunded, reminder, …), verified by `sig` over the registered URL' })
+  @ApiParam(platformParam)
+  @ApiParam(connectionParam)
+  @ApiParam(pushTypeParam)
+  @ApiOkResponse(answered)
+  async pushOfType(
+    @Param('platform') platform: string,
+    @Param('connectionId') connectionId: string,
+    @Param('pushType') pushType: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.answer(platform, connectionId, pushType, request, reply);
+  }
+
+  @Get(':platform/pushes/:connectionId')
+  @Public()
+  @ApiOperation({ summary: 'A platform’s probe or GET push of a callback URL (WeChat’s URL check, Meituan’s probes), answered in its shape' })
+  @ApiParam(platformParam)
+  @ApiParam(connectionParam)
+  @ApiOkResponse(answered)
+  async probe(@Param('platform') platform: string, @Param('connectionId') connectionId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.answer(platform, connectionId, undefined, request, reply);
+  }
+
+  @Get(':platform/pushes/:connectionId/:pushType')
+  @Public()
+  @ApiOperation({ summary: 'A platform’s probe or GET push of a per-type callback URL (Meituan), answered in its shape' })
+  @ApiParam(platformParam)
+  @ApiParam(connectionParam)
+  @ApiParam(pushTypeParam)
+  @ApiOkResponse(answered)
+  async probeOfType(
+    @Param('platform') platform: string,
+    @Param('connectionId') connectionId: string,
+    @Param('pushType') pushType: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.answer(platform, connectionId, pushType, request, reply);
+  }
+
+  private async answer(platform: string, connectionId: string, pushType: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const push: IncomingPush = {
+      method: request.method === 'GET' ? 'GET' : 'POST',
+      ...(pushType !== undefined ? { pushType } : {}),
+      headers: request.headers,
+      query: firstValues(request.query),
+      rawBody: request.rawBody ?? Buffer.alloc(0),
+    };
+    const { answer } = await this.receiver.receive(platform, connectionId, push);
+    // Written as the connector made it: no JSON re-encoding, the platform checks its exact shape.
+    await reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
+  }
+}
+
+/** The query's parameters, decoded once by Fastify; a repeated one counts by its first value. */
+function firstValues(query: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (typeof first === 'string') values[name] = first;
+  }
+  return values;
+}
