@@ -421,10 +421,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The shop's connections to its Shopify and WooCommerce stores (secrets are never shown, only their last characters) */
+        /** The shop's connections to its Shopify, WooCommerce, Meituan, Ele.me, Youzan and WeChat stores (secrets are never shown, only their last characters) */
         get: operations["intakeConnections_list"];
         put?: never;
-        /** Connect a Shopify or WooCommerce store: answers the webhook URL to paste there, and the secret when one was made here */
+        /** Connect a Shopify, WooCommerce, Meituan, Ele.me, Youzan or WeChat store: answers the URLs to paste there, and the webhook secret when one was made here */
         post: operations["intakeConnections_create"];
         delete?: never;
         options?: never;
@@ -445,7 +445,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a connection: its label, time zone, field mapping, write-back credentials, or switch it off and on */
+        /** Change a connection: its label, time zone, field mapping or buyer-note rules, write-back credentials, a Chinese platform’s new app secret or access token, or switch it off and on */
         patch: operations["intakeConnections_update"];
         trace?: never;
     };
@@ -749,6 +749,42 @@ export interface paths {
         get: operations["connectionWritebacks_latest"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/{platform}/pushes/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A platform’s probe or GET push of a callback URL (WeChat’s URL check, Meituan’s probes), answered in its shape */
+        get: operations["platformPushes_probe"];
+        put?: never;
+        /** A Chinese platform’s push (Ele.me, Youzan, WeChat Store: every push here), verified by the platform’s signature */
+        post: operations["platformPushes_push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/{platform}/pushes/{connectionId}/{pushType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A platform’s probe or GET push of a per-type callback URL (Meituan), answered in its shape */
+        get: operations["platformPushes_probeOfType"];
+        put?: never;
+        /** A Meituan push of one type (paid, cancelled, refunded, reminder, …), verified by `sig` over the registered URL */
+        post: operations["platformPushes_pushOfType"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1436,15 +1472,36 @@ export interface components {
                 connectionId: string;
                 shopId: string;
                 /** @enum {string} */
-                platform: "shopify" | "woocommerce";
+                platform: "shopify" | "woocommerce" | "meituan" | "eleme" | "youzan" | "wechat";
                 label: string;
                 shopDomain?: string;
                 siteUrl?: string;
+                /** @description Meituan, Ele.me, Youzan, WeChat Store: the app key */
+                appKey?: string;
+                /** @description Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id */
+                storeRef?: string;
+                /** @description How this shop's platform orders are read, where it departs from the defaults */
+                rules?: {
+                    /** @description Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card) */
+                    cardMarkers?: string[];
+                    /** @description Words asking for the sender to stay unnamed (default 匿名, 不留名, 不要留名, 保密, anonymous) */
+                    anonymousWords?: string[];
+                    /** @description "As soon as possible": the window is now to this many minutes on (default 60) */
+                    asapMinutes?: number;
+                    /** @description A privacy number without a given expiry lasts this many hours after the window (default 3) */
+                    privacyNumberHours?: number;
+                };
                 timeZone: string;
-                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`, `<platform>:<store or app key>` for the Chinese platforms) */
                 source: string;
-                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                /** @description Paste this into the shop system as the webhook’s delivery URL (the first of callbackUrls) */
                 webhookUrl: string;
+                /** @description Every URL to paste into the platform’s console: Meituan one per push type, the others one */
+                callbackUrls: {
+                    /** @description Meituan: the push this URL takes */
+                    pushType?: string;
+                    url: string;
+                }[];
                 /** @description The webhook topics to subscribe to */
                 topics: string[];
                 /** @description The end of the current webhook secret */
@@ -1540,7 +1597,7 @@ export interface components {
          */
         CreateConnectionBody: {
             /** @enum {string} */
-            platform: "shopify" | "woocommerce";
+            platform: "shopify" | "woocommerce" | "meituan" | "eleme" | "youzan" | "wechat";
             label: string;
             /** @description Shopify: the store’s myshopify.com domain (how its deliveries find this shop) */
             shopDomain?: string;
@@ -1620,21 +1677,63 @@ export interface components {
                     to: string;
                 };
             };
+            /** @description Meituan app_id, Ele.me source, Youzan client_id, WeChat Store appid (required for these) */
+            appKey?: string;
+            /** @description Meituan app_secret, Ele.me secret, Youzan client_secret (signs pushes and calls); WeChat Store: the API AppSecret. Required for these */
+            appSecret?: string;
+            /** @description WeChat Store only, required: the message-push Token set in its console (signs its pushes) */
+            pushToken?: string;
+            /** @description The shop on the platform: Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id (required for these three) */
+            storeRef?: string;
+            /** @description Meituan service-provider apps, Ele.me, Youzan: the access_token granted for this shop */
+            accessToken?: string;
+            /** @description How this shop's platform orders are read, where it departs from the defaults */
+            rules?: {
+                /** @description Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card) */
+                cardMarkers?: string[];
+                /** @description Words asking for the sender to stay unnamed (default 匿名, 不留名, 不要留名, 保密, anonymous) */
+                anonymousWords?: string[];
+                /** @description "As soon as possible": the window is now to this many minutes on (default 60) */
+                asapMinutes?: number;
+                /** @description A privacy number without a given expiry lasts this many hours after the window (default 3) */
+                privacyNumberHours?: number;
+            };
         };
         CreatedConnection_Output: {
             connection: {
                 connectionId: string;
                 shopId: string;
                 /** @enum {string} */
-                platform: "shopify" | "woocommerce";
+                platform: "shopify" | "woocommerce" | "meituan" | "eleme" | "youzan" | "wechat";
                 label: string;
                 shopDomain?: string;
                 siteUrl?: string;
+                /** @description Meituan, Ele.me, Youzan, WeChat Store: the app key */
+                appKey?: string;
+                /** @description Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id */
+                storeRef?: string;
+                /** @description How this shop's platform orders are read, where it departs from the defaults */
+                rules?: {
+                    /** @description Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card) */
+                    cardMarkers?: string[];
+                    /** @description Words asking for the sender to stay unnamed (default 匿名, 不留名, 不要留名, 保密, anonymous) */
+                    anonymousWords?: string[];
+                    /** @description "As soon as possible": the window is now to this many minutes on (default 60) */
+                    asapMinutes?: number;
+                    /** @description A privacy number without a given expiry lasts this many hours after the window (default 3) */
+                    privacyNumberHours?: number;
+                };
                 timeZone: string;
-                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`, `<platform>:<store or app key>` for the Chinese platforms) */
                 source: string;
-                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                /** @description Paste this into the shop system as the webhook’s delivery URL (the first of callbackUrls) */
                 webhookUrl: string;
+                /** @description Every URL to paste into the platform’s console: Meituan one per push type, the others one */
+                callbackUrls: {
+                    /** @description Meituan: the push this URL takes */
+                    pushType?: string;
+                    url: string;
+                }[];
                 /** @description The webhook topics to subscribe to */
                 topics: string[];
                 /** @description The end of the current webhook secret */
@@ -1780,20 +1879,56 @@ export interface components {
             adminAccessToken?: string;
             consumerKey?: string;
             consumerSecret?: string;
+            /** @description Meituan, Ele.me, Youzan: the new app secret the platform issued (the previous one keeps verifying for ORDERS_INTAKE_SECRET_GRACE_MINUTES); WeChat Store: the new AppSecret */
+            appSecret?: string;
+            /** @description Meituan, Ele.me, Youzan: a new access_token for this shop */
+            accessToken?: string;
+            /** @description Replaces the rules */
+            rules?: {
+                /** @description Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card) */
+                cardMarkers?: string[];
+                /** @description Words asking for the sender to stay unnamed (default 匿名, 不留名, 不要留名, 保密, anonymous) */
+                anonymousWords?: string[];
+                /** @description "As soon as possible": the window is now to this many minutes on (default 60) */
+                asapMinutes?: number;
+                /** @description A privacy number without a given expiry lasts this many hours after the window (default 3) */
+                privacyNumberHours?: number;
+            };
         };
         ConnectionView_Output: {
             connectionId: string;
             shopId: string;
             /** @enum {string} */
-            platform: "shopify" | "woocommerce";
+            platform: "shopify" | "woocommerce" | "meituan" | "eleme" | "youzan" | "wechat";
             label: string;
             shopDomain?: string;
             siteUrl?: string;
+            /** @description Meituan, Ele.me, Youzan, WeChat Store: the app key */
+            appKey?: string;
+            /** @description Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id */
+            storeRef?: string;
+            /** @description How this shop's platform orders are read, where it departs from the defaults */
+            rules?: {
+                /** @description Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card) */
+                cardMarkers?: string[];
+                /** @description Words asking for the sender to stay unnamed (default 匿名, 不留名, 不要留名, 保密, anonymous) */
+                anonymousWords?: string[];
+                /** @description "As soon as possible": the window is now to this many minutes on (default 60) */
+                asapMinutes?: number;
+                /** @description A privacy number without a given expiry lasts this many hours after the window (default 3) */
+                privacyNumberHours?: number;
+            };
             timeZone: string;
-            /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+            /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`, `<platform>:<store or app key>` for the Chinese platforms) */
             source: string;
-            /** @description Paste this into the shop system as the webhook’s delivery URL */
+            /** @description Paste this into the shop system as the webhook’s delivery URL (the first of callbackUrls) */
             webhookUrl: string;
+            /** @description Every URL to paste into the platform’s console: Meituan one per push type, the others one */
+            callbackUrls: {
+                /** @description Meituan: the push this URL takes */
+                pushType?: string;
+                url: string;
+            }[];
             /** @description The webhook topics to subscribe to */
             topics: string[];
             /** @description The end of the current webhook secret */
@@ -1868,15 +2003,36 @@ export interface components {
                 connectionId: string;
                 shopId: string;
                 /** @enum {string} */
-                platform: "shopify" | "woocommerce";
+                platform: "shopify" | "woocommerce" | "meituan" | "eleme" | "youzan" | "wechat";
                 label: string;
                 shopDomain?: string;
                 siteUrl?: string;
+                /** @description Meituan, Ele.me, Youzan, WeChat Store: the app key */
+                appKey?: string;
+                /** @description Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id */
+                storeRef?: string;
+                /** @description How this shop's platform orders are read, where it departs from the defaults */
+                rules?: {
+                    /** @description Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card) */
+                    cardMarkers?: string[];
+                    /** @description Words asking for the sender to stay unnamed (default 匿名, 不留名, 不要留名, 保密, anonymous) */
+                    anonymousWords?: string[];
+                    /** @description "As soon as possible": the window is now to this many minutes on (default 60) */
+                    asapMinutes?: number;
+                    /** @description A privacy number without a given expiry lasts this many hours after the window (default 3) */
+                    privacyNumberHours?: number;
+                };
                 timeZone: string;
-                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`) */
+                /** @description How intake names orders from this store (`shopify:<domain>`, `woocommerce:<site>`, `<platform>:<store or app key>` for the Chinese platforms) */
                 source: string;
-                /** @description Paste this into the shop system as the webhook’s delivery URL */
+                /** @description Paste this into the shop system as the webhook’s delivery URL (the first of callbackUrls) */
                 webhookUrl: string;
+                /** @description Every URL to paste into the platform’s console: Meituan one per push type, the others one */
+                callbackUrls: {
+                    /** @description Meituan: the push this URL takes */
+                    pushType?: string;
+                    url: string;
+                }[];
                 /** @description The webhook topics to subscribe to */
                 topics: string[];
                 /** @description The end of the current webhook secret */
@@ -1959,7 +2115,7 @@ export interface components {
                 /** @enum {string} */
                 state: "received" | "processed" | "failed";
                 /** @enum {string} */
-                outcome?: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled" | "skipped" | "rejected" | "failed" | "tested";
+                outcome?: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled" | "skipped" | "rejected" | "failed" | "tested" | "flagged" | "corrected" | "completed";
                 reason?: string;
                 intakeId?: string;
                 orderId?: string;
@@ -1975,7 +2131,7 @@ export interface components {
                 /** @enum {string} */
                 state: "received" | "processed" | "failed";
                 /** @enum {string} */
-                outcome?: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled" | "skipped" | "rejected" | "failed" | "tested";
+                outcome?: "placed" | "updated" | "duplicate" | "stale" | "needs_attention" | "cancelled" | "skipped" | "rejected" | "failed" | "tested" | "flagged" | "corrected" | "completed";
                 reason?: string;
                 intakeId?: string;
                 orderId?: string;
@@ -5514,6 +5670,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody_Output"];
                 };
             };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
         };
     };
     intakeConnections_test: {
@@ -5567,6 +5732,15 @@ export interface operations {
             };
             /** @description Not found, or not yours to see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Refused in the current state: `details` carries the current status and state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6683,6 +6857,186 @@ export interface operations {
             };
             /** @description Not found, or not yours to see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    platformPushes_probe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The platform the push comes from */
+                platform: "meituan" | "eleme" | "youzan" | "wechat";
+                /** @description The connection the shop made (its callback URL names it) */
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "text/plain": string;
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    platformPushes_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The platform the push comes from */
+                platform: "meituan" | "eleme" | "youzan" | "wechat";
+                /** @description The connection the shop made (its callback URL names it) */
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "text/plain": string;
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    platformPushes_probeOfType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The platform the push comes from */
+                platform: "meituan" | "eleme" | "youzan" | "wechat";
+                /** @description The connection the shop made (its callback URL names it) */
+                connectionId: string;
+                /** @description Meituan: the push this URL takes (one URL per push type, see the connection’s callbackUrls) */
+                pushType: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "text/plain": string;
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    platformPushes_pushOfType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The platform the push comes from */
+                platform: "meituan" | "eleme" | "youzan" | "wechat";
+                /** @description The connection the shop made (its callback URL names it) */
+                connectionId: string;
+                /** @description Meituan: the push this URL takes (one URL per push type, see the connection’s callbackUrls) */
+                pushType: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "text/plain": string;
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
