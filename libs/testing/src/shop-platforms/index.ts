@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { WooOrder } from './woocommerce-rest.stand-in';
 
 export * from './stand-in-server';
+export * from './meituan.stand-in';
 export * from './shopify-admin.stand-in';
 export * from './woocommerce-rest.stand-in';
 export * from './webhook-senders';

@@ -20,6 +20,8 @@ export interface RecordedCall {
 export interface StandInAnswer {
   status: number;
   body?: unknown;
+  /** The body's exact text instead: JSON that JSON.stringify cannot write (Meituan's order ids, integers beyond 2^53). */
+  rawBody?: string;
   headers?: Record<string, string>;
   /** Set when the request did not match the platform's documented shape. */
   refused?: string;
@@ -64,7 +66,7 @@ export async function startStandInServer(handle: (request: StandInRequest) => St
   let failures: { count: number; status: number; matching?: (request: StandInRequest) => boolean } = { count: 0, status: 503 };
 
   const answer = (response: ServerResponse, result: StandInAnswer) => {
-    const body = result.body === undefined ? '' : JSON.stringify(result.body);
+    const body = result.rawBody ?? (result.body === undefined ? '' : JSON.stringify(result.body));
     response.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8', ...result.headers }).end(body);
   };
 

@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { PlatformPushesController } from './api/platform-pushes.controller';
+import { MeituanConnector } from './meituan/meituan.connector';
 import { PLATFORM_CONNECTORS as PLATFORM_CONNECTORS_TOKEN, type PlatformConnector } from './platform-connector';
 import { PlatformConnectors } from './platform-connectors';
 import { PLATFORMS_CONFIG, type PlatformsConfig } from './platforms.config';
@@ -7,7 +8,7 @@ import { PushActions } from './push-actions.service';
 import { PushReceiver } from './push-receiver.service';
 
 /** The Chinese platforms the intake takes orders from: each platform adds its connector here. */
-export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [];
+export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [new MeituanConnector()];
 
 /**
  * The Chinese platforms' part of the intake slice (docs/intake.md): their connectors, the push

@@ -1,4 +1,5 @@
 import type { Connection, WriteBackCredentials } from '../connections/intake-connections.store';
+import type { PlatformAccess } from '../platforms/platform-connector';
 import type { ClaimedWriteback } from './intake-writebacks.store';
 import { type WritebackTarget, WritebackFailure } from './writers/shop-status-writer';
 
@@ -30,4 +31,19 @@ export function writebackTargetOf(claim: ClaimedWriteback, connection: Connectio
     consumerSecret: credentials.consumerSecret,
     externalRef: claim.externalRef,
   };
+}
+
+/**
+ * Where a claimed write-back to a Chinese platform goes: the connection's access (app key, secret,
+ * token, API origin) opened for this attempt only, and the order there. Like a shop system's, a
+ * connection that is gone or disabled cannot take it until staff change that.
+ */
+export function platformTargetOf(
+  claim: ClaimedWriteback,
+  connection: Connection | undefined,
+  access: PlatformAccess | undefined,
+): PlatformAccess & { externalRef: string } {
+  if (!connection || !access) throw new WritebackFailure('the connection was removed', false);
+  if (!connection.enabled) throw new WritebackFailure('the connection is disabled', false);
+  return { ...access, externalRef: claim.externalRef };
 }

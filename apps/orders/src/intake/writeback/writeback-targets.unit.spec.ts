@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import type { Connection } from '../connections/intake-connections.store';
+import { DEFAULT_PLATFORM_RULES } from '../platforms/buyer-note';
+import type { PlatformAccess } from '../platforms/platform-connector';
+import type { WritebackPlatform } from './domain/writeback-plan';
 import type { ClaimedWriteback } from './intake-writebacks.store';
-import { checkWritebackConfig, type WritebackConfig } from './writeback.config';
-import { writebackTargetOf } from './writeback-targets';
+import { checkWritebackConfig, type WritebackConfig, writebackConfigShape } from './writeback.config';
+import { platformTargetOf, writebackTargetOf } from './writeback-targets';
 
-const claim = (platform: 'shopify' | 'woocommerce'): ClaimedWriteback => ({
+const claim = (platform: WritebackPlatform): ClaimedWriteback => ({
   writebackId: 'w1',
   shopId: 's1',
   orderId: 'o1',
@@ -61,7 +65,46 @@ describe('where a write-back goes', () => {
   });
 });
 
+describe("where a Chinese platform's write-back goes", () => {
+  const meituan = connection('shopify', { platform: 'meituan', shopDomain: undefined, appKey: '4585', storeRef: 'poi-1', timeZone: 'Asia/Shanghai' });
+  const access: PlatformAccess = {
+    platform: 'meituan',
+    connectionId: 'c1',
+    appKey: '4585',
+    secret: 'app-secret',
+    storeRef: 'poi-1',
+    credentials: {},
+    apiOrigin: 'https://waimaiopen.meituan.com',
+    timeZone: 'Asia/Shanghai',
+    rules: DEFAULT_PLATFORM_RULES,
+  };
+
+  it("takes the connection's access and the order there", () => {
+    expect(platformTargetOf(claim('meituan'), meituan, access)).toEqual({ ...access, externalRef: '727' });
+  });
+
+  it.each([
+    ['a removed connection', undefined, undefined, /removed/],
+    ['a disabled connection', { ...meituan, enabled: false }, access, /disabled/],
+  ] as const)('is not worth retrying for %s', (_name, held, opened, message) => {
+    expect(() => platformTargetOf(claim('meituan'), held, opened)).toThrow(
+      expect.objectContaining({ retryable: false, message: expect.stringMatching(message) }),
+    );
+  });
+});
+
 describe('the write-back settings', () => {
+  it("leave the positions' interval to each platform unless it is set, and take whole milliseconds up to an hour", () => {
+    const interval = z.object(writebackConfigShape).shape.ORDERS_INTAKE_POSITION_INTERVAL_MS;
+    expect(interval.parse(undefined)).toBeUndefined();
+    expect(interval.parse('1000')).toBe(1000);
+    expect(interval.parse('0')).toBe(0);
+    expect(interval.safeParse('-1').success).toBe(false);
+    expect(interval.safeParse('3600001').success).toBe(false);
+    expect(interval.safeParse('1.5').success).toBe(false);
+    expect(interval.safeParse('often').success).toBe(false);
+  });
+
   const config = { NODE_ENV: 'production', ORDERS_INTAKE_SHOPIFY_ADMIN_ORIGIN: 'http://127.0.0.1:9999' } as WritebackConfig;
 
   it('refuse a stand-in Admin API address in production', () => {

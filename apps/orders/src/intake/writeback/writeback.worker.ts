@@ -2,11 +2,14 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import { LOGGER, type Processor, ProcessorRegistry, type ProcessorStatus } from '@petalpost/platform';
 import type { Logger } from 'pino';
 import { IntakeConnections } from '../connections/intake-connections.store';
+import { isChinaPlatform, type PlatformConnector } from '../platforms/platform-connector';
+import { PlatformConnectors } from '../platforms/platform-connectors';
 import { afterFailure, type RetrySchedule, type WritebackPlatform } from './domain/writeback-plan';
+import { IntakeRidersStore } from './intake-riders.store';
 import { type ClaimedWriteback, IntakeWritebacksStore } from './intake-writebacks.store';
 import { TRACKING_LINKS, type TrackingLinks } from './tracking-links';
 import { retryScheduleOf, WRITEBACK_CONFIG, type WritebackConfig } from './writeback.config';
-import { writebackTargetOf } from './writeback-targets';
+import { platformTargetOf, writebackTargetOf } from './writeback-targets';
 import { SHOP_STATUS_WRITERS, type ShopStatusWriter, WritebackFailure } from './writers/shop-status-writer';
 
 const BATCH_SIZE = 20;
@@ -14,8 +17,10 @@ const ERROR_TEXT_MAX = 500;
 
 /**
  * Works off intake_writebacks: claims due write-backs (every replica may run one), hands each to
- * its platform's ShopStatusWriter, and records the outcome — done; or the next attempt after an
- * exponential backoff; or dead after the last attempt, or at once when retrying cannot help.
+ * its platform's ShopStatusWriter (Shopify, WooCommerce) or PlatformConnector (the Chinese
+ * platforms, with the order's rider as the riders' directory knows them), and records the
+ * outcome — done; or the next attempt after an exponential backoff; or dead after the last
+ * attempt, or at once when retrying cannot help.
  */
 @Injectable()
 export class WritebackWorker implements Processor, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +38,8 @@ export class WritebackWorker implements Processor, OnApplicationBootstrap, Befor
   constructor(
     private readonly writebacks: IntakeWritebacksStore,
     private readonly connections: IntakeConnections,
+    private readonly connectors: PlatformConnectors,
+    private readonly riders: IntakeRidersStore,
     @Inject(SHOP_STATUS_WRITERS) writers: ShopStatusWriter[],
     @Inject(TRACKING_LINKS) private readonly trackingLinks: TrackingLinks,
     @Inject(WRITEBACK_CONFIG) private readonly config: WritebackConfig,
@@ -102,11 +109,9 @@ export class WritebackWorker implements Processor, OnApplicationBootstrap, Befor
       attempt: claim.attempt,
     };
     try {
-      const writer = this.writers.get(claim.platform);
-      if (!writer) throw new WritebackFailure(`no writer for ${claim.platform}`, false);
-      const target = writebackTargetOf(claim, await this.connections.byId(claim.connectionId), await this.connections.credentials(claim.connectionId));
-      const trackingUrl = claim.facts.status === 'out_for_delivery' ? await this.trackingLinks.linkFor(claim, this.stopping.signal) : undefined;
-      const { remoteRef } = await writer.write(target, { facts: claim.facts, trackingUrl }, this.stopping.signal);
+      const { remoteRef } = isChinaPlatform(claim.platform)
+        ? await this.writeToPlatform(claim, this.connectors.find(claim.platform))
+        : await this.writeToShop(claim);
       await this.writebacks.recordDone(claim.writebackId, remoteRef);
       this.counts.written++;
       this.log.info({ ...where, remoteRef }, 'status written back');
@@ -127,6 +132,24 @@ export class WritebackWorker implements Processor, OnApplicationBootstrap, Befor
       }
       return true;
     }
+  }
+
+  private async writeToShop(claim: ClaimedWriteback): Promise<{ remoteRef?: string }> {
+    const writer = this.writers.get(claim.platform);
+    if (!writer) throw new WritebackFailure(`no writer for ${claim.platform}`, false);
+    const target = writebackTargetOf(claim, await this.connections.byId(claim.connectionId), await this.connections.credentials(claim.connectionId));
+    const trackingUrl = claim.facts.status === 'out_for_delivery' ? await this.trackingLinks.linkFor(claim, this.stopping.signal) : undefined;
+    return writer.write(target, { facts: claim.facts, trackingUrl }, this.stopping.signal);
+  }
+
+  private async writeToPlatform(claim: ClaimedWriteback, connector: PlatformConnector | undefined): Promise<{ remoteRef?: string }> {
+    if (!connector) throw new WritebackFailure(`no connector for ${claim.platform}`, false);
+    const target = platformTargetOf(claim, await this.connections.byId(claim.connectionId), await this.connections.platformAccess(claim.connectionId));
+    const riderId = claim.facts.riderId;
+    const rider = riderId === undefined ? undefined : await this.riders.byId(riderId);
+    // dispatch.events may not have reached the riders' directory yet: the platform shows the buyer who brings the flowers, so wait for it.
+    if (riderId !== undefined && !rider) throw new WritebackFailure(`rider ${riderId} is not known here yet (RiderRegistered not read)`, true);
+    return connector.write(target, { facts: claim.facts, ...(rider ? { rider } : {}) }, this.stopping.signal);
   }
 
   private idle(ms: number): Promise<void> {

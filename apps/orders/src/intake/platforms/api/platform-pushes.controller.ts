@@ -90,8 +90,8 @@ export class PlatformPushesController {
       rawBody: request.rawBody ?? Buffer.alloc(0),
     };
     const { answer } = await this.receiver.receive(platform, connectionId, push);
-    // Written as the connector made it: no JSON re-encoding, the platform checks its exact shape.
-    await reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
+    // Written as the connector made it: bytes, so neither the body is re-encoded nor a charset added to its type.
+    await reply.status(answer.status).header('content-type', answer.contentType).send(Buffer.from(answer.body, 'utf8'));
   }
 }
 
