@@ -4,6 +4,7 @@ import type { WooOrder } from './woocommerce-rest.stand-in';
 
 export * from './stand-in-server';
 export * from './meituan.stand-in';
+export * from './eleme.stand-in';
 export * from './shopify-admin.stand-in';
 export * from './woocommerce-rest.stand-in';
 export * from './webhook-senders';

@@ -2,13 +2,14 @@ import type { Provider, Type } from '@nestjs/common';
 import { PlatformPushesController } from './api/platform-pushes.controller';
 import { MeituanConnector } from './meituan/meituan.connector';
 import { PLATFORM_CONNECTORS as PLATFORM_CONNECTORS_TOKEN, type PlatformConnector } from './platform-connector';
+import { ElemeConnector } from './eleme/eleme.connector';
 import { PlatformConnectors } from './platform-connectors';
 import { PLATFORMS_CONFIG, type PlatformsConfig } from './platforms.config';
 import { PushActions } from './push-actions.service';
 import { PushReceiver } from './push-receiver.service';
 
 /** The Chinese platforms the intake takes orders from: each platform adds its connector here. */
-export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [new MeituanConnector()];
+export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [new MeituanConnector(), new ElemeConnector()];
 
 /**
  * The Chinese platforms' part of the intake slice (docs/intake.md): their connectors, the push
