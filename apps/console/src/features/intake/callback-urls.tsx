@@ -5,9 +5,9 @@ import type { Connection } from './intake-api';
 /**
  * The addresses to paste into the platform's console, each with its copy button: Meituan takes
  * one per push type (each named as its console names it), the others one. The platform signs
- * over the address, so it is shown whole and copied exactly.
+ * over the address, so it is shown whole and copied exactly. Untitled where a summary names it.
  */
-export function CallbackUrls({ connection }: { connection: Pick<Connection, 'platform' | 'callbackUrls'> }) {
+export function CallbackUrls({ connection, titled = true }: { connection: Pick<Connection, 'platform' | 'callbackUrls'>; titled?: boolean }) {
   const { t, i18n } = useTranslation();
   const id = useId();
   const many = connection.callbackUrls.length > 1;
@@ -17,8 +17,8 @@ export function CallbackUrls({ connection }: { connection: Pick<Connection, 'pla
     return i18n.exists(key) ? t(key) : pushType;
   };
   return (
-    <section className="stack callback-urls" aria-labelledby={`${id}-title`}>
-      <h4 id={`${id}-title`}>{many ? t('intake.connect.callbackUrls') : t('intake.connect.callbackUrl')}</h4>
+    <section className="stack callback-urls" aria-labelledby={titled ? `${id}-title` : undefined}>
+      {titled && <h4 id={`${id}-title`}>{many ? t('intake.connect.callbackUrls') : t('intake.connect.callbackUrl')}</h4>}
       <p className="muted small">{many ? t('intake.connect.whereToPasteMany') : t(`intake.connect.whereToPaste.${connection.platform}`)}</p>
       <ul className="stack">
         {connection.callbackUrls.map(({ pushType, url }) => (

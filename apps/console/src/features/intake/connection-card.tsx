@@ -114,7 +114,13 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
       {connection.previousSecretValidUntil && (
         <p className="muted">{t('intake.connection.previousUntil', { time: format.dateTime(connection.previousSecretValidUntil) })}</p>
       )}
-      {china && <CallbackUrls connection={connection} />}
+      {china && (
+        // Pasted once, when connecting: kept folded on the card, a click away.
+        <details className="callback-details">
+          <summary>{t('intake.connection.callbackUrls', { count: connection.callbackUrls.length })}</summary>
+          <CallbackUrls connection={connection} titled={false} />
+        </details>
+      )}
       <div className="row">
         <button type="button" disabled={test.isPending} onClick={() => test.mutate()}>
           {china ? t('intake.connection.testPush', { label: connection.label }) : t('intake.connection.test', { label: connection.label })}
