@@ -225,4 +225,35 @@ describe('the Chinese platforms on the shop’s systems page', () => {
       { path: 'order/confirm', method: 'GET', params: { order_id: externalRef } },
     ]);
   });
+
+  it('holds a Meituan order whose note could be read two ways, and staff place it with the card and the sender as they read it', async () => {
+    const externalRef = `2707${Date.now() % 1_000_000_000}`;
+    const paidUrl = `${system.url}/api/orders/intake/meituan/pushes/${meituanId}/paid`;
+    const slot = new Date(Date.now() + 3 * 3_600_000);
+    // "Do not keep it anonymous" next to a card: read two ways, never guessed.
+    const caution = '不要匿名；贺卡：新婚快乐';
+    await meituan.sendPush({ url: paidUrl, params: meituanPaidOrder(externalRef, meituan.appPoiCode, slot, { caution }) });
+
+    const page = zhPage;
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: /^待处理/ })
+      .click();
+    const held = page.locator(`li.held[data-reason="unclear_note"]`, { hasText: externalRef });
+    await held.getByText('买家备注有两种理解（贺卡或匿名）').waitFor();
+    // Known to staff by Meituan's number for it, as the buyer sees it.
+    const ref = (await held.getByRole('heading', { level: 2 }).textContent()) ?? '';
+    await held.getByRole('button', { name: `补全并下单 ${ref}` }).click();
+    const form = held.getByRole('form', { name: `为 ${ref} 下单` });
+    await form.getByLabel('贺卡留言').fill('新婚快乐');
+    expect(await form.getByLabel('匿名赠送（不署订花人姓名）').isChecked()).toBe(false);
+    await expectAccessible(page, 'an unclear note to place');
+    await form.getByRole('button', { name: '下单', exact: true }).click();
+    await page.getByRole('status').getByText(`${ref} 已下单。`).waitFor();
+
+    const href = await page.getByRole('status').getByRole('link', { name: '打开订单', exact: true }).getAttribute('href');
+    const orderId = href?.split('/').pop();
+    const order = await asOwner('GET', `/orders/${orderId}`);
+    expect(order.body).toMatchObject({ cardMessage: '新婚快乐', anonymousSender: false });
+  });
 });
