@@ -359,7 +359,7 @@ export const intake = {
     writebacks: {
       title: 'Status written back to the shop’s systems',
       intro:
-        'When an order goes out, is delivered, carded or fails, its status is sent to the shop it came from. What the shop’s system would not take after every attempt is listed here to retry.',
+        'When an order goes out, is delivered, carded or fails, its status is sent to the shop it came from (a platform such as Meituan is also told when it is confirmed, ready, given to a rider, and where the rider is). What the shop’s system would not take after every attempt is listed here to retry.',
       show: 'Show',
       state: { dead: 'Given up', pending: 'Still trying' },
       none: { dead: 'Nothing has been given up.', pending: 'Nothing is waiting to be sent.' },
@@ -733,7 +733,8 @@ export const intake = {
     },
     writebacks: {
       title: '回传到店铺系统的状态',
-      intro: '订单出发、送达、留卡或配送失败时，状态会回传到订单来源的店铺。多次尝试后店铺系统仍未接受的，列在这里，可以重试。',
+      intro:
+        '订单出发、送达、留卡或配送失败时，状态会回传到订单来源的店铺（美团等平台还会收到接单、备货完成、分配骑手和骑手位置）。多次尝试后店铺系统仍未接受的，列在这里，可以重试。',
       show: '显示',
       state: { dead: '已放弃', pending: '重试中' },
       none: { dead: '没有已放弃的回传。', pending: '没有等待发送的回传。' },
