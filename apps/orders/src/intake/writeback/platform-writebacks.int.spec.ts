@@ -213,6 +213,26 @@ describe("a Chinese platform told each status and the rider's positions of its o
     }
   };
 
+  /** The first message parked on a dead-letter topic under `key`. */
+  const parkedOn = async (dlq: string, key: string): Promise<KafkaMessage> => {
+    const consumer = kafka.consumer({ groupId: uniqueName('probe') });
+    const seen: KafkaMessage[] = [];
+    await consumer.subscribe({ topic: dlq, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (String(message.key) === key) seen.push(message);
+      },
+    });
+    try {
+      return await eventually(() => {
+        expect(seen).toHaveLength(1);
+        return seen[0];
+      }, 30_000);
+    } finally {
+      await consumer.disconnect();
+    }
+  };
+
   beforeAll(async () => {
     namespace = await createTestNamespace();
     service = await startTestService(ordersWithStandIn, {
@@ -344,6 +364,24 @@ describe("a Chinese platform told each status and the rider's positions of its o
     expect(await writebacksOf(order.orderId)).toHaveLength(7);
     expect((await writebacksOf(order.orderId)).every((w) => w.state === 'done')).toBe(true);
     expect(platform.toldOf(order.externalRef)).toEqual(told);
+  });
+
+  it('parks a position or a rider event it cannot read on its dead-letter topic, and reads on', async () => {
+    const riderId = uniqueName('rider');
+    await publisher.send(topic('riderLocations'), [{ key: riderId, value: Buffer.from('{"riderId":') }]);
+    // A registration without the rider's name violates RiderRegistered's schema.
+    await riderEvent(riderId, 'RiderRegistered', { shopIds: [shop], vehicle: { kind: 'e-bike', capacity: 6 }, registeredAt: new Date().toISOString() });
+    await register(riderId, '孙师傅', '13700000005');
+    await known(riderId, '13700000005');
+
+    const parked = await Promise.all([
+      parkedOn(namespaced('petalpost.orders.positions.dlq', namespace), riderId),
+      parkedOn(namespaced('petalpost.orders.riders.dlq', namespace), riderId),
+    ]);
+    expect(parked.map((m) => [String(m.value).slice(0, 11), String(m.headers?.['dlq-error-class'])])).toEqual([
+      ['{"riderId":', 'PoisonMessageError'],
+      [expect.stringMatching(/^\{/), 'PoisonMessageError'],
+    ]);
   });
 
   it('retries a write-back the platform refuses with a growing wait, then lists it dead until staff retry it', async () => {
