@@ -6880,23 +6880,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": unknown;
                     "text/plain": string;
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
+                    "application/xml": string;
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6906,6 +6898,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
         };
@@ -6924,23 +6927,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": unknown;
                     "text/plain": string;
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
+                    "application/xml": string;
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6950,6 +6945,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
         };
@@ -6970,23 +6976,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": unknown;
                     "text/plain": string;
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
+                    "application/xml": string;
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -6996,6 +6994,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
         };
@@ -7016,23 +7025,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md) */
+            /** @description Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": unknown;
                     "text/plain": string;
-                };
-            };
-            /** @description Not found, or not yours to see */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody_Output"];
+                    "application/xml": string;
                 };
             };
             /** @description The body is larger than the service accepts */
@@ -7042,6 +7043,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
         };

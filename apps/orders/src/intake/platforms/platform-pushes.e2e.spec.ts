@@ -208,6 +208,20 @@ describe('pushes from a Chinese platform: received, stored once, and done throug
     expect(JSON.stringify(body)).not.toContain(SECRET);
   });
 
+  it('refuses a connection lacking what its platform signs with or names the shop by, and a secret made here for a platform that issues its own', async () => {
+    const base = { label: '店', timeZone: 'Asia/Shanghai', appKey: 'fake-app-2', appSecret: SECRET };
+    const refused = async (body: Record<string, unknown>) => {
+      const answer = await call('POST', '/intake/connections', body);
+      expect(answer.status).toBe(400);
+      return JSON.stringify(answer.body);
+    };
+    expect(await refused({ ...base, platform: 'meituan' })).toContain('names the shop on the platform');
+    expect(await refused({ ...base, platform: 'wechat' })).toContain('message-push Token');
+    expect(await refused({ ...base, platform: 'eleme', storeRef: 's-1', webhookSecret: 'a-secret-of-sixteen-chars' })).toContain('give appSecret');
+    expect(await refused({ ...base, platform: 'shopify', shopDomain: 'x.myshopify.com' })).toContain('are for Meituan, Ele.me, Youzan and WeChat Store');
+    expect((await call('POST', `/intake/connections/${connectionId}/secret/rotate`)).status).toBe(409);
+  });
+
   it('refuses a forged push in the platform’s own shape and stores nothing', async () => {
     const forged = await push({ event: 'order', orderId: 'F-1', at: new Date().toISOString(), order: anOrder('F-1') }, { secret: 'not-the-app-secret-at-all' });
     expect(forged).toEqual({ status: 403, contentType: 'application/json', body: refusal('SIGNATURE_INVALID') });

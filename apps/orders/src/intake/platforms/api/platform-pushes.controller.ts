@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '@petalpost/auth';
 import { ApiErrors } from '@petalpost/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,11 +9,18 @@ import { type IncomingPush, PushReceiver } from '../push-receiver.service';
 const platformParam = { name: 'platform', enum: [...CHINA_PLATFORMS], description: 'The platform the push comes from' } as const;
 const connectionParam = { name: 'connectionId', description: 'The connection the shop made (its callback URL names it)' } as const;
 const pushTypeParam = { name: 'pushType', description: 'Meituan: the push this URL takes (one URL per push type, see the connection’s callbackUrls)' } as const;
+/** Each platform reads only its own shape: JSON, plain text or XML, as its connector writes it. */
+const platformShape = { 'application/json': { schema: {} }, 'text/plain': { schema: { type: 'string' } }, 'application/xml': { schema: { type: 'string' } } };
 const answered = {
   description:
-    'The platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`): also for a replay, a forged push or one for a shop not connected, each in the platform’s shape (docs/intake.md)',
-  content: { 'application/json': { schema: { type: 'object' } }, 'text/plain': { schema: { type: 'string' } } },
-} as const;
+    'Stored (or stored already: a replay), or ignored: the platform’s own answer, as it expects it (Meituan `{"data":"ok"}`, an Ele.me signed envelope, WeChat `success`; docs/intake.md)',
+  content: platformShape,
+};
+const refused = {
+  description:
+    'A forged push, or one for a shop not connected here: refused in the platform’s own shape, with the status its connector gives, and nothing stored. A platform or push type no connector takes: 404 with our error body',
+  content: platformShape,
+};
 
 /**
  * Where Meituan, Ele.me, Youzan and WeChat Store push orders. Public: a push is authenticated by
@@ -22,7 +29,7 @@ const answered = {
  * own shape, so a refusal is not our error body.
  */
 @ApiTags('intake')
-@ApiErrors(404, 413)
+@ApiErrors(413)
 @Controller('intake')
 export class PlatformPushesController {
   constructor(private readonly receiver: PushReceiver) {}
@@ -33,6 +40,7 @@ export class PlatformPushesController {
   @ApiParam(platformParam)
   @ApiParam(connectionParam)
   @ApiOkResponse(answered)
+  @ApiDefaultResponse(refused)
   async push(@Param('platform') platform: string, @Param('connectionId') connectionId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.answer(platform, connectionId, undefined, request, reply);
   }
@@ -44,6 +52,7 @@ export class PlatformPushesController {
   @ApiParam(connectionParam)
   @ApiParam(pushTypeParam)
   @ApiOkResponse(answered)
+  @ApiDefaultResponse(refused)
   async pushOfType(
     @Param('platform') platform: string,
     @Param('connectionId') connectionId: string,
@@ -60,6 +69,7 @@ export class PlatformPushesController {
   @ApiParam(platformParam)
   @ApiParam(connectionParam)
   @ApiOkResponse(answered)
+  @ApiDefaultResponse(refused)
   async probe(@Param('platform') platform: string, @Param('connectionId') connectionId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.answer(platform, connectionId, undefined, request, reply);
   }
@@ -71,6 +81,7 @@ export class PlatformPushesController {
   @ApiParam(connectionParam)
   @ApiParam(pushTypeParam)
   @ApiOkResponse(answered)
+  @ApiDefaultResponse(refused)
   async probeOfType(
     @Param('platform') platform: string,
     @Param('connectionId') connectionId: string,
