@@ -1687,6 +1687,8 @@ export interface components {
             storeRef?: string;
             /** @description Meituan service-provider apps, Ele.me, Youzan: the access_token granted for this shop */
             accessToken?: string;
+            /** @description WeChat Store only: the message-push EncodingAESKey, which opens its pushes (the store sends only in safe mode) */
+            encodingAesKey?: string;
             /** @description How this shop's platform orders are read, where it departs from the defaults */
             rules?: {
                 /** @description Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card) */
@@ -1883,6 +1885,8 @@ export interface components {
             appSecret?: string;
             /** @description Meituan, Ele.me, Youzan: a new access_token for this shop */
             accessToken?: string;
+            /** @description WeChat Store only: the message-push EncodingAESKey, which opens its pushes (the store sends only in safe mode) */
+            encodingAesKey?: string;
             /** @description Replaces the rules */
             rules?: {
                 /** @description Words after which the buyer writes the card (default 贺卡, 卡片, 祝福语, card) */

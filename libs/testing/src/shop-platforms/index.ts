@@ -8,6 +8,8 @@ export * from './eleme.stand-in';
 export * from './shopify-admin.stand-in';
 export * from './woocommerce-rest.stand-in';
 export * from './webhook-senders';
+export * from './youzan.stand-in';
+export * from './wechat.stand-in';
 
 /** WooCommerce's published order example (see fixtures/README.md), a fresh copy each call. */
 export function wooCommerceOrderSample(): WooOrder {

@@ -48,6 +48,8 @@ export type WriteBackCredentials = { adminAccessToken: string } | { consumerKey:
 export interface PlatformCredentials {
   accessToken?: string;
   appSecret?: string;
+  /** WeChat Store: the message-push EncodingAESKey, which opens its safe-mode pushes (the only mode the store offers). */
+  encodingAesKey?: string;
 }
 
 interface Row {

@@ -177,8 +177,14 @@ export interface PlatformConnector {
   read(push: StoredPush, access: PlatformAccess, signal: AbortSignal): Promise<PushMeaning>;
   /** Tells the platform: throws WritebackFailure (retryable or not). Positions go out GCJ-02. */
   write(access: PlatformAccess & { externalRef: string }, status: PlatformStatus, signal: AbortSignal): Promise<{ remoteRef?: string }>;
-  /** A signed sample push, as the platform would send it to `callbackUrl`, for the console's connection test. */
-  samplePush(access: PlatformAccess, callbackUrl: string): { pushType?: string; contentType: string; headers: Record<string, string>; body: Buffer };
+  /**
+   * A signed sample push, as the platform would send it to `callbackUrl`, for the console's connection test.
+   * `query`: what the platform puts after `?` (WeChat signs there: signature, timestamp, nonce, msg_signature).
+   */
+  samplePush(
+    access: PlatformAccess,
+    callbackUrl: string,
+  ): { pushType?: string; contentType: string; headers: Record<string, string>; body: Buffer; query?: Record<string, string> };
 }
 
 export const PLATFORM_CONNECTORS = Symbol('PLATFORM_CONNECTORS');

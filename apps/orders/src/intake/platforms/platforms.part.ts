@@ -7,9 +7,11 @@ import { PlatformConnectors } from './platform-connectors';
 import { PLATFORMS_CONFIG, type PlatformsConfig } from './platforms.config';
 import { PushActions } from './push-actions.service';
 import { PushReceiver } from './push-receiver.service';
+import { WechatConnector } from './wechat/wechat.connector';
+import { YouzanConnector } from './youzan/youzan.connector';
 
 /** The Chinese platforms the intake takes orders from: each platform adds its connector here. */
-export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [new MeituanConnector(), new ElemeConnector()];
+export const PLATFORM_CONNECTORS: readonly PlatformConnector[] = [new MeituanConnector(), new ElemeConnector(), new YouzanConnector(), new WechatConnector()];
 
 /**
  * The Chinese platforms' part of the intake slice (docs/intake.md): their connectors, the push

@@ -32,6 +32,10 @@ const appKey = z
   .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and . _ : -');
 const appSecret = z.string().min(8).max(200);
 const accessToken = z.string().min(8).max(1000);
+const encodingAesKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}$/, '43 letters, digits, + or /, as WeChat makes it')
+  .describe('WeChat Store only: the message-push EncodingAESKey, which opens its pushes (the store sends only in safe mode)');
 
 export const ShopQuerySchema = z.strictObject({
   shopId: z.string().min(1).max(64).optional().describe('Operators: the shop acted for (staff act for their own)'),
@@ -70,6 +74,7 @@ export class CreateConnectionBody extends createZodDto(
         .optional()
         .describe('The shop on the platform: Meituan app_poi_code, Ele.me shop_id, Youzan kdt_id (required for these three)'),
       accessToken: accessToken.optional().describe('Meituan service-provider apps, Ele.me, Youzan: the access_token granted for this shop'),
+      encodingAesKey: encodingAesKey.optional(),
       rules: PlatformRulesOverridesSchema.optional(),
     })
     .superRefine((body, ctx) => {
@@ -80,8 +85,8 @@ export class CreateConnectionBody extends createZodDto(
       if (body.platform !== 'woocommerce' && (body.siteUrl || body.consumerKey || body.consumerSecret)) issue('siteUrl and consumer keys are for WooCommerce');
       if (body.platform !== 'shopify' && (body.shopDomain || body.adminAccessToken)) issue('shopDomain and adminAccessToken are for Shopify');
       if ((body.consumerKey === undefined) !== (body.consumerSecret === undefined)) issue('give consumerKey and consumerSecret together');
-      if (!china && (body.appKey || body.appSecret || body.pushToken || body.storeRef || body.accessToken || body.rules))
-        issue('appKey, appSecret, pushToken, storeRef, accessToken and rules are for Meituan, Ele.me, Youzan and WeChat Store');
+      if (!china && (body.appKey || body.appSecret || body.pushToken || body.storeRef || body.accessToken || body.encodingAesKey || body.rules))
+        issue('appKey, appSecret, pushToken, storeRef, accessToken, encodingAesKey and rules are for Meituan, Ele.me, Youzan and WeChat Store');
       if (!china) return;
       if (body.webhookSecret) issue(`${body.platform} signs with its app secret: give appSecret (and pushToken for WeChat Store)`, 'webhookSecret');
       if (!body.appKey) issue(`a ${body.platform} connection names its app key`, 'appKey');
@@ -92,6 +97,7 @@ export class CreateConnectionBody extends createZodDto(
         if (body.accessToken) issue('WeChat Store access tokens are fetched with the AppSecret: no accessToken', 'accessToken');
       } else {
         if (body.pushToken) issue('pushToken is for WeChat Store', 'pushToken');
+        if (body.encodingAesKey) issue('encodingAesKey is for WeChat Store', 'encodingAesKey');
         if (!body.storeRef) issue(`a ${body.platform} connection names the shop on the platform`, 'storeRef');
       }
     })
@@ -123,6 +129,7 @@ export class UpdateConnectionBody extends createZodDto(
           'Meituan, Ele.me, Youzan: the new app secret the platform issued (the previous one keeps verifying for ORDERS_INTAKE_SECRET_GRACE_MINUTES); WeChat Store: the new AppSecret',
         ),
       accessToken: accessToken.optional().describe('Meituan, Ele.me, Youzan: a new access_token for this shop'),
+      encodingAesKey: encodingAesKey.optional(),
       rules: PlatformRulesOverridesSchema.optional().describe('Replaces the rules'),
     })
     .refine((b) => (b.consumerKey === undefined) === (b.consumerSecret === undefined), 'give consumerKey and consumerSecret together')

@@ -107,7 +107,7 @@ export class IntakeConnectionsController {
     const shopId = shopInScope(principal, query.shopId);
     const existing = await this.find(shopId, connectionId);
     if (isChinaPlatform(existing.platform)) return this.view(await this.updatePlatformConnection(existing, body));
-    if (body.appSecret !== undefined || body.accessToken !== undefined || body.rules !== undefined) {
+    if (body.appSecret !== undefined || body.accessToken !== undefined || body.encodingAesKey !== undefined || body.rules !== undefined) {
       throw new DomainError('invalid', 'CREDENTIALS_OF_ANOTHER_PLATFORM', `appSecret, accessToken and rules are not ${existing.platform}'s`);
     }
     const credentials = credentialsOf(body);
@@ -192,11 +192,14 @@ export class IntakeConnectionsController {
     if (body.accessToken !== undefined && platform === 'wechat') {
       throw new DomainError('invalid', 'CREDENTIALS_OF_ANOTHER_PLATFORM', 'WeChat Store access tokens are fetched with the AppSecret: no accessToken');
     }
+    if (body.encodingAesKey !== undefined && platform !== 'wechat') {
+      throw new DomainError('invalid', 'CREDENTIALS_OF_ANOTHER_PLATFORM', 'encodingAesKey is WeChat Store’s');
+    }
     if (body.appSecret !== undefined && platform !== 'wechat') {
       // The platform may still sign a push or two with the old secret while it changes over.
       await this.connections.rotateSecret(shopId, connectionId, body.appSecret, this.config.ORDERS_INTAKE_SECRET_GRACE_MINUTES);
     }
-    const changesCredentials = body.accessToken !== undefined || (body.appSecret !== undefined && platform === 'wechat');
+    const changesCredentials = body.accessToken !== undefined || (platform === 'wechat' && (body.appSecret !== undefined || body.encodingAesKey !== undefined));
     const credentials = changesCredentials ? platformCredentialsOf(platform, body, await this.connections.platformCredentials(connectionId)) : undefined;
     const updated = await this.connections.update(shopId, connectionId, {
       label: body.label,
@@ -231,7 +234,7 @@ export class IntakeConnectionsController {
         method: 'POST',
         ...(sample.pushType !== undefined ? { pushType: sample.pushType } : {}),
         headers: { ...headers, 'content-type': sample.contentType },
-        query: {},
+        query: sample.query ?? {},
         rawBody: sample.body,
       },
       { test: true },
@@ -288,14 +291,16 @@ function newPushToken(): string {
   return token;
 }
 
-/** A Chinese platform's sealed credentials, the given ones over those held: WeChat's AppSecret, the others' access token. */
+/** A Chinese platform's sealed credentials, the given ones over those held: WeChat's AppSecret and EncodingAESKey, the others' access token. */
 function platformCredentialsOf(
   platform: string,
-  body: { appSecret?: string; accessToken?: string },
+  body: { appSecret?: string; accessToken?: string; encodingAesKey?: string },
   held: PlatformCredentials,
 ): PlatformCredentials | undefined {
   const given: PlatformCredentials =
-    platform === 'wechat' ? { ...(body.appSecret ? { appSecret: body.appSecret } : {}) } : { ...(body.accessToken ? { accessToken: body.accessToken } : {}) };
+    platform === 'wechat'
+      ? { ...(body.appSecret ? { appSecret: body.appSecret } : {}), ...(body.encodingAesKey ? { encodingAesKey: body.encodingAesKey } : {}) }
+      : { ...(body.accessToken ? { accessToken: body.accessToken } : {}) };
   const merged = { ...held, ...given };
   return Object.keys(merged).length > 0 ? merged : undefined;
 }

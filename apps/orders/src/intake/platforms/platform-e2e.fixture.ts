@@ -1,0 +1,96 @@
+import { developmentTokens, type Principal } from '@petalpost/auth';
+import { namespaced, TOPICS } from '@petalpost/contracts';
+import { eventually, orderOnTheWire, rosesPlaced, testInfra, uniqueName } from '@petalpost/testing';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { WebSocket } from 'ws';
+
+/** What the Chinese platforms' end-to-end specs share: a staff member's live socket and "has this consumer read that far". */
+
+const tokens = developmentTokens();
+
+export interface Notification {
+  eventType: string;
+  eventId: string;
+  audience: string;
+  critical?: boolean;
+  data: Record<string, unknown>;
+}
+
+/** A browser's live connection to notifications: the token in the first message, every notification kept. */
+export class StaffSocket {
+  readonly notifications: Notification[] = [];
+  private constructor(readonly socket: WebSocket) {}
+
+  static async open(url: string, principal: Principal): Promise<StaffSocket> {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws`);
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: tokens.sign(principal) })));
+    const client = new StaffSocket(socket);
+    let welcomed = false;
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as { type: string } & Notification;
+      if (frame.type === 'welcome') welcomed = true;
+      if (frame.type === 'notification') client.notifications.push(frame);
+    });
+    await eventually(() => expect(welcomed).toBe(true));
+    return client;
+  }
+
+  heard(eventType: string, match: (data: Record<string, unknown>) => boolean): Promise<Notification> {
+    return eventually(() => {
+      const found = this.notifications.find((n) => n.eventType === eventType && match(n.data));
+      expect(found).toBeDefined();
+      return found!;
+    }, 30_000);
+  }
+}
+
+/** Notifications has joined orders.events on every partition: an order placed now reaches a socket. */
+export async function waitUntilConsuming(notificationsUrl: string, namespace: string): Promise<void> {
+  const operator = await StaffSocket.open(notificationsUrl, { role: 'operator', sub: 'probe' });
+  const kafka = new Kafka({ clientId: 'probe', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    for (let partition = 0; partition < TOPICS.ordersEvents.partitions; partition++) {
+      await eventually(async () => {
+        const probe = orderOnTheWire(uniqueName('probe'));
+        const placed = probe.next({ type: 'OrderPlaced', data: rosesPlaced(probe.ref) });
+        await producer.send({
+          topic: namespaced(TOPICS.ordersEvents.name, namespace),
+          messages: [{ key: placed.streamId, value: JSON.stringify(placed), partition }],
+        });
+        await eventually(() => expect(operator.notifications.map((n) => n.eventId)).toContain(placed.eventId), 2_000);
+      }, 60_000);
+    }
+  } finally {
+    operator.socket.close();
+    await producer.disconnect();
+  }
+}
+
+/** Waits until a consumer group has committed past everything on the topic now: what was published was read. */
+export async function readPast(admin: Admin, namespace: string, group: string, topic: string): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  await eventually(async () => {
+    const [committed] = await admin.fetchOffsets({ groupId: namespaced(group, namespace), topics: [topic] });
+    for (const end of ends) {
+      if (end.high === '0') continue;
+      expect(Number(committed.partitions.find((p) => p.partition === end.partition)?.offset ?? -1)).toBeGreaterThanOrEqual(Number(end.high));
+    }
+  }, 30_000);
+}
+
+/** A JSON call with a bearer token: status and body. */
+export async function callJson(url: string, method: string, token: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+}
+
+export function signToken(principal: Principal): string {
+  return tokens.sign(principal);
+}
