@@ -22,6 +22,7 @@ export interface ConnectDraft {
   storeRef: string;
   accessToken: string;
   pushToken: string;
+  encodingAesKey: string;
 }
 
 export const emptyConnectDraft = (platform: Platform): ConnectDraft => ({
@@ -39,6 +40,7 @@ export const emptyConnectDraft = (platform: Platform): ConnectDraft => ({
   storeRef: '',
   accessToken: '',
   pushToken: '',
+  encodingAesKey: '',
 });
 
 /**
@@ -80,7 +82,7 @@ export function connectBody(draft: ConnectDraft, timeZone: string): ConnectBody 
 
 /**
  * A Chinese platform's connection: the app's key and secret (they sign its pushes and our calls),
- * the shop on the platform, an access_token when given, WeChat's push Token; only the fields the
+ * the shop on the platform, an access_token when given, WeChat's push Token and EncodingAESKey; only the fields the
  * platform has. Secrets go as pasted: a space inside one is the service's to refuse.
  */
 function platformBody(platform: ChinaPlatform, draft: ConnectDraft, timeZone: string): ConnectBody {
@@ -94,6 +96,7 @@ function platformBody(platform: ChinaPlatform, draft: ConnectDraft, timeZone: st
     appSecret: draft.appSecret.trim(),
     ...(fields.storeRef ? { storeRef: draft.storeRef.trim() } : {}),
     ...(fields.pushToken ? { pushToken: draft.pushToken.trim() } : {}),
+    ...(fields.encodingAesKey ? { encodingAesKey: draft.encodingAesKey.trim() } : {}),
     ...(token ? { accessToken: token } : {}),
   };
 }

@@ -95,13 +95,14 @@ describe('connecting a shop: the body sent', () => {
     expect(connectBody({ ...draft, accessToken: ' token-of-the-shop ' }, ZONE)).toMatchObject({ accessToken: 'token-of-the-shop' });
   });
 
-  it('sends a WeChat Store with its AppID, AppSecret and push Token, and no store or access_token', () => {
+  it('sends a WeChat Store with its AppID, AppSecret, push Token and EncodingAESKey, and no store or access_token', () => {
     const draft = {
       ...emptyConnectDraft('wechat'),
       label: '微信小店',
       appKey: 'wx8f1b2c3d4e5f6a7b',
       appSecret: '0123456789abcdef0123456789abcdef',
       pushToken: 'petals2026',
+      encodingAesKey: ' abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG ',
       storeRef: 'left-from-meituan',
       accessToken: 'left-from-meituan',
     };
@@ -112,6 +113,7 @@ describe('connecting a shop: the body sent', () => {
       appKey: 'wx8f1b2c3d4e5f6a7b',
       appSecret: '0123456789abcdef0123456789abcdef',
       pushToken: 'petals2026',
+      encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
     });
   });
 });

@@ -191,7 +191,7 @@ function PlatformFields({ platform, draft, update }: { platform: ChinaPlatform; 
   const { t } = useTranslation();
   const id = useId();
   const names = PLATFORM_FIELDS[platform];
-  const field = (key: 'appKey' | 'appSecret' | 'storeRef' | 'accessToken' | 'pushToken', options: { secret?: boolean; required?: boolean }) => {
+  const field = (key: keyof typeof names, options: { secret?: boolean; required?: boolean }) => {
     const name = names[key];
     if (!name) return null;
     return (
@@ -222,6 +222,7 @@ function PlatformFields({ platform, draft, update }: { platform: ChinaPlatform; 
       <div className="row">
         {field('storeRef', { required: true })}
         {field('pushToken', { secret: true, required: true })}
+        {field('encodingAesKey', { secret: true, required: true })}
         {field('accessToken', { secret: true })}
       </div>
     </fieldset>

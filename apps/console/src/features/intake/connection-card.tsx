@@ -125,6 +125,12 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
         <button type="button" disabled={test.isPending} onClick={() => test.mutate()}>
           {china ? t('intake.connection.testPush', { label: connection.label }) : t('intake.connection.test', { label: connection.label })}
         </button>
+        {(!china || china === 'wechat') && (
+          // Shopify's key and the platforms' app secrets are issued there; WooCommerce's secret and WeChat's push Token are made here.
+          <button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate()}>
+            {china ? t('intake.connection.rotateToken') : t('intake.connection.rotate')}
+          </button>
+        )}
         {china ? (
           <>
             <button type="button" aria-expanded={panel === 'rules'} onClick={() => togglePanel('rules')}>
@@ -135,14 +141,9 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
             </button>
           </>
         ) : (
-          <>
-            <button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate()}>
-              {t('intake.connection.rotate')}
-            </button>
-            <button type="button" aria-expanded={panel === 'mapping'} onClick={() => togglePanel('mapping')}>
-              {t('intake.connection.editMapping')}
-            </button>
-          </>
+          <button type="button" aria-expanded={panel === 'mapping'} onClick={() => togglePanel('mapping')}>
+            {t('intake.connection.editMapping')}
+          </button>
         )}
         <button type="button" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
           {connection.enabled ? t('intake.connection.disable') : t('intake.connection.enable')}
@@ -157,7 +158,7 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
       <ApiProblem error={test.error ?? rotate.error ?? toggle.error} />
       {rotate.data && (
         <CopyOnce
-          label={t('intake.connection.newSecret')}
+          label={china ? t('intake.connection.newToken') : t('intake.connection.newSecret')}
           value={rotate.data.webhookSecret}
           note={
             rotate.data.connection.previousSecretValidUntil

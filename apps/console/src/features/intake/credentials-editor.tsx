@@ -17,21 +17,24 @@ export function CredentialsEditor({ connection, platform }: { connection: Connec
   const names = PLATFORM_FIELDS[platform];
   const [appSecret, setAppSecret] = useState('');
   const [accessToken, setAccessToken] = useState('');
+  const [encodingAesKey, setEncodingAesKey] = useState('');
   const save = useMutation({
     mutationFn: () =>
       intakeApi.change(connection.connectionId, {
         ...(appSecret.trim() ? { appSecret: appSecret.trim() } : {}),
         ...(accessToken.trim() ? { accessToken: accessToken.trim() } : {}),
+        ...(encodingAesKey.trim() ? { encodingAesKey: encodingAesKey.trim() } : {}),
       }),
     onSuccess: () => {
       setAppSecret('');
       setAccessToken('');
+      setEncodingAesKey('');
       void client.invalidateQueries({ queryKey: CONNECTIONS_QUERY });
     },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (appSecret.trim() || accessToken.trim()) save.mutate();
+    if (appSecret.trim() || accessToken.trim() || encodingAesKey.trim()) save.mutate();
   };
   return (
     <form className="stack credentials" onSubmit={submit} aria-labelledby={`${id}-title`}>
@@ -46,6 +49,12 @@ export function CredentialsEditor({ connection, platform }: { connection: Connec
           <label className="grow">
             {t('intake.credentials.accessToken', { name: names.accessToken })}
             <input type="password" autoComplete="off" value={accessToken} onChange={(e) => setAccessToken(e.target.value)} />
+          </label>
+        )}
+        {names.encodingAesKey && (
+          <label className="grow">
+            {t('intake.credentials.accessToken', { name: names.encodingAesKey })}
+            <input type="password" autoComplete="off" value={encodingAesKey} onChange={(e) => setEncodingAesKey(e.target.value)} />
           </label>
         )}
       </div>
