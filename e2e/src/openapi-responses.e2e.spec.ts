@@ -241,6 +241,8 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect((await asStaff.GET('/intake/connections/{connectionId}/deliveries', { params: { path, query: { limit: 5 } } })).response.status).toBe(200);
     const elsewhere = orders(as({ role: 'staff', shopId: uniqueName('shop') }));
     expect((await elsewhere.GET('/intake/connections/{connectionId}/deliveries', { params: { path } })).response.status).toBe(404);
+    expect((await asStaff.GET('/intake/connections/{connectionId}/writebacks', { params: { path, query: { limit: 5 } } })).data?.writebacks).toEqual([]);
+    expect((await elsewhere.GET('/intake/connections/{connectionId}/writebacks', { params: { path } })).response.status).toBe(404);
 
     // Deliveries as Shopify sends them: signed over the body's bytes. These lack a delivery date, so they are held for staff.
     const deliver = (body: string, hmac = createHmac('sha256', secret).update(body).digest('base64'), domain = shopDomain) =>

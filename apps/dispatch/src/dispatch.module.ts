@@ -10,6 +10,7 @@ import { DeliveryArrivals1764000001300 } from './deliveries/projections/delivery
 import { DeliveriesDeliveredAt1764000001400 } from './deliveries/projections/deliveries-delivered-at.migration';
 import { DeliveriesBouquets1764000001100 } from './deliveries/projections/deliveries-bouquets.migration';
 import { DeliveriesRecipients1764000000500 } from './deliveries/projections/deliveries-recipients.migration';
+import { DeliveriesPhoneExpiry1770000001500 } from './deliveries/projections/deliveries-phone-expiry.migration';
 import { Deliveries1764000000100 } from './deliveries/projections/deliveries.migration';
 import { Delivery } from './deliveries/projections/delivery.entity';
 import { dispatchProjections } from './dispatch-projections';
@@ -46,6 +47,7 @@ export class DispatchModule {
         DeliveryArrivals1764000001300,
         DeliveriesDeliveredAt1764000001400,
         RiderPositionIds1764000001500,
+        DeliveriesPhoneExpiry1770000001500,
       ],
       eventLog: {},
     });

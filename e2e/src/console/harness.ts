@@ -64,9 +64,10 @@ export interface ConsoleSystem {
  * The whole system as `npm start` runs it, for one spec file: the five services each in its own
  * process (tokens verified against accounts' keys alone, the gateway trusted to name the client),
  * the gateway serving the built console at / and the rider's app at /rider/, and a headless
- * Chromium. The rider's app's specs (e2e/src/rider) use it too.
+ * Chromium. The rider's app's specs (e2e/src/rider) use it too. `env` adds settings of a spec's own
+ * (a stand-in platform's origin, quicker retries) to a service.
  */
-export async function startConsoleSystem(): Promise<ConsoleSystem> {
+export async function startConsoleSystem(options: { env?: Partial<Record<GatewayService, Record<string, string>>> } = {}): Promise<ConsoleSystem> {
   const namespace = await createTestNamespace();
   // The gateway's port is known before accounts starts: invitation links point at it.
   const [accountsPort, gatewayPort] = await freePorts(2);
@@ -100,7 +101,7 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
     };
     const services = await Promise.all(
       GATEWAY_SERVICES.map(async (name) => {
-        const service = await startServiceProcess(name, { ...env, ...extra[name] });
+        const service = await startServiceProcess(name, { ...env, ...extra[name], ...options.env?.[name] });
         started.push(service);
         return [name, service.url] as const;
       }),

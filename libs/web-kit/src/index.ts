@@ -5,3 +5,4 @@ export * from './i18n';
 export * from './live-stream';
 export * from './session';
 export * from './sign-in-form';
+export * from './recipient-phone';

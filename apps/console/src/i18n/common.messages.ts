@@ -34,6 +34,11 @@ export const common = {
     noScreens: 'There is no screen for this role here.',
     riderApp: 'Riders work in the rider app on their phone:',
     openRiderApp: 'Open the rider app',
+    phone: {
+      extension: '{{number}} ext. {{extension}}',
+      validUntil: '(privacy number, valid until {{time}})',
+      expired: '(privacy number, expired at {{time}})',
+    },
     signIn: {
       title: 'Sign in to Petalpost',
       email: 'E-mail',
@@ -81,6 +86,11 @@ export const common = {
     noScreens: '此身份在这里没有可用的页面。',
     riderApp: '骑手请在手机上使用骑手应用：',
     openRiderApp: '打开骑手应用',
+    phone: {
+      extension: '{{number}} 转 {{extension}}',
+      validUntil: '（隐私号，至 {{time}} 有效）',
+      expired: '（隐私号，已于 {{time}} 过期）',
+    },
     signIn: {
       title: '登录 Petalpost',
       email: '邮箱',

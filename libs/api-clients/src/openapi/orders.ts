@@ -738,6 +738,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/intake/connections/{connectionId}/writebacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connection's latest status write-backs, newest first, whatever became of each (done, pending, dead) */
+        get: operations["connectionWritebacks_latest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/intake/{platform}/pushes/{connectionId}": {
         parameters: {
             query?: never;
@@ -976,6 +993,11 @@ export interface components {
             recipient: {
                 name: string;
                 phone?: string;
+                /**
+                 * Format: date-time
+                 * @description The phone is a privacy number (隐私号) that stops working then: riders and staff are shown it callable only until then. Absent: a real number
+                 */
+                phoneExpiresAt?: string;
                 /**
                  * @default residence
                  * @enum {string}
@@ -1299,6 +1321,11 @@ export interface components {
             recipient: {
                 name: string;
                 phone?: string;
+                /**
+                 * Format: date-time
+                 * @description The phone is a privacy number (隐私号) that stops working then: riders and staff are shown it callable only until then. Absent: a real number
+                 */
+                phoneExpiresAt?: string;
                 /**
                  * @default residence
                  * @enum {string}
@@ -2774,6 +2801,37 @@ export interface components {
             /** @description ISO 8601 */
             createdAt: string;
             finishedAt: string | null;
+        };
+        LatestWritebacks_Output: {
+            /** @description Newest first */
+            writebacks: {
+                /** Format: uuid */
+                writebackId: string;
+                /** Format: uuid */
+                orderId: string;
+                /** Format: uuid */
+                connectionId: string;
+                /** @enum {string} */
+                platform: "shopify" | "woocommerce" | "meituan" | "eleme" | "youzan" | "wechat";
+                /** @description The order's id in the shop system */
+                externalRef: string;
+                /**
+                 * @description What is told: Shopify and WooCommerce out for delivery, delivered, carded or failed; a Chinese platform also the order confirmed, prepared, the rider assigned and the rider's location
+                 * @enum {string}
+                 */
+                status: "confirmed" | "prepared" | "rider_assigned" | "out_for_delivery" | "location" | "delivered" | "carded" | "failed";
+                /** @enum {string} */
+                state: "pending" | "done" | "dead";
+                /** @description Attempts in the current round */
+                attempts: number;
+                /** @description What went wrong last: the shop system's answer or why none came */
+                lastError: string | null;
+                /** @description Pending: when it is tried next */
+                nextAttemptAt: string | null;
+                /** @description ISO 8601 */
+                createdAt: string;
+                finishedAt: string | null;
+            }[];
         };
         Liveness_Output: {
             /** @constant */
@@ -6742,6 +6800,67 @@ export interface operations {
             };
             /** @description Refused in the current state: `details` carries the current status and state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+        };
+    };
+    connectionWritebacks_latest: {
+        parameters: {
+            query?: {
+                /** @description Operators: the shop acted for (staff act for their own) */
+                shopId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LatestWritebacks_Output"];
+                };
+            };
+            /** @description The request is invalid: `details` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody_Output"];
+                };
+            };
+            /** @description Not found, or not yours to see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -95,6 +95,12 @@ function HeldOrder({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId
             <dd>{summary.note}</dd>
           </>
         )}
+        {summary.review && (
+          <>
+            <dt>{t('intake.attention.unclear')}</dt>
+            <dd>{summary.review}</dd>
+          </>
+        )}
       </dl>
       <div className="row">
         <button type="button" aria-expanded={open === 'place'} onClick={() => setOpen(open === 'place' ? undefined : 'place')}>
@@ -119,6 +125,8 @@ function PlaceForm({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId
   const session = useSession();
   const client = useQueryClient();
   const withRecipient = needsRecipient(item.reason);
+  // A note the platform's rules could not read with certainty: staff read it and decide.
+  const readsNote = item.reason === 'unclear_note';
   // A window the shop system gave (an order held for a full slot, or for its address) is where staff start from.
   const [draft, setDraft] = useState<ResolveDraft>(() => draftFrom(item, format.timeZone));
   const [problems, setProblems] = useState<ResolveProblem[]>([]);
@@ -133,7 +141,7 @@ function PlaceForm({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const built = placeHeldBody(draft, format.timeZone, withRecipient);
+    const built = placeHeldBody(draft, format.timeZone, { recipient: withRecipient, note: readsNote });
     if ('problems' in built) {
       setProblems(built.problems);
       return;
@@ -196,6 +204,22 @@ function PlaceForm({ item, onPlaced }: { item: AttentionItem; onPlaced: (orderId
           <p id={`${id}-address`} className="muted small">
             {t('intake.attention.addressNote')}
           </p>
+        </fieldset>
+      )}
+      {readsNote && (
+        <fieldset className="stack">
+          <legend>{t('intake.attention.noteLegend')}</legend>
+          <p id={`${id}-note`} className="muted small">
+            {t('intake.attention.noteHelp')}
+          </p>
+          <label>
+            {t('intake.attention.cardMessage')}
+            <textarea rows={2} value={draft.cardMessage} onChange={(e) => update({ cardMessage: e.target.value })} aria-describedby={`${id}-note`} />
+          </label>
+          <label className="inline">
+            <input type="checkbox" checked={draft.anonymousSender} onChange={(e) => update({ anonymousSender: e.target.checked })} />
+            {t('intake.attention.anonymousSender')}
+          </label>
         </fieldset>
       )}
       {problems.length > 0 && (

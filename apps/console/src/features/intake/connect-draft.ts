@@ -1,4 +1,5 @@
 import type { ConnectBody, Platform } from './intake-api';
+import { type ChinaPlatform, isChinaPlatform, PLATFORM_FIELDS } from './platforms';
 
 /** The connect form as typed: every field a string, the platform's own ones used. */
 export interface ConnectDraft {
@@ -15,6 +16,13 @@ export interface ConnectDraft {
   adminAccessToken: string;
   consumerKey: string;
   consumerSecret: string;
+  /** The Chinese platforms: what their developer console shows (platforms.ts names each as the platform does). */
+  appKey: string;
+  appSecret: string;
+  storeRef: string;
+  accessToken: string;
+  pushToken: string;
+  encodingAesKey: string;
 }
 
 export const emptyConnectDraft = (platform: Platform): ConnectDraft => ({
@@ -27,6 +35,12 @@ export const emptyConnectDraft = (platform: Platform): ConnectDraft => ({
   adminAccessToken: '',
   consumerKey: '',
   consumerSecret: '',
+  appKey: '',
+  appSecret: '',
+  storeRef: '',
+  accessToken: '',
+  pushToken: '',
+  encodingAesKey: '',
 });
 
 /**
@@ -50,6 +64,7 @@ const optional = (value: string) => (value.trim() ? value.trim() : undefined);
  * shop's orders are read in the shop's zone.
  */
 export function connectBody(draft: ConnectDraft, timeZone: string): ConnectBody {
+  if (isChinaPlatform(draft.platform)) return platformBody(draft.platform, draft, timeZone);
   const secret = draft.pasteSecret ? optional(draft.webhookSecret) : undefined;
   const common = { platform: draft.platform, label: draft.label.trim(), timeZone, ...(secret ? { webhookSecret: secret } : {}) };
   if (draft.platform === 'shopify') {
@@ -62,5 +77,26 @@ export function connectBody(draft: ConnectDraft, timeZone: string): ConnectBody 
     ...common,
     siteUrl: draft.siteUrl.trim(), // Half a key pair goes as typed, for the service to say which half is missing.
     ...(key || keySecret ? { consumerKey: key ?? '', consumerSecret: keySecret ?? '' } : {}),
+  };
+}
+
+/**
+ * A Chinese platform's connection: the app's key and secret (they sign its pushes and our calls),
+ * the shop on the platform, an access_token when given, WeChat's push Token and EncodingAESKey; only the fields the
+ * platform has. Secrets go as pasted: a space inside one is the service's to refuse.
+ */
+function platformBody(platform: ChinaPlatform, draft: ConnectDraft, timeZone: string): ConnectBody {
+  const fields = PLATFORM_FIELDS[platform];
+  const token = fields.accessToken ? optional(draft.accessToken) : undefined;
+  return {
+    platform,
+    label: draft.label.trim(),
+    timeZone,
+    appKey: draft.appKey.trim(),
+    appSecret: draft.appSecret.trim(),
+    ...(fields.storeRef ? { storeRef: draft.storeRef.trim() } : {}),
+    ...(fields.pushToken ? { pushToken: draft.pushToken.trim() } : {}),
+    ...(fields.encodingAesKey ? { encodingAesKey: draft.encodingAesKey.trim() } : {}),
+    ...(token ? { accessToken: token } : {}),
   };
 }

@@ -74,4 +74,46 @@ describe('connecting a shop: the body sent', () => {
       consumerSecret: '',
     });
   });
+
+  it('sends a Meituan store with its app_id, app_secret and app_poi_code, and an access_token only when given', () => {
+    const draft = {
+      ...emptyConnectDraft('meituan'),
+      label: ' 美团店 ',
+      appKey: ' 4201 ',
+      appSecret: 'b1f5e7c0d2a94e36',
+      storeRef: ' t_petal_01 ',
+      pushToken: 'typed-then-switched',
+    };
+    expect(connectBody(draft, ZONE)).toEqual({
+      platform: 'meituan',
+      label: '美团店',
+      timeZone: ZONE,
+      appKey: '4201',
+      appSecret: 'b1f5e7c0d2a94e36',
+      storeRef: 't_petal_01',
+    });
+    expect(connectBody({ ...draft, accessToken: ' token-of-the-shop ' }, ZONE)).toMatchObject({ accessToken: 'token-of-the-shop' });
+  });
+
+  it('sends a WeChat Store with its AppID, AppSecret, push Token and EncodingAESKey, and no store or access_token', () => {
+    const draft = {
+      ...emptyConnectDraft('wechat'),
+      label: '微信小店',
+      appKey: 'wx8f1b2c3d4e5f6a7b',
+      appSecret: '0123456789abcdef0123456789abcdef',
+      pushToken: 'petals2026',
+      encodingAesKey: ' abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG ',
+      storeRef: 'left-from-meituan',
+      accessToken: 'left-from-meituan',
+    };
+    expect(connectBody(draft, ZONE)).toEqual({
+      platform: 'wechat',
+      label: '微信小店',
+      timeZone: ZONE,
+      appKey: 'wx8f1b2c3d4e5f6a7b',
+      appSecret: '0123456789abcdef0123456789abcdef',
+      pushToken: 'petals2026',
+      encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    });
+  });
 });

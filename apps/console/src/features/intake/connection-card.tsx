@@ -2,26 +2,39 @@ import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tan
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ApiError } from '../../api';
 import { useFormat } from '../../format';
 import { ApiProblem } from '../../ui/api-problem';
 import { CopyOnce } from '../shop/copy-once';
+import { CallbackUrls } from './callback-urls';
 import { CONNECTIONS_QUERY } from './connections-query';
+import { CredentialsEditor } from './credentials-editor';
 import { type Connection, type Delivery, intakeApi } from './intake-api';
+import { LatestWritebacks } from './latest-writebacks';
 import { MappingEditor } from './mapping-editor';
+import { isChinaPlatform, PLATFORM_FIELDS } from './platforms';
 import { useReasonText } from './reasons';
+import { RulesEditor } from './rules-editor';
 
 /** How often the deliveries are read again while a test's outcome is still being worked out. */
 const TEST_OUTCOME_EVERY_MS = 500;
 
-/** One connected shop system: where it is, its secret's state, the test button, its mapping and its last deliveries. */
+type Panel = 'mapping' | 'rules' | 'credentials';
+
+/**
+ * One connected shop system: where it is, its secret's state, the test button, its mapping and
+ * its last deliveries; a Chinese platform's store its app, the callback addresses to paste, its
+ * buyer-note rules and its last pushes. Both with what the system was last told.
+ */
 export function ConnectionCard({ connection }: { connection: Connection }) {
   const { t } = useTranslation();
   const format = useFormat();
   const client = useQueryClient();
   const headingId = useId();
-  const [panel, setPanel] = useState<'mapping' | undefined>();
+  const [panel, setPanel] = useState<Panel | undefined>();
   const refresh = () => void client.invalidateQueries({ queryKey: CONNECTIONS_QUERY });
   const { connectionId } = connection;
+  const china = isChinaPlatform(connection.platform) ? connection.platform : undefined;
 
   const rotate = useMutation({ mutationFn: () => intakeApi.rotate(connectionId), onSuccess: refresh });
   const toggle = useMutation({ mutationFn: () => intakeApi.change(connectionId, { enabled: !connection.enabled }), onSuccess: refresh });
@@ -30,7 +43,6 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
     // The test went through the real webhook path: its delivery is in the list now.
     onSettled: () => void client.invalidateQueries({ queryKey: [...CONNECTIONS_QUERY, connectionId, 'deliveries'] }),
   });
-  const where = connection.platform === 'shopify' ? connection.shopDomain : connection.siteUrl;
   // The service answers once the sample is processed; if its background worker took the sample
   // first, the answer is "received" and the outcome is read from the deliveries as it lands.
   const answered = test.data?.delivery;
@@ -44,6 +56,9 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
   const tested = (waitingFor && deliveries.data?.deliveries.find((d) => d.deliveryId === waitingFor && d.outcome)) || answered;
   const reasonText = useReasonText();
   const outcomeText = useOutcomeText();
+  const togglePanel = (next: Panel) => setPanel(panel === next ? undefined : next);
+  // A platform refusing its own sample means the key or secret given is not the one it signs with.
+  const testRefused = test.error instanceof ApiError && test.error.code === 'TEST_PUSH_REFUSED';
 
   return (
     <article className="card stack connection" data-connection-id={connectionId} data-platform={connection.platform} aria-labelledby={headingId}>
@@ -56,14 +71,33 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
         </span>
       </div>
       <dl className="facts">
-        <dt>{connection.platform === 'shopify' ? t('intake.connect.shopDomain') : t('intake.connect.siteUrl')}</dt>
-        <dd className="url">{where}</dd>
-        {connection.webhookUrl && (
+        {china ? (
           <>
-            <dt>{t('intake.connect.webhookUrl')}</dt>
-            <dd className="url">
-              <code>{connection.webhookUrl}</code>
+            <dt>{PLATFORM_FIELDS[china].appKey}</dt>
+            <dd>
+              <code>{connection.appKey}</code>
             </dd>
+            {connection.storeRef && (
+              <>
+                <dt>{PLATFORM_FIELDS[china].storeRef}</dt>
+                <dd>
+                  <code>{connection.storeRef}</code>
+                </dd>
+              </>
+            )}
+          </>
+        ) : (
+          <>
+            <dt>{connection.platform === 'shopify' ? t('intake.connect.shopDomain') : t('intake.connect.siteUrl')}</dt>
+            <dd className="url">{connection.platform === 'shopify' ? connection.shopDomain : connection.siteUrl}</dd>
+            {connection.webhookUrl && (
+              <>
+                <dt>{t('intake.connect.webhookUrl')}</dt>
+                <dd className="url">
+                  <code>{connection.webhookUrl}</code>
+                </dd>
+              </>
+            )}
           </>
         )}
         {connection.secretHint && (
@@ -80,29 +114,51 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
       {connection.previousSecretValidUntil && (
         <p className="muted">{t('intake.connection.previousUntil', { time: format.dateTime(connection.previousSecretValidUntil) })}</p>
       )}
+      {china && (
+        // Pasted once, when connecting: kept folded on the card, a click away.
+        <details className="callback-details">
+          <summary>{t('intake.connection.callbackUrls', { count: connection.callbackUrls.length })}</summary>
+          <CallbackUrls connection={connection} titled={false} />
+        </details>
+      )}
       <div className="row">
         <button type="button" disabled={test.isPending} onClick={() => test.mutate()}>
-          {t('intake.connection.test', { label: connection.label })}
+          {china ? t('intake.connection.testPush', { label: connection.label }) : t('intake.connection.test', { label: connection.label })}
         </button>
-        <button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate()}>
-          {t('intake.connection.rotate')}
-        </button>
-        <button type="button" aria-expanded={panel === 'mapping'} onClick={() => setPanel(panel === 'mapping' ? undefined : 'mapping')}>
-          {t('intake.connection.editMapping')}
-        </button>
+        {(!china || china === 'wechat') && (
+          // Shopify's key and the platforms' app secrets are issued there; WooCommerce's secret and WeChat's push Token are made here.
+          <button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate()}>
+            {china ? t('intake.connection.rotateToken') : t('intake.connection.rotate')}
+          </button>
+        )}
+        {china ? (
+          <>
+            <button type="button" aria-expanded={panel === 'rules'} onClick={() => togglePanel('rules')}>
+              {t('intake.connection.editRules')}
+            </button>
+            <button type="button" aria-expanded={panel === 'credentials'} onClick={() => togglePanel('credentials')}>
+              {t('intake.connection.editCredentials')}
+            </button>
+          </>
+        ) : (
+          <button type="button" aria-expanded={panel === 'mapping'} onClick={() => togglePanel('mapping')}>
+            {t('intake.connection.editMapping')}
+          </button>
+        )}
         <button type="button" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
           {connection.enabled ? t('intake.connection.disable') : t('intake.connection.enable')}
         </button>
       </div>
-      <p role="status" className="test-outcome" data-outcome={tested?.outcome ?? tested?.state ?? ''}>
-        {test.isPending && t('intake.connection.testing')}
-        {tested && t('intake.connection.tested', { outcome: outcomeText(tested) })}
+      <p role="status" className="test-outcome" data-outcome={testRefused ? 'refused' : (tested?.outcome ?? tested?.state ?? '')}>
+        {test.isPending && (china ? t('intake.connection.testingPush') : t('intake.connection.testing'))}
+        {tested && t(china ? 'intake.connection.testedPush' : 'intake.connection.tested', { outcome: outcomeText(tested) })}
         {tested?.reason && ` ${reasonText(tested.reason)}`}
+        {testRefused && t('intake.connection.testRefused')}
       </p>
       <ApiProblem error={test.error ?? rotate.error ?? toggle.error} />
       {rotate.data && (
         <CopyOnce
-          label={t('intake.connection.newSecret')}
+          label={china ? t('intake.connection.newToken') : t('intake.connection.newSecret')}
           value={rotate.data.webhookSecret}
           note={
             rotate.data.connection.previousSecretValidUntil
@@ -112,7 +168,10 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
         />
       )}
       {panel === 'mapping' && <MappingEditor connection={connection} onSaved={() => setPanel(undefined)} />}
-      <Deliveries deliveries={deliveries} />
+      {panel === 'rules' && <RulesEditor connection={connection} />}
+      {panel === 'credentials' && china && <CredentialsEditor connection={connection} platform={china} />}
+      <Deliveries deliveries={deliveries} pushes={china !== undefined} />
+      <LatestWritebacks connection={connection} />
     </article>
   );
 }
@@ -123,19 +182,19 @@ function useOutcomeText(): (d: Pick<Delivery, 'outcome' | 'state'>) => string {
   return (d) => (d.outcome ? t(`intake.outcome.${d.outcome}`) : t(`intake.deliveryState.${d.state}`));
 }
 
-/** The connection's last deliveries, newest first, each with what became of it. */
-function Deliveries({ deliveries }: { deliveries: UseQueryResult<{ deliveries: Delivery[] }> }) {
+/** The connection's last deliveries (a platform's pushes), newest first, each with what became of it. */
+function Deliveries({ deliveries, pushes }: { deliveries: UseQueryResult<{ deliveries: Delivery[] }>; pushes: boolean }) {
   const { t } = useTranslation();
   const format = useFormat();
   const reasonText = useReasonText();
   const outcomeText = useOutcomeText();
   if (deliveries.error) return <ApiProblem error={deliveries.error} />;
   if (!deliveries.data) return <p role="status">{t('common.loading')}</p>;
-  if (deliveries.data.deliveries.length === 0) return <p className="muted">{t('intake.deliveries.none')}</p>;
+  if (deliveries.data.deliveries.length === 0) return <p className="muted">{pushes ? t('intake.deliveries.noPushes') : t('intake.deliveries.none')}</p>;
   return (
     <div className="table-scroll">
       <table className="deliveries">
-        <caption>{t('intake.deliveries.caption')}</caption>
+        <caption>{pushes ? t('intake.deliveries.pushesCaption') : t('intake.deliveries.caption')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('intake.deliveries.received')}</th>

@@ -61,6 +61,9 @@ export const intakeApi = {
       }),
     ) as Promise<unknown> as Promise<string>,
 
+  /** What one connection's system was last told, whatever became of it, newest first. */
+  latestWritebacks: (connectionId: string) =>
+    data(api.orders.GET('/intake/connections/{connectionId}/writebacks', { params: { path: { connectionId }, query: { limit: 20 } } })),
   writebacks: (state: 'dead' | 'pending') => data(api.orders.GET('/intake/writebacks', { params: { query: { state, limit: 100 } } })),
   retry: (writebackId: string) => data(api.orders.POST('/intake/writebacks/{writebackId}/retry', { params: { path: { writebackId } }, body: {} })),
 };

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
 const HELD = 'would be held: ';
+const PUSH_VERIFIED = 'signature verified (a test push';
 
 /**
  * A reason the service gives (why an order is held, why a row or a delivery was refused) in the
@@ -16,6 +17,8 @@ export function useReasonText(): (reason: string | undefined) => string {
   return (reason) => {
     if (!reason) return '';
     if (reason === 'would be placed') return t('intake.connection.wouldPlace');
+    // A platform's test push is verified and stored, never read (docs/intake.md).
+    if (reason.startsWith(PUSH_VERIFIED)) return t('intake.connection.pushVerified');
     if (reason.startsWith(HELD)) return t('intake.connection.wouldHold', { reason: known(reason.slice(HELD.length)) });
     return known(reason);
   };

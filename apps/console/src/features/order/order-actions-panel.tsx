@@ -283,6 +283,8 @@ function AddressDialog({ order, title, onClose }: { order: OrderView; title: str
   });
   // A point belongs to the address it was dropped for: a new address text goes without it until a pin is set again.
   const keepsPoint = current.address.geo !== undefined && form.text.trim() === current.address.text;
+  // A privacy number keeps its expiry while it is the number; one typed by staff is a real number.
+  const keepsExpiry = current.phoneExpiresAt !== undefined && form.phone.trim() === current.phone;
   const optional = (value: string) => (value.trim() ? value.trim() : undefined);
   const command = useOrderCommand(
     order,
@@ -294,6 +296,7 @@ function AddressDialog({ order, title, onClose }: { order: OrderView; title: str
             recipient: {
               name: form.name.trim(),
               phone: optional(form.phone),
+              phoneExpiresAt: keepsExpiry ? current.phoneExpiresAt : undefined,
               addressType: form.addressType as AddressType,
               address: {
                 text: form.text.trim(),

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api';
 import { useFormat } from '../../format';
 import { useSession } from '../../session/session';
+import { RecipientPhone } from '../../ui/recipient-phone';
 import { addressTypeLabel, orderTitle } from './labels';
 import { OrderActionsPanel } from './order-actions-panel';
 import { useOrder, type OrderView } from './order-api';
@@ -134,7 +135,12 @@ function OrderDetails({ order }: { order: OrderView }) {
               ) : (
                 <>
                   {recipient.name}
-                  {'phone' in recipient && recipient.phone && <> · {recipient.phone}</>}
+                  {'phone' in recipient && recipient.phone && (
+                    <>
+                      {' · '}
+                      <RecipientPhone recipient={recipient} />
+                    </>
+                  )}
                   {order.doNotContactRecipient && <span className="badge warn"> {t('order.doNotContact')}</span>}
                 </>
               )}

@@ -2,6 +2,7 @@ import { toString as qrSvg } from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../format';
+import { RecipientPhone } from '../../ui/recipient-phone';
 import { orderTitle } from '../order/labels';
 import type { OrderView } from '../order/order-api';
 
@@ -35,7 +36,7 @@ export function DeliveryLabel({ order, shopName }: { order: OrderView; shopName?
   // Florists read the recipient's name only: the label then carries what their role may see.
   const full = recipient && recipient !== 'erased' && 'address' in recipient ? (recipient as FullRecipient) : undefined;
   const address = full?.address;
-  const phone = order.doNotContactRecipient ? undefined : full?.phone;
+  const phone = order.doNotContactRecipient ? undefined : full;
 
   return (
     <article className="sheet label-sheet" data-order-id={order.orderId} aria-label={t('print.labelOf', { reference: orderTitle(order) })}>
@@ -62,7 +63,11 @@ export function DeliveryLabel({ order, shopName }: { order: OrderView; shopName?
             {address.notes && <span className="label-notes">{address.notes}</span>}
           </>
         )}
-        {phone && <span className="label-phone">{t('print.phone', { phone })}</span>}
+        {phone?.phone && (
+          <span className="label-phone">
+            {t('print.phone')} <RecipientPhone recipient={phone} />
+          </span>
+        )}
         {order.doNotContactRecipient && <span className="label-surprise">{t('print.doNotContact')}</span>}
       </section>
       <footer className="label-foot">

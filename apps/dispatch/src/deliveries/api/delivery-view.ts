@@ -63,6 +63,7 @@ function recipientOf(d: Delivery): RecipientContact | 'erased' | undefined {
   return {
     name: d.recipientName,
     ...(d.recipientPhone !== null ? { phone: d.recipientPhone } : {}),
+    ...(d.recipientPhone !== null && d.recipientPhoneExpiresAt !== null ? { phoneExpiresAt: d.recipientPhoneExpiresAt.toISOString() } : {}),
     address: {
       text: d.addressText,
       ...(geo ? { geo } : {}),

@@ -69,6 +69,10 @@ export class Delivery {
   @Column({ name: 'recipient_phone', type: 'text', nullable: true })
   recipientPhone!: string | null;
 
+  /** Until when the phone can be called: a platform's privacy number (隐私号) expires; null for a real number. */
+  @Column({ name: 'recipient_phone_expires_at', type: 'timestamptz', nullable: true })
+  recipientPhoneExpiresAt!: Date | null;
+
   @Column({ name: 'address_text', type: 'text', nullable: true })
   addressText!: string | null;
 

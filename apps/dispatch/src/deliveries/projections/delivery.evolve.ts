@@ -13,6 +13,7 @@ type RecipientColumns = Pick<
   | 'recipientErased'
   | 'recipientName'
   | 'recipientPhone'
+  | 'recipientPhoneExpiresAt'
   | 'addressText'
   | 'addressLat'
   | 'addressLng'
@@ -26,6 +27,7 @@ export const ERASED_RECIPIENT: Omit<RecipientColumns, 'recipientPersonId'> = {
   recipientErased: true,
   recipientName: null,
   recipientPhone: null,
+  recipientPhoneExpiresAt: null,
   addressText: null,
   addressLat: null,
   addressLng: null,
@@ -45,6 +47,7 @@ export function recipientColumns(personId: string | null, contact: RecipientCont
     recipientErased: false,
     recipientName: contact?.name ?? null,
     recipientPhone: contact?.phone ?? null,
+    recipientPhoneExpiresAt: contact?.phone && contact.phoneExpiresAt ? new Date(contact.phoneExpiresAt) : null,
     addressText: contact?.address.text ?? null,
     addressLat: contact?.address.geo?.lat ?? null,
     addressLng: contact?.address.geo?.lng ?? null,

@@ -62,6 +62,7 @@ describe('a delivery just placed', () => {
       recipientErased: false,
       recipientName: 'Alex Recipient',
       recipientPhone: '+31 6 8765 4321',
+      recipientPhoneExpiresAt: null,
       addressText: alex.address.text,
       addressLat: 52.03,
       addressLng: 5.09,
@@ -99,6 +100,16 @@ describe('a delivery just placed', () => {
       recipientPhone: null,
       addressNotes: null,
     });
+  });
+
+  it('keeps until when a privacy number can be called, and forgets it with the recipient', () => {
+    const privacy = { ...alex, phone: '13812345678,1234', phoneExpiresAt: '2026-02-14T18:00:00+08:00' };
+    const withPrivacyNumber = { ...placed, data: { ...placed.data, recipient: privacy } } as DeliveryEvent;
+    expect(board([withPrivacyNumber])).toMatchObject({
+      recipientPhone: '13812345678,1234',
+      recipientPhoneExpiresAt: new Date('2026-02-14T10:00:00.000Z'),
+    });
+    expect(board([withPrivacyNumber], () => true)).toMatchObject({ recipientPhone: null, recipientPhoneExpiresAt: null });
   });
 
   it('knows no recipient for an order placed before people were recorded, and does not call it erased', () => {
@@ -192,6 +203,7 @@ describe('a delivery through its life', () => {
       recipientErased: false,
       recipientName: 'Sam',
       recipientPhone: null,
+      recipientPhoneExpiresAt: null,
       addressText: 'Lindenlaan 3, Utrecht',
       addressLat: null,
       addressWard: null,
@@ -233,6 +245,20 @@ describe('the view of a delivery', () => {
       risk: 'on_time',
     });
     expect(deliveryViewFor(staff, delivery)).toMatchObject({ recipientPersonId: 'p-alex' });
+  });
+
+  it('gives a privacy number with until when it can be called, and a downgrade to the real number without', () => {
+    const privacy = { ...alex, phone: '13812345678,1234', phoneExpiresAt: '2026-02-14T18:00:00+08:00' };
+    const delivery = board([{ ...placed, data: { ...placed.data, recipient: privacy } } as DeliveryEvent])!;
+    expect(deliveryViewFor(dispatcher, delivery).recipient).toEqual({ ...privacy, phoneExpiresAt: '2026-02-14T10:00:00.000Z' });
+
+    const downgraded = {
+      type: 'DeliveryAddressCorrected',
+      streamVersion: 2,
+      data: { ...ref, addressType: 'hospital', recipientPersonId: 'p-alex', recipient: { ...alex, phone: '13812345678' }, correctedAt: at },
+    } as const;
+    const after = evolveDelivery(delivery, downgraded)!;
+    expect(deliveryViewFor(dispatcher, after).recipient).toEqual({ ...alex, phone: '13812345678' });
   });
 
   it('says "erased" for a forgotten recipient', () => {

@@ -200,6 +200,18 @@ export class IntakeWritebacksStore {
   }
 
   /**
+   * One connection's latest write-backs whatever became of them (written, still tried, given up),
+   * newest first: what the shop's system was last told.
+   */
+  async latestOf(shopId: string, connectionId: string, limit: number): Promise<WritebackView[]> {
+    const rows = await this.dataSource.query<ViewRow[]>(
+      `SELECT ${VIEW_COLUMNS} FROM intake_writebacks WHERE connection_id = $1 AND shop_id = $2 ORDER BY seq DESC LIMIT $3`,
+      [connectionId, shopId, limit],
+    );
+    return rows.map(viewOf);
+  }
+
+  /**
    * A dead write-back tried again: a new round of attempts, due now. Only a dead one: a pending one
    * is being tried already, a done one was written (the caller answers 409 with its state).
    */

@@ -1,10 +1,12 @@
 import type { Provider, Type } from '@nestjs/common';
+import { ConnectionWritebacksController } from './api/connection-writebacks.controller';
 import { WritebacksController } from './api/writebacks.controller';
 import { riderPositionsConsumer } from './consumers/rider-positions.consumer';
 import { ridersDirectoryConsumer } from './consumers/riders-directory.consumer';
 import { writebackEventsConsumer } from './consumers/writeback-events.consumer';
 import { IntakeRidersStore } from './intake-riders.store';
 import { IntakePollMarks1770000000910, IntakeWritebacks1770000000900, IntakeWritebackStatuses1770000001100 } from './intake-writebacks.migration';
+import { IntakeWritebacksByConnection1770000001510 } from './intake-writebacks-by-connection.migration';
 import { IntakeWritebacksStore } from './intake-writebacks.store';
 import { IntakeRiders1770000001120, IntakeSelfDeliveries1770000001110 } from './self-deliveries.migration';
 import { SelfDeliveriesStore } from './self-deliveries.store';
@@ -23,6 +25,7 @@ export const WRITEBACK_MIGRATIONS = [
   IntakeWritebackStatuses1770000001100,
   IntakeSelfDeliveries1770000001110,
   IntakeRiders1770000001120,
+  IntakeWritebacksByConnection1770000001510,
 ];
 
 /**
@@ -42,7 +45,7 @@ export function writebackPart(config: WritebackConfig): { controllers: Type[]; p
   checkWritebackConfig(config);
   const timeoutMs = config.ORDERS_INTAKE_WRITEBACK_TIMEOUT_MS;
   return {
-    controllers: [WritebacksController],
+    controllers: [WritebacksController, ConnectionWritebacksController],
     providers: [
       { provide: WRITEBACK_CONFIG, useValue: config },
       {

@@ -31,6 +31,9 @@ const window = { from: '2026-02-14T13:00:00+01:00', to: '2026-02-14T15:00:00+01:
 const RecipientBody = z.strictObject({
   name: z.string().min(1).max(200),
   phone: z.string().min(3).max(40).optional(),
+  phoneExpiresAt: time
+    .optional()
+    .describe('The phone is a privacy number (隐私号) that stops working then: riders and staff are shown it callable only until then. Absent: a real number'),
   addressType: AddressTypeSchema.default('residence'),
   address: z.strictObject({
     text: z.string().min(1).max(500),

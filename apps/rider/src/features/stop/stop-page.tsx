@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { type ReadablePhone, useRecipientPhone } from '@petalpost/web-kit';
 import { dismiss, useOutbox } from '../../outbox/outbox';
 import { DeliveryPanel } from '../delivery/delivery-panel';
 import { ExceptionForm } from '../exceptions/exception-form';
@@ -43,6 +44,8 @@ function Stop({ order }: { order: OrderView }) {
   const [reporting, setReporting] = useState(false);
   const [sent, setSent] = useState<string>();
   const entries = useOutbox().filter((e) => e.orderId === order.orderId);
+  const phone = useRecipientPhone(recipient);
+  const readable = (p: ReadablePhone) => (p.extension ? t('stop.extension', { number: p.number, extension: p.extension }) : p.number);
 
   return (
     <>
@@ -91,10 +94,23 @@ function Stop({ order }: { order: OrderView }) {
               {t('stop.askShop')}
             </Link>
           </>
-        ) : recipient?.phone ? (
-          <a className="button primary" href={`tel:${recipient.phone.replace(/[^\d+]/g, '')}`}>
-            {t('stop.call', { name: recipient.name, phone: recipient.phone })}
-          </a>
+        ) : phone?.state === 'callable' ? (
+          <>
+            <a className="button primary" href={phone.href}>
+              {t('stop.call', { name: recipient?.name, phone: readable(phone.readable) })}
+            </a>
+            {phone.validUntil && <p className="privacy-number">{t('stop.privacyNumber', { time: format.time(phone.validUntil) })}</p>}
+          </>
+        ) : phone?.state === 'expired' ? (
+          // A privacy number past its time reaches nobody: the shop can reach the recipient through the platform.
+          <>
+            <p className="phone-expired" role="status">
+              <strong>{t('stop.phoneExpired')}</strong> {t('stop.phoneExpiredWas', { phone: readable(phone.readable), time: format.time(phone.expiredAt) })}
+            </p>
+            <Link className="button secondary" to={`/chat/${order.orderId}`}>
+              {t('stop.askShop')}
+            </Link>
+          </>
         ) : (
           <p>{t('stop.noPhone')}</p>
         )}

@@ -10,7 +10,7 @@ import { IntakeWritebacksStore } from '../intake-writebacks.store';
 
 const stamp = z.string().describe('ISO 8601');
 
-const WritebackViewSchema = z
+export const WritebackViewSchema = z
   .object({
     writebackId: z.uuid(),
     orderId: z.uuid(),
