@@ -355,21 +355,21 @@ describe('every answer matches its service’s OpenAPI document (five services, 
     expect((await asStaff.POST('/intake/connections/{connectionId}/test', { params: { path } })).response.status).toBe(200);
 
     // Pushes as a platform sends them, unsigned here: refused in the platform's shape.
-    const meituanUrl = `${running.orders.url}/intake/meituan/pushes/${path.connectionId}`;
-    const wechatUrl = `${running.orders.url}/intake/wechat/pushes/${wechatPath.connectionId}`;
+    const meituanUrl = `${running.orders.url}/intake/pushes/meituan/${path.connectionId}`;
+    const wechatUrl = `${running.orders.url}/intake/pushes/wechat/${wechatPath.connectionId}`;
     const form = { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'order_id=1&app_id=openapi-app&timestamp=1&sig=0' };
-    await plain('orders', 'POST', '/intake/{platform}/pushes/{connectionId}/{pushType}', `${meituanUrl}/paid`, form);
-    await plain('orders', 'GET', '/intake/{platform}/pushes/{connectionId}/{pushType}', `${meituanUrl}/paid`);
-    await plain('orders', 'POST', '/intake/{platform}/pushes/{connectionId}', wechatUrl, {
+    await plain('orders', 'POST', '/intake/pushes/{platform}/{connectionId}/{pushType}', `${meituanUrl}/paid`, form);
+    await plain('orders', 'GET', '/intake/pushes/{platform}/{connectionId}/{pushType}', `${meituanUrl}/paid`);
+    await plain('orders', 'POST', '/intake/pushes/{platform}/{connectionId}', wechatUrl, {
       headers: { 'content-type': 'text/xml' },
       body: '<xml><Event><![CDATA[channels_ec_order_new]]></Event></xml>',
     });
-    await plain('orders', 'GET', '/intake/{platform}/pushes/{connectionId}', `${wechatUrl}?signature=0&timestamp=1&nonce=2&echostr=3`);
+    await plain('orders', 'GET', '/intake/pushes/{platform}/{connectionId}', `${wechatUrl}?signature=0&timestamp=1&nonce=2&echostr=3`);
     const nowhere = await plain(
       'orders',
       'POST',
-      '/intake/{platform}/pushes/{connectionId}',
-      `${running.orders.url}/intake/taobao/pushes/${path.connectionId}`,
+      '/intake/pushes/{platform}/{connectionId}',
+      `${running.orders.url}/intake/pushes/taobao/${path.connectionId}`,
       {
         headers: { 'content-type': 'application/json' },
         body: '{}',

@@ -86,8 +86,8 @@ describe('the Chinese platforms on the shop’s systems page', () => {
     const shown = await connected
       .locator('.callback-urls li')
       .evaluateAll((items) => items.map((li) => [li.getAttribute('data-push-type'), li.querySelector('input')?.value]));
-    expect(shown).toEqual(MEITUAN_PUSH_TYPES.map((type) => [type, `${system.url}/api/orders/intake/meituan/pushes/${meituanId}/${type}`]));
-    const paidUrl = `${system.url}/api/orders/intake/meituan/pushes/${meituanId}/paid`;
+    expect(shown).toEqual(MEITUAN_PUSH_TYPES.map((type) => [type, `${system.url}/api/orders/intake/pushes/meituan/${meituanId}/${type}`]));
+    const paidUrl = `${system.url}/api/orders/intake/pushes/meituan/${meituanId}/paid`;
     await connected.getByLabel('推送已支付订单', { exact: true }).waitFor();
     await connected.getByRole('button', { name: '复制推送已支付订单的地址' }).click();
     await connected.getByRole('status').filter({ hasText: '已复制。' }).waitFor();
@@ -148,7 +148,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
     const card = page.locator('article.connection[data-platform="eleme"]');
     const elemeId = await card.getAttribute('data-connection-id');
     expect(await connected.getByRole('textbox', { name: 'Callback address', exact: true }).inputValue()).toBe(
-      `${system.url}/api/orders/intake/eleme/pushes/${elemeId}`,
+      `${system.url}/api/orders/intake/pushes/eleme/${elemeId}`,
     );
     await connected.getByText('In the Ele.me 零售 open platform, your app’s push address (推送地址): paste this address, exactly as shown.').waitFor();
 
@@ -165,7 +165,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
 
   it('shows a Meituan order’s push, the confirmation Meituan refused until it was given up, and sends it when the owner retries', async () => {
     const externalRef = `2706${Date.now() % 1_000_000_000}`;
-    const paidUrl = `${system.url}/api/orders/intake/meituan/pushes/${meituanId}/paid`;
+    const paidUrl = `${system.url}/api/orders/intake/pushes/meituan/${meituanId}/paid`;
     const slot = new Date(Date.now() + 3 * 3_600_000);
     const sent = await meituan.sendPush({ url: paidUrl, params: meituanPaidOrder(externalRef, meituan.appPoiCode, slot) });
     expect({ status: sent.status, text: sent.text }).toEqual({ status: 200, text: '{"data":"ok"}' });
@@ -228,7 +228,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
 
   it('holds a Meituan order whose note could be read two ways, and staff place it with the card and the sender as they read it', async () => {
     const externalRef = `2707${Date.now() % 1_000_000_000}`;
-    const paidUrl = `${system.url}/api/orders/intake/meituan/pushes/${meituanId}/paid`;
+    const paidUrl = `${system.url}/api/orders/intake/pushes/meituan/${meituanId}/paid`;
     const slot = new Date(Date.now() + 3 * 3_600_000);
     // "Do not keep it anonymous" next to a card: read two ways, never guessed.
     const caution = '不要匿名；贺卡：新婚快乐';

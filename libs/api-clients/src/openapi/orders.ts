@@ -755,7 +755,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/intake/{platform}/pushes/{connectionId}": {
+    "/intake/pushes/{platform}/{connectionId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -773,7 +773,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/intake/{platform}/pushes/{connectionId}/{pushType}": {
+    "/intake/pushes/{platform}/{connectionId}/{pushType}": {
         parameters: {
             query?: never;
             header?: never;

@@ -136,11 +136,11 @@ describe('pushes from a Chinese platform: received, stored once, and done throug
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
   };
-  const callbackUrl = (connection: string, pushType: string) => `${service.config.ORDERS_INTAKE_PUBLIC_URL}/intake/meituan/pushes/${connection}/${pushType}`;
+  const callbackUrl = (connection: string, pushType: string) => `${service.config.ORDERS_INTAKE_PUBLIC_URL}/intake/pushes/meituan/${connection}/${pushType}`;
   /** The platform pushes to the URL the shop registered, as a proxy in front of us forwards it. */
   const push = async (content: FakePush, { connection = connectionId, secret = SECRET, pushType = content.event as string } = {}) => {
     const body = Buffer.from(JSON.stringify(content));
-    const response = await fetch(`${service.url}/intake/meituan/pushes/${connection}/${pushType}`, {
+    const response = await fetch(`${service.url}/intake/pushes/meituan/${connection}/${pushType}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-fake-sign': sign(secret, callbackUrl(connection, pushType), body) },
       body,
@@ -227,7 +227,7 @@ describe('pushes from a Chinese platform: received, stored once, and done throug
     expect(forged).toEqual({ status: 403, contentType: 'application/json', body: refusal('SIGNATURE_INVALID') });
     // Signed for another push type's URL: Meituan-style signatures cover the exact URL.
     const body = Buffer.from(JSON.stringify({ event: 'order', orderId: 'F-2', at: new Date().toISOString() }));
-    const moved = await fetch(`${service.url}/intake/meituan/pushes/${connectionId}/cancel`, {
+    const moved = await fetch(`${service.url}/intake/pushes/meituan/${connectionId}/cancel`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-fake-sign': sign(SECRET, callbackUrl(connectionId, 'order'), body) },
       body,
@@ -258,9 +258,9 @@ describe('pushes from a Chinese platform: received, stored once, and done throug
   });
 
   it('answers a platform at no push URL of ours 404, and a GET probe of a push URL in the platform’s shape', async () => {
-    expect((await fetch(`${service.url}/intake/taobao/pushes/${connectionId}`, { method: 'POST' })).status).toBe(404);
-    expect((await fetch(`${service.url}/intake/meituan/pushes/${connectionId}/unheard-of`, { method: 'POST' })).status).toBe(404);
-    const probe = await fetch(`${service.url}/intake/meituan/pushes/${connectionId}/order`);
+    expect((await fetch(`${service.url}/intake/pushes/taobao/${connectionId}`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${service.url}/intake/pushes/meituan/${connectionId}/unheard-of`, { method: 'POST' })).status).toBe(404);
+    const probe = await fetch(`${service.url}/intake/pushes/meituan/${connectionId}/order`);
     expect([probe.status, await probe.text()]).toEqual([200, ACK]);
   });
 

@@ -31,7 +31,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The path of a connection's push URL under the service's public URL. */
 export function pushPath(platform: string, connectionId: string, pushType?: string): string {
-  return `/intake/${platform}/pushes/${connectionId}${pushType !== undefined ? `/${pushType}` : ''}`;
+  return `/intake/pushes/${platform}/${connectionId}${pushType !== undefined ? `/${pushType}` : ''}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { IntakeConfig } from '../intake.config';
 const WEBHOOK_PATHS = ['/intake/shopify/webhooks', '/intake/woocommerce/webhooks/'];
 const WOOCOMMERCE_PATH = '/intake/woocommerce/webhooks/';
 /** The Chinese platforms' push routes (platforms/api/platform-pushes.controller.ts), as Fastify names them. */
-const PUSH_ROUTE = '/intake/:platform/pushes/';
+const PUSH_ROUTE = '/intake/pushes/';
 
 function isWebhookPath(url: string): boolean {
   return WEBHOOK_PATHS.some((path) => url.startsWith(path)) || url.startsWith(PUSH_ROUTE);

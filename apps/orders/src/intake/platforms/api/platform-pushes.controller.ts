@@ -34,7 +34,7 @@ const refused = {
 export class PlatformPushesController {
   constructor(private readonly receiver: PushReceiver) {}
 
-  @Post(':platform/pushes/:connectionId')
+  @Post('pushes/:platform/:connectionId')
   @Public()
   @ApiOperation({ summary: 'A Chinese platform’s push (Ele.me, Youzan, WeChat Store: every push here), verified by the platform’s signature' })
   @ApiParam(platformParam)
@@ -45,7 +45,7 @@ export class PlatformPushesController {
     await this.answer(platform, connectionId, undefined, request, reply);
   }
 
-  @Post(':platform/pushes/:connectionId/:pushType')
+  @Post('pushes/:platform/:connectionId/:pushType')
   @Public()
   @ApiOperation({ summary: 'A Meituan push of one type (paid, cancelled, refunded, reminder, …), verified by `sig` over the registered URL' })
   @ApiParam(platformParam)
@@ -63,7 +63,7 @@ export class PlatformPushesController {
     await this.answer(platform, connectionId, pushType, request, reply);
   }
 
-  @Get(':platform/pushes/:connectionId')
+  @Get('pushes/:platform/:connectionId')
   @Public()
   @ApiOperation({ summary: 'A platform’s probe or GET push of a callback URL (WeChat’s URL check, Meituan’s probes), answered in its shape' })
   @ApiParam(platformParam)
@@ -74,7 +74,7 @@ export class PlatformPushesController {
     await this.answer(platform, connectionId, undefined, request, reply);
   }
 
-  @Get(':platform/pushes/:connectionId/:pushType')
+  @Get('pushes/:platform/:connectionId/:pushType')
   @Public()
   @ApiOperation({ summary: 'A platform’s probe or GET push of a per-type callback URL (Meituan), answered in its shape' })
   @ApiParam(platformParam)

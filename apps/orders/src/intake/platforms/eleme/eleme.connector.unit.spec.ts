@@ -8,7 +8,7 @@ const connector = new ElemeConnector(clock);
 const SECRET = 'hush-secret';
 const push = (params: Record<string, string>, method: 'GET' | 'POST' = 'POST'): PushRequest => ({
   method,
-  callbackUrl: 'https://petalpost.example/api/orders/intake/eleme/pushes/c-1',
+  callbackUrl: 'https://petalpost.example/api/orders/intake/pushes/eleme/c-1',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
   query: {},
   rawBody: Buffer.from(method === 'POST' ? formEncoded(params) : ''),
@@ -103,7 +103,7 @@ describe('the Ele.me connector at the push door', () => {
       timeZone: 'Asia/Shanghai',
       rules: DEFAULT_PLATFORM_RULES,
     };
-    const sample = connector.samplePush(access, 'https://petalpost.example/api/orders/intake/eleme/pushes/c-1');
+    const sample = connector.samplePush(access, 'https://petalpost.example/api/orders/intake/pushes/eleme/c-1');
     expect(sample.contentType).toBe('application/x-www-form-urlencoded; charset=UTF-8');
     const params = envelopeParams(sample.body)!;
     expect(params).toMatchObject({ cmd: 'order.create', source: '34665', ticket: clock.ticket(), version: '3' });

@@ -188,10 +188,10 @@ describe('Ele.me 零售 end to end: pushes to orders, the shop’s own rider bac
     expect(created.status).toBe(201);
     connectionId = created.body.connection.connectionId as string;
     expect(created.body.connection).toMatchObject({ platform: 'eleme', appKey: eleme.source, storeRef: eleme.shopId });
-    expect(created.body.connection.callbackUrls).toEqual([{ url: expect.stringMatching(new RegExp(`/intake/eleme/pushes/${connectionId}$`)) }]);
+    expect(created.body.connection.callbackUrls).toEqual([{ url: expect.stringMatching(new RegExp(`/intake/pushes/eleme/${connectionId}$`)) }]);
     expect(JSON.stringify(created.body)).not.toContain(eleme.secret);
     expect(JSON.stringify(created.body)).not.toContain('eleme-shop-token');
-    pushUrl = `${orders.url}/intake/eleme/pushes/${connectionId}`;
+    pushUrl = `${orders.url}/intake/pushes/eleme/${connectionId}`;
   });
 
   it('places a signed order.create as the order Ele.me gives — recipient apart from the buyer, slot, card, anonymous flag — and staff hear of it', async () => {
@@ -254,7 +254,7 @@ describe('Ele.me 零售 end to end: pushes to orders, the shop’s own rider bac
     const forged = await eleme.push(pushUrl, { cmd: 'order.create', body: { order_id: newOrderId() }, signWith: 'not-the-app-secret' });
     expect(forged).toMatchObject({ status: 200, errno: 1001, signed: false });
     expect(forged.problem).toBeUndefined();
-    const elsewhere = await eleme.push(`${orders.url}/intake/eleme/pushes/${randomUUID()}`, { cmd: 'order.create', body: { order_id: newOrderId() } });
+    const elsewhere = await eleme.push(`${orders.url}/intake/pushes/eleme/${randomUUID()}`, { cmd: 'order.create', body: { order_id: newOrderId() } });
     expect(elsewhere).toMatchObject({ status: 200, errno: 1002, signed: false });
     expect(await deliveriesStored()).toBe(stored);
   });

@@ -73,7 +73,7 @@ describe('the Meituan connector against the Meituan stand-in', () => {
     const orderId = newOrderId();
     expectPush();
     const sent = await meituan.sendPush({
-      url: `${receiverUrl}/intake/meituan/pushes/c1/paid`,
+      url: `${receiverUrl}/intake/pushes/meituan/c1/paid`,
       params: meituanPaidOrder(orderId, meituan.appPoiCode, new Date('2027-02-14T06:00:00Z')),
     });
     expect(sent).toMatchObject({ status: 200, text: '{"data":"ok"}' });
@@ -96,7 +96,7 @@ describe('the Meituan connector against the Meituan stand-in', () => {
     for (const push of [{ secret: 'forged' }, { signedUrl: `${receiverUrl}/elsewhere/paid` }]) {
       expectPush();
       await meituan.sendPush({
-        url: `${receiverUrl}/intake/meituan/pushes/c1/paid`,
+        url: `${receiverUrl}/intake/pushes/meituan/c1/paid`,
         params: meituanPaidOrder(newOrderId(), meituan.appPoiCode, new Date()),
         ...push,
       });
@@ -118,8 +118,8 @@ describe('the Meituan connector against the Meituan stand-in', () => {
 
   it('passes the connection test: its sample push verifies at the URL it was made for, and reads as a complete order', async () => {
     // The console's test hands the connection's push URL; Meituan signs each push type's own.
-    const sample = connector.samplePush(access(), `${receiverUrl}/intake/meituan/pushes/c1`);
-    const url = `${receiverUrl}/intake/meituan/pushes/c1/paid`;
+    const sample = connector.samplePush(access(), `${receiverUrl}/intake/pushes/meituan/c1`);
+    const url = `${receiverUrl}/intake/pushes/meituan/c1/paid`;
     const verdict = connector.verify({ method: 'POST', callbackUrl: url, pushType: sample.pushType, headers: {}, query: {}, rawBody: sample.body }, [
       meituan.appSecret,
     ]);

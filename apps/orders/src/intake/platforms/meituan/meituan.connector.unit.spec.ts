@@ -7,7 +7,7 @@ import { MeituanConnector } from './meituan.connector';
 const NOW_S = 1_802_485_811;
 const connector = new MeituanConnector(() => NOW_S * 1000);
 const SECRET = 'a7f8c1e2b3d4';
-const BASE = 'https://petals.example/api/orders/intake/meituan/pushes/c1';
+const BASE = 'https://petals.example/api/orders/intake/pushes/meituan/c1';
 const access: PlatformAccess = {
   platform: 'meituan',
   connectionId: 'c1',

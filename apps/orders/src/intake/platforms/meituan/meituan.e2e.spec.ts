@@ -84,7 +84,7 @@ describe('orders from Meituan 闪购, and the shop’s own riders written back (
   /** Meituan pushes to the URL the shop registered (the public one, signed over), which reaches the service behind its proxy. */
   const push = (pushType: string, params: Record<string, string | number>, options: Partial<MeituanPush> = {}) =>
     meituan.sendPush({
-      url: `${orders.url}/intake/meituan/pushes/${connectionId}/${pushType}`,
+      url: `${orders.url}/intake/pushes/meituan/${connectionId}/${pushType}`,
       signedUrl: callbackUrls.find((c) => c.pushType === pushType)?.url,
       params,
       ...options,
@@ -175,7 +175,7 @@ describe('orders from Meituan 闪购, and the shop’s own riders written back (
       'privacy-downgrade',
     ]);
     for (const { pushType, url } of callbackUrls)
-      expect(url).toBe(`${orders.config.ORDERS_INTAKE_PUBLIC_URL}/intake/meituan/pushes/${connectionId}/${pushType}`);
+      expect(url).toBe(`${orders.config.ORDERS_INTAKE_PUBLIC_URL}/intake/pushes/meituan/${connectionId}/${pushType}`);
   });
 
   it('places a signed paid push as the order it is — the booker apart from the recipient, the slot, the card, the anonymous sender — and staff hear of it', async () => {

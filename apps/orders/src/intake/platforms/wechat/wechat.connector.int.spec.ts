@@ -9,7 +9,7 @@ import { WechatConnector } from './wechat.connector';
 // WeChat cannot be reached from here: its API and the store's pushes are a local stand-in that
 // signs and encrypts as WeChat does and refuses what WeChat would (libs/testing/src/shop-platforms/wechat.stand-in.ts).
 
-const CALLBACK = 'https://petals.example/api/orders/intake/wechat/pushes/c-2';
+const CALLBACK = 'https://petals.example/api/orders/intake/pushes/wechat/c-2';
 const signal = new AbortController().signal;
 const NOTE = '送达时间：2月14日 13:00-15:00；贺卡：生日快乐，永远爱你；匿名';
 

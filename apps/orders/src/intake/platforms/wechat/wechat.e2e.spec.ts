@@ -33,7 +33,7 @@ describe('WeChat Store orders end to end: pushed, decoded, placed, heard by staf
   let nextOrder = BigInt(Date.now()) * 1000n + 3_700_000_000_000_000_000n;
 
   const asStaff = (method: string, path: string, body?: unknown) => callJson(`${orders.url}${path}`, method, staff, body);
-  const pushUrl = (connection = connectionId) => `${orders.url}/intake/wechat/pushes/${connection}`;
+  const pushUrl = (connection = connectionId) => `${orders.url}/intake/pushes/wechat/${connection}`;
   const db = () => orders.app.get(DataSource);
   const count = async (sql: string) => Number((await db().query<Array<{ n: string }>>(sql))[0].n);
   const deliveries = async () =>
@@ -129,7 +129,7 @@ describe('WeChat Store orders end to end: pushed, decoded, placed, heard by staf
     expect(connection).toMatchObject({
       platform: 'wechat',
       appKey: wechat.appId,
-      callbackUrls: [{ url: expect.stringMatching(/\/intake\/wechat\/pushes\//) }],
+      callbackUrls: [{ url: expect.stringMatching(/\/intake\/pushes\/wechat\//) }],
     });
     for (const secret of [wechat.appSecret, wechat.encodingAesKey, wechat.pushToken]) expect(JSON.stringify(body)).not.toContain(secret);
 

@@ -8,7 +8,7 @@ import { YouzanConnector } from './youzan.connector';
 // Youzan cannot be reached from here: its open API and pushes are a local stand-in that signs as
 // Youzan does and refuses what Youzan would (libs/testing/src/shop-platforms/youzan.stand-in.ts).
 
-const CALLBACK = 'https://petals.example/api/orders/intake/youzan/pushes/c-1';
+const CALLBACK = 'https://petals.example/api/orders/intake/pushes/youzan/c-1';
 const signal = new AbortController().signal;
 
 describe('the Youzan connector against the Youzan stand-in', () => {

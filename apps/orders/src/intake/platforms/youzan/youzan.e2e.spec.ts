@@ -36,7 +36,7 @@ describe('Youzan orders end to end: pushed, placed, heard by staff, and the shop
   let nextTid = Date.now();
 
   const asStaff = (method: string, path: string, body?: unknown) => callJson(`${orders.url}${path}`, method, staff, body);
-  const pushUrl = (connection = connectionId) => `${orders.url}/intake/youzan/pushes/${connection}`;
+  const pushUrl = (connection = connectionId) => `${orders.url}/intake/pushes/youzan/${connection}`;
   const db = () => orders.app.get(DataSource);
   const count = async (sql: string) => Number((await db().query<Array<{ n: string }>>(sql))[0].n);
   /** What became of a push, once the worker has processed it. */
@@ -133,7 +133,7 @@ describe('Youzan orders end to end: pushed, placed, heard by staff, and the shop
       appKey: youzan.clientId,
       storeRef: youzan.kdtId,
       source: `youzan:${youzan.kdtId}`,
-      callbackUrls: [{ url: expect.stringMatching(new RegExp(`/intake/youzan/pushes/${connectionId}$`)) }],
+      callbackUrls: [{ url: expect.stringMatching(new RegExp(`/intake/pushes/youzan/${connectionId}$`)) }],
     });
     expect(JSON.stringify(body)).not.toContain(youzan.clientSecret);
     // The console's test: a sample push signed as Youzan signs, through the real path, never placed.

@@ -2,7 +2,7 @@ import { type MeituanParams, meituanSig, meituanSigMatches } from './meituan-sig
 
 /**
  * The pushes a florist's Meituan 闪购 app sends us, each to its own URL (the developer console takes
- * one callback URL per message type): the path segment of `/intake/meituan/pushes/{connectionId}/{pushType}`.
+ * one callback URL per message type): the path segment of `/intake/pushes/meituan/{connectionId}/{pushType}`.
  * Names ours, not Meituan's: the console's labels differ between its versions (docs/intake.md, Meituan
  * maps each to its console field).
  */

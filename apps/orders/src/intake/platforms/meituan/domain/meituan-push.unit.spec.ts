@@ -10,7 +10,7 @@ import {
 } from './meituan-push';
 import { meituanSig } from './meituan-sig';
 
-const CALLBACK = 'https://shop.example.cn/api/orders/intake/meituan/pushes/c1/paid';
+const CALLBACK = 'https://shop.example.cn/api/orders/intake/pushes/meituan/c1/paid';
 const SECRET = 'a7f8c1e2b3d4';
 const NOW = 1_771_000_000;
 const body = (text: string) => Buffer.from(text);

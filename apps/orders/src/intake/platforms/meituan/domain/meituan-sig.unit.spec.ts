@@ -2,7 +2,7 @@ import { meituanSig, meituanSignedText, meituanSigMatches } from './meituan-sig'
 
 // Vectors computed by hand: the signed text written out, then `printf '%s' '<text>' | md5sum`.
 const API = 'https://waimaiopen.meituan.com/api/v1/order/confirm';
-const CALLBACK = 'https://shop.example.cn/api/orders/intake/meituan/pushes/c1/paid';
+const CALLBACK = 'https://shop.example.cn/api/orders/intake/pushes/meituan/c1/paid';
 const SECRET = 'a7f8c1e2b3d4';
 
 describe('Meituan sig', () => {
@@ -14,9 +14,9 @@ describe('Meituan sig', () => {
 
   it('signs values as they are — Chinese as UTF-8, a space as a space, never URL-encoded — and leaves sig out', () => {
     const params = { app_id: '6', timestamp: '1389751221', order_id: '27061900338318741', caution: '贺卡：生日快乐 匿名', sig: 'ignored' };
-    expect(meituanSig(CALLBACK, params, SECRET)).toBe('be084c39551d31b41be8c272a5b46a6b');
+    expect(meituanSig(CALLBACK, params, SECRET)).toBe('527dc400b7fdf57eb5361c32455bdb85');
     // The same note with the space still form-encoded is another text, another sig.
-    expect(meituanSig(CALLBACK, { ...params, caution: '贺卡：生日快乐+匿名' }, SECRET)).toBe('75cbf95f970464ed0713c169f707882f');
+    expect(meituanSig(CALLBACK, { ...params, caution: '贺卡：生日快乐+匿名' }, SECRET)).toBe('33a614c5c5d1694e49b17f7265e1d838');
   });
 
   it('sorts names by their characters, not by locale: an underscore after capitals and before small letters', () => {
