@@ -1,21 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { developmentTokens, type Principal } from '@petalpost/auth';
-import { namespaced, TOPICS } from '@petalpost/contracts';
+import { developmentTokens } from '@petalpost/auth';
 import { type RunningService } from '@petalpost/platform';
-import {
-  createTestNamespace,
-  eventually,
-  orderOnTheWire,
-  rosesPlaced,
-  type ServiceProcess,
-  startServiceProcess,
-  startTestService,
-  testInfra,
-  uniqueName,
-} from '@petalpost/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, uniqueName } from '@petalpost/testing';
 import { DataSource } from 'typeorm';
-import { WebSocket } from 'ws';
 import type { OrdersConfig } from '../orders.config';
 import { ordersService } from '../orders.service';
 import { orderStream } from '../orders/domain/order.events';
@@ -33,47 +20,12 @@ import {
   signature,
   type ShopifyDelivery,
 } from './shop-webhooks.fixture';
+import { StaffSocket, waitUntilConsuming } from './intake-e2e.fixture';
 
 const tokens = developmentTokens();
 // Valentine's Day of next year: never over, and Amsterdam keeps +01:00 all month.
 const valentines = `${new Date().getUTCFullYear() + 1}-02-14`;
 const SHOPIFY_SECRET = 'shpss_e2e_0123456789abcdef0123456789abcdef';
-
-interface Notification {
-  eventType: string;
-  eventId: string;
-  audience: string;
-  critical?: boolean;
-  data: Record<string, unknown>;
-}
-
-/** A browser's live connection to notifications: the token in the first message, every notification kept. */
-class StaffSocket {
-  readonly notifications: Notification[] = [];
-  private constructor(readonly socket: WebSocket) {}
-
-  static async open(url: string, principal: Principal): Promise<StaffSocket> {
-    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws`);
-    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: tokens.sign(principal) })));
-    const client = new StaffSocket(socket);
-    let welcomed = false;
-    socket.on('message', (raw) => {
-      const frame = JSON.parse(String(raw)) as { type: string } & Notification;
-      if (frame.type === 'welcome') welcomed = true;
-      if (frame.type === 'notification') client.notifications.push(frame);
-    });
-    await eventually(() => expect(welcomed).toBe(true));
-    return client;
-  }
-
-  heard(eventType: string, match: (data: Record<string, unknown>) => boolean): Promise<Notification> {
-    return eventually(() => {
-      const found = this.notifications.find((n) => n.eventType === eventType && match(n.data));
-      expect(found).toBeDefined();
-      return found!;
-    }, 30_000);
-  }
-}
 
 /**
  * Orders from shop systems, end to end: Shopify- and WooCommerce-shaped deliveries, sent signed as
@@ -485,30 +437,3 @@ describe('intake webhooks (orders → Kafka → notifications → staff WebSocke
     expect(response.status).toBe(404);
   });
 });
-
-/**
- * A new consumer group starts at the end of each partition, learnt on its first fetch: probe every
- * partition of orders.events until an operator hears the probe, so no test's events fall before that end.
- */
-async function waitUntilConsuming(notificationsUrl: string, namespace: string): Promise<void> {
-  const operator = await StaffSocket.open(notificationsUrl, { role: 'operator', sub: 'probe' });
-  const kafka = new Kafka({ clientId: 'probe', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
-  await producer.connect();
-  try {
-    for (let partition = 0; partition < TOPICS.ordersEvents.partitions; partition++) {
-      await eventually(async () => {
-        const probe = orderOnTheWire(uniqueName('probe'));
-        const placed = probe.next({ type: 'OrderPlaced', data: rosesPlaced(probe.ref) });
-        await producer.send({
-          topic: namespaced(TOPICS.ordersEvents.name, namespace),
-          messages: [{ key: placed.streamId, value: JSON.stringify(placed), partition }],
-        });
-        await eventually(() => expect(operator.notifications.map((n) => n.eventId)).toContain(placed.eventId), 2_000);
-      }, 60_000);
-    }
-  } finally {
-    operator.socket.close();
-    await producer.disconnect();
-  }
-}

@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { developmentTokens, type Principal } from '@petalpost/auth';
-import { namespaced, TOPICS } from '@petalpost/contracts';
 import type { RunningService } from '@petalpost/platform';
-import {
-  createTestNamespace,
-  eventually,
-  orderOnTheWire,
-  rosesPlaced,
-  type ServiceProcess,
-  startServiceProcess,
-  startTestService,
-  testInfra,
-  uniqueName,
-} from '@petalpost/testing';
+import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, uniqueName } from '@petalpost/testing';
 import { elemeOrderDetail, startElemeStandIn, type ElemeStandIn } from '@petalpost/testing/shop-platforms';
-import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { WebSocket } from 'ws';
 import type { OrdersConfig } from '../../../orders.config';
 import { ordersService } from '../../../orders.service';
 import { orderStream } from '../../../orders/domain/order.events';
 import { wgs84ToGcj02 } from '../coordinates';
+import { StaffSocket, waitUntilConsuming } from '../../intake-e2e.fixture';
 
 // Our Kafka and PostgreSQL are real, and so are the orders, dispatch and notifications services.
 // Ele.me's gateway cannot be reached from here: a local stand-in (libs/testing/src/shop-platforms/
@@ -34,40 +22,6 @@ const MAX_ATTEMPTS = 3;
 const year = new Date().getUTCFullYear() + 1;
 /** Booked for 15:00 Beijing time on Valentine's Day next year: never over. */
 const latestSendTime = Math.floor(Date.parse(`${year}-02-14T15:00:00+08:00`) / 1000);
-
-interface Notification {
-  eventType: string;
-  eventId: string;
-  data: Record<string, unknown>;
-}
-
-/** A staff member's browser on notifications: the token in the first message, every notification kept. */
-class StaffSocket {
-  readonly notifications: Notification[] = [];
-  private constructor(readonly socket: WebSocket) {}
-
-  static async open(url: string, principal: Principal): Promise<StaffSocket> {
-    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws`);
-    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: tokens.sign(principal) })));
-    const client = new StaffSocket(socket);
-    let welcomed = false;
-    socket.on('message', (raw) => {
-      const frame = JSON.parse(String(raw)) as { type: string } & Notification;
-      if (frame.type === 'welcome') welcomed = true;
-      if (frame.type === 'notification') client.notifications.push(frame);
-    });
-    await eventually(() => expect(welcomed).toBe(true));
-    return client;
-  }
-
-  heard(eventType: string, match: (data: Record<string, unknown>) => boolean): Promise<Notification> {
-    return eventually(() => {
-      const found = this.notifications.find((n) => n.eventType === eventType && match(n.data));
-      expect(found).toBeDefined();
-      return found!;
-    }, 30_000);
-  }
-}
 
 describe('Ele.me 零售 end to end: pushes to orders, the shop’s own rider back to Ele.me (orders, dispatch, notifications; Ele.me stand-in)', () => {
   let eleme: ElemeStandIn;
@@ -143,7 +97,7 @@ describe('Ele.me 零售 end to end: pushes to orders, the shop’s own rider bac
     eleme = await startElemeStandIn({ accessToken: 'eleme-shop-token' });
     const namespace = await createTestNamespace();
     notifications = await startServiceProcess('notifications', { KAFKA_NAMESPACE: namespace });
-    await untilNotificationsConsume(notifications.url, namespace);
+    await waitUntilConsuming(notifications.url, namespace);
     dispatch = await startServiceProcess('dispatch', { KAFKA_NAMESPACE: namespace });
     orders = await startTestService(ordersService, {
       KAFKA_NAMESPACE: namespace,
@@ -345,30 +299,3 @@ describe('Ele.me 零售 end to end: pushes to orders, the shop’s own rider bac
     await eventually(() => expect(eleme.writebacks(elemeOrderId).map((w) => w.cmd)).toEqual(['order.confirm']), 30_000);
   });
 });
-
-/**
- * Notifications reads orders.events from where its group starts: an OrderPlaced on every partition
- * must reach an operator's socket before the spec relies on staff hearing of orders.
- */
-async function untilNotificationsConsume(notificationsUrl: string, namespace: string): Promise<void> {
-  const operator = await StaffSocket.open(notificationsUrl, { role: 'operator', sub: 'probe' } as Principal);
-  const kafka = new Kafka({ clientId: 'probe', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
-  await producer.connect();
-  try {
-    for (let partition = 0; partition < TOPICS.ordersEvents.partitions; partition++) {
-      await eventually(async () => {
-        const probe = orderOnTheWire(uniqueName('probe'));
-        const placed = probe.next({ type: 'OrderPlaced', data: rosesPlaced(probe.ref) });
-        await producer.send({
-          topic: namespaced(TOPICS.ordersEvents.name, namespace),
-          messages: [{ key: placed.streamId, value: JSON.stringify(placed), partition }],
-        });
-        await eventually(() => expect(operator.notifications.map((n) => n.eventId)).toContain(placed.eventId), 2_000);
-      }, 60_000);
-    }
-  } finally {
-    operator.socket.close();
-    await producer.disconnect();
-  }
-}

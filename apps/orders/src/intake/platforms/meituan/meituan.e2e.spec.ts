@@ -3,11 +3,11 @@ import type { RunningService } from '@petalpost/platform';
 import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, uniqueName } from '@petalpost/testing';
 import { meituanPaidOrder, type MeituanPush, startMeituanStandIn, type MeituanStandIn } from '@petalpost/testing/shop-platforms';
 import { DataSource } from 'typeorm';
-import { WebSocket } from 'ws';
 import type { OrdersConfig } from '../../../orders.config';
 import { ordersService } from '../../../orders.service';
 import { orderStream } from '../../../orders/domain/order.events';
 import { wgs84ToGcj02 } from '../../platforms/coordinates';
+import { StaffSocket } from '../../intake-e2e.fixture';
 
 // Our Kafka and PostgreSQL are real, and so are the orders, dispatch and notifications services.
 // Meituan is not reachable from here: a local stand-in (libs/testing/src/shop-platforms/meituan.stand-in.ts)
@@ -20,39 +20,6 @@ const POSITION_INTERVAL_MS = 1000;
 // Valentine's Day of next year, 14:00 in Shanghai: never over.
 const nextYear = new Date().getUTCFullYear() + 1;
 const chosen = new Date(`${nextYear}-02-14T06:00:00Z`);
-
-interface Notification {
-  eventType: string;
-  data: Record<string, unknown>;
-}
-
-/** A staff member's browser on the notifications service: the token in the first message, every notification kept. */
-class StaffSocket {
-  readonly notifications: Notification[] = [];
-  private constructor(readonly socket: WebSocket) {}
-
-  static async open(url: string, principal: Principal): Promise<StaffSocket> {
-    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws`);
-    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: tokens.sign(principal) })));
-    const client = new StaffSocket(socket);
-    let welcomed = false;
-    socket.on('message', (raw) => {
-      const frame = JSON.parse(String(raw)) as { type: string } & Notification;
-      if (frame.type === 'welcome') welcomed = true;
-      if (frame.type === 'notification') client.notifications.push(frame);
-    });
-    await eventually(() => expect(welcomed).toBe(true));
-    return client;
-  }
-
-  heard(eventType: string, orderId: string): Promise<Notification> {
-    return eventually(() => {
-      const found = this.notifications.find((n) => n.eventType === eventType && n.data.orderId === orderId);
-      expect(found).toBeDefined();
-      return found!;
-    }, 30_000);
-  }
-}
 
 describe('orders from Meituan 闪购, and the shop’s own riders written back (real orders, dispatch and notifications; a Meituan stand-in)', () => {
   let meituan: MeituanStandIn;
@@ -198,7 +165,7 @@ describe('orders from Meituan 闪购, and the shop’s own riders written back (
       price: { amountMinor: 19900, currency: 'CNY' },
       paid: true,
     });
-    const heard = await socket.heard('OrderPlaced', orderId);
+    const heard = await socket.heard('OrderPlaced', (data) => data.orderId === orderId);
     expect(heard.data.recipient).toMatchObject({ name: '李女士' });
   });
 

@@ -7,7 +7,7 @@ import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from '../../../orders.config';
 import { ordersService } from '../../../orders.service';
-import { callJson, readPast, signToken, StaffSocket, waitUntilConsuming } from '../platform-e2e.fixture';
+import { callJson, readPast, signToken, StaffSocket, waitUntilConsuming } from '../../intake-e2e.fixture';
 
 // End to end on the real orders, dispatch and notifications services, PostgreSQL and Kafka. WeChat
 // is not reachable from here: the store's pushes and WeChat's API are a local stand-in that signs

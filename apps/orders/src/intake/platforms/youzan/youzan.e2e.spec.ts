@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import type { OrdersConfig } from '../../../orders.config';
 import { ordersService } from '../../../orders.service';
 import { wgs84ToGcj02 } from '../coordinates';
-import { callJson, readPast, signToken, StaffSocket, waitUntilConsuming } from '../platform-e2e.fixture';
+import { callJson, readPast, signToken, StaffSocket, waitUntilConsuming } from '../../intake-e2e.fixture';
 
 // End to end on the real orders, dispatch and notifications services, PostgreSQL and Kafka. Youzan
 // is not reachable from here: its pushes and open API are a local stand-in that signs as Youzan does

@@ -4,7 +4,7 @@ import { eventually, orderOnTheWire, rosesPlaced, testInfra, uniqueName } from '
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { WebSocket } from 'ws';
 
-/** What the Chinese platforms' end-to-end specs share: a staff member's live socket and "has this consumer read that far". */
+/** What the intake's end-to-end specs share: a staff member's live socket, "has this consumer read that far", JSON calls with a token. */
 
 const tokens = developmentTokens();
 
