@@ -15,7 +15,7 @@ module.exports = {
   // openapi-typescript's CommonJS build requires ESM-only packages (parse-json, change-case, supports-color),
   // some of them its own copies in its node_modules.
   transformIgnorePatterns: [
-    '/node_modules/(?!(openapi-typescript/node_modules/)?(jose|openid-client|oauth4webapi|oidc-provider|content-disposition|@platformatic/kafka|@platformatic/dynamic-buffer|@platformatic/wasm-utils|openapi-typescript|parse-json|index-to-position|supports-color|change-case)/)',
+    '/node_modules/(?!(openapi-typescript/node_modules/)?(jose|uuid|openid-client|oauth4webapi|oidc-provider|content-disposition|@platformatic/kafka|@platformatic/dynamic-buffer|@platformatic/wasm-utils|openapi-typescript|parse-json|index-to-position|supports-color|change-case)/)',
   ],
   moduleNameMapper,
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',

