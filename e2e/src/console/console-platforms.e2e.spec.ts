@@ -100,7 +100,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
     await card.getByRole('button', { name: '向 美团 花间小店 发送测试推送' }).click();
     const outcome = card.locator('.test-outcome[data-outcome="tested"]');
     await outcome.waitFor();
-    expect(await outcome.textContent()).toBe('测试推送：签名校验通过，字段已读取（测试，未下单）。 同样签名的真实推送会被接收。');
+    expect(await outcome.textContent()).toBe('测试推送：签名校验通过（测试：未读取，未下单）。 同样签名的真实推送会被接收。');
     await card.locator('table.deliveries tr[data-outcome="tested"]').getByText('petalpost/test').waitFor();
     // Folded on the card, a click (or Enter) away.
     await card.getByText('需要粘贴的 8 个回调地址').focus();
@@ -155,7 +155,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
     await card.getByRole('button', { name: 'Send a test push to Ele.me store' }).click();
     const outcome = card.locator('.test-outcome[data-outcome="tested"]');
     await outcome.waitFor();
-    expect(await outcome.textContent()).toMatch(/^Test push: Signature verified and mapped \(test, nothing placed\)\. /);
+    expect(await outcome.textContent()).toBe('Test push: Signature verified (test: not read, nothing placed). A real push signed like it is taken.');
     // Both stores are on the page, the Meituan one with its eight addresses.
     await page.locator('article.connection[data-platform="meituan"]').waitFor();
     await expectAccessible(page, 'shop systems with two platforms');
