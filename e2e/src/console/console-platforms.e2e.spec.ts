@@ -1,6 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { eventually } from '@petalpost/testing';
-import { meituanPaidOrder, startMeituanStandIn, type MeituanStandIn } from '@petalpost/testing/shop-platforms';
+import {
+  meituanPaidOrder,
+  startMeituanStandIn,
+  startWechatStandIn,
+  startYouzanStandIn,
+  type MeituanStandIn,
+  type WechatStandIn,
+  type YouzanStandIn,
+} from '@petalpost/testing/shop-platforms';
 import type { BrowserContext, Page } from 'playwright-core';
 import { type ConsoleSystem, expectAccessible, type Locale, screenshot, type Shop, signInAs, startConsoleSystem } from './harness';
 
@@ -11,6 +19,9 @@ const MAX_ATTEMPTS = 2;
 
 /** Scrolls what a screenshot is of to the top of the window (a string: this file is compiled without the DOM's types). */
 const scrollToTop = (page: Page, selector: string) => page.evaluate(`document.querySelector(${JSON.stringify(selector)}).scrollIntoView({ block: 'start' })`);
+/** Everything the owner can read or copy on the page: its text and every field's value. */
+const everythingShown = (page: Page) =>
+  page.evaluate<string>(`document.body.innerText + '\\n' + [...document.querySelectorAll('input, textarea')].map((el) => el.value).join('\\n')`);
 
 /**
  * The owner connects the Chinese platforms a florist sells on, on the shop's systems page, against
@@ -20,13 +31,20 @@ const scrollToTop = (page: Page, selector: string) => page.evaluate(`document.qu
  * receive path and its outcome is shown; the buyer-note rules are edited. Meituan's open API is a
  * local stand-in (libs/testing/src/shop-platforms/meituan.stand-in.ts), since Meituan cannot be
  * reached from a test machine: it signs a real order's push as Meituan does and refuses the
- * confirmation written back until it is given up, which the owner sees and retries.
+ * confirmation written back until it is given up, which the owner sees and retries. A WeChat
+ * Store (in Chinese) and a Youzan shop (in English) are connected the same way, with credentials
+ * of the shapes their consoles issue taken from their local stand-ins (wechat.stand-in.ts,
+ * youzan.stand-in.ts); the WeChat stand-in also checks the address shown as WeChat checks a push
+ * URL when it is saved.
  */
 describe('the Chinese platforms on the shop’s systems page', () => {
   let system: ConsoleSystem;
   let shop: Shop;
   let meituan: MeituanStandIn;
+  let wechat: WechatStandIn;
+  let youzan: YouzanStandIn;
   let zhPage: Page;
+  let enPage: Page;
   let meituanId = '';
   const contexts: BrowserContext[] = [];
   const open = async (locale: Locale, path: string): Promise<Page> => {
@@ -46,7 +64,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
   };
 
   beforeAll(async () => {
-    meituan = await startMeituanStandIn();
+    [meituan, wechat, youzan] = await Promise.all([startMeituanStandIn(), startWechatStandIn(), startYouzanStandIn()]);
     system = await startConsoleSystem({
       env: {
         orders: {
@@ -64,7 +82,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
   afterAll(async () => {
     await Promise.all(contexts.map((context) => context.close()));
     await system?.stop();
-    await meituan?.close();
+    await Promise.all([meituan?.close(), wechat?.close(), youzan?.close()]);
   });
 
   it('connects a Meituan store by its app_id, app_secret and app_poi_code, gives a callback address per push type to copy, and its test push is verified', async () => {
@@ -100,7 +118,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
     await card.getByRole('button', { name: '向 美团 花间小店 发送测试推送' }).click();
     const outcome = card.locator('.test-outcome[data-outcome="tested"]');
     await outcome.waitFor();
-    expect(await outcome.textContent()).toBe('测试推送：签名校验通过，字段已读取（测试，未下单）。 同样签名的真实推送会被接收。');
+    expect(await outcome.textContent()).toBe('测试推送：签名校验通过（测试：未读取，未下单）。 同样签名的真实推送会被接收。');
     await card.locator('table.deliveries tr[data-outcome="tested"]').getByText('petalpost/test').waitFor();
     // Folded on the card, a click (or Enter) away.
     await card.getByText('需要粘贴的 8 个回调地址').focus();
@@ -130,7 +148,8 @@ describe('the Chinese platforms on the shop’s systems page', () => {
   });
 
   it('connects an Ele.me store by keyboard, with its one callback address, and its test push is verified', async () => {
-    const page = await open('en', '/intake');
+    enPage = await open('en', '/intake');
+    const page = enPage;
     const form = page.getByRole('form', { name: 'Connect a shop' });
     // The platform picker is one radio group: arrows move along it, as in any form.
     await form.getByRole('radio', { name: 'Shopify' }).focus();
@@ -155,7 +174,7 @@ describe('the Chinese platforms on the shop’s systems page', () => {
     await card.getByRole('button', { name: 'Send a test push to Ele.me store' }).click();
     const outcome = card.locator('.test-outcome[data-outcome="tested"]');
     await outcome.waitFor();
-    expect(await outcome.textContent()).toMatch(/^Test push: Signature verified and mapped \(test, nothing placed\)\. /);
+    expect(await outcome.textContent()).toBe('Test push: Signature verified (test: not read, nothing placed). A real push signed like it is taken.');
     // Both stores are on the page, the Meituan one with its eight addresses.
     await page.locator('article.connection[data-platform="meituan"]').waitFor();
     await expectAccessible(page, 'shop systems with two platforms');
@@ -255,5 +274,75 @@ describe('the Chinese platforms on the shop’s systems page', () => {
     const orderId = href?.split('/').pop();
     const order = await asOwner('GET', `/orders/${orderId}`);
     expect(order.body).toMatchObject({ cardMessage: '新婚快乐', anonymousSender: false });
+  });
+  it('connects a WeChat Store by its AppID, AppSecret, Token and EncodingAESKey, gives the one URL WeChat checks, and its encrypted test push is verified', async () => {
+    const page = zhPage;
+    await page.goto('/intake');
+    const form = page.getByRole('form', { name: '连接店铺' });
+    await form.getByRole('radio', { name: '微信小店' }).check();
+    // WeChat's own names, and no shop field: the app is the store.
+    await form.getByLabel('显示名称').fill('微信小店 花间');
+    await form.getByLabel(/^AppID/).fill(wechat.appId);
+    await form.getByLabel(/^AppSecret/).fill(wechat.appSecret);
+    await form.getByLabel(/^Token/).fill(wechat.pushToken);
+    await form.getByLabel(/^EncodingAESKey/).fill(wechat.encodingAesKey);
+    // Its AppSecret is for the API: a push that does not verify is the Token's, not the AppSecret's.
+    await form.getByText('用于获取微信接口的 access_token；推送由 Token 签名').waitFor();
+    await expect(form.getByLabel(/^(门店 app_poi_code|shop_id|kdt_id|access_token)/).count()).resolves.toBe(0);
+    await form.getByRole('button', { name: '连接', exact: true }).click();
+
+    const connected = page.locator('section.connected');
+    await connected.getByRole('heading', { name: '微信小店 花间 已连接。' }).waitFor();
+    const card = page.locator('article.connection[data-platform="wechat"]');
+    const wechatId = await card.getAttribute('data-connection-id');
+    const url = `${system.url}/api/orders/intake/pushes/wechat/${wechatId}`;
+    await expect(connected.locator('.callback-urls input').count()).resolves.toBe(1);
+    expect(await connected.getByRole('textbox', { name: '回调地址', exact: true }).inputValue()).toBe(url);
+    await connected.getByText('URL 填此地址，Token 和 EncodingAESKey 与此处填写的一致', { exact: false }).waitFor();
+    // Saved in WeChat's console, the address is checked by WeChat with the Token: it answers the echo.
+    const check = await wechat.checkUrl(url);
+    expect({ status: check.status, text: check.text }).toEqual({ status: 200, text: check.echostr });
+    await card.getByRole('definition').filter({ hasText: wechat.appId }).waitFor();
+
+    // WeChat's order-paid event, encrypted with the EncodingAESKey and signed with the Token, through the real receive path.
+    await card.getByRole('button', { name: '向 微信小店 花间 发送测试推送' }).click();
+    const outcome = card.locator('.test-outcome[data-outcome="tested"]');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toBe('测试推送：签名校验通过（测试：未读取，未下单）。 同样签名的真实推送会被接收。');
+    await card.locator('table.deliveries tr[data-outcome="tested"]').getByText('petalpost/test').waitFor();
+    const shown = await everythingShown(page);
+    for (const secret of [wechat.appSecret, wechat.pushToken, wechat.encodingAesKey]) expect(shown).not.toContain(secret);
+    await expectAccessible(page, 'shop systems with a WeChat Store');
+  });
+
+  it('connects a Youzan shop by its client_id, client_secret and kdt_id, with its one push URL, and its test push is verified', async () => {
+    const page = enPage;
+    await page.goto('/intake');
+    const form = page.getByRole('form', { name: 'Connect a shop' });
+    await form.getByRole('radio', { name: 'Youzan 有赞' }).check();
+    await form.getByLabel('Name shown here').fill('Youzan shop');
+    await form.getByLabel(/^client_id/).fill(youzan.clientId);
+    await form.getByLabel(/^client_secret/).fill(youzan.clientSecret);
+    await form.getByLabel(/^kdt_id/).fill(youzan.kdtId);
+    await form.getByRole('button', { name: 'Connect', exact: true }).click();
+
+    const connected = page.locator('section.connected');
+    await connected.getByRole('heading', { name: 'Youzan shop is connected.' }).waitFor();
+    const card = page.locator('article.connection[data-platform="youzan"]');
+    const youzanId = await card.getAttribute('data-connection-id');
+    await expect(connected.locator('.callback-urls input').count()).resolves.toBe(1);
+    expect(await connected.getByRole('textbox', { name: 'Callback address', exact: true }).inputValue()).toBe(
+      `${system.url}/api/orders/intake/pushes/youzan/${youzanId}`,
+    );
+    await connected.getByText('In Youzan Cloud (有赞云), your app’s message push (消息推送): this address as the push URL', { exact: false }).waitFor();
+    await card.getByRole('definition').filter({ hasText: youzan.kdtId }).waitFor();
+
+    // Youzan's trade-paid message, signed MD5(client_id + msg + client_secret), through the real receive path.
+    await card.getByRole('button', { name: 'Send a test push to Youzan shop' }).click();
+    const outcome = card.locator('.test-outcome[data-outcome="tested"]');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toBe('Test push: Signature verified (test: not read, nothing placed). A real push signed like it is taken.');
+    expect(await everythingShown(page)).not.toContain(youzan.clientSecret);
+    await expectAccessible(page, 'shop systems with a Youzan shop');
   });
 });

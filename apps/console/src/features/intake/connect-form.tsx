@@ -8,7 +8,7 @@ import { CallbackUrls } from './callback-urls';
 import { connectBody, type ConnectDraft, emptyConnectDraft } from './connect-draft';
 import { CONNECTIONS_QUERY } from './connections-query';
 import { intakeApi, type Platform } from './intake-api';
-import { type ChinaPlatform, isChinaPlatform, PLATFORM_FIELDS, PLATFORMS } from './platforms';
+import { type ChinaPlatform, fieldPurpose, isChinaPlatform, PLATFORM_FIELDS, PLATFORMS } from './platforms';
 
 /**
  * Connecting a Shopify shop or a WooCommerce site: where it is, the webhook's signing secret
@@ -196,7 +196,7 @@ function PlatformFields({ platform, draft, update }: { platform: ChinaPlatform; 
     if (!name) return null;
     return (
       <label className="grow">
-        {name} <span className="muted small">{t(`intake.connect.field.${key}`)}</span>
+        {name} <span className="muted small">{t(`intake.connect.field.${fieldPurpose(platform, key)}`)}</span>
         <input
           required={options.required}
           type={options.secret ? 'password' : 'text'}

@@ -12,7 +12,7 @@ import { CredentialsEditor } from './credentials-editor';
 import { type Connection, type Delivery, intakeApi } from './intake-api';
 import { LatestWritebacks } from './latest-writebacks';
 import { MappingEditor } from './mapping-editor';
-import { isChinaPlatform, PLATFORM_FIELDS } from './platforms';
+import { isChinaPlatform, outcomeWords, PLATFORM_FIELDS } from './platforms';
 import { useReasonText } from './reasons';
 import { RulesEditor } from './rules-editor';
 
@@ -55,7 +55,7 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
   });
   const tested = (waitingFor && deliveries.data?.deliveries.find((d) => d.deliveryId === waitingFor && d.outcome)) || answered;
   const reasonText = useReasonText();
-  const outcomeText = useOutcomeText();
+  const outcomeText = useOutcomeText(china !== undefined);
   const togglePanel = (next: Panel) => setPanel(panel === next ? undefined : next);
   // A platform refusing its own sample means the key or secret given is not the one it signs with.
   const testRefused = test.error instanceof ApiError && test.error.code === 'TEST_PUSH_REFUSED';
@@ -177,9 +177,9 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
 }
 
 /** What became of a delivery; before it is processed (or when processing failed), its state. */
-function useOutcomeText(): (d: Pick<Delivery, 'outcome' | 'state'>) => string {
+function useOutcomeText(push: boolean): (d: Pick<Delivery, 'outcome' | 'state'>) => string {
   const { t } = useTranslation();
-  return (d) => (d.outcome ? t(`intake.outcome.${d.outcome}`) : t(`intake.deliveryState.${d.state}`));
+  return (d) => (d.outcome ? t(`intake.outcome.${outcomeWords(d.outcome, push)}`) : t(`intake.deliveryState.${d.state}`));
 }
 
 /** The connection's last deliveries (a platform's pushes), newest first, each with what became of it. */
@@ -187,7 +187,7 @@ function Deliveries({ deliveries, pushes }: { deliveries: UseQueryResult<{ deliv
   const { t } = useTranslation();
   const format = useFormat();
   const reasonText = useReasonText();
-  const outcomeText = useOutcomeText();
+  const outcomeText = useOutcomeText(pushes);
   if (deliveries.error) return <ApiProblem error={deliveries.error} />;
   if (!deliveries.data) return <p role="status">{t('common.loading')}</p>;
   if (deliveries.data.deliveries.length === 0) return <p className="muted">{pushes ? t('intake.deliveries.noPushes') : t('intake.deliveries.none')}</p>;

@@ -34,3 +34,24 @@ export const PLATFORM_FIELDS: Record<ChinaPlatform, PlatformFields> = {
   youzan: { appKey: 'client_id', appSecret: 'client_secret', storeRef: 'kdt_id', accessToken: 'access_token' },
   wechat: { appKey: 'AppID', appSecret: 'AppSecret', pushToken: 'Token', encodingAesKey: 'EncodingAESKey' },
 };
+
+/** The hints beside the fields (intake.connect.field): a field's own, and WeChat's AppSecret, which signs nothing. */
+export type FieldPurpose = keyof PlatformFields | 'apiSecret';
+
+/**
+ * What the hint beside a field says it is for. Meituan's, Ele.me's and Youzan's app secret signs
+ * their pushes and our calls; WeChat's AppSecret only fetches the API's access token — its pushes
+ * are signed with the Token — so an owner is not told to look for a mismatch in the wrong place.
+ */
+export function fieldPurpose(platform: ChinaPlatform, field: keyof PlatformFields): FieldPurpose {
+  return platform === 'wechat' && field === 'appSecret' ? 'apiSecret' : field;
+}
+
+/**
+ * The words for a delivery's outcome (intake.outcome). A platform's test push is verified and
+ * stored, never read (its order id is made up, and nothing is asked of the platform): it is not
+ * said to be mapped, as a web shop's test delivery is.
+ */
+export function outcomeWords(outcome: string, push: boolean): string {
+  return push && outcome === 'tested' ? 'testedPush' : outcome;
+}
