@@ -17,7 +17,7 @@ import { locationsSection } from './dispatch/locations';
 import { riderSection } from './dispatch/rider';
 import { riderTable } from './dispatch/rider-report';
 import { intakeSection } from './intake/intake';
-import { intakeCsvTable, intakeHttpTable, intakeWebhookTable } from './intake/intake-report';
+import { intakeCsvTable, intakeHttpTable, intakeMeituanTable, intakeWebhookTable } from './intake/intake-report';
 import { kafkaClientsSection, kafkaClientsTable } from './kafka-clients';
 import { type NotificationsSection, notificationsSection } from './notifications/notifications';
 import { profiled, type ProfileSummary } from './lib/profile';
@@ -346,7 +346,7 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
     }
     if (sections.has('intake')) {
       say(
-        "\n[13 intake] a CSV import of many rows and a large upload (rows/s, the orders service's memory), the intake API and Shopify webhooks against POST /orders, same run",
+        "\n[13 intake] a CSV import of many rows and a large upload (rows/s, the orders service's memory), the intake API, Shopify webhooks and Meituan pushes against POST /orders, same run",
       );
       run.intake = await intakeSection(ctx, {
         rows: Number(env.BENCH_INTAKE_ROWS ?? 10_000),
@@ -355,7 +355,9 @@ async function sectionsOf(ctx: BenchContext, run: BenchRun): Promise<void> {
         seconds: Number(env.BENCH_INTAKE_SECONDS ?? phaseSeconds),
         warmupSeconds: warmupSeconds,
       });
-      say(`\n${printTable(intakeCsvTable(run.intake))}\n${printTable(intakeHttpTable(run.intake))}\n${printTable(intakeWebhookTable(run.intake))}\n`);
+      say(
+        `\n${printTable(intakeCsvTable(run.intake))}\n${printTable(intakeHttpTable(run.intake))}\n${printTable(intakeWebhookTable(run.intake))}\n${printTable(intakeMeituanTable(run.intake))}\n`,
+      );
     }
   } finally {
     run.machine.loadAvgEnd = loadavg();

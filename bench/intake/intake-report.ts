@@ -81,6 +81,53 @@ export function intakeWebhookTable(s: IntakeSection): Table {
   };
 }
 
+export function intakeMeituanTable(s: IntakeSection): Table {
+  const m = s.meituan;
+  return {
+    headers: [
+      'Meituan paid-order pushes',
+      'connections',
+      'answered/s',
+      'p50 ms',
+      'p99 ms',
+      'sent',
+      'placed',
+      'placed/s end to end',
+      'drained after',
+      'sample pushed again: stored, placed',
+      'errors',
+    ],
+    rows: [
+      [
+        'POST /intake/pushes/meituan/{connectionId}/paid (signed; stored, answered, processed after)',
+        s.concurrency,
+        fmt.rate(m.accepted.callsPerSec),
+        fmt.ms(m.accepted.p50Ms),
+        fmt.ms(m.accepted.p99Ms),
+        m.deliveries,
+        m.placed,
+        fmt.rate(m.placedPerSec),
+        `${m.drainSeconds.toFixed(1)} s`,
+        `${m.replay.sent}: ${m.replay.stored}, ${m.replay.placed}`,
+        m.accepted.errors,
+      ],
+    ],
+  };
+}
+
+/** Every push an order placed once (one OrderPlaced each, none twice), and the replayed sample stored and placed nothing. */
+function meituanCorrect(s: IntakeSection): boolean {
+  const m = s.meituan;
+  return (
+    m.placed === m.deliveries &&
+    m.orders === m.deliveries &&
+    m.placements === m.orders &&
+    m.replay.stored === 0 &&
+    m.replay.placed === 0 &&
+    m.accepted.errors === 0
+  );
+}
+
 function intakeTargets(s: IntakeSection): TargetRow[] {
   const { csv } = s;
   const reportCorrect =
@@ -145,6 +192,15 @@ function intakeTargets(s: IntakeSection): TargetRow[] {
     },
     {
       section: 'intake',
+      what: `Meituan paid pushes: orders placed/s end to end ÷ POST /orders, ${s.concurrency} connections (answered: ${fmt.rate(s.meituan.accepted.callsPerSec)}/s)`,
+      ours: `${fmt.rate(s.meituan.placedPerSec)}/s`,
+      baseline: `${fmt.rate(s.placeOrder.callsPerSec)}/s`,
+      ratio: fmt.ratio(s.meituan.placedPerSec / s.placeOrder.callsPerSec),
+      target: '(info)',
+      met: meituanCorrect(s) ? undefined : false,
+    },
+    {
+      section: 'intake',
       what: `orders/s taken through the intake API ÷ POST /orders, ${s.concurrency} connections`,
       ours: `${fmt.rate(s.intakeApi.callsPerSec)}/s`,
       baseline: `${fmt.rate(s.placeOrder.callsPerSec)}/s`,
@@ -160,7 +216,7 @@ export const intakeReport: SectionReport<IntakeSection> = {
     const alone = 'BENCH_SECTIONS=intake npm run bench';
     const { csv } = s;
     return [
-      '### 13. Orders from the shops’ own systems: a CSV import of 10,000 rows, a large upload, the intake API and Shopify webhooks against POST /orders',
+      '### 13. Orders from the shops’ own systems: a CSV import of 10,000 rows, a large upload, the intake API, Shopify webhooks and Meituan pushes against POST /orders',
       '',
       `Measured with \`${run.command}\`${run.command === alone ? '' : ` (this section alone: \`${alone}\`)`} on ${run.machine.cpus} cores (${run.machine.model}), everything on 127.0.0.1. The orders service runs as built (dist/apps/orders), in a process of its own, configured as in production (LOG_LEVEL=info); its resident memory (VmRSS) is sampled every 50 ms.`,
       '',
@@ -175,6 +231,10 @@ export const intakeReport: SectionReport<IntakeSection> = {
       `**Shopify webhooks against the same.** After those windows, a Shopify store is connected and ${s.concurrency} connections send it \`orders/create\` deliveries as Shopify does (its headers, the base64 HMAC-SHA256 of the body bytes), each a new order with a Zapiet delivery date and slot, for ${s.seconds} s after ${s.warmupSeconds} s of warm-up. Each is answered 200 once stored; the delivery worker then places it through IntakePlacer, six deliveries at a time (ORDERS_INTAKE_WORKER_CONCURRENCY's default; one order's deliveries one after another). Placed/s end to end is every delivery ÷ the time from the first one's arrival to the last one processed (from \`intake_deliveries\`); ${s.webhook.placed} of ${s.webhook.deliveries} became orders.`,
       '',
       md(intakeWebhookTable(s)),
+      '',
+      `**Meituan pushes against the same.** Then a Meituan 闪购 store is connected (its open API a local stand-in on 127.0.0.1, libs/testing/src/shop-platforms/meituan.stand-in.ts, since Meituan cannot be reached from here; ORDERS_INTAKE_PUBLIC_URL is the service's own address, so the paid callback URL the connection gives is where the pushes go) and ${s.concurrency} connections send it paid-order pushes as Meituan does (a form, every value URL-encoded twice, \`sig\` the MD5 of the callback URL, the sorted parameters and the app secret), each a new order id with a slot tomorrow in Shanghai, a booker apart from the recipient, privacy numbers and the card text in \`caution\`, for ${s.seconds} s after ${s.warmupSeconds} s of warm-up. Each is answered \`{"data":"ok"}\` once stored and placed after by the same worker, counted as the Shopify deliveries are (this connection's rows of \`intake_deliveries\`): ${s.meituan.placed} of ${s.meituan.deliveries} became orders, ${s.meituan.orders} distinct, with ${s.meituan.placements} OrderPlaced events among them. Then ${s.meituan.replay.sent} of the pushes were sent again, newly signed, as Meituan repeats them: each answered \`{"data":"ok"}\`, ${s.meituan.replay.stored} stored and ${s.meituan.replay.placed} placed again.`,
+      '',
+      md(intakeMeituanTable(s)),
       '',
     ];
   },

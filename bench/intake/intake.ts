@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AccessTokenSigner, generateSigningKey } from '@petalpost/auth';
 import { allTopics } from '@petalpost/contracts';
-import { shopifyOrder } from '@petalpost/testing/shop-platforms';
+import { freePort } from '@petalpost/infra';
+import { meituanPaidOrder, type MeituanStandIn, shopifyOrder, startMeituanStandIn } from '@petalpost/testing/shop-platforms';
 import { type BuiltService, productionEnv, runResources, startBuiltService } from '../lib/built-service';
 import type { BenchContext } from '../lib/context';
 import { repoRoot } from '../lib/infra';
@@ -54,6 +55,8 @@ export interface IntakeSection {
   placeOrder: PhaseResult;
   /** Shopify `orders/create` deliveries, signed as Shopify signs them, to POST /intake/shopify/webhooks. */
   webhook: WebhookRun;
+  /** Meituan paid-order pushes, signed as Meituan signs them, to a connected store's paid callback URL. */
+  meituan: MeituanPushRun;
   serviceCores: { intakeApi: number; placeOrder: number };
 }
 
@@ -69,6 +72,14 @@ export interface WebhookRun {
   drainSeconds: number;
 }
 
+export interface MeituanPushRun extends WebhookRun {
+  /** OrderPlaced events in the log for the pushes' orders, and how many orders they are: one each, none twice. */
+  placements: number;
+  orders: number;
+  /** A sample of the paid pushes sent again, newly signed (each answered `{"data":"ok"}`, or the run fails): what that stored and placed. */
+  replay: { sent: number; stored: number; placed: number };
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HEADER = 'Order No,Customer,Customer phone,Delivery Date,Delivery Time,Recipient,Recipient Phone,Address,Items,Card Message,Total,Paid';
 
@@ -77,7 +88,9 @@ const HEADER = 'Order No,Customer,Customer phone,Delivery Date,Delivery Time,Rec
  * configured as in production): a 10,000-row file with known duplicates, malformed and undated
  * rows uploaded, run, its report checked, the service's memory sampled throughout; a large file
  * uploaded (streamed, never started) to show memory does not grow with the file; then orders
- * taken through POST /intake/orders against POST /orders in the same run and turns.
+ * taken through POST /intake/orders against POST /orders in the same run and turns, and after
+ * them Shopify webhooks and Meituan paid pushes (the latter signed over the callback URL, so the
+ * service's public URL is its own address; Meituan's open API a stand-in on 127.0.0.1).
  */
 export async function intakeSection(
   ctx: BenchContext,
@@ -88,19 +101,27 @@ export async function intakeSection(
   const schema = infra.embeddedPostgres ? 'bench_intake' : `bench_intake_${process.pid}`;
   const { cleanUp } = await runResources(infra, { topics: allTopics(namespace), schemas: [schema] });
   const signingKey = generateSigningKey();
+  // Meituan's open API, which the connector calls (write-backs, the shop's pin), answered on 127.0.0.1.
+  const meituan = await startMeituanStandIn();
+  // Meituan's sig covers the callback URL the shop registered: the service must know it as the URL posted to.
+  const port = await freePort();
   let service: BuiltService;
   try {
     service = await startBuiltService({
       name: 'orders',
       entry: process.env.BENCH_INTAKE_ORDERS_MAIN ?? ORDERS_MAIN,
       logName: 'intake-orders',
+      port,
       env: {
         ...productionEnv(infra, { schema, namespace, signingKey, logLevel: 'info' }),
         PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
         ORDERS_INTAKE_SECRETS_KEY: randomBytes(32).toString('base64'),
+        ORDERS_INTAKE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        ORDERS_INTAKE_MEITUAN_API_ORIGIN: meituan.apiOrigin,
       },
     });
   } catch (err) {
+    await meituan.close();
     await cleanUp();
     throw err;
   }
@@ -127,10 +148,15 @@ export async function intakeSection(
     const http = await intakeAgainstPlaceOrder(ctx, service, { staff, apiKey, ...options });
     const webhook = await shopifyWebhooks(ctx, service, schema, staff, options);
     say(`  webhooks: ${Math.round(webhook.accepted.callsPerSec)} deliveries/s answered, ${Math.round(webhook.placedPerSec)} orders/s placed end to end`);
-    return { csv, ...(smallUpload ? { smallUpload } : {}), ...(bigUpload ? { bigUpload } : {}), ...http, webhook };
+    const meituanRun = await meituanPushes(ctx, service, schema, staff, meituan, options);
+    say(
+      `  Meituan pushes: ${Math.round(meituanRun.accepted.callsPerSec)} pushes/s answered, ${Math.round(meituanRun.placedPerSec)} orders/s placed end to end; replayed ${meituanRun.replay.sent}, stored again ${meituanRun.replay.stored}`,
+    );
+    return { csv, ...(smallUpload ? { smallUpload } : {}), ...(bigUpload ? { bigUpload } : {}), ...http, webhook, meituan: meituanRun };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
     await service.stop().catch((err: Error) => say(`  stopping orders: ${err.message}`));
+    await meituan.close();
     await cleanUp();
   }
 }
@@ -299,7 +325,7 @@ async function intakeAgainstPlaceOrder(
   ctx: BenchContext,
   service: BuiltService,
   options: { staff: string; apiKey: string; concurrency: number; seconds: number; warmupSeconds: number },
-): Promise<Omit<IntakeSection, 'csv' | 'smallUpload' | 'bigUpload' | 'webhook'>> {
+): Promise<Omit<IntakeSection, 'csv' | 'smallUpload' | 'bigUpload' | 'webhook' | 'meituan'>> {
   const order = placeOrderBody();
   const run = randomUUID().slice(0, 8);
   const intake = (worker: number, seq: number) =>
@@ -429,4 +455,113 @@ async function shopifyWebhooks(
   )) as Array<{ deliveries: number; placed: number; seconds: number }>;
   if (stats.deliveries !== sent) throw new Error(`${sent} deliveries answered 200, ${stats.deliveries} stored`);
   return { accepted, deliveries: stats.deliveries, placed: stats.placed, placedPerSec: stats.placed / stats.seconds, drainSeconds };
+}
+
+/** How many paid pushes are sent again after the run, to see that a replay stores and places nothing. */
+const REPLAY_SAMPLE = 50;
+
+/**
+ * Meituan paid-order pushes as Meituan sends them (the stand-in's signing: a form, every value
+ * URL-encoded twice, `sig` = MD5 over the registered callback URL and the sorted parameters + the
+ * app secret) to a connected store's paid callback URL, in a closed loop for `seconds`: each
+ * answered `{"data":"ok"}` once stored; then the wait until every stored push is placed. Counted
+ * as the Shopify deliveries are (intake_deliveries, this connection's rows), then checked: each
+ * push one order, placed once; a sample pushed again, newly signed, stores and places nothing.
+ */
+async function meituanPushes(
+  ctx: BenchContext,
+  service: BuiltService,
+  schema: string,
+  staff: string,
+  meituan: MeituanStandIn,
+  options: { concurrency: number; seconds: number; warmupSeconds: number },
+): Promise<MeituanPushRun> {
+  const connected = await fetch(`${service.url}/intake/connections`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      platform: 'meituan',
+      label: 'bench 美团闪购',
+      timeZone: 'Asia/Shanghai',
+      appKey: meituan.appId,
+      appSecret: meituan.appSecret,
+      storeRef: meituan.appPoiCode,
+    }),
+  });
+  const created = (await connected.json()) as { connection?: { connectionId: string; callbackUrls: Array<{ pushType?: string; url: string }> } };
+  if (connected.status !== 201 || !created.connection)
+    throw new Error(`connecting a Meituan store: HTTP ${connected.status}: ${JSON.stringify(created).slice(0, 300)}`);
+  const { connectionId, callbackUrls } = created.connection;
+  const paidUrl = callbackUrls.find((c) => c.pushType === 'paid')?.url;
+  // Posted where it is signed over: the registered URL is this service's own address.
+  if (!paidUrl?.startsWith(`${service.url}/`)) throw new Error(`the paid callback URL ${String(paidUrl)} is not on ${service.url}`);
+  // Tomorrow 14:00 in Shanghai.
+  const slot = new Date(Date.now() + DAY_MS);
+  slot.setUTCHours(6, 0, 0, 0);
+  const run = String(Date.now()).slice(-8);
+  const sample: Array<Record<string, string>> = [];
+  let sent = 0;
+  const push = async (params: Record<string, string>) => {
+    const answer = await meituan.sendPush({ url: paidUrl, params });
+    if (answer.status !== 200 || answer.text !== '{"data":"ok"}') throw new Error(`Meituan push: HTTP ${answer.status}: ${answer.text.slice(0, 200)}`);
+  };
+  const deliver = async (worker: number, seq: number) => {
+    // Meituan order ids are digits only (17 and more).
+    const orderId = `27${run}${String(worker).padStart(3, '0')}${String(seq).padStart(7, '0')}`;
+    const params = meituanPaidOrder(orderId, meituan.appPoiCode, slot);
+    await push(params);
+    sent++;
+    if (sample.length < REPLAY_SAMPLE) sample.push(params);
+    return 1;
+  };
+  say(`  Meituan paid pushes: ${options.concurrency} connections, ${options.seconds} s, then until every push is processed …`);
+  const accepted = mergeSamples([
+    await runSlice(
+      {
+        name: 'meituan',
+        concurrency: options.concurrency,
+        warmupMs: options.warmupSeconds * 1000,
+        durationMs: options.seconds * 1000,
+        serverPid: ctx.infra.postgresPid,
+      },
+      deliver,
+    ),
+  ]);
+  const answeredAt = performance.now();
+  const deliveries = `"${schema}".intake_deliveries`;
+  const waiting = async () =>
+    (
+      (await ctx.infra.dataSource.query(`SELECT count(*)::int AS waiting FROM ${deliveries} WHERE connection_id = $1 AND state = 'received'`, [
+        connectionId,
+      ])) as Array<{ waiting: number }>
+    )[0].waiting;
+  while ((await waiting()) > 0) await sleep(100);
+  const drainSeconds = (performance.now() - answeredAt) / 1000;
+  const counts = async () =>
+    (
+      (await ctx.infra.dataSource.query(
+        `SELECT count(*)::int AS deliveries, count(*) FILTER (WHERE outcome = 'placed')::int AS placed, count(DISTINCT order_id)::int AS orders,
+                extract(epoch FROM max(processed_at) - min(received_at))::float AS seconds,
+                (SELECT count(*)::int FROM "${schema}".events e
+                  WHERE e.type = 'OrderPlaced' AND e.stream_id IN (SELECT 'order-' || d.order_id FROM ${deliveries} d WHERE d.connection_id = $1)) AS placements
+           FROM ${deliveries} WHERE connection_id = $1`,
+        [connectionId],
+      )) as Array<{ deliveries: number; placed: number; orders: number; seconds: number; placements: number }>
+    )[0];
+  const stats = await counts();
+  if (stats.deliveries !== sent) throw new Error(`${sent} Meituan pushes answered {"data":"ok"}, ${stats.deliveries} stored`);
+  // The same orders pushed again, newly signed (a later timestamp): Meituan's repeats.
+  for (const params of sample) await push(params);
+  while ((await waiting()) > 0) await sleep(100);
+  const after = await counts();
+  return {
+    accepted,
+    deliveries: stats.deliveries,
+    placed: stats.placed,
+    placedPerSec: stats.placed / stats.seconds,
+    drainSeconds,
+    placements: after.placements,
+    orders: after.orders,
+    replay: { sent: sample.length, stored: after.deliveries - stats.deliveries, placed: after.placements - stats.placements },
+  };
 }
