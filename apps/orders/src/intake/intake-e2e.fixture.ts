@@ -1,10 +1,26 @@
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import { namespaced, TOPICS } from '@petalpost/contracts';
-import { eventually, orderOnTheWire, rosesPlaced, testInfra, uniqueName } from '@petalpost/testing';
+import type { RunningService } from '@petalpost/platform';
+import {
+  createTestNamespace,
+  eventually,
+  orderOnTheWire,
+  rosesPlaced,
+  type ServiceProcess,
+  startServiceProcess,
+  startTestService,
+  testInfra,
+  uniqueName,
+} from '@petalpost/testing';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { WebSocket } from 'ws';
+import type { OrdersConfig } from '../orders.config';
+import { ordersService } from '../orders.service';
 
-/** What the intake's end-to-end specs share: a staff member's live socket, "has this consumer read that far", JSON calls with a token. */
+/**
+ * What the intake's end-to-end specs share: the services a platform's order goes through, a staff
+ * member's live socket, "has this consumer read that far", JSON calls with a token.
+ */
 
 const tokens = developmentTokens();
 
@@ -93,4 +109,46 @@ export async function callJson(url: string, method: string, token: string, body?
 
 export function signToken(principal: Principal): string {
   return tokens.sign(principal);
+}
+
+/** The real services a platform's order goes through, in a namespace of their own. */
+export interface PlatformServices {
+  namespace: string;
+  notifications: ServiceProcess;
+  dispatch: ServiceProcess;
+  orders: RunningService<OrdersConfig>;
+  stop(): Promise<void>;
+}
+
+/** Pushes processed and write-backs retried in milliseconds, so a spec waits for outcomes, not for the production pace. */
+const QUICK_INTAKE = {
+  ORDERS_INTAKE_WORKER_POLL_MS: '100',
+  ORDERS_INTAKE_WRITEBACK_POLL_MS: '50',
+  ORDERS_INTAKE_WRITEBACK_BASE_DELAY_MS: '50',
+  ORDERS_INTAKE_WRITEBACK_MAX_DELAY_MS: '400',
+};
+
+/**
+ * Notifications and dispatch as processes of their own, notifications reading orders.events before
+ * anything is placed (so staff hear of the first order), and the orders service in this process
+ * with `ordersEnv` (the platform's API origin, attempts, the position rate).
+ */
+export async function startPlatformServices(ordersEnv: Record<string, string>): Promise<PlatformServices> {
+  const namespace = await createTestNamespace();
+  const [notifications, dispatch] = await Promise.all([
+    startServiceProcess('notifications', { KAFKA_NAMESPACE: namespace }),
+    startServiceProcess('dispatch', { KAFKA_NAMESPACE: namespace }),
+  ]);
+  await waitUntilConsuming(notifications.url, namespace);
+  const orders = await startTestService(ordersService, { KAFKA_NAMESPACE: namespace, ...QUICK_INTAKE, ...ordersEnv });
+  return {
+    namespace,
+    notifications,
+    dispatch,
+    orders,
+    stop: async () => {
+      await orders.app.close();
+      await Promise.all([dispatch.stop(), notifications.stop()]);
+    },
+  };
 }

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import type { RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, uniqueName } from '@petalpost/testing';
+import { eventually, type ServiceProcess, uniqueName } from '@petalpost/testing';
 import { elemeOrderDetail, startElemeStandIn, type ElemeStandIn } from '@petalpost/testing/shop-platforms';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from '../../../orders.config';
-import { ordersService } from '../../../orders.service';
 import { orderStream } from '../../../orders/domain/order.events';
 import { wgs84ToGcj02 } from '../coordinates';
-import { StaffSocket, waitUntilConsuming } from '../../intake-e2e.fixture';
+import { StaffSocket, type PlatformServices, startPlatformServices } from '../../intake-e2e.fixture';
 
 // Our Kafka and PostgreSQL are real, and so are the orders, dispatch and notifications services.
 // Ele.me's gateway cannot be reached from here: a local stand-in (libs/testing/src/shop-platforms/
@@ -25,6 +24,7 @@ const latestSendTime = Math.floor(Date.parse(`${year}-02-14T15:00:00+08:00`) / 1
 
 describe('Ele.me 零售 end to end: pushes to orders, the shop’s own rider back to Ele.me (orders, dispatch, notifications; Ele.me stand-in)', () => {
   let eleme: ElemeStandIn;
+  let services: PlatformServices;
   let orders: RunningService<OrdersConfig>;
   let dispatch: ServiceProcess;
   let notifications: ServiceProcess;
@@ -95,19 +95,11 @@ describe('Ele.me 零售 end to end: pushes to orders, the shop’s own rider bac
 
   beforeAll(async () => {
     eleme = await startElemeStandIn({ accessToken: 'eleme-shop-token' });
-    const namespace = await createTestNamespace();
-    notifications = await startServiceProcess('notifications', { KAFKA_NAMESPACE: namespace });
-    await waitUntilConsuming(notifications.url, namespace);
-    dispatch = await startServiceProcess('dispatch', { KAFKA_NAMESPACE: namespace });
-    orders = await startTestService(ordersService, {
-      KAFKA_NAMESPACE: namespace,
+    services = await startPlatformServices({
       ORDERS_INTAKE_ELEME_API_ORIGIN: eleme.apiOrigin,
-      ORDERS_INTAKE_WORKER_POLL_MS: '200',
-      ORDERS_INTAKE_WRITEBACK_POLL_MS: '50',
-      ORDERS_INTAKE_WRITEBACK_BASE_DELAY_MS: '50',
-      ORDERS_INTAKE_WRITEBACK_MAX_DELAY_MS: '200',
       ORDERS_INTAKE_WRITEBACK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
     });
+    ({ orders, dispatch, notifications } = services);
     shop = uniqueName('shop');
     staffSocket = await StaffSocket.open(notifications.url, { role: 'staff', shopId: shop, sub: 'alice' });
     // The shop's rider, as the shop registers them with dispatch: their name and phone go to Ele.me.
@@ -121,8 +113,7 @@ describe('Ele.me 零售 end to end: pushes to orders, the shop’s own rider bac
   }, 180_000);
   afterAll(async () => {
     staffSocket?.socket.close();
-    await orders?.app.close();
-    await Promise.all([dispatch?.stop(), notifications?.stop()]);
+    await services?.stop();
     await eleme?.close();
   });
   afterEach(() => {

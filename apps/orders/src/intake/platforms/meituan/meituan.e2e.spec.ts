@@ -1,13 +1,12 @@
 import { developmentTokens, type Principal } from '@petalpost/auth';
 import type { RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, uniqueName } from '@petalpost/testing';
+import { eventually, type ServiceProcess, uniqueName } from '@petalpost/testing';
 import { meituanPaidOrder, type MeituanPush, startMeituanStandIn, type MeituanStandIn } from '@petalpost/testing/shop-platforms';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from '../../../orders.config';
-import { ordersService } from '../../../orders.service';
 import { orderStream } from '../../../orders/domain/order.events';
 import { wgs84ToGcj02 } from '../../platforms/coordinates';
-import { StaffSocket } from '../../intake-e2e.fixture';
+import { StaffSocket, type PlatformServices, startPlatformServices } from '../../intake-e2e.fixture';
 
 // Our Kafka and PostgreSQL are real, and so are the orders, dispatch and notifications services.
 // Meituan is not reachable from here: a local stand-in (libs/testing/src/shop-platforms/meituan.stand-in.ts)
@@ -23,6 +22,7 @@ const chosen = new Date(`${nextYear}-02-14T06:00:00Z`);
 
 describe('orders from Meituan 闪购, and the shop’s own riders written back (real orders, dispatch and notifications; a Meituan stand-in)', () => {
   let meituan: MeituanStandIn;
+  let services: PlatformServices;
   let orders: RunningService<OrdersConfig>;
   let dispatch: ServiceProcess;
   let notifications: ServiceProcess;
@@ -91,22 +91,13 @@ describe('orders from Meituan 闪购, and the shop’s own riders written back (
 
   beforeAll(async () => {
     meituan = await startMeituanStandIn({ shopPin: { lat: 39.996794, lng: 116.480881 } });
-    const namespace = await createTestNamespace();
-    [dispatch, notifications] = await Promise.all([
-      startServiceProcess('dispatch', { KAFKA_NAMESPACE: namespace }),
-      startServiceProcess('notifications', { KAFKA_NAMESPACE: namespace }),
-    ]);
-    orders = await startTestService(ordersService, {
-      KAFKA_NAMESPACE: namespace,
+    services = await startPlatformServices({
       ORDERS_INTAKE_MEITUAN_API_ORIGIN: meituan.apiOrigin,
-      ORDERS_INTAKE_WORKER_POLL_MS: '100',
-      ORDERS_INTAKE_WRITEBACK_POLL_MS: '50',
-      ORDERS_INTAKE_WRITEBACK_BASE_DELAY_MS: '50',
-      ORDERS_INTAKE_WRITEBACK_MAX_DELAY_MS: '200',
       ORDERS_INTAKE_WRITEBACK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       // Meituan takes a position every 2 minutes; the spec's rider cannot wait that long between fixes.
       ORDERS_INTAKE_POSITION_INTERVAL_MS: String(POSITION_INTERVAL_MS),
     });
+    ({ orders, dispatch, notifications } = services);
     shop = uniqueName('shop');
     staff = tokens.sign({ role: 'staff', shopId: shop, sub: 'mei' } as Principal);
     socket = await StaffSocket.open(notifications.url, { role: 'staff', shopId: shop, sub: 'mei' } as Principal);
@@ -125,8 +116,8 @@ describe('orders from Meituan 闪购, and the shop’s own riders written back (
   }, 180_000);
   afterAll(async () => {
     socket?.socket.close();
-    await orders?.app.close();
-    await Promise.all([dispatch?.stop(), notifications?.stop(), meituan?.close()]);
+    await services?.stop();
+    await meituan?.close();
   });
   afterEach(() => expect(meituan.calls().filter((c) => c.refused)).toEqual([]));
 

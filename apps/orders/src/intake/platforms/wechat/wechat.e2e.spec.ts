@@ -1,13 +1,12 @@
 import type { Principal } from '@petalpost/auth';
 import { namespaced, TOPICS } from '@petalpost/contracts';
 import type { RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { eventually, type ServiceProcess, testInfra, uniqueName } from '@petalpost/testing';
 import { startWechatStandIn, wechatOrder, type WechatEventInput, type WechatStandIn } from '@petalpost/testing/shop-platforms';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from '../../../orders.config';
-import { ordersService } from '../../../orders.service';
-import { callJson, readPast, signToken, StaffSocket, waitUntilConsuming } from '../../intake-e2e.fixture';
+import { callJson, readPast, signToken, StaffSocket, type PlatformServices, startPlatformServices } from '../../intake-e2e.fixture';
 
 // End to end on the real orders, dispatch and notifications services, PostgreSQL and Kafka. WeChat
 // is not reachable from here: the store's pushes and WeChat's API are a local stand-in that signs
@@ -21,6 +20,7 @@ const SHIP = '/channels/ec/order/delivery/send';
 
 describe('WeChat Store orders end to end: pushed, decoded, placed, heard by staff, and shipped at pickup (real services, Postgres and Kafka; WeChat a stand-in)', () => {
   let wechat: WechatStandIn;
+  let services: PlatformServices;
   let orders: RunningService<OrdersConfig>;
   let dispatch: ServiceProcess;
   let notifications: ServiceProcess;
@@ -75,22 +75,12 @@ describe('WeChat Store orders end to end: pushed, decoded, placed, heard by staf
 
   beforeAll(async () => {
     wechat = await startWechatStandIn();
-    namespace = await createTestNamespace();
-    [notifications, dispatch] = await Promise.all([
-      startServiceProcess('notifications', { KAFKA_NAMESPACE: namespace }),
-      startServiceProcess('dispatch', { KAFKA_NAMESPACE: namespace }),
-    ]);
-    await waitUntilConsuming(notifications.url, namespace);
-    orders = await startTestService(ordersService, {
-      KAFKA_NAMESPACE: namespace,
+    services = await startPlatformServices({
       ORDERS_INTAKE_WECHAT_API_ORIGIN: wechat.apiOrigin,
-      ORDERS_INTAKE_WORKER_POLL_MS: '100',
-      ORDERS_INTAKE_WRITEBACK_POLL_MS: '50',
-      ORDERS_INTAKE_WRITEBACK_BASE_DELAY_MS: '50',
-      ORDERS_INTAKE_WRITEBACK_MAX_DELAY_MS: '400',
       ORDERS_INTAKE_WRITEBACK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       ORDERS_INTAKE_POSITION_INTERVAL_MS: '1000',
     });
+    ({ namespace, orders, dispatch, notifications } = services);
     admin = new Kafka({ clientId: 'wechat-e2e', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     shop = uniqueName('shop');
@@ -119,8 +109,8 @@ describe('WeChat Store orders end to end: pushed, decoded, placed, heard by staf
   afterAll(async () => {
     socket?.socket.close();
     await admin?.disconnect();
-    await orders?.app.close();
-    await Promise.all([dispatch?.stop(), notifications?.stop(), wechat?.close()]);
+    await services?.stop();
+    await wechat?.close();
   });
 
   it('connects the store and passes WeChat’s URL check with the echostr as it came; a check signed with another Token fails', async () => {

@@ -1,14 +1,13 @@
 import type { Principal } from '@petalpost/auth';
 import { namespaced, TOPICS } from '@petalpost/contracts';
 import type { RunningService } from '@petalpost/platform';
-import { createTestNamespace, eventually, type ServiceProcess, startServiceProcess, startTestService, testInfra, uniqueName } from '@petalpost/testing';
+import { eventually, type ServiceProcess, testInfra, uniqueName } from '@petalpost/testing';
 import { startYouzanStandIn, youzanTrade, type YouzanPushInput, type YouzanStandIn } from '@petalpost/testing/shop-platforms';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from '../../../orders.config';
-import { ordersService } from '../../../orders.service';
 import { wgs84ToGcj02 } from '../coordinates';
-import { callJson, readPast, signToken, StaffSocket, waitUntilConsuming } from '../../intake-e2e.fixture';
+import { callJson, readPast, signToken, StaffSocket, type PlatformServices, startPlatformServices } from '../../intake-e2e.fixture';
 
 // End to end on the real orders, dispatch and notifications services, PostgreSQL and Kafka. Youzan
 // is not reachable from here: its pushes and open API are a local stand-in that signs as Youzan does
@@ -24,6 +23,7 @@ const LOCAL_DELIVERY = '/api/youzan.retail.open.update.localDeliveryStatus/1.0.0
 
 describe('Youzan orders end to end: pushed, placed, heard by staff, and the shop’s own rider told back (real services, Postgres and Kafka; Youzan a stand-in)', () => {
   let youzan: YouzanStandIn;
+  let services: PlatformServices;
   let orders: RunningService<OrdersConfig>;
   let dispatch: ServiceProcess;
   let notifications: ServiceProcess;
@@ -77,22 +77,12 @@ describe('Youzan orders end to end: pushed, placed, heard by staff, and the shop
 
   beforeAll(async () => {
     youzan = await startYouzanStandIn();
-    namespace = await createTestNamespace();
-    [notifications, dispatch] = await Promise.all([
-      startServiceProcess('notifications', { KAFKA_NAMESPACE: namespace }),
-      startServiceProcess('dispatch', { KAFKA_NAMESPACE: namespace }),
-    ]);
-    await waitUntilConsuming(notifications.url, namespace);
-    orders = await startTestService(ordersService, {
-      KAFKA_NAMESPACE: namespace,
+    services = await startPlatformServices({
       ORDERS_INTAKE_YOUZAN_API_ORIGIN: youzan.apiOrigin,
-      ORDERS_INTAKE_WORKER_POLL_MS: '100',
-      ORDERS_INTAKE_WRITEBACK_POLL_MS: '50',
-      ORDERS_INTAKE_WRITEBACK_BASE_DELAY_MS: '50',
-      ORDERS_INTAKE_WRITEBACK_MAX_DELAY_MS: '400',
       ORDERS_INTAKE_WRITEBACK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       ORDERS_INTAKE_POSITION_INTERVAL_MS: String(POSITION_INTERVAL_MS),
     });
+    ({ namespace, orders, dispatch, notifications } = services);
     admin = new Kafka({ clientId: 'youzan-e2e', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     shop = uniqueName('shop');
@@ -121,8 +111,8 @@ describe('Youzan orders end to end: pushed, placed, heard by staff, and the shop
   afterAll(async () => {
     socket?.socket.close();
     await admin?.disconnect();
-    await orders?.app.close();
-    await Promise.all([dispatch?.stop(), notifications?.stop(), youzan?.close()]);
+    await services?.stop();
+    await youzan?.close();
   });
 
   it('connects the shop with its client id, secret and kdt_id, and shows the one callback URL to paste, never the secret', async () => {
