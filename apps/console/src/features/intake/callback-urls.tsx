@@ -1,6 +1,7 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Connection } from './intake-api';
+import { useClipboard } from '../../ui/use-clipboard';
 
 /**
  * The addresses to paste into the platform's console, each with its copy button: Meituan takes
@@ -35,18 +36,13 @@ export function CallbackUrls({ connection, titled = true }: { connection: Pick<C
 function CopyField({ label, value }: { label: string; value: string }) {
   const { t } = useTranslation();
   const id = useId();
-  const [copied, setCopied] = useState<'yes' | 'no' | undefined>();
-  const copy = () =>
-    navigator.clipboard.writeText(value).then(
-      () => setCopied('yes'),
-      () => setCopied('no'),
-    );
+  const { copied, copy } = useClipboard(value);
   return (
     <div className="copy-field">
       <label htmlFor={id}>{label}</label>
       <div className="row">
         <input id={id} className="grow" readOnly value={value} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" aria-label={t('intake.connect.copyOf', { what: label })} onClick={() => void copy()}>
+        <button type="button" aria-label={t('intake.connect.copyOf', { what: label })} onClick={copy}>
           {t('intake.connect.copy')}
         </button>
         <span role="status" className="small">

@@ -1,22 +1,18 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useClipboard } from '../../ui/use-clipboard';
 
 /** A secret or link the service shows this once: readable, selectable, and copied with one button. */
 export function CopyOnce({ label, value, note }: { label: string; value: string; note: string }) {
   const { t } = useTranslation();
   const id = useId();
-  const [copied, setCopied] = useState<'yes' | 'no' | undefined>();
-  const copy = () =>
-    navigator.clipboard.writeText(value).then(
-      () => setCopied('yes'),
-      () => setCopied('no'),
-    );
+  const { copied, copy } = useClipboard(value);
   return (
     <div className="copy-once card">
       <label htmlFor={id}>{label}</label>
       <div className="row">
         <input id={id} readOnly value={value} size={Math.min(80, value.length)} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" onClick={() => void copy()}>
+        <button type="button" onClick={copy}>
           {t('shop.copy')}
         </button>
       </div>
