@@ -13,6 +13,7 @@ import {
   uniqueName,
 } from '@petalpost/testing';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import { WebSocket } from 'ws';
 import type { OrdersConfig } from '../orders.config';
 import { ordersService } from '../orders.service';
@@ -151,4 +152,20 @@ export async function startPlatformServices(ordersEnv: Record<string, string>): 
       await Promise.all([dispatch.stop(), notifications.stop()]);
     },
   };
+}
+
+/**
+ * A rider of the shop, registered with dispatch as the shop registers them, once the orders
+ * service's riders' directory knows the phone a platform will show the buyer.
+ */
+export async function registerRider(services: PlatformServices, shopId: string, name: string, phone: string): Promise<{ riderId: string; token: string }> {
+  const riderId = uniqueName('rider');
+  const staff = tokens.sign({ role: 'staff', shopId, sub: 'owner' });
+  const registered = await callJson(`${services.dispatch.url}/riders`, 'POST', staff, { riderId, name, phone, vehicle: { kind: 'e-bike', capacity: 6 } });
+  expect(registered.status).toBe(201);
+  await eventually(async () => {
+    const [row] = await services.orders.app.get(DataSource).query<Array<{ phone: string }>>(`SELECT phone FROM intake_riders WHERE rider_id = $1`, [riderId]);
+    expect(row?.phone).toBe(phone);
+  }, 30_000);
+  return { riderId, token: tokens.sign({ role: 'rider', shopId, sub: riderId }) };
 }

@@ -6,7 +6,7 @@ import { startWechatStandIn, wechatOrder, type WechatEventInput, type WechatStan
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OrdersConfig } from '../../../orders.config';
-import { callJson, readPast, signToken, StaffSocket, type PlatformServices, startPlatformServices } from '../../intake-e2e.fixture';
+import { callJson, readPast, signToken, StaffSocket, type PlatformServices, startPlatformServices, registerRider } from '../../intake-e2e.fixture';
 
 // End to end on the real orders, dispatch and notifications services, PostgreSQL and Kafka. WeChat
 // is not reachable from here: the store's pushes and WeChat's API are a local stand-in that signs
@@ -61,16 +61,7 @@ describe('WeChat Store orders end to end: pushed, decoded, placed, heard by staf
     db().query<Array<{ status: string; state: string }>>(`SELECT status, state FROM intake_writebacks WHERE order_id = $1 ORDER BY seq`, [orderId]);
   const step = async (orderId: string, path: string, token = staff, body: unknown = {}) =>
     expect((await callJson(`${orders.url}/orders/${orderId}/${path}`, 'POST', token, body)).status).toBe(200);
-  const rider = async (name: string, phone: string) => {
-    const riderId = uniqueName('rider');
-    const registered = await callJson(`${dispatch.url}/riders`, 'POST', staff, { riderId, name, phone, vehicle: { kind: 'e-bike', capacity: 6 } });
-    expect(registered.status).toBe(201);
-    await eventually(async () => {
-      const [row] = await db().query<Array<{ phone: string }>>(`SELECT phone FROM intake_riders WHERE rider_id = $1`, [riderId]);
-      expect(row?.phone).toBe(phone);
-    }, 30_000);
-    return { riderId, token: signToken({ role: 'rider', shopId: shop, sub: riderId } as Principal) };
-  };
+  const rider = (name: string, phone: string) => registerRider(services, shop, name, phone);
   const shipmentsOf = (orderId: string) => wechat.shipments().filter((s) => s.orderId === orderId);
 
   beforeAll(async () => {
