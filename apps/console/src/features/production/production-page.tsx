@@ -47,8 +47,11 @@ function useQueue(statuses: QueueStatus[]) {
 
 export default function ProductionPage() {
   const { t } = useTranslation();
-  const toMake = useQueue(['accepted', 'in_production']);
-  const ready = useQueue(['ready']);
+  // One read of the three statuses, split here: two queries refetched apart would, for a moment,
+  // show an order that just moved on in both lists.
+  const queue = useQueue(['accepted', 'in_production', 'ready']);
+  const toMake = queue.data?.filter((row) => row.status !== 'ready');
+  const ready = queue.data?.filter((row) => row.status === 'ready');
 
   return (
     <div className="production">
@@ -56,23 +59,23 @@ export default function ProductionPage() {
       <p className="muted">{t('production.intro')}</p>
       <section aria-labelledby="production-to-make">
         <h2 id="production-to-make">{t('production.toMake')}</h2>
-        {toMake.isPending && <p role="status">{t('common.loading')}</p>}
-        <ApiProblem error={toMake.error} />
-        {toMake.data?.length === 0 && <p>{t('production.empty')}</p>}
+        {queue.isPending && <p role="status">{t('common.loading')}</p>}
+        <ApiProblem error={queue.error} />
+        {toMake?.length === 0 && <p>{t('production.empty')}</p>}
         <ol className="production-queue">
-          {toMake.data?.map((row) => (
+          {toMake?.map((row) => (
             <li key={row.orderId}>
               <ProductionCard row={row} />
             </li>
           ))}
         </ol>
       </section>
-      {Boolean(ready.data?.length) && (
+      {Boolean(ready?.length) && (
         <section aria-labelledby="production-ready">
           <h2 id="production-ready">{t('production.ready')}</h2>
           <p className="muted">{t('production.readyIntro')}</p>
           <ol className="production-queue">
-            {ready.data?.map((row) => (
+            {ready?.map((row) => (
               <li key={row.orderId}>
                 <ProductionCard row={row} />
               </li>
