@@ -162,8 +162,14 @@ export class IntakeConnections {
   }
 
   async byId(connectionId: string): Promise<Connection | undefined> {
-    const rows = await this.dataSource.query<Row[]>(`SELECT * FROM intake_connections WHERE connection_id = $1`, [connectionId]);
-    return rows[0] && viewOf(rows[0]);
+    const row = await this.rowOf(connectionId);
+    return row && viewOf(row);
+  }
+
+  /** A connection and the secrets a push may be signed with now, from one read (a push's hot path). */
+  async withSecrets(connectionId: string, now: Date): Promise<{ connection: Connection; secrets: string[] } | undefined> {
+    const row = await this.rowOf(connectionId);
+    return row && { connection: viewOf(row), secrets: this.secretsOf(row, now) };
   }
 
   /** The connection of a Shopify store, by the domain Shopify names in X-Shopify-Shop-Domain. */
@@ -179,14 +185,8 @@ export class IntakeConnections {
 
   /** The secrets a delivery may be signed with now: the current one, and the previous while its grace lasts. */
   async webhookSecrets(connectionId: string, now: Date): Promise<string[]> {
-    const rows = await this.dataSource.query<Row[]>(`SELECT * FROM intake_connections WHERE connection_id = $1`, [connectionId]);
-    const row = rows[0];
-    if (!row) return [];
-    const secrets = [this.openSecret(connectionId, row.webhook_secret)];
-    if (row.previous_webhook_secret && row.previous_secret_expires_at && row.previous_secret_expires_at > now) {
-      secrets.push(this.openSecret(connectionId, row.previous_webhook_secret));
-    }
-    return secrets;
+    const row = await this.rowOf(connectionId);
+    return row ? this.secretsOf(row, now) : [];
   }
 
   async credentials(connectionId: string): Promise<WriteBackCredentials | undefined> {
@@ -205,10 +205,13 @@ export class IntakeConnections {
    */
   async platformAccess(connectionId: string): Promise<PlatformAccess | undefined> {
     if (!this.platformsConfig) throw new Error('the platforms config is not provided: platform access cannot be opened');
-    const connection = await this.byId(connectionId);
-    if (!connection || !isChinaPlatform(connection.platform) || connection.appKey === undefined) return undefined;
-    const [secret] = await this.webhookSecrets(connectionId, new Date());
-    const credentials = await this.platformCredentials(connectionId);
+    // One read of the row for all of it: every write-back and every push read opens one.
+    const row = await this.rowOf(connectionId);
+    if (!row) return undefined;
+    const connection = viewOf(row);
+    if (!isChinaPlatform(connection.platform) || connection.appKey === undefined) return undefined;
+    const [secret] = this.secretsOf(row, new Date());
+    const credentials = this.credentialsOf<PlatformCredentials>(row) ?? {};
     return {
       platform: connection.platform,
       connectionId,
@@ -223,11 +226,26 @@ export class IntakeConnections {
   }
 
   private async openCredentials<T>(connectionId: string): Promise<T | undefined> {
-    const rows = await this.dataSource.query<Array<{ credentials: Buffer | null }>>(`SELECT credentials FROM intake_connections WHERE connection_id = $1`, [
-      connectionId,
-    ]);
-    const sealed = rows[0]?.credentials;
-    return sealed ? this.box.openJson<T>(sealed, credentialsAad(connectionId)) : undefined;
+    const row = await this.rowOf(connectionId);
+    return row && this.credentialsOf<T>(row);
+  }
+
+  private async rowOf(connectionId: string): Promise<Row | undefined> {
+    const rows = await this.dataSource.query<Row[]>(`SELECT * FROM intake_connections WHERE connection_id = $1`, [connectionId]);
+    return rows[0];
+  }
+
+  /** The current secret, and the previous one while its grace lasts. */
+  private secretsOf(row: Row, now: Date): string[] {
+    const secrets = [this.openSecret(row.connection_id, row.webhook_secret)];
+    if (row.previous_webhook_secret && row.previous_secret_expires_at && row.previous_secret_expires_at > now) {
+      secrets.push(this.openSecret(row.connection_id, row.previous_webhook_secret));
+    }
+    return secrets;
+  }
+
+  private credentialsOf<T>(row: Row): T | undefined {
+    return row.credentials ? this.box.openJson<T>(row.credentials, credentialsAad(row.connection_id)) : undefined;
   }
 
   async update(

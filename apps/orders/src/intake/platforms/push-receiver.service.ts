@@ -88,13 +88,13 @@ export class PushReceiver {
       rawBody: push.rawBody,
     };
     const where = { platform, connectionId, pushType: push.pushType };
-    const connection = UUID.test(connectionId) ? await this.connections.byId(connectionId) : undefined;
-    if (!connection || !connection.enabled || connection.platform !== platform) {
+    const found = UUID.test(connectionId) ? await this.connections.withSecrets(connectionId, new Date()) : undefined;
+    if (!found || !found.connection.enabled || found.connection.platform !== platform) {
       const refusal = new PushRefused('SHOP_NOT_CONNECTED', `no enabled ${platform} connection ${connectionId} here`);
       this.log.warn({ ...where, code: refusal.code }, 'platform push refused: no such connection');
       return { answer: connector.refuse(request, refusal), refused: refusal };
     }
-    const secrets = await this.connections.webhookSecrets(connectionId, new Date());
+    const { connection, secrets } = found;
     let verdict;
     try {
       verdict = connector.verify(request, secrets);
